@@ -1,0 +1,39 @@
+// Number, duration and time formatting shared by every page (tables, tooltips, CSV preview).
+
+/** Significant digits, switching to exponent notation for very small or large magnitudes. */
+export function formatNumber(value: unknown, digits = 4): string {
+  if (value === null || value === undefined || value === "") return "–";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value !== "number") return String(value);
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+  if (Number.isInteger(value) && Math.abs(value) < 1e9) return value.toLocaleString("en-US");
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(Math.max(0, digits - 1)).replace("e", "e");
+  return Number(value.toPrecision(digits)).toString();
+}
+
+/** "3m 12s", "1h 05m", "850ms". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "–";
+  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  return h > 0 ? `${h}h ${String(m).padStart(2, "0")}m` : `${m}m ${String(rest).padStart(2, "0")}s`;
+}
+
+/** "Nov 25, 18:02" (local time), or "3m ago" when recent and `relative` is set. */
+export function formatTime(iso: string | null | undefined, relative = false, now = Date.now()): string {
+  if (!iso) return "–";
+  const t = Date.parse(iso);
+  if (relative) {
+    const ago = (now - t) / 1000;
+    if (ago < 60) return "just now";
+    if (ago < 3600) return `${Math.floor(ago / 60)}m ago`;
+    if (ago < 86400) return `${Math.floor(ago / 3600)}h ago`;
+  }
+  return new Date(t).toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+}

@@ -1,0 +1,12 @@
+import { handle, parseQuery } from "../../_lib/api";
+import { listRuns, RunsQueryParams, toListRunsQuery } from "../../../prisma/store";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+/** GET /api/runs?sweep=ID&state=a,b&sort=-summary.val_loss&filter=config.cell=lstm&limit&offset */
+export const GET = handle(async (req: Request) => {
+  const query = parseQuery(req, RunsQueryParams, ["filter"]);
+  if (!query.ok) return query.response;
+  return Response.json(await listRuns(toListRunsQuery(query.data)));
+});

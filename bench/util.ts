@@ -1,0 +1,33 @@
+// Small helpers shared by the benchmark scripts: timing, percentiles, printing.
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export async function timeIt<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+/** Run `fn` `n` times (after `warmup` untimed runs) and return the times in ms. */
+export async function repeat(n: number, fn: () => Promise<unknown> | unknown, warmup = 2): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push((await timeIt(fn)).ms);
+  return times;
+}
+
+export function header(title: string): void {
+  console.log(`\n## ${title}`);
+}
+
+/** One result line: the figure, the target and whether it is met. */
+export function report(label: string, value: string, verdict?: { ok: boolean; target: string }): void {
+  const mark = verdict ? (verdict.ok ? "ok  " : "MISS") : "    ";
+  console.log(`${mark} ${label.padEnd(58)} ${value}${verdict ? `   (target ${verdict.target})` : ""}`);
+}
+
+export const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });

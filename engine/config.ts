@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+// RunConfig: everything one training run needs, every key with a default so a sweep names
+// only what it varies. The key names are fixed by DESIGN.md (snake_case, as W&B users write
+// them); the web form, the API, the sweep parser, the CLI and the worker all validate with
+// this one schema. Unknown keys are errors (strict object).
+
+export const TASKS = ["charlm", "repeated_ones", "delayed_recall", "quadrant"] as const;
+export const CELLS = ["rnn", "lstm", "gru"] as const;
+export const ACTIVATIONS = ["tanh", "relu"] as const;
+export const INITS = ["kaiming", "xavier", "orthogonal", "normal"] as const;
+export const OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"] as const;
+export const LR_SCHEDULES = ["constant", "step", "cosine"] as const;
+export const H0_MODES = ["zeros", "learned"] as const;
+export const BACKENDS = ["js", "wasm"] as const;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const runConfigShape = {
+  task: z.enum(TASKS).default("charlm").describe("What the network learns"),
+  corpus: z
+    .string()
+    .min(1)
+    .default("builtin")
+    .describe('charlm text: "builtin" (the shipped corpus) or a path to a UTF-8 text file'),
+  cell: z.enum(CELLS).default("lstm").describe("Recurrent cell"),
+  activation: z.enum(ACTIVATIONS).default("tanh").describe("Nonlinearity of the vanilla RNN and the MLP"),
+  hidden_size: int(1, 2048).default(64).describe("Units per recurrent layer (or MLP hidden layer)"),
+  num_layers: int(1, 8).default(1).describe("Stacked recurrent layers"),
+  embedding_dim: int(0, 1024).default(16).describe("Input embedding size; 0 = one-hot input"),
+  dropout: z.number().min(0).lt(1).default(0).describe("Probability of dropping a unit (inverted dropout)"),
+  layernorm: z.boolean().default(false).describe("Layer norm on each layer's hidden state"),
+  init: z.enum(INITS).default("xavier").describe("Weight initialisation"),
+  init_std: z.number().positive().max(100).default(1).describe("Std of the `normal` init (large = the lecture's bad init)"),
+  h0: z.enum(H0_MODES).default("zeros").describe("Initial hidden state"),
+  optimizer: z.enum(OPTIMIZERS).default("adam").describe("Optimizer"),
+  learning_rate: z.number().positive().max(100).default(0.01).describe("Base learning rate"),
+  momentum: z.number().min(0).lt(1).default(0.9).describe("Momentum coefficient (momentum optimizer)"),
+  weight_decay: z.number().min(0).max(1).default(0).describe("L2 weight decay"),
+  lr_schedule: z.enum(LR_SCHEDULES).default("constant").describe("Learning-rate schedule"),
+  lr_step_every: int(1, 10_000_000).default(1000).describe("Step schedule: steps between decays"),
+  lr_gamma: z.number().positive().max(1).default(0.5).describe("Step schedule: decay factor"),
+  warmup_steps: int(0, 10_000_000).default(0).describe("Linear warm-up steps"),
+  grad_clip: z.number().min(0).max(1e6).default(5).describe("Global-norm gradient clipping; 0 = off"),
+  seq_length: int(1, 4096).default(32).describe("Truncated BPTT length (timesteps per chunk)"),
+  batch_size: int(1, 4096).default(16).describe("Parallel streams / examples per step"),
+  steps: int(1, 10_000_000).default(500).describe("Training steps"),
+  eval_every: int(1, 10_000_000).default(50).describe("Evaluate on held-out data every N steps"),
+  eval_batches: int(1, 1000).default(4).describe("Batches per evaluation"),
+  log_every: int(1, 10_000_000).default(10).describe("Log train metrics every N steps"),
+  val_fraction: z.number().gt(0).lt(1).default(0.1).describe("Share of the data held out for validation"),
+  seed: int(0, 2 ** 31 - 1).default(1).describe("Random seed"),
+  delay: int(0, 1000).default(5).describe("delayed_recall: how many steps back to recall"),
+  vocab_size: int(2, 256).default(8).describe("delayed_recall: number of distinct symbols"),
+  sample_every: int(0, 10_000_000).default(100).describe("charlm: log a sample every N steps; 0 = never"),
+  sample_length: int(1, 10_000).default(200).describe("charlm: characters per sample"),
+  temperature: z.number().positive().max(100).default(0.8).describe("charlm: sampling temperature"),
+  top_k: int(0, 256).default(0).describe("charlm: sample from the k most likely; 0 = all"),
+  backend: z.enum(BACKENDS).default("js").describe("Kernel backend"),
+} as const;
+
+export const RunConfig = z.strictObject(runConfigShape);
+export type RunConfig = z.infer<typeof RunConfig>;
+export type RunConfigInput = z.input<typeof RunConfig>;
+export type RunConfigKey = keyof typeof runConfigShape;
+export const RUN_CONFIG_KEYS = Object.keys(runConfigShape) as RunConfigKey[];
+
+/** Parse a (partial) config into a full RunConfig with defaults; throws a ZodError with paths. */
+export function resolveRunConfig(input: unknown): RunConfig {
+  return RunConfig.parse(input ?? {});
+}
+
+export const DEFAULT_RUN_CONFIG: RunConfig = RunConfig.parse({});

@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { RunConfig } from "./config";
+
+// The worker protocol: what a parent sends to engine/worker.ts and what the worker writes
+// back, one JSON object per line on stdout. Both ends derive their types from these schemas
+// and the reading side validates every line (parseWorkerMessage).
+
+/** Sent by the parent as one JSON document on the worker's stdin. */
+export const WorkerInput = z.strictObject({
+  config: RunConfig,
+  /** Where to write the final checkpoint (on SIGTERM and at the end); none = don't. */
+  checkpointPath: z.string().optional(),
+  /** Resume from this checkpoint instead of starting fresh. */
+  resumeFrom: z.string().optional(),
+});
+export type WorkerInput = z.infer<typeof WorkerInput>;
+
+const finite = z.number().refine(Number.isFinite, "must be finite");
+
+export const MetricMessage = z.strictObject({
+  type: z.literal("metric"),
+  step: z.number().int().nonnegative(),
+  /** Seconds since the run started. */
+  time: z.number().nonnegative(),
+  /** train_loss, val_loss, val_acc, grad_norm, lr, throughput, ... (non-finite values are allowed: they mark divergence). */
+  values: z.record(z.string(), z.number().or(z.null())),
+});
+
+export const SampleMessage = z.strictObject({
+  type: z.literal("sample"),
+  step: z.number().int().nonnegative(),
+  temperature: finite,
+  text: z.string(),
+});
+
+export const LogMessage = z.strictObject({
+  type: z.literal("log"),
+  level: z.enum(["debug", "info", "warn", "error"]),
+  message: z.string(),
+  step: z.number().int().nonnegative().optional(),
+});
+
+/** Structured diagnostics: `grad_flow` (‖∂L/∂h_t‖ per t), `saturation`, `activations`, ... */
+export const DiagnosticMessage = z.strictObject({
+  type: z.literal("diagnostic"),
+  step: z.number().int().nonnegative(),
+  kind: z.string().min(1),
+  data: z.unknown(),
+});
+
+/** Written at least every few seconds while training so a silent worker can be detected. */
+export const HeartbeatMessage = z.strictObject({
+  type: z.literal("heartbeat"),
+  step: z.number().int().nonnegative(),
+});
+
+export const TERMINAL_STATES = ["finished", "diverged", "stopped"] as const;
+
+export const DoneMessage = z.strictObject({
+  type: z.literal("done"),
+  state: z.enum(TERMINAL_STATES),
+  step: z.number().int().nonnegative(),
+  summary: z.record(z.string(), z.number().or(z.null())),
+  /** e.g. "diverged at step 132: loss is NaN" */
+  message: z.string().optional(),
+  checkpointPath: z.string().optional(),
+});
+
+export const ErrorMessage = z.strictObject({
+  type: z.literal("error"),
+  message: z.string(),
+});
+
+export const WorkerMessage = z.discriminatedUnion("type", [
+  MetricMessage,
+  SampleMessage,
+  LogMessage,
+  DiagnosticMessage,
+  HeartbeatMessage,
+  DoneMessage,
+  ErrorMessage,
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;
+export type MetricEvent = z.infer<typeof MetricMessage>;
+export type DoneEvent = z.infer<typeof DoneMessage>;
+
+/** Exit codes of engine/worker.ts. */
+export const EXIT = {
+  finished: 0,
+  error: 1,
+  badInput: 2,
+  stopped: 3,
+  diverged: 4,
+} as const;
+
+/** Parse one stdout line of a worker. Throws with a readable message on bad input. */
+export function parseWorkerMessage(line: string): WorkerMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new Error(`worker wrote a line that is not JSON: ${line.slice(0, 200)}`);
+  }
+  const parsed = WorkerMessage.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`worker message invalid at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Serialise a message for stdout: non-finite numbers become null (JSON has no NaN). */
+export function formatWorkerMessage(message: WorkerMessage): string {
+  return JSON.stringify(message, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v));
+}

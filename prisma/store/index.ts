@@ -1,0 +1,10 @@
+// The store: the only code that touches the database. Everything returns plain objects.
+export * from "./records";
+export * from "./sweeps";
+export * from "./runs";
+export * from "./query";
+export * from "./metrics";
+export * from "./csv";
+export { newId, runName, ID_PATTERN } from "./ids";
+export { DatabaseError } from "../database";
+export { disconnectPrisma } from "../client";

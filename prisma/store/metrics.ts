@@ -1,0 +1,269 @@
+import { prisma } from "../client";
+import type { WorkerMessage } from "../../engine/protocol";
+import { foldIntoSummary, type Summary } from "../../sweeps/summary";
+import { num, numOrNull, type RawRow } from "./records";
+
+// Metric points and the other things a run logs (samples, log lines, diagnostics) arrive in
+// batches: one transaction per batch, one multi-row INSERT per few hundred points.
+
+type Msg<T extends WorkerMessage["type"]> = Omit<Extract<WorkerMessage, { type: T }>, "type">;
+
+export interface RunEventBatch {
+  runId: string;
+  metrics?: Msg<"metric">[];
+  samples?: Msg<"sample">[];
+  logs?: Msg<"log">[];
+  diagnostics?: Msg<"diagnostic">[];
+}
+
+const ROWS_PER_INSERT = 400; // 5 parameters each: well under SQLite's 32,766 limit
+
+function finiteOrNull(v: number | null): number | null {
+  return v === null || Number.isNaN(v) ? null : v; // ±Infinity is kept: SQLite REAL stores it
+}
+
+/** Steps per MetricBucket row (the rollup that long series are downsampled from). */
+export const BUCKET_STEPS = 64;
+
+interface Bucket {
+  runId: string;
+  name: string;
+  bucket: number;
+  count: number;
+  minStep: number | null;
+  minValue: number | null;
+  minTime: number | null;
+  maxStep: number | null;
+  maxValue: number | null;
+  maxTime: number | null;
+  nanStep: number | null;
+  nanTime: number | null;
+}
+
+/** Fold a batch's points into per-bucket extremes (one row per run, metric and bucket touched). */
+function rollup(runId: string, metrics: Msg<"metric">[]): Bucket[] {
+  const buckets = new Map<string, Bucket>();
+  for (const m of metrics) {
+    const bucket = Math.floor(m.step / BUCKET_STEPS);
+    for (const [name, raw] of Object.entries(m.values)) {
+      const key = `${name}\u0000${bucket}`;
+      let b = buckets.get(key);
+      if (!b) {
+        b = { runId, name, bucket, count: 0, minStep: null, minValue: null, minTime: null, maxStep: null, maxValue: null, maxTime: null, nanStep: null, nanTime: null };
+        buckets.set(key, b);
+      }
+      b.count++;
+      const value = finiteOrNull(raw);
+      if (value === null) {
+        if (b.nanStep === null || m.step < b.nanStep) [b.nanStep, b.nanTime] = [m.step, m.time];
+        continue;
+      }
+      if (b.minValue === null || value < b.minValue) [b.minStep, b.minValue, b.minTime] = [m.step, value, m.time];
+      if (b.maxValue === null || value > b.maxValue) [b.maxStep, b.maxValue, b.maxTime] = [m.step, value, m.time];
+    }
+  }
+  return [...buckets.values()];
+}
+
+const BUCKET_COLUMNS = 12;
+const BUCKET_UPSERT = `
+  ON CONFLICT (runId, name, bucket) DO UPDATE SET
+    count = count + excluded.count,
+    minStep  = CASE WHEN minValue IS NULL OR excluded.minValue < minValue THEN excluded.minStep  ELSE minStep  END,
+    minTime  = CASE WHEN minValue IS NULL OR excluded.minValue < minValue THEN excluded.minTime  ELSE minTime  END,
+    minValue = CASE WHEN minValue IS NULL OR excluded.minValue < minValue THEN excluded.minValue ELSE minValue END,
+    maxStep  = CASE WHEN maxValue IS NULL OR excluded.maxValue > maxValue THEN excluded.maxStep  ELSE maxStep  END,
+    maxTime  = CASE WHEN maxValue IS NULL OR excluded.maxValue > maxValue THEN excluded.maxTime  ELSE maxTime  END,
+    maxValue = CASE WHEN maxValue IS NULL OR excluded.maxValue > maxValue THEN excluded.maxValue ELSE maxValue END,
+    nanTime  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanTime ELSE nanTime END,
+    nanStep  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanStep ELSE nanStep END`;
+
+/** Append the events of several runs in one transaction; updates each run's live summary. */
+export async function appendRunEvents(batches: RunEventBatch[]): Promise<void> {
+  const work = batches.filter(
+    (b) => b.metrics?.length || b.samples?.length || b.logs?.length || b.diagnostics?.length,
+  );
+  if (work.length === 0) return;
+  const now = new Date().toISOString();
+  await prisma().$transaction(async (tx) => {
+    for (const batch of work) {
+      const metrics = batch.metrics ?? [];
+      const rows: unknown[] = [];
+      for (const m of metrics) {
+        for (const [name, value] of Object.entries(m.values)) rows.push(batch.runId, name, m.step, finiteOrNull(value), m.time);
+      }
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT * 5) {
+        const chunk = rows.slice(i, i + ROWS_PER_INSERT * 5);
+        const placeholders = Array.from({ length: chunk.length / 5 }, () => "(?,?,?,?,?)").join(",");
+        await tx.$executeRawUnsafe(
+          `INSERT INTO Metric (runId, name, step, value, wallTime) VALUES ${placeholders}
+           ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`,
+          ...chunk,
+        );
+      }
+      const buckets = rollup(batch.runId, metrics);
+      for (let i = 0; i < buckets.length; i += 200) {
+        const chunk = buckets.slice(i, i + 200);
+        await tx.$executeRawUnsafe(
+          `INSERT INTO MetricBucket (runId, name, bucket, count, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime)
+           VALUES ${chunk.map(() => `(${Array(BUCKET_COLUMNS).fill("?").join(",")})`).join(",")} ${BUCKET_UPSERT}`,
+          ...chunk.flatMap((b) => [b.runId, b.name, b.bucket, b.count, b.minStep, b.minValue, b.minTime, b.maxStep, b.maxValue, b.maxTime, b.nanStep, b.nanTime]),
+        );
+      }
+      if (batch.samples?.length) {
+        await tx.sample.createMany({ data: batch.samples.map((s) => ({ runId: batch.runId, step: s.step, temperature: s.temperature, text: s.text })) });
+      }
+      if (batch.logs?.length) {
+        await tx.logLine.createMany({ data: batch.logs.map((l) => ({ runId: batch.runId, step: l.step ?? null, level: l.level, message: l.message })) });
+      }
+      if (batch.diagnostics?.length) {
+        await tx.diagnostic.createMany({
+          data: batch.diagnostics.map((d) => ({ runId: batch.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) })),
+        });
+      }
+      if (metrics.length > 0) {
+        const run = await tx.run.findUnique({ where: { id: batch.runId }, select: { summary: true, lastStep: true } });
+        if (!run) throw new Error(`run ${batch.runId} does not exist`);
+        const summary = JSON.parse(run.summary) as Summary;
+        let lastStep = run.lastStep;
+        for (const m of metrics) {
+          foldIntoSummary(summary, m.step, m.values);
+          lastStep = Math.max(lastStep, m.step);
+        }
+        summary._runtime = metrics[metrics.length - 1].time;
+        await tx.$executeRawUnsafe(
+          `UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ? WHERE id = ?`,
+          JSON.stringify(summary),
+          lastStep,
+          now,
+          batch.runId,
+        );
+      }
+    }
+  });
+}
+
+export interface SeriesPoint {
+  step: number;
+  /** null = NaN */
+  value: number | null;
+  wallTime: number;
+}
+
+export async function metricNames(runId: string): Promise<string[]> {
+  const rows = (await prisma().$queryRawUnsafe(`SELECT DISTINCT name FROM Metric WHERE runId = ? ORDER BY name`, runId)) as { name: string }[];
+  return rows.map((r) => r.name);
+}
+
+const toPoint = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value === null ? null : Number(r.value), wallTime: Number(r.wallTime) });
+
+/**
+ * One metric of one run, downsampled to about `points` points: steps are cut into buckets
+ * and each bucket keeps its lowest and its highest point (and its first NaN), so a spike is
+ * never hidden; the first and the last point are always kept. Long series are read from the
+ * MetricBucket rollup (one row per BUCKET_STEPS steps), short ones from the points.
+ */
+export async function readSeries(runId: string, name: string, points = 1000): Promise<SeriesPoint[]> {
+  const db = prisma();
+  const stats = (await db.$queryRawUnsafe(
+    `SELECT sum(count) AS n, min(bucket) AS lo, max(bucket) AS hi FROM MetricBucket WHERE runId = ? AND name = ?`,
+    runId,
+    name,
+  )) as RawRow[];
+  const n = numOrNull(stats[0]?.n) ?? 0;
+  if (n === 0) return [];
+  if (n <= points) {
+    const rows = (await db.$queryRawUnsafe(
+      `SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step`,
+      runId,
+      name,
+    )) as RawRow[];
+    return rows.map(toPoint);
+  }
+  const [ends, buckets] = await Promise.all([
+    db.$queryRawUnsafe(
+      `SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step ASC LIMIT 1)
+       UNION ALL
+       SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step DESC LIMIT 1)`,
+      runId, name, runId, name,
+    ) as Promise<RawRow[]>,
+    db.$queryRawUnsafe(
+      `SELECT minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime FROM MetricBucket WHERE runId = ? AND name = ? ORDER BY bucket`,
+      runId, name,
+    ) as Promise<RawRow[]>,
+  ]);
+  const first = toPoint(ends[0]);
+  const last = toPoint(ends[ends.length - 1]);
+  const slots = Math.max(1, Math.floor((points - 2) / 2));
+  const width = (last.step - first.step + 1) / slots;
+  // Each output slot keeps the lowest and highest of the rollup extremes that fall in it.
+  const low = new Map<number, SeriesPoint>();
+  const high = new Map<number, SeriesPoint>();
+  const nan = new Map<number, SeriesPoint>();
+  const slotOf = (step: number) => Math.floor((step - first.step) / width);
+  for (const b of buckets) {
+    if (b.minStep !== null) {
+      const p = { step: num(b.minStep), value: Number(b.minValue), wallTime: Number(b.minTime) };
+      const s = slotOf(p.step);
+      if (!low.has(s) || p.value < low.get(s)!.value!) low.set(s, p);
+    }
+    if (b.maxStep !== null) {
+      const p = { step: num(b.maxStep), value: Number(b.maxValue), wallTime: Number(b.maxTime) };
+      const s = slotOf(p.step);
+      if (!high.has(s) || p.value > high.get(s)!.value!) high.set(s, p);
+    }
+    if (b.nanStep !== null) {
+      const p = { step: num(b.nanStep), value: null, wallTime: Number(b.nanTime) };
+      const s = slotOf(p.step);
+      if (!nan.has(s)) nan.set(s, p);
+    }
+  }
+  const byStep = new Map<number, SeriesPoint>();
+  for (const p of [first, ...low.values(), ...high.values(), ...nan.values(), last]) byStep.set(p.step, p);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+/** Several metrics of a run at once. */
+export async function readRunSeries(runId: string, names: string[], points = 1000): Promise<Record<string, SeriesPoint[]>> {
+  const entries = await Promise.all(names.map(async (name) => [name, await readSeries(runId, name, points)] as const));
+  return Object.fromEntries(entries);
+}
+
+export interface SampleRecord {
+  step: number;
+  temperature: number;
+  text: string;
+}
+
+export async function listSamples(runId: string): Promise<SampleRecord[]> {
+  const rows = await prisma().sample.findMany({ where: { runId }, orderBy: [{ step: "asc" }, { id: "asc" }] });
+  return rows.map((r) => ({ step: r.step, temperature: r.temperature, text: r.text }));
+}
+
+export interface LogRecord {
+  id: number;
+  step: number | null;
+  level: string;
+  message: string;
+  time: string;
+}
+
+export async function listLogs(runId: string, options: { afterId?: number; limit?: number } = {}): Promise<LogRecord[]> {
+  const rows = await prisma().logLine.findMany({
+    where: { runId, id: { gt: options.afterId ?? 0 } },
+    orderBy: { id: "asc" },
+    take: options.limit ?? 1000,
+  });
+  return rows.map((r) => ({ id: r.id, step: r.step, level: r.level, message: r.message, time: r.time.toISOString() }));
+}
+
+export interface DiagnosticRecord {
+  step: number;
+  kind: string;
+  data: unknown;
+}
+
+export async function listDiagnostics(runId: string, kind?: string): Promise<DiagnosticRecord[]> {
+  const rows = await prisma().diagnostic.findMany({ where: { runId, ...(kind ? { kind } : {}) }, orderBy: [{ step: "asc" }, { id: "asc" }] });
+  return rows.map((r) => ({ step: r.step, kind: r.kind, data: JSON.parse(r.data) as unknown }));
+}

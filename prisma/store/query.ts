@@ -1,0 +1,184 @@
+import { z } from "zod";
+import { prisma } from "../client";
+import { RUN_STATES, RunState } from "../../sweeps/states";
+import { num, toRunRecord, type RawRow, type RunRecord } from "./records";
+
+// Listing runs with filters and sort on any column: the runs table, the API and the CSV
+// export all go through listRuns. A column is one of the fixed ones (name, state, ...) or
+// `config.<key>` / `summary.<key>`; keys are checked against a pattern and values are bound
+// as parameters, so nothing a user types reaches the SQL text.
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const FIXED_FIELDS = {
+  id: `r.id`,
+  name: `r.name`,
+  state: `r.state`,
+  sweep: `r.sweepId`,
+  index: `r."index"`,
+  created: `r.createdAt`,
+  started: `r.startedAt`,
+  finished: `r.finishedAt`,
+  step: `r.lastStep`,
+  runtime: `((julianday(coalesce(r.finishedAt, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))) - julianday(r.startedAt)) * 86400.0)`,
+} as const;
+export type FixedField = keyof typeof FIXED_FIELDS;
+
+export const RunField = z.string().superRefine((f, ctx) => {
+  if (f in FIXED_FIELDS || (/^(config|summary|params)\./.test(f) && KEY.test(f.slice(f.indexOf(".") + 1)))) return;
+  ctx.addIssue({ code: "custom", message: `unknown column "${f}": use one of ${Object.keys(FIXED_FIELDS).join(", ")}, config.<key> or summary.<key>` });
+});
+
+function fieldSql(field: string): string {
+  if (field in FIXED_FIELDS) return FIXED_FIELDS[field as FixedField];
+  const dot = field.indexOf(".");
+  const column = field.slice(0, dot);
+  const key = field.slice(dot + 1);
+  if (!KEY.test(key) || !["config", "summary", "params"].includes(column)) throw new Error(`bad column ${field}`);
+  return `json_extract(r.${column}, '$.${key}')`;
+}
+
+export const FILTER_OPS = ["=", "!=", "<", "<=", ">", ">=", "~"] as const;
+/** A filter as written in a URL: `summary.val_loss<2`, `config.cell=lstm`, `name~river`. */
+export const RunFilter = z.string().transform((text, ctx) => {
+  const m = /^([A-Za-z_][A-Za-z0-9_.]*)\s*(!=|<=|>=|=|<|>|~)\s*(.*)$/.exec(text.trim());
+  if (!m) {
+    ctx.addIssue({ code: "custom", message: `cannot read filter "${text}": write column, operator (= != < <= > >= ~) and value, e.g. summary.val_loss<2` });
+    return z.NEVER;
+  }
+  const field = RunField.safeParse(m[1]);
+  if (!field.success) {
+    ctx.addIssue({ code: "custom", message: field.error.issues[0].message });
+    return z.NEVER;
+  }
+  const raw = m[3].trim();
+  const value: string | number | boolean =
+    raw === "true" ? true : raw === "false" ? false : raw !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { field: m[1], op: m[2] as (typeof FILTER_OPS)[number], value };
+});
+export type RunFilter = z.output<typeof RunFilter>;
+
+export const RunSort = z.string().transform((text, ctx) => {
+  const desc = text.startsWith("-");
+  const field = RunField.safeParse(desc ? text.slice(1) : text);
+  if (!field.success) {
+    ctx.addIssue({ code: "custom", message: field.error.issues[0].message });
+    return z.NEVER;
+  }
+  return { field: field.data, desc };
+});
+export type RunSort = z.output<typeof RunSort>;
+
+export interface ListRunsQuery {
+  sweepId?: string;
+  states?: RunState[];
+  filters?: RunFilter[];
+  sort?: RunSort;
+  limit?: number;
+  offset?: number;
+  ids?: string[];
+}
+
+function whereClause(q: ListRunsQuery): { sql: string; args: unknown[] } {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  if (q.sweepId) {
+    parts.push(`r.sweepId = ?`);
+    args.push(q.sweepId);
+  }
+  if (q.states && q.states.length > 0) {
+    parts.push(`r.state IN (${q.states.map(() => "?").join(",")})`);
+    args.push(...q.states);
+  }
+  if (q.ids) {
+    if (q.ids.length === 0) parts.push("0");
+    else {
+      parts.push(`r.id IN (${q.ids.map(() => "?").join(",")})`);
+      args.push(...q.ids);
+    }
+  }
+  for (const f of q.filters ?? []) {
+    const expr = fieldSql(f.field);
+    if (f.op === "~") {
+      parts.push(`CAST(${expr} AS TEXT) LIKE ? ESCAPE '\\'`);
+      args.push(`%${String(f.value).replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+    } else {
+      const value = typeof f.value === "boolean" ? (f.value ? 1 : 0) : f.value;
+      parts.push(f.op === "!=" ? `(${expr} IS NULL OR ${expr} != ?)` : `${expr} ${f.op} ?`);
+      args.push(value);
+    }
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
+}
+
+export interface RunPage {
+  runs: RunRecord[];
+  total: number;
+}
+
+const LISTED_COLUMNS = `r.id, r.name, r.sweepId, r."index", r.state, r.config, r.params, r.summary, r.error, r.divergedAt,
+  r.lastStep, r.claimedBy, r.pid, r.heartbeatAt, r.stopRequested, r.rerunOf, r.createdAt, r.startedAt, r.finishedAt`;
+
+export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
+  const db = prisma();
+  const where = whereClause(q);
+  const sort = q.sort ?? { field: "created", desc: true };
+  const expr = fieldSql(sort.field);
+  const limit = Math.min(Math.max(q.limit ?? 100_000, 0), 100_000);
+  const offset = Math.max(q.offset ?? 0, 0);
+  // Sort small (id, key) records first, then fetch the wide rows of the page: sorting whole
+  // rows with their JSON would spill SQLite's sorter to disk. NULLs last in either direction;
+  // ties broken by creation time and id so the order is stable.
+  const dir = sort.desc ? "DESC" : "ASC";
+  const [rows, count] = await Promise.all([
+    db.$queryRawUnsafe(
+      `WITH page AS (
+         SELECT r.id, row_number() OVER (ORDER BY (${expr} IS NULL), ${expr} ${dir}, r.createdAt DESC, r.id) AS position
+         FROM Run r ${where.sql}
+         ORDER BY position LIMIT ? OFFSET ?
+       )
+       SELECT ${LISTED_COLUMNS} FROM page JOIN Run r ON r.id = page.id ORDER BY page.position`,
+      ...where.args,
+      limit,
+      offset,
+    ) as Promise<RawRow[]>,
+    db.$queryRawUnsafe(`SELECT count(*) AS n FROM Run r ${where.sql}`, ...where.args) as Promise<{ n: bigint }[]>,
+  ]);
+  const now = Date.now();
+  return { runs: rows.map((r) => toRunRecord(r, now)), total: num(count[0].n) };
+}
+
+/** The zod schema of the runs listing's query string, shared by the API, the page and CSV export. */
+export const RunsQueryParams = z.strictObject({
+  sweep: z.string().regex(/^[0-9a-z]{4,32}$/, "must be a sweep id").optional(),
+  state: z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(RUN_STATES, { message: `must be one of ${RUN_STATES.join(", ")}` })))
+    .optional(),
+  sort: RunSort.optional(),
+  filter: z.array(RunFilter).optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+  ids: z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .optional(),
+  columns: z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(RunField))
+    .optional(),
+});
+export type RunsQueryParams = z.output<typeof RunsQueryParams>;
+
+export function toListRunsQuery(p: RunsQueryParams): ListRunsQuery {
+  return {
+    sweepId: p.sweep,
+    states: p.state as RunState[] | undefined,
+    sort: p.sort,
+    filters: p.filter,
+    limit: p.limit,
+    offset: p.offset,
+    ids: p.ids,
+  };
+}

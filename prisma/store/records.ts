@@ -1,0 +1,118 @@
+import type { RunState, SweepState } from "../../sweeps/states";
+
+// The plain objects the store returns (never Prisma rows), and the row→object mapping.
+
+export type Json = Record<string, unknown>;
+export type Summary = Record<string, number | null>;
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  sweepId: string | null;
+  index: number;
+  state: RunState;
+  config: Json;
+  params: Json;
+  summary: Summary;
+  error: string | null;
+  divergedAt: number | null;
+  lastStep: number;
+  claimedBy: string | null;
+  pid: number | null;
+  heartbeatAt: string | null;
+  stopRequested: boolean;
+  rerunOf: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Seconds from start to finish (or to now while running); null before it starts. */
+  runtime: number | null;
+}
+
+export interface SweepRecord {
+  id: string;
+  name: string;
+  config: Json;
+  rawConfig: string;
+  method: string;
+  metricName: string;
+  metricGoal: "minimize" | "maximize";
+  state: SweepState;
+  stateReason: string | null;
+  concurrency: number;
+  seed: number;
+  runCap: number | null;
+  proposed: number;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+/** A row as SQLite returns it through a raw query (integers may be bigint, dates text). */
+export type RawRow = Record<string, unknown>;
+
+export const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as number));
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+
+/** SQLite stores DateTime as ISO text (raw queries) or Date (Prisma models). */
+export function iso(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "bigint" || typeof v === "number") return new Date(Number(v)).toISOString();
+  const s = String(v);
+  return new Date(s.includes("T") || s.includes("Z") ? s : s.replace(" ", "T") + "Z").toISOString();
+}
+
+function parseJson(v: unknown): Json {
+  if (typeof v !== "string" || v === "") return {};
+  return JSON.parse(v) as Json;
+}
+
+export function toRunRecord(row: RawRow, now = Date.now()): RunRecord {
+  const startedAt = iso(row.startedAt);
+  const finishedAt = iso(row.finishedAt);
+  const runtime = startedAt ? ((finishedAt ? Date.parse(finishedAt) : now) - Date.parse(startedAt)) / 1000 : null;
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    sweepId: (row.sweepId as string | null) ?? null,
+    index: num(row.index),
+    state: row.state as RunState,
+    config: parseJson(row.config),
+    params: parseJson(row.params),
+    summary: parseJson(row.summary) as Summary,
+    error: (row.error as string | null) ?? null,
+    divergedAt: numOrNull(row.divergedAt),
+    lastStep: num(row.lastStep),
+    claimedBy: (row.claimedBy as string | null) ?? null,
+    pid: numOrNull(row.pid),
+    heartbeatAt: iso(row.heartbeatAt),
+    stopRequested: Boolean(num(row.stopRequested)),
+    rerunOf: (row.rerunOf as string | null) ?? null,
+    createdAt: iso(row.createdAt)!,
+    startedAt,
+    finishedAt,
+    runtime: runtime === null ? null : Math.max(0, runtime),
+  };
+}
+
+export function toSweepRecord(row: RawRow): SweepRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    config: parseJson(row.config),
+    rawConfig: row.rawConfig as string,
+    method: row.method as string,
+    metricName: row.metricName as string,
+    metricGoal: row.metricGoal === "maximize" ? "maximize" : "minimize",
+    state: row.state as SweepState,
+    stateReason: (row.stateReason as string | null) ?? null,
+    concurrency: num(row.concurrency),
+    seed: num(row.seed),
+    runCap: numOrNull(row.runCap),
+    proposed: num(row.proposed),
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+    finishedAt: iso(row.finishedAt),
+  };
+}

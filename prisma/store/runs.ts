@@ -1,0 +1,172 @@
+import { prisma } from "../client";
+import type { RunState } from "../../sweeps/states";
+import { newId, runName } from "./ids";
+import { toRunRecord, type Json, type RawRow, type RunRecord, type Summary } from "./records";
+
+export interface NewRun {
+  sweepId?: string | null;
+  index?: number;
+  name?: string;
+  config: Json;
+  params?: Json;
+  rerunOf?: string | null;
+}
+
+export async function createRun(input: NewRun): Promise<RunRecord> {
+  const index = input.index ?? 0;
+  const row = await prisma().run.create({
+    data: {
+      id: newId(),
+      name: input.name ?? runName(index + 1),
+      sweepId: input.sweepId ?? null,
+      index,
+      config: JSON.stringify(input.config),
+      params: JSON.stringify(input.params ?? {}),
+      rerunOf: input.rerunOf ?? null,
+    },
+  });
+  return toRunRecord(row);
+}
+
+export async function getRun(id: string): Promise<RunRecord | null> {
+  const row = await prisma().run.findUnique({ where: { id } });
+  return row ? toRunRecord(row) : null;
+}
+
+/**
+ * Atomically claim the oldest queued run whose sweep is running (or that has no sweep):
+ * one UPDATE … RETURNING, so two executors can never claim the same run.
+ */
+export async function claimNextRun(claimedBy: string, options: { sweepId?: string } = {}): Promise<RunRecord | null> {
+  const now = new Date().toISOString();
+  const rows = (await prisma().$queryRawUnsafe(
+    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = ?, heartbeatAt = ?
+     WHERE id = (
+       SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
+       WHERE r.state = 'queued' AND (r.sweepId IS NULL OR s.state = 'running')
+         AND (? IS NULL OR r.sweepId = ?)
+       ORDER BY r.createdAt, r."index" LIMIT 1
+     ) AND state = 'queued'
+     RETURNING *`,
+    claimedBy,
+    now,
+    now,
+    options.sweepId ?? null,
+    options.sweepId ?? null,
+  )) as RawRow[];
+  return rows[0] ? toRunRecord(rows[0]) : null;
+}
+
+export async function setRunPid(id: string, pid: number | null): Promise<void> {
+  await prisma().run.update({ where: { id }, data: { pid } });
+}
+
+export async function heartbeat(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await prisma().run.updateMany({ where: { id: { in: ids }, state: "running" }, data: { heartbeatAt: new Date() } });
+}
+
+export interface RunOutcome {
+  state: Exclude<RunState, "queued" | "running">;
+  summary?: Summary;
+  error?: string | null;
+  divergedAt?: number | null;
+  lastStep?: number;
+}
+
+/**
+ * End a run. Only a run that is still queued or running changes (a run already ended keeps
+ * its first outcome); the given summary is merged over the live one.
+ */
+export async function finishRun(id: string, outcome: RunOutcome): Promise<RunRecord | null> {
+  const db = prisma();
+  return db.$transaction(async (tx) => {
+    const current = await tx.run.findUnique({ where: { id } });
+    if (!current || (current.state !== "running" && current.state !== "queued")) return null;
+    const summary = { ...(JSON.parse(current.summary) as Summary), ...(outcome.summary ?? {}) };
+    const row = await tx.run.update({
+      where: { id },
+      data: {
+        state: outcome.state,
+        summary: JSON.stringify(summary),
+        error: outcome.error ?? null,
+        divergedAt: outcome.divergedAt ?? null,
+        lastStep: Math.max(current.lastStep, outcome.lastStep ?? 0),
+        finishedAt: new Date(),
+        pid: null,
+      },
+    });
+    return toRunRecord(row);
+  });
+}
+
+/** Ask for a run to stop: a queued run stops at once, a running one at its next step. */
+export async function requestStop(id: string): Promise<RunRecord | null> {
+  const db = prisma();
+  await db.run.updateMany({ where: { id, state: "queued" }, data: { state: "stopped", finishedAt: new Date() } });
+  await db.run.updateMany({ where: { id, state: "running" }, data: { stopRequested: true } });
+  return getRun(id);
+}
+
+/** Runs that should stop: running, claimed by `claimedBy`, with a stop request. */
+export async function runsToStop(claimedBy: string): Promise<string[]> {
+  const rows = await prisma().run.findMany({
+    where: { state: "running", claimedBy, stopRequested: true },
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Cancel every queued run of a sweep (cancel, or a sweep that stops itself). */
+export async function stopQueuedRuns(sweepId: string): Promise<number> {
+  const result = await prisma().run.updateMany({
+    where: { sweepId, state: "queued" },
+    data: { state: "stopped", finishedAt: new Date() },
+  });
+  return result.count;
+}
+
+/** Ask every running run of a sweep to stop. */
+export async function requestStopForSweep(sweepId: string): Promise<number> {
+  const result = await prisma().run.updateMany({ where: { sweepId, state: "running" }, data: { stopRequested: true } });
+  return result.count;
+}
+
+/**
+ * Mark as crashed the running runs whose worker is gone: those claimed by `claimedBy`
+ * (a restarted server's own previous runs), or whose heartbeat is older than `staleAfterMs`.
+ * Everything they logged stays.
+ */
+export async function crashStaleRuns(options: { claimedByPrefix?: string; staleAfterMs?: number; reason: string }): Promise<RunRecord[]> {
+  const conditions: string[] = [];
+  const args: unknown[] = [];
+  if (options.claimedByPrefix !== undefined) {
+    conditions.push(`claimedBy LIKE ? || '%'`);
+    args.push(options.claimedByPrefix);
+  }
+  if (options.staleAfterMs !== undefined) {
+    conditions.push(`(heartbeatAt IS NULL OR heartbeatAt < ?)`);
+    args.push(new Date(Date.now() - options.staleAfterMs).toISOString());
+  }
+  if (conditions.length === 0) return [];
+  const rows = (await prisma().$queryRawUnsafe(
+    `UPDATE Run SET state = 'crashed', error = ?, finishedAt = ?, pid = NULL
+     WHERE state = 'running' AND (${conditions.join(" OR ")}) RETURNING *`,
+    options.reason,
+    new Date().toISOString(),
+    ...args,
+  )) as RawRow[];
+  return rows.map((r) => toRunRecord(r));
+}
+
+/** All runs of a sweep in index order (what the search strategies learn from). */
+export async function sweepRuns(sweepId: string): Promise<RunRecord[]> {
+  const rows = await prisma().run.findMany({ where: { sweepId }, orderBy: { index: "asc" } });
+  return rows.map((r) => toRunRecord(r));
+}
+
+export async function countRuns(where: { sweepId?: string; states?: RunState[] } = {}): Promise<number> {
+  return prisma().run.count({
+    where: { sweepId: where.sweepId, ...(where.states ? { state: { in: where.states } } : {}) },
+  });
+}

@@ -1,0 +1,201 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import { migrate } from "../migrate";
+import {
+  appendRunEvents,
+  claimNextRun,
+  crashStaleRuns,
+  createRun,
+  createSweep,
+  disconnectPrisma,
+  exportRunsCsv,
+  finishRun,
+  getRun,
+  listRuns,
+  readSeries,
+  requestStop,
+  RunsQueryParams,
+  setSweepState,
+  sweepProgress,
+  toListRunsQuery,
+} from "./index";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-store-"));
+process.env.DATABASE_URL = `file:${path.join(dir, "store.db")}`;
+
+const sweepInput = {
+  config: { method: "grid" },
+  rawConfig: "method: grid",
+  method: "grid",
+  metricName: "val_loss",
+  metricGoal: "minimize" as const,
+  concurrency: 2,
+  seed: 1,
+};
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("runs lifecycle", () => {
+  it("claims each queued run once, even under concurrent claims", async () => {
+    const sweep = await createSweep(sweepInput);
+    for (let i = 0; i < 5; i++) await createRun({ sweepId: sweep.id, index: i, config: { hidden_size: 8 * (i + 1) } });
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimNextRun(`test:${i}`, { sweepId: sweep.id })));
+    const claimed = claims.filter((c) => c !== null);
+    assert.equal(claimed.length, 5);
+    assert.equal(new Set(claimed.map((c) => c!.id)).size, 5);
+    assert.ok(claimed.every((c) => c!.state === "running" && c!.startedAt));
+  });
+
+  it("does not hand out runs of a paused sweep", async () => {
+    const sweep = await createSweep(sweepInput);
+    await createRun({ sweepId: sweep.id, config: {} });
+    await setSweepState(sweep.id, "paused");
+    assert.equal(await claimNextRun("test", { sweepId: sweep.id }), null);
+    await setSweepState(sweep.id, "running", { from: ["paused"] });
+    assert.notEqual(await claimNextRun("test", { sweepId: sweep.id }), null);
+  });
+
+  it("keeps the live summary, ends a run once, and keeps what a crashed run logged", async () => {
+    const sweep = await createSweep(sweepInput);
+    const run = await createRun({ sweepId: sweep.id, config: {} });
+    await claimNextRun("local:1", { sweepId: sweep.id });
+    await appendRunEvents([
+      {
+        runId: run.id,
+        metrics: [
+          { step: 10, time: 1, values: { train_loss: 3, val_loss: 2.5 } },
+          { step: 20, time: 2, values: { train_loss: 2, val_loss: 2.0, val_acc: 0.5 } },
+          { step: 30, time: 3, values: { train_loss: 2.5, val_loss: 2.2, val_acc: 0.7 } },
+        ],
+        samples: [{ step: 20, temperature: 0.8, text: "hello" }],
+        logs: [{ level: "info", message: "started" }],
+      },
+    ]);
+    let current = (await getRun(run.id))!;
+    assert.equal(current.summary.val_loss, 2.2);
+    assert.equal(current.summary.val_loss_best, 2.0);
+    assert.equal(current.summary.val_loss_best_step, 20);
+    assert.equal(current.summary.val_acc_best, 0.7);
+    assert.equal(current.lastStep, 30);
+
+    const progress = await sweepProgress(sweep);
+    assert.equal(progress.best?.id, run.id);
+    assert.equal(progress.counts.running, 1);
+
+    const crashed = await crashStaleRuns({ claimedByPrefix: "local:1", reason: "server restarted" });
+    assert.deepEqual(crashed.map((r) => r.id), [run.id]);
+    assert.equal(await finishRun(run.id, { state: "finished" }), null, "an ended run keeps its first outcome");
+    current = (await getRun(run.id))!;
+    assert.equal(current.state, "crashed");
+    assert.equal(current.error, "server restarted");
+    assert.equal((await readSeries(run.id, "val_loss")).length, 3);
+  });
+
+  it("stops a queued run at once and flags a running one", async () => {
+    const a = await createRun({ config: {} });
+    assert.equal((await requestStop(a.id))!.state, "stopped");
+    const b = await createRun({ config: {} });
+    await claimNextRun("x", {});
+    const flagged = (await requestStop(b.id))!;
+    assert.equal(flagged.state, "running");
+    assert.equal(flagged.stopRequested, true);
+  });
+});
+
+describe("downsampled series", () => {
+  let runId = "";
+  before(async () => {
+    runId = (await createRun({ config: {} })).id;
+    const metrics = [];
+    for (let step = 0; step < 20_000; step++) {
+      const value = step === 12_345 ? 1000 : step === 777 ? -50 : Math.sin(step / 100);
+      metrics.push({ step, time: step / 10, values: { train_loss: value, grad_norm: step === 15_000 ? Number.NaN : 1 } });
+    }
+    for (let i = 0; i < metrics.length; i += 500) await appendRunEvents([{ runId, metrics: metrics.slice(i, i + 500) }]);
+  });
+
+  it("keeps spikes, the first and the last point within the budget", async () => {
+    const series = await readSeries(runId, "train_loss", 500);
+    assert.ok(series.length <= 502, `got ${series.length} points`);
+    assert.ok(series.length >= 400);
+    assert.equal(series[0].step, 0);
+    assert.equal(series.at(-1)!.step, 19_999);
+    assert.ok(series.some((p) => p.step === 12_345 && p.value === 1000), "the spike is kept");
+    assert.ok(series.some((p) => p.step === 777 && p.value === -50), "the dip is kept");
+    for (let i = 1; i < series.length; i++) assert.ok(series[i].step > series[i - 1].step);
+  });
+
+  it("keeps a NaN point", async () => {
+    const series = await readSeries(runId, "grad_norm", 100);
+    assert.ok(series.some((p) => p.step === 15_000 && p.value === null));
+  });
+
+  it("returns every point when there are fewer than asked", async () => {
+    assert.equal((await readSeries(runId, "train_loss", 50_000)).length, 20_000);
+  });
+});
+
+describe("listing, filtering and CSV", () => {
+  let sweepId = "";
+  before(async () => {
+    const sweep = await createSweep(sweepInput);
+    sweepId = sweep.id;
+    const cells = ["rnn", "lstm", "gru", "lstm"];
+    for (let i = 0; i < 4; i++) {
+      const run = await createRun({ sweepId, index: i, config: { cell: cells[i], dropout: i / 10 }, name: i === 3 ? "=HYPERLINK(1)" : undefined });
+      if (i < 3) await appendRunEvents([{ runId: run.id, metrics: [{ step: 1, time: 0.5, values: { val_loss: 3 - i } }] }]);
+    }
+  });
+
+  it("filters on config and summary and sorts with missing values last", async () => {
+    const params = RunsQueryParams.parse({ sweep: sweepId, filter: ["config.cell=lstm"], sort: "summary.val_loss" });
+    const lstm = await listRuns(toListRunsQuery(params));
+    assert.equal(lstm.total, 2);
+    assert.equal(lstm.runs[0].summary.val_loss, 2);
+    assert.equal(lstm.runs[1].summary.val_loss, undefined);
+
+    const low = await listRuns(toListRunsQuery(RunsQueryParams.parse({ sweep: sweepId, filter: ["summary.val_loss<2.5"], sort: "-summary.val_loss" })));
+    assert.deepEqual(low.runs.map((r) => r.summary.val_loss), [2, 1]);
+  });
+
+  it("rejects unknown columns and unreadable filters with a message naming them", () => {
+    const bad = RunsQueryParams.safeParse({ sort: "config.x;drop", filter: ["what"] });
+    assert.equal(bad.success, false);
+    const paths = bad.error!.issues.map((i) => i.path.join("."));
+    assert.ok(paths.includes("sort"));
+    assert.ok(paths.includes("filter.0"));
+    assert.equal(RunsQueryParams.safeParse({ bogus: "1" }).success, false);
+  });
+
+  it("exports one row per run with config and summary columns, formulas neutralised", async () => {
+    const csv = await exportRunsCsv({ sweepId, sort: { field: "index", desc: false } });
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, 4);
+    assert.deepEqual(rows.map((r) => r.cell), ["rnn", "lstm", "gru", "lstm"]);
+    assert.equal(rows[2].val_loss, "1");
+    assert.equal(rows[3].name, "'=HYPERLINK(1)");
+    for (const column of ["id", "name", "state", "created", "runtime", "dropout", "val_loss_best_step"]) assert.ok(column in rows[0], column);
+  });
+});
+
+describe("bad database files", () => {
+  it("refuses a file that is not SQLite and leaves it untouched", () => {
+    const file = path.join(dir, "notes.db");
+    fs.writeFileSync(file, "my precious notes, not a database\n".repeat(10));
+    const before = fs.readFileSync(file);
+    assert.throws(() => migrate(file), /is not a SQLite database/);
+    assert.deepEqual(fs.readFileSync(file), before);
+  });
+
+  it("says so when the database cannot be written", () => {
+    // /sys is mounted read-only (even for root, who ignores file permissions).
+    assert.throws(() => migrate("/sys/sweeplab-test/x.db"), /cannot write the database/);
+  });
+});

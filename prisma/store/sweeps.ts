@@ -1,0 +1,110 @@
+import { prisma } from "../client";
+import type { RunState, SweepState } from "../../sweeps/states";
+import { RUN_STATES } from "../../sweeps/states";
+import { newId } from "./ids";
+import { num, toRunRecord, toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
+
+export interface NewSweep {
+  name?: string;
+  config: Json;
+  rawConfig: string;
+  method: string;
+  metricName: string;
+  metricGoal: "minimize" | "maximize";
+  concurrency: number;
+  seed: number;
+  runCap?: number | null;
+}
+
+export async function createSweep(input: NewSweep): Promise<SweepRecord> {
+  const id = newId();
+  const row = await prisma().sweep.create({
+    data: {
+      id,
+      name: input.name?.trim() || `sweep-${id.slice(0, 4)}`,
+      config: JSON.stringify(input.config),
+      rawConfig: input.rawConfig,
+      method: input.method,
+      metricName: input.metricName,
+      metricGoal: input.metricGoal,
+      concurrency: input.concurrency,
+      seed: input.seed,
+      runCap: input.runCap ?? null,
+    },
+  });
+  return toSweepRecord(row);
+}
+
+export async function getSweep(id: string): Promise<SweepRecord | null> {
+  const row = await prisma().sweep.findUnique({ where: { id } });
+  return row ? toSweepRecord(row) : null;
+}
+
+export async function listSweeps(options: { states?: SweepState[] } = {}): Promise<SweepRecord[]> {
+  const rows = await prisma().sweep.findMany({
+    where: options.states ? { state: { in: options.states } } : undefined,
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map(toSweepRecord);
+}
+
+/** Change a sweep's state; `from` guards against races (e.g. only resume a paused sweep). */
+export async function setSweepState(
+  id: string,
+  state: SweepState,
+  options: { reason?: string | null; from?: SweepState[] } = {},
+): Promise<SweepRecord | null> {
+  const terminal = state === "finished" || state === "cancelled" || state === "failed";
+  const result = await prisma().sweep.updateMany({
+    where: { id, ...(options.from ? { state: { in: options.from } } : {}) },
+    data: { state, stateReason: options.reason ?? null, finishedAt: terminal ? new Date() : null },
+  });
+  if (result.count === 0) return null;
+  return getSweep(id);
+}
+
+/** Reserve the next run index of a sweep (the executor proposes one run per index). */
+export async function reserveRunIndex(id: string): Promise<number> {
+  const row = await prisma().sweep.update({ where: { id }, data: { proposed: { increment: 1 } }, select: { proposed: true } });
+  return row.proposed - 1;
+}
+
+export interface SweepProgress {
+  counts: Record<RunState, number>;
+  total: number;
+  best: RunRecord | null;
+  /** Seconds from the sweep's creation to its end (or now). */
+  elapsed: number;
+}
+
+/** Counts of runs per state and the best run by the sweep's metric: the cheap live endpoint. */
+export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> {
+  const db = prisma();
+  const rows = (await db.$queryRawUnsafe(`SELECT state, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state`, sweep.id)) as {
+    state: RunState;
+    n: bigint;
+  }[];
+  const counts = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
+  for (const r of rows) counts[r.state] = num(r.n);
+  const direction = sweep.metricGoal === "maximize" ? "DESC" : "ASC";
+  const bestKey = bestSummaryPath(sweep.metricName);
+  const best = (await db.$queryRawUnsafe(
+    `SELECT * FROM Run WHERE sweepId = ? AND json_type(summary, ?) IN ('real', 'integer')
+     ORDER BY json_extract(summary, ?) ${direction} LIMIT 1`,
+    sweep.id,
+    bestKey,
+    bestKey,
+  )) as Record<string, unknown>[];
+  const end = sweep.finishedAt ? Date.parse(sweep.finishedAt) : Date.now();
+  return {
+    counts,
+    total: Object.values(counts).reduce((a, b) => a + b, 0),
+    best: best[0] ? toRunRecord(best[0]) : null,
+    elapsed: Math.max(0, (end - Date.parse(sweep.createdAt)) / 1000),
+  };
+}
+
+/** JSON path of the best value of a metric in a run's summary (see summary.ts). */
+export function bestSummaryPath(name: string): string {
+  return `$."${name}_best"`;
+}

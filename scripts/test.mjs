@@ -1,0 +1,40 @@
+// `npm test`: type check, schema/migration agreement, unit tests, end-to-end tests.
+//   --unit   only the type check and unit tests
+//   --e2e    only the end-to-end tests
+import fs from "node:fs";
+import path from "node:path";
+import { bin, buildIsStale, ROOT, run } from "./lib.mjs";
+
+const only = process.argv.includes("--unit") ? "unit" : process.argv.includes("--e2e") ? "e2e" : "all";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function testFiles(dir, out = []) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", ".next", "dist", "data", ".git", "generated", "e2e"].includes(entry.name)) continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) testFiles(p, out);
+    else if (/\.test\.tsx?$/.test(entry.name)) out.push(path.relative(ROOT, p));
+  }
+  return out.sort();
+}
+
+if (only !== "e2e") {
+  console.log("\n== type check");
+  run(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
+  console.log("\n== schema.prisma vs prisma/migrations");
+  run(bin("tsx"), ["prisma/migrate-new.ts", "--check"]);
+  console.log("\n== unit tests");
+  // Tests that spawn workers need the bundle; building it takes a second.
+  run(process.execPath, [path.join("scripts", "build-worker.mjs")]);
+  run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...testFiles(ROOT)]);
+}
+
+if (only !== "unit") {
+  console.log("\n== end-to-end tests (Playwright, headless Chromium)");
+  if (!fs.existsSync(CHROMIUM)) {
+    console.error(`Chromium is missing (looked for ${CHROMIUM}). Install Debian's Chromium:\n  apt-get update && apt-get install -y chromium\nor point CHROMIUM_PATH at a Chromium binary.`);
+    process.exit(1);
+  }
+  if (buildIsStale()) run(process.execPath, ["scripts/build.mjs"]);
+  run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"]);
+}

@@ -1,0 +1,34 @@
+// A run's summary, updated as metric points arrive: for each metric `m`, `m` is the last
+// value; for losses and accuracies also `m_best` (the best value) and `m_best_step` (its
+// step); for any metric that went NaN/Inf, `m_first_nonfinite_step`. Accuracy is better
+// when higher, losses when lower.
+
+export type Summary = Record<string, number | null>;
+
+export function higherIsBetter(metric: string): boolean {
+  return /(^|_)(acc|accuracy)$/.test(metric);
+}
+
+/** Metrics whose best value is worth tracking (a best learning rate or gradient norm is not). */
+export function tracksBest(metric: string): boolean {
+  return /(^|_)(loss|acc|accuracy|perplexity|bpc)$/.test(metric);
+}
+
+/** Fold metric values of one step into a summary (in place); non-finite values never become best. */
+export function foldIntoSummary(summary: Summary, step: number, values: Record<string, number | null>): Summary {
+  for (const [name, value] of Object.entries(values)) {
+    summary[name] = value !== null && Number.isFinite(value) ? value : null;
+    if (value === null || !Number.isFinite(value)) {
+      if (summary[`${name}_first_nonfinite_step`] == null) summary[`${name}_first_nonfinite_step`] = step;
+      continue;
+    }
+    if (!tracksBest(name)) continue;
+    const best = summary[`${name}_best`];
+    const better = best == null || (higherIsBetter(name) ? value > best : value < best);
+    if (better) {
+      summary[`${name}_best`] = value;
+      summary[`${name}_best_step`] = step;
+    }
+  }
+  return summary;
+}
