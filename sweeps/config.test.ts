@@ -1,0 +1,359 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { RUN_CONFIG_KEYS } from "../engine/config.ts";
+import {
+  AnyParamSpec,
+  GRID_LIMIT,
+  parseSweepConfig,
+  parseSweepConfigText,
+  readSweepText,
+  sweepSize,
+  sweepToJson,
+  sweepToYaml,
+  TOP_LEVEL_KEYS,
+  type SweepConfig,
+  type SweepIssue,
+} from "./config.ts";
+
+const CORPUS = "/work/shared/data/wandb-sweeps";
+
+// What each real W&B config gives here. `unknown`: parameters rejected as not RunConfig keys;
+// `others`: every other issue (path → start of its message). Comments say what W&B does.
+const EXPECTED: Record<string, { unknown: string[]; others: Record<string, string> }> = {
+  // W&B accepts; float bounds → uniform, 0..100 → int_uniform
+  "01": { unknown: ["lr_scheduler_num_cycles", "noise_offset", "adaptive_noise_scale", "prior_loss_weight", "max_grad_norm", "lr_warmup_steps", "unet_lr", "text_encoder_lr", "network_alpha"], others: {} },
+  // W&B accepts; batch_size and learning_rate are ours and fit
+  "02": { unknown: ["rand_augment", "temp", "epochs", "lr_decay_epoch", "dataset", "data_folder", "mean", "std"], others: {} },
+  "03": { unknown: ["data.variant", "model.qr", "model.start_step"], others: {} },
+  // W&B (PyYAML) reads min: 9e-6 as a string and rejects lr; here it is a number
+  "04": { unknown: ["generator_config", "discriminator_config", "base_config_size", "position_embedding_type", "output_mult", "prenorm", "attn_norm_layer_type", "attn_num_groups", "embedding_norm_layer_type", "embedding_num_groups", "mup", "readout_zero_init", "query_zero_init", "lr", "train_batch_size", "validation_batch_size", "num_epochs", "num_steps_per_epoch", "num_eval_steps", "num_warmup_steps", "num_training_steps", "scheduler", "global_clip_norm", "wandb", "wandb_project", "wandb_entity", "log_predictions"], others: {} },
+  // W&B rejects lr0 (min: 1e-5 is a string under PyYAML); momentum, weight_decay, batch_size are ours and fit
+  "05": { unknown: ["data", "epochs", "lr0", "lrf", "warmup_epochs", "warmup_momentum", "warmup_bias_lr", "box", "cls", "cls_pw", "obj", "obj_pw", "iou_t", "anchor_t", "fl_gamma", "hsv_h", "hsv_s", "hsv_v", "degrees", "translate", "scale", "shear", "perspective", "flipud", "fliplr", "mosaic", "mixup", "copy_paste"], others: {} },
+  "06": { unknown: ["overrides.model.input_size", "overrides.model.hidden_size", "overrides.model.projection_size", "overrides.model.num_layers", "overrides.model.bidirectional", "overrides.trainer.optimizer.lr", "overrides.trainer.optimizer.weight_decay", "overrides.model.type", "local_config_file", "subcommand"], others: {} },
+  "07": { unknown: ["env.a", "env.bool_value", "env.int_value"], others: {} },
+  "08": { unknown: ["language", "attribute", "trainer", "l1-weight", "l2-weight"], others: {} },
+  // learning_rate: log_uniform over exp(-9.9)..exp(-5.3) and warmup_steps fit RunConfig
+  "09": { unknown: ["gradient_accumulation_steps"], others: {} },
+  "10": { unknown: ["model_name_or_path", "dataset_name", "checkpointing_steps", "num_train_epochs", "per_device_eval_batch_size", "per_device_train_batch_size", "num_warmup_steps"], others: { "parameters.weight_decay.max": "must be ≤ 1 (got 2)" } },
+  "11": { unknown: ["adaptive_parsimony_scaling", "weight_mutate_operator", "weight_mutate_constant", "weight_optimize", "tournament_selection_p", "tournament_selection_n", "fraction_replaced_hof", "crossover_probability", "optimizer_iterations", "optimize_probability", "perturbation_factor", "optimizer_nrestarts", "ncyclesperiteration", "weight_insert_node", "weight_delete_node", "timeout_in_seconds", "weight_do_nothing", "fraction_replaced", "weight_randomize", "weight_simplify", "weight_add_node", "population_size", "populations", "parsimony", "annealing", "batching", "alpha", "topn"], others: {} },
+  // W&B rejects the free-text goal too
+  "12": { unknown: ["cyclic_lr_max", "cyclic_lr_min", "trafo_d_model", "trafo_encoder_layers", "trafo_heads", "trafo_feedforward_dim", "trafo_dropout", "epochs", "flickr8k_root", "flickr8k_meta", "audio_features_fn"], others: { "metric.goal": 'must be "minimize" or "maximize"' } },
+  // grid without metric is fine (val_loss by default); seed values fit
+  "13": { unknown: ["model", "ImputationDataset.mask_method", "data_dir"], others: {} },
+  "14": { unknown: ["num_train_epochs", "per_device_train_batch_size", "max_seq_length", "config_file"], others: {} },
+  "15": { unknown: ["model.n_layers", "trainer.decay_multiplier"], others: {} },
+  "16": { unknown: ["trainer.num_epochs", "trainer.train_batch_size", "optimizer.lr", "optimizer.wd", "optimizer.warmup_epochs", "neural_encoder.context.forward", "neural_encoder.context.backward", "neural_encoder.norm_and_noise.normalize", "neural_encoder.norm_and_noise.white_noise_SD", "neural_encoder.norm_and_noise.constant_offset_SD", "neural_encoder.embedder.mult", "neural_encoder.embedder.adapt", "neural_encoder.embedder.stack.size", "neural_encoder.embedder.stack.stride", "neural_encoder.embedder.dropout", "neural_encoder.transformer.n_layers", "neural_encoder.transformer.hidden_size", "neural_encoder.transformer.inter_size", "neural_encoder.transformer.n_heads", "neural_encoder.transformer.dropout", "neural_encoder.factors.dropout"], others: {} },
+  "17": { unknown: ["model_name", "lr", "num_rao", "num_batches", "obs_between_weight_updates", "obs_to_action_ratio", "interval_save_weights", "interval_print", "wandb", "load_model", "do_lora", "use_loss_difference", "training_ctxt_size", "use_multirao_for_action_gen", "use_rewards_to_go", "dataset_name", "alternate_training", "regular_training"], others: {} },
+  "18": { unknown: ["RUN", "MODEL", "DATA_CLASS", "MAX_EPOCHS", "LEARNING_RATE", "LSTM_UNITS", "PATIENCE"], others: {} },
+  // W&B rejects it too: `parameters:` with nothing under it is null
+  "19": { unknown: [], others: { parameters: "must be a mapping of parameter names" } },
+  "20": { unknown: ["hidden-size", "intermediate-size", "num-layers", "k-max"], others: {} },
+  "21": { unknown: ["gradient_accumulation_steps", "experiment_args_path", "default_config_path", "prompt_config_path"], others: {} },
+  "22": { unknown: ["adam_beta1", "adam_beta2", "adam_eps", "behavior_mode", "bias_mode", "center_crop", "core", "core_lr_scale", "core_reg_scale", "criterion", "dataset", "disable_grid_predictor", "ds_scale", "emb_dim", "epochs", "grid_predictor_dim", "lr", "mlp_dim", "num_blocks", "num_heads", "num_workers", "output_dir", "p_dropout", "patch_size", "pretrain_core", "readout", "readout_reg_scale", "resize_image", "shift_mode", "shifter_reg_scale", "t_dropout"], others: {} },
+  "23": { unknown: ["data_path", "vocab_path", "model_save_dir", "model_path", "hidden_dim", "emb_dim", "emb_dropout", "lstm_dropout", "attention_dropout", "num_attention_heads", "max_len", "lr_scheduler_gamma", "epoch", "lr", "eps", "user_mean", "user_std", "loss", "alpha", "beta", "scale", "q"], others: {} },
+  // W&B (PyYAML) rejects min: 5e-5 (a string); nested running_settings is rejected here
+  "24": { unknown: ["alg", "dataset", "data_path", "rec_loss", "train_batch_size", "neg_train", "n_epochs", "max_patience", "eval_batch_size", "device", "u_n_prototypes", "i_n_prototypes", "lr", "wd", "u_sim_batch_weight", "u_sim_proto_weight", "i_sim_batch_weight", "i_sim_proto_weight"], others: { "parameters.optimizer.value": 'must be one of "sgd" | "momentum" | "adagrad" | "adam" (got the string "adamw")', "parameters.running_settings": "nested parameters (running_settings.parameters) are not supported" } },
+  // W&B's schema rejects max_iter without s too
+  "25": { unknown: ["epochs", "embedding_method", "embedding_size", "encoder_layers", "decoder_layers", "teacher_forcing", "use_attestations", "beam_size"], others: { "early_terminate.s": "required with max_iter", "parameters.cell.values.0": 'must be one of "rnn" | "lstm" | "gru" (got the string "RNN")', "parameters.cell.values.1": "must be one of", "parameters.cell.values.2": "must be one of" } },
+  "26": { unknown: ["lr"], others: {} },
+  "27": { unknown: ["lrn_rate", "bodyParts", "epsilon", "epoch"], others: {} },
+  // W&B rejects the wrapper's extra top-level keys as well (additionalProperties: false)
+  "28": { unknown: ["pre_project_phase_len", "post_project_phases", "phase_multiplier", "lr_multiplier", "joint_lr_step_size", "num_addon_layers", "latent_dim_multiplier_exp", "num_prototypes_per_class", "cluster_coef", "separation_coef", "l1_coef"], others: { train_method: 'unknown top-level key "train_method"', gpu_time_limit: "unknown top-level key", hyper_sweep_parameters: "unknown top-level key", preflight_parameters: "unknown top-level key" } },
+  "29": { unknown: ["cluster_coef", "grassmannian_orthogonality_loss_coef", "joint_steps_per_phase_at_lr1", "l1_coef", "last_only_steps_per_joint_step", "lr_multiplier", "lr_step_per_joint_phase_2exp", "num_addon_layers", "num_warm_epochs_at_lr1", "orthogonality_loss_coef", "proto_channels", "separation_coef"], others: { gpu_time_limit: "unknown top-level key", hyper_sweep_parameters: "unknown top-level key", preflight_parameters: "unknown top-level key", train_method: "unknown top-level key" } },
+  // W&B flattens nested parameters; RunConfig is flat, so they are rejected with a reason
+  "30": { unknown: [], others: { "parameters.optimizer": "nested parameters (optimizer.parameters) are not supported" } },
+};
+
+const files = readdirSync(CORPUS).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+
+test("the corpus has 30 configs and a row for each", () => {
+  assert.equal(files.length, 30);
+  assert.deepEqual(files.map((f) => f.slice(0, 2)), Object.keys(EXPECTED).sort());
+});
+
+for (const file of files) {
+  test(`W&B config ${file}`, () => {
+    const text = readFileSync(join(CORPUS, file), "utf8");
+    const expected = EXPECTED[file.slice(0, 2)];
+    const result = parseSweepConfigText(text);
+    assert.equal(result.ok, false, "every corpus file names parameters of other programs");
+    const issues = (result as { issues: SweepIssue[] }).issues;
+
+    // exactly the expected issues, each with its path
+    const unknownPaths = expected.unknown.map((n) => `parameters.${n}`);
+    assert.deepEqual(
+      issues.map((i) => i.path).sort(),
+      [...unknownPaths, ...Object.keys(expected.others)].sort(),
+    );
+    for (const i of issues) {
+      const other = expected.others[i.path];
+      if (other !== undefined) assert.ok(i.message.startsWith(other), `${i.path}: ${i.message}`);
+      else {
+        const name = i.path.slice("parameters.".length);
+        assert.ok(i.message.startsWith(`unknown parameter "${name}"`), i.message);
+        assert.ok(i.message.includes(`(RunConfig keys: ${RUN_CONFIG_KEYS.join(", ")})`));
+      }
+    }
+
+    // the structure parses as W&B reads it: every spec is a valid W&B spec, nothing dropped
+    const read = readSweepText(text);
+    assert.ok(read.ok);
+    const data = read.data as Record<string, unknown>;
+    const params = (data.parameters ?? {}) as Record<string, unknown>;
+    for (const [name, spec] of Object.entries(params)) {
+      assert.ok(AnyParamSpec.safeParse(spec).success, `parameters.${name} is a valid W&B spec`);
+      const flagged = issues.some((i) => i.path === `parameters.${name}` || i.path.startsWith(`parameters.${name}.`));
+      assert.ok(flagged || (RUN_CONFIG_KEYS as string[]).includes(name), `parameters.${name} neither used nor reported`);
+    }
+    for (const key of Object.keys(data))
+      assert.ok(TOP_LEVEL_KEYS.includes(key) || issues.some((i) => i.path === key), `top-level ${key} silently dropped`);
+
+    // without the parameters and keys that are not ours, what is left is a valid sweep
+    const unknownTop = Object.keys(expected.others).filter((p) => !p.includes("."));
+    const rejected = new Set([...expected.unknown, ...Object.keys(expected.others).filter((p) => p.startsWith("parameters.")).map((p) => p.split(".")[1])]);
+    if (!unknownTop.includes("parameters") && !expected.others["metric.goal"] && !expected.others["early_terminate.s"]) {
+      const kept = Object.fromEntries(Object.entries(params).filter(([n]) => !rejected.has(n)));
+      if (Object.keys(kept).length > 0) {
+        const stripped = { ...Object.fromEntries(Object.entries(data).filter(([k]) => !unknownTop.includes(k))), parameters: kept };
+        const again = parseSweepConfig(stripped);
+        assert.ok(again.ok, JSON.stringify(!again.ok && again.issues));
+      }
+    }
+  });
+}
+
+const read = (file: string) => {
+  const r = readSweepText(readFileSync(join(CORPUS, files.find((f) => f.startsWith(file))!), "utf8"));
+  assert.ok(r.ok);
+  const params = (r.data as { parameters: Record<string, unknown> }).parameters;
+  return (name: string) => AnyParamSpec.parse(params[name]) as unknown as Record<string, unknown>;
+};
+
+test("W&B inference and defaults on the corpus", () => {
+  const c01 = read("01");
+  assert.equal(c01("adaptive_noise_scale").distribution, "uniform"); // 0.0 .. 1.0
+  assert.equal(c01("lr_warmup_steps").distribution, "int_uniform"); // 0 .. 100
+  assert.equal(c01("network_alpha").distribution, "categorical");
+  const c06 = read("06");
+  assert.deepEqual(c06("overrides.model.hidden_size"), { distribution: "q_uniform", min: 100, max: 500, q: 1 });
+  assert.deepEqual(c06("overrides.trainer.optimizer.lr"), { distribution: "log_uniform", min: -7, max: 0 });
+  assert.deepEqual(read("07")("env.a"), { distribution: "uniform", min: 1, max: 10 });
+  assert.deepEqual(read("14")("learning_rate"), { distribution: "uniform", min: 0.00001, max: 0.01 });
+  assert.equal(read("15")("model.n_layers").distribution, "int_uniform");
+  assert.deepEqual(read("22")("emb_dim"), { distribution: "q_log_uniform_values", q: 8, min: 8, max: 1024 });
+  assert.deepEqual(read("22")("adam_eps"), { distribution: "constant", value: 1e-8 });
+  assert.deepEqual(read("23")("q"), { distribution: "categorical", values: [0.5, 0.7, 0.9] });
+  assert.deepEqual(read("28")("lr_multiplier"), { distribution: "normal", mu: 1, sigma: 0.4 });
+  assert.deepEqual(read("29")("joint_steps_per_phase_at_lr1"), { distribution: "q_log_normal", mu: 2.3, q: 3, sigma: 0.3 });
+  assert.deepEqual(read("02")("rand_augment"), { distribution: "constant", value: "None" });
+  assert.deepEqual(read("18")("LSTM_UNITS").values, [2, 4, 8, 16, 32, "2 2", "4 4"]);
+  const nested = read("30")("optimizer") as { distribution: string; parameters: Record<string, { parameters?: unknown }> };
+  assert.equal(nested.distribution, "nested");
+  assert.ok(nested.parameters.nadam.parameters, "two levels of nesting are read");
+});
+
+test("corpus configs with only our parameters left are read as W&B meant", () => {
+  const r = readSweepText(readFileSync(join(CORPUS, files[8]), "utf8"));
+  assert.ok(r.ok);
+  const data = r.data as { parameters: Record<string, unknown> };
+  delete data.parameters.gradient_accumulation_steps;
+  const c09 = parseSweepConfig(data);
+  assert.ok(c09.ok, JSON.stringify(!c09.ok && c09.issues));
+  assert.deepEqual(c09.config.parameters.learning_rate, { distribution: "log_uniform", min: -9.9, max: -5.3 });
+  assert.deepEqual(c09.config.metric, { name: "eval/loss", goal: "minimize" });
+  assert.equal(c09.config.entity, "wandb");
+  assert.ok(Array.isArray(c09.config.command), "command is kept");
+  assert.equal(sweepSize(c09.config), null); // random, no run_cap: unbounded
+});
+
+// --- our own configs --------------------------------------------------------------------------
+
+const ok = (input: unknown): SweepConfig => {
+  const r = typeof input === "string" ? parseSweepConfigText(input) : parseSweepConfig(input);
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+  return r.config;
+};
+const issuesOf = (input: unknown): SweepIssue[] => {
+  const r = typeof input === "string" ? parseSweepConfigText(input) : parseSweepConfig(input);
+  assert.equal(r.ok, false, "expected issues");
+  return (r as { issues: SweepIssue[] }).issues;
+};
+const messageAt = (input: unknown, path: string) => {
+  const all = issuesOf(input);
+  const found = all.find((i) => i.path === path);
+  assert.ok(found, `no issue at ${path}: ${JSON.stringify(all)}`);
+  return found.message;
+};
+
+const OURS = `
+method: bayes
+metric: {name: val_loss, goal: minimize}
+early_terminate: {type: hyperband, min_iter: 3}
+run_cap: 30
+seed: 7
+concurrency: 2
+program: train.py
+parameters:
+  learning_rate: {distribution: log_uniform_values, min: 0.0001, max: 0.1}
+  dropout: {min: 0.0, max: 0.5}
+  hidden_size: {values: [32, 64, 128]}
+  num_layers: {min: 1, max: 3}
+  cell: {values: [lstm, gru], probabilities: [0.7, 0.3]}
+  init_std: {distribution: normal, mu: 0.5, sigma: 0.2}
+  layernorm: {value: true}
+`;
+
+test("a config of our own parses, with W&B inference and defaults", () => {
+  const c = ok(OURS);
+  assert.equal(c.method, "bayes");
+  assert.deepEqual(c.parameters.dropout, { distribution: "uniform", min: 0, max: 0.5 });
+  assert.deepEqual(c.parameters.num_layers, { distribution: "int_uniform", min: 1, max: 3 });
+  assert.deepEqual(c.parameters.cell, { distribution: "categorical_w_probabilities", values: ["lstm", "gru"], probabilities: [0.7, 0.3] });
+  assert.deepEqual(c.parameters.init_std, { distribution: "normal", mu: 0.5, sigma: 0.2 });
+  assert.deepEqual(c.early_terminate, { type: "hyperband", min_iter: 3, eta: 3, strict: false });
+  assert.equal(c.replicates, 1);
+  assert.equal(c.seed, 7);
+  assert.equal(c.program, "train.py");
+  assert.equal(sweepSize(c), 30);
+});
+
+test("JSON text and objects go through the same schema", () => {
+  const json = ok(`{"method": "grid", "parameters": {"cell": {"values": ["rnn", "lstm"]}, "dropout": {"values": [0, 0.25]}}, "replicates": 3}`);
+  assert.deepEqual(json.metric, { name: "val_loss", goal: "minimize" }, "metric defaults to val_loss");
+  assert.equal(sweepSize(json), 12);
+  assert.deepEqual(ok(JSON.parse(sweepToJson(json))), json);
+});
+
+test("YAML and JSON round-trips give the same config", () => {
+  const c = ok(OURS);
+  assert.deepEqual(ok(sweepToYaml(c)), c);
+  assert.deepEqual(ok(sweepToJson(c)), c);
+  const withFloats = ok({ method: "random", parameters: { dropout: { distribution: "uniform", min: 0, max: 0.5 }, grad_clip: { distribution: "uniform", min: 1, max: 5 } } });
+  assert.deepEqual(ok(sweepToYaml(withFloats)), withFloats);
+});
+
+test("float bounds written as 1.0 stay uniform (W&B), integer bounds give int_uniform", () => {
+  assert.equal(ok("method: random\nparameters:\n  grad_clip: {min: 1.0, max: 5.0}").parameters.grad_clip.distribution, "uniform");
+  assert.equal(ok("method: random\nparameters:\n  grad_clip: {min: 1, max: 5}").parameters.grad_clip.distribution, "int_uniform");
+  assert.equal(ok({ method: "random", parameters: { dropout: { min: 0, max: 0.5 } } }).parameters.dropout.distribution, "uniform");
+});
+
+test("values must fit RunConfig, with a path to the exact value", () => {
+  assert.equal(messageAt({ method: "random", parameters: { dropout: { min: 0, max: 1.0 } } }, "parameters.dropout.max"), "must be < 1 (got 1)");
+  assert.equal(messageAt({ method: "random", parameters: { dropout: { min: -0.1, max: 0.5 } } }, "parameters.dropout.min"), "must be ≥ 0 (got -0.1)");
+  assert.equal(messageAt({ method: "grid", parameters: { cell: { values: ["lstm", "transformer"] } } }, "parameters.cell.values.1"), 'must be one of "rnn" | "lstm" | "gru" (got the string "transformer")');
+  assert.equal(messageAt({ method: "grid", parameters: { hidden_size: { values: [64, 96.5] } } }, "parameters.hidden_size.values.1"), "must be an integer (got 96.5)");
+  assert.equal(messageAt({ method: "grid", parameters: { layernorm: { values: ["true", "false"] } } }, "parameters.layernorm.values.0"), 'must be a boolean (got the string "true")');
+  assert.equal(messageAt({ method: "random", parameters: { learning_rate: { value: 0 } } }, "parameters.learning_rate.value"), "must be > 0 (got 0)");
+  assert.match(messageAt({ method: "random", parameters: { learning_rate: { distribution: "log_uniform", min: -5, max: 5 } } }, "parameters.learning_rate.max"), /^exp\(5\) = 148\.413 must be ≤ 100/);
+  assert.match(messageAt({ method: "random", parameters: { hidden_size: { distribution: "uniform", min: 16, max: 64 } } }, "parameters.hidden_size.distribution"), /hidden_size is an integer but uniform gives fractions/);
+  assert.match(messageAt({ method: "random", parameters: { hidden_size: { distribution: "q_uniform", min: 16, max: 64, q: 0.5 } } }, "parameters.hidden_size.q"), /q must be a whole number/);
+  assert.match(messageAt({ method: "random", parameters: { cell: { min: 1, max: 3 } } }, "parameters.cell.distribution"), /cell takes a choice \(rnn \| lstm \| gru\)/);
+  assert.match(messageAt({ method: "random", parameters: { dropout: { distribution: "normal", mu: 2, sigma: 0.1 } } }, "parameters.dropout.mu"), /centre of this distribution, 2, is not a valid dropout: must be < 1/);
+  assert.equal(messageAt({ method: "random", parameters: { dropout: { min: 0.5, max: 0.2 } } }, "parameters.dropout.max"), "must be greater than min (0.5)");
+});
+
+test("unknown parameters, keys and distributions are errors with paths", () => {
+  const m = messageAt({ method: "random", parameters: { foo: { value: 1 } } }, "parameters.foo");
+  assert.equal(m, `unknown parameter "foo" (RunConfig keys: ${RUN_CONFIG_KEYS.join(", ")})`);
+  assert.match(messageAt({ method: "random", parameters: { lr: { value: 0.1 } } }, "parameters.lr"), /did you mean "learning_rate"\?/);
+  assert.match(messageAt({ method: "random", parameters: { dropout: { distribution: "uniformm", min: 0, max: 0.5 } } }, "parameters.dropout.distribution"), /^unknown distribution "uniformm" \(one of: constant, categorical/);
+  assert.match(messageAt({ method: "random", parameters: { dropout: { min: 0, max: 0.5, step: 0.1 } } }, "parameters.dropout.step"), /"step" is not a key of a uniform parameter \(allowed: distribution, min, max\)/);
+  assert.match(messageAt({ method: "random", parameters: { dropout: 0.1 } }, "parameters.dropout"), /must be a mapping such as \{value: 0.1\}/);
+  assert.match(messageAt({ method: "random", parameters: { dropout: {} } }, "parameters.dropout"), /cannot tell the distribution/);
+  assert.match(messageAt({ method: "random", parameters: { dropout: { value: 0 } }, progam: "x" }, "progam"), /unknown top-level key "progam"/);
+  assert.match(messageAt({ method: "anneal", parameters: { dropout: { value: 0 } } }, "method"), /must be one of grid \| random \| bayes/);
+  assert.equal(messageAt({ parameters: { dropout: { value: 0 } } }, "method"), "required");
+  assert.match(messageAt({ method: "random", parameters: {} }, "parameters"), /at least one parameter/);
+  assert.match(messageAt({ method: "random", metric: { name: "val_loss", goal: "down" }, parameters: { dropout: { value: 0 } } }, "metric.goal"), /must be "minimize" or "maximize"/);
+  assert.match(messageAt({ method: "random", parameters: { cell: { values: ["rnn", "lstm"], probabilities: [0.5, 0.6] } } }, "parameters.cell.probabilities"), /must sum to 1/);
+  assert.match(messageAt({ method: "random", parameters: { cell: { values: ["rnn", "lstm"], probabilities: [1] } } }, "parameters.cell.probabilities"), /one probability per value/);
+});
+
+test("metric is required for bayes and hyperband, as in W&B", () => {
+  assert.match(messageAt({ method: "bayes", parameters: { dropout: { min: 0, max: 0.5 } } }, "metric"), /required for method: bayes/);
+  assert.match(messageAt({ method: "random", early_terminate: { type: "hyperband", min_iter: 2 }, parameters: { dropout: { min: 0, max: 0.5 } } }, "metric"), /required by early_terminate/);
+});
+
+test("early_terminate checks", () => {
+  const base = { method: "random", metric: { name: "val_loss" }, parameters: { dropout: { min: 0, max: 0.5 } } };
+  assert.match(messageAt({ ...base, early_terminate: { type: "hyperband", max_iter: 27 } }, "early_terminate.s"), /required with max_iter/);
+  assert.match(messageAt({ ...base, early_terminate: { type: "hyperband" } }, "early_terminate.min_iter"), /give min_iter/);
+  assert.match(messageAt({ ...base, early_terminate: { type: "hyperband", min_iter: 3, max_iter: 27, s: 2 } }, "early_terminate.min_iter"), /not both/);
+  assert.equal(messageAt({ ...base, early_terminate: { type: "hyperband", min_iter: 3, eta: 1 } }, "early_terminate.eta"), "must be > 1 (got 1)");
+  assert.match(messageAt({ ...base, early_terminate: { type: "envelope" } }, "early_terminate.type"), /must be "hyperband" or "median"/);
+  assert.deepEqual(ok({ ...base, early_terminate: { type: "median" } }).early_terminate, { type: "median", min_iter: 3, min_runs: 5 });
+});
+
+test("grid over a continuous distribution, and an oversized grid, are errors", () => {
+  assert.match(messageAt({ method: "grid", parameters: { dropout: { min: 0, max: 0.5 } } }, "parameters.dropout.distribution"), /grid search needs a finite set of values, but uniform is continuous/);
+  assert.match(messageAt({ method: "grid", parameters: { cell: { values: ["rnn", "lstm"], probabilities: [0.5, 0.5] } } }, "parameters.cell.probabilities"), /probabilities are not allowed/);
+  const big = { method: "grid", parameters: { hidden_size: { min: 1, max: 2048 }, seq_length: { min: 1, max: 100 } } };
+  assert.equal(
+    messageAt(big, "parameters"),
+    `the grid has 204,800 combinations, more than the limit of ${GRID_LIMIT.toLocaleString("en-US")}: use fewer values or method: random with run_cap`,
+  );
+  const g = ok({ method: "grid", parameters: { num_layers: { min: 1, max: 3 }, dropout: { distribution: "q_uniform", min: 0, max: 0.5, q: 0.25 }, cell: { value: "gru" } }, run_cap: 5 });
+  assert.equal(sweepSize(g), 5, "run_cap caps the grid (3 × 3 = 9)");
+  assert.equal(sweepSize({ ...g, run_cap: undefined }), 9);
+});
+
+test("replicates and a swept seed do not mix", () => {
+  assert.match(messageAt({ method: "grid", replicates: 3, parameters: { seed: { values: [1, 2] } } }, "parameters.seed"), /cannot be swept too/);
+});
+
+test("nested parameters are read, then rejected with the reason", () => {
+  const m = messageAt({ method: "grid", parameters: { optimizer: { parameters: { lr: { values: [1, 2] } } } } }, "parameters.optimizer");
+  assert.match(m, /nested parameters \(optimizer\.parameters\) are not supported: a run's config is flat/);
+  // mistakes inside are reported at their own path
+  assert.match(messageAt({ method: "grid", parameters: { x: { parameters: { y: { min: 0, mox: 1 } } } } }, "parameters.x.parameters.y.mox"), /"mox" is not a key/);
+});
+
+test("broken text never crashes: syntax errors, odd documents, duplicate keys", () => {
+  for (const text of ["", "   \n", "method: [grid", "- 1\n- 2", "42", "null", "a: 1\na: 2", "{", "method: grid\nparameters:\n  dropout: {values: [0.1]}\n---\nmethod: random"]) {
+    const r = parseSweepConfigText(text);
+    assert.equal(r.ok, false, text);
+    assert.ok(!r.ok && r.issues.length > 0 && r.issues.every((i) => typeof i.path === "string" && i.message.length > 0));
+  }
+  assert.match(parseSweepConfigText("a: 1\na: 2").ok ? "" : (parseSweepConfigText("a: 1\na: 2") as { issues: SweepIssue[] }).issues[0].message, /unique/);
+  assert.equal(messageAt("- 1\n- 2", ""), "a sweep config must be a mapping of keys (got a list [1,2])");
+});
+
+test("odd values anywhere give issues, never a crash", async () => {
+  const { makeRng } = await import("./rng.ts");
+  const odd: unknown[] = [null, 0, -1, 1.5, "", "x", true, [], [1, "a"], {}, { a: 1 }, 1e308, -0];
+  const rng = makeRng(2024);
+  const keys = ["method", "metric", "parameters", "early_terminate", "run_cap", "seed", "replicates", "concurrency", "command", "controller"];
+  const specKeys = ["distribution", "value", "values", "probabilities", "min", "max", "q", "mu", "sigma", "a", "b", "parameters"];
+  for (let i = 0; i < 400; i++) {
+    const cfg: Record<string, unknown> = {
+      method: ["grid", "random", "bayes"][rng.int(3)],
+      metric: { name: "val_loss" },
+      parameters: { dropout: { min: 0, max: 0.5 }, cell: { values: ["rnn", "lstm"] } },
+    };
+    const pick = <T,>(xs: readonly T[]) => xs[rng.int(xs.length)];
+    if (rng.next() < 0.5) cfg[pick(keys)] = pick(odd);
+    else {
+      const spec: Record<string, unknown> = {};
+      for (let k = 0; k < 1 + rng.int(3); k++) spec[pick(specKeys)] = rng.next() < 0.3 ? pick(["uniform", "normal", "q_uniform", "categorical", "constant", "nested"]) : pick(odd);
+      (cfg.parameters as Record<string, unknown>)[pick(["dropout", "hidden_size", "cell", "foo", "layernorm"])] = spec;
+    }
+    const r = parseSweepConfig(cfg);
+    if (!r.ok) for (const issue of r.issues) assert.ok(typeof issue.path === "string" && issue.message.length > 0);
+    // the same through text
+    parseSweepConfigText(JSON.stringify(cfg));
+  }
+  // text mangling of a real config
+  const text = readFileSync(join(CORPUS, files[9]), "utf8");
+  for (let i = 0; i < 200; i++) {
+    const at = rng.int(text.length);
+    const mangled = text.slice(0, at) + pick2(rng) + text.slice(at + rng.int(5));
+    const r = parseSweepConfigText(mangled);
+    assert.ok(r.ok || r.issues.length > 0);
+  }
+  function pick2(r: { int(n: number): number }) {
+    return ["", ":", "- ", "{", "]", "\t", "\n  ", "'", "&a *a", "!!binary x"][r.int(10)];
+  }
+});

@@ -1,0 +1,910 @@
+import { z } from "zod";
+import { parseDocument, stringify } from "yaml";
+import { RUN_CONFIG_KEYS, runConfigShape, type RunConfigKey } from "../engine/config.ts";
+
+// SweepConfig: the one schema for sweeps (web form, API, CLI). It reads W&B sweep YAML/JSON
+// as written for W&B: the W&B structure is checked first (wandb/sweeps config/schema.json),
+// then what matters here: parameter names must be RunConfig keys and every value a sweep can
+// produce must be a valid RunConfig value. Every mistake is an issue with a dotted path.
+
+// ---- Parameter specs of a W&B sweep config: one zod variant per `distribution`, with W&B's
+// defaults (q = 1, mu = 0, sigma = 1, a = b = 1) and W&B's inference when `distribution`
+// is omitted (values → categorical, values + probabilities → categorical_w_probabilities,
+// value → constant, integer min/max → int_uniform, other min/max → uniform, mu/sigma →
+// normal, parameters → nested). Names and semantics follow wandb/sweeps (params.py,
+// config/schema.json). Checks that need the parameter's name (RunConfig keys and types)
+// come after, in checkSweep.
+
+const finite = z.number();
+const positive = z.number().positive();
+const q = positive.default(1).describe("Quantisation step: values are round(x / q) * q");
+
+/** Every distribution and the keys it allows besides `distribution` (single source for the schema and its error messages). */
+export const DISTRIBUTION_KEYS = {
+  constant: ["value"],
+  categorical: ["values"],
+  categorical_w_probabilities: ["values", "probabilities"],
+  int_uniform: ["min", "max"],
+  uniform: ["min", "max"],
+  q_uniform: ["min", "max", "q"],
+  log_uniform: ["min", "max"],
+  q_log_uniform: ["min", "max", "q"],
+  log_uniform_values: ["min", "max"],
+  q_log_uniform_values: ["min", "max", "q"],
+  inv_log_uniform: ["min", "max"],
+  inv_log_uniform_values: ["min", "max"],
+  normal: ["mu", "sigma"],
+  q_normal: ["mu", "sigma", "q"],
+  log_normal: ["mu", "sigma"],
+  q_log_normal: ["mu", "sigma", "q"],
+  beta: ["a", "b"],
+  q_beta: ["a", "b", "q"],
+  nested: ["parameters"],
+} as const;
+export type Distribution = Exclude<keyof typeof DISTRIBUTION_KEYS, "nested">;
+export const DISTRIBUTIONS = Object.keys(DISTRIBUTION_KEYS).filter((d) => d !== "nested") as Distribution[];
+
+const defined = z.custom<unknown>((v) => v !== undefined, { message: "required" });
+const lit = <D extends string>(d: D) => z.literal(d);
+
+const minMax = { min: finite, max: finite };
+const muSigma = { mu: finite.default(0), sigma: z.number().min(0).default(1) };
+const ab = { a: z.number().min(0).default(1), b: z.number().min(0).default(1) };
+
+export const ConstantSpec = z.strictObject({ distribution: lit("constant"), value: defined });
+export const CategoricalSpec = z.strictObject({
+  distribution: lit("categorical"),
+  values: z.array(z.unknown()).min(1),
+});
+export const CategoricalProbSpec = z.strictObject({
+  distribution: lit("categorical_w_probabilities"),
+  values: z.array(z.unknown()).min(1),
+  probabilities: z.array(z.number().min(0)).min(1),
+});
+export const IntUniformSpec = z.strictObject({ distribution: lit("int_uniform"), min: z.int(), max: z.int() });
+export const UniformSpec = z.strictObject({ distribution: lit("uniform"), ...minMax });
+export const QUniformSpec = z.strictObject({ distribution: lit("q_uniform"), ...minMax, q });
+/** min/max are natural-log exponents: values are exp(min) .. exp(max) */
+export const LogUniformSpec = z.strictObject({ distribution: lit("log_uniform"), ...minMax });
+export const QLogUniformSpec = z.strictObject({ distribution: lit("q_log_uniform"), ...minMax, q });
+export const LogUniformValuesSpec = z.strictObject({ distribution: lit("log_uniform_values"), min: positive, max: finite });
+export const QLogUniformValuesSpec = z.strictObject({
+  distribution: lit("q_log_uniform_values"),
+  min: positive,
+  max: finite,
+  q,
+});
+/** exp(-u), u uniform in [min, max] */
+export const InvLogUniformSpec = z.strictObject({ distribution: lit("inv_log_uniform"), ...minMax });
+export const InvLogUniformValuesSpec = z.strictObject({
+  distribution: lit("inv_log_uniform_values"),
+  min: positive,
+  max: finite,
+});
+export const NormalSpec = z.strictObject({ distribution: lit("normal"), ...muSigma });
+export const QNormalSpec = z.strictObject({ distribution: lit("q_normal"), ...muSigma, q });
+/** exp(N(mu, sigma)) */
+export const LogNormalSpec = z.strictObject({ distribution: lit("log_normal"), ...muSigma });
+export const QLogNormalSpec = z.strictObject({ distribution: lit("q_log_normal"), ...muSigma, q });
+export const BetaSpec = z.strictObject({ distribution: lit("beta"), ...ab });
+export const QBetaSpec = z.strictObject({ distribution: lit("q_beta"), ...ab, q });
+
+const leafVariants = [
+  ConstantSpec,
+  CategoricalSpec,
+  CategoricalProbSpec,
+  IntUniformSpec,
+  UniformSpec,
+  QUniformSpec,
+  LogUniformSpec,
+  QLogUniformSpec,
+  LogUniformValuesSpec,
+  QLogUniformValuesSpec,
+  InvLogUniformSpec,
+  InvLogUniformValuesSpec,
+  NormalSpec,
+  QNormalSpec,
+  LogNormalSpec,
+  QLogNormalSpec,
+  BetaSpec,
+  QBetaSpec,
+] as const;
+
+export const LeafParamSpec = z.discriminatedUnion("distribution", leafVariants);
+export type ParamSpec = z.output<typeof LeafParamSpec>;
+export type ParamSpecInput = z.input<typeof LeafParamSpec>;
+
+/** W&B's nested parameters (`x: {parameters: {...}}`): parsed so mistakes inside get paths, then rejected by config.ts. */
+export interface NestedParamSpec {
+  distribution: "nested";
+  parameters: Record<string, ParamSpec | NestedParamSpec>;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** W&B's inference of `distribution` (plus categorical + probabilities → categorical_w_probabilities). */
+export function inferDistribution(raw: unknown): unknown {
+  if (!isPlainObject(raw)) return raw;
+  const d = raw.distribution;
+  if (d === "categorical" && "probabilities" in raw) return { ...raw, distribution: "categorical_w_probabilities" };
+  if (d !== undefined) return raw;
+  const has = (k: string) => k in raw;
+  let inferred: string | undefined;
+  if (has("parameters")) inferred = "nested";
+  else if (has("values")) inferred = has("probabilities") ? "categorical_w_probabilities" : "categorical";
+  else if (has("value")) inferred = "constant";
+  else if (has("min") || has("max"))
+    inferred = Number.isInteger(raw.min) && Number.isInteger(raw.max) ? "int_uniform" : "uniform";
+  else if (has("mu") || has("sigma")) inferred = "normal";
+  return inferred ? { distribution: inferred, ...raw } : raw;
+}
+
+const NestedSpec: z.ZodType<NestedParamSpec> = z.strictObject({
+  distribution: z.literal("nested"),
+  parameters: z.record(
+    z.string(),
+    z.lazy(() => AnyParamSpec),
+  ),
+});
+
+/** A parameter spec as W&B reads it, nested included. */
+export const AnyParamSpec: z.ZodType<ParamSpec | NestedParamSpec> = z.preprocess(
+  inferDistribution,
+  z.discriminatedUnion("distribution", [...leafVariants, NestedSpec as never]),
+) as never;
+
+export const ParameterSpecs = z
+  .record(z.string(), AnyParamSpec)
+  .describe("Parameter name (a RunConfig key) → how to choose its value");
+
+// --- facts about specs used by the schema, the search and the UI -------------------------
+
+export const CONTINUOUS: ReadonlySet<Distribution> = new Set([
+  "uniform",
+  "log_uniform",
+  "log_uniform_values",
+  "inv_log_uniform",
+  "inv_log_uniform_values",
+  "normal",
+  "log_normal",
+  "beta",
+]);
+export const LOG_SCALED: ReadonlySet<Distribution> = new Set([
+  "log_uniform",
+  "q_log_uniform",
+  "log_uniform_values",
+  "q_log_uniform_values",
+  "inv_log_uniform",
+  "inv_log_uniform_values",
+  "log_normal",
+  "q_log_normal",
+]);
+/** Round to a multiple of q, without float noise such as 0.30000000000000004. */
+export function quantize(x: number, step: number): number {
+  return Number((Math.round(x / step) * step).toPrecision(12));
+}
+
+/**
+ * The closed range [lo, hi] of values a bounded distribution can produce (after exp and
+ * quantisation), or null for unbounded ones and categoricals.
+ */
+export function supportRange(spec: ParamSpec): { lo: number; hi: number } | null {
+  switch (spec.distribution) {
+    case "int_uniform":
+    case "uniform":
+      return { lo: spec.min, hi: spec.max };
+    case "q_uniform":
+      return { lo: quantize(spec.min, spec.q), hi: quantize(spec.max, spec.q) };
+    case "log_uniform":
+      return { lo: Math.exp(spec.min), hi: Math.exp(spec.max) };
+    case "q_log_uniform":
+      return { lo: quantize(Math.exp(spec.min), spec.q), hi: quantize(Math.exp(spec.max), spec.q) };
+    case "log_uniform_values":
+    case "inv_log_uniform_values":
+      return { lo: spec.min, hi: spec.max };
+    case "q_log_uniform_values":
+      return { lo: quantize(spec.min, spec.q), hi: quantize(spec.max, spec.q) };
+    case "inv_log_uniform":
+      return { lo: Math.exp(-spec.max), hi: Math.exp(-spec.min) };
+    default:
+      return null;
+  }
+}
+
+/** The typical value of an unbounded distribution (its centre), quantised. */
+export function centreValue(spec: ParamSpec): number | null {
+  const qz = (x: number) => ("q" in spec ? quantize(x, spec.q) : x);
+  switch (spec.distribution) {
+    case "normal":
+    case "q_normal":
+      return qz(spec.mu);
+    case "log_normal":
+    case "q_log_normal":
+      return qz(Math.exp(spec.mu));
+    case "beta":
+    case "q_beta":
+      return qz(spec.a + spec.b > 0 ? spec.a / (spec.a + spec.b) : 0.5);
+    default:
+      return null;
+  }
+}
+
+/** The discrete values a grid enumerates for this spec, or null when it is continuous. */
+export function gridValues(spec: ParamSpec, limit = Infinity): unknown[] | null {
+  switch (spec.distribution) {
+    case "constant":
+      return [spec.value];
+    case "categorical":
+      return spec.values;
+    case "int_uniform": {
+      const n = spec.max - spec.min + 1;
+      if (n > limit) return new Array(Math.min(n, limit + 1));
+      return Array.from({ length: n }, (_, i) => spec.min + i);
+    }
+    case "q_uniform": {
+      // the multiples of q that random sampling can produce, so grid and random agree
+      const first = Math.round(spec.min / spec.q);
+      const last = Math.round(spec.max / spec.q);
+      const n = Math.max(0, last - first + 1);
+      if (n > limit) return new Array(Math.min(n, limit + 1));
+      return Array.from({ length: n }, (_, i) => quantize((first + i) * spec.q, spec.q));
+    }
+    default:
+      return null;
+  }
+}
+
+// ============================================================================================
+// The sweep config
+// ============================================================================================
+
+export const METHODS = ["grid", "random", "bayes"] as const;
+export type Method = (typeof METHODS)[number];
+export const GOALS = ["minimize", "maximize"] as const;
+/** Largest grid (combinations × replicates) a sweep may enumerate. */
+export const GRID_LIMIT = 10_000;
+export const DEFAULT_METRIC = { name: "val_loss", goal: "minimize" } as const;
+
+export const Metric = z
+  .strictObject({
+    name: z.string().min(1).describe("Metric to optimise, as logged (free-form, e.g. val_loss)"),
+    goal: z.enum(GOALS).default("minimize"),
+    target: z.number().optional().describe("No new runs start once a run reaches this value"),
+    impute: z
+      .enum(["worst", "latest", "best"])
+      .optional()
+      .describe("bayes: value given to failed runs (worst, or their latest/best logged value)"),
+    impute_while_running: z.literal("false").optional(),
+  })
+  .describe("The metric the search optimises");
+export type Metric = z.output<typeof Metric>;
+
+export const HyperbandStop = z.strictObject({
+  type: z.literal("hyperband"),
+  min_iter: z.int().min(1).optional().describe("First bracket, in logged evaluations of the metric"),
+  max_iter: z.int().min(1).optional().describe("Last evaluation; brackets are max_iter / eta^k, k = 1..s"),
+  s: z
+    .int()
+    .min(1)
+    .optional()
+    .describe("Number of brackets (with max_iter; with min_iter it caps the brackets, which W&B leaves unbounded)"),
+  eta: z.number().gt(1).default(3).describe("Keep the best 1/eta of runs at each bracket"),
+  strict: z
+    .boolean()
+    .default(false)
+    .describe("Judge a run by its value at the bracket (true) or by its best value so far (false)"),
+});
+export const MedianStop = z.strictObject({
+  type: z.literal("median"),
+  min_iter: z.int().min(1).default(3).describe("Evaluations before a run can be stopped"),
+  min_runs: z.int().min(1).default(5).describe("Other runs that must have reached the same evaluation"),
+});
+export const EarlyTerminate = z.discriminatedUnion("type", [HyperbandStop, MedianStop]);
+export type EarlyTerminate = z.output<typeof EarlyTerminate>;
+export type HyperbandStop = z.output<typeof HyperbandStop>;
+export type MedianStop = z.output<typeof MedianStop>;
+
+/** Top-level keys that matter only to W&B (accepted, kept, unused here). */
+const wandbOnly = {
+  program: z.string().optional(),
+  command: z.array(z.unknown()).optional(),
+  project: z.string().optional(),
+  entity: z.string().optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  controller: z.looseObject({ type: z.enum(["local", "cloud"]) }).optional(),
+  apiVersion: z.string().optional(),
+  kind: z.literal("sweep").optional(),
+  job: z.string().optional(),
+  image_uri: z.string().optional(),
+};
+export const WANDB_ONLY_KEYS = Object.keys(wandbOnly);
+
+/** The structure of a sweep config (what a form can be generated from); `SweepConfig` adds the checks. */
+export const SweepConfigShape = z.strictObject({
+  method: z.enum(METHODS).describe("Search strategy"),
+  metric: Metric.optional(),
+  parameters: ParameterSpecs,
+  early_terminate: EarlyTerminate.optional().describe("Stop poor runs early"),
+  run_cap: z.int().min(1).optional().describe("Most runs this sweep starts"),
+  // Sweeplab's own keys
+  concurrency: z.int().min(1).max(256).optional().describe("Runs at once (default: number of cores)"),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional()
+    .describe("Sweep seed: same seed, same proposals"),
+  replicates: z.int().min(1).max(100).default(1).describe("Runs per configuration, each with its own seed"),
+  ...wandbOnly,
+});
+export const TOP_LEVEL_KEYS = Object.keys(SweepConfigShape.shape);
+
+type ShapeOutput = z.output<typeof SweepConfigShape>;
+/** A valid sweep: flat parameters named by RunConfig keys, metric filled in. */
+export type SweepConfig = Omit<ShapeOutput, "parameters" | "metric"> & {
+  metric: Metric;
+  parameters: Record<string, ParamSpec>;
+};
+export type SweepConfigInput = z.input<typeof SweepConfigShape>;
+
+export const SweepConfig: z.ZodType<SweepConfig, SweepConfigInput> = SweepConfigShape.superRefine(checkSweep, {
+  when: () => true, // report every mistake at once, not only the structural ones
+}).transform((c): SweepConfig => ({
+  ...c,
+  metric: c.metric ?? { ...DEFAULT_METRIC },
+  parameters: c.parameters as Record<string, ParamSpec>,
+}));
+
+// --- checks that need more than one field ----------------------------------------------------
+
+type Ctx = z.RefinementCtx;
+type Path = (string | number)[];
+
+function issue(ctx: Ctx, path: Path, message: string) {
+  ctx.addIssue({ code: "custom", path, message });
+}
+
+function checkSweep(raw: unknown, ctx: Ctx): void {
+  if (!isPlainObject(raw)) return;
+  const method = METHODS.includes(raw.method as Method) ? (raw.method as Method) : undefined;
+  const et = EarlyTerminate.safeParse(raw.early_terminate);
+  const stop = raw.early_terminate !== undefined && et.success ? et.data : undefined;
+
+  if (raw.metric === undefined) {
+    if (method === "bayes")
+      issue(ctx, ["metric"], "required for method: bayes (as in W&B), e.g. metric: {name: val_loss, goal: minimize}");
+    else if (stop)
+      issue(ctx, ["metric"], `required by early_terminate: ${stop.type} (as in W&B), e.g. metric: {name: val_loss}`);
+  }
+  if (stop?.type === "hyperband") checkHyperband(stop, ctx);
+
+  const params = raw.parameters;
+  if (!isPlainObject(params)) return; // the shape already reported it
+  const names = Object.keys(params);
+  if (names.length === 0) issue(ctx, ["parameters"], "at least one parameter is required");
+
+  const replicates = typeof raw.replicates === "number" ? raw.replicates : 1;
+  const gridCounts: number[] = [];
+  let gridOk = method === "grid";
+  for (const name of names) {
+    const path: Path = ["parameters", name];
+    const parsed = AnyParamSpec.safeParse(params[name]);
+    const spec = parsed.success ? parsed.data : undefined;
+    if (spec && spec.distribution !== "nested") checkSpecAlone(spec, path, ctx);
+
+    if (spec?.distribution === "nested") {
+      issue(
+        ctx,
+        path,
+        `nested parameters (${name}.parameters) are not supported: a run's config is flat, ` +
+          `so sweep RunConfig keys directly (${RUN_CONFIG_KEYS.slice(0, 4).join(", ")}, ...)`,
+      );
+      gridOk = false;
+      continue;
+    }
+    if (!isRunConfigKey(name)) {
+      issue(ctx, path, unknownParameterMessage(name));
+      gridOk = false;
+      continue;
+    }
+    if (!spec) {
+      gridOk = false;
+      continue;
+    }
+    checkFitsRunConfig(name, spec, path, ctx);
+    if (name === "seed" && replicates > 1)
+      issue(ctx, path, `replicates: ${replicates} gives each configuration its own seeds, so seed cannot be swept too`);
+
+    if (method === "grid") {
+      if (spec.distribution === "categorical_w_probabilities") {
+        issue(ctx, [...path, "probabilities"], "grid search tries every value, so probabilities are not allowed (as in W&B)");
+        gridOk = false;
+        continue;
+      }
+      const values = gridValues(spec, GRID_LIMIT);
+      if (values === null) {
+        issue(
+          ctx,
+          [...path, "distribution"],
+          `grid search needs a finite set of values, but ${spec.distribution} is continuous: ` +
+            `use values: [...], int_uniform or q_uniform`,
+        );
+        gridOk = false;
+      } else gridCounts.push(values.length);
+    }
+  }
+  if (gridOk && names.length > 0) {
+    const combos = gridCounts.reduce((a, b) => a * b, 1);
+    const runs = combos * replicates;
+    if (runs > GRID_LIMIT) {
+      const detail = replicates > 1 ? ` × ${replicates} replicates = ${fmtInt(runs)} runs` : "";
+      issue(
+        ctx,
+        ["parameters"],
+        `the grid has ${fmtInt(combos)} combinations${detail}, more than the limit of ${fmtInt(GRID_LIMIT)}: ` +
+          `use fewer values or method: random with run_cap`,
+      );
+    }
+  }
+}
+
+const fmtInt = (n: number) => (n >= 1e15 ? n.toExponential(2) : n.toLocaleString("en-US"));
+
+function checkHyperband(hb: HyperbandStop, ctx: Ctx) {
+  const p = ["early_terminate"];
+  if (hb.max_iter !== undefined && hb.min_iter !== undefined)
+    issue(ctx, [...p, "min_iter"], "give either min_iter or max_iter + s, not both (W&B would ignore min_iter)");
+  else if (hb.max_iter !== undefined && hb.s === undefined)
+    issue(
+      ctx,
+      [...p, "s"],
+      `required with max_iter (brackets are max_iter / eta^k for k = 1..s, as in W&B); or give min_iter instead`,
+    );
+  else if (hb.max_iter === undefined && hb.min_iter === undefined)
+    issue(ctx, [...p, "min_iter"], "give min_iter (first bracket), or max_iter + s");
+  else if (hb.max_iter !== undefined && hb.max_iter / hb.eta < 1)
+    issue(ctx, [...p, "max_iter"], `no brackets: max_iter / eta = ${hb.max_iter / hb.eta} < 1; raise max_iter or lower eta`);
+}
+
+/** W&B's own checks of one spec, which do not depend on its name. */
+function checkSpecAlone(spec: ParamSpec, path: Path, ctx: Ctx) {
+  if ("min" in spec && "max" in spec && !(spec.min < spec.max))
+    issue(ctx, [...path, "max"], `must be greater than min (${spec.min})`);
+  if (spec.distribution === "categorical_w_probabilities") {
+    const { values, probabilities } = spec;
+    if (probabilities.length !== values.length)
+      issue(
+        ctx,
+        [...path, "probabilities"],
+        `has ${probabilities.length} entries but values has ${values.length}: give one probability per value`,
+      );
+    const sum = probabilities.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 1) > 1e-6) issue(ctx, [...path, "probabilities"], `must sum to 1 (they sum to ${sum})`);
+  }
+}
+
+// --- RunConfig keys and their types ---------------------------------------------------------
+
+type KeyKind = { type: "number"; integer: boolean } | { type: "enum"; options: string[] } | { type: "string" } | { type: "boolean" };
+
+export function isRunConfigKey(name: string): name is RunConfigKey {
+  return Object.prototype.hasOwnProperty.call(runConfigShape, name);
+}
+
+/** What kind of value a RunConfig key takes, read from its zod schema. */
+export function runConfigKeyKind(key: RunConfigKey): KeyKind {
+  let s = runConfigShape[key] as unknown as { def: { type: string; innerType?: unknown; entries?: Record<string, string> }; isInt?: boolean; options?: string[] };
+  while (s.def.innerType) s = s.def.innerType as typeof s;
+  switch (s.def.type) {
+    case "number":
+      return { type: "number", integer: Boolean(s.isInt) };
+    case "enum":
+      return { type: "enum", options: s.options ?? Object.values(s.def.entries ?? {}) };
+    case "boolean":
+      return { type: "boolean" };
+    default:
+      return { type: "string" };
+  }
+}
+
+/** null when `value` is a valid `key`, else a short message such as "must be < 1". */
+export function runConfigValueProblem(key: RunConfigKey, value: unknown): string | null {
+  if (value === undefined) return "required";
+  const r = (runConfigShape[key] as z.ZodType).safeParse(value);
+  if (r.success) return null;
+  return r.error.issues.map((i) => describeValueIssue(i, value)).join("; ");
+}
+
+function describeValueIssue(i: z.core.$ZodIssue, value: unknown): string {
+  switch (i.code) {
+    case "too_big":
+      return `must be ${i.inclusive ? "≤" : "<"} ${i.maximum}${got(value)}`;
+    case "too_small":
+      return `must be ${i.inclusive ? "≥" : ">"} ${i.minimum}${got(value)}`;
+    case "invalid_value":
+      return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(" | ")}${got(value)}`;
+    case "invalid_type":
+      return i.expected === "int" ? `must be an integer${got(value)}` : `must be ${article(i.expected)}${got(value)}`;
+    default:
+      return i.message;
+  }
+}
+
+const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+function got(value: unknown): string {
+  return ` (got ${describe(value)})`;
+}
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `a list ${short(JSON.stringify(value))}`;
+  if (typeof value === "string") return `the string ${short(JSON.stringify(value))}`;
+  if (typeof value === "object") return `a mapping ${short(JSON.stringify(value))}`;
+  return String(value);
+}
+const short = (s: string) => (s.length > 60 ? s.slice(0, 57) + "..." : s);
+
+function checkFitsRunConfig(key: RunConfigKey, spec: ParamSpec, path: Path, ctx: Ctx) {
+  const kind = runConfigKeyKind(key);
+  const check = (where: Path, value: unknown, prefix = "") => {
+    const problem = runConfigValueProblem(key, value);
+    if (problem) issue(ctx, [...path, ...where], prefix + problem);
+  };
+  switch (spec.distribution) {
+    case "constant":
+      return check(["value"], spec.value);
+    case "categorical":
+    case "categorical_w_probabilities":
+      spec.values.forEach((v, i) => check(["values", i], v));
+      return;
+  }
+  if (kind.type !== "number") {
+    const choices = kind.type === "enum" ? ` (${kind.options.join(" | ")})` : "";
+    issue(
+      ctx,
+      [...path, "distribution"],
+      `${key} takes a ${kind.type === "enum" ? "choice" : kind.type}${choices}, not numbers from ${spec.distribution}: use value or values`,
+    );
+    return;
+  }
+  if (kind.integer) {
+    if (CONTINUOUS.has(spec.distribution)) {
+      issue(
+        ctx,
+        [...path, "distribution"],
+        `${key} is an integer but ${spec.distribution} gives fractions: use int_uniform, q_uniform, q_log_uniform_values or values`,
+      );
+      return;
+    }
+    if ("q" in spec && !Number.isInteger(spec.q)) {
+      issue(ctx, [...path, "q"], `${key} is an integer, so q must be a whole number (got ${spec.q})`);
+      return;
+    }
+  }
+  const range = supportRange(spec);
+  if (range) {
+    const bounds = spec as unknown as { min: number; max: number };
+    const exp = (side: "min" | "max", v: number) => {
+      if (spec.distribution === "log_uniform" || spec.distribution === "q_log_uniform")
+        return `exp(${bounds[side]}) = ${fmt(v)} `;
+      if (spec.distribution === "inv_log_uniform") return `exp(-${bounds[side]}) = ${fmt(v)} `;
+      if ("q" in spec && v !== bounds[side]) return `${side} rounded to q = ${fmt(v)} `;
+      return "";
+    };
+    // inv_log_uniform: the smallest value comes from max
+    const loSide = spec.distribution === "inv_log_uniform" ? "max" : "min";
+    const hiSide = loSide === "min" ? "max" : "min";
+    check([loSide], range.lo, exp(loSide, range.lo));
+    if (range.hi !== range.lo) check([hiSide], range.hi, exp(hiSide, range.hi));
+    return;
+  }
+  const centre = centreValue(spec);
+  if (centre !== null) {
+    const where = spec.distribution.endsWith("beta") ? "a" : "mu";
+    const problem = runConfigValueProblem(key, centre);
+    if (problem)
+      issue(
+        ctx,
+        [...path, where],
+        `the centre of this distribution, ${fmt(centre)}, is not a valid ${key}: ${problem.replace(/ \(got .*\)$/, "")} ` +
+          `(draws outside ${key}'s range are redrawn, so the centre must lie inside it)`,
+      );
+  }
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString());
+
+// --- unknown parameter names ----------------------------------------------------------------
+
+const ALIASES: Record<string, RunConfigKey> = {
+  lr: "learning_rate",
+  learningrate: "learning_rate",
+  hidden: "hidden_size",
+  hidden_dim: "hidden_size",
+  hidden_units: "hidden_size",
+  units: "hidden_size",
+  n_layers: "num_layers",
+  layers: "num_layers",
+  nlayers: "num_layers",
+  epochs: "steps",
+  max_steps: "steps",
+  num_steps: "steps",
+  wd: "weight_decay",
+  clip: "grad_clip",
+  max_grad_norm: "grad_clip",
+  clip_norm: "grad_clip",
+  gradient_clip: "grad_clip",
+  seq_len: "seq_length",
+  bptt: "seq_length",
+  emb_dim: "embedding_dim",
+  embedding_size: "embedding_dim",
+  embed_dim: "embedding_dim",
+  rnn_type: "cell",
+  cell_type: "cell",
+  layer_norm: "layernorm",
+  optim: "optimizer",
+  p_dropout: "dropout",
+  scheduler: "lr_schedule",
+  lr_scheduler: "lr_schedule",
+  warmup: "warmup_steps",
+};
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** The RunConfig key a mistyped or W&B-style name most likely means, if any. */
+export function suggestKey(name: string): RunConfigKey | undefined {
+  const norm = name.toLowerCase().replace(/-/g, "_");
+  const last = norm.split(".").pop() ?? norm;
+  for (const n of [norm, last]) {
+    if (isRunConfigKey(n)) return n;
+    if (ALIASES[n]) return ALIASES[n];
+  }
+  let best: RunConfigKey | undefined;
+  let bestD = Infinity;
+  for (const k of RUN_CONFIG_KEYS) {
+    const d = levenshtein(last, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return bestD <= (last.length >= 6 ? 2 : 1) ? best : undefined;
+}
+
+export function unknownParameterMessage(name: string): string {
+  const guess = suggestKey(name);
+  const hint = guess ? `; did you mean "${guess}"?` : "";
+  return `unknown parameter "${name}"${hint} (RunConfig keys: ${RUN_CONFIG_KEYS.join(", ")})`;
+}
+
+// ============================================================================================
+// Parsing: objects (API, form) and text (W&B YAML or JSON)
+// ============================================================================================
+
+export interface SweepIssue {
+  /** dotted path, e.g. `parameters.dropout.max`; "" for the whole document */
+  path: string;
+  message: string;
+}
+export type SweepParseResult = { ok: true; config: SweepConfig } | { ok: false; issues: SweepIssue[] };
+
+/** Validate an already-parsed config (JSON body, form state). */
+export function parseSweepConfig(input: unknown): SweepParseResult {
+  const r = SweepConfig.safeParse(input, { reportInput: true });
+  if (r.success) return { ok: true, config: r.data };
+  return { ok: false, issues: formatIssues(r.error.issues, input) };
+}
+
+/**
+ * Parse a sweep config written as W&B YAML or JSON. The YAML is read with YAML 1.2 rules
+ * (as JSON), so `1e-5` is a number; PyYAML, which the `wandb` CLI uses, reads it as a string.
+ * Integer-vs-float matters for W&B's inference (`min: 0.0, max: 1.0` is uniform, `min: 0,
+ * max: 1` int_uniform), so it is read from the text before numbers become JS numbers.
+ */
+export function parseSweepConfigText(text: string): SweepParseResult {
+  const read = readSweepText(text);
+  return read.ok ? parseSweepConfig(read.data) : read;
+}
+
+/** Text (YAML or JSON) → plain data, with W&B's int-vs-float inference of min/max applied; syntax errors as issues. */
+export function readSweepText(text: string): { ok: true; data: unknown } | { ok: false; issues: SweepIssue[] } {
+  if (text.trim() === "") return { ok: false, issues: [{ path: "", message: "the config is empty" }] };
+  const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: true });
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0)
+    return {
+      ok: false,
+      issues: problems.map((e) => ({ path: "", message: `not valid YAML or JSON: ${e.message.split("\n")[0]}` })),
+    };
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    return { ok: false, issues: [{ path: "", message: `could not read the document: ${(e as Error).message}` }] };
+  }
+  if (isPlainObject(raw) && isPlainObject(raw.parameters)) raw = { ...raw, parameters: inferRangeTypes(raw.parameters) };
+  return { ok: true, data: bigintsToNumbers(raw) };
+}
+
+/** Fill `distribution` of min/max specs from the integer-ness written in the text (ints are bigint here). */
+function inferRangeTypes(params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(params)) {
+    if (!isPlainObject(spec) || spec.distribution !== undefined) out[name] = spec;
+    else if (isPlainObject(spec.parameters)) out[name] = { ...spec, parameters: inferRangeTypes(spec.parameters) };
+    else if (("min" in spec || "max" in spec) && !("values" in spec) && !("value" in spec))
+      out[name] = {
+        distribution: typeof spec.min === "bigint" && typeof spec.max === "bigint" ? "int_uniform" : "uniform",
+        ...spec,
+      };
+    else out[name] = spec;
+  }
+  return out;
+}
+
+function bigintsToNumbers(v: unknown): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (Array.isArray(v)) return v.map(bigintsToNumbers);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, bigintsToNumbers(x)]));
+  return v;
+}
+
+// --- zod issues → {path, message} -----------------------------------------------------------
+
+function getAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = root;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+const joinPath = (path: readonly PropertyKey[]) => path.map(String).join(".");
+
+/** Is `path` a parameter spec (parameters.x, or parameters.x.parameters.y for nested)? */
+function isSpecPath(path: readonly PropertyKey[]): boolean {
+  if (path.length < 2 || path[0] !== "parameters") return false;
+  for (let i = 2; i < path.length; i += 2) if (path[i] !== "parameters") return false;
+  return path.length % 2 === 0;
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): SweepIssue[] {
+  const out: SweepIssue[] = [];
+  const seen = new Set<string>();
+  const push = (path: readonly PropertyKey[], message: string) => {
+    const p = joinPath(path);
+    const key = `${p}\u0000${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ path: p, message });
+    }
+  };
+  for (const i of issues) {
+    const path = i.path;
+    const value = getAt(input, path);
+    if (value === undefined && i.code !== "unrecognized_keys" && i.code !== "custom" && i.code !== "invalid_union") {
+      push(path, "required");
+      continue;
+    }
+    switch (i.code) {
+      case "unrecognized_keys":
+        for (const k of i.keys) push([...path, k], unknownKeyMessage(path, k, input));
+        break;
+      case "invalid_union": {
+        if ("discriminator" in i && i.discriminator === "distribution") {
+          const specPath = path.slice(0, -1);
+          const spec = getAt(input, specPath);
+          if (isPlainObject(spec) && spec.distribution === undefined)
+            push(specPath, "cannot tell the distribution: give value, values, min + max, or distribution");
+          else
+            push(path, `unknown distribution ${JSON.stringify(value)} (one of: ${DISTRIBUTIONS.join(", ")})`);
+        } else if ("discriminator" in i && i.discriminator === "type") {
+          push(path, value === undefined ? 'required: "hyperband" or "median"' : `must be "hyperband" or "median" (got ${describe(value)})`);
+        } else push(path, i.message);
+        break;
+      }
+      case "invalid_type":
+        if (value === undefined) push(path, "required");
+        else if (path.length === 0) push(path, `a sweep config must be a mapping of keys (got ${describe(value)})`);
+        else if (joinPath(path) === "parameters")
+          push(path, `must be a mapping of parameter names to specs, with at least one parameter (got ${describe(value)})`);
+        else if (isSpecPath(path))
+          push(path, `must be a mapping such as {value: ${short(JSON.stringify(value) ?? "")}} or {values: [...]} (got ${describe(value)})`);
+        else push(path, describeValueIssue(i, value));
+        break;
+      case "invalid_value":
+        if (path.join(".") === "metric.goal")
+          push(path, `must be "minimize" or "maximize" (got ${describe(value)}); W&B rejects it too`);
+        else if (path.join(".") === "method")
+          push(path, `must be one of grid | random | bayes (got ${describe(value)})`);
+        else push(path, describeValueIssue(i, value));
+        break;
+      case "too_small":
+        if (i.origin === "array") push(path, `must have at least ${i.minimum} item${i.minimum === 1 ? "" : "s"}`);
+        else if (i.origin === "string") push(path, "must not be empty");
+        else push(path, describeValueIssue(i, value));
+        break;
+      case "too_big":
+        push(path, describeValueIssue(i, value));
+        break;
+      default:
+        push(path, i.message);
+    }
+  }
+  return out;
+}
+
+function unknownKeyMessage(path: readonly PropertyKey[], key: string, input: unknown): string {
+  if (path.length === 0)
+    return (
+      `unknown top-level key "${key}" (W&B keys: method, metric, parameters, early_terminate, run_cap, ` +
+      `${WANDB_ONLY_KEYS.join(", ")}; Sweeplab keys: concurrency, seed, replicates)`
+    );
+  if (isSpecPath(path)) {
+    const spec = inferDistribution(getAt(input, path));
+    const d = isPlainObject(spec) ? String(spec.distribution) : "";
+    const allowed = (DISTRIBUTION_KEYS as Record<string, readonly string[]>)[d];
+    if (allowed) return `"${key}" is not a key of a ${d} parameter (allowed: distribution, ${allowed.join(", ")})`;
+  }
+  if (path[0] === "metric") return `unknown key "${key}" in metric (allowed: name, goal, target, impute)`;
+  if (path[0] === "early_terminate") {
+    const et = getAt(input, path);
+    const allowed = isPlainObject(et) && et.type === "median" ? "type, min_iter, min_runs" : "type, min_iter, max_iter, s, eta, strict";
+    return `unknown key "${key}" in early_terminate (allowed: ${allowed})`;
+  }
+  return `unknown key "${key}"`;
+}
+
+// ============================================================================================
+// Helpers for the executor and the form
+// ============================================================================================
+
+/** Names of the swept parameters in W&B's order (sorted). */
+export function parameterNames(config: SweepConfig): RunConfigKey[] {
+  return (Object.keys(config.parameters) as RunConfigKey[]).sort();
+}
+
+/** Number of grid combinations (before replicates), or null when the search space is not a finite grid. */
+export function gridCombinations(config: SweepConfig): number | null {
+  let n = 1;
+  for (const name of parameterNames(config)) {
+    const values = gridValues(config.parameters[name], GRID_LIMIT);
+    if (values === null) return null;
+    n *= values.length;
+  }
+  return n;
+}
+
+/** Runs the sweep will start: grid size × replicates (capped by run_cap), run_cap, or null when unbounded. */
+export function sweepSize(config: SweepConfig): number | null {
+  const grid = config.method === "grid" ? gridCombinations(config) : null;
+  const total = grid === null ? null : grid * config.replicates;
+  if (total === null) return config.run_cap ?? null;
+  return config.run_cap !== undefined ? Math.min(total, config.run_cap) : total;
+}
+
+/** A config as plain data with defaults made explicit (what the form's YAML/JSON tabs show). */
+export function sweepToObject(config: SweepConfig): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+}
+
+export function sweepToJson(config: SweepConfig): string {
+  return JSON.stringify(sweepToObject(config), null, 2);
+}
+
+/** YAML that parseSweepConfigText reads back to the same config (every distribution is explicit). */
+export function sweepToYaml(config: SweepConfig): string {
+  return stringify(sweepToObject(config), { lineWidth: 0 });
+}
