@@ -17,7 +17,7 @@ function metricBatch(step0: number, steps: number): NonNullable<RunEventBatch["m
   return out;
 }
 
-export async function benchStore(): Promise<void> {
+export async function run(): Promise<void> {
   header("Store (SQLite through Prisma, WAL)");
 
   // 1. Ingestion: 4 runs logging at once, batches of 300 points (150 steps × 2 metrics) each.
@@ -86,4 +86,4 @@ export async function benchStore(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchStore();
+if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -1,0 +1,101 @@
+// The kernel backend: every heavy loop of the engine (matrix products, fused cell
+// non-linearities, layer norm, softmax cross-entropy, optimizer updates) goes through this one
+// interface, so a faster backend (WebAssembly SIMD, issue 7) can replace the pure-JS one
+// without touching the layers.
+//
+// Rules every backend and every caller follow:
+// - All tensors are row-major Float32Array views handed out by `alloc` (weights, gradients,
+//   optimizer state, activation caches). A wasm backend hands out views into its one
+//   WebAssembly.Memory; callers never `new Float32Array` a tensor and may take `subarray`
+//   views of allocated buffers (per-timestep slices), which stay inside that memory.
+// - Whole-vector ops work on `x.length` elements; matrix ops take their shapes explicitly.
+// - `accumulate` = add into the output instead of overwriting it.
+// - Token ids are Int32Array (plain JS memory is fine; the wasm backend copies them in).
+
+/** Element-wise non-linearity, as a small integer so a wasm backend can take it directly. */
+export const Act = { tanh: 0, relu: 1 } as const;
+export type Act = (typeof Act)[keyof typeof Act];
+
+export interface Backend {
+  readonly name: string;
+  /** A zero-filled tensor of n floats. */
+  alloc(n: number): Float32Array;
+
+  // ---- matrix products: C[M×N] (+)= op(A)[M×K] · op(B)[K×N]
+  /** C = A·B with A [M×K], B [K×N]. */
+  gemm(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
+  /** C = A·Bᵀ with A [M×K], B [N×K]. */
+  gemmNT(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
+  /** C = Aᵀ·B with A [K×M], B [K×N]. */
+  gemmTN(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
+
+  // ---- rows and vectors
+  /** out[r,:] (+)= table[ids[r],:] for r < ids.length (an embedding lookup = one-hot · table). */
+  gatherRows(out: Float32Array, table: Float32Array, ids: Int32Array, cols: number, accumulate: boolean): void;
+  /** table[ids[r],:] += src[r,:] (the embedding's backward). */
+  scatterAddRows(table: Float32Array, src: Float32Array, ids: Int32Array, cols: number): void;
+  /** C[r,:] += v for r < rows. */
+  addRowVector(C: Float32Array, v: Float32Array, rows: number, cols: number): void;
+  /** v += Σ_r C[r,:] (a bias gradient). */
+  sumRows(v: Float32Array, C: Float32Array, rows: number, cols: number): void;
+  copy(dst: Float32Array, src: Float32Array): void;
+  fill(x: Float32Array, value: number): void;
+  /** y += a·x */
+  axpy(y: Float32Array, a: number, x: Float32Array): void;
+  scale(x: Float32Array, s: number): void;
+  /** Σ x² accumulated in float64. */
+  sumSquares(x: Float32Array): number;
+  /** y = x ⊙ m */
+  mul(y: Float32Array, x: Float32Array, m: Float32Array): void;
+
+  // ---- element-wise non-linearities (forward and backward side by side)
+  /** y = act(x) (y may be x). */
+  actForward(act: Act, y: Float32Array, x: Float32Array): void;
+  /** dx (+)= dy ⊙ act'(x), written with the output y = act(x). */
+  actBackward(act: Act, dx: Float32Array, dy: Float32Array, y: Float32Array, accumulate: boolean): void;
+
+  // ---- fused recurrent cells, B rows × H units; gate blocks laid out side by side per row
+  /**
+   * LSTM step. gates [B×4H] holds pre-activations [i|f|g|o] and is overwritten with
+   * σ(i) σ(f) tanh(g) σ(o); c = f⊙cPrev + i⊙g; tanhC = tanh(c); h = o⊙tanhC.
+   */
+  lstmForward(B: number, H: number, gates: Float32Array, cPrev: Float32Array, c: Float32Array, tanhC: Float32Array, h: Float32Array): void;
+  /**
+   * LSTM step backward. dh: ∂L/∂h_t; dc: on entry ∂L/∂c_t from step t+1, on exit ∂L/∂c_{t-1}.
+   * Writes dGates [B×4H] = ∂L/∂(pre-activations).
+   */
+  lstmBackward(B: number, H: number, dGates: Float32Array, dh: Float32Array, dc: Float32Array, gates: Float32Array, cPrev: Float32Array, tanhC: Float32Array): void;
+  /**
+   * GRU step (PyTorch form). gx [B×3H] = input pre-activations [r|z|n] (bias included),
+   * overwritten with the activated r, z, n; gh [B×3H] = recurrent term W_h·h + b_h.
+   * r = σ(gx_r+gh_r), z = σ(gx_z+gh_z), n = tanh(gx_n + r⊙gh_n), h = (1-z)⊙n + z⊙hPrev.
+   */
+  gruForward(B: number, H: number, gx: Float32Array, gh: Float32Array, hPrev: Float32Array, h: Float32Array): void;
+  /** GRU step backward: writes dgx, dgh [B×3H]; dhPrev = ∂L/∂hPrev through the gates' direct path z⊙hPrev. */
+  gruBackward(B: number, H: number, dgx: Float32Array, dgh: Float32Array, dhPrev: Float32Array, dh: Float32Array, rzn: Float32Array, gh: Float32Array, hPrev: Float32Array): void;
+
+  // ---- layer norm over the last dimension (cols), per row
+  /** y (+)= γ⊙x̂ + β with x̂ = (x-μ)/σ; stores x̂ [rows×cols] and 1/σ [rows]. */
+  layerNormForward(rows: number, cols: number, y: Float32Array, xhat: Float32Array, rstd: Float32Array, x: Float32Array, gamma: Float32Array, beta: Float32Array, accumulate: boolean): void;
+  /** dx = ∂L/∂x (overwritten); dγ += Σ dy⊙x̂, dβ += Σ dy. */
+  layerNormBackward(rows: number, cols: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, dy: Float32Array, xhat: Float32Array, rstd: Float32Array, gamma: Float32Array): void;
+
+  // ---- loss
+  /**
+   * Softmax cross-entropy over rows of logits [rows×cols]. Rows whose target is < 0 are
+   * ignored. Writes dlogits = scale·(softmax - onehot) (0 on ignored rows) and returns the
+   * summed loss (float64).
+   */
+  softmaxCrossEntropy(rows: number, cols: number, logits: Float32Array, targets: Int32Array, dlogits: Float32Array, scale: number): number;
+  /** Number of rows whose argmax equals the target (rows with target < 0 are skipped). */
+  countCorrect(rows: number, cols: number, logits: Float32Array, targets: Int32Array): number;
+
+  // ---- optimizer updates over whole (flat) parameter vectors
+  sgdStep(w: Float32Array, g: Float32Array, lr: number): void;
+  /** v = μ·v + g; w -= lr·v */
+  momentumStep(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, mu: number): void;
+  /** mem += g²; w -= lr·g/√(mem+eps) */
+  adagradStep(w: Float32Array, g: Float32Array, mem: Float32Array, lr: number, eps: number): void;
+  /** Adam with bias corrections bc1 = 1-β1ᵗ, bc2 = 1-β2ᵗ. */
+  adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number): void;
+}

@@ -1,0 +1,60 @@
+import type { Rng } from "./rng";
+import type { SeqModel } from "./seqmodel";
+import type { Vocab } from "./tasks/charlm";
+
+// Sampling from a character model, one character at a time, feeding each back in.
+//   greedy:      temperature 0 → always the most likely character
+//   temperature: softmax(logits / temperature); < 1 sharpens, > 1 flattens
+//   top-k:       only the k most likely characters (0 = all)
+
+export interface SampleOptions {
+  length: number;
+  temperature: number;
+  topK: number;
+  /** Text fed in first (conditions the sample); defaults to a newline or the first vocabulary character. */
+  prime?: string;
+  rng: Rng;
+}
+
+export function sampleText(model: SeqModel, vocab: Vocab, opts: SampleOptions): string {
+  const prime = opts.prime ?? (vocab.chars.includes("\n") ? "\n" : vocab.chars[0]);
+  const primeIds = vocab.encode(prime);
+  const inputs = new Int32Array(1), targets = new Int32Array([-1]);
+  const probs = new Float64Array(vocab.size);
+  const out: number[] = [];
+  let reset = true;
+  const feed = (id: number) => {
+    inputs[0] = id;
+    model.forward({ T: 1, B: 1, inputs, targets, reset }, "sample", false, null);
+    reset = false;
+  };
+  for (const id of primeIds) feed(id);
+  for (let i = 0; i < opts.length; i++) {
+    const next = pickToken(model.logits, probs, opts.temperature, opts.topK, opts.rng);
+    out.push(next);
+    feed(next);
+  }
+  return vocab.decode(out);
+}
+
+/** Draw a token from logits; probs is scratch of the same length. */
+export function pickToken(logits: ArrayLike<number>, probs: Float64Array, temperature: number, topK: number, rng: Rng): number {
+  const n = probs.length;
+  let best = 0;
+  for (let j = 1; j < n; j++) if (logits[j] > logits[best]) best = j;
+  if (temperature === 0) return best;
+  // the k-th largest logit is the cut-off (ties keep all equal values)
+  let cutoff = -Infinity;
+  if (topK > 0 && topK < n) cutoff = Array.from({ length: n }, (_, j) => logits[j]).sort((a, b) => b - a)[topK - 1];
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    probs[j] = logits[j] >= cutoff ? Math.exp((logits[j] - logits[best]) / temperature) : 0;
+    sum += probs[j];
+  }
+  let u = rng.uniform() * sum;
+  for (let j = 0; j < n; j++) {
+    u -= probs[j];
+    if (u < 0) return j;
+  }
+  return best;
+}

@@ -1,0 +1,22 @@
+import type { RunConfig } from "../config";
+import type { Batch } from "../model";
+import type { Rng } from "../rng";
+
+// A task turns a config into data: which model it needs, a training batch per step and a
+// fixed set of held-out batches (the same at every evaluation, so val curves are comparable).
+
+export type ModelShape =
+  | { kind: "seq"; vocab: number; classes: number; head: "many_to_many" | "many_to_one" }
+  | { kind: "mlp"; inputs: number; classes: number };
+
+export interface Task {
+  readonly name: RunConfig["task"];
+  readonly model: ModelShape;
+  /** Report val_acc (accuracy of the argmax) besides val_loss. */
+  readonly classification: boolean;
+  /** Tokens (or examples) one training step consumes: the unit of the throughput metric. */
+  readonly tokensPerStep: number;
+  /** The training batch of `step`. Synthetic tasks draw from rng; charlm walks its streams. */
+  trainBatch(step: number, rng: Rng): Batch;
+  evalBatches(): Batch[];
+}

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseCheckpoint } from "./checkpoint";
+import type { RunConfigInput } from "./config";
+import { BUILTIN_CORPUS } from "./corpus/builtin";
+import { activationsFromCheckpoint } from "./activations";
+import { learningRate } from "./schedule";
+import { unigramEntropy } from "./tasks/charlm";
+import { Trainer, train, type TrainEvent } from "./train";
+import { DEFAULT_RUN_CONFIG } from "./config";
+import { Rng } from "./rng";
+import { pickToken } from "./sample";
+
+const collect = (config: RunConfigInput) => Array.from(train(config));
+const done = (events: TrainEvent[]) => {
+  const last = events[events.length - 1];
+  assert.equal(last.type, "done");
+  return last as Extract<TrainEvent, { type: "done" }>;
+};
+/** Events without wall-clock values, for bit-for-bit comparisons. */
+const numbersOf = (events: TrainEvent[]) =>
+  JSON.stringify(events.map((e) => (e.type === "metric" ? { ...e, time: 0, values: { ...e.values, throughput: 0 } } : e.type === "done" ? { ...e, summary: { ...e.summary, runtime: 0, throughput: 0 } } : e)));
+
+const small: RunConfigInput = { task: "charlm", hidden_size: 16, embedding_dim: 8, batch_size: 4, seq_length: 16, steps: 30, eval_every: 10, log_every: 5, sample_every: 15, sample_length: 40, dropout: 0.2 };
+
+test("same config and seed give the same curve bit for bit; another seed does not", () => {
+  const a = collect(small), b = collect(small), c = collect({ ...small, seed: 2 });
+  assert.equal(numbersOf(a), numbersOf(b));
+  assert.notEqual(numbersOf(a), numbersOf(c));
+  assert.ok(a.some((e) => e.type === "sample"));
+  assert.ok(a.some((e) => e.type === "diagnostic" && e.kind === "grad_flow" && (e.data as { norms: number[] }).norms.length === 16));
+});
+
+test("a run resumed from a checkpoint continues exactly like the uninterrupted run", () => {
+  for (const cfg of [small, { ...small, task: "repeated_ones", cell: "gru", optimizer: "momentum", learning_rate: 0.1 } as RunConfigInput]) {
+    const full = collect(cfg);
+    const first = new Trainer({ ...cfg, steps: 12 });
+    Array.from(first.run());
+    const ck = parseCheckpoint(JSON.stringify(first.checkpoint()));
+    const rest = Array.from(new Trainer(cfg, { resume: ck }).run());
+    const final = (evs: TrainEvent[]) => numbersOf([done(evs)]);
+    assert.equal(final(rest), final(full));
+  }
+});
+
+test("a huge learning rate ends the run as diverged, with the step, not a crash", () => {
+  const events = collect({ ...small, cell: "rnn", activation: "relu", init: "normal", init_std: 2, optimizer: "sgd", learning_rate: 50, grad_clip: 0, steps: 200, eval_every: 1000 });
+  const d = done(events);
+  assert.equal(d.state, "diverged");
+  assert.match(d.message!, /^diverged at step \d+: /);
+  assert.ok(d.step > 0 && d.step < 200);
+  const last = events.filter((e) => e.type === "metric" && "train_loss" in e.values).at(-1);
+  assert.ok(last && last.type === "metric" && last.step === d.step && !Number.isFinite(last.values.train_loss));
+});
+
+test("dropout changes nothing at evaluation", () => {
+  const t = new Trainer({ ...small, dropout: 0.5 });
+  const a = t.evaluate(), b = t.evaluate();
+  const noDrop = new Trainer({ ...small, dropout: 0 }); // same seed: same initial weights
+  assert.deepEqual(a, b);
+  assert.deepEqual(a, noDrop.evaluate());
+});
+
+test("SIGTERM-style stop ends at the next step with state stopped", () => {
+  const t = new Trainer({ ...small, steps: 1000 });
+  const events: TrainEvent[] = [];
+  for (const e of t.run()) {
+    events.push(e);
+    if (e.type === "heartbeat" && e.step === 3) t.requestStop();
+  }
+  const d = done(events);
+  assert.equal(d.state, "stopped");
+  assert.equal(d.step, 3);
+});
+
+test("schedules: warm-up, step decay, cosine to zero", () => {
+  const c = { ...DEFAULT_RUN_CONFIG, learning_rate: 1, steps: 101, warmup_steps: 0 };
+  assert.equal(learningRate(7, c), 1);
+  assert.equal(learningRate(0, { ...c, warmup_steps: 4 }), 0.25);
+  assert.equal(learningRate(3, { ...c, warmup_steps: 4 }), 1);
+  assert.equal(learningRate(25, { ...c, lr_schedule: "step", lr_step_every: 10, lr_gamma: 0.5 }), 0.25);
+  assert.equal(learningRate(0, { ...c, lr_schedule: "cosine" }), 1);
+  assert.ok(Math.abs(learningRate(50, { ...c, lr_schedule: "cosine" }) - 0.5) < 1e-12);
+  assert.ok(learningRate(100, { ...c, lr_schedule: "cosine" }) < 1e-12);
+});
+
+test("sampling: greedy and top-1 pick the argmax; top-k never leaves the k best", () => {
+  const logits = [0.1, 2, -1, 1.5], probs = new Float64Array(4), rng = new Rng(1);
+  assert.equal(pickToken(logits, probs, 0, 0, rng), 1);
+  for (let i = 0; i < 50; i++) assert.equal(pickToken(logits, probs, 1, 1, rng), 1);
+  for (let i = 0; i < 200; i++) assert.ok([1, 3].includes(pickToken(logits, probs, 5, 2, rng)));
+});
+
+test("charlm on the shipped corpus: validation loss well below the unigram entropy", () => {
+  const h1 = unigramEntropy(BUILTIN_CORPUS);
+  const events = collect({ task: "charlm", cell: "lstm", hidden_size: 64, embedding_dim: 16, batch_size: 16, seq_length: 32, steps: 300, eval_every: 100, learning_rate: 0.01, sample_every: 0 });
+  const d = done(events);
+  assert.equal(d.state, "finished");
+  assert.ok(d.summary.val_loss! < 0.75 * h1, `val_loss ${d.summary.val_loss!} vs unigram entropy ${h1}`);
+});
+
+test("repeated_ones: a trained RNN reaches full accuracy", () => {
+  const d = done(collect({ task: "repeated_ones", cell: "rnn", activation: "relu", hidden_size: 8, embedding_dim: 0, steps: 300, eval_every: 100 }));
+  assert.ok(d.summary.val_acc! >= 0.99, `val_acc ${d.summary.val_acc!}`);
+});
+
+test("quadrant: the MLP reaches high accuracy with kaiming, and with bad init + layer norm", () => {
+  const q = { task: "quadrant", activation: "relu", hidden_size: 32, batch_size: 64, steps: 500, eval_every: 500 } as const;
+  const kaiming = done(collect({ ...q, init: "kaiming" })), badLn = done(collect({ ...q, init: "normal", init_std: 3, layernorm: true }));
+  assert.ok(kaiming.summary.val_acc! >= 0.95, `kaiming ${kaiming.summary.val_acc!}`);
+  assert.ok(badLn.summary.val_acc! >= 0.95, `bad init + layernorm ${badLn.summary.val_acc!}`);
+});
+
+test("delayed_recall at delay 40: the LSTM learns it, the vanilla RNN stays near chance (same budget)", () => {
+  const cfg = { task: "delayed_recall", delay: 40, vocab_size: 4, hidden_size: 32, embedding_dim: 0, batch_size: 32, steps: 250, eval_every: 250, learning_rate: 0.01 } as const;
+  const lstm = done(collect({ ...cfg, cell: "lstm" })), rnn = done(collect({ ...cfg, cell: "rnn" }));
+  assert.ok(lstm.summary.val_acc! >= 0.9, `lstm ${lstm.summary.val_acc!}`);
+  assert.ok(rnn.summary.val_acc! <= 0.5, `rnn ${rnn.summary.val_acc!}`);
+});
+
+test("activations of a trained charlm's layer over a text, from its checkpoint", () => {
+  const t = new Trainer({ ...small, cell: "lstm", num_layers: 2 });
+  Array.from(t.run());
+  const text = 'She said, "Go around."';
+  const act = activationsFromCheckpoint(t.checkpoint(), text, 1);
+  assert.equal(act.chars.length, text.length);
+  assert.equal(act.hidden.length, text.length);
+  assert.equal(act.hidden[0].length, 16);
+  assert.ok(act.cell && act.cell[0].length === 16);
+  assert.ok(act.hidden.flat().every((v) => Math.abs(v) <= 1));
+});

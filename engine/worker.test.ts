@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parseCheckpoint } from "./checkpoint";
+import { EXIT, parseWorkerMessage, type WorkerMessage } from "./protocol";
+
+const workerPath = fileURLToPath(new URL("./worker.ts", import.meta.url));
+
+interface Run {
+  messages: WorkerMessage[];
+  code: number | null;
+}
+
+/** Spawn the worker, write `input`, parse every stdout line; onMessage may signal the child. */
+function runWorker(input: string, onMessage?: (m: WorkerMessage, kill: () => void) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", workerPath], { stdio: ["pipe", "pipe", "inherit"] });
+    const messages: WorkerMessage[] = [];
+    let buffered = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const m = parseWorkerMessage(line); // throws on any malformed line
+        messages.push(m);
+        onMessage?.(m, () => child.kill("SIGTERM"));
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (buffered ? reject(new Error(`unterminated line ${buffered}`)) : resolve({ messages, code })));
+    child.stdin.end(input);
+  });
+}
+
+test("worker: a run ends with done{finished} and exit code 0; every line is a valid message", async () => {
+  const { messages, code } = await runWorker(JSON.stringify({ config: { task: "charlm", steps: 20, eval_every: 10, log_every: 5, sample_every: 10, sample_length: 20, hidden_size: 16, batch_size: 4, seq_length: 16 } }));
+  assert.equal(code, EXIT.finished);
+  const done = messages.at(-1)!;
+  assert.ok(done.type === "done" && done.state === "finished" && done.step === 20);
+  assert.ok(messages.some((m) => m.type === "metric" && m.values.val_loss !== undefined));
+  assert.ok(messages.some((m) => m.type === "sample"));
+  assert.ok(messages.some((m) => m.type === "heartbeat"));
+});
+
+test("worker: invalid input is an error line and exit code badInput", async () => {
+  for (const input of ["not json", JSON.stringify({ config: { hidden_size: -3 } }), JSON.stringify({ config: { nope: 1 } })]) {
+    const { messages, code } = await runWorker(input);
+    assert.equal(code, EXIT.badInput);
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0].type, "error");
+  }
+});
+
+test("worker: SIGTERM stops at the next step, writes the checkpoint, exits with EXIT.stopped", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sweeplab-worker-"));
+  const checkpointPath = join(dir, "ck.json");
+  let signalled = false;
+  const { messages, code } = await runWorker(
+    JSON.stringify({ config: { task: "repeated_ones", steps: 1_000_000, log_every: 5, hidden_size: 16 }, checkpointPath }),
+    (m, kill) => {
+      if (!signalled && m.type === "metric") {
+        signalled = true;
+        kill();
+      }
+    },
+  );
+  assert.equal(code, EXIT.stopped);
+  const done = messages.at(-1)!;
+  assert.ok(done.type === "done" && done.state === "stopped" && done.step > 0 && done.step < 1_000_000);
+  assert.equal(done.type === "done" && done.checkpointPath, checkpointPath);
+  const ck = parseCheckpoint(readFileSync(checkpointPath, "utf8"));
+  assert.equal(ck.step, done.step);
+});
