@@ -1,4 +1,5 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import Database from "better-sqlite3";
 import { PrismaClient } from "./generated/client";
 import { databasePath } from "./database";
 import { migrate } from "./migrate";
@@ -6,7 +7,10 @@ import { migrate } from "./migrate";
 // The one Prisma client of a process, kept on globalThis so hot reloads and repeated imports
 // share it. Only prisma/store/ imports this module.
 
-type Global = typeof globalThis & { __sweeplabPrisma?: { url: string; client: PrismaClient } };
+type Global = typeof globalThis & {
+  __sweeplabPrisma?: { url: string; client: PrismaClient };
+  __sweeplabReader?: { url: string; db: Database.Database };
+};
 
 /** The process's Prisma client for DATABASE_URL; migrations are applied before first use. */
 export function prisma(): PrismaClient {
@@ -19,10 +23,28 @@ export function prisma(): PrismaClient {
   return client;
 }
 
+/**
+ * A read-only better-sqlite3 connection to the same file, for the few wide reads where
+ * Prisma's per-row conversion is most of the cost (listing thousands of runs). WAL lets it
+ * read while the Prisma connection writes; it never writes.
+ */
+export function reader(): Database.Database {
+  const g = globalThis as Global;
+  const file = databasePath();
+  if (g.__sweeplabReader?.url === file) return g.__sweeplabReader.db;
+  prisma(); // creates the file and applies migrations first
+  const db = new Database(file, { readonly: true, timeout: 10_000 });
+  db.pragma("temp_store = MEMORY");
+  g.__sweeplabReader = { url: file, db };
+  return db;
+}
+
 /** Close the client (CLIs and tests call this before exiting). */
 export async function disconnectPrisma(): Promise<void> {
   const g = globalThis as Global;
   const current = g.__sweeplabPrisma;
   g.__sweeplabPrisma = undefined;
+  g.__sweeplabReader?.db.close();
+  g.__sweeplabReader = undefined;
   await current?.client.$disconnect();
 }

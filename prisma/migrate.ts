@@ -111,7 +111,9 @@ function applyMigrations(db: Database.Database, migrations: Migration[], file: s
       }).immediate();
       if (done) applied.push(m.name);
     } catch (error) {
-      throw explain(error, file);
+      const explained = explain(error, file);
+      if (explained instanceof DatabaseError) throw explained;
+      throw new DatabaseError(`migration ${m.name} failed on ${file}: ${explained.message} (nothing of it was applied)`);
     } finally {
       db.pragma("foreign_keys = ON");
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { prisma } from "../client";
+import { reader } from "../client";
 import { RUN_STATES, RunState } from "../../sweeps/states";
 import { num, toRunRecord, type RawRow, type RunRecord } from "./records";
 
@@ -119,7 +119,7 @@ const LISTED_COLUMNS = `r.id, r.name, r.sweepId, r."index", r.state, r.config, r
   r.lastStep, r.claimedBy, r.pid, r.heartbeatAt, r.stopRequested, r.rerunOf, r.createdAt, r.startedAt, r.finishedAt`;
 
 export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
-  const db = prisma();
+  const db = reader();
   const where = whereClause(q);
   const sort = q.sort ?? { field: "created", desc: true };
   const expr = fieldSql(sort.field);
@@ -129,22 +129,19 @@ export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
   // rows with their JSON would spill SQLite's sorter to disk. NULLs last in either direction;
   // ties broken by creation time and id so the order is stable.
   const dir = sort.desc ? "DESC" : "ASC";
-  const [rows, count] = await Promise.all([
-    db.$queryRawUnsafe(
+  const rows = db
+    .prepare(
       `WITH page AS (
          SELECT r.id, row_number() OVER (ORDER BY (${expr} IS NULL), ${expr} ${dir}, r.createdAt DESC, r.id) AS position
          FROM Run r ${where.sql}
          ORDER BY position LIMIT ? OFFSET ?
        )
        SELECT ${LISTED_COLUMNS} FROM page JOIN Run r ON r.id = page.id ORDER BY page.position`,
-      ...where.args,
-      limit,
-      offset,
-    ) as Promise<RawRow[]>,
-    db.$queryRawUnsafe(`SELECT count(*) AS n FROM Run r ${where.sql}`, ...where.args) as Promise<{ n: bigint }[]>,
-  ]);
+    )
+    .all(...where.args, limit, offset) as RawRow[];
+  const count = db.prepare(`SELECT count(*) AS n FROM Run r ${where.sql}`).get(...where.args) as { n: number };
   const now = Date.now();
-  return { runs: rows.map((r) => toRunRecord(r, now)), total: num(count[0].n) };
+  return { runs: rows.map((r) => toRunRecord(r, now)), total: num(count.n) };
 }
 
 /** The zod schema of the runs listing's query string, shared by the API, the page and CSV export. */
