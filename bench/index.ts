@@ -6,6 +6,7 @@ import os from "node:os";
 const suites: Record<string, string> = {
   store: "./store.ts",
   engine: "./engine.ts",
+  kernels: "./kernels.ts",
   sweeps: "./sweeps.ts",
   api: "./api.ts",
 };

@@ -56,7 +56,7 @@ export const runConfigShape = {
   sample_length: int(1, 10_000).default(200).describe("charlm: characters per sample"),
   temperature: z.number().positive().max(100).default(0.8).describe("charlm: sampling temperature"),
   top_k: int(0, 256).default(0).describe("charlm: sample from the k most likely; 0 = all"),
-  backend: z.enum(BACKENDS).default("js").describe("Kernel backend"),
+  backend: z.enum(BACKENDS).default("wasm").describe("Kernel backend: wasm (WebAssembly SIMD) or js (the reference); wasm falls back to js where SIMD is missing"),
 } as const;
 
 export const RunConfig = z.strictObject(runConfigShape);

@@ -1,15 +1,22 @@
 import type { Backend } from "./backend";
 import { createJsBackend } from "./js";
+import { createWasmBackend } from "./wasm/backend";
 
 export type { Backend } from "./backend";
 export { Act } from "./backend";
 export { createJsBackend } from "./js";
+export { createWasmBackend } from "./wasm/backend";
 
 /**
- * The backend for config.backend. "wasm" (WebAssembly SIMD, issue 7) is not built yet: it
- * falls back to "js" and says so (`fallback`), so a sweep over backends still runs.
+ * The backend for config.backend. "wasm" (WebAssembly SIMD, issue 7) needs a runtime whose
+ * WebAssembly.validate accepts SIMD128; elsewhere it falls back to "js" and says so
+ * (`fallback`), so a sweep over backends still runs.
  */
 export function createBackend(name: "js" | "wasm"): { backend: Backend; fallback: string | null } {
-  if (name === "wasm") return { backend: createJsBackend(), fallback: 'backend "wasm" is not available yet; using "js"' };
+  if (name === "wasm") {
+    const wasm = createWasmBackend();
+    if (wasm) return { backend: wasm, fallback: null };
+    return { backend: createJsBackend(), fallback: 'backend "wasm" needs WebAssembly SIMD, which this runtime lacks; using "js"' };
+  }
   return { backend: createJsBackend(), fallback: null };
 }

@@ -1,0 +1,122 @@
+// Kernel-backend benchmarks (issue 7): `npx tsx bench/kernels.ts [--repeat N]`.
+// GFLOP/s of the wasm and JS backends on the RNN matrix shapes, then training speed of the
+// issue's three models through the engine's own train loop (wasm vs js vs the recorded
+// PyTorch / numpy baselines), and the share of a training step spent outside gemm.
+// Everything is warmed up before timing (V8 runs baseline wasm code for the first calls).
+// The model figures are run --repeat times (default 3): best and spread are printed, since
+// the machine may be shared.
+import type { RunConfigInput } from "../engine/config";
+import type { Backend } from "../engine/kernels/backend";
+import { createJsBackend } from "../engine/kernels/js";
+import { createWasmBackend } from "../engine/kernels/wasm/backend";
+import { Trainer } from "../engine/train";
+import { fmt, header, report } from "./util";
+
+// Recorded baselines (bench/engine.ts has the details): 2-core AMD EPYC, 1 thread.
+const BASELINE = { torchLstm: 42_000, numpyMinChar: 30_700, torchRnn: 290_000 };
+const TARGET = { lstmVsTorch: 0.8, minCharVsNumpy: 5 };
+
+type GemmOp = "gemm" | "gemmNT" | "gemmTN";
+
+/** Best-of-5 GFLOP/s of one product shape, after a warm-up. */
+function gflops(be: Backend, op: GemmOp, M: number, N: number, K: number, budgetFlop: number): number {
+  const fill = (n: number) => {
+    const x = be.alloc(n);
+    for (let i = 0; i < n; i++) x[i] = Math.random() - 0.5;
+    return x;
+  };
+  const A = fill(M * K), B = fill(K * N), C = be.alloc(M * N);
+  const flop = 2 * M * N * K, reps = Math.max(3, Math.round(budgetFlop / flop));
+  for (let i = 0; i < Math.max(30, reps); i++) be[op](M, N, K, A, B, C, false);
+  let best = 0;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) be[op](M, N, K, A, B, C, false);
+    best = Math.max(best, (flop * reps) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  return best;
+}
+
+const SHAPES: [string, GemmOp, number, number, number][] = [
+  ["(32×128)@(128×512)   LSTM step forward h·W_h", "gemm", 32, 512, 128],
+  ["(32×512)@(512×128)ᵀ  LSTM step backward dRec·W_hᵀ", "gemmNT", 32, 128, 512],
+  ["(32×512)@(512×128)   same shape, A·B", "gemm", 32, 128, 512],
+  ["AᵀB 128×32×512       one step's dW_h", "gemmTN", 128, 512, 32],
+  ["AᵀB 128×2048×512     dW_h over all 64 steps", "gemmTN", 128, 512, 2048],
+  ["(2048×128)@(128×65)  head forward", "gemm", 2048, 65, 128],
+  ["(2048×65)@(65×128)ᵀ  head backward dX", "gemmNT", 2048, 128, 65],
+  ["matvec 100×100       min-char step forward", "gemm", 1, 100, 100],
+  ["matvecᵀ 100×100      min-char step backward", "gemmNT", 1, 100, 100],
+];
+
+/** A backend whose gemm calls are timed (the rest passes through). */
+function timedGemm(be: Backend): { backend: Backend; ms: () => number; reset: () => void } {
+  let ms = 0;
+  const wrap = (op: GemmOp): Backend[GemmOp] => (M, N, K, A, B, C, acc) => {
+    const t0 = performance.now();
+    be[op](M, N, K, A, B, C, acc);
+    ms += performance.now() - t0;
+  };
+  return { backend: { ...be, gemm: wrap("gemm"), gemmNT: wrap("gemmNT"), gemmTN: wrap("gemmTN") }, ms: () => ms, reset: () => (ms = 0) };
+}
+
+/** Steady-state training chars/s (and the share of time outside gemm) with the train loop. */
+function trainSpeed(config: RunConfigInput, backend: Backend, warmup: number, steps: number): { charsPerSec: number; charsPerCpuSec: number; outsideGemm: number } {
+  const timed = timedGemm(backend);
+  const t = new Trainer({ ...config, task: "charlm", steps: warmup + steps, eval_every: 1e7, log_every: 1e7, sample_every: 0 }, { backend: timed.backend });
+  let t0 = 0, cpu0 = process.cpuUsage();
+  for (const ev of t.run()) {
+    if (ev.type === "heartbeat" && ev.step === warmup) {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+      timed.reset();
+    }
+    if (ev.type === "done") break;
+  }
+  const ms = performance.now() - t0, cpu = process.cpuUsage(cpu0), cpuMs = (cpu.user + cpu.system) / 1000;
+  const chars = t.task.tokensPerStep * steps;
+  return { charsPerSec: (chars * 1000) / ms, charsPerCpuSec: (chars * 1000) / cpuMs, outsideGemm: 1 - timed.ms() / ms };
+}
+
+const charLstm: RunConfigInput = { cell: "lstm", hidden_size: 128, num_layers: 2, embedding_dim: 64, seq_length: 64, batch_size: 32, optimizer: "adam", learning_rate: 0.002 };
+const minChar: RunConfigInput = { cell: "rnn", activation: "tanh", hidden_size: 100, num_layers: 1, embedding_dim: 0, seq_length: 25, batch_size: 1, optimizer: "adagrad", learning_rate: 0.1, init: "normal", init_std: 0.01 };
+const charRnn: RunConfigInput = { ...charLstm, cell: "rnn", num_layers: 1 };
+
+export async function run(repeat = 3): Promise<void> {
+  const wasm = createWasmBackend();
+  if (!wasm) {
+    console.log("wasm backend: WebAssembly SIMD is not available in this runtime; nothing to measure");
+    return;
+  }
+  const js = createJsBackend();
+  header(`kernels: GFLOP/s, ${wasm.name} vs js (best of 5, after warm-up)`);
+  for (const [label, op, M, N, K] of SHAPES) {
+    const w = gflops(wasm, op, M, N, K, 4e8), j = gflops(js, op, M, N, K, 5e7);
+    report(label, `wasm ${fmt(w).padStart(5)}   js ${fmt(j).padStart(4)}   ${fmt(w / j)}×`);
+  }
+
+  header(`models: training chars/s through the train loop (${repeat} runs: best, spread)`);
+  const models: { label: string; config: RunConfigInput; steps: [number, number]; jsSteps: [number, number]; baseline: number; target?: number; name: string }[] = [
+    { label: "char-LSTM 2×128, emb 64, batch 32, seq 64, adam", config: charLstm, steps: [5, 40], jsSteps: [1, 3], baseline: BASELINE.torchLstm, target: TARGET.lstmVsTorch, name: "PyTorch 1-thread" },
+    { label: "min-char RNN 100, seq 25, batch 1, adagrad", config: minChar, steps: [300, 4000], jsSteps: [100, 1000], baseline: BASELINE.numpyMinChar, target: TARGET.minCharVsNumpy, name: "numpy min-char-rnn" },
+    { label: "vanilla RNN 1×128, batch 32, seq 64, adam", config: charRnn, steps: [10, 100], jsSteps: [2, 8], baseline: BASELINE.torchRnn, name: "PyTorch 1-thread" },
+  ];
+  for (const m of models) {
+    const runs = Array.from({ length: repeat }, () => trainSpeed(m.config, createWasmBackend()!, ...m.steps));
+    const speeds = runs.map((r) => r.charsPerSec), best = Math.max(...speeds), worst = Math.min(...speeds);
+    const jsSpeed = trainSpeed(m.config, createJsBackend(), ...m.jsSteps).charsPerSec;
+    const vsBase = best / m.baseline;
+    report(`${m.label}: wasm`, `${fmt(best, 0)} chars/s (runs ${speeds.map((s) => fmt(s, 0)).join(", ")}; spread ${fmt((100 * (best - worst)) / best)}%)`);
+    // CPU time of this process: what the run got of the core when the machine is shared
+    report(`  per CPU-second (best run)`, `${fmt(Math.max(...runs.map((r) => r.charsPerCpuSec)), 0)} chars/CPU-s`);
+    report(`  vs js (${fmt(jsSpeed, 0)} chars/s)`, `${fmt(best / jsSpeed)}×`);
+    report(`  vs ${m.name} (${fmt(m.baseline, 0)} chars/s)`, `${fmt(vsBase, 2)}×`, m.target ? { ok: vsBase >= m.target, target: `≥ ${m.target}×` } : undefined);
+    const outside = runs[speeds.indexOf(best)].outsideGemm;
+    report(`  share of a step outside gemm (wasm)`, `${fmt(100 * outside)}%`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const i = process.argv.indexOf("--repeat");
+  await run(i > 0 ? Number(process.argv[i + 1]) : 3);
+}

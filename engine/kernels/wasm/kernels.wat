@@ -1,0 +1,1043 @@
+;; The engine's kernels in WebAssembly SIMD128 (issue 7). Assembled at build time by
+;; scripts/build-wasm.mjs (npm package `wabt`) into two builds: this text as written, using
+;; f32x4.relaxed_madd (fused multiply-add), and a baseline build where every
+;; (f32x4.relaxed_madd a b c) is rewritten to (f32x4.add (f32x4.mul a b) c).
+;;
+;; Conventions
+;; - Every pointer is a byte address in the imported memory; tensors are row-major f32.
+;; - Bytes [0, 256) are this module's scratch (the 4×8 edge tile at 0).
+;; - Loads may read up to 28 bytes past the end of a tensor (a partial vector, the columns
+;;   of a partial 8-wide panel): the allocator keeps a guard at the end of memory, and the
+;;   lanes read past the end never reach a store ($store writes only the first n lanes).
+;; - `acc` (i32 0/1) = add into the output instead of overwriting it.
+
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; ======================================================================= helpers
+
+  ;; Store the first n lanes of v at p (all four when n ≥ 4).
+  (func $store (param $p i32) (param $v v128) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 4))
+      (then (v128.store (local.get $p) (local.get $v)) (return)))
+    (v128.store32_lane 0 (local.get $p) (local.get $v))
+    (if (i32.ge_u (local.get $n) (i32.const 2))
+      (then (v128.store32_lane offset=4 1 (local.get $p) (local.get $v))))
+    (if (i32.ge_u (local.get $n) (i32.const 3))
+      (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $v)))))
+
+  ;; All-ones in lanes < n, zero elsewhere.
+  (func $mask (param $n i32) (result v128)
+    (i32x4.gt_s (i32x4.splat (local.get $n)) (v128.const i32x4 0 1 2 3)))
+
+  (func $hsum (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  (func $hmax (param $v v128) (result f32)
+    (f32.max
+      (f32.max (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.max (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; exp(x): Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, and the Cephes expf
+  ;; polynomial (≈1 ulp). x is clamped to [-87.3, 88.3] so 2^n stays a normal float.
+  (func $exp (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.max
+      (f32x4.min (local.get $x) (v128.const f32x4 88.3 88.3 88.3 88.3))
+      (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)))
+    (local.set $n (f32x4.nearest
+      (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local.set $r (f32x4.sub (local.get $x)
+      (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $r (f32x4.add (local.get $r)
+      (f32x4.mul (local.get $n) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
+      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
+      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
+      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
+      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
+      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $p (f32x4.add
+      (f32x4.relaxed_madd (local.get $p) (f32x4.mul (local.get $r) (local.get $r)) (local.get $r))
+      (v128.const f32x4 1 1 1 1)))
+    (f32x4.mul (local.get $p)
+      (i32x4.shl
+        (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127))
+        (i32.const 23))))
+
+  (func $sigmoid (param $x v128) (result v128)
+    (f32x4.div (v128.const f32x4 1 1 1 1)
+      (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp (f32x4.neg (local.get $x))))))
+
+  ;; tanh(x): a 13/6 rational approximation on [-7.905, 7.905] (Eigen's fast tanh, a few ulp),
+  ;; x itself below 4e-4. Smooth, so finite-difference gradient checks see no steps.
+  (func $tanh (param $x v128) (result v128)
+    (local $x2 v128) (local $p v128) (local $q v128) (local $tiny v128)
+    (local.set $tiny (f32x4.lt (f32x4.abs (local.get $x)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004)))
+    (local.set $x (f32x4.max
+      (f32x4.min (local.get $x) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805))
+      (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
+    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $p (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+      (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+      (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+      (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+      (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+      (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)))
+    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+      (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)))
+    (local.set $p (f32x4.mul (local.get $p) (local.get $x)))
+    (local.set $q (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06))
+    (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
+      (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)))
+    (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
+      (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)))
+    (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
+      (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))
+    (v128.bitselect (local.get $x) (f32x4.div (local.get $p) (local.get $q)) (local.get $tiny)))
+
+  ;; ======================================================================= matrix products
+
+  ;; The micro-kernel: a 4×8 tile of C (+)= Σ_k a(r,k)·b(k,0..7), eight f32x4 accumulators.
+  ;; a(r,k) at pa_r + k·ak; b(k,·) = 8 floats at pb + k·bk; C rows ldc bytes apart.
+  (func $k4x8 (param $pa0 i32) (param $pa1 i32) (param $pa2 i32) (param $pa3 i32) (param $ak i32)
+              (param $pb i32) (param $bk i32) (param $K i32) (param $pc i32) (param $ldc i32) (param $acc i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $p i32)
+    (if (local.get $acc) (then
+      (local.set $p (local.get $pc))
+      (local.set $c00 (v128.load (local.get $p)))
+      (local.set $c01 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $ldc)))
+      (local.set $c10 (v128.load (local.get $p)))
+      (local.set $c11 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $ldc)))
+      (local.set $c20 (v128.load (local.get $p)))
+      (local.set $c21 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $ldc)))
+      (local.set $c30 (v128.load (local.get $p)))
+      (local.set $c31 (v128.load offset=16 (local.get $p)))))
+    (if (i32.gt_s (local.get $K) (i32.const 0)) (then
+      (loop $k
+        (local.set $b0 (v128.load (local.get $pb)))
+        (local.set $b1 (v128.load offset=16 (local.get $pb)))
+        (local.set $a (v128.load32_splat (local.get $pa0)))
+        (local.set $c00 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
+        (local.set $c01 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c01)))
+        (local.set $a (v128.load32_splat (local.get $pa1)))
+        (local.set $c10 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
+        (local.set $c11 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c11)))
+        (local.set $a (v128.load32_splat (local.get $pa2)))
+        (local.set $c20 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
+        (local.set $c21 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c21)))
+        (local.set $a (v128.load32_splat (local.get $pa3)))
+        (local.set $c30 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
+        (local.set $c31 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c31)))
+        (local.set $pa0 (i32.add (local.get $pa0) (local.get $ak)))
+        (local.set $pa1 (i32.add (local.get $pa1) (local.get $ak)))
+        (local.set $pa2 (i32.add (local.get $pa2) (local.get $ak)))
+        (local.set $pa3 (i32.add (local.get $pa3) (local.get $ak)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $bk)))
+        (br_if $k (local.tee $K (i32.sub (local.get $K) (i32.const 1)))))))
+    (local.set $p (local.get $pc))
+    (v128.store (local.get $p) (local.get $c00))
+    (v128.store offset=16 (local.get $p) (local.get $c01))
+    (local.set $p (i32.add (local.get $p) (local.get $ldc)))
+    (v128.store (local.get $p) (local.get $c10))
+    (v128.store offset=16 (local.get $p) (local.get $c11))
+    (local.set $p (i32.add (local.get $p) (local.get $ldc)))
+    (v128.store (local.get $p) (local.get $c20))
+    (v128.store offset=16 (local.get $p) (local.get $c21))
+    (local.set $p (i32.add (local.get $p) (local.get $ldc)))
+    (v128.store (local.get $p) (local.get $c30))
+    (v128.store offset=16 (local.get $p) (local.get $c31)))
+
+  ;; A partial tile (mr < 4 rows or nr < 8 columns): run the micro-kernel on the scratch tile
+  ;; at address 0 and copy the valid mr×nr corner in and out.
+  (func $edge (param $pa0 i32) (param $pa1 i32) (param $pa2 i32) (param $pa3 i32) (param $ak i32)
+              (param $pb i32) (param $bk i32) (param $K i32) (param $pc i32) (param $ldc i32)
+              (param $mr i32) (param $nr i32) (param $acc i32)
+    (local $r i32) (local $c i32)
+    (v128.store offset=0 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=16 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=32 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=48 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=64 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=80 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=96 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=112 (i32.const 0) (v128.const i64x2 0 0))
+    (if (local.get $acc) (then
+      (local.set $r (i32.const 0))
+      (loop $rows
+        (local.set $c (i32.const 0))
+        (loop $cols
+          (f32.store (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2)))
+            (f32.load (i32.add (local.get $pc) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $c) (i32.const 2))))))
+          (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $nr))))
+        (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $mr))))))
+    (call $k4x8 (local.get $pa0) (local.get $pa1) (local.get $pa2) (local.get $pa3) (local.get $ak)
+                (local.get $pb) (local.get $bk) (local.get $K) (i32.const 0) (i32.const 32) (i32.const 1))
+    (local.set $r (i32.const 0))
+    (loop $rows
+      (local.set $c (i32.const 0))
+      (loop $cols
+        (f32.store (i32.add (local.get $pc) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $c) (i32.const 2))))
+          (f32.load (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2)))))
+        (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $nr))))
+      (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $mr)))))
+
+  ;; C[M×N] (+)= A·B with a(i,k) at pA + i·ai + k·ak and b(k,j) at pB + k·bk + 4j. Blocks of
+  ;; 64 rows; inside a block each 8-column panel of B is reused (from L1) by every 4-row tile.
+  ;; Rows past M repeat the last row (their results are discarded), so no load leaves A.
+  ;; K in blocks of 128 so that a tile's stretch of A and B stays in L1 across the tiles that
+  ;; reuse it (the weight gradients have K = T·B = 2048): the first block writes or adds into
+  ;; C as asked, the later ones add.
+  (func $gemm_ab (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $ai i32) (param $ak i32)
+                 (param $pB i32) (param $bk i32) (param $pC i32) (param $acc i32)
+    (local $k0 i32) (local $kc i32)
+    (loop $kblocks
+      (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
+      (if (i32.gt_s (local.get $kc) (i32.const 128)) (then (local.set $kc (i32.const 128))))
+      (call $gemm_kc (local.get $M) (local.get $N) (local.get $kc)
+        (i32.add (local.get $pA) (i32.mul (local.get $k0) (local.get $ak))) (local.get $ai) (local.get $ak)
+        (i32.add (local.get $pB) (i32.mul (local.get $k0) (local.get $bk))) (local.get $bk)
+        (local.get $pC) (i32.or (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
+      (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 128))) (local.get $K)))))
+
+  (func $gemm_kc (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $ai i32) (param $ak i32)
+                 (param $pB i32) (param $bk i32) (param $pC i32) (param $acc i32)
+    (local $i0 i32) (local $iend i32) (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
+    (local $ldc i32) (local $last i32) (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32)
+    (local $pc i32)
+    (if (i32.or (i32.le_s (local.get $M) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
+    (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $last (i32.add (local.get $pA) (i32.mul (i32.sub (local.get $M) (i32.const 1)) (local.get $ai))))
+    (local.set $i0 (i32.const 0))
+    (loop $blocks
+      (local.set $iend (i32.add (local.get $i0) (i32.const 64)))
+      (if (i32.gt_s (local.get $iend) (local.get $M)) (then (local.set $iend (local.get $M))))
+      (local.set $j (i32.const 0))
+      (loop $panels
+        (local.set $nr (i32.sub (local.get $N) (local.get $j)))
+        (if (i32.gt_s (local.get $nr) (i32.const 8)) (then (local.set $nr (i32.const 8))))
+        (local.set $i (local.get $i0))
+        (loop $tiles
+          (local.set $mr (i32.sub (local.get $M) (local.get $i)))
+          (local.set $pa0 (i32.add (local.get $pA) (i32.mul (local.get $i) (local.get $ai))))
+          (local.set $pa1 (i32.add (local.get $pa0) (local.get $ai)))
+          (if (i32.gt_u (local.get $pa1) (local.get $last)) (then (local.set $pa1 (local.get $last))))
+          (local.set $pa2 (i32.add (local.get $pa1) (local.get $ai)))
+          (if (i32.gt_u (local.get $pa2) (local.get $last)) (then (local.set $pa2 (local.get $last))))
+          (local.set $pa3 (i32.add (local.get $pa2) (local.get $ai)))
+          (if (i32.gt_u (local.get $pa3) (local.get $last)) (then (local.set $pa3 (local.get $last))))
+          (local.set $pc (i32.add (local.get $pC)
+            (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+          (if (i32.and (i32.ge_s (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
+            (then
+              (call $k4x8 (local.get $pa0) (local.get $pa1) (local.get $pa2) (local.get $pa3) (local.get $ak)
+                (i32.add (local.get $pB) (i32.shl (local.get $j) (i32.const 2))) (local.get $bk) (local.get $K)
+                (local.get $pc) (local.get $ldc) (local.get $acc)))
+            (else
+              (if (i32.gt_s (local.get $mr) (i32.const 4)) (then (local.set $mr (i32.const 4))))
+              (call $edge (local.get $pa0) (local.get $pa1) (local.get $pa2) (local.get $pa3) (local.get $ak)
+                (i32.add (local.get $pB) (i32.shl (local.get $j) (i32.const 2))) (local.get $bk) (local.get $K)
+                (local.get $pc) (local.get $ldc) (local.get $mr) (local.get $nr) (local.get $acc))))
+          (br_if $tiles (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $iend))))
+        (br_if $panels (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $N))))
+      (br_if $blocks (i32.lt_s (local.tee $i0 (i32.add (local.get $i0) (i32.const 64))) (local.get $M)))))
+
+  ;; C[M×N] (+)= A[M×K]·B[K×N]
+  (func (export "gemm_nn") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+    (call $gemm_ab (local.get $M) (local.get $N) (local.get $K)
+      (local.get $pA) (i32.shl (local.get $K) (i32.const 2)) (i32.const 4)
+      (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc)))
+
+  ;; C[M×N] (+)= A[K×M]ᵀ·B[K×N]
+  (func (export "gemm_tn") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+    (call $gemm_ab (local.get $M) (local.get $N) (local.get $K)
+      (local.get $pA) (i32.const 4) (i32.shl (local.get $M) (i32.const 2))
+      (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc)))
+
+  ;; dst[C×R] = src[R×C]ᵀ (4×4 blocks through registers, scalar edges).
+  (func (export "transpose") (param $R i32) (param $C i32) (param $src i32) (param $dst i32)
+    (local $r i32) (local $c i32) (local $R4 i32) (local $C4 i32) (local $sr i32) (local $dr i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $R4 (i32.and (local.get $R) (i32.const -4)))
+    (local.set $C4 (i32.and (local.get $C) (i32.const -4)))
+    (local.set $r (i32.const 0))
+    (block $rdone (loop $rows
+      (br_if $rdone (i32.ge_s (local.get $r) (local.get $R4)))
+      (local.set $c (i32.const 0))
+      (block $cdone (loop $cols
+        (br_if $cdone (i32.ge_s (local.get $c) (local.get $C4)))
+        (local.set $sr (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2))))
+        (local.set $x0 (v128.load (local.get $sr)))
+        (local.set $sr (i32.add (local.get $sr) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $x1 (v128.load (local.get $sr)))
+        (local.set $sr (i32.add (local.get $sr) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $x2 (v128.load (local.get $sr)))
+        (local.set $sr (i32.add (local.get $sr) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $x3 (v128.load (local.get $sr)))
+        ;; t0 = x0[0] x1[0] x0[1] x1[1], t1 = x0[2] x1[2] x0[3] x1[3], same for x2,x3
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+        (local.set $dr (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $R)) (local.get $r)) (i32.const 2))))
+        (v128.store (local.get $dr) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (local.set $dr (i32.add (local.get $dr) (i32.shl (local.get $R) (i32.const 2))))
+        (v128.store (local.get $dr) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (local.set $dr (i32.add (local.get $dr) (i32.shl (local.get $R) (i32.const 2))))
+        (v128.store (local.get $dr) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (local.set $dr (i32.add (local.get $dr) (i32.shl (local.get $R) (i32.const 2))))
+        (v128.store (local.get $dr) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $cols)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $rows)))
+    ;; edges: rows ≥ R4 (all columns), columns ≥ C4 (rows < R4)
+    (local.set $r (i32.const 0))
+    (block $done (loop $er
+      (br_if $done (i32.ge_s (local.get $r) (local.get $R)))
+      (local.set $c (select (i32.const 0) (local.get $C4) (i32.ge_s (local.get $r) (local.get $R4))))
+      (block $cd (loop $ec
+        (br_if $cd (i32.ge_s (local.get $c) (local.get $C)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $R)) (local.get $r)) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $ec)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $er))))
+
+  ;; One entry of an A·Bᵀ tile: the lanes of s plus the scalar tail k ∈ [k0, K), into C.
+  (func $dotout (param $s v128) (param $pa i32) (param $pb i32) (param $k0 i32) (param $K i32) (param $pc i32) (param $acc i32)
+    (local $t f32) (local $o i32)
+    (local.set $t (call $hsum (local.get $s)))
+    (local.set $o (i32.shl (local.get $k0) (i32.const 2)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_s (local.get $k0) (local.get $K)))
+      (local.set $t (f32.add (local.get $t)
+        (f32.mul (f32.load (i32.add (local.get $pa) (local.get $o))) (f32.load (i32.add (local.get $pb) (local.get $o))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (local.set $k0 (i32.add (local.get $k0) (i32.const 1)))
+      (br $tail)))
+    (if (local.get $acc) (then (local.set $t (f32.add (local.get $t) (f32.load (local.get $pc))))))
+    (f32.store (local.get $pc) (local.get $t)))
+
+  ;; C[M×N] (+)= A[M×K]·B[N×K]ᵀ as dot products along k: tiles of 4 rows of A × 2 rows of B,
+  ;; eight accumulators. No packing, so it suits small M (the recurrent step's backward);
+  ;; for large M the caller transposes B once and uses gemm_nn.
+  (func (export "gemm_nt") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+    (local $i i32) (local $j i32) (local $o i32) (local $kb i32) (local $K4b i32) (local $K4 i32)
+    (local $lastA i32) (local $lastB i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b0 i32) (local $b1 i32)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
+    (local $pc i32) (local $ldc i32)
+    (if (i32.or (i32.le_s (local.get $M) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
+    (local.set $kb (i32.shl (local.get $K) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $K4 (i32.and (local.get $K) (i32.const -4)))
+    (local.set $K4b (i32.shl (local.get $K4) (i32.const 2)))
+    (local.set $lastA (i32.add (local.get $pA) (i32.mul (i32.sub (local.get $M) (i32.const 1)) (local.get $kb))))
+    (local.set $lastB (i32.add (local.get $pB) (i32.mul (i32.sub (local.get $N) (i32.const 1)) (local.get $kb))))
+    (local.set $i (i32.const 0))
+    (loop $rows
+      (local.set $a0 (i32.add (local.get $pA) (i32.mul (local.get $i) (local.get $kb))))
+      (local.set $a1 (i32.add (local.get $a0) (local.get $kb)))
+      (if (i32.gt_u (local.get $a1) (local.get $lastA)) (then (local.set $a1 (local.get $lastA))))
+      (local.set $a2 (i32.add (local.get $a1) (local.get $kb)))
+      (if (i32.gt_u (local.get $a2) (local.get $lastA)) (then (local.set $a2 (local.get $lastA))))
+      (local.set $a3 (i32.add (local.get $a2) (local.get $kb)))
+      (if (i32.gt_u (local.get $a3) (local.get $lastA)) (then (local.set $a3 (local.get $lastA))))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $b0 (i32.add (local.get $pB) (i32.mul (local.get $j) (local.get $kb))))
+        (local.set $b1 (i32.add (local.get $b0) (local.get $kb)))
+        (if (i32.gt_u (local.get $b1) (local.get $lastB)) (then (local.set $b1 (local.get $lastB))))
+        (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
+        (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
+        (local.set $s20 (v128.const i64x2 0 0)) (local.set $s21 (v128.const i64x2 0 0))
+        (local.set $s30 (v128.const i64x2 0 0)) (local.set $s31 (v128.const i64x2 0 0))
+        (local.set $o (i32.const 0))
+        (block $kdone (loop $k
+          (br_if $kdone (i32.ge_s (local.get $o) (local.get $K4b)))
+          (local.set $y0 (v128.load (i32.add (local.get $b0) (local.get $o))))
+          (local.set $y1 (v128.load (i32.add (local.get $b1) (local.get $o))))
+          (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $o))))
+          (local.set $s00 (f32x4.relaxed_madd (local.get $x0) (local.get $y0) (local.get $s00)))
+          (local.set $s01 (f32x4.relaxed_madd (local.get $x0) (local.get $y1) (local.get $s01)))
+          (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $o))))
+          (local.set $s10 (f32x4.relaxed_madd (local.get $x1) (local.get $y0) (local.get $s10)))
+          (local.set $s11 (f32x4.relaxed_madd (local.get $x1) (local.get $y1) (local.get $s11)))
+          (local.set $x2 (v128.load (i32.add (local.get $a2) (local.get $o))))
+          (local.set $s20 (f32x4.relaxed_madd (local.get $x2) (local.get $y0) (local.get $s20)))
+          (local.set $s21 (f32x4.relaxed_madd (local.get $x2) (local.get $y1) (local.get $s21)))
+          (local.set $x3 (v128.load (i32.add (local.get $a3) (local.get $o))))
+          (local.set $s30 (f32x4.relaxed_madd (local.get $x3) (local.get $y0) (local.get $s30)))
+          (local.set $s31 (f32x4.relaxed_madd (local.get $x3) (local.get $y1) (local.get $s31)))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (br $k)))
+        (local.set $pc (i32.add (local.get $pC) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+        (call $dotout (local.get $s00) (local.get $a0) (local.get $b0) (local.get $K4) (local.get $K) (local.get $pc) (local.get $acc))
+        (if (i32.lt_s (i32.add (local.get $j) (i32.const 1)) (local.get $N)) (then
+          (call $dotout (local.get $s01) (local.get $a0) (local.get $b1) (local.get $K4) (local.get $K) (i32.add (local.get $pc) (i32.const 4)) (local.get $acc))))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $M)) (then
+          (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+          (call $dotout (local.get $s10) (local.get $a1) (local.get $b0) (local.get $K4) (local.get $K) (local.get $pc) (local.get $acc))
+          (if (i32.lt_s (i32.add (local.get $j) (i32.const 1)) (local.get $N)) (then
+            (call $dotout (local.get $s11) (local.get $a1) (local.get $b1) (local.get $K4) (local.get $K) (i32.add (local.get $pc) (i32.const 4)) (local.get $acc))))))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $M)) (then
+          (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+          (call $dotout (local.get $s20) (local.get $a2) (local.get $b0) (local.get $K4) (local.get $K) (local.get $pc) (local.get $acc))
+          (if (i32.lt_s (i32.add (local.get $j) (i32.const 1)) (local.get $N)) (then
+            (call $dotout (local.get $s21) (local.get $a2) (local.get $b1) (local.get $K4) (local.get $K) (i32.add (local.get $pc) (i32.const 4)) (local.get $acc))))))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $M)) (then
+          (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+          (call $dotout (local.get $s30) (local.get $a3) (local.get $b0) (local.get $K4) (local.get $K) (local.get $pc) (local.get $acc))
+          (if (i32.lt_s (i32.add (local.get $j) (i32.const 1)) (local.get $N)) (then
+            (call $dotout (local.get $s31) (local.get $a3) (local.get $b1) (local.get $K4) (local.get $K) (i32.add (local.get $pc) (i32.const 4)) (local.get $acc))))))
+        (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 2))) (local.get $N))))
+      (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $M)))))
+
+  ;; ======================================================================= rows and vectors
+
+  ;; out[r,:] (+)= table[ids[r],:]
+  (func (export "gather_rows") (param $out i32) (param $table i32) (param $ids i32) (param $rows i32) (param $cols i32) (param $acc i32)
+    (local $r i32) (local $j i32) (local $src i32) (local $dst i32) (local $v v128)
+    (block $done (loop $row
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $src (i32.add (local.get $table)
+        (i32.shl (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $r) (i32.const 2)))) (local.get $cols)) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (block $cd (loop $col
+        (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
+        (local.set $v (v128.load (local.get $src)))
+        (if (local.get $acc) (then (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $dst))))))
+        (call $store (local.get $dst) (local.get $v) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $col)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+
+  ;; table[ids[r],:] += src[r,:]
+  (func (export "scatter_add_rows") (param $table i32) (param $src i32) (param $ids i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32) (local $s i32) (local $t i32)
+    (block $done (loop $row
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $t (i32.add (local.get $table)
+        (i32.shl (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $r) (i32.const 2)))) (local.get $cols)) (i32.const 2))))
+      (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (block $cd (loop $col
+        (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
+        (call $store (local.get $t) (f32x4.add (v128.load (local.get $t)) (v128.load (local.get $s))) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $col)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+
+  ;; C[r,:] += v
+  (func (export "add_row_vector") (param $C i32) (param $v i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32) (local $p i32) (local $q i32)
+    (local.set $p (local.get $C))
+    (block $done (loop $row
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $q (local.get $v))
+      (local.set $j (i32.const 0))
+      (block $cd (loop $col
+        (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
+        (call $store (local.get $p) (f32x4.add (v128.load (local.get $p)) (v128.load (local.get $q))) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $col)))
+      (local.set $p (i32.sub (local.get $p) (i32.shl (i32.sub (local.get $j) (local.get $cols)) (i32.const 2))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+
+  ;; v += Σ_r C[r,:]
+  (func (export "sum_rows") (param $v i32) (param $C i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32) (local $p i32) (local $q i32)
+    (local.set $p (local.get $C))
+    (block $done (loop $row
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $q (local.get $v))
+      (local.set $j (i32.const 0))
+      (block $cd (loop $col
+        (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
+        (call $store (local.get $q) (f32x4.add (v128.load (local.get $q)) (v128.load (local.get $p))) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $col)))
+      (local.set $p (i32.sub (local.get $p) (i32.shl (i32.sub (local.get $j) (local.get $cols)) (i32.const 2))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+
+  ;; y += a·x
+  (func (export "axpy") (param $y i32) (param $a f32) (param $x i32) (param $n i32)
+    (local $i i32) (local $av v128)
+    (local.set $av (f32x4.splat (local.get $a)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (call $store (local.get $y)
+        (f32x4.relaxed_madd (local.get $av) (v128.load (local.get $x)) (v128.load (local.get $y)))
+        (i32.sub (local.get $n) (local.get $i)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
+
+  ;; x *= s
+  (func (export "scale") (param $x i32) (param $s f32) (param $n i32)
+    (local $i i32) (local $sv v128)
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (call $store (local.get $x) (f32x4.mul (local.get $sv) (v128.load (local.get $x))) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
+
+  ;; Σ x², squares and sums in f64
+  (func (export "sum_squares") (param $x i32) (param $n i32) (result f64)
+    (local $i i32) (local $v v128) (local $lo v128) (local $hi v128) (local $s0 v128) (local $s1 v128)
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $v (v128.and (v128.load (local.get $x)) (call $mask (i32.sub (local.get $n) (local.get $i)))))
+      (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+      (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $lo) (local.get $lo))))
+      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $hi) (local.get $hi))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+
+  ;; y = x ⊙ m
+  (func (export "mul") (param $y i32) (param $x i32) (param $m i32) (param $n i32)
+    (local $i i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (call $store (local.get $y) (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $m))) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
+
+  ;; ======================================================================= non-linearities
+
+  ;; y = act(x), act 0 = tanh, 1 = relu
+  (func (export "act_forward") (param $act i32) (param $y i32) (param $x i32) (param $n i32)
+    (local $i i32) (local $v v128)
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $v (v128.load (local.get $x)))
+      (if (i32.eqz (local.get $act))
+        (then (local.set $v (call $tanh (local.get $v))))
+        (else (local.set $v (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const i64x2 0 0))))))
+      (call $store (local.get $y) (local.get $v) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
+
+  ;; dx (+)= dy ⊙ act'(x), from y = act(x): tanh' = 1 - y², relu' = [y > 0]
+  (func (export "act_backward") (param $act i32) (param $dx i32) (param $dy i32) (param $y i32) (param $n i32) (param $acc i32)
+    (local $i i32) (local $v v128) (local $yv v128)
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $yv (v128.load (local.get $y)))
+      (if (i32.eqz (local.get $act))
+        (then (local.set $v (f32x4.mul (v128.load (local.get $dy))
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $yv) (local.get $yv))))))
+        (else (local.set $v (v128.and (v128.load (local.get $dy)) (f32x4.gt (local.get $yv) (v128.const i64x2 0 0))))))
+      (if (local.get $acc) (then (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $dx))))))
+      (call $store (local.get $dx) (local.get $v) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
+
+  ;; ======================================================================= LSTM cell
+
+  ;; Four units (n valid) of one row: g points at the i block, the f, g, o blocks follow H4 bytes apart.
+  (func $lstm_fwd4 (param $g i32) (param $H4 i32) (param $cp i32) (param $c i32) (param $tc i32) (param $h i32) (param $n i32)
+    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cv v128) (local $t v128) (local $p i32)
+    (local.set $i (call $sigmoid (v128.load (local.get $g))))
+    (call $store (local.get $g) (local.get $i) (local.get $n))
+    (local.set $p (i32.add (local.get $g) (local.get $H4)))
+    (local.set $f (call $sigmoid (v128.load (local.get $p))))
+    (call $store (local.get $p) (local.get $f) (local.get $n))
+    (local.set $p (i32.add (local.get $p) (local.get $H4)))
+    (local.set $gg (call $tanh (v128.load (local.get $p))))
+    (call $store (local.get $p) (local.get $gg) (local.get $n))
+    (local.set $p (i32.add (local.get $p) (local.get $H4)))
+    (local.set $o (call $sigmoid (v128.load (local.get $p))))
+    (call $store (local.get $p) (local.get $o) (local.get $n))
+    (local.set $cv (f32x4.relaxed_madd (local.get $f) (v128.load (local.get $cp)) (f32x4.mul (local.get $i) (local.get $gg))))
+    (call $store (local.get $c) (local.get $cv) (local.get $n))
+    (local.set $t (call $tanh (local.get $cv)))
+    (call $store (local.get $tc) (local.get $t) (local.get $n))
+    (call $store (local.get $h) (f32x4.mul (local.get $o) (local.get $t)) (local.get $n)))
+
+  (func (export "lstm_forward") (param $B i32) (param $H i32) (param $g i32) (param $cp i32) (param $c i32) (param $tc i32) (param $h i32)
+    (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32)
+    (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
+      (local.set $grow (i32.add (local.get $g) (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 4))))
+      (local.set $srow (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 2)))
+      (local.set $j (i32.const 0))
+      (block $jd (loop $units
+        (br_if $jd (i32.ge_s (local.get $j) (local.get $H)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (call $lstm_fwd4 (i32.add (local.get $grow) (local.get $o)) (local.get $H4)
+          (i32.add (local.get $cp) (i32.add (local.get $srow) (local.get $o)))
+          (i32.add (local.get $c) (i32.add (local.get $srow) (local.get $o)))
+          (i32.add (local.get $tc) (i32.add (local.get $srow) (local.get $o)))
+          (i32.add (local.get $h) (i32.add (local.get $srow) (local.get $o)))
+          (i32.sub (local.get $H) (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $units)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $rows))))
+
+  ;; dct = dc + dh·o·(1-tc²); d(i,f,g,o) pre-activations; dc ← dct·f
+  (func $lstm_bwd4 (param $dg i32) (param $g i32) (param $H4 i32) (param $dh i32) (param $dc i32) (param $cp i32) (param $tc i32) (param $n i32)
+    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $t v128) (local $dhv v128) (local $dct v128)
+    (local $p i32) (local $q i32)
+    (local.set $i (v128.load (local.get $g)))
+    (local.set $p (i32.add (local.get $g) (local.get $H4)))
+    (local.set $f (v128.load (local.get $p)))
+    (local.set $p (i32.add (local.get $p) (local.get $H4)))
+    (local.set $gg (v128.load (local.get $p)))
+    (local.set $p (i32.add (local.get $p) (local.get $H4)))
+    (local.set $o (v128.load (local.get $p)))
+    (local.set $t (v128.load (local.get $tc)))
+    (local.set $dhv (v128.load (local.get $dh)))
+    (local.set $dct (f32x4.add (v128.load (local.get $dc))
+      (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $o))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $t) (local.get $t))))))
+    (call $store (local.get $dg)
+      (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (local.get $gg)) (local.get $i))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $i))) (local.get $n))
+    (local.set $q (i32.add (local.get $dg) (local.get $H4)))
+    (call $store (local.get $q)
+      (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (v128.load (local.get $cp))) (local.get $f))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $f))) (local.get $n))
+    (local.set $q (i32.add (local.get $q) (local.get $H4)))
+    (call $store (local.get $q)
+      (f32x4.mul (f32x4.mul (local.get $dct) (local.get $i))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $gg) (local.get $gg)))) (local.get $n))
+    (local.set $q (i32.add (local.get $q) (local.get $H4)))
+    (call $store (local.get $q)
+      (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $t)) (local.get $o))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $o))) (local.get $n))
+    (call $store (local.get $dc) (f32x4.mul (local.get $dct) (local.get $f)) (local.get $n)))
+
+  (func (export "lstm_backward") (param $B i32) (param $H i32) (param $dg i32) (param $dh i32) (param $dc i32) (param $g i32) (param $cp i32) (param $tc i32)
+    (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32)
+    (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
+      (local.set $grow (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 4)))
+      (local.set $srow (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 2)))
+      (local.set $j (i32.const 0))
+      (block $jd (loop $units
+        (br_if $jd (i32.ge_s (local.get $j) (local.get $H)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (call $lstm_bwd4
+          (i32.add (local.get $dg) (i32.add (local.get $grow) (local.get $o)))
+          (i32.add (local.get $g) (i32.add (local.get $grow) (local.get $o)))
+          (local.get $H4)
+          (i32.add (local.get $dh) (i32.add (local.get $srow) (local.get $o)))
+          (i32.add (local.get $dc) (i32.add (local.get $srow) (local.get $o)))
+          (i32.add (local.get $cp) (i32.add (local.get $srow) (local.get $o)))
+          (i32.add (local.get $tc) (i32.add (local.get $srow) (local.get $o)))
+          (i32.sub (local.get $H) (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $units)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $rows))))
+
+  ;; ======================================================================= GRU cell
+
+  ;; r = σ(gx_r+gh_r), z = σ(gx_z+gh_z), n = tanh(gx_n + r⊙gh_n), h = (1-z)⊙n + z⊙hPrev
+  (func $gru_fwd4 (param $gx i32) (param $gh i32) (param $H4 i32) (param $hp i32) (param $h i32) (param $n i32)
+    (local $r v128) (local $z v128) (local $nn v128) (local $p i32) (local $q i32)
+    (local.set $r (call $sigmoid (f32x4.add (v128.load (local.get $gx)) (v128.load (local.get $gh)))))
+    (call $store (local.get $gx) (local.get $r) (local.get $n))
+    (local.set $p (i32.add (local.get $gx) (local.get $H4)))
+    (local.set $q (i32.add (local.get $gh) (local.get $H4)))
+    (local.set $z (call $sigmoid (f32x4.add (v128.load (local.get $p)) (v128.load (local.get $q)))))
+    (call $store (local.get $p) (local.get $z) (local.get $n))
+    (local.set $p (i32.add (local.get $p) (local.get $H4)))
+    (local.set $q (i32.add (local.get $q) (local.get $H4)))
+    (local.set $nn (call $tanh (f32x4.relaxed_madd (local.get $r) (v128.load (local.get $q)) (v128.load (local.get $p)))))
+    (call $store (local.get $p) (local.get $nn) (local.get $n))
+    (call $store (local.get $h)
+      (f32x4.add (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z)) (local.get $nn))
+        (f32x4.mul (local.get $z) (v128.load (local.get $hp)))) (local.get $n)))
+
+  (func (export "gru_forward") (param $B i32) (param $H i32) (param $gx i32) (param $gh i32) (param $hp i32) (param $h i32)
+    (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32)
+    (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
+      (local.set $grow (i32.mul (i32.mul (local.get $b) (local.get $H)) (i32.const 12)))
+      (local.set $srow (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 2)))
+      (local.set $j (i32.const 0))
+      (block $jd (loop $units
+        (br_if $jd (i32.ge_s (local.get $j) (local.get $H)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (call $gru_fwd4
+          (i32.add (local.get $gx) (i32.add (local.get $grow) (local.get $o)))
+          (i32.add (local.get $gh) (i32.add (local.get $grow) (local.get $o)))
+          (local.get $H4)
+          (i32.add (local.get $hp) (i32.add (local.get $srow) (local.get $o)))
+          (i32.add (local.get $h) (i32.add (local.get $srow) (local.get $o)))
+          (i32.sub (local.get $H) (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $units)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $rows))))
+
+  (func $gru_bwd4 (param $dgx i32) (param $dgh i32) (param $dhp i32) (param $dh i32) (param $rzn i32) (param $gh i32) (param $hp i32) (param $H4 i32) (param $n i32)
+    (local $r v128) (local $z v128) (local $nn v128) (local $dhv v128) (local $dn v128) (local $dz v128) (local $dr v128)
+    (local.set $r (v128.load (local.get $rzn)))
+    (local.set $z (v128.load (i32.add (local.get $rzn) (local.get $H4))))
+    (local.set $nn (v128.load (i32.add (local.get $rzn) (i32.shl (local.get $H4) (i32.const 1)))))
+    (local.set $dhv (v128.load (local.get $dh)))
+    (local.set $dn (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z)))
+      (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $nn) (local.get $nn)))))
+    (local.set $dz (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (v128.load (local.get $hp)) (local.get $nn))) (local.get $z))
+      (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z))))
+    (local.set $dr (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dn) (v128.load (i32.add (local.get $gh) (i32.shl (local.get $H4) (i32.const 1))))) (local.get $r))
+      (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $r))))
+    (call $store (local.get $dgx) (local.get $dr) (local.get $n))
+    (call $store (i32.add (local.get $dgx) (local.get $H4)) (local.get $dz) (local.get $n))
+    (call $store (i32.add (local.get $dgx) (i32.shl (local.get $H4) (i32.const 1))) (local.get $dn) (local.get $n))
+    (call $store (local.get $dgh) (local.get $dr) (local.get $n))
+    (call $store (i32.add (local.get $dgh) (local.get $H4)) (local.get $dz) (local.get $n))
+    (call $store (i32.add (local.get $dgh) (i32.shl (local.get $H4) (i32.const 1))) (f32x4.mul (local.get $dn) (local.get $r)) (local.get $n))
+    (call $store (local.get $dhp) (f32x4.mul (local.get $dhv) (local.get $z)) (local.get $n)))
+
+  (func (export "gru_backward") (param $B i32) (param $H i32) (param $dgx i32) (param $dgh i32) (param $dhp i32) (param $dh i32) (param $rzn i32) (param $gh i32) (param $hp i32)
+    (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32) (local $go i32) (local $so i32)
+    (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
+      (local.set $grow (i32.mul (i32.mul (local.get $b) (local.get $H)) (i32.const 12)))
+      (local.set $srow (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 2)))
+      (local.set $j (i32.const 0))
+      (block $jd (loop $units
+        (br_if $jd (i32.ge_s (local.get $j) (local.get $H)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $go (i32.add (local.get $grow) (local.get $o)))
+        (local.set $so (i32.add (local.get $srow) (local.get $o)))
+        (call $gru_bwd4
+          (i32.add (local.get $dgx) (local.get $go)) (i32.add (local.get $dgh) (local.get $go))
+          (i32.add (local.get $dhp) (local.get $so)) (i32.add (local.get $dh) (local.get $so))
+          (i32.add (local.get $rzn) (local.get $go)) (i32.add (local.get $gh) (local.get $go))
+          (i32.add (local.get $hp) (local.get $so)) (local.get $H4) (i32.sub (local.get $H) (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $units)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $rows))))
+
+  ;; ======================================================================= layer norm
+
+  ;; Per row: x̂ = (x-μ)/σ, σ = √(var + 1e-5); y (+)= γ⊙x̂ + β; rstd[r] = 1/σ.
+  (func (export "layernorm_forward") (param $rows i32) (param $cols i32) (param $y i32) (param $xhat i32) (param $rstd i32)
+                                     (param $x i32) (param $gamma i32) (param $beta i32) (param $acc i32)
+    (local $r i32) (local $j i32) (local $o i32) (local $row i32) (local $sum v128) (local $d v128) (local $m v128)
+    (local $mean f32) (local $s f32) (local $meanv v128) (local $sv v128) (local $v v128)
+    (block $done (loop $rowl
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $row (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2)))
+      ;; mean
+      (local.set $sum (v128.const i64x2 0 0))
+      (local.set $j (i32.const 0))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_s (local.get $j) (local.get $cols)))
+        (local.set $sum (f32x4.add (local.get $sum) (v128.and
+          (v128.load (i32.add (local.get $x) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
+          (call $mask (i32.sub (local.get $cols) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l1)))
+      (local.set $mean (f32.div (call $hsum (local.get $sum)) (f32.convert_i32_s (local.get $cols))))
+      (local.set $meanv (f32x4.splat (local.get $mean)))
+      ;; variance
+      (local.set $sum (v128.const i64x2 0 0))
+      (local.set $j (i32.const 0))
+      (block $d2 (loop $l2
+        (br_if $d2 (i32.ge_s (local.get $j) (local.get $cols)))
+        (local.set $d (v128.and
+          (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))) (local.get $meanv))
+          (call $mask (i32.sub (local.get $cols) (local.get $j)))))
+        (local.set $sum (f32x4.relaxed_madd (local.get $d) (local.get $d) (local.get $sum)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l2)))
+      (local.set $s (f32.div (f32.const 1)
+        (f32.sqrt (f32.add (f32.div (call $hsum (local.get $sum)) (f32.convert_i32_s (local.get $cols))) (f32.const 1e-5)))))
+      (f32.store (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $s))
+      (local.set $sv (f32x4.splat (local.get $s)))
+      ;; x̂ and y
+      (local.set $j (i32.const 0))
+      (block $d3 (loop $l3
+        (br_if $d3 (i32.ge_s (local.get $j) (local.get $cols)))
+        (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $d (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (local.get $meanv)) (local.get $sv)))
+        (call $store (i32.add (local.get $xhat) (local.get $o)) (local.get $d) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $v (f32x4.relaxed_madd (v128.load (i32.add (local.get $gamma) (i32.shl (local.get $j) (i32.const 2)))) (local.get $d)
+          (v128.load (i32.add (local.get $beta) (i32.shl (local.get $j) (i32.const 2))))))
+        (if (local.get $acc) (then (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (local.get $y) (local.get $o)))))))
+        (call $store (i32.add (local.get $y) (local.get $o)) (local.get $v) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l3)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowl))))
+
+  ;; dx = (1/σ)·(γ⊙dy - mean(γ⊙dy) - x̂·mean(γ⊙dy⊙x̂)); dγ += Σ dy⊙x̂; dβ += Σ dy
+  (func (export "layernorm_backward") (param $rows i32) (param $cols i32) (param $dx i32) (param $dgamma i32) (param $dbeta i32)
+                                      (param $dy i32) (param $xhat i32) (param $rstd i32) (param $gamma i32)
+    (local $r i32) (local $j i32) (local $o i32) (local $row i32) (local $k i32) (local $mk v128)
+    (local $sd v128) (local $sdx v128) (local $dyv v128) (local $xv v128) (local $d v128) (local $md v128) (local $mdx v128) (local $s v128)
+    (block $done (loop $rowl
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $row (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2)))
+      (local.set $sd (v128.const i64x2 0 0))
+      (local.set $sdx (v128.const i64x2 0 0))
+      (local.set $j (i32.const 0))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_s (local.get $j) (local.get $cols)))
+        (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $k (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $mk (call $mask (i32.sub (local.get $cols) (local.get $j))))
+        (local.set $dyv (v128.and (v128.load (i32.add (local.get $dy) (local.get $o))) (local.get $mk)))
+        (local.set $xv (v128.and (v128.load (i32.add (local.get $xhat) (local.get $o))) (local.get $mk)))
+        (local.set $d (f32x4.mul (v128.load (i32.add (local.get $gamma) (local.get $k))) (local.get $dyv)))
+        (local.set $sd (f32x4.add (local.get $sd) (local.get $d)))
+        (local.set $sdx (f32x4.relaxed_madd (local.get $d) (local.get $xv) (local.get $sdx)))
+        (call $store (i32.add (local.get $dgamma) (local.get $k))
+          (f32x4.relaxed_madd (local.get $dyv) (local.get $xv) (v128.load (i32.add (local.get $dgamma) (local.get $k))))
+          (i32.sub (local.get $cols) (local.get $j)))
+        (call $store (i32.add (local.get $dbeta) (local.get $k))
+          (f32x4.add (local.get $dyv) (v128.load (i32.add (local.get $dbeta) (local.get $k))))
+          (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l1)))
+      (local.set $md (f32x4.splat (f32.div (call $hsum (local.get $sd)) (f32.convert_i32_s (local.get $cols)))))
+      (local.set $mdx (f32x4.splat (f32.div (call $hsum (local.get $sdx)) (f32.convert_i32_s (local.get $cols)))))
+      (local.set $s (v128.load32_splat (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $j (i32.const 0))
+      (block $d2 (loop $l2
+        (br_if $d2 (i32.ge_s (local.get $j) (local.get $cols)))
+        (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+        (call $store (i32.add (local.get $dx) (local.get $o))
+          (f32x4.mul (local.get $s)
+            (f32x4.sub
+              (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $gamma) (i32.shl (local.get $j) (i32.const 2)))) (v128.load (i32.add (local.get $dy) (local.get $o))))
+                (local.get $md))
+              (f32x4.mul (v128.load (i32.add (local.get $xhat) (local.get $o))) (local.get $mdx))))
+          (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l2)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowl))))
+
+  ;; ======================================================================= loss
+
+  ;; Softmax cross-entropy, all but the logarithm: for each row with target ≥ 0,
+  ;; dlogits = scale·(softmax - onehot), stats[2r] = max, stats[2r+1] = Σ exp(x - max);
+  ;; rows with target < 0 get dlogits 0 and stats (0, 1). The caller adds
+  ;; log(stats[2r+1]) + stats[2r] - logits[target] per row (in f64).
+  (func (export "softmax_xent") (param $rows i32) (param $cols i32) (param $logits i32) (param $targets i32) (param $d i32) (param $scale f32) (param $stats i32)
+    (local $r i32) (local $j i32) (local $t i32) (local $row i32) (local $o i32) (local $mk v128)
+    (local $mx v128) (local $m f32) (local $mv v128) (local $sum v128) (local $e v128) (local $s f32) (local $fv v128)
+    (block $done (loop $rowl
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $row (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2)))
+      (local.set $t (i32.load (i32.add (local.get $targets) (i32.shl (local.get $r) (i32.const 2)))))
+      (if (i32.lt_s (local.get $t) (i32.const 0))
+        (then
+          (local.set $j (i32.const 0))
+          (block $zd (loop $zl
+            (br_if $zd (i32.ge_s (local.get $j) (local.get $cols)))
+            (call $store (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+              (v128.const i64x2 0 0) (i32.sub (local.get $cols) (local.get $j)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $zl)))
+          (f32.store (i32.add (local.get $stats) (i32.shl (local.get $r) (i32.const 3))) (f32.const 0))
+          (f32.store offset=4 (i32.add (local.get $stats) (i32.shl (local.get $r) (i32.const 3))) (f32.const 1)))
+        (else
+          (local.set $mx (v128.const f32x4 -inf -inf -inf -inf))
+          (local.set $j (i32.const 0))
+          (block $d1 (loop $l1
+            (br_if $d1 (i32.ge_s (local.get $j) (local.get $cols)))
+            (local.set $mx (f32x4.max (local.get $mx)
+              (v128.bitselect
+                (v128.load (i32.add (local.get $logits) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
+                (v128.const f32x4 -inf -inf -inf -inf)
+                (call $mask (i32.sub (local.get $cols) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $l1)))
+          (local.set $m (call $hmax (local.get $mx)))
+          (local.set $mv (f32x4.splat (local.get $m)))
+          (local.set $sum (v128.const i64x2 0 0))
+          (local.set $j (i32.const 0))
+          (block $d2 (loop $l2
+            (br_if $d2 (i32.ge_s (local.get $j) (local.get $cols)))
+            (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $e (v128.and
+              (call $exp (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $o))) (local.get $mv)))
+              (call $mask (i32.sub (local.get $cols) (local.get $j)))))
+            (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
+            (call $store (i32.add (local.get $d) (local.get $o)) (local.get $e) (i32.sub (local.get $cols) (local.get $j)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $l2)))
+          (local.set $s (call $hsum (local.get $sum)))
+          (local.set $fv (f32x4.splat (f32.div (local.get $scale) (local.get $s))))
+          (local.set $j (i32.const 0))
+          (block $d3 (loop $l3
+            (br_if $d3 (i32.ge_s (local.get $j) (local.get $cols)))
+            (local.set $o (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
+            (call $store (local.get $o) (f32x4.mul (v128.load (local.get $o)) (local.get $fv)) (i32.sub (local.get $cols) (local.get $j)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $l3)))
+          (local.set $o (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $t) (i32.const 2)))))
+          (f32.store (local.get $o) (f32.sub (f32.load (local.get $o)) (local.get $scale)))
+          (f32.store (i32.add (local.get $stats) (i32.shl (local.get $r) (i32.const 3))) (local.get $m))
+          (f32.store offset=4 (i32.add (local.get $stats) (i32.shl (local.get $r) (i32.const 3))) (local.get $s))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowl))))
+
+  ;; Rows whose (first) argmax equals the target; rows with target < 0 are skipped.
+  (func (export "count_correct") (param $rows i32) (param $cols i32) (param $logits i32) (param $targets i32) (result i32)
+    (local $r i32) (local $j i32) (local $t i32) (local $row i32) (local $best i32) (local $bv f32) (local $v f32) (local $count i32)
+    (block $done (loop $rowl
+      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $t (i32.load (i32.add (local.get $targets) (i32.shl (local.get $r) (i32.const 2)))))
+      (if (i32.ge_s (local.get $t) (i32.const 0)) (then
+        (local.set $row (i32.add (local.get $logits) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
+        (local.set $best (i32.const 0))
+        (local.set $bv (f32.load (local.get $row)))
+        (local.set $j (i32.const 1))
+        (block $cd (loop $cl
+          (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
+          (local.set $v (f32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
+          (if (f32.gt (local.get $v) (local.get $bv)) (then (local.set $bv (local.get $v)) (local.set $best (local.get $j))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $cl)))
+        (if (i32.eq (local.get $best) (local.get $t)) (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowl)))
+    (local.get $count))
+
+  ;; ======================================================================= optimizers
+
+  ;; w -= lr·g
+  (func (export "sgd_step") (param $w i32) (param $g i32) (param $lr f32) (param $n i32)
+    (local $i i32) (local $l v128)
+    (local.set $l (f32x4.splat (f32.neg (local.get $lr))))
+    (block $done (loop $e
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (call $store (local.get $w) (f32x4.relaxed_madd (local.get $l) (v128.load (local.get $g)) (v128.load (local.get $w))) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $e))))
+
+  ;; v = μ·v + g; w -= lr·v
+  (func (export "momentum_step") (param $w i32) (param $g i32) (param $v i32) (param $lr f32) (param $mu f32) (param $n i32)
+    (local $i i32) (local $l v128) (local $m v128) (local $vv v128) (local $k i32)
+    (local.set $l (f32x4.splat (f32.neg (local.get $lr))))
+    (local.set $m (f32x4.splat (local.get $mu)))
+    (block $done (loop $e
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $k (i32.sub (local.get $n) (local.get $i)))
+      (local.set $vv (f32x4.relaxed_madd (local.get $m) (v128.load (local.get $v)) (v128.load (local.get $g))))
+      (call $store (local.get $v) (local.get $vv) (local.get $k))
+      (call $store (local.get $w) (f32x4.relaxed_madd (local.get $l) (local.get $vv) (v128.load (local.get $w))) (local.get $k))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $v (i32.add (local.get $v) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $e))))
+
+  ;; mem += g²; w -= lr·g/√(mem + eps)
+  (func (export "adagrad_step") (param $w i32) (param $g i32) (param $mem i32) (param $lr f32) (param $eps f32) (param $n i32)
+    (local $i i32) (local $l v128) (local $ev v128) (local $gv v128) (local $mv v128) (local $k i32)
+    (local.set $l (f32x4.splat (local.get $lr)))
+    (local.set $ev (f32x4.splat (local.get $eps)))
+    (block $done (loop $e
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $k (i32.sub (local.get $n) (local.get $i)))
+      (local.set $gv (v128.load (local.get $g)))
+      (local.set $mv (f32x4.relaxed_madd (local.get $gv) (local.get $gv) (v128.load (local.get $mem))))
+      (call $store (local.get $mem) (local.get $mv) (local.get $k))
+      (call $store (local.get $w)
+        (f32x4.sub (v128.load (local.get $w))
+          (f32x4.div (f32x4.mul (local.get $l) (local.get $gv)) (f32x4.sqrt (f32x4.add (local.get $mv) (local.get $ev)))))
+        (local.get $k))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $mem (i32.add (local.get $mem) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $e))))
+
+  ;; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= stepSize·m/(√v/rootBc2 + eps)
+  (func (export "adam_step") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+                             (param $stepSize f32) (param $beta1 f32) (param $beta2 f32) (param $eps f32) (param $rootBc2 f32)
+    (local $i i32) (local $k i32) (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $ss v128) (local $ev v128) (local $rb v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local.set $b1 (f32x4.splat (local.get $beta1)))
+    (local.set $c1 (f32x4.splat (f32.sub (f32.const 1) (local.get $beta1))))
+    (local.set $b2 (f32x4.splat (local.get $beta2)))
+    (local.set $c2 (f32x4.splat (f32.sub (f32.const 1) (local.get $beta2))))
+    (local.set $ss (f32x4.splat (local.get $stepSize)))
+    (local.set $ev (f32x4.splat (local.get $eps)))
+    (local.set $rb (f32x4.splat (local.get $rootBc2)))
+    (block $done (loop $e
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $k (i32.sub (local.get $n) (local.get $i)))
+      (local.set $gv (v128.load (local.get $g)))
+      (local.set $mv (f32x4.add (f32x4.mul (local.get $b1) (v128.load (local.get $m))) (f32x4.mul (local.get $c1) (local.get $gv))))
+      (local.set $vv (f32x4.add (f32x4.mul (local.get $b2) (v128.load (local.get $v))) (f32x4.mul (f32x4.mul (local.get $c2) (local.get $gv)) (local.get $gv))))
+      (call $store (local.get $m) (local.get $mv) (local.get $k))
+      (call $store (local.get $v) (local.get $vv) (local.get $k))
+      (call $store (local.get $w)
+        (f32x4.sub (v128.load (local.get $w))
+          (f32x4.div (f32x4.mul (local.get $ss) (local.get $mv))
+            (f32x4.add (f32x4.div (f32x4.sqrt (local.get $vv)) (local.get $rb)) (local.get $ev))))
+        (local.get $k))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (local.set $v (i32.add (local.get $v) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $e))))
+)
