@@ -1,17 +1,30 @@
 import Link from "next/link";
-import { listRuns, RunsQueryParams, toListRunsQuery } from "../prisma/store";
+import { RunsView } from "./_components/runs/RunsView";
 import { EmptyState, ErrorBox, PageHeader } from "./_components/ui";
-import { RunsTable } from "./_components/runs/RunsTable";
-import { searchParamsFromRecord } from "./_lib/url";
+import { searchParamsFromRecord, type RawSearchParams } from "./_lib/url";
+import { loadTable, resolveTableView } from "./runs/table-data";
+import { countRuns, getSweep, RunsTableParams } from "../prisma/store";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Runs" };
 
-const PAGE_SIZE = 500;
+// The runs table. The server renders the first page of the view named by the URL (filters,
+// sort, columns, grouping); the client virtualizes and fetches further pages as they scroll in.
 
-export default async function RunsPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+const PAGE = 200;
+
+function queryString(raw: RawSearchParams, drop: string[] = []): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined || drop.includes(k)) continue;
+    for (const x of Array.isArray(v) ? v : [v]) q.append(k, x);
+  }
+  return q.toString();
+}
+
+export default async function RunsPage(props: { searchParams: Promise<RawSearchParams> }) {
   const raw = await props.searchParams;
-  const parsed = RunsQueryParams.safeParse(searchParamsFromRecord(raw, ["filter"]));
+  const parsed = RunsTableParams.safeParse(searchParamsFromRecord(raw, ["filter"]));
   if (!parsed.success) {
     return (
       <>
@@ -22,18 +35,39 @@ export default async function RunsPage(props: { searchParams: Promise<Record<str
       </>
     );
   }
-  const query = toListRunsQuery(parsed.data);
-  const { runs, total } = await listRuns({ ...query, limit: query.limit ?? PAGE_SIZE });
-  const csvHref = `/api/runs/export.csv?${new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (k === "limit" || k === "offset" || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x])))).toString()}`;
+  const view = await resolveTableView(parsed.data);
+  const [page, all, sweep] = await Promise.all([
+    loadTable(view, { limit: view.grouped ? undefined : PAGE, offset: 0 }),
+    countRuns(),
+    parsed.data.sweep ? getSweep(parsed.data.sweep) : null,
+  ]);
+  const apiQuery = queryString(raw, ["limit", "offset"]);
+  const n = (x: number) => x.toLocaleString("en-US");
+  const subtitle =
+    all === 0
+      ? "No runs yet"
+      : view.grouped
+        ? `${n(page.total)} configuration${page.total === 1 ? "" : "s"} · ${n(page.runs)} runs`
+        : `${n(page.total)} run${page.total === 1 ? "" : "s"}${page.total < all ? ` of ${n(all)}` : ""}`;
   return (
     <>
       <PageHeader
-        title="Runs"
-        subtitle={total === 0 ? "No runs yet" : `${total.toLocaleString("en-US")} run${total === 1 ? "" : "s"}${total > runs.length ? `, showing ${runs.length.toLocaleString("en-US")}` : ""}`}
+        title={sweep ? <>Runs <span className="muted" style={{ fontWeight: 400 }}>· {sweep.name}</span></> : "Runs"}
+        subtitle={
+          <>
+            {subtitle}
+            {sweep && (
+              <>
+                {" · "}
+                <Link href={`/sweeps/${sweep.id}`}>sweep page</Link> · <Link href="/">all runs</Link>
+              </>
+            )}
+          </>
+        }
         actions={
           <>
-            {total > 0 && (
-              <a className="btn" href={csvHref} download data-testid="export-csv">
+            {page.total > 0 && (
+              <a className="btn" href={`/api/compare/table.csv?${apiQuery}`} download data-testid="export-csv" title="Exactly the rows and columns shown, every row">
                 Export CSV
               </a>
             )}
@@ -43,7 +77,7 @@ export default async function RunsPage(props: { searchParams: Promise<Record<str
           </>
         }
       />
-      {total === 0 ? (
+      {all === 0 ? (
         <div className="card">
           <EmptyState title="Nothing has been trained yet">
             <p>Launch a sweep from the form — pick what to vary (dropout, learning rate, cell type…) and watch the runs train live.</p>
@@ -57,7 +91,17 @@ export default async function RunsPage(props: { searchParams: Promise<Record<str
           </EmptyState>
         </div>
       ) : (
-        <RunsTable runs={runs} sort={parsed.data.sort ?? { field: "created", desc: true }} params={raw} />
+        <RunsView
+          initial={page}
+          columns={view.columns}
+          grouped={view.grouped}
+          defaultGrouped={view.replicates > 1}
+          sort={parsed.data.sort ?? { field: "created", desc: true }}
+          params={raw}
+          apiQuery={apiQuery}
+          config={view.info.config}
+          summary={view.info.summary}
+        />
       )}
     </>
   );

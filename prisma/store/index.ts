@@ -5,6 +5,7 @@ export * from "./runs";
 export * from "./query";
 export * from "./metrics";
 export * from "./csv";
+export * from "./compare";
 export { newId, runName, ID_PATTERN } from "./ids";
 export { DatabaseError } from "../database";
 export { disconnectPrisma } from "../client";

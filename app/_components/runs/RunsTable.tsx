@@ -1,77 +1,210 @@
+"use client";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import type { RunRecord } from "../../../prisma/store/records";
+import { Fragment, useEffect, useMemo, useRef, useState } from "react";
+import type { TablePage, TableRow } from "../../../prisma/store/runs-table";
 import { runColor } from "../../_lib/colors";
-import { presentSummaryKeys, varyingConfigKeys } from "../../_lib/columns";
-import { formatDuration, formatNumber, formatTime } from "../../_lib/format";
+import { columnGroup, columnHelp, columnLabel, headerGroups, isNumericColumn } from "../../_lib/curve-columns";
 import { withParams, type RawSearchParams } from "../../_lib/url";
-import { Badge } from "../ui";
+import { Cell, cellValue } from "./cells";
+import styles from "./runs.module.css";
 
-// The server-rendered runs table: fixed columns, then config columns that vary, then the
-// headline metrics; headers are links that sort (click again to reverse).
+// The runs table: virtualized rows (10,000 runs scroll smoothly), pages of 200 rows fetched
+// from GET /api/compare/table as they scroll into view, grouped Config/Summary headers, the
+// name column pinned, sortable headers (links: the sort lives in the URL), and seed
+// replicates as configuration rows that expand to their seeds.
 
-function SortHeader(props: { field: string; label: string; sort: { field: string; desc: boolean }; params: RawSearchParams; numeric?: boolean }) {
-  const active = props.sort.field === props.field;
-  const next = active && !props.sort.desc ? `-${props.field}` : props.field;
-  return (
-    <th className={props.numeric ? "num" : undefined} aria-sort={active ? (props.sort.desc ? "descending" : "ascending") : "none"}>
-      <Link className="sort" href={withParams(props.params, { sort: next, offset: undefined })} data-testid={`sort-${props.field}`}>
-        {props.label}
-        <span aria-hidden>{active ? (props.sort.desc ? "▼" : "▲") : ""}</span>
-      </Link>
-    </th>
-  );
+const PAGE = 200;
+const ROW_HEIGHT = 34;
+const GROUP_LABEL = { run: "Run", config: "Config", summary: "Summary" } as const;
+
+function width(field: string): number {
+  if (field === "state") return 118;
+  if (field === "created") return 118;
+  if (field === "sweep" || field === "runtime") return 92;
+  return columnGroup(field) === "summary" ? 132 : 104;
 }
 
-export function RunsTable(props: { runs: RunRecord[]; sort: { field: string; desc: boolean }; params: RawSearchParams }) {
-  const { runs, sort, params } = props;
-  const configKeys = varyingConfigKeys(runs);
-  const summaryKeys = presentSummaryKeys(runs);
+type Item = { row: TableRow; member: boolean; parent?: TableRow } | null;
+
+export function RunsTable(props: {
+  initial: TablePage;
+  columns: string[];
+  grouped: boolean;
+  sort: { field: string; desc: boolean };
+  params: RawSearchParams;
+  apiQuery: string;
+  selected: ReadonlySet<string>;
+  onSelect: (ids: string[], on: boolean) => void;
+}) {
+  const { columns, grouped, sort, params, selected } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [pages, setPages] = useState(() => new Map<number, TableRow[]>([[0, props.initial.rows]]));
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const loading = useRef(new Set<number>());
+
+  // Grouped: every configuration row is loaded; expanded ones are followed by their seeds.
+  const items = useMemo<Item[] | null>(() => {
+    if (!grouped) return null;
+    const out: Item[] = [];
+    for (const row of pages.get(0) ?? []) {
+      out.push({ row, member: false });
+      if (expanded.has(row.id)) for (const m of row.group?.members ?? []) out.push({ row: m, member: true, parent: row });
+    }
+    return out;
+  }, [grouped, pages, expanded]);
+  const count = items ? items.length : props.initial.total;
+  const itemAt = (i: number): Item => {
+    if (items) return items[i] ?? null;
+    const row = pages.get(Math.floor(i / PAGE))?.[i % PAGE];
+    return row ? { row, member: false } : null;
+  };
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1200, height: 760 },
+  });
+  const virtualRows = virtualizer.getVirtualItems();
+  const first = virtualRows[0]?.index ?? 0;
+  const last = virtualRows[virtualRows.length - 1]?.index ?? 0;
+
+  // Fetch the pages that the visible rows fall in (ungrouped).
+  useEffect(() => {
+    if (grouped) return;
+    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) {
+      if (pages.has(p) || loading.current.has(p)) continue;
+      loading.current.add(p);
+      fetch(`/api/compare/table?${props.apiQuery}${props.apiQuery ? "&" : ""}offset=${p * PAGE}&limit=${PAGE}`)
+        .then((r) => (r.ok ? (r.json() as Promise<TablePage>) : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then((page) => setPages((prev) => new Map(prev).set(p, page.rows)))
+        .catch(() => {})
+        .finally(() => loading.current.delete(p));
+    }
+  }, [first, last, grouped, pages, props.apiQuery]);
+
+  const groups = headerGroups(columns);
+  const before = virtualRows[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (virtualRows[virtualRows.length - 1]?.end ?? 0);
+  const loadedIds = (items ?? [...pages.values()].flat().map((row) => ({ row, member: false }))).filter((x): x is NonNullable<Item> => !!x && !x.member).flatMap((x) => x.row.group?.members.map((m) => m.id) ?? [x.row.id]);
+  const allSelected = loadedIds.length > 0 && loadedIds.every((id) => selected.has(id));
+
+  const sortHref = (field: string) => withParams(params, { sort: sort.field === field && !sort.desc ? `-${field}` : field, offset: undefined });
+
   return (
-    <div className="card table-wrap" style={{ maxHeight: "calc(100vh - 160px)" }}>
-      <table className="data" data-testid="runs-table">
+    <div ref={scrollRef} className={`card ${styles.scroll}`} data-testid="runs-table-scroll">
+      <table className={`data ${styles.table}`} data-testid="runs-table" style={{ width: 34 + 260 + columns.reduce((a, c) => a + width(c), 0) }}>
+        <colgroup>
+          <col style={{ width: 34 }} />
+          <col style={{ width: 260 }} />
+          {columns.map((c) => (
+            <col key={c} style={{ width: width(c) }} />
+          ))}
+        </colgroup>
         <thead>
-          <tr>
-            <th colSpan={5} className="group">Run</th>
-            {configKeys.length > 0 && <th colSpan={configKeys.length} className="group">Config</th>}
-            {summaryKeys.length > 0 && <th colSpan={summaryKeys.length} className="group">Summary</th>}
+          <tr className={styles.groupRow}>
+            <th className={`${styles.pin0} group`} />
+            <th className={`${styles.pin1} group`} />
+            {groups.map((g, i) => (
+              <th key={i} colSpan={g.span} className={`group ${styles[`group_${g.group}`]}`}>
+                {GROUP_LABEL[g.group]}
+              </th>
+            ))}
           </tr>
-          <tr>
-            <SortHeader field="name" label="Name" sort={sort} params={params} />
-            <SortHeader field="state" label="State" sort={sort} params={params} />
-            <th>Sweep</th>
-            <SortHeader field="created" label="Created" sort={sort} params={params} />
-            <SortHeader field="runtime" label="Runtime" sort={sort} params={params} numeric />
-            {configKeys.map((k) => (
-              <SortHeader key={k} field={`config.${k}`} label={k} sort={sort} params={params} />
-            ))}
-            {summaryKeys.map((k) => (
-              <SortHeader key={k} field={`summary.${k}`} label={k} sort={sort} params={params} numeric />
-            ))}
+          <tr className={styles.headRow}>
+            <th className={styles.pin0}>
+              <input type="checkbox" aria-label="Select all loaded runs" checked={allSelected} onChange={(e) => props.onSelect(loadedIds, e.target.checked)} data-testid="select-all" />
+            </th>
+            <th className={styles.pin1} aria-sort={sort.field === "name" ? (sort.desc ? "descending" : "ascending") : "none"}>
+              <Link className="sort" href={sortHref("name")} data-testid="sort-name">
+                Name<span aria-hidden>{sort.field === "name" ? (sort.desc ? "▼" : "▲") : ""}</span>
+              </Link>
+            </th>
+            {columns.map((c) => {
+              const active = sort.field === c;
+              return (
+                <th key={c} className={`${isNumericColumn(c) ? "num" : ""} ${styles[`col_${columnGroup(c)}`]}`} aria-sort={active ? (sort.desc ? "descending" : "ascending") : "none"} title={columnHelp(c) ?? c}>
+                  <Link className="sort" href={sortHref(c)} data-testid={`sort-${c}`}>
+                    <span className={styles.headLabel}>{columnLabel(c)}</span>
+                    <span aria-hidden>{active ? (sort.desc ? "▼" : "▲") : ""}</span>
+                  </Link>
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
-          {runs.map((run) => (
-            <tr key={run.id} data-testid="run-row" data-run-id={run.id}>
-              <td>
-                <span className="swatch" style={{ background: runColor(run.id) }} />
-                <Link href={`/runs/${run.id}`}>{run.name}</Link> <span className="faint mono">{run.id}</span>
-              </td>
-              <td>
-                <Badge state={run.state} />
-              </td>
-              <td>{run.sweepId ? <Link href={`/sweeps/${run.sweepId}`}>{run.sweepId}</Link> : <span className="faint">–</span>}</td>
-              <td>{formatTime(run.createdAt)}</td>
-              <td className="num">{formatDuration(run.runtime)}</td>
-              {configKeys.map((k) => (
-                <td key={k}>{formatNumber(run.config[k])}</td>
-              ))}
-              {summaryKeys.map((k) => (
-                <td key={k} className="num" data-column={`summary.${k}`} data-value={String(run.summary[k] ?? "")}>
-                  {formatNumber(run.summary[k])}
-                </td>
-              ))}
+          {before > 0 && (
+            <tr aria-hidden>
+              <td colSpan={columns.length + 2} style={{ height: before, padding: 0, border: 0 }} />
             </tr>
-          ))}
+          )}
+          {virtualRows.map((v) => {
+            const item = itemAt(v.index);
+            if (!item)
+              return (
+                <tr key={v.key} style={{ height: ROW_HEIGHT }} data-testid="row-loading">
+                  <td colSpan={columns.length + 2}>
+                    <div className="skeleton" style={{ height: 12, width: "60%" }} />
+                  </td>
+                </tr>
+              );
+            const { row, member } = item;
+            const ids = row.group && !member ? row.group.members.map((m) => m.id) : [row.id];
+            const isSelected = ids.every((id) => selected.has(id));
+            const isGroup = !!row.group && !member;
+            return (
+              <Fragment key={v.key}>
+                <tr
+                  style={{ height: ROW_HEIGHT }}
+                  className={`${member ? styles.member : ""} ${isSelected ? styles.selected : ""}`}
+                  data-testid={isGroup ? "config-row" : "run-row"}
+                  data-run-id={row.id}
+                  data-count={row.group?.count}
+                >
+                  <td className={styles.pin0}>
+                    <input type="checkbox" aria-label={`Select ${row.name}`} checked={isSelected} onChange={(e) => props.onSelect(ids, e.target.checked)} data-testid="select-run" />
+                  </td>
+                  <td className={`${styles.pin1} ${styles.nameCell}`}>
+                    {isGroup ? (
+                      <button
+                        type="button"
+                        className={styles.expand}
+                        aria-expanded={expanded.has(row.id)}
+                        onClick={() => setExpanded((s) => { const n = new Set(s); if (n.has(row.id)) n.delete(row.id); else n.add(row.id); return n; })}
+                        data-testid="expand-group"
+                        title={`${expanded.has(row.id) ? "Hide" : "Show"} the ${row.group!.count} seeds`}
+                      >
+                        {expanded.has(row.id) ? "▾" : "▸"}
+                      </button>
+                    ) : member ? (
+                      <span className={styles.indent} />
+                    ) : null}
+                    <span className="swatch" style={{ background: runColor(row.id) }} />
+                    <Link href={`/runs/${row.id}`} className={styles.name}>
+                      {row.name}
+                    </Link>
+                    {isGroup ? <span className={styles.seeds}>{row.group!.count} seeds</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
+                  </td>
+                  {columns.map((c) => {
+                    const value = row.group && !member && row.group.stats[c] ? row.group.stats[c].mean : cellValue(row, c);
+                    return (
+                      <td key={c} className={isNumericColumn(c) ? "num" : undefined} data-column={c} data-value={value === null || value === undefined ? "" : String(value)}>
+                        <Cell row={member ? { ...row, group: undefined } : row} field={c} />
+                      </td>
+                    );
+                  })}
+                </tr>
+              </Fragment>
+            );
+          })}
+          {after > 0 && (
+            <tr aria-hidden>
+              <td colSpan={columns.length + 2} style={{ height: after, padding: 0, border: 0 }} />
+            </tr>
+          )}
         </tbody>
       </table>
     </div>

@@ -1,0 +1,157 @@
+import { formatNumber } from "../../_lib/format";
+import { formatX, logTicks, linearTicks, xTicks, type Domain, type Scale, type XMode } from "../../_lib/chart-scale";
+import type { PreparedCurve } from "../../_lib/curves";
+
+// Canvas drawing of the curve chart: axes and grid, bands, lines (broken at NaN), end
+// markers for runs cut short. Called with already-shaped curves and scales.
+
+export const MARGIN = { left: 58, right: 14, top: 10, bottom: 26 };
+
+export interface Frame {
+  width: number;
+  height: number;
+  x: Scale;
+  y: Scale;
+  xDomain: Domain;
+  yDomain: Domain;
+  xMode: XMode;
+  logY: boolean;
+}
+
+function alpha(hex: string, a: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
+}
+
+export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): void {
+  const { left, right, top, bottom } = MARGIN;
+  const plotRight = f.width - right;
+  const plotBottom = f.height - bottom;
+  ctx.font = "11px Inter, ui-sans-serif, system-ui, sans-serif";
+  ctx.fillStyle = "#667085";
+  ctx.strokeStyle = "#eef0f3";
+  ctx.lineWidth = 1;
+  const yt = f.logY ? logTicks(f.yDomain.min, f.yDomain.max) : linearTicks(f.yDomain.min, f.yDomain.max, Math.max(2, Math.floor((plotBottom - top) / 40)));
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const v of yt) {
+    const py = Math.round(f.y(v)) + 0.5;
+    if (py < top - 1 || py > plotBottom + 1) continue;
+    ctx.beginPath();
+    ctx.moveTo(left, py);
+    ctx.lineTo(plotRight, py);
+    ctx.stroke();
+    ctx.fillText(f.logY ? formatLogTick(v) : formatNumber(v, 3), left - 6, py);
+  }
+  const xt = xTicks(f.xDomain, f.xMode, Math.max(2, Math.floor((plotRight - left) / 90)));
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  const span = f.xDomain.max - f.xDomain.min;
+  for (const v of xt) {
+    const px = Math.round(f.x(v)) + 0.5;
+    if (px < left - 1 || px > plotRight + 1) continue;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, plotBottom);
+    ctx.stroke();
+    const label = formatX(v, f.xMode, span);
+    const w = ctx.measureText(label).width;
+    // Keep the labels at the ends inside the canvas.
+    ctx.textAlign = px + w / 2 > f.width - 2 ? "right" : px - w / 2 < 2 ? "left" : "center";
+    ctx.fillText(label, ctx.textAlign === "right" ? f.width - 2 : px, plotBottom + 6);
+  }
+  ctx.strokeStyle = "#cfd4dc";
+  ctx.beginPath();
+  ctx.moveTo(left + 0.5, top);
+  ctx.lineTo(left + 0.5, plotBottom + 0.5);
+  ctx.lineTo(plotRight, plotBottom + 0.5);
+  ctx.stroke();
+}
+
+function formatLogTick(v: number): string {
+  const e = Math.log10(v);
+  if (Math.abs(e - Math.round(e)) < 1e-9 && (v < 1e-3 || v >= 1e4)) return `1e${Math.round(e)}`;
+  return formatNumber(v, 3);
+}
+
+const usable = (y: number | null | undefined, log: boolean): y is number => typeof y === "number" && Number.isFinite(y) && (!log || y > 0);
+
+export function drawBand(ctx: CanvasRenderingContext2D, f: Frame, c: PreparedCurve, opacity: number): void {
+  if (!c.lo || !c.hi) return;
+  ctx.fillStyle = alpha(c.color, opacity);
+  // One polygon per run of consecutive usable points.
+  let start = -1;
+  const flush = (end: number) => {
+    if (start < 0 || end - start < 1) return;
+    ctx.beginPath();
+    for (let i = start; i <= end; i++) ctx.lineTo(f.x(c.xs[i]), f.y(c.hi![i]));
+    for (let i = end; i >= start; i--) ctx.lineTo(f.x(c.xs[i]), f.y(c.lo![i]));
+    ctx.closePath();
+    ctx.fill();
+  };
+  for (let i = 0; i < c.xs.length; i++) {
+    const ok = usable(c.lo[i], f.logY) && usable(c.hi[i], f.logY);
+    if (ok && start < 0) start = i;
+    if (!ok && start >= 0) {
+      flush(i - 1);
+      start = -1;
+    }
+  }
+  if (start >= 0) flush(c.xs.length - 1);
+}
+
+export function drawLine(ctx: CanvasRenderingContext2D, f: Frame, c: PreparedCurve, ys: (number | null)[], width: number, opacity: number): void {
+  ctx.strokeStyle = alpha(c.color, opacity);
+  ctx.lineWidth = width;
+  ctx.lineJoin = "round";
+  ctx.beginPath();
+  let pen = false;
+  let lastPx = NaN;
+  for (let i = 0; i < c.xs.length; i++) {
+    const y = ys[i];
+    if (!usable(y, f.logY)) {
+      pen = false;
+      continue;
+    }
+    const px = f.x(c.xs[i]);
+    const py = f.y(y);
+    if (pen) {
+      ctx.lineTo(px, py);
+    } else {
+      ctx.moveTo(px, py);
+      // An isolated point still shows as a dot.
+      if (!usable(ys[i + 1], f.logY)) ctx.lineTo(px + 0.01, py);
+    }
+    pen = true;
+    lastPx = px;
+  }
+  ctx.stroke();
+  void lastPx;
+}
+
+/** Where a run ended early: × for a divergence, a bar for pruned/stopped, a square otherwise. */
+export function drawEnd(ctx: CanvasRenderingContext2D, f: Frame, c: PreparedCurve, opacity: number): void {
+  if (!c.end) return;
+  let i = c.ys.length - 1;
+  while (i >= 0 && !usable(c.ys[i], f.logY)) i--;
+  if (i < 0) return;
+  const px = f.x(c.xs[i]);
+  const py = f.y(c.ys[i]!);
+  ctx.strokeStyle = alpha(c.color, opacity);
+  ctx.fillStyle = alpha(c.color, opacity);
+  ctx.lineWidth = 1.6;
+  ctx.beginPath();
+  if (c.end === "diverged") {
+    ctx.moveTo(px - 4, py - 4);
+    ctx.lineTo(px + 4, py + 4);
+    ctx.moveTo(px + 4, py - 4);
+    ctx.lineTo(px - 4, py + 4);
+    ctx.stroke();
+  } else if (c.end === "pruned" || c.end === "stopped") {
+    ctx.moveTo(px, py - 5);
+    ctx.lineTo(px, py + 5);
+    ctx.stroke();
+  } else {
+    ctx.fillRect(px - 3, py - 3, 6, 6);
+  }
+}

@@ -1,0 +1,105 @@
+"use client";
+import { useState } from "react";
+import { columnLabel, CURVE_COLUMNS } from "../../_lib/curve-columns";
+import { ColumnChooser } from "./ColumnChooser";
+import styles from "./runs.module.css";
+
+// Above the runs table: filter chips and a filter builder, group-seeds toggle, columns,
+// and the selection's Compare button. Every change becomes a new URL (onNavigate).
+
+const OPS = ["=", "!=", "<", "<=", ">", ">=", "~"];
+
+export function RunsToolbar(props: {
+  filters: string[];
+  columns: string[];
+  config: string[];
+  summary: string[];
+  grouped: boolean;
+  selectedCount: number;
+  compareHref: string;
+  onFilters: (filters: string[]) => void;
+  onColumns: (columns: string[]) => void;
+  onGrouped: (grouped: boolean) => void;
+  onClearSelection: () => void;
+}) {
+  const [field, setField] = useState("summary.val_loss_best");
+  const [op, setOp] = useState("<");
+  const [value, setValue] = useState("");
+  const [chooser, setChooser] = useState(false);
+  const fields = [
+    "name", "state", "runtime", "step",
+    ...CURVE_COLUMNS.map((c) => c.field as string),
+    ...props.summary.map((k) => `summary.${k}`).filter((f) => !CURVE_COLUMNS.some((c) => c.field === f)),
+    ...props.config.map((k) => `config.${k}`),
+  ];
+  return (
+    <div className={styles.toolbar}>
+      {props.filters.map((f) => (
+        <span key={f} className={styles.chip} data-testid="filter-chip">
+          {f}
+          <button type="button" aria-label={`Remove filter ${f}`} onClick={() => props.onFilters(props.filters.filter((x) => x !== f))}>
+            ×
+          </button>
+        </span>
+      ))}
+      <form
+        className={styles.filterForm}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (value.trim() === "") return;
+          props.onFilters([...props.filters, `${field}${op}${value.trim()}`]);
+          setValue("");
+        }}
+      >
+        <select className="input" value={field} onChange={(e) => setField(e.target.value)} aria-label="Filter column" data-testid="filter-field">
+          {fields.map((f) => (
+            <option key={f} value={f}>
+              {f.startsWith("derived.") || CURVE_COLUMNS.some((c) => c.field === f) ? columnLabel(f) : f}
+            </option>
+          ))}
+        </select>
+        <select className="input" value={op} onChange={(e) => setOp(e.target.value)} aria-label="Operator" data-testid="filter-op">
+          {OPS.map((o) => (
+            <option key={o} value={o}>
+              {o === "~" ? "contains" : o}
+            </option>
+          ))}
+        </select>
+        <input className="input" value={value} onChange={(e) => setValue(e.target.value)} placeholder="value" aria-label="Filter value" style={{ width: 100 }} data-testid="filter-value" />
+        <button type="submit" className="btn btn-sm" data-testid="add-filter">
+          + Filter
+        </button>
+      </form>
+      <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="One row per configuration (runs that differ only in seed), with mean ± 95% interval">
+        <input type="checkbox" checked={props.grouped} onChange={(e) => props.onGrouped(e.target.checked)} data-testid="group-seeds" />
+        Group seeds
+      </label>
+      <span className={styles.anchor}>
+        <button type="button" className="btn btn-sm" onClick={() => setChooser((c) => !c)} aria-expanded={chooser} data-testid="choose-columns">
+          Columns ({props.columns.length})
+        </button>
+        {chooser && <ColumnChooser columns={props.columns} config={props.config} summary={props.summary} onChange={props.onColumns} onClose={() => setChooser(false)} />}
+      </span>
+      <span className={styles.spacer} />
+      {props.selectedCount > 0 && (
+        <>
+          <span className={styles.selection} data-testid="selection-count">
+            {props.selectedCount} selected
+          </span>
+          <button type="button" className="btn btn-sm btn-ghost" onClick={props.onClearSelection}>
+            Clear
+          </button>
+        </>
+      )}
+      <a
+        className={`btn btn-primary ${props.selectedCount === 0 ? styles.disabled : ""}`}
+        href={props.selectedCount > 0 ? props.compareHref : undefined}
+        aria-disabled={props.selectedCount === 0}
+        data-testid="compare-selected"
+        title={props.selectedCount === 0 ? "Tick runs to compare their curves" : undefined}
+      >
+        Compare{props.selectedCount > 0 ? ` ${props.selectedCount}` : ""}
+      </a>
+    </div>
+  );
+}

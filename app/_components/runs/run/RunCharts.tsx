@@ -1,0 +1,38 @@
+"use client";
+import { useMemo } from "react";
+import type { SeriesPoint } from "../../../../prisma/store/metrics";
+import { runColor } from "../../../_lib/colors";
+import type { Smoothing } from "../../../_lib/smoothing";
+import { CurveChart, type ChartSeries } from "../../charts";
+import styles from "./run.module.css";
+
+// The run's training curves: loss (train and val), accuracy when logged, gradient norm,
+// learning rate, throughput — panels with a shared hover. Live points just redraw.
+
+const toPoints = (pts: SeriesPoint[] | undefined) => (pts ?? []).map((p) => ({ x: p.step, y: p.value, t: p.wallTime }));
+
+export function RunCharts(props: { runId: string; state: string; series: Record<string, SeriesPoint[]>; smoothing: Smoothing }) {
+  const { runId, series } = props;
+  const color = runColor(runId);
+  const loss: ChartSeries[] = useMemo(
+    () => [
+      { runId: "train_loss", name: "train_loss", color: "#98a2b3", points: toPoints(series.train_loss), state: props.state },
+      { runId: "val_loss", name: "val_loss", color, points: toPoints(series.val_loss) },
+    ],
+    [series, color, props.state],
+  );
+  const single = (key: string, c = color): ChartSeries[] => [{ runId: key, name: key, color: c, points: toPoints(series[key]) }];
+  const extra = ["val_acc", "grad_norm", "lr", "throughput"].filter((k) => series[k]?.length);
+  return (
+    <div className={styles.panels}>
+      <div className={styles.panel} data-testid="run-panel-loss">
+        <CurveChart title="loss" series={loss} smoothing={props.smoothing} syncId={`run-${runId}`} height={250} testId="run-loss-chart" />
+      </div>
+      {extra.map((k) => (
+        <div key={k} className={styles.panel} data-testid={`run-panel-${k}`}>
+          <CurveChart title={k === "grad_norm" ? "gradient norm (global, before clipping)" : k === "lr" ? "learning rate" : k} series={single(k, k === "lr" ? "#7048e8" : k === "grad_norm" ? "#e8590c" : color)} smoothing={k === "lr" ? { kind: "none", amount: 0 } : props.smoothing} logY={k === "grad_norm"} syncId={`run-${runId}`} height={220} legend={false} />
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,202 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import type { RunLiveData } from "../../../runs/[id]/data";
+import { runColor } from "../../../_lib/colors";
+import { formatDuration, formatNumber, formatTime } from "../../../_lib/format";
+import { parseSmoothing, SMOOTHING_RANGES, type Smoothing } from "../../../_lib/smoothing";
+import { Badge, Stat } from "../../ui";
+import { Tabs } from "../../ui/Tabs";
+import { CellViewer } from "./CellViewer";
+import { Diagnostics } from "./Diagnostics";
+import { RunCharts } from "./RunCharts";
+import styles from "./run.module.css";
+
+// The run page: header with stop / re-run, headline numbers, and tabs (charts, diagnostics,
+// samples, logs, config, cells). Polls GET /api/runs/:id/live every 2 s while the run is
+// queued or running; the tab and smoothing live in the URL.
+
+const LIVE = new Set(["queued", "running"]);
+type Tab = "charts" | "diagnostics" | "samples" | "logs" | "config" | "cells";
+
+export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null }) {
+  const router = useRouter();
+  const [data, setData] = useState(props.initial);
+  const [tab, setTab] = useState<Tab>(props.tab);
+  const [smoothing, setSmoothing] = useState<Smoothing>(parseSmoothing(props.smooth ?? "ema:0.6"));
+  const [action, setAction] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const { run } = data;
+  const live = LIVE.has(run.state);
+
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(async () => {
+      const lastLog = data.logs[data.logs.length - 1]?.id ?? 0;
+      const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}`).catch(() => null);
+      if (!res?.ok) return;
+      const next = (await res.json()) as RunLiveData;
+      setData((prev) => ({ ...next, logs: [...prev.logs, ...next.logs] }));
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [live, run.id, data.logs]);
+
+  useEffect(() => {
+    const q = new URLSearchParams(window.location.search);
+    if (tab === "charts") q.delete("tab"); else q.set("tab", tab);
+    q.set("smooth", `${smoothing.kind}:${smoothing.amount}`);
+    window.history.replaceState(window.history.state, "", `?${q.toString().replace(/%3A/g, ":")}`);
+  }, [tab, smoothing]);
+
+  const post = async (what: "stop" | "rerun") => {
+    setAction(what);
+    setActionError(null);
+    try {
+      const res = await fetch(`/api/runs/${run.id}/${what}`, { method: "POST" });
+      const body = (await res.json().catch(() => ({}))) as { error?: string; id?: string; run?: { id: string } };
+      if (!res.ok) throw new Error(res.status === 404 && !body.error ? `the ${what} endpoint is not available` : body.error ?? `HTTP ${res.status}`);
+      if (what === "rerun") {
+        const id = body.run?.id ?? body.id;
+        if (id) router.push(`/runs/${id}`);
+      } else setData((d) => ({ ...d, run: { ...d.run, stopRequested: true, ...(body.run ?? {}) } }));
+    } catch (e) {
+      setActionError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setAction(null);
+    }
+  };
+
+  const s = run.summary;
+  const isCharlm = run.config.task === "charlm";
+  const tabs: { id: Tab; label: string }[] = [
+    { id: "charts", label: "Charts" },
+    { id: "diagnostics", label: "Gradient flow" },
+    ...(isCharlm ? [{ id: "samples" as Tab, label: `Samples (${data.samples.length})` }] : []),
+    { id: "logs", label: "Logs" },
+    { id: "config", label: "Config" },
+    ...(isCharlm ? [{ id: "cells" as Tab, label: "Cells" }] : []),
+  ];
+  const swept = new Set(Object.keys(run.params));
+
+  return (
+    <div data-testid="run-page" data-state={run.state}>
+      <div className="page-header">
+        <div>
+          <h1 className="row" style={{ gap: 10 }}>
+            <span className="swatch" style={{ background: runColor(run.id), width: 14, height: 14 }} />
+            <span data-testid="run-name">{run.name}</span>
+            <span className="faint mono" style={{ fontWeight: 400, fontSize: 13 }}>{run.id}</span>
+            <Badge state={run.state} />
+          </h1>
+          <div className="subtitle">
+            {run.sweepId ? <>Sweep <Link href={`/?sweep=${run.sweepId}`}>{props.sweepName ?? run.sweepId}</Link> · </> : null}
+            created {formatTime(run.createdAt)}
+            {run.rerunOf && (
+              <>
+                {" · re-run of "}
+                <Link href={`/runs/${run.rerunOf}`}>{run.rerunOf}</Link> (<Link href={`/compare?runs=${run.rerunOf},${run.id}&metrics=val_loss,train_loss`} data-testid="compare-original">compare curves</Link>)
+              </>
+            )}
+          </div>
+        </div>
+        <div className="row">
+          {live && (
+            <button type="button" className="btn btn-danger" onClick={() => post("stop")} disabled={action !== null || run.stopRequested} data-testid="stop-run">
+              {run.stopRequested ? "Stopping…" : "Stop"}
+            </button>
+          )}
+          <button type="button" className="btn" onClick={() => post("rerun")} disabled={action !== null} data-testid="rerun" title="Queue a new run with this run's exact config and seed">
+            {action === "rerun" ? "Queuing…" : "Re-run with same seed"}
+          </button>
+          <Link className="btn" href={`/compare?runs=${run.id}`}>
+            Compare…
+          </Link>
+        </div>
+      </div>
+      {actionError && <div className="alert" role="alert" style={{ marginBottom: 12 }}>{actionError}</div>}
+      {run.error && (
+        <div className="alert" role="alert" style={{ marginBottom: 12 }} data-testid="run-error">
+          {run.error}
+        </div>
+      )}
+      <div className={`card ${styles.stats}`} style={{ marginBottom: 14 }}>
+        <Stat label="Step" value={<span data-testid="run-step">{`${formatNumber(run.lastStep)}${typeof run.config.steps === "number" ? ` / ${formatNumber(run.config.steps)}` : ""}`}</span>} />
+        <Stat label="Best val_loss" value={s.val_loss_best != null ? <>{formatNumber(s.val_loss_best)} <span className="faint" style={{ fontSize: 12, fontWeight: 400 }}>@ {formatNumber(s.val_loss_best_step)}</span></> : "–"} />
+        <Stat label="train_loss" value={formatNumber(s.train_loss)} />
+        <Stat label="train–val gap" value={s.val_loss != null && s.train_loss != null ? formatNumber(s.val_loss - s.train_loss, 3) : "–"} />
+        <Stat label="Runtime" value={formatDuration(run.runtime)} />
+        <Stat label={run.divergedAt !== null ? "Diverged at" : "Throughput"} value={run.divergedAt !== null ? `step ${run.divergedAt}` : s.throughput != null ? `${formatNumber(s.throughput, 3)} tok/s` : "–"} />
+      </div>
+      <Tabs tabs={tabs} value={tab} onChange={setTab} label="Run views" />
+      {tab === "charts" && (
+        <>
+          <div className="row" style={{ marginBottom: 10, fontSize: 13 }}>
+            <span className="muted">Smoothing (EMA)</span>
+            <input type="range" min={0} max={SMOOTHING_RANGES.ema.max} step={0.01} value={smoothing.kind === "ema" ? smoothing.amount : 0} onChange={(e) => setSmoothing({ kind: "ema", amount: Number(e.target.value) })} aria-label="Smoothing" />
+            <span className="mono muted">{smoothing.kind === "ema" ? smoothing.amount.toFixed(2) : "0"}</span>
+            {live && <span className="badge badge-running" style={{ marginLeft: 8 }}>live</span>}
+          </div>
+          <RunCharts runId={run.id} state={run.state} series={data.series} smoothing={smoothing} />
+        </>
+      )}
+      {tab === "diagnostics" && <Diagnostics runId={run.id} diagnostics={data.diagnostics} />}
+      {tab === "samples" && (
+        <div className="card">
+          <div className="card-body">
+            {data.samples.length === 0 ? (
+              <p className="muted">No samples yet — a charlm run logs one every sample_every steps.</p>
+            ) : (
+              <div className={styles.samples} data-testid="samples">
+                {data.samples.map((x, i) => (
+                  <div key={i} className={styles.sample}>
+                    <span className={styles.sampleStep}>
+                      step {formatNumber(x.step)}
+                      <br />
+                      <span className="faint">T={x.temperature}</span>
+                    </span>
+                    <pre>{x.text}</pre>
+                  </div>
+                ))}
+              </div>
+            )}
+          </div>
+        </div>
+      )}
+      {tab === "logs" && (
+        <div className={styles.logs} data-testid="logs">
+          {data.logs.length === 0 && <div>No log lines.</div>}
+          {data.logs.map((l) => (
+            <div key={l.id} className={styles[`logLevel_${l.level}`]}>
+              {l.time.slice(11, 19)} {l.step !== null ? `[${l.step}] ` : ""}
+              {l.message}
+            </div>
+          ))}
+        </div>
+      )}
+      {tab === "config" && (
+        <div className="card">
+          <div className="card-body">
+            <div className={styles.config} data-testid="config">
+              {Object.entries(run.config).map(([k, v]) => (
+                <div key={k}>
+                  <span className={`${styles.key} ${swept.has(k) ? styles.swept : ""}`} title={swept.has(k) ? "chosen by the sweep" : undefined}>
+                    {k}
+                  </span>
+                  <span className="mono">{typeof v === "number" ? formatNumber(v) : String(v)}</span>
+                </div>
+              ))}
+            </div>
+          </div>
+        </div>
+      )}
+      {tab === "cells" && (
+        <div className="card">
+          <div className="card-body">
+            <CellViewer runId={run.id} layers={Number(run.config.num_layers ?? 1)} cellType={String(run.config.cell)} />
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+// Pure helpers of the curve chart: axis domains and ticks (linear and log), tick labels per
+// x-axis mode, nearest-point lookup for the hover. No DOM here.
+import { formatDuration, formatNumber } from "./format";
+
+export type XMode = "step" | "wall" | "relative";
+export const X_MODES: { id: XMode; label: string }[] = [
+  { id: "step", label: "Step" },
+  { id: "relative", label: "Relative time" },
+  { id: "wall", label: "Wall time" },
+];
+
+export interface Domain {
+  min: number;
+  max: number;
+}
+
+/** "Nice" linear ticks (1, 2, 5 × 10^k) covering [min, max]. */
+export function linearTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (min === max) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  return out;
+}
+
+/** Time ticks for seconds: whole seconds, minutes or hours, so labels read "2m 00s". */
+export function durationTicks(min: number, max: number, count = 5): number[] {
+  const span = max - min;
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
+  const step = steps.find((s) => span / s <= count) ?? 86400 * Math.ceil(span / count / 86400);
+  if (span < 1) return linearTicks(min, max, count);
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v);
+  return out;
+}
+
+/** Log ticks: powers of ten, with 2 and 5 between them when the range spans few decades. */
+export function logTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !(max > 0)) return [];
+  // Within one decade, round linear values read better (1.5, 2, 2.5, 3 …) on the log axis.
+  if (max / min < 10) return linearTicks(min, max, 5).filter((v) => v > 0);
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const mults = hi - lo <= 1 ? [1, 2, 3, 5, 7] : hi - lo <= 3 ? [1, 2, 5] : [1];
+  const out: number[] = [];
+  for (let e = lo; e <= hi; e++) for (const m of mults) {
+    const v = Number((m * Math.pow(10, e)).toPrecision(6));
+    if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
+  }
+  return out;
+}
+
+export function formatX(value: number, mode: XMode, span = 0): string {
+  if (mode === "relative") return formatDuration(value);
+  if (mode === "wall") {
+    const d = new Date(value);
+    return span > 86400_000
+      ? d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false })
+      : d.toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit", second: span < 600_000 ? "2-digit" : undefined, hour12: false });
+  }
+  return Math.abs(value) >= 10_000 ? `${formatNumber(value / 1000, 3)}k` : formatNumber(value);
+}
+
+export function xTicks(domain: Domain, mode: XMode, count = 6): number[] {
+  if (mode === "relative") return durationTicks(domain.min, domain.max, count);
+  if (mode === "wall") return durationTicks(domain.min / 1000, domain.max / 1000, count).map((s) => s * 1000);
+  return linearTicks(domain.min, domain.max, count);
+}
+
+/** The data domain of y over the points whose x lies in `x`, padded by 5% (log: positive only). */
+export function yDomain(series: { xs: ArrayLike<number>; ys: ArrayLike<number | null> }[], x: Domain | null, log: boolean): Domain | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.xs.length; i++) {
+      const y = s.ys[i];
+      if (y === null || !Number.isFinite(y) || (log && y <= 0)) continue;
+      if (x && (s.xs[i] < x.min || s.xs[i] > x.max)) continue;
+      if (y < min) min = y;
+      if (y > max) max = y;
+    }
+  }
+  if (min === Infinity) return null;
+  if (log) {
+    const pad = Math.pow(max / min, 0.05) || 1;
+    return min === max ? { min: min / 2, max: max * 2 } : { min: min / pad, max: max * pad };
+  }
+  if (min === max) return { min: min - Math.abs(min || 1) * 0.1, max: max + Math.abs(max || 1) * 0.1 };
+  const pad = (max - min) * 0.05;
+  return { min: min - pad, max: max + pad };
+}
+
+export function xDomain(series: { xs: ArrayLike<number> }[]): Domain | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of series) {
+    if (s.xs.length === 0) continue;
+    min = Math.min(min, s.xs[0]);
+    max = Math.max(max, s.xs[s.xs.length - 1]);
+  }
+  if (min === Infinity) return null;
+  return min === max ? { min: min - 1, max: max + 1 } : { min, max };
+}
+
+/** Index of the point whose x is nearest `x` in ascending `xs` (-1 when empty). */
+export function nearestIndex(xs: ArrayLike<number>, x: number): number {
+  if (xs.length === 0) return -1;
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= x) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(xs[lo] - x) <= Math.abs(xs[hi] - x) ? lo : hi;
+}
+
+export interface Scale {
+  (v: number): number;
+  invert(px: number): number;
+}
+
+export function makeScale(domain: Domain, range: [number, number], log = false): Scale {
+  const t = log ? (v: number) => Math.log10(v) : (v: number) => v;
+  const ti = log ? (v: number) => Math.pow(10, v) : (v: number) => v;
+  const d0 = t(domain.min);
+  const d1 = t(domain.max);
+  const k = (range[1] - range[0]) / (d1 - d0 || 1);
+  const scale = ((v: number) => range[0] + (t(v) - d0) * k) as Scale;
+  scale.invert = (px: number) => ti(d0 + (px - range[0]) / k);
+  return scale;
+}

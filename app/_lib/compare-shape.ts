@@ -1,0 +1,60 @@
+import type { CompareResponse, CompareRun } from "./compare-api";
+import type { CurvePoint } from "./curves";
+import { formatNumber } from "./format";
+import { PALETTE, runColor } from "./colors";
+
+// From the compare response to what the chart takes: one series per run for a metric, and
+// groups of runs by a config key (colours by group value, stable for a given set of values).
+
+export interface SeriesInput {
+  runId: string;
+  name: string;
+  color: string;
+  points: CurvePoint[];
+  state: string;
+  startedAt: number | null;
+}
+
+export function seriesFor(data: CompareResponse, metric: string, names: Map<string, string>): SeriesInput[] {
+  return data.runs.map((r) => ({
+    runId: r.id,
+    name: names.get(r.id) ?? r.name,
+    color: runColor(r.id),
+    points: (data.series[r.id]?.[metric] ?? []).map(([x, y, t]) => ({ x, y, t })),
+    state: r.state,
+    startedAt: r.startedAt ? Date.parse(r.startedAt) : null,
+  }));
+}
+
+const sortValue = (v: unknown) => (typeof v === "number" ? v : Number.NaN);
+
+export function groupsFor(runs: CompareRun[], key: string): { key: string; label: string; color: string; runIds: string[] }[] {
+  const byValue = new Map<string, { value: unknown; runIds: string[] }>();
+  for (const r of runs) {
+    const value = r.config[key] ?? r.params[key];
+    const k = JSON.stringify(value ?? null);
+    if (!byValue.has(k)) byValue.set(k, { value, runIds: [] });
+    byValue.get(k)!.runIds.push(r.id);
+  }
+  const groups = [...byValue.entries()].sort(([ka, a], [kb, b]) => {
+    const na = sortValue(a.value);
+    const nb = sortValue(b.value);
+    return Number.isNaN(na) || Number.isNaN(nb) ? ka.localeCompare(kb) : na - nb;
+  });
+  return groups.map(([k, g], i) => ({
+    key: `${key}=${k.replace(/"/g, "")}`,
+    label: `${key}=${typeof g.value === "number" ? formatNumber(g.value, 3) : String(g.value ?? "–")} (${g.runIds.length})`,
+    color: PALETTE[i % PALETTE.length],
+    runIds: g.runIds,
+  }));
+}
+
+/** Config keys worth grouping by: those with 2+ values but fewer values than runs (or cell-like). */
+export function groupableKeys(runs: CompareRun[]): string[] {
+  const values = new Map<string, Set<string>>();
+  for (const r of runs) for (const [k, v] of Object.entries(r.config)) {
+    if (!values.has(k)) values.set(k, new Set());
+    values.get(k)!.add(JSON.stringify(v));
+  }
+  return [...values.entries()].filter(([, s]) => s.size > 1).map(([k]) => k).sort();
+}

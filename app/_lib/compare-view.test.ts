@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import { compareViewQuery, DEFAULT_METRICS, parseCompareView } from "./compare-view";
+
+test("a compare view round-trips through its URL", () => {
+  const q = "runs=abcd1234,efgh5678&metrics=val_loss&x=relative&log=1&smooth=gaussian:3&group=cell&band=std&hide=abcd1234";
+  const v = parseCompareView(new URLSearchParams(q));
+  assert.deepEqual(v.runs, ["abcd1234", "efgh5678"]);
+  assert.equal(v.x, "relative");
+  assert.equal(v.log, true);
+  assert.deepEqual(v.smoothing, { kind: "gaussian", amount: 3 });
+  assert.equal(v.group, "cell");
+  assert.equal(v.band, "std");
+  assert.equal(compareViewQuery(v), q);
+});
+
+test("bad values fall back to defaults", () => {
+  const v = parseCompareView({ runs: "ok12,NOPE!,ok12", x: "sideways", band: "x", group: "a;b", metrics: "" });
+  assert.deepEqual(v.runs, ["ok12"]);
+  assert.equal(v.x, "step");
+  assert.equal(v.band, "minmax");
+  assert.equal(v.group, null);
+  assert.deepEqual(v.metrics, DEFAULT_METRICS);
+  assert.equal(compareViewQuery(v), "runs=ok12");
+});

@@ -1,0 +1,68 @@
+import { X_MODES, type XMode } from "./chart-scale";
+import type { BandKind } from "./grouping";
+import { formatSmoothing, parseSmoothing, type Smoothing } from "./smoothing";
+
+// The compare view's state as it lives in the URL, so a view can be shared:
+//   /compare?runs=a,b,c&metrics=val_loss,train_loss&x=step&log=1&smooth=ema:0.6&group=cell&band=minmax&hide=b
+// Unknown or bad values fall back to defaults (a view link should never fail to open).
+
+export interface CompareViewState {
+  runs: string[];
+  sweep: string | null;
+  metrics: string[];
+  x: XMode;
+  log: boolean;
+  smoothing: Smoothing;
+  group: string | null;
+  band: BandKind;
+  hidden: string[];
+}
+
+export const DEFAULT_METRICS = ["val_loss", "train_loss"];
+const ID = /^[0-9a-z]{4,32}$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+type Params = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function get(p: Params, key: string): string | undefined {
+  if (p instanceof URLSearchParams) return p.get(key) ?? undefined;
+  const v = p[key];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+const list = (s: string | undefined, re: RegExp) => [...new Set((s ?? "").split(",").map((x) => x.trim()).filter((x) => re.test(x)))];
+
+export function parseCompareView(p: Params): CompareViewState {
+  const metrics = list(get(p, "metrics"), KEY);
+  const x = get(p, "x");
+  const band = get(p, "band");
+  const group = get(p, "group");
+  const sweep = get(p, "sweep");
+  return {
+    runs: list(get(p, "runs"), ID),
+    sweep: sweep && ID.test(sweep) ? sweep : null,
+    metrics: metrics.length > 0 ? metrics.slice(0, 12) : DEFAULT_METRICS,
+    x: X_MODES.some((m) => m.id === x) ? (x as XMode) : "step",
+    log: get(p, "log") === "1",
+    smoothing: parseSmoothing(get(p, "smooth")),
+    group: group && KEY.test(group) ? group : null,
+    band: band === "std" || band === "none" ? band : "minmax",
+    hidden: list(get(p, "hide"), /^[0-9A-Za-z_=.:\-]{1,80}$/),
+  };
+}
+
+/** The query string of a view, defaults left out so links stay short. */
+export function compareViewQuery(v: CompareViewState): string {
+  const q = new URLSearchParams();
+  if (v.runs.length) q.set("runs", v.runs.join(","));
+  if (v.sweep) q.set("sweep", v.sweep);
+  if (v.metrics.join(",") !== DEFAULT_METRICS.join(",")) q.set("metrics", v.metrics.join(","));
+  if (v.x !== "step") q.set("x", v.x);
+  if (v.log) q.set("log", "1");
+  const smooth = formatSmoothing(v.smoothing);
+  if (smooth) q.set("smooth", smooth);
+  if (v.group) q.set("group", v.group);
+  if (v.group && v.band !== "minmax") q.set("band", v.band);
+  if (v.hidden.length) q.set("hide", v.hidden.join(","));
+  return q.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3D/g, "=");
+}

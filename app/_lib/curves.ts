@@ -1,0 +1,63 @@
+// Shaping run curves for the chart: pick the x of the chosen axis mode, smooth, and build
+// group mean lines with bands. Pure; the chart component only draws what this returns.
+import type { XMode } from "./chart-scale";
+import { aggregateCurves, type BandKind } from "./grouping";
+import { smooth, type Smoothing } from "./smoothing";
+
+export interface CurvePoint {
+  /** Step. */
+  x: number;
+  /** null = NaN (a divergence). */
+  y: number | null;
+  /** Seconds since the run started (for relative and wall time). */
+  t?: number;
+}
+
+export interface PreparedCurve {
+  key: string;
+  name: string;
+  color: string;
+  xs: number[];
+  raw: (number | null)[];
+  ys: (number | null)[];
+  /** Only for group curves: band and member count per x. */
+  lo?: number[];
+  hi?: number[];
+  n?: number[];
+  /** How the line ends, when it ends early (pruned, diverged, stopped, crashed, failed). */
+  end?: string;
+}
+
+export function xOf(p: CurvePoint, mode: XMode, startedAt?: number | null): number {
+  if (mode === "step") return p.x;
+  const t = p.t ?? p.x;
+  return mode === "relative" ? t : (startedAt ?? 0) + t * 1000;
+}
+
+const EARLY_END = new Set(["pruned", "diverged", "stopped", "crashed", "failed"]);
+
+export function prepareCurve(
+  s: { runId: string; name: string; color: string; points: CurvePoint[]; startedAt?: number | null; state?: string },
+  mode: XMode,
+  smoothing: Smoothing,
+): PreparedCurve {
+  const pts = mode === "step" ? s.points : [...s.points].sort((a, b) => xOf(a, mode, s.startedAt) - xOf(b, mode, s.startedAt));
+  const xs = pts.map((p) => xOf(p, mode, s.startedAt));
+  const raw = pts.map((p) => (p.y === null || !Number.isFinite(p.y) ? null : p.y));
+  return { key: s.runId, name: s.name, color: s.color, xs, raw, ys: smooth(raw, smoothing), end: s.state && EARLY_END.has(s.state) ? s.state : undefined };
+}
+
+/** One mean line per group, over its members' already-smoothed curves. */
+export function groupCurves(
+  curves: PreparedCurve[],
+  groups: { key: string; label: string; color: string; runIds: string[] }[],
+  band: BandKind,
+): PreparedCurve[] {
+  const byKey = new Map(curves.map((c) => [c.key, c]));
+  return groups.flatMap((g) => {
+    const members = g.runIds.map((id) => byKey.get(id)).filter((c): c is PreparedCurve => !!c && c.xs.length > 0);
+    if (members.length === 0) return [];
+    const agg = aggregateCurves(members.map((m) => ({ xs: m.xs, ys: m.ys })), band);
+    return [{ key: g.key, name: g.label, color: g.color, xs: agg.xs, raw: agg.mean, ys: agg.mean, lo: agg.lo, hi: agg.hi, n: agg.n }];
+  });
+}

@@ -1,0 +1,66 @@
+import Link from "next/link";
+import { CompareView } from "../_components/compare/CompareView";
+import { EmptyState, ErrorBox, PageHeader } from "../_components/ui";
+import { parseCompareView } from "../_lib/compare-view";
+import type { RawSearchParams } from "../_lib/url";
+import { getSweep } from "../../prisma/store";
+import { loadCompare } from "./data";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Compare" };
+
+export default async function ComparePage(props: { searchParams: Promise<RawSearchParams> }) {
+  const view = parseCompareView(await props.searchParams);
+  if (view.runs.length === 0 && !view.sweep) {
+    return (
+      <>
+        <PageHeader title="Compare runs" />
+        <div className="card">
+          <EmptyState title="Pick runs to compare" testId="compare-empty">
+            <p>Tick runs in the runs table and press Compare, or open a sweep and compare all of its runs.</p>
+            <div style={{ marginTop: 16 }}>
+              <Link className="btn btn-primary" href="/">
+                Go to the runs table
+              </Link>
+            </div>
+          </EmptyState>
+        </div>
+      </>
+    );
+  }
+  const [data, sweep] = await Promise.all([
+    loadCompare({ runs: view.runs.length ? view.runs : undefined, sweep: view.sweep ?? undefined, keys: view.metrics, points: 1000 }),
+    view.sweep ? getSweep(view.sweep) : null,
+  ]);
+  const sweepIds = [...new Set(data.runs.map((r) => r.sweepId).filter(Boolean))];
+  return (
+    <>
+      <PageHeader
+        title="Compare runs"
+        subtitle={
+          <>
+            {data.runs.length} run{data.runs.length === 1 ? "" : "s"}
+            {sweep ? <> of sweep <Link href={`/sweeps/${sweep.id}`}>{sweep.name}</Link></> : sweepIds.length === 1 ? <> from sweep <Link href={`/sweeps/${sweepIds[0]}`}>{sweepIds[0]}</Link></> : null}
+          </>
+        }
+        actions={
+          <Link className="btn" href={sweep ? `/?sweep=${sweep.id}` : "/"}>
+            Back to runs
+          </Link>
+        }
+      />
+      {data.missing.length > 0 && (
+        <div style={{ marginBottom: 12 }}>
+          <ErrorBox title="Some runs were not found:">{data.missing.join(", ")}</ErrorBox>
+        </div>
+      )}
+      {data.runs.length === 0 ? (
+        <div className="card">
+          <EmptyState title="None of these runs exist" />
+        </div>
+      ) : (
+        <CompareView initial={data} initialView={view} fetchedKeys={view.metrics} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import type { z } from "zod";
+import { defaultTableColumns, orderColumns } from "../_lib/curve-columns";
+import { getSweep, queryRunsTable, tableColumns, type RunsTableParams, type TableColumnInfo, type TablePage, type TableQuery } from "../../prisma/store";
+
+// Resolves a runs-table URL into a store query: default columns when none are chosen, seeds
+// grouped by default for a sweep with replicates (group=none turns it off). Shared by the
+// page's first render, GET /api/compare/table and the CSV export, so all three agree.
+
+export interface TableView {
+  query: TableQuery;
+  columns: string[];
+  grouped: boolean;
+  info: TableColumnInfo;
+  /** Replicates of the sweep in view (1 when none or not a sweep). */
+  replicates: number;
+}
+
+export async function resolveTableView(p: z.output<typeof RunsTableParams>): Promise<TableView> {
+  const [info, sweep] = await Promise.all([tableColumns({ sweepId: p.sweep }), p.sweep ? getSweep(p.sweep) : null]);
+  const replicates = typeof sweep?.config.replicates === "number" ? sweep.config.replicates : 1;
+  const grouped = p.group === "seeds" || (p.group === undefined && replicates > 1);
+  const columns = orderColumns(p.columns?.length ? p.columns : defaultTableColumns(info, { sweep: !!p.sweep, grouped }));
+  return {
+    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped, ids: p.ids, limit: p.limit, offset: p.offset },
+    columns,
+    grouped,
+    info,
+    replicates,
+  };
+}
+
+export async function loadTable(view: TableView, page: { limit?: number; offset?: number }): Promise<TablePage> {
+  return queryRunsTable({ ...view.query, limit: page.limit ?? view.query.limit, offset: page.offset ?? view.query.offset });
+}

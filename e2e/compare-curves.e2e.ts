@@ -1,0 +1,86 @@
+import { expect, test, type Page } from "@playwright/test";
+import { screen } from "./runs-util";
+
+// Journey: pick three runs in the runs table, compare their validation curves, smooth them,
+// switch to log scale; hover (tooltip sorted by value, shared across panels), hide a run
+// from the legend, drag-zoom and double-click to reset.
+
+async function pickThree(page: Page): Promise<string[]> {
+  await page.goto("/?sort=summary.val_loss_best");
+  const rows = page.getByTestId("run-row");
+  await expect(rows.first()).toBeVisible();
+  const ids: string[] = [];
+  for (const i of [0, 3, 8]) {
+    await rows.nth(i).getByTestId("select-run").check();
+    ids.push((await rows.nth(i).getAttribute("data-run-id"))!);
+  }
+  await page.getByTestId("compare-selected").click();
+  await expect(page).toHaveURL(/\/compare\?runs=/);
+  return ids;
+}
+
+test("compare: three runs' validation curves with smoothing and log scale", async ({ page }) => {
+  const ids = await pickThree(page);
+  const val = page.locator('[data-testid="compare-panel"][data-metric="val_loss"] [data-testid="curve-chart"]');
+  await expect(val).toHaveAttribute("data-curves", ids.join(","));
+  // Legend names say what differs between the runs (config values), not just run names.
+  const legend = page.getByTestId("legend-item");
+  await expect(legend).toHaveCount(3);
+  await expect(legend.first()).toContainText(/lr |dropout |hidden |lstm|gru|rnn/);
+
+  await page.getByTestId("smoothing-kind").selectOption("ema");
+  await page.getByTestId("smoothing-slider").fill("0.8");
+  await expect(page).toHaveURL(/smooth=ema:0\.8/);
+  await expect(val).toHaveAttribute("data-smoothing", "ema:0.8");
+  await page.getByTestId("log-y").check();
+  await expect(page).toHaveURL(/log=1/);
+  await expect(val).toHaveAttribute("data-log-y", "true");
+
+  // Hover: the tooltip lists the runs sorted by value; the other panel shows the hover too.
+  const plot = val.getByTestId("chart-plot");
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  const rows = page.getByTestId("tooltip-row");
+  await expect(rows).toHaveCount(3);
+  const values = (await rows.evaluateAll((r) => r.map((x) => Number(x.getAttribute("data-value")))));
+  expect([...values].sort((a, b) => b - a)).toEqual(values);
+  await expect(page.locator('[data-metric="train_loss"] svg line')).toHaveCount(1);
+  await screen(page, "compare-curves");
+
+  // The view survives a reload (it is all in the URL).
+  await page.reload();
+  await expect(val).toHaveAttribute("data-smoothing", "ema:0.8");
+  await expect(val).toHaveAttribute("data-log-y", "true");
+
+  // Legend click hides a run in every panel.
+  await legend.nth(1).click();
+  await expect(val).toHaveAttribute("data-curves", [ids[0], ids[2]].join(","));
+  await expect(page.locator('[data-metric="train_loss"] [data-testid="curve-chart"]')).toHaveAttribute("data-curves", [ids[0], ids[2]].join(","));
+  await expect(page).toHaveURL(new RegExp(`hide=${ids[1]}`));
+
+  // Drag to zoom, double-click to reset.
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.52, { steps: 5 });
+  await page.mouse.up();
+  await expect(val).toHaveAttribute("data-zoomed", "true");
+  await plot.dblclick({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
+  await expect(val).toHaveAttribute("data-zoomed", "false");
+});
+
+test("compare API: all series in one response, downsampled, first and last kept", async ({ request }) => {
+  const runs = (await (await request.get("/api/runs?limit=5")).json()).runs as { id: string; lastStep: number }[];
+  const res = await request.get(`/api/compare?runs=${runs.map((r) => r.id).join(",")}&keys=train_loss,val_loss&points=50`);
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.runs).toHaveLength(5);
+  for (const r of runs) {
+    const s = body.series[r.id].train_loss as [number, number | null, number][];
+    expect(s.length).toBeLessThanOrEqual(52);
+    expect(s[0][0]).toBe(1);
+    expect(s[s.length - 1][0]).toBe(r.lastStep);
+  }
+  const bad = await request.get("/api/compare?keys=val_loss");
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).issues[0].path).toBe("runs");
+});

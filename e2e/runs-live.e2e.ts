@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+import { screen } from "./runs-util";
+
+// Journeys that need the real engine worker and the server's executor: watch a run train
+// live and stop it; re-run a run with the same seed and see the identical curve. They skip
+// (saying why) while the executor's routes are not there.
+
+/** The executor's routes answer with JSON (a missing route is Next's HTML 404). */
+async function executorReady(request: import("@playwright/test").APIRequestContext): Promise<boolean> {
+  const probes = await Promise.all(["/api/runs/nosuchrun/stop", "/api/runs/nosuchrun/rerun"].map((u) => request.post(u).catch(() => null)));
+  const sweeps = await request.get("/api/sweeps").catch(() => null);
+  return [...probes, sweeps].every((r) => !!r && (r.headers()["content-type"] ?? "").includes("json"));
+}
+
+test("run page: watch a run live, then stop it", async ({ page, request }) => {
+  test.skip(!(await executorReady(request)), "the executor (POST /api/sweeps, /api/runs/:id/stop and /rerun) is not available yet");
+  const sweepRes = await request.post("/api/sweeps", {
+    data: { method: "grid", parameters: { cell: { value: "lstm" }, steps: { value: 100000 }, hidden_size: { value: 32 }, eval_every: { value: 20 }, log_every: { value: 5 } } },
+  });
+  expect(sweepRes.status()).toBe(201);
+  const { id: sweepId } = (await sweepRes.json()) as { id: string };
+  let runId = "";
+  await expect(async () => {
+    const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=running`)).json()) as { runs: { id: string }[] };
+    expect(runs.length).toBeGreaterThan(0);
+    runId = runs[0].id;
+  }).toPass({ timeout: 60_000 });
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "running");
+  const step = page.getByTestId("run-step");
+  const before = await step.innerText();
+  await expect(step).not.toHaveText(before, { timeout: 20_000 }); // live updates
+  await expect(page.getByTestId("run-loss-chart")).toHaveAttribute("data-curves", /train_loss/);
+  await screen(page, "run-live");
+  await page.getByTestId("stop-run").click();
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
+  await request.post(`/api/sweeps/${sweepId}/cancel`);
+});
+
+test("run page: re-run with the same seed reproduces the curve exactly", async ({ page, request }) => {
+  test.skip(!(await executorReady(request)), "the executor (POST /api/sweeps, /api/runs/:id/rerun) is not available yet");
+  const sweepRes = await request.post("/api/sweeps", {
+    data: { method: "grid", parameters: { cell: { value: "rnn" }, steps: { value: 60 }, hidden_size: { value: 16 }, eval_every: { value: 20 } } },
+  });
+  const { id: sweepId } = (await sweepRes.json()) as { id: string };
+  let original = "";
+  await expect(async () => {
+    const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=finished`)).json()) as { runs: { id: string }[] };
+    expect(runs.length).toBe(1);
+    original = runs[0].id;
+  }).toPass({ timeout: 90_000 });
+  await page.goto(`/runs/${original}`);
+  await page.getByTestId("rerun").click();
+  await expect(page).not.toHaveURL(new RegExp(`/runs/${original}$`));
+  const rerun = page.url().split("/runs/")[1].split("?")[0];
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished", { timeout: 90_000 });
+  // Same seed → the same values at the same steps, bit for bit (wall times differ).
+  const series = async (id: string) => {
+    const s = (await (await request.get(`/api/runs/${id}/metrics?keys=train_loss,val_loss&points=100000`)).json()).series as Record<string, { step: number; value: number | null }[]>;
+    return Object.fromEntries(Object.entries(s).map(([k, pts]) => [k, pts.map((p) => [p.step, p.value])]));
+  };
+  expect(await series(rerun)).toEqual(await series(original));
+  await page.getByTestId("compare-original").click();
+  await expect(page.locator('[data-metric="val_loss"] [data-testid="curve-chart"]')).toHaveAttribute("data-curves", `${original},${rerun}`);
+  await screen(page, "rerun-compare");
+});

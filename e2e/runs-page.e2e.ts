@@ -1,0 +1,37 @@
+import { expect, test } from "@playwright/test";
+import { screen } from "./runs-util";
+
+// Journey: open a finished run from the table: headline numbers, curves, samples, logs,
+// config; a diverged run explains itself.
+
+test("run page: a finished run's curves, samples, logs and config", async ({ page }) => {
+  await page.goto("/?filter=state=finished&sort=summary.val_loss_best");
+  const row = page.getByTestId("run-row").first();
+  const id = (await row.getAttribute("data-run-id"))!;
+  await row.getByRole("link", { name: /-\d+$/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/runs/${id}`));
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished");
+  const loss = page.getByTestId("run-loss-chart");
+  await expect(loss).toHaveAttribute("data-curves", "train_loss,val_loss");
+  await expect(page.getByTestId("run-panel-grad_norm")).toBeVisible();
+  await expect(page.getByTestId("run-panel-lr")).toBeVisible();
+  await screen(page, "run-page");
+
+  await page.getByRole("tab", { name: /Samples/ }).click();
+  await expect(page.getByTestId("samples")).toContainText("To be, or not to be");
+  await expect(page).toHaveURL(/tab=samples/);
+  await page.getByRole("tab", { name: "Logs" }).click();
+  await expect(page.getByTestId("logs")).toContainText("training");
+  await page.getByRole("tab", { name: "Config" }).click();
+  await expect(page.getByTestId("config")).toContainText("learning_rate");
+  await page.getByRole("tab", { name: "Gradient flow" }).click();
+  await expect(page.getByTestId("no-diagnostics").or(page.getByTestId("grad-flow"))).toBeVisible();
+});
+
+test("run page: a diverged run shows where it diverged", async ({ page }) => {
+  await page.goto("/?filter=state=diverged");
+  await page.getByTestId("run-row").first().getByRole("link", { name: /-\d+$/ }).click();
+  await expect(page.getByTestId("run-error")).toContainText("diverged at step");
+  await expect(page.getByTestId("run-loss-chart")).toBeVisible();
+  await screen(page, "run-page-diverged");
+});

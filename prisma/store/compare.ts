@@ -1,0 +1,161 @@
+import { prisma } from "../client";
+import type { SeriesPoint } from "./metrics";
+import { num, numOrNull, type RawRow } from "./records";
+
+// Reads for the compare view: many runs' series in a few queries (not a few per run), with
+// the same min/max-bucket downsampling as readSeries (first and last point kept, each slot's
+// lowest and highest point and first NaN kept, so a spike is never hidden).
+
+const IN = (n: number) => Array(n).fill("?").join(",");
+/** Keep SQLite's bound-parameter count modest per statement. */
+const RUNS_PER_QUERY = 400;
+
+export interface BucketRow {
+  minStep: number | null;
+  minValue: number | null;
+  minTime: number | null;
+  maxStep: number | null;
+  maxValue: number | null;
+  maxTime: number | null;
+  nanStep: number | null;
+  nanTime: number | null;
+}
+
+/** Downsample a series from its rollup buckets to about `points` points (pure). */
+export function downsampleBuckets(first: SeriesPoint, last: SeriesPoint, buckets: BucketRow[], points: number): SeriesPoint[] {
+  const slots = Math.max(1, Math.floor((points - 2) / 2));
+  const width = (last.step - first.step + 1) / slots;
+  const slotOf = (step: number) => Math.floor((step - first.step) / width);
+  const low = new Map<number, SeriesPoint>();
+  const high = new Map<number, SeriesPoint>();
+  const nan = new Map<number, SeriesPoint>();
+  for (const b of buckets) {
+    if (b.minStep !== null && b.minValue !== null) {
+      const s = slotOf(b.minStep);
+      const cur = low.get(s);
+      if (!cur || b.minValue < cur.value!) low.set(s, { step: b.minStep, value: b.minValue, wallTime: b.minTime ?? 0 });
+    }
+    if (b.maxStep !== null && b.maxValue !== null) {
+      const s = slotOf(b.maxStep);
+      const cur = high.get(s);
+      if (!cur || b.maxValue > cur.value!) high.set(s, { step: b.maxStep, value: b.maxValue, wallTime: b.maxTime ?? 0 });
+    }
+    if (b.nanStep !== null) {
+      const s = slotOf(b.nanStep);
+      const cur = nan.get(s);
+      if (!cur || b.nanStep < cur.step) nan.set(s, { step: b.nanStep, value: null, wallTime: b.nanTime ?? 0 });
+    }
+  }
+  const byStep = new Map<number, SeriesPoint>();
+  for (const p of [first, ...low.values(), ...high.values(), ...nan.values(), last]) byStep.set(p.step, p);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+const key = (runId: string, name: string) => `${runId}\u0000${name}`;
+const point = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value === null ? null : Number(r.value), wallTime: Number(r.wallTime) });
+
+/**
+ * Several metrics of many runs, each downsampled to about `points` points:
+ * result[runId][metric] = points in step order (missing metrics are absent).
+ */
+export async function readManySeries(runIds: string[], names: string[], points = 1000): Promise<Record<string, Record<string, SeriesPoint[]>>> {
+  const out: Record<string, Record<string, SeriesPoint[]>> = Object.fromEntries(runIds.map((id) => [id, {}]));
+  if (runIds.length === 0 || names.length === 0) return out;
+  for (let i = 0; i < runIds.length; i += RUNS_PER_QUERY) {
+    await readChunk(runIds.slice(i, i + RUNS_PER_QUERY), names, points, out);
+  }
+  return out;
+}
+
+async function readChunk(runIds: string[], names: string[], points: number, out: Record<string, Record<string, SeriesPoint[]>>): Promise<void> {
+  const db = prisma();
+  const where = `runId IN (${IN(runIds.length)}) AND name IN (${IN(names.length)})`;
+  const args = [...runIds, ...names];
+  const stats = (await db.$queryRawUnsafe(`SELECT runId, name, sum(count) AS n FROM MetricBucket WHERE ${where} GROUP BY runId, name`, ...args)) as RawRow[];
+  const short: [string, string][] = [];
+  const long: [string, string][] = [];
+  for (const s of stats) ((numOrNull(s.n) ?? 0) <= points ? short : long).push([s.runId as string, s.name as string]);
+
+  // Short series: every point, in one query.
+  if (short.length > 0) {
+    const shortRuns = [...new Set(short.map(([r]) => r))];
+    const shortNames = [...new Set(short.map(([, n]) => n))];
+    const wanted = new Set(short.map(([r, n]) => key(r, n)));
+    const rows = (await db.$queryRawUnsafe(
+      `SELECT runId, name, step, value, wallTime FROM Metric WHERE runId IN (${IN(shortRuns.length)}) AND name IN (${IN(shortNames.length)}) ORDER BY runId, name, step`,
+      ...shortRuns,
+      ...shortNames,
+    )) as RawRow[];
+    for (const r of rows) {
+      const runId = r.runId as string;
+      const name = r.name as string;
+      if (!wanted.has(key(runId, name))) continue;
+      (out[runId][name] ??= []).push(point(r));
+    }
+  }
+
+  // Long series: first and last point of each, and the rollup buckets, in two queries.
+  if (long.length > 0) {
+    const longRuns = [...new Set(long.map(([r]) => r))];
+    const longNames = [...new Set(long.map(([, n]) => n))];
+    const lw = `runId IN (${IN(longRuns.length)}) AND name IN (${IN(longNames.length)})`;
+    const largs = [...longRuns, ...longNames];
+    const [ends, buckets] = await Promise.all([
+      // min/max(step) as scalar subqueries are index seeks; a GROUP BY would scan every point.
+      db.$queryRawUnsafe(
+        `WITH p(runId, name) AS (VALUES ${long.map(() => "(?, ?)").join(",")}),
+         e AS (SELECT p.runId, p.name,
+                 (SELECT min(step) FROM Metric m WHERE m.runId = p.runId AND m.name = p.name) AS lo,
+                 (SELECT max(step) FROM Metric m WHERE m.runId = p.runId AND m.name = p.name) AS hi FROM p)
+         SELECT m.runId, m.name, m.step, m.value, m.wallTime FROM e JOIN Metric m ON m.runId = e.runId AND m.name = e.name AND m.step = e.lo
+         UNION ALL
+         SELECT m.runId, m.name, m.step, m.value, m.wallTime FROM e JOIN Metric m ON m.runId = e.runId AND m.name = e.name AND m.step = e.hi AND e.hi != e.lo`,
+        ...long.flat(),
+      ) as Promise<RawRow[]>,
+      db.$queryRawUnsafe(
+        `SELECT runId, name, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime FROM MetricBucket WHERE ${lw} ORDER BY runId, name, bucket`,
+        ...largs,
+      ) as Promise<RawRow[]>,
+    ]);
+    const firstLast = new Map<string, SeriesPoint[]>();
+    for (const r of ends) {
+      const k = key(r.runId as string, r.name as string);
+      if (!firstLast.has(k)) firstLast.set(k, []);
+      firstLast.get(k)!.push(point(r));
+    }
+    const grouped = new Map<string, BucketRow[]>();
+    for (const b of buckets) {
+      const k = key(b.runId as string, b.name as string);
+      if (!grouped.has(k)) grouped.set(k, []);
+      grouped.get(k)!.push({
+        minStep: numOrNull(b.minStep),
+        minValue: b.minValue === null ? null : Number(b.minValue),
+        minTime: b.minTime === null ? null : Number(b.minTime),
+        maxStep: numOrNull(b.maxStep),
+        maxValue: b.maxValue === null ? null : Number(b.maxValue),
+        maxTime: b.maxTime === null ? null : Number(b.maxTime),
+        nanStep: numOrNull(b.nanStep),
+        nanTime: b.nanTime === null ? null : Number(b.nanTime),
+      });
+    }
+    for (const [runId, name] of long) {
+      const ends = (firstLast.get(key(runId, name)) ?? []).sort((a, b) => a.step - b.step);
+      if (ends.length === 0) continue;
+      out[runId][name] = downsampleBuckets(ends[0], ends[ends.length - 1], grouped.get(key(runId, name)) ?? [], points);
+    }
+  }
+}
+
+/** Metric names logged by any of the runs (for the metric picker). */
+export async function metricNamesOf(runIds: string[]): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const names = new Set<string>();
+  for (let i = 0; i < runIds.length; i += RUNS_PER_QUERY) {
+    const chunk = runIds.slice(i, i + RUNS_PER_QUERY);
+    const rows = (await prisma().$queryRawUnsafe(`SELECT DISTINCT name FROM MetricBucket WHERE runId IN (${IN(chunk.length)})`, ...chunk)) as { name: string }[];
+    for (const r of rows) names.add(r.name);
+  }
+  return [...names].sort();
+}
+
+export * from "./runs-table";
