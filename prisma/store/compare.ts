@@ -1,5 +1,5 @@
 import { prisma } from "../client";
-import type { SeriesPoint } from "./metrics";
+import { downsampleBuckets, toBucketRow, type BucketRow, type SeriesPoint } from "./metrics";
 import { num, numOrNull, type RawRow } from "./records";
 
 // Reads for the compare view: many runs' series in a few queries (not a few per run), with
@@ -9,47 +9,6 @@ import { num, numOrNull, type RawRow } from "./records";
 const IN = (n: number) => Array(n).fill("?").join(",");
 /** Keep SQLite's bound-parameter count modest per statement. */
 const RUNS_PER_QUERY = 400;
-
-export interface BucketRow {
-  minStep: number | null;
-  minValue: number | null;
-  minTime: number | null;
-  maxStep: number | null;
-  maxValue: number | null;
-  maxTime: number | null;
-  nanStep: number | null;
-  nanTime: number | null;
-}
-
-/** Downsample a series from its rollup buckets to about `points` points (pure). */
-export function downsampleBuckets(first: SeriesPoint, last: SeriesPoint, buckets: BucketRow[], points: number): SeriesPoint[] {
-  const slots = Math.max(1, Math.floor((points - 2) / 2));
-  const width = (last.step - first.step + 1) / slots;
-  const slotOf = (step: number) => Math.floor((step - first.step) / width);
-  const low = new Map<number, SeriesPoint>();
-  const high = new Map<number, SeriesPoint>();
-  const nan = new Map<number, SeriesPoint>();
-  for (const b of buckets) {
-    if (b.minStep !== null && b.minValue !== null) {
-      const s = slotOf(b.minStep);
-      const cur = low.get(s);
-      if (!cur || b.minValue < cur.value!) low.set(s, { step: b.minStep, value: b.minValue, wallTime: b.minTime ?? 0 });
-    }
-    if (b.maxStep !== null && b.maxValue !== null) {
-      const s = slotOf(b.maxStep);
-      const cur = high.get(s);
-      if (!cur || b.maxValue > cur.value!) high.set(s, { step: b.maxStep, value: b.maxValue, wallTime: b.maxTime ?? 0 });
-    }
-    if (b.nanStep !== null) {
-      const s = slotOf(b.nanStep);
-      const cur = nan.get(s);
-      if (!cur || b.nanStep < cur.step) nan.set(s, { step: b.nanStep, value: null, wallTime: b.nanTime ?? 0 });
-    }
-  }
-  const byStep = new Map<number, SeriesPoint>();
-  for (const p of [first, ...low.values(), ...high.values(), ...nan.values(), last]) byStep.set(p.step, p);
-  return [...byStep.values()].sort((a, b) => a.step - b.step);
-}
 
 const key = (runId: string, name: string) => `${runId}\u0000${name}`;
 const point = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value === null ? null : Number(r.value), wallTime: Number(r.wallTime) });
@@ -127,16 +86,7 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
     for (const b of buckets) {
       const k = key(b.runId as string, b.name as string);
       if (!grouped.has(k)) grouped.set(k, []);
-      grouped.get(k)!.push({
-        minStep: numOrNull(b.minStep),
-        minValue: b.minValue === null ? null : Number(b.minValue),
-        minTime: b.minTime === null ? null : Number(b.minTime),
-        maxStep: numOrNull(b.maxStep),
-        maxValue: b.maxValue === null ? null : Number(b.maxValue),
-        maxTime: b.maxTime === null ? null : Number(b.maxTime),
-        nanStep: numOrNull(b.nanStep),
-        nanTime: b.nanTime === null ? null : Number(b.nanTime),
-      });
+      grouped.get(k)!.push(toBucketRow(b));
     }
     for (const [runId, name] of long) {
       const ends = (firstLast.get(key(runId, name)) ?? []).sort((a, b) => a.step - b.step);

@@ -192,30 +192,54 @@ export async function readSeries(runId: string, name: string, points = 1000): Pr
       runId, name,
     ) as Promise<RawRow[]>,
   ]);
-  const first = toPoint(ends[0]);
-  const last = toPoint(ends[ends.length - 1]);
+  return downsampleBuckets(toPoint(ends[0]), toPoint(ends[ends.length - 1]), buckets.map(toBucketRow), points);
+}
+
+export const toBucketRow = (b: RawRow): BucketRow => ({
+  minStep: numOrNull(b.minStep),
+  minValue: numOrNull(b.minValue),
+  minTime: numOrNull(b.minTime),
+  maxStep: numOrNull(b.maxStep),
+  maxValue: numOrNull(b.maxValue),
+  maxTime: numOrNull(b.maxTime),
+  nanStep: numOrNull(b.nanStep),
+  nanTime: numOrNull(b.nanTime),
+});
+
+export interface BucketRow {
+  minStep: number | null;
+  minValue: number | null;
+  minTime: number | null;
+  maxStep: number | null;
+  maxValue: number | null;
+  maxTime: number | null;
+  nanStep: number | null;
+  nanTime: number | null;
+}
+
+/** Downsample a series from its rollup buckets to about `points` points (pure). */
+export function downsampleBuckets(first: SeriesPoint, last: SeriesPoint, buckets: BucketRow[], points: number): SeriesPoint[] {
   const slots = Math.max(1, Math.floor((points - 2) / 2));
   const width = (last.step - first.step + 1) / slots;
-  // Each output slot keeps the lowest and highest of the rollup extremes that fall in it.
+  const slotOf = (step: number) => Math.floor((step - first.step) / width);
   const low = new Map<number, SeriesPoint>();
   const high = new Map<number, SeriesPoint>();
   const nan = new Map<number, SeriesPoint>();
-  const slotOf = (step: number) => Math.floor((step - first.step) / width);
   for (const b of buckets) {
-    if (b.minStep !== null) {
-      const p = { step: num(b.minStep), value: Number(b.minValue), wallTime: Number(b.minTime) };
-      const s = slotOf(p.step);
-      if (!low.has(s) || p.value < low.get(s)!.value!) low.set(s, p);
+    if (b.minStep !== null && b.minValue !== null) {
+      const s = slotOf(b.minStep);
+      const cur = low.get(s);
+      if (!cur || b.minValue < cur.value!) low.set(s, { step: b.minStep, value: b.minValue, wallTime: b.minTime ?? 0 });
     }
-    if (b.maxStep !== null) {
-      const p = { step: num(b.maxStep), value: Number(b.maxValue), wallTime: Number(b.maxTime) };
-      const s = slotOf(p.step);
-      if (!high.has(s) || p.value > high.get(s)!.value!) high.set(s, p);
+    if (b.maxStep !== null && b.maxValue !== null) {
+      const s = slotOf(b.maxStep);
+      const cur = high.get(s);
+      if (!cur || b.maxValue > cur.value!) high.set(s, { step: b.maxStep, value: b.maxValue, wallTime: b.maxTime ?? 0 });
     }
     if (b.nanStep !== null) {
-      const p = { step: num(b.nanStep), value: null, wallTime: Number(b.nanTime) };
-      const s = slotOf(p.step);
-      if (!nan.has(s)) nan.set(s, p);
+      const s = slotOf(b.nanStep);
+      const cur = nan.get(s);
+      if (!cur || b.nanStep < cur.step) nan.set(s, { step: b.nanStep, value: null, wallTime: b.nanTime ?? 0 });
     }
   }
   const byStep = new Map<number, SeriesPoint>();

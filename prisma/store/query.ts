@@ -9,7 +9,7 @@ import { num, toRunRecord, type RawRow, type RunRecord } from "./records";
 // as parameters, so nothing a user types reaches the SQL text.
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const FIXED_FIELDS = {
+export const FIXED_FIELDS = {
   id: `r.id`,
   name: `r.name`,
   state: `r.state`,
@@ -22,19 +22,38 @@ const FIXED_FIELDS = {
   runtime: `((julianday(coalesce(r.finishedAt, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))) - julianday(r.startedAt)) * 86400.0)`,
 } as const;
 export type FixedField = keyof typeof FIXED_FIELDS;
+export const isFixedField = (f: string): f is FixedField => f in FIXED_FIELDS;
+
+/** Curve-derived columns, computed in SQL so they sort and filter like any other. */
+export const DERIVED_FIELDS = {
+  /** final val_loss − final train_loss */
+  train_val_gap: `(json_extract(r.summary, '$.val_loss') - json_extract(r.summary, '$.train_loss'))`,
+  /** the first step any metric was NaN/Inf */
+  first_nonfinite_step: `(SELECT min(j.value) FROM json_each(r.summary) j WHERE j.key LIKE '%\\_first\\_nonfinite\\_step' ESCAPE '\\')`,
+} as const;
+
+const JSON_SOURCES = ["config", "summary", "params"];
 
 export const RunField = z.string().superRefine((f, ctx) => {
-  if (f in FIXED_FIELDS || (/^(config|summary|params)\./.test(f) && KEY.test(f.slice(f.indexOf(".") + 1)))) return;
-  ctx.addIssue({ code: "custom", message: `unknown column "${f}": use one of ${Object.keys(FIXED_FIELDS).join(", ")}, config.<key> or summary.<key>` });
+  if (f in FIXED_FIELDS) return;
+  const dot = f.indexOf(".");
+  const [source, key] = [f.slice(0, dot), f.slice(dot + 1)];
+  if (JSON_SOURCES.includes(source) && KEY.test(key)) return;
+  if (source === "derived" && key in DERIVED_FIELDS) return;
+  ctx.addIssue({
+    code: "custom",
+    message: `unknown column "${f}": use one of ${Object.keys(FIXED_FIELDS).join(", ")}, config.<key>, summary.<key> or ${Object.keys(DERIVED_FIELDS).map((k) => `derived.${k}`).join(", ")}`,
+  });
 });
 
-function fieldSql(field: string): string {
+/** The SQL expression of a column (of `Run r`); only for names RunField accepted. */
+export function fieldSql(field: string): string {
   if (field in FIXED_FIELDS) return FIXED_FIELDS[field as FixedField];
   const dot = field.indexOf(".");
-  const column = field.slice(0, dot);
-  const key = field.slice(dot + 1);
-  if (!KEY.test(key) || !["config", "summary", "params"].includes(column)) throw new Error(`bad column ${field}`);
-  return `json_extract(r.${column}, '$.${key}')`;
+  const [source, key] = [field.slice(0, dot), field.slice(dot + 1)];
+  if (source === "derived" && key in DERIVED_FIELDS) return DERIVED_FIELDS[key as keyof typeof DERIVED_FIELDS];
+  if (!KEY.test(key) || !JSON_SOURCES.includes(source)) throw new Error(`bad column ${field}`);
+  return `json_extract(r.${source}, '$.${key}')`;
 }
 
 export const FILTER_OPS = ["=", "!=", "<", "<=", ">", ">=", "~"] as const;
@@ -53,7 +72,7 @@ export const RunFilter = z.string().transform((text, ctx) => {
   const raw = m[3].trim();
   const value: string | number | boolean =
     raw === "true" ? true : raw === "false" ? false : raw !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return { field: m[1], op: m[2] as (typeof FILTER_OPS)[number], value };
+  return { field: m[1], op: m[2] as (typeof FILTER_OPS)[number], value, text: text.trim() };
 });
 export type RunFilter = z.output<typeof RunFilter>;
 
@@ -78,7 +97,8 @@ export interface ListRunsQuery {
   ids?: string[];
 }
 
-function whereClause(q: ListRunsQuery): { sql: string; args: unknown[] } {
+/** The WHERE clause (of `Run r`) for a sweep, states, ids and column filters. */
+export function whereClause(q: Pick<ListRunsQuery, "sweepId" | "states" | "ids" | "filters">): { sql: string; args: unknown[] } {
   const parts: string[] = [];
   const args: unknown[] = [];
   if (q.sweepId) {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { prisma } from "../client";
 import { RUN_STATES, type RunState } from "../../sweeps/states";
 import { iso, num, type RawRow } from "./records";
+import { fieldSql, FIXED_FIELDS, RunField, RunFilter, whereClause } from "./query";
 
 // The runs table's reads: only the columns shown (narrow rows, so 10,000 runs sort in SQLite
 // quickly), curve-derived columns computed in SQL so they sort and filter like any other,
@@ -12,64 +13,11 @@ import { iso, num, type RawRow } from "./records";
 //   derived.first_nonfinite_step  the first step any metric was NaN/Inf
 // (best val_loss and its step are summary.val_loss_best / summary.val_loss_best_step).
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-// Same expressions as query.ts's listRuns, which does not export them.
-const FIXED: Record<string, string> = {
-  id: `r.id`,
-  name: `r.name`,
-  state: `r.state`,
-  sweep: `r.sweepId`,
-  index: `r."index"`,
-  created: `r.createdAt`,
-  started: `r.startedAt`,
-  finished: `r.finishedAt`,
-  step: `r.lastStep`,
-  runtime: `((julianday(coalesce(r.finishedAt, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))) - julianday(r.startedAt)) * 86400.0)`,
-};
-export const DERIVED: Record<string, string> = {
-  train_val_gap: `(json_extract(r.summary, '$.val_loss') - json_extract(r.summary, '$.train_loss'))`,
-  first_nonfinite_step: `(SELECT min(j.value) FROM json_each(r.summary) j WHERE j.key LIKE '%\\_first\\_nonfinite\\_step' ESCAPE '\\')`,
-};
-
-export const TableField = z.string().superRefine((f, ctx) => {
-  if (f in FIXED) return;
-  const dot = f.indexOf(".");
-  const [source, key] = [f.slice(0, dot), f.slice(dot + 1)];
-  if ((source === "config" || source === "summary" || source === "params") && KEY.test(key)) return;
-  if (source === "derived" && key in DERIVED) return;
-  ctx.addIssue({
-    code: "custom",
-    message: `unknown column "${f}": use one of ${Object.keys(FIXED).join(", ")}, config.<key>, summary.<key> or ${Object.keys(DERIVED).map((k) => `derived.${k}`).join(", ")}`,
-  });
-});
-
-export function tableFieldSql(field: string): string {
-  if (field in FIXED) return FIXED[field];
-  const dot = field.indexOf(".");
-  const [source, key] = [field.slice(0, dot), field.slice(dot + 1)];
-  if (source === "derived" && key in DERIVED) return DERIVED[key];
-  if (!KEY.test(key) || !["config", "summary", "params"].includes(source)) throw new Error(`bad column ${field}`);
-  return `json_extract(r.${source}, '$.${key}')`;
-}
-
-const OPS = ["=", "!=", "<", "<=", ">", ">=", "~"] as const;
-/** `summary.val_loss<2`, `config.cell=lstm`, `derived.train_val_gap>0.1`, `name~river`. */
-export const TableFilter = z.string().transform((text, ctx) => {
-  const m = /^([A-Za-z_][A-Za-z0-9_.]*)\s*(!=|<=|>=|=|<|>|~)\s*(.*)$/.exec(text.trim());
-  if (!m) {
-    ctx.addIssue({ code: "custom", message: `cannot read filter "${text}": write column, operator (= != < <= > >= ~) and value, e.g. summary.val_loss<2` });
-    return z.NEVER;
-  }
-  const field = TableField.safeParse(m[1]);
-  if (!field.success) {
-    ctx.addIssue({ code: "custom", message: field.error.issues[0].message });
-    return z.NEVER;
-  }
-  const raw = m[3].trim();
-  const value: string | number | boolean = raw === "true" ? true : raw === "false" ? false : raw !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return { field: m[1], op: m[2] as (typeof OPS)[number], value, text: text.trim() };
-});
-export type TableFilter = z.output<typeof TableFilter>;
+const FIXED = FIXED_FIELDS as Record<string, string>;
+export const TableField = RunField;
+export const tableFieldSql = fieldSql;
+export const TableFilter = RunFilter;
+export type TableFilter = RunFilter;
 
 const list = <T extends z.ZodType<string, string>>(item: T) => z.string().transform((s) => s.split(",").filter(Boolean)).pipe(z.array(item));
 
@@ -144,34 +92,7 @@ export interface TablePage {
   runs: number;
 }
 
-function where(q: TableQuery): { sql: string; args: unknown[] } {
-  const parts: string[] = [];
-  const args: unknown[] = [];
-  if (q.sweepId) {
-    parts.push(`r.sweepId = ?`);
-    args.push(q.sweepId);
-  }
-  if (q.states?.length) {
-    parts.push(`r.state IN (${q.states.map(() => "?").join(",")})`);
-    args.push(...q.states);
-  }
-  if (q.ids) {
-    parts.push(q.ids.length ? `r.id IN (${q.ids.map(() => "?").join(",")})` : "0");
-    args.push(...q.ids);
-  }
-  for (const f of q.filters ?? []) {
-    const expr = tableFieldSql(f.field);
-    if (f.op === "~") {
-      parts.push(`CAST(${expr} AS TEXT) LIKE ? ESCAPE '\\'`);
-      args.push(`%${String(f.value).replace(/[\\%_]/g, (c) => "\\" + c)}%`);
-    } else {
-      const value = typeof f.value === "boolean" ? (f.value ? 1 : 0) : f.value;
-      parts.push(f.op === "!=" ? `(${expr} IS NULL OR ${expr} != ?)` : `${expr} ${f.op} ?`);
-      args.push(value);
-    }
-  }
-  return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
-}
+const where = (q: TableQuery) => whereClause(q);
 
 const BASE = `r.id, r.name, r.state, r.sweepId, r.createdAt, r.startedAt, r.finishedAt, r.lastStep`;
 
