@@ -1,8 +1,10 @@
 // Every run has one stable colour, derived from its id, used wherever the run appears.
 
+// Twenty hues spread around the wheel (Tableau/D3 categorical families, greys left out), so
+// a handful of runs rarely lands on look-alike colours.
 const PALETTE = [
-  "#2f6fde", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0c8599", "#d9480f", "#5c940d",
-  "#a61e4d", "#1864ab", "#e67700", "#087f5b", "#862e9c", "#364fc7", "#c92a2a", "#495057",
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#393b79",
+  "#e6550d", "#31a354", "#7b4173", "#3182bd", "#f5b800", "#637939", "#ad494a", "#6b6ecf", "#0b8f8f", "#c2185b",
 ];
 
 export function runColor(id: string): string {
