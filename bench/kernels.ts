@@ -1,4 +1,5 @@
-// Kernel-backend benchmarks (issue 7): `npx tsx bench/kernels.ts [--repeat N]`.
+// Kernel-backend benchmarks (issue 7): `npx tsx bench/kernels.ts [--repeat N]`; with
+// `--profile`, time per backend method of one training step of each model instead.
 // GFLOP/s of the wasm and JS backends on the RNN matrix shapes, then training speed of the
 // issue's three models through the engine's own train loop (wasm vs js vs the recorded
 // PyTorch / numpy baselines), and the share of a training step spent outside gemm.
@@ -18,8 +19,11 @@ const TARGET = { lstmVsTorch: 0.8, minCharVsNumpy: 5 };
 
 type GemmOp = "gemm" | "gemmNT" | "gemmTN";
 
-/** Best-of-5 GFLOP/s of one product shape, after a warm-up. */
-function gflops(be: Backend, op: GemmOp, M: number, N: number, K: number, budgetFlop: number): number {
+/**
+ * Best-of-5 GFLOP/s of one product shape, after a warm-up: per wall second and per CPU-second
+ * of this process (the machine may be shared, so wall time alone undercounts).
+ */
+function gflops(be: Backend, op: GemmOp, M: number, N: number, K: number, budgetFlop: number): { wall: number; cpu: number } {
   const fill = (n: number) => {
     const x = be.alloc(n);
     for (let i = 0; i < n; i++) x[i] = Math.random() - 0.5;
@@ -28,13 +32,15 @@ function gflops(be: Backend, op: GemmOp, M: number, N: number, K: number, budget
   const A = fill(M * K), B = fill(K * N), C = be.alloc(M * N);
   const flop = 2 * M * N * K, reps = Math.max(3, Math.round(budgetFlop / flop));
   for (let i = 0; i < Math.max(30, reps); i++) be[op](M, N, K, A, B, C, false);
-  let best = 0;
+  let wall = 0, cpu = 0;
   for (let round = 0; round < 5; round++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     for (let r = 0; r < reps; r++) be[op](M, N, K, A, B, C, false);
-    best = Math.max(best, (flop * reps) / ((performance.now() - t0) / 1000) / 1e9);
+    const c = process.cpuUsage(c0);
+    wall = Math.max(wall, (flop * reps) / ((performance.now() - t0) / 1000) / 1e9);
+    cpu = Math.max(cpu, (flop * reps) / ((c.user + c.system) / 1e6) / 1e9);
   }
-  return best;
+  return { wall, cpu };
 }
 
 const SHAPES: [string, GemmOp, number, number, number][] = [
@@ -49,19 +55,38 @@ const SHAPES: [string, GemmOp, number, number, number][] = [
   ["matvecᵀ 100×100      min-char step backward", "gemmNT", 1, 100, 100],
 ];
 
-/** A backend whose gemm calls are timed (the rest passes through). */
-function timedGemm(be: Backend): { backend: Backend; ms: () => number; reset: () => void } {
-  let ms = 0;
+/**
+ * A backend whose gemm calls are timed (the rest passes through). The vanilla RNN's fused time
+ * loops (rnnForward/rnnBackward: the per-step products with the activation) are timed apart.
+ */
+function timedGemm(be: Backend): { backend: Backend; ms: () => number; fusedMs: () => number; reset: () => void } {
+  let ms = 0, fusedMs = 0;
   const wrap = (op: GemmOp): Backend[GemmOp] => (M, N, K, A, B, C, acc) => {
     const t0 = performance.now();
     be[op](M, N, K, A, B, C, acc);
     ms += performance.now() - t0;
   };
-  return { backend: { ...be, gemm: wrap("gemm"), gemmNT: wrap("gemmNT"), gemmTN: wrap("gemmTN") }, ms: () => ms, reset: () => (ms = 0) };
+  const backend: Backend = {
+    ...be,
+    gemm: wrap("gemm"),
+    gemmNT: wrap("gemmNT"),
+    gemmTN: wrap("gemmTN"),
+    rnnForward(...args) {
+      const t0 = performance.now();
+      be.rnnForward(...args);
+      fusedMs += performance.now() - t0;
+    },
+    rnnBackward(...args) {
+      const t0 = performance.now();
+      be.rnnBackward(...args);
+      fusedMs += performance.now() - t0;
+    },
+  };
+  return { backend, ms: () => ms, fusedMs: () => fusedMs, reset: () => (ms = fusedMs = 0) };
 }
 
 /** Steady-state training chars/s (and the share of time outside gemm) with the train loop. */
-function trainSpeed(config: RunConfigInput, backend: Backend, warmup: number, steps: number): { charsPerSec: number; charsPerCpuSec: number; outsideGemm: number } {
+function trainSpeed(config: RunConfigInput, backend: Backend, warmup: number, steps: number): { charsPerSec: number; charsPerCpuSec: number; outsideGemm: number; fused: number } {
   const timed = timedGemm(backend);
   const t = new Trainer({ ...config, task: "charlm", steps: warmup + steps, eval_every: 1e7, log_every: 1e7, sample_every: 0 }, { backend: timed.backend });
   let t0 = 0, cpu0 = process.cpuUsage();
@@ -75,7 +100,49 @@ function trainSpeed(config: RunConfigInput, backend: Backend, warmup: number, st
   }
   const ms = performance.now() - t0, cpu = process.cpuUsage(cpu0), cpuMs = (cpu.user + cpu.system) / 1000;
   const chars = t.task.tokensPerStep * steps;
-  return { charsPerSec: (chars * 1000) / ms, charsPerCpuSec: (chars * 1000) / cpuMs, outsideGemm: 1 - timed.ms() / ms };
+  return { charsPerSec: (chars * 1000) / ms, charsPerCpuSec: (chars * 1000) / cpuMs, outsideGemm: 1 - (timed.ms() + timed.fusedMs()) / ms, fused: timed.fusedMs() / ms };
+}
+
+/** A backend that counts calls and wall time per method (the rest of the object passes through). */
+function countedBackend(be: Backend): { backend: Backend; stats: Map<string, { calls: number; ms: number }> } {
+  const stats = new Map<string, { calls: number; ms: number }>();
+  const out: Record<string, unknown> = { ...be };
+  for (const [key, fn] of Object.entries(be)) {
+    if (typeof fn !== "function" || key === "alloc") continue;
+    const s = { calls: 0, ms: 0 };
+    stats.set(key, s);
+    out[key] = (...args: unknown[]) => {
+      const t0 = performance.now();
+      const r = (fn as (...a: unknown[]) => unknown)(...args);
+      s.ms += performance.now() - t0;
+      s.calls++;
+      return r;
+    };
+  }
+  return { backend: out as unknown as Backend, stats };
+}
+
+/** `--profile`: where one training step of each model spends its time, per backend method. */
+function profileSteps(label: string, config: RunConfigInput, warmup: number, steps: number): void {
+  const { backend, stats } = countedBackend(createWasmBackend()!);
+  const t = new Trainer({ ...config, task: "charlm", steps: warmup + steps, eval_every: 1e7, log_every: 1e7, sample_every: 0 }, { backend });
+  let t0 = 0, cpu0 = process.cpuUsage();
+  for (const ev of t.run()) {
+    if (ev.type === "heartbeat" && ev.step === warmup) {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+      for (const s of stats.values()) (s.calls = 0), (s.ms = 0);
+    }
+    if (ev.type === "done") break;
+  }
+  const ms = performance.now() - t0, cpu = process.cpuUsage(cpu0), cpuMs = (cpu.user + cpu.system) / 1000;
+  header(`profile: ${label} — ${fmt(ms / steps, 3)} ms/step wall, ${fmt(cpuMs / steps, 3)} ms/step CPU (shares are of wall time)`);
+  let inside = 0;
+  for (const [name, s] of [...stats].filter(([, s]) => s.calls > 0).sort((a, b) => b[1].ms - a[1].ms)) {
+    inside += s.ms;
+    report(name, `${fmt(s.ms / steps, 3).padStart(8)} ms/step ${fmt((100 * s.ms) / ms).padStart(5)}%  ${fmt(s.calls / steps, 0).padStart(5)} calls  ${fmt((1000 * s.ms) / s.calls, 2).padStart(8)} µs/call`);
+  }
+  report("(outside the backend)", `${fmt((ms - inside) / steps, 3).padStart(8)} ms/step ${fmt((100 * (ms - inside)) / ms).padStart(5)}%`);
 }
 
 const charLstm: RunConfigInput = { cell: "lstm", hidden_size: 128, num_layers: 2, embedding_dim: 64, seq_length: 64, batch_size: 32, optimizer: "adam", learning_rate: 0.002 };
@@ -92,7 +159,7 @@ export async function run(repeat = 3): Promise<void> {
   header(`kernels: GFLOP/s, ${wasm.name} vs js (best of 5, after warm-up)`);
   for (const [label, op, M, N, K] of SHAPES) {
     const w = gflops(wasm, op, M, N, K, 4e8), j = gflops(js, op, M, N, K, 5e7);
-    report(label, `wasm ${fmt(w).padStart(5)}   js ${fmt(j).padStart(4)}   ${fmt(w / j)}×`);
+    report(label, `wasm ${fmt(w.wall).padStart(5)} (${fmt(w.cpu).padStart(5)} per CPU-s)   js ${fmt(j.wall).padStart(4)}   ${fmt(w.cpu / j.cpu)}×`);
   }
 
   header(`models: training chars/s through the train loop (${repeat} runs: best, spread)`);
@@ -108,15 +175,22 @@ export async function run(repeat = 3): Promise<void> {
     const vsBase = best / m.baseline;
     report(`${m.label}: wasm`, `${fmt(best, 0)} chars/s (runs ${speeds.map((s) => fmt(s, 0)).join(", ")}; spread ${fmt((100 * (best - worst)) / best)}%)`);
     // CPU time of this process: what the run got of the core when the machine is shared
-    report(`  per CPU-second (best run)`, `${fmt(Math.max(...runs.map((r) => r.charsPerCpuSec)), 0)} chars/CPU-s`);
+    const perCpu = Math.max(...runs.map((r) => r.charsPerCpuSec));
+    report(`  per CPU-second (best run)`, `${fmt(perCpu, 0)} chars/CPU-s = ${fmt(perCpu / m.baseline, 2)}× ${m.name}`);
     report(`  vs js (${fmt(jsSpeed, 0)} chars/s)`, `${fmt(best / jsSpeed)}×`);
     report(`  vs ${m.name} (${fmt(m.baseline, 0)} chars/s)`, `${fmt(vsBase, 2)}×`, m.target ? { ok: vsBase >= m.target, target: `≥ ${m.target}×` } : undefined);
-    const outside = runs[speeds.indexOf(best)].outsideGemm;
-    report(`  share of a step outside gemm (wasm)`, `${fmt(100 * outside)}%`);
+    const { outsideGemm, fused } = runs[speeds.indexOf(best)];
+    report(`  share of a step outside gemm (wasm)`, `${fmt(100 * outsideGemm)}%${fused > 0 ? ` (and ${fmt(100 * fused)}% in the fused RNN time loops: per-step product + activation)` : ""}`);
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const i = process.argv.indexOf("--repeat");
-  await run(i > 0 ? Number(process.argv[i + 1]) : 3);
+  if (process.argv.includes("--profile")) {
+    profileSteps("char-LSTM", charLstm, 5, 30);
+    profileSteps("min-char", minChar, 300, 3000);
+    profileSteps("vanilla RNN 1×128", charRnn, 10, 60);
+  } else {
+    const i = process.argv.indexOf("--repeat");
+    await run(i > 0 ? Number(process.argv[i + 1]) : 3);
+  }
 }

@@ -45,6 +45,11 @@ for (const cell of ["rnn", "lstm", "gru"] as const)
     checkModel(cell, new SeqModel(be, { ...base, cell }), tokenBatch(4, 3, 5, 5, false, 1));
   });
 
+// 4·3 rows > vocab 5 above: layer 0 folds the embedding (E·W_x gathered); here 2·2 ≤ 5: not folded
+test("whole lstm model, embedding not folded into layer 0 (T·B ≤ vocab)", () => {
+  checkModel("unfolded", new SeqModel(be, base), tokenBatch(2, 2, 5, 5, false, 3));
+});
+
 test("whole model: one-hot input, relu RNN, many-to-one head, 3 layers", () => {
   const spec = { ...base, cell: "rnn", activation: "relu", embeddingDim: 0, layers: 3, classes: 3, head: "many_to_one", layernorm: false } as const;
   checkModel("many-to-one", new SeqModel(be, spec), tokenBatch(6, 2, 5, 3, true, 2));

@@ -82,6 +82,7 @@ export class SeqModel implements Model {
       );
       if (spec.learnedH0) this.h0.push(p.add(`${name}.h0`, [H], { kind: "zeros" }));
     }
+    if (this.embedding) this.layers[0].foldEmbedding(this.embedding.E, spec.vocab);
     this.head = new Linear(be, p, "head", H, spec.classes);
     this.dropout = new Dropout(be, spec.dropout);
     p.allocate(be);
@@ -122,8 +123,10 @@ export class SeqModel implements Model {
     const s = this.stream(streamName, B);
     if (batch.reset) this.resetStream(s);
     const fresh = s.fresh;
+    // with an embedding, the first layer takes the tokens itself when that is cheaper (foldEmbedding)
+    const folded = this.embedding !== null && this.layers[0].foldsEmbedding(T * B);
     let x: Float32Array | Int32Array = batch.inputs;
-    if (this.embedding) {
+    if (this.embedding && !folded) {
       this.embedding.forward(batch.inputs as Int32Array, bufs.x0!);
       x = bufs.x0!;
     }
@@ -167,7 +170,7 @@ export class SeqModel implements Model {
       const dX = layer.backward(dOut);
       if (spec.learnedH0 && fresh) be.sumRows(this.h0[l].g, layer.last!.dhNext, B, H);
       if (l > 0) dOut = dX!;
-      else if (this.embedding) this.embedding.backward(batch.inputs as Int32Array, dX!);
+      else if (this.embedding && dX) this.embedding.backward(batch.inputs as Int32Array, dX); // dX null: folded
     }
   }
 

@@ -54,6 +54,19 @@ export interface Backend {
   /** dx (+)= dy ⊙ act'(x), written with the output y = act(x). */
   actBackward(act: Act, dx: Float32Array, dy: Float32Array, y: Float32Array, accumulate: boolean): void;
 
+  // ---- whole time loops: one call per sequence instead of several per timestep (batch 1 is
+  // ---- dominated by the cost of each call otherwise)
+  /**
+   * Vanilla RNN forward over T steps: for t < T, pre_t += h_t·W_h and h_{t+1} = act(pre_t).
+   * pre [T·B × H] holds x·W_x + b on entry; hs [(T+1)·B × H] holds h_0 in its first block.
+   */
+  rnnForward(act: Act, T: number, B: number, H: number, pre: Float32Array, Wh: Float32Array, hs: Float32Array): void;
+  /**
+   * Its backward, t = T-1 … 0: dh = dOut_t + dhNext, norms[t] = ‖dh‖, dPre_t = dh ⊙ act'(h_{t+1}),
+   * dhNext = dPre_t·W_hᵀ. dhNext is zeroed first and holds ∂L/∂h_0 on return; dh [B × H] is scratch.
+   */
+  rnnBackward(act: Act, T: number, B: number, H: number, dOut: Float32Array, hs: Float32Array, Wh: Float32Array, dPre: Float32Array, dh: Float32Array, dhNext: Float32Array, norms: Float64Array): void;
+
   // ---- fused recurrent cells, B rows × H units; gate blocks laid out side by side per row
   /**
    * LSTM step. gates [B×4H] holds pre-activations [i|f|g|o] and is overwritten with

@@ -25,6 +25,8 @@ export function createJsBackend(options: { float64?: boolean } = {}): Backend {
     mul,
     actForward,
     actBackward,
+    rnnForward,
+    rnnBackward,
     lstmForward,
     lstmBackward,
     gruForward,
@@ -100,6 +102,27 @@ function actBackward(act: Act, dx: Float32Array, dy: Float32Array, y: Float32Arr
   const keep = accumulate ? 1 : 0;
   if (act === Act.tanh) for (let i = 0; i < dx.length; i++) dx[i] = keep * dx[i] + dy[i] * (1 - y[i] * y[i]);
   else for (let i = 0; i < dx.length; i++) dx[i] = keep * dx[i] + (y[i] > 0 ? dy[i] : 0);
+}
+
+function rnnForward(act: Act, T: number, B: number, H: number, pre: Float32Array, Wh: Float32Array, hs: Float32Array): void {
+  const n = B * H;
+  for (let t = 0; t < T; t++) {
+    const p = pre.subarray(t * n, (t + 1) * n);
+    gemmNN(B, H, H, hs.subarray(t * n, (t + 1) * n), Wh, p, true);
+    actForward(act, hs.subarray((t + 1) * n, (t + 2) * n), p);
+  }
+}
+
+function rnnBackward(act: Act, T: number, B: number, H: number, dOut: Float32Array, hs: Float32Array, Wh: Float32Array, dPre: Float32Array, dh: Float32Array, dhNext: Float32Array, norms: Float64Array): void {
+  const n = B * H;
+  dhNext.fill(0);
+  for (let t = T - 1; t >= 0; t--) {
+    for (let i = 0; i < n; i++) dh[i] = dOut[t * n + i] + dhNext[i];
+    norms[t] = Math.sqrt(sumSquares(dh.subarray(0, n)));
+    const dp = dPre.subarray(t * n, (t + 1) * n);
+    actBackward(act, dp, dh.subarray(0, n), hs.subarray((t + 1) * n, (t + 2) * n), false);
+    gemmNT(B, H, H, dp, Wh, dhNext, false);
+  }
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));

@@ -10,6 +10,11 @@ import { LayerNorm, type LayerNormCache } from "./layernorm";
 // Shapes: T timesteps × B streams, time-major, so a whole chunk is one [T·B × ·] matrix and
 // the input product, dW_x, dW_h and dX are each ONE big gemm outside the time loop.
 //   pre_t = LN_x(x_t·W_x) + b + LN_h(h_{t-1}·W_h)       (LN_· = identity without layernorm)
+// Embedded token input (the first layer after an embedding E, see foldEmbedding): x_t = E[tok_t],
+// so x_t·W_x = (E·W_x)[tok_t]. When the vocabulary is smaller than the T·B rows of a chunk the
+// layer computes the table E·W_x once and gathers its rows, and backward sums ∂L/∂gx per token
+// (S) and takes dW_x = Eᵀ·S, dE = S·W_xᵀ: three vocab-sized products instead of three T·B-sized
+// ones (a third of the first layer's matrix work for the char-LSTM).
 // GRU keeps the recurrent term apart (gh_t = LN_h(h_{t-1}·W_h) + b_h) because its reset gate
 // multiplies part of it.
 
@@ -48,6 +53,8 @@ export class Workspace {
   readonly gradNorms: Float64Array;
   x: Float32Array | Int32Array | null = null;
   fromH0 = false;
+  /** Embedded token input: E·W_x (forward), then the per-token sums S of ∂L/∂gx (backward). */
+  table: Float32Array | null = null;
 
   constructor(be: Backend, layer: RecurrentLayer, readonly T: number, readonly B: number) {
     const { G, H, inputSize, tokenInput } = layer;
@@ -91,6 +98,8 @@ export abstract class RecurrentLayer {
   readonly inputSize: number;
   readonly tokenInput: boolean;
   private readonly workspaces = new Map<string, Workspace>();
+  /** The embedding in front of this layer (foldEmbedding), or null. */
+  private embed: { E: Param; vocab: number } | null = null;
   /** The workspace of the most recent forward (diagnostics read it). */
   last: Workspace | null = null;
 
@@ -111,6 +120,20 @@ export abstract class RecurrentLayer {
     this.b = params.add(`${name}.b`, [GH], biasRole);
     this.lnX = opts.layernorm ? new LayerNorm(be, params, `${name}.ln_x`, GH) : null;
     this.lnH = opts.layernorm ? new LayerNorm(be, params, `${name}.ln_h`, GH) : null;
+  }
+
+  /**
+   * Take token ids as input through the embedding E [vocab × inputSize] in front of this layer
+   * (forward(…, tokens, …) when foldsEmbedding(rows)). Gradients then go to E directly and
+   * backward returns null.
+   */
+  foldEmbedding(E: Param, vocab: number): void {
+    this.embed = { E, vocab };
+  }
+
+  /** Whether a chunk of `rows` = T·B rows is cheaper through E·W_x than through E[tok]·W_x. */
+  foldsEmbedding(rows: number): boolean {
+    return this.embed !== null && this.embed.vocab < rows;
   }
 
   workspace(T: number, B: number): Workspace {
@@ -140,12 +163,26 @@ export abstract class RecurrentLayer {
     // input term for all T at once
     const target = ws.gxRaw ?? ws.gx;
     if (this.tokenInput) be.gatherRows(target, this.Wx.w, x as Int32Array, GH, false);
-    else be.gemm(rows, GH, this.inputSize, x as Float32Array, this.Wx.w, target, false);
+    else if (x instanceof Int32Array) {
+      const { E, vocab } = this.embed!;
+      ws.table ??= be.alloc(vocab * GH);
+      be.gemm(vocab, GH, this.inputSize, E.w, this.Wx.w, ws.table, false);
+      be.gatherRows(target, ws.table, x, GH, false);
+    } else be.gemm(rows, GH, this.inputSize, x, this.Wx.w, target, false);
     if (this.lnX) this.lnX.forward(rows, target, ws.gx, ws.lnX!);
     be.addRowVector(ws.gx, this.b.w, rows, GH);
 
     be.copy(ws.at(ws.hs, 0, H), state.h);
     if (ws.cs) be.copy(ws.at(ws.cs, 0, H), state.c!);
+    this.timeLoopForward(ws);
+    be.copy(state.h, ws.at(ws.hs, T, H));
+    if (ws.cs) be.copy(state.c!, ws.at(ws.cs, T, H));
+    return ws.hs.subarray(B * H, (T + 1) * B * H);
+  }
+
+  /** The T steps of the last forward: pre-activations, then the cell, one step at a time. */
+  protected timeLoopForward(ws: Workspace): void {
+    const be = this.be, { T, B } = ws, H = this.H, GH = this.G * H;
     for (let t = 0; t < T; t++) {
       const hPrev = ws.at(ws.hs, t, H);
       const rec = ws.gh ? ws.at(ws.gh, t, GH) : ws.at(ws.gx, t, GH);
@@ -159,9 +196,6 @@ export abstract class RecurrentLayer {
       this.recurrentBias(rec, B);
       this.stepForward(ws, t);
     }
-    be.copy(state.h, ws.at(ws.hs, T, H));
-    if (ws.cs) be.copy(state.c!, ws.at(ws.cs, T, H));
-    return ws.hs.subarray(B * H, (T + 1) * B * H);
   }
 
   /** GRU adds b_h to its separate recurrent term; the others have one bias. */
@@ -180,6 +214,38 @@ export abstract class RecurrentLayer {
    */
   backward(dOut: Float32Array): Float32Array | null {
     const ws = this.last!, be = this.be, { T, B } = ws, H = this.H, GH = this.G * H, rows = T * B;
+    this.timeLoopBackward(ws, dOut);
+    be.gemmTN(H, GH, rows, ws.hs, ws.dRec, this.Wh.g, true); // hs rows 0..T-1 are h_{t-1}
+    this.recurrentBiasBackward(ws);
+    be.sumRows(this.b.g, ws.dPre, rows, GH);
+    let dGx = ws.dPre;
+    if (this.lnX) {
+      this.lnX.backward(rows, ws.dPre, ws.dGxRaw!, ws.lnX!);
+      dGx = ws.dGxRaw!;
+    }
+    if (this.tokenInput) {
+      be.scatterAddRows(this.Wx.g, dGx, ws.x as Int32Array, GH);
+      return null;
+    }
+    if (ws.x instanceof Int32Array) {
+      const { E, vocab } = this.embed!, S = ws.table!;
+      be.fill(S, 0);
+      be.scatterAddRows(S, dGx, ws.x, GH);
+      be.gemmTN(this.inputSize, GH, vocab, E.w, S, this.Wx.g, true);
+      be.gemmNT(vocab, this.inputSize, GH, S, this.Wx.w, E.g, true);
+      return null;
+    }
+    be.gemmTN(this.inputSize, GH, rows, ws.x as Float32Array, dGx, this.Wx.g, true);
+    be.gemmNT(rows, this.inputSize, GH, dGx, this.Wx.w, ws.dX!, false);
+    return ws.dX;
+  }
+
+  /**
+   * Backprop through the T steps of the last forward: writes ws.dPre (and ws.dRec, ws.dGh) for
+   * every step and leaves ∂L/∂h_0 in ws.dhNext.
+   */
+  protected timeLoopBackward(ws: Workspace, dOut: Float32Array): void {
+    const be = this.be, { T, B } = ws, H = this.H, GH = this.G * H;
     be.fill(ws.dhNext, 0);
     if (ws.dc) be.fill(ws.dc, 0);
     for (let t = T - 1; t >= 0; t--) {
@@ -194,21 +260,6 @@ export abstract class RecurrentLayer {
       else if (dRec !== dRecIn) be.copy(dRec, dRecIn);
       be.gemmNT(B, H, GH, dRec, this.Wh.w, ws.dhNext, ws.dGh !== null);
     }
-    be.gemmTN(H, GH, rows, ws.hs, ws.dRec, this.Wh.g, true); // hs rows 0..T-1 are h_{t-1}
-    this.recurrentBiasBackward(ws);
-    be.sumRows(this.b.g, ws.dPre, rows, GH);
-    let dGx = ws.dPre;
-    if (this.lnX) {
-      this.lnX.backward(rows, ws.dPre, ws.dGxRaw!, ws.lnX!);
-      dGx = ws.dGxRaw!;
-    }
-    if (this.tokenInput) {
-      be.scatterAddRows(this.Wx.g, dGx, ws.x as Int32Array, GH);
-      return null;
-    }
-    be.gemmTN(this.inputSize, GH, rows, ws.x as Float32Array, dGx, this.Wx.g, true);
-    be.gemmNT(rows, this.inputSize, GH, dGx, this.Wx.w, ws.dX!, false);
-    return ws.dX;
   }
 }
 

@@ -12,6 +12,18 @@ export class RnnLayer extends RecurrentLayer {
     this.act = opts.activation === "relu" ? Act.relu : Act.tanh;
   }
 
+  // Without layer norm the whole time loop is one backend call each way (batch 1 is otherwise
+  // dominated by the cost of the calls); with it, the shared step-by-step loop.
+  protected timeLoopForward(ws: Workspace): void {
+    if (this.lnH) return super.timeLoopForward(ws);
+    this.be.rnnForward(this.act, ws.T, ws.B, this.H, ws.gx, this.Wh.w, ws.hs);
+  }
+
+  protected timeLoopBackward(ws: Workspace, dOut: Float32Array): void {
+    if (this.lnH) return super.timeLoopBackward(ws, dOut);
+    this.be.rnnBackward(this.act, ws.T, ws.B, this.H, dOut, ws.hs, this.Wh.w, ws.dPre, ws.dh, ws.dhNext, ws.gradNorms);
+  }
+
   protected stepForward(ws: Workspace, t: number): void {
     this.be.actForward(this.act, ws.at(ws.hs, t + 1, this.H), ws.at(ws.gx, t, this.H));
   }

@@ -29,8 +29,12 @@ export interface WasmBackendOptions {
 const HEAP_BASE = 256;
 /** Never handed out: kernels may read up to 28 bytes past a tensor's end. */
 const GUARD_BYTES = 64;
-/** A·Bᵀ with at least this many rows transposes B once and runs the A·B kernel. */
-const NT_TRANSPOSE_MIN_ROWS = 64;
+/**
+ * A·Bᵀ transposes B once and runs the A·B kernel when A has at least this many rows, or at
+ * least NT_TRANSPOSE_SHORT_ROWS when K ≤ NT_SHORT_K: the dot-product kernel pays a horizontal
+ * sum per output, which short dot products (the min-char head's dX, K = vocab) do not amortise.
+ */
+const NT_TRANSPOSE_MIN_ROWS = 64, NT_TRANSPOSE_SHORT_ROWS = 8, NT_SHORT_K = 128;
 
 /** A WebAssembly backend, or null when this runtime has no SIMD128. */
 export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & { readonly variant: KernelVariant }) | null {
@@ -60,6 +64,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
     ids.set(src);
     return ids.byteOffset;
   }
+  let norms = new Float64Array(heap, reserve(256 * 8), 256);
+  function scratchNorms(n: number): Float64Array {
+    if (n > norms.length) norms = new Float64Array(heap, reserve(n * 8), n);
+    return norms;
+  }
   function scratchFloats(n: number): Float32Array {
     if (n > floats.length) floats = new Float32Array(heap, reserve(n * 4), n);
     return floats;
@@ -87,7 +96,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
     gemmNT(M, N, K, A, B, C, accumulate) {
       if (!(here(A) && here(B) && here(C))) return js.gemmNT(M, N, K, A, B, C, accumulate);
       checkGemm(M, N, K, A, B, C);
-      if (M >= NT_TRANSPOSE_MIN_ROWS) {
+      if (M >= NT_TRANSPOSE_MIN_ROWS || (M >= NT_TRANSPOSE_SHORT_ROWS && K <= NT_SHORT_K)) {
         const Bt = scratchFloats(N * K);
         k.transpose(N, K, B.byteOffset, Bt.byteOffset);
         k.gemm_nn(M, N, K, A.byteOffset, Bt.byteOffset, C.byteOffset, flag(accumulate));
@@ -143,6 +152,21 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       k.act_backward(act, dx.byteOffset, dy.byteOffset, y.byteOffset, dx.length, flag(accumulate));
     },
 
+    rnnForward(act, T, B, H, pre, Wh, hs) {
+      if (!(here(pre) && here(Wh) && here(hs))) return js.rnnForward(act, T, B, H, pre, Wh, hs);
+      if (pre.length < T * B * H || hs.length < (T + 1) * B * H || Wh.length < H * H) throw new Error("rnnForward: operand too short");
+      k.rnn_forward(act, T, B, H, pre.byteOffset, Wh.byteOffset, hs.byteOffset);
+    },
+    rnnBackward(act, T, B, H, dOut, hs, Wh, dPre, dh, dhNext, gradNorms) {
+      if (!(here(dOut) && here(hs) && here(Wh) && here(dPre) && here(dh) && here(dhNext)))
+        return js.rnnBackward(act, T, B, H, dOut, hs, Wh, dPre, dh, dhNext, gradNorms);
+      if (dOut.length < T * B * H || dPre.length < T * B * H || hs.length < (T + 1) * B * H || dh.length < B * H || dhNext.length < B * H)
+        throw new Error("rnnBackward: operand too short");
+      const sq = scratchNorms(T);
+      dhNext.fill(0);
+      k.rnn_backward(act, T, B, H, dOut.byteOffset, hs.byteOffset, Wh.byteOffset, dPre.byteOffset, dh.byteOffset, dhNext.byteOffset, sq.byteOffset);
+      for (let t = 0; t < T; t++) gradNorms[t] = Math.sqrt(sq[t]);
+    },
     lstmForward(B, H, gates, cPrev, c, tanhC, h) {
       if (!(here(gates) && here(cPrev) && here(c) && here(tanhC) && here(h))) return js.lstmForward(B, H, gates, cPrev, c, tanhC, h);
       k.lstm_forward(B, H, gates.byteOffset, cPrev.byteOffset, c.byteOffset, tanhC.byteOffset, h.byteOffset);

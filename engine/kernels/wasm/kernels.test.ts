@@ -40,7 +40,7 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
   };
 
   test(`wasm ${variant}: gemm A·B, A·Bᵀ, Aᵀ·B on awkward shapes, accumulate on and off`, () => {
-    const shapes = [[1, 1, 1], [3, 5, 1], [5, 7, 3], [4, 8, 16], [13, 17, 19], [1, 100, 100], [2, 9, 4], [32, 64, 24], [65, 33, 70], [70, 12, 5], [9, 8, 0]];
+    const shapes = [[1, 1, 1], [3, 5, 1], [5, 7, 3], [4, 8, 16], [13, 17, 19], [1, 100, 100], [2, 9, 4], [32, 64, 24], [65, 33, 70], [70, 12, 5], [9, 8, 0], [1, 37, 5], [1, 70, 129], [1, 3, 6], [1, 5, 0]];
     for (const [M, N, K] of shapes)
       for (const variantName of ["gemm", "gemmNT", "gemmTN"] as const)
         for (const accumulate of [false, true]) {
@@ -152,6 +152,26 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
       close(`gru ${B}×${H} dgh`, dgh, dghj, 1e-5, 1e-6);
       close(`gru ${B}×${H} dhPrev`, dhp, dhpj, 1e-5, 1e-6);
     }
+  });
+
+  test(`wasm ${variant}: vanilla RNN time loops, forward and backward`, () => {
+    for (const [T, B, H] of [[1, 1, 1], [5, 1, 7], [4, 3, 5], [3, 2, 16], [25, 1, 100]])
+      for (const act of [Act.tanh, Act.relu]) {
+        const n = B * H;
+        // W_h scaled to be contractive, so float32 rounding does not grow over the T steps
+        const [pre, prej] = pair(T * n), [Wh, Whj] = pair(H * H, 0.9 / Math.sqrt(H)), [hs, hsj] = pair((T + 1) * n);
+        be.rnnForward(act, T, B, H, pre, Wh, hs);
+        js.rnnForward(act, T, B, H, prej, Whj, hsj);
+        close(`rnn ${T}×${B}×${H} pre`, pre, prej, 1e-4, 1e-5);
+        close(`rnn ${T}×${B}×${H} hs`, hs, hsj, 1e-4, 1e-5);
+        const [dOut, dOutj] = pair(T * n), [dPre, dPrej] = pair(T * n), [dh, dhj] = pair(n), [dhNext, dhNextj] = pair(n);
+        const norms = new Float64Array(T), normsj = new Float64Array(T);
+        be.rnnBackward(act, T, B, H, dOut, hs, Wh, dPre, dh, dhNext, norms);
+        js.rnnBackward(act, T, B, H, dOutj, hsj, Whj, dPrej, dhj, dhNextj, normsj);
+        close(`rnn ${T}×${B}×${H} dPre`, dPre, dPrej, 1e-4, 1e-5);
+        close(`rnn ${T}×${B}×${H} dhNext`, dhNext, dhNextj, 1e-4, 1e-5);
+        close(`rnn ${T}×${B}×${H} norms`, Float32Array.from(norms), normsj, 1e-4, 1e-5);
+      }
   });
 
   test(`wasm ${variant}: layer norm, forward and backward`, () => {

@@ -10,6 +10,9 @@
 ;;   of a partial 8-wide panel): the allocator keeps a guard at the end of memory, and the
 ;;   lanes read past the end never reach a store ($store writes only the first n lanes).
 ;; - `acc` (i32 0/1) = add into the output instead of overwriting it.
+;; - V8 (Node 20) does not inline wasm calls, and a call per vector costs more than the
+;;   arithmetic: hot loops store full vectors with v128.store and call $store only for the
+;;   last partial one, and the cells run whole rows through $tanh_n (one call per row).
 
 (module
   (import "env" "memory" (memory 1))
@@ -72,41 +75,70 @@
         (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127))
         (i32.const 23))))
 
-  (func $sigmoid (param $x v128) (result v128)
-    (f32x4.div (v128.const f32x4 1 1 1 1)
-      (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp (f32x4.neg (local.get $x))))))
 
-  ;; tanh(x): a 13/6 rational approximation on [-7.905, 7.905] (Eigen's fast tanh, a few ulp),
+  ;; y[0..n) = a·tanh(s·x) + b, four lanes at a time (y may be x). With s = a = b = 0.5 this is
+  ;; the logistic σ(x) = 0.5 + 0.5·tanh(x/2), so every gate of the cells goes through this one
+  ;; loop: one division per four values, and no call inside the loop (V8 does not inline wasm
+  ;; calls, and a call per vector cost more than the arithmetic).
+  ;; tanh: a 13/6 rational approximation on [-7.905, 7.905] (Eigen's fast tanh, a few ulp),
   ;; x itself below 4e-4. Smooth, so finite-difference gradient checks see no steps.
-  (func $tanh (param $x v128) (result v128)
-    (local $x2 v128) (local $p v128) (local $q v128) (local $tiny v128)
-    (local.set $tiny (f32x4.lt (f32x4.abs (local.get $x)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004)))
-    (local.set $x (f32x4.max
-      (f32x4.min (local.get $x) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805))
-      (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
-    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
-    (local.set $p (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
-      (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
-      (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
-      (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
-      (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
-      (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
-      (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)))
-    (local.set $p (f32x4.mul (local.get $p) (local.get $x)))
-    (local.set $q (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06))
-    (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
-      (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)))
-    (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
-      (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)))
-    (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
-      (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))
-    (v128.bitselect (local.get $x) (f32x4.div (local.get $p) (local.get $q)) (local.get $tiny)))
+  (func $tanh_n (param $y i32) (param $x i32) (param $n i32) (param $s f32) (param $a f32) (param $b f32)
+    (local $i i32) (local $sv v128) (local $av v128) (local $bv v128)
+    (local $v v128) (local $x2 v128) (local $p v128) (local $q v128) (local $tiny v128)
+    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128) (local $k5 v128) (local $k6 v128) (local $k7 v128) (local $k8 v128) (local $k9 v128) (local $k10 v128) (local $k11 v128) (local $k12 v128) (local $k13 v128)
+    (local.set $k0 (v128.const f32x4 0.0004 0.0004 0.0004 0.0004))
+    (local.set $k1 (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805))
+    (local.set $k2 (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805))
+    (local.set $k3 (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
+    (local.set $k4 (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13))
+    (local.set $k5 (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11))
+    (local.set $k6 (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08))
+    (local.set $k7 (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05))
+    (local.set $k8 (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04))
+    (local.set $k9 (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03))
+    (local.set $k10 (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06))
+    (local.set $k11 (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04))
+    (local.set $k12 (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03))
+    (local.set $k13 (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $av (f32x4.splat (local.get $a)))
+    (local.set $bv (f32x4.splat (local.get $b)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $v (f32x4.mul (v128.load (local.get $x)) (local.get $sv)))
+      (local.set $tiny (f32x4.lt (f32x4.abs (local.get $v)) (local.get $k0)))
+      (local.set $v (f32x4.pmax
+        (f32x4.pmin (local.get $v) (local.get $k1))
+        (local.get $k2)))
+      (local.set $x2 (f32x4.mul (local.get $v) (local.get $v)))
+      (local.set $p (f32x4.relaxed_madd (local.get $k3) (local.get $x2)
+        (local.get $k4)))
+      (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+        (local.get $k5)))
+      (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+        (local.get $k6)))
+      (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+        (local.get $k7)))
+      (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+        (local.get $k8)))
+      (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $x2)
+        (local.get $k9)))
+      (local.set $p (f32x4.mul (local.get $p) (local.get $v)))
+      (local.set $q (f32x4.relaxed_madd (local.get $k10) (local.get $x2)
+        (local.get $k11)))
+      (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
+        (local.get $k12)))
+      (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
+        (local.get $k13)))
+      (local.set $v (v128.bitselect (local.get $v) (f32x4.div (local.get $p) (local.get $q)) (local.get $tiny)))
+      (local.set $v (f32x4.relaxed_madd (local.get $av) (local.get $v) (local.get $bv)))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
+        (then (v128.store (local.get $y) (local.get $v)))
+        (else (call $store (local.get $y) (local.get $v) (i32.sub (local.get $n) (local.get $i)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
 
   ;; ======================================================================= matrix products
 
@@ -259,14 +291,149 @@
         (br_if $panels (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $N))))
       (br_if $blocks (i32.lt_s (local.tee $i0 (i32.add (local.get $i0) (i32.const 64))) (local.get $M)))))
 
+  ;; ---- one-row products (batch 1): the 4×8 tile would waste three of its four rows
+
+  ;; c[0..N) (+)= a[0..K)·B[K×N] (B rows ldb bytes apart): 32 columns at a time in eight
+  ;; accumulators (two FMAs per cycle), then 4 columns at a time; the last partial vector is
+  ;; stored lane by lane.
+  (func $gemv_n (param $N i32) (param $K i32) (param $pa i32) (param $pB i32) (param $ldb i32) (param $pc i32) (param $acc i32)
+    (local $j i32) (local $k i32) (local $pb i32) (local $a v128) (local $s v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (block $wide_done (loop $wide
+      (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 32)) (local.get $N)))
+      (local.set $pb (i32.add (local.get $pB) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $c0 (v128.const i64x2 0 0)) (local.set $c1 (v128.const i64x2 0 0))
+      (local.set $c2 (v128.const i64x2 0 0)) (local.set $c3 (v128.const i64x2 0 0))
+      (local.set $c4 (v128.const i64x2 0 0)) (local.set $c5 (v128.const i64x2 0 0))
+      (local.set $c6 (v128.const i64x2 0 0)) (local.set $c7 (v128.const i64x2 0 0))
+      (local.set $k (i32.const 0))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_s (local.get $k) (local.get $K)))
+        (local.set $a (v128.load32_splat (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $c0 (f32x4.relaxed_madd (local.get $a) (v128.load offset=0 (local.get $pb)) (local.get $c0)))
+        (local.set $c1 (f32x4.relaxed_madd (local.get $a) (v128.load offset=16 (local.get $pb)) (local.get $c1)))
+        (local.set $c2 (f32x4.relaxed_madd (local.get $a) (v128.load offset=32 (local.get $pb)) (local.get $c2)))
+        (local.set $c3 (f32x4.relaxed_madd (local.get $a) (v128.load offset=48 (local.get $pb)) (local.get $c3)))
+        (local.set $c4 (f32x4.relaxed_madd (local.get $a) (v128.load offset=64 (local.get $pb)) (local.get $c4)))
+        (local.set $c5 (f32x4.relaxed_madd (local.get $a) (v128.load offset=80 (local.get $pb)) (local.get $c5)))
+        (local.set $c6 (f32x4.relaxed_madd (local.get $a) (v128.load offset=96 (local.get $pb)) (local.get $c6)))
+        (local.set $c7 (f32x4.relaxed_madd (local.get $a) (v128.load offset=112 (local.get $pb)) (local.get $c7)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kl)))
+      (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))))
+      (if (local.get $acc) (then
+        (local.set $c0 (f32x4.add (local.get $c0) (v128.load offset=0 (local.get $pb))))
+        (local.set $c1 (f32x4.add (local.get $c1) (v128.load offset=16 (local.get $pb))))
+        (local.set $c2 (f32x4.add (local.get $c2) (v128.load offset=32 (local.get $pb))))
+        (local.set $c3 (f32x4.add (local.get $c3) (v128.load offset=48 (local.get $pb))))
+        (local.set $c4 (f32x4.add (local.get $c4) (v128.load offset=64 (local.get $pb))))
+        (local.set $c5 (f32x4.add (local.get $c5) (v128.load offset=80 (local.get $pb))))
+        (local.set $c6 (f32x4.add (local.get $c6) (v128.load offset=96 (local.get $pb))))
+        (local.set $c7 (f32x4.add (local.get $c7) (v128.load offset=112 (local.get $pb))))))
+      (v128.store offset=0 (local.get $pb) (local.get $c0))
+      (v128.store offset=16 (local.get $pb) (local.get $c1))
+      (v128.store offset=32 (local.get $pb) (local.get $c2))
+      (v128.store offset=48 (local.get $pb) (local.get $c3))
+      (v128.store offset=64 (local.get $pb) (local.get $c4))
+      (v128.store offset=80 (local.get $pb) (local.get $c5))
+      (v128.store offset=96 (local.get $pb) (local.get $c6))
+      (v128.store offset=112 (local.get $pb) (local.get $c7))
+      (local.set $j (i32.add (local.get $j) (i32.const 32)))
+      (br $wide)))
+    ;; the remaining columns, four at a time (two accumulators over even and odd k)
+    (block $done (loop $narrow
+      (br_if $done (i32.ge_s (local.get $j) (local.get $N)))
+      (local.set $pb (i32.add (local.get $pB) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $c0 (v128.const i64x2 0 0)) (local.set $c1 (v128.const i64x2 0 0))
+      (local.set $k (i32.const 0))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_s (i32.add (local.get $k) (i32.const 1)) (local.get $K)))
+        (local.set $c0 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2))))
+          (v128.load (local.get $pb)) (local.get $c0)))
+        (local.set $c1 (f32x4.relaxed_madd (v128.load32_splat offset=4 (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2))))
+          (v128.load (i32.add (local.get $pb) (local.get $ldb))) (local.get $c1)))
+        (local.set $pb (i32.add (local.get $pb) (i32.shl (local.get $ldb) (i32.const 1))))
+        (local.set $k (i32.add (local.get $k) (i32.const 2)))
+        (br $kl)))
+      (if (i32.lt_s (local.get $k) (local.get $K)) (then
+        (local.set $c0 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2))))
+          (v128.load (local.get $pb)) (local.get $c0)))))
+      (local.set $s (f32x4.add (local.get $c0) (local.get $c1)))
+      (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))))
+      (if (local.get $acc) (then (local.set $s (f32x4.add (local.get $s) (v128.load (local.get $pb))))))
+      (call $store (local.get $pb) (local.get $s) (i32.sub (local.get $N) (local.get $j)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $narrow))))
+
+  ;; c[0..N) (+)= a[0..K)·B[N×K]ᵀ: dot products of a with four rows of B at once (rows past N
+  ;; repeat the last one and are not stored), reduced to one vector of four results. The
+  ;; last partial vector along k is masked in both operands (what lies past a row may be
+  ;; anything, even NaN).
+  (func $gemv_t (param $N i32) (param $K i32) (param $pa i32) (param $pB i32) (param $pc i32) (param $acc i32)
+    (local $j i32) (local $o i32) (local $kb i32) (local $last i32) (local $m v128) (local $x v128)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $t0 v128) (local $t1 v128)
+    (local.set $kb (i32.shl (local.get $K) (i32.const 2)))
+    (local.set $last (i32.add (local.get $pB) (i32.mul (i32.sub (local.get $N) (i32.const 1)) (local.get $kb))))
+    (local.set $m (i32x4.gt_s (i32x4.splat (i32.and (local.get $K) (i32.const 3))) (v128.const i32x4 0 1 2 3)))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $j) (local.get $N)))
+      (local.set $b0 (i32.add (local.get $pB) (i32.mul (local.get $j) (local.get $kb))))
+      (local.set $b1 (i32.add (local.get $b0) (local.get $kb)))
+      (if (i32.gt_u (local.get $b1) (local.get $last)) (then (local.set $b1 (local.get $last))))
+      (local.set $b2 (i32.add (local.get $b1) (local.get $kb)))
+      (if (i32.gt_u (local.get $b2) (local.get $last)) (then (local.set $b2 (local.get $last))))
+      (local.set $b3 (i32.add (local.get $b2) (local.get $kb)))
+      (if (i32.gt_u (local.get $b3) (local.get $last)) (then (local.set $b3 (local.get $last))))
+      (local.set $s0 (v128.const i64x2 0 0)) (local.set $s1 (v128.const i64x2 0 0))
+      (local.set $s2 (v128.const i64x2 0 0)) (local.set $s3 (v128.const i64x2 0 0))
+      (local.set $o (i32.const 0))
+      (block $kd (loop $kl
+        (br_if $kd (i32.gt_s (i32.add (local.get $o) (i32.const 16)) (local.get $kb)))
+        (local.set $x (v128.load (i32.add (local.get $pa) (local.get $o))))
+        (local.set $s0 (f32x4.relaxed_madd (local.get $x) (v128.load (i32.add (local.get $b0) (local.get $o))) (local.get $s0)))
+        (local.set $s1 (f32x4.relaxed_madd (local.get $x) (v128.load (i32.add (local.get $b1) (local.get $o))) (local.get $s1)))
+        (local.set $s2 (f32x4.relaxed_madd (local.get $x) (v128.load (i32.add (local.get $b2) (local.get $o))) (local.get $s2)))
+        (local.set $s3 (f32x4.relaxed_madd (local.get $x) (v128.load (i32.add (local.get $b3) (local.get $o))) (local.get $s3)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $kl)))
+      (if (i32.lt_s (local.get $o) (local.get $kb)) (then
+        (local.set $x (v128.and (v128.load (i32.add (local.get $pa) (local.get $o))) (local.get $m)))
+        (local.set $s0 (f32x4.relaxed_madd (local.get $x) (v128.and (v128.load (i32.add (local.get $b0) (local.get $o))) (local.get $m)) (local.get $s0)))
+        (local.set $s1 (f32x4.relaxed_madd (local.get $x) (v128.and (v128.load (i32.add (local.get $b1) (local.get $o))) (local.get $m)) (local.get $s1)))
+        (local.set $s2 (f32x4.relaxed_madd (local.get $x) (v128.and (v128.load (i32.add (local.get $b2) (local.get $o))) (local.get $m)) (local.get $s2)))
+        (local.set $s3 (f32x4.relaxed_madd (local.get $x) (v128.and (v128.load (i32.add (local.get $b3) (local.get $o))) (local.get $m)) (local.get $s3)))))
+      ;; [Σs0, Σs1, Σs2, Σs3]: pairwise interleave and add, twice
+      (local.set $t0 (f32x4.add
+        (i8x16.shuffle 0 1 2 3 16 17 18 19 8 9 10 11 24 25 26 27 (local.get $s0) (local.get $s1))
+        (i8x16.shuffle 4 5 6 7 20 21 22 23 12 13 14 15 28 29 30 31 (local.get $s0) (local.get $s1))))
+      (local.set $t1 (f32x4.add
+        (i8x16.shuffle 0 1 2 3 16 17 18 19 8 9 10 11 24 25 26 27 (local.get $s2) (local.get $s3))
+        (i8x16.shuffle 4 5 6 7 20 21 22 23 12 13 14 15 28 29 30 31 (local.get $s2) (local.get $s3))))
+      (local.set $x (f32x4.add
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1))))
+      (local.set $o (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))))
+      (if (local.get $acc) (then (local.set $x (f32x4.add (local.get $x) (v128.load (local.get $o))))))
+      (call $store (local.get $o) (local.get $x) (i32.sub (local.get $N) (local.get $j)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $rows))))
+
   ;; C[M×N] (+)= A[M×K]·B[K×N]
-  (func (export "gemm_nn") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+  (func $gemm_nn (export "gemm_nn") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+    (if (i32.eq (local.get $M) (i32.const 1)) (then
+      (call $gemv_n (local.get $N) (local.get $K) (local.get $pA) (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc))
+      (return)))
     (call $gemm_ab (local.get $M) (local.get $N) (local.get $K)
       (local.get $pA) (i32.shl (local.get $K) (i32.const 2)) (i32.const 4)
       (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc)))
 
   ;; C[M×N] (+)= A[K×M]ᵀ·B[K×N]
   (func (export "gemm_tn") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+    (if (i32.eq (local.get $M) (i32.const 1)) (then
+      (call $gemv_n (local.get $N) (local.get $K) (local.get $pA) (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc))
+      (return)))
     (call $gemm_ab (local.get $M) (local.get $N) (local.get $K)
       (local.get $pA) (i32.const 4) (i32.shl (local.get $M) (i32.const 2))
       (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc)))
@@ -340,13 +507,16 @@
   ;; C[M×N] (+)= A[M×K]·B[N×K]ᵀ as dot products along k: tiles of 4 rows of A × 2 rows of B,
   ;; eight accumulators. No packing, so it suits small M (the recurrent step's backward);
   ;; for large M the caller transposes B once and uses gemm_nn.
-  (func (export "gemm_nt") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+  (func $gemm_nt (export "gemm_nt") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
     (local $i i32) (local $j i32) (local $o i32) (local $kb i32) (local $K4b i32) (local $K4 i32)
     (local $lastA i32) (local $lastB i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b0 i32) (local $b1 i32)
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
     (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
     (local $pc i32) (local $ldc i32)
+    (if (i32.eq (local.get $M) (i32.const 1)) (then
+      (call $gemv_t (local.get $N) (local.get $K) (local.get $pA) (local.get $pB) (local.get $pC) (local.get $acc))
+      (return)))
     (if (i32.or (i32.le_s (local.get $M) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
     (local.set $kb (i32.shl (local.get $K) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
@@ -417,6 +587,7 @@
 
   ;; out[r,:] (+)= table[ids[r],:]
   (func (export "gather_rows") (param $out i32) (param $table i32) (param $ids i32) (param $rows i32) (param $cols i32) (param $acc i32)
+    (local $st v128)
     (local $r i32) (local $j i32) (local $src i32) (local $dst i32) (local $v v128)
     (block $done (loop $row
       (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
@@ -428,7 +599,8 @@
         (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
         (local.set $v (v128.load (local.get $src)))
         (if (local.get $acc) (then (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $dst))))))
-        (call $store (local.get $dst) (local.get $v) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $st (local.get $v))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (local.get $dst) (local.get $st))) (else (call $store (local.get $dst) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
@@ -438,6 +610,7 @@
 
   ;; table[ids[r],:] += src[r,:]
   (func (export "scatter_add_rows") (param $table i32) (param $src i32) (param $ids i32) (param $rows i32) (param $cols i32)
+    (local $st v128)
     (local $r i32) (local $j i32) (local $s i32) (local $t i32)
     (block $done (loop $row
       (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
@@ -447,7 +620,8 @@
       (local.set $j (i32.const 0))
       (block $cd (loop $col
         (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
-        (call $store (local.get $t) (f32x4.add (v128.load (local.get $t)) (v128.load (local.get $s))) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $st (f32x4.add (v128.load (local.get $t)) (v128.load (local.get $s))))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (local.get $t) (local.get $st))) (else (call $store (local.get $t) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $s (i32.add (local.get $s) (i32.const 16)))
         (local.set $t (i32.add (local.get $t) (i32.const 16)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
@@ -457,6 +631,7 @@
 
   ;; C[r,:] += v
   (func (export "add_row_vector") (param $C i32) (param $v i32) (param $rows i32) (param $cols i32)
+    (local $st v128)
     (local $r i32) (local $j i32) (local $p i32) (local $q i32)
     (local.set $p (local.get $C))
     (block $done (loop $row
@@ -465,7 +640,8 @@
       (local.set $j (i32.const 0))
       (block $cd (loop $col
         (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
-        (call $store (local.get $p) (f32x4.add (v128.load (local.get $p)) (v128.load (local.get $q))) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $st (f32x4.add (v128.load (local.get $p)) (v128.load (local.get $q))))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (local.get $p) (local.get $st))) (else (call $store (local.get $p) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
@@ -476,6 +652,7 @@
 
   ;; v += Σ_r C[r,:]
   (func (export "sum_rows") (param $v i32) (param $C i32) (param $rows i32) (param $cols i32)
+    (local $st v128)
     (local $r i32) (local $j i32) (local $p i32) (local $q i32)
     (local.set $p (local.get $C))
     (block $done (loop $row
@@ -484,7 +661,8 @@
       (local.set $j (i32.const 0))
       (block $cd (loop $col
         (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
-        (call $store (local.get $q) (f32x4.add (v128.load (local.get $q)) (v128.load (local.get $p))) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $st (f32x4.add (v128.load (local.get $q)) (v128.load (local.get $p))))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (local.get $q) (local.get $st))) (else (call $store (local.get $q) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
@@ -495,13 +673,13 @@
 
   ;; y += a·x
   (func (export "axpy") (param $y i32) (param $a f32) (param $x i32) (param $n i32)
+    (local $st v128)
     (local $i i32) (local $av v128)
     (local.set $av (f32x4.splat (local.get $a)))
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-      (call $store (local.get $y)
-        (f32x4.relaxed_madd (local.get $av) (v128.load (local.get $x)) (v128.load (local.get $y)))
-        (i32.sub (local.get $n) (local.get $i)))
+      (local.set $st (f32x4.relaxed_madd (local.get $av) (v128.load (local.get $x)) (v128.load (local.get $y))))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4)) (then (v128.store (local.get $y) (local.get $st))) (else (call $store (local.get $y) (local.get $st) (i32.sub (local.get $n) (local.get $i)))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $y (i32.add (local.get $y) (i32.const 16)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -509,21 +687,23 @@
 
   ;; x *= s
   (func (export "scale") (param $x i32) (param $s f32) (param $n i32)
+    (local $st v128)
     (local $i i32) (local $sv v128)
     (local.set $sv (f32x4.splat (local.get $s)))
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-      (call $store (local.get $x) (f32x4.mul (local.get $sv) (v128.load (local.get $x))) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $st (f32x4.mul (local.get $sv) (v128.load (local.get $x))))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4)) (then (v128.store (local.get $x) (local.get $st))) (else (call $store (local.get $x) (local.get $st) (i32.sub (local.get $n) (local.get $i)))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l))))
 
   ;; Σ x², squares and sums in f64
-  (func (export "sum_squares") (param $x i32) (param $n i32) (result f64)
+  (func $sum_squares (export "sum_squares") (param $x i32) (param $n i32) (result f64)
     (local $i i32) (local $v v128) (local $lo v128) (local $hi v128) (local $s0 v128) (local $s1 v128)
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-      (local.set $v (v128.and (v128.load (local.get $x)) (call $mask (i32.sub (local.get $n) (local.get $i)))))
+      (local.set $v (v128.and (v128.load (local.get $x)) (i32x4.gt_s (i32x4.splat (i32.sub (local.get $n) (local.get $i))) (v128.const i32x4 0 1 2 3))))
       (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
       (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
       (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $lo) (local.get $lo))))
@@ -536,10 +716,12 @@
 
   ;; y = x ⊙ m
   (func (export "mul") (param $y i32) (param $x i32) (param $m i32) (param $n i32)
+    (local $st v128)
     (local $i i32)
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-      (call $store (local.get $y) (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $m))) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $st (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $m))))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4)) (then (v128.store (local.get $y) (local.get $st))) (else (call $store (local.get $y) (local.get $st) (i32.sub (local.get $n) (local.get $i)))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $y (i32.add (local.get $y) (i32.const 16)))
       (local.set $m (i32.add (local.get $m) (i32.const 16)))
@@ -549,22 +731,26 @@
   ;; ======================================================================= non-linearities
 
   ;; y = act(x), act 0 = tanh, 1 = relu
-  (func (export "act_forward") (param $act i32) (param $y i32) (param $x i32) (param $n i32)
+  (func $act_forward (export "act_forward") (param $act i32) (param $y i32) (param $x i32) (param $n i32)
     (local $i i32) (local $v v128)
+    (if (i32.eqz (local.get $act)) (then
+      (call $tanh_n (local.get $y) (local.get $x) (local.get $n) (f32.const 1) (f32.const 1) (f32.const 0))
+      (return)))
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
       (local.set $v (v128.load (local.get $x)))
-      (if (i32.eqz (local.get $act))
-        (then (local.set $v (call $tanh (local.get $v))))
-        (else (local.set $v (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const i64x2 0 0))))))
-      (call $store (local.get $y) (local.get $v) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $v (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const i64x2 0 0))))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
+        (then (v128.store (local.get $y) (local.get $v)))
+        (else (call $store (local.get $y) (local.get $v) (i32.sub (local.get $n) (local.get $i)))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $y (i32.add (local.get $y) (i32.const 16)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l))))
 
   ;; dx (+)= dy ⊙ act'(x), from y = act(x): tanh' = 1 - y², relu' = [y > 0]
-  (func (export "act_backward") (param $act i32) (param $dx i32) (param $dy i32) (param $y i32) (param $n i32) (param $acc i32)
+  (func $act_backward (export "act_backward") (param $act i32) (param $dx i32) (param $dy i32) (param $y i32) (param $n i32) (param $acc i32)
+    (local $st v128)
     (local $i i32) (local $v v128) (local $yv v128)
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
@@ -574,7 +760,8 @@
           (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $yv) (local.get $yv))))))
         (else (local.set $v (v128.and (v128.load (local.get $dy)) (f32x4.gt (local.get $yv) (v128.const i64x2 0 0))))))
       (if (local.get $acc) (then (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $dx))))))
-      (call $store (local.get $dx) (local.get $v) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $st (local.get $v))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4)) (then (v128.store (local.get $dx) (local.get $st))) (else (call $store (local.get $dx) (local.get $st) (i32.sub (local.get $n) (local.get $i)))))
       (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
       (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
       (local.set $y (i32.add (local.get $y) (i32.const 16)))
@@ -583,50 +770,56 @@
 
   ;; ======================================================================= LSTM cell
 
-  ;; Four units (n valid) of one row: g points at the i block, the f, g, o blocks follow H4 bytes apart.
-  (func $lstm_fwd4 (param $g i32) (param $H4 i32) (param $cp i32) (param $c i32) (param $tc i32) (param $h i32) (param $n i32)
-    (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cv v128) (local $t v128) (local $p i32)
-    (local.set $i (call $sigmoid (v128.load (local.get $g))))
-    (call $store (local.get $g) (local.get $i) (local.get $n))
-    (local.set $p (i32.add (local.get $g) (local.get $H4)))
-    (local.set $f (call $sigmoid (v128.load (local.get $p))))
-    (call $store (local.get $p) (local.get $f) (local.get $n))
-    (local.set $p (i32.add (local.get $p) (local.get $H4)))
-    (local.set $gg (call $tanh (v128.load (local.get $p))))
-    (call $store (local.get $p) (local.get $gg) (local.get $n))
-    (local.set $p (i32.add (local.get $p) (local.get $H4)))
-    (local.set $o (call $sigmoid (v128.load (local.get $p))))
-    (call $store (local.get $p) (local.get $o) (local.get $n))
-    (local.set $cv (f32x4.relaxed_madd (local.get $f) (v128.load (local.get $cp)) (f32x4.mul (local.get $i) (local.get $gg))))
-    (call $store (local.get $c) (local.get $cv) (local.get $n))
-    (local.set $t (call $tanh (local.get $cv)))
-    (call $store (local.get $tc) (local.get $t) (local.get $n))
-    (call $store (local.get $h) (f32x4.mul (local.get $o) (local.get $t)) (local.get $n)))
 
+  ;; Per row: the gate blocks [i|f|g|o] are activated in place (i, f, o by σ, g by tanh), then
+  ;; c = f⊙cPrev + i⊙g, tanhC = tanh(c) (of the stored c, as the backward sees it), h = o⊙tanhC.
   (func (export "lstm_forward") (param $B i32) (param $H i32) (param $g i32) (param $cp i32) (param $c i32) (param $tc i32) (param $h i32)
-    (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32)
+    (local $b i32) (local $j i32) (local $H4 i32) (local $pg i32) (local $ps i32) (local $o i32) (local $v v128)
     (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
     (block $done (loop $rows
       (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
-      (local.set $grow (i32.add (local.get $g) (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 4))))
-      (local.set $srow (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 2)))
+      (local.set $pg (i32.add (local.get $g) (i32.shl (i32.mul (local.get $b) (local.get $H4)) (i32.const 2))))
+      (local.set $ps (i32.mul (local.get $b) (local.get $H4)))
+      (call $tanh_n (local.get $pg) (local.get $pg) (i32.shl (local.get $H) (i32.const 1)) (f32.const 0.5) (f32.const 0.5) (f32.const 0.5))
+      (local.set $o (i32.add (local.get $pg) (i32.shl (local.get $H4) (i32.const 1))))
+      (call $tanh_n (local.get $o) (local.get $o) (local.get $H) (f32.const 1) (f32.const 1) (f32.const 0))
+      (local.set $o (i32.add (local.get $o) (local.get $H4)))
+      (call $tanh_n (local.get $o) (local.get $o) (local.get $H) (f32.const 0.5) (f32.const 0.5) (f32.const 0.5))
+      ;; c = f⊙cPrev + i⊙g
       (local.set $j (i32.const 0))
       (block $jd (loop $units
         (br_if $jd (i32.ge_s (local.get $j) (local.get $H)))
-        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
-        (call $lstm_fwd4 (i32.add (local.get $grow) (local.get $o)) (local.get $H4)
-          (i32.add (local.get $cp) (i32.add (local.get $srow) (local.get $o)))
-          (i32.add (local.get $c) (i32.add (local.get $srow) (local.get $o)))
-          (i32.add (local.get $tc) (i32.add (local.get $srow) (local.get $o)))
-          (i32.add (local.get $h) (i32.add (local.get $srow) (local.get $o)))
-          (i32.sub (local.get $H) (local.get $j)))
+        (local.set $o (i32.add (local.get $pg) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $v (f32x4.relaxed_madd
+          (v128.load (i32.add (local.get $o) (local.get $H4)))
+          (v128.load (i32.add (local.get $cp) (i32.add (local.get $ps) (i32.shl (local.get $j) (i32.const 2)))))
+          (f32x4.mul (v128.load (local.get $o)) (v128.load (i32.add (local.get $o) (i32.shl (local.get $H4) (i32.const 1)))))))
+        (local.set $o (i32.add (local.get $c) (i32.add (local.get $ps) (i32.shl (local.get $j) (i32.const 2)))))
+        (if (i32.ge_s (i32.sub (local.get $H) (local.get $j)) (i32.const 4))
+          (then (v128.store (local.get $o) (local.get $v)))
+          (else (call $store (local.get $o) (local.get $v) (i32.sub (local.get $H) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $units)))
+      (call $tanh_n (i32.add (local.get $tc) (local.get $ps)) (i32.add (local.get $c) (local.get $ps)) (local.get $H) (f32.const 1) (f32.const 1) (f32.const 0))
+      ;; h = o⊙tanh(c)
+      (local.set $j (i32.const 0))
+      (block $hd (loop $hl
+        (br_if $hd (i32.ge_s (local.get $j) (local.get $H)))
+        (local.set $o (i32.add (local.get $ps) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $v (f32x4.mul
+          (v128.load (i32.add (i32.add (local.get $pg) (i32.mul (local.get $H4) (i32.const 3))) (i32.shl (local.get $j) (i32.const 2))))
+          (v128.load (i32.add (local.get $tc) (local.get $o)))))
+        (if (i32.ge_s (i32.sub (local.get $H) (local.get $j)) (i32.const 4))
+          (then (v128.store (i32.add (local.get $h) (local.get $o)) (local.get $v)))
+          (else (call $store (i32.add (local.get $h) (local.get $o)) (local.get $v) (i32.sub (local.get $H) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $hl)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $rows))))
 
   ;; dct = dc + dh·o·(1-tc²); d(i,f,g,o) pre-activations; dc ← dct·f
   (func $lstm_bwd4 (param $dg i32) (param $g i32) (param $H4 i32) (param $dh i32) (param $dc i32) (param $cp i32) (param $tc i32) (param $n i32)
+    (local $st v128)
     (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $t v128) (local $dhv v128) (local $dct v128)
     (local $p i32) (local $q i32)
     (local.set $i (v128.load (local.get $g)))
@@ -641,22 +834,23 @@
     (local.set $dct (f32x4.add (v128.load (local.get $dc))
       (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $o))
         (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $t) (local.get $t))))))
-    (call $store (local.get $dg)
-      (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (local.get $gg)) (local.get $i))
-        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $i))) (local.get $n))
+    (local.set $st (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (local.get $gg)) (local.get $i))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $i))))
+        (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $dg) (local.get $st))) (else (call $store (local.get $dg) (local.get $st) (local.get $n))))
     (local.set $q (i32.add (local.get $dg) (local.get $H4)))
-    (call $store (local.get $q)
-      (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (v128.load (local.get $cp))) (local.get $f))
-        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $f))) (local.get $n))
+    (local.set $st (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (v128.load (local.get $cp))) (local.get $f))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $f))))
+        (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $q) (local.get $st))) (else (call $store (local.get $q) (local.get $st) (local.get $n))))
     (local.set $q (i32.add (local.get $q) (local.get $H4)))
-    (call $store (local.get $q)
-      (f32x4.mul (f32x4.mul (local.get $dct) (local.get $i))
-        (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $gg) (local.get $gg)))) (local.get $n))
+    (local.set $st (f32x4.mul (f32x4.mul (local.get $dct) (local.get $i))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $gg) (local.get $gg)))))
+        (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $q) (local.get $st))) (else (call $store (local.get $q) (local.get $st) (local.get $n))))
     (local.set $q (i32.add (local.get $q) (local.get $H4)))
-    (call $store (local.get $q)
-      (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $t)) (local.get $o))
-        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $o))) (local.get $n))
-    (call $store (local.get $dc) (f32x4.mul (local.get $dct) (local.get $f)) (local.get $n)))
+    (local.set $st (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $t)) (local.get $o))
+        (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $o))))
+        (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $q) (local.get $st))) (else (call $store (local.get $q) (local.get $st) (local.get $n))))
+    (local.set $st (f32x4.mul (local.get $dct) (local.get $f)))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $dc) (local.get $st))) (else (call $store (local.get $dc) (local.get $st) (local.get $n)))))
 
   (func (export "lstm_backward") (param $B i32) (param $H i32) (param $dg i32) (param $dh i32) (param $dc i32) (param $g i32) (param $cp i32) (param $tc i32)
     (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32)
@@ -683,49 +877,116 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $rows))))
 
+  ;; ======================================================================= vanilla RNN time loop
+
+  ;; The whole forward time loop of a vanilla RNN in one call (batch 1 pays a JS↔wasm
+  ;; crossing per kernel per step otherwise): for t < T, pre_t += h_t·W_h, h_{t+1} = act(pre_t),
+  ;; with pre [T·B×H] (x·W_x + b on entry) and hs [(T+1)·B×H] (hs_0 = the incoming state).
+  (func (export "rnn_forward") (param $act i32) (param $T i32) (param $B i32) (param $H i32) (param $pre i32) (param $Wh i32) (param $hs i32)
+    (local $t i32) (local $step i32)
+    (local.set $step (i32.shl (i32.mul (local.get $B) (local.get $H)) (i32.const 2)))
+    (block $done (loop $time
+      (br_if $done (i32.ge_s (local.get $t) (local.get $T)))
+      (call $gemm_nn (local.get $B) (local.get $H) (local.get $H) (local.get $hs) (local.get $Wh) (local.get $pre) (i32.const 1))
+      (local.set $hs (i32.add (local.get $hs) (local.get $step)))
+      (call $act_forward (local.get $act) (local.get $hs) (local.get $pre) (i32.mul (local.get $B) (local.get $H)))
+      (local.set $pre (i32.add (local.get $pre) (local.get $step)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $time))))
+
+  ;; Its backward through time, t = T-1 … 0: dh = dOut_t + dhNext, norms[t] = ‖dh‖² (f64),
+  ;; dPre_t = dh ⊙ act'(h_{t+1}), dhNext = dPre_t·W_hᵀ (zero on entry, ∂L/∂h_0 on exit).
+  ;; dh [B×H] is scratch.
+  (func (export "rnn_backward") (param $act i32) (param $T i32) (param $B i32) (param $H i32) (param $dOut i32) (param $hs i32) (param $Wh i32)
+                                (param $dPre i32) (param $dh i32) (param $dhNext i32) (param $norms i32)
+    (local $t i32) (local $n i32) (local $step i32) (local $o i32) (local $i i32) (local $v v128)
+    (local.set $n (i32.mul (local.get $B) (local.get $H)))
+    (local.set $step (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $t (local.get $T))
+    (block $done (loop $time
+      (br_if $done (i32.le_s (local.get $t) (i32.const 0)))
+      (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+      (local.set $o (i32.mul (local.get $t) (local.get $step)))
+      ;; dh = dOut_t + dhNext
+      (local.set $i (i32.const 0))
+      (block $ad (loop $add
+        (br_if $ad (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $v (f32x4.add (v128.load (i32.add (local.get $dOut) (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))))
+          (v128.load (i32.add (local.get $dhNext) (i32.shl (local.get $i) (i32.const 2))))))
+        (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
+          (then (v128.store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
+          (else (call $store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v) (i32.sub (local.get $n) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $add)))
+      (f64.store (i32.add (local.get $norms) (i32.shl (local.get $t) (i32.const 3))) (call $sum_squares (local.get $dh) (local.get $n)))
+      (call $act_backward (local.get $act) (i32.add (local.get $dPre) (local.get $o)) (local.get $dh)
+        (i32.add (local.get $hs) (i32.add (local.get $o) (local.get $step))) (local.get $n) (i32.const 0))
+      (call $gemm_nt (local.get $B) (local.get $H) (local.get $H) (i32.add (local.get $dPre) (local.get $o)) (local.get $Wh) (local.get $dhNext) (i32.const 0))
+      (br $time))))
+
   ;; ======================================================================= GRU cell
 
-  ;; r = σ(gx_r+gh_r), z = σ(gx_z+gh_z), n = tanh(gx_n + r⊙gh_n), h = (1-z)⊙n + z⊙hPrev
-  (func $gru_fwd4 (param $gx i32) (param $gh i32) (param $H4 i32) (param $hp i32) (param $h i32) (param $n i32)
-    (local $r v128) (local $z v128) (local $nn v128) (local $p i32) (local $q i32)
-    (local.set $r (call $sigmoid (f32x4.add (v128.load (local.get $gx)) (v128.load (local.get $gh)))))
-    (call $store (local.get $gx) (local.get $r) (local.get $n))
-    (local.set $p (i32.add (local.get $gx) (local.get $H4)))
-    (local.set $q (i32.add (local.get $gh) (local.get $H4)))
-    (local.set $z (call $sigmoid (f32x4.add (v128.load (local.get $p)) (v128.load (local.get $q)))))
-    (call $store (local.get $p) (local.get $z) (local.get $n))
-    (local.set $p (i32.add (local.get $p) (local.get $H4)))
-    (local.set $q (i32.add (local.get $q) (local.get $H4)))
-    (local.set $nn (call $tanh (f32x4.relaxed_madd (local.get $r) (v128.load (local.get $q)) (v128.load (local.get $p)))))
-    (call $store (local.get $p) (local.get $nn) (local.get $n))
-    (call $store (local.get $h)
-      (f32x4.add (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z)) (local.get $nn))
-        (f32x4.mul (local.get $z) (v128.load (local.get $hp)))) (local.get $n)))
 
+  ;; Per row: r, z = σ(gx + gh) and n = tanh(gx_n + r⊙gh_n), written over gx in place, then
+  ;; h = (1-z)⊙n + z⊙hPrev.
   (func (export "gru_forward") (param $B i32) (param $H i32) (param $gx i32) (param $gh i32) (param $hp i32) (param $h i32)
-    (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32)
+    (local $b i32) (local $j i32) (local $H4 i32) (local $px i32) (local $py i32) (local $ps i32) (local $n i32) (local $nb i32) (local $o i32)
+    (local $z v128) (local $v v128)
     (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
     (block $done (loop $rows
       (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
-      (local.set $grow (i32.mul (i32.mul (local.get $b) (local.get $H)) (i32.const 12)))
-      (local.set $srow (i32.shl (i32.mul (local.get $b) (local.get $H)) (i32.const 2)))
+      (local.set $px (i32.add (local.get $gx) (i32.mul (local.get $b) (i32.mul (local.get $H4) (i32.const 3)))))
+      (local.set $py (i32.add (local.get $gh) (i32.mul (local.get $b) (i32.mul (local.get $H4) (i32.const 3)))))
+      (local.set $ps (i32.mul (local.get $b) (local.get $H4)))
+      ;; r|z pre-activations gx + gh (2H values), then σ
+      (local.set $n (i32.shl (local.get $H) (i32.const 1)))
       (local.set $j (i32.const 0))
-      (block $jd (loop $units
-        (br_if $jd (i32.ge_s (local.get $j) (local.get $H)))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_s (local.get $j) (local.get $n)))
         (local.set $o (i32.shl (local.get $j) (i32.const 2)))
-        (call $gru_fwd4
-          (i32.add (local.get $gx) (i32.add (local.get $grow) (local.get $o)))
-          (i32.add (local.get $gh) (i32.add (local.get $grow) (local.get $o)))
-          (local.get $H4)
-          (i32.add (local.get $hp) (i32.add (local.get $srow) (local.get $o)))
-          (i32.add (local.get $h) (i32.add (local.get $srow) (local.get $o)))
-          (i32.sub (local.get $H) (local.get $j)))
+        (local.set $v (f32x4.add (v128.load (i32.add (local.get $px) (local.get $o))) (v128.load (i32.add (local.get $py) (local.get $o)))))
+        (if (i32.ge_s (i32.sub (local.get $n) (local.get $j)) (i32.const 4))
+          (then (v128.store (i32.add (local.get $px) (local.get $o)) (local.get $v)))
+          (else (call $store (i32.add (local.get $px) (local.get $o)) (local.get $v) (i32.sub (local.get $n) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $units)))
+        (br $l1)))
+      (call $tanh_n (local.get $px) (local.get $px) (local.get $n) (f32.const 0.5) (f32.const 0.5) (f32.const 0.5))
+      ;; n pre-activation gx_n + r⊙gh_n (nb = byte offset of the n block), then tanh
+      (local.set $nb (i32.shl (local.get $H4) (i32.const 1)))
+      (local.set $j (i32.const 0))
+      (block $d2 (loop $l2
+        (br_if $d2 (i32.ge_s (local.get $j) (local.get $H)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $v (f32x4.relaxed_madd (v128.load (i32.add (local.get $px) (local.get $o)))
+          (v128.load (i32.add (local.get $py) (i32.add (local.get $nb) (local.get $o))))
+          (v128.load (i32.add (local.get $px) (i32.add (local.get $nb) (local.get $o))))))
+        (if (i32.ge_s (i32.sub (local.get $H) (local.get $j)) (i32.const 4))
+          (then (v128.store (i32.add (local.get $px) (i32.add (local.get $nb) (local.get $o))) (local.get $v)))
+          (else (call $store (i32.add (local.get $px) (i32.add (local.get $nb) (local.get $o))) (local.get $v) (i32.sub (local.get $H) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l2)))
+      (local.set $o (i32.add (local.get $px) (i32.shl (local.get $H4) (i32.const 1))))
+      (call $tanh_n (local.get $o) (local.get $o) (local.get $H) (f32.const 1) (f32.const 1) (f32.const 0))
+      ;; h = (1-z)⊙n + z⊙hPrev
+      (local.set $j (i32.const 0))
+      (block $d3 (loop $l3
+        (br_if $d3 (i32.ge_s (local.get $j) (local.get $H)))
+        (local.set $o (i32.add (local.get $px) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $z (v128.load (i32.add (local.get $o) (local.get $H4))))
+        (local.set $v (f32x4.add
+          (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z)) (v128.load (i32.add (local.get $o) (i32.shl (local.get $H4) (i32.const 1)))))
+          (f32x4.mul (local.get $z) (v128.load (i32.add (local.get $hp) (i32.add (local.get $ps) (i32.shl (local.get $j) (i32.const 2))))))))
+        (local.set $o (i32.add (local.get $h) (i32.add (local.get $ps) (i32.shl (local.get $j) (i32.const 2)))))
+        (if (i32.ge_s (i32.sub (local.get $H) (local.get $j)) (i32.const 4))
+          (then (v128.store (local.get $o) (local.get $v)))
+          (else (call $store (local.get $o) (local.get $v) (i32.sub (local.get $H) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l3)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $rows))))
 
   (func $gru_bwd4 (param $dgx i32) (param $dgh i32) (param $dhp i32) (param $dh i32) (param $rzn i32) (param $gh i32) (param $hp i32) (param $H4 i32) (param $n i32)
+    (local $st v128)
     (local $r v128) (local $z v128) (local $nn v128) (local $dhv v128) (local $dn v128) (local $dz v128) (local $dr v128)
     (local.set $r (v128.load (local.get $rzn)))
     (local.set $z (v128.load (i32.add (local.get $rzn) (local.get $H4))))
@@ -737,13 +998,20 @@
       (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z))))
     (local.set $dr (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dn) (v128.load (i32.add (local.get $gh) (i32.shl (local.get $H4) (i32.const 1))))) (local.get $r))
       (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $r))))
-    (call $store (local.get $dgx) (local.get $dr) (local.get $n))
-    (call $store (i32.add (local.get $dgx) (local.get $H4)) (local.get $dz) (local.get $n))
-    (call $store (i32.add (local.get $dgx) (i32.shl (local.get $H4) (i32.const 1))) (local.get $dn) (local.get $n))
-    (call $store (local.get $dgh) (local.get $dr) (local.get $n))
-    (call $store (i32.add (local.get $dgh) (local.get $H4)) (local.get $dz) (local.get $n))
-    (call $store (i32.add (local.get $dgh) (i32.shl (local.get $H4) (i32.const 1))) (f32x4.mul (local.get $dn) (local.get $r)) (local.get $n))
-    (call $store (local.get $dhp) (f32x4.mul (local.get $dhv) (local.get $z)) (local.get $n)))
+    (local.set $st (local.get $dr))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $dgx) (local.get $st))) (else (call $store (local.get $dgx) (local.get $st) (local.get $n))))
+    (local.set $st (local.get $dz))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (i32.add (local.get $dgx) (local.get $H4)) (local.get $st))) (else (call $store (i32.add (local.get $dgx) (local.get $H4)) (local.get $st) (local.get $n))))
+    (local.set $st (local.get $dn))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (i32.add (local.get $dgx) (i32.shl (local.get $H4) (i32.const 1))) (local.get $st))) (else (call $store (i32.add (local.get $dgx) (i32.shl (local.get $H4) (i32.const 1))) (local.get $st) (local.get $n))))
+    (local.set $st (local.get $dr))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $dgh) (local.get $st))) (else (call $store (local.get $dgh) (local.get $st) (local.get $n))))
+    (local.set $st (local.get $dz))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (i32.add (local.get $dgh) (local.get $H4)) (local.get $st))) (else (call $store (i32.add (local.get $dgh) (local.get $H4)) (local.get $st) (local.get $n))))
+    (local.set $st (f32x4.mul (local.get $dn) (local.get $r)))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (i32.add (local.get $dgh) (i32.shl (local.get $H4) (i32.const 1))) (local.get $st))) (else (call $store (i32.add (local.get $dgh) (i32.shl (local.get $H4) (i32.const 1))) (local.get $st) (local.get $n))))
+    (local.set $st (f32x4.mul (local.get $dhv) (local.get $z)))
+    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $dhp) (local.get $st))) (else (call $store (local.get $dhp) (local.get $st) (local.get $n)))))
 
   (func (export "gru_backward") (param $B i32) (param $H i32) (param $dgx i32) (param $dgh i32) (param $dhp i32) (param $dh i32) (param $rzn i32) (param $gh i32) (param $hp i32)
     (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32) (local $go i32) (local $so i32)
@@ -773,6 +1041,7 @@
   ;; Per row: x̂ = (x-μ)/σ, σ = √(var + 1e-5); y (+)= γ⊙x̂ + β; rstd[r] = 1/σ.
   (func (export "layernorm_forward") (param $rows i32) (param $cols i32) (param $y i32) (param $xhat i32) (param $rstd i32)
                                      (param $x i32) (param $gamma i32) (param $beta i32) (param $acc i32)
+    (local $st v128)
     (local $r i32) (local $j i32) (local $o i32) (local $row i32) (local $sum v128) (local $d v128) (local $m v128)
     (local $mean f32) (local $s f32) (local $meanv v128) (local $sv v128) (local $v v128)
     (block $done (loop $rowl
@@ -785,7 +1054,7 @@
         (br_if $d1 (i32.ge_s (local.get $j) (local.get $cols)))
         (local.set $sum (f32x4.add (local.get $sum) (v128.and
           (v128.load (i32.add (local.get $x) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
-          (call $mask (i32.sub (local.get $cols) (local.get $j))))))
+          (i32x4.gt_s (i32x4.splat (i32.sub (local.get $cols) (local.get $j))) (v128.const i32x4 0 1 2 3)))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $l1)))
       (local.set $mean (f32.div (call $hsum (local.get $sum)) (f32.convert_i32_s (local.get $cols))))
@@ -797,7 +1066,7 @@
         (br_if $d2 (i32.ge_s (local.get $j) (local.get $cols)))
         (local.set $d (v128.and
           (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))) (local.get $meanv))
-          (call $mask (i32.sub (local.get $cols) (local.get $j)))))
+          (i32x4.gt_s (i32x4.splat (i32.sub (local.get $cols) (local.get $j))) (v128.const i32x4 0 1 2 3))))
         (local.set $sum (f32x4.relaxed_madd (local.get $d) (local.get $d) (local.get $sum)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $l2)))
@@ -811,11 +1080,13 @@
         (br_if $d3 (i32.ge_s (local.get $j) (local.get $cols)))
         (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
         (local.set $d (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (local.get $meanv)) (local.get $sv)))
-        (call $store (i32.add (local.get $xhat) (local.get $o)) (local.get $d) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $st (local.get $d))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (i32.add (local.get $xhat) (local.get $o)) (local.get $st))) (else (call $store (i32.add (local.get $xhat) (local.get $o)) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $v (f32x4.relaxed_madd (v128.load (i32.add (local.get $gamma) (i32.shl (local.get $j) (i32.const 2)))) (local.get $d)
           (v128.load (i32.add (local.get $beta) (i32.shl (local.get $j) (i32.const 2))))))
         (if (local.get $acc) (then (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (local.get $y) (local.get $o)))))))
-        (call $store (i32.add (local.get $y) (local.get $o)) (local.get $v) (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $st (local.get $v))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $st))) (else (call $store (i32.add (local.get $y) (local.get $o)) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $l3)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -824,6 +1095,7 @@
   ;; dx = (1/σ)·(γ⊙dy - mean(γ⊙dy) - x̂·mean(γ⊙dy⊙x̂)); dγ += Σ dy⊙x̂; dβ += Σ dy
   (func (export "layernorm_backward") (param $rows i32) (param $cols i32) (param $dx i32) (param $dgamma i32) (param $dbeta i32)
                                       (param $dy i32) (param $xhat i32) (param $rstd i32) (param $gamma i32)
+    (local $st v128)
     (local $r i32) (local $j i32) (local $o i32) (local $row i32) (local $k i32) (local $mk v128)
     (local $sd v128) (local $sdx v128) (local $dyv v128) (local $xv v128) (local $d v128) (local $md v128) (local $mdx v128) (local $s v128)
     (block $done (loop $rowl
@@ -836,18 +1108,16 @@
         (br_if $d1 (i32.ge_s (local.get $j) (local.get $cols)))
         (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
         (local.set $k (i32.shl (local.get $j) (i32.const 2)))
-        (local.set $mk (call $mask (i32.sub (local.get $cols) (local.get $j))))
+        (local.set $mk (i32x4.gt_s (i32x4.splat (i32.sub (local.get $cols) (local.get $j))) (v128.const i32x4 0 1 2 3)))
         (local.set $dyv (v128.and (v128.load (i32.add (local.get $dy) (local.get $o))) (local.get $mk)))
         (local.set $xv (v128.and (v128.load (i32.add (local.get $xhat) (local.get $o))) (local.get $mk)))
         (local.set $d (f32x4.mul (v128.load (i32.add (local.get $gamma) (local.get $k))) (local.get $dyv)))
         (local.set $sd (f32x4.add (local.get $sd) (local.get $d)))
         (local.set $sdx (f32x4.relaxed_madd (local.get $d) (local.get $xv) (local.get $sdx)))
-        (call $store (i32.add (local.get $dgamma) (local.get $k))
-          (f32x4.relaxed_madd (local.get $dyv) (local.get $xv) (v128.load (i32.add (local.get $dgamma) (local.get $k))))
-          (i32.sub (local.get $cols) (local.get $j)))
-        (call $store (i32.add (local.get $dbeta) (local.get $k))
-          (f32x4.add (local.get $dyv) (v128.load (i32.add (local.get $dbeta) (local.get $k))))
-          (i32.sub (local.get $cols) (local.get $j)))
+        (local.set $st (f32x4.relaxed_madd (local.get $dyv) (local.get $xv) (v128.load (i32.add (local.get $dgamma) (local.get $k)))))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (i32.add (local.get $dgamma) (local.get $k)) (local.get $st))) (else (call $store (i32.add (local.get $dgamma) (local.get $k)) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
+        (local.set $st (f32x4.add (local.get $dyv) (v128.load (i32.add (local.get $dbeta) (local.get $k)))))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (i32.add (local.get $dbeta) (local.get $k)) (local.get $st))) (else (call $store (i32.add (local.get $dbeta) (local.get $k)) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $l1)))
       (local.set $md (f32x4.splat (f32.div (call $hsum (local.get $sd)) (f32.convert_i32_s (local.get $cols)))))
@@ -857,13 +1127,12 @@
       (block $d2 (loop $l2
         (br_if $d2 (i32.ge_s (local.get $j) (local.get $cols)))
         (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
-        (call $store (i32.add (local.get $dx) (local.get $o))
-          (f32x4.mul (local.get $s)
+        (local.set $st (f32x4.mul (local.get $s)
             (f32x4.sub
               (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $gamma) (i32.shl (local.get $j) (i32.const 2)))) (v128.load (i32.add (local.get $dy) (local.get $o))))
                 (local.get $md))
-              (f32x4.mul (v128.load (i32.add (local.get $xhat) (local.get $o))) (local.get $mdx))))
-          (i32.sub (local.get $cols) (local.get $j)))
+              (f32x4.mul (v128.load (i32.add (local.get $xhat) (local.get $o))) (local.get $mdx)))))
+        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (i32.add (local.get $dx) (local.get $o)) (local.get $st))) (else (call $store (i32.add (local.get $dx) (local.get $o)) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $l2)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -876,6 +1145,7 @@
   ;; rows with target < 0 get dlogits 0 and stats (0, 1). The caller adds
   ;; log(stats[2r+1]) + stats[2r] - logits[target] per row (in f64).
   (func (export "softmax_xent") (param $rows i32) (param $cols i32) (param $logits i32) (param $targets i32) (param $d i32) (param $scale f32) (param $stats i32)
+    (local $st v128)
     (local $r i32) (local $j i32) (local $t i32) (local $row i32) (local $o i32) (local $mk v128)
     (local $mx v128) (local $m f32) (local $mv v128) (local $sum v128) (local $e v128) (local $s f32) (local $fv v128)
     (block $done (loop $rowl
@@ -887,8 +1157,8 @@
           (local.set $j (i32.const 0))
           (block $zd (loop $zl
             (br_if $zd (i32.ge_s (local.get $j) (local.get $cols)))
-            (call $store (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
-              (v128.const i64x2 0 0) (i32.sub (local.get $cols) (local.get $j)))
+            (local.set $st (v128.const i64x2 0 0))
+            (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))) (local.get $st))) (else (call $store (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $zl)))
           (f32.store (i32.add (local.get $stats) (i32.shl (local.get $r) (i32.const 3))) (f32.const 0))
@@ -902,7 +1172,7 @@
               (v128.bitselect
                 (v128.load (i32.add (local.get $logits) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
                 (v128.const f32x4 -inf -inf -inf -inf)
-                (call $mask (i32.sub (local.get $cols) (local.get $j))))))
+                (i32x4.gt_s (i32x4.splat (i32.sub (local.get $cols) (local.get $j))) (v128.const i32x4 0 1 2 3)))))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $l1)))
           (local.set $m (call $hmax (local.get $mx)))
@@ -914,9 +1184,10 @@
             (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
             (local.set $e (v128.and
               (call $exp (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $o))) (local.get $mv)))
-              (call $mask (i32.sub (local.get $cols) (local.get $j)))))
+              (i32x4.gt_s (i32x4.splat (i32.sub (local.get $cols) (local.get $j))) (v128.const i32x4 0 1 2 3))))
             (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
-            (call $store (i32.add (local.get $d) (local.get $o)) (local.get $e) (i32.sub (local.get $cols) (local.get $j)))
+            (local.set $st (local.get $e))
+            (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (i32.add (local.get $d) (local.get $o)) (local.get $st))) (else (call $store (i32.add (local.get $d) (local.get $o)) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $l2)))
           (local.set $s (call $hsum (local.get $sum)))
@@ -925,7 +1196,8 @@
           (block $d3 (loop $l3
             (br_if $d3 (i32.ge_s (local.get $j) (local.get $cols)))
             (local.set $o (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
-            (call $store (local.get $o) (f32x4.mul (v128.load (local.get $o)) (local.get $fv)) (i32.sub (local.get $cols) (local.get $j)))
+            (local.set $st (f32x4.mul (v128.load (local.get $o)) (local.get $fv)))
+            (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (local.get $o) (local.get $st))) (else (call $store (local.get $o) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $l3)))
           (local.set $o (i32.add (local.get $d) (i32.add (local.get $row) (i32.shl (local.get $t) (i32.const 2)))))
@@ -961,11 +1233,13 @@
 
   ;; w -= lr·g
   (func (export "sgd_step") (param $w i32) (param $g i32) (param $lr f32) (param $n i32)
+    (local $st v128)
     (local $i i32) (local $l v128)
     (local.set $l (f32x4.splat (f32.neg (local.get $lr))))
     (block $done (loop $e
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-      (call $store (local.get $w) (f32x4.relaxed_madd (local.get $l) (v128.load (local.get $g)) (v128.load (local.get $w))) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $st (f32x4.relaxed_madd (local.get $l) (v128.load (local.get $g)) (v128.load (local.get $w))))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4)) (then (v128.store (local.get $w) (local.get $st))) (else (call $store (local.get $w) (local.get $st) (i32.sub (local.get $n) (local.get $i)))))
       (local.set $w (i32.add (local.get $w) (i32.const 16)))
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -973,6 +1247,7 @@
 
   ;; v = μ·v + g; w -= lr·v
   (func (export "momentum_step") (param $w i32) (param $g i32) (param $v i32) (param $lr f32) (param $mu f32) (param $n i32)
+    (local $st v128)
     (local $i i32) (local $l v128) (local $m v128) (local $vv v128) (local $k i32)
     (local.set $l (f32x4.splat (f32.neg (local.get $lr))))
     (local.set $m (f32x4.splat (local.get $mu)))
@@ -980,8 +1255,10 @@
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
       (local.set $k (i32.sub (local.get $n) (local.get $i)))
       (local.set $vv (f32x4.relaxed_madd (local.get $m) (v128.load (local.get $v)) (v128.load (local.get $g))))
-      (call $store (local.get $v) (local.get $vv) (local.get $k))
-      (call $store (local.get $w) (f32x4.relaxed_madd (local.get $l) (local.get $vv) (v128.load (local.get $w))) (local.get $k))
+      (local.set $st (local.get $vv))
+      (if (i32.ge_s (local.get $k) (i32.const 4)) (then (v128.store (local.get $v) (local.get $st))) (else (call $store (local.get $v) (local.get $st) (local.get $k))))
+      (local.set $st (f32x4.relaxed_madd (local.get $l) (local.get $vv) (v128.load (local.get $w))))
+      (if (i32.ge_s (local.get $k) (i32.const 4)) (then (v128.store (local.get $w) (local.get $st))) (else (call $store (local.get $w) (local.get $st) (local.get $k))))
       (local.set $w (i32.add (local.get $w) (i32.const 16)))
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $v (i32.add (local.get $v) (i32.const 16)))
@@ -990,6 +1267,7 @@
 
   ;; mem += g²; w -= lr·g/√(mem + eps)
   (func (export "adagrad_step") (param $w i32) (param $g i32) (param $mem i32) (param $lr f32) (param $eps f32) (param $n i32)
+    (local $st v128)
     (local $i i32) (local $l v128) (local $ev v128) (local $gv v128) (local $mv v128) (local $k i32)
     (local.set $l (f32x4.splat (local.get $lr)))
     (local.set $ev (f32x4.splat (local.get $eps)))
@@ -998,11 +1276,11 @@
       (local.set $k (i32.sub (local.get $n) (local.get $i)))
       (local.set $gv (v128.load (local.get $g)))
       (local.set $mv (f32x4.relaxed_madd (local.get $gv) (local.get $gv) (v128.load (local.get $mem))))
-      (call $store (local.get $mem) (local.get $mv) (local.get $k))
-      (call $store (local.get $w)
-        (f32x4.sub (v128.load (local.get $w))
-          (f32x4.div (f32x4.mul (local.get $l) (local.get $gv)) (f32x4.sqrt (f32x4.add (local.get $mv) (local.get $ev)))))
-        (local.get $k))
+      (local.set $st (local.get $mv))
+      (if (i32.ge_s (local.get $k) (i32.const 4)) (then (v128.store (local.get $mem) (local.get $st))) (else (call $store (local.get $mem) (local.get $st) (local.get $k))))
+      (local.set $st (f32x4.sub (v128.load (local.get $w))
+          (f32x4.div (f32x4.mul (local.get $l) (local.get $gv)) (f32x4.sqrt (f32x4.add (local.get $mv) (local.get $ev))))))
+        (if (i32.ge_s (local.get $k) (i32.const 4)) (then (v128.store (local.get $w) (local.get $st))) (else (call $store (local.get $w) (local.get $st) (local.get $k))))
       (local.set $w (i32.add (local.get $w) (i32.const 16)))
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $mem (i32.add (local.get $mem) (i32.const 16)))
@@ -1012,6 +1290,7 @@
   ;; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= stepSize·m/(√v/rootBc2 + eps)
   (func (export "adam_step") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
                              (param $stepSize f32) (param $beta1 f32) (param $beta2 f32) (param $eps f32) (param $rootBc2 f32)
+    (local $st v128)
     (local $i i32) (local $k i32) (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $ss v128) (local $ev v128) (local $rb v128)
     (local $gv v128) (local $mv v128) (local $vv v128)
     (local.set $b1 (f32x4.splat (local.get $beta1)))
@@ -1027,13 +1306,14 @@
       (local.set $gv (v128.load (local.get $g)))
       (local.set $mv (f32x4.add (f32x4.mul (local.get $b1) (v128.load (local.get $m))) (f32x4.mul (local.get $c1) (local.get $gv))))
       (local.set $vv (f32x4.add (f32x4.mul (local.get $b2) (v128.load (local.get $v))) (f32x4.mul (f32x4.mul (local.get $c2) (local.get $gv)) (local.get $gv))))
-      (call $store (local.get $m) (local.get $mv) (local.get $k))
-      (call $store (local.get $v) (local.get $vv) (local.get $k))
-      (call $store (local.get $w)
-        (f32x4.sub (v128.load (local.get $w))
+      (local.set $st (local.get $mv))
+      (if (i32.ge_s (local.get $k) (i32.const 4)) (then (v128.store (local.get $m) (local.get $st))) (else (call $store (local.get $m) (local.get $st) (local.get $k))))
+      (local.set $st (local.get $vv))
+      (if (i32.ge_s (local.get $k) (i32.const 4)) (then (v128.store (local.get $v) (local.get $st))) (else (call $store (local.get $v) (local.get $st) (local.get $k))))
+      (local.set $st (f32x4.sub (v128.load (local.get $w))
           (f32x4.div (f32x4.mul (local.get $ss) (local.get $mv))
-            (f32x4.add (f32x4.div (f32x4.sqrt (local.get $vv)) (local.get $rb)) (local.get $ev))))
-        (local.get $k))
+            (f32x4.add (f32x4.div (f32x4.sqrt (local.get $vv)) (local.get $rb)) (local.get $ev)))))
+        (if (i32.ge_s (local.get $k) (i32.const 4)) (then (v128.store (local.get $w) (local.get $st))) (else (call $store (local.get $w) (local.get $st) (local.get $k))))
       (local.set $w (i32.add (local.get $w) (i32.const 16)))
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $m (i32.add (local.get $m) (i32.const 16)))

@@ -26,6 +26,8 @@ export interface Kernels {
   mul(y: number, x: number, m: number, n: number): void;
   act_forward(act: number, y: number, x: number, n: number): void;
   act_backward(act: number, dx: number, dy: number, y: number, n: number, acc: number): void;
+  rnn_forward(act: number, T: number, B: number, H: number, pre: number, Wh: number, hs: number): void;
+  rnn_backward(act: number, T: number, B: number, H: number, dOut: number, hs: number, Wh: number, dPre: number, dh: number, dhNext: number, norms: number): void;
   lstm_forward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
   lstm_backward(B: number, H: number, dGates: number, dh: number, dc: number, gates: number, cPrev: number, tanhC: number): void;
   gru_forward(B: number, H: number, gx: number, gh: number, hPrev: number, h: number): void;
