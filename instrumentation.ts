@@ -4,4 +4,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { migrate } = await import("./prisma/migrate");
   migrate();
+  const { startServerExecutor } = await import("./app/_server/executor");
+  await startServerExecutor();
 }

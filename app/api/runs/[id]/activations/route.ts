@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { handle, jsonError, notFound, parseQuery } from "../../../../_lib/api";
-import { checkpointPathFor, findCheckpoint } from "../../../../runs/checkpoint-path";
+import { checkpointPathFor, findCheckpoint } from "../../../../../sweeps/checkpoints";
 import { activationsFromCheckpointFile } from "../../../../../engine/files";
 import { getRun } from "../../../../../prisma/store";
 

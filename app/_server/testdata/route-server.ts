@@ -1,0 +1,41 @@
+import http from "node:http";
+import { startServerExecutor } from "../executor";
+import * as agentRoute from "../../api/agent/[action]/route";
+import * as sweepsRoute from "../../api/sweeps/route";
+import * as sweepRoute from "../../api/sweeps/[id]/route";
+
+// A real HTTP server process for tests that need one without a Next build: it serves the
+// same route handlers (web Request → Response) on 127.0.0.1 and starts the server's executor
+// as instrumentation.ts does. Prints "listening <port>" when ready.
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+const routes: [string, RegExp, Handler][] = [
+  ["POST", /^\/api\/agent\/(?<action>[^/]+)$/, agentRoute.POST as Handler],
+  ["POST", /^\/api\/sweeps$/, sweepsRoute.POST as Handler],
+  ["GET", /^\/api\/sweeps\/(?<id>[^/]+)$/, sweepRoute.GET as Handler],
+];
+
+async function toRequest(req: http.IncomingMessage): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+  const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
+  return new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body });
+}
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const route = routes.find(([method, re]) => method === req.method && re.test(url.pathname));
+  const response = route
+    ? await route[2](await toRequest(req), { params: Promise.resolve({ ...route[1].exec(url.pathname)!.groups }) })
+    : Response.json({ error: "not found", issues: [] }, { status: 404 });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+});
+
+await startServerExecutor();
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(`listening ${typeof address === "object" && address ? address.port : "?"}`);
+});

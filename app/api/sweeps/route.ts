@@ -1,0 +1,33 @@
+import { handle, jsonError } from "../../_lib/api";
+import { listSweeps, sweepProgress } from "../../../prisma/store";
+import { launchSweep } from "../../../prisma/store/sweep-control";
+import { parseSweepConfigText } from "../../../sweeps/config";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+const MAX_BODY = 256 * 1024;
+
+/**
+ * POST /api/sweeps — body: a SweepConfig as JSON, or W&B sweep YAML as text → 201 { id }.
+ * Every mistake comes back as 400 with its path; nothing is stored then.
+ */
+export const POST = handle(async (req: Request) => {
+  const text = await req.text();
+  if (text.length > MAX_BODY) return jsonError(400, `the config is too large (${text.length} bytes; at most ${MAX_BODY})`);
+  // JSON is YAML, and reading the text (not a parsed object) keeps W&B's 0 vs 0.0 inference.
+  const parsed = parseSweepConfigText(text);
+  if (!parsed.ok) {
+    const first = parsed.issues[0];
+    return jsonError(400, `invalid sweep config: ${first.path ? `${first.path}: ` : ""}${first.message}`, parsed.issues);
+  }
+  const sweep = await launchSweep(parsed.config, text);
+  return Response.json({ id: sweep.id, sweep }, { status: 201, headers: { location: `/api/sweeps/${sweep.id}` } });
+});
+
+/** GET /api/sweeps — every sweep, newest first, with its run counts by state and best run. */
+export const GET = handle(async () => {
+  const sweeps = await listSweeps();
+  const withProgress = await Promise.all(sweeps.map(async (sweep) => ({ ...sweep, progress: await sweepProgress(sweep) })));
+  return Response.json({ sweeps: withProgress }, { headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { countRuns, createRun, disconnectPrisma, getRun, listSweeps, sweepRuns } from "../../../prisma/store";
+import * as sweepsRoute from "./route";
+import * as sweepRoute from "./[id]/route";
+import * as pauseRoute from "./[id]/pause/route";
+import * as resumeRoute from "./[id]/resume/route";
+import * as cancelRoute from "./[id]/cancel/route";
+import * as stopRoute from "../runs/[id]/stop/route";
+import * as rerunRoute from "../runs/[id]/rerun/route";
+import * as agentRoute from "../agent/[action]/route";
+
+// The sweep API's route handlers called in-process against a real SQLite file (no executor
+// runs here: runs stay queued unless a test moves them).
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-api-"));
+process.env.DATABASE_URL = `file:${path.join(dir, "api.db")}`;
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const post = (body: string, type = "application/yaml") => new Request("http://x/api/sweeps", { method: "POST", body, headers: { "content-type": type } });
+const ctx = <T extends string>(key: T, value: string) => ({ params: Promise.resolve({ [key]: value } as Record<T, string>) });
+const action = (route: { POST: (req: Request, c: { params: Promise<{ id: string }> }) => Promise<Response> }, id: string) => route.POST(new Request("http://x", { method: "POST" }), ctx("id", id));
+
+const YAML = `
+method: grid
+metric: { name: val_loss, goal: minimize }
+parameters:
+  task: { value: quadrant }
+  learning_rate: { values: [0.01, 0.1] }
+  steps: { value: 20 }
+`;
+
+describe("POST /api/sweeps", () => {
+  it("rejects a bad config with 400 and the path of every mistake, storing nothing", async () => {
+    const before = (await listSweeps()).length;
+    const res = await sweepsRoute.POST(post(`method: grid\nparameters:\n  dropout: { min: 0.5, max: 0.1 }\n  hiden_size: { values: [8] }\n`));
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: string; issues: { path: string; message: string }[] };
+    const paths = body.issues.map((i) => i.path);
+    assert.ok(paths.includes("parameters.dropout.max"), `paths: ${paths.join(", ")}`);
+    assert.ok(paths.includes("parameters.hiden_size"), `paths: ${paths.join(", ")}`);
+    assert.match(body.error, /^invalid sweep config: /);
+    assert.equal((await listSweeps()).length, before);
+    const empty = await sweepsRoute.POST(post(""));
+    assert.equal(empty.status, 400);
+    const notJson = await sweepsRoute.POST(post("{ method: grid", "application/json"));
+    assert.equal(notJson.status, 400);
+  });
+
+  it("stores W&B YAML and JSON configs (201 { id }) with a seed, and lists and shows them", async () => {
+    const res = await sweepsRoute.POST(post(YAML));
+    assert.equal(res.status, 201);
+    const { id } = (await res.json()) as { id: string };
+    const json = await sweepsRoute.POST(post(JSON.stringify({ method: "random", run_cap: 3, seed: 7, parameters: { learning_rate: { min: 0.001, max: 0.1, distribution: "log_uniform_values" } } }), "application/json"));
+    assert.equal(json.status, 201);
+    const shown = await sweepRoute.GET(new Request("http://x"), ctx("id", id));
+    assert.equal(shown.status, 200);
+    const body = (await shown.json()) as { sweep: { id: string; state: string; seed: number; config: { seed: number } }; progress: { total: number }; expected: number };
+    assert.equal(body.sweep.state, "running");
+    assert.equal(body.expected, 2);
+    assert.equal(body.progress.total, 0);
+    assert.equal(body.sweep.config.seed, body.sweep.seed, "the drawn seed is stored in the config");
+    const list = (await (await sweepsRoute.GET()).json()) as { sweeps: { id: string; progress: unknown }[] };
+    assert.ok(list.sweeps.some((s) => s.id === id) && list.sweeps.every((s) => s.progress), "listed with progress");
+    const missing = await sweepRoute.GET(new Request("http://x"), ctx("id", "zzzzzzzz"));
+    assert.equal(missing.status, 404);
+  });
+});
+
+describe("sweep and run state changes", () => {
+  it("pauses, resumes, cancels (queued runs stopped) and refuses what the state does not allow", async () => {
+    const { id } = (await (await sweepsRoute.POST(post(YAML))).json()) as { id: string };
+    const queued = await createRun({ sweepId: id, index: 0, config: {} });
+    assert.equal((await action(pauseRoute, id)).status, 200);
+    assert.equal(((await (await action(pauseRoute, id)).json()) as { sweep: { state: string } }).sweep.state, "paused", "pausing twice is fine");
+    assert.equal((await action(resumeRoute, id)).status, 200);
+    const cancelled = await action(cancelRoute, id);
+    assert.equal(((await cancelled.json()) as { sweep: { state: string } }).sweep.state, "cancelled");
+    assert.equal((await getRun(queued.id))!.state, "stopped");
+    const resume = await action(resumeRoute, id);
+    assert.equal(resume.status, 409);
+    assert.match(((await resume.json()) as { error: string }).error, /cancelled/);
+    assert.equal((await action(pauseRoute, "nosuchsweep")).status, 404);
+  });
+
+  it("stops a run and re-runs it with the same config and seed", async () => {
+    const { id } = (await (await sweepsRoute.POST(post(YAML))).json()) as { id: string };
+    const run = await createRun({ sweepId: id, index: 0, config: { seed: 1234, learning_rate: 0.1 }, params: { learning_rate: 0.1 } });
+    const busy = await action(rerunRoute, run.id);
+    assert.equal(busy.status, 409, "an active run cannot be re-run yet");
+    const stopped = await action(stopRoute, run.id);
+    assert.equal(stopped.status, 200);
+    assert.equal(((await stopped.json()) as { run: { state: string } }).run.state, "stopped");
+    assert.equal((await action(stopRoute, run.id)).status, 409, "already ended");
+    const rerun = await action(rerunRoute, run.id);
+    assert.equal(rerun.status, 201);
+    const copy = ((await rerun.json()) as { run: { id: string; config: Record<string, unknown>; rerunOf: string; state: string; index: number } }).run;
+    assert.deepEqual([copy.rerunOf, copy.state, copy.index, copy.config.seed], [run.id, "queued", 0, 1234]);
+    assert.equal(await countRuns({ sweepId: id }), 2);
+    assert.equal((await sweepRuns(id)).filter((r) => r.rerunOf === run.id).length, 1);
+    assert.equal((await action(stopRoute, "nosuchrun")).status, 404);
+  });
+});
+
+describe("agent endpoints", () => {
+  const claim = (token?: string) =>
+    agentRoute.POST(
+      new Request("http://x/api/agent/claim", { method: "POST", body: JSON.stringify({ agent: "a1" }), headers: token ? { authorization: `Bearer ${token}` } : {} }),
+      ctx("action", "claim"),
+    );
+
+  it("answer 403 with how to enable them when no token is configured, 401 for a wrong token", async () => {
+    delete process.env.SWEEPLAB_AGENT_TOKEN;
+    const off = await claim("x");
+    assert.equal(off.status, 403);
+    assert.match(((await off.json()) as { error: string }).error, /SWEEPLAB_AGENT_TOKEN/);
+    process.env.SWEEPLAB_AGENT_TOKEN = "s3cret";
+    assert.equal((await claim("wrong")).status, 401);
+    assert.equal((await claim()).status, 401);
+    const unknown = await agentRoute.POST(new Request("http://x", { method: "POST", headers: { authorization: "Bearer s3cret" } }), ctx("action", "nope"));
+    assert.equal(unknown.status, 404);
+    delete process.env.SWEEPLAB_AGENT_TOKEN;
+  });
+});

@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { LocalExecutor, type PlanFactory, type MetricHistory } from "../../sweeps/executor";
+import { processLauncher } from "../../sweeps/launcher";
+import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
+import { executorStore } from "./executor-store";
+import { createSweep, disconnectPrisma, getRun, getSweep, readSeries, requestStop, setSweepState, sweepRuns } from "./index";
+import { cancelSweep } from "./sweep-control";
+
+// The executor against a real SQLite file and real child processes (the fake worker of
+// sweeps/testdata, which speaks the engine's protocol on a synthetic curve).
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-exec-"));
+process.env.DATABASE_URL = `file:${path.join(dir, "exec.db")}`;
+const workerLog = path.join(dir, "starts.log");
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A plan that runs the given configs in order, then is done; optional pruning rule. */
+function listPlan(configs: Record<string, unknown>[], shouldStop?: (runId: string, h: Map<string, MetricHistory>) => boolean): PlanFactory {
+  return () => ({
+    earlyTermination: Boolean(shouldStop),
+    propose: (index) => {
+      if (index >= configs.length) return { done: "search done" };
+      const config = { task: "quadrant", steps: 40, eval_every: 10, log_every: 5, seed: index + 1, ...configs[index] };
+      return { params: configs[index], config };
+    },
+    shouldStop: (runId, h) => (shouldStop?.(runId, h) ? "worse than the rule allows" : null),
+  });
+}
+
+async function newSweep(concurrency = 2) {
+  return createSweep({ config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency, seed: 1 });
+}
+
+function executor(planFor: PlanFactory, options: { concurrency?: number; stepMs?: number; silenceTimeoutMs?: number; sweepId?: string } = {}) {
+  return new LocalExecutor({
+    store: executorStore(),
+    planFor,
+    launcher: processLauncher({ command: fakeWorkerCommand(), env: { FAKE_STEP_MS: String(options.stepMs ?? 5), FAKE_WORKER_LOG: workerLog } }),
+    concurrency: options.concurrency ?? 2,
+    sweepId: options.sweepId,
+    pollMs: 100,
+    maintainEveryMs: 300,
+    silenceTimeoutMs: options.silenceTimeoutMs ?? 10_000,
+    stopGraceMs: 3000,
+    log: process.env.EXEC_DEBUG ? (m) => console.error(m) : undefined,
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const sweepEnded = (id: string) => until(`sweep ${id} to end`, async () => {
+  const s = await getSweep(id);
+  return s && s.state !== "running" && s.state !== "paused" ? s : null;
+});
+
+describe("local executor", () => {
+  it("runs every proposal once with `concurrency` workers, streams metrics, finishes the sweep", async () => {
+    fs.writeFileSync(workerLog, "");
+    const sweep = await newSweep(2);
+    const ex = executor(listPlan([0.01, 0.003, 0.03, 0.1, 0.001].map((learning_rate) => ({ learning_rate }))));
+    let maxActive = 0;
+    const probe = setInterval(() => (maxActive = Math.max(maxActive, ex.runner.activeCount)), 5);
+    await ex.start();
+    const ended = await sweepEnded(sweep.id);
+    clearInterval(probe);
+    await ex.stop();
+    assert.equal(ended.state, "finished");
+    assert.equal(ended.stateReason, "search done");
+    const runs = await sweepRuns(sweep.id);
+    assert.deepEqual(runs.map((r) => [r.index, r.state]), [0, 1, 2, 3, 4].map((i) => [i, "finished"]));
+    assert.equal(maxActive, 2);
+    const seeds = fs.readFileSync(workerLog, "utf8").trim().split("\n").map((l) => l.split(" ")[0]);
+    assert.deepEqual(seeds.sort(), ["1", "2", "3", "4", "5"], "each run started exactly once");
+    const series = await readSeries(runs[0].id, "val_loss");
+    assert.deepEqual(series.map((p) => p.step), [10, 20, 30, 40]);
+    assert.equal(runs[0].lastStep, 40);
+    assert.equal(typeof runs[0].summary.val_loss_best, "number");
+  });
+
+  it("marks a kill -9'd worker crashed within 10 s, keeps its data, and the sweep goes on", async () => {
+    const sweep = await newSweep(2);
+    const ex = executor(listPlan([{ steps: 4000 }, { steps: 40 }, { steps: 40 }]), { stepMs: 5 });
+    await ex.start();
+    const victim = await until("run 0 to log metrics", async () => {
+      const runs = await sweepRuns(sweep.id);
+      const r = runs.find((x) => x.index === 0);
+      return r && r.pid && r.lastStep >= 20 ? r : null;
+    });
+    const killedAt = Date.now();
+    process.kill(victim.pid!, "SIGKILL");
+    const crashed = await until("the crash to be recorded", async () => {
+      const r = await getRun(victim.id);
+      return r?.state === "crashed" ? r : null;
+    });
+    assert.ok(Date.now() - killedAt < 10_000, `crash recorded after ${Date.now() - killedAt} ms`);
+    assert.match(crashed.error!, /SIGKILL/);
+    assert.ok((await readSeries(victim.id, "train_loss")).length >= 4, "what it logged is kept");
+    const ended = await sweepEnded(sweep.id);
+    await ex.stop();
+    assert.equal(ended.state, "finished");
+    assert.deepEqual((await sweepRuns(sweep.id)).map((r) => r.state), ["crashed", "finished", "finished"]);
+  });
+
+  it("kills a worker that stops writing and marks its run crashed", async () => {
+    const sweep = await newSweep(1);
+    const ex = executor(listPlan([{ hidden_size: 13 }, { steps: 20 }]), { silenceTimeoutMs: 1500, concurrency: 1 });
+    await ex.start();
+    await sweepEnded(sweep.id);
+    await ex.stop();
+    const runs = await sweepRuns(sweep.id);
+    assert.equal(runs[0].state, "crashed");
+    assert.match(runs[0].error!, /wrote nothing for 2 s/);
+    assert.equal(runs[1].state, "finished");
+  });
+
+  it("stops a sweep whose first runs all fail, with the reason", async () => {
+    const sweep = await newSweep(2);
+    const ex = executor(listPlan([{ hidden_size: 66 }, { hidden_size: 77 }, { hidden_size: 66 }, {}, {}, {}]));
+    await ex.start();
+    const ended = await sweepEnded(sweep.id);
+    await until("every run to end", async () => (await sweepRuns(sweep.id)).every((r) => r.state !== "running" && r.state !== "queued"));
+    await ex.stop();
+    assert.equal(ended.state, "failed");
+    assert.match(ended.stateReason!, /first 3 runs all failed/);
+    const runs = await sweepRuns(sweep.id);
+    assert.equal(runs[0].state, "failed");
+    assert.equal(runs[0].error, "fake failure at step 3");
+    assert.equal(runs[1].state, "crashed");
+    assert.match(runs[1].error!, /code 139[\s\S]*Segmentation fault/);
+    assert.ok(runs.length <= 4, "no new runs after the sweep failed");
+  });
+
+  it("prunes a run when the stopping rule says so (SIGTERM, state pruned)", async () => {
+    const sweep = await newSweep(2);
+    // prune the run with the worse learning rate after its second evaluation
+    const plan = listPlan([{ learning_rate: 0.01, steps: 200 }, { learning_rate: 1, steps: 200 }], (runId, h) => {
+      const mine = h.get(runId)!;
+      return mine.values.length >= 2 && (mine.values[mine.values.length - 1] ?? Infinity) > 2.5;
+    });
+    const ex = executor(plan);
+    await ex.start();
+    await sweepEnded(sweep.id);
+    await ex.stop();
+    const runs = await sweepRuns(sweep.id);
+    assert.equal(runs[0].state, "finished");
+    assert.equal(runs[1].state, "pruned");
+    assert.ok(runs[1].lastStep < 200 && runs[1].lastStep >= 20, `pruned at ${runs[1].lastStep}`);
+  });
+
+  it("stops a run on request, pauses, resumes and cancels a sweep", async () => {
+    const sweep = await newSweep(1);
+    const ex = executor(listPlan([{ steps: 4000 }, { steps: 30 }, { steps: 30 }, { steps: 4000 }, { steps: 4000 }]), { concurrency: 1 });
+    await ex.start();
+    const first = await until("run 0 running", async () => (await sweepRuns(sweep.id)).find((r) => r.state === "running" && r.lastStep > 0));
+    await requestStop(first.id);
+    const stopped = await until("run 0 stopped", async () => {
+      const r = await getRun(first.id);
+      return r?.state === "stopped" ? r : null;
+    });
+    assert.ok(stopped.lastStep > 0, "it had logged steps");
+    await until("run 1 running", async () => (await sweepRuns(sweep.id)).find((r) => r.index === 1 && r.state === "running"));
+    await setSweepState(sweep.id, "paused", { from: ["running"] });
+    await until("runs 1 finished", async () => (await sweepRuns(sweep.id)).find((r) => r.index === 1 && r.state === "finished"));
+    await new Promise((r) => setTimeout(r, 500));
+    const paused = await sweepRuns(sweep.id);
+    assert.ok(paused.every((r) => r.state !== "running"), "pause launches nothing new");
+    await setSweepState(sweep.id, "running", { from: ["paused"] });
+    await until("run 3 running", async () => (await sweepRuns(sweep.id)).find((r) => r.index === 3 && r.state === "running" && r.lastStep > 0));
+    const result = await cancelSweep(sweep.id);
+    assert.equal(result.ok, true);
+    const ended = await sweepEnded(sweep.id);
+    await until("run 3 stopped", async () => (await sweepRuns(sweep.id)).find((r) => r.index === 3 && r.state === "stopped"));
+    await ex.stop();
+    assert.equal(ended.state, "cancelled");
+    const runs = await sweepRuns(sweep.id);
+    assert.deepEqual(runs.map((r) => r.state), ["stopped", "finished", "finished", "stopped"]);
+  });
+});

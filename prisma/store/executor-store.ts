@@ -1,0 +1,105 @@
+import { prisma } from "../client";
+import type { RunState } from "../../sweeps/states";
+import type { MetricPoint, SweepStore, TrialInfo } from "../../sweeps/executor/types";
+import { appendRunEvents } from "./metrics";
+import { toRunRecord, num, type RawRow, type RunRecord } from "./records";
+import { countRuns, createRun, finishRun, heartbeat, requestStopForSweep, runsToStop, setRunPid, stopQueuedRuns, sweepRuns } from "./runs";
+import { getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
+
+// The executor's store (sweeps/executor/types.ts SweepStore) on top of the store functions,
+// plus the few queries only the executor needs: claims that honour re-runs, crash marking
+// by id, stale heartbeats and a sweep's metric history.
+
+async function claimWhere(owner: string, condition: string, args: unknown[]): Promise<RunRecord | null> {
+  const now = new Date().toISOString();
+  const rows = (await prisma().$queryRawUnsafe(
+    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = ?, heartbeatAt = ?, stopRequested = 0
+     WHERE id = (
+       SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
+       WHERE r.state = 'queued' AND ${condition}
+       ORDER BY r.createdAt, r."index" LIMIT 1
+     ) AND state = 'queued'
+     RETURNING *`,
+    owner,
+    now,
+    now,
+    ...args,
+  )) as RawRow[];
+  return rows[0] ? toRunRecord(rows[0]) : null;
+}
+
+/**
+ * Claim the oldest queued run of a sweep: any of a running sweep, and re-runs of a sweep that
+ * has ended (a re-run is an explicit request; only pause holds it back). Atomic.
+ */
+export function claimSweepRun(owner: string, sweepId: string): Promise<RunRecord | null> {
+  return claimWhere(owner, `r.sweepId = ? AND (s.state = 'running' OR (r.rerunOf IS NOT NULL AND s.state <> 'paused'))`, [sweepId]);
+}
+
+/** Claim a run outside any running/paused sweep: a standalone run, or a re-run in an ended sweep. */
+export function claimLooseRun(owner: string): Promise<RunRecord | null> {
+  return claimWhere(owner, `(r.sweepId IS NULL OR (r.rerunOf IS NOT NULL AND s.state NOT IN ('running', 'paused')))`, []);
+}
+
+/** Mark running runs crashed (the first outcome wins: ended runs are left alone). */
+export async function crashRuns(ids: string[], reason: string): Promise<RunRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = (await prisma().$queryRawUnsafe(
+    `UPDATE Run SET state = 'crashed', error = ?, finishedAt = ?, pid = NULL
+     WHERE state = 'running' AND id IN (${ids.map(() => "?").join(",")}) RETURNING *`,
+    reason,
+    new Date().toISOString(),
+    ...ids,
+  )) as RawRow[];
+  return rows.map((r) => toRunRecord(r));
+}
+
+export async function runningRuns(): Promise<RunRecord[]> {
+  const rows = await prisma().run.findMany({ where: { state: "running" } });
+  return rows.map((r) => toRunRecord(r));
+}
+
+export async function staleRuns(olderThanMs: number): Promise<RunRecord[]> {
+  const cutoff = new Date(Date.now() - olderThanMs);
+  const rows = await prisma().run.findMany({
+    where: { state: "running", OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: cutoff } }] },
+  });
+  return rows.map((r) => toRunRecord(r));
+}
+
+export async function sweepMetricHistory(sweepId: string, metric: string): Promise<MetricPoint[]> {
+  const rows = (await prisma().$queryRawUnsafe(
+    `SELECT m.runId, m.step, m.value FROM Metric m JOIN Run r ON r.id = m.runId
+     WHERE r.sweepId = ? AND m.name = ? ORDER BY m.runId, m.step`,
+    sweepId,
+    metric,
+  )) as RawRow[];
+  return rows.map((r) => ({ runId: r.runId as string, step: num(r.step), value: r.value === null ? null : Number(r.value) }));
+}
+
+/** The prisma-backed SweepStore the executor runs on. */
+export function executorStore(): SweepStore {
+  const trial = (r: RunRecord): TrialInfo => r;
+  return {
+    getSweep,
+    runningSweeps: async () => (await listSweeps({ states: ["running"] })).reverse(),
+    setSweepState: (id, state, options) => setSweepState(id, state, options),
+    reserveRunIndex,
+    createRun: async (input) => trial(await createRun(input)),
+    claimRun: claimSweepRun,
+    claimLooseRun,
+    setRunPid,
+    appendRunEvents: (events) => appendRunEvents(events),
+    heartbeat,
+    runsToStop,
+    finishRun: (id, outcome) => finishRun(id, outcome),
+    sweepTrials: sweepRuns,
+    countRuns: (sweepId: string, states: RunState[]) => countRuns({ sweepId, states }),
+    stopQueuedRuns,
+    requestStopForSweep,
+    runningRuns,
+    crashRuns,
+    staleRuns,
+    metricHistory: sweepMetricHistory,
+  };
+}

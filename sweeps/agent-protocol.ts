@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { DiagnosticMessage, LogMessage, MetricMessage, SampleMessage } from "../engine/protocol";
+import { RUN_STATES, SWEEP_STATES } from "./states";
+
+// The HTTP protocol between a remote agent (sweeps/agent.ts) and the server
+// (app/api/agent/[action]): the RunQueue calls, as JSON bodies validated on the server.
+// Every request carries `Authorization: Bearer <SWEEPLAB_AGENT_TOKEN>`.
+
+export const AGENT_ACTIONS = ["claim", "started", "report", "finish"] as const;
+export type AgentAction = (typeof AGENT_ACTIONS)[number];
+
+const id = z.string().regex(/^[0-9a-z]{4,32}$/, "must be an id");
+export const AgentName = z.string().regex(/^[A-Za-z0-9_.:@-]{1,80}$/, "1–80 letters, digits and _ . : @ -");
+
+export const ClaimRequest = z.strictObject({ agent: AgentName, sweep: id.optional() });
+export const ClaimResponse = z.object({
+  run: z.object({ id: z.string(), name: z.string(), sweepId: z.string().nullable(), index: z.number(), config: z.record(z.string(), z.unknown()) }).nullable(),
+  /** State of the requested sweep (with `sweep`), so an agent bound to it can exit when it ends. */
+  sweepState: z.enum(SWEEP_STATES).nullable().optional(),
+});
+
+export const StartedRequest = z.strictObject({ agent: AgentName, runId: id, pid: z.number().int().nullable() });
+
+export const RunEventsBody = z.strictObject({
+  runId: id,
+  metrics: z.array(MetricMessage.omit({ type: true })).max(100_000).optional(),
+  samples: z.array(SampleMessage.omit({ type: true })).max(10_000).optional(),
+  logs: z.array(LogMessage.omit({ type: true })).max(10_000).optional(),
+  diagnostics: z.array(DiagnosticMessage.omit({ type: true })).max(10_000).optional(),
+});
+export const ReportRequest = z.strictObject({ agent: AgentName, events: z.array(RunEventsBody).max(256), alive: z.array(id).max(256) });
+export const ReportResponse = z.object({ stop: z.record(z.string(), z.enum(["stopped", "pruned"])) });
+
+const END_STATES = ["finished", "failed", "diverged", "crashed", "stopped", "pruned"] as const satisfies readonly (typeof RUN_STATES)[number][];
+export const FinishRequest = z.strictObject({
+  agent: AgentName,
+  runId: id,
+  outcome: z.strictObject({
+    state: z.enum(END_STATES),
+    summary: z.record(z.string(), z.number().nullable()).optional(),
+    error: z.string().max(20_000).nullable().optional(),
+    divergedAt: z.number().int().nullable().optional(),
+    lastStep: z.number().int().nonnegative().optional(),
+  }),
+});
+
+export const agentOwner = (agent: string) => `agent:${agent}`;

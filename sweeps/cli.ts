@@ -1,0 +1,178 @@
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { parseSweepConfigText, sweepSize } from "./config";
+import { LocalExecutor } from "./executor";
+import { planFor } from "./executor/strategy";
+import { localWorkerInput } from "./checkpoints";
+import type { SweepState } from "./states";
+import { DatabaseError, disconnectPrisma, getSweep, listRuns, setSweepState, sweepProgress, type RunRecord, type SweepRecord } from "../prisma/store";
+import { executorStore } from "../prisma/store/executor-store";
+import { launchSweep } from "../prisma/store/sweep-control";
+
+// `npm run sweep -- sweep.yaml [--concurrency N]`: a sweep without the browser, against the
+// same database as the server (migrations applied first). Progress bar on stderr, a table of
+// the best runs at the end. `--resume ID` continues a sweep (after Ctrl-C or a crash).
+// Composition root: wires the executor of sweeps/ to the store of prisma/.
+
+const USAGE = "usage: npm run sweep -- sweep.yaml [--concurrency N]   |   npm run sweep -- --resume SWEEP_ID [--concurrency N]";
+const ENDED: SweepState[] = ["finished", "cancelled", "failed"];
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`sweep: ${message}\n`);
+  process.exit(code);
+}
+
+function readArgs() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        concurrency: { type: "string", short: "c" },
+        resume: { type: "string" },
+        quiet: { type: "boolean", short: "q" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+function parseConcurrency(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) fail(`--concurrency must be a whole number from 1 to 256, got "${raw}"`);
+  return n;
+}
+
+async function createFromFile(file: string, concurrency: number | undefined): Promise<{ sweep: SweepRecord; expected: number | null }> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    fail(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+  }
+  const parsed = parseSweepConfigText(text);
+  if (!parsed.ok) {
+    const [first, ...rest] = parsed.issues;
+    fail(`${file}: ${first.path ? `${first.path}: ` : ""}${first.message}${rest.length ? ` (and ${rest.length} more: ${rest.map((i) => i.path || "(document)").join(", ")})` : ""}`);
+  }
+  const config = concurrency !== undefined ? { ...parsed.config, concurrency } : parsed.config;
+  const sweep = await launchSweep(config, text);
+  return { sweep, expected: sweepSize(config) };
+}
+
+const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v === undefined || v === null ? "–" : String(v));
+const duration = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m ${String(Math.round(s % 60)).padStart(2, "0")}s` : `${s.toFixed(1)}s`);
+
+function bestValue(run: RunRecord, metric: string): number | null {
+  const v = run.summary[`${metric}_best`] ?? run.summary[metric];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+async function progressLine(sweep: SweepRecord, expected: number | null, width: number): Promise<string> {
+  const p = await sweepProgress(sweep);
+  const ended = p.total - p.counts.queued - p.counts.running;
+  const total = expected ?? Math.max(p.total, 1);
+  const filled = Math.min(width, Math.round((ended / total) * width));
+  const bar = `[${"█".repeat(filled)}${"·".repeat(width - filled)}]`;
+  const best = p.best ? ` · best ${sweep.metricName} ${fmt(bestValue(p.best, sweep.metricName))} (${p.best.name})` : "";
+  const failedish = p.counts.failed + p.counts.crashed + p.counts.diverged;
+  return `${bar} ${ended}/${expected ?? "?"} runs · ${p.counts.running} running${p.counts.pruned ? ` · ${p.counts.pruned} pruned` : ""}${failedish ? ` · ${failedish} failed` : ""}${best} · ${duration(p.elapsed)}`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+}
+
+async function bestRunsTable(sweep: SweepRecord, limit = 10): Promise<string> {
+  const metric = sweep.metricName;
+  const sort = { field: `summary.${metric}_best`, desc: sweep.metricGoal === "maximize" };
+  const { runs } = await listRuns({ sweepId: sweep.id, sort, limit: 10_000 });
+  // only the parameters that vary between runs (constants say nothing about the ranking)
+  const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort().filter((k) => new Set(runs.map((r) => JSON.stringify(r.params[k]))).size > 1);
+  const ranked = runs.filter((r) => bestValue(r, metric) !== null).slice(0, limit);
+  if (ranked.length === 0) return `no run logged ${metric}`;
+  const header = ["#", "name", "id", "state", `${metric} (best)`, "step", ...params];
+  const rows = ranked.map((r, i) => [String(i + 1), r.name, r.id, r.state, fmt(bestValue(r, metric)), fmt(r.summary[`${metric}_best_step`]), ...params.map((k) => fmt(r.params[k]))]);
+  return table([header, ...rows]);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = readArgs();
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  const concurrency = parseConcurrency(values.concurrency);
+  let sweep: SweepRecord;
+  let expected: number | null;
+  if (values.resume) {
+    if (positionals.length > 0) fail(`give a config file or --resume, not both\n${USAGE}`);
+    const found = await getSweep(values.resume);
+    if (!found) fail(`no sweep ${values.resume} in ${process.env.DATABASE_URL ?? "the default database"}`);
+    if (ENDED.includes(found.state)) fail(`sweep ${found.id} has already ended (${found.state}${found.stateReason ? `: ${found.stateReason}` : ""})`);
+    sweep = (await setSweepState(found.id, "running", { from: ["paused", "running"] })) ?? found;
+    const parsed = parseSweepConfigText(JSON.stringify(sweep.config));
+    expected = parsed.ok ? sweepSize(parsed.config) : sweep.runCap;
+  } else {
+    if (positionals.length !== 1) fail(`give one sweep config file (W&B YAML or JSON)\n${USAGE}`);
+    ({ sweep, expected } = await createFromFile(positionals[0], concurrency));
+  }
+  const workers = concurrency ?? sweep.concurrency;
+  const tty = process.stderr.isTTY && !values.quiet;
+  const executor = new LocalExecutor({
+    store: executorStore(),
+    planFor,
+    workerInput: localWorkerInput,
+    concurrency: workers,
+    sweepId: sweep.id,
+    log: (m) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${m}\n`),
+    onEvent: (e) => {
+      if (e.type === "ended" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) ${e.outcome.state}\n`);
+    },
+  });
+  console.log(`sweep ${sweep.id} (${sweep.name}): ${sweep.method} search on ${sweep.metricName} (${sweep.metricGoal}), ${expected ?? "unbounded"} runs, ${workers} at once`);
+
+  let interrupted = 0;
+  const interrupt = async () => {
+    if (++interrupted > 1) process.exit(130);
+    process.stderr.write(`\ninterrupted: stopping the runs in progress (Ctrl-C again to quit at once)\n`);
+    await setSweepState(sweep.id, "paused", { from: ["running"], reason: `interrupted from the command line; continue with npm run sweep -- --resume ${sweep.id}` });
+    await executor.stop({ stopWorkers: true });
+    process.stderr.write(`sweep ${sweep.id} paused; continue with: npm run sweep -- --resume ${sweep.id}\n`);
+    await disconnectPrisma();
+    process.exit(130);
+  };
+  process.on("SIGINT", () => void interrupt());
+
+  await executor.start();
+  let last = "";
+  for (;;) {
+    const current = (await getSweep(sweep.id)) ?? sweep;
+    if (tty) {
+      const line = await progressLine(current, expected, 24);
+      if (line !== last) process.stderr.write(`\r\x1b[K${line}`);
+      last = line;
+    }
+    if (ENDED.includes(current.state) && executor.runner.activeCount === 0) {
+      sweep = current;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await executor.stop();
+  if (tty) process.stderr.write("\n");
+  console.log(`\nsweep ${sweep.id} ${sweep.state}${sweep.stateReason ? ` (${sweep.stateReason})` : ""}`);
+  console.log(await progressLine(sweep, expected, 24));
+  console.log(`\nbest runs by ${sweep.metricName}:\n${await bestRunsTable(sweep)}`);
+  await disconnectPrisma();
+  process.exit(sweep.state === "finished" ? 0 : 1);
+}
+
+main().catch((error) => {
+  if (error instanceof DatabaseError) fail(error.message, 1);
+  process.stderr.write(`sweep: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,353 @@
+import fs from "node:fs";
+import { TERMINAL_RUN_STATES, type RunState } from "../states";
+import type { Done, MetricHistory, PlanFactory, Proposal, SweepPlan } from "./plan";
+import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason, SweepInfo, SweepStore, TrialInfo } from "./types";
+
+// The Coordinator is the sweep logic behind the queue, in the process that owns the database
+// (the server, or the sweep CLI): it proposes runs as workers ask for them, records what they
+// report, decides early termination, ends sweeps (search done, or runs keep failing) and
+// recovers runs whose worker host is gone. Worker hosts — the local Runner or a remote agent —
+// reach it through the RunQueue interface only.
+
+export interface CoordinatorOptions {
+  store: SweepStore;
+  planFor: PlanFactory;
+  /** A sweep fails when its first this-many ended runs all failed or crashed (default 3). */
+  firstFailures?: number;
+  /** ... or when this many ended runs in a row failed or crashed (default 5). */
+  consecutiveFailures?: number;
+  /** A running run whose heartbeat is older than this is crashed (its host is gone). Default 20 s. */
+  staleAfterMs?: number;
+  log?: (message: string) => void;
+}
+
+const FAILED: readonly RunState[] = ["failed", "crashed"];
+const HISTORY_REFRESH_MS = 5000;
+const HEARTBEAT_EVERY_MS = 1000;
+
+/** Owners of local executors alive in this process (a restarted executor in the same process must not crash their runs). */
+const liveOwners: Set<string> = ((globalThis as { __sweeplabLiveOwners?: Set<string> }).__sweeplabLiveOwners ??= new Set());
+
+export function registerLocalOwner(owner: string): () => void {
+  liveOwners.add(owner);
+  return () => liveOwners.delete(owner);
+}
+
+/** `local:<pid>:<instance>` — the prefix names the process, so a restart can tell its predecessor's runs. */
+export function localOwnerId(instance = Math.random().toString(36).slice(2, 8)): string {
+  return `local:${process.pid}:${instance}`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Kill an orphaned worker of a dead executor, only if the pid still looks like a worker. */
+function killOrphanWorker(pid: number): void {
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    if (/worker/.test(cmdline)) process.kill(pid, "SIGKILL");
+  } catch {
+    // gone already, or not Linux: nothing to do
+  }
+}
+
+/** A sweep whose stored config cannot be planned (it fails instead of blocking the queue). */
+class PlanError extends Error {
+  constructor(
+    readonly sweep: SweepInfo,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface HistoryCache {
+  loadedAt: number;
+  byRun: Map<string, MetricHistory>;
+}
+
+export class Coordinator implements RunQueue {
+  private readonly store: SweepStore;
+  private readonly planFor: PlanFactory;
+  private readonly firstFailures: number;
+  private readonly consecutiveFailures: number;
+  private readonly staleAfterMs: number;
+  private readonly log: (message: string) => void;
+  private readonly plans = new Map<string, SweepPlan>();
+  private readonly histories = new Map<string, HistoryCache>();
+  /** Runs early termination decided to stop, with the rule's reason. */
+  private readonly pruned = new Map<string, string>();
+  private readonly runSweep = new Map<string, string | null>();
+  private readonly lastHeartbeat = new Map<string, number>();
+  private claimLock: Promise<unknown> = Promise.resolve();
+  private rotation = 0;
+
+  constructor(options: CoordinatorOptions) {
+    this.store = options.store;
+    this.planFor = options.planFor;
+    this.firstFailures = options.firstFailures ?? 3;
+    this.consecutiveFailures = options.consecutiveFailures ?? 5;
+    this.staleAfterMs = options.staleAfterMs ?? 20_000;
+    this.log = options.log ?? (() => {});
+  }
+
+  private plan(sweep: SweepInfo): SweepPlan {
+    let plan = this.plans.get(sweep.id);
+    if (!plan) {
+      try {
+        plan = this.planFor(sweep);
+      } catch (error) {
+        throw new PlanError(sweep, (error as Error).message);
+      }
+      this.plans.set(sweep.id, plan);
+    }
+    return plan;
+  }
+
+  /** The run at `index`, or why the search is done (exhausted, run_cap or target reached). */
+  private propose(sweep: SweepInfo, index: number, trials: TrialInfo[]): Proposal | Done {
+    if (sweep.runCap !== null && index >= sweep.runCap) return { done: `run_cap reached (${sweep.runCap} runs)` };
+    return this.plan(sweep).propose(index, trials);
+  }
+
+  // ---- RunQueue ----
+
+  claim(owner: string, options: { sweepId?: string } = {}): Promise<ClaimedRun | null> {
+    // One claim at a time per process, so the local pool and agents never propose the same slot twice.
+    const next = this.claimLock.then(() => this.claimNow(owner, options));
+    this.claimLock = next.catch(() => {});
+    return next;
+  }
+
+  private async claimNow(owner: string, options: { sweepId?: string }): Promise<ClaimedRun | null> {
+    try {
+      return await this.claimFrom(owner, options);
+    } catch (error) {
+      if (!(error instanceof PlanError)) throw error;
+      await this.failSweep(error.sweep, `stopped: ${error.message}`);
+      return null;
+    }
+  }
+
+  private async claimFrom(owner: string, options: { sweepId?: string }): Promise<ClaimedRun | null> {
+    let sweeps: SweepInfo[];
+    if (options.sweepId) {
+      const sweep = await this.store.getSweep(options.sweepId);
+      sweeps = sweep ? [sweep] : [];
+    } else {
+      sweeps = await this.store.runningSweeps();
+    }
+    // Rotate the starting sweep so that several running sweeps share the workers.
+    const start = sweeps.length ? this.rotation++ % sweeps.length : 0;
+    for (let i = 0; i < sweeps.length; i++) {
+      const sweep = sweeps[(start + i) % sweeps.length];
+      if (sweep.state === "running") {
+        if ((await this.store.countRuns(sweep.id, ["running"])) >= sweep.concurrency) continue;
+        await this.ensureQueued(sweep);
+      } else if (sweep.state === "paused") continue;
+      const run = await this.store.claimRun(owner, sweep.id);
+      if (run) return this.claimed(run);
+    }
+    if (!options.sweepId) {
+      const run = await this.store.claimLooseRun(owner);
+      if (run) return this.claimed(run);
+    }
+    return null;
+  }
+
+  private claimed(run: TrialInfo): ClaimedRun {
+    this.runSweep.set(run.id, run.sweepId);
+    return { id: run.id, name: run.name, sweepId: run.sweepId, index: run.index, config: run.config };
+  }
+
+  /** Propose the sweep's next run when none is waiting (the search sees every run so far). */
+  private async ensureQueued(sweep: SweepInfo): Promise<void> {
+    if ((await this.store.countRuns(sweep.id, ["queued"])) > 0) return;
+    const trials = await this.store.sweepTrials(sweep.id);
+    if ("done" in this.propose(sweep, sweep.proposed, trials)) return;
+    const index = await this.store.reserveRunIndex(sweep.id);
+    const proposal = this.propose(sweep, index, trials);
+    if ("done" in proposal) return;
+    await this.store.createRun({ sweepId: sweep.id, index, config: proposal.config, params: proposal.params });
+  }
+
+  async started(_owner: string, runId: string, pid: number | null): Promise<void> {
+    await this.store.setRunPid(runId, pid);
+  }
+
+  async report(owner: string, report: Report): Promise<Record<string, StopReason>> {
+    await this.store.appendRunEvents(report.events);
+    const now = Date.now();
+    if (report.alive.length > 0 && now - (this.lastHeartbeat.get(owner) ?? 0) >= HEARTBEAT_EVERY_MS) {
+      this.lastHeartbeat.set(owner, now);
+      await this.store.heartbeat(report.alive);
+    }
+    const orders: Record<string, StopReason> = {};
+    for (const events of report.events) {
+      if (events.metrics?.length) await this.considerPruning(events.runId, events.metrics);
+    }
+    const alive = new Set(report.alive);
+    for (const id of this.pruned.keys()) if (alive.has(id)) orders[id] = "pruned";
+    if (alive.size > 0) for (const id of await this.store.runsToStop(owner)) if (alive.has(id)) orders[id] = "stopped";
+    return orders;
+  }
+
+  async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
+    const pruneReason = this.pruned.get(runId);
+    this.pruned.delete(runId);
+    this.runSweep.delete(runId);
+    if (outcome.state === "pruned" && pruneReason) outcome = { ...outcome, error: `pruned: ${pruneReason}` };
+    const run = await this.store.finishRun(runId, outcome);
+    if (run?.sweepId) await this.afterRunEnded(run.sweepId);
+  }
+
+  // ---- early termination ----
+
+  private async considerPruning(runId: string, metrics: NonNullable<Report["events"][number]["metrics"]>): Promise<void> {
+    if (this.pruned.has(runId)) return;
+    const sweepId = this.runSweep.get(runId);
+    if (!sweepId) return;
+    const sweep = await this.store.getSweep(sweepId);
+    if (!sweep) return;
+    const plan = this.plan(sweep);
+    if (!plan.earlyTermination) return;
+    const fresh = metrics.filter((m) => sweep.metricName in m.values);
+    if (fresh.length === 0) return;
+    const histories = await this.historiesOf(sweep, runId, fresh);
+    const reason = plan.shouldStop(runId, histories);
+    if (reason) {
+      this.pruned.set(runId, reason);
+      this.log(`pruning run ${runId} of sweep ${sweep.id}: ${reason}`);
+    }
+  }
+
+  /** Every run's history of the sweep metric: reloaded every few seconds, updated in between. */
+  private async historiesOf(sweep: SweepInfo, runId: string, fresh: { step: number; values: Record<string, number | null> }[]) {
+    let cache = this.histories.get(sweep.id);
+    if (!cache || Date.now() - cache.loadedAt > HISTORY_REFRESH_MS) {
+      const [points, trials] = await Promise.all([this.store.metricHistory(sweep.id, sweep.metricName), this.store.sweepTrials(sweep.id)]);
+      const byRun = new Map<string, MetricHistory>();
+      for (const t of trials) byRun.set(t.id, { steps: [], values: [], ended: TERMINAL_RUN_STATES.includes(t.state) });
+      for (const p of points) {
+        const h = byRun.get(p.runId);
+        if (h) {
+          h.steps.push(p.step);
+          h.values.push(p.value);
+        }
+      }
+      cache = { loadedAt: Date.now(), byRun };
+      this.histories.set(sweep.id, cache);
+      return cache.byRun; // the events were appended before, so they are in the reload
+    }
+    const h = cache.byRun.get(runId) ?? { steps: [], values: [], ended: false };
+    cache.byRun.set(runId, h);
+    for (const m of fresh) {
+      const last = h.steps[h.steps.length - 1];
+      if (last !== undefined && m.step <= last) continue;
+      h.steps.push(m.step);
+      h.values.push(m.values[sweep.metricName] ?? null);
+    }
+    return cache.byRun;
+  }
+
+  // ---- sweep bookkeeping ----
+
+  private async afterRunEnded(sweepId: string): Promise<void> {
+    const cache = this.histories.get(sweepId);
+    const trials = await this.store.sweepTrials(sweepId);
+    for (const t of trials) {
+      const history = cache?.byRun.get(t.id);
+      if (history && TERMINAL_RUN_STATES.includes(t.state)) history.ended = true;
+    }
+    const sweep = await this.store.getSweep(sweepId);
+    if (!sweep || (sweep.state !== "running" && sweep.state !== "paused")) return;
+    const reason = this.failureReason(trials);
+    if (reason) {
+      await this.failSweep(sweep, reason);
+      return;
+    }
+    await this.finishIfDone(sweep, trials);
+  }
+
+  /** Why the sweep should stop itself, or null: its runs keep failing. */
+  failureReason(trials: TrialInfo[]): string | null {
+    const ended = trials
+      .filter((t) => TERMINAL_RUN_STATES.includes(t.state) && t.finishedAt)
+      .sort((a, b) => Date.parse(a.finishedAt!) - Date.parse(b.finishedAt!));
+    const bad = (t: TrialInfo) => FAILED.includes(t.state);
+    const lastError = (runs: TrialInfo[]) => {
+      const last = runs[runs.length - 1];
+      return `last: ${last.name} ${last.state}${last.error ? `: ${last.error.split("\n")[0].slice(0, 300)}` : ""}`;
+    };
+    const first = ended.slice(0, this.firstFailures);
+    if (first.length === this.firstFailures && first.every(bad)) {
+      return `stopped: the first ${this.firstFailures} runs all failed or crashed (${lastError(first)})`;
+    }
+    const recent = ended.slice(-this.consecutiveFailures);
+    if (recent.length === this.consecutiveFailures && recent.every(bad)) {
+      return `stopped: ${this.consecutiveFailures} runs in a row failed or crashed (${lastError(recent)})`;
+    }
+    return null;
+  }
+
+  private async failSweep(sweep: SweepInfo, reason: string): Promise<void> {
+    const changed = await this.store.setSweepState(sweep.id, "failed", { reason, from: ["running", "paused"] });
+    if (!changed) return;
+    this.log(`sweep ${sweep.id} ${reason}`);
+    await this.store.stopQueuedRuns(sweep.id);
+    await this.store.requestStopForSweep(sweep.id);
+  }
+
+  private async finishIfDone(sweep: SweepInfo, trials?: TrialInfo[]): Promise<void> {
+    if (sweep.state !== "running") return;
+    if ((await this.store.countRuns(sweep.id, ["queued", "running"])) > 0) return;
+    const all = trials ?? (await this.store.sweepTrials(sweep.id));
+    const next = this.propose(sweep, sweep.proposed, all);
+    if (!("done" in next)) return;
+    const reason = next.done;
+    if (await this.store.setSweepState(sweep.id, "finished", { reason, from: ["running"] })) {
+      this.log(`sweep ${sweep.id} finished (${reason})`);
+      this.plans.delete(sweep.id);
+      this.histories.delete(sweep.id);
+    }
+  }
+
+  /**
+   * Housekeeping, every few seconds in the process that owns the database: crash the runs of
+   * local executors that are gone (a restarted server: their pid is dead) and of hosts whose
+   * heartbeat stopped (a vanished agent), then end the sweeps that are done.
+   */
+  async maintain(): Promise<void> {
+    const crashed: TrialInfo[] = [];
+    const orphans = (await this.store.runningRuns()).filter((r) => {
+      const m = /^local:(\d+):/.exec(r.claimedBy ?? "");
+      if (!m || liveOwners.has(r.claimedBy!)) return false;
+      const pid = Number(m[1]);
+      return pid === process.pid || !processAlive(pid);
+    });
+    for (const run of orphans) if (run.pid !== null) killOrphanWorker(run.pid);
+    if (orphans.length > 0) {
+      crashed.push(...(await this.store.crashRuns(orphans.map((r) => r.id), "crashed: the executor running it stopped (server or CLI restarted)")));
+    }
+    const stale = await this.store.staleRuns(this.staleAfterMs);
+    if (stale.length > 0) {
+      crashed.push(...(await this.store.crashRuns(stale.map((r) => r.id), `crashed: no heartbeat for ${Math.round(this.staleAfterMs / 1000)} s (its worker host is gone)`)));
+    }
+    for (const run of crashed) this.log(`run ${run.id} (${run.claimedBy}) marked crashed`);
+    for (const sweepId of new Set(crashed.map((r) => r.sweepId).filter((id): id is string => id !== null))) await this.afterRunEnded(sweepId);
+    for (const sweep of await this.store.runningSweeps()) {
+      try {
+        await this.finishIfDone(sweep);
+      } catch (error) {
+        if (!(error instanceof PlanError)) throw error;
+        await this.failSweep(sweep, `stopped: ${error.message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import type { WorkerMessage } from "../../engine/protocol";
+import type { RunState, SweepState } from "../states";
+import type { Summary } from "../summary";
+
+// The executor's vocabulary. A Runner (the local pool of worker processes, or a remote agent)
+// talks to a RunQueue: claim a run, report what its workers wrote, finish a run. The
+// Coordinator implements RunQueue on top of a SweepStore (the database) and the sweep's search
+// and stopping rules; the agent implements it over HTTP against the server's Coordinator.
+
+type Body<T extends WorkerMessage["type"]> = Omit<Extract<WorkerMessage, { type: T }>, "type">;
+
+/** What a run logged since the last report: appended in one transaction. */
+export interface RunEvents {
+  runId: string;
+  metrics?: Body<"metric">[];
+  samples?: Body<"sample">[];
+  logs?: Body<"log">[];
+  diagnostics?: Body<"diagnostic">[];
+}
+
+/** A claimed run, as much as a worker host needs to start it. */
+export interface ClaimedRun {
+  id: string;
+  name: string;
+  sweepId: string | null;
+  index: number;
+  /** A RunConfig (validated again by the worker). */
+  config: Record<string, unknown>;
+}
+
+export type EndState = Exclude<RunState, "queued" | "running">;
+
+export interface RunOutcome {
+  state: EndState;
+  summary?: Summary;
+  error?: string | null;
+  divergedAt?: number | null;
+  lastStep?: number;
+}
+
+/** Why the queue wants a run to stop: a person asked (`stopped`) or early termination (`pruned`). */
+export type StopReason = "stopped" | "pruned";
+
+export interface Report {
+  events: RunEvents[];
+  /** Runs whose worker is alive and talking: their heartbeat is refreshed. */
+  alive: string[];
+}
+
+export interface RunQueue {
+  claim(owner: string, options?: { sweepId?: string }): Promise<ClaimedRun | null>;
+  /** Record the worker's pid (for recovery after a crash of the host). */
+  started(owner: string, runId: string, pid: number | null): Promise<void>;
+  /** Append events, refresh heartbeats; answers which of the owner's runs must stop. */
+  report(owner: string, report: Report): Promise<Record<string, StopReason>>;
+  finish(owner: string, runId: string, outcome: RunOutcome): Promise<void>;
+}
+
+// ---- what the Coordinator needs from the database ----
+
+export interface SweepInfo {
+  id: string;
+  name: string;
+  state: SweepState;
+  /** The normalised SweepConfig as stored. */
+  config: Record<string, unknown>;
+  metricName: string;
+  metricGoal: "minimize" | "maximize";
+  concurrency: number;
+  seed: number;
+  runCap: number | null;
+  /** How many run indices were reserved so far. */
+  proposed: number;
+  createdAt: string;
+}
+
+/** A run as the search, the stopping rule and the failure guard see it. */
+export interface TrialInfo {
+  id: string;
+  name: string;
+  sweepId: string | null;
+  index: number;
+  state: RunState;
+  config: Record<string, unknown>;
+  params: Record<string, unknown>;
+  summary: Summary;
+  error: string | null;
+  claimedBy: string | null;
+  pid: number | null;
+  rerunOf: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface MetricPoint {
+  runId: string;
+  step: number;
+  value: number | null;
+}
+
+export interface SweepStore {
+  getSweep(id: string): Promise<SweepInfo | null>;
+  runningSweeps(): Promise<SweepInfo[]>;
+  setSweepState(id: string, state: SweepState, options: { reason?: string | null; from?: SweepState[] }): Promise<SweepInfo | null>;
+  reserveRunIndex(sweepId: string): Promise<number>;
+  createRun(input: { sweepId: string; index: number; config: Record<string, unknown>; params: Record<string, unknown> }): Promise<TrialInfo>;
+  /** Claim the oldest queued run of a running sweep (or a queued re-run in it). Atomic. */
+  claimRun(owner: string, sweepId: string): Promise<TrialInfo | null>;
+  /** Claim a queued run that belongs to no running/paused sweep (a standalone run, a re-run in an ended sweep). */
+  claimLooseRun(owner: string): Promise<TrialInfo | null>;
+  setRunPid(runId: string, pid: number | null): Promise<void>;
+  appendRunEvents(events: RunEvents[]): Promise<void>;
+  heartbeat(runIds: string[]): Promise<void>;
+  runsToStop(owner: string): Promise<string[]>;
+  /** End a run; null when it had already ended (the first outcome wins). */
+  finishRun(runId: string, outcome: RunOutcome): Promise<TrialInfo | null>;
+  sweepTrials(sweepId: string): Promise<TrialInfo[]>;
+  countRuns(sweepId: string, states: RunState[]): Promise<number>;
+  stopQueuedRuns(sweepId: string): Promise<number>;
+  requestStopForSweep(sweepId: string): Promise<number>;
+  /** Running runs of every sweep (who claimed them, their worker pid). */
+  runningRuns(): Promise<TrialInfo[]>;
+  crashRuns(runIds: string[], reason: string): Promise<TrialInfo[]>;
+  /** Running runs whose heartbeat is older than `olderThanMs`. */
+  staleRuns(olderThanMs: number): Promise<TrialInfo[]>;
+  /** Every logged value of one metric for all runs of a sweep, by run then step. */
+  metricHistory(sweepId: string, metric: string): Promise<MetricPoint[]>;
+}

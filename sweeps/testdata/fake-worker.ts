@@ -1,0 +1,73 @@
+import { formatWorkerMessage, WorkerInput, EXIT, type WorkerMessage } from "../../engine/protocol";
+import fs from "node:fs";
+
+// A stand-in for engine/worker.ts that speaks the same protocol but trains nothing: it reads
+// a WorkerInput on stdin and writes metric lines on a synthetic curve, so executor tests run
+// fast and can provoke failures. Behaviour is chosen by the config (per run) and env:
+//   hidden_size 13  → goes silent (no output, no exit) after step 3: a hung worker
+//   hidden_size 66  → writes an error message and exits with EXIT.error
+//   hidden_size 77  → exits with code 1 without writing anything useful (a crash)
+//   learning_rate   → the curve: val_loss = 1 + |log10(lr) + 2| + 2·exp(-step/20)
+//   FAKE_STEP_MS    → milliseconds per step (default 5)
+//   FAKE_WORKER_LOG → a file to which each run appends "<seed> <pid>" when it starts
+// SIGTERM → a `done` message with state "stopped" and exit code EXIT.stopped, like the engine.
+
+const stepMs = Number(process.env.FAKE_STEP_MS ?? 5);
+const write = (m: WorkerMessage) => process.stdout.write(formatWorkerMessage(m) + "\n");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function readStdin(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+async function main(): Promise<void> {
+  const parsed = WorkerInput.safeParse(JSON.parse(await readStdin()));
+  if (!parsed.success) {
+    write({ type: "error", message: `bad input: ${parsed.error.issues[0].message}` });
+    process.exit(EXIT.badInput);
+  }
+  const { config } = parsed.data;
+  if (process.env.FAKE_WORKER_LOG) fs.appendFileSync(process.env.FAKE_WORKER_LOG, `${config.seed} ${process.pid}\n`);
+  let stopping = false;
+  process.on("SIGTERM", () => (stopping = true));
+  const started = Date.now();
+  const time = () => (Date.now() - started) / 1000;
+  const offset = 1 + Math.abs(Math.log10(config.learning_rate) + 2);
+  const summary: Record<string, number | null> = {};
+  write({ type: "log", level: "info", message: `fake worker: ${config.steps} steps` });
+  let lastBeat = Date.now();
+  for (let step = 1; step <= config.steps; step++) {
+    if (stopping) {
+      write({ type: "done", state: "stopped", step: step - 1, summary });
+      process.exit(EXIT.stopped);
+    }
+    if (config.hidden_size === 13 && step > 3) await new Promise(() => setInterval(() => {}, 1000)); // hang, silently
+    if (config.hidden_size === 66 && step === 3) {
+      write({ type: "error", message: "fake failure at step 3" });
+      process.exit(EXIT.error);
+    }
+    if (config.hidden_size === 77 && step === 3) {
+      process.stderr.write("Segmentation fault (pretend)\n");
+      process.exit(139);
+    }
+    await sleep(stepMs);
+    const values: Record<string, number> = {};
+    if (step % config.log_every === 0) values.train_loss = offset + 2 * Math.exp(-step / 20) + 0.05;
+    if (step % config.eval_every === 0) {
+      values.val_loss = offset + 2 * Math.exp(-step / 20);
+      summary.val_loss = values.val_loss;
+    }
+    if (Object.keys(values).length > 0) write({ type: "metric", step, time: time(), values });
+    else if (Date.now() - lastBeat > 1000) write({ type: "heartbeat", step });
+    if (Object.keys(values).length > 0) lastBeat = Date.now();
+  }
+  write({ type: "done", state: "finished", step: config.steps, summary });
+  process.exit(EXIT.finished);
+}
+
+main().catch((error) => {
+  process.stderr.write(String(error?.stack ?? error) + "\n");
+  process.exit(EXIT.error);
+});
