@@ -1,0 +1,77 @@
+"use client";
+import { useMemo, useState, memo } from "react";
+import type { CompareResponse } from "../../_lib/compare-api";
+import { spansDecades, sweepCurveSeries } from "../../_lib/sweep-curves";
+import { CurveChart } from "../charts";
+import { Card, EmptyState, ErrorBox } from "../ui";
+import { useJson } from "./useJson";
+
+// Validation curves of every run of the sweep overlaid (ui-runs' canvas CurveChart): the
+// best run highlighted, pruned and diverged runs ending with a marker where they were cut.
+// Follows the brush: only the runs it keeps are drawn.
+
+const POINTS = 150;
+
+export const CurvesPanel = memo(function CurvesPanel(props: {
+  sweepId: string;
+  metric: string;
+  refreshKey: string;
+  bestRunId: string | null;
+  hoveredRunId: string | null;
+  visibleIds: ReadonlySet<string> | null;
+}) {
+  const url = `/api/compare?sweep=${props.sweepId}&keys=${encodeURIComponent(props.metric)}&points=${POINTS}`;
+  const { data, error, loading, reload } = useJson<CompareResponse>(url, props.refreshKey);
+  const series = useMemo(() => (data ? sweepCurveSeries(data, props.metric, props.visibleIds) : []), [data, props.metric, props.visibleIds]);
+  // log y by default when the curves span two decades (a diverging or badly initialised run would flatten the rest)
+  const [logChoice, setLogY] = useState<boolean | null>(null);
+  const logY = logChoice ?? spansDecades(series);
+  const total = data?.runs.length ?? 0;
+
+  return (
+    <Card
+      title={
+        <>
+          {props.metric} of every run{" "}
+          <span className="muted sw-title-note">
+            {!data ? "" : props.visibleIds ? `${series.length} of ${total} runs (brush)` : `${series.length} run${series.length === 1 ? "" : "s"}`}
+            {props.bestRunId && " · best highlighted"}
+          </span>
+        </>
+      }
+      testId="curves-panel"
+      actions={
+        <label className="sw-check">
+          <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} /> log y
+        </label>
+      }
+    >
+      <div className="sw-panel-body">
+        {error && !data ? (
+          <ErrorBox title="Could not load the curves.">
+            {error}{" "}
+            <button type="button" className="btn btn-sm" onClick={reload}>
+              Retry
+            </button>
+          </ErrorBox>
+        ) : !data && loading ? (
+          <div className="skeleton" style={{ height: 280 }} aria-busy="true" aria-label="Loading curves" />
+        ) : series.length === 0 ? (
+          <EmptyState title={total === 0 ? "No runs yet" : `No ${props.metric} logged yet`} testId="curves-empty">
+            <p>Curves appear after each run's first evaluation (every eval_every steps).</p>
+          </EmptyState>
+        ) : (
+          <CurveChart
+            series={series}
+            logY={logY}
+            highlight={[props.hoveredRunId, props.bestRunId].find((id) => id && series.some((c) => c.runId === id)) ?? null}
+            legend={series.length <= 16}
+            height={280}
+            syncId={`sweep-${props.sweepId}`}
+            testId="sweep-curves"
+          />
+        )}
+      </div>
+    </Card>
+  );
+});

@@ -1,0 +1,75 @@
+"use client";
+import type { SweepIssue, SweepParseResult } from "../../../sweeps/config";
+import { estimateRuns, gridFactors } from "../../_lib/sweep-form";
+
+// The right-hand summary of the new-sweep form: how many runs it will make, what it
+// optimises, what is wrong, and the Launch button.
+
+export function LaunchPanel(props: {
+  result: SweepParseResult;
+  issues: readonly SweepIssue[];
+  attempted: boolean;
+  launching: boolean;
+  error: string | null;
+  onLaunch: () => void;
+}) {
+  const { result, issues } = props;
+  const config = result.ok ? result.config : null;
+  const estimate = config ? estimateRuns(config) : null;
+  const varied = config ? Object.entries(config.parameters).filter(([, s]) => s.distribution !== "constant").length : 0;
+
+  return (
+    <aside className="card sw-launch" aria-label="Launch">
+      <div className="card-body">
+        <div className="stat">
+          <span className="label">This sweep will start</span>
+          <span className="value sw-runs" data-testid="run-estimate">
+            {!estimate ? "–" : estimate.kind === "unbounded" ? "∞ runs" : `${estimate.runs.toLocaleString("en-US")} run${estimate.runs === 1 ? "" : "s"}`}
+          </span>
+        </div>
+        <div className="help sw-estimate" data-testid="run-estimate-detail">
+          {!config && "Fix the problems to see the run count."}
+          {estimate?.kind === "grid" && config && (
+            <>
+              grid {gridFactors(config).map((f) => `${f.key} ${f.count}`).join(" × ") || "of one point"}
+              {estimate.replicates > 1 && ` × ${estimate.replicates} replicates`}
+              {estimate.capped && ` (capped by run_cap at ${estimate.runs})`}
+            </>
+          )}
+          {estimate?.kind === "cap" && `run_cap ${estimate.runs} (${config?.method} search)`}
+          {estimate?.kind === "unbounded" && `${config?.method} search runs until you stop it; set a run cap to bound it.`}
+        </div>
+
+        {config && (
+          <dl className="sw-facts">
+            <dt>Method</dt>
+            <dd>{config.method}</dd>
+            <dt>Metric</dt>
+            <dd>
+              <code>{config.metric.name}</code> ({config.metric.goal})
+            </dd>
+            <dt>Varied</dt>
+            <dd>{varied === 0 ? "nothing (one configuration)" : `${varied} parameter${varied === 1 ? "" : "s"}`}</dd>
+            <dt>Early stop</dt>
+            <dd>{config.early_terminate?.type ?? "none"}</dd>
+          </dl>
+        )}
+
+        {issues.length > 0 && (
+          <div className={`sw-problems ${props.attempted ? "sw-problems-strong" : ""}`} data-testid="problem-count">
+            {issues.length} problem{issues.length === 1 ? "" : "s"} to fix before launching
+          </div>
+        )}
+        {props.error && (
+          <div className="alert sw-launch-error" role="alert" data-testid="launch-error">
+            {props.error}
+          </div>
+        )}
+        <button type="button" className="btn btn-primary sw-launch-btn" data-testid="launch" disabled={props.launching} onClick={props.onLaunch}>
+          {props.launching ? "Launching…" : "Launch sweep"}
+        </button>
+        <p className="help">Runs train in child processes on this server and appear live on the sweep page.</p>
+      </div>
+    </aside>
+  );
+}

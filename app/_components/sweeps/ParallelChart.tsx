@@ -1,0 +1,207 @@
+"use client";
+import { ParallelChart as EParallel } from "echarts/charts";
+import { ParallelComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { useEffect, useRef } from "react";
+import { formatNumber } from "../../_lib/format";
+import type { Brush, ParAxis, ParRow } from "../../_lib/sweep-parcoords";
+import { runColor } from "../../_lib/colors";
+
+echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent, CanvasRenderer]);
+
+// The parallel-coordinates canvas (ECharts' parallel series). Thin: the axes and rows come
+// shaped from sweep-parcoords.ts; this draws them, reports brushes (drag along an axis) and
+// hovers, and follows the brush and the hovered run it is given.
+
+/** Axis ticks: powers of ten as 1e-4 (log axes), otherwise 3 significant digits. */
+function tickLabel(v: number): string {
+  const exp = Math.log10(Math.abs(v));
+  if (v !== 0 && Number.isInteger(Math.round(exp * 1e9) / 1e9) && (exp <= -3 || exp >= 6)) return `1e${Math.round(exp)}`;
+  return formatNumber(v, 3);
+}
+
+/** Best → worst. Dark enough on white at both ends. */
+const RAMP = ["#3b0f9f", "#2f6fde", "#14a3a0", "#e0a21a", "#e0533a"];
+
+export function ParallelChart(props: {
+  axes: ParAxis[];
+  rows: ParRow[];
+  /** axis index of each column of `rows[i].values` */
+  dims: string[];
+  goal: "minimize" | "maximize";
+  brush: Brush;
+  hoveredRunId: string | null;
+  height?: number;
+  onBrush: (axisKey: string, intervals: [number, number][]) => void;
+  onHover: (runId: string | null) => void;
+  onOpen: (runId: string) => void;
+}) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const handlers = useRef(props);
+  handlers.current = props;
+  const rowsRef = useRef(props.rows);
+  /** the run the mouse is over in the chart (ECharts emphasises it itself) */
+  const ownHover = useRef<string | null>(null);
+  rowsRef.current = props.rows;
+
+  useEffect(() => {
+    if (!el.current) return;
+    const c = echarts.init(el.current, null, { renderer: "canvas" });
+    chart.current = c;
+    c.on("axisareaselected", (e) => {
+      const { parallelAxisId, intervals } = e as { parallelAxisId?: string; intervals?: [number, number][] };
+      if (parallelAxisId) handlers.current.onBrush(parallelAxisId, (intervals ?? []).map(([a, b]) => [Math.min(a, b), Math.max(a, b)]));
+    });
+    c.on("mouseover", (e) => {
+      const row = rowsRef.current[(e as { dataIndex: number }).dataIndex];
+      if (!row) return;
+      ownHover.current = row.runId;
+      handlers.current.onHover(row.runId);
+    });
+    c.on("mouseout", () => {
+      ownHover.current = null;
+      handlers.current.onHover(null);
+    });
+    c.on("click", (e) => {
+      const row = rowsRef.current[(e as { dataIndex: number }).dataIndex];
+      if (row) handlers.current.onOpen(row.runId);
+    });
+    const ro = new ResizeObserver(() => c.resize());
+    ro.observe(el.current);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  // Redraw when the data or the axis order change; then put the brush back.
+  const { axes, rows, dims, goal } = props;
+  useEffect(() => {
+    const c = chart.current;
+    if (!c) return;
+    const metricDim = dims.length - 1;
+    const metricValues = rows.map((r) => r.values[metricDim] as number);
+    const lo = metricValues.length ? Math.min(...metricValues) : 0;
+    const hi = metricValues.length ? Math.max(...metricValues) : 1;
+    const colors = goal === "minimize" ? RAMP : [...RAMP].reverse();
+    c.setOption(
+      {
+        animation: false,
+        parallel: {
+          left: 56,
+          right: 96,
+          top: 46,
+          bottom: 28,
+          parallelAxisDefault: {
+            nameLocation: "end",
+            nameGap: 14,
+            nameTextStyle: { color: "#1c2330", fontSize: 12, fontWeight: 600, fontFamily: "ui-monospace, Menlo, monospace" },
+            axisLine: { lineStyle: { color: "#98a2b3" } },
+            axisTick: { lineStyle: { color: "#98a2b3" } },
+            axisLabel: {
+              color: "#344054",
+              fontSize: 11,
+              backgroundColor: "rgba(255,255,255,0.85)",
+              padding: [1, 3],
+              borderRadius: 2,
+              formatter: (v: number | string) => (typeof v === "number" ? tickLabel(v) : String(v)),
+            },
+            splitLine: { show: false },
+            // ECharts redraws kept covers in its default brush style: match it so all covers look alike
+            areaSelectStyle: { width: 22, borderWidth: 2, borderColor: "rgba(210,219,238,0.3)", color: "#D2DBEE", opacity: 0.8 },
+            realtime: rows.length <= 400,
+          },
+        },
+        parallelAxis: axes.map((a) => ({
+          id: a.key,
+          dim: dims.indexOf(a.key),
+          name: a.metric ? `${a.key} ${goal === "minimize" ? "↓" : "↑"}` : a.key,
+          type: a.kind,
+          ...(a.kind === "category" ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } } : { scale: true }),
+          ...(a.kind === "log" ? { logBase: 10 } : {}),
+          ...(a.metric ? { nameTextStyle: { color: "#2f6fde" }, axisLine: { lineStyle: { color: "#2f6fde", width: 2 } } } : {}),
+        })),
+        visualMap: {
+          type: "continuous",
+          dimension: metricDim,
+          min: lo,
+          max: hi === lo ? lo + 1 : hi,
+          inRange: { color: colors },
+          right: 8,
+          top: "middle",
+          itemHeight: 180,
+          itemWidth: 12,
+          text: goal === "minimize" ? ["worse", "better"] : ["better", "worse"],
+          textStyle: { color: "#667085", fontSize: 11 },
+          calculable: false,
+          formatter: (v: number) => formatNumber(v, 3),
+        },
+        tooltip: {
+          trigger: "item",
+          confine: true,
+          borderColor: "#e3e6eb",
+          extraCssText: "box-shadow: 0 4px 12px rgba(16,24,40,.12);",
+          formatter: (p: unknown) => {
+            const row = rowsRef.current[(p as { dataIndex: number }).dataIndex];
+            if (!row) return "";
+            const lines = axes.map((a) => {
+              const v = row.values[dims.indexOf(a.key)];
+              return `<tr><td style="color:#667085;padding-right:10px">${a.key}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${typeof v === "number" ? formatNumber(v) : v ?? "–"}</td></tr>`;
+            });
+            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${runColor(row.runId)};margin-right:6px"></span>${row.name} <span style="color:#98a2b3;font-weight:400">${row.state}</span></div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open the run</div>`;
+          },
+        },
+        series: [
+          {
+            type: "parallel",
+            data: rows.map((r) => ({ value: r.values, name: r.name })),
+            lineStyle: { width: rows.length > 300 ? 0.8 : 1.4, opacity: rows.length > 300 ? 0.35 : 0.6 },
+            emphasis: { lineStyle: { width: 3.5, opacity: 1 } },
+            inactiveOpacity: 0.04,
+            activeOpacity: rows.length > 300 ? 0.5 : 0.8,
+            progressive: 0,
+            smooth: false,
+          },
+        ],
+      },
+      { notMerge: true },
+    );
+    for (const a of axes) {
+      const intervals = handlers.current.brush[a.key];
+      if (intervals?.length) c.dispatchAction({ type: "axisAreaSelect", parallelAxisId: a.key, intervals });
+    }
+  }, [axes, rows, dims, goal]);
+
+  // Follow a brush cleared from outside (the "Clear" button).
+  const brushKey = JSON.stringify(props.brush);
+  useEffect(() => {
+    const c = chart.current;
+    if (!c) return;
+    for (const a of handlers.current.axes) {
+      const want = handlers.current.brush[a.key] ?? [];
+      const model = (c as unknown as { getModel(): { getComponent(t: string, i: number): unknown; eachComponent(t: string, f: (m: { id: string; activeIntervals: [number, number][] }) => void): void } }).getModel();
+      let have: [number, number][] = [];
+      model.eachComponent("parallelAxis", (m) => {
+        if (m.id === a.key) have = m.activeIntervals ?? [];
+      });
+      if (JSON.stringify(have) !== JSON.stringify(want)) c.dispatchAction({ type: "axisAreaSelect", parallelAxisId: a.key, intervals: want });
+    }
+  }, [brushKey]);
+
+  // Hover from the table highlights the run's line.
+  const hovered = props.hoveredRunId;
+  const shown = useRef<string | null>(null);
+  useEffect(() => {
+    const c = chart.current;
+    if (!c || ownHover.current !== null || (hovered === null && shown.current === null)) return;
+    shown.current = hovered;
+    c.dispatchAction({ type: "downplay", seriesIndex: 0 });
+    const i = hovered ? rowsRef.current.findIndex((r) => r.runId === hovered) : -1;
+    if (i >= 0) c.dispatchAction({ type: "highlight", seriesIndex: 0, dataIndex: i });
+  }, [hovered]);
+
+  return <div ref={el} style={{ width: "100%", height: props.height ?? 380 }} data-testid="parallel-chart" data-rows={props.rows.length} data-axes={props.axes.map((a) => a.key).join(",")} />;
+}

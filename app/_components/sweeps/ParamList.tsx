@@ -1,0 +1,60 @@
+"use client";
+import type { SweepIssue } from "../../../sweeps/config";
+import { FIELD_BY_KEY, FIELD_GROUPS, paramsOf, RUN_FIELDS, setParam, specForMode, type SweepDoc } from "../../_lib/sweep-form";
+import { ParamRow } from "./ParamRow";
+
+// The sweep's parameters: one row per RunConfig key it names; everything else keeps its
+// default. "Add parameter" lists the remaining RunConfig keys by group.
+
+export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
+  const { doc, onChange } = props;
+  const params = paramsOf(doc);
+  const names = Object.keys(params);
+  const free = RUN_FIELDS.filter((f) => !(f.key in params));
+  return (
+    <div className="sw-params">
+      {names.length === 0 && <p className="muted sw-none">No parameters yet: add one below. Every RunConfig key not named here keeps its default.</p>}
+      {names.map((name) => (
+        <ParamRow
+          key={name}
+          name={name}
+          field={FIELD_BY_KEY.get(name as never)}
+          spec={params[name]}
+          issues={props.issues}
+          onChange={(spec) => onChange(setParam(doc, name, spec))}
+          onRemove={() => onChange(setParam(doc, name, undefined))}
+        />
+      ))}
+      <div className="row sw-add">
+        <label className="sw-sr-only" htmlFor="sweep-add-param">
+          Add parameter
+        </label>
+        <select
+          id="sweep-add-param"
+          className="input"
+          data-testid="add-param"
+          value=""
+          onChange={(e) => {
+            const field = FIELD_BY_KEY.get(e.target.value as never);
+            if (field) onChange(setParam(doc, field.key, specForMode(field, field.kind === "enum" || field.kind === "boolean" ? "values" : "value")));
+          }}
+        >
+          <option value="">+ Add parameter…</option>
+          {FIELD_GROUPS.map((g) => {
+            const fields = free.filter((f) => f.group === g);
+            return fields.length === 0 ? null : (
+              <optgroup key={g} label={g}>
+                {fields.map((f) => (
+                  <option key={f.key} value={f.key}>
+                    {f.key} — {f.description}
+                  </option>
+                ))}
+              </optgroup>
+            );
+          })}
+        </select>
+        <span className="help">{RUN_FIELDS.length - names.length} other keys keep their defaults</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+"use client";
+import Link from "next/link";
+import { runColor } from "../../_lib/colors";
+import { formatDuration, formatNumber } from "../../_lib/format";
+import { doneCount, FAILED_STATES, progressSegments, type SweepProgressBody } from "../../_lib/sweep-progress";
+import { Stat } from "../ui";
+
+// The live strip at the top of the sweep page: a stacked bar of run states and the numbers
+// (fixed widths and tabular digits, so nothing moves when they change).
+
+export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: number; metricKey: string; goal: string; stale: string | null }) {
+  const { progress: p } = props;
+  const segments = progressSegments(p.counts, p.expected);
+  const done = doneCount(p.counts);
+  const failed = FAILED_STATES.reduce((s, k) => s + (p.counts[k] ?? 0), 0);
+  const expected = p.expected ?? (p.sweep.state === "running" || p.sweep.state === "paused" ? null : p.total);
+  return (
+    <section className="card sw-progress" data-testid="sweep-progress" aria-label="Progress" aria-live="polite" aria-atomic="false">
+      <div className="sw-bar-track" role="img" aria-label={segments.map((s) => `${s.count} ${s.label}`).join(", ")}>
+        {segments.map((s) => (s.count > 0 ? <div key={s.key} className={`sw-seg-${s.key}`} style={{ width: `${s.share * 100}%` }} title={`${s.count} ${s.label}`} /> : null))}
+      </div>
+      <div className="sw-stats">
+        <Stat label="Runs done" value={<>{done.toLocaleString("en-US")}<span className="sw-of"> / {expected === null ? "∞" : expected.toLocaleString("en-US")}</span></>} testId="stat-done" />
+        <Stat label="Running" value={<span data-count={p.counts.running}>{p.counts.running}</span>} testId="stat-running" />
+        <Stat label="Queued" value={p.counts.queued} testId="stat-queued" />
+        <Stat label="Finished" value={p.counts.finished} testId="stat-finished" />
+        <Stat label="Pruned" value={p.counts.pruned} testId="stat-pruned" />
+        <Stat label="Failed" value={<span className={failed > 0 ? "sw-bad" : undefined}>{failed}</span>} testId="stat-failed" />
+        <Stat label="Elapsed" value={formatDuration(props.elapsed)} testId="stat-elapsed" />
+        <div className="stat sw-best" data-testid="stat-best">
+          <span className="label">
+            Best {props.metricKey} ({props.goal === "maximize" ? "max" : "min"})
+          </span>
+          <span className="value">
+            {p.best ? (
+              <>
+                <span className="sw-best-value">{formatNumber(p.best.value)}</span>
+                <Link href={`/runs/${p.best.id}`} className="sw-best-run" data-testid="best-run">
+                  <span className="swatch" style={{ background: runColor(p.best.id) }} />
+                  {p.best.name}
+                </Link>
+                {p.best.step !== null && <span className="faint sw-best-step">step {p.best.step}</span>}
+              </>
+            ) : (
+              <span className="faint">no value yet</span>
+            )}
+          </span>
+        </div>
+      </div>
+      <div className="sw-now" data-testid="training-now">
+        {props.stale ? (
+          <span className="sw-bad">{props.stale}</span>
+        ) : p.running.length > 0 ? (
+          <>
+            <span className="muted">Training now:</span>
+            {p.running.map((r) => (
+              <Link key={r.id} href={`/runs/${r.id}`} className="sw-now-run">
+                <span className="swatch" style={{ background: runColor(r.id) }} />
+                {r.name}
+                <span className="sw-mini" aria-hidden>
+                  <span style={{ width: `${r.steps ? Math.min(100, (r.lastStep / r.steps) * 100) : 0}%` }} />
+                </span>
+                <span className="faint" data-testid="now-step">{r.steps ? `${r.lastStep}/${r.steps}` : `step ${r.lastStep}`}</span>
+              </Link>
+            ))}
+          </>
+        ) : (
+          <span className="faint">{nowText(p)}</span>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function nowText(p: SweepProgressBody): string {
+  switch (p.sweep.state) {
+    case "paused":
+      return p.counts.queued > 0 ? `Paused — ${p.counts.queued} queued run${p.counts.queued === 1 ? "" : "s"} wait for Resume.` : "Paused — no new runs start until you resume.";
+    case "running":
+      return p.total === 0 ? "Starting — the first runs are being proposed…" : "Waiting for a free worker…";
+    case "finished":
+      return `Finished${p.sweep.finishedAt ? "" : ""}: every run has ended.`;
+    case "cancelled":
+      return "Cancelled — queued runs were stopped.";
+    case "failed":
+      return `The sweep failed${p.sweep.stateReason ? `: ${p.sweep.stateReason}` : "."}`;
+  }
+}

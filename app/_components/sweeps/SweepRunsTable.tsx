@@ -1,0 +1,132 @@
+"use client";
+import Link from "next/link";
+import { memo, useMemo } from "react";
+import type { RunRecord } from "../../../prisma/store/records";
+import { runColor } from "../../_lib/colors";
+import { formatDuration, formatNumber } from "../../_lib/format";
+import { sortRuns, type TableSort } from "../../_lib/sweep-table";
+import { Badge } from "../ui";
+
+// The sweep's runs under the chart: the brush's selection, the varied config columns and the
+// metric, a Stop button on live runs. Hovering a row highlights its line in the charts.
+
+export function SweepRunsTable(props: {
+  runs: RunRecord[];
+  configKeys: string[];
+  metricKey: string;
+  sort: TableSort;
+  live: Record<string, { lastStep: number; value: number | null }>;
+  stopping: ReadonlySet<string>;
+  hoveredRunId: string | null;
+  onSort: (sort: TableSort) => void;
+  onHover: (runId: string | null) => void;
+  onStop: (run: RunRecord) => void;
+}) {
+  const rows = useMemo(() => sortRuns(props.runs, props.sort), [props.runs, props.sort]);
+  const header = (field: string, label: string, numeric = false) => {
+    const active = props.sort.field === field;
+    return (
+      <th className={numeric ? "num" : undefined} aria-sort={active ? (props.sort.desc ? "descending" : "ascending") : "none"}>
+        <button type="button" className="sort sw-sort" data-testid={`sweep-sort-${field}`} onClick={() => props.onSort({ field, desc: active ? !props.sort.desc : false })}>
+          {label}
+          <span aria-hidden>{active ? (props.sort.desc ? "▼" : "▲") : ""}</span>
+        </button>
+      </th>
+    );
+  };
+  return (
+    <div className="table-wrap sw-table-wrap">
+      <table className="data sw-runs-table" data-testid="sweep-runs-table">
+        <thead>
+          <tr>
+            {header("name", "Name")}
+            {header("state", "State")}
+            {props.configKeys.map((k) => (
+              <th key={k} className="sw-config-col" aria-sort={props.sort.field === `config.${k}` ? (props.sort.desc ? "descending" : "ascending") : "none"}>
+                <button type="button" className="sort sw-sort" onClick={() => props.onSort({ field: `config.${k}`, desc: props.sort.field === `config.${k}` ? !props.sort.desc : false })}>
+                  {k}
+                  <span aria-hidden>{props.sort.field === `config.${k}` ? (props.sort.desc ? "▼" : "▲") : ""}</span>
+                </button>
+              </th>
+            ))}
+            {header(`summary.${props.metricKey}`, props.metricKey, true)}
+            {header("step", "Step", true)}
+            {header("runtime", "Runtime", true)}
+            <th aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((run) => (
+            <RunRow
+              key={run.id}
+              run={run}
+              configKeys={props.configKeys}
+              metricKey={props.metricKey}
+              step={props.live[run.id]?.lastStep ?? run.lastStep}
+              liveValue={props.live[run.id]?.value}
+              stopping={props.stopping.has(run.id)}
+              hovered={props.hoveredRunId === run.id}
+              onHover={props.onHover}
+              onStop={props.onStop}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** One row; memoised so a hover or a live step re-renders two rows, not a thousand. */
+const RunRow = memo(function RunRow(props: {
+  run: RunRecord;
+  configKeys: string[];
+  metricKey: string;
+  step: number;
+  /** the metric while the run trains (from the progress poll) */
+  liveValue?: number | null;
+  stopping: boolean;
+  hovered: boolean;
+  onHover: (runId: string | null) => void;
+  onStop: (run: RunRecord) => void;
+}) {
+  const { run } = props;
+  const live = run.state === "running" || run.state === "queued";
+  const stopping = props.stopping || (run.state === "running" && run.stopRequested);
+  const metric = props.liveValue !== undefined && props.liveValue !== null && props.metricKey.endsWith("_best") ? props.liveValue : run.summary[props.metricKey];
+  return (
+    <tr
+      data-testid="sweep-run-row"
+      data-run-id={run.id}
+      data-state={run.state}
+      className={props.hovered ? "sw-row-hover" : undefined}
+      onMouseEnter={() => props.onHover(run.id)}
+      onMouseLeave={() => props.onHover(null)}
+    >
+      <td className="sw-name-cell">
+        <span className="swatch" style={{ background: runColor(run.id) }} />
+        <Link href={`/runs/${run.id}`}>{run.name}</Link> <span className="faint mono">{run.id}</span>
+      </td>
+      <td>{stopping && live ? <Badge state="stopped" label="stopping…" /> : <Badge state={run.state} />}</td>
+      {props.configKeys.map((k) => (
+        <td key={k} className={typeof (run.params[k] ?? run.config[k]) === "number" ? "num" : undefined} data-column={`config.${k}`}>
+          {formatNumber(run.params[k] ?? run.config[k])}
+        </td>
+      ))}
+      <td className="num" data-column={`summary.${props.metricKey}`} data-value={String(metric ?? "")}>
+        {formatNumber(metric)}
+      </td>
+      <td className="num">
+        {props.step}
+        {typeof run.config.steps === "number" && <span className="faint">/{run.config.steps}</span>}
+      </td>
+      <td className="num">{formatDuration(run.runtime)}</td>
+      <td className="sw-actions-cell">
+        {live && (
+          <button type="button" className="btn btn-sm btn-danger" data-testid="stop-run" disabled={stopping} onClick={() => props.onStop(run)} aria-label={`Stop ${run.name}`}>
+            Stop
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+});

@@ -1,0 +1,201 @@
+"use client";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
+import { brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
+import type { SweepProgressBody } from "../../_lib/sweep-progress";
+import { decodeSort, encodeSort, type TableSort } from "../../_lib/sweep-table";
+import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
+import { CurvesPanel } from "./CurvesPanel";
+import { ImportancePanel } from "./ImportancePanel";
+import { ParallelPanel } from "./ParallelPanel";
+import { ProgressPanel } from "./ProgressPanel";
+import { SweepControls, type SweepAction } from "./SweepControls";
+import { SweepRunsTable } from "./SweepRunsTable";
+import { useSweepLive } from "./useSweepLive";
+
+// The sweep page: live progress, parallel coordinates (brush → table and curves), parameter
+// importance, all curves, the run table. View state (axis order, brush, sort) is in the URL.
+
+const NEXT_STATE: Record<SweepAction, SweepProgressBody["sweep"]["state"]> = { pause: "paused", resume: "running", cancel: "cancelled" };
+
+export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; search: Record<string, string> }) {
+  const { sweep } = props;
+  const live = useSweepLive(sweep.id, { progress: props.initialProgress, runs: props.initialRuns });
+  const { progress, runs } = live;
+  const [hovered, setHovered] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [stopping, setStopping] = useState<Set<string>>(new Set());
+
+  const sweepParams = (sweep.config.parameters ?? {}) as Record<string, unknown>;
+  const model = useMemo(() => buildParallelModel(runs, { metricName: sweep.metricName, sweepParams }), [runs, sweep.metricName]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [view, setView] = useState(() => ({
+    order: props.search.axes ? props.search.axes.split(",") : [],
+    brush: decodeBrush(props.search.brush),
+    /** null: the default, best first by the metric (whose summary key appears once runs evaluate) */
+    sort: props.search.sort ? decodeSort(props.search.sort, { field: "index", desc: false }) : (null as TableSort | null),
+  }));
+  const sort = view.sort ?? { field: `summary.${model.metricKey}`, desc: sweep.metricGoal === "maximize" };
+  const updateView = useCallback((change: Partial<typeof view>) => setView((v) => ({ ...v, ...change })), []);
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const set = (k: string, v: string) => (v ? params.set(k, v) : params.delete(k));
+    set("axes", view.order.join(","));
+    set("brush", encodeBrush(view.brush));
+    set("sort", view.sort ? encodeSort(view.sort) : "");
+    const next = `${window.location.pathname}${params.size ? `?${params}` : ""}`;
+    if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", next);
+  }, [view]);
+  const onOrder = useCallback((order: string[]) => updateView({ order }), [updateView]);
+  const onBrush = useCallback((brush: Brush) => updateView({ brush }), [updateView]);
+  const onSort = useCallback((sort: TableSort) => updateView({ sort }), [updateView]);
+
+  const brushed = isBrushed(view.brush);
+  const keep = useMemo(() => (brushed ? brushedRunIds(runs, model, view.brush) : null), [brushed, runs, model, view.brush]);
+  const tableRuns = useMemo(() => (keep ? runs.filter((r) => keep.has(r.id)) : runs), [keep, runs]);
+  const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
+  const liveSteps = useMemo(() => Object.fromEntries(progress.running.map((r) => [r.id, { lastStep: r.lastStep, value: r.value }])), [progress.running]);
+  const curvesKey = `${live.signature}|${progress.counts.running > 0 ? Math.floor(live.ticks / 3) : ""}`;
+
+  async function act(action: SweepAction) {
+    const before = progress;
+    live.setProgress({ ...progress, sweep: { ...progress.sweep, state: NEXT_STATE[action] } });
+    setBusy(true);
+    setActionError(null);
+    try {
+      const res = await fetch(`/api/sweeps/${sweep.id}/${action}`, { method: "POST" });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as { error?: string } | null;
+        live.setProgress(before);
+        setActionError(`Could not ${action} the sweep: ${body?.error ?? `the server answered ${res.status}`}.`);
+      }
+    } catch (e) {
+      live.setProgress(before);
+      setActionError(`Could not ${action} the sweep: ${(e as Error).message}.`);
+    }
+    setBusy(false);
+    void live.poll();
+  }
+
+  const { setRuns, poll, refreshRuns } = live;
+  const stopRun = useCallback(async (run: RunRecord) => {
+    setStopping((s) => new Set(s).add(run.id));
+    if (run.state === "queued") setRuns((rs) => rs.map((r) => (r.id === run.id ? { ...r, state: "stopped" } : r)));
+    const res = await fetch(`/api/runs/${run.id}/stop`, { method: "POST" }).catch(() => null);
+    if (!res?.ok) {
+      const body = (await res?.json().catch(() => null)) as { error?: string } | null;
+      setActionError(`Could not stop ${run.name}: ${body?.error ?? "no answer from the server"}.`);
+      setStopping((s) => {
+        const n = new Set(s);
+        n.delete(run.id);
+        return n;
+      });
+      void refreshRuns();
+      return;
+    }
+    void poll();
+  }, [setRuns, poll, refreshRuns]);
+
+  const state = progress.sweep.state;
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="sw-title">
+            {sweep.name} <Badge state={state} />
+          </span>
+        }
+        subtitle={
+          <>
+            {sweep.method} search · {sweep.metricGoal} <code>{sweep.metricName}</code> · <span className="mono">{sweep.id}</span>
+            {progress.sweep.stateReason && state !== "running" && <> · {progress.sweep.stateReason}</>}
+          </>
+        }
+        actions={<SweepControls sweepId={sweep.id} state={state} busy={busy} onAction={act} />}
+      />
+      {actionError && (
+        <div className="sw-gap">
+          <ErrorBox>{actionError}</ErrorBox>
+        </div>
+      )}
+      <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} />
+
+      {runs.length === 0 ? (
+        <div className="card sw-gap">
+          <EmptyState title={state === "running" ? "Waiting for the first run" : "This sweep has no runs"}>
+            <p>
+              {state === "running"
+                ? "The executor proposes runs as workers free up; they appear here and start training within a few seconds."
+                : state === "paused"
+                  ? "The sweep is paused before its first run. Resume it to start training."
+                  : "It ended before any run was proposed."}
+            </p>
+          </EmptyState>
+        </div>
+      ) : (
+        <>
+          <div className="sw-gap">
+            <ParallelPanel
+              model={model}
+              goal={sweep.metricGoal}
+              order={view.order}
+              brush={view.brush}
+              hoveredRunId={hovered}
+              onOrder={onOrder}
+              onBrush={onBrush}
+              onHover={setHovered}
+            />
+          </div>
+          <div className="grid-2 sw-gap">
+            <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} />
+            <CurvesPanel sweepId={sweep.id} metric={sweep.metricName} refreshKey={curvesKey} bestRunId={progress.best?.id ?? null} hoveredRunId={hovered} visibleIds={keep} />
+          </div>
+          <div className="sw-gap">
+            <Card
+              testId="sweep-runs"
+              title={
+                <>
+                  Runs{" "}
+                  <span className="muted sw-title-note" data-testid="table-count">
+                    {keep ? `${tableRuns.length} of ${runs.length} · filtered by the brush` : `${runs.length}`}
+                  </span>
+                </>
+              }
+              actions={
+                <>
+                  {brushed && (
+                    <button type="button" className="btn btn-sm" onClick={() => onBrush({})}>
+                      Clear brush
+                    </button>
+                  )}
+                  <a className="btn btn-sm" href={`/api/runs/export.csv?sweep=${sweep.id}`} download data-testid="table-export-csv">
+                    Export CSV
+                  </a>
+                </>
+              }
+            >
+              {tableRuns.length === 0 ? (
+                <EmptyState title="No run passes the brush" testId="table-empty">
+                  <p>Widen or clear the ranges on the parallel-coordinates axes.</p>
+                </EmptyState>
+              ) : (
+                <SweepRunsTable
+                  runs={tableRuns}
+                  configKeys={configKeys}
+                  metricKey={model.metricKey}
+                  sort={sort}
+                  live={liveSteps}
+                  stopping={stopping}
+                  hoveredRunId={hovered}
+                  onSort={onSort}
+                  onHover={setHovered}
+                  onStop={stopRun}
+                />
+              )}
+            </Card>
+          </div>
+        </>
+      )}
+    </>
+  );
+}

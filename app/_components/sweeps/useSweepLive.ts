@@ -1,0 +1,72 @@
+"use client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { RunRecord } from "../../../prisma/store/records";
+import { isActive, tableSignature, type SweepProgressBody } from "../../_lib/sweep-progress";
+
+// The sweep page's live data: polls the cheap progress endpoint (~1.5 s while the sweep is
+// live, slower when hidden or ended) and refetches the run list only when the counts, the
+// best run or the sweep state change — never the whole table per tick.
+
+const LIVE_MS = 1500;
+const IDLE_MS = 10_000;
+const HIDDEN_MS = 6000;
+
+export function useSweepLive(sweepId: string, initial: { progress: SweepProgressBody; runs: RunRecord[] }) {
+  const [progress, setProgress] = useState(initial.progress);
+  const [fetchedAt, setFetchedAt] = useState(() => Date.now());
+  const [runs, setRuns] = useState(initial.runs);
+  const [stale, setStale] = useState<string | null>(null);
+  const [ticks, setTicks] = useState(0);
+  const latest = useRef(progress);
+  latest.current = progress;
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const poll = useCallback(async () => {
+    if (timer.current) clearTimeout(timer.current);
+    try {
+      const res = await fetch(`/api/sweeps/${sweepId}/progress`, { cache: "no-store" });
+      if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `the server answered ${res.status}`);
+      const body = (await res.json()) as SweepProgressBody;
+      setProgress(body);
+      setFetchedAt(Date.now());
+      setStale(null);
+      setTicks((t) => t + 1);
+    } catch (e) {
+      setStale(`Live updates paused: ${(e as Error).message}. Retrying…`);
+    }
+    const delay = document.hidden ? HIDDEN_MS : isActive(latest.current) ? LIVE_MS : IDLE_MS;
+    timer.current = setTimeout(poll, delay);
+  }, [sweepId]);
+
+  useEffect(() => {
+    timer.current = setTimeout(poll, LIVE_MS);
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, [poll]);
+
+  // The run list follows the signature (counts by state, best run, sweep state).
+  const signature = tableSignature(progress);
+  const shown = useRef(tableSignature(initial.progress));
+  const refreshRuns = useCallback(async () => {
+    const res = await fetch(`/api/runs?sweep=${sweepId}&sort=index&limit=100000`, { cache: "no-store" });
+    if (res.ok) setRuns(((await res.json()) as { runs: RunRecord[] }).runs);
+  }, [sweepId]);
+  useEffect(() => {
+    if (shown.current === signature) return;
+    shown.current = signature;
+    void refreshRuns();
+  }, [signature, refreshRuns]);
+
+  // The elapsed clock moves every second between polls while the sweep is live.
+  const [now, setNow] = useState(fetchedAt);
+  const active = isActive(progress);
+  useEffect(() => {
+    if (!active) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [active]);
+  const elapsed = progress.elapsed + (active && !progress.sweep.finishedAt ? Math.max(0, now - fetchedAt) / 1000 : 0);
+
+  return { progress, setProgress, runs, setRuns, stale, signature, ticks, elapsed, active, poll, refreshRuns };
+}

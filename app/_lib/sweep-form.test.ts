@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseSweepConfig, parseSweepConfigText } from "../../sweeps/config.ts";
+import {
+  boundsHint,
+  docToYaml,
+  estimateRuns,
+  FIELD_BY_KEY,
+  gridFactors,
+  compactIssues,
+  issuesAt,
+  lineOfPath,
+  modeOf,
+  parseList,
+  parseScalar,
+  RUN_FIELDS,
+  setParam,
+  setPath,
+  specForMode,
+  unplacedIssues,
+  withDistribution,
+} from "./sweep-form.ts";
+import { BLANK_DOC, PRESETS } from "./sweep-presets.ts";
+
+const field = (k: string) => FIELD_BY_KEY.get(k as never)!;
+
+test("fields come from the RunConfig schema: kinds, enums, bounds, defaults, descriptions", () => {
+  assert.equal(RUN_FIELDS.length, FIELD_BY_KEY.size);
+  assert.deepEqual(field("cell").options, ["rnn", "lstm", "gru"]);
+  assert.equal(field("cell").kind, "enum");
+  assert.equal(field("hidden_size").kind, "integer");
+  assert.equal(field("dropout").kind, "number");
+  assert.equal(field("dropout").max, 1);
+  assert.equal(field("dropout").exclusiveMax, true);
+  assert.equal(field("layernorm").kind, "boolean");
+  assert.equal(field("learning_rate").default, 0.01);
+  assert.match(field("learning_rate").description, /learning rate/i);
+  assert.equal(boundsHint(field("dropout")), "0 ≤ x < 1");
+  assert.equal(boundsHint(field("steps")), "1 ≤ x ≤ 1e7");
+});
+
+test("every preset and the blank form are valid sweeps that make a small, bounded number of runs", () => {
+  for (const p of [...PRESETS.map((x) => x.doc), BLANK_DOC]) {
+    const r = parseSweepConfig(p);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+    const est = estimateRuns(r.config);
+    assert.notEqual(est.kind, "unbounded");
+    assert.ok(est.kind !== "unbounded" && est.runs <= 16);
+    const steps = (r.config.parameters.steps as { value?: number } | undefined)?.value;
+    assert.ok(steps !== undefined && steps <= 500, "presets keep runs short");
+  }
+});
+
+test("switching modes gives specs the schema accepts", () => {
+  for (const f of RUN_FIELDS) {
+    if (f.kind === "string") continue;
+    for (const mode of ["value", "values", "distribution"] as const) {
+      if (mode === "distribution" && f.kind !== "integer" && f.kind !== "number") continue;
+      const spec = specForMode(f, mode);
+      assert.equal(modeOf(spec), mode);
+      const r = parseSweepConfig({ method: "random", run_cap: 2, parameters: { [f.key]: spec } });
+      assert.ok(r.ok, `${f.key} ${mode}: ${JSON.stringify(!r.ok && r.issues)}`);
+    }
+  }
+  assert.deepEqual(specForMode(field("cell"), "values"), { values: ["rnn", "lstm", "gru"] });
+  assert.deepEqual(specForMode(field("layernorm"), "values"), { values: [false, true] });
+  assert.equal((specForMode(field("learning_rate"), "distribution") as { distribution: string }).distribution, "log_uniform_values");
+  // values → fixed keeps the first value
+  assert.deepEqual(specForMode(field("cell"), "value", { values: ["gru", "rnn"] }), { value: "gru" });
+});
+
+test("changing the distribution keeps bounds that still apply", () => {
+  const spec = withDistribution(field("dropout"), { distribution: "uniform", min: 0.1, max: 0.5 }, "q_uniform");
+  assert.deepEqual(spec, { distribution: "q_uniform", min: 0.1, max: 0.5, q: spec.q });
+  const normal = withDistribution(field("dropout"), spec, "normal");
+  assert.deepEqual(Object.keys(normal).sort(), ["distribution", "mu", "sigma"]);
+});
+
+test("text inputs: numbers parse, anything else stays text so the schema reports it", () => {
+  assert.equal(parseScalar("1e-3", "number"), 0.001);
+  assert.equal(parseScalar("abc", "number"), "abc");
+  assert.equal(parseScalar("", "number"), undefined);
+  assert.equal(parseScalar("true", "boolean"), true);
+  assert.deepEqual(parseList("0.1, 0.2,, x", "number"), [0.1, 0.2, "x"]);
+  const r = parseSweepConfig({ method: "grid", parameters: { dropout: { values: parseList("0.1, 1.5", "number") } } });
+  assert.ok(!r.ok);
+  assert.deepEqual(issuesAt(r.issues, "parameters.dropout").map((i) => i.path), ["parameters.dropout.values.1"]);
+});
+
+test("document edits: set and remove parameters and nested keys", () => {
+  let doc = setParam({ method: "grid", parameters: {} }, "cell", { values: ["rnn"] });
+  doc = setPath(doc, "metric.goal", "maximize");
+  doc = setPath(doc, "run_cap", 5);
+  assert.deepEqual(doc, { method: "grid", parameters: { cell: { values: ["rnn"] } }, metric: { goal: "maximize" }, run_cap: 5 });
+  doc = setPath(doc, "run_cap", undefined);
+  assert.equal("run_cap" in doc, false);
+  assert.deepEqual(setParam(doc, "cell", undefined).parameters, {});
+});
+
+test("run estimate: grid size with its factors, run_cap, or unbounded", () => {
+  const grid = parseSweepConfig(PRESETS[0].doc);
+  assert.ok(grid.ok);
+  assert.deepEqual(estimateRuns(grid.config), { kind: "grid", combinations: 9, replicates: 1, runs: 9, capped: false });
+  assert.deepEqual(gridFactors(grid.config), [
+    { key: "dropout", count: 3 },
+    { key: "learning_rate", count: 3 },
+  ]);
+  const capped = parseSweepConfig({ ...PRESETS[0].doc, run_cap: 4, replicates: 2 });
+  assert.ok(capped.ok);
+  assert.deepEqual(estimateRuns(capped.config), { kind: "grid", combinations: 9, replicates: 2, runs: 4, capped: true });
+  const random = parseSweepConfig({ method: "random", parameters: { dropout: { min: 0.0, max: 0.5 } } });
+  assert.ok(random.ok);
+  assert.deepEqual(estimateRuns(random.config), { kind: "unbounded" });
+});
+
+test("the YAML a form edit produces reads back to the same config", () => {
+  for (const p of PRESETS) {
+    const a = parseSweepConfig(p.doc);
+    const b = parseSweepConfigText(docToYaml(p.doc));
+    assert.ok(a.ok && b.ok);
+    assert.deepEqual(b.config, a.config);
+  }
+});
+
+test("issues: placed on fields, the rest listed; lines found in the text", () => {
+  const issues = [
+    { path: "parameters.dropout.max", message: "x" },
+    { path: "", message: "y" },
+    { path: "metric.goal", message: "z" },
+    { path: "parameters.lr", message: "w" },
+  ];
+  assert.deepEqual(unplacedIssues(issues, ["metric", "parameters.dropout"]).map((i) => i.path), ["", "parameters.lr"]);
+  const text = "method: grid\nparameters:\n  dropout:\n    values: [0.1, 2]\n  lr:\n    value: 1\n";
+  assert.equal(lineOfPath(text, "parameters.dropout.values.1"), 4);
+  assert.equal(lineOfPath(text, "parameters.lr"), 5);
+  assert.equal(lineOfPath(text, "parameters.nope.max"), 2);
+  assert.equal(lineOfPath("a: [", "a"), null);
+});
+
+test("the RunConfig key list of unknown-parameter messages is shown once", () => {
+  const r = parseSweepConfig({ method: "grid", parameters: { epochs: { value: 3 }, lr: { value: 0.1 } } });
+  assert.ok(!r.ok);
+  const { issues, keyList } = compactIssues(r.issues);
+  assert.deepEqual(issues.map((i) => i.message), ['unknown parameter "epochs"; did you mean "steps"?', 'unknown parameter "lr"; did you mean "learning_rate"?']);
+  assert.match(keyList ?? "", /^task, corpus, cell/);
+  assert.equal(compactIssues([{ path: "a", message: "b" }]).keyList, null);
+});

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricSummaryKey, moveAxis, orderAxes, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
+
+const run = (i: number, params: Record<string, unknown>, val: number | null, state = "finished"): SweepRunLike => ({
+  id: `r${i}`,
+  name: `run-${i}`,
+  state,
+  params,
+  config: { task: "charlm", hidden_size: 64, ...params },
+  summary: val === null ? {} : { val_loss: val + 0.1, val_loss_best: val },
+});
+
+const runs = [
+  run(1, { cell: "lstm", learning_rate: 0.001, dropout: 0.1, seed: 1 }, 1.5),
+  run(2, { cell: "rnn", learning_rate: 0.01, dropout: 0.3, seed: 2 }, 2.0),
+  run(3, { cell: "gru", learning_rate: 0.1, dropout: 0.1, seed: 3 }, 3.0),
+  run(4, { cell: "lstm", learning_rate: 0.05, dropout: 0.2, seed: 4 }, null, "running"),
+];
+const sweepParams = { cell: { values: ["rnn", "lstm", "gru"] }, learning_rate: { distribution: "log_uniform_values", min: 1e-4, max: 0.1 }, dropout: { min: 0.0, max: 0.5 } };
+
+test("axes: the varied hyperparameters (not the seed), then the metric; categorical and log axes", () => {
+  assert.deepEqual(variedKeys(runs, sweepParams), ["cell", "learning_rate", "dropout"]);
+  const m = buildParallelModel(runs, { metricName: "val_loss", sweepParams });
+  assert.deepEqual(
+    m.axes.map((a) => [a.key, a.kind]),
+    [
+      ["cell", "category"],
+      ["learning_rate", "log"],
+      ["dropout", "value"],
+      ["val_loss_best", "value"],
+    ],
+  );
+  // categories in the schema's enum order, only those that occur
+  assert.deepEqual(m.axes[0].categories, ["rnn", "lstm", "gru"]);
+  assert.equal(m.axes[3].metric, true);
+  assert.equal(m.rows.length, 3);
+  assert.equal(m.missingMetric, 1);
+  assert.deepEqual(m.rows[0].values, ["lstm", 0.001, 0.1, 1.5]);
+});
+
+test("without a sweep config, log scale is inferred from the spread; constant keys are left out", () => {
+  const m = buildParallelModel(runs, { metricName: "val_loss" });
+  assert.deepEqual(m.axes.map((a) => a.key), ["cell", "learning_rate", "dropout", "val_loss_best"]);
+  assert.equal(m.axes[1].kind, "log");
+  assert.equal(metricSummaryKey([run(1, {}, null)], "val_loss"), "val_loss");
+});
+
+test("booleans are categories", () => {
+  const m = buildParallelModel([run(1, { layernorm: true }, 1), run(2, { layernorm: false }, 2)], { metricName: "val_loss" });
+  assert.deepEqual(m.axes[0], { key: "layernorm", kind: "category", categories: ["false", "true"] });
+  assert.deepEqual(m.rows[0].values, ["true", 1]);
+});
+
+test("the brush filters runs on every brushed axis; categories by index; no metric fails a metric brush", () => {
+  const m = buildParallelModel(runs, { metricName: "val_loss", sweepParams });
+  assert.equal(brushedRunIds(runs, m, {}).size, 4);
+  assert.deepEqual([...brushedRunIds(runs, m, { dropout: [[0.05, 0.15]] })], ["r1", "r3"]);
+  assert.deepEqual([...brushedRunIds(runs, m, { cell: [[1, 1]] })], ["r1", "r4"]);
+  assert.deepEqual([...brushedRunIds(runs, m, { cell: [[1, 2]], val_loss_best: [[0, 2.5]] })], ["r1"]);
+  assert.deepEqual([...brushedRunIds(runs, m, { dropout: [[0, 0.12], [0.25, 0.35]] })], ["r1", "r2", "r3"]);
+  assert.equal(inBrush(m.axes[0], "transformer", [[0, 2]]), false);
+});
+
+test("brush and axis order round-trip through the URL", () => {
+  const brush = { dropout: [[0.1, 0.2]] as [number, number][], cell: [[0, 1]] as [number, number][] };
+  assert.deepEqual(decodeBrush(encodeBrush(brush)), brush);
+  assert.deepEqual(decodeBrush("bad,,x:1:y,dropout:0.3:0.1"), { dropout: [[0.1, 0.3]] });
+  const m = buildParallelModel(runs, { metricName: "val_loss", sweepParams });
+  assert.deepEqual(orderAxes(m.axes, ["val_loss_best", "nope", "cell"]).map((a) => a.key), ["val_loss_best", "cell", "learning_rate", "dropout"]);
+  assert.deepEqual(moveAxis(["a", "b", "c", "d"], 0, 2), ["b", "c", "a", "d"]);
+  assert.deepEqual(moveAxis(["a", "b", "c", "d"], 3, 0), ["d", "a", "b", "c"]);
+});
+
+test("1,000 runs shape in well under a frame budget", () => {
+  const many = Array.from({ length: 1000 }, (_, i) => run(i, { cell: ["rnn", "lstm", "gru"][i % 3], learning_rate: 10 ** (-4 + (i % 30) / 10), dropout: (i % 7) / 10 }, 1 + (i % 13) / 10));
+  const t = performance.now();
+  const m = buildParallelModel(many, { metricName: "val_loss", sweepParams });
+  const ids = brushedRunIds(many, m, { dropout: [[0.1, 0.3]], cell: [[0, 1]] });
+  assert.ok(performance.now() - t < 100);
+  assert.equal(m.rows.length, 1000);
+  assert.ok(ids.size > 0 && ids.size < 1000);
+});

@@ -1,0 +1,184 @@
+import { runConfigShape } from "../../engine/config";
+import { inferDistribution, isPlainObject, LOG_SCALED, type Distribution } from "../../sweeps/config";
+
+// Data shaping for the sweep's parallel-coordinates chart (the chart component only draws):
+// one axis per varied hyperparameter plus the metric, each numeric, log or categorical; one
+// row per run; and the brush (intervals per axis) as a filter the run table can apply.
+
+export interface SweepRunLike {
+  id: string;
+  name: string;
+  state: string;
+  params: Record<string, unknown>;
+  config: Record<string, unknown>;
+  summary: Record<string, number | null>;
+}
+
+export type AxisKind = "value" | "log" | "category";
+
+export interface ParAxis {
+  /** the config key, or the summary key of the metric */
+  key: string;
+  kind: AxisKind;
+  /** category axes: the categories in display order */
+  categories?: string[];
+  metric?: boolean;
+}
+
+export interface ParRow {
+  runId: string;
+  name: string;
+  state: string;
+  /** one per axis: a number, a category name, or null (no value) */
+  values: (number | string | null)[];
+}
+
+export interface ParModel {
+  axes: ParAxis[];
+  /** runs with a value on every axis: what the chart draws */
+  rows: ParRow[];
+  /** runs left out of the chart because they have no metric value yet */
+  missingMetric: number;
+  metricKey: string;
+}
+
+/** An axis's brushed ranges, in data units (category axes: category indices, inclusive). */
+export type Brush = Record<string, [number, number][]>;
+
+/** The summary key the chart and the table use for the sweep metric: its best value when tracked. */
+export function metricSummaryKey(runs: readonly SweepRunLike[], metricName: string): string {
+  const best = `${metricName}_best`;
+  return runs.some((r) => typeof r.summary[best] === "number") ? best : metricName;
+}
+
+function categoryOrder(key: string, values: string[]): string[] {
+  const shape = (runConfigShape as Record<string, unknown>)[key] as { def?: { innerType?: { options?: string[] } }; options?: string[] } | undefined;
+  const options = shape?.def?.innerType?.options ?? shape?.options;
+  const known = options?.filter((o) => values.includes(o)) ?? [];
+  const rest = values.filter((v) => !known.includes(v)).sort();
+  return [...known, ...rest];
+}
+
+const asCategory = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** Hyperparameters that differ between runs: the sweep's parameters first, then other params (not the seed). */
+export function variedKeys(runs: readonly SweepRunLike[], sweepParams: Record<string, unknown> = {}): string[] {
+  const named = Object.keys(sweepParams);
+  const fromRuns = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].filter((k) => !named.includes(k) && k !== "seed");
+  return [...named, ...fromRuns].filter((key) => {
+    const seen = new Set(runs.map((r) => JSON.stringify(r.params[key] ?? r.config[key])));
+    return seen.size > 1;
+  });
+}
+
+function axisFor(key: string, values: unknown[], spec: unknown): ParAxis {
+  const present = values.filter((v) => v !== undefined && v !== null);
+  const numeric = present.length > 0 && present.every((v) => typeof v === "number" && Number.isFinite(v));
+  if (!numeric) return { key, kind: "category", categories: categoryOrder(key, [...new Set(present.map(asCategory))]) };
+  const nums = present as number[];
+  const s = inferDistribution(spec);
+  const distribution = isPlainObject(s) ? (s.distribution as Distribution) : undefined;
+  const min = Math.min(...nums);
+  const log = distribution ? LOG_SCALED.has(distribution) : min > 0 && Math.max(...nums) / min >= 100;
+  return { key, kind: log && min > 0 ? "log" : "value" };
+}
+
+export function buildParallelModel(
+  runs: readonly SweepRunLike[],
+  options: { metricName: string; sweepParams?: Record<string, unknown> },
+): ParModel {
+  const sweepParams = options.sweepParams ?? {};
+  const keys = variedKeys(runs, sweepParams);
+  const valueOf = (r: SweepRunLike, key: string) => r.params[key] ?? r.config[key];
+  const metricKey = metricSummaryKey(runs, options.metricName);
+  const axes: ParAxis[] = keys.map((k) => axisFor(k, runs.map((r) => valueOf(r, k)), sweepParams[k]));
+  const metricValues = runs.map((r) => r.summary[metricKey]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const metricMin = Math.min(...metricValues);
+  axes.push({ key: metricKey, kind: metricValues.length > 0 && metricMin > 0 && Math.max(...metricValues) / metricMin >= 100 ? "log" : "value", metric: true });
+
+  const rows: ParRow[] = [];
+  let missingMetric = 0;
+  for (const r of runs) {
+    const m = r.summary[metricKey];
+    if (typeof m !== "number" || !Number.isFinite(m)) {
+      missingMetric++;
+      continue;
+    }
+    rows.push({ runId: r.id, name: r.name, state: r.state, values: [...keys.map((k, i) => cellValue(axes[i], valueOf(r, k))), m] });
+  }
+  return { axes, rows, missingMetric, metricKey };
+}
+
+function cellValue(axis: ParAxis, v: unknown): number | string | null {
+  if (v === undefined || v === null) return null;
+  if (axis.kind === "category") return asCategory(v);
+  return typeof v === "number" ? v : null;
+}
+
+// --- the brush -------------------------------------------------------------------------------
+
+/** Does one value fall inside an axis's brushed intervals (no intervals: no constraint)? */
+export function inBrush(axis: ParAxis, value: unknown, intervals: readonly [number, number][] | undefined): boolean {
+  if (!intervals || intervals.length === 0) return true;
+  if (value === undefined || value === null) return false;
+  let x: number;
+  if (axis.kind === "category") {
+    x = axis.categories?.indexOf(asCategory(value)) ?? -1;
+    if (x < 0) return false;
+  } else if (typeof value === "number") x = value;
+  else return false;
+  return intervals.some(([a, b]) => Math.min(a, b) <= x && x <= Math.max(a, b));
+}
+
+/** Ids of the runs that pass every brushed axis (all runs when nothing is brushed). */
+export function brushedRunIds(runs: readonly SweepRunLike[], model: ParModel, brush: Brush): Set<string> {
+  const active = model.axes.filter((a) => (brush[a.key]?.length ?? 0) > 0);
+  const out = new Set<string>();
+  for (const r of runs) {
+    const ok = active.every((a) => inBrush(a, a.metric ? r.summary[a.key] : r.params[a.key] ?? r.config[a.key], brush[a.key]));
+    if (ok) out.add(r.id);
+  }
+  return out;
+}
+
+export function isBrushed(brush: Brush): boolean {
+  return Object.values(brush).some((i) => i.length > 0);
+}
+
+// --- URL state: ?axes=a,b,c&brush=key:lo:hi,key:lo:hi --------------------------------------
+
+export function encodeBrush(brush: Brush): string {
+  return Object.entries(brush)
+    .flatMap(([k, intervals]) => intervals.map(([a, b]) => `${k}:${short(a)}:${short(b)}`))
+    .join(",");
+}
+
+const short = (x: number) => String(Number(x.toPrecision(6)));
+
+export function decodeBrush(text: string | null | undefined): Brush {
+  const out: Brush = {};
+  for (const part of (text ?? "").split(",")) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*):([^:]+):([^:]+)$/.exec(part);
+    if (!m) continue;
+    const a = Number(m[2]);
+    const b = Number(m[3]);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    (out[m[1]] ??= []).push([Math.min(a, b), Math.max(a, b)]);
+  }
+  return out;
+}
+
+/** The axes in the user's order (from the URL); unknown names are dropped, new axes appended. */
+export function orderAxes(axes: readonly ParAxis[], order: readonly string[]): ParAxis[] {
+  const byKey = new Map(axes.map((a) => [a.key, a]));
+  const first = order.map((k) => byKey.get(k)).filter((a): a is ParAxis => a !== undefined);
+  return [...first, ...axes.filter((a) => !order.includes(a.key))];
+}
+
+/** Move the axis at `from` to `to` (drag and drop, or keyboard). */
+export function moveAxis(order: readonly string[], from: number, to: number): string[] {
+  const next = [...order];
+  const [moved] = next.splice(from, 1);
+  next.splice(Math.max(0, Math.min(next.length, to)), 0, moved);
+  return next;
+}

@@ -1,0 +1,63 @@
+// Sorting the sweep page's run table on the client (the brush filters it in place, so it is
+// not re-queried). Fields: name, state, step, runtime, index, config.<key>, summary.<key>.
+
+export interface TableSort {
+  field: string;
+  desc: boolean;
+}
+
+export interface SortableRun {
+  id: string;
+  name: string;
+  state: string;
+  index: number;
+  lastStep: number;
+  runtime: number | null;
+  config: Record<string, unknown>;
+  params: Record<string, unknown>;
+  summary: Record<string, number | null>;
+}
+
+function valueOf(run: SortableRun, field: string): unknown {
+  if (field.startsWith("config.")) {
+    const k = field.slice(7);
+    return run.params[k] ?? run.config[k];
+  }
+  if (field.startsWith("summary.")) return run.summary[field.slice(8)];
+  switch (field) {
+    case "name":
+      return run.name;
+    case "state":
+      return run.state;
+    case "step":
+      return run.lastStep;
+    case "runtime":
+      return run.runtime;
+    default:
+      return run.index;
+  }
+}
+
+/** Sorted copy; missing values (and NaN) last in either direction, ties by run index. */
+export function sortRuns<T extends SortableRun>(runs: readonly T[], sort: TableSort): T[] {
+  const dir = sort.desc ? -1 : 1;
+  const missing = (v: unknown) => v === undefined || v === null || (typeof v === "number" && Number.isNaN(v));
+  return [...runs].sort((a, b) => {
+    const va = valueOf(a, sort.field);
+    const vb = valueOf(b, sort.field);
+    if (missing(va) || missing(vb)) return missing(va) === missing(vb) ? a.index - b.index : missing(va) ? 1 : -1;
+    const c = typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb), "en", { numeric: true });
+    return c !== 0 ? c * dir : a.index - b.index;
+  });
+}
+
+export function encodeSort(s: TableSort): string {
+  return `${s.desc ? "-" : ""}${s.field}`;
+}
+
+export function decodeSort(text: string | null | undefined, fallback: TableSort): TableSort {
+  if (!text) return fallback;
+  const desc = text.startsWith("-");
+  const field = desc ? text.slice(1) : text;
+  return /^(name|state|step|runtime|index|(config|summary)\.[A-Za-z_][A-Za-z0-9_]*)$/.test(field) ? { field, desc } : fallback;
+}

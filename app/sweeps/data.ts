@@ -1,0 +1,54 @@
+import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
+import { parseSweepConfig, sweepSize } from "../../sweeps/config";
+import { parameterImportance, type ParamImportance } from "../../sweeps/importance";
+import type { SweepProgressBody } from "../_lib/sweep-progress";
+
+// Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
+
+/** Runs the sweep will make, from its stored config (null: unbounded or unreadable). */
+export function expectedRuns(sweep: SweepRecord): number | null {
+  const parsed = parseSweepConfig(sweep.config);
+  return parsed.ok ? sweepSize(parsed.config) : (sweep.runCap ?? null);
+}
+
+export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBody> {
+  const [progress, running] = await Promise.all([sweepProgress(sweep), listRuns({ sweepId: sweep.id, states: ["running"], limit: 256, sort: { field: "index", desc: false } })]);
+  const best = progress.best;
+  const metric = sweep.metricName;
+  const bestValue = best ? (best.summary[`${metric}_best`] ?? best.summary[metric] ?? null) : null;
+  return {
+    sweep: { id: sweep.id, name: sweep.name, state: sweep.state, stateReason: sweep.stateReason, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt },
+    counts: progress.counts,
+    total: progress.total,
+    expected: expectedRuns(sweep),
+    best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null } : null,
+    elapsed: progress.elapsed,
+    running: running.runs.map((r) => ({
+      id: r.id,
+      name: r.name,
+      state: r.state,
+      lastStep: r.lastStep,
+      steps: typeof r.config.steps === "number" ? r.config.steps : null,
+      value: r.summary[`${metric}_best`] ?? r.summary[metric] ?? null,
+    })),
+  };
+}
+
+export interface ImportanceBody {
+  metric: string;
+  /** runs with a value of the metric (what the importance was computed from) */
+  runs: number;
+  params: ParamImportance[];
+}
+
+export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody> {
+  const runs = await sweepRuns(sweep.id);
+  const metric = sweep.metricName;
+  const parsed = parseSweepConfig(sweep.config);
+  const rows = runs.map((r) => {
+    const v = r.summary[`${metric}_best`] ?? r.summary[metric];
+    return { params: { ...r.params }, value: typeof v === "number" && Number.isFinite(v) ? v : null };
+  });
+  const params = parameterImportance(rows, parsed.ok ? { config: parsed.config, seed: sweep.seed } : { seed: sweep.seed });
+  return { metric, runs: rows.filter((r) => r.value !== null).length, params };
+}

@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { getSweep } from "../../../prisma/store";
+import { PageHeader } from "../../_components/ui";
+import { SweepForm } from "../../_components/sweeps/SweepForm";
+import { PRESETS } from "../../_lib/sweep-presets";
+import type { SweepDoc } from "../../_lib/sweep-form";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "New sweep" };
+
+/** /sweeps/new?preset=ID starts from a preset; ?from=SWEEP_ID from an existing sweep's config. */
+export default async function NewSweepPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await props.searchParams;
+  const from = typeof sp.from === "string" && /^[0-9a-z]{4,32}$/.test(sp.from) ? await getSweep(sp.from) : null;
+  const preset = PRESETS.find((p) => p.id === sp.preset) ?? (from ? undefined : PRESETS[0]);
+  const initial: SweepDoc = from ? { ...from.config, name: `${from.name} (copy)` } : preset!.doc;
+  return (
+    <>
+      <PageHeader
+        title="New sweep"
+        subtitle={
+          from ? (
+            <>
+              Starting from <Link href={`/sweeps/${from.id}`}>{from.name}</Link>
+            </>
+          ) : (
+            "Choose what to vary, check the run count, launch."
+          )
+        }
+        actions={
+          <Link className="btn" href="/sweeps">
+            All sweeps
+          </Link>
+        }
+      />
+      <SweepForm initial={initial} initialPreset={preset?.id} />
+    </>
+  );
+}

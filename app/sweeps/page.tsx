@@ -1,0 +1,107 @@
+import Link from "next/link";
+import { listSweeps } from "../../prisma/store";
+import { AutoRefresh } from "../_components/sweeps/AutoRefresh";
+import { Badge, EmptyState, PageHeader } from "../_components/ui";
+import { runColor } from "../_lib/colors";
+import { formatDuration, formatNumber, formatTime } from "../_lib/format";
+import { doneCount, progressSegments } from "../_lib/sweep-progress";
+import { loadProgress } from "./data";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sweeps" };
+
+export default async function SweepsPage() {
+  const sweeps = await listSweeps();
+  const rows = await Promise.all(sweeps.map(async (s) => ({ sweep: s, progress: await loadProgress(s) })));
+  const live = rows.some((r) => r.sweep.state === "running" || r.progress.counts.running > 0);
+  return (
+    <>
+      <PageHeader
+        title="Sweeps"
+        subtitle={sweeps.length === 0 ? "No sweeps yet" : `${sweeps.length} sweep${sweeps.length === 1 ? "" : "s"}${live ? " · updating live" : ""}`}
+        actions={
+          <Link className="btn btn-primary" href="/sweeps/new" data-testid="new-sweep">
+            New sweep
+          </Link>
+        }
+      />
+      {live && <AutoRefresh everyMs={3000} />}
+      {rows.length === 0 ? (
+        <div className="card">
+          <EmptyState title="No sweeps yet">
+            <p>A sweep trains many runs with different hyperparameters and shows which ones matter.</p>
+            <p className="muted">Start from a preset — they finish in under a minute.</p>
+            <div style={{ marginTop: 16 }}>
+              <Link className="btn btn-primary" href="/sweeps/new">
+                Launch your first sweep
+              </Link>
+            </div>
+          </EmptyState>
+        </div>
+      ) : (
+        <div className="card table-wrap">
+          <table className="data" data-testid="sweeps-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>State</th>
+                <th>Method</th>
+                <th>Metric</th>
+                <th style={{ width: 240 }}>Progress</th>
+                <th className="num">Best</th>
+                <th>Best run</th>
+                <th>Created</th>
+                <th className="num">Elapsed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ sweep, progress }) => {
+                const done = doneCount(progress.counts);
+                const expected = progress.expected ?? (sweep.state === "running" || sweep.state === "paused" ? null : progress.total);
+                return (
+                  <tr key={sweep.id} data-testid="sweep-row" data-sweep-id={sweep.id}>
+                    <td>
+                      <Link href={`/sweeps/${sweep.id}`}>{sweep.name}</Link> <span className="faint mono">{sweep.id}</span>
+                    </td>
+                    <td>
+                      <Badge state={sweep.state} />
+                    </td>
+                    <td>{sweep.method}</td>
+                    <td>
+                      <code>{sweep.metricName}</code> <span className="faint">{sweep.metricGoal === "maximize" ? "max" : "min"}</span>
+                    </td>
+                    <td>
+                      <div className="sw-list-progress">
+                        <div className="sw-bar-track sw-bar-small">
+                          {progressSegments(progress.counts, progress.expected).map((s) =>
+                            s.count > 0 ? <div key={s.key} className={`sw-seg-${s.key}`} style={{ width: `${s.share * 100}%` }} title={`${s.count} ${s.label}`} /> : null,
+                          )}
+                        </div>
+                        <span className="num sw-list-count">
+                          {done}/{expected ?? "∞"}
+                        </span>
+                      </div>
+                    </td>
+                    <td className="num">{formatNumber(progress.best?.value)}</td>
+                    <td>
+                      {progress.best ? (
+                        <Link href={`/runs/${progress.best.id}`}>
+                          <span className="swatch" style={{ background: runColor(progress.best.id) }} />
+                          {progress.best.name}
+                        </Link>
+                      ) : (
+                        <span className="faint">–</span>
+                      )}
+                    </td>
+                    <td>{formatTime(sweep.createdAt, true)}</td>
+                    <td className="num">{formatDuration(progress.elapsed)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

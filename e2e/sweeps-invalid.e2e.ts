@@ -1,0 +1,85 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import fs from "node:fs";
+
+// Journey: type invalid values into the new-sweep form and see field-level errors from the
+// sweep schema (the one the server uses), the launch refused, and nothing stored; paste a
+// real-world W&B config with mistakes and see each listed with its line.
+
+async function sweepCount(request: APIRequestContext): Promise<number> {
+  const res = await request.get("/api/sweeps");
+  expect(res.ok()).toBe(true);
+  const body = (await res.json()) as unknown;
+  const list = Array.isArray(body) ? body : ((body as { sweeps?: unknown[] }).sweeps ?? []);
+  return list.length;
+}
+
+test("invalid form values show field errors and nothing is stored", async ({ page, request }) => {
+  const before = await sweepCount(request);
+  await page.goto("/sweeps/new");
+  await expect(page.getByTestId("run-estimate")).toHaveText("9 runs");
+
+  // a dropout of 1.5 (dropout is a probability < 1), a hidden size that is not a number
+  await page.getByTestId("field-parameters.dropout.values").fill("0, 0.2, 1.5");
+  await page.getByTestId("field-parameters.hidden_size.value").fill("lots");
+  // an empty metric name
+  await page.getByTestId("field-metric.name").fill("");
+
+  await expect(page.getByTestId("error-parameters.dropout")).toContainText("value 3: must be < 1 (got 1.5)");
+  await expect(page.getByTestId("error-parameters.hidden_size")).toContainText('must be a number (got the string "lots")');
+  await expect(page.getByTestId("error-metric")).toBeVisible();
+  await expect(page.getByTestId("field-parameters.dropout.values")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("problem-count")).toHaveText("3 problems to fix before launching");
+  await expect(page.getByTestId("run-estimate")).toHaveText("–");
+
+  // launching is refused in place: focus goes to the first bad field, nothing is posted
+  let posted = false;
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().endsWith("/api/sweeps")) posted = true;
+  });
+  await page.getByTestId("launch").click();
+  await expect(page).toHaveURL(/\/sweeps\/new/);
+  await expect(page.locator(":focus")).toHaveAttribute("aria-invalid", "true");
+  expect(posted).toBe(false);
+  await page.screenshot({ path: "test-results/screens/new-sweep-errors.png", fullPage: true });
+
+  // fixing a field clears its error at once
+  await page.getByTestId("field-parameters.dropout.values").fill("0, 0.2, 0.4");
+  await expect(page.getByTestId("error-parameters.dropout")).toHaveCount(0);
+  await expect(page.getByTestId("problem-count")).toHaveText("2 problems to fix before launching");
+
+  // a real W&B config written for another program: every mistake listed with its line
+  await page.getByRole("tab", { name: "YAML / JSON" }).click();
+  await page.getByTestId("config-text").fill(fs.readFileSync("/work/shared/data/wandb-sweeps/12-platalea-invalid-goal.yaml", "utf8").replace(/\r/g, ""));
+  const issues = page.getByTestId("text-issues");
+  await expect(issues).toContainText('must be "minimize" or "maximize"');
+  await expect(issues).toContainText('unknown parameter "epochs"; did you mean "steps"?');
+  await expect(issues.locator("li").filter({ hasText: "metric.goal" })).toContainText("line 4");
+  await page.screenshot({ path: "test-results/screens/new-sweep-yaml-errors.png", fullPage: true });
+
+  // the server says the same about the same paths, and stores nothing
+  const bad = await request.post("/api/sweeps", { data: { method: "grid", parameters: { dropout: { values: [0.2, 1.5] }, lr: { value: 0.1 } } } });
+  expect(bad.status()).toBe(400);
+  const body = (await bad.json()) as { error: string; issues: { path: string; message: string }[] };
+  expect(body.issues.map((i) => i.path)).toEqual(expect.arrayContaining(["parameters.dropout.values.1", "parameters.lr"]));
+  expect(await sweepCount(request)).toBe(before);
+});
+
+test("the server's 400 issues land on the fields they name", async ({ page, request }) => {
+  const before = await sweepCount(request);
+  // a server-side rejection the browser cannot foresee (e.g. a check only the server makes)
+  await page.route("**/api/sweeps", (route) =>
+    route.request().method() === "POST"
+      ? route.fulfill({ status: 400, json: { error: "parameters.hidden_size.value: too large for this server", issues: [{ path: "parameters.hidden_size.value", message: "too large for this server" }, { path: "", message: "try again later" }] } })
+      : route.continue(),
+  );
+  await page.goto("/sweeps/new");
+  await page.getByTestId("launch").click();
+  await expect(page.getByTestId("error-parameters.hidden_size")).toContainText("too large for this server");
+  await expect(page.getByTestId("form-issues")).toContainText("try again later");
+  await expect(page.getByTestId("launch-error")).toContainText("did not accept");
+  await expect(page).toHaveURL(/\/sweeps\/new/);
+  // editing clears the server's verdict
+  await page.getByTestId("field-parameters.hidden_size.value").fill("16");
+  await expect(page.getByTestId("error-parameters.hidden_size")).toHaveCount(0);
+  expect(await sweepCount(request)).toBe(before);
+});

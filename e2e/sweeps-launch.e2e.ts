@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+
+// Journey: open the new-sweep form, start from a preset, make it small, check the run
+// count, launch it, and watch the real runs (engine workers spawned by the server's
+// executor) train and finish on the sweep page without reloading it.
+
+test("launch a small real sweep from the form and watch it finish", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto("/sweeps/new");
+  await page.getByTestId("preset").selectOption("quadrant-init-layernorm");
+  await expect(page.getByTestId("param-init")).toBeVisible();
+  // fewer steps: type into the steps box of the form
+  await page.getByTestId("field-parameters.steps.value").fill("120");
+  // vary layernorm only as true/false, init over two values → 2 × 2 grid
+  await page.getByTestId("param-init").getByLabel("xavier").uncheck();
+  await expect(page.getByTestId("run-estimate")).toHaveText("4 runs");
+  await expect(page.getByTestId("run-estimate-detail")).toContainText("init 2 × layernorm 2");
+  await page.getByTestId("field-name").fill("e2e quadrant launch");
+
+  await page.getByTestId("launch").click();
+  await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
+  await expect(page.getByRole("heading", { name: "e2e quadrant launch" })).toBeVisible();
+  // the page updates itself: mark it, and check the mark survives (no reload) at the end
+  await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+  const progress = page.getByTestId("sweep-progress");
+  await expect(progress).toBeVisible();
+  await expect(page.getByTestId("stat-done")).toContainText("/ 4");
+
+  // every run ends, the sweep finishes, and the numbers say so
+  await expect(page.getByTestId("stat-done")).toContainText("4 / 4", { timeout: 120_000 });
+  await expect(page.getByTestId("sweep-controls")).not.toContainText("Pause", { timeout: 30_000 });
+  await expect(page.locator(".page-header [data-testid=state-badge]")).toHaveAttribute("data-state", "finished", { timeout: 30_000 });
+  await expect(page.getByTestId("stat-finished")).toContainText("4");
+  await expect(page.getByTestId("best-run")).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+
+  // the table, the parallel coordinates, the curves and the importance filled in
+  await expect(page.getByTestId("sweep-run-row")).toHaveCount(4);
+  for (const state of await page.getByTestId("sweep-run-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-state")))) expect(state).toBe("finished");
+  await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-rows", "4");
+  await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-axes", "init,layernorm,val_loss_best");
+  await expect(page.getByTestId("sweep-curves")).toHaveAttribute("data-curves", /,.*,.*,/);
+  await expect(page.getByTestId("importance-row")).toHaveCount(2);
+  await page.screenshot({ path: "test-results/screens/sweep-launched-finished.png", fullPage: true });
+
+  // and it is listed with its progress
+  await page.getByRole("link", { name: "Sweeps", exact: true }).click();
+  const row = page.getByTestId("sweep-row").filter({ hasText: "e2e quadrant launch" });
+  await expect(row).toContainText("4/4");
+  await expect(row.getByTestId("state-badge")).toHaveAttribute("data-state", "finished");
+  await page.screenshot({ path: "test-results/screens/sweeps-list.png", fullPage: true });
+});

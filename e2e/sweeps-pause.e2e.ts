@@ -1,0 +1,78 @@
+import { expect, test } from "@playwright/test";
+
+// Journey: a sweep is training; pause it (no new run starts), resume it (runs start again),
+// stop one run from the table, cancel the rest. Every action shows at once.
+
+test("pause and resume a sweep, stop one run, cancel", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const created = await request.post("/api/sweeps", {
+    data: {
+      name: "e2e pause resume",
+      method: "grid",
+      concurrency: 1,
+      parameters: {
+        task: { value: "charlm" },
+        hidden_size: { value: 32 },
+        seq_length: { value: 16 },
+        batch_size: { value: 8 },
+        steps: { value: 40000 },
+        eval_every: { value: 500 },
+        learning_rate: { values: [0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08] },
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  await page.goto(`/sweeps/${id}`);
+  const badge = page.locator(".page-header [data-testid=state-badge]");
+  const running = page.getByTestId("stat-running").locator(".value");
+  const done = page.getByTestId("stat-done").locator(".value");
+  await expect(badge).toHaveAttribute("data-state", "running");
+  await expect(running).toHaveText(/^[1-9]$/, { timeout: 30_000 });
+  await expect(page.getByTestId("training-now")).toContainText("Training now");
+  // live numbers arrive without moving the layout: the charts keep their place while steps tick
+  const chartTop = (await page.getByTestId("parallel-panel").boundingBox())!.y;
+  await expect(page.getByTestId("now-step").first()).toHaveText(/^[1-9]\d*\/40000$/, { timeout: 15_000 });
+  expect((await page.getByTestId("parallel-panel").boundingBox())!.y).toBe(chartTop);
+  await page.screenshot({ path: "test-results/screens/sweep-running.png", fullPage: true });
+
+  // pause: the badge and the buttons change at once, the server agrees after a reload
+  await page.getByTestId("pause").click();
+  await expect(badge).toHaveAttribute("data-state", "paused", { timeout: 1000 });
+  await expect(page.getByTestId("resume")).toBeVisible({ timeout: 1000 });
+  // the runs in flight go on to their end, but no new one starts while paused
+  await expect(running).toHaveText("0", { timeout: 90_000 });
+  const doneWhilePaused = await done.innerText();
+  await page.waitForTimeout(4000);
+  await expect(running).toHaveText("0");
+  await expect(done).toHaveText(doneWhilePaused);
+  await expect(page.getByTestId("training-now")).toContainText("Paused");
+  await page.screenshot({ path: "test-results/screens/sweep-paused.png", fullPage: true });
+  await page.reload();
+  await expect(badge).toHaveAttribute("data-state", "paused");
+
+  // resume: training starts again
+  await page.getByTestId("resume").click();
+  await expect(badge).toHaveAttribute("data-state", "running", { timeout: 1000 });
+  await expect(page.getByTestId("pause")).toBeVisible({ timeout: 1000 });
+  await expect(running).toHaveText(/^[1-9]$/, { timeout: 30_000 });
+
+  // stop the run that is training, from its row
+  const liveRow = page.locator('[data-testid=sweep-run-row][data-state=running]').first();
+  await expect(liveRow).toBeVisible({ timeout: 10_000 });
+  const runId = (await liveRow.getAttribute("data-run-id"))!;
+  const row = page.locator(`[data-testid=sweep-run-row][data-run-id="${runId}"]`);
+  await row.getByTestId("stop-run").click();
+  await expect(row.getByTestId("state-badge")).toHaveText(/stopping|stopped/, { timeout: 1000 });
+  await expect(row).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
+
+  // cancel the sweep: asks once more, then everything left stops
+  await page.getByTestId("cancel").click();
+  await page.getByTestId("confirm-cancel").click();
+  await expect(badge).toHaveAttribute("data-state", "cancelled", { timeout: 1000 });
+  await expect(page.getByTestId("sweep-controls")).not.toContainText("Pause");
+  await expect(running).toHaveText("0", { timeout: 30_000 });
+  await expect(page.getByTestId("stat-queued").locator(".value")).toHaveText("0", { timeout: 10_000 });
+  await page.screenshot({ path: "test-results/screens/sweep-cancelled.png", fullPage: true });
+});
