@@ -51,8 +51,9 @@ test("run page: re-run with the same seed reproduces the curve exactly", async (
   }).toPass({ timeout: 90_000 });
   await page.goto(`/runs/${original}`);
   await page.getByTestId("rerun").click();
-  await expect(page).not.toHaveURL(new RegExp(`/runs/${original}$`));
-  const rerun = page.url().split("/runs/")[1].split("?")[0];
+  const runIdOf = (url: URL) => url.pathname.split("/runs/")[1] ?? "";
+  await page.waitForURL((url) => runIdOf(url) !== "" && runIdOf(url) !== original);
+  const rerun = runIdOf(new URL(page.url()));
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished", { timeout: 90_000 });
   // Same seed → the same values at the same steps, bit for bit (wall times differ).
   const series = async (id: string) => {

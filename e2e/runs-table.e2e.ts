@@ -57,6 +57,7 @@ test("runs table: sort by best val_loss and export the CSV", async ({ page }) =>
 
 test("runs table: filter, choose columns and export exactly what is shown", async ({ page }) => {
   await page.goto("/");
+  await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("filter-field").selectOption("config.cell");
   await page.getByTestId("filter-op").selectOption("=");
   await page.getByTestId("filter-value").fill("lstm");
@@ -104,12 +105,11 @@ test("runs table: curve-derived columns sort and filter like any other", async (
 
 test("runs table: seed replicates fold into one row per configuration, expandable", async ({ page }) => {
   const store = await e2eStore();
-  const sweep = await store.createSweep({ name: "replicates-e2e", config: { method: "grid", replicates: 3, parameters: { cell: { values: ["rnn", "lstm"] } } }, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 3 });
+  const sweep = await store.createSweep({ name: "replicates-e2e", config: { method: "grid", replicates: 3, parameters: { cell: { values: ["rnn", "lstm"] } } }, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 3, state: "finished" });
   let index = 0;
   for (const cell of ["rnn", "lstm"]) {
     for (let r = 0; r < 3; r++) {
       const run = await store.createRun({ sweepId: sweep.id, index: index++, config: { task: "charlm", cell, seed: 10 + r }, params: { cell, seed: 10 + r } });
-      await store.claimNextRun("e2e", { sweepId: sweep.id });
       const final = (cell === "rnn" ? 2 : 1.5) + r * 0.01;
       await store.appendRunEvents([{ runId: run.id, metrics: [{ step: 10, time: 1, values: { train_loss: final - 0.1, val_loss: final } }] }]);
       await store.finishRun(run.id, { state: "finished", lastStep: 10 });

@@ -1,11 +1,15 @@
 import { expect, test, type Page } from "@playwright/test";
 
+// A sweep seeded by e2e/server.mjs (prisma/fixtures.ts): 30 finished runs. Other journeys add
+// sweeps of their own, so find it by name rather than by position.
+const FIXTURE_SWEEP = "dropout-x-lr";
+
 // Journey: open a finished fixture sweep, brush the parallel coordinates by dragging along
 // the dropout axis, and see the run table (and the curves) follow; reorder the axes; clear.
 
 async function openFixtureSweep(page: Page) {
   await page.goto("/sweeps");
-  await page.getByTestId("sweep-row").first().getByRole("link").first().click();
+  await page.getByTestId("sweep-row").filter({ hasText: FIXTURE_SWEEP }).getByRole("link").first().click();
   await expect(page.getByTestId("parallel-chart")).toBeVisible();
   await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-rows", /\d+/);
 }

@@ -2,12 +2,16 @@ import { expect, test } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import fs from "node:fs";
 
+// A sweep seeded by e2e/server.mjs (prisma/fixtures.ts): 30 finished runs. Other journeys add
+// sweeps of their own, so find it by name rather than by position.
+const FIXTURE_SWEEP = "dropout-x-lr";
+
 // Journey: on a fixture sweep's page, export the CSV of the sweep's runs and check that it
 // has one row per run of this sweep (and no other), with the config and summary columns.
 
 test("export the CSV of a sweep's runs", async ({ page }) => {
   await page.goto("/sweeps");
-  const row = page.getByTestId("sweep-row").first();
+  const row = page.getByTestId("sweep-row").filter({ hasText: FIXTURE_SWEEP });
   const sweepId = (await row.getAttribute("data-sweep-id"))!;
   await row.getByRole("link").first().click();
   await expect(page).toHaveURL(new RegExp(`/sweeps/${sweepId}`));

@@ -14,6 +14,8 @@ export interface NewSweep {
   concurrency: number;
   seed: number;
   runCap?: number | null;
+  /** Default "running". Fixtures and imports create sweeps already finished, so no executor picks them up. */
+  state?: SweepState;
 }
 
 export async function createSweep(input: NewSweep): Promise<SweepRecord> {
@@ -30,6 +32,7 @@ export async function createSweep(input: NewSweep): Promise<SweepRecord> {
       concurrency: input.concurrency,
       seed: input.seed,
       runCap: input.runCap ?? null,
+      ...(input.state ? { state: input.state, finishedAt: input.state === "running" || input.state === "paused" ? null : new Date() } : {}),
     },
   });
   return toSweepRecord(row);

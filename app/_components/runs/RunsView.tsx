@@ -46,8 +46,11 @@ export function RunsView(props: {
   const columnsKey = props.columns.join(",");
   useEffect(() => setColumns(columnsKey.split(",").filter(Boolean)), [columnsKey]);
   useEffect(() => setGrouped(props.grouped), [props.grouped]);
+  // Set once React has hydrated the view: controls used before then would be reset by it.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   return (
-    <div style={{ opacity: pending ? 0.6 : 1, transition: "opacity .15s" }} data-pending={pending ? "true" : "false"}>
+    <div style={{ opacity: pending ? 0.6 : 1, transition: "opacity .15s" }} data-pending={pending ? "true" : "false"} data-testid="runs-view" data-hydrated={hydrated ? "true" : "false"}>
       <RunsToolbar
         filters={filters}
         columns={columns}
