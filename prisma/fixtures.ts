@@ -73,6 +73,9 @@ export async function seedFixture(options: FixtureOptions = {}): Promise<{ sweep
         dropout: Number((rand() * 0.6).toFixed(3)),
         hidden_size: [32, 64, 128][Math.floor(rand() * 3)],
         init: rand() < 0.15 ? "normal" : "xavier",
+        steps: points,
+        eval_every: 10,
+        log_every: 1,
         seed: i,
       };
       const config = resolveRunConfig(params);
