@@ -18,12 +18,14 @@ const BASELINE = { torchLstm: 42_000, numpyMinChar: 30_700, torchRnn: 290_000 };
 const TARGET = { lstmVsTorch: 0.8, minCharVsNumpy: 5 };
 
 type GemmOp = "gemm" | "gemmNT" | "gemmTN";
+/** A product shape: a gemm variant, or A·op(B) with op(B) packed once by packB (gemmPacked). */
+type ShapeOp = GemmOp | "packed" | "packedT";
 
 /**
  * Best-of-5 GFLOP/s of one product shape, after a warm-up: per wall second and per CPU-second
  * of this process (the machine may be shared, so wall time alone undercounts).
  */
-function gflops(be: Backend, op: GemmOp, M: number, N: number, K: number, budgetFlop: number): { wall: number; cpu: number } {
+function gflops(be: Backend, op: ShapeOp, M: number, N: number, K: number, budgetFlop: number): { wall: number; cpu: number } {
   const fill = (n: number) => {
     const x = be.alloc(n);
     for (let i = 0; i < n; i++) x[i] = Math.random() - 0.5;
@@ -31,11 +33,13 @@ function gflops(be: Backend, op: GemmOp, M: number, N: number, K: number, budget
   };
   const A = fill(M * K), B = fill(K * N), C = be.alloc(M * N);
   const flop = 2 * M * N * K, reps = Math.max(3, Math.round(budgetFlop / flop));
-  for (let i = 0; i < Math.max(30, reps); i++) be[op](M, N, K, A, B, C, false);
+  const Bp = op === "packed" || op === "packedT" ? be.packB(K, N, B, op === "packedT") : null;
+  const product = Bp ? () => be.gemmPacked(M, N, K, A, Bp, C, false) : () => be[op as GemmOp](M, N, K, A, B, C, false);
+  for (let i = 0; i < Math.max(30, reps); i++) product();
   let wall = 0, cpu = 0;
   for (let round = 0; round < 5; round++) {
     const t0 = performance.now(), c0 = process.cpuUsage();
-    for (let r = 0; r < reps; r++) be[op](M, N, K, A, B, C, false);
+    for (let r = 0; r < reps; r++) product();
     const c = process.cpuUsage(c0);
     wall = Math.max(wall, (flop * reps) / ((performance.now() - t0) / 1000) / 1e9);
     cpu = Math.max(cpu, (flop * reps) / ((c.user + c.system) / 1e6) / 1e9);
@@ -43,9 +47,11 @@ function gflops(be: Backend, op: GemmOp, M: number, N: number, K: number, budget
   return { wall, cpu };
 }
 
-const SHAPES: [string, GemmOp, number, number, number][] = [
+const SHAPES: [string, ShapeOp, number, number, number][] = [
   ["(32×128)@(128×512)   LSTM step forward h·W_h", "gemm", 32, 512, 128],
+  ["  same, W_h packed once per pass (gemmPacked)", "packed", 32, 512, 128],
   ["(32×512)@(512×128)ᵀ  LSTM step backward dRec·W_hᵀ", "gemmNT", 32, 128, 512],
+  ["  same, W_hᵀ packed once per pass (gemmPacked)", "packedT", 32, 128, 512],
   ["(32×512)@(512×128)   same shape, A·B", "gemm", 32, 128, 512],
   ["AᵀB 128×32×512       one step's dW_h", "gemmTN", 128, 512, 32],
   ["AᵀB 128×2048×512     dW_h over all 64 steps", "gemmTN", 128, 512, 2048],
@@ -56,8 +62,9 @@ const SHAPES: [string, GemmOp, number, number, number][] = [
 ];
 
 /**
- * A backend whose gemm calls are timed (the rest passes through). The vanilla RNN's fused time
- * loops (rnnForward/rnnBackward: the per-step products with the activation) are timed apart.
+ * A backend whose gemm calls are timed (the rest passes through). The fused time loops of the
+ * vanilla RNN and the LSTM (rnnForward/rnnBackward, lstmSequenceForward/Backward: the per-step
+ * products with the cell) are timed apart.
  */
 function timedGemm(be: Backend): { backend: Backend; ms: () => number; fusedMs: () => number; reset: () => void } {
   let ms = 0, fusedMs = 0;
@@ -80,6 +87,21 @@ function timedGemm(be: Backend): { backend: Backend; ms: () => number; fusedMs: 
       const t0 = performance.now();
       be.rnnBackward(...args);
       fusedMs += performance.now() - t0;
+    },
+    lstmSequenceForward(...args) {
+      const t0 = performance.now();
+      be.lstmSequenceForward(...args);
+      fusedMs += performance.now() - t0;
+    },
+    lstmSequenceBackward(...args) {
+      const t0 = performance.now();
+      be.lstmSequenceBackward(...args);
+      fusedMs += performance.now() - t0;
+    },
+    gemmPacked(...args) {
+      const t0 = performance.now();
+      be.gemmPacked(...args);
+      ms += performance.now() - t0;
     },
   };
   return { backend, ms: () => ms, fusedMs: () => fusedMs, reset: () => (ms = fusedMs = 0) };
@@ -180,7 +202,7 @@ export async function run(repeat = 3): Promise<void> {
     report(`  vs js (${fmt(jsSpeed, 0)} chars/s)`, `${fmt(best / jsSpeed)}×`);
     report(`  vs ${m.name} (${fmt(m.baseline, 0)} chars/s)`, `${fmt(vsBase, 2)}×`, m.target ? { ok: vsBase >= m.target, target: `≥ ${m.target}×` } : undefined);
     const { outsideGemm, fused } = runs[speeds.indexOf(best)];
-    report(`  share of a step outside gemm (wasm)`, `${fmt(100 * outsideGemm)}%${fused > 0 ? ` (and ${fmt(100 * fused)}% in the fused RNN time loops: per-step product + activation)` : ""}`);
+    report(`  share of a step outside gemm (wasm)`, `${fmt(100 * outsideGemm)}%${fused > 0 ? ` (and ${fmt(100 * fused)}% in the fused RNN/LSTM time loops: per-step product + cell)` : ""}`);
   }
 }
 

@@ -16,6 +16,15 @@
 export const Act = { tanh: 0, relu: 1 } as const;
 export type Act = (typeof Act)[keyof typeof Act];
 
+/** An operand packed by Backend.packB (opaque to callers apart from its shape). */
+export interface PackedB {
+  readonly K: number;
+  readonly N: number;
+  /** The matrix it was packed from, and whether that is op(B)'s transpose. */
+  src: Float32Array;
+  trans: boolean;
+}
+
 export interface Backend {
   readonly name: string;
   /** A zero-filled tensor of n floats. */
@@ -28,6 +37,16 @@ export interface Backend {
   gemmNT(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
   /** C = Aᵀ·B with A [K×M], B [K×N]. */
   gemmTN(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
+
+  /**
+   * op(B) [K×N] (B itself, or with trans the transpose of B [N×K]) in the layout gemmPacked
+   * reads: pack a weight once per forward or backward pass and multiply by it every timestep.
+   * The packed copy reflects B at the time of packing; `into` (from an earlier packB of the same
+   * shape) is reused instead of allocating.
+   */
+  packB(K: number, N: number, B: Float32Array, trans: boolean, into?: PackedB | null): PackedB;
+  /** C (+)= A·op(B) with A [M×K] and op(B) [K×N] packed by packB. */
+  gemmPacked(M: number, N: number, K: number, A: Float32Array, Bp: PackedB, C: Float32Array, accumulate: boolean): void;
 
   // ---- rows and vectors
   /** out[r,:] (+)= table[ids[r],:] for r < ids.length (an embedding lookup = one-hot · table). */
@@ -66,6 +85,20 @@ export interface Backend {
    * dhNext = dPre_t·W_hᵀ. dhNext is zeroed first and holds ∂L/∂h_0 on return; dh [B × H] is scratch.
    */
   rnnBackward(act: Act, T: number, B: number, H: number, dOut: Float32Array, hs: Float32Array, Wh: Float32Array, dPre: Float32Array, dh: Float32Array, dhNext: Float32Array, norms: Float64Array): void;
+
+  /**
+   * LSTM forward over T steps (no layer norm): for t < T, gates_t += h_t·W_h with Wh from
+   * packB(H, 4H, W_h, false), then lstmForward. gx [T·B × 4H] holds x·W_x + b on entry and the
+   * activated gates on return; hs, cs [(T+1)·B × H] hold h_0, c_0 in their first block;
+   * tanhC [T·B × H].
+   */
+  lstmSequenceForward(T: number, B: number, H: number, gx: Float32Array, Wh: PackedB, hs: Float32Array, cs: Float32Array, tanhC: Float32Array): void;
+  /**
+   * Its backward, t = T-1 … 0: dh = dOut_t + dhNext, norms[t] = ‖dh‖, lstmBackward into dPre_t
+   * (dc carried), dhNext = dPre_t·W_hᵀ with WhT from packB(4H, H, W_h, true). dhNext and dc are
+   * zeroed first; dhNext holds ∂L/∂h_0 on return; dh [B × H] is scratch.
+   */
+  lstmSequenceBackward(T: number, B: number, H: number, dOut: Float32Array, gx: Float32Array, cs: Float32Array, tanhC: Float32Array, WhT: PackedB, dPre: Float32Array, dh: Float32Array, dc: Float32Array, dhNext: Float32Array, norms: Float64Array): void;
 
   // ---- fused recurrent cells, B rows × H units; gate blocks laid out side by side per row
   /**
@@ -111,4 +144,29 @@ export interface Backend {
   adagradStep(w: Float32Array, g: Float32Array, mem: Float32Array, lr: number, eps: number): void;
   /** Adam with bias corrections bc1 = 1-β1ᵗ, bc2 = 1-β2ᵗ. */
   adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number): void;
+}
+
+/** lstmSequenceForward as a loop over the per-step ops of `be` (the reference, and the fallback). */
+export function lstmSequenceForwardSteps(be: Backend, T: number, B: number, H: number, gx: Float32Array, Wh: PackedB, hs: Float32Array, cs: Float32Array, tanhC: Float32Array): void {
+  const n = B * H, g = 4 * n;
+  for (let t = 0; t < T; t++) {
+    const gates = gx.subarray(t * g, (t + 1) * g);
+    be.gemmPacked(B, 4 * H, H, hs.subarray(t * n, (t + 1) * n), Wh, gates, true);
+    be.lstmForward(B, H, gates, cs.subarray(t * n, (t + 1) * n), cs.subarray((t + 1) * n, (t + 2) * n), tanhC.subarray(t * n, (t + 1) * n), hs.subarray((t + 1) * n, (t + 2) * n));
+  }
+}
+
+/** lstmSequenceBackward as a loop over the per-step ops of `be`. */
+export function lstmSequenceBackwardSteps(be: Backend, T: number, B: number, H: number, dOut: Float32Array, gx: Float32Array, cs: Float32Array, tanhC: Float32Array, WhT: PackedB, dPre: Float32Array, dh: Float32Array, dc: Float32Array, dhNext: Float32Array, norms: Float64Array): void {
+  const n = B * H, g = 4 * n;
+  be.fill(dhNext, 0);
+  be.fill(dc, 0);
+  for (let t = T - 1; t >= 0; t--) {
+    be.copy(dh, dOut.subarray(t * n, (t + 1) * n));
+    be.axpy(dh, 1, dhNext);
+    norms[t] = Math.sqrt(be.sumSquares(dh));
+    const dGates = dPre.subarray(t * g, (t + 1) * g);
+    be.lstmBackward(B, H, dGates, dh, dc, gx.subarray(t * g, (t + 1) * g), cs.subarray(t * n, (t + 1) * n), tanhC.subarray(t * n, (t + 1) * n));
+    be.gemmPacked(B, H, 4 * H, dGates, WhT, dhNext, false);
+  }
 }

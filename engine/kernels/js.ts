@@ -1,4 +1,4 @@
-import { Act, type Backend } from "./backend";
+import { Act, lstmSequenceBackwardSteps, lstmSequenceForwardSteps, type Backend } from "./backend";
 import { gemmNN, gemmNT, gemmTN } from "./gemm";
 
 // The pure-JS backend. Loops are flat and allocation-free; arithmetic happens in float64
@@ -7,12 +7,23 @@ import { gemmNN, gemmNT, gemmTN } from "./gemm";
 
 export function createJsBackend(options: { float64?: boolean } = {}): Backend {
   const float64 = options.float64 ?? false;
-  return {
+  const be: Backend = {
     name: float64 ? "js-float64" : "js",
     alloc: (n) => (float64 ? (new Float64Array(n) as unknown as Float32Array) : new Float32Array(n)),
     gemm: gemmNN,
     gemmNT,
     gemmTN,
+    packB: (K, N, B, trans, into) => {
+      if (into && into.K === K && into.N === N) {
+        into.src = B;
+        into.trans = trans;
+        return into;
+      }
+      return { K, N, src: B, trans };
+    },
+    gemmPacked: (M, N, K, A, Bp, C, accumulate) => (Bp.trans ? gemmNT : gemmNN)(M, N, K, A, Bp.src, C, accumulate),
+    lstmSequenceForward: (...args) => lstmSequenceForwardSteps(be, ...args),
+    lstmSequenceBackward: (...args) => lstmSequenceBackwardSteps(be, ...args),
     gatherRows,
     scatterAddRows,
     addRowVector,
@@ -40,6 +51,7 @@ export function createJsBackend(options: { float64?: boolean } = {}): Backend {
     adagradStep,
     adamStep,
   };
+  return be;
 }
 
 function gatherRows(out: Float32Array, table: Float32Array, ids: Int32Array, cols: number, accumulate: boolean): void {

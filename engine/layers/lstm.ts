@@ -12,6 +12,21 @@ export class LstmLayer extends RecurrentLayer {
     super(be, params, name, 4, opts, { kind: "lstm_bias", hidden: opts.hidden });
   }
 
+  /** Without layer norm the whole time loop is one backend call each way. */
+  protected timeLoopForward(ws: Workspace): void {
+    if (this.lnH) return super.timeLoopForward(ws);
+    const H = this.H;
+    this.packedWh = this.be.packB(H, 4 * H, this.Wh.w, false, this.packedWh);
+    this.be.lstmSequenceForward(ws.T, ws.B, H, ws.gx, this.packedWh, ws.hs, ws.cs!, ws.tanhC!);
+  }
+
+  protected timeLoopBackward(ws: Workspace, dOut: Float32Array): void {
+    if (this.lnH) return super.timeLoopBackward(ws, dOut);
+    const H = this.H;
+    this.packedWhT = this.be.packB(4 * H, H, this.Wh.w, true, this.packedWhT);
+    this.be.lstmSequenceBackward(ws.T, ws.B, H, dOut, ws.gx, ws.cs!, ws.tanhC!, this.packedWhT, ws.dPre, ws.dh, ws.dc!, ws.dhNext, ws.gradNorms);
+  }
+
   protected stepForward(ws: Workspace, t: number): void {
     const H = this.H;
     this.be.lstmForward(ws.B, H, ws.at(ws.gx, t, 4 * H), ws.at(ws.cs!, t, H), ws.at(ws.cs!, t + 1, H), ws.at(ws.tanhC!, t, H), ws.at(ws.hs, t + 1, H));

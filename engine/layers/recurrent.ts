@@ -1,4 +1,4 @@
-import type { Backend } from "../kernels/backend";
+import type { Backend, PackedB } from "../kernels/backend";
 import type { Param, ParamSet } from "../params";
 import { LayerNorm, type LayerNormCache } from "./layernorm";
 
@@ -100,6 +100,9 @@ export abstract class RecurrentLayer {
   private readonly workspaces = new Map<string, Workspace>();
   /** The embedding in front of this layer (foldEmbedding), or null. */
   private embed: { E: Param; vocab: number } | null = null;
+  /** W_h and W_hᵀ packed for the per-step products (repacked at every pass: W_h changes). */
+  protected packedWh: PackedB | null = null;
+  protected packedWhT: PackedB | null = null;
   /** The workspace of the most recent forward (diagnostics read it). */
   last: Workspace | null = null;
 
@@ -167,10 +170,12 @@ export abstract class RecurrentLayer {
       const { E, vocab } = this.embed!;
       ws.table ??= be.alloc(vocab * GH);
       be.gemm(vocab, GH, this.inputSize, E.w, this.Wx.w, ws.table, false);
+      // without LN_x the bias goes into the vocab rows of the table instead of all T·B rows
+      if (!this.lnX) be.addRowVector(ws.table, this.b.w, vocab, GH);
       be.gatherRows(target, ws.table, x, GH, false);
     } else be.gemm(rows, GH, this.inputSize, x, this.Wx.w, target, false);
     if (this.lnX) this.lnX.forward(rows, target, ws.gx, ws.lnX!);
-    be.addRowVector(ws.gx, this.b.w, rows, GH);
+    if (!(x instanceof Int32Array && !this.tokenInput && !this.lnX)) be.addRowVector(ws.gx, this.b.w, rows, GH);
 
     be.copy(ws.at(ws.hs, 0, H), state.h);
     if (ws.cs) be.copy(ws.at(ws.cs, 0, H), state.c!);
@@ -183,15 +188,17 @@ export abstract class RecurrentLayer {
   /** The T steps of the last forward: pre-activations, then the cell, one step at a time. */
   protected timeLoopForward(ws: Workspace): void {
     const be = this.be, { T, B } = ws, H = this.H, GH = this.G * H;
+    // W_h packed once for the T products h_{t-1}·W_h
+    const Wh = (this.packedWh = be.packB(H, GH, this.Wh.w, false, this.packedWh));
     for (let t = 0; t < T; t++) {
       const hPrev = ws.at(ws.hs, t, H);
       const rec = ws.gh ? ws.at(ws.gh, t, GH) : ws.at(ws.gx, t, GH);
       if (this.lnH) {
         const raw = ws.at(ws.recRaw!, t, GH);
-        be.gemm(B, GH, H, hPrev, this.Wh.w, raw, false);
+        be.gemmPacked(B, GH, H, hPrev, Wh, raw, false);
         this.lnH.forward(B, raw, rec, this.lnCacheAt(ws, t), ws.gh === null);
       } else {
-        be.gemm(B, GH, H, hPrev, this.Wh.w, rec, ws.gh === null);
+        be.gemmPacked(B, GH, H, hPrev, Wh, rec, ws.gh === null);
       }
       this.recurrentBias(rec, B);
       this.stepForward(ws, t);
@@ -217,7 +224,8 @@ export abstract class RecurrentLayer {
     this.timeLoopBackward(ws, dOut);
     be.gemmTN(H, GH, rows, ws.hs, ws.dRec, this.Wh.g, true); // hs rows 0..T-1 are h_{t-1}
     this.recurrentBiasBackward(ws);
-    be.sumRows(this.b.g, ws.dPre, rows, GH);
+    const tableBias = ws.x instanceof Int32Array && !this.tokenInput && !this.lnX;
+    if (!tableBias) be.sumRows(this.b.g, ws.dPre, rows, GH);
     let dGx = ws.dPre;
     if (this.lnX) {
       this.lnX.backward(rows, ws.dPre, ws.dGxRaw!, ws.lnX!);
@@ -231,6 +239,7 @@ export abstract class RecurrentLayer {
       const { E, vocab } = this.embed!, S = ws.table!;
       be.fill(S, 0);
       be.scatterAddRows(S, dGx, ws.x, GH);
+      if (tableBias) be.sumRows(this.b.g, S, vocab, GH); // Σ over rows of dPre = Σ of the per-token sums
       be.gemmTN(this.inputSize, GH, vocab, E.w, S, this.Wx.g, true);
       be.gemmNT(vocab, this.inputSize, GH, S, this.Wx.w, E.g, true);
       return null;
@@ -248,6 +257,8 @@ export abstract class RecurrentLayer {
     const be = this.be, { T, B } = ws, H = this.H, GH = this.G * H;
     be.fill(ws.dhNext, 0);
     if (ws.dc) be.fill(ws.dc, 0);
+    // W_hᵀ packed once for the T products dRec_t·W_hᵀ
+    const WhT = (this.packedWhT = be.packB(GH, H, this.Wh.w, true, this.packedWhT));
     for (let t = T - 1; t >= 0; t--) {
       const dh = ws.dh;
       be.copy(dh, ws.at(dOut, t, H));
@@ -258,7 +269,7 @@ export abstract class RecurrentLayer {
       const dRec = ws.at(ws.dRec, t, GH);
       if (this.lnH) this.lnH.backward(B, dRecIn, dRec, this.lnCacheAt(ws, t));
       else if (dRec !== dRecIn) be.copy(dRec, dRecIn);
-      be.gemmNT(B, H, GH, dRec, this.Wh.w, ws.dhNext, ws.dGh !== null);
+      be.gemmPacked(B, H, GH, dRec, WhT, ws.dhNext, ws.dGh !== null);
     }
   }
 }

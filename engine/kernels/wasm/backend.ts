@@ -1,4 +1,4 @@
-import type { Act, Backend } from "../backend";
+import { lstmSequenceBackwardSteps, lstmSequenceForwardSteps, type Act, type Backend, type PackedB } from "../backend";
 import { createJsBackend } from "../js";
 import { instantiateKernels, loadKernelModule, type KernelVariant, type Kernels } from "./load";
 
@@ -30,11 +30,17 @@ const HEAP_BASE = 256;
 /** Never handed out: kernels may read up to 28 bytes past a tensor's end. */
 const GUARD_BYTES = 64;
 /**
- * A·Bᵀ transposes B once and runs the A·B kernel when A has at least this many rows, or at
- * least NT_TRANSPOSE_SHORT_ROWS when K ≤ NT_SHORT_K: the dot-product kernel pays a horizontal
- * sum per output, which short dot products (the min-char head's dX, K = vocab) do not amortise.
+ * A·Bᵀ packs Bᵀ into panels and runs the packed kernel when A has at least this many rows; below
+ * that the dot-product kernel (no packing) is used.
  */
-const NT_TRANSPOSE_MIN_ROWS = 64, NT_TRANSPOSE_SHORT_ROWS = 8, NT_SHORT_K = 128;
+const NT_PACK_MIN_ROWS = 8;
+/** Blocking of the packed products (kernels.wat $gemm_block, $gemm_s). */
+const PACK_MC = 32, PACK_KC = 128;
+
+/** The wasm layout of a packed operand: 8-column panels of K rows, zero past N. */
+interface WasmPacked extends PackedB {
+  readonly data: Float32Array;
+}
 
 /** A WebAssembly backend, or null when this runtime has no SIMD128. */
 export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & { readonly variant: KernelVariant }) | null {
@@ -64,6 +70,26 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
     ids.set(src);
     return ids.byteOffset;
   }
+  // Packing scratch of the matrix products: A in MC×KC blocks, B in KC-row blocks of 8-column panels.
+  const scrA = reserve(PACK_MC * PACK_KC * 4);
+  // (panels KC·32 + 64 bytes apart, so that they do not all map to the same cache sets)
+  const panelBytes = PACK_KC * 32 + 64;
+  let scrB = reserve(panelBytes * 64), scrBCols = 512;
+  k.set_scratch(scrA, scrB);
+  function packRoom(N: number): void {
+    if (N <= scrBCols) return;
+    scrBCols = Math.ceil(N / 8) * 8;
+    scrB = reserve(panelBytes * (scrBCols / 8));
+    k.set_scratch(scrA, scrB);
+  }
+  // W_h (H×H) or its transpose packed for the vanilla RNN's time loops (batches of 4 rows or more)
+  let rnnPacked = new Float32Array(heap, reserve(128 * 128 * 4), 128 * 128);
+  function packRecurrent(H: number, Wh: Float32Array, trans: boolean): number {
+    const n = H * Math.ceil(H / 8) * 8;
+    if (n > rnnPacked.length) rnnPacked = new Float32Array(heap, reserve(n * 4), n);
+    k.pack_b(H, H, Wh.byteOffset, trans ? 4 : H * 4, trans ? H * 4 : 4, rnnPacked.byteOffset);
+    return rnnPacked.byteOffset;
+  }
   let norms = new Float64Array(heap, reserve(256 * 8), 256);
   function scratchNorms(n: number): Float64Array {
     if (n > norms.length) norms = new Float64Array(heap, reserve(n * 8), n);
@@ -81,7 +107,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       throw new Error(`gemm ${M}×${N}×${K}: operand too short (A ${A.length}, B ${B.length}, C ${C.length})`);
   }
 
-  return {
+  const backend: Backend & { readonly variant: KernelVariant } = {
     name: `wasm-${loaded.variant}`,
     variant: loaded.variant,
     alloc(n) {
@@ -91,21 +117,39 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
     gemm(M, N, K, A, B, C, accumulate) {
       if (!(here(A) && here(B) && here(C))) return js.gemm(M, N, K, A, B, C, accumulate);
       checkGemm(M, N, K, A, B, C);
+      packRoom(N);
       k.gemm_nn(M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, flag(accumulate));
     },
     gemmNT(M, N, K, A, B, C, accumulate) {
       if (!(here(A) && here(B) && here(C))) return js.gemmNT(M, N, K, A, B, C, accumulate);
       checkGemm(M, N, K, A, B, C);
-      if (M >= NT_TRANSPOSE_MIN_ROWS || (M >= NT_TRANSPOSE_SHORT_ROWS && K <= NT_SHORT_K)) {
-        const Bt = scratchFloats(N * K);
-        k.transpose(N, K, B.byteOffset, Bt.byteOffset);
-        k.gemm_nn(M, N, K, A.byteOffset, Bt.byteOffset, C.byteOffset, flag(accumulate));
+      if (M >= NT_PACK_MIN_ROWS) {
+        packRoom(N);
+        k.gemm_nt_packed(M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, flag(accumulate));
       } else k.gemm_nt(M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, flag(accumulate));
     },
     gemmTN(M, N, K, A, B, C, accumulate) {
       if (!(here(A) && here(B) && here(C))) return js.gemmTN(M, N, K, A, B, C, accumulate);
       checkGemm(M, N, K, A, B, C);
+      packRoom(N);
       k.gemm_tn(M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, flag(accumulate));
+    },
+    packB(K, N, B, trans, into) {
+      const reuse = into && into.K === K && into.N === N && "data" in into ? (into as WasmPacked) : null;
+      const data = reuse ? reuse.data : backend.alloc(K * Math.ceil(N / 8) * 8);
+      const packed: WasmPacked = reuse ?? { K, N, src: B, trans, data };
+      packed.src = B;
+      packed.trans = trans;
+      if (B.length < K * N) throw new Error(`packB ${K}×${N}: operand too short (${B.length})`);
+      if (here(B) && K > 0 && N > 0) k.pack_b(K, N, B.byteOffset, trans ? 4 : N * 4, trans ? K * 4 : 4, data.byteOffset);
+      return packed;
+    },
+    gemmPacked(M, N, K, A, Bp, C, accumulate) {
+      const p = Bp as WasmPacked, B = p.src;
+      if (p.K !== K || p.N !== N) throw new Error(`gemmPacked ${M}×${N}×${K}: packed operand is ${p.K}×${p.N}`);
+      if (M < 4 || !(here(A) && here(C) && here(B))) return p.trans ? backend.gemmNT(M, N, K, A, B, C, accumulate) : backend.gemm(M, N, K, A, B, C, accumulate);
+      if (A.length < M * K || C.length < M * N) throw new Error(`gemmPacked ${M}×${N}×${K}: operand too short`);
+      k.gemm_packed(M, N, K, A.byteOffset, p.data.byteOffset, C.byteOffset, flag(accumulate));
     },
 
     gatherRows(out, table, tokens, cols, accumulate) {
@@ -155,7 +199,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
     rnnForward(act, T, B, H, pre, Wh, hs) {
       if (!(here(pre) && here(Wh) && here(hs))) return js.rnnForward(act, T, B, H, pre, Wh, hs);
       if (pre.length < T * B * H || hs.length < (T + 1) * B * H || Wh.length < H * H) throw new Error("rnnForward: operand too short");
-      k.rnn_forward(act, T, B, H, pre.byteOffset, Wh.byteOffset, hs.byteOffset);
+      packRoom(H); // batches of 2-3 rows go through gemm_nn, which packs into the scratch
+      k.rnn_forward(act, T, B, H, pre.byteOffset, Wh.byteOffset, hs.byteOffset, B >= 4 ? packRecurrent(H, Wh, false) : 0);
     },
     rnnBackward(act, T, B, H, dOut, hs, Wh, dPre, dh, dhNext, gradNorms) {
       if (!(here(dOut) && here(hs) && here(Wh) && here(dPre) && here(dh) && here(dhNext)))
@@ -164,7 +209,28 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
         throw new Error("rnnBackward: operand too short");
       const sq = scratchNorms(T);
       dhNext.fill(0);
-      k.rnn_backward(act, T, B, H, dOut.byteOffset, hs.byteOffset, Wh.byteOffset, dPre.byteOffset, dh.byteOffset, dhNext.byteOffset, sq.byteOffset);
+      k.rnn_backward(act, T, B, H, dOut.byteOffset, hs.byteOffset, Wh.byteOffset, dPre.byteOffset, dh.byteOffset, dhNext.byteOffset, sq.byteOffset, B >= 4 ? packRecurrent(H, Wh, true) : 0);
+      for (let t = 0; t < T; t++) gradNorms[t] = Math.sqrt(sq[t]);
+    },
+    lstmSequenceForward(T, B, H, gx, Wh, hs, cs, tanhC) {
+      const p = Wh as WasmPacked;
+      if (B < 4 || !("data" in p) || !(here(gx) && here(hs) && here(cs) && here(tanhC) && here(p.src)))
+        return lstmSequenceForwardSteps(backend, T, B, H, gx, Wh, hs, cs, tanhC);
+      if (p.K !== H || p.N !== 4 * H || gx.length < T * B * 4 * H || hs.length < (T + 1) * B * H || cs.length < (T + 1) * B * H || tanhC.length < T * B * H)
+        throw new Error("lstmSequenceForward: operand too short or packed operand of the wrong shape");
+      k.lstm_seq_forward(T, B, H, gx.byteOffset, p.data.byteOffset, hs.byteOffset, cs.byteOffset, tanhC.byteOffset);
+    },
+    lstmSequenceBackward(T, B, H, dOut, gx, cs, tanhC, WhT, dPre, dh, dc, dhNext, gradNorms) {
+      const p = WhT as WasmPacked;
+      if (B < 4 || !("data" in p) || !(here(dOut) && here(gx) && here(cs) && here(tanhC) && here(p.src) && here(dPre) && here(dh) && here(dc) && here(dhNext)))
+        return lstmSequenceBackwardSteps(backend, T, B, H, dOut, gx, cs, tanhC, WhT, dPre, dh, dc, dhNext, gradNorms);
+      const n = B * H;
+      if (p.K !== 4 * H || p.N !== H || dOut.length < T * n || gx.length < 4 * T * n || dPre.length < 4 * T * n || cs.length < (T + 1) * n || tanhC.length < T * n || dh.length < n || dc.length < n || dhNext.length < n)
+        throw new Error("lstmSequenceBackward: operand too short or packed operand of the wrong shape");
+      const sq = scratchNorms(T);
+      dhNext.fill(0);
+      dc.fill(0);
+      k.lstm_seq_backward(T, B, H, dOut.byteOffset, gx.byteOffset, cs.byteOffset, tanhC.byteOffset, p.data.byteOffset, dPre.byteOffset, dh.byteOffset, dc.byteOffset, dhNext.byteOffset, sq.byteOffset);
       for (let t = 0; t < T; t++) gradNorms[t] = Math.sqrt(sq[t]);
     },
     lstmForward(B, H, gates, cPrev, c, tanhC, h) {
@@ -231,4 +297,5 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       k.adam_step(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, w.length, lr / bc1, beta1, beta2, eps, Math.sqrt(bc2));
     },
   };
+  return backend;
 }

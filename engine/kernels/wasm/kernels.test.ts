@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Act, type Backend } from "../backend";
+import { Act, lstmSequenceBackwardSteps, lstmSequenceForwardSteps, type Backend } from "../backend";
 import { createJsBackend } from "../js";
 import { Rng } from "../../rng";
 import { createWasmBackend } from "./backend";
@@ -40,7 +40,7 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
   };
 
   test(`wasm ${variant}: gemm A·B, A·Bᵀ, Aᵀ·B on awkward shapes, accumulate on and off`, () => {
-    const shapes = [[1, 1, 1], [3, 5, 1], [5, 7, 3], [4, 8, 16], [13, 17, 19], [1, 100, 100], [2, 9, 4], [32, 64, 24], [65, 33, 70], [70, 12, 5], [9, 8, 0], [1, 37, 5], [1, 70, 129], [1, 3, 6], [1, 5, 0]];
+    const shapes = [[1, 1, 1], [3, 5, 1], [5, 7, 3], [4, 8, 16], [13, 17, 19], [1, 100, 100], [2, 9, 4], [32, 64, 24], [65, 33, 70], [70, 12, 5], [9, 8, 0], [1, 37, 5], [1, 70, 129], [1, 3, 6], [1, 5, 0], [36, 20, 300], [10, 9, 257], [6, 600, 10]];
     for (const [M, N, K] of shapes)
       for (const variantName of ["gemm", "gemmNT", "gemmTN"] as const)
         for (const accumulate of [false, true]) {
@@ -55,6 +55,46 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
             if (!(Math.abs(C[i] - Cj[i]) <= tol)) assert.fail(`${variantName} ${M}×${N}×${K} acc=${accumulate}: [${i}] ${C[i]} vs ${Cj[i]}`);
           }
         }
+  });
+
+  test(`wasm ${variant}: packB + gemmPacked (A·B and A·Bᵀ) against the reference, packed once and reused`, () => {
+    const shapes = [[4, 8, 1], [5, 7, 3], [13, 17, 19], [32, 64, 24], [65, 33, 200], [8, 130, 300], [2, 9, 4], [1, 37, 5], [9, 8, 0]];
+    for (const [M, N, K] of shapes)
+      for (const trans of [false, true]) {
+        const [B, Bj] = pair(K * N);
+        const Bp = be.packB(K, N, B, trans);
+        assert.equal(be.packB(K, N, B, trans, Bp), Bp, "packB reuses `into` of the same shape");
+        for (const accumulate of [false, true]) {
+          const [A, Aj] = pair(M * K), [C, Cj] = pair(M * N);
+          be.gemmPacked(M, N, K, A, Bp, C, accumulate);
+          (trans ? js.gemmNT : js.gemm)(M, N, K, Aj, Bj, Cj, accumulate);
+          const bound = new Float32Array(M * N);
+          (trans ? js.gemmNT : js.gemm)(M, N, K, Aj.map(Math.abs), Bj.map(Math.abs), bound, false);
+          for (let i = 0; i < M * N; i++) {
+            const tol = 1e-6 * (K + 2) * (bound[i] + (accumulate ? Math.abs(Cj[i]) : 0)) + 1e-7;
+            if (!(Math.abs(C[i] - Cj[i]) <= tol)) assert.fail(`gemmPacked trans=${trans} ${M}×${N}×${K} acc=${accumulate}: [${i}] ${C[i]} vs ${Cj[i]}`);
+          }
+        }
+      }
+  });
+
+  test(`wasm ${variant}: fused LSTM time loops equal the per-step ops bit for bit`, () => {
+    for (const [T, B, H] of [[5, 4, 9], [3, 6, 16], [2, 5, 3]]) {
+      const n = B * H, g = 4 * n;
+      const Wh = pair(H * 4 * H, 0.5)[0], dOut = pair(T * n)[0], gx0 = pair(T * g)[0], h0 = pair(n)[0], c0 = pair(n)[0];
+      const run = (fused: boolean): number[][] => {
+        const gx: Float32Array = be.alloc(T * g), hs: Float32Array = be.alloc((T + 1) * n), cs: Float32Array = be.alloc((T + 1) * n), tc: Float32Array = be.alloc(T * n);
+        const dPre = be.alloc(T * g), dh = be.alloc(n), dc = be.alloc(n), dhNext = be.alloc(n), norms = new Float64Array(T);
+        gx.set(gx0), hs.set(h0), cs.set(c0);
+        const P = be.packB(H, 4 * H, Wh, false), PT = be.packB(4 * H, H, Wh, true);
+        if (fused) be.lstmSequenceForward(T, B, H, gx, P, hs, cs, tc);
+        else lstmSequenceForwardSteps(be, T, B, H, gx, P, hs, cs, tc);
+        if (fused) be.lstmSequenceBackward(T, B, H, dOut, gx, cs, tc, PT, dPre, dh, dc, dhNext, norms);
+        else lstmSequenceBackwardSteps(be, T, B, H, dOut, gx, cs, tc, PT, dPre, dh, dc, dhNext, norms);
+        return [gx, hs, cs, tc, dPre, dc, dhNext, Float32Array.from(norms)].map((x) => [...x]);
+      };
+      assert.deepEqual(run(true), run(false), `T ${T} B ${B} H ${H}`);
+    }
   });
 
   test(`wasm ${variant}: gemm leaves memory around C untouched`, () => {
@@ -155,7 +195,7 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
   });
 
   test(`wasm ${variant}: vanilla RNN time loops, forward and backward`, () => {
-    for (const [T, B, H] of [[1, 1, 1], [5, 1, 7], [4, 3, 5], [3, 2, 16], [25, 1, 100]])
+    for (const [T, B, H] of [[1, 1, 1], [5, 1, 7], [4, 3, 5], [3, 2, 16], [25, 1, 100], [3, 5, 12], [2, 3, 600]])
       for (const act of [Act.tanh, Act.relu]) {
         const n = B * H;
         // W_h scaled to be contractive, so float32 rounding does not grow over the T steps

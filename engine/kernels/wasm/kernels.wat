@@ -16,6 +16,8 @@
 
 (module
   (import "env" "memory" (memory 1))
+  (global $scrA (mut i32) (i32.const 0))
+  (global $scrB (mut i32) (i32.const 0))
 
   ;; ======================================================================= helpers
 
@@ -43,38 +45,6 @@
       (f32.max (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.max (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-  ;; exp(x): Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, and the Cephes expf
-  ;; polynomial (≈1 ulp). x is clamped to [-87.3, 88.3] so 2^n stays a normal float.
-  (func $exp (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.max
-      (f32x4.min (local.get $x) (v128.const f32x4 88.3 88.3 88.3 88.3))
-      (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)))
-    (local.set $n (f32x4.nearest
-      (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
-    (local.set $r (f32x4.sub (local.get $x)
-      (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
-    (local.set $r (f32x4.add (local.get $r)
-      (f32x4.mul (local.get $n) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
-    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
-      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
-      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
-      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
-      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-    (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $r)
-      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-    (local.set $p (f32x4.add
-      (f32x4.relaxed_madd (local.get $p) (f32x4.mul (local.get $r) (local.get $r)) (local.get $r))
-      (v128.const f32x4 1 1 1 1)))
-    (f32x4.mul (local.get $p)
-      (i32x4.shl
-        (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127))
-        (i32.const 23))))
-
 
   ;; y[0..n) = a·tanh(s·x) + b, four lanes at a time (y may be x). With s = a = b = 0.5 this is
   ;; the logistic σ(x) = 0.5 + 0.5·tanh(x/2), so every gate of the cells goes through this one
@@ -85,6 +55,10 @@
   (func $tanh_n (param $y i32) (param $x i32) (param $n i32) (param $s f32) (param $a f32) (param $b f32)
     (local $i i32) (local $sv v128) (local $av v128) (local $bv v128)
     (local $v v128) (local $x2 v128) (local $p v128) (local $q v128) (local $tiny v128)
+    (local $va v128) (local $x2a v128) (local $pa v128) (local $qa v128) (local $tinya v128)
+    (local $vb v128) (local $x2b v128) (local $pb v128) (local $qb v128) (local $tinyb v128)
+    (local $vc v128) (local $x2c v128) (local $pc v128) (local $qc v128) (local $tinyc v128)
+    (local $vd v128) (local $x2d v128) (local $pd v128) (local $qd v128) (local $tinyd v128)
     (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128) (local $k5 v128) (local $k6 v128) (local $k7 v128) (local $k8 v128) (local $k9 v128) (local $k10 v128) (local $k11 v128) (local $k12 v128) (local $k13 v128)
     (local.set $k0 (v128.const f32x4 0.0004 0.0004 0.0004 0.0004))
     (local.set $k1 (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805))
@@ -103,6 +77,82 @@
     (local.set $sv (f32x4.splat (local.get $s)))
     (local.set $av (f32x4.splat (local.get $a)))
     (local.set $bv (f32x4.splat (local.get $b)))
+    ;; two vectors per iteration (two independent chains: the polynomial and the division are
+    ;; latency-bound one vector at a time)
+    (block $pdone (loop $pl
+      (br_if $pdone (i32.gt_s (i32.add (local.get $i) (i32.const 16)) (local.get $n)))
+      (local.set $va (f32x4.mul (v128.load (local.get $x)) (local.get $sv)))
+      (local.set $vb (f32x4.mul (v128.load offset=16 (local.get $x)) (local.get $sv)))
+      (local.set $vc (f32x4.mul (v128.load offset=32 (local.get $x)) (local.get $sv)))
+      (local.set $vd (f32x4.mul (v128.load offset=48 (local.get $x)) (local.get $sv)))
+      (local.set $tinya (f32x4.lt (f32x4.abs (local.get $va)) (local.get $k0)))
+      (local.set $tinyb (f32x4.lt (f32x4.abs (local.get $vb)) (local.get $k0)))
+      (local.set $tinyc (f32x4.lt (f32x4.abs (local.get $vc)) (local.get $k0)))
+      (local.set $tinyd (f32x4.lt (f32x4.abs (local.get $vd)) (local.get $k0)))
+      (local.set $va (f32x4.pmax (f32x4.pmin (local.get $va) (local.get $k1)) (local.get $k2)))
+      (local.set $vb (f32x4.pmax (f32x4.pmin (local.get $vb) (local.get $k1)) (local.get $k2)))
+      (local.set $vc (f32x4.pmax (f32x4.pmin (local.get $vc) (local.get $k1)) (local.get $k2)))
+      (local.set $vd (f32x4.pmax (f32x4.pmin (local.get $vd) (local.get $k1)) (local.get $k2)))
+      (local.set $x2a (f32x4.mul (local.get $va) (local.get $va)))
+      (local.set $x2b (f32x4.mul (local.get $vb) (local.get $vb)))
+      (local.set $x2c (f32x4.mul (local.get $vc) (local.get $vc)))
+      (local.set $x2d (f32x4.mul (local.get $vd) (local.get $vd)))
+      (local.set $pa (f32x4.relaxed_madd (local.get $k3) (local.get $x2a) (local.get $k4)))
+      (local.set $pb (f32x4.relaxed_madd (local.get $k3) (local.get $x2b) (local.get $k4)))
+      (local.set $pc (f32x4.relaxed_madd (local.get $k3) (local.get $x2c) (local.get $k4)))
+      (local.set $pd (f32x4.relaxed_madd (local.get $k3) (local.get $x2d) (local.get $k4)))
+      (local.set $qa (f32x4.relaxed_madd (local.get $k10) (local.get $x2a) (local.get $k11)))
+      (local.set $qb (f32x4.relaxed_madd (local.get $k10) (local.get $x2b) (local.get $k11)))
+      (local.set $qc (f32x4.relaxed_madd (local.get $k10) (local.get $x2c) (local.get $k11)))
+      (local.set $qd (f32x4.relaxed_madd (local.get $k10) (local.get $x2d) (local.get $k11)))
+      (local.set $pa (f32x4.relaxed_madd (local.get $pa) (local.get $x2a) (local.get $k5)))
+      (local.set $pb (f32x4.relaxed_madd (local.get $pb) (local.get $x2b) (local.get $k5)))
+      (local.set $pc (f32x4.relaxed_madd (local.get $pc) (local.get $x2c) (local.get $k5)))
+      (local.set $pd (f32x4.relaxed_madd (local.get $pd) (local.get $x2d) (local.get $k5)))
+      (local.set $qa (f32x4.relaxed_madd (local.get $qa) (local.get $x2a) (local.get $k12)))
+      (local.set $qb (f32x4.relaxed_madd (local.get $qb) (local.get $x2b) (local.get $k12)))
+      (local.set $qc (f32x4.relaxed_madd (local.get $qc) (local.get $x2c) (local.get $k12)))
+      (local.set $qd (f32x4.relaxed_madd (local.get $qd) (local.get $x2d) (local.get $k12)))
+      (local.set $pa (f32x4.relaxed_madd (local.get $pa) (local.get $x2a) (local.get $k6)))
+      (local.set $pb (f32x4.relaxed_madd (local.get $pb) (local.get $x2b) (local.get $k6)))
+      (local.set $pc (f32x4.relaxed_madd (local.get $pc) (local.get $x2c) (local.get $k6)))
+      (local.set $pd (f32x4.relaxed_madd (local.get $pd) (local.get $x2d) (local.get $k6)))
+      (local.set $qa (f32x4.relaxed_madd (local.get $qa) (local.get $x2a) (local.get $k13)))
+      (local.set $qb (f32x4.relaxed_madd (local.get $qb) (local.get $x2b) (local.get $k13)))
+      (local.set $qc (f32x4.relaxed_madd (local.get $qc) (local.get $x2c) (local.get $k13)))
+      (local.set $qd (f32x4.relaxed_madd (local.get $qd) (local.get $x2d) (local.get $k13)))
+      (local.set $pa (f32x4.relaxed_madd (local.get $pa) (local.get $x2a) (local.get $k7)))
+      (local.set $pb (f32x4.relaxed_madd (local.get $pb) (local.get $x2b) (local.get $k7)))
+      (local.set $pc (f32x4.relaxed_madd (local.get $pc) (local.get $x2c) (local.get $k7)))
+      (local.set $pd (f32x4.relaxed_madd (local.get $pd) (local.get $x2d) (local.get $k7)))
+      (local.set $pa (f32x4.relaxed_madd (local.get $pa) (local.get $x2a) (local.get $k8)))
+      (local.set $pb (f32x4.relaxed_madd (local.get $pb) (local.get $x2b) (local.get $k8)))
+      (local.set $pc (f32x4.relaxed_madd (local.get $pc) (local.get $x2c) (local.get $k8)))
+      (local.set $pd (f32x4.relaxed_madd (local.get $pd) (local.get $x2d) (local.get $k8)))
+      (local.set $pa (f32x4.relaxed_madd (local.get $pa) (local.get $x2a) (local.get $k9)))
+      (local.set $pb (f32x4.relaxed_madd (local.get $pb) (local.get $x2b) (local.get $k9)))
+      (local.set $pc (f32x4.relaxed_madd (local.get $pc) (local.get $x2c) (local.get $k9)))
+      (local.set $pd (f32x4.relaxed_madd (local.get $pd) (local.get $x2d) (local.get $k9)))
+      (local.set $pa (f32x4.mul (local.get $pa) (local.get $va)))
+      (local.set $pb (f32x4.mul (local.get $pb) (local.get $vb)))
+      (local.set $pc (f32x4.mul (local.get $pc) (local.get $vc)))
+      (local.set $pd (f32x4.mul (local.get $pd) (local.get $vd)))
+      (local.set $va (v128.bitselect (local.get $va) (f32x4.div (local.get $pa) (local.get $qa)) (local.get $tinya)))
+      (local.set $vb (v128.bitselect (local.get $vb) (f32x4.div (local.get $pb) (local.get $qb)) (local.get $tinyb)))
+      (local.set $vc (v128.bitselect (local.get $vc) (f32x4.div (local.get $pc) (local.get $qc)) (local.get $tinyc)))
+      (local.set $vd (v128.bitselect (local.get $vd) (f32x4.div (local.get $pd) (local.get $qd)) (local.get $tinyd)))
+      (local.set $va (f32x4.relaxed_madd (local.get $av) (local.get $va) (local.get $bv)))
+      (local.set $vb (f32x4.relaxed_madd (local.get $av) (local.get $vb) (local.get $bv)))
+      (local.set $vc (f32x4.relaxed_madd (local.get $av) (local.get $vc) (local.get $bv)))
+      (local.set $vd (f32x4.relaxed_madd (local.get $av) (local.get $vd) (local.get $bv)))
+      (v128.store (local.get $y) (local.get $va))
+      (v128.store offset=16 (local.get $y) (local.get $vb))
+      (v128.store offset=32 (local.get $y) (local.get $vc))
+      (v128.store offset=48 (local.get $y) (local.get $vd))
+      (local.set $x (i32.add (local.get $x) (i32.const 64)))
+      (local.set $y (i32.add (local.get $y) (i32.const 64)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $pl)))
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
       (local.set $v (f32x4.mul (v128.load (local.get $x)) (local.get $sv)))
@@ -142,10 +192,150 @@
 
   ;; ======================================================================= matrix products
 
-  ;; The micro-kernel: a 4×8 tile of C (+)= Σ_k a(r,k)·b(k,0..7), eight f32x4 accumulators.
-  ;; a(r,k) at pa_r + k·ak; b(k,·) = 8 floats at pb + k·bk; C rows ldc bytes apart.
-  (func $k4x8 (param $pa0 i32) (param $pa1 i32) (param $pa2 i32) (param $pa3 i32) (param $ak i32)
-              (param $pb i32) (param $bk i32) (param $K i32) (param $pc i32) (param $ldc i32) (param $acc i32)
+  ;; ---- packed products (round 3): B in 8-column panels (K×8 floats each, contiguous, zero
+  ;; ---- past N), A in 4-row panels (kc×4 floats, the four rows interleaved). Packed operands
+  ;; ---- are read sequentially, so no cache set is overloaded by a large row stride (a B row
+  ;; ---- stride of 2 KiB mapped a whole 8-column panel of W_h onto two L1 sets).
+
+  ;; Scratch for packing: set by the backend (set_scratch) before any product runs.
+  ;; $scrA holds MC×KC floats; $scrB holds roundup8(N)/8 panels of KC·32 + 64 bytes for the
+  ;; largest N used ($gemm_s spaces its panels 64 bytes more than they need, so that they do not
+  ;; all start on the same cache sets).
+
+  (func $zero (param $p i32) (param $n i32)
+    (block $done (loop $l
+      (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+      (f32.store (local.get $p) (f32.const 0))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l))))
+
+  (func (export "set_scratch") (param $a i32) (param $b i32)
+    (global.set $scrA (local.get $a))
+    (global.set $scrB (local.get $b)))
+
+  ;; Pack B[K×N] (b(k,j) at pB + k·sk + j·sj) into panels: panel p at dst + p·pstride,
+  ;; element (k, c) at + 32k + 4c, zero where 8p+c ≥ N.
+  (func $pack_b (param $K i32) (param $N i32) (param $pB i32) (param $sk i32) (param $sj i32) (param $dst i32) (param $pstride i32)
+    (local $j i32) (local $k i32) (local $c i32) (local $nr i32) (local $src i32) (local $d i32) (local $m0 v128) (local $m1 v128)
+    (if (i32.or (i32.le_s (local.get $K) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
+    (if (i32.and (i32.eq (local.get $sj) (i32.const 4)) (i32.ge_s (local.get $N) (i32.const 8))) (then
+      ;; row-major B: each row of the full panels read once, in order (a cold operand streams
+      ;; sequentially), one 32-byte piece into each panel
+      (local.set $nr (i32.and (local.get $N) (i32.const -8)))
+      (local.set $k (i32.const 0))
+      (loop $rowsf
+        (local.set $src (i32.add (local.get $pB) (i32.mul (local.get $k) (local.get $sk))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $c (i32.const 0))
+        (loop $pf
+          (v128.store (local.get $d) (v128.load (local.get $src)))
+          (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $src)))
+          (local.set $src (i32.add (local.get $src) (i32.const 32)))
+          (local.set $d (i32.add (local.get $d) (local.get $pstride)))
+          (br_if $pf (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 8))) (local.get $nr))))
+        (br_if $rowsf (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $K))))
+      ;; the partial last panel, if any, below
+      (if (i32.ge_s (local.get $nr) (local.get $N)) (then (return)))
+      (local.set $j (local.get $nr))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (i32.shr_u (local.get $nr) (i32.const 3)) (local.get $pstride))))))
+    (loop $panels
+      (local.set $nr (i32.sub (local.get $N) (local.get $j)))
+      (if (i32.gt_s (local.get $nr) (i32.const 8)) (then (local.set $nr (i32.const 8))))
+      (local.set $d (local.get $dst))
+      (local.set $src (i32.add (local.get $pB) (i32.mul (local.get $j) (local.get $sj))))
+      (local.set $k (local.get $K))
+      (if (i32.eq (local.get $sj) (i32.const 4))
+        (then
+          (local.set $m0 (call $mask (local.get $nr)))
+          (local.set $m1 (call $mask (i32.sub (local.get $nr) (i32.const 4))))
+          (loop $rows
+            (v128.store (local.get $d) (v128.and (v128.load (local.get $src)) (local.get $m0)))
+            (v128.store offset=16 (local.get $d) (v128.and (v128.load offset=16 (local.get $src)) (local.get $m1)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (local.get $sk)))
+            (br_if $rows (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+        (else
+          ;; general strides (Bᵀ): column by column, each column a contiguous run when sk = 4
+          (local.set $c (i32.const 0))
+          (loop $cols
+            (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))))
+            (local.set $k (local.get $K))
+            (if (i32.lt_s (local.get $c) (local.get $nr))
+              (then
+                (local.set $src (i32.add (local.get $pB) (i32.mul (i32.add (local.get $j) (local.get $c)) (local.get $sj))))
+                (loop $ks
+                  (f32.store (local.get $d) (f32.load (local.get $src)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                  (local.set $src (i32.add (local.get $src) (local.get $sk)))
+                  (br_if $ks (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+              (else
+                (loop $zs
+                  (f32.store (local.get $d) (f32.const 0))
+                  (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                  (br_if $zs (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
+            (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))))
+      (local.set $dst (i32.add (local.get $dst) (local.get $pstride)))
+      (br_if $panels (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $N)))))
+
+  (func (export "pack_b") (param $K i32) (param $N i32) (param $pB i32) (param $sk i32) (param $sj i32) (param $dst i32)
+    (call $pack_b (local.get $K) (local.get $N) (local.get $pB) (local.get $sk) (local.get $sj) (local.get $dst)
+      (i32.shl (local.get $K) (i32.const 5))))
+
+  ;; Pack rows [0, mr) of A (a(r,k) at pA + r·ai + k·ak, k < kc) as one 4-row panel at dst:
+  ;; (k, r) at dst + 16k + 4r. Rows ≥ mr repeat row mr-1 (their results are discarded).
+  (func $pack_a4 (param $pA i32) (param $ai i32) (param $ak i32) (param $kc i32) (param $mr i32) (param $dst i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $k i32) (local $o i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (if (i32.and (i32.eq (local.get $ai) (i32.const 4)) (i32.ge_s (local.get $mr) (i32.const 4)))
+      (then
+        ;; Aᵀ operand: the four rows of each k are contiguous
+        (local.set $k (local.get $kc))
+        (loop $ks
+          (v128.store (local.get $dst) (v128.load (local.get $pA)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $pA (i32.add (local.get $pA) (local.get $ak)))
+          (br_if $ks (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+        (return)))
+    (local.set $a0 (local.get $pA))
+    (local.set $a1 (select (i32.add (local.get $a0) (local.get $ai)) (local.get $a0) (i32.gt_s (local.get $mr) (i32.const 1))))
+    (local.set $a2 (select (i32.add (local.get $a1) (local.get $ai)) (local.get $a1) (i32.gt_s (local.get $mr) (i32.const 2))))
+    (local.set $a3 (select (i32.add (local.get $a2) (local.get $ai)) (local.get $a2) (i32.gt_s (local.get $mr) (i32.const 3))))
+    (if (i32.eq (local.get $ak) (i32.const 4)) (then
+      ;; row-major A: 4×4 blocks transposed through registers
+      (block $done (loop $blocks
+        (br_if $done (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+        (local.set $o (i32.shl (local.get $k) (i32.const 2)))
+        (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $o))))
+        (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $o))))
+        (local.set $x2 (v128.load (i32.add (local.get $a2) (local.get $o))))
+        (local.set $x3 (v128.load (i32.add (local.get $a3) (local.get $o))))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+        (v128.store offset=0 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store offset=16 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $blocks)))))
+    ;; the rest (and every k for other strides), one k at a time
+    (block $done (loop $ks
+      (br_if $done (i32.ge_s (local.get $k) (local.get $kc)))
+      (local.set $o (i32.mul (local.get $k) (local.get $ak)))
+      (f32.store offset=0 (local.get $dst) (f32.load (i32.add (local.get $a0) (local.get $o))))
+      (f32.store offset=4 (local.get $dst) (f32.load (i32.add (local.get $a1) (local.get $o))))
+      (f32.store offset=8 (local.get $dst) (f32.load (i32.add (local.get $a2) (local.get $o))))
+      (f32.store offset=12 (local.get $dst) (f32.load (i32.add (local.get $a3) (local.get $o))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $ks))))
+
+  ;; The packed micro-kernel: a 4×8 tile of C (+)= Σ_k a(·,k)·b(k,·), A panel at pa (16 bytes
+  ;; per k), B panel at pb (32 bytes per k).
+  (func $k4x8p (param $pa i32) (param $pb i32) (param $K i32) (param $pc i32) (param $ldc i32) (param $acc i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $a v128) (local $b0 v128) (local $b1 v128) (local $p i32)
@@ -166,23 +356,20 @@
       (loop $k
         (local.set $b0 (v128.load (local.get $pb)))
         (local.set $b1 (v128.load offset=16 (local.get $pb)))
-        (local.set $a (v128.load32_splat (local.get $pa0)))
+        (local.set $a (v128.load32_splat offset=0 (local.get $pa)))
         (local.set $c00 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
         (local.set $c01 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c01)))
-        (local.set $a (v128.load32_splat (local.get $pa1)))
+        (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
         (local.set $c10 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
         (local.set $c11 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c11)))
-        (local.set $a (v128.load32_splat (local.get $pa2)))
+        (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
         (local.set $c20 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
         (local.set $c21 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c21)))
-        (local.set $a (v128.load32_splat (local.get $pa3)))
+        (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
         (local.set $c30 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
         (local.set $c31 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c31)))
-        (local.set $pa0 (i32.add (local.get $pa0) (local.get $ak)))
-        (local.set $pa1 (i32.add (local.get $pa1) (local.get $ak)))
-        (local.set $pa2 (i32.add (local.get $pa2) (local.get $ak)))
-        (local.set $pa3 (i32.add (local.get $pa3) (local.get $ak)))
-        (local.set $pb (i32.add (local.get $pb) (local.get $bk)))
+        (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+        (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
         (br_if $k (local.tee $K (i32.sub (local.get $K) (i32.const 1)))))))
     (local.set $p (local.get $pc))
     (v128.store (local.get $p) (local.get $c00))
@@ -197,11 +384,9 @@
     (v128.store (local.get $p) (local.get $c30))
     (v128.store offset=16 (local.get $p) (local.get $c31)))
 
-  ;; A partial tile (mr < 4 rows or nr < 8 columns): run the micro-kernel on the scratch tile
-  ;; at address 0 and copy the valid mr×nr corner in and out.
-  (func $edge (param $pa0 i32) (param $pa1 i32) (param $pa2 i32) (param $pa3 i32) (param $ak i32)
-              (param $pb i32) (param $bk i32) (param $K i32) (param $pc i32) (param $ldc i32)
-              (param $mr i32) (param $nr i32) (param $acc i32)
+  ;; A partial packed tile: through the scratch tile at address 0, as $edge.
+  (func $edgep (param $pa i32) (param $pb i32) (param $K i32) (param $pc i32) (param $ldc i32)
+               (param $mr i32) (param $nr i32) (param $acc i32)
     (local $r i32) (local $c i32)
     (v128.store offset=0 (i32.const 0) (v128.const i64x2 0 0))
     (v128.store offset=16 (i32.const 0) (v128.const i64x2 0 0))
@@ -220,8 +405,7 @@
             (f32.load (i32.add (local.get $pc) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $c) (i32.const 2))))))
           (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $nr))))
         (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $mr))))))
-    (call $k4x8 (local.get $pa0) (local.get $pa1) (local.get $pa2) (local.get $pa3) (local.get $ak)
-                (local.get $pb) (local.get $bk) (local.get $K) (i32.const 0) (i32.const 32) (i32.const 1))
+    (call $k4x8p (local.get $pa) (local.get $pb) (local.get $K) (i32.const 0) (i32.const 32) (i32.const 1))
     (local.set $r (i32.const 0))
     (loop $rows
       (local.set $c (i32.const 0))
@@ -231,65 +415,84 @@
         (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $nr))))
       (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $mr)))))
 
-  ;; C[M×N] (+)= A·B with a(i,k) at pA + i·ai + k·ak and b(k,j) at pB + k·bk + 4j. Blocks of
-  ;; 64 rows; inside a block each 8-column panel of B is reused (from L1) by every 4-row tile.
-  ;; Rows past M repeat the last row (their results are discarded), so no load leaves A.
-  ;; K in blocks of 128 so that a tile's stretch of A and B stays in L1 across the tiles that
-  ;; reuse it (the weight gradients have K = T·B = 2048): the first block writes or adds into
-  ;; C as asked, the later ones add.
-  (func $gemm_ab (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $ai i32) (param $ak i32)
-                 (param $pB i32) (param $bk i32) (param $pC i32) (param $acc i32)
-    (local $k0 i32) (local $kc i32)
-    (loop $kblocks
-      (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
-      (if (i32.gt_s (local.get $kc) (i32.const 128)) (then (local.set $kc (i32.const 128))))
-      (call $gemm_kc (local.get $M) (local.get $N) (local.get $kc)
-        (i32.add (local.get $pA) (i32.mul (local.get $k0) (local.get $ak))) (local.get $ai) (local.get $ak)
-        (i32.add (local.get $pB) (i32.mul (local.get $k0) (local.get $bk))) (local.get $bk)
-        (local.get $pC) (i32.or (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
-      (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 128))) (local.get $K)))))
-
-  (func $gemm_kc (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $ai i32) (param $ak i32)
-                 (param $pB i32) (param $bk i32) (param $pC i32) (param $acc i32)
-    (local $i0 i32) (local $iend i32) (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
-    (local $ldc i32) (local $last i32) (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32)
-    (local $pc i32)
+  ;; One k-block (kc ≤ KC) of C[M×N] (+)= A·B with B already packed: panel p at pBp + p·pstride.
+  ;; A (a(i,k) at pA + i·ai + k·ak) is packed MC = 32 rows at a time into $scrA; each B panel is
+  ;; then reused from L1 by the 8 tiles of the block, and the packed block by every panel.
+  (func $gemm_block (param $M i32) (param $N i32) (param $kc i32) (param $pA i32) (param $ai i32) (param $ak i32)
+                    (param $pBp i32) (param $pstride i32) (param $pC i32) (param $acc i32)
+    (local $i0 i32) (local $mc i32) (local $t i32) (local $j i32) (local $mr i32) (local $nr i32)
+    (local $ldc i32) (local $tstride i32) (local $pb i32) (local $pc i32) (local $pa i32)
     (if (i32.or (i32.le_s (local.get $M) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
     (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
-    (local.set $last (i32.add (local.get $pA) (i32.mul (i32.sub (local.get $M) (i32.const 1)) (local.get $ai))))
-    (local.set $i0 (i32.const 0))
+    (local.set $tstride (i32.shl (local.get $kc) (i32.const 4)))
     (loop $blocks
-      (local.set $iend (i32.add (local.get $i0) (i32.const 64)))
-      (if (i32.gt_s (local.get $iend) (local.get $M)) (then (local.set $iend (local.get $M))))
+      (local.set $mc (i32.sub (local.get $M) (local.get $i0)))
+      (if (i32.gt_s (local.get $mc) (i32.const 32)) (then (local.set $mc (i32.const 32))))
+      ;; pack the block's 4-row panels
+      (local.set $t (i32.const 0))
+      (loop $pack
+        (local.set $mr (i32.sub (local.get $mc) (local.get $t)))
+        (if (i32.gt_s (local.get $mr) (i32.const 4)) (then (local.set $mr (i32.const 4))))
+        (call $pack_a4 (i32.add (local.get $pA) (i32.mul (i32.add (local.get $i0) (local.get $t)) (local.get $ai)))
+          (local.get $ai) (local.get $ak) (local.get $kc) (local.get $mr)
+          (i32.add (global.get $scrA) (i32.mul (i32.shr_u (local.get $t) (i32.const 2)) (local.get $tstride))))
+        (br_if $pack (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mc))))
       (local.set $j (i32.const 0))
+      (local.set $pb (local.get $pBp))
       (loop $panels
         (local.set $nr (i32.sub (local.get $N) (local.get $j)))
         (if (i32.gt_s (local.get $nr) (i32.const 8)) (then (local.set $nr (i32.const 8))))
-        (local.set $i (local.get $i0))
+        (local.set $t (i32.const 0))
+        (local.set $pa (global.get $scrA))
         (loop $tiles
-          (local.set $mr (i32.sub (local.get $M) (local.get $i)))
-          (local.set $pa0 (i32.add (local.get $pA) (i32.mul (local.get $i) (local.get $ai))))
-          (local.set $pa1 (i32.add (local.get $pa0) (local.get $ai)))
-          (if (i32.gt_u (local.get $pa1) (local.get $last)) (then (local.set $pa1 (local.get $last))))
-          (local.set $pa2 (i32.add (local.get $pa1) (local.get $ai)))
-          (if (i32.gt_u (local.get $pa2) (local.get $last)) (then (local.set $pa2 (local.get $last))))
-          (local.set $pa3 (i32.add (local.get $pa2) (local.get $ai)))
-          (if (i32.gt_u (local.get $pa3) (local.get $last)) (then (local.set $pa3 (local.get $last))))
+          (local.set $mr (i32.sub (local.get $mc) (local.get $t)))
           (local.set $pc (i32.add (local.get $pC)
-            (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+            (i32.add (i32.mul (i32.add (local.get $i0) (local.get $t)) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
           (if (i32.and (i32.ge_s (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
-            (then
-              (call $k4x8 (local.get $pa0) (local.get $pa1) (local.get $pa2) (local.get $pa3) (local.get $ak)
-                (i32.add (local.get $pB) (i32.shl (local.get $j) (i32.const 2))) (local.get $bk) (local.get $K)
-                (local.get $pc) (local.get $ldc) (local.get $acc)))
+            (then (call $k4x8p (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc) (local.get $acc)))
             (else
               (if (i32.gt_s (local.get $mr) (i32.const 4)) (then (local.set $mr (i32.const 4))))
-              (call $edge (local.get $pa0) (local.get $pa1) (local.get $pa2) (local.get $pa3) (local.get $ak)
-                (i32.add (local.get $pB) (i32.shl (local.get $j) (i32.const 2))) (local.get $bk) (local.get $K)
-                (local.get $pc) (local.get $ldc) (local.get $mr) (local.get $nr) (local.get $acc))))
-          (br_if $tiles (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $iend))))
+              (call $edgep (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc)
+                (local.get $mr) (local.get $nr) (local.get $acc))))
+          (local.set $pa (i32.add (local.get $pa) (local.get $tstride)))
+          (br_if $tiles (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mc))))
+        (local.set $pb (i32.add (local.get $pb) (local.get $pstride)))
         (br_if $panels (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $N))))
-      (br_if $blocks (i32.lt_s (local.tee $i0 (i32.add (local.get $i0) (i32.const 64))) (local.get $M)))))
+      (br_if $blocks (i32.lt_s (local.tee $i0 (i32.add (local.get $i0) (i32.const 32))) (local.get $M)))))
+
+  ;; C[M×N] (+)= A·B with general strides: a(i,k) at pA + i·ai + k·ak, b(k,j) at pB + k·bk + j·bj.
+  ;; K in blocks of KC = 128; each block of B is packed into $scrB, then $gemm_block.
+  (func $gemm_s (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $ai i32) (param $ak i32)
+                (param $pB i32) (param $bk i32) (param $bj i32) (param $pC i32) (param $acc i32)
+    (local $k0 i32) (local $kc i32)
+    (if (i32.le_s (local.get $K) (i32.const 0)) (then
+      (if (i32.eqz (local.get $acc)) (then (call $zero (local.get $pC) (i32.mul (local.get $M) (local.get $N)))))
+      (return)))
+    (loop $kblocks
+      (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
+      (if (i32.gt_s (local.get $kc) (i32.const 128)) (then (local.set $kc (i32.const 128))))
+      (call $pack_b (local.get $kc) (local.get $N) (i32.add (local.get $pB) (i32.mul (local.get $k0) (local.get $bk)))
+        (local.get $bk) (local.get $bj) (global.get $scrB) (i32.add (i32.shl (local.get $kc) (i32.const 5)) (i32.const 64)))
+      (call $gemm_block (local.get $M) (local.get $N) (local.get $kc)
+        (i32.add (local.get $pA) (i32.mul (local.get $k0) (local.get $ak))) (local.get $ai) (local.get $ak)
+        (global.get $scrB) (i32.add (i32.shl (local.get $kc) (i32.const 5)) (i32.const 64))
+        (local.get $pC) (i32.or (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
+      (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 128))) (local.get $K)))))
+
+  ;; C[M×N] (+)= A[M×K]·Bp with Bp packed by pack_b (K×N, panels K·32 bytes apart).
+  (func $gemm_packed (export "gemm_packed") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pBp i32) (param $pC i32) (param $acc i32)
+    (local $k0 i32) (local $kc i32)
+    (if (i32.le_s (local.get $K) (i32.const 0)) (then
+      (if (i32.eqz (local.get $acc)) (then (call $zero (local.get $pC) (i32.mul (local.get $M) (local.get $N)))))
+      (return)))
+    (loop $kblocks
+      (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
+      (if (i32.gt_s (local.get $kc) (i32.const 128)) (then (local.set $kc (i32.const 128))))
+      (call $gemm_block (local.get $M) (local.get $N) (local.get $kc)
+        (i32.add (local.get $pA) (i32.shl (local.get $k0) (i32.const 2))) (i32.shl (local.get $K) (i32.const 2)) (i32.const 4)
+        (i32.add (local.get $pBp) (i32.shl (local.get $k0) (i32.const 5))) (i32.shl (local.get $K) (i32.const 5))
+        (local.get $pC) (i32.or (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
+      (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 128))) (local.get $K)))))
 
   ;; ---- one-row products (batch 1): the 4×8 tile would waste three of its four rows
 
@@ -425,18 +628,24 @@
     (if (i32.eq (local.get $M) (i32.const 1)) (then
       (call $gemv_n (local.get $N) (local.get $K) (local.get $pA) (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc))
       (return)))
-    (call $gemm_ab (local.get $M) (local.get $N) (local.get $K)
+    (call $gemm_s (local.get $M) (local.get $N) (local.get $K)
       (local.get $pA) (i32.shl (local.get $K) (i32.const 2)) (i32.const 4)
-      (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc)))
+      (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (i32.const 4) (local.get $pC) (local.get $acc)))
 
   ;; C[M×N] (+)= A[K×M]ᵀ·B[K×N]
   (func (export "gemm_tn") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
     (if (i32.eq (local.get $M) (i32.const 1)) (then
       (call $gemv_n (local.get $N) (local.get $K) (local.get $pA) (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc))
       (return)))
-    (call $gemm_ab (local.get $M) (local.get $N) (local.get $K)
+    (call $gemm_s (local.get $M) (local.get $N) (local.get $K)
       (local.get $pA) (i32.const 4) (i32.shl (local.get $M) (i32.const 2))
-      (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (local.get $pC) (local.get $acc)))
+      (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (i32.const 4) (local.get $pC) (local.get $acc)))
+
+  ;; C[M×N] (+)= A[M×K]·B[N×K]ᵀ through packing (Bᵀ packed per k-block): for M ≥ 8.
+  (func (export "gemm_nt_packed") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
+    (call $gemm_s (local.get $M) (local.get $N) (local.get $K)
+      (local.get $pA) (i32.shl (local.get $K) (i32.const 2)) (i32.const 4)
+      (local.get $pB) (i32.const 4) (i32.shl (local.get $K) (i32.const 2)) (local.get $pC) (local.get $acc)))
 
   ;; dst[C×R] = src[R×C]ᵀ (4×4 blocks through registers, scalar edges).
   (func (export "transpose") (param $R i32) (param $C i32) (param $src i32) (param $dst i32)
@@ -773,7 +982,7 @@
 
   ;; Per row: the gate blocks [i|f|g|o] are activated in place (i, f, o by σ, g by tanh), then
   ;; c = f⊙cPrev + i⊙g, tanhC = tanh(c) (of the stored c, as the backward sees it), h = o⊙tanhC.
-  (func (export "lstm_forward") (param $B i32) (param $H i32) (param $g i32) (param $cp i32) (param $c i32) (param $tc i32) (param $h i32)
+  (func $lstm_forward (export "lstm_forward") (param $B i32) (param $H i32) (param $g i32) (param $cp i32) (param $c i32) (param $tc i32) (param $h i32)
     (local $b i32) (local $j i32) (local $H4 i32) (local $pg i32) (local $ps i32) (local $o i32) (local $v v128)
     (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
     (block $done (loop $rows
@@ -852,8 +1061,10 @@
     (local.set $st (f32x4.mul (local.get $dct) (local.get $f)))
     (if (i32.ge_s (local.get $n) (i32.const 4)) (then (v128.store (local.get $dc) (local.get $st))) (else (call $store (local.get $dc) (local.get $st) (local.get $n)))))
 
-  (func (export "lstm_backward") (param $B i32) (param $H i32) (param $dg i32) (param $dh i32) (param $dc i32) (param $g i32) (param $cp i32) (param $tc i32)
+  (func $lstm_backward (export "lstm_backward") (param $B i32) (param $H i32) (param $dg i32) (param $dh i32) (param $dc i32) (param $g i32) (param $cp i32) (param $tc i32)
     (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32)
+    (local $p i32) (local $q i32) (local $s i32)
+    (local $i v128) (local $f v128) (local $gg v128) (local $ov v128) (local $t v128) (local $dhv v128) (local $dct v128)
     (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
     (block $done (loop $rows
       (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
@@ -863,6 +1074,37 @@
       (block $jd (loop $units
         (br_if $jd (i32.ge_s (local.get $j) (local.get $H)))
         (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (if (i32.ge_s (i32.sub (local.get $H) (local.get $j)) (i32.const 4)) (then
+          ;; a whole vector inline (the call below is for the last partial one)
+          (local.set $p (i32.add (local.get $g) (i32.add (local.get $grow) (local.get $o))))
+          (local.set $i (v128.load (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (local.get $H4)))
+          (local.set $f (v128.load (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (local.get $H4)))
+          (local.set $gg (v128.load (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (local.get $H4)))
+          (local.set $ov (v128.load (local.get $p)))
+          (local.set $s (i32.add (local.get $srow) (local.get $o)))
+          (local.set $t (v128.load (i32.add (local.get $tc) (local.get $s))))
+          (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $s))))
+          (local.set $dct (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $s)))
+            (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $ov))
+              (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $t) (local.get $t))))))
+          (local.set $q (i32.add (local.get $dg) (i32.add (local.get $grow) (local.get $o))))
+          (v128.store (local.get $q) (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (local.get $gg)) (local.get $i))
+            (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $i))))
+          (local.set $q (i32.add (local.get $q) (local.get $H4)))
+          (v128.store (local.get $q) (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dct) (v128.load (i32.add (local.get $cp) (local.get $s)))) (local.get $f))
+            (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $f))))
+          (local.set $q (i32.add (local.get $q) (local.get $H4)))
+          (v128.store (local.get $q) (f32x4.mul (f32x4.mul (local.get $dct) (local.get $i))
+            (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $gg) (local.get $gg)))))
+          (local.set $q (i32.add (local.get $q) (local.get $H4)))
+          (v128.store (local.get $q) (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (local.get $t)) (local.get $ov))
+            (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $ov))))
+          (v128.store (i32.add (local.get $dc) (local.get $s)) (f32x4.mul (local.get $dct) (local.get $f)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $units)))
         (call $lstm_bwd4
           (i32.add (local.get $dg) (i32.add (local.get $grow) (local.get $o)))
           (i32.add (local.get $g) (i32.add (local.get $grow) (local.get $o)))
@@ -877,17 +1119,76 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $rows))))
 
+  ;; ======================================================================= LSTM time loops
+
+  ;; The whole LSTM forward time loop (no layer norm) in one call: for t < T,
+  ;; gates_t += h_t·W_h (W_h packed by pack_b, K = H, N = 4H), then $lstm_forward. gx [T·B×4H]
+  ;; holds x·W_x + b on entry; hs, cs [(T+1)·B×H] hold h_0, c_0 in their first block.
+  (func (export "lstm_seq_forward") (param $T i32) (param $B i32) (param $H i32) (param $gx i32) (param $Wp i32)
+                                    (param $hs i32) (param $cs i32) (param $tc i32)
+    (local $t i32) (local $step i32) (local $gstep i32) (local $o i32) (local $go i32)
+    (local.set $step (i32.shl (i32.mul (local.get $B) (local.get $H)) (i32.const 2)))
+    (local.set $gstep (i32.shl (local.get $step) (i32.const 2)))
+    (block $done (loop $time
+      (br_if $done (i32.ge_s (local.get $t) (local.get $T)))
+      (local.set $o (i32.mul (local.get $t) (local.get $step)))
+      (local.set $go (i32.add (local.get $gx) (i32.mul (local.get $t) (local.get $gstep))))
+      (call $gemm_packed (local.get $B) (i32.shl (local.get $H) (i32.const 2)) (local.get $H)
+        (i32.add (local.get $hs) (local.get $o)) (local.get $Wp) (local.get $go) (i32.const 1))
+      (call $lstm_forward (local.get $B) (local.get $H) (local.get $go)
+        (i32.add (local.get $cs) (local.get $o)) (i32.add (local.get $cs) (i32.add (local.get $o) (local.get $step)))
+        (i32.add (local.get $tc) (local.get $o)) (i32.add (local.get $hs) (i32.add (local.get $o) (local.get $step))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $time))))
+
+  ;; Its backward, t = T-1 … 0: dh = dOut_t + dhNext, norms[t] = Σdh² (f64), $lstm_backward into
+  ;; dPre_t (dc carried), dhNext = dPre_t·W_hᵀ (W_hᵀ packed: K = 4H, N = H). The caller zeroes
+  ;; dhNext and dc first; dhNext holds ∂L/∂h_0 on return.
+  (func (export "lstm_seq_backward") (param $T i32) (param $B i32) (param $H i32) (param $dOut i32) (param $gx i32)
+                                     (param $cs i32) (param $tc i32) (param $WTp i32) (param $dPre i32)
+                                     (param $dh i32) (param $dc i32) (param $dhNext i32) (param $norms i32)
+    (local $t i32) (local $n i32) (local $step i32) (local $gstep i32) (local $o i32) (local $go i32) (local $i i32) (local $v v128)
+    (local.set $n (i32.mul (local.get $B) (local.get $H)))
+    (local.set $step (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $gstep (i32.shl (local.get $step) (i32.const 2)))
+    (local.set $t (local.get $T))
+    (block $done (loop $time
+      (br_if $done (i32.le_s (local.get $t) (i32.const 0)))
+      (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+      (local.set $o (i32.mul (local.get $t) (local.get $step)))
+      (local.set $go (i32.mul (local.get $t) (local.get $gstep)))
+      ;; dh = dOut_t + dhNext
+      (local.set $i (i32.const 0))
+      (block $ad (loop $add
+        (br_if $ad (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $v (f32x4.add (v128.load (i32.add (local.get $dOut) (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))))
+          (v128.load (i32.add (local.get $dhNext) (i32.shl (local.get $i) (i32.const 2))))))
+        (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
+          (then (v128.store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
+          (else (call $store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v) (i32.sub (local.get $n) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $add)))
+      (f64.store (i32.add (local.get $norms) (i32.shl (local.get $t) (i32.const 3))) (call $sum_squares (local.get $dh) (local.get $n)))
+      (call $lstm_backward (local.get $B) (local.get $H) (i32.add (local.get $dPre) (local.get $go)) (local.get $dh) (local.get $dc)
+        (i32.add (local.get $gx) (local.get $go)) (i32.add (local.get $cs) (local.get $o)) (i32.add (local.get $tc) (local.get $o)))
+      (call $gemm_packed (local.get $B) (local.get $H) (i32.shl (local.get $H) (i32.const 2))
+        (i32.add (local.get $dPre) (local.get $go)) (local.get $WTp) (local.get $dhNext) (i32.const 0))
+      (br $time))))
+
   ;; ======================================================================= vanilla RNN time loop
 
   ;; The whole forward time loop of a vanilla RNN in one call (batch 1 pays a JS↔wasm
   ;; crossing per kernel per step otherwise): for t < T, pre_t += h_t·W_h, h_{t+1} = act(pre_t),
   ;; with pre [T·B×H] (x·W_x + b on entry) and hs [(T+1)·B×H] (hs_0 = the incoming state).
-  (func (export "rnn_forward") (param $act i32) (param $T i32) (param $B i32) (param $H i32) (param $pre i32) (param $Wh i32) (param $hs i32)
+  ;; Wp ≠ 0: W_h packed by pack_b (K = N = H) at Wp, used instead of Wh (batches of 4 rows or more).
+  (func (export "rnn_forward") (param $act i32) (param $T i32) (param $B i32) (param $H i32) (param $pre i32) (param $Wh i32) (param $hs i32) (param $Wp i32)
     (local $t i32) (local $step i32)
     (local.set $step (i32.shl (i32.mul (local.get $B) (local.get $H)) (i32.const 2)))
     (block $done (loop $time
       (br_if $done (i32.ge_s (local.get $t) (local.get $T)))
-      (call $gemm_nn (local.get $B) (local.get $H) (local.get $H) (local.get $hs) (local.get $Wh) (local.get $pre) (i32.const 1))
+      (if (local.get $Wp)
+        (then (call $gemm_packed (local.get $B) (local.get $H) (local.get $H) (local.get $hs) (local.get $Wp) (local.get $pre) (i32.const 1)))
+        (else (call $gemm_nn (local.get $B) (local.get $H) (local.get $H) (local.get $hs) (local.get $Wh) (local.get $pre) (i32.const 1))))
       (local.set $hs (i32.add (local.get $hs) (local.get $step)))
       (call $act_forward (local.get $act) (local.get $hs) (local.get $pre) (i32.mul (local.get $B) (local.get $H)))
       (local.set $pre (i32.add (local.get $pre) (local.get $step)))
@@ -897,8 +1198,9 @@
   ;; Its backward through time, t = T-1 … 0: dh = dOut_t + dhNext, norms[t] = ‖dh‖² (f64),
   ;; dPre_t = dh ⊙ act'(h_{t+1}), dhNext = dPre_t·W_hᵀ (zero on entry, ∂L/∂h_0 on exit).
   ;; dh [B×H] is scratch.
+  ;; WTp ≠ 0: W_hᵀ packed by pack_b at WTp, used instead of Wh.
   (func (export "rnn_backward") (param $act i32) (param $T i32) (param $B i32) (param $H i32) (param $dOut i32) (param $hs i32) (param $Wh i32)
-                                (param $dPre i32) (param $dh i32) (param $dhNext i32) (param $norms i32)
+                                (param $dPre i32) (param $dh i32) (param $dhNext i32) (param $norms i32) (param $WTp i32)
     (local $t i32) (local $n i32) (local $step i32) (local $o i32) (local $i i32) (local $v v128)
     (local.set $n (i32.mul (local.get $B) (local.get $H)))
     (local.set $step (i32.shl (local.get $n) (i32.const 2)))
@@ -921,7 +1223,9 @@
       (f64.store (i32.add (local.get $norms) (i32.shl (local.get $t) (i32.const 3))) (call $sum_squares (local.get $dh) (local.get $n)))
       (call $act_backward (local.get $act) (i32.add (local.get $dPre) (local.get $o)) (local.get $dh)
         (i32.add (local.get $hs) (i32.add (local.get $o) (local.get $step))) (local.get $n) (i32.const 0))
-      (call $gemm_nt (local.get $B) (local.get $H) (local.get $H) (i32.add (local.get $dPre) (local.get $o)) (local.get $Wh) (local.get $dhNext) (i32.const 0))
+      (if (local.get $WTp)
+        (then (call $gemm_packed (local.get $B) (local.get $H) (local.get $H) (i32.add (local.get $dPre) (local.get $o)) (local.get $WTp) (local.get $dhNext) (i32.const 0)))
+        (else (call $gemm_nt (local.get $B) (local.get $H) (local.get $H) (i32.add (local.get $dPre) (local.get $o)) (local.get $Wh) (local.get $dhNext) (i32.const 0))))
       (br $time))))
 
   ;; ======================================================================= GRU cell
@@ -1015,6 +1319,8 @@
 
   (func (export "gru_backward") (param $B i32) (param $H i32) (param $dgx i32) (param $dgh i32) (param $dhp i32) (param $dh i32) (param $rzn i32) (param $gh i32) (param $hp i32)
     (local $b i32) (local $j i32) (local $H4 i32) (local $grow i32) (local $srow i32) (local $o i32) (local $go i32) (local $so i32)
+    (local $qdgx i32) (local $qdgh i32) (local $qdhp i32) (local $qdh i32) (local $qrzn i32) (local $qgh i32) (local $qhp i32)
+    (local $st v128) (local $rv v128) (local $z v128) (local $nn v128) (local $dhv v128) (local $dn v128) (local $dz v128) (local $dr v128)
     (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
     (block $done (loop $rows
       (br_if $done (i32.ge_s (local.get $b) (local.get $B)))
@@ -1026,6 +1332,38 @@
         (local.set $o (i32.shl (local.get $j) (i32.const 2)))
         (local.set $go (i32.add (local.get $grow) (local.get $o)))
         (local.set $so (i32.add (local.get $srow) (local.get $o)))
+        (if (i32.ge_s (i32.sub (local.get $H) (local.get $j)) (i32.const 4)) (then
+          ;; a whole vector inline (the call below is for the last partial one)
+          (local.set $qdgx (i32.add (local.get $dgx) (local.get $go))) (local.set $qdgh (i32.add (local.get $dgh) (local.get $go)))
+          (local.set $qdhp (i32.add (local.get $dhp) (local.get $so))) (local.set $qdh (i32.add (local.get $dh) (local.get $so)))
+          (local.set $qrzn (i32.add (local.get $rzn) (local.get $go))) (local.set $qgh (i32.add (local.get $gh) (local.get $go)))
+          (local.set $qhp (i32.add (local.get $hp) (local.get $so)))
+          (local.set $rv (v128.load (local.get $qrzn)))
+          (local.set $z (v128.load (i32.add (local.get $qrzn) (local.get $H4))))
+          (local.set $nn (v128.load (i32.add (local.get $qrzn) (i32.shl (local.get $H4) (i32.const 1)))))
+          (local.set $dhv (v128.load (local.get $qdh)))
+          (local.set $dn (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z)))
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $nn) (local.get $nn)))))
+          (local.set $dz (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (v128.load (local.get $qhp)) (local.get $nn))) (local.get $z))
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z))))
+          (local.set $dr (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dn) (v128.load (i32.add (local.get $qgh) (i32.shl (local.get $H4) (i32.const 1))))) (local.get $rv))
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $rv))))
+          (local.set $st (local.get $dr))
+          (v128.store (local.get $qdgx) (local.get $st))
+          (local.set $st (local.get $dz))
+          (v128.store (i32.add (local.get $qdgx) (local.get $H4)) (local.get $st))
+          (local.set $st (local.get $dn))
+          (v128.store (i32.add (local.get $qdgx) (i32.shl (local.get $H4) (i32.const 1))) (local.get $st))
+          (local.set $st (local.get $dr))
+          (v128.store (local.get $qdgh) (local.get $st))
+          (local.set $st (local.get $dz))
+          (v128.store (i32.add (local.get $qdgh) (local.get $H4)) (local.get $st))
+          (local.set $st (f32x4.mul (local.get $dn) (local.get $rv)))
+          (v128.store (i32.add (local.get $qdgh) (i32.shl (local.get $H4) (i32.const 1))) (local.get $st))
+          (local.set $st (f32x4.mul (local.get $dhv) (local.get $z)))
+          (v128.store (local.get $qdhp) (local.get $st))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $units)))
         (call $gru_bwd4
           (i32.add (local.get $dgx) (local.get $go)) (i32.add (local.get $dgh) (local.get $go))
           (i32.add (local.get $dhp) (local.get $so)) (i32.add (local.get $dh) (local.get $so))
@@ -1148,6 +1486,7 @@
     (local $st v128)
     (local $r i32) (local $j i32) (local $t i32) (local $row i32) (local $o i32) (local $mk v128)
     (local $mx v128) (local $m f32) (local $mv v128) (local $sum v128) (local $e v128) (local $s f32) (local $fv v128)
+    (local $ex v128) (local $en v128) (local $er v128) (local $ep v128)
     (block $done (loop $rowl
       (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
       (local.set $row (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2)))
@@ -1182,8 +1521,38 @@
           (block $d2 (loop $l2
             (br_if $d2 (i32.ge_s (local.get $j) (local.get $cols)))
             (local.set $o (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $e (v128.and
-              (call $exp (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $o))) (local.get $mv)))
+            ;; exp(x), inline (a call per vector costs more than the arithmetic): Cody–Waite range
+            ;; reduction x = n·ln2 + r, |r| ≤ ln2/2, and the Cephes expf polynomial (≈1 ulp); x is
+            ;; clamped to [-87.3, 88.3] so 2^n stays a normal float.
+            (local.set $ex (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $o))) (local.get $mv)))
+            (local.set $ex (f32x4.max
+              (f32x4.min (local.get $ex) (v128.const f32x4 88.3 88.3 88.3 88.3))
+              (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)))
+            (local.set $en (f32x4.nearest
+              (f32x4.mul (local.get $ex) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+            (local.set $er (f32x4.sub (local.get $ex)
+              (f32x4.mul (local.get $en) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+            (local.set $er (f32x4.add (local.get $er)
+              (f32x4.mul (local.get $en) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
+            (local.set $ep (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+            (local.set $ep (f32x4.relaxed_madd (local.get $ep) (local.get $er)
+              (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+            (local.set $ep (f32x4.relaxed_madd (local.get $ep) (local.get $er)
+              (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+            (local.set $ep (f32x4.relaxed_madd (local.get $ep) (local.get $er)
+              (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+            (local.set $ep (f32x4.relaxed_madd (local.get $ep) (local.get $er)
+              (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+            (local.set $ep (f32x4.relaxed_madd (local.get $ep) (local.get $er)
+              (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+            (local.set $ep (f32x4.add
+              (f32x4.relaxed_madd (local.get $ep) (f32x4.mul (local.get $er) (local.get $er)) (local.get $er))
+              (v128.const f32x4 1 1 1 1)))
+            (local.set $ex (f32x4.mul (local.get $ep)
+              (i32x4.shl
+                (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (v128.const i32x4 127 127 127 127))
+                (i32.const 23))))
+            (local.set $e (v128.and (local.get $ex)
               (i32x4.gt_s (i32x4.splat (i32.sub (local.get $cols) (local.get $j))) (v128.const i32x4 0 1 2 3))))
             (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
             (local.set $st (local.get $e))

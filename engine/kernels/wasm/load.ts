@@ -15,6 +15,10 @@ export interface Kernels {
   gemm_nn(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
   gemm_tn(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
   gemm_nt(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
+  gemm_nt_packed(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
+  gemm_packed(M: number, N: number, K: number, pA: number, pBp: number, pC: number, acc: number): void;
+  pack_b(K: number, N: number, pB: number, sk: number, sj: number, dst: number): void;
+  set_scratch(a: number, b: number): void;
   transpose(R: number, C: number, src: number, dst: number): void;
   gather_rows(out: number, table: number, ids: number, rows: number, cols: number, acc: number): void;
   scatter_add_rows(table: number, src: number, ids: number, rows: number, cols: number): void;
@@ -26,8 +30,10 @@ export interface Kernels {
   mul(y: number, x: number, m: number, n: number): void;
   act_forward(act: number, y: number, x: number, n: number): void;
   act_backward(act: number, dx: number, dy: number, y: number, n: number, acc: number): void;
-  rnn_forward(act: number, T: number, B: number, H: number, pre: number, Wh: number, hs: number): void;
-  rnn_backward(act: number, T: number, B: number, H: number, dOut: number, hs: number, Wh: number, dPre: number, dh: number, dhNext: number, norms: number): void;
+  lstm_seq_forward(T: number, B: number, H: number, gx: number, Wp: number, hs: number, cs: number, tc: number): void;
+  lstm_seq_backward(T: number, B: number, H: number, dOut: number, gx: number, cs: number, tc: number, WTp: number, dPre: number, dh: number, dc: number, dhNext: number, norms: number): void;
+  rnn_forward(act: number, T: number, B: number, H: number, pre: number, Wh: number, hs: number, Wp: number): void;
+  rnn_backward(act: number, T: number, B: number, H: number, dOut: number, hs: number, Wh: number, dPre: number, dh: number, dhNext: number, norms: number, WTp: number): void;
   lstm_forward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
   lstm_backward(B: number, H: number, dGates: number, dh: number, dc: number, gates: number, cPrev: number, tanhC: number): void;
   gru_forward(B: number, H: number, gx: number, gh: number, hPrev: number, h: number): void;
