@@ -78,67 +78,80 @@ const BUCKET_UPSERT = `
     nanTime  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanTime ELSE nanTime END,
     nanStep  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanStep ELSE nanStep END`;
 
-/** Append the events of several runs in one transaction; updates each run's live summary. */
+/** Multi-row INSERTs of `columns`-wide rows, `perStatement` rows at a time. */
+async function insertRows(
+  tx: { $executeRawUnsafe: (sql: string, ...args: unknown[]) => Promise<number> },
+  head: string,
+  tail: string,
+  columns: number,
+  values: unknown[],
+  perStatement: number,
+): Promise<void> {
+  const row = `(${Array(columns).fill("?").join(",")})`;
+  for (let i = 0; i < values.length; i += perStatement * columns) {
+    const chunk = values.slice(i, i + perStatement * columns);
+    await tx.$executeRawUnsafe(`${head} VALUES ${Array(chunk.length / columns).fill(row).join(",")} ${tail}`, ...chunk);
+  }
+}
+
+/**
+ * Append the events of several runs (one executor flush) in one transaction: all runs' points
+ * in a few multi-row INSERTs, their rollup buckets likewise, and each run's live summary.
+ */
 export async function appendRunEvents(batches: RunEventBatch[]): Promise<void> {
-  const work = batches.filter(
-    (b) => b.metrics?.length || b.samples?.length || b.logs?.length || b.diagnostics?.length,
-  );
+  const work = batches.filter((b) => b.metrics?.length || b.samples?.length || b.logs?.length || b.diagnostics?.length);
   if (work.length === 0) return;
   const now = new Date().toISOString();
+  const points: unknown[] = [];
+  const buckets: unknown[] = [];
+  for (const batch of work) {
+    for (const m of batch.metrics ?? []) {
+      for (const [name, value] of Object.entries(m.values)) points.push(batch.runId, name, m.step, finiteOrNull(value), m.time);
+    }
+    for (const b of rollup(batch.runId, batch.metrics ?? [])) {
+      buckets.push(b.runId, b.name, b.bucket, b.count, b.minStep, b.minValue, b.minTime, b.maxStep, b.maxValue, b.maxTime, b.nanStep, b.nanTime);
+    }
+  }
+  const withMetrics = work.filter((b) => b.metrics?.length);
   await prisma().$transaction(async (tx) => {
-    for (const batch of work) {
-      const metrics = batch.metrics ?? [];
-      const rows: unknown[] = [];
+    await insertRows(
+      tx,
+      `INSERT INTO Metric (runId, name, step, value, wallTime)`,
+      `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`,
+      5,
+      points,
+      ROWS_PER_INSERT,
+    );
+    await insertRows(
+      tx,
+      `INSERT INTO MetricBucket (runId, name, bucket, count, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime)`,
+      BUCKET_UPSERT,
+      BUCKET_COLUMNS,
+      buckets,
+      200,
+    );
+    const samples = work.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text })));
+    if (samples.length) await tx.sample.createMany({ data: samples });
+    const logs = work.flatMap((b) => (b.logs ?? []).map((l) => ({ runId: b.runId, step: l.step ?? null, level: l.level, message: l.message })));
+    if (logs.length) await tx.logLine.createMany({ data: logs });
+    const diagnostics = work.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) })));
+    if (diagnostics.length) await tx.diagnostic.createMany({ data: diagnostics });
+    if (withMetrics.length === 0) return;
+
+    const current = await tx.run.findMany({ where: { id: { in: withMetrics.map((b) => b.runId) } }, select: { id: true, summary: true, lastStep: true } });
+    const byId = new Map(current.map((r) => [r.id, r]));
+    for (const batch of withMetrics) {
+      const run = byId.get(batch.runId);
+      if (!run) throw new Error(`run ${batch.runId} does not exist`);
+      const metrics = batch.metrics!;
+      const summary = JSON.parse(run.summary) as Summary;
+      let lastStep = run.lastStep;
       for (const m of metrics) {
-        for (const [name, value] of Object.entries(m.values)) rows.push(batch.runId, name, m.step, finiteOrNull(value), m.time);
+        foldIntoSummary(summary, m.step, m.values);
+        lastStep = Math.max(lastStep, m.step);
       }
-      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT * 5) {
-        const chunk = rows.slice(i, i + ROWS_PER_INSERT * 5);
-        const placeholders = Array.from({ length: chunk.length / 5 }, () => "(?,?,?,?,?)").join(",");
-        await tx.$executeRawUnsafe(
-          `INSERT INTO Metric (runId, name, step, value, wallTime) VALUES ${placeholders}
-           ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`,
-          ...chunk,
-        );
-      }
-      const buckets = rollup(batch.runId, metrics);
-      for (let i = 0; i < buckets.length; i += 200) {
-        const chunk = buckets.slice(i, i + 200);
-        await tx.$executeRawUnsafe(
-          `INSERT INTO MetricBucket (runId, name, bucket, count, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime)
-           VALUES ${chunk.map(() => `(${Array(BUCKET_COLUMNS).fill("?").join(",")})`).join(",")} ${BUCKET_UPSERT}`,
-          ...chunk.flatMap((b) => [b.runId, b.name, b.bucket, b.count, b.minStep, b.minValue, b.minTime, b.maxStep, b.maxValue, b.maxTime, b.nanStep, b.nanTime]),
-        );
-      }
-      if (batch.samples?.length) {
-        await tx.sample.createMany({ data: batch.samples.map((s) => ({ runId: batch.runId, step: s.step, temperature: s.temperature, text: s.text })) });
-      }
-      if (batch.logs?.length) {
-        await tx.logLine.createMany({ data: batch.logs.map((l) => ({ runId: batch.runId, step: l.step ?? null, level: l.level, message: l.message })) });
-      }
-      if (batch.diagnostics?.length) {
-        await tx.diagnostic.createMany({
-          data: batch.diagnostics.map((d) => ({ runId: batch.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) })),
-        });
-      }
-      if (metrics.length > 0) {
-        const run = await tx.run.findUnique({ where: { id: batch.runId }, select: { summary: true, lastStep: true } });
-        if (!run) throw new Error(`run ${batch.runId} does not exist`);
-        const summary = JSON.parse(run.summary) as Summary;
-        let lastStep = run.lastStep;
-        for (const m of metrics) {
-          foldIntoSummary(summary, m.step, m.values);
-          lastStep = Math.max(lastStep, m.step);
-        }
-        summary._runtime = metrics[metrics.length - 1].time;
-        await tx.$executeRawUnsafe(
-          `UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ? WHERE id = ?`,
-          JSON.stringify(summary),
-          lastStep,
-          now,
-          batch.runId,
-        );
-      }
+      summary._runtime = metrics[metrics.length - 1].time;
+      await tx.$executeRawUnsafe(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, batch.runId);
     }
   });
 }

@@ -135,8 +135,25 @@ export interface RunPage {
   total: number;
 }
 
-const LISTED_COLUMNS = `r.id, r.name, r.sweepId, r."index", r.state, r.config, r.params, r.summary, r.error, r.divergedAt,
+const LISTED_COLUMNS = `r.id, r.name, r.sweepId, r."index", r.state, r.params, r.summary, r.error, r.divergedAt,
   r.lastStep, r.claimedBy, r.pid, r.heartbeatAt, r.stopRequested, r.rerunOf, r.createdAt, r.startedAt, r.finishedAt`;
+
+/**
+ * A run's config never changes after the run is created, and it is most of a listed row's
+ * bytes: listings keep the parsed configs (frozen, shared) and read only the ones not seen yet.
+ */
+const configCache = new Map<string, Readonly<Record<string, unknown>>>();
+const CONFIG_CACHE_LIMIT = 200_000;
+
+function configsOf(db: ReturnType<typeof reader>, ids: string[]): Map<string, Readonly<Record<string, unknown>>> {
+  const missing = ids.filter((id) => !configCache.has(id));
+  if (missing.length > 0) {
+    if (configCache.size + missing.length > CONFIG_CACHE_LIMIT) configCache.clear();
+    const rows = db.prepare(`SELECT id, config FROM Run WHERE id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(missing)) as [string, string][];
+    for (const [id, text] of rows) configCache.set(id, Object.freeze(JSON.parse(text) as Record<string, unknown>));
+  }
+  return configCache;
+}
 
 export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
   const db = reader();
@@ -145,23 +162,23 @@ export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
   const expr = fieldSql(sort.field);
   const limit = Math.min(Math.max(q.limit ?? 100_000, 0), 100_000);
   const offset = Math.max(q.offset ?? 0, 0);
-  // Sort small (id, key) records first, then fetch the wide rows of the page: sorting whole
-  // rows with their JSON would spill SQLite's sorter to disk. NULLs last in either direction;
-  // ties broken by creation time and id so the order is stable.
-  const dir = sort.desc ? "DESC" : "ASC";
-  const rows = db
-    .prepare(
-      `WITH page AS (
-         SELECT r.id, row_number() OVER (ORDER BY (${expr} IS NULL), ${expr} ${dir}, r.createdAt DESC, r.id) AS position
-         FROM Run r ${where.sql}
-         ORDER BY position LIMIT ? OFFSET ?
-       )
-       SELECT ${LISTED_COLUMNS} FROM page JOIN Run r ON r.id = page.id ORDER BY page.position`,
-    )
-    .all(...where.args, limit, offset) as RawRow[];
-  const count = db.prepare(`SELECT count(*) AS n FROM Run r ${where.sql}`).get(...where.args) as { n: number };
+  // Two passes: order the page's ids (a sort of small records; sorting whole rows with their
+  // JSON would spill SQLite's sorter), then fetch those rows and put them in that order.
+  // NULLs last in either direction; ties broken by creation time and id (a stable order).
+  const ids = db
+    .prepare(`SELECT r.id FROM Run r ${where.sql} ORDER BY (${expr} IS NULL), ${expr} ${sort.desc ? "DESC" : "ASC"}, r.createdAt DESC, r.id LIMIT ? OFFSET ?`)
+    .pluck()
+    .all(...where.args, limit, offset) as string[];
+  const rows = db.prepare(`SELECT ${LISTED_COLUMNS} FROM Run r WHERE r.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as RawRow[];
+  const position = new Map(ids.map((id, i) => [id, i]));
+  rows.sort((a, b) => position.get(a.id as string)! - position.get(b.id as string)!);
+  const configs = configsOf(db, ids);
+  const total =
+    ids.length < limit && (offset === 0 || ids.length > 0)
+      ? offset + ids.length
+      : num((db.prepare(`SELECT count(*) AS n FROM Run r ${where.sql}`).get(...where.args) as { n: number }).n);
   const now = Date.now();
-  return { runs: rows.map((r) => toRunRecord(r, now)), total: num(count.n) };
+  return { runs: rows.map((r) => toRunRecord(r, now, configs.get(r.id as string))), total };
 }
 
 /** The zod schema of the runs listing's query string, shared by the API, the page and CSV export. */

@@ -11,6 +11,7 @@ export interface RunRecord {
   sweepId: string | null;
   index: number;
   state: RunState;
+  /** The resolved RunConfig (may be frozen and shared between listings: do not mutate). */
   config: Json;
   params: Json;
   summary: Summary;
@@ -55,8 +56,12 @@ export const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : 
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
 /** SQLite stores DateTime as ISO text (raw queries) or Date (Prisma models). */
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 export function iso(v: unknown): string | null {
   if (v === null || v === undefined) return null;
+  if (typeof v === "string" && ISO_UTC.test(v)) return v; // how Prisma stores DateTime
+
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "bigint" || typeof v === "number") return new Date(Number(v)).toISOString();
   const s = String(v);
@@ -68,7 +73,8 @@ function parseJson(v: unknown): Json {
   return JSON.parse(v) as Json;
 }
 
-export function toRunRecord(row: RawRow, now = Date.now()): RunRecord {
+/** `config`: the parsed config when the caller has it already (listings cache them). */
+export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRecord {
   const startedAt = iso(row.startedAt);
   const finishedAt = iso(row.finishedAt);
   const runtime = startedAt ? ((finishedAt ? Date.parse(finishedAt) : now) - Date.parse(startedAt)) / 1000 : null;
@@ -78,7 +84,7 @@ export function toRunRecord(row: RawRow, now = Date.now()): RunRecord {
     sweepId: (row.sweepId as string | null) ?? null,
     index: num(row.index),
     state: row.state as RunState,
-    config: parseJson(row.config),
+    config: config ?? parseJson(row.config),
     params: parseJson(row.params),
     summary: parseJson(row.summary) as Summary,
     error: (row.error as string | null) ?? null,
