@@ -169,9 +169,8 @@ export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
     .prepare(`SELECT r.id FROM Run r ${where.sql} ORDER BY (${expr} IS NULL), ${expr} ${sort.desc ? "DESC" : "ASC"}, r.createdAt DESC, r.id LIMIT ? OFFSET ?`)
     .pluck()
     .all(...where.args, limit, offset) as string[];
-  const rows = db.prepare(`SELECT ${LISTED_COLUMNS} FROM Run r WHERE r.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as RawRow[];
-  const position = new Map(ids.map((id, i) => [id, i]));
-  rows.sort((a, b) => position.get(a.id as string)! - position.get(b.id as string)!);
+  // CROSS JOIN keeps json_each as the outer loop: rows come out in the ids' order.
+  const rows = db.prepare(`SELECT ${LISTED_COLUMNS} FROM json_each(?) j CROSS JOIN Run r ON r.id = j.value`).all(JSON.stringify(ids)) as RawRow[];
   const configs = configsOf(db, ids);
   const total =
     ids.length < limit && (offset === 0 || ids.length > 0)
