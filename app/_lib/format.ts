@@ -9,7 +9,11 @@ export function formatNumber(value: unknown, digits = 4): string {
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
   if (Number.isInteger(value) && Math.abs(value) < 1e9) return value.toLocaleString("en-US");
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(Math.max(0, digits - 1)).replace("e", "e");
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
+    // 7.010e-4 → 7.01e-4, 1.000e+7 → 1e7
+    const [mantissa, exponent] = value.toExponential(Math.max(0, digits - 1)).split("e");
+    return `${mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa}e${exponent.replace("+", "")}`;
+  }
   return Number(value.toPrecision(digits)).toString();
 }
 

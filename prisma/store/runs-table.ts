@@ -69,6 +69,7 @@ export interface TableRow {
   name: string;
   state: RunState;
   sweepId: string | null;
+  sweepName: string | null;
   createdAt: string;
   runtime: number | null;
   lastStep: number;
@@ -94,7 +95,7 @@ export interface TablePage {
 
 const where = (q: TableQuery) => whereClause(q);
 
-const BASE = `r.id, r.name, r.state, r.sweepId, r.createdAt, r.startedAt, r.finishedAt, r.lastStep`;
+const BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep`;
 
 function toRow(raw: RawRow, columns: string[], now: number): TableRow {
   const startedAt = iso(raw.startedAt);
@@ -110,6 +111,7 @@ function toRow(raw: RawRow, columns: string[], now: number): TableRow {
     name: raw.name as string,
     state: raw.state as RunState,
     sweepId: (raw.sweepId as string | null) ?? null,
+    sweepName: (raw.sweepName as string | null) ?? null,
     createdAt: iso(raw.createdAt)!,
     runtime: startedAt ? Math.max(0, ((finishedAt ? Date.parse(finishedAt) : now) - Date.parse(startedAt)) / 1000) : null,
     lastStep: num(raw.lastStep),

@@ -35,7 +35,13 @@ export function Cell(props: { row: TableRow; field: string }) {
       return <Badge state={row.state} label={row.group ? `${row.state} ×${row.group.count}` : undefined} />;
     }
     case "sweep":
-      return row.sweepId ? <Link href={`/?sweep=${row.sweepId}`}>{row.sweepId}</Link> : <span className="faint">–</span>;
+      return row.sweepId ? (
+        <Link href={`/?sweep=${row.sweepId}`} title={`sweep ${row.sweepId}: show its runs`}>
+          {row.sweepName ?? row.sweepId}
+        </Link>
+      ) : (
+        <span className="faint">–</span>
+      );
     case "created":
       return <span title={row.createdAt}>{formatTime(row.createdAt)}</span>;
     case "runtime":
