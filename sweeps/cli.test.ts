@@ -7,6 +7,7 @@ import { after, describe, it } from "node:test";
 import { fakeWorkerCommand } from "./testdata/fake-launcher";
 // The CLI is a composition root; so is its test, which reads the database it wrote.
 import { disconnectPrisma, getSweep, listSweeps, sweepRuns } from "../prisma/store";
+import { until } from "./testdata/until";
 
 // `npm run sweep` as a real process against a real SQLite file, with the fake worker: a bad
 // config, and a kill -9 of the executor process mid-sweep followed by `--resume`.
@@ -24,15 +25,6 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("npm run sweep", () => {
   it("rejects a bad config in one line with the path, storing nothing", async () => {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
 import { disconnectPrisma, getSweep, readSeries, sweepRuns } from "../../prisma/store";
+import { until } from "../../sweeps/testdata/until";
 
 // Remote agents against a real server process on 127.0.0.1 (the route handlers served by
 // testdata/route-server.ts, executor started as at server start, no local workers) and a real
@@ -57,15 +58,6 @@ function agent(sweepId: string, extraEnv: Record<string, string> = {}, name = "t
 
 const exited = (p: ChildProcess) => new Promise<number | null>((resolve) => p.once("exit", (code) => resolve(code)));
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("remote agent", () => {
   it("refuses a wrong token with a clear message", async () => {

@@ -9,6 +9,8 @@ import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
 import { executorStore } from "./executor-store";
 import { createSweep, disconnectPrisma, getRun, getSweep, readSeries, requestStop, setSweepState, sweepRuns } from "./index";
 import { cancelSweep } from "./sweep-control";
+import { until as untilEvery } from "../../sweeps/testdata/until";
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000) => untilEvery(what, fn, timeoutMs, 50);
 
 // The executor against a real SQLite file and real child processes (the fake worker of
 // sweeps/testdata, which speaks the engine's protocol on a synthetic curve).
@@ -54,15 +56,6 @@ function executor(planFor: PlanFactory, options: { concurrency?: number; stepMs?
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const sweepEnded = (id: string) => until(`sweep ${id} to end`, async () => {
   const s = await getSweep(id);

@@ -25,19 +25,11 @@ function finiteOrNull(v: number | null): number | null {
 /** Steps per MetricBucket row (the rollup that long series are downsampled from). */
 export const BUCKET_STEPS = 64;
 
-interface Bucket {
+interface Bucket extends BucketRow {
   runId: string;
   name: string;
   bucket: number;
   count: number;
-  minStep: number | null;
-  minValue: number | null;
-  minTime: number | null;
-  maxStep: number | null;
-  maxValue: number | null;
-  maxTime: number | null;
-  nanStep: number | null;
-  nanTime: number | null;
 }
 
 /** Fold a batch's points into per-bucket extremes (one row per run, metric and bucket touched). */
