@@ -81,8 +81,8 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
         <div className="card">
           <EmptyState title="Nothing has been trained yet">
             <p>Launch a sweep from the form — pick what to vary (dropout, learning rate, cell type…) and watch the runs train live.</p>
-            <p className="muted">Or from a terminal:</p>
-            <pre>{"npm run train -- --task charlm --cell lstm\nnpm run sweep -- my-sweep.yaml"}</pre>
+            <p className="muted">Or from a terminal, into this same database (a W&amp;B sweep YAML works as is):</p>
+            <pre>{"npm run sweep -- my-sweep.yaml --concurrency 2\nnpm run seed        # example sweeps to look around"}</pre>
             <div style={{ marginTop: 16 }}>
               <Link className="btn btn-primary" href="/sweeps/new">
                 Launch your first sweep
