@@ -35,7 +35,7 @@ const GUARD_BYTES = 64;
  */
 const NT_PACK_MIN_ROWS = 8;
 /** Blocking of the packed products (kernels.wat $gemm_block, $gemm_s). */
-const PACK_MC = 32, PACK_KC = 128;
+const PACK_MC = 32, PACK_KC = 256;
 
 /** The wasm layout of a packed operand: 8-column panels of K rows, zero past N. */
 interface WasmPacked extends PackedB {

@@ -51,16 +51,16 @@
   ;; loop: one division per four values, and no call inside the loop (V8 does not inline wasm
   ;; calls, and a call per vector cost more than the arithmetic).
   ;; tanh: a 13/6 rational approximation on [-7.905, 7.905] (Eigen's fast tanh, a few ulp),
-  ;; x itself below 4e-4. Smooth, so finite-difference gradient checks see no steps.
+  ;; no small-x special case (the rational is within an ulp of x there). Smooth, so
+  ;; finite-difference gradient checks see no steps.
   (func $tanh_n (param $y i32) (param $x i32) (param $n i32) (param $s f32) (param $a f32) (param $b f32)
     (local $i i32) (local $sv v128) (local $av v128) (local $bv v128)
-    (local $v v128) (local $x2 v128) (local $p v128) (local $q v128) (local $tiny v128)
-    (local $va v128) (local $x2a v128) (local $pa v128) (local $qa v128) (local $tinya v128)
-    (local $vb v128) (local $x2b v128) (local $pb v128) (local $qb v128) (local $tinyb v128)
-    (local $vc v128) (local $x2c v128) (local $pc v128) (local $qc v128) (local $tinyc v128)
-    (local $vd v128) (local $x2d v128) (local $pd v128) (local $qd v128) (local $tinyd v128)
-    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128) (local $k5 v128) (local $k6 v128) (local $k7 v128) (local $k8 v128) (local $k9 v128) (local $k10 v128) (local $k11 v128) (local $k12 v128) (local $k13 v128)
-    (local.set $k0 (v128.const f32x4 0.0004 0.0004 0.0004 0.0004))
+    (local $v v128) (local $x2 v128) (local $p v128) (local $q v128)
+    (local $va v128) (local $x2a v128) (local $pa v128) (local $qa v128)
+    (local $vb v128) (local $x2b v128) (local $pb v128) (local $qb v128)
+    (local $vc v128) (local $x2c v128) (local $pc v128) (local $qc v128)
+    (local $vd v128) (local $x2d v128) (local $pd v128) (local $qd v128)
+    (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128) (local $k5 v128) (local $k6 v128) (local $k7 v128) (local $k8 v128) (local $k9 v128) (local $k10 v128) (local $k11 v128) (local $k12 v128) (local $k13 v128)
     (local.set $k1 (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805))
     (local.set $k2 (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805))
     (local.set $k3 (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
@@ -85,10 +85,6 @@
       (local.set $vb (f32x4.mul (v128.load offset=16 (local.get $x)) (local.get $sv)))
       (local.set $vc (f32x4.mul (v128.load offset=32 (local.get $x)) (local.get $sv)))
       (local.set $vd (f32x4.mul (v128.load offset=48 (local.get $x)) (local.get $sv)))
-      (local.set $tinya (f32x4.lt (f32x4.abs (local.get $va)) (local.get $k0)))
-      (local.set $tinyb (f32x4.lt (f32x4.abs (local.get $vb)) (local.get $k0)))
-      (local.set $tinyc (f32x4.lt (f32x4.abs (local.get $vc)) (local.get $k0)))
-      (local.set $tinyd (f32x4.lt (f32x4.abs (local.get $vd)) (local.get $k0)))
       (local.set $va (f32x4.pmax (f32x4.pmin (local.get $va) (local.get $k1)) (local.get $k2)))
       (local.set $vb (f32x4.pmax (f32x4.pmin (local.get $vb) (local.get $k1)) (local.get $k2)))
       (local.set $vc (f32x4.pmax (f32x4.pmin (local.get $vc) (local.get $k1)) (local.get $k2)))
@@ -137,10 +133,10 @@
       (local.set $pb (f32x4.mul (local.get $pb) (local.get $vb)))
       (local.set $pc (f32x4.mul (local.get $pc) (local.get $vc)))
       (local.set $pd (f32x4.mul (local.get $pd) (local.get $vd)))
-      (local.set $va (v128.bitselect (local.get $va) (f32x4.div (local.get $pa) (local.get $qa)) (local.get $tinya)))
-      (local.set $vb (v128.bitselect (local.get $vb) (f32x4.div (local.get $pb) (local.get $qb)) (local.get $tinyb)))
-      (local.set $vc (v128.bitselect (local.get $vc) (f32x4.div (local.get $pc) (local.get $qc)) (local.get $tinyc)))
-      (local.set $vd (v128.bitselect (local.get $vd) (f32x4.div (local.get $pd) (local.get $qd)) (local.get $tinyd)))
+      (local.set $va (f32x4.div (local.get $pa) (local.get $qa)))
+      (local.set $vb (f32x4.div (local.get $pb) (local.get $qb)))
+      (local.set $vc (f32x4.div (local.get $pc) (local.get $qc)))
+      (local.set $vd (f32x4.div (local.get $pd) (local.get $qd)))
       (local.set $va (f32x4.relaxed_madd (local.get $av) (local.get $va) (local.get $bv)))
       (local.set $vb (f32x4.relaxed_madd (local.get $av) (local.get $vb) (local.get $bv)))
       (local.set $vc (f32x4.relaxed_madd (local.get $av) (local.get $vc) (local.get $bv)))
@@ -156,7 +152,6 @@
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
       (local.set $v (f32x4.mul (v128.load (local.get $x)) (local.get $sv)))
-      (local.set $tiny (f32x4.lt (f32x4.abs (local.get $v)) (local.get $k0)))
       (local.set $v (f32x4.pmax
         (f32x4.pmin (local.get $v) (local.get $k1))
         (local.get $k2)))
@@ -180,7 +175,7 @@
         (local.get $k12)))
       (local.set $q (f32x4.relaxed_madd (local.get $q) (local.get $x2)
         (local.get $k13)))
-      (local.set $v (v128.bitselect (local.get $v) (f32x4.div (local.get $p) (local.get $q)) (local.get $tiny)))
+      (local.set $v (f32x4.div (local.get $p) (local.get $q)))
       (local.set $v (f32x4.relaxed_madd (local.get $av) (local.get $v) (local.get $bv)))
       (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
         (then (v128.store (local.get $y) (local.get $v)))
@@ -461,7 +456,8 @@
       (br_if $blocks (i32.lt_s (local.tee $i0 (i32.add (local.get $i0) (i32.const 32))) (local.get $M)))))
 
   ;; C[M×N] (+)= A·B with general strides: a(i,k) at pA + i·ai + k·ak, b(k,j) at pB + k·bk + j·bj.
-  ;; K in blocks of KC = 128; each block of B is packed into $scrB, then $gemm_block.
+  ;; K in blocks of KC = 256 (half the C traffic and per-tile overhead of 128 for the long-K
+  ;; weight-gradient products); each block of B is packed into $scrB, then $gemm_block.
   (func $gemm_s (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $ai i32) (param $ak i32)
                 (param $pB i32) (param $bk i32) (param $bj i32) (param $pC i32) (param $acc i32)
     (local $k0 i32) (local $kc i32)
@@ -470,16 +466,17 @@
       (return)))
     (loop $kblocks
       (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
-      (if (i32.gt_s (local.get $kc) (i32.const 128)) (then (local.set $kc (i32.const 128))))
+      (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
       (call $pack_b (local.get $kc) (local.get $N) (i32.add (local.get $pB) (i32.mul (local.get $k0) (local.get $bk)))
         (local.get $bk) (local.get $bj) (global.get $scrB) (i32.add (i32.shl (local.get $kc) (i32.const 5)) (i32.const 64)))
       (call $gemm_block (local.get $M) (local.get $N) (local.get $kc)
         (i32.add (local.get $pA) (i32.mul (local.get $k0) (local.get $ak))) (local.get $ai) (local.get $ak)
         (global.get $scrB) (i32.add (i32.shl (local.get $kc) (i32.const 5)) (i32.const 64))
         (local.get $pC) (i32.or (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
-      (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 128))) (local.get $K)))))
+      (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 256))) (local.get $K)))))
 
-  ;; C[M×N] (+)= A[M×K]·Bp with Bp packed by pack_b (K×N, panels K·32 bytes apart).
+  ;; C[M×N] (+)= A[M×K]·Bp with Bp packed by pack_b (K×N, panels K·32 bytes apart). K blocks of
+  ;; 128 here (256 measured the same on the recurrent per-step shapes; the scratch fits either).
   (func $gemm_packed (export "gemm_packed") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pBp i32) (param $pC i32) (param $acc i32)
     (local $k0 i32) (local $kc i32)
     (if (i32.le_s (local.get $K) (i32.const 0)) (then
