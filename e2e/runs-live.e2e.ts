@@ -2,10 +2,8 @@ import { expect, test } from "@playwright/test";
 import { screen } from "./runs-util";
 
 // Journeys that need the real engine worker and the server's executor: watch a run train
-// live and stop it; re-run a run with the same seed and see the identical curve. They skip
-// (saying why) while the executor's routes are not there.
+// live and stop it; re-run a run with the same seed and see the identical curve.
 
-/** The executor's routes answer with JSON (a missing route is Next's HTML 404). */
 test("run page: watch a run live, then stop it", async ({ page, request }) => {
   const sweepRes = await request.post("/api/sweeps", {
     data: { method: "grid", parameters: { cell: { value: "lstm" }, steps: { value: 100000 }, hidden_size: { value: 32 }, eval_every: { value: 20 }, log_every: { value: 5 } } },
