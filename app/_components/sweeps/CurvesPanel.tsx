@@ -48,11 +48,8 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
     >
       <div className="sw-panel-body">
         {error && !data ? (
-          <ErrorBox title="Could not load the curves.">
-            {error}{" "}
-            <button type="button" className="btn btn-sm" onClick={reload}>
-              Retry
-            </button>
+          <ErrorBox title="Could not load the curves." onRetry={reload}>
+            {error}
           </ErrorBox>
         ) : !data && loading ? (
           <div className="skeleton" style={{ height: 280 }} aria-busy="true" aria-label="Loading curves" />

@@ -39,11 +39,8 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
     >
       <div className="sw-panel-body">
         {error && !data ? (
-          <ErrorBox title="Could not compute the importance.">
-            {error}{" "}
-            <button type="button" className="btn btn-sm" onClick={reload}>
-              Retry
-            </button>
+          <ErrorBox title="Could not compute the importance." onRetry={reload}>
+            {error}
           </ErrorBox>
         ) : !data && loading ? (
           <div className="sw-skeleton-rows" aria-busy="true" aria-label="Loading importance">

@@ -34,11 +34,20 @@ export function EmptyState(props: { title: string; children?: ReactNode; action?
   );
 }
 
-export function ErrorBox(props: { title?: string; children: ReactNode }) {
+/** An error the user can act on; with `onRetry` (client components only) a Retry button follows. */
+export function ErrorBox(props: { title?: string; children: ReactNode; onRetry?: () => void }) {
   return (
     <div className="alert" role="alert">
       {props.title && <strong>{props.title} </strong>}
       {props.children}
+      {props.onRetry && (
+        <>
+          {" "}
+          <button type="button" className="btn btn-sm" onClick={props.onRetry}>
+            Retry
+          </button>
+        </>
+      )}
     </div>
   );
 }
