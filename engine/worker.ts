@@ -10,7 +10,9 @@ import { Trainer } from "./train";
 //   node --import tsx engine/worker.ts < input.json      (or the bundled dist/worker.mjs)
 //
 // SIGTERM asks the trainer to stop before its next step; the run then ends like any other
-// (final summary, checkpoint if checkpointPath was given, done{state:"stopped"}). Training
+// (final summary, checkpoint if checkpointPath was given, done{state:"stopped"}). SIGINT does
+// the same: a Ctrl-C in the terminal of a CLI (npm run train -- --track, npm run sweep) reaches
+// its workers too, and their runs should end stopped, not killed mid-step. Training
 // yields to the event loop every few milliseconds so the signal is seen, and a heartbeat
 // line goes out at least once a second.
 
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   } catch (e) {
     return badInput((e as Error).message);
   }
-  process.on("SIGTERM", () => trainer.requestStop());
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => trainer.requestStop());
 
   let lastBeat = 0, lastYield = Date.now(); // first heartbeat right after step 1
   for (const event of trainer.run()) {

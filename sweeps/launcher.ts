@@ -33,16 +33,18 @@ export interface Launcher {
 /**
  * The command that runs engine/worker.ts: SWEEPLAB_WORKER when set (a .mjs/.js file run with
  * this node, or a command line), else the esbuild bundle dist/worker.mjs when it was built
- * (~65 ms to start), else the TypeScript source through tsx (~200 ms).
+ * (~65 ms to start), else the TypeScript source through tsx (~200 ms). `bundle: false` skips
+ * the bundle, which may be older than the source (`npm run train -- --track` trains the
+ * source, as the untracked `npm run train` does).
  */
-export function defaultWorkerCommand(root = process.env.SWEEPLAB_ROOT ?? process.cwd()): string[] {
+export function defaultWorkerCommand(root = process.env.SWEEPLAB_ROOT ?? process.cwd(), options: { bundle?: boolean } = {}): string[] {
   const override = process.env.SWEEPLAB_WORKER?.trim();
   if (override) {
     const [file, ...args] = override.split(/\s+/);
     return /\.(mjs|js|cjs)$/.test(file) ? [process.execPath, path.resolve(/*turbopackIgnore: true*/ root, file), ...args] : [file, ...args];
   }
   const bundle = path.join(/*turbopackIgnore: true*/ root, "dist", "worker.mjs");
-  if (fs.existsSync(bundle)) return [process.execPath, bundle];
+  if (options.bundle !== false && fs.existsSync(bundle)) return [process.execPath, bundle];
   return [process.execPath, "--import", "tsx", path.join(/*turbopackIgnore: true*/ root, "engine", "worker.ts")];
 }
 

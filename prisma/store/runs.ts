@@ -10,10 +10,17 @@ export interface NewRun {
   config: Json;
   params?: Json;
   rerunOf?: string | null;
+  /**
+   * Create the run already claimed by this owner (running, started now): a run trained by the
+   * process that records it (`npm run train -- --track`), which no executor's claim may take.
+   */
+  claimedBy?: string;
 }
 
 export async function createRun(input: NewRun): Promise<RunRecord> {
   const index = input.index ?? 0;
+  const now = new Date();
+  const claimed = input.claimedBy !== undefined ? { state: "running", claimedBy: input.claimedBy, startedAt: now, heartbeatAt: now } : {};
   const row = await prisma().run.create({
     data: {
       id: newId(),
@@ -23,6 +30,7 @@ export async function createRun(input: NewRun): Promise<RunRecord> {
       config: JSON.stringify(input.config),
       params: JSON.stringify(input.params ?? {}),
       rerunOf: input.rerunOf ?? null,
+      ...claimed,
     },
   });
   return toRunRecord(row);

@@ -327,7 +327,8 @@ export function outcomeOf(entry: Pick<Active, "done" | "error" | "stopReason" | 
   if (entry.silenceKilled && !done) {
     return { state: "crashed", lastStep, error: withTail(`crashed: the worker wrote nothing for ${Math.round(silenceTimeoutMs / 1000)} s and was killed`, exit) };
   }
-  if (entry.stopReason && (done || exit.code === EXIT.stopped || exit.signal === "SIGTERM" || exit.signal === "SIGKILL")) {
+  // (SIGINT: a Ctrl-C in the CLI's terminal reached the worker before it could stop by itself)
+  if (entry.stopReason && (done || exit.code === EXIT.stopped || exit.signal === "SIGTERM" || exit.signal === "SIGKILL" || exit.signal === "SIGINT")) {
     return { state: entry.stopReason, lastStep, summary, error: entry.stopReason === "pruned" ? "pruned by early termination" : null };
   }
   if (done) {
