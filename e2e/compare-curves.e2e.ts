@@ -5,27 +5,38 @@ import { screen } from "./runs-util";
 // switch to log scale; hover (tooltip sorted by value, shared across panels), hide a run
 // from the legend, drag-zoom and double-click to reset.
 
-async function pickThree(page: Page): Promise<string[]> {
+/** Picks three runs; returns their ids and the colours their swatches took when selected. */
+async function pickThree(page: Page): Promise<{ ids: string[]; colors: string[] }> {
   await page.goto("/?sort=summary.val_loss_best");
   const rows = page.getByTestId("run-row");
   await expect(rows.first()).toBeVisible();
+  // no run has a colour until it is selected
+  await expect(rows.first().locator(".swatch")).toHaveClass(/swatch-none/);
   const ids: string[] = [];
-  for (const i of [0, 3, 8]) {
+  const colors: string[] = [];
+  for (const i of [8, 0, 3]) {
     await rows.nth(i).getByTestId("select-run").check();
     ids.push((await rows.nth(i).getAttribute("data-run-id"))!);
+    await expect(rows.nth(i).locator(".swatch")).toHaveAttribute("data-color", /^#/);
+    colors.push((await rows.nth(i).locator(".swatch").getAttribute("data-color"))!);
   }
+  // the selection's colours, in the order the runs were ticked: three different ones
+  expect(new Set(colors).size).toBe(3);
+  await expect(rows.nth(1).locator(".swatch")).toHaveClass(/swatch-none/);
   await page.getByTestId("compare-selected").click();
   await expect(page).toHaveURL(/\/compare\?runs=/);
-  return ids;
+  return { ids, colors };
 }
 
 test("compare: three runs' validation curves with smoothing and log scale", async ({ page }) => {
-  const ids = await pickThree(page);
+  const { ids, colors } = await pickThree(page);
   const val = page.locator('[data-testid="compare-panel"][data-metric="val_loss"] [data-testid="curve-chart"]');
   await expect(val).toHaveAttribute("data-curves", ids.join(","));
   // Legend names say what differs between the runs (config values), not just run names.
   const legend = page.getByTestId("legend-item");
   await expect(legend).toHaveCount(3);
+  // Each run keeps the colour its swatch showed in the table.
+  expect(await legend.evaluateAll((items) => items.map((i) => [i.getAttribute("data-key"), i.getAttribute("data-color")]))).toEqual(ids.map((id, i) => [id, colors[i]]));
   await expect(legend.first()).toContainText(/lr |dropout |hidden |lstm|gru|rnn/);
 
   await page.getByTestId("smoothing-kind").selectOption("ema");

@@ -10,6 +10,10 @@ test("compare: group a sweep by cell and see bands", async ({ page, request }) =
   await page.goto(`/compare?sweep=${sweep}`);
   const val = page.locator('[data-testid="compare-panel"][data-metric="val_loss"] [data-testid="curve-chart"]');
   await expect(val).toHaveAttribute("data-grouped", "false");
+  // ungrouped, the sweep's first twenty runs take twenty different colours
+  const runColors = await page.getByTestId("legend-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-color")));
+  expect(runColors.length).toBeGreaterThanOrEqual(20);
+  expect(new Set(runColors.slice(0, 20)).size).toBe(20);
   await page.getByTestId("group-by").selectOption("cell");
   await expect(page).toHaveURL(/group=cell/);
   await expect(val).toHaveAttribute("data-grouped", "true");

@@ -13,6 +13,9 @@ test("run page: a finished run's curves, samples, logs and config", async ({ pag
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished");
   const loss = page.getByTestId("run-loss-chart");
   await expect(loss).toHaveAttribute("data-curves", "train_loss,val_loss");
+  // the run's colour in the header is its curve's colour
+  const color = await page.getByTestId("run-swatch").getAttribute("data-color");
+  await expect(loss.locator('[data-testid="legend-item"][data-key="val_loss"]')).toHaveAttribute("data-color", color!);
   await expect(page.getByTestId("run-panel-grad_norm")).toBeVisible();
   await expect(page.getByTestId("run-panel-lr")).toBeVisible();
   await screen(page, "run-page");

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { e2eStore, screen } from "./runs-util";
 
 // A sweep seeded by e2e/server.mjs (prisma/fixtures.ts): 30 finished runs. Other journeys add
 // sweeps of their own, so find it by name rather than by position.
@@ -23,6 +24,23 @@ async function axisX(page: Page, key: string) {
   expect(i).toBeGreaterThanOrEqual(0);
   const [left, right] = [56, 96];
   return { x: box.x + left + (i * (box.width - left - right)) / (axes.length - 1), top: box.y + 46, bottom: box.y + box.height - 28 };
+}
+
+/** Drag along an axis from one fraction of its height (0: top) to another. */
+async function brushAxis(page: Page, key: string, from: number, to: number) {
+  const a = await axisX(page, key);
+  const y = (f: number) => a.top + (a.bottom - a.top) * f;
+  await page.mouse.move(a.x, y(from));
+  await page.mouse.down();
+  await page.mouse.move(a.x, (y(from) + y(to)) / 2, { steps: 5 });
+  await page.mouse.move(a.x, y(to), { steps: 5 });
+  await page.mouse.up();
+}
+
+/** run id → the colour its swatch or legend item shows. */
+async function colorsOf(items: Locator, idAttr: string): Promise<Map<string, string>> {
+  const pairs = await items.evaluateAll((els, attr) => els.map((el) => [el.closest(`[${attr}]`)!.getAttribute(attr)!, el.getAttribute("data-color")!]), idAttr);
+  return new Map(pairs as [string, string][]);
 }
 
 test("brush the parallel coordinates and the table follows", async ({ page }) => {
@@ -82,6 +100,76 @@ test("brush the parallel coordinates and the table follows", async ({ page }) =>
   await expect(rows).toHaveCount(30);
   await expect(page).not.toHaveURL(/brush=/);
   await page.screenshot({ path: "test-results/screens/sweep-page.png", fullPage: true });
+
+  // colours are the page's, in the order the runs were created: 30 runs show all 20 colours
+  const swatches = await colorsOf(page.locator('[data-testid="sweep-run-row"] .swatch'), "data-run-id");
+  expect(swatches.size).toBe(30);
+  expect(new Set(swatches.values()).size).toBe(20);
+});
+
+test("a list of learning rates a decade apart gets a log axis that brushes in data units, and one colour per run", async ({ page }) => {
+  const lrs = [0.003, 0.01, 0.03, 0.1];
+  const store = await e2eStore();
+  const sweep = await store.createSweep({ name: "lr-list-e2e", config: { method: "grid", metric: { name: "val_loss", goal: "minimize" }, parameters: { learning_rate: { values: lrs }, cell: { values: ["rnn", "lstm"] } } }, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 5, state: "finished" });
+  let index = 0;
+  for (const cell of ["rnn", "lstm"]) {
+    for (const lr of lrs) {
+      const run = await store.createRun({ sweepId: sweep.id, index: index++, config: { task: "charlm", cell, learning_rate: lr }, params: { learning_rate: lr, cell } });
+      const final = 1.4 + Math.abs(Math.log10(lr) + 2) * 0.4 + (cell === "rnn" ? 0.3 : 0);
+      await store.appendRunEvents([{ runId: run.id, metrics: [10, 20, 30].map((step) => ({ step, time: step / 10, values: { train_loss: final + 1 / step, val_loss: final + 2 / step } })) }]);
+      await store.finishRun(run.id, { state: "finished", lastStep: 30 });
+    }
+  }
+  await store.disconnectPrisma();
+
+  await page.goto(`/sweeps/${sweep.id}`);
+  const chart = page.getByTestId("parallel-chart");
+  await expect(chart).toHaveAttribute("data-rows", "8");
+  await expect(chart).toHaveAttribute("data-axes", "learning_rate,cell,val_loss_best");
+  await expect(page.getByTestId("axis-chip-learning_rate")).toContainText("log");
+  await expect(page.getByTestId("axis-chip-learning_rate")).toHaveAttribute("title", /^log axis/);
+  await expect(page.getByTestId("axis-chip-val_loss_best")).not.toContainText("log");
+  await screen(page, "sweep-lr-list-log-axis");
+
+  // every run its own colour, the same in the table and in the curves' legend
+  const swatches = await colorsOf(page.locator('[data-testid="sweep-run-row"] .swatch'), "data-run-id");
+  expect(swatches.size).toBe(8);
+  expect(new Set(swatches.values()).size).toBe(8);
+  await expect(page.getByTestId("sweep-curves").getByTestId("legend-item")).toHaveCount(8);
+  const legend = await colorsOf(page.getByTestId("sweep-curves").getByTestId("legend-item"), "data-key");
+  expect(legend).toEqual(swatches);
+
+  // the lower part of the axis: the small learning rates (a log axis spreads them apart)
+  await brushAxis(page, "learning_rate", 0.55, 0.98);
+  await expect(page.getByTestId("table-count")).toContainText("filtered by the brush");
+  const brush = decodeURIComponent(new URL(page.url()).searchParams.get("brush")!);
+  const [, lo, hi] = /^learning_rate:([^:]+):([^:,]+)/.exec(brush)!.map(Number);
+  const kept = lrs.filter((lr) => lo <= lr && lr <= hi);
+  expect(kept.length).toBeGreaterThan(0);
+  expect(kept.length).toBeLessThan(lrs.length);
+  expect(kept).toContain(0.003);
+  await expect(page.getByTestId("sweep-run-row")).toHaveCount(kept.length * 2);
+  for (const v of await page.locator('td[data-column="config.learning_rate"]').allInnerTexts()) expect(kept).toContain(Number(v));
+  await expect(page.getByTestId("curves-panel")).toContainText(`${kept.length * 2} of 8`);
+  // the brushed runs keep their colours
+  const brushed = await colorsOf(page.locator('[data-testid="sweep-run-row"] .swatch'), "data-run-id");
+  for (const [id, c] of brushed) expect(c).toBe(swatches.get(id));
+
+  await page.getByTestId("parallel-panel").screenshot({ path: "test-results/screens/sweep-lr-list-brushed.png" });
+
+  // hovering a row draws its line (coloured by the metric) in the run's colour
+  const row = page.getByTestId("sweep-run-row").first();
+  const color = (await row.locator(".swatch").getAttribute("data-color"))!;
+  const pixels = () => page.getByTestId("parallel-chart").locator("canvas").first().evaluate((cv: HTMLCanvasElement, hex) => {
+    const d = cv.getContext("2d")!.getImageData(0, 0, cv.width, cv.height).data;
+    const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && rgb.every((c, k) => Math.abs(d[i + k] - c) < 8)) n++;
+    return n;
+  }, color);
+  const before = await pixels();
+  await row.hover();
+  await expect.poll(pixels).toBeGreaterThan(before + 300);
 });
 
 test("reorder the parallel-coordinates axes by keyboard and by drag", async ({ page }) => {

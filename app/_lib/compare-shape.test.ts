@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import type { CompareResponse, CompareRun } from "./compare-api";
+import { PALETTE, runColors } from "./colors";
 import { groupableKeys, groupsFor, seriesFor } from "./compare-shape";
 
 const run = (id: string, cell: string, lr: number): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: null, config: { cell, learning_rate: lr, seed: 1 }, params: {}, summary: {}, startedAt: "2026-01-01T00:00:00.000Z" });
@@ -18,9 +19,10 @@ test("groupable keys are those that vary", () => {
   assert.deepEqual(groupableKeys(runs), ["cell", "learning_rate"]);
 });
 
-test("series carry step, value and time, and the run's start for wall time", () => {
+test("series carry step, value and time, the run's start for wall time, and the view's colours", () => {
   const data: CompareResponse = { runs, names: ["val_loss"], missing: [], series: { aaaa: { val_loss: [[1, 2, 0.5]] } } };
-  const s = seriesFor(data, "val_loss", new Map([["aaaa", "lstm"]]));
+  const s = seriesFor(data, "val_loss", new Map([["aaaa", "lstm"]]), runColors(runs.map((r) => r.id)));
+  assert.deepEqual(s.map((x) => x.color), PALETTE.slice(0, 3));
   assert.deepEqual(s[0].points, [{ x: 1, y: 2, t: 0.5 }]);
   assert.equal(s[0].name, "lstm");
   assert.equal(s[0].startedAt, Date.parse("2026-01-01T00:00:00.000Z"));

@@ -1,7 +1,7 @@
 import type { CompareResponse, CompareRun } from "./compare-api";
 import type { CurvePoint } from "./curves";
 import { formatNumber } from "./format";
-import { PALETTE, runColor } from "./colors";
+import { colorOf, PALETTE, type RunColors } from "./colors";
 
 // From the compare response to what the chart takes: one series per run for a metric, and
 // groups of runs by a config key (colours by group value, stable for a given set of values).
@@ -15,11 +15,11 @@ export interface SeriesInput {
   startedAt: number | null;
 }
 
-export function seriesFor(data: CompareResponse, metric: string, names: Map<string, string>): SeriesInput[] {
+export function seriesFor(data: CompareResponse, metric: string, names: Map<string, string>, colors: RunColors): SeriesInput[] {
   return data.runs.map((r) => ({
     runId: r.id,
     name: names.get(r.id) ?? r.name,
-    color: runColor(r.id),
+    color: colorOf(colors, r.id),
     points: (data.series[r.id]?.[metric] ?? []).map(([x, y, t]) => ({ x, y, t })),
     state: r.state,
     startedAt: r.startedAt ? Date.parse(r.startedAt) : null,

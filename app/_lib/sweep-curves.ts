@@ -1,5 +1,5 @@
 import type { CompareResponse } from "./compare-api";
-import { runColor } from "./colors";
+import { colorOf, type RunColors } from "./colors";
 
 // The compare endpoint's response → one curve per run for the sweep's overlaid-curves panel.
 
@@ -12,8 +12,8 @@ export interface SweepCurve {
   points: { x: number; y: number | null; t: number }[];
 }
 
-/** Curves of `metric`, one per run that logged it, in run order; only `visible` runs when given (the brush). */
-export function sweepCurveSeries(data: CompareResponse, metric: string, visible: ReadonlySet<string> | null): SweepCurve[] {
+/** Curves of `metric`, one per run that logged it, in run order, in the sweep page's colours; only `visible` runs when given (the brush). */
+export function sweepCurveSeries(data: CompareResponse, metric: string, visible: ReadonlySet<string> | null, colors: RunColors): SweepCurve[] {
   const out: SweepCurve[] = [];
   for (const run of data.runs) {
     if (visible && !visible.has(run.id)) continue;
@@ -22,7 +22,7 @@ export function sweepCurveSeries(data: CompareResponse, metric: string, visible:
     out.push({
       runId: run.id,
       name: run.name,
-      color: runColor(run.id),
+      color: colorOf(colors, run.id),
       state: run.state,
       startedAt: run.startedAt ? Date.parse(run.startedAt) : null,
       points: tuples.map(([step, value, wallTime]) => ({ x: step, y: value, t: wallTime })),

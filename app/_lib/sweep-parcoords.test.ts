@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricSummaryKey, moveAxis, orderAxes, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
+import { axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricSummaryKey, moveAxis, orderAxes, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
 
 const run = (i: number, params: Record<string, unknown>, val: number | null, state = "finished"): SweepRunLike => ({
   id: `r${i}`,
@@ -44,6 +44,40 @@ test("without a sweep config, log scale is inferred from the spread; constant ke
   assert.deepEqual(m.axes.map((a) => a.key), ["cell", "learning_rate", "dropout", "val_loss_best"]);
   assert.equal(m.axes[1].kind, "log");
   assert.equal(metricSummaryKey([run(1, {}, null)], "val_loss"), "val_loss");
+});
+
+test("axis scale: log distributions, and lists or unnamed values that are positive and span a decade", () => {
+  const lrs = [0.003, 0.01, 0.03, 0.1];
+  // a list of values: the values decide
+  assert.equal(axisScale(lrs, { values: lrs }), "log");
+  assert.equal(axisScale([16, 32, 64, 128, 256], { values: [16, 32, 64, 128, 256] }), "log");
+  assert.equal(axisScale([32, 64, 128], { values: [32, 64, 128] }), "value"); // not a decade
+  assert.equal(axisScale([0.01, 0.1], { distribution: "categorical", values: [0.01, 0.1] }), "log"); // exactly a decade
+  assert.equal(axisScale([0, 0.1, 0.3], { values: [0, 0.1, 0.3] }), "value"); // zero: no log axis
+  assert.equal(axisScale([-0.1, 1, 10]), "value");
+  // no spec (a param the sweep config does not name): the values decide too
+  assert.equal(axisScale(lrs), "log");
+  assert.equal(axisScale([1, 5]), "value");
+  // a drawn distribution names its scale
+  assert.equal(axisScale([0.05, 0.06], { distribution: "log_uniform_values", min: 0.01, max: 0.1 }), "log");
+  assert.equal(axisScale([0.002, 0.3, 0.59], { min: 0, max: 0.6 }), "value"); // uniform, even over two decades of draws
+  assert.equal(axisScale([1, 2, 40], { distribution: "int_uniform", min: 1, max: 40 }), "value");
+  assert.equal(axisScale([0, 0.05], { distribution: "log_uniform_values", min: 0.01, max: 0.1 }), "value"); // a zero cannot be drawn on it
+  // a higher bar when asked (the metric: two decades)
+  assert.equal(axisScale([1, 20], undefined, 100), "value");
+  assert.equal(axisScale([1, 200], undefined, 100), "log");
+  assert.equal(axisScale([]), "value");
+});
+
+test("a log-spaced list of learning rates gets a log axis, and the brush filters it in data units", () => {
+  const lrs = [0.003, 0.01, 0.03, 0.1];
+  const listed = lrs.map((lr, i) => run(i, { learning_rate: lr, dropout: 0.1 * (i % 2) }, 1 + i / 10));
+  const params = { learning_rate: { values: lrs }, dropout: { values: [0, 0.1] } };
+  const m = buildParallelModel(listed, { metricName: "val_loss", sweepParams: params });
+  assert.deepEqual(m.axes.map((a) => [a.key, a.kind]), [["learning_rate", "log"], ["dropout", "value"], ["val_loss_best", "value"]]);
+  // ECharts reports a log axis's brush in data units: [0.005, 0.05] keeps 0.01 and 0.03
+  assert.deepEqual([...brushedRunIds(listed, m, { learning_rate: [[0.005, 0.05]] })], ["r1", "r2"]);
+  assert.deepEqual(decodeBrush(encodeBrush({ learning_rate: [[0.00512345678, 0.0512345678]] })), { learning_rate: [[0.00512346, 0.0512346]] });
 });
 
 test("booleans are categories", () => {

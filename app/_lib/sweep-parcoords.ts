@@ -71,16 +71,32 @@ export function variedKeys(runs: readonly SweepRunLike[], sweepParams: Record<st
   });
 }
 
+/** Specs that name no scale of their own: the values decide (a list, a constant, no spec at all). */
+const LISTED = new Set(["categorical", "categorical_w_probabilities", "constant"]);
+
+/**
+ * The scale of a numeric axis. Log needs every value positive; then a drawn distribution names
+ * its scale (log_uniform_values and the other log families: log; uniform, normal, beta …:
+ * linear, even when a draw lands near zero), and otherwise — a list of values, a parameter the
+ * sweep config does not name, the metric — the values are put on a log axis when they span
+ * at least `minRatio` (a decade: [0.003, 0.01, 0.03, 0.1], [16, 32, …, 256]).
+ */
+export function axisScale(values: readonly number[], spec?: unknown, minRatio = 10): "log" | "value" {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return "value";
+  const min = Math.min(...finite);
+  if (min <= 0) return "value";
+  const s = inferDistribution(spec);
+  const distribution = isPlainObject(s) && typeof s.distribution === "string" ? (s.distribution as Distribution) : undefined;
+  if (distribution && !LISTED.has(distribution)) return LOG_SCALED.has(distribution) ? "log" : "value";
+  return Math.max(...finite) / min >= minRatio ? "log" : "value";
+}
+
 function axisFor(key: string, values: unknown[], spec: unknown): ParAxis {
   const present = values.filter((v) => v !== undefined && v !== null);
   const numeric = present.length > 0 && present.every((v) => typeof v === "number" && Number.isFinite(v));
   if (!numeric) return { key, kind: "category", categories: categoryOrder(key, [...new Set(present.map(asCategory))]) };
-  const nums = present as number[];
-  const s = inferDistribution(spec);
-  const distribution = isPlainObject(s) ? (s.distribution as Distribution) : undefined;
-  const min = Math.min(...nums);
-  const log = distribution ? LOG_SCALED.has(distribution) : min > 0 && Math.max(...nums) / min >= 100;
-  return { key, kind: log && min > 0 ? "log" : "value" };
+  return { key, kind: axisScale(present as number[], spec) };
 }
 
 export function buildParallelModel(
@@ -92,9 +108,9 @@ export function buildParallelModel(
   const valueOf = (r: SweepRunLike, key: string) => r.params[key] ?? r.config[key];
   const metricKey = metricSummaryKey(runs, options.metricName);
   const axes: ParAxis[] = keys.map((k) => axisFor(k, runs.map((r) => valueOf(r, k)), sweepParams[k]));
-  const metricValues = runs.map((r) => r.summary[metricKey]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-  const metricMin = Math.min(...metricValues);
-  axes.push({ key: metricKey, kind: metricValues.length > 0 && metricMin > 0 && Math.max(...metricValues) / metricMin >= 100 ? "log" : "value", metric: true });
+  const metricValues = runs.map((r) => r.summary[metricKey]).filter((v): v is number => typeof v === "number");
+  // the metric is an outcome, not a choice: log only over two decades (as the curves panel)
+  axes.push({ key: metricKey, kind: axisScale(metricValues, undefined, 100), metric: true });
 
   const rows: ParRow[] = [];
   let missingMetric = 0;

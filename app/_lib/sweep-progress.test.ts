@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RUN_STATES, type RunState } from "../../sweeps/states.ts";
+import { PALETTE, runColors } from "./colors.ts";
 import { spansDecades, sweepCurveSeries } from "./sweep-curves.ts";
 import { sortImportance } from "./sweep-importance.ts";
 import { doneCount, isActive, progressSegments, tableSignature } from "./sweep-progress.ts";
@@ -60,9 +61,12 @@ test("curves: one per run that logged the metric, brush respected; log y when th
     series: { a: { val_loss: [[10, 2, 1] as [number, number, number], [20, 1.5, 2] as [number, number, number]] }, b: { val_loss: [[10, 0.01, 1] as [number, number, number]] } },
     missing: [],
   };
-  const all = sweepCurveSeries(data, "val_loss", null);
+  const colors = runColors(["b", "a", "c"]);
+  const all = sweepCurveSeries(data, "val_loss", null, colors);
   assert.deepEqual(all.map((c) => [c.runId, c.state, c.points.length]), [["a", "finished", 2], ["b", "pruned", 1]]);
-  assert.deepEqual(sweepCurveSeries(data, "val_loss", new Set(["b"])).map((c) => c.runId), ["b"]);
+  // the page's colours, not the order the curves come in
+  assert.deepEqual(all.map((c) => c.color), [PALETTE[1], PALETTE[0]]);
+  assert.deepEqual(sweepCurveSeries(data, "val_loss", new Set(["b"]), colors).map((c) => c.runId), ["b"]);
   assert.equal(spansDecades(all), true);
   assert.equal(spansDecades(all.slice(0, 1)), false);
 });

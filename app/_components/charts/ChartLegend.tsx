@@ -28,6 +28,7 @@ export function ChartLegend(props: {
               type="button"
               data-testid="legend-item"
               data-key={item.key}
+              data-color={item.color}
               data-hidden={hidden ? "true" : "false"}
               aria-pressed={!hidden}
               title={hidden ? "Show this curve" : "Hide this curve"}

@@ -31,7 +31,7 @@ import { useHover } from "./hover-sync";
  *   the same `syncId`, a hover line; legend click hides a curve; drag zooms (a tall box zooms
  *   y too), double-click resets. New points just redraw: nothing animates.
  * - Test hooks: data-testid="curve-chart" with data-log-y, data-smoothing, data-zoomed,
- *   data-curves (visible curve keys), legend items data-testid="legend-item" data-key.
+ *   data-curves (visible curve keys), legend items data-testid="legend-item" data-key data-color.
  */
 
 export interface ChartSeries {

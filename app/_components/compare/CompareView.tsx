@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { CompareResponse } from "../../_lib/compare-api";
 import { groupableKeys, groupsFor, seriesFor } from "../../_lib/compare-shape";
 import { compareViewQuery, type CompareViewState } from "../../_lib/compare-view";
-import { runColor } from "../../_lib/colors";
+import { colorOf, runColors } from "../../_lib/colors";
 import { legendNames } from "../../_lib/legend";
 import { ChartLegend, CurveChart } from "../charts";
 import { CompareControls, type ControlsValue } from "./CompareControls";
@@ -68,12 +68,14 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
 
   const update = (change: Partial<CompareViewState>) => setView((v) => ({ ...v, ...change }));
   const names = useMemo(() => legendNames(data.runs), [data.runs]);
+  // the runs come in the view's order (the selection, or a sweep's creation order): colours follow it
+  const colors = useMemo(() => runColors(data.runs.map((r) => r.id)), [data.runs]);
   const groups = useMemo(() => (view.group ? groupsFor(data.runs, view.group) : null), [data.runs, view.group]);
   const hidden = useMemo(() => new Set(view.hidden), [view.hidden]);
   const toggle = (key: string) => update({ hidden: hidden.has(key) ? view.hidden.filter((k) => k !== key) : [...view.hidden, key] });
   const legendItems = groups
     ? groups.map((g) => ({ key: g.key, name: g.label, color: g.color }))
-    : data.runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: runColor(r.id), end: ["pruned", "diverged", "crashed", "failed", "stopped"].includes(r.state) ? r.state : undefined }));
+    : data.runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: colorOf(colors, r.id), end: ["pruned", "diverged", "crashed", "failed", "stopped"].includes(r.state) ? r.state : undefined }));
   const controls: ControlsValue = { x: view.x, log: view.log, smoothing: view.smoothing, group: view.group, band: view.band };
   const addable = data.names.filter((n) => !view.metrics.includes(n));
 
@@ -107,7 +109,7 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
           <div key={metric} className={styles.panel} data-testid="compare-panel" data-metric={metric}>
             <CurveChart
               title={metric}
-              series={seriesFor(data, metric, names)}
+              series={seriesFor(data, metric, names, colors)}
               smoothing={view.smoothing}
               logY={view.log}
               xMode={view.x}

@@ -3,7 +3,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { Fragment, useEffect, useMemo, useRef, useState } from "react";
 import type { TablePage, TableRow } from "../../../prisma/store/runs-table";
-import { runColor } from "../../_lib/colors";
+import { runColors } from "../../_lib/colors";
 import { columnGroup, columnHelp, columnLabel, headerGroups, isNumericColumn } from "../../_lib/curve-columns";
 import { withParams, type RawSearchParams } from "../../_lib/url";
 import { Cell, cellValue } from "./cells";
@@ -12,7 +12,8 @@ import styles from "./runs.module.css";
 // The runs table: virtualized rows (10,000 runs scroll smoothly), pages of 200 rows fetched
 // from GET /api/compare/table as they scroll into view, grouped Config/Summary headers, the
 // name column pinned, sortable headers (links: the sort lives in the URL), and seed
-// replicates as configuration rows that expand to their seeds.
+// replicates as configuration rows that expand to their seeds. A selected run's swatch shows
+// the colour it will have in the compare view (the selection's order); others are hollow.
 
 const PAGE = 200;
 const ROW_HEIGHT = 34;
@@ -42,6 +43,7 @@ export function RunsTable(props: {
   const [pages, setPages] = useState(() => new Map<number, TableRow[]>([[0, props.initial.rows]]));
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const loading = useRef(new Set<number>());
+  const colors = useMemo(() => runColors(selected), [selected]);
 
   // Grouped: every configuration row is loaded; expanded ones are followed by their seeds.
   const items = useMemo<Item[] | null>(() => {
@@ -182,7 +184,7 @@ export function RunsTable(props: {
                     ) : member ? (
                       <span className={styles.indent} />
                     ) : null}
-                    <span className="swatch" style={{ background: runColor(row.id) }} />
+                    <Swatch color={colors.get(ids[0])} />
                     <Link href={`/runs/${row.id}`} className={styles.name}>
                       {row.name}
                     </Link>
@@ -209,4 +211,8 @@ export function RunsTable(props: {
       </table>
     </div>
   );
+}
+
+function Swatch(props: { color: string | undefined }) {
+  return props.color ? <span className="swatch" style={{ background: props.color }} data-color={props.color} /> : <span className="swatch swatch-none" title="Select the run to give it a colour" />;
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useMemo, useState, memo } from "react";
+import type { RunColors } from "../../_lib/colors";
 import type { CompareResponse } from "../../_lib/compare-api";
 import { spansDecades, sweepCurveSeries } from "../../_lib/sweep-curves";
 import { CurveChart } from "../charts";
@@ -19,10 +20,12 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
   bestRunId: string | null;
   hoveredRunId: string | null;
   visibleIds: ReadonlySet<string> | null;
+  /** the sweep page's run colours */
+  colors: RunColors;
 }) {
   const url = `/api/compare?sweep=${props.sweepId}&keys=${encodeURIComponent(props.metric)}&points=${POINTS}`;
   const { data, error, loading, reload } = useJson<CompareResponse>(url, props.refreshKey);
-  const series = useMemo(() => (data ? sweepCurveSeries(data, props.metric, props.visibleIds) : []), [data, props.metric, props.visibleIds]);
+  const series = useMemo(() => (data ? sweepCurveSeries(data, props.metric, props.visibleIds, props.colors) : []), [data, props.metric, props.visibleIds, props.colors]);
   // log y by default when the curves span two decades (a diverging or badly initialised run would flatten the rest)
   const [logChoice, setLogY] = useState<boolean | null>(null);
   const logY = logChoice ?? spansDecades(series);

@@ -6,13 +6,14 @@ import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { formatNumber } from "../../_lib/format";
 import type { Brush, ParAxis, ParRow } from "../../_lib/sweep-parcoords";
-import { runColor } from "../../_lib/colors";
+import { colorOf, type RunColors } from "../../_lib/colors";
 
 echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent, CanvasRenderer]);
 
 // The parallel-coordinates canvas (ECharts' parallel series). Thin: the axes and rows come
 // shaped from sweep-parcoords.ts; this draws them, reports brushes (drag along an axis) and
-// hovers, and follows the brush and the hovered run it is given.
+// hovers, and follows the brush and the hovered run it is given. Lines are coloured by the
+// metric; a hovered line (here or from the table) turns to the run's colour on the page.
 
 /** Axis ticks: powers of ten as 1e-4 (log axes), otherwise 3 significant digits. */
 function tickLabel(v: number): string {
@@ -20,6 +21,12 @@ function tickLabel(v: number): string {
   if (v !== 0 && Number.isInteger(Math.round(exp * 1e9) / 1e9) && (exp <= -3 || exp >= 6)) return `1e${Math.round(exp)}`;
   return formatNumber(v, 3);
 }
+
+/** Log axes span whole decades around the data (ECharts' own rounding can add an empty decade above). */
+const LOG_EXTENT = {
+  min: (e: { min: number }) => 10 ** Math.floor(Math.log10(e.min) + 1e-9),
+  max: (e: { max: number }) => 10 ** Math.ceil(Math.log10(e.max) - 1e-9),
+};
 
 /** Best → worst. Dark enough on white at both ends. */
 const RAMP = ["#3b0f9f", "#2f6fde", "#14a3a0", "#e0a21a", "#e0533a"];
@@ -32,6 +39,8 @@ export function ParallelChart(props: {
   goal: "minimize" | "maximize";
   brush: Brush;
   hoveredRunId: string | null;
+  /** the page's run colours */
+  colors: RunColors;
   height?: number;
   onBrush: (axisKey: string, intervals: [number, number][]) => void;
   onHover: (runId: string | null) => void;
@@ -78,7 +87,7 @@ export function ParallelChart(props: {
   }, []);
 
   // Redraw when the data or the axis order change; then put the brush back.
-  const { axes, rows, dims, goal } = props;
+  const { axes, rows, dims, goal, colors } = props;
   useEffect(() => {
     const c = chart.current;
     if (!c) return;
@@ -86,7 +95,7 @@ export function ParallelChart(props: {
     const metricValues = rows.map((r) => r.values[metricDim] as number);
     const lo = metricValues.length ? Math.min(...metricValues) : 0;
     const hi = metricValues.length ? Math.max(...metricValues) : 1;
-    const colors = goal === "minimize" ? RAMP : [...RAMP].reverse();
+    const ramp = goal === "minimize" ? RAMP : [...RAMP].reverse();
     c.setOption(
       {
         animation: false,
@@ -121,7 +130,7 @@ export function ParallelChart(props: {
           name: a.metric ? `${a.key} ${goal === "minimize" ? "↓" : "↑"}` : a.key,
           type: a.kind,
           ...(a.kind === "category" ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } } : { scale: true }),
-          ...(a.kind === "log" ? { logBase: 10 } : {}),
+          ...(a.kind === "log" ? { logBase: 10, ...LOG_EXTENT } : {}),
           ...(a.metric ? { nameTextStyle: { color: "#2f6fde" }, axisLine: { lineStyle: { color: "#2f6fde", width: 2 } } } : {}),
         })),
         visualMap: {
@@ -129,7 +138,7 @@ export function ParallelChart(props: {
           dimension: metricDim,
           min: lo,
           max: hi === lo ? lo + 1 : hi,
-          inRange: { color: colors },
+          inRange: { color: ramp },
           right: 8,
           top: "middle",
           itemHeight: 180,
@@ -151,13 +160,13 @@ export function ParallelChart(props: {
               const v = row.values[dims.indexOf(a.key)];
               return `<tr><td style="color:#667085;padding-right:10px">${a.key}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${typeof v === "number" ? formatNumber(v) : v ?? "–"}</td></tr>`;
             });
-            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${runColor(row.runId)};margin-right:6px"></span>${row.name} <span style="color:#98a2b3;font-weight:400">${row.state}</span></div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open the run</div>`;
+            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${colorOf(colors, row.runId)};margin-right:6px"></span>${row.name} <span style="color:#98a2b3;font-weight:400">${row.state}</span></div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open the run</div>`;
           },
         },
         series: [
           {
             type: "parallel",
-            data: rows.map((r) => ({ value: r.values, name: r.name })),
+            data: rows.map((r) => ({ value: r.values, name: r.name, emphasis: { lineStyle: { color: colorOf(colors, r.runId) } } })),
             lineStyle: { width: rows.length > 300 ? 0.8 : 1.4, opacity: rows.length > 300 ? 0.35 : 0.6 },
             emphasis: { lineStyle: { width: 3.5, opacity: 1 } },
             inactiveOpacity: 0.04,
@@ -173,7 +182,7 @@ export function ParallelChart(props: {
       const intervals = handlers.current.brush[a.key];
       if (intervals?.length) c.dispatchAction({ type: "axisAreaSelect", parallelAxisId: a.key, intervals });
     }
-  }, [axes, rows, dims, goal]);
+  }, [axes, rows, dims, goal, colors]);
 
   // Follow a brush cleared from outside (the "Clear" button).
   const brushKey = JSON.stringify(props.brush);

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState, memo } from "react";
 import { isBrushed, moveAxis, orderAxes, type Brush, type ParModel } from "../../_lib/sweep-parcoords";
+import type { RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
 import { Card, EmptyState } from "../ui";
 import { ParallelChart } from "./ParallelChart";
@@ -15,6 +16,7 @@ export const ParallelPanel = memo(function ParallelPanel(props: {
   order: string[];
   brush: Brush;
   hoveredRunId: string | null;
+  colors: RunColors;
   onOrder: (order: string[]) => void;
   onBrush: (brush: Brush) => void;
   onHover: (runId: string | null) => void;
@@ -124,6 +126,7 @@ export const ParallelPanel = memo(function ParallelPanel(props: {
         goal={props.goal}
         brush={brush}
         hoveredRunId={props.hoveredRunId}
+        colors={props.colors}
         onBrush={(key, intervals) => {
           const current = brush[key] ?? [];
           if (JSON.stringify(current) === JSON.stringify(intervals)) return;

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { runColor } from "../../_lib/colors";
+import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
 import { doneCount, FAILED_STATES, progressSegments, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { Stat } from "../ui";
@@ -8,7 +8,7 @@ import { Stat } from "../ui";
 // The live strip at the top of the sweep page: a stacked bar of run states and the numbers
 // (fixed widths and tabular digits, so nothing moves when they change).
 
-export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: number; metricKey: string; goal: string; stale: string | null }) {
+export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: number; metricKey: string; goal: string; stale: string | null; colors: RunColors }) {
   const { progress: p } = props;
   const segments = progressSegments(p.counts, p.expected);
   const done = doneCount(p.counts);
@@ -36,7 +36,7 @@ export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: num
               <>
                 <span className="sw-best-value">{formatNumber(p.best.value)}</span>
                 <Link href={`/runs/${p.best.id}`} className="sw-best-run" data-testid="best-run">
-                  <span className="swatch" style={{ background: runColor(p.best.id) }} />
+                  <span className="swatch" style={{ background: colorOf(props.colors, p.best.id) }} />
                   {p.best.name}
                 </Link>
                 {p.best.step !== null && <span className="faint sw-best-step">step {p.best.step}</span>}
@@ -55,7 +55,7 @@ export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: num
             <span className="muted">Training now:</span>
             {p.running.map((r) => (
               <Link key={r.id} href={`/runs/${r.id}`} className="sw-now-run">
-                <span className="swatch" style={{ background: runColor(r.id) }} />
+                <span className="swatch" style={{ background: colorOf(props.colors, r.id) }} />
                 {r.name}
                 <span className="sw-mini" aria-hidden>
                   <span style={{ width: `${r.steps ? Math.min(100, (r.lastStep / r.steps) * 100) : 0}%` }} />

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { memo, useMemo } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
-import { runColor } from "../../_lib/colors";
+import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
 import { sortRuns, type TableSort } from "../../_lib/sweep-table";
 import { Badge } from "../ui";
@@ -18,6 +18,7 @@ export function SweepRunsTable(props: {
   live: Record<string, { lastStep: number; value: number | null }>;
   stopping: ReadonlySet<string>;
   hoveredRunId: string | null;
+  colors: RunColors;
   onSort: (sort: TableSort) => void;
   onHover: (runId: string | null) => void;
   onStop: (run: RunRecord) => void;
@@ -60,6 +61,7 @@ export function SweepRunsTable(props: {
             <RunRow
               key={run.id}
               run={run}
+              color={colorOf(props.colors, run.id)}
               configKeys={props.configKeys}
               metricKey={props.metricKey}
               step={props.live[run.id]?.lastStep ?? run.lastStep}
@@ -79,6 +81,7 @@ export function SweepRunsTable(props: {
 /** One row; memoised so a hover or a live step re-renders two rows, not a thousand. */
 const RunRow = memo(function RunRow(props: {
   run: RunRecord;
+  color: string;
   configKeys: string[];
   metricKey: string;
   step: number;
@@ -103,7 +106,7 @@ const RunRow = memo(function RunRow(props: {
       onMouseLeave={() => props.onHover(null)}
     >
       <td className="sw-name-cell">
-        <span className="swatch" style={{ background: runColor(run.id) }} />
+        <span className="swatch" style={{ background: props.color }} data-color={props.color} />
         <Link href={`/runs/${run.id}`}>{run.name}</Link> <span className="faint mono">{run.id}</span>
       </td>
       <td>{stopping && live ? <Badge state="stopped" label="stopping…" /> : <Badge state={run.state} />}</td>

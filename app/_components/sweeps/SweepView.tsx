@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
+import { byCreation, runColors } from "../../_lib/colors";
 import { brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
 import type { SweepProgressBody } from "../../_lib/sweep-progress";
 import { decodeSort, encodeSort, type TableSort } from "../../_lib/sweep-table";
@@ -29,6 +30,8 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
 
   const sweepParams = (sweep.config.parameters ?? {}) as Record<string, unknown>;
   const model = useMemo(() => buildParallelModel(runs, { metricName: sweep.metricName, sweepParams }), [runs, sweep.metricName]); // eslint-disable-line react-hooks/exhaustive-deps
+  // One colour per run for every panel of the page, in creation order: new runs take the next colours.
+  const colors = useMemo(() => runColors([...runs].sort(byCreation).map((r) => r.id)), [runs]);
   const [view, setView] = useState(() => ({
     order: props.search.axes ? props.search.axes.split(",") : [],
     brush: decodeBrush(props.search.brush),
@@ -118,7 +121,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
           <ErrorBox>{actionError}</ErrorBox>
         </div>
       )}
-      <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} />
+      <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} />
 
       {runs.length === 0 ? (
         <div className="card sw-gap">
@@ -141,6 +144,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
               order={view.order}
               brush={view.brush}
               hoveredRunId={hovered}
+              colors={colors}
               onOrder={onOrder}
               onBrush={onBrush}
               onHover={setHovered}
@@ -148,7 +152,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
           </div>
           <div className="grid-2 sw-gap">
             <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} />
-            <CurvesPanel sweepId={sweep.id} metric={sweep.metricName} refreshKey={curvesKey} bestRunId={progress.best?.id ?? null} hoveredRunId={hovered} visibleIds={keep} />
+            <CurvesPanel sweepId={sweep.id} metric={sweep.metricName} refreshKey={curvesKey} bestRunId={progress.best?.id ?? null} hoveredRunId={hovered} visibleIds={keep} colors={colors} />
           </div>
           <div className="sw-gap">
             <Card
@@ -187,6 +191,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
                   live={liveSteps}
                   stopping={stopping}
                   hoveredRunId={hovered}
+                  colors={colors}
                   onSort={onSort}
                   onHover={setHovered}
                   onStop={stopRun}

@@ -1,7 +1,6 @@
 "use client";
 import { useMemo } from "react";
 import type { SeriesPoint } from "../../../../prisma/store/metrics";
-import { runColor } from "../../../_lib/colors";
 import type { Smoothing } from "../../../_lib/smoothing";
 import { CurveChart, type ChartSeries } from "../../charts";
 import styles from "./run.module.css";
@@ -11,9 +10,8 @@ import styles from "./run.module.css";
 
 const toPoints = (pts: SeriesPoint[] | undefined) => (pts ?? []).map((p) => ({ x: p.step, y: p.value, t: p.wallTime }));
 
-export function RunCharts(props: { runId: string; state: string; series: Record<string, SeriesPoint[]>; smoothing: Smoothing }) {
-  const { runId, series } = props;
-  const color = runColor(runId);
+export function RunCharts(props: { runId: string; color: string; state: string; series: Record<string, SeriesPoint[]>; smoothing: Smoothing }) {
+  const { runId, series, color } = props;
   const loss: ChartSeries[] = useMemo(
     () => [
       { runId: "train_loss", name: "train_loss", color: "#98a2b3", points: toPoints(series.train_loss), state: props.state },

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
-import { runColor } from "../../../_lib/colors";
+import { colorOf, runColors } from "../../../_lib/colors";
 import { formatDuration, formatNumber, formatTime } from "../../../_lib/format";
 import { parseSmoothing, SMOOTHING_RANGES, type Smoothing } from "../../../_lib/smoothing";
 import { Badge, Stat } from "../../ui";
@@ -78,13 +78,15 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
     ...(isCharlm ? [{ id: "cells" as Tab, label: "Cells" }] : []),
   ];
   const swept = new Set(Object.keys(run.params));
+  // a view of one run: it takes the view's first colour, in the header and on every chart
+  const color = colorOf(runColors([run.id]), run.id);
 
   return (
     <div data-testid="run-page" data-state={run.state}>
       <div className="page-header">
         <div>
           <h1 className="row" style={{ gap: 10 }}>
-            <span className="swatch" style={{ background: runColor(run.id), width: 14, height: 14 }} />
+            <span className="swatch" style={{ background: color, width: 14, height: 14 }} data-testid="run-swatch" data-color={color} />
             <span data-testid="run-name">{run.name}</span>
             <span className="faint mono" style={{ fontWeight: 400, fontSize: 13 }}>{run.id}</span>
             <Badge state={run.state} />
@@ -137,7 +139,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
             <span className="mono muted">{smoothing.kind === "ema" ? smoothing.amount.toFixed(2) : "0"}</span>
             {live && <span className="badge badge-running" style={{ marginLeft: 8 }}>live</span>}
           </div>
-          <RunCharts runId={run.id} state={run.state} series={data.series} smoothing={smoothing} />
+          <RunCharts runId={run.id} color={color} state={run.state} series={data.series} smoothing={smoothing} />
         </>
       )}
       {tab === "diagnostics" && <Diagnostics runId={run.id} diagnostics={data.diagnostics} />}
