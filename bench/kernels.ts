@@ -68,9 +68,10 @@ const SHAPES: [string, ShapeOp, number, number, number][] = [
  */
 function timedGemm(be: Backend): { backend: Backend; ms: () => number; fusedMs: () => number; reset: () => void } {
   let ms = 0, fusedMs = 0;
-  const wrap = (op: GemmOp): Backend[GemmOp] => (M, N, K, A, B, C, acc) => {
+  const wrap = (op: GemmOp): Backend["gemm"] => (M, N, K, A, B, C, acc, bias) => {
     const t0 = performance.now();
-    be[op](M, N, K, A, B, C, acc);
+    if (op === "gemm") be.gemm(M, N, K, A, B, C, acc, bias);
+    else be[op](M, N, K, A, B, C, acc);
     ms += performance.now() - t0;
   };
   const backend: Backend = {

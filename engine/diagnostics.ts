@@ -33,7 +33,10 @@ export interface Saturation {
   layers: (number | null)[];
 }
 
-/** Saturation of the most recent forward (call after gradFlow or an evaluation). */
+/**
+ * Saturation of the most recent forward: call after an evaluation, before any backward (a fused
+ * LSTM layer's backward writes ∂L/∂pre over its activated gates).
+ */
 export function saturation(model: SeqModel): Saturation {
   const layers = model.layers.map((l) => l.saturation());
   const known = layers.filter((x): x is number => x !== null);

@@ -179,9 +179,11 @@ export class Trainer {
     this.summary.record(this.step, values);
     yield { type: "metric", step: this.step, time: this.seconds(), values };
     if (!withDiagnostics || !(this.model instanceof SeqModel)) return;
+    // saturation reads the evaluation's forward: gradFlow's backward overwrites LSTM gates in place
+    const sat = saturation(this.model);
     const flow = gradFlow(this.model, this.task.evalBatches()[0]);
     yield { type: "diagnostic", step: this.step, kind: "grad_flow", data: flow };
-    yield { type: "diagnostic", step: this.step, kind: "saturation", data: saturation(this.model) };
+    yield { type: "diagnostic", step: this.step, kind: "saturation", data: sat };
   }
 
   private sample(): z.infer<typeof SampleMessage> {

@@ -25,18 +25,41 @@ export interface PackedB {
   trans: boolean;
 }
 
+/**
+ * Where an LSTM time loop takes the input term of each step from, computed into gates_t while
+ * that block is hot in cache (instead of gx holding it on entry):
+ * - ids: gates_t[b] = table[ids[t·B + b]] (+ bias): token input, an embedding folded into W_x;
+ * - x: gates_t = x_t·W_x + bias with x [T·B × I] and Wx = packB(I, 4H, W_x, false).
+ */
+export type SequenceInput =
+  | { readonly ids: Int32Array; readonly table: Float32Array; readonly bias: Float32Array | null }
+  | { readonly x: Float32Array; readonly Wx: PackedB; readonly bias: Float32Array };
+
+/**
+ * What an LSTM backward time loop also produces while each step's ∂L/∂pre is hot: db += Σ_rows
+ * ∂L/∂pre_t; with dX (WxT = packB(4H, I, W_x, true)) dX_t = ∂L/∂pre_t·W_xᵀ into dX [T·B × I];
+ * with tokens, S[ids[t·B + b]] += ∂L/∂pre_t[b] (the per-token sums of a folded embedding).
+ */
+export interface SequenceInputGrad {
+  readonly db: Float32Array;
+  readonly dX: { readonly WxT: PackedB; readonly out: Float32Array } | null;
+  readonly tokens?: { readonly ids: Int32Array; readonly S: Float32Array } | null;
+}
+
 export interface Backend {
   readonly name: string;
   /** A zero-filled tensor of n floats. */
   alloc(n: number): Float32Array;
 
   // ---- matrix products: C[M×N] (+)= op(A)[M×K] · op(B)[K×N]
-  /** C = A·B with A [M×K], B [K×N]. */
-  gemm(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
+  /** C = A·B with A [M×K], B [K×N]; with bias [N], that row is added to every row of the result. */
+  gemm(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean, bias?: Float32Array | null): void;
   /** C = A·Bᵀ with A [M×K], B [N×K]. */
   gemmNT(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
   /** C = Aᵀ·B with A [K×M], B [K×N]. */
   gemmTN(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
+  /** gemmTN twice with the same B (C1 = A1ᵀ·B, C2 = A2ᵀ·B), B read once: a layer's dW_h and dW_x. */
+  gemmTN2(M1: number, M2: number, N: number, K: number, A1: Float32Array, A2: Float32Array, B: Float32Array, C1: Float32Array, C2: Float32Array, accumulate: boolean): void;
 
   /**
    * op(B) [K×N] (B itself, or with trans the transpose of B [N×K]) in the layout gemmPacked
@@ -45,8 +68,8 @@ export interface Backend {
    * shape) is reused instead of allocating.
    */
   packB(K: number, N: number, B: Float32Array, trans: boolean, into?: PackedB | null): PackedB;
-  /** C (+)= A·op(B) with A [M×K] and op(B) [K×N] packed by packB. */
-  gemmPacked(M: number, N: number, K: number, A: Float32Array, Bp: PackedB, C: Float32Array, accumulate: boolean): void;
+  /** C (+)= A·op(B) with A [M×K] and op(B) [K×N] packed by packB (+ bias [N] in every row, as gemm). */
+  gemmPacked(M: number, N: number, K: number, A: Float32Array, Bp: PackedB, C: Float32Array, accumulate: boolean, bias?: Float32Array | null): void;
 
   // ---- rows and vectors
   /** out[r,:] (+)= table[ids[r],:] for r < ids.length (an embedding lookup = one-hot · table). */
@@ -87,18 +110,19 @@ export interface Backend {
   rnnBackward(act: Act, T: number, B: number, H: number, dOut: Float32Array, hs: Float32Array, Wh: Float32Array, dPre: Float32Array, dh: Float32Array, dhNext: Float32Array, norms: Float64Array): void;
 
   /**
-   * LSTM forward over T steps (no layer norm): for t < T, gates_t += h_t·W_h with Wh from
-   * packB(H, 4H, W_h, false), then lstmForward. gx [T·B × 4H] holds x·W_x + b on entry and the
-   * activated gates on return; hs, cs [(T+1)·B × H] hold h_0, c_0 in their first block;
-   * tanhC [T·B × H].
+   * LSTM forward over T steps (no layer norm): for t < T, the input term of step t (from `input`,
+   * or already in gx when input is null), gates_t += h_t·W_h with Wh from packB(H, 4H, W_h,
+   * false), then lstmForward. gx [T·B × 4H] holds the activated gates on return; hs, cs
+   * [(T+1)·B × H] hold h_0, c_0 in their first block; tanhC [T·B × H].
    */
-  lstmSequenceForward(T: number, B: number, H: number, gx: Float32Array, Wh: PackedB, hs: Float32Array, cs: Float32Array, tanhC: Float32Array): void;
+  lstmSequenceForward(T: number, B: number, H: number, gx: Float32Array, Wh: PackedB, hs: Float32Array, cs: Float32Array, tanhC: Float32Array, input?: SequenceInput | null): void;
   /**
    * Its backward, t = T-1 … 0: dh = dOut_t + dhNext, norms[t] = ‖dh‖, lstmBackward into dPre_t
    * (dc carried), dhNext = dPre_t·W_hᵀ with WhT from packB(4H, H, W_h, true). dhNext and dc are
-   * zeroed first; dhNext holds ∂L/∂h_0 on return; dh [B × H] is scratch.
+   * zeroed first; dhNext holds ∂L/∂h_0 on return; dh [B × H] is scratch. `grads`: the bias
+   * gradient and ∂L/∂x, step by step (SequenceInputGrad).
    */
-  lstmSequenceBackward(T: number, B: number, H: number, dOut: Float32Array, gx: Float32Array, cs: Float32Array, tanhC: Float32Array, WhT: PackedB, dPre: Float32Array, dh: Float32Array, dc: Float32Array, dhNext: Float32Array, norms: Float64Array): void;
+  lstmSequenceBackward(T: number, B: number, H: number, dOut: Float32Array, gx: Float32Array, cs: Float32Array, tanhC: Float32Array, WhT: PackedB, dPre: Float32Array, dh: Float32Array, dc: Float32Array, dhNext: Float32Array, norms: Float64Array, grads?: SequenceInputGrad | null): void;
 
   // ---- fused recurrent cells, B rows × H units; gate blocks laid out side by side per row
   /**
@@ -147,17 +171,24 @@ export interface Backend {
 }
 
 /** lstmSequenceForward as a loop over the per-step ops of `be` (the reference, and the fallback). */
-export function lstmSequenceForwardSteps(be: Backend, T: number, B: number, H: number, gx: Float32Array, Wh: PackedB, hs: Float32Array, cs: Float32Array, tanhC: Float32Array): void {
+export function lstmSequenceForwardSteps(be: Backend, T: number, B: number, H: number, gx: Float32Array, Wh: PackedB, hs: Float32Array, cs: Float32Array, tanhC: Float32Array, input?: SequenceInput | null): void {
   const n = B * H, g = 4 * n;
   for (let t = 0; t < T; t++) {
     const gates = gx.subarray(t * g, (t + 1) * g);
+    if (input && "ids" in input) {
+      be.gatherRows(gates, input.table, input.ids.subarray(t * B, (t + 1) * B), 4 * H, false);
+      if (input.bias) be.addRowVector(gates, input.bias, B, 4 * H);
+    } else if (input) {
+      const I = input.Wx.K;
+      be.gemmPacked(B, 4 * H, I, input.x.subarray(t * B * I, (t + 1) * B * I), input.Wx, gates, false, input.bias);
+    }
     be.gemmPacked(B, 4 * H, H, hs.subarray(t * n, (t + 1) * n), Wh, gates, true);
     be.lstmForward(B, H, gates, cs.subarray(t * n, (t + 1) * n), cs.subarray((t + 1) * n, (t + 2) * n), tanhC.subarray(t * n, (t + 1) * n), hs.subarray((t + 1) * n, (t + 2) * n));
   }
 }
 
 /** lstmSequenceBackward as a loop over the per-step ops of `be`. */
-export function lstmSequenceBackwardSteps(be: Backend, T: number, B: number, H: number, dOut: Float32Array, gx: Float32Array, cs: Float32Array, tanhC: Float32Array, WhT: PackedB, dPre: Float32Array, dh: Float32Array, dc: Float32Array, dhNext: Float32Array, norms: Float64Array): void {
+export function lstmSequenceBackwardSteps(be: Backend, T: number, B: number, H: number, dOut: Float32Array, gx: Float32Array, cs: Float32Array, tanhC: Float32Array, WhT: PackedB, dPre: Float32Array, dh: Float32Array, dc: Float32Array, dhNext: Float32Array, norms: Float64Array, grads?: SequenceInputGrad | null): void {
   const n = B * H, g = 4 * n;
   be.fill(dhNext, 0);
   be.fill(dc, 0);
@@ -167,6 +198,14 @@ export function lstmSequenceBackwardSteps(be: Backend, T: number, B: number, H: 
     norms[t] = Math.sqrt(be.sumSquares(dh));
     const dGates = dPre.subarray(t * g, (t + 1) * g);
     be.lstmBackward(B, H, dGates, dh, dc, gx.subarray(t * g, (t + 1) * g), cs.subarray(t * n, (t + 1) * n), tanhC.subarray(t * n, (t + 1) * n));
+    if (grads) {
+      be.sumRows(grads.db, dGates, B, 4 * H);
+      if (grads.tokens) be.scatterAddRows(grads.tokens.S, dGates, grads.tokens.ids.subarray(t * B, (t + 1) * B), 4 * H);
+      if (grads.dX) {
+        const I = grads.dX.WxT.N;
+        be.gemmPacked(B, I, 4 * H, dGates, grads.dX.WxT, grads.dX.out.subarray(t * B * I, (t + 1) * B * I), false);
+      }
+    }
     be.gemmPacked(B, H, 4 * H, dGates, WhT, dhNext, false);
   }
 }

@@ -10,9 +10,16 @@ export function createJsBackend(options: { float64?: boolean } = {}): Backend {
   const be: Backend = {
     name: float64 ? "js-float64" : "js",
     alloc: (n) => (float64 ? (new Float64Array(n) as unknown as Float32Array) : new Float32Array(n)),
-    gemm: gemmNN,
+    gemm: (M, N, K, A, B, C, accumulate, bias) => {
+      gemmNN(M, N, K, A, B, C, accumulate);
+      if (bias) addRowVector(C, bias, M, N);
+    },
     gemmNT,
     gemmTN,
+    gemmTN2: (M1, M2, N, K, A1, A2, B, C1, C2, accumulate) => {
+      gemmTN(M1, N, K, A1, B, C1, accumulate);
+      gemmTN(M2, N, K, A2, B, C2, accumulate);
+    },
     packB: (K, N, B, trans, into) => {
       if (into && into.K === K && into.N === N) {
         into.src = B;
@@ -21,7 +28,10 @@ export function createJsBackend(options: { float64?: boolean } = {}): Backend {
       }
       return { K, N, src: B, trans };
     },
-    gemmPacked: (M, N, K, A, Bp, C, accumulate) => (Bp.trans ? gemmNT : gemmNN)(M, N, K, A, Bp.src, C, accumulate),
+    gemmPacked: (M, N, K, A, Bp, C, accumulate, bias) => {
+      (Bp.trans ? gemmNT : gemmNN)(M, N, K, A, Bp.src, C, accumulate);
+      if (bias) addRowVector(C, bias, M, N);
+    },
     lstmSequenceForward: (...args) => lstmSequenceForwardSteps(be, ...args),
     lstmSequenceBackward: (...args) => lstmSequenceBackwardSteps(be, ...args),
     gatherRows,

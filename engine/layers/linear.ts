@@ -12,8 +12,7 @@ export class Linear {
   }
 
   forward(rows: number, X: Float32Array, Y: Float32Array): void {
-    this.be.gemm(rows, this.outputs, this.inputs, X, this.W.w, Y, false);
-    this.be.addRowVector(Y, this.b.w, rows, this.outputs);
+    this.be.gemm(rows, this.outputs, this.inputs, X, this.W.w, Y, false, this.b.w);
   }
 
   /** dW += Xᵀ·dY, db += Σ dY, dX = dY·Wᵀ (skipped when dX is null). */

@@ -12,19 +12,35 @@ export class LstmLayer extends RecurrentLayer {
     super(be, params, name, 4, opts, { kind: "lstm_bias", hidden: opts.hidden });
   }
 
-  /** Without layer norm the whole time loop is one backend call each way. */
+  /**
+   * Without layer norm the whole time loop is one backend call each way, and it takes each
+   * step's input term (and gives back the bias gradient and ∂L/∂x) step by step.
+   */
+  protected fusesInput(): boolean {
+    return !this.lnX && !this.lnH;
+  }
+
   protected timeLoopForward(ws: Workspace): void {
     if (this.lnH) return super.timeLoopForward(ws);
     const H = this.H;
     this.packedWh = this.be.packB(H, 4 * H, this.Wh.w, false, this.packedWh);
-    this.be.lstmSequenceForward(ws.T, ws.B, H, ws.gx, this.packedWh, ws.hs, ws.cs!, ws.tanhC!);
+    this.be.lstmSequenceForward(ws.T, ws.B, H, ws.gx, this.packedWh, ws.hs, ws.cs!, ws.tanhC!, ws.input);
   }
 
   protected timeLoopBackward(ws: Workspace, dOut: Float32Array): void {
     if (this.lnH) return super.timeLoopBackward(ws, dOut);
     const H = this.H;
     this.packedWhT = this.be.packB(4 * H, H, this.Wh.w, true, this.packedWhT);
-    this.be.lstmSequenceBackward(ws.T, ws.B, H, dOut, ws.gx, ws.cs!, ws.tanhC!, this.packedWhT, ws.dPre, ws.dh, ws.dc!, ws.dhNext, ws.gradNorms);
+    let dX = null;
+    if (ws.input && "x" in ws.input) {
+      this.packedWxT = this.be.packB(4 * H, this.inputSize, this.Wx.w, true, this.packedWxT);
+      dX = { WxT: this.packedWxT, out: ws.dX! };
+    }
+    // a folded embedding's per-token sums S (backward reads them after the loop)
+    const tokens = ws.input && "ids" in ws.input && ws.table && ws.input.table === ws.table ? { ids: ws.input.ids, S: ws.table } : null;
+    if (tokens) this.be.fill(tokens.S, 0);
+    const grads = ws.input ? { db: this.b.g, dX, tokens } : null;
+    this.be.lstmSequenceBackward(ws.T, ws.B, H, dOut, ws.gx, ws.cs!, ws.tanhC!, this.packedWhT, ws.dPre, ws.dh, ws.dc!, ws.dhNext, ws.gradNorms, grads);
   }
 
   protected stepForward(ws: Workspace, t: number): void {

@@ -1,4 +1,4 @@
-import type { Backend, PackedB } from "../kernels/backend";
+import type { Backend, PackedB, SequenceInput } from "../kernels/backend";
 import type { Param, ParamSet } from "../params";
 import { LayerNorm, type LayerNormCache } from "./layernorm";
 
@@ -37,7 +37,7 @@ export class Workspace {
   readonly hs: Float32Array; // [(T+1)·B × H], hs[0] = incoming state
   readonly cs: Float32Array | null; // LSTM cell states, same layout
   readonly tanhC: Float32Array | null; // LSTM tanh(c_t)
-  readonly dPre: Float32Array; // ∂L/∂pre (GRU: ∂L/∂gx)
+  readonly dPre: Float32Array; // ∂L/∂pre (GRU: ∂L/∂gx); the fused LSTM writes it over gx
   readonly dRec: Float32Array; // ∂L/∂(h_{t-1}·W_h) (after LN_h backward)
   readonly dGh: Float32Array | null; // GRU ∂L/∂gh (before LN_h backward)
   readonly gxRaw: Float32Array | null; // x·W_x before LN_x
@@ -55,6 +55,8 @@ export class Workspace {
   fromH0 = false;
   /** Embedded token input: E·W_x (forward), then the per-token sums S of ∂L/∂gx (backward). */
   table: Float32Array | null = null;
+  /** The input term as the last forward's fused time loop took it (null: gx held it on entry). */
+  input: SequenceInput | null = null;
 
   constructor(be: Backend, layer: RecurrentLayer, readonly T: number, readonly B: number) {
     const { G, H, inputSize, tokenInput } = layer;
@@ -65,7 +67,10 @@ export class Workspace {
     this.hs = be.alloc((T + 1) * B * H);
     this.cs = cell === "lstm" ? be.alloc((T + 1) * B * H) : null;
     this.tanhC = cell === "lstm" ? be.alloc(rows * H) : null;
-    this.dPre = be.alloc(rows * GH);
+    // The fused LSTM loop (no layer norm) writes each step's ∂L/∂pre over that step's gates,
+    // which it has just read for the last time: the writes land on lines already in cache
+    // instead of a cold 4·T·B·H buffer, and the workspace is that much smaller.
+    this.dPre = cell === "lstm" && !ln ? this.gx : be.alloc(rows * GH);
     this.dGh = cell === "gru" ? be.alloc(rows * GH) : null;
     this.dRec = cell === "gru" || ln ? be.alloc(rows * GH) : this.dPre;
     this.gxRaw = ln ? be.alloc(rows * GH) : null;
@@ -103,6 +108,9 @@ export abstract class RecurrentLayer {
   /** W_h and W_hᵀ packed for the per-step products (repacked at every pass: W_h changes). */
   protected packedWh: PackedB | null = null;
   protected packedWhT: PackedB | null = null;
+  /** W_x and W_xᵀ packed for time loops that take the input term step by step (fusesInput). */
+  protected packedWx: PackedB | null = null;
+  protected packedWxT: PackedB | null = null;
   /** The workspace of the most recent forward (diagnostics read it). */
   last: Workspace | null = null;
 
@@ -146,6 +154,14 @@ export abstract class RecurrentLayer {
     return ws;
   }
 
+  /**
+   * Whether the time loop computes each step's input term itself (SequenceInput) while that
+   * step's block is hot in cache, instead of one product over all T·B rows up front.
+   */
+  protected fusesInput(): boolean {
+    return false;
+  }
+
   // ---- the cell's own step
   protected abstract stepForward(ws: Workspace, t: number): void;
   /** From dh = ∂L/∂h_t write dPre_t (and GRU dGh_t, dhNext's direct part). */
@@ -163,19 +179,8 @@ export abstract class RecurrentLayer {
     this.last = ws;
     ws.x = x;
     ws.fromH0 = fromH0;
-    // input term for all T at once
-    const target = ws.gxRaw ?? ws.gx;
-    if (this.tokenInput) be.gatherRows(target, this.Wx.w, x as Int32Array, GH, false);
-    else if (x instanceof Int32Array) {
-      const { E, vocab } = this.embed!;
-      ws.table ??= be.alloc(vocab * GH);
-      be.gemm(vocab, GH, this.inputSize, E.w, this.Wx.w, ws.table, false);
-      // without LN_x the bias goes into the vocab rows of the table instead of all T·B rows
-      if (!this.lnX) be.addRowVector(ws.table, this.b.w, vocab, GH);
-      be.gatherRows(target, ws.table, x, GH, false);
-    } else be.gemm(rows, GH, this.inputSize, x, this.Wx.w, target, false);
-    if (this.lnX) this.lnX.forward(rows, target, ws.gx, ws.lnX!);
-    if (!(x instanceof Int32Array && !this.tokenInput && !this.lnX)) be.addRowVector(ws.gx, this.b.w, rows, GH);
+    ws.input = this.fusesInput() ? this.sequenceInput(ws, x) : null;
+    if (!ws.input) this.inputTerm(ws, x);
 
     be.copy(ws.at(ws.hs, 0, H), state.h);
     if (ws.cs) be.copy(ws.at(ws.cs, 0, H), state.c!);
@@ -183,6 +188,40 @@ export abstract class RecurrentLayer {
     be.copy(state.h, ws.at(ws.hs, T, H));
     if (ws.cs) be.copy(state.c!, ws.at(ws.cs, T, H));
     return ws.hs.subarray(B * H, (T + 1) * B * H);
+  }
+
+  /** x_t·W_x + b for all T steps at once into ws.gx (through LN_x when there is layer norm). */
+  private inputTerm(ws: Workspace, x: Float32Array | Int32Array): void {
+    const be = this.be, GH = this.G * this.H, rows = ws.T * ws.B;
+    const target = ws.gxRaw ?? ws.gx, bias = this.lnX ? null : this.b.w;
+    if (this.tokenInput) {
+      be.gatherRows(target, this.Wx.w, x as Int32Array, GH, false);
+      if (bias) be.addRowVector(target, bias, rows, GH);
+    } else if (x instanceof Int32Array) be.gatherRows(target, this.embeddedTable(ws), x, GH, false);
+    else be.gemm(rows, GH, this.inputSize, x, this.Wx.w, target, false, bias);
+    if (this.lnX) {
+      this.lnX.forward(rows, target, ws.gx, ws.lnX!);
+      be.addRowVector(ws.gx, this.b.w, rows, GH);
+    }
+  }
+
+  /**
+   * The embedded-token table E·W_x, with the bias in its vocab rows when there is no LN_x (it is
+   * then added once per token instead of once per T·B row).
+   */
+  private embeddedTable(ws: Workspace): Float32Array {
+    const { E, vocab } = this.embed!, GH = this.G * this.H;
+    ws.table ??= this.be.alloc(vocab * GH);
+    this.be.gemm(vocab, GH, this.inputSize, E.w, this.Wx.w, ws.table, false, this.lnX ? null : this.b.w);
+    return ws.table;
+  }
+
+  /** The input term as a fused time loop takes it (fusesInput: no layer norm). */
+  private sequenceInput(ws: Workspace, x: Float32Array | Int32Array): SequenceInput {
+    if (this.tokenInput) return { ids: x as Int32Array, table: this.Wx.w, bias: this.b.w };
+    if (x instanceof Int32Array) return { ids: x, table: this.embeddedTable(ws), bias: null };
+    this.packedWx = this.be.packB(this.inputSize, this.G * this.H, this.Wx.w, false, this.packedWx);
+    return { x, Wx: this.packedWx, bias: this.b.w };
   }
 
   /** The T steps of the last forward: pre-activations, then the cell, one step at a time. */
@@ -221,11 +260,16 @@ export abstract class RecurrentLayer {
    */
   backward(dOut: Float32Array): Float32Array | null {
     const ws = this.last!, be = this.be, { T, B } = ws, H = this.H, GH = this.G * H, rows = T * B;
-    this.timeLoopBackward(ws, dOut);
-    be.gemmTN(H, GH, rows, ws.hs, ws.dRec, this.Wh.g, true); // hs rows 0..T-1 are h_{t-1}
+    this.timeLoopBackward(ws, dOut); // a fused input (ws.input) also gives db and dX here
+    const fused = ws.input !== null;
+    // dW_h = Σ_t h_{t-1}ᵀ·dRec_t (hs rows 0..T-1 are h_{t-1}); with a matrix input and no layer
+    // norm dW_x = xᵀ·dPre has the same right operand, and both go through one product
+    const sharesB = !this.tokenInput && !(ws.x instanceof Int32Array) && !this.lnX && ws.dRec === ws.dPre;
+    if (sharesB) be.gemmTN2(H, this.inputSize, GH, rows, ws.hs, ws.x as Float32Array, ws.dPre, this.Wh.g, this.Wx.g, true);
+    else be.gemmTN(H, GH, rows, ws.hs, ws.dRec, this.Wh.g, true);
     this.recurrentBiasBackward(ws);
     const tableBias = ws.x instanceof Int32Array && !this.tokenInput && !this.lnX;
-    if (!tableBias) be.sumRows(this.b.g, ws.dPre, rows, GH);
+    if (!tableBias && !fused) be.sumRows(this.b.g, ws.dPre, rows, GH);
     let dGx = ws.dPre;
     if (this.lnX) {
       this.lnX.backward(rows, ws.dPre, ws.dGxRaw!, ws.lnX!);
@@ -237,15 +281,18 @@ export abstract class RecurrentLayer {
     }
     if (ws.x instanceof Int32Array) {
       const { E, vocab } = this.embed!, S = ws.table!;
-      be.fill(S, 0);
-      be.scatterAddRows(S, dGx, ws.x, GH);
-      if (tableBias) be.sumRows(this.b.g, S, vocab, GH); // Σ over rows of dPre = Σ of the per-token sums
+      if (!fused) {
+        // (a fused time loop summed them per token already: SequenceInputGrad.tokens)
+        be.fill(S, 0);
+        be.scatterAddRows(S, dGx, ws.x, GH);
+      }
+      if (tableBias && !fused) be.sumRows(this.b.g, S, vocab, GH); // Σ over rows of dPre = Σ of the per-token sums
       be.gemmTN(this.inputSize, GH, vocab, E.w, S, this.Wx.g, true);
       be.gemmNT(vocab, this.inputSize, GH, S, this.Wx.w, E.g, true);
       return null;
     }
-    be.gemmTN(this.inputSize, GH, rows, ws.x as Float32Array, dGx, this.Wx.g, true);
-    be.gemmNT(rows, this.inputSize, GH, dGx, this.Wx.w, ws.dX!, false);
+    if (!sharesB) be.gemmTN(this.inputSize, GH, rows, ws.x as Float32Array, dGx, this.Wx.g, true);
+    if (!fused) be.gemmNT(rows, this.inputSize, GH, dGx, this.Wx.w, ws.dX!, false);
     return ws.dX;
   }
 

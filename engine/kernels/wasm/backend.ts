@@ -114,11 +114,19 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       return new Float32Array(heap, reserve(n * 4), n);
     },
 
-    gemm(M, N, K, A, B, C, accumulate) {
-      if (!(here(A) && here(B) && here(C))) return js.gemm(M, N, K, A, B, C, accumulate);
+    gemm(M, N, K, A, B, C, accumulate, bias) {
+      if (!(here(A) && here(B) && here(C) && (!bias || here(bias)))) return js.gemm(M, N, K, A, B, C, accumulate, bias);
       checkGemm(M, N, K, A, B, C);
       packRoom(N);
-      k.gemm_nn(M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, flag(accumulate));
+      // the bias starts the accumulators of the packed kernel (mode 2); the one-row and K = 0
+      // paths and accumulate add it afterwards
+      const inKernel = bias && !accumulate && M > 1 && K > 0;
+      if (inKernel) {
+        if (bias.length < N) throw new Error(`gemm ${M}×${N}×${K}: bias too short (${bias.length})`);
+        k.set_bias(bias.byteOffset);
+      }
+      k.gemm_nn(M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, inKernel ? 2 : flag(accumulate));
+      if (bias && !inKernel) k.add_row_vector(C.byteOffset, bias.byteOffset, M, N);
     },
     gemmNT(M, N, K, A, B, C, accumulate) {
       if (!(here(A) && here(B) && here(C))) return js.gemmNT(M, N, K, A, B, C, accumulate);
@@ -134,6 +142,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       packRoom(N);
       k.gemm_tn(M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, flag(accumulate));
     },
+    gemmTN2(M1, M2, N, K, A1, A2, B, C1, C2, accumulate) {
+      if (M1 === 1 || M2 === 1 || !(here(A1) && here(A2) && here(B) && here(C1) && here(C2))) {
+        backend.gemmTN(M1, N, K, A1, B, C1, accumulate);
+        return backend.gemmTN(M2, N, K, A2, B, C2, accumulate);
+      }
+      checkGemm(M1, N, K, A1, B, C1);
+      checkGemm(M2, N, K, A2, B, C2);
+      packRoom(N);
+      k.gemm_tn2(M1, M2, N, K, A1.byteOffset, A2.byteOffset, B.byteOffset, C1.byteOffset, C2.byteOffset, flag(accumulate));
+    },
     packB(K, N, B, trans, into) {
       const reuse = into && into.K === K && into.N === N && "data" in into ? (into as WasmPacked) : null;
       const data = reuse ? reuse.data : backend.alloc(K * Math.ceil(N / 8) * 8);
@@ -144,12 +162,20 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       if (here(B) && K > 0 && N > 0) k.pack_b(K, N, B.byteOffset, trans ? 4 : N * 4, trans ? K * 4 : 4, data.byteOffset);
       return packed;
     },
-    gemmPacked(M, N, K, A, Bp, C, accumulate) {
+    gemmPacked(M, N, K, A, Bp, C, accumulate, bias) {
       const p = Bp as WasmPacked, B = p.src;
       if (p.K !== K || p.N !== N) throw new Error(`gemmPacked ${M}×${N}×${K}: packed operand is ${p.K}×${p.N}`);
-      if (M < 4 || !(here(A) && here(C) && here(B))) return p.trans ? backend.gemmNT(M, N, K, A, B, C, accumulate) : backend.gemm(M, N, K, A, B, C, accumulate);
-      if (A.length < M * K || C.length < M * N) throw new Error(`gemmPacked ${M}×${N}×${K}: operand too short`);
-      k.gemm_packed(M, N, K, A.byteOffset, p.data.byteOffset, C.byteOffset, flag(accumulate));
+      if (M < 4 || !(here(A) && here(C) && here(B) && (!bias || here(bias)))) {
+        if (p.trans) backend.gemmNT(M, N, K, A, B, C, accumulate);
+        else backend.gemm(M, N, K, A, B, C, accumulate);
+        if (bias) backend.addRowVector(C, bias, M, N);
+        return;
+      }
+      if (A.length < M * K || C.length < M * N || (bias && bias.length < N)) throw new Error(`gemmPacked ${M}×${N}×${K}: operand too short`);
+      const inKernel = bias && !accumulate && K > 0;
+      if (inKernel) k.set_bias(bias.byteOffset);
+      k.gemm_packed(M, N, K, A.byteOffset, p.data.byteOffset, C.byteOffset, inKernel ? 2 : flag(accumulate));
+      if (bias && !inKernel) k.add_row_vector(C.byteOffset, bias.byteOffset, M, N);
     },
 
     gatherRows(out, table, tokens, cols, accumulate) {
@@ -212,25 +238,55 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       k.rnn_backward(act, T, B, H, dOut.byteOffset, hs.byteOffset, Wh.byteOffset, dPre.byteOffset, dh.byteOffset, dhNext.byteOffset, sq.byteOffset, B >= 4 ? packRecurrent(H, Wh, true) : 0);
       for (let t = 0; t < T; t++) gradNorms[t] = Math.sqrt(sq[t]);
     },
-    lstmSequenceForward(T, B, H, gx, Wh, hs, cs, tanhC) {
-      const p = Wh as WasmPacked;
-      if (B < 4 || !("data" in p) || !(here(gx) && here(hs) && here(cs) && here(tanhC) && here(p.src)))
-        return lstmSequenceForwardSteps(backend, T, B, H, gx, Wh, hs, cs, tanhC);
-      if (p.K !== H || p.N !== 4 * H || gx.length < T * B * 4 * H || hs.length < (T + 1) * B * H || cs.length < (T + 1) * B * H || tanhC.length < T * B * H)
+    lstmSequenceForward(T, B, H, gx, Wh, hs, cs, tanhC, input) {
+      const p = Wh as WasmPacked, G = 4 * H;
+      // the input term's operands, as kernel arguments (0 = none)
+      let ids = 0, table = 0, x = 0, Wxp = 0, I = 0, bias = 0, inputHere = true;
+      if (input && "ids" in input) {
+        inputHere = here(input.table) && (!input.bias || here(input.bias));
+        if (input.table.length < G || input.ids.length < T * B || (input.bias && input.bias.length < G)) throw new Error("lstmSequenceForward: input operand too short");
+        if (inputHere) (ids = stageIds(input.ids.subarray(0, T * B))), (table = input.table.byteOffset), (bias = input.bias ? input.bias.byteOffset : 0);
+      } else if (input) {
+        const q = input.Wx as WasmPacked;
+        I = q.K;
+        inputHere = "data" in q && here(input.x) && here(q.src) && here(input.bias);
+        if (q.N !== G || input.x.length < T * B * I || input.bias.length < G) throw new Error("lstmSequenceForward: input operand too short or of the wrong shape");
+        if (inputHere) (x = input.x.byteOffset), (Wxp = q.data.byteOffset), (bias = input.bias.byteOffset);
+      }
+      if (B < 4 || !("data" in p) || !inputHere || !(here(gx) && here(hs) && here(cs) && here(tanhC) && here(p.src)))
+        return lstmSequenceForwardSteps(backend, T, B, H, gx, Wh, hs, cs, tanhC, input);
+      if (p.K !== H || p.N !== G || gx.length < T * B * G || hs.length < (T + 1) * B * H || cs.length < (T + 1) * B * H || tanhC.length < T * B * H)
         throw new Error("lstmSequenceForward: operand too short or packed operand of the wrong shape");
-      k.lstm_seq_forward(T, B, H, gx.byteOffset, p.data.byteOffset, hs.byteOffset, cs.byteOffset, tanhC.byteOffset);
+      k.lstm_seq_forward(T, B, H, gx.byteOffset, p.data.byteOffset, hs.byteOffset, cs.byteOffset, tanhC.byteOffset, ids, table, x, Wxp, I, bias);
     },
-    lstmSequenceBackward(T, B, H, dOut, gx, cs, tanhC, WhT, dPre, dh, dc, dhNext, gradNorms) {
-      const p = WhT as WasmPacked;
-      if (B < 4 || !("data" in p) || !(here(dOut) && here(gx) && here(cs) && here(tanhC) && here(p.src) && here(dPre) && here(dh) && here(dc) && here(dhNext)))
-        return lstmSequenceBackwardSteps(backend, T, B, H, dOut, gx, cs, tanhC, WhT, dPre, dh, dc, dhNext, gradNorms);
-      const n = B * H;
+    lstmSequenceBackward(T, B, H, dOut, gx, cs, tanhC, WhT, dPre, dh, dc, dhNext, gradNorms, grads) {
+      const p = WhT as WasmPacked, n = B * H;
+      let db = 0, WxTp = 0, I = 0, dX = 0, ids = 0, S = 0, gradsHere = true;
+      if (grads) {
+        gradsHere = here(grads.db);
+        if (grads.db.length < 4 * H) throw new Error("lstmSequenceBackward: db too short");
+        db = grads.db.byteOffset;
+        if (grads.dX) {
+          const q = grads.dX.WxT as WasmPacked;
+          I = q.N;
+          gradsHere &&= "data" in q && here(q.src) && here(grads.dX.out);
+          if (q.K !== 4 * H || grads.dX.out.length < T * B * I) throw new Error("lstmSequenceBackward: dX operand too short or of the wrong shape");
+          if (gradsHere) (WxTp = q.data.byteOffset), (dX = grads.dX.out.byteOffset);
+        }
+        if (grads.tokens) {
+          gradsHere &&= here(grads.tokens.S);
+          if (grads.tokens.ids.length < T * B) throw new Error("lstmSequenceBackward: token ids too short");
+          if (gradsHere) (ids = stageIds(grads.tokens.ids.subarray(0, T * B))), (S = grads.tokens.S.byteOffset);
+        }
+      }
+      if (B < 4 || !("data" in p) || !gradsHere || !(here(dOut) && here(gx) && here(cs) && here(tanhC) && here(p.src) && here(dPre) && here(dh) && here(dc) && here(dhNext)))
+        return lstmSequenceBackwardSteps(backend, T, B, H, dOut, gx, cs, tanhC, WhT, dPre, dh, dc, dhNext, gradNorms, grads);
       if (p.K !== 4 * H || p.N !== H || dOut.length < T * n || gx.length < 4 * T * n || dPre.length < 4 * T * n || cs.length < (T + 1) * n || tanhC.length < T * n || dh.length < n || dc.length < n || dhNext.length < n)
         throw new Error("lstmSequenceBackward: operand too short or packed operand of the wrong shape");
       const sq = scratchNorms(T);
       dhNext.fill(0);
       dc.fill(0);
-      k.lstm_seq_backward(T, B, H, dOut.byteOffset, gx.byteOffset, cs.byteOffset, tanhC.byteOffset, p.data.byteOffset, dPre.byteOffset, dh.byteOffset, dc.byteOffset, dhNext.byteOffset, sq.byteOffset);
+      k.lstm_seq_backward(T, B, H, dOut.byteOffset, gx.byteOffset, cs.byteOffset, tanhC.byteOffset, p.data.byteOffset, dPre.byteOffset, dh.byteOffset, dc.byteOffset, dhNext.byteOffset, sq.byteOffset, db, WxTp, I, dX, ids, S);
       for (let t = 0; t < T; t++) gradNorms[t] = Math.sqrt(sq[t]);
     },
     lstmForward(B, H, gates, cPrev, c, tanhC, h) {

@@ -78,22 +78,84 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
       }
   });
 
-  test(`wasm ${variant}: fused LSTM time loops equal the per-step ops bit for bit`, () => {
-    for (const [T, B, H] of [[5, 4, 9], [3, 6, 16], [2, 5, 3]]) {
-      const n = B * H, g = 4 * n;
+  test(`wasm ${variant}: fused LSTM time loops equal the per-step ops bit for bit, with each input kind`, () => {
+    for (const [T, B, H, I] of [[5, 4, 9, 7], [3, 6, 16, 12], [2, 5, 3, 5]]) {
+      const n = B * H, g = 4 * n, vocab = 6;
       const Wh = pair(H * 4 * H, 0.5)[0], dOut = pair(T * n)[0], gx0 = pair(T * g)[0], h0 = pair(n)[0], c0 = pair(n)[0];
-      const run = (fused: boolean): number[][] => {
-        const gx: Float32Array = be.alloc(T * g), hs: Float32Array = be.alloc((T + 1) * n), cs: Float32Array = be.alloc((T + 1) * n), tc: Float32Array = be.alloc(T * n);
-        const dPre = be.alloc(T * g), dh = be.alloc(n), dc = be.alloc(n), dhNext = be.alloc(n), norms = new Float64Array(T);
-        gx.set(gx0), hs.set(h0), cs.set(c0);
-        const P = be.packB(H, 4 * H, Wh, false), PT = be.packB(4 * H, H, Wh, true);
-        if (fused) be.lstmSequenceForward(T, B, H, gx, P, hs, cs, tc);
-        else lstmSequenceForwardSteps(be, T, B, H, gx, P, hs, cs, tc);
-        if (fused) be.lstmSequenceBackward(T, B, H, dOut, gx, cs, tc, PT, dPre, dh, dc, dhNext, norms);
-        else lstmSequenceBackwardSteps(be, T, B, H, dOut, gx, cs, tc, PT, dPre, dh, dc, dhNext, norms);
-        return [gx, hs, cs, tc, dPre, dc, dhNext, Float32Array.from(norms)].map((x) => [...x]);
-      };
-      assert.deepEqual(run(true), run(false), `T ${T} B ${B} H ${H}`);
+      const Wx = pair(I * 4 * H, 0.5)[0], x = pair(T * B * I)[0], table = pair(vocab * 4 * H)[0], bias = pair(4 * H)[0];
+      const ids = Int32Array.from({ length: T * B }, () => rng.int(vocab));
+      for (const kind of ["gx", "ids", "ids+bias", "x"] as const) {
+        const run = (fused: boolean): number[][] => {
+          const gx: Float32Array = be.alloc(T * g), hs: Float32Array = be.alloc((T + 1) * n), cs: Float32Array = be.alloc((T + 1) * n), tc: Float32Array = be.alloc(T * n);
+          const dPre = be.alloc(T * g), dh = be.alloc(n), dc = be.alloc(n), dhNext = be.alloc(n), norms = new Float64Array(T);
+          const db = be.alloc(4 * H), dX = be.alloc(T * B * I), S = be.alloc(vocab * 4 * H);
+          db.set(bias); // accumulated into
+          if (kind === "gx") gx.set(gx0);
+          hs.set(h0), cs.set(c0);
+          const P = be.packB(H, 4 * H, Wh, false), PT = be.packB(4 * H, H, Wh, true);
+          const input =
+            kind === "gx" ? null
+            : kind === "x" ? { x, Wx: be.packB(I, 4 * H, Wx, false), bias }
+            : { ids, table, bias: kind === "ids+bias" ? bias : null };
+          const grads = kind === "gx" ? null : { db, dX: kind === "x" ? { WxT: be.packB(4 * H, I, Wx, true), out: dX } : null, tokens: kind === "x" ? null : { ids, S } };
+          if (fused) be.lstmSequenceForward(T, B, H, gx, P, hs, cs, tc, input);
+          else lstmSequenceForwardSteps(be, T, B, H, gx, P, hs, cs, tc, input);
+          if (fused) be.lstmSequenceBackward(T, B, H, dOut, gx, cs, tc, PT, dPre, dh, dc, dhNext, norms, grads);
+          else lstmSequenceBackwardSteps(be, T, B, H, dOut, gx, cs, tc, PT, dPre, dh, dc, dhNext, norms, grads);
+          return [gx, hs, cs, tc, dPre, dc, dhNext, Float32Array.from(norms), db, dX, S].map((v) => [...v]);
+        };
+        const fused = run(true), steps = run(false);
+        assert.deepEqual(fused, steps, `T ${T} B ${B} H ${H} input ${kind}`);
+        if (kind !== "gx") assert.notDeepEqual(fused[8], [...bias], `${kind}: db was accumulated`);
+        if (kind === "x") assert.ok(fused[9].some((v) => v !== 0), "dX was written");
+        if (kind.startsWith("ids")) assert.ok(fused[10].some((v) => v !== 0), "the per-token sums were written");
+      }
+      // and the steps reference itself against the JS backend (gates from x·W_x + b)
+      const js64 = createJsBackend();
+      const gxw = be.alloc(T * g), gxj = new Float32Array(T * g);
+      const hsw = be.alloc((T + 1) * n), hsj = new Float32Array((T + 1) * n), csw = be.alloc((T + 1) * n), csj = new Float32Array((T + 1) * n);
+      hsw.set(h0), hsj.set(h0), csw.set(c0), csj.set(c0);
+      be.lstmSequenceForward(T, B, H, gxw, be.packB(H, 4 * H, Wh, false), hsw, csw, be.alloc(T * n), { x, Wx: be.packB(I, 4 * H, Wx, false), bias });
+      js64.lstmSequenceForward(T, B, H, gxj, js64.packB(H, 4 * H, Wh, false), hsj, csj, new Float32Array(T * n), { x, Wx: js64.packB(I, 4 * H, Wx, false), bias });
+      close(`LSTM ${T}×${B}×${H} from x: h`, hsw, hsj, 1e-5, 1e-6);
+    }
+  });
+
+  test(`wasm ${variant}: gemmTN2 equals two gemmTN with the same right operand`, () => {
+    for (const [M1, M2, N, K] of [[128, 64, 512, 300], [5, 9, 13, 7], [1, 4, 8, 3], [33, 2, 65, 600], [4, 4, 8, 0]]) {
+      const [A1, A1j] = pair(K * M1), [A2, A2j] = pair(K * M2), [B, Bj] = pair(K * N);
+      for (const accumulate of [false, true]) {
+        const [C1, C1j] = pair(M1 * N), [C2, C2j] = pair(M2 * N);
+        be.gemmTN2(M1, M2, N, K, A1, A2, B, C1, C2, accumulate);
+        js.gemmTN(M1, N, K, A1j, Bj, C1j, accumulate);
+        js.gemmTN(M2, N, K, A2j, Bj, C2j, accumulate);
+        close(`gemmTN2 C1 ${M1},${M2}×${N}×${K} acc=${accumulate}`, C1, C1j, 2e-4, 1e-4);
+        close(`gemmTN2 C2 ${M1},${M2}×${N}×${K} acc=${accumulate}`, C2, C2j, 2e-4, 1e-4);
+      }
+    }
+  });
+
+  test(`wasm ${variant}: gemm and gemmPacked with a bias row equal the product plus the row`, () => {
+    for (const [M, N, K] of [[1, 7, 5], [4, 8, 3], [5, 13, 9], [32, 65, 40], [33, 512, 300], [6, 9, 0]]) {
+      const [A, Aj] = pair(M * K), [B, Bj] = pair(K * N), [bias, biasj] = pair(N);
+      const want = new Float32Array(M * N);
+      js.gemm(M, N, K, Aj, Bj, want, false);
+      js.addRowVector(want, biasj, M, N);
+      for (const accumulate of [false, true]) {
+        const C: Float32Array = be.alloc(M * N), Cp: Float32Array = be.alloc(M * N);
+        if (accumulate) C.fill(1), Cp.fill(1);
+        be.gemm(M, N, K, A, B, C, accumulate, bias);
+        be.gemmPacked(M, N, K, A, be.packB(K, N, B, false), Cp, accumulate, bias);
+        // float32 rounding of a K-term sum: relative to Σ|a·b| + |bias| (+ |C| when accumulating)
+        const bound = new Float32Array(M * N);
+        js.gemm(M, N, K, Aj.map(Math.abs), Bj.map(Math.abs), bound, false);
+        for (let i = 0; i < M * N; i++) {
+          const expect = want[i] + (accumulate ? 1 : 0);
+          const tol = 1e-6 * (K + 2) * (bound[i] + Math.abs(biasj[i % N]) + (accumulate ? 1 : 0)) + 1e-7;
+          for (const [name, got] of [["gemm", C], ["gemmPacked", Cp]] as const)
+            if (!(Math.abs(got[i] - expect) <= tol)) assert.fail(`${name}+bias ${M}×${N}×${K} acc=${accumulate}: [${i}] ${got[i]} vs ${expect}`);
+        }
+      }
     }
   });
 
@@ -110,7 +172,7 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
   });
 
   test(`wasm ${variant}: rows and vectors`, () => {
-    for (const cols of [1, 3, 4, 6, 13]) {
+    for (const cols of [1, 3, 4, 6, 13, 16, 37]) {
       const rows = 7, vocab = 5, ids = Int32Array.from({ length: rows }, () => rng.int(vocab));
       const [table, tablej] = pair(vocab * cols), [out, outj] = pair(rows * cols);
       for (const accumulate of [false, true]) {

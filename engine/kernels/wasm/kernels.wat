@@ -18,6 +18,8 @@
   (import "env" "memory" (memory 1))
   (global $scrA (mut i32) (i32.const 0))
   (global $scrB (mut i32) (i32.const 0))
+  ;; The bias row of products run with acc = 2 (set_bias): C = 1·biasᵀ + A·B.
+  (global $bias (mut i32) (i32.const 0))
 
   ;; ======================================================================= helpers
 
@@ -209,6 +211,9 @@
     (global.set $scrA (local.get $a))
     (global.set $scrB (local.get $b)))
 
+  (func (export "set_bias") (param $p i32)
+    (global.set $bias (local.get $p)))
+
   ;; Pack B[K×N] (b(k,j) at pB + k·sk + j·sj) into panels: panel p at dst + p·pstride,
   ;; element (k, c) at + 32k + 4c, zero where 8p+c ≥ N.
   (func $pack_b (param $K i32) (param $N i32) (param $pB i32) (param $sk i32) (param $sj i32) (param $dst i32) (param $pstride i32)
@@ -251,7 +256,32 @@
             (local.set $src (i32.add (local.get $src) (local.get $sk)))
             (br_if $rows (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
         (else
-          ;; general strides (Bᵀ): column by column, each column a contiguous run when sk = 4
+          ;; Bᵀ of a row-major matrix (sk = 4): a full panel's 8 source rows are contiguous in k,
+          ;; so 4 k at a time are two 4×4 blocks transposed through registers
+          (if (i32.and (i32.eq (local.get $sk) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8))) (then
+            (local.set $k (i32.const 0))
+            (block $tdone (loop $tk
+              (br_if $tdone (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $K)))
+              (call $transpose4x4 (i32.add (local.get $src) (i32.shl (local.get $k) (i32.const 2))) (local.get $sj)
+                (i32.add (local.get $d) (i32.shl (local.get $k) (i32.const 5))))
+              (call $transpose4x4 (i32.add (i32.add (local.get $src) (i32.shl (local.get $sj) (i32.const 2))) (i32.shl (local.get $k) (i32.const 2))) (local.get $sj)
+                (i32.add (local.get $d) (i32.add (i32.shl (local.get $k) (i32.const 5)) (i32.const 16))))
+              (local.set $k (i32.add (local.get $k) (i32.const 4)))
+              (br $tk)))
+            ;; the last K mod 4 rows of the panel, one float at a time
+            (block $rdone (loop $rk
+              (br_if $rdone (i32.ge_s (local.get $k) (local.get $K)))
+              (local.set $c (i32.const 0))
+              (loop $rc
+                (f32.store (i32.add (local.get $d) (i32.add (i32.shl (local.get $k) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2))))
+                  (f32.load (i32.add (local.get $src) (i32.add (i32.mul (local.get $c) (local.get $sj)) (i32.shl (local.get $k) (i32.const 2))))))
+                (br_if $rc (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $rk)))
+            (local.set $dst (i32.add (local.get $dst) (local.get $pstride)))
+            (br_if $panels (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $N)))
+            (return)))
+          ;; general strides: column by column, each column a contiguous run when sk = 4
           (local.set $c (i32.const 0))
           (loop $cols
             (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))))
@@ -272,6 +302,23 @@
             (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))))
       (local.set $dst (i32.add (local.get $dst) (local.get $pstride)))
       (br_if $panels (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $N)))))
+
+  ;; The 4×4 block at src (rows `stride` bytes apart) transposed into 4 vectors 32 bytes apart at
+  ;; dst (a panel's rows k..k+3, four of its columns).
+  (func $transpose4x4 (param $src i32) (param $stride i32) (param $dst i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $x0 (v128.load (local.get $src)))
+    (local.set $x1 (v128.load (i32.add (local.get $src) (local.get $stride))))
+    (local.set $x2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $stride) (i32.const 1)))))
+    (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+    (v128.store offset=0 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+    (v128.store offset=32 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+    (v128.store offset=64 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+    (v128.store offset=96 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3))))
 
   (func (export "pack_b") (param $K i32) (param $N i32) (param $pB i32) (param $sk i32) (param $sj i32) (param $dst i32)
     (call $pack_b (local.get $K) (local.get $N) (local.get $pB) (local.get $sk) (local.get $sj) (local.get $dst)
@@ -329,11 +376,19 @@
       (br $ks))))
 
   ;; The packed micro-kernel: a 4×8 tile of C (+)= Σ_k a(·,k)·b(k,·), A panel at pa (16 bytes
-  ;; per k), B panel at pb (32 bytes per k).
-  (func $k4x8p (param $pa i32) (param $pb i32) (param $K i32) (param $pc i32) (param $ldc i32) (param $acc i32)
+  ;; per k), B panel at pb (32 bytes per k). acc = 2: the tile starts from the 8 bias values at
+  ;; pbias in every row instead of from zero (the bias add of a layer, for free).
+  (func $k4x8p (param $pa i32) (param $pb i32) (param $K i32) (param $pc i32) (param $ldc i32) (param $acc i32) (param $pbias i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $a v128) (local $b0 v128) (local $b1 v128) (local $p i32)
+    (if (i32.eq (local.get $acc) (i32.const 2)) (then
+      (local.set $c00 (v128.load (local.get $pbias)))
+      (local.set $c01 (v128.load offset=16 (local.get $pbias)))
+      (local.set $c10 (local.get $c00)) (local.set $c11 (local.get $c01))
+      (local.set $c20 (local.get $c00)) (local.set $c21 (local.get $c01))
+      (local.set $c30 (local.get $c00)) (local.set $c31 (local.get $c01))
+      (local.set $acc (i32.const 0))))
     (if (local.get $acc) (then
       (local.set $p (local.get $pc))
       (local.set $c00 (v128.load (local.get $p)))
@@ -381,7 +436,7 @@
 
   ;; A partial packed tile: through the scratch tile at address 0, as $edge.
   (func $edgep (param $pa i32) (param $pb i32) (param $K i32) (param $pc i32) (param $ldc i32)
-               (param $mr i32) (param $nr i32) (param $acc i32)
+               (param $mr i32) (param $nr i32) (param $acc i32) (param $pbias i32)
     (local $r i32) (local $c i32)
     (v128.store offset=0 (i32.const 0) (v128.const i64x2 0 0))
     (v128.store offset=16 (i32.const 0) (v128.const i64x2 0 0))
@@ -397,10 +452,12 @@
         (local.set $c (i32.const 0))
         (loop $cols
           (f32.store (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2)))
-            (f32.load (i32.add (local.get $pc) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $c) (i32.const 2))))))
+            (if (result f32) (i32.eq (local.get $acc) (i32.const 2))
+              (then (f32.load (i32.add (local.get $pbias) (i32.shl (local.get $c) (i32.const 2)))))
+              (else (f32.load (i32.add (local.get $pc) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $c) (i32.const 2))))))))
           (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $nr))))
         (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $mr))))))
-    (call $k4x8p (local.get $pa) (local.get $pb) (local.get $K) (i32.const 0) (i32.const 32) (i32.const 1))
+    (call $k4x8p (local.get $pa) (local.get $pb) (local.get $K) (i32.const 0) (i32.const 32) (i32.const 1) (i32.const 0))
     (local.set $r (i32.const 0))
     (loop $rows
       (local.set $c (i32.const 0))
@@ -416,7 +473,7 @@
   (func $gemm_block (param $M i32) (param $N i32) (param $kc i32) (param $pA i32) (param $ai i32) (param $ak i32)
                     (param $pBp i32) (param $pstride i32) (param $pC i32) (param $acc i32)
     (local $i0 i32) (local $mc i32) (local $t i32) (local $j i32) (local $mr i32) (local $nr i32)
-    (local $ldc i32) (local $tstride i32) (local $pb i32) (local $pc i32) (local $pa i32)
+    (local $ldc i32) (local $tstride i32) (local $pb i32) (local $pc i32) (local $pa i32) (local $pbias i32)
     (if (i32.or (i32.le_s (local.get $M) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
     (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
     (local.set $tstride (i32.shl (local.get $kc) (i32.const 4)))
@@ -437,6 +494,7 @@
       (loop $panels
         (local.set $nr (i32.sub (local.get $N) (local.get $j)))
         (if (i32.gt_s (local.get $nr) (i32.const 8)) (then (local.set $nr (i32.const 8))))
+        (local.set $pbias (i32.add (global.get $bias) (i32.shl (local.get $j) (i32.const 2))))
         (local.set $t (i32.const 0))
         (local.set $pa (global.get $scrA))
         (loop $tiles
@@ -444,11 +502,11 @@
           (local.set $pc (i32.add (local.get $pC)
             (i32.add (i32.mul (i32.add (local.get $i0) (local.get $t)) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
           (if (i32.and (i32.ge_s (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
-            (then (call $k4x8p (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc) (local.get $acc)))
+            (then (call $k4x8p (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc) (local.get $acc) (local.get $pbias)))
             (else
               (if (i32.gt_s (local.get $mr) (i32.const 4)) (then (local.set $mr (i32.const 4))))
               (call $edgep (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc)
-                (local.get $mr) (local.get $nr) (local.get $acc))))
+                (local.get $mr) (local.get $nr) (local.get $acc) (local.get $pbias))))
           (local.set $pa (i32.add (local.get $pa) (local.get $tstride)))
           (br_if $tiles (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mc))))
         (local.set $pb (i32.add (local.get $pb) (local.get $pstride)))
@@ -472,7 +530,7 @@
       (call $gemm_block (local.get $M) (local.get $N) (local.get $kc)
         (i32.add (local.get $pA) (i32.mul (local.get $k0) (local.get $ak))) (local.get $ai) (local.get $ak)
         (global.get $scrB) (i32.add (i32.shl (local.get $kc) (i32.const 5)) (i32.const 64))
-        (local.get $pC) (i32.or (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
+        (local.get $pC) (select (i32.const 1) (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
       (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 256))) (local.get $K)))))
 
   ;; C[M×N] (+)= A[M×K]·Bp with Bp packed by pack_b (K×N, panels K·32 bytes apart). K blocks of
@@ -488,7 +546,7 @@
       (call $gemm_block (local.get $M) (local.get $N) (local.get $kc)
         (i32.add (local.get $pA) (i32.shl (local.get $k0) (i32.const 2))) (i32.shl (local.get $K) (i32.const 2)) (i32.const 4)
         (i32.add (local.get $pBp) (i32.shl (local.get $k0) (i32.const 5))) (i32.shl (local.get $K) (i32.const 5))
-        (local.get $pC) (i32.or (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
+        (local.get $pC) (select (i32.const 1) (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
       (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 128))) (local.get $K)))))
 
   ;; ---- one-row products (batch 1): the 4×8 tile would waste three of its four rows
@@ -637,6 +695,31 @@
     (call $gemm_s (local.get $M) (local.get $N) (local.get $K)
       (local.get $pA) (i32.const 4) (i32.shl (local.get $M) (i32.const 2))
       (local.get $pB) (i32.shl (local.get $N) (i32.const 2)) (i32.const 4) (local.get $pC) (local.get $acc)))
+
+  ;; C1[M1×N] (+)= A1[K×M1]ᵀ·B and C2[M2×N] (+)= A2[K×M2]ᵀ·B with B [K×N] packed once per
+  ;; k-block for both (a layer's dW_h and dW_x share ∂L/∂pre).
+  (func (export "gemm_tn2") (param $M1 i32) (param $M2 i32) (param $N i32) (param $K i32) (param $pA1 i32) (param $pA2 i32)
+                            (param $pB i32) (param $pC1 i32) (param $pC2 i32) (param $acc i32)
+    (local $k0 i32) (local $kc i32) (local $pstride i32) (local $a i32)
+    (if (i32.le_s (local.get $K) (i32.const 0)) (then
+      (if (i32.eqz (local.get $acc)) (then
+        (call $zero (local.get $pC1) (i32.mul (local.get $M1) (local.get $N)))
+        (call $zero (local.get $pC2) (i32.mul (local.get $M2) (local.get $N)))))
+      (return)))
+    (loop $kblocks
+      (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
+      (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+      (local.set $pstride (i32.add (i32.shl (local.get $kc) (i32.const 5)) (i32.const 64)))
+      (call $pack_b (local.get $kc) (local.get $N) (i32.add (local.get $pB) (i32.mul (local.get $k0) (i32.shl (local.get $N) (i32.const 2))))
+        (i32.shl (local.get $N) (i32.const 2)) (i32.const 4) (global.get $scrB) (local.get $pstride))
+      (local.set $a (select (i32.const 1) (local.get $acc) (i32.gt_s (local.get $k0) (i32.const 0))))
+      (call $gemm_block (local.get $M1) (local.get $N) (local.get $kc)
+        (i32.add (local.get $pA1) (i32.mul (local.get $k0) (i32.shl (local.get $M1) (i32.const 2)))) (i32.const 4) (i32.shl (local.get $M1) (i32.const 2))
+        (global.get $scrB) (local.get $pstride) (local.get $pC1) (local.get $a))
+      (call $gemm_block (local.get $M2) (local.get $N) (local.get $kc)
+        (i32.add (local.get $pA2) (i32.mul (local.get $k0) (i32.shl (local.get $M2) (i32.const 2)))) (i32.const 4) (i32.shl (local.get $M2) (i32.const 2))
+        (global.get $scrB) (local.get $pstride) (local.get $pC2) (local.get $a))
+      (br_if $kblocks (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (i32.const 256))) (local.get $K)))))
 
   ;; C[M×N] (+)= A[M×K]·B[N×K]ᵀ through packing (Bᵀ packed per k-block): for M ≥ 8.
   (func (export "gemm_nt_packed") (param $M i32) (param $N i32) (param $K i32) (param $pA i32) (param $pB i32) (param $pC i32) (param $acc i32)
@@ -792,7 +875,7 @@
   ;; ======================================================================= rows and vectors
 
   ;; out[r,:] (+)= table[ids[r],:]
-  (func (export "gather_rows") (param $out i32) (param $table i32) (param $ids i32) (param $rows i32) (param $cols i32) (param $acc i32)
+  (func $gather_rows (export "gather_rows") (param $out i32) (param $table i32) (param $ids i32) (param $rows i32) (param $cols i32) (param $acc i32)
     (local $st v128)
     (local $r i32) (local $j i32) (local $src i32) (local $dst i32) (local $v v128)
     (block $done (loop $row
@@ -815,7 +898,7 @@
       (br $row))))
 
   ;; table[ids[r],:] += src[r,:]
-  (func (export "scatter_add_rows") (param $table i32) (param $src i32) (param $ids i32) (param $rows i32) (param $cols i32)
+  (func $scatter_add_rows (export "scatter_add_rows") (param $table i32) (param $src i32) (param $ids i32) (param $rows i32) (param $cols i32)
     (local $st v128)
     (local $r i32) (local $j i32) (local $s i32) (local $t i32)
     (block $done (loop $row
@@ -836,7 +919,7 @@
       (br $row))))
 
   ;; C[r,:] += v
-  (func (export "add_row_vector") (param $C i32) (param $v i32) (param $rows i32) (param $cols i32)
+  (func $add_row_vector (export "add_row_vector") (param $C i32) (param $v i32) (param $rows i32) (param $cols i32)
     (local $st v128)
     (local $r i32) (local $j i32) (local $p i32) (local $q i32)
     (local.set $p (local.get $C))
@@ -856,26 +939,61 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
 
-  ;; v += Σ_r C[r,:]
-  (func (export "sum_rows") (param $v i32) (param $C i32) (param $rows i32) (param $cols i32)
-    (local $st v128)
-    (local $r i32) (local $j i32) (local $p i32) (local $q i32)
-    (local.set $p (local.get $C))
-    (block $done (loop $row
-      (br_if $done (i32.ge_s (local.get $r) (local.get $rows)))
-      (local.set $q (local.get $v))
-      (local.set $j (i32.const 0))
-      (block $cd (loop $col
-        (br_if $cd (i32.ge_s (local.get $j) (local.get $cols)))
-        (local.set $st (f32x4.add (v128.load (local.get $q)) (v128.load (local.get $p))))
-        (if (i32.ge_s (i32.sub (local.get $cols) (local.get $j)) (i32.const 4)) (then (v128.store (local.get $q) (local.get $st))) (else (call $store (local.get $q) (local.get $st) (i32.sub (local.get $cols) (local.get $j)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $q (i32.add (local.get $q) (i32.const 16)))
-        (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $col)))
-      (local.set $p (i32.sub (local.get $p) (i32.shl (i32.sub (local.get $j) (local.get $cols)) (i32.const 2))))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $row))))
+  ;; v += Σ_r C[r,:]: 16 columns at a time summed down the rows in four registers (v is loaded
+  ;; and stored once per column block, not once per row), then the last columns 4 and 1 at a time.
+  (func $sum_rows (export "sum_rows") (param $v i32) (param $C i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32) (local $p i32) (local $ld i32) (local $q i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $f f32)
+    (if (i32.le_s (local.get $rows) (i32.const 0)) (then (return)))
+    (local.set $ld (i32.shl (local.get $cols) (i32.const 2)))
+    (block $d16 (loop $c16
+      (br_if $d16 (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $cols)))
+      (local.set $q (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $s0 (v128.load (local.get $q)))
+      (local.set $s1 (v128.load offset=16 (local.get $q)))
+      (local.set $s2 (v128.load offset=32 (local.get $q)))
+      (local.set $s3 (v128.load offset=48 (local.get $q)))
+      (local.set $p (i32.add (local.get $C) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $r (local.get $rows))
+      (loop $rl
+        (local.set $s0 (f32x4.add (local.get $s0) (v128.load (local.get $p))))
+        (local.set $s1 (f32x4.add (local.get $s1) (v128.load offset=16 (local.get $p))))
+        (local.set $s2 (f32x4.add (local.get $s2) (v128.load offset=32 (local.get $p))))
+        (local.set $s3 (f32x4.add (local.get $s3) (v128.load offset=48 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $ld)))
+        (br_if $rl (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store (local.get $q) (local.get $s0))
+      (v128.store offset=16 (local.get $q) (local.get $s1))
+      (v128.store offset=32 (local.get $q) (local.get $s2))
+      (v128.store offset=48 (local.get $q) (local.get $s3))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $c16)))
+    (block $d4 (loop $c4
+      (br_if $d4 (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $cols)))
+      (local.set $q (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $s0 (v128.load (local.get $q)))
+      (local.set $p (i32.add (local.get $C) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $r (local.get $rows))
+      (loop $rl
+        (local.set $s0 (f32x4.add (local.get $s0) (v128.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $ld)))
+        (br_if $rl (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store (local.get $q) (local.get $s0))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $c4)))
+    (block $d1 (loop $c1
+      (br_if $d1 (i32.ge_s (local.get $j) (local.get $cols)))
+      (local.set $q (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $f (f32.load (local.get $q)))
+      (local.set $p (i32.add (local.get $C) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $r (local.get $rows))
+      (loop $rl
+        (local.set $f (f32.add (local.get $f) (f32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $ld)))
+        (br_if $rl (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (f32.store (local.get $q) (local.get $f))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $c1))))
 
   ;; y += a·x
   (func (export "axpy") (param $y i32) (param $a f32) (param $x i32) (param $n i32)
@@ -915,6 +1033,30 @@
       (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $lo) (local.get $lo))))
       (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $hi) (local.get $hi))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+
+  ;; y = a + b over n floats, returning Σ y² as $sum_squares computes it (the same f64 sums in
+  ;; the same order, so a fused loop's gradient norms equal the per-step ops' bit for bit).
+  (func $add_sum_squares (param $y i32) (param $a i32) (param $b i32) (param $n i32) (result f64)
+    (local $i i32) (local $v v128) (local $lo v128) (local $hi v128) (local $s0 v128) (local $s1 v128)
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $v (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
+        (then (v128.store (local.get $y) (local.get $v)))
+        (else
+          (call $store (local.get $y) (local.get $v) (i32.sub (local.get $n) (local.get $i)))
+          (local.set $v (v128.and (local.get $v) (call $mask (i32.sub (local.get $n) (local.get $i)))))))
+      (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+      (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $lo) (local.get $lo))))
+      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $hi) (local.get $hi))))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l)))
     (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
@@ -1118,19 +1260,36 @@
 
   ;; ======================================================================= LSTM time loops
 
-  ;; The whole LSTM forward time loop (no layer norm) in one call: for t < T,
-  ;; gates_t += h_t·W_h (W_h packed by pack_b, K = H, N = 4H), then $lstm_forward. gx [T·B×4H]
-  ;; holds x·W_x + b on entry; hs, cs [(T+1)·B×H] hold h_0, c_0 in their first block.
+
+  ;; The whole LSTM forward time loop (no layer norm) in one call: for t < T, the input term
+  ;; of step t (below), gates_t += h_t·W_h (W_h packed by pack_b, K = H, N = 4H), then
+  ;; $lstm_forward. hs, cs [(T+1)·B×H] hold h_0, c_0 in their first block; gx [T·B×4H] gets the
+  ;; activated gates. The input term, written into gates_t while it is hot in cache:
+  ;; - ids ≠ 0: row ids[t·B + b] of table [·×4H] (an embedding folded into W_x), plus bias if ≠ 0;
+  ;; - else x ≠ 0: x_t [B×I]·W_x (packed by pack_b at Wxp, K = I, N = 4H) + bias;
+  ;; - else gx already holds it on entry.
   (func (export "lstm_seq_forward") (param $T i32) (param $B i32) (param $H i32) (param $gx i32) (param $Wp i32)
                                     (param $hs i32) (param $cs i32) (param $tc i32)
-    (local $t i32) (local $step i32) (local $gstep i32) (local $o i32) (local $go i32)
+                                    (param $ids i32) (param $table i32) (param $x i32) (param $Wxp i32) (param $I i32) (param $bias i32)
+    (local $t i32) (local $step i32) (local $gstep i32) (local $o i32) (local $go i32) (local $H4 i32)
+    (local.set $H4 (i32.shl (local.get $H) (i32.const 2)))
     (local.set $step (i32.shl (i32.mul (local.get $B) (local.get $H)) (i32.const 2)))
     (local.set $gstep (i32.shl (local.get $step) (i32.const 2)))
+    (global.set $bias (local.get $bias))
     (block $done (loop $time
       (br_if $done (i32.ge_s (local.get $t) (local.get $T)))
       (local.set $o (i32.mul (local.get $t) (local.get $step)))
       (local.set $go (i32.add (local.get $gx) (i32.mul (local.get $t) (local.get $gstep))))
-      (call $gemm_packed (local.get $B) (i32.shl (local.get $H) (i32.const 2)) (local.get $H)
+      (if (local.get $ids)
+        (then
+          (call $gather_rows (local.get $go) (local.get $table)
+            (i32.add (local.get $ids) (i32.shl (i32.mul (local.get $t) (local.get $B)) (i32.const 2))) (local.get $B) (local.get $H4) (i32.const 0))
+          (if (local.get $bias) (then (call $add_row_vector (local.get $go) (local.get $bias) (local.get $B) (local.get $H4)))))
+        (else (if (local.get $x) (then
+          (call $gemm_packed (local.get $B) (local.get $H4) (local.get $I)
+            (i32.add (local.get $x) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $I)) (i32.const 2)))
+            (local.get $Wxp) (local.get $go) (select (i32.const 2) (i32.const 0) (local.get $bias)))))))
+      (call $gemm_packed (local.get $B) (local.get $H4) (local.get $H)
         (i32.add (local.get $hs) (local.get $o)) (local.get $Wp) (local.get $go) (i32.const 1))
       (call $lstm_forward (local.get $B) (local.get $H) (local.get $go)
         (i32.add (local.get $cs) (local.get $o)) (i32.add (local.get $cs) (i32.add (local.get $o) (local.get $step)))
@@ -1139,11 +1298,14 @@
       (br $time))))
 
   ;; Its backward, t = T-1 … 0: dh = dOut_t + dhNext, norms[t] = Σdh² (f64), $lstm_backward into
-  ;; dPre_t (dc carried), dhNext = dPre_t·W_hᵀ (W_hᵀ packed: K = 4H, N = H). The caller zeroes
-  ;; dhNext and dc first; dhNext holds ∂L/∂h_0 on return.
+  ;; dPre_t (dc carried), then while dPre_t is hot: db += Σ_rows dPre_t (db ≠ 0), dX_t = dPre_t·W_xᵀ
+  ;; (dX ≠ 0; W_xᵀ packed at WxTp, K = 4H, N = I), S[ids[t·B + b]] += dPre_t[b] (S ≠ 0: the per-token
+  ;; sums of a folded embedding), and dhNext = dPre_t·W_hᵀ (W_hᵀ packed: K = 4H, N = H). The caller
+  ;; zeroes dhNext and dc first; dhNext holds ∂L/∂h_0 on return.
   (func (export "lstm_seq_backward") (param $T i32) (param $B i32) (param $H i32) (param $dOut i32) (param $gx i32)
                                      (param $cs i32) (param $tc i32) (param $WTp i32) (param $dPre i32)
                                      (param $dh i32) (param $dc i32) (param $dhNext i32) (param $norms i32)
+                                     (param $db i32) (param $WxTp i32) (param $I i32) (param $dX i32) (param $ids i32) (param $S i32)
     (local $t i32) (local $n i32) (local $step i32) (local $gstep i32) (local $o i32) (local $go i32) (local $i i32) (local $v v128)
     (local.set $n (i32.mul (local.get $B) (local.get $H)))
     (local.set $step (i32.shl (local.get $n) (i32.const 2)))
@@ -1154,20 +1316,20 @@
       (local.set $t (i32.sub (local.get $t) (i32.const 1)))
       (local.set $o (i32.mul (local.get $t) (local.get $step)))
       (local.set $go (i32.mul (local.get $t) (local.get $gstep)))
-      ;; dh = dOut_t + dhNext
-      (local.set $i (i32.const 0))
-      (block $ad (loop $add
-        (br_if $ad (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $v (f32x4.add (v128.load (i32.add (local.get $dOut) (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))))
-          (v128.load (i32.add (local.get $dhNext) (i32.shl (local.get $i) (i32.const 2))))))
-        (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
-          (then (v128.store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
-          (else (call $store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v) (i32.sub (local.get $n) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $add)))
-      (f64.store (i32.add (local.get $norms) (i32.shl (local.get $t) (i32.const 3))) (call $sum_squares (local.get $dh) (local.get $n)))
+      ;; dh = dOut_t + dhNext, and norms[t] = Σ dh²
+      (f64.store (i32.add (local.get $norms) (i32.shl (local.get $t) (i32.const 3)))
+        (call $add_sum_squares (local.get $dh) (i32.add (local.get $dOut) (local.get $o)) (local.get $dhNext) (local.get $n)))
       (call $lstm_backward (local.get $B) (local.get $H) (i32.add (local.get $dPre) (local.get $go)) (local.get $dh) (local.get $dc)
         (i32.add (local.get $gx) (local.get $go)) (i32.add (local.get $cs) (local.get $o)) (i32.add (local.get $tc) (local.get $o)))
+      (if (local.get $db) (then
+        (call $sum_rows (local.get $db) (i32.add (local.get $dPre) (local.get $go)) (local.get $B) (i32.shl (local.get $H) (i32.const 2)))))
+      (if (local.get $S) (then
+        (call $scatter_add_rows (local.get $S) (i32.add (local.get $dPre) (local.get $go))
+          (i32.add (local.get $ids) (i32.shl (i32.mul (local.get $t) (local.get $B)) (i32.const 2))) (local.get $B) (i32.shl (local.get $H) (i32.const 2)))))
+      (if (local.get $dX) (then
+        (call $gemm_packed (local.get $B) (local.get $I) (i32.shl (local.get $H) (i32.const 2))
+          (i32.add (local.get $dPre) (local.get $go)) (local.get $WxTp)
+          (i32.add (local.get $dX) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $I)) (i32.const 2))) (i32.const 0))))
       (call $gemm_packed (local.get $B) (local.get $H) (i32.shl (local.get $H) (i32.const 2))
         (i32.add (local.get $dPre) (local.get $go)) (local.get $WTp) (local.get $dhNext) (i32.const 0))
       (br $time))))
@@ -1206,18 +1368,9 @@
       (br_if $done (i32.le_s (local.get $t) (i32.const 0)))
       (local.set $t (i32.sub (local.get $t) (i32.const 1)))
       (local.set $o (i32.mul (local.get $t) (local.get $step)))
-      ;; dh = dOut_t + dhNext
-      (local.set $i (i32.const 0))
-      (block $ad (loop $add
-        (br_if $ad (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $v (f32x4.add (v128.load (i32.add (local.get $dOut) (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2)))))
-          (v128.load (i32.add (local.get $dhNext) (i32.shl (local.get $i) (i32.const 2))))))
-        (if (i32.ge_s (i32.sub (local.get $n) (local.get $i)) (i32.const 4))
-          (then (v128.store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
-          (else (call $store (i32.add (local.get $dh) (i32.shl (local.get $i) (i32.const 2))) (local.get $v) (i32.sub (local.get $n) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $add)))
-      (f64.store (i32.add (local.get $norms) (i32.shl (local.get $t) (i32.const 3))) (call $sum_squares (local.get $dh) (local.get $n)))
+      ;; dh = dOut_t + dhNext, and norms[t] = Σ dh²
+      (f64.store (i32.add (local.get $norms) (i32.shl (local.get $t) (i32.const 3)))
+        (call $add_sum_squares (local.get $dh) (i32.add (local.get $dOut) (local.get $o)) (local.get $dhNext) (local.get $n)))
       (call $act_backward (local.get $act) (i32.add (local.get $dPre) (local.get $o)) (local.get $dh)
         (i32.add (local.get $hs) (i32.add (local.get $o) (local.get $step))) (local.get $n) (i32.const 0))
       (if (local.get $WTp)

@@ -15,10 +15,12 @@ export interface Kernels {
   gemm_nn(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
   gemm_tn(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
   gemm_nt(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
+  gemm_tn2(M1: number, M2: number, N: number, K: number, pA1: number, pA2: number, pB: number, pC1: number, pC2: number, acc: number): void;
   gemm_nt_packed(M: number, N: number, K: number, pA: number, pB: number, pC: number, acc: number): void;
   gemm_packed(M: number, N: number, K: number, pA: number, pBp: number, pC: number, acc: number): void;
   pack_b(K: number, N: number, pB: number, sk: number, sj: number, dst: number): void;
   set_scratch(a: number, b: number): void;
+  set_bias(p: number): void;
   transpose(R: number, C: number, src: number, dst: number): void;
   gather_rows(out: number, table: number, ids: number, rows: number, cols: number, acc: number): void;
   scatter_add_rows(table: number, src: number, ids: number, rows: number, cols: number): void;
@@ -30,8 +32,8 @@ export interface Kernels {
   mul(y: number, x: number, m: number, n: number): void;
   act_forward(act: number, y: number, x: number, n: number): void;
   act_backward(act: number, dx: number, dy: number, y: number, n: number, acc: number): void;
-  lstm_seq_forward(T: number, B: number, H: number, gx: number, Wp: number, hs: number, cs: number, tc: number): void;
-  lstm_seq_backward(T: number, B: number, H: number, dOut: number, gx: number, cs: number, tc: number, WTp: number, dPre: number, dh: number, dc: number, dhNext: number, norms: number): void;
+  lstm_seq_forward(T: number, B: number, H: number, gx: number, Wp: number, hs: number, cs: number, tc: number, ids: number, table: number, x: number, Wxp: number, I: number, bias: number): void;
+  lstm_seq_backward(T: number, B: number, H: number, dOut: number, gx: number, cs: number, tc: number, WTp: number, dPre: number, dh: number, dc: number, dhNext: number, norms: number, db: number, WxTp: number, I: number, dX: number, ids: number, S: number): void;
   rnn_forward(act: number, T: number, B: number, H: number, pre: number, Wh: number, hs: number, Wp: number): void;
   rnn_backward(act: number, T: number, B: number, H: number, dOut: number, hs: number, Wh: number, dPre: number, dh: number, dhNext: number, norms: number, WTp: number): void;
   lstm_forward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
