@@ -204,6 +204,19 @@ export async function run(repeat = 3): Promise<void> {
     report(`  vs ${m.name} (${fmt(m.baseline, 0)} chars/s)`, `${fmt(vsBase, 2)}×`, m.target ? { ok: vsBase >= m.target, target: `≥ ${m.target}×` } : undefined);
     const { outsideGemm, fused } = runs[speeds.indexOf(best)];
     report(`  share of a step outside gemm (wasm)`, `${fmt(100 * outsideGemm)}%${fused > 0 ? ` (and ${fmt(100 * fused)}% in the fused RNN/LSTM time loops: per-step product + cell)` : ""}`);
+    if (m.config.cell === "lstm") {
+      // the CLI's default for a single run on a machine with two cores: a second thread takes
+      // half the panels of every large product (same results bit for bit)
+      const threaded: number[] = [];
+      for (let r = 0; r < repeat; r++) {
+        const be = createWasmBackend({ threads: 2 })!;
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the worker thread starts
+        threaded.push(trainSpeed(m.config, be, ...m.steps).charsPerSec);
+        be.dispose();
+      }
+      const best2 = Math.max(...threaded);
+      report(`  with a second thread (npm run train's default)`, `${fmt(best2, 0)} chars/s = ${fmt(best2 / best)}× one thread, ${fmt(best2 / m.baseline, 2)}× ${m.name} (runs ${threaded.map((s) => fmt(s, 0)).join(", ")})`);
+    }
   }
 }
 

@@ -12,6 +12,8 @@ export const WorkerInput = z.strictObject({
   checkpointPath: z.string().optional(),
   /** Resume from this checkpoint instead of starting fresh. */
   resumeFrom: z.string().optional(),
+  /** Threads for the matrix products (TrainOptions.threads; the executor leaves it at 1). */
+  threads: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 export type WorkerInput = z.infer<typeof WorkerInput>;
 

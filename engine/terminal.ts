@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import { z } from "zod";
 import { RunConfig, RUN_CONFIG_KEYS } from "./config";
 import { readCheckpoint, readCorpusText, writeCheckpoint } from "./files";
@@ -14,7 +15,7 @@ import { Trainer } from "./train";
 // trained in a worker process) prints the same lines.
 
 export function trainUsage(extra = ""): string {
-  return `usage: npm run train -- [--config run.json] [--KEY VALUE ...] [--checkpoint PATH] [--resume PATH]${extra}
+  return `usage: npm run train -- [--config run.json] [--KEY VALUE ...] [--checkpoint PATH] [--resume PATH] [--threads 1|2]${extra}
 keys: ${RUN_CONFIG_KEYS.join(", ")}`;
 }
 
@@ -27,6 +28,11 @@ export interface TrainArgs {
   config: Record<string, unknown>;
   checkpoint?: string;
   resume?: string;
+  /**
+   * Threads for the matrix products: --threads, else 2 when the machine has two cores or more
+   * (a single run started from the terminal has the machine; the server keeps 1 per run).
+   */
+  threads: 1 | 2;
   /** The caller's own options (`options.flags`: true when given; `options.strings`: the value). */
   extra: Record<string, string | true>;
 }
@@ -44,6 +50,7 @@ export function parseTrainArgs(argv: string[], options: ArgOptions = {}): TrainA
   const config: Record<string, unknown> = {};
   const extra: Record<string, string | true> = {};
   let checkpoint: string | undefined, resume: string | undefined, file: Record<string, unknown> = {};
+  let threads: 1 | 2 = os.availableParallelism() >= 2 ? 2 : 1;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") {
@@ -65,6 +72,11 @@ export function parseTrainArgs(argv: string[], options: ArgOptions = {}): TrainA
       extra[key] = value;
       continue;
     }
+    if (key === "threads") {
+      if (value !== "1" && value !== "2") fail(`--threads: expected 1 or 2, got ${value === undefined ? "nothing" : JSON.stringify(value)}`);
+      threads = value === "1" ? 1 : 2;
+      continue;
+    }
     if (key === "config" || key === "checkpoint" || key === "resume") {
       if (!value) fail(`--${key} needs a path`);
       if (key === "config") {
@@ -79,7 +91,7 @@ export function parseTrainArgs(argv: string[], options: ArgOptions = {}): TrainA
     }
     config[key] = value === undefined ? true : parseValue(value);
   }
-  return { config: { ...file, ...config }, checkpoint, resume, extra };
+  return { config: { ...file, ...config }, checkpoint, resume, threads, extra };
 }
 
 function parseValue(s: string): unknown {
@@ -116,7 +128,7 @@ export function openTrainer(args: TrainArgs): Trainer {
     fail(`--${(e as Error).message}`); // "corpus: cannot read …"
   }
   try {
-    return new Trainer(config, { corpusText, resume });
+    return new Trainer(config, { corpusText, resume, threads: args.threads });
   } catch (e) {
     fail((e as Error).message);
   }

@@ -44,6 +44,12 @@ export interface TrainOptions {
   resume?: Checkpoint;
   /** Kernel backend override (tests use the float64 JS backend). */
   backend?: Backend;
+  /**
+   * Threads for the wasm backend's matrix products (default 1). 2 only for a run that has the
+   * machine to itself (the CLI): the server's executor runs one run per core. Results are the
+   * same either way, bit for bit.
+   */
+  threads?: 1 | 2;
   /** Clock in ms (default performance.now); only timing metrics depend on it. */
   now?: () => number;
 }
@@ -74,7 +80,7 @@ export class Trainer {
     this.now = opts.now ?? (() => performance.now());
     if (opts.backend) this.backend = opts.backend;
     else {
-      const { backend, fallback } = createBackend(c.backend);
+      const { backend, fallback } = createBackend(c.backend, { threads: opts.threads });
       this.backend = backend;
       if (fallback) this.notes.push(fallback);
     }

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   try {
     const corpusText = readCorpusText(input.config);
     const resume = input.resumeFrom ? readCheckpoint(input.resumeFrom) : undefined;
-    trainer = new Trainer(input.config, { corpusText, resume });
+    trainer = new Trainer(input.config, { corpusText, resume, threads: input.threads });
   } catch (e) {
     return badInput((e as Error).message);
   }

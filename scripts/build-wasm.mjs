@@ -48,10 +48,11 @@ export async function assemble(text) {
   const require = createRequire(import.meta.url);
   const wabt = await require("wabt")();
   const build = (source, relaxed) => {
-    const mod = wabt.parseWat("kernels.wat", source, { simd: true, relaxed_simd: relaxed });
+    const features = { simd: true, relaxed_simd: relaxed, threads: true };
+    const mod = wabt.parseWat("kernels.wat", source, features);
     try {
       mod.resolveNames();
-      mod.validate();
+      mod.validate(features);
       return Buffer.from(mod.toBinary({ log: false, write_debug_names: false }).buffer);
     } finally {
       mod.destroy();

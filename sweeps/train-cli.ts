@@ -45,7 +45,8 @@ function checkName(raw: string | true | undefined): string | undefined {
 async function track(args: TrainArgs): Promise<number> {
   const name = checkName(args.extra.name);
   // Every check the untracked run makes (config, corpus, --resume), before anything is recorded.
-  const { config } = openTrainer(args);
+  // (one thread: this Trainer only checks; the worker process trains with args.threads)
+  const { config } = openTrainer({ ...args, threads: 1 });
   const store = executorStore();
   const owner = localOwnerId();
   const unregister = registerLocalOwner(owner);
@@ -64,7 +65,7 @@ async function track(args: TrainArgs): Promise<number> {
     launcher: processLauncher({ command: defaultWorkerCommand(undefined, { bundle: false }) }),
     owner,
     concurrency: 1,
-    workerInput: (r) => ({ ...localWorkerInput(r), ...(args.resume ? { resumeFrom: path.resolve(args.resume) } : {}) }),
+    workerInput: (r) => ({ ...localWorkerInput(r), threads: args.threads, ...(args.resume ? { resumeFrom: path.resolve(args.resume) } : {}) }),
     log: (message) => progress.line(`warn: ${message}`),
     onEvent: (e) => {
       if (e.type === "started") workerPid = e.pid;

@@ -12,9 +12,9 @@ export { createWasmBackend } from "./wasm/backend";
  * WebAssembly.validate accepts SIMD128; elsewhere it falls back to "js" and says so
  * (`fallback`), so a sweep over backends still runs.
  */
-export function createBackend(name: "js" | "wasm"): { backend: Backend; fallback: string | null } {
+export function createBackend(name: "js" | "wasm", options: { threads?: 1 | 2 } = {}): { backend: Backend; fallback: string | null } {
   if (name === "wasm") {
-    const wasm = createWasmBackend();
+    const wasm = createWasmBackend({ threads: options.threads });
     if (wasm) return { backend: wasm, fallback: null };
     return { backend: createJsBackend(), fallback: 'backend "wasm" needs WebAssembly SIMD, which this runtime lacks; using "js"' };
   }

@@ -1,3 +1,4 @@
+import { Worker } from "node:worker_threads";
 import { lstmSequenceBackwardSteps, lstmSequenceForwardSteps, type Act, type Backend, type PackedB } from "../backend";
 import { createJsBackend } from "../js";
 import { instantiateKernels, loadKernelModule, type KernelVariant, type Kernels } from "./load";
@@ -17,13 +18,35 @@ import { instantiateKernels, loadKernelModule, type KernelVariant, type Kernels 
 // Float32Array built by a task, a Float64Array) is handled by the JS reference backend for
 // that call, so every caller stays correct. Token ids and targets (Int32Array in JS memory)
 // are copied into a staging area first.
+//
+// The memory is a shared one, so that with `threads: 2` a worker thread (worker_threads) can
+// instantiate the same module on it and take half the panels of the large matrix products
+// (kernels.wat: run_shared, worker_loop). One thread is the default; the CLI asks for two.
 
 export interface WasmBackendOptions {
   /** Reserved memory in MiB (default 1024). */
   memoryMiB?: number;
   /** Use this build only (default: relaxed-SIMD if the runtime validates it, else SIMD). */
   variant?: KernelVariant;
+  /**
+   * 2: a second thread takes half the panels of every large enough matrix product (results are
+   * bit for bit those of 1 thread). For a single run that has the machine (the CLI); the server
+   * runs one run per core and keeps the default, 1.
+   */
+  threads?: 1 | 2;
 }
+
+/**
+ * The second thread: the same compiled module on the same shared memory, its own edge tile,
+ * looping in worker_loop (spinning between jobs, sleeping in memory.atomic.wait32 when idle).
+ */
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, ctl, edge } = workerData;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+k.set_edge(edge);
+k.worker_loop(ctl);
+`;
 
 /** Module scratch below this address (the 4×8 edge tile). */
 const HEAP_BASE = 256;
@@ -43,11 +66,21 @@ interface WasmPacked extends PackedB {
 }
 
 /** A WebAssembly backend, or null when this runtime has no SIMD128. */
-export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & { readonly variant: KernelVariant }) | null {
+export type WasmBackend = Backend & {
+  readonly variant: KernelVariant;
+  readonly threads: 1 | 2;
+  /** Stop the second thread (if any); the backend then runs on one thread. */
+  dispose(): void;
+  /** How many 8-column panels of products the second thread has computed (0 with one thread). */
+  workerPanels(): number;
+};
+
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | null {
   const loaded = loadKernelModule(options.variant);
   if (!loaded) return null;
   const pages = Math.ceil(((options.memoryMiB ?? 1024) * 1024 * 1024) / 65536);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  // shared: a second thread works on the same tensors (kernels.wat imports a shared memory)
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const k: Kernels = instantiateKernels(loaded.module, memory);
   const heap = memory.buffer;
   const limit = heap.byteLength - GUARD_BYTES;
@@ -91,6 +124,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
     return rnnPacked.byteOffset;
   }
   let norms = new Float64Array(heap, reserve(256 * 8), 256);
+  let worker: Worker | null = null, ctlView: Int32Array | null = null;
+  if (options.threads === 2) {
+    const ctl = Math.ceil(reserve(320 + 64) / 64) * 64; // the control block, on 64-byte lines
+    const edge = reserve(128);
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module: loaded.module, memory, ctl, edge } });
+    worker.unref(); // never keeps the process alive
+    k.set_threads(ctl); // products are split once the worker says it is ready
+    ctlView = new Int32Array(heap, ctl, 96);
+  }
   function scratchNorms(n: number): Float64Array {
     if (n > norms.length) norms = new Float64Array(heap, reserve(n * 8), n);
     return norms;
@@ -107,9 +149,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): (Backend & 
       throw new Error(`gemm ${M}×${N}×${K}: operand too short (A ${A.length}, B ${B.length}, C ${C.length})`);
   }
 
-  const backend: Backend & { readonly variant: KernelVariant } = {
-    name: `wasm-${loaded.variant}`,
+  const backend: WasmBackend = {
+    name: `wasm-${loaded.variant}${worker ? "×2" : ""}`,
     variant: loaded.variant,
+    threads: worker ? 2 : 1,
+    dispose() {
+      if (!worker) return;
+      k.stop_threads();
+      worker = null;
+    },
+    workerPanels: () => (ctlView ? Atomics.load(ctlView, 50) : 0),
     alloc(n) {
       return new Float32Array(heap, reserve(n * 4), n);
     },

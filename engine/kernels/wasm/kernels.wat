@@ -4,8 +4,11 @@
 ;; (f32x4.relaxed_madd a b c) is rewritten to (f32x4.add (f32x4.mul a b) c).
 ;;
 ;; Conventions
-;; - Every pointer is a byte address in the imported memory; tensors are row-major f32.
-;; - Bytes [0, 256) are this module's scratch (the 4×8 edge tile at 0).
+;; - Every pointer is a byte address in the imported memory; tensors are row-major f32. The
+;;   memory is shared (threads feature): a second thread may run worker_loop on it (below).
+;; - Bytes [0, 256) are this module's scratch (the first thread's 4×8 edge tile at 0; a second
+;;   thread's edge tile and the control block are allocated by the backend).
+;; - `acc` = 2: the result starts from the bias row ($bias, set_bias) instead of zero.
 ;; - Loads may read up to 28 bytes past the end of a tensor (a partial vector, the columns
 ;;   of a partial 8-wide panel): the allocator keeps a guard at the end of memory, and the
 ;;   lanes read past the end never reach a store ($store writes only the first n lanes).
@@ -15,11 +18,15 @@
 ;;   last partial one, and the cells run whole rows through $tanh_n (one call per row).
 
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 65536 shared))
   (global $scrA (mut i32) (i32.const 0))
   (global $scrB (mut i32) (i32.const 0))
   ;; The bias row of products run with acc = 2 (set_bias): C = 1·biasᵀ + A·B.
   (global $bias (mut i32) (i32.const 0))
+  ;; This instance's 4×8 edge tile (each thread has its own: set_edge).
+  (global $edge (mut i32) (i32.const 0))
+  ;; The control block shared with a second thread running worker_loop (0: one thread; set_threads).
+  (global $ctl (mut i32) (i32.const 0))
 
   ;; ======================================================================= helpers
 
@@ -438,45 +445,185 @@
   (func $edgep (param $pa i32) (param $pb i32) (param $K i32) (param $pc i32) (param $ldc i32)
                (param $mr i32) (param $nr i32) (param $acc i32) (param $pbias i32)
     (local $r i32) (local $c i32)
-    (v128.store offset=0 (i32.const 0) (v128.const i64x2 0 0))
-    (v128.store offset=16 (i32.const 0) (v128.const i64x2 0 0))
-    (v128.store offset=32 (i32.const 0) (v128.const i64x2 0 0))
-    (v128.store offset=48 (i32.const 0) (v128.const i64x2 0 0))
-    (v128.store offset=64 (i32.const 0) (v128.const i64x2 0 0))
-    (v128.store offset=80 (i32.const 0) (v128.const i64x2 0 0))
-    (v128.store offset=96 (i32.const 0) (v128.const i64x2 0 0))
-    (v128.store offset=112 (i32.const 0) (v128.const i64x2 0 0))
+    (v128.store offset=0 (global.get $edge) (v128.const i64x2 0 0))
+    (v128.store offset=16 (global.get $edge) (v128.const i64x2 0 0))
+    (v128.store offset=32 (global.get $edge) (v128.const i64x2 0 0))
+    (v128.store offset=48 (global.get $edge) (v128.const i64x2 0 0))
+    (v128.store offset=64 (global.get $edge) (v128.const i64x2 0 0))
+    (v128.store offset=80 (global.get $edge) (v128.const i64x2 0 0))
+    (v128.store offset=96 (global.get $edge) (v128.const i64x2 0 0))
+    (v128.store offset=112 (global.get $edge) (v128.const i64x2 0 0))
     (if (local.get $acc) (then
       (local.set $r (i32.const 0))
       (loop $rows
         (local.set $c (i32.const 0))
         (loop $cols
-          (f32.store (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2)))
+          (f32.store (i32.add (global.get $edge) (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2))))
             (if (result f32) (i32.eq (local.get $acc) (i32.const 2))
               (then (f32.load (i32.add (local.get $pbias) (i32.shl (local.get $c) (i32.const 2)))))
               (else (f32.load (i32.add (local.get $pc) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $c) (i32.const 2))))))))
           (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $nr))))
         (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $mr))))))
-    (call $k4x8p (local.get $pa) (local.get $pb) (local.get $K) (i32.const 0) (i32.const 32) (i32.const 1) (i32.const 0))
+    (call $k4x8p (local.get $pa) (local.get $pb) (local.get $K) (global.get $edge) (i32.const 32) (i32.const 1) (i32.const 0))
     (local.set $r (i32.const 0))
     (loop $rows
       (local.set $c (i32.const 0))
       (loop $cols
         (f32.store (i32.add (local.get $pc) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $c) (i32.const 2))))
-          (f32.load (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2)))))
+          (f32.load (i32.add (global.get $edge) (i32.add (i32.shl (local.get $r) (i32.const 5)) (i32.shl (local.get $c) (i32.const 2))))))
         (br_if $cols (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $nr))))
       (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $mr)))))
 
+  ;; Panels [p0, p1) of one packed block: tiles of C at pC (row stride ldc bytes) from the block's
+  ;; 4-row A panels at pa0 (tstride bytes apart, mc rows in all) and the B panels at pBp
+  ;; (pstride bytes apart); pbias0: the bias row for acc = 2.
+  (func $panels (param $p0 i32) (param $p1 i32) (param $mc i32) (param $N i32) (param $kc i32) (param $pa0 i32) (param $tstride i32)
+                (param $pBp i32) (param $pstride i32) (param $pC i32) (param $ldc i32) (param $acc i32) (param $pbias0 i32)
+    (local $p i32) (local $j i32) (local $t i32) (local $mr i32) (local $nr i32) (local $pb i32) (local $pc i32) (local $pa i32) (local $pbias i32)
+    (local.set $p (local.get $p0))
+    (block $done (loop $panel
+      (br_if $done (i32.ge_s (local.get $p) (local.get $p1)))
+      (local.set $j (i32.shl (local.get $p) (i32.const 3)))
+      (local.set $nr (i32.sub (local.get $N) (local.get $j)))
+      (if (i32.gt_s (local.get $nr) (i32.const 8)) (then (local.set $nr (i32.const 8))))
+      (local.set $pb (i32.add (local.get $pBp) (i32.mul (local.get $p) (local.get $pstride))))
+      (local.set $pbias (i32.add (local.get $pbias0) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $t (i32.const 0))
+      (local.set $pa (local.get $pa0))
+      (loop $tiles
+        (local.set $mr (i32.sub (local.get $mc) (local.get $t)))
+        (local.set $pc (i32.add (local.get $pC)
+          (i32.add (i32.mul (local.get $t) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+        (if (i32.and (i32.ge_s (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
+          (then (call $k4x8p (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc) (local.get $acc) (local.get $pbias)))
+          (else
+            (if (i32.gt_s (local.get $mr) (i32.const 4)) (then (local.set $mr (i32.const 4))))
+            (call $edgep (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc)
+              (local.get $mr) (local.get $nr) (local.get $acc) (local.get $pbias))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $tstride)))
+        (br_if $tiles (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mc))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $panel))))
+
+  ;; ---- the second thread (CLI runs: Backend option threads = 2). A block's panels are a job
+  ;; ---- both threads take from: this thread posts the job, then both claim panels (two at a
+  ;; ---- time) until none is left, and this thread waits until every claimed panel is done. A
+  ;; ---- worker that is late or descheduled simply gets fewer panels (this thread never waits
+  ;; ---- for one that has not started), and each element of C is computed by one thread in the
+  ;; ---- same order, so results are bit for bit those of one thread.
+  ;; Control block (64-byte lines, so that the threads' flags do not share a line):
+  ;;   +0 seq (this thread: one more per job)   +64 claims: (seq mod 2²⁰)·2¹² + next panel
+  ;;   +128 panels finished   +192 sleeping   +196 ready   +200 panels the worker ran (a statistic)
+  ;;   +256.. the job: mc N kc pa0 tstride pBp pstride pC ldc acc pbias0 P   +304 quit
+
+  (func (export "set_threads") (param $ctl i32)
+    (global.set $ctl (local.get $ctl)))
+
+  (func (export "set_edge") (param $p i32)
+    (global.set $edge (local.get $p)))
+
+  ;; Claim panels of job `seq` (P panels, `chunk` at a time) and run them with the job's operands
+  ;; at ctl + 256; returns when no panel of that job is left to claim.
+  (func $claim_panels (param $c i32) (param $seq i32) (param $P i32) (param $chunk i32) (param $worker i32)
+    (local $w i32) (local $p i32) (local $p1 i32) (local $tag i32)
+    (local.set $tag (i32.and (local.get $seq) (i32.const 1048575)))
+    (loop $claim
+      (local.set $w (i32.atomic.load offset=64 (local.get $c)))
+      (if (i32.ne (i32.shr_u (local.get $w) (i32.const 12)) (local.get $tag)) (then (return)))
+      (local.set $p (i32.and (local.get $w) (i32.const 4095)))
+      (if (i32.ge_s (local.get $p) (local.get $P)) (then (return)))
+      (br_if $claim (i32.ne (i32.atomic.rmw.cmpxchg offset=64 (local.get $c) (local.get $w) (i32.add (local.get $w) (local.get $chunk)))
+                            (local.get $w)))
+      (local.set $p1 (i32.add (local.get $p) (local.get $chunk)))
+      (if (i32.gt_s (local.get $p1) (local.get $P)) (then (local.set $p1 (local.get $P))))
+      (call $panels (local.get $p) (local.get $p1)
+        (i32.load offset=256 (local.get $c)) (i32.load offset=260 (local.get $c)) (i32.load offset=264 (local.get $c))
+        (i32.load offset=268 (local.get $c)) (i32.load offset=272 (local.get $c)) (i32.load offset=276 (local.get $c))
+        (i32.load offset=280 (local.get $c)) (i32.load offset=284 (local.get $c)) (i32.load offset=288 (local.get $c))
+        (i32.load offset=292 (local.get $c)) (i32.load offset=296 (local.get $c)))
+      (if (local.get $worker) (then
+        (i32.store offset=200 (local.get $c) (i32.add (i32.load offset=200 (local.get $c)) (i32.sub (local.get $p1) (local.get $p))))))
+      (drop (i32.atomic.rmw.add offset=128 (local.get $c) (i32.sub (local.get $p1) (local.get $p))))
+      (br $claim)))
+
+  ;; Post a block's panels as a job, take panels until none is left, wait for the ones the worker
+  ;; took. The operands go in plain stores, published by the atomic store of seq.
+  (func $run_shared (param $mc i32) (param $N i32) (param $kc i32) (param $pa0 i32) (param $tstride i32) (param $pBp i32) (param $pstride i32)
+                    (param $pC i32) (param $ldc i32) (param $acc i32) (param $pbias0 i32) (param $P i32)
+    (local $c i32) (local $seq i32) (local $chunk i32)
+    (local.set $c (global.get $ctl))
+    (local.set $chunk (select (i32.const 2) (i32.const 1) (i32.ge_s (local.get $P) (i32.const 16))))
+    (i32.store offset=256 (local.get $c) (local.get $mc))
+    (i32.store offset=260 (local.get $c) (local.get $N))
+    (i32.store offset=264 (local.get $c) (local.get $kc))
+    (i32.store offset=268 (local.get $c) (local.get $pa0))
+    (i32.store offset=272 (local.get $c) (local.get $tstride))
+    (i32.store offset=276 (local.get $c) (local.get $pBp))
+    (i32.store offset=280 (local.get $c) (local.get $pstride))
+    (i32.store offset=284 (local.get $c) (local.get $pC))
+    (i32.store offset=288 (local.get $c) (local.get $ldc))
+    (i32.store offset=292 (local.get $c) (local.get $acc))
+    (i32.store offset=296 (local.get $c) (local.get $pbias0))
+    (i32.store offset=300 (local.get $c) (local.get $P))
+    (local.set $seq (i32.add (i32.atomic.load (local.get $c)) (i32.const 1)))
+    (i32.atomic.store offset=128 (local.get $c) (i32.const 0))
+    (i32.atomic.store offset=64 (local.get $c) (i32.shl (i32.and (local.get $seq) (i32.const 1048575)) (i32.const 12)))
+    (i32.atomic.store (local.get $c) (local.get $seq))
+    (if (i32.atomic.load offset=192 (local.get $c)) (then
+      (drop (memory.atomic.notify (local.get $c) (i32.const 1)))))
+    (call $claim_panels (local.get $c) (local.get $seq) (local.get $P) (local.get $chunk) (i32.const 0))
+    ;; the packed A block is reused for the next block only once every panel is done
+    (loop $wait
+      (br_if $wait (i32.ne (i32.atomic.load offset=128 (local.get $c)) (local.get $P)))))
+
+  ;; The second thread's whole life: wait for a job (spinning ~10⁸ polls, a few tens of ms, then
+  ;; sleeping in memory.atomic.wait32 on the value it just read, so a job posted in between is
+  ;; not missed), claim panels of it, and return when quit is set.
+  (func (export "worker_loop") (param $c i32)
+    (local $last i32) (local $seq i32) (local $spins i32) (local $P i32)
+    (i32.atomic.store offset=196 (local.get $c) (i32.const 1))
+    (loop $forever
+      (local.set $seq (i32.atomic.load (local.get $c)))
+      (if (i32.eq (local.get $seq) (local.get $last)) (then
+        (local.set $spins (i32.add (local.get $spins) (i32.const 1)))
+        (br_if $forever (i32.lt_u (local.get $spins) (i32.const 134217728)))
+        (i32.atomic.store offset=192 (local.get $c) (i32.const 1))
+        (drop (memory.atomic.wait32 (local.get $c) (local.get $last) (i64.const -1)))
+        (i32.atomic.store offset=192 (local.get $c) (i32.const 0))
+        (local.set $spins (i32.const 0))
+        (br $forever)))
+      (local.set $last (local.get $seq))
+      (local.set $spins (i32.const 0))
+      (if (i32.atomic.load offset=304 (local.get $c)) (then
+        (i32.atomic.store offset=196 (local.get $c) (i32.const 0))
+        (return)))
+      (local.set $P (i32.load offset=300 (local.get $c)))
+      (call $claim_panels (local.get $c) (local.get $seq) (local.get $P)
+        (select (i32.const 2) (i32.const 1) (i32.ge_s (local.get $P) (i32.const 16))) (i32.const 1))
+      (br $forever)))
+
+  ;; Ask the worker to return from worker_loop (it may be sleeping).
+  (func (export "stop_threads")
+    (local $c i32)
+    (local.set $c (global.get $ctl))
+    (if (i32.eqz (local.get $c)) (then (return)))
+    (i32.atomic.store offset=304 (local.get $c) (i32.const 1))
+    (i32.atomic.store (local.get $c) (i32.add (i32.atomic.load (local.get $c)) (i32.const 1)))
+    (drop (memory.atomic.notify (local.get $c) (i32.const 1)))
+    (global.set $ctl (i32.const 0)))
+
   ;; One k-block (kc ≤ KC) of C[M×N] (+)= A·B with B already packed: panel p at pBp + p·pstride.
   ;; A (a(i,k) at pA + i·ai + k·ak) is packed MC = 32 rows at a time into $scrA; each B panel is
-  ;; then reused from L1 by the 8 tiles of the block, and the packed block by every panel.
+  ;; then reused from L1 by the 8 tiles of the block, and the packed block by every panel. With a
+  ;; second thread (and ≥ 2¹⁷ multiply-adds in the block) the panels are split between the two.
   (func $gemm_block (param $M i32) (param $N i32) (param $kc i32) (param $pA i32) (param $ai i32) (param $ak i32)
                     (param $pBp i32) (param $pstride i32) (param $pC i32) (param $acc i32)
-    (local $i0 i32) (local $mc i32) (local $t i32) (local $j i32) (local $mr i32) (local $nr i32)
-    (local $ldc i32) (local $tstride i32) (local $pb i32) (local $pc i32) (local $pa i32) (local $pbias i32)
+    (local $i0 i32) (local $mc i32) (local $t i32) (local $mr i32)
+    (local $ldc i32) (local $tstride i32) (local $P i32) (local $pCb i32)
     (if (i32.or (i32.le_s (local.get $M) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
     (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
     (local.set $tstride (i32.shl (local.get $kc) (i32.const 4)))
+    (local.set $P (i32.shr_u (i32.add (local.get $N) (i32.const 7)) (i32.const 3)))
     (loop $blocks
       (local.set $mc (i32.sub (local.get $M) (local.get $i0)))
       (if (i32.gt_s (local.get $mc) (i32.const 32)) (then (local.set $mc (i32.const 32))))
@@ -489,28 +636,17 @@
           (local.get $ai) (local.get $ak) (local.get $kc) (local.get $mr)
           (i32.add (global.get $scrA) (i32.mul (i32.shr_u (local.get $t) (i32.const 2)) (local.get $tstride))))
         (br_if $pack (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mc))))
-      (local.set $j (i32.const 0))
-      (local.set $pb (local.get $pBp))
-      (loop $panels
-        (local.set $nr (i32.sub (local.get $N) (local.get $j)))
-        (if (i32.gt_s (local.get $nr) (i32.const 8)) (then (local.set $nr (i32.const 8))))
-        (local.set $pbias (i32.add (global.get $bias) (i32.shl (local.get $j) (i32.const 2))))
-        (local.set $t (i32.const 0))
-        (local.set $pa (global.get $scrA))
-        (loop $tiles
-          (local.set $mr (i32.sub (local.get $mc) (local.get $t)))
-          (local.set $pc (i32.add (local.get $pC)
-            (i32.add (i32.mul (i32.add (local.get $i0) (local.get $t)) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
-          (if (i32.and (i32.ge_s (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
-            (then (call $k4x8p (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc) (local.get $acc) (local.get $pbias)))
-            (else
-              (if (i32.gt_s (local.get $mr) (i32.const 4)) (then (local.set $mr (i32.const 4))))
-              (call $edgep (local.get $pa) (local.get $pb) (local.get $kc) (local.get $pc) (local.get $ldc)
-                (local.get $mr) (local.get $nr) (local.get $acc) (local.get $pbias))))
-          (local.set $pa (i32.add (local.get $pa) (local.get $tstride)))
-          (br_if $tiles (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mc))))
-        (local.set $pb (i32.add (local.get $pb) (local.get $pstride)))
-        (br_if $panels (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $N))))
+      (local.set $pCb (i32.add (local.get $pC) (i32.mul (local.get $i0) (local.get $ldc))))
+      (if (i32.and
+            (i32.and (i32.ne (global.get $ctl) (i32.const 0)) (i32.and (i32.ge_s (local.get $P) (i32.const 2)) (i32.lt_s (local.get $P) (i32.const 4000))))
+            (i32.and (i32.ge_s (i32.mul (i32.mul (local.get $mc) (local.get $N)) (local.get $kc)) (i32.const 131072))
+                     (i32.ne (i32.atomic.load offset=196 (global.get $ctl)) (i32.const 0))))
+        (then
+          (call $run_shared (local.get $mc) (local.get $N) (local.get $kc) (global.get $scrA) (local.get $tstride)
+            (local.get $pBp) (local.get $pstride) (local.get $pCb) (local.get $ldc) (local.get $acc) (global.get $bias) (local.get $P)))
+        (else
+          (call $panels (i32.const 0) (local.get $P) (local.get $mc) (local.get $N) (local.get $kc) (global.get $scrA) (local.get $tstride)
+            (local.get $pBp) (local.get $pstride) (local.get $pCb) (local.get $ldc) (local.get $acc) (global.get $bias))))
       (br_if $blocks (i32.lt_s (local.tee $i0 (i32.add (local.get $i0) (i32.const 32))) (local.get $M)))))
 
   ;; C[M×N] (+)= A·B with general strides: a(i,k) at pA + i·ai + k·ak, b(k,j) at pB + k·bk + j·bj.

@@ -21,6 +21,10 @@ export interface Kernels {
   pack_b(K: number, N: number, pB: number, sk: number, sj: number, dst: number): void;
   set_scratch(a: number, b: number): void;
   set_bias(p: number): void;
+  set_threads(ctl: number): void;
+  set_edge(p: number): void;
+  worker_loop(ctl: number): void;
+  stop_threads(): void;
   transpose(R: number, C: number, src: number, dst: number): void;
   gather_rows(out: number, table: number, ids: number, rows: number, cols: number, acc: number): void;
   scatter_add_rows(table: number, src: number, ids: number, rows: number, cols: number): void;
