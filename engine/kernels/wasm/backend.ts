@@ -130,6 +130,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const edge = reserve(128);
     worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module: loaded.module, memory, ctl, edge } });
     worker.unref(); // never keeps the process alive
+    // a worker that fails to start never sets its ready flag: products stay on this thread
+    worker.on("error", (e) => process.stderr.write(`wasm backend: second thread failed (${e.message}); using one\n`));
     k.set_threads(ctl); // products are split once the worker says it is ready
     ctlView = new Int32Array(heap, ctl, 96);
   }
