@@ -29,8 +29,8 @@ export interface TrainArgs {
   checkpoint?: string;
   resume?: string;
   /**
-   * Threads for the matrix products: --threads, else 2 when the machine has two cores or more
-   * (a single run started from the terminal has the machine; the server keeps 1 per run).
+   * Threads for the matrix products: --threads, else 2 when a core is idle for the second thread
+   * (defaultThreads); the server keeps 1 per run.
    */
   threads: 1 | 2;
   /** The caller's own options (`options.flags`: true when given; `options.strings`: the value). */
@@ -50,7 +50,7 @@ export function parseTrainArgs(argv: string[], options: ArgOptions = {}): TrainA
   const config: Record<string, unknown> = {};
   const extra: Record<string, string | true> = {};
   let checkpoint: string | undefined, resume: string | undefined, file: Record<string, unknown> = {};
-  let threads: 1 | 2 = os.availableParallelism() >= 2 ? 2 : 1;
+  let threads = defaultThreads();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") {
@@ -92,6 +92,15 @@ export function parseTrainArgs(argv: string[], options: ArgOptions = {}): TrainA
     config[key] = value === undefined ? true : parseValue(value);
   }
   return { config: { ...file, ...config }, checkpoint, resume, threads, extra };
+}
+
+/**
+ * 2 when the machine has two cores or more and the 1-minute load average leaves one of them idle
+ * (a single run started from the terminal usually has the machine; a second thread on a core
+ * that other processes keep busy costs more than it gives), else 1.
+ */
+export function defaultThreads(cores = os.availableParallelism(), load = os.loadavg()[0]): 1 | 2 {
+  return cores >= 2 && load <= cores - 1.25 ? 2 : 1;
 }
 
 function parseValue(s: string): unknown {

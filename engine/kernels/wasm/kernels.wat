@@ -543,14 +543,17 @@
         (i32.load offset=292 (local.get $c)) (i32.load offset=296 (local.get $c)))
       (if (local.get $worker) (then
         (i32.store offset=200 (local.get $c) (i32.add (i32.load offset=200 (local.get $c)) (i32.sub (local.get $p1) (local.get $p))))))
-      (drop (i32.atomic.rmw.add offset=128 (local.get $c) (i32.sub (local.get $p1) (local.get $p))))
+      ;; the job's last panel wakes the posting thread if it has gone to sleep waiting
+      (if (i32.eq (i32.add (i32.atomic.rmw.add offset=128 (local.get $c) (i32.sub (local.get $p1) (local.get $p))) (i32.sub (local.get $p1) (local.get $p)))
+                  (local.get $P))
+        (then (drop (memory.atomic.notify offset=128 (local.get $c) (i32.const 1)))))
       (br $claim)))
 
   ;; Post a block's panels as a job, take panels until none is left, wait for the ones the worker
   ;; took. The operands go in plain stores, published by the atomic store of seq.
   (func $run_shared (param $mc i32) (param $N i32) (param $kc i32) (param $pa0 i32) (param $tstride i32) (param $pBp i32) (param $pstride i32)
                     (param $pC i32) (param $ldc i32) (param $acc i32) (param $pbias0 i32) (param $P i32)
-    (local $c i32) (local $seq i32) (local $chunk i32)
+    (local $c i32) (local $seq i32) (local $chunk i32) (local $spins i32) (local $f i32)
     (local.set $c (global.get $ctl))
     (local.set $chunk (select (i32.const 2) (i32.const 1) (i32.ge_s (local.get $P) (i32.const 16))))
     (i32.store offset=256 (local.get $c) (local.get $mc))
@@ -572,9 +575,17 @@
     (if (i32.atomic.load offset=192 (local.get $c)) (then
       (drop (memory.atomic.notify (local.get $c) (i32.const 1)))))
     (call $claim_panels (local.get $c) (local.get $seq) (local.get $P) (local.get $chunk) (i32.const 0))
-    ;; the packed A block is reused for the next block only once every panel is done
-    (loop $wait
-      (br_if $wait (i32.ne (i32.atomic.load offset=128 (local.get $c)) (local.get $P)))))
+    ;; The packed A block is reused for the next block only once every panel is done. A worker
+    ;; still busy after a few thousand polls was probably descheduled (a loaded machine): sleep
+    ;; in short waits instead of spinning, so that it can have this core.
+    (local.set $spins (i32.const 0))
+    (block $done (loop $wait
+      (local.set $f (i32.atomic.load offset=128 (local.get $c)))
+      (br_if $done (i32.eq (local.get $f) (local.get $P)))
+      (local.set $spins (i32.add (local.get $spins) (i32.const 1)))
+      (if (i32.gt_u (local.get $spins) (i32.const 4096)) (then
+        (drop (memory.atomic.wait32 offset=128 (local.get $c) (local.get $f) (i64.const 50000)))))
+      (br $wait))))
 
   ;; The second thread's whole life: wait for a job (spinning ~10⁸ polls, a few tens of ms, then
   ;; sleeping in memory.atomic.wait32 on the value it just read, so a job posted in between is
