@@ -27,6 +27,8 @@
   (global $edge (mut i32) (i32.const 0))
   ;; The control block shared with a second thread running worker_loop (0: one thread; set_threads).
   (global $ctl (mut i32) (i32.const 0))
+  ;; Jobs to run on this thread alone after the worker kept one waiting (a loaded machine).
+  (global $backoff (mut i32) (i32.const 0))
 
   ;; ======================================================================= helpers
 
@@ -576,14 +578,16 @@
       (drop (memory.atomic.notify (local.get $c) (i32.const 1)))))
     (call $claim_panels (local.get $c) (local.get $seq) (local.get $P) (local.get $chunk) (i32.const 0))
     ;; The packed A block is reused for the next block only once every panel is done. A worker
-    ;; still busy after a few thousand polls was probably descheduled (a loaded machine): sleep
-    ;; in short waits instead of spinning, so that it can have this core.
+    ;; still busy after ~10⁵ polls (far longer than a panel takes) was descheduled: the machine
+    ;; is loaded, so sleep in short waits (the core may be the one it needs) and run the next
+    ;; 2048 jobs alone before trying again.
     (local.set $spins (i32.const 0))
     (block $done (loop $wait
       (local.set $f (i32.atomic.load offset=128 (local.get $c)))
       (br_if $done (i32.eq (local.get $f) (local.get $P)))
       (local.set $spins (i32.add (local.get $spins) (i32.const 1)))
-      (if (i32.gt_u (local.get $spins) (i32.const 4096)) (then
+      (if (i32.gt_u (local.get $spins) (i32.const 100000)) (then
+        (global.set $backoff (i32.const 2048))
         (drop (memory.atomic.wait32 offset=128 (local.get $c) (local.get $f) (i64.const 50000)))))
       (br $wait))))
 
@@ -630,7 +634,7 @@
   (func $gemm_block (param $M i32) (param $N i32) (param $kc i32) (param $pA i32) (param $ai i32) (param $ak i32)
                     (param $pBp i32) (param $pstride i32) (param $pC i32) (param $acc i32)
     (local $i0 i32) (local $mc i32) (local $t i32) (local $mr i32)
-    (local $ldc i32) (local $tstride i32) (local $P i32) (local $pCb i32)
+    (local $ldc i32) (local $tstride i32) (local $P i32) (local $pCb i32) (local $shared i32)
     (if (i32.or (i32.le_s (local.get $M) (i32.const 0)) (i32.le_s (local.get $N) (i32.const 0))) (then (return)))
     (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
     (local.set $tstride (i32.shl (local.get $kc) (i32.const 4)))
@@ -648,10 +652,15 @@
           (i32.add (global.get $scrA) (i32.mul (i32.shr_u (local.get $t) (i32.const 2)) (local.get $tstride))))
         (br_if $pack (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mc))))
       (local.set $pCb (i32.add (local.get $pC) (i32.mul (local.get $i0) (local.get $ldc))))
-      (if (i32.and
-            (i32.and (i32.ne (global.get $ctl) (i32.const 0)) (i32.and (i32.ge_s (local.get $P) (i32.const 2)) (i32.lt_s (local.get $P) (i32.const 4000))))
-            (i32.and (i32.ge_s (i32.mul (i32.mul (local.get $mc) (local.get $N)) (local.get $kc)) (i32.const 131072))
-                     (i32.ne (i32.atomic.load offset=196 (global.get $ctl)) (i32.const 0))))
+      (local.set $shared (i32.and
+        (i32.and (i32.ne (global.get $ctl) (i32.const 0)) (i32.and (i32.ge_s (local.get $P) (i32.const 2)) (i32.lt_s (local.get $P) (i32.const 4000))))
+        (i32.and (i32.ge_s (i32.mul (i32.mul (local.get $mc) (local.get $N)) (local.get $kc)) (i32.const 131072))
+                 (i32.ne (i32.atomic.load offset=196 (global.get $ctl)) (i32.const 0)))))
+      ;; (after a long wait for the worker, some jobs alone: $backoff)
+      (if (i32.and (local.get $shared) (i32.ne (global.get $backoff) (i32.const 0))) (then
+        (global.set $backoff (i32.sub (global.get $backoff) (i32.const 1)))
+        (local.set $shared (i32.const 0))))
+      (if (local.get $shared)
         (then
           (call $run_shared (local.get $mc) (local.get $N) (local.get $kc) (global.get $scrA) (local.get $tstride)
             (local.get $pBp) (local.get $pstride) (local.get $pCb) (local.get $ldc) (local.get $acc) (global.get $bias) (local.get $P)))
