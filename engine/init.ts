@@ -11,15 +11,20 @@ import type { Rng } from "./rng";
 
 export type InitKind = RunConfig["init"];
 
-export function initParams(params: ParamSet, init: InitKind, initStd: number, rng: Rng): void {
+/**
+ * `onProgress` is called between pieces of the work — each tensor, each orthogonalised vector —
+ * so a caller can show it is alive: a hidden size of 1024 takes ~10 s orthogonal (2048: ~100 s).
+ */
+export function initParams(params: ParamSet, init: InitKind, initStd: number, rng: Rng, onProgress?: () => void): void {
   for (const p of params.list) {
+    onProgress?.();
     const role = p.role;
     if (role.kind === "zeros") p.w.fill(0);
     else if (role.kind === "ones") p.w.fill(1);
     else if (role.kind === "lstm_bias") {
       p.w.fill(0);
       p.w.fill(1, role.hidden, 2 * role.hidden);
-    } else if (init === "orthogonal") orthogonal(p.w, role.fanIn, p.size / role.fanIn, rng);
+    } else if (init === "orthogonal") orthogonal(p.w, role.fanIn, p.size / role.fanIn, rng, onProgress);
     else {
       const std =
         init === "kaiming" ? Math.sqrt(2 / role.fanIn)
@@ -31,11 +36,12 @@ export function initParams(params: ParamSet, init: InitKind, initStd: number, rn
 }
 
 /** Fill w [rows × cols] with orthonormal rows (rows ≤ cols) or orthonormal columns (rows > cols). */
-export function orthogonal(w: Float32Array, rows: number, cols: number, rng: Rng): void {
+export function orthogonal(w: Float32Array, rows: number, cols: number, rng: Rng, onProgress?: () => void): void {
   const n = Math.max(rows, cols), k = Math.min(rows, cols);
   // k Gaussian vectors of length n, orthonormalised (modified Gram-Schmidt, float64)
   const q: Float64Array[] = [];
   for (let a = 0; a < k; a++) {
+    if (a > 0) onProgress?.();
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) v[i] = rng.normal();
     for (const u of q) {

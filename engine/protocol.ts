@@ -50,10 +50,19 @@ export const DiagnosticMessage = z.strictObject({
   data: z.unknown(),
 });
 
-/** Written at least every few seconds while training so a silent worker can be detected. */
+/**
+ * Written at least once a second while the worker is between two pieces of work (see
+ * worker.ts), so a silent worker can be detected.
+ */
 export const HeartbeatMessage = z.strictObject({
   type: z.literal("heartbeat"),
   step: z.number().int().nonnegative(),
+  /**
+   * How long one piece of work may keep the worker silent (ms): the longest it has taken so far —
+   * about one training step — or, before the first step, a pessimistic guess. The parent waits
+   * that much longer (times a safety factor) before it takes the worker for hung.
+   */
+  stepMs: z.number().nonnegative().optional(),
 });
 
 export const TERMINAL_STATES = ["finished", "diverged", "stopped"] as const;

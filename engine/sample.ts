@@ -1,3 +1,4 @@
+import { drain } from "./drain";
 import type { Rng } from "./rng";
 import type { SeqModel } from "./seqmodel";
 import type { Vocab } from "./tasks/charlm";
@@ -17,6 +18,11 @@ export interface SampleOptions {
 }
 
 export function sampleText(model: SeqModel, vocab: Vocab, opts: SampleOptions): string {
+  return drain(sampling(model, vocab, opts));
+}
+
+/** sampleText one character at a time: yields before each forward (the trainer's heartbeats), returns the text. */
+export function* sampling(model: SeqModel, vocab: Vocab, opts: SampleOptions): Generator<void, string> {
   const prime = opts.prime ?? (vocab.chars.includes("\n") ? "\n" : vocab.chars[0]);
   const primeIds = vocab.encode(prime);
   const inputs = new Int32Array(1), targets = new Int32Array([-1]);
@@ -28,10 +34,14 @@ export function sampleText(model: SeqModel, vocab: Vocab, opts: SampleOptions): 
     model.forward({ T: 1, B: 1, inputs, targets, reset }, "sample", false, null);
     reset = false;
   };
-  for (const id of primeIds) feed(id);
+  for (const id of primeIds) {
+    yield;
+    feed(id);
+  }
   for (let i = 0; i < opts.length; i++) {
     const next = pickToken(model.logits, probs, opts.temperature, opts.topK, opts.rng);
     out.push(next);
+    yield;
     feed(next);
   }
   return vocab.decode(out);

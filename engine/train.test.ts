@@ -73,6 +73,35 @@ test("SIGTERM-style stop ends at the next step with state stopped", () => {
   assert.equal(d.step, 3);
 });
 
+test("long passes yield heartbeats marked with the pass: one per evaluation batch and per sampled character", () => {
+  const cfg = { ...small, eval_batches: 3, sample_length: 40 };
+  const events = collect(cfg);
+  const t = new Trainer(cfg);
+  const evalBatches = t.task.evalBatches().length, prime = 1; // the sample starts from one newline
+  const beats = (pass?: string) => events.filter((e) => e.type === "heartbeat" && e.pass === pass);
+  assert.deepEqual(beats(undefined).map((e) => e.step), Array.from({ length: 30 }, (_, i) => i + 1), "one unmarked heartbeat per step boundary, as before");
+  assert.equal(beats("evaluation").length, 3 * evalBatches, "3 evaluations");
+  assert.equal(beats("sampling").length, 2 * (prime + 40), "2 samples");
+  // every evaluation's heartbeats come right before its val_loss, at that step
+  const i = events.findIndex((e) => e.type === "metric" && e.values.val_loss !== undefined);
+  assert.deepEqual(events.slice(i - evalBatches, i).map((e) => e.type === "heartbeat" && e.pass === "evaluation" && e.step), Array(evalBatches).fill(10));
+  assert.deepEqual(t.evaluate(), new Trainer(cfg).evaluate(), "evaluate() is the same pass, drained");
+});
+
+test("weight initialisation reports progress (each tensor, each orthogonalised vector), numbers unchanged", () => {
+  let calls = 0;
+  const t = new Trainer({ ...small, init: "orthogonal" }, { onProgress: () => calls++ });
+  assert.ok(calls > t.model.params.list.length, `${calls} calls for ${t.model.params.list.length} tensors`);
+  assert.deepEqual(t.model.params.w, new Trainer({ ...small, init: "orthogonal" }).model.params.w);
+});
+
+test("stepTimeGuessMs: ~6 flops per parameter and token, slower on the js backend", () => {
+  const a = new Trainer(small), b = new Trainer({ ...small, batch_size: 8 }), js = new Trainer({ ...small, backend: "js" });
+  assert.ok(a.stepTimeGuessMs() > 0);
+  assert.ok(Math.abs(b.stepTimeGuessMs() / a.stepTimeGuessMs() - 2) < 1e-9);
+  if (a.backend.name.startsWith("wasm")) assert.ok(js.stepTimeGuessMs() > a.stepTimeGuessMs());
+});
+
 test("schedules: warm-up, step decay, cosine to zero", () => {
   const c = { ...DEFAULT_RUN_CONFIG, learning_rate: 1, steps: 101, warmup_steps: 0 };
   assert.equal(learningRate(7, c), 1);

@@ -3,6 +3,7 @@ import {
 } from "./checkpoint";
 import { resolveRunConfig, type RunConfig, type RunConfigInput } from "./config";
 import { buildModel } from "./build";
+import { drain } from "./drain";
 import { gradFlow, saturation } from "./diagnostics";
 import { initParams } from "./init";
 import { createBackend, type Backend } from "./kernels";
@@ -10,7 +11,7 @@ import type { Model } from "./model";
 import { clipGradNorm, Optimizer } from "./optim";
 import type { DiagnosticMessage, DoneEvent, HeartbeatMessage, LogMessage, MetricEvent, SampleMessage } from "./protocol";
 import { Rng } from "./rng";
-import { sampleText } from "./sample";
+import { sampling } from "./sample";
 import { learningRate } from "./schedule";
 import { SeqModel } from "./seqmodel";
 import { SummaryTracker } from "./summary";
@@ -27,15 +28,22 @@ import type { z } from "zod";
 // (training tokens/s since the last log); every eval_every steps and at the end, val_loss
 // (+ val_acc) on the task's fixed held-out batches, then grad_flow and saturation
 // diagnostics (recurrent models); every sample_every steps a charlm sample. After every step
-// a heartbeat event marks the step boundary (consumers forward it at their own pace).
+// a heartbeat event marks the step boundary (consumers forward it at their own pace). The long
+// passes — evaluation, sampling — yield a heartbeat before each piece (an evaluation batch, a
+// character) too, marked with `pass`, so the longest stretch between two events is about one
+// training step (or the diagnostics' one forward + backward), however many batches or
+// characters a pass has. A consumer that counts steps ignores heartbeats with `pass`.
 
 export type TrainEvent =
   | MetricEvent
   | z.infer<typeof SampleMessage>
   | z.infer<typeof LogMessage>
   | z.infer<typeof DiagnosticMessage>
-  | z.infer<typeof HeartbeatMessage>
+  | HeartbeatEvent
   | DoneEvent;
+
+/** A heartbeat: at a step boundary, or (with `pass`) inside a long pass, after `step` steps. */
+export type HeartbeatEvent = Omit<z.infer<typeof HeartbeatMessage>, "stepMs"> & { pass?: "evaluation" | "sampling" };
 
 export interface TrainOptions {
   /** Contents of config.corpus when it is a file path (charlm); the caller reads the file. */
@@ -52,7 +60,15 @@ export interface TrainOptions {
   threads?: 1 | 2;
   /** Clock in ms (default performance.now); only timing metrics depend on it. */
   now?: () => number;
+  /** Called between pieces of the set-up work (weight initialisation: ~10 s for a hidden size of 1024, orthogonal). */
+  onProgress?: () => void;
 }
+
+/**
+ * Flops per millisecond assumed by stepTimeGuessMs: far below what the backends reach (2 shared
+ * cores, hidden 1024: wasm ~38 GFLOP/s, js ~6), so the guess is long even on a slow, busy machine.
+ */
+const GUESS_FLOPS_PER_MS = { wasm: 5e6, js: 1e6 };
 
 const SAMPLE_SALT = 0x5a3b1e;
 
@@ -88,7 +104,7 @@ export class Trainer {
     this.model = buildModel(c, this.task.model, this.backend);
     this.rng = new Rng(c.seed);
     this.sampleRng = Rng.derive(c.seed, SAMPLE_SALT);
-    initParams(this.model.params, c.init, c.init_std, this.rng);
+    initParams(this.model.params, c.init, c.init_std, this.rng, opts.onProgress);
     this.optimizer = new Optimizer(this.backend, c.optimizer, this.model.params, c.momentum, c.weight_decay);
     if (opts.resume) this.restore(opts.resume);
     this.startedAt = this.now();
@@ -120,7 +136,7 @@ export class Trainer {
       const s = this.step;
       if (s % c.log_every === 0 || s === c.steps) yield this.trainMetrics();
       if (s % c.eval_every === 0 || s === c.steps) yield* this.evaluateAndLog(true);
-      if (c.task === "charlm" && c.sample_every > 0 && s % c.sample_every === 0) yield this.sample();
+      if (c.task === "charlm" && c.sample_every > 0 && s % c.sample_every === 0) yield* this.sample();
       yield { type: "heartbeat", step: s };
     }
     yield* this.finish("finished");
@@ -168,10 +184,25 @@ export class Trainer {
     return { type: "metric", step: this.step, time: this.seconds(), values };
   }
 
+  /**
+   * A pessimistic guess of one training step's wall time (ms) before any was timed: ~6 flops per
+   * parameter and token (forward 2, backward 4) at GUESS_FLOPS_PER_MS.
+   */
+  stepTimeGuessMs(): number {
+    const flops = 6 * this.model.params.size * this.task.tokensPerStep;
+    return flops / (this.backend.name.startsWith("wasm") ? GUESS_FLOPS_PER_MS.wasm : GUESS_FLOPS_PER_MS.js);
+  }
+
   /** Mean loss (and accuracy) over the held-out batches. */
   evaluate(): { val_loss: number; val_acc?: number } {
+    return drain(this.evaluation());
+  }
+
+  /** evaluate(), yielding before each batch. */
+  private *evaluation(): Generator<void, { val_loss: number; val_acc?: number }> {
     let lossSum = 0, count = 0, correct = 0;
     for (const batch of this.task.evalBatches()) {
+      yield;
       const r = this.model.forward(batch, "eval", false, null);
       lossSum += r.lossSum;
       count += r.count;
@@ -180,8 +211,17 @@ export class Trainer {
     return this.task.classification ? { val_loss: lossSum / count, val_acc: correct / count } : { val_loss: lossSum / count };
   }
 
+  /** The pieces of a long pass as heartbeats (marked with the pass); the pass's result. */
+  private *beats<T>(pass: HeartbeatEvent["pass"], work: Generator<void, T>): Generator<TrainEvent, T> {
+    for (;;) {
+      const r = work.next();
+      if (r.done) return r.value;
+      yield { type: "heartbeat", step: this.step, pass };
+    }
+  }
+
   private *evaluateAndLog(withDiagnostics: boolean): Generator<TrainEvent> {
-    const values = this.evaluate();
+    const values = yield* this.beats("evaluation", this.evaluation());
     this.summary.record(this.step, values);
     yield { type: "metric", step: this.step, time: this.seconds(), values };
     if (!withDiagnostics || !(this.model instanceof SeqModel)) return;
@@ -192,10 +232,11 @@ export class Trainer {
     yield { type: "diagnostic", step: this.step, kind: "saturation", data: sat };
   }
 
-  private sample(): z.infer<typeof SampleMessage> {
+  private *sample(): Generator<TrainEvent> {
     const c = this.config, task = this.task as CharLmTask;
-    const text = sampleText(this.model as SeqModel, task.vocab, { length: c.sample_length, temperature: c.temperature, topK: c.top_k, rng: this.sampleRng });
-    return { type: "sample", step: this.step, temperature: c.temperature, text };
+    const options = { length: c.sample_length, temperature: c.temperature, topK: c.top_k, rng: this.sampleRng };
+    const text = yield* this.beats("sampling", sampling(this.model as SeqModel, task.vocab, options));
+    yield { type: "sample", step: this.step, temperature: c.temperature, text };
   }
 
   private *finish(state: DoneEvent["state"], message?: string): Generator<TrainEvent> {

@@ -47,6 +47,10 @@ test("worker: a run ends with done{finished} and exit code 0; every line is a va
   assert.ok(messages.some((m) => m.type === "metric" && m.values.val_loss !== undefined));
   assert.ok(messages.some((m) => m.type === "sample"));
   assert.ok(messages.some((m) => m.type === "heartbeat"));
+  // before step 1 the worker announces how long a step may keep it silent; every later heartbeat too
+  const announced = messages.findIndex((m) => m.type === "heartbeat" && m.stepMs !== undefined);
+  assert.ok(announced >= 0 && announced < messages.findIndex((m) => m.type === "metric"), "stepMs announced before the first step");
+  assert.ok(messages.slice(announced).every((m) => m.type !== "heartbeat" || (m.stepMs !== undefined && m.stepMs >= 0)));
 });
 
 test("worker: invalid input is an error line and exit code badInput", async () => {

@@ -13,11 +13,21 @@ import { Trainer } from "./train";
 // (final summary, checkpoint if checkpointPath was given, done{state:"stopped"}). SIGINT does
 // the same: a Ctrl-C in the terminal of a CLI (npm run train -- --track, npm run sweep) reaches
 // its workers too, and their runs should end stopped, not killed mid-step. Training
-// yields to the event loop every few milliseconds so the signal is seen, and a heartbeat
-// line goes out at least once a second.
+// yields to the event loop every few milliseconds so the signal is seen.
+//
+// The parent takes a worker that writes nothing for a while for hung (sweeps/executor/
+// runner.ts), so the worker writes a heartbeat line at least once a second whenever it is
+// between two pieces of work: weight initialisation, steps, evaluation batches, sampled
+// characters. One piece cannot be interrupted, and one training step of a large model takes
+// longer than the parent's default patience (hidden 1024, batch 64, seq 256: ~10 s), so each
+// heartbeat also announces `stepMs`, the longest stretch the trainer has spent between two
+// events so far (before the first step: the trainer's pessimistic guess), and the parent
+// scales its patience with it. Before writing the checkpoint it announces that write.
 
 const HEARTBEAT_MS = 1000;
 const YIELD_MS = 20;
+/** Checkpoint writing per parameter (ms): ~0.25 µs measured (17 M parameters, Adam: 4 s); announced 4× that. */
+const CHECKPOINT_MS_PER_PARAM = 1e-3;
 
 function send(message: WorkerMessage): void {
   process.stdout.write(formatWorkerMessage(message) + "\n");
@@ -52,37 +62,47 @@ async function main(): Promise<void> {
     return badInput(`invalid input at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
   const input = parsed.data;
+  let lastBeat = 0;
+  /** A heartbeat line, at most one a second unless `now` (a new announcement). */
+  const beat = (step: number, stepMs?: number, now = false) => {
+    if (!now && Date.now() - lastBeat < HEARTBEAT_MS) return;
+    send(stepMs === undefined ? { type: "heartbeat", step } : { type: "heartbeat", step, stepMs: Math.ceil(stepMs) });
+    lastBeat = Date.now();
+  };
   let trainer: Trainer;
   try {
     const corpusText = readCorpusText(input.config);
     const resume = input.resumeFrom ? readCheckpoint(input.resumeFrom) : undefined;
-    trainer = new Trainer(input.config, { corpusText, resume, threads: input.threads });
+    trainer = new Trainer(input.config, { corpusText, resume, threads: input.threads, onProgress: () => beat(resume?.step ?? 0) });
   } catch (e) {
     return badInput((e as Error).message);
   }
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => trainer.requestStop());
 
-  let lastBeat = 0, lastYield = Date.now(); // first heartbeat right after step 1
+  const firstStep = trainer.step, guess = trainer.stepTimeGuessMs();
+  let longest = 0; // ms, the longest the trainer took to produce an event
+  const expected = () => (trainer.step > firstStep ? longest : Math.max(longest, guess));
+  beat(trainer.step, expected(), true);
+  let lastYield = Date.now(), mark = Date.now();
   for (const event of trainer.run()) {
-    if (event.type === "heartbeat") {
-      const now = Date.now();
-      if (now - lastBeat >= HEARTBEAT_MS) {
-        send(event);
-        lastBeat = now;
+    longest = Math.max(longest, Date.now() - mark);
+    if (event.type === "done") {
+      if (input.checkpointPath) {
+        beat(event.step, Math.max(expected(), trainer.model.params.size * CHECKPOINT_MS_PER_PARAM), true);
+        writeCheckpoint(input.checkpointPath, trainer.checkpoint());
       }
-      if (now - lastYield >= YIELD_MS) {
+      send(input.checkpointPath ? { ...event, checkpointPath: input.checkpointPath } : event);
+      return exit(EXIT[event.state]);
+    }
+    if (event.type !== "heartbeat") send(event);
+    else {
+      beat(event.step, expected());
+      if (Date.now() - lastYield >= YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = Date.now();
       }
-      continue;
     }
-    if (event.type !== "done") {
-      send(event);
-      continue;
-    }
-    if (input.checkpointPath) writeCheckpoint(input.checkpointPath, trainer.checkpoint());
-    send(input.checkpointPath ? { ...event, checkpointPath: input.checkpointPath } : event);
-    return exit(EXIT[event.state]);
+    mark = Date.now();
   }
 }
 

@@ -1,7 +1,7 @@
 // Shared by the build, start and test scripts.
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
+import { outputIsStale, workerBundleIsStale } from "./bundle.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -21,23 +21,8 @@ export const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
 
 const SOURCES = ["app", "engine", "sweeps", "prisma", "instrumentation.ts", "next.config.js", "package.json", "tsconfig.json"];
 
-function newestMtime(p) {
-  if (!fs.existsSync(p)) return 0;
-  const stat = fs.statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of fs.readdirSync(p)) {
-    if (entry === "node_modules" || entry === "generated" || entry.startsWith(".")) continue;
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
-/** True when the production build is missing or older than any source file. */
+/** True when the production build is missing or older than its sources: the app or the worker bundle. */
 export function buildIsStale() {
-  const stamp = path.join(ROOT, ".next", "BUILD_ID");
-  const worker = path.join(ROOT, "dist", "worker.mjs");
-  if (!fs.existsSync(stamp) || !fs.existsSync(worker)) return true;
-  const built = Math.min(fs.statSync(stamp).mtimeMs, fs.statSync(worker).mtimeMs);
-  return SOURCES.some((s) => newestMtime(path.join(ROOT, s)) > built);
+  const app = outputIsStale(path.join(ROOT, ".next", "BUILD_ID"), SOURCES.map((s) => path.join(ROOT, s)));
+  return app || workerBundleIsStale(ROOT);
 }

@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { parseWorkerMessage, type WorkerInput, type WorkerMessage } from "../engine/protocol";
+import { WORKER_BUNDLE, workerBundleIsStale } from "../scripts/bundle.mjs";
 
 // Child-process management: start one worker, hand it its WorkerInput on stdin, read its JSON
 // lines, and let the caller ask it to stop (SIGTERM) or kill it (SIGKILL). The executor only
@@ -32,20 +33,57 @@ export interface Launcher {
 
 /**
  * The command that runs engine/worker.ts: SWEEPLAB_WORKER when set (a .mjs/.js file run with
- * this node, or a command line), else the esbuild bundle dist/worker.mjs when it was built
- * (~65 ms to start), else the TypeScript source through tsx (~200 ms). `bundle: false` skips
- * the bundle, which may be older than the source (`npm run train -- --track` trains the
- * source, as the untracked `npm run train` does).
+ * this node, or a command line), else the esbuild bundle dist/worker.mjs (~65 ms to start),
+ * rebuilt first when it is missing or older than the engine sources (currentWorkerBundle),
+ * else — the bundle cannot be built — the TypeScript source through tsx (~200 ms). `bundle:
+ * false` always runs the source (`npm run train -- --track` trains the source, as the
+ * untracked `npm run train` does). `log` gets the one-line notices (default: stderr).
  */
-export function defaultWorkerCommand(root = process.env.SWEEPLAB_ROOT ?? process.cwd(), options: { bundle?: boolean } = {}): string[] {
+export function defaultWorkerCommand(root = process.env.SWEEPLAB_ROOT ?? process.cwd(), options: { bundle?: boolean; log?: (line: string) => void } = {}): string[] {
   const override = process.env.SWEEPLAB_WORKER?.trim();
   if (override) {
     const [file, ...args] = override.split(/\s+/);
     return /\.(mjs|js|cjs)$/.test(file) ? [process.execPath, path.resolve(/*turbopackIgnore: true*/ root, file), ...args] : [file, ...args];
   }
-  const bundle = path.join(/*turbopackIgnore: true*/ root, "dist", "worker.mjs");
-  if (options.bundle !== false && fs.existsSync(bundle)) return [process.execPath, bundle];
+  const bundle = options.bundle === false ? null : currentWorkerBundle(root, { log: options.log });
+  if (bundle) return [process.execPath, bundle];
   return [process.execPath, "--import", "tsx", path.join(/*turbopackIgnore: true*/ root, "engine", "worker.ts")];
+}
+
+/** How long one comparison of dist/worker.mjs with the engine sources is trusted (ms). */
+export const BUNDLE_CHECK_MS = 10_000;
+const bundleChecks = new Map<string, { at: number; bundle: string | null }>();
+
+/**
+ * dist/worker.mjs under `root`, never older than the engine sources: when it is missing or
+ * stale (a `git pull`, an edit) it is rebuilt first with scripts/build-worker.mjs (~0.2 s) and
+ * a one-line notice says so. null when it cannot be built: the caller runs the source, and
+ * this process does not try again. The comparison (~60 stats) is made at most once every
+ * BUNDLE_CHECK_MS per root, so launching a worker costs nothing in the usual case while a
+ * long-lived server or agent still picks up an engine edited under it. `clock` is for tests.
+ */
+export function currentWorkerBundle(root: string, options: { log?: (line: string) => void; clock?: () => number } = {}): string | null {
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const checked = bundleChecks.get(root);
+  if (checked && (checked.bundle === null || clock() - checked.at < BUNDLE_CHECK_MS)) return checked.bundle;
+  const bundle = path.join(/*turbopackIgnore: true*/ root, WORKER_BUNDLE);
+  let current: string | null = bundle;
+  if (workerBundleIsStale(root)) {
+    const missing = !fs.existsSync(/*turbopackIgnore: true*/ bundle);
+    const started = performance.now();
+    const build = spawnSync(process.execPath, [path.join(/*turbopackIgnore: true*/ root, "scripts", "build-worker.mjs")], { cwd: root, encoding: "utf8" });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (build.status === 0) log(`sweeplab: ${missing ? "built" : "rebuilt"} ${WORKER_BUNDLE}${missing ? "" : " (older than the engine sources)"} in ${seconds} s`);
+    else {
+      const lines = `${build.stderr ?? ""}${build.stdout ?? ""}`.split("\n").map((l) => l.trim()).filter(Boolean);
+      const why = build.error?.message ?? lines.find((l) => /error/i.test(l)) ?? lines[0] ?? `exit code ${build.status}`;
+      log(`sweeplab: ${WORKER_BUNDLE} is ${missing ? "missing" : "older than the engine sources"} and could not be built (${why}): workers run engine/worker.ts through tsx`);
+      current = null;
+    }
+  }
+  bundleChecks.set(root, { at: clock(), bundle: current });
+  return current;
 }
 
 export interface ProcessLauncherOptions {

@@ -8,6 +8,20 @@ import type { ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./
 // stops the queue orders (SIGTERM, SIGKILL after a grace period), kills workers that went
 // silent, and turns each worker's end into a run outcome. The same class runs in the server,
 // in the sweep CLI and in a remote agent; only the queue differs.
+//
+// Silence: a worker writes a line at least once a second between two pieces of work, and
+// announces how long one piece may take (heartbeat stepMs: about one training step, several
+// seconds for a large model). It is taken for hung — killed, its run crashed — when it has
+// written nothing for silenceTimeoutMs plus STEP_ALLOWANCE times that: a slow but healthy run
+// survives, a hung worker is found within a bound its own measured steps set.
+
+/** How many announced step times (heartbeat stepMs) of silence are allowed on top of silenceTimeoutMs. */
+export const STEP_ALLOWANCE = 3;
+
+/** How long a worker that announced steps of `stepMs` may stay silent before it is killed (ms). */
+export function silenceLimitMs(silenceTimeoutMs: number, stepMs: number): number {
+  return silenceTimeoutMs + STEP_ALLOWANCE * stepMs;
+}
 
 export interface RunnerOptions {
   queue: RunQueue;
@@ -22,9 +36,12 @@ export interface RunnerOptions {
   /** How often buffered events are reported (ms), and the buffered points that force a report. */
   flushMs?: number;
   flushPoints?: number;
-  /** A worker that writes nothing for this long is killed and its run crashed (ms; default 8000). */
+  /**
+   * A worker that writes nothing for this long — plus STEP_ALLOWANCE × the step time it
+   * announced — is killed and its run crashed (ms; default 8000).
+   */
   silenceTimeoutMs?: number;
-  /** After SIGTERM, SIGKILL if the worker has not exited within this (ms). */
+  /** After SIGTERM, SIGKILL if the worker has not exited within this (ms), plus STEP_ALLOWANCE × its announced step time. */
   stopGraceMs?: number;
   /** Extra WorkerInput fields per run (e.g. a checkpoint path). */
   workerInput?: (run: ClaimedRun) => Omit<WorkerInput, "config">;
@@ -42,6 +59,8 @@ interface Active {
   run: ClaimedRun;
   worker: WorkerHandle;
   lastHeard: number;
+  /** The worker's last announced step time (ms; heartbeat stepMs), 0 until it announces one. */
+  stepMs: number;
   stopReason: StopReason | null;
   killTimer: NodeJS.Timeout | null;
   silenceKilled: boolean;
@@ -87,7 +106,7 @@ export class Runner {
     this.pollMs = options.pollMs ?? 500;
     this.flushMs = options.flushMs ?? 250;
     this.flushPoints = options.flushPoints ?? 500;
-    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 8000; // the engine beats every second: crashed within 10 s
+    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 8000; // the engine beats every second: a hung worker of a fast run is found within 10 s
     this.stopGraceMs = options.stopGraceMs ?? 10_000;
     this.log = options.log ?? (() => {});
   }
@@ -148,6 +167,7 @@ export class Runner {
       run,
       worker,
       lastHeard: Date.now(),
+      stepMs: 0,
       stopReason: null,
       killTimer: null,
       silenceKilled: false,
@@ -190,6 +210,7 @@ export class Runner {
         break;
       case "heartbeat":
         entry.lastStep = Math.max(entry.lastStep, message.step);
+        if (message.stepMs !== undefined) entry.stepMs = message.stepMs;
         break;
       case "done":
         entry.done = message;
@@ -248,15 +269,16 @@ export class Runner {
     if (!entry || entry.stopReason) return;
     entry.stopReason = reason;
     entry.worker.terminate();
-    entry.killTimer = setTimeout(() => entry.worker.kill(), this.stopGraceMs);
+    // (the worker stops at its next step boundary: a long step is let finish)
+    entry.killTimer = setTimeout(() => entry.worker.kill(), silenceLimitMs(this.stopGraceMs, entry.stepMs));
   }
 
   private checkSilence(): void {
     const now = Date.now();
     for (const entry of this.active.values()) {
-      if (entry.silenceKilled || now - entry.lastHeard <= this.silenceTimeoutMs) continue;
+      if (entry.silenceKilled || now - entry.lastHeard <= silenceLimitMs(this.silenceTimeoutMs, entry.stepMs)) continue;
       entry.silenceKilled = true;
-      this.log(`run ${entry.run.id}: no message for ${Math.round((now - entry.lastHeard) / 1000)} s, killing its worker`);
+      this.log(`run ${entry.run.id}: no message for ${Math.round((now - entry.lastHeard) / 1000)} s${stepNote(entry.stepMs)}, killing its worker`);
       entry.worker.kill();
     }
   }
@@ -319,13 +341,16 @@ export class Runner {
 const signalText = (exit: WorkerExit) => (exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`);
 const withTail = (message: string, exit: WorkerExit) => (exit.stderrTail ? `${message}\n${exit.stderrTail}` : message);
 
+const stepNote = (stepMs: number) => (stepMs >= 1000 ? ` (its steps take up to ${Math.round(stepMs / 1000)} s)` : "");
+
 /** How a run ended, from what its worker said and how its process exited. */
-export function outcomeOf(entry: Pick<Active, "done" | "error" | "stopReason" | "silenceKilled" | "lastStep">, exit: WorkerExit, silenceTimeoutMs: number): RunOutcome {
+export function outcomeOf(entry: Pick<Active, "done" | "error" | "stopReason" | "silenceKilled" | "lastStep"> & Partial<Pick<Active, "stepMs">>, exit: WorkerExit, silenceTimeoutMs: number): RunOutcome {
   const { done } = entry;
   const lastStep = Math.max(entry.lastStep, done?.step ?? 0);
   const summary = done?.summary;
   if (entry.silenceKilled && !done) {
-    return { state: "crashed", lastStep, error: withTail(`crashed: the worker wrote nothing for ${Math.round(silenceTimeoutMs / 1000)} s and was killed`, exit) };
+    const stepMs = entry.stepMs ?? 0, silent = Math.round(silenceLimitMs(silenceTimeoutMs, stepMs) / 1000);
+    return { state: "crashed", lastStep, error: withTail(`crashed: the worker wrote nothing for ${silent} s${stepNote(stepMs)} and was killed`, exit) };
   }
   // (SIGINT: a Ctrl-C in the CLI's terminal reached the worker before it could stop by itself)
   if (entry.stopReason && (done || exit.code === EXIT.stopped || exit.signal === "SIGTERM" || exit.signal === "SIGKILL" || exit.signal === "SIGINT")) {

@@ -5,16 +5,22 @@ import fs from "node:fs";
 // a WorkerInput on stdin and writes metric lines on a synthetic curve, so executor tests run
 // fast and can provoke failures. Behaviour is chosen by the config (per run) and env:
 //   hidden_size 13  → goes silent (no output, no exit) after step 3: a hung worker
+//   hidden_size 14  → a slow step: at step 3 announces steps of FAKE_SLOW_STEP_MS (heartbeat
+//                     stepMs, as the engine does for a large model), is silent that long, goes on
+//   hidden_size 15  → announces steps of FAKE_SLOW_STEP_MS at step 3, then hangs silently
 //   hidden_size 66  → writes an error message and exits with EXIT.error
 //   hidden_size 77  → exits with code 1 without writing anything useful (a crash)
 //   learning_rate   → the curve: val_loss = 1 + |log10(lr) + 2| + 2·exp(-step/20)
 //   FAKE_STEP_MS    → milliseconds per step (default 5)
+//   FAKE_SLOW_STEP_MS → the slow step of hidden_size 14 and 15 (default 2000)
 //   FAKE_WORKER_LOG → a file to which each run appends "<seed> <pid>" when it starts
 // SIGTERM → a `done` message with state "stopped" and exit code EXIT.stopped, like the engine.
 
 const stepMs = Number(process.env.FAKE_STEP_MS ?? 5);
+const slowStepMs = Number(process.env.FAKE_SLOW_STEP_MS ?? 2000);
 const write = (m: WorkerMessage) => process.stdout.write(formatWorkerMessage(m) + "\n");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const hang = () => new Promise(() => setInterval(() => {}, 1000)); // silently, for ever
 
 async function readStdin(): Promise<string> {
   let text = "";
@@ -43,7 +49,12 @@ async function main(): Promise<void> {
       write({ type: "done", state: "stopped", step: step - 1, summary });
       process.exit(EXIT.stopped);
     }
-    if (config.hidden_size === 13 && step > 3) await new Promise(() => setInterval(() => {}, 1000)); // hang, silently
+    if (config.hidden_size === 13 && step > 3) await hang();
+    if ((config.hidden_size === 14 || config.hidden_size === 15) && step === 3) {
+      write({ type: "heartbeat", step: step - 1, stepMs: slowStepMs });
+      if (config.hidden_size === 15) await hang();
+      await sleep(slowStepMs);
+    }
     if (config.hidden_size === 66 && step === 3) {
       write({ type: "error", message: "fake failure at step 3" });
       process.exit(EXIT.error);
