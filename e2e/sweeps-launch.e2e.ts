@@ -1,22 +1,26 @@
 import { expect, test } from "@playwright/test";
+import { appendedPoints, freshCurveEnds, pointsIn, recordCurvePolls } from "./runs-util";
 
 // Journey: open the new-sweep form, start from a preset, make it small, check the run
 // count, launch it, and watch the real runs (engine workers spawned by the server's
-// executor) train and finish on the sweep page without reloading it.
+// executor) train and finish on the sweep page without reloading it — the curves polled
+// incrementally (each poll only what changed) and still complete at the end.
 
 test("launch a small real sweep from the form and watch it finish", async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto("/sweeps/new");
   await page.getByTestId("preset").selectOption("quadrant-init-layernorm");
   await expect(page.getByTestId("param-init")).toBeVisible();
-  // fewer steps: type into the steps box of the form
-  await page.getByTestId("field-parameters.steps.value").fill("120");
+  // steps: type into the steps box of the form (a few seconds a run: the curves are polled while they train)
+  await page.getByTestId("field-parameters.steps.value").fill("24000");
+  await page.getByTestId("field-parameters.eval_every.value").fill("200");
   // vary layernorm only as true/false, init over two values → 2 × 2 grid
   await page.getByTestId("param-init").getByLabel("xavier").uncheck();
   await expect(page.getByTestId("run-estimate")).toHaveText("4 runs");
   await expect(page.getByTestId("run-estimate-detail")).toContainText("init 2 × layernorm 2");
   await page.getByTestId("field-name").fill("e2e quadrant launch");
 
+  const polls = recordCurvePolls(page);
   await page.getByTestId("launch").click();
   await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
   await expect(page.getByRole("heading", { name: "e2e quadrant launch" })).toBeVisible();
@@ -42,6 +46,16 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
   await expect(page.getByTestId("sweep-curves")).toHaveAttribute("data-curves", /,.*,.*,/);
   await expect(page.getByTestId("importance-row")).toHaveCount(2);
   await page.screenshot({ path: "test-results/screens/sweep-launched-finished.png", fullPage: true });
+
+  // The curves the page pieced together poll after poll are what a fresh load shows, every
+  // run to its final step (24000 steps, evaluated every 200: 120 points, none downsampled),
+  // though each poll after the first brought only what had changed: every point came once.
+  const sweepId = new URL(page.url()).pathname.split("/").pop()!;
+  const fresh = await freshCurveEnds(page, sweepId);
+  expect(fresh.runs.map((r) => [r.points, r.last])).toEqual(Array(4).fill([120, 24000]));
+  await expect(page.getByTestId("curves-held")).toHaveAttribute("data-ends", fresh.ends);
+  expect(polls.filter(appendedPoints).length, "polls that appended points to a running run").toBeGreaterThanOrEqual(1);
+  await expect.poll(() => polls.reduce((n, p) => n + pointsIn(p), 0)).toBe(4 * 120);
 
   // and it is listed with its progress
   await page.getByRole("link", { name: "Sweeps", exact: true }).click();

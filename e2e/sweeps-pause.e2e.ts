@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { appendedPoints, freshCurveEnds, recordCurvePolls } from "./runs-util";
 
 // Journey: a sweep is training; pause it (no new run starts), resume it (runs start again),
-// stop one run from the table, cancel the rest. Every action shows at once.
+// stop one run from the table, cancel the rest. Every action shows at once. Reopened with a
+// run's history behind it, the curves load it once; later polls bring only the new points.
 
 test("pause and resume a sweep, stop one run, cancel", async ({ page, request }) => {
   test.setTimeout(180_000);
@@ -49,6 +51,7 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   await expect(done).toHaveText(doneWhilePaused);
   await expect(page.getByTestId("training-now")).toContainText("Paused");
   await page.screenshot({ path: "test-results/screens/sweep-paused.png", fullPage: true });
+  const recorded = recordCurvePolls(page);
   await page.reload();
   await expect(badge).toHaveAttribute("data-state", "paused");
 
@@ -57,6 +60,15 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   await expect(badge).toHaveAttribute("data-state", "running", { timeout: 1000 });
   await expect(page.getByTestId("pause")).toBeVisible({ timeout: 1000 });
   await expect(running).toHaveText(/^[1-9]$/, { timeout: 30_000 });
+
+  // the curves: the reloaded page's first poll brought the finished run(s) whole; the polls
+  // while the new run trains bring its new points only, a fraction of that
+  const polls = () => recorded.slice(recorded.findIndex((p) => p.query.endsWith("&since=0")));
+  await expect.poll(() => polls().filter(appendedPoints).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  const [first, ...later] = polls();
+  expect(first.body.reset).toBe(true);
+  expect(Object.values(first.body.series).some((s) => (s.val_loss?.length ?? 0) >= 40), "a finished run's 80 evaluations").toBe(true);
+  for (const p of later) expect(p.bytes, p.query).toBeLessThan(first.bytes / 3);
 
   // stop the run that is training, from its row
   const liveRow = page.locator('[data-testid=sweep-run-row][data-state=running]').first();
@@ -74,5 +86,7 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   await expect(page.getByTestId("sweep-controls")).not.toContainText("Pause");
   await expect(running).toHaveText("0", { timeout: 30_000 });
   await expect(page.getByTestId("stat-queued").locator(".value")).toHaveText("0", { timeout: 10_000 });
+  // every run ended: the curves held are what a fresh load shows (the stopped run to its last step)
+  await expect(page.getByTestId("curves-held")).toHaveAttribute("data-ends", (await freshCurveEnds(page, id)).ends);
   await page.screenshot({ path: "test-results/screens/sweep-cancelled.png", fullPage: true });
 });

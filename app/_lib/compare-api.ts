@@ -10,6 +10,28 @@ const idList = z
   .transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
   .pipe(z.array(z.string().regex(/^[0-9a-z]{4,32}$/, "run ids are 4–32 lowercase letters and digits")).max(1000, "at most 1000 runs"));
 
+// Incremental polling (the sweep page's live curves). The client holds the view's runs in
+// the view's order and their series; each poll says what it holds and gets only what changed:
+//   since=<n>.<id>   it holds the view's first n runs, the last of them being <id> (since=0: none)
+//   open=<id>:<step>,<id>,…   runs it holds that had not ended: it has their points through
+//                    <step> and wants the ones after; a bare <id> asks for its whole series again
+// Runs it holds that are not open have ended and their curves are complete: never sent again.
+const Since = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,5}\.[0-9a-z]{4,32})$/, "since is <runs held>.<id of the last of them>, or 0")
+  .transform((s) => {
+    const dot = s.indexOf(".");
+    return dot < 0 ? { count: 0, last: null } : { count: Number(s.slice(0, dot)), last: s.slice(dot + 1) };
+  });
+const OpenRuns = z
+  .string()
+  .transform((s) => s.split(",").filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[0-9a-z]{4,32}(:[0-9]{1,10})?$/, "open is a list of <run id>:<last step held> or <run id>")).max(1000, "at most 1000 open runs"))
+  .transform((items) => new Map(items.map((item): [string, number | null] => {
+    const [id, step] = item.split(":");
+    return [id, step === undefined ? null : Number(step)];
+  })));
+
 export const CompareQuery = z
   .strictObject({
     runs: idList.optional(),
@@ -20,8 +42,11 @@ export const CompareQuery = z
       .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "metric names are letters, digits and _")).min(1).max(20))
       .default(["val_loss"]),
     points: z.coerce.number().int().min(10).max(10_000).default(1000),
+    since: Since.optional(),
+    open: OpenRuns.optional(),
   })
-  .refine((q) => q.runs || q.sweep, { message: "name the runs (runs=a,b,c) or a sweep (sweep=ID)", path: ["runs"] });
+  .refine((q) => q.runs || q.sweep, { message: "name the runs (runs=a,b,c) or a sweep (sweep=ID)", path: ["runs"] })
+  .refine((q) => !q.open || q.since, { message: "open= needs since= (the runs it names are ones the client holds)", path: ["open"] });
 export type CompareQuery = z.output<typeof CompareQuery>;
 
 export interface CompareRun {
@@ -45,4 +70,26 @@ export interface CompareResponse {
   series: Record<string, Record<string, SeriesTuple[]>>;
   /** Ids asked for that do not exist. */
   missing: string[];
+}
+
+/** A run in an incremental response: only what its curve needs (no config, params or summary). */
+export interface CompareDeltaRun {
+  id: string;
+  name: string;
+  state: RunState;
+  startedAt: string | null;
+}
+
+/** GET /api/compare with since= (and open=): what changed since what the client holds. */
+export interface CompareDelta {
+  /** Runs in the view: how many the client holds after merging this. */
+  total: number;
+  /** since= did not match the view (or was 0): `runs` are all its runs, drop what was held. */
+  reset: boolean;
+  /** The runs new to the client (after its first n) and its open ones, in the view's order, each with its state now. */
+  runs: CompareDeltaRun[];
+  /** series[runId][metric]: a tail or a whole series, as `tails` says. */
+  series: Record<string, Record<string, SeriesTuple[]>>;
+  /** tails[runId] = step: that run's series are its points after `step`, to append; a run not here came whole (replace). */
+  tails: Record<string, number>;
 }

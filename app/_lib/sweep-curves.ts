@@ -1,7 +1,10 @@
-import type { CompareResponse } from "./compare-api";
+import type { CompareDelta, CompareDeltaRun, SeriesTuple } from "./compare-api";
 import { colorOf, type RunColors } from "./colors";
+import { TERMINAL_RUN_STATES } from "../../sweeps/states";
 
-// The compare endpoint's response → one curve per run for the sweep's overlaid-curves panel.
+// The sweep's overlaid-curves panel: what it holds of the compare endpoint's incremental
+// answers (held runs and series, merged poll after poll), what it asks for next, and one
+// curve per run from what it holds.
 
 export interface SweepCurve {
   runId: string;
@@ -12,8 +15,19 @@ export interface SweepCurve {
   points: { x: number; y: number | null; t: number }[];
 }
 
+/** Runs and series as the compare endpoint gives them (a CompareResponse or what the panel holds). */
+export interface CurvesData {
+  runs: readonly CompareDeltaRun[];
+  series: Record<string, Record<string, SeriesTuple[]>>;
+}
+
+/** What the panel holds: every run of the view in its order, their series merged from each poll. */
+export interface HeldCurves extends CurvesData {
+  runs: CompareDeltaRun[];
+}
+
 /** Curves of `metric`, one per run that logged it, in run order, in the sweep page's colours; only `visible` runs when given (the brush). */
-export function sweepCurveSeries(data: CompareResponse, metric: string, visible: ReadonlySet<string> | null, colors: RunColors): SweepCurve[] {
+export function sweepCurveSeries(data: CurvesData, metric: string, visible: ReadonlySet<string> | null, colors: RunColors): SweepCurve[] {
   const out: SweepCurve[] = [];
   for (const run of data.runs) {
     if (visible && !visible.has(run.id)) continue;
@@ -29,6 +43,69 @@ export function sweepCurveSeries(data: CompareResponse, metric: string, visible:
     });
   }
   return out;
+}
+
+const ENDED = new Set<string>(TERMINAL_RUN_STATES);
+/** Beyond this many open runs the poll's URL would grow long: ask for the whole view instead (a sweep proposes runs as workers free up, so this is rare). */
+export const MAX_OPEN = 300;
+
+/**
+ * The next poll's query (since= and open=, see compare-api.ts) for what is held. A run that
+ * has ended was received with its last points and is never asked for again. An open run is
+ * asked for the points after the last step it holds of every metric; whole when it holds
+ * none of one of them yet, or more than 2 × `points` of one (a downsampled head and a raw
+ * tail that grew long: app/compare/data.ts explains the choice).
+ */
+export function curvesQuery(held: HeldCurves | null, keys: readonly string[], points: number): string {
+  if (!held || held.runs.length === 0) return "since=0";
+  const open: string[] = [];
+  for (const run of held.runs) {
+    if (ENDED.has(run.state)) continue;
+    const series = held.series[run.id] ?? {};
+    let step = Infinity;
+    for (const key of keys) {
+      const pts = series[key] ?? [];
+      step = pts.length === 0 || pts.length > 2 * points ? -1 : Math.min(step, pts[pts.length - 1][0]);
+      if (step < 0) break;
+    }
+    open.push(step < 0 || step === Infinity ? run.id : `${run.id}:${step}`);
+  }
+  if (open.length > MAX_OPEN) return "since=0";
+  const since = `since=${held.runs.length}.${held.runs[held.runs.length - 1].id}`;
+  return open.length ? `${since}&open=${open.join(",")}` : since;
+}
+
+/** `held` (a run's series up to `after`) followed by the points after it. */
+function appendTail(held: readonly SeriesTuple[], tail: readonly SeriesTuple[], after: number): SeriesTuple[] {
+  let keep = held.length;
+  while (keep > 0 && held[keep - 1][0] > after) keep--;
+  return keep === held.length && tail.length === 0 ? (held as SeriesTuple[]) : [...held.slice(0, keep), ...tail];
+}
+
+/** Merge a poll's answer into what is held (pure; unchanged runs keep their arrays). */
+export function mergeCurves(held: HeldCurves | null, delta: CompareDelta): HeldCurves {
+  const base = !held || delta.reset ? { runs: [], series: {} } : held;
+  const runs = [...base.runs];
+  const series = { ...base.series };
+  const at = new Map(runs.map((r, i) => [r.id, i]));
+  for (const run of delta.runs) {
+    const i = at.get(run.id);
+    if (i === undefined) {
+      at.set(run.id, runs.length);
+      runs.push(run);
+    } else runs[i] = run;
+    const incoming = delta.series[run.id] ?? {};
+    const after = delta.tails[run.id];
+    if (after === undefined) {
+      series[run.id] = incoming;
+      continue;
+    }
+    const mine = series[run.id] ?? {};
+    const next: Record<string, SeriesTuple[]> = {};
+    for (const name of new Set([...Object.keys(mine), ...Object.keys(incoming)])) next[name] = appendTail(mine[name] ?? [], incoming[name] ?? [], after);
+    series[run.id] = next;
+  }
+  return { runs, series };
 }
 
 /** Positive values whose largest is at least `ratio` times the smallest: a log y axis reads better. */

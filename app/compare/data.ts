@@ -1,15 +1,18 @@
-import type { CompareQuery, CompareResponse, SeriesTuple } from "../_lib/compare-api";
+import type { CompareDelta, CompareQuery, CompareResponse, SeriesTuple } from "../_lib/compare-api";
 import { byCreation } from "../_lib/colors";
-import { listRuns, metricNamesOf, readManySeries } from "../../prisma/store";
+import { listRunBriefs, listRuns, metricNamesOf, readManySeries, readSeriesTails, type SeriesPoint } from "../../prisma/store";
 
 // Builds the compare response from the store: used by GET /api/compare and by the compare
 // page's first (server) render, so both return exactly the same thing. Runs come in the
 // view's order, which is also its colour order: the ids as asked (the selection), or a
 // sweep's runs as they were created (new runs are appended, so nobody's colour changes).
 
+/** The most runs a view shows (a sweep's first ones by creation). */
+const VIEW_RUNS = 1000;
+
 export async function loadCompare(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points">): Promise<CompareResponse> {
   const { runs: ids, sweep, keys, points } = q;
-  const { runs } = await listRuns({ ids, sweepId: sweep, sort: { field: "created", desc: false }, limit: 1000 });
+  const { runs } = await listRuns({ ids, sweepId: sweep, sort: { field: "created", desc: false }, limit: VIEW_RUNS });
   const byId = new Map(runs.map((r) => [r.id, r]));
   const ordered = ids ? ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) : [...runs].sort(byCreation);
   const runIds = ordered.map((r) => r.id);
@@ -17,12 +20,57 @@ export async function loadCompare(q: Pick<CompareQuery, "runs" | "sweep" | "keys
   return {
     runs: ordered.map((r) => ({ id: r.id, name: r.name, state: r.state, sweepId: r.sweepId, config: r.config, params: r.params, summary: r.summary, startedAt: r.startedAt })),
     names,
-    series: Object.fromEntries(
-      Object.entries(series).map(([runId, byName]) => [
-        runId,
-        Object.fromEntries(Object.entries(byName).map(([name, pts]) => [name, pts.map((p): SeriesTuple => [p.step, p.value, p.wallTime])])),
-      ]),
-    ),
+    series: tuples(series),
     missing: ids ? ids.filter((id) => !byId.has(id)) : [],
+  };
+}
+
+const tuples = (series: Record<string, Record<string, SeriesPoint[]>>): Record<string, Record<string, SeriesTuple[]>> =>
+  Object.fromEntries(
+    Object.entries(series).map(([runId, byName]) => [
+      runId,
+      Object.fromEntries(Object.entries(byName).map(([name, pts]) => [name, pts.map((p): SeriesTuple => [p.step, p.value, p.wallTime])])),
+    ]),
+  );
+
+/**
+ * What changed in the view since what the client holds (query `since` and `open`, see
+ * compare-api.ts): the runs after its first n, whole, and the open ones' points after the
+ * step it has. The runs are read before their points, and a run's points are all stored
+ * before it ends: a run this response shows ended comes with the last of its points.
+ *
+ * Downsampling: a whole series is downsampled as in loadCompare (min/max buckets, NaN, first
+ * and last kept); a tail is raw. So the client holds a downsampled head (whose last point is
+ * the series' last point then, so "after its step" loses nothing) and a raw tail — every
+ * point since, no extreme hidden. A tail longer than `points` (a client away for a while)
+ * comes whole instead, and the client asks for a run whole again once it holds more than
+ * 2 × points of one series (sweep-curves.ts): what it holds stays within a small factor of
+ * a fresh load, and each point crosses the wire about once (twice at worst) instead of on
+ * every poll. A series that never grows past `points` is never downsampled, so its merged
+ * tails are exactly what a fresh load returns.
+ */
+export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "since" | "open">): Promise<CompareDelta> {
+  const { runs: ids, sweep, keys, points } = q;
+  const listed = listRunBriefs({ sweepId: sweep, ids }, VIEW_RUNS);
+  const byId = new Map(listed.map((r) => [r.id, r]));
+  const ordered = ids ? ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) : listed;
+  // The client holds the first n runs unless the view changed under it (a run created in
+  // the same millisecond as one it holds but ordered before it): then it gets everything.
+  const since = q.since ?? { count: 0, last: null };
+  const held = since.count > 0 && ordered[since.count - 1]?.id === since.last ? since.count : 0;
+  const heldIds = new Set(ordered.slice(0, held).map((r) => r.id));
+  const open = held > 0 ? [...(q.open ?? [])].filter(([id]) => heldIds.has(id)) : [];
+  const cursors = new Map(open.filter((o): o is [string, number] => o[1] !== null));
+  const { tails, overflow } = await readSeriesTails(cursors, keys, points);
+  for (const id of overflow) cursors.delete(id);
+  const whole = [...ordered.slice(held).map((r) => r.id), ...open.filter(([id]) => !cursors.has(id)).map(([id]) => id)];
+  const series = await readManySeries(whole, keys, points);
+  for (const id of cursors.keys()) series[id] = tails[id];
+  return {
+    total: ordered.length,
+    reset: held === 0,
+    runs: ordered.filter((r) => r.id in series),
+    series: tuples(series),
+    tails: Object.fromEntries(cursors),
   };
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { appendRunEvents, createRun, disconnectPrisma, metricNamesOf, readManySeries, readSeries } from "./index";
+import { appendRunEvents, claimNextRun, createRun, createSweep, disconnectPrisma, downsampleBuckets, finishRun, listRunBriefs, metricNamesOf, readManySeries, readSeries, readSeriesTails } from "./index";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-compare-"));
 process.env.DATABASE_URL = `file:${path.join(dir, "compare.db")}`;
@@ -36,5 +36,52 @@ describe("readManySeries", () => {
     assert.ok(pts.some((p) => p.value === 99), "the spike is kept");
     assert.ok(pts.some((p) => p.value === null && p.step === 4001), "the NaN is kept");
     assert.deepEqual(await metricNamesOf([short.id, long.id]), ["train_loss", "val_loss"]);
+  });
+});
+
+describe("readSeriesTails", () => {
+  it("reads the raw points after each run's step, NaN kept; a tail longer than the limit is flagged, not read", async () => {
+    const a = await createRun({ config: {} });
+    const b = await createRun({ config: {} });
+    const c = await createRun({ config: {} });
+    await appendRunEvents([
+      { runId: a.id, metrics: Array.from({ length: 30 }, (_, s) => ({ step: s, time: s, values: { val_loss: s === 25 ? Number.NaN : 30 - s, train_loss: s } })) },
+      { runId: b.id, metrics: Array.from({ length: 500 }, (_, s) => ({ step: s, time: s, values: { val_loss: Math.sin(s) } })) },
+      { runId: c.id, metrics: [{ step: 1, time: 0, values: { val_loss: 1 } }] },
+    ]);
+    const { tails, overflow } = await readSeriesTails(new Map([[a.id, 20], [b.id, 100], [c.id, 1]]), ["val_loss", "train_loss"], 50);
+    assert.deepEqual(tails[a.id].val_loss.map((p) => p.step), [21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    assert.deepEqual(tails[a.id].val_loss.find((p) => p.step === 25), { step: 25, value: null, wallTime: 25 }, "the NaN");
+    assert.deepEqual(tails[a.id].train_loss.map((p) => p.value), [21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    assert.deepEqual(tails[a.id].val_loss, (await readSeries(a.id, "val_loss")).filter((p) => p.step > 20), "the same points readSeries has");
+    assert.deepEqual(tails[c.id], {}, "nothing new");
+    assert.deepEqual(overflow, [b.id], "400 new points > 50");
+    assert.equal(tails[b.id], undefined);
+    const exact = await readSeriesTails(new Map([[b.id, 449]]), ["val_loss"], 50);
+    assert.equal(exact.tails[b.id].val_loss.length, 50, "exactly the limit is still a tail");
+    assert.deepEqual(exact.overflow, []);
+  });
+});
+
+describe("downsampleBuckets", () => {
+  it("ends at the last point read: bucket points stored after it (a second read) are left out", () => {
+    const at = (step: number, value: number) => ({ minStep: step, minValue: value, minTime: step, maxStep: step, maxValue: value, maxTime: step, nanStep: null, nanTime: null });
+    const pts = downsampleBuckets({ step: 1, value: 5, wallTime: 1 }, { step: 100, value: 1, wallTime: 100 }, [at(50, 9), { ...at(120, 0), nanStep: 130, nanTime: 130 }], 50);
+    assert.deepEqual(pts.map((p) => p.step), [1, 50, 100]);
+  });
+});
+
+describe("listRunBriefs", () => {
+  it("lists a sweep's runs in creation order with their state, no config", async () => {
+    const sweep = await createSweep({ name: "briefs", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 1 });
+    const first = await createRun({ sweepId: sweep.id, index: 0, config: { big: "x".repeat(1000) } });
+    const second = await createRun({ sweepId: sweep.id, index: 1, config: {} });
+    await claimNextRun("test", { sweepId: sweep.id });
+    await finishRun(second.id, { state: "stopped" });
+    const briefs = listRunBriefs({ sweepId: sweep.id });
+    assert.deepEqual(briefs.map((r) => [r.id, r.state]), [[first.id, "running"], [second.id, "stopped"]]);
+    assert.ok(briefs[0].startedAt && !briefs[1].startedAt);
+    assert.equal("config" in briefs[0], false);
+    assert.deepEqual(listRunBriefs({ ids: [second.id] }).map((r) => r.id), [second.id]);
   });
 });

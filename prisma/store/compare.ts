@@ -1,6 +1,8 @@
-import { prisma } from "../client";
+import { prisma, reader } from "../client";
+import type { RunState } from "../../sweeps/states";
 import { downsampleBuckets, toBucketRow, type BucketRow, type SeriesPoint } from "./metrics";
-import { num, numOrNull, type RawRow } from "./records";
+import { whereClause } from "./query";
+import { iso, num, numOrNull, type RawRow } from "./records";
 
 // Reads for the compare view: many runs' series in a few queries (not a few per run), with
 // the same min/max-bucket downsampling as readSeries (first and last point kept, each slot's
@@ -106,6 +108,64 @@ export async function metricNamesOf(runIds: string[]): Promise<string[]> {
     for (const r of rows) names.add(r.name);
   }
   return [...names].sort();
+}
+
+/** A run as a live curves view lists it on every poll: no config, params or summary. */
+export interface RunBrief {
+  id: string;
+  name: string;
+  state: RunState;
+  startedAt: string | null;
+}
+
+/**
+ * The runs of a sweep (or the given ids), in creation order, at most `limit`: cheap enough to
+ * list on every poll of a live view (one narrow query, no JSON parsed).
+ */
+export function listRunBriefs(view: { sweepId?: string; ids?: string[] }, limit = 1000): RunBrief[] {
+  const where = whereClause({ sweepId: view.sweepId, ids: view.ids });
+  const rows = reader()
+    .prepare(`SELECT r.id, r.name, r.state, r.startedAt FROM Run r ${where.sql} ORDER BY r.createdAt, r."index", r.id LIMIT ?`)
+    .all(...where.args, limit) as RawRow[];
+  return rows.map((r) => ({ id: r.id as string, name: r.name as string, state: r.state as RunState, startedAt: iso(r.startedAt) }));
+}
+
+/**
+ * The points after a step of several runs' series, raw (not downsampled), for a live view
+ * that holds the rest: tails[runId][metric]. At most `limit` points per series are read; a
+ * run with a longer tail is listed in `overflow` instead (the caller reads it whole,
+ * downsampled: a client that has been away should not get thousands of raw points).
+ */
+export async function readSeriesTails(
+  after: ReadonlyMap<string, number>,
+  names: string[],
+  limit: number,
+): Promise<{ tails: Record<string, Record<string, SeriesPoint[]>>; overflow: string[] }> {
+  const tails: Record<string, Record<string, SeriesPoint[]>> = Object.fromEntries([...after.keys()].map((id) => [id, {}]));
+  const overflow = new Set<string>();
+  const cursors = [...after];
+  for (let i = 0; i < cursors.length && names.length > 0; i += RUNS_PER_QUERY) {
+    const chunk = cursors.slice(i, i + RUNS_PER_QUERY);
+    // (runId, name, step) is the primary key: one index range per series, and the window
+    // numbers each series' points so no more than limit + 1 of them leave SQLite.
+    const rows = (await prisma().$queryRawUnsafe(
+      `WITH c(runId, after) AS (VALUES ${chunk.map(() => "(?, ?)").join(",")})
+       SELECT runId, name, step, value, wallTime, k FROM (
+         SELECT m.runId, m.name, m.step, m.value, m.wallTime, row_number() OVER (PARTITION BY m.runId, m.name ORDER BY m.step) AS k
+         FROM c JOIN Metric m ON m.runId = c.runId AND m.name IN (${IN(names.length)}) AND m.step > c.after
+       ) WHERE k <= ? ORDER BY runId, name, step`,
+      ...chunk.flat(),
+      ...names,
+      limit + 1,
+    )) as RawRow[];
+    for (const r of rows) {
+      const runId = r.runId as string;
+      if (num(r.k) > limit) overflow.add(runId);
+      else (tails[runId][r.name as string] ??= []).push(point(r));
+    }
+  }
+  for (const id of overflow) delete tails[id];
+  return { tails, overflow: [...overflow] };
 }
 
 export * from "./runs-table";

@@ -230,18 +230,21 @@ export function downsampleBuckets(first: SeriesPoint, last: SeriesPoint, buckets
   const low = new Map<number, SeriesPoint>();
   const high = new Map<number, SeriesPoint>();
   const nan = new Map<number, SeriesPoint>();
+  // The ends and the buckets are two reads: points stored between them are left out, so the
+  // series ends at `last` (a live view asks for the points after it next).
+  const inside = (step: number | null): step is number => step !== null && step >= first.step && step <= last.step;
   for (const b of buckets) {
-    if (b.minStep !== null && b.minValue !== null) {
+    if (inside(b.minStep) && b.minValue !== null) {
       const s = slotOf(b.minStep);
       const cur = low.get(s);
       if (!cur || b.minValue < cur.value!) low.set(s, { step: b.minStep, value: b.minValue, wallTime: b.minTime ?? 0 });
     }
-    if (b.maxStep !== null && b.maxValue !== null) {
+    if (inside(b.maxStep) && b.maxValue !== null) {
       const s = slotOf(b.maxStep);
       const cur = high.get(s);
       if (!cur || b.maxValue > cur.value!) high.set(s, { step: b.maxStep, value: b.maxValue, wallTime: b.maxTime ?? 0 });
     }
-    if (b.nanStep !== null) {
+    if (inside(b.nanStep)) {
       const s = slotOf(b.nanStep);
       const cur = nan.get(s);
       if (!cur || b.nanStep < cur.step) nan.set(s, { step: b.nanStep, value: null, wallTime: b.nanTime ?? 0 });

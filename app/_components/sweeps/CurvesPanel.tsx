@@ -1,15 +1,15 @@
 "use client";
 import { useMemo, useState, memo } from "react";
 import type { RunColors } from "../../_lib/colors";
-import type { CompareResponse } from "../../_lib/compare-api";
 import { spansDecades, sweepCurveSeries } from "../../_lib/sweep-curves";
 import { CurveChart } from "../charts";
 import { Card, EmptyState, ErrorBox } from "../ui";
-import { useJson } from "./useJson";
+import { useSweepCurves } from "./useSweepCurves";
 
 // Validation curves of every run of the sweep overlaid (ui-runs' canvas CurveChart): the
 // best run highlighted, pruned and diverged runs ending with a marker where they were cut.
-// Follows the brush: only the runs it keeps are drawn.
+// Follows the brush: only the runs it keeps are drawn. Live, it fetches only what changed
+// (useSweepCurves): new runs and the running runs' new points.
 
 const POINTS = 150;
 
@@ -23,13 +23,17 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
   /** the sweep page's run colours */
   colors: RunColors;
 }) {
-  const url = `/api/compare?sweep=${props.sweepId}&keys=${encodeURIComponent(props.metric)}&points=${POINTS}`;
-  const { data, error, loading, reload } = useJson<CompareResponse>(url, props.refreshKey);
+  const { data, error, loading, reload } = useSweepCurves(props.sweepId, props.metric, POINTS, props.refreshKey);
   const series = useMemo(() => (data ? sweepCurveSeries(data, props.metric, props.visibleIds, props.colors) : []), [data, props.metric, props.visibleIds, props.colors]);
   // log y by default when the curves span two decades (a diverging or badly initialised run would flatten the rest)
   const [logChoice, setLogY] = useState<boolean | null>(null);
   const logY = logChoice ?? spansDecades(series);
   const total = data?.runs.length ?? 0;
+  // test hook: each held curve as run:points:last step
+  const ends = useMemo(() => {
+    const tuples = (id: string) => data?.series[id]?.[props.metric] ?? [];
+    return (data?.runs ?? []).map((r) => `${r.id}:${tuples(r.id).length}:${tuples(r.id).at(-1)?.[0] ?? ""}`).join(",");
+  }, [data, props.metric]);
 
   return (
     <Card
@@ -49,7 +53,7 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
         </label>
       }
     >
-      <div className="sw-panel-body">
+      <div className="sw-panel-body" data-testid="curves-held" data-ends={ends}>
         {error && !data ? (
           <ErrorBox title="Could not load the curves." onRetry={reload}>
             {error}

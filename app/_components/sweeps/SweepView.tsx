@@ -58,7 +58,8 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   const tableRuns = useMemo(() => (keep ? runs.filter((r) => keep.has(r.id)) : runs), [keep, runs]);
   const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
   const liveSteps = useMemo(() => Object.fromEntries(progress.running.map((r) => [r.id, { lastStep: r.lastStep, value: r.value }])), [progress.running]);
-  const curvesKey = `${live.signature}|${progress.counts.running > 0 ? Math.floor(live.ticks / 3) : ""}`;
+  // each poll of the curves fetches only what changed: cheap enough for every tick while runs train
+  const curvesKey = `${live.signature}|${progress.counts.running > 0 ? live.ticks : ""}`;
 
   async function act(action: SweepAction) {
     const before = progress;
