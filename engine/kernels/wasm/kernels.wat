@@ -514,8 +514,8 @@
   ;; ---- for one that has not started), and each element of C is computed by one thread in the
   ;; ---- same order, so results are bit for bit those of one thread.
   ;; Control block (64-byte lines, so that the threads' flags do not share a line):
-  ;;   +0 seq (this thread: one more per job)   +64 claims: (seq mod 2²⁰)·2¹² + next panel
-  ;;   +128 panels finished   +192 sleeping   +196 ready   +200 panels the worker ran (a statistic)
+  ;;   +0 seq (this thread: one more per job)   +64 claims (i64: seq, front, back; $claim_panels)
+  ;;   +128 panels finished   +192 sleeping   +196 ready   +200, +208 panels the worker, this thread ran (statistics)
   ;;   +256.. the job: mc N kc pa0 tstride pBp pstride pC ldc acc pbias0 P   +304 quit
 
   (func (export "set_threads") (param $ctl i32)
@@ -524,30 +524,42 @@
   (func (export "set_edge") (param $p i32)
     (global.set $edge (local.get $p)))
 
-  ;; Claim panels of job `seq` (P panels, `chunk` at a time) and run them with the job's operands
-  ;; at ctl + 256; returns when no panel of that job is left to claim.
-  (func $claim_panels (param $c i32) (param $seq i32) (param $P i32) (param $chunk i32) (param $worker i32)
-    (local $w i32) (local $p i32) (local $p1 i32) (local $tag i32)
-    (local.set $tag (i32.and (local.get $seq) (i32.const 1048575)))
+;; Claim panels of job `seq` (P panels) and run them with the job's operands at ctl + 256,
+  ;; until none is left. The claims word (i64 at ctl + 64) is tag·2³² + front·2¹⁶ + back: the
+  ;; posting thread takes panels from the front, the worker from the back, each time half of
+  ;; what is left (at least one), so in the common case each thread runs one contiguous run of
+  ;; panels with a handful of compare-and-swaps, and a late worker simply finds less to take.
+  (func $claim_panels (param $c i32) (param $seq i32) (param $worker i32)
+    (local $w i64) (local $f i32) (local $b i32) (local $n i32) (local $p0 i32) (local $p1 i32) (local $nw i64)
     (loop $claim
-      (local.set $w (i32.atomic.load offset=64 (local.get $c)))
-      (if (i32.ne (i32.shr_u (local.get $w) (i32.const 12)) (local.get $tag)) (then (return)))
-      (local.set $p (i32.and (local.get $w) (i32.const 4095)))
-      (if (i32.ge_s (local.get $p) (local.get $P)) (then (return)))
-      (br_if $claim (i32.ne (i32.atomic.rmw.cmpxchg offset=64 (local.get $c) (local.get $w) (i32.add (local.get $w) (local.get $chunk)))
-                            (local.get $w)))
-      (local.set $p1 (i32.add (local.get $p) (local.get $chunk)))
-      (if (i32.gt_s (local.get $p1) (local.get $P)) (then (local.set $p1 (local.get $P))))
-      (call $panels (local.get $p) (local.get $p1)
+      (local.set $w (i64.atomic.load offset=64 (local.get $c)))
+      (if (i32.ne (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 32))) (local.get $seq)) (then (return)))
+      (local.set $f (i32.and (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 16))) (i32.const 65535)))
+      (local.set $b (i32.and (i32.wrap_i64 (local.get $w)) (i32.const 65535)))
+      (if (i32.ge_s (local.get $f) (local.get $b)) (then (return)))
+      (local.set $n (i32.shr_u (i32.sub (local.get $b) (local.get $f)) (i32.const 1)))
+      (if (i32.eqz (local.get $n)) (then (local.set $n (i32.const 1))))
+      (if (local.get $worker)
+        (then
+          (local.set $p1 (local.get $b))
+          (local.set $p0 (i32.sub (local.get $b) (local.get $n)))
+          (local.set $nw (i64.or (i64.and (local.get $w) (i64.const -65536)) (i64.extend_i32_u (local.get $p0)))))
+        (else
+          (local.set $p0 (local.get $f))
+          (local.set $p1 (i32.add (local.get $f) (local.get $n)))
+          (local.set $nw (i64.or (i64.and (local.get $w) (i64.const -4294901761)) (i64.shl (i64.extend_i32_u (local.get $p1)) (i64.const 16))))))
+      (br_if $claim (i64.ne (i64.atomic.rmw.cmpxchg offset=64 (local.get $c) (local.get $w) (local.get $nw)) (local.get $w)))
+      (call $panels (local.get $p0) (local.get $p1)
         (i32.load offset=256 (local.get $c)) (i32.load offset=260 (local.get $c)) (i32.load offset=264 (local.get $c))
         (i32.load offset=268 (local.get $c)) (i32.load offset=272 (local.get $c)) (i32.load offset=276 (local.get $c))
         (i32.load offset=280 (local.get $c)) (i32.load offset=284 (local.get $c)) (i32.load offset=288 (local.get $c))
         (i32.load offset=292 (local.get $c)) (i32.load offset=296 (local.get $c)))
-      (if (local.get $worker) (then
-        (i32.store offset=200 (local.get $c) (i32.add (i32.load offset=200 (local.get $c)) (i32.sub (local.get $p1) (local.get $p))))))
+      (if (local.get $worker)
+        (then (i32.store offset=200 (local.get $c) (i32.add (i32.load offset=200 (local.get $c)) (local.get $n))))
+        (else (i32.store offset=208 (local.get $c) (i32.add (i32.load offset=208 (local.get $c)) (local.get $n)))))
       ;; the job's last panel wakes the posting thread if it has gone to sleep waiting
-      (if (i32.eq (i32.add (i32.atomic.rmw.add offset=128 (local.get $c) (i32.sub (local.get $p1) (local.get $p))) (i32.sub (local.get $p1) (local.get $p)))
-                  (local.get $P))
+      (if (i32.eq (i32.add (i32.atomic.rmw.add offset=128 (local.get $c) (local.get $n)) (local.get $n))
+                  (i32.load offset=300 (local.get $c)))
         (then (drop (memory.atomic.notify offset=128 (local.get $c) (i32.const 1)))))
       (br $claim)))
 
@@ -555,9 +567,8 @@
   ;; took. The operands go in plain stores, published by the atomic store of seq.
   (func $run_shared (param $mc i32) (param $N i32) (param $kc i32) (param $pa0 i32) (param $tstride i32) (param $pBp i32) (param $pstride i32)
                     (param $pC i32) (param $ldc i32) (param $acc i32) (param $pbias0 i32) (param $P i32)
-    (local $c i32) (local $seq i32) (local $chunk i32) (local $spins i32) (local $f i32)
+    (local $c i32) (local $seq i32) (local $spins i32) (local $f i32)
     (local.set $c (global.get $ctl))
-    (local.set $chunk (select (i32.const 2) (i32.const 1) (i32.ge_s (local.get $P) (i32.const 16))))
     (i32.store offset=256 (local.get $c) (local.get $mc))
     (i32.store offset=260 (local.get $c) (local.get $N))
     (i32.store offset=264 (local.get $c) (local.get $kc))
@@ -572,11 +583,11 @@
     (i32.store offset=300 (local.get $c) (local.get $P))
     (local.set $seq (i32.add (i32.atomic.load (local.get $c)) (i32.const 1)))
     (i32.atomic.store offset=128 (local.get $c) (i32.const 0))
-    (i32.atomic.store offset=64 (local.get $c) (i32.shl (i32.and (local.get $seq) (i32.const 1048575)) (i32.const 12)))
+    (i64.atomic.store offset=64 (local.get $c) (i64.or (i64.shl (i64.extend_i32_u (local.get $seq)) (i64.const 32)) (i64.extend_i32_u (local.get $P))))
     (i32.atomic.store (local.get $c) (local.get $seq))
     (if (i32.atomic.load offset=192 (local.get $c)) (then
       (drop (memory.atomic.notify (local.get $c) (i32.const 1)))))
-    (call $claim_panels (local.get $c) (local.get $seq) (local.get $P) (local.get $chunk) (i32.const 0))
+    (call $claim_panels (local.get $c) (local.get $seq) (i32.const 0))
     ;; The packed A block is reused for the next block only once every panel is done. A worker
     ;; still busy after ~10⁵ polls (far longer than a panel takes) was descheduled: the machine
     ;; is loaded, so sleep in short waits (the core may be the one it needs) and run the next
@@ -612,9 +623,7 @@
       (if (i32.atomic.load offset=304 (local.get $c)) (then
         (i32.atomic.store offset=196 (local.get $c) (i32.const 0))
         (return)))
-      (local.set $P (i32.load offset=300 (local.get $c)))
-      (call $claim_panels (local.get $c) (local.get $seq) (local.get $P)
-        (select (i32.const 2) (i32.const 1) (i32.ge_s (local.get $P) (i32.const 16))) (i32.const 1))
+      (call $claim_panels (local.get $c) (local.get $seq) (i32.const 1))
       (br $forever)))
 
   ;; Ask the worker to return from worker_loop (it may be sleeping).
