@@ -19,9 +19,10 @@ import { instantiateKernels, loadKernelModule, type KernelVariant, type Kernels 
 // that call, so every caller stays correct. Token ids and targets (Int32Array in JS memory)
 // are copied into a staging area first.
 //
-// The memory is a shared one, so that with `threads: 2` a worker thread (worker_threads) can
-// instantiate the same module on it and take half the panels of the large matrix products
-// (kernels.wat: run_shared, worker_loop). One thread is the default; the CLI asks for two.
+// With `threads: 2` the memory is a shared one (and the module the build that imports one), so
+// that a worker thread (worker_threads) can instantiate the same module on it and take panels of
+// the large matrix products (kernels.wat: run_shared, worker_loop). One thread, on a plain
+// memory (faster for small calls), is the default; the CLI asks for two.
 
 export interface WasmBackendOptions {
   /** Reserved memory in MiB (default 1024). */
@@ -76,11 +77,12 @@ export type WasmBackend = Backend & {
 };
 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | null {
-  const loaded = loadKernelModule(options.variant);
+  const shared = options.threads === 2;
+  const loaded = loadKernelModule(options.variant, shared);
   if (!loaded) return null;
   const pages = Math.ceil(((options.memoryMiB ?? 1024) * 1024 * 1024) / 65536);
-  // shared: a second thread works on the same tensors (kernels.wat imports a shared memory)
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  // shared: a second thread works on the same tensors (the build that imports a shared memory)
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
   const k: Kernels = instantiateKernels(loaded.module, memory);
   const heap = memory.buffer;
   const limit = heap.byteLength - GUARD_BYTES;
@@ -125,7 +127,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   }
   let norms = new Float64Array(heap, reserve(256 * 8), 256);
   let worker: Worker | null = null, ctlView: Int32Array | null = null;
-  if (options.threads === 2) {
+  if (shared) {
     const ctl = Math.ceil(reserve(320 + 64) / 64) * 64; // the control block, on 64-byte lines
     const edge = reserve(128);
     worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module: loaded.module, memory, ctl, edge } });

@@ -1,5 +1,5 @@
 import v8 from "node:v8";
-import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64 } from "./kernels.generated";
+import { KERNELS_RELAXED_BASE64, KERNELS_RELAXED_SHARED_BASE64, KERNELS_SIMD_BASE64, KERNELS_SIMD_SHARED_BASE64 } from "./kernels.generated";
 
 // Compiles the kernels once per process, with no file access and no dependency at run time:
 // the bytes are base64 inside kernels.generated.ts (built from kernels.wat by
@@ -54,7 +54,11 @@ export interface Kernels {
   adam_step(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, eps: number, rootBc2: number): void;
 }
 
-const compiled = new Map<KernelVariant, WebAssembly.Module | null>();
+const compiled = new Map<string, WebAssembly.Module | null>();
+const SOURCES = {
+  relaxed: [KERNELS_RELAXED_BASE64, KERNELS_RELAXED_SHARED_BASE64],
+  simd: [KERNELS_SIMD_BASE64, KERNELS_SIMD_SHARED_BASE64],
+} as const;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const s = atob(base64), bytes = new Uint8Array(s.length);
@@ -62,9 +66,10 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function compile(variant: KernelVariant): WebAssembly.Module | null {
-  if (compiled.has(variant)) return compiled.get(variant)!;
-  const bytes = decode(variant === "relaxed" ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD_BASE64);
+function compile(variant: KernelVariant, shared: boolean): WebAssembly.Module | null {
+  const key = `${variant}${shared ? "-shared" : ""}`;
+  if (compiled.has(key)) return compiled.get(key)!;
+  const bytes = decode(SOURCES[variant][shared ? 1 : 0]);
   let ok = WebAssembly.validate(bytes);
   if (!ok && variant === "relaxed") {
     // Node 20 (V8 11.3) ships relaxed SIMD behind this flag; it must be set before compiling.
@@ -72,14 +77,17 @@ function compile(variant: KernelVariant): WebAssembly.Module | null {
     ok = WebAssembly.validate(bytes);
   }
   const module = ok ? new WebAssembly.Module(bytes) : null;
-  compiled.set(variant, module);
+  compiled.set(key, module);
   return module;
 }
 
-/** The best build this runtime validates (or `prefer` only, when given), or null without SIMD. */
-export function loadKernelModule(prefer?: KernelVariant): { module: WebAssembly.Module; variant: KernelVariant } | null {
+/**
+ * The best build this runtime validates (or `prefer` only, when given), or null without SIMD.
+ * shared: the build that imports a shared memory (a second thread works on it).
+ */
+export function loadKernelModule(prefer?: KernelVariant, shared = false): { module: WebAssembly.Module; variant: KernelVariant } | null {
   for (const variant of prefer ? [prefer] : (["relaxed", "simd"] as const)) {
-    const module = compile(variant);
+    const module = compile(variant, shared);
     if (module) return { module, variant };
   }
   return null;
