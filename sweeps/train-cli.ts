@@ -62,7 +62,8 @@ async function track(args: TrainArgs): Promise<number> {
   const outcome = new Promise<RunOutcome>((resolve) => (ended = resolve));
   const runner = new Runner({
     queue: oneRunQueue(coordinator, { id: run.id, name: run.name, sweepId: null, index: run.index, config: run.config }),
-    launcher: processLauncher({ command: defaultWorkerCommand(undefined, { bundle: false }) }),
+    // (the bundle is rebuilt first when it is older than the engine sources: defaultWorkerCommand)
+    launcher: processLauncher({ command: defaultWorkerCommand() }),
     owner,
     concurrency: 1,
     workerInput: (r) => ({ ...localWorkerInput(r), threads: args.threads, ...(args.resume ? { resumeFrom: path.resolve(args.resume) } : {}) }),
