@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resourceIssues } from "./resources";
 
 // RunConfig: everything one training run needs, every key with a default so a sweep names
 // only what it varies. The key names are fixed by DESIGN.md (snake_case, as W&B users write
@@ -59,7 +60,10 @@ export const runConfigShape = {
   backend: z.enum(BACKENDS).default("wasm").describe("Kernel backend: wasm (WebAssembly SIMD) or js (the reference); wasm falls back to js where SIMD is missing"),
 } as const;
 
-export const RunConfig = z.strictObject(runConfigShape);
+// A config must also fit in memory (resources.ts): the issue names the field to change.
+export const RunConfig = z.strictObject(runConfigShape).superRefine((config, ctx) => {
+  for (const issue of resourceIssues(config)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+});
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
 export type RunConfigKey = keyof typeof runConfigShape;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseCheckpoint } from "./checkpoint";
+import { parseCheckpoint, serializeCheckpoint } from "./checkpoint";
 import type { RunConfigInput } from "./config";
 import { BUILTIN_CORPUS } from "./corpus/builtin";
 import { activationsFromCheckpoint } from "./activations";
@@ -36,7 +36,7 @@ test("a run resumed from a checkpoint continues exactly like the uninterrupted r
     const full = collect(cfg);
     const first = new Trainer({ ...cfg, steps: 12 });
     Array.from(first.run());
-    const ck = parseCheckpoint(JSON.stringify(first.checkpoint()));
+    const ck = parseCheckpoint(serializeCheckpoint(first.checkpoint()));
     const rest = Array.from(new Trainer(cfg, { resume: ck }).run());
     const final = (evs: TrainEvent[]) => numbersOf([done(evs)]);
     assert.equal(final(rest), final(full));

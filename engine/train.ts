@@ -12,6 +12,7 @@ import { clipGradNorm, Optimizer } from "./optim";
 import type { DiagnosticMessage, DoneEvent, HeartbeatMessage, LogMessage, MetricEvent, SampleMessage } from "./protocol";
 import { Rng } from "./rng";
 import { sampling } from "./sample";
+import { estimateMemory, wasmMemoryMiB } from "./resources";
 import { learningRate } from "./schedule";
 import { SeqModel } from "./seqmodel";
 import { SummaryTracker } from "./summary";
@@ -94,13 +95,15 @@ export class Trainer {
     this.config = resolveRunConfig(configInput);
     const c = this.config;
     this.now = opts.now ?? (() => performance.now());
+    this.task = createTask(c, opts.corpusText);
     if (opts.backend) this.backend = opts.backend;
     else {
-      const { backend, fallback } = createBackend(c.backend, { threads: opts.threads });
+      // the wasm reservation sized to this model (the schema has checked that it fits)
+      const memoryMiB = wasmMemoryMiB(estimateMemory(c, { model: this.task.model, evalB: this.task.evalBatches()[0]?.B ?? c.batch_size }));
+      const { backend, fallback } = createBackend(c.backend, { threads: opts.threads, memoryMiB });
       this.backend = backend;
       if (fallback) this.notes.push(fallback);
     }
-    this.task = createTask(c, opts.corpusText);
     this.model = buildModel(c, this.task.model, this.backend);
     this.rng = new Rng(c.seed);
     this.sampleRng = Rng.derive(c.seed, SAMPLE_SALT);

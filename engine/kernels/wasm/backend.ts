@@ -25,7 +25,7 @@ import { instantiateKernels, loadKernelModule, type KernelVariant, type Kernels 
 // memory (faster for small calls), is the default; the CLI asks for two.
 
 export interface WasmBackendOptions {
-  /** Reserved memory in MiB (default 1024). */
+  /** Reserved memory in MiB (default 1024; at most 4096, the wasm32 maximum). train.ts sizes it to the model (resources.ts). */
   memoryMiB?: number;
   /** Use this build only (default: relaxed-SIMD if the runtime validates it, else SIMD). */
   variant?: KernelVariant;
@@ -74,13 +74,17 @@ export type WasmBackend = Backend & {
   dispose(): void;
   /** How many 8-column panels of products the second thread has computed (0 with one thread). */
   workerPanels(): number;
+  /** Bytes handed out so far (tensors, staging, scratch): what the reservation has to hold. */
+  allocatedBytes(): number;
+  /** The reserved memory in bytes. */
+  readonly reservedBytes: number;
 };
 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | null {
   const shared = options.threads === 2;
   const loaded = loadKernelModule(options.variant, shared);
   if (!loaded) return null;
-  const pages = Math.ceil(((options.memoryMiB ?? 1024) * 1024 * 1024) / 65536);
+  const pages = Math.min(65536, Math.ceil(((options.memoryMiB ?? 1024) * 1024 * 1024) / 65536));
   // shared: a second thread works on the same tensors (the build that imports a shared memory)
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
   const k: Kernels = instantiateKernels(loaded.module, memory);
@@ -163,6 +167,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       worker = null;
     },
     workerPanels: () => (ctlView ? Atomics.load(ctlView, 50) : 0),
+    allocatedBytes: () => top,
+    reservedBytes: heap.byteLength,
     alloc(n) {
       return new Float32Array(heap, reserve(n * 4), n);
     },
