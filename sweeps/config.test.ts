@@ -357,3 +357,18 @@ test("odd values anywhere give issues, never a crash", async () => {
     return ["", ":", "- ", "{", "]", "\t", "\n  ", "'", "&a *a", "!!binary x"][r.int(10)];
   }
 });
+
+test("a sweep whose largest run cannot fit in memory is refused on the parameter to change", () => {
+  const tooBig = parseSweepConfig({
+    method: "random",
+    parameters: { hidden_size: { values: [128, 2048] }, num_layers: { values: [1, 4] }, batch_size: { value: 256 }, seq_length: { value: 256 } },
+  });
+  assert.equal(tooBig.ok, false);
+  const issues = tooBig.ok ? [] : tooBig.issues;
+  assert.deepEqual(issues.map((i) => i.path), ["parameters.batch_size"]);
+  assert.match(issues[0].message, /largest run this sweep can propose \(hidden_size 2048, num_layers 4, batch_size 256, seq_length 256\).*needs ~\d+ GiB/);
+  // the same sweep at sizes that fit parses
+  assert.equal(parseSweepConfig({ method: "random", parameters: { hidden_size: { values: [128, 256] }, batch_size: { value: 64 } } }).ok, true);
+  const range = parseSweepConfig({ method: "random", parameters: { hidden_size: { distribution: "int_uniform", min: 32, max: 4096 }, num_layers: { value: 8 }, batch_size: { value: 512 } } });
+  assert.equal(range.ok, false, "the range's top (hidden 4096 × 8 layers) is too big");
+});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDocument, stringify } from "yaml";
-import { RUN_CONFIG_KEYS, runConfigShape, type RunConfigKey } from "../engine/config.ts";
+import { RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
+import { estimateMemory, resourceIssues } from "../engine/resources.ts";
 
 // SweepConfig: the one schema for sweeps (web form, API, CLI). It reads W&B sweep YAML/JSON
 // as written for W&B: the W&B structure is checked first (wandb/sweeps config/schema.json),
@@ -389,6 +390,8 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
   const replicates = typeof raw.replicates === "number" ? raw.replicates : 1;
   const gridCounts: number[] = [];
   let gridOk = method === "grid";
+  const specs: Record<string, ParamSpec> = {};
+  let allKnown = true;
   for (const name of names) {
     const path: Path = ["parameters", name];
     const parsed = AnyParamSpec.safeParse(params[name]);
@@ -408,12 +411,15 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
     if (!isRunConfigKey(name)) {
       issue(ctx, path, unknownParameterMessage(name));
       gridOk = false;
+      allKnown = false;
       continue;
     }
     if (!spec) {
       gridOk = false;
+      allKnown = false;
       continue;
     }
+    specs[name] = spec;
     checkFitsRunConfig(name, spec, path, ctx);
     if (name === "seed" && replicates > 1)
       issue(ctx, path, `replicates: ${replicates} gives each configuration its own seeds, so seed cannot be swept too`);
@@ -436,6 +442,7 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
       } else gridCounts.push(values.length);
     }
   }
+  if (allKnown && names.length > 0) checkLargestRun(specs, ctx);
   if (gridOk && names.length > 0) {
     const combos = gridCounts.reduce((a, b) => a * b, 1);
     const runs = combos * replicates;
@@ -448,6 +455,56 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
           `use fewer values or method: random with run_cap`,
       );
     }
+  }
+}
+
+/** The values of a spec worth trying for the largest run: every listed value, or a range's top. */
+function candidateValues(spec: ParamSpec): unknown[] | null {
+  if ("values" in spec && Array.isArray(spec.values)) return spec.values;
+  if ("value" in spec) return [spec.value];
+  const range = supportRange(spec);
+  if (range) return [spec.distribution === "int_uniform" ? Math.floor(range.hi) : range.hi];
+  const centre = centreValue(spec);
+  return centre === null ? null : [centre];
+}
+
+const RunConfigFields = z.strictObject(runConfigShape);
+
+/**
+ * The largest run the sweep can propose (every numeric parameter at its top, each other one at
+ * the value that needs the most memory) must fit (engine/resources.ts), or every run would fail
+ * out of memory: the issue goes on the swept parameter the user would change.
+ */
+function checkLargestRun(specs: Record<string, ParamSpec>, ctx: Ctx): void {
+  const largest: Record<string, unknown> = {};
+  const choices: [string, unknown[]][] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    const values = candidateValues(spec);
+    if (!values || values.length === 0) continue;
+    if (values.every((v) => typeof v === "number")) largest[name] = Math.max(...(values as number[]));
+    else choices.push([name, values]);
+  }
+  const parse = (c: Record<string, unknown>): RunConfig | null => {
+    const r = RunConfigFields.safeParse(c);
+    return r.success ? (r.data as RunConfig) : null;
+  };
+  for (const [name, values] of choices) {
+    let best: unknown = values[0], bestBytes = -1;
+    for (const v of values) {
+      const c = parse({ ...largest, [name]: v });
+      const bytes = c ? estimateMemory(c).totalBytes : -1;
+      if (bytes > bestBytes) (best = v), (bestBytes = bytes);
+    }
+    largest[name] = best;
+  }
+  const config = parse(largest);
+  if (!config) return; // a combination other checks report (or the run's own validation will)
+  const swept = Object.keys(specs);
+  for (const found of resourceIssues(config)) {
+    const field = [found.path, "hidden_size", "batch_size", "seq_length", "num_layers", "embedding_dim", "eval_batches"].find((k) => swept.includes(k));
+    if (!field) continue;
+    const shown = ["hidden_size", "num_layers", "batch_size", "seq_length", "eval_batches"].filter((k) => swept.includes(k)).map((k) => `${k} ${largest[k]}`);
+    issue(ctx, ["parameters", field], `the largest run this sweep can propose (${shown.join(", ")}) cannot fit: ${found.message}`);
   }
 }
 
