@@ -95,3 +95,49 @@ test("compare API: all series in one response, downsampled, first and last kept"
   expect(bad.status()).toBe(400);
   expect((await bad.json()).issues[0].path).toBe("runs");
 });
+
+test("compare: while a run trains, the page polls only what changed (runs= view)", async ({ page, request }) => {
+  const sweepRes = await request.post("/api/sweeps", {
+    data: { method: "grid", parameters: { cell: { value: "lstm" }, steps: { value: 100000 }, hidden_size: { value: 32 }, eval_every: { value: 200 }, log_every: { value: 100 } } },
+  });
+  expect(sweepRes.status()).toBe(201);
+  const { id: sweepId } = (await sweepRes.json()) as { id: string };
+  try {
+    let liveId = "";
+    await expect(async () => {
+      const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=running`)).json()) as { runs: { id: string; lastStep: number }[] };
+      expect(runs.length).toBeGreaterThan(0);
+      liveId = runs[0].id;
+      // past its first evaluations: it has logged both metrics, so polls ask for its tails
+      expect(runs[0].lastStep).toBeGreaterThanOrEqual(500);
+    }).toPass({ timeout: 60_000 });
+    const done = ((await (await request.get("/api/runs?state=finished&limit=3")).json()).runs as { id: string }[]).map((r) => r.id);
+    const ids = [...done, liveId];
+    const polls: { url: string; bytes: number; body: { runs: { id: string }[]; tails: Record<string, number> } }[] = [];
+    page.on("response", async (res) => {
+      if (!res.url().includes("/api/compare?")) return;
+      const text = await res.text().catch(() => "");
+      if (text) polls.push({ url: res.url(), bytes: text.length, body: JSON.parse(text) });
+    });
+    await page.goto(`/compare?runs=${ids.join(",")}&metrics=train_loss,val_loss`);
+    const val = page.locator('[data-testid="compare-panel"][data-metric="val_loss"] [data-testid="curve-chart"]');
+    await expect(val).toHaveAttribute("data-curves", ids.join(","), { timeout: 30_000 });
+    await expect.poll(() => polls.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    // what a page without the incremental protocol would fetch on every poll
+    const whole = (await (await request.get(`/api/compare?runs=${ids.join(",")}&keys=train_loss,val_loss&points=1000`)).text()).length;
+    console.log(`compare polls: ${polls.map((p) => p.bytes).join(", ")} B each; the whole view is ${whole} B`);
+    for (const p of polls) {
+      expect(p.url).toContain("since=");
+      expect(p.url).toContain(`open=${liveId}`);
+      expect(p.bytes * 5, `a poll of ${p.bytes} B against ${whole} B whole`).toBeLessThan(whole);
+      expect(p.body.runs.map((r) => r.id)).toEqual([liveId]);
+    }
+    // the live run's points after what the page held came as tails, and the cursor moved on
+    const cursors = polls.map((p) => p.body.tails[liveId]).filter((s) => s !== undefined);
+    expect(cursors.length).toBeGreaterThanOrEqual(2);
+    expect(cursors.at(-1)!).toBeGreaterThan(cursors[0]);
+    await screen(page, "compare-live");
+  } finally {
+    await request.post(`/api/sweeps/${sweepId}/cancel`);
+  }
+});

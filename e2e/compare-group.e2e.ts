@@ -5,7 +5,8 @@ import { screen } from "./runs-util";
 // bands; switch the band to ±std; hide a group.
 
 test("compare: group a sweep by cell and see bands", async ({ page, request }) => {
-  const { runs } = (await (await request.get("/api/runs?limit=1")).json()) as { runs: { sweepId: string }[] };
+  // the oldest run's sweep: a seeded fixture sweep (journeys before this one start sweeps of their own)
+  const { runs } = (await (await request.get("/api/runs?limit=1&sort=created")).json()) as { runs: { sweepId: string }[] };
   const sweep = runs[0].sweepId;
   await page.goto(`/compare?sweep=${sweep}`);
   const val = page.locator('[data-testid="compare-panel"][data-metric="val_loss"] [data-testid="curve-chart"]');

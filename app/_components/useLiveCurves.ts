@@ -1,27 +1,29 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { CompareDelta } from "../../_lib/compare-api";
-import { curvesQuery, mergeCurves, type HeldCurves } from "../../_lib/sweep-curves";
+import type { CompareDelta, CompareDeltaRun } from "../_lib/compare-api";
+import { curvesQuery, mergeCurves, type HeldCurves } from "../_lib/sweep-curves";
 
 /**
- * The sweep's curves of `metric`, polled incrementally whenever `refreshKey` changes: each
- * poll asks GET /api/compare only for what changed since what is held (new runs, the open
- * runs' new points) and merges it in. One request at a time (each builds on the last
- * answer); a change during one is fetched right after it. Errors keep what is held.
+ * A live view's curves of `keys` (the sweep page's panel, the compare page), polled
+ * incrementally whenever `refreshKey` changes: each poll asks GET /api/compare (`base`: its
+ * runs= or sweep=, keys= and points=, and detail=1 if wanted) only for what changed since
+ * what is held (new runs, the open runs' new points) and merges it in. `initial` (a first
+ * answer rendered on the server) is held from the start. One request at a time (each builds
+ * on the last answer); a change during one is fetched right after it. Errors keep what is
+ * held. Another `base` starts over (data is null until its first answer).
  */
-export function useSweepCurves(sweepId: string, metric: string, points: number, refreshKey: string) {
-  const base = `/api/compare?sweep=${sweepId}&keys=${encodeURIComponent(metric)}&points=${points}`;
-  const [data, setData] = useState<HeldCurves | null>(null);
+export function useLiveCurves<R extends CompareDeltaRun = CompareDeltaRun>(base: string, keys: readonly string[], points: number, refreshKey: string, initial: HeldCurves<R> | null = null) {
+  const [data, setData] = useState<HeldCurves<R> | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [nonce, setNonce] = useState(0);
-  const live = useRef({ base, keys: [metric], points, held: null as HeldCurves | null, busy: false, again: false });
+  const live = useRef({ base, keys, points, held: initial, busy: false, again: false });
 
   useEffect(() => {
     const state = live.current;
     if (state.base !== base) {
-      // another sweep or metric: start over (an answer in flight for the old one is dropped)
-      Object.assign(state, { base, keys: [metric], points, held: null });
+      // another view or metric: start over (an answer in flight for the old one is dropped)
+      Object.assign(state, { base, keys, points, held: null });
       setData(null);
     }
     if (state.busy) {
@@ -36,7 +38,7 @@ export function useSweepCurves(sweepId: string, metric: string, points: number, 
         const asked = state.base;
         try {
           const res = await fetch(`${asked}&${curvesQuery(state.held, state.keys, state.points)}`, { cache: "no-store" });
-          const body = (await res.json().catch(() => null)) as (CompareDelta & { error?: string }) | null;
+          const body = (await res.json().catch(() => null)) as (CompareDelta<R> & { error?: string }) | null;
           if (!res.ok || !body) throw new Error(body?.error ?? `the server answered ${res.status}`);
           if (state.base !== asked) {
             state.again = true;
@@ -52,7 +54,9 @@ export function useSweepCurves(sweepId: string, metric: string, points: number, 
       state.busy = false;
       setLoading(false);
     })();
-  }, [base, metric, points, refreshKey, nonce]);
+    // keys and points are part of base
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [base, refreshKey, nonce]);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload };

@@ -44,9 +44,12 @@ export const CompareQuery = z
     points: z.coerce.number().int().min(10).max(10_000).default(1000),
     since: Since.optional(),
     open: OpenRuns.optional(),
+    /** With since=: the runs new to the client come with sweepId, config, params and summary, and the answer lists the view's metric names (the compare page groups and names runs by config). */
+    detail: z.literal("1", { error: "detail is 1 or absent" }).optional(),
   })
   .refine((q) => q.runs || q.sweep, { message: "name the runs (runs=a,b,c) or a sweep (sweep=ID)", path: ["runs"] })
-  .refine((q) => !q.open || q.since, { message: "open= needs since= (the runs it names are ones the client holds)", path: ["open"] });
+  .refine((q) => !q.open || q.since, { message: "open= needs since= (the runs it names are ones the client holds)", path: ["open"] })
+  .refine((q) => !q.detail || q.since, { message: "detail= needs since=", path: ["detail"] });
 export type CompareQuery = z.output<typeof CompareQuery>;
 
 export interface CompareRun {
@@ -80,14 +83,22 @@ export interface CompareDeltaRun {
   startedAt: string | null;
 }
 
+/**
+ * A run in an incremental answer with detail=1: a run new to the client is a whole CompareRun,
+ * one it holds is a CompareDeltaRun (its state now), merged over what is held.
+ */
+export type CompareDetailRun = CompareDeltaRun & Partial<Pick<CompareRun, "sweepId" | "config" | "params" | "summary">>;
+
 /** GET /api/compare with since= (and open=): what changed since what the client holds. */
-export interface CompareDelta {
+export interface CompareDelta<R extends CompareDeltaRun = CompareDeltaRun> {
   /** Runs in the view: how many the client holds after merging this. */
   total: number;
   /** since= did not match the view (or was 0): `runs` are all its runs, drop what was held. */
   reset: boolean;
   /** The runs new to the client (after its first n) and its open ones, in the view's order, each with its state now. */
-  runs: CompareDeltaRun[];
+  runs: R[];
+  /** With detail=1: every metric any of the view's runs logged (as CompareResponse.names). */
+  names?: string[];
   /** series[runId][metric]: a tail or a whole series, as `tails` says. */
   series: Record<string, Record<string, SeriesTuple[]>>;
   /** tails[runId] = step: that run's series are its points after `step`, to append; a run not here came whole (replace). */

@@ -15,7 +15,7 @@ export interface SeriesInput {
   startedAt: number | null;
 }
 
-export function seriesFor(data: CompareResponse, metric: string, names: Map<string, string>, colors: RunColors): SeriesInput[] {
+export function seriesFor(data: Pick<CompareResponse, "runs" | "series">, metric: string, names: Map<string, string>, colors: RunColors): SeriesInput[] {
   return data.runs.map((r) => ({
     runId: r.id,
     name: names.get(r.id) ?? r.name,

@@ -69,3 +69,26 @@ test("a reset answer drops what was held; too many open runs ask for the whole v
   const crowd = mergeCurves(null, delta({ total: MAX_OPEN + 1, reset: true, runs: Array.from({ length: MAX_OPEN + 1 }, (_, i) => run(`r${String(i).padStart(4, "0")}`, "queued")) }));
   assert.equal(curvesQuery(crowd, ["val_loss"], 150), "since=0");
 });
+
+test("the compare page's case: held from the server's first answer, detail kept across polls, metric names follow the answers", () => {
+  type Detail = CompareDeltaRun & { config?: Record<string, unknown> };
+  // the first (server-rendered) answer: whole runs with config, in the selection's order (runs=b,a)
+  const initial: HeldCurves<Detail> = {
+    runs: [{ ...run("bbbb", "running"), config: { lr: 0.1 } }, { ...run("aaaa", "finished"), config: { lr: 0.3 } }],
+    series: { bbbb: { val_loss: pts(10, 20), train_loss: pts(1, 2) }, aaaa: { val_loss: pts(10), train_loss: pts(1) } },
+    names: ["train_loss", "val_loss"],
+  };
+  assert.equal(curvesQuery(initial, ["val_loss", "train_loss"], 1000), "since=2.aaaa&open=bbbb:2", "only the running run is open; its cursor is its shortest metric");
+  // a poll: the held run comes back as a brief (no config), its tails after step 2 of every metric
+  const d = (x: Partial<CompareDelta<Detail>>): CompareDelta<Detail> => ({ total: 2, reset: false, runs: [], series: {}, tails: {}, ...x });
+  let held = mergeCurves(initial, d({ runs: [run("bbbb", "finished")], names: ["lr", "train_loss", "val_loss"], series: { bbbb: { val_loss: pts(10, 20, 30), train_loss: pts(3) } }, tails: { bbbb: 2 } }));
+  assert.deepEqual(held.runs.map((r) => [r.id, r.state, r.config]), [["bbbb", "finished", { lr: 0.1 }], ["aaaa", "finished", { lr: 0.3 }]], "order and config kept, state updated");
+  assert.deepEqual(steps(held, "bbbb"), [10, 20, 30], "val_loss after step 2 (the cursor is the shortest metric's) replaces what was held after it");
+  assert.deepEqual(steps(held, "bbbb", "train_loss"), [1, 2, 3]);
+  assert.equal(held.series.aaaa, initial.series.aaaa, "the ended run is untouched");
+  assert.deepEqual(held.names, ["lr", "train_loss", "val_loss"]);
+  assert.equal(curvesQuery(held, ["val_loss", "train_loss"], 1000), "since=2.aaaa", "every run ended: later polls ask for nothing");
+  // an answer without names keeps the held ones
+  held = mergeCurves(held, d({}));
+  assert.deepEqual(held.names, ["lr", "train_loss", "val_loss"]);
+});

@@ -2,9 +2,9 @@ import type { CompareDelta, CompareDeltaRun, SeriesTuple } from "./compare-api";
 import { colorOf, type RunColors } from "./colors";
 import { TERMINAL_RUN_STATES } from "../../sweeps/states";
 
-// The sweep's overlaid-curves panel: what it holds of the compare endpoint's incremental
-// answers (held runs and series, merged poll after poll), what it asks for next, and one
-// curve per run from what it holds.
+// Live curves views (the sweep's overlaid-curves panel, the compare page): what they hold of
+// the compare endpoint's incremental answers (held runs and series, merged poll after poll),
+// what they ask for next, and (the sweep panel) one curve per run from what it holds.
 
 export interface SweepCurve {
   runId: string;
@@ -21,9 +21,10 @@ export interface CurvesData {
   series: Record<string, Record<string, SeriesTuple[]>>;
 }
 
-/** What the panel holds: every run of the view in its order, their series merged from each poll. */
-export interface HeldCurves extends CurvesData {
-  runs: CompareDeltaRun[];
+/** What a live view holds: every run of the view in its order, their series merged from each poll (and the view's metric names when the answers carry them, detail=1). */
+export interface HeldCurves<R extends CompareDeltaRun = CompareDeltaRun> extends CurvesData {
+  runs: R[];
+  names?: string[];
 }
 
 /** Curves of `metric`, one per run that logged it, in run order, in the sweep page's colours; only `visible` runs when given (the brush). */
@@ -56,7 +57,7 @@ export const MAX_OPEN = 300;
  * none of one of them yet, or more than 2 × `points` of one (a downsampled head and a raw
  * tail that grew long: app/compare/data.ts explains the choice).
  */
-export function curvesQuery(held: HeldCurves | null, keys: readonly string[], points: number): string {
+export function curvesQuery(held: HeldCurves<CompareDeltaRun> | null, keys: readonly string[], points: number): string {
   if (!held || held.runs.length === 0) return "since=0";
   const open: string[] = [];
   for (const run of held.runs) {
@@ -82,9 +83,13 @@ function appendTail(held: readonly SeriesTuple[], tail: readonly SeriesTuple[], 
   return keep === held.length && tail.length === 0 ? (held as SeriesTuple[]) : [...held.slice(0, keep), ...tail];
 }
 
-/** Merge a poll's answer into what is held (pure; unchanged runs keep their arrays). */
-export function mergeCurves(held: HeldCurves | null, delta: CompareDelta): HeldCurves {
-  const base = !held || delta.reset ? { runs: [], series: {} } : held;
+/**
+ * Merge a poll's answer into what is held (pure; unchanged runs keep their arrays). A held
+ * run's fields are updated by the answer's, not replaced: what the answer leaves out of a run
+ * it already sent (detail=1's config) stays.
+ */
+export function mergeCurves<R extends CompareDeltaRun>(held: HeldCurves<R> | null, delta: CompareDelta<R>): HeldCurves<R> {
+  const base: HeldCurves<R> = !held || delta.reset ? { runs: [], series: {} } : held;
   const runs = [...base.runs];
   const series = { ...base.series };
   const at = new Map(runs.map((r, i) => [r.id, i]));
@@ -93,7 +98,7 @@ export function mergeCurves(held: HeldCurves | null, delta: CompareDelta): HeldC
     if (i === undefined) {
       at.set(run.id, runs.length);
       runs.push(run);
-    } else runs[i] = run;
+    } else runs[i] = { ...runs[i], ...run };
     const incoming = delta.series[run.id] ?? {};
     const after = delta.tails[run.id];
     if (after === undefined) {
@@ -105,7 +110,8 @@ export function mergeCurves(held: HeldCurves | null, delta: CompareDelta): HeldC
     for (const name of new Set([...Object.keys(mine), ...Object.keys(incoming)])) next[name] = appendTail(mine[name] ?? [], incoming[name] ?? [], after);
     series[run.id] = next;
   }
-  return { runs, series };
+  const names = delta.names ?? base.names;
+  return names ? { runs, series, names } : { runs, series };
 }
 
 /** Positive values whose largest is at least `ratio` times the smallest: a log y axis reads better. */

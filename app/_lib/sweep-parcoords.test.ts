@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricSummaryKey, moveAxis, orderAxes, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
+import { axisExtent, axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricSummaryKey, moveAxis, orderAxes, tickLabel, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
 
 const run = (i: number, params: Record<string, unknown>, val: number | null, state = "finished"): SweepRunLike => ({
   id: `r${i}`,
@@ -114,4 +114,29 @@ test("1,000 runs shape in well under a frame budget", () => {
   assert.ok(performance.now() - t < 100);
   assert.equal(m.rows.length, 1000);
   assert.ok(ids.size > 0 && ids.size < 1000);
+});
+
+test("tick labels tell neighbouring ticks apart on a narrow axis", () => {
+  // a val_loss_best axis from 1.7201 to 1.7249: ECharts ticks it every 0.0005 or 0.001
+  const ticks = [1.72, 1.7205, 1.721, 1.7215, 1.722, 1.7225];
+  const labels = ticks.map((v) => tickLabel(v, 1.7201, 1.7249));
+  assert.deepEqual(labels, ["1.72", "1.7205", "1.721", "1.7215", "1.722", "1.7225"]);
+  assert.equal(new Set(labels).size, ticks.length);
+  // wide axes keep 3 significant digits, integers stay integers, powers of ten stay short
+  assert.deepEqual([0.5, 1, 1.5, 2].map((v) => tickLabel(v, 0.4, 2.1)), ["0.5", "1", "1.5", "2"]);
+  assert.equal(tickLabel(1.23456, 0, 10), "1.23");
+  assert.equal(tickLabel(1200, 1000, 2000), "1,200");
+  assert.equal(tickLabel(1e-4, 1e-5, 1e-2), "1e-4");
+  // narrow around a large value, and around zero
+  assert.deepEqual([100.01, 100.02].map((v) => tickLabel(v, 100.001, 100.05)), ["100.01", "100.02"]);
+  assert.deepEqual([-0.001, 0, 0.001].map((v) => tickLabel(v, -0.002, 0.002)), ["-1e-3", "0", "1e-3"], "powers of ten keep their sign");
+  // a single value (no span): 3 digits
+  assert.equal(tickLabel(1.7234, 1.7234, 1.7234), "1.72");
+});
+
+test("axis extents skip missing and non-numeric values", () => {
+  const rows = [{ values: [1, "a", null] }, { values: [3, "b", 2] }, { values: [Number.NaN, "c", 5] }].map((r, i) => ({ runId: `r${i}`, name: "", state: "finished", values: r.values }));
+  assert.deepEqual(axisExtent(rows, 0), [1, 3]);
+  assert.deepEqual(axisExtent(rows, 1), [0, 0]);
+  assert.deepEqual(axisExtent(rows, 2), [2, 5]);
 });

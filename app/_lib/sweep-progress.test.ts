@@ -5,7 +5,8 @@ import { PALETTE, runColors } from "./colors.ts";
 import { spansDecades, sweepCurveSeries } from "./sweep-curves.ts";
 import { sortImportance } from "./sweep-importance.ts";
 import { doneCount, isActive, progressSegments, tableSignature } from "./sweep-progress.ts";
-import { decodeSort, sortRuns } from "./sweep-table.ts";
+import { formatDuration } from "./format.ts";
+import { decodeSort, liveRuntime, sortRuns } from "./sweep-table.ts";
 
 const counts = (c: Partial<Record<RunState, number>>) => ({ ...(Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>), ...c });
 const sweep = (state: "running" | "paused" | "finished" | "cancelled" | "failed") => ({ id: "s", name: "s", state, stateReason: null, createdAt: "", finishedAt: null });
@@ -69,4 +70,15 @@ test("curves: one per run that logged the metric, brush respected; log y when th
   assert.deepEqual(sweepCurveSeries(data, "val_loss", new Set(["b"]), colors).map((c) => c.runId), ["b"]);
   assert.equal(spansDecades(all), true);
   assert.equal(spansDecades(all.slice(0, 1)), false);
+});
+
+test("a running run's runtime counts on from when the list was read; ended and queued runs stay as read", () => {
+  const readAt = 1_000_000;
+  const running = { runtime: 104, startedAt: "2026-01-01T00:00:00.000Z", finishedAt: null };
+  assert.equal(liveRuntime(running, readAt, readAt), 104);
+  // 1m 44s when read, 3m 26s now
+  assert.equal(formatDuration(liveRuntime(running, readAt, readAt + 102_000)), "3m 26s");
+  assert.equal(liveRuntime(running, readAt, readAt - 5000), 104, "a clock behind the read never counts back");
+  assert.equal(liveRuntime({ ...running, finishedAt: "2026-01-01T00:01:44.000Z" }, readAt, readAt + 60_000), 104, "finished: as read");
+  assert.equal(liveRuntime({ runtime: null, startedAt: null, finishedAt: null }, readAt, readAt + 60_000), null, "queued: none");
 });

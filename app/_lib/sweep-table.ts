@@ -61,3 +61,14 @@ export function decodeSort(text: string | null | undefined, fallback: TableSort)
   const field = desc ? text.slice(1) : text;
   return /^(name|state|step|runtime|index|(config|summary)\.[A-Za-z_][A-Za-z0-9_]*)$/.test(field) ? { field, desc } : fallback;
 }
+
+/**
+ * A run's runtime in seconds at `now` (client clock, ms). The store reports a run still
+ * training (started, not finished) as the time it had run when it was read: that is `runtime`
+ * at `readAt` (client ms), plus the time since. Ended and queued runs are as read. (Counting
+ * from `readAt`, not from `startedAt`, keeps a skewed client clock out of it.)
+ */
+export function liveRuntime(run: { runtime: number | null; startedAt: string | null; finishedAt: string | null }, readAt: number, now: number): number | null {
+  if (run.runtime === null || !run.startedAt || run.finishedAt) return run.runtime;
+  return run.runtime + Math.max(0, now - readAt) / 1000;
+}

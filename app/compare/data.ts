@@ -1,4 +1,4 @@
-import type { CompareDelta, CompareQuery, CompareResponse, SeriesTuple } from "../_lib/compare-api";
+import type { CompareDelta, CompareDetailRun, CompareQuery, CompareResponse, SeriesTuple } from "../_lib/compare-api";
 import { byCreation } from "../_lib/colors";
 import { listRunBriefs, listRuns, metricNamesOf, readManySeries, readSeriesTails, type SeriesPoint } from "../../prisma/store";
 
@@ -49,7 +49,7 @@ const tuples = (series: Record<string, Record<string, SeriesPoint[]>>): Record<s
  * every poll. A series that never grows past `points` is never downsampled, so its merged
  * tails are exactly what a fresh load returns.
  */
-export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "since" | "open">): Promise<CompareDelta> {
+export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "since" | "open" | "detail">): Promise<CompareDelta<CompareDetailRun>> {
   const { runs: ids, sweep, keys, points } = q;
   const listed = listRunBriefs({ sweepId: sweep, ids }, VIEW_RUNS);
   const byId = new Map(listed.map((r) => [r.id, r]));
@@ -64,13 +64,17 @@ export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | 
   const { tails, overflow } = await readSeriesTails(cursors, keys, points);
   for (const id of overflow) cursors.delete(id);
   const whole = [...ordered.slice(held).map((r) => r.id), ...open.filter(([id]) => !cursors.has(id)).map(([id]) => id)];
-  const series = await readManySeries(whole, keys, points);
+  const fresh = ordered.slice(held).map((r) => r.id);
+  const [series, details, names] = await Promise.all([
+    readManySeries(whole, keys, points),
+    // detail=1 (the compare page): config and the rest of the runs new to the client, read once
+    q.detail && fresh.length ? listRuns({ ids: fresh, limit: fresh.length }).then((p) => new Map(p.runs.map((r) => [r.id, r]))) : null,
+    q.detail ? metricNamesOf(ordered.map((r) => r.id)) : undefined,
+  ]);
   for (const id of cursors.keys()) series[id] = tails[id];
-  return {
-    total: ordered.length,
-    reset: held === 0,
-    runs: ordered.filter((r) => r.id in series),
-    series: tuples(series),
-    tails: Object.fromEntries(cursors),
-  };
+  const runs = ordered.filter((r) => r.id in series).map((r): CompareDetailRun => {
+    const d = details?.get(r.id);
+    return d ? { ...r, sweepId: d.sweepId, config: d.config, params: d.params, summary: d.summary } : r;
+  });
+  return { total: ordered.length, reset: held === 0, runs, ...(names ? { names } : {}), series: tuples(series), tails: Object.fromEntries(cursors) };
 }

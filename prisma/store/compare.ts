@@ -1,16 +1,19 @@
 import { prisma, reader } from "../client";
 import type { RunState } from "../../sweeps/states";
-import { downsampleBuckets, toBucketRow, type BucketRow, type SeriesPoint } from "./metrics";
+import { downsampleBuckets, downsamplePoints, readPoints, seriesPlan, toBucketRow, type BucketRow, type SeriesPoint } from "./metrics";
 import { whereClause } from "./query";
 import { iso, num, numOrNull, type RawRow } from "./records";
 
 // Reads for the compare view: many runs' series in a few queries (not a few per run), with
 // the same min/max-bucket downsampling as readSeries (first and last point kept, each slot's
-// lowest and highest point and first NaN kept, so a spike is never hidden).
+// lowest and highest point and first NaN kept, so a spike is never hidden), and the same
+// choice of reading the points or the rollup (seriesPlan).
 
 const IN = (n: number) => Array(n).fill("?").join(",");
 /** Keep SQLite's bound-parameter count modest per statement. */
 const RUNS_PER_QUERY = 400;
+/** The most points read raw (to be downsampled here) per answer: a view of many runs falls back to the rollup beyond it. */
+const RAW_POINTS_PER_READ = 100_000;
 
 const key = (runId: string, name: string) => `${runId}\u0000${name}`;
 const point = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value === null ? null : Number(r.value), wallTime: Number(r.wallTime) });
@@ -22,20 +25,32 @@ const point = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value =
 export async function readManySeries(runIds: string[], names: string[], points = 1000): Promise<Record<string, Record<string, SeriesPoint[]>>> {
   const out: Record<string, Record<string, SeriesPoint[]>> = Object.fromEntries(runIds.map((id) => [id, {}]));
   if (runIds.length === 0 || names.length === 0) return out;
+  const budget = { raw: RAW_POINTS_PER_READ };
   for (let i = 0; i < runIds.length; i += RUNS_PER_QUERY) {
-    await readChunk(runIds.slice(i, i + RUNS_PER_QUERY), names, points, out);
+    await readChunk(runIds.slice(i, i + RUNS_PER_QUERY), names, points, out, budget);
   }
   return out;
 }
 
-async function readChunk(runIds: string[], names: string[], points: number, out: Record<string, Record<string, SeriesPoint[]>>): Promise<void> {
+async function readChunk(runIds: string[], names: string[], points: number, out: Record<string, Record<string, SeriesPoint[]>>, budget: { raw: number }): Promise<void> {
   const db = prisma();
   const where = `runId IN (${IN(runIds.length)}) AND name IN (${IN(names.length)})`;
   const args = [...runIds, ...names];
-  const stats = (await db.$queryRawUnsafe(`SELECT runId, name, sum(count) AS n FROM MetricBucket WHERE ${where} GROUP BY runId, name`, ...args)) as RawRow[];
+  const stats = (await db.$queryRawUnsafe(`SELECT runId, name, sum(count) AS n, count(*) AS b FROM MetricBucket WHERE ${where} GROUP BY runId, name`, ...args)) as RawRow[];
   const short: [string, string][] = [];
   const long: [string, string][] = [];
-  for (const s of stats) ((numOrNull(s.n) ?? 0) <= points ? short : long).push([s.runId as string, s.name as string]);
+  for (const s of stats) {
+    const [runId, name] = [s.runId as string, s.name as string];
+    const n = numOrNull(s.n) ?? 0;
+    const plan = seriesPlan(n, num(s.b), points);
+    if (plan === "all") short.push([runId, name]);
+    else if (plan === "rollup" || n > budget.raw) long.push([runId, name]);
+    else {
+      // too few rollup buckets for `points`: its points, downsampled here
+      budget.raw -= n;
+      out[runId][name] = downsamplePoints(readPoints(runId, name), points);
+    }
+  }
 
   // Short series: every point, in one query.
   if (short.length > 0) {

@@ -16,8 +16,10 @@ import {
   finishRun,
   getRun,
   listRuns,
+  readManySeries,
   readSeries,
   requestStop,
+  seriesPlan,
   RunsQueryParams,
   setSweepState,
   sweepProgress,
@@ -139,6 +141,36 @@ describe("downsampled series", () => {
 
   it("returns every point when there are fewer than asked", async () => {
     assert.equal((await readSeries(runId, "train_loss", 50_000)).length, 20_000);
+  });
+});
+
+describe("short series downsampled from their points", () => {
+  let runId = "";
+  before(async () => {
+    runId = (await createRun({ config: {} })).id;
+    // 400 steps: 7 rollup buckets of 64 steps, too coarse for 50 points
+    const metrics = Array.from({ length: 400 }, (_, i) => ({ step: i + 1, time: i / 10, values: { val_loss: i + 1 === 123 ? 99 : i + 1 === 300 ? Number.NaN : 3 / (i + 1) } }));
+    await appendRunEvents([{ runId, metrics }]);
+  });
+
+  it("a 400-step series asked for 50 points comes back with close to 50, spike, NaN and ends kept", async () => {
+    for (const series of [await readSeries(runId, "val_loss", 50), (await readManySeries([runId], ["val_loss"], 50))[runId].val_loss]) {
+      assert.ok(series.length >= 45 && series.length <= 52, `got ${series.length} points`);
+      assert.equal(series[0].step, 1);
+      assert.equal(series.at(-1)!.step, 400);
+      assert.ok(series.some((p) => p.step === 123 && p.value === 99), "the spike is kept");
+      assert.ok(series.some((p) => p.step === 300 && p.value === null), "the NaN is kept");
+      for (let i = 1; i < series.length; i++) assert.ok(series[i].step > series[i - 1].step);
+    }
+    assert.deepEqual(await readSeries(runId, "val_loss", 50), (await readManySeries([runId], ["val_loss"], 50))[runId].val_loss, "the compare view reads it alike");
+  });
+
+  it("reads the points only when the rollup is too coarse and the series short enough", () => {
+    assert.equal(seriesPlan(400, 7, 1000), "all");
+    assert.equal(seriesPlan(400, 7, 50), "raw");
+    assert.equal(seriesPlan(5000, 79, 1000), "raw");
+    assert.equal(seriesPlan(30_000, 469, 1000), "rollup", "too long to read whole");
+    assert.equal(seriesPlan(100_000, 1563, 1000), "rollup", "the rollup fills every slot");
   });
 });
 

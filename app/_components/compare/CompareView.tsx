@@ -1,36 +1,40 @@
 "use client";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { CompareResponse } from "../../_lib/compare-api";
+import type { CompareDetailRun, CompareResponse, CompareRun } from "../../_lib/compare-api";
 import { groupableKeys, groupsFor, seriesFor } from "../../_lib/compare-shape";
 import { compareViewQuery, type CompareViewState } from "../../_lib/compare-view";
 import { colorOf, runColors } from "../../_lib/colors";
 import { legendNames } from "../../_lib/legend";
+import type { HeldCurves } from "../../_lib/sweep-curves";
 import { ChartLegend, CurveChart } from "../charts";
+import { useLiveCurves } from "../useLiveCurves";
 import { CompareControls, type ControlsValue } from "./CompareControls";
 import styles from "./compare.module.css";
 
 // The compare view: one panel per metric (shared hover), one legend for all panels (click
-// hides a run or group everywhere), toolbar state in the URL. Fetches missing metrics from
-// GET /api/compare and polls while any run is still training.
+// hides a run or group everywhere), toolbar state in the URL. Starts from the server's first
+// answer and, while any run is still training, polls GET /api/compare incrementally
+// (useLiveCurves: new runs and the open runs' new points, with detail=1 for the config new
+// runs are grouped and named by); another set of metrics is fetched whole.
 
 const POINTS = 1000;
+const POLL_MS = 3000;
 const LIVE = new Set(["queued", "running"]);
 
-async function fetchCompare(view: CompareViewState, keys: string[]): Promise<CompareResponse> {
-  const q = new URLSearchParams({ keys: keys.join(","), points: String(POINTS) });
+function compareBase(view: CompareViewState): string {
+  const q = new URLSearchParams({ keys: view.metrics.join(","), points: String(POINTS), detail: "1" });
   if (view.runs.length) q.set("runs", view.runs.join(","));
   else if (view.sweep) q.set("sweep", view.sweep);
-  const res = await fetch(`/api/compare?${q}`);
-  if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${res.status}`);
-  return (await res.json()) as CompareResponse;
+  return `/api/compare?${q}`;
 }
+
+/** Runs and series of the view: held with detail=1, every run is a whole CompareRun (see CompareDetailRun). */
+type Shown = { runs: CompareRun[]; series: CompareResponse["series"]; names: string[] };
 
 export function CompareView(props: { initial: CompareResponse; initialView: CompareViewState; fetchedKeys: string[] }) {
   const [view, setView] = useState(props.initialView);
-  const [data, setData] = useState(props.initial);
-  const [fetched, setFetched] = useState(() => new Set(props.fetchedKeys));
-  const [error, setError] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
   const first = useRef(true);
 
   // The URL follows the view (replaceState: no navigation, no refetch of the page).
@@ -43,28 +47,22 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
     window.history.replaceState(window.history.state, "", q ? `/compare?${q}` : "/compare");
   }, [view]);
 
-  const missing = view.metrics.filter((m) => !fetched.has(m));
+  // the server's first answer is for the first view's metrics (fetchedKeys): held from the start
+  const initial = useMemo((): HeldCurves<CompareDetailRun> => ({ runs: props.initial.runs, series: props.initial.series, names: props.initial.names }), [props.initial]);
+  const curves = useLiveCurves(compareBase(view), view.metrics, POINTS, String(tick), initial);
+  // while another set of metrics loads, the last answer stays on screen
+  const last = useRef<{ data: Shown; keys: readonly string[] }>({ data: props.initial, keys: props.fetchedKeys });
+  if (curves.data) last.current = { data: { ...curves.data, names: curves.data.names ?? last.current.data.names } as Shown, keys: view.metrics };
+  const data = last.current.data;
+  const fetched = new Set(last.current.keys);
+  const error = curves.error;
+
   const live = data.runs.some((r) => LIVE.has(r.state));
   useEffect(() => {
-    if (missing.length === 0 && !live) return;
-    let cancelled = false;
-    const load = () =>
-      fetchCompare(view, view.metrics)
-        .then((d) => {
-          if (cancelled) return;
-          setData(d);
-          setFetched(new Set(view.metrics));
-          setError(null);
-        })
-        .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
-    if (missing.length > 0) load();
-    const timer = live ? setInterval(load, 3000) : undefined;
-    return () => {
-      cancelled = true;
-      if (timer) clearInterval(timer);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [missing.join(","), live, view.runs.join(","), view.sweep]);
+    if (!live) return;
+    const timer = setInterval(() => setTick((t) => t + 1), POLL_MS);
+    return () => clearInterval(timer);
+  }, [live]);
 
   const update = (change: Partial<CompareViewState>) => setView((v) => ({ ...v, ...change }));
   const names = useMemo(() => legendNames(data.runs), [data.runs]);

@@ -4,12 +4,12 @@ import type { RunColors } from "../../_lib/colors";
 import { spansDecades, sweepCurveSeries } from "../../_lib/sweep-curves";
 import { CurveChart } from "../charts";
 import { Card, EmptyState, ErrorBox } from "../ui";
-import { useSweepCurves } from "./useSweepCurves";
+import { useLiveCurves } from "../useLiveCurves";
 
 // Validation curves of every run of the sweep overlaid (ui-runs' canvas CurveChart): the
 // best run highlighted, pruned and diverged runs ending with a marker where they were cut.
 // Follows the brush: only the runs it keeps are drawn. Live, it fetches only what changed
-// (useSweepCurves): new runs and the running runs' new points.
+// (useLiveCurves): new runs and the running runs' new points.
 
 const POINTS = 150;
 
@@ -23,7 +23,8 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
   /** the sweep page's run colours */
   colors: RunColors;
 }) {
-  const { data, error, loading, reload } = useSweepCurves(props.sweepId, props.metric, POINTS, props.refreshKey);
+  const keys = useMemo(() => [props.metric], [props.metric]);
+  const { data, error, loading, reload } = useLiveCurves(`/api/compare?sweep=${props.sweepId}&keys=${encodeURIComponent(props.metric)}&points=${POINTS}`, keys, POINTS, props.refreshKey);
   const series = useMemo(() => (data ? sweepCurveSeries(data, props.metric, props.visibleIds, props.colors) : []), [data, props.metric, props.visibleIds, props.colors]);
   // log y by default when the curves span two decades (a diverging or badly initialised run would flatten the rest)
   const [logChoice, setLogY] = useState<boolean | null>(null);

@@ -5,7 +5,7 @@ import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { formatNumber } from "../../_lib/format";
-import type { Brush, ParAxis, ParRow } from "../../_lib/sweep-parcoords";
+import { axisExtent, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
 import { colorOf, type RunColors } from "../../_lib/colors";
 
 echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent, CanvasRenderer]);
@@ -15,12 +15,8 @@ echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent,
 // hovers, and follows the brush and the hovered run it is given. Lines are coloured by the
 // metric; a hovered line (here or from the table) turns to the run's colour on the page.
 
-/** Axis ticks: powers of ten as 1e-4 (log axes), otherwise 3 significant digits. */
-function tickLabel(v: number): string {
-  const exp = Math.log10(Math.abs(v));
-  if (v !== 0 && Number.isInteger(Math.round(exp * 1e9) / 1e9) && (exp <= -3 || exp >= 6)) return `1e${Math.round(exp)}`;
-  return formatNumber(v, 3);
-}
+/** Tick labels of a numeric axis over the data's [lo, hi]: digits enough to tell neighbouring ticks apart. */
+const tickFormatter = ([lo, hi]: [number, number]) => (v: number | string) => (typeof v === "number" ? tickLabel(v, lo, hi) : String(v));
 
 /** Log axes span whole decades around the data (ECharts' own rounding can add an empty decade above). */
 const LOG_EXTENT = {
@@ -116,7 +112,7 @@ export function ParallelChart(props: {
               backgroundColor: "rgba(255,255,255,0.85)",
               padding: [1, 3],
               borderRadius: 2,
-              formatter: (v: number | string) => (typeof v === "number" ? tickLabel(v) : String(v)),
+              formatter: (v: number | string) => (typeof v === "number" ? tickLabel(v, 0, 0) : String(v)),
             },
             splitLine: { show: false },
             // ECharts redraws kept covers in its default brush style: match it so all covers look alike
@@ -129,7 +125,9 @@ export function ParallelChart(props: {
           dim: dims.indexOf(a.key),
           name: a.metric ? `${a.key} ${goal === "minimize" ? "↓" : "↑"}` : a.key,
           type: a.kind,
-          ...(a.kind === "category" ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } } : { scale: true }),
+          ...(a.kind === "category"
+            ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } }
+            : { scale: true, axisLabel: { formatter: tickFormatter(axisExtent(rows, dims.indexOf(a.key))) } }),
           ...(a.kind === "log" ? { logBase: 10, ...LOG_EXTENT } : {}),
           ...(a.metric ? { nameTextStyle: { color: "#2f6fde" }, axisLine: { lineStyle: { color: "#2f6fde", width: 2 } } } : {}),
         })),

@@ -4,11 +4,11 @@ import { memo, useMemo } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
-import { sortRuns, type TableSort } from "../../_lib/sweep-table";
+import { liveRuntime, sortRuns, type TableSort } from "../../_lib/sweep-table";
 import { Badge } from "../ui";
 
 // The sweep's runs under the chart: the brush's selection, the varied config columns and the
-// metric, a Stop button on live runs. Hovering a row highlights its line in the charts.
+// metric, a Stop button on live runs; running runs' runtimes tick with the page's clock. Hovering a row highlights its line in the charts.
 
 export function SweepRunsTable(props: {
   runs: RunRecord[];
@@ -16,6 +16,9 @@ export function SweepRunsTable(props: {
   metricKey: string;
   sort: TableSort;
   live: Record<string, { lastStep: number; value: number | null }>;
+  /** the run list was read at `runsAt`; it is `now` (client ms) */
+  runsAt: number;
+  now: number;
   stopping: ReadonlySet<string>;
   hoveredRunId: string | null;
   colors: RunColors;
@@ -66,6 +69,7 @@ export function SweepRunsTable(props: {
               metricKey={props.metricKey}
               step={props.live[run.id]?.lastStep ?? run.lastStep}
               liveValue={props.live[run.id]?.value}
+              runtime={liveRuntime(run, props.runsAt, props.now)}
               stopping={props.stopping.has(run.id)}
               hovered={props.hoveredRunId === run.id}
               onHover={props.onHover}
@@ -87,6 +91,8 @@ const RunRow = memo(function RunRow(props: {
   step: number;
   /** the metric while the run trains (from the progress poll) */
   liveValue?: number | null;
+  /** seconds, counting on while the run trains */
+  runtime: number | null;
   stopping: boolean;
   hovered: boolean;
   onHover: (runId: string | null) => void;
@@ -122,7 +128,7 @@ const RunRow = memo(function RunRow(props: {
         {props.step}
         {typeof run.config.steps === "number" && <span className="faint">/{run.config.steps}</span>}
       </td>
-      <td className="num">{formatDuration(run.runtime)}</td>
+      <td className="num" data-column="runtime">{formatDuration(props.runtime)}</td>
       <td className="sw-actions-cell">
         {live && (
           <button type="button" className="btn btn-sm btn-danger" data-testid="stop-run" disabled={stopping} onClick={() => props.onStop(run)} aria-label={`Stop ${run.name}`}>

@@ -190,6 +190,8 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
                   metricKey={model.metricKey}
                   sort={sort}
                   live={liveSteps}
+                  runsAt={live.runsAt}
+                  now={live.now}
                   stopping={stopping}
                   hoveredRunId={hovered}
                   colors={colors}

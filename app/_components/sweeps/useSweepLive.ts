@@ -15,6 +15,8 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   const [progress, setProgress] = useState(initial.progress);
   const [fetchedAt, setFetchedAt] = useState(() => Date.now());
   const [runs, setRuns] = useState(initial.runs);
+  /** when the run list was read (client clock): running runs' runtimes count on from it */
+  const [runsAt, setRunsAt] = useState(() => Date.now());
   const [stale, setStale] = useState<string | null>(null);
   const [ticks, setTicks] = useState(0);
   const latest = useRef(progress);
@@ -50,7 +52,9 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   const shown = useRef(tableSignature(initial.progress));
   const refreshRuns = useCallback(async () => {
     const res = await fetch(`/api/runs?sweep=${sweepId}&sort=index&limit=100000`, { cache: "no-store" });
-    if (res.ok) setRuns(((await res.json()) as { runs: RunRecord[] }).runs);
+    if (!res.ok) return;
+    setRuns(((await res.json()) as { runs: RunRecord[] }).runs);
+    setRunsAt(Date.now());
   }, [sweepId]);
   useEffect(() => {
     if (shown.current === signature) return;
@@ -58,7 +62,7 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
     void refreshRuns();
   }, [signature, refreshRuns]);
 
-  // The elapsed clock moves every second between polls while the sweep is live.
+  // The elapsed clock (and running runs' runtimes) move every second between polls while the sweep is live.
   const [now, setNow] = useState(fetchedAt);
   const active = isActive(progress);
   useEffect(() => {
@@ -68,5 +72,5 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   }, [active]);
   const elapsed = progress.elapsed + (active && !progress.sweep.finishedAt ? Math.max(0, now - fetchedAt) / 1000 : 0);
 
-  return { progress, setProgress, runs, setRuns, stale, signature, ticks, elapsed, active, poll, refreshRuns };
+  return { progress, setProgress, runs, setRuns, runsAt, now: Math.max(now, fetchedAt), stale, signature, ticks, elapsed, active, poll, refreshRuns };
 }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { appendRunEvents, claimNextRun, createRun, createSweep, disconnectPrisma, finishRun, type RunEventBatch } from "../../../prisma/store";
-import type { CompareDelta, CompareResponse } from "../../_lib/compare-api";
+import type { CompareDelta, CompareDetailRun, CompareResponse } from "../../_lib/compare-api";
 import { curvesQuery, mergeCurves, type HeldCurves } from "../../_lib/sweep-curves";
 import * as compareRoute from "./route";
 
@@ -115,6 +115,37 @@ describe("GET /api/compare?since=", () => {
     const fourth = await poll();
     assert.deepEqual(fourth.body.runs.map((r) => r.id), [queued.id], "the pruned run is complete: not asked for, not sent");
     assert.deepEqual(held, await fresh());
+  });
+
+  it("a runs= view with detail=1 (the compare page): in the selection's order, new runs with config, open runs' tails only", async () => {
+    const sweep = await newSweep("selection");
+    const done = await createRun({ sweepId: sweep, index: 0, config: { lr: 0.3 } });
+    await claimNextRun("test", { sweepId: sweep });
+    await appendRunEvents([points(done.id, 1, 200)]);
+    await finishRun(done.id, { state: "finished", lastStep: 200 });
+    const live = await createRun({ sweepId: sweep, index: 1, config: { lr: 0.1 } });
+    await claimNextRun("test", { sweepId: sweep });
+    await appendRunEvents([points(live.id, 1, 50)]);
+    const base = `runs=${live.id},${done.id}&keys=val_loss&points=1000&detail=1`;
+    const first = await get<CompareDelta<CompareDetailRun>>(`${base}&since=0`);
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body.runs.map((r) => [r.id, r.config]), [[live.id, { lr: 0.1 }], [done.id, { lr: 0.3 }]]);
+    assert.deepEqual(first.body.names, ["val_loss"]);
+    let held = mergeCurves(null, first.body);
+    await appendRunEvents([points(live.id, 51, 53)]);
+    const q = curvesQuery(held, ["val_loss"], 1000);
+    assert.equal(q, `since=2.${done.id}&open=${live.id}:50`);
+    const next = await get<CompareDelta<CompareDetailRun>>(`${base}&${q}`);
+    assert.deepEqual(next.body.runs.map((r) => [r.id, r.state, r.config]), [[live.id, "running", undefined]], "a held run comes without its config");
+    assert.deepEqual(next.body.series[live.id].val_loss.map((p) => p[0]), [51, 52, 53]);
+    assert.ok(next.bytes * 10 < first.bytes, `${next.bytes} B after ${first.bytes} B`);
+    held = mergeCurves(held, next.body);
+    assert.deepEqual(held.runs.map((r) => r.config), [{ lr: 0.1 }, { lr: 0.3 }], "merged, the held config stays");
+    const plain = await get<CompareResponse>(`runs=${live.id},${done.id}&keys=val_loss&points=1000`);
+    assert.deepEqual(held.series, plain.body.series, "what the page holds is what a fresh load shows");
+    const bad = await get<{ issues: { path: string }[] }>(`${base.replace("&detail=1", "")}&detail=2&since=0`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.issues[0].path, "detail");
   });
 
   it("a series growing past `points`: a raw tail after the downsampled head, spikes kept; whole again past 2 × points", async () => {
