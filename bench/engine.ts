@@ -81,8 +81,9 @@ async function minCharProcess(steps: number): Promise<number> {
   return (steps * 25) / seconds;
 }
 
-async function main(): Promise<void> {
-  console.log("engine benchmarks (pure-JS backend, 1 thread)\n");
+/** The engine suite (bench/index.ts awaits it; run directly with `npx tsx bench/engine.ts`). */
+export async function run(): Promise<void> {
+  console.log("engine benchmarks (gemm: the pure-JS backend; models: the default backend, wasm; 1 thread)\n");
   console.log("gemm GFLOP/s (32×128 · 128×512 is one LSTM step of the char-LSTM):");
   for (const [M, N, K] of [[32, 512, 128], [2048, 512, 128], [1, 100, 100]] as const)
     console.log(`  ${M}×${K}·${K}×${N}  A·B ${gemmGflops(M, N, K, "gemm").toFixed(2)}  A·Bᵀ ${gemmGflops(M, N, K, "gemmNT").toFixed(2)}  Aᵀ·B ${gemmGflops(M, N, K, "gemmTN").toFixed(2)}`);
@@ -105,7 +106,8 @@ async function main(): Promise<void> {
   console.log(`\nvanilla RNN 1×128 (same batch): ${fmt(rnn)} chars/s   PyTorch ${fmt(BASELINE.torchRnn)}: ratio ${ratio(rnn, BASELINE.torchRnn)}`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`)
+  run().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
