@@ -39,18 +39,22 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
   const stats = (await db.$queryRawUnsafe(`SELECT runId, name, sum(count) AS n, count(*) AS b FROM MetricBucket WHERE ${where} GROUP BY runId, name`, ...args)) as RawRow[];
   const short: [string, string][] = [];
   const long: [string, string][] = [];
+  const raw: [string, string][] = [];
+  let rawPoints = 0;
   for (const s of stats) {
     const [runId, name] = [s.runId as string, s.name as string];
     const n = numOrNull(s.n) ?? 0;
     const plan = seriesPlan(n, num(s.b), points);
     if (plan === "all") short.push([runId, name]);
-    else if (plan === "rollup" || n > budget.raw) long.push([runId, name]);
-    else {
-      // too few rollup buckets for `points`: its points, downsampled here
-      budget.raw -= n;
-      out[runId][name] = downsamplePoints(readPoints(runId, name), points);
-    }
+    else if (plan === "rollup") long.push([runId, name]);
+    else (raw.push([runId, name]), (rawPoints += n));
   }
+  // Series the rollup is too coarse for are read raw and downsampled here — all of them or, past
+  // the budget, none (curves of one view at one resolution, not the first few finer).
+  if (rawPoints <= budget.raw) {
+    budget.raw -= rawPoints;
+    for (const [runId, name] of raw) out[runId][name] = downsamplePoints(readPoints(runId, name), points);
+  } else long.push(...raw);
 
   // Short series: every point, in one query.
   if (short.length > 0) {
