@@ -64,8 +64,9 @@ export interface Backend {
   /**
    * op(B) [K×N] (B itself, or with trans the transpose of B [N×K]) in the layout gemmPacked
    * reads: pack a weight once per forward or backward pass and multiply by it every timestep.
-   * The packed copy reflects B at the time of packing; `into` (from an earlier packB of the same
-   * shape) is reused instead of allocating.
+   * B must not change between packB and the products that read the packed operand (a backend
+   * may defer the packing to the first product that needs it, and batch-1 products may read B
+   * itself); `into` (from an earlier packB of the same shape) is reused instead of allocating.
    */
   packB(K: number, N: number, B: Float32Array, trans: boolean, into?: PackedB | null): PackedB;
   /** C (+)= A·op(B) with A [M×K] and op(B) [K×N] packed by packB (+ bias [N] in every row, as gemm). */

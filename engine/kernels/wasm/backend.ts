@@ -61,9 +61,15 @@ const NT_PACK_MIN_ROWS = 8;
 /** Blocking of the packed products (kernels.wat $gemm_block, $gemm_s). */
 const PACK_MC = 32, PACK_KC = 256;
 
-/** The wasm layout of a packed operand: 8-column panels of K rows, zero past N. */
+/**
+ * The wasm layout of a packed operand: 8-column panels of K rows, zero past N. Packed on first
+ * use by a product that reads panels (stale until then): batch 1 (sampling) multiplies one row
+ * from src directly, and packing a large W_h at every one-character forward cost more than the
+ * product itself.
+ */
 interface WasmPacked extends PackedB {
   readonly data: Float32Array;
+  stale: boolean;
 }
 
 /** A WebAssembly backend, or null when this runtime has no SIMD128. */
@@ -157,6 +163,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       throw new Error(`gemm ${M}×${N}×${K}: operand too short (A ${A.length}, B ${B.length}, C ${C.length})`);
   }
 
+  /** The panels of a packed operand (packing them now if packB deferred it), as a byte address. */
+  function panels(p: WasmPacked): number {
+    if (p.stale && here(p.src) && p.K > 0 && p.N > 0)
+      k.pack_b(p.K, p.N, p.src.byteOffset, p.trans ? 4 : p.N * 4, p.trans ? p.K * 4 : 4, p.data.byteOffset);
+    p.stale = false;
+    return p.data.byteOffset;
+  }
+
   const backend: WasmBackend = {
     name: `wasm-${loaded.variant}${worker ? "×2" : ""}`,
     variant: loaded.variant,
@@ -214,11 +228,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     packB(K, N, B, trans, into) {
       const reuse = into && into.K === K && into.N === N && "data" in into ? (into as WasmPacked) : null;
       const data = reuse ? reuse.data : backend.alloc(K * Math.ceil(N / 8) * 8);
-      const packed: WasmPacked = reuse ?? { K, N, src: B, trans, data };
+      const packed: WasmPacked = reuse ?? { K, N, src: B, trans, data, stale: true };
       packed.src = B;
       packed.trans = trans;
+      packed.stale = true;
       if (B.length < K * N) throw new Error(`packB ${K}×${N}: operand too short (${B.length})`);
-      if (here(B) && K > 0 && N > 0) k.pack_b(K, N, B.byteOffset, trans ? 4 : N * 4, trans ? K * 4 : 4, data.byteOffset);
       return packed;
     },
     gemmPacked(M, N, K, A, Bp, C, accumulate, bias) {
@@ -233,7 +247,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       if (A.length < M * K || C.length < M * N || (bias && bias.length < N)) throw new Error(`gemmPacked ${M}×${N}×${K}: operand too short`);
       const inKernel = bias && !accumulate && K > 0;
       if (inKernel) k.set_bias(bias.byteOffset);
-      k.gemm_packed(M, N, K, A.byteOffset, p.data.byteOffset, C.byteOffset, inKernel ? 2 : flag(accumulate));
+      k.gemm_packed(M, N, K, A.byteOffset, panels(p), C.byteOffset, inKernel ? 2 : flag(accumulate));
       if (bias && !inKernel) k.add_row_vector(C.byteOffset, bias.byteOffset, M, N);
     },
 
@@ -310,13 +324,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         I = q.K;
         inputHere = "data" in q && here(input.x) && here(q.src) && here(input.bias);
         if (q.N !== G || input.x.length < T * B * I || input.bias.length < G) throw new Error("lstmSequenceForward: input operand too short or of the wrong shape");
-        if (inputHere) (x = input.x.byteOffset), (Wxp = q.data.byteOffset), (bias = input.bias.byteOffset);
+        if (inputHere) (x = input.x.byteOffset), (Wxp = B >= 4 ? panels(q) : 0), (bias = input.bias.byteOffset);
       }
       if (B < 4 || !("data" in p) || !inputHere || !(here(gx) && here(hs) && here(cs) && here(tanhC) && here(p.src)))
         return lstmSequenceForwardSteps(backend, T, B, H, gx, Wh, hs, cs, tanhC, input);
       if (p.K !== H || p.N !== G || gx.length < T * B * G || hs.length < (T + 1) * B * H || cs.length < (T + 1) * B * H || tanhC.length < T * B * H)
         throw new Error("lstmSequenceForward: operand too short or packed operand of the wrong shape");
-      k.lstm_seq_forward(T, B, H, gx.byteOffset, p.data.byteOffset, hs.byteOffset, cs.byteOffset, tanhC.byteOffset, ids, table, x, Wxp, I, bias);
+      k.lstm_seq_forward(T, B, H, gx.byteOffset, panels(p), hs.byteOffset, cs.byteOffset, tanhC.byteOffset, ids, table, x, Wxp, I, bias);
     },
     lstmSequenceBackward(T, B, H, dOut, gx, cs, tanhC, WhT, dPre, dh, dc, dhNext, gradNorms, grads) {
       const p = WhT as WasmPacked, n = B * H;
@@ -330,7 +344,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
           I = q.N;
           gradsHere &&= "data" in q && here(q.src) && here(grads.dX.out);
           if (q.K !== 4 * H || grads.dX.out.length < T * B * I) throw new Error("lstmSequenceBackward: dX operand too short or of the wrong shape");
-          if (gradsHere) (WxTp = q.data.byteOffset), (dX = grads.dX.out.byteOffset);
+          if (gradsHere) (WxTp = B >= 4 ? panels(q) : 0), (dX = grads.dX.out.byteOffset);
         }
         if (grads.tokens) {
           gradsHere &&= here(grads.tokens.S);
@@ -345,7 +359,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const sq = scratchNorms(T);
       dhNext.fill(0);
       dc.fill(0);
-      k.lstm_seq_backward(T, B, H, dOut.byteOffset, gx.byteOffset, cs.byteOffset, tanhC.byteOffset, p.data.byteOffset, dPre.byteOffset, dh.byteOffset, dc.byteOffset, dhNext.byteOffset, sq.byteOffset, db, WxTp, I, dX, ids, S);
+      k.lstm_seq_backward(T, B, H, dOut.byteOffset, gx.byteOffset, cs.byteOffset, tanhC.byteOffset, panels(p), dPre.byteOffset, dh.byteOffset, dc.byteOffset, dhNext.byteOffset, sq.byteOffset, db, WxTp, I, dX, ids, S);
       for (let t = 0; t < T; t++) gradNorms[t] = Math.sqrt(sq[t]);
     },
     lstmForward(B, H, gates, cPrev, c, tanhC, h) {

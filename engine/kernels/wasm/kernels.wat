@@ -716,54 +716,59 @@
 
   ;; ---- one-row products (batch 1): the 4×8 tile would waste three of its four rows
 
-  ;; c[0..N) (+)= a[0..K)·B[K×N] (B rows ldb bytes apart): 32 columns at a time in eight
-  ;; accumulators (two FMAs per cycle), then 4 columns at a time; the last partial vector is
-  ;; stored lane by lane.
+  ;; c[0..N) (+)= a[0..K)·B[K×N] (B rows ldb bytes apart). The first N & ~31 columns stream B
+  ;; row by row (four rows at a time) into running sums in $scrB (which holds at least N floats
+  ;; whenever a product runs): a large row stride walked down a column strip defeats the
+  ;; prefetcher, and batch-1 sampling is bound by reading W. Each column still sums its k terms
+  ;; in order from zero (then + c), as a column strip in one accumulator would. The remaining
+  ;; columns 4 at a time; the last partial vector is stored lane by lane.
   (func $gemv_n (param $N i32) (param $K i32) (param $pa i32) (param $pB i32) (param $ldb i32) (param $pc i32) (param $acc i32)
     (local $j i32) (local $k i32) (local $pb i32) (local $a v128) (local $s v128)
-    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
-    (block $wide_done (loop $wide
-      (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 32)) (local.get $N)))
-      (local.set $pb (i32.add (local.get $pB) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $c0 (v128.const i64x2 0 0)) (local.set $c1 (v128.const i64x2 0 0))
-      (local.set $c2 (v128.const i64x2 0 0)) (local.set $c3 (v128.const i64x2 0 0))
-      (local.set $c4 (v128.const i64x2 0 0)) (local.set $c5 (v128.const i64x2 0 0))
-      (local.set $c6 (v128.const i64x2 0 0)) (local.set $c7 (v128.const i64x2 0 0))
-      (local.set $k (i32.const 0))
-      (block $kd (loop $kl
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $o i32) (local $wb i32) (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $S i32)
+    (local.set $j (i32.and (local.get $N) (i32.const -32)))
+    (local.set $wb (i32.shl (local.get $j) (i32.const 2)))
+    (local.set $S (global.get $scrB))
+    (if (local.get $wb) (then
+      (call $zero (local.get $S) (local.get $j))
+      (block $kd (loop $k4
+        (br_if $kd (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $K)))
+        (local.set $c0 (v128.load32_splat (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $c1 (v128.load32_splat offset=4 (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $c2 (v128.load32_splat offset=8 (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $c3 (v128.load32_splat offset=12 (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $p0 (i32.add (local.get $pB) (i32.mul (local.get $k) (local.get $ldb))))
+        (local.set $p1 (i32.add (local.get $p0) (local.get $ldb)))
+        (local.set $p2 (i32.add (local.get $p1) (local.get $ldb)))
+        (local.set $p3 (i32.add (local.get $p2) (local.get $ldb)))
+        (local.set $o (i32.const 0))
+        (loop $cols
+          (local.set $s (v128.load (i32.add (local.get $S) (local.get $o))))
+          (local.set $s (f32x4.relaxed_madd (local.get $c0) (v128.load (i32.add (local.get $p0) (local.get $o))) (local.get $s)))
+          (local.set $s (f32x4.relaxed_madd (local.get $c1) (v128.load (i32.add (local.get $p1) (local.get $o))) (local.get $s)))
+          (local.set $s (f32x4.relaxed_madd (local.get $c2) (v128.load (i32.add (local.get $p2) (local.get $o))) (local.get $s)))
+          (local.set $s (f32x4.relaxed_madd (local.get $c3) (v128.load (i32.add (local.get $p3) (local.get $o))) (local.get $s)))
+          (v128.store (i32.add (local.get $S) (local.get $o)) (local.get $s))
+          (br_if $cols (i32.lt_s (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $wb))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $k4)))
+      (block $kd (loop $k1
         (br_if $kd (i32.ge_s (local.get $k) (local.get $K)))
         (local.set $a (v128.load32_splat (i32.add (local.get $pa) (i32.shl (local.get $k) (i32.const 2)))))
-        (local.set $c0 (f32x4.relaxed_madd (local.get $a) (v128.load offset=0 (local.get $pb)) (local.get $c0)))
-        (local.set $c1 (f32x4.relaxed_madd (local.get $a) (v128.load offset=16 (local.get $pb)) (local.get $c1)))
-        (local.set $c2 (f32x4.relaxed_madd (local.get $a) (v128.load offset=32 (local.get $pb)) (local.get $c2)))
-        (local.set $c3 (f32x4.relaxed_madd (local.get $a) (v128.load offset=48 (local.get $pb)) (local.get $c3)))
-        (local.set $c4 (f32x4.relaxed_madd (local.get $a) (v128.load offset=64 (local.get $pb)) (local.get $c4)))
-        (local.set $c5 (f32x4.relaxed_madd (local.get $a) (v128.load offset=80 (local.get $pb)) (local.get $c5)))
-        (local.set $c6 (f32x4.relaxed_madd (local.get $a) (v128.load offset=96 (local.get $pb)) (local.get $c6)))
-        (local.set $c7 (f32x4.relaxed_madd (local.get $a) (v128.load offset=112 (local.get $pb)) (local.get $c7)))
-        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (local.set $p0 (i32.add (local.get $pB) (i32.mul (local.get $k) (local.get $ldb))))
+        (local.set $o (i32.const 0))
+        (loop $cols
+          (v128.store (i32.add (local.get $S) (local.get $o))
+            (f32x4.relaxed_madd (local.get $a) (v128.load (i32.add (local.get $p0) (local.get $o))) (v128.load (i32.add (local.get $S) (local.get $o)))))
+          (br_if $cols (i32.lt_s (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $wb))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $kl)))
-      (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))))
-      (if (local.get $acc) (then
-        (local.set $c0 (f32x4.add (local.get $c0) (v128.load offset=0 (local.get $pb))))
-        (local.set $c1 (f32x4.add (local.get $c1) (v128.load offset=16 (local.get $pb))))
-        (local.set $c2 (f32x4.add (local.get $c2) (v128.load offset=32 (local.get $pb))))
-        (local.set $c3 (f32x4.add (local.get $c3) (v128.load offset=48 (local.get $pb))))
-        (local.set $c4 (f32x4.add (local.get $c4) (v128.load offset=64 (local.get $pb))))
-        (local.set $c5 (f32x4.add (local.get $c5) (v128.load offset=80 (local.get $pb))))
-        (local.set $c6 (f32x4.add (local.get $c6) (v128.load offset=96 (local.get $pb))))
-        (local.set $c7 (f32x4.add (local.get $c7) (v128.load offset=112 (local.get $pb))))))
-      (v128.store offset=0 (local.get $pb) (local.get $c0))
-      (v128.store offset=16 (local.get $pb) (local.get $c1))
-      (v128.store offset=32 (local.get $pb) (local.get $c2))
-      (v128.store offset=48 (local.get $pb) (local.get $c3))
-      (v128.store offset=64 (local.get $pb) (local.get $c4))
-      (v128.store offset=80 (local.get $pb) (local.get $c5))
-      (v128.store offset=96 (local.get $pb) (local.get $c6))
-      (v128.store offset=112 (local.get $pb) (local.get $c7))
-      (local.set $j (i32.add (local.get $j) (i32.const 32)))
-      (br $wide)))
+        (br $k1)))
+      (local.set $o (i32.const 0))
+      (loop $out
+        (local.set $s (v128.load (i32.add (local.get $S) (local.get $o))))
+        (if (local.get $acc) (then (local.set $s (f32x4.add (local.get $s) (v128.load (i32.add (local.get $pc) (local.get $o)))))))
+        (v128.store (i32.add (local.get $pc) (local.get $o)) (local.get $s))
+        (br_if $out (i32.lt_s (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $wb))))))
     ;; the remaining columns, four at a time (two accumulators over even and odd k)
     (block $done (loop $narrow
       (br_if $done (i32.ge_s (local.get $j) (local.get $N)))
