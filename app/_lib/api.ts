@@ -1,5 +1,8 @@
 import type { z } from "zod";
 import { DatabaseError } from "../../prisma/database";
+import { getSweep } from "../../prisma/store";
+import type { SweepRecord } from "../../prisma/store";
+import type { ControlResult } from "../../prisma/store/sweep-control";
 
 // Route-handler helpers: the error shape of DESIGN.md and zod-checked input.
 //   { "error": "message", "issues": [{ "path": "a.b", "message": "..." }] }
@@ -67,4 +70,30 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
       return jsonError(500, `internal error: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
+}
+
+/** The second argument Next passes to a route under a dynamic [id] segment. */
+export type IdContext = { params: Promise<{ id: string }> };
+
+/** GET /api/sweeps/:id/… — 404 for an unknown sweep, else `load(sweep)` as uncached JSON. */
+export function sweepGet(load: (sweep: SweepRecord) => Promise<unknown> | unknown) {
+  return handle(async (_req: Request, ctx: IdContext) => {
+    const { id } = await ctx.params;
+    const sweep = await getSweep(id);
+    if (!sweep) return notFound("sweep", id);
+    return Response.json(await load(sweep), { headers: { "cache-control": "no-store" } });
+  });
+}
+
+/**
+ * POST /api/{runs,sweeps}/:id/<action> — the store's control action on `what` :id: 404 when it
+ * does not exist, its 409 when its state does not allow it, else `reply(value)` with `status`.
+ */
+export function controlPost<T>(what: "run" | "sweep", act: (id: string) => Promise<ControlResult<T>>, reply: (value: T) => unknown, status = 200) {
+  return handle(async (_req: Request, ctx: IdContext) => {
+    const { id } = await ctx.params;
+    const result = await act(id);
+    if (!result.ok) return result.status === 404 ? notFound(what, id) : jsonError(result.status, result.error);
+    return Response.json(reply(result.value), { status });
+  });
 }
