@@ -61,51 +61,31 @@ const SHAPES: [string, ShapeOp, number, number, number][] = [
   ["matvecᵀ 100×100      min-char step backward", "gemmNT", 1, 100, 100],
 ];
 
+/** The backend's matrix products, and its fused time loops (per-step products with the cell). */
+const GEMM_METHODS = ["gemm", "gemmNT", "gemmTN", "gemmTN2", "gemmPacked"] as const;
+const FUSED_METHODS = ["rnnForward", "rnnBackward", "lstmSequenceForward", "lstmSequenceBackward"] as const;
+
 /**
- * A backend whose gemm calls are timed (the rest passes through). The fused time loops of the
- * vanilla RNN and the LSTM (rnnForward/rnnBackward, lstmSequenceForward/Backward: the per-step
- * products with the cell) are timed apart.
+ * A backend whose matrix products are timed, and its fused time loops apart (the rest passes
+ * through).
  */
 function timedGemm(be: Backend): { backend: Backend; ms: () => number; fusedMs: () => number; reset: () => void } {
-  let ms = 0, fusedMs = 0;
-  const wrap = (op: GemmOp): Backend["gemm"] => (M, N, K, A, B, C, acc, bias) => {
-    const t0 = performance.now();
-    if (op === "gemm") be.gemm(M, N, K, A, B, C, acc, bias);
-    else be[op](M, N, K, A, B, C, acc);
-    ms += performance.now() - t0;
+  const total = { gemm: 0, fused: 0 };
+  const backend: Record<string, unknown> = { ...be };
+  const time = (methods: readonly (keyof Backend)[], into: keyof typeof total) => {
+    for (const key of methods) {
+      const fn = be[key] as (...a: unknown[]) => unknown;
+      backend[key] = (...args: unknown[]) => {
+        const t0 = performance.now();
+        const r = fn(...args);
+        total[into] += performance.now() - t0;
+        return r;
+      };
+    }
   };
-  const backend: Backend = {
-    ...be,
-    gemm: wrap("gemm"),
-    gemmNT: wrap("gemmNT"),
-    gemmTN: wrap("gemmTN"),
-    rnnForward(...args) {
-      const t0 = performance.now();
-      be.rnnForward(...args);
-      fusedMs += performance.now() - t0;
-    },
-    rnnBackward(...args) {
-      const t0 = performance.now();
-      be.rnnBackward(...args);
-      fusedMs += performance.now() - t0;
-    },
-    lstmSequenceForward(...args) {
-      const t0 = performance.now();
-      be.lstmSequenceForward(...args);
-      fusedMs += performance.now() - t0;
-    },
-    lstmSequenceBackward(...args) {
-      const t0 = performance.now();
-      be.lstmSequenceBackward(...args);
-      fusedMs += performance.now() - t0;
-    },
-    gemmPacked(...args) {
-      const t0 = performance.now();
-      be.gemmPacked(...args);
-      ms += performance.now() - t0;
-    },
-  };
-  return { backend, ms: () => ms, fusedMs: () => fusedMs, reset: () => (ms = fusedMs = 0) };
+  time(GEMM_METHODS, "gemm");
+  time(FUSED_METHODS, "fused");
+  return { backend: backend as unknown as Backend, ms: () => total.gemm, fusedMs: () => total.fused, reset: () => (total.gemm = total.fused = 0) };
 }
 
 /** Steady-state training chars/s (and the share of time outside gemm) with the train loop. */
