@@ -37,7 +37,7 @@ export class LstmLayer extends RecurrentLayer {
       dX = { WxT: this.packedWxT, out: ws.dX! };
     }
     // a folded embedding's per-token sums S (backward reads them after the loop)
-    const tokens = ws.input && "ids" in ws.input && ws.table && ws.input.table === ws.table ? { ids: ws.input.ids, S: ws.table } : null;
+    const tokens = ws.input && !this.tokenInput && ws.x instanceof Int32Array ? { ids: ws.x, S: ws.table! } : null;
     if (tokens) this.be.fill(tokens.S, 0);
     const grads = ws.input ? { db: this.b.g, dX, tokens } : null;
     this.be.lstmSequenceBackward(ws.T, ws.B, H, dOut, ws.gx, ws.cs!, ws.tanhC!, this.packedWhT, ws.dPre, ws.dh, ws.dc!, ws.dhNext, ws.gradNorms, grads);
