@@ -7,7 +7,8 @@ export function formatNumber(value: unknown, digits = 4): string {
   if (typeof value !== "number") return String(value);
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
-  if (Number.isInteger(value) && Math.abs(value) < 1e9) return value.toLocaleString("en-US");
+  // integers in full (a 32-bit seed, a step count): an id-like number in exponent form reads wrong
+  if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value.toLocaleString("en-US");
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
     // 7.010e-4 → 7.01e-4, 1.000e+7 → 1e7
