@@ -1,5 +1,8 @@
 import { LOG_SCALED, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
+import { pearson, ranks } from "./stats.ts";
+
+export { pearson, ranks };
 
 // Parameter importance for the sweep page, as W&B's panel shows it: the correlation of each
 // parameter with the metric, and a model-based importance — a small random forest regressor
@@ -113,37 +116,6 @@ function isLogScaled(param: string, xs: number[], config?: SweepConfig): boolean
 }
 
 // --- statistics -----------------------------------------------------------------------------
-
-export function pearson(x: readonly number[], y: readonly number[]): number | null {
-  const n = x.length;
-  if (n < 3) return null;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  if (sxx <= 1e-300 || syy <= 1e-300) return null;
-  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
-}
-
-/** Ranks 1..n with ties given their average rank. */
-export function ranks(x: readonly number[]): number[] {
-  const order = x.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(x.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-    const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) r[order[k][1]] = avg;
-    i = j + 1;
-  }
-  return r;
-}
 
 // --- a small random forest ------------------------------------------------------------------
 

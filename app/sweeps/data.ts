@@ -1,5 +1,5 @@
 import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
-import { parseSweepConfig, sweepSize } from "../../sweeps/config";
+import { parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
 import { parameterImportance, type ParamImportance } from "../../sweeps/importance";
 import type { SweepProgressBody } from "../_lib/sweep-progress";
 
@@ -9,6 +9,11 @@ import type { SweepProgressBody } from "../_lib/sweep-progress";
 export function expectedRuns(sweep: SweepRecord): number | null {
   const parsed = parseSweepConfig(sweep.config);
   return parsed.ok ? sweepSize(parsed.config) : (sweep.runCap ?? null);
+}
+
+/** What the sweep's config does that its author may not expect (sweepWarnings), read from the stored config. */
+export function configWarnings(sweep: SweepRecord): SweepIssue[] {
+  return parseSweepConfig(sweep.config).warnings;
 }
 
 export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBody> {

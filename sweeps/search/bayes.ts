@@ -10,6 +10,7 @@ import {
   type Params,
 } from "./space.ts";
 import type { SearchContext, SearchStrategy, Trial } from "./types.ts";
+import { normCdf } from "../stats.ts";
 
 // Bayesian search with a multivariate Tree-structured Parzen Estimator (Bergstra et al. 2011;
 // the multivariate form as in optuna). Past runs are split into the best gamma share ("good")
@@ -219,23 +220,4 @@ function decode(space: readonly Dim[], x: number[], rng: Rng): Params {
     }
   });
   return params;
-}
-
-/** Standard normal CDF, from Numerical Recipes' Chebyshev erfc (|relative error| < 1.2e-7). */
-export function normCdf(z: number): number {
-  const x = -z / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  const erfcX = x >= 0 ? y : 2 - y;
-  return 0.5 * erfcX;
 }

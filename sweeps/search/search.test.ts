@@ -37,9 +37,9 @@ test("grid: every combination once, in W&B's order (names sorted, last fastest),
   assert.deepEqual(end, { done: true, reason: "grid exhausted (6 configurations)" });
 });
 
-test("grid: q_uniform enumerates the multiples of q between min and max", () => {
-  const c = config({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0, max: 0.3, q: 0.1 } } });
-  assert.deepEqual(drive(c, () => 1).map((t) => t.params.dropout), [0, 0.1, 0.2, 0.3]);
+test("grid: q_uniform is numpy.arange(min, max, q), as W&B's grid: from min, max left out", () => {
+  const c = config({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0.04, max: 0.26, q: 0.1 } } });
+  assert.deepEqual(drive(c, () => 1).map((t) => t.params.dropout), [0.04, 0.14, 0.24000000000000002]);
 });
 
 test("replicates: each configuration repeated with its own seed; seeds derive from (sweep seed, configuration, replicate)", () => {
@@ -75,7 +75,7 @@ test("random: respects bounds, integer and quantised distributions, and probabil
       num_layers: { min: 1, max: 3 },
       dropout: { distribution: "q_uniform", min: 0, max: 0.5, q: 0.1 },
       cell: { values: ["rnn", "lstm", "gru"], probabilities: [0.6, 0.3, 0.1] },
-      init_std: { distribution: "normal", mu: 0.5, sigma: 1 }, // truncated to init_std > 0
+      init_std: { distribution: "normal", mu: 0.5, sigma: 0.2 }, // 0.6% below 0: truncated to init_std > 0 (a warning)
       layernorm: { value: true },
     },
   });
