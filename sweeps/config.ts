@@ -374,6 +374,7 @@ export const SweepConfigShape = z.strictObject({
     .optional()
     .describe("Sweep seed: same seed, same proposals"),
   replicates: z.int().min(1).max(100).default(1).describe("Runs per configuration, each with its own seed"),
+  bayes_model: z.enum(["gp", "tpe"]).optional().describe("bayes: the model, a Gaussian process with expected improvement (gp, as W&B; the default) or TPE"),
   ...wandbOnly,
 });
 export const TOP_LEVEL_KEYS = Object.keys(SweepConfigShape.shape);
@@ -1168,7 +1169,7 @@ function unknownKeyMessage(path: readonly PropertyKey[], key: string, input: unk
   if (path.length === 0)
     return (
       `unknown top-level key "${key}" (W&B keys: method, metric, parameters, early_terminate, run_cap, ` +
-      `${WANDB_ONLY_KEYS.join(", ")}; Sweeplab keys: concurrency, seed, replicates)`
+      `${WANDB_ONLY_KEYS.join(", ")}; Sweeplab keys: concurrency, seed, replicates, bayes_model)`
     );
   if (isSpecPath(path)) {
     const spec = inferDistribution(getAt(input, path));

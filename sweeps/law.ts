@@ -9,6 +9,7 @@ import { betaCdf, normCdf, normQuantile } from "./stats.ts";
 
 /** Round to a multiple of q, without float noise such as 0.30000000000000004. */
 export function quantize(x: number, step: number): number {
+  if (Number.isInteger(step) && Math.abs(x) < 2 ** 52) return Math.round(x / step) * step; // exact already
   return Number((Math.round(x / step) * step).toPrecision(12));
 }
 

@@ -10,6 +10,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { sharedData } from "../testdata/shared-data.ts";
+import { median } from "../stats.ts";
+import { PROBLEMS, runWandb } from "./bayes-problems.ts";
 import { openWandb, type Wandb } from "./wandb.ts";
 import { GRID_CASES, PARAM_CASES, permutation, REPLAY_CASES, REPLAY_DATA, SCHEMA_CASES, STOP_CASES, YAML_HASH_CASE, type ReplayCase } from "./wandb-cases.ts";
 
@@ -159,6 +161,25 @@ async function main() {
     params,
     corpus,
   });
+  // bayes: W&B's figures on its own test problems, for `npm run bench -- search` where W&B cannot run
+  if (!process.argv.includes("--no-bayes")) {
+    const seeds = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const budget = 30;
+    const problems = [];
+    for (const p of PROBLEMS) {
+      const started = performance.now();
+      const regrets: number[] = [];
+      for (const seed of seeds) regrets.push((await runWandb(wandb, p, seed, budget)).at(-1)!);
+      problems.push({ id: p.id, from: p.from, regrets, median: median(regrets), msPerProposal: Math.round((performance.now() - started) / (seeds.length * budget)) });
+      console.log(`  W&B bayes on ${p.id}: median regret ${median(regrets).toExponential(2)}`);
+    }
+    write("wandb-bayes.json", {
+      provenance: provenance(wandb, ["sweeps.bayes_search.bayes_search_next_run (numpy's RNG seeded with the seed before the first proposal)"]),
+      budget,
+      seeds,
+      problems,
+    });
+  }
   wandb.close();
 }
 
