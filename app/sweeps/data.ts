@@ -1,6 +1,6 @@
 import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
 import { parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
-import { parameterImportance, type ParamImportance } from "../../sweeps/importance";
+import { foldReplicates, parameterImportance, type ParamImportance } from "../../sweeps/importance";
 import type { SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
@@ -41,8 +41,10 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
 
 export interface ImportanceBody {
   metric: string;
-  /** runs with a value of the metric (what the importance was computed from) */
+  /** runs with a value of the metric */
   runs: number;
+  /** distinct configurations among them (seed replicates are one): what the importance is computed from */
+  configurations: number;
   params: ParamImportance[];
 }
 
@@ -54,6 +56,7 @@ export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody
     const v = r.summary[`${metric}_best`] ?? r.summary[metric];
     return { params: { ...r.params }, value: typeof v === "number" && Number.isFinite(v) ? v : null };
   });
+  const names = parsed.ok ? Object.keys(parsed.config.parameters) : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
   const params = parameterImportance(rows, parsed.ok ? { config: parsed.config, seed: sweep.seed } : { seed: sweep.seed });
-  return { metric, runs: rows.filter((r) => r.value !== null).length, params };
+  return { metric, runs: rows.filter((r) => r.value !== null).length, configurations: foldReplicates(rows, names).length, params };
 }
