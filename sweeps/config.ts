@@ -827,11 +827,9 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
       const { min, max } = spec as { min: number; max: number };
       const [lo, hi] = spec.distribution === "inv_log_uniform" ? [Math.exp(-max), Math.exp(-min)] : [Math.exp(min), Math.exp(max)];
       const [loText, hiText] = spec.distribution === "inv_log_uniform" ? [`exp(-${fmt(max)})`, `exp(-${fmt(min)})`] : [`exp(${fmt(min)})`, `exp(${fmt(max)})`];
-      warn(
-        `${path}.distribution`,
-        `${name} uses ${spec.distribution}, where min/max are base-e exponents: its values run from ${loText} = ${fmt(lo)} to ${hiText} = ${fmt(hi)}. ` +
-          `W&B deprecates it; for values between ${fmt(min)} and ${fmt(max)} use ${replacement}`,
-      );
+      // bounds that are positive were probably meant as values; negative ones as exponents
+      const fix = min > 0 ? `for values between ${fmt(min)} and ${fmt(max)} use ${replacement}` : `the same law is ${replacement} with min ${fmt(lo)}, max ${fmt(hi)}`;
+      warn(`${path}.distribution`, `${name} uses ${spec.distribution}, where min/max are base-e exponents: its values run from ${loText} = ${fmt(lo)} to ${hiText} = ${fmt(hi)}. W&B deprecates it; ${fix}`);
     }
     if (spec.distribution === "categorical" || spec.distribution === "categorical_w_probabilities") {
       const repeated = spec.values.filter((v, i) => spec.values.findIndex((w) => valueKey(w) === valueKey(v)) !== i);
@@ -873,6 +871,12 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
       warn("metric.goal", `${name} is ${higherIsBetter(name) ? "an accuracy: higher is better" : "a loss: lower is better"}, but the goal is ${goal}, so the search looks for the worst runs`);
   }
   return out;
+}
+
+/** The metrics the runs of a sweep (raw input) will log: what its metric field can offer. */
+export function sweepMetrics(input: unknown): string[] {
+  const params = isPlainObject(input) && isPlainObject(input.parameters) ? input.parameters : {};
+  return [...new Set(sweptTasks(params).flatMap((t) => loggedMetrics(t)))];
 }
 
 /** The tasks a sweep's runs can have (the RunConfig default when task is not swept). */

@@ -31,10 +31,10 @@ export interface ParamImportance {
   spearman: number | null;
   /** main-effect share of the metric's variance (0..1); the shares sum to at most 1, the rest is interactions and noise */
   importance: number;
-  /** 10th and 90th percentile of the importance over resamples (random two-thirds of the configurations) */
-  interval: [number, number];
-  /** share of the resamples in which this parameter has the largest importance */
-  rankedFirst: number;
+  /** 10th and 90th percentile of the importance over resamples (random two-thirds of the configurations); null below MIN_RESAMPLED configurations */
+  interval: [number, number] | null;
+  /** share of the resamples in which this parameter has the largest importance; null below MIN_RESAMPLED configurations */
+  rankedFirst: number | null;
   /** categorical parameters: the level whose one-hot column the correlations describe */
   level?: string;
 }
@@ -46,6 +46,9 @@ export interface ImportanceOptions {
   /** resamples for the interval (default 24) */
   resamples?: number;
 }
+
+/** Fewer configurations than this: no resampling (two-thirds of 5 is 3 points, which says nothing). */
+export const MIN_RESAMPLED = 6;
 
 export interface Configuration {
   params: Record<string, unknown>;
@@ -182,7 +185,7 @@ export function parameterImportance(runs: readonly ImportanceRun[], options: Imp
   const enough = n >= 3;
   const full = enough ? mainEffects(groups, X, y, Array.from({ length: n }, (_, i) => i), rng) : null;
   const point = full ? full.shares : groups.map(() => 0);
-  const resamples = enough ? (options.resamples ?? 24) : 0;
+  const resamples = n >= MIN_RESAMPLED ? (options.resamples ?? 24) : 0;
   const draws: number[][] = [];
   // Resamples: two thirds of the configurations drawn without replacement (a bootstrap's
   // repeated points would let the GP explain them with no noise at all), each refitted from
@@ -196,7 +199,7 @@ export function parameterImportance(runs: readonly ImportanceRun[], options: Imp
     }
     draws.push(mainEffects(groups, X, y, order.slice(0, size), rng, full?.hyper ?? undefined).shares);
   }
-  const firsts = groups.map((_, gi) => draws.filter((d) => d[gi] > 0 && d[gi] === Math.max(...d)).length / Math.max(1, draws.length));
+  const firsts = groups.map((_, gi) => (draws.length === 0 ? null : draws.filter((d) => d[gi] > 0 && d[gi] === Math.max(...d)).length / draws.length));
 
   const rows = groups.map((g, gi): ParamImportance => {
     let col = g.columns[0];
@@ -210,7 +213,7 @@ export function parameterImportance(runs: readonly ImportanceRun[], options: Imp
       correlation: pearson(col.x, y),
       spearman: pearson(ranks(col.x), ranks(y)),
       importance: point[gi],
-      interval: mine.length > 0 ? [quantile(mine, 0.1), quantile(mine, 0.9)] : [point[gi], point[gi]],
+      interval: mine.length > 0 ? [quantile(mine, 0.1), quantile(mine, 0.9)] : null,
       rankedFirst: firsts[gi],
     };
     if (col.level !== undefined) row.level = col.level;

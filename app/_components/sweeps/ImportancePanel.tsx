@@ -66,6 +66,7 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
               <tr>
                 <th>Parameter</th>
                 <th title="Main-effect share of the metric's variance in a Gaussian-process model of the sweep (fANOVA); the whisker spans 10–90% over refits on random two-thirds of the configurations">Importance</th>
+                <th title="How often it ranks first when the model is refitted on random two-thirds of the configurations">1st</th>
                 <th title="Pearson correlation with the metric (categorical: the level that correlates most; log-scaled parameters in log space)">Correlation</th>
               </tr>
             </thead>
@@ -80,14 +81,15 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
                     <div
                       className="sw-bar"
                       data-testid="importance-bar"
-                      title={`${(p.importance * 100).toFixed(1)}% (10–90%: ${pct(p.interval[0])}–${pct(p.interval[1])}); first in ${pct(p.rankedFirst)} of the refits`}
+                      title={`${(p.importance * 100).toFixed(1)}% of the metric's variance${p.interval ? `; 10–90% over refits on two-thirds of the configurations: ${pct(p.interval[0])}–${pct(p.interval[1])}` : ""}`}
                     >
                       <div className="sw-bar-fill" style={{ width: `${Math.max(0.5, p.importance * 100)}%` }} />
-                      <div className="sw-bar-range" style={{ left: `${p.interval[0] * 100}%`, width: `${Math.max(0.5, (p.interval[1] - p.interval[0]) * 100)}%` }} />
-                      <span className="sw-bar-label">
-                        {pct(p.importance)} <span className="faint">{pct(p.interval[0])}–{pct(p.interval[1])}</span>
-                      </span>
+                      {p.interval && <div className="sw-bar-range" style={{ left: `${p.interval[0] * 100}%`, width: `${Math.max(0.5, (p.interval[1] - p.interval[0]) * 100)}%` }} />}
+                      <span className="sw-bar-label">{pct(p.importance)}</span>
                     </div>
+                  </td>
+                  <td className="sw-imp-first" data-testid="importance-first" title="How often it ranks first when the model is refitted on random two-thirds of the configurations">
+                    {p.rankedFirst === null ? "–" : pct(p.rankedFirst)}
                   </td>
                   <td>
                     <div className="sw-corr" title={p.correlation === null ? "undefined" : p.correlation.toFixed(3)}>
@@ -110,9 +112,11 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
           <p className="help sw-chart-note" data-testid="importance-note">
             From {data.configurations} configuration{data.configurations === 1 ? "" : "s"}
             {data.runs > data.configurations ? ` (${data.runs} runs; seed replicates averaged)` : ""} with a {data.metric}.{" "}
-            {rows[0].importance > 0 && rows[0].rankedFirst >= 0.8
-              ? `${rows[0].param} ranks first in ${pct(rows[0].rankedFirst)} of the refits.`
-              : "No parameter ranks first reliably yet: read the ranking as tentative."}{" "}
+            {rows[0].rankedFirst === null
+              ? `With ${data.configurations} configurations the ranking is a hint; intervals come from 6.`
+              : rows[0].importance > 0 && rows[0].rankedFirst >= 0.8
+                ? `${rows[0].param} ranks first in ${pct(rows[0].rankedFirst)} of the refits.`
+                : "No parameter ranks first reliably yet: read the ranking as tentative."}{" "}
             Importance: main effects of a Gaussian-process model (fANOVA) on the metric's ranks; correlation: Pearson.
           </p>
         )}
