@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseSweepConfig } from "./config.ts";
-import { foldReplicates, parameterImportance, pearson, ranks, type ImportanceRun } from "./importance.ts";
+import { analyzeImportance, foldReplicates, parameterImportance, pearson, ranks, type ImportanceRun } from "./importance.ts";
 import { makeRng } from "./rng.ts";
 
 // Sweeps with a known answer: which parameter drives the metric is decided by the test, the
@@ -31,6 +31,21 @@ test("issue 12's 6-run quadrant sweep, loss 200× worse with the normal init: in
   assert.ok(rows[0].rankedFirst! >= 0.7, `init ranked first in ${rows[0].rankedFirst} of the resamples`);
   assert.ok(rows[0].interval![1] > rows[0].interval![0]);
   assert.equal(rows[0].level, "normal", "the correlation describes the level that matters");
+});
+
+test("the quadrant preset as it trains (normal init 300× worse, but only without layer norm): both matter, and together", () => {
+  // val_loss_best of the 6 runs of the "init × layer norm on quadrant" preset, seed 7, from this engine
+  const measured: [string, boolean, number][] = [
+    ["kaiming", false, 0.2105], ["kaiming", true, 0.1627], ["xavier", false, 0.5988],
+    ["xavier", true, 0.1254], ["normal", false, 13.913], ["normal", true, 0.04499],
+  ];
+  const result = analyzeImportance(measured.map(([init, layernorm, value]) => ({ params: { init, layernorm }, value })));
+  assert.deepEqual(result.params.map((r) => r.param).sort(), ["init", "layernorm"]);
+  assert.ok(result.params.every((r) => r.importance > 0.05), JSON.stringify(result.params));
+  assert.deepEqual(result.interactions.map((i) => i.params), [["init", "layernorm"]]);
+  assert.ok(result.interactions[0].share > 0.2, `interaction ${result.interactions[0].share}`);
+  const sum = result.params.reduce((a, r) => a + r.importance, 0) + result.interactions[0].share;
+  assert.ok(sum > 0.9 && sum < 1.05, `main effects + the interaction explain the model: ${sum}`);
 });
 
 for (const n of [6, 10, 20, 30]) {
@@ -64,6 +79,18 @@ test("uncertainty: with 6 runs of pure noise nothing is confidently important; w
   const clear = parameterImportance(synthetic(30, 5, (x) => 2 * x, 0.05));
   const lr = clear.find((r) => r.param === "learning_rate")!;
   assert.ok(lr.rankedFirst! >= 0.95 && lr.interval![0] > 0.6, JSON.stringify(lr));
+});
+
+test("one varied parameter, with seed replicates: its share of the runs' variance, against the seeds' noise", () => {
+  // issue 12's lesson: normal init vs kaiming, 200× apart, three seeds each
+  const strong = ["kaiming", "normal"].flatMap((init) => [1, 2, 3].map((seed) => ({ params: { init, seed }, value: (init === "normal" ? 10 : 0.05) * (1 + 0.1 * seed) })));
+  const [init] = parameterImportance(strong);
+  assert.equal(init.param, "init");
+  assert.ok(init.importance > 0.7, `init ${init.importance}`);
+  // two learning rates that make no difference beyond the seed: little importance
+  const rng = makeRng(3);
+  const weak = [0.01, 0.02].flatMap((learning_rate) => [1, 2, 3, 4].map((seed) => ({ params: { learning_rate, seed }, value: 1 + 0.1 * rng.normal() })));
+  assert.ok(parameterImportance(weak)[0].importance < 0.3, JSON.stringify(parameterImportance(weak)));
 });
 
 test("seed replicates are one configuration: 4 configurations × 3 seeds give the importance of the 4 means", () => {

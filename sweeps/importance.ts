@@ -1,18 +1,19 @@
 import { LOG_SCALED, valueKey, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import { fitGp, type GpHyper } from "./search/gp.ts";
-import { normQuantile, pearson, quantile, ranks } from "./stats.ts";
+import { pearson, quantile, ranks } from "./stats.ts";
 
 export { pearson, ranks };
 
 // Parameter importance for the sweep page, meant to say something from a handful of runs
-// (6–30 is the common sweep). Seed replicates are one configuration (their mean). The metric
-// is turned into normal scores of its ranks (so one run 200× worse than the rest does not
-// decide everything), a Gaussian process with one length scale per input (search/gp.ts) is
+// (6–30 is the common sweep). Seed replicates are one configuration (their mean). A positive
+// metric spanning a decade or more is taken in logs (a loss 200× worse is ln 200 away), a
+// Gaussian process with one length scale per input (search/gp.ts) is
 // fitted to the configurations, and each parameter's importance is its main effect in the
 // functional ANOVA of that model (as fANOVA, Hutter et al. 2014, on a forest): the variance,
 // over the parameter's values, of the model averaged over the other parameters' observed
-// values, as a share of the model's variance. The uncertainty comes from refitting on random
+// values, as a share of the model's variance; a pair's interaction is what the two explain
+// together beyond their main effects. The uncertainty comes from refitting on random
 // two-thirds of the configurations: a 10–90% interval and how often each parameter ranks
 // first. Correlations (Pearson in log space for log-scaled parameters, Spearman) are
 // given beside, on the configurations' mean values. Pure and seeded.
@@ -127,65 +128,128 @@ function isLogScaled(param: string, xs: number[], config?: SweepConfig): boolean
   return min > 0 && Math.max(...xs) / min >= 100;
 }
 
-/** Normal scores of ranks: the metric's order, none of its scale. */
-function normalScores(y: readonly number[]): number[] {
-  const r = ranks(y);
-  return r.map((v) => normQuantile((v - 0.5) / y.length));
+/**
+ * The metric on the scale its differences mean something: logs for a positive metric that
+ * spans a decade or more (a loss 200× worse is ln 200 away, not 200 times farther than one
+ * 2× worse), as it is otherwise.
+ */
+function metricScale(y: readonly number[]): number[] {
+  const positive = y.every((v) => v > 0);
+  return positive && Math.max(...y) / Math.min(...y) >= 10 ? y.map(Math.log) : [...y];
 }
 
-/**
- * Main-effect shares of each group, from a GP fitted to rows `idx` of the design (X: model
- * inputs per configuration, y: scores). The background for averaging out the other
- * parameters is the observed configurations themselves.
- */
-function mainEffects(groups: Group[], X: number[][], y: number[], idx: number[], rng: Rng, start?: GpHyper): { shares: number[]; hyper: GpHyper | null } {
-  const x = idx.map((i) => X[i]);
-  const yy = normalScores(idx.map((i) => y[i]));
-  if (new Set(yy).size < 2) return { shares: groups.map(() => 0), hyper: null };
-  const gp = fitGp(x, yy, rng, 0, start);
+interface Fitted {
+  /** model prediction */
+  f: (p: number[]) => number;
+  /** the observed configurations: the law the other parameters are averaged over */
+  background: number[][];
+  /** the model's variance over the background */
+  total: number;
+  /** each group's columns in the model input */
+  cols: number[][];
+  hyper: GpHyper;
+}
+
+/** A GP fitted to rows `idx` of the design (X: model inputs per configuration, y: metric), or null when there is nothing to model. */
+function fitModel(groups: Group[], X: number[][], y: number[], idx: number[], rng: Rng, start?: GpHyper): Fitted | null {
+  const yy = metricScale(idx.map((i) => y[i]));
+  if (new Set(yy).size < 2) return null;
+  const gp = fitGp(idx.map((i) => X[i]), yy, rng, 0, start);
   const f = (p: number[]) => gp.predict(p).mean;
   const background = [...new Set(idx)].map((i) => X[i]);
   const fitted = background.map(f);
   const mean = fitted.reduce((a, b) => a + b, 0) / fitted.length;
   const total = fitted.reduce((s, v) => s + (v - mean) ** 2, 0) / fitted.length;
-  if (!(total > 1e-12)) return { shares: groups.map(() => 0), hyper: gp.hyper };
   let offset = 0;
-  const shares = groups.map((g) => {
-    const cols = Array.from({ length: g.columns.length }, (_, k) => offset + k);
+  const cols = groups.map((g) => {
+    const c = Array.from({ length: g.columns.length }, (_, k) => offset + k);
     offset += g.columns.length;
-    // the parameter's values as observed (each configuration's setting, repeats kept: its empirical law)
-    const settings = background.map((b) => cols.map((c) => b[c]));
-    const effects = settings.map((s) => {
-      let sum = 0;
-      for (const b of background) {
-        const p = [...b];
-        cols.forEach((c, k) => (p[c] = s[k]));
-        sum += f(p);
-      }
-      return sum / background.length;
-    });
-    const m = effects.reduce((a, b) => a + b, 0) / effects.length;
-    const v = effects.reduce((s, e) => s + (e - m) ** 2, 0) / effects.length;
-    return Math.min(1, v / total);
+    return c;
   });
-  return { shares, hyper: gp.hyper };
+  return { f, background, total, cols, hyper: gp.hyper };
+}
+
+/**
+ * The variance, over the observed settings of the columns `cols` (each configuration's, repeats
+ * kept: their empirical law), of the model averaged over the background: the functional-ANOVA
+ * effect of those parameters together, as a share of the model's variance.
+ */
+function effectShare(m: Fitted, cols: number[]): number {
+  if (!(m.total > 1e-12)) return 0;
+  const effects = m.background.map((setting) => {
+    let sum = 0;
+    for (const b of m.background) {
+      const p = [...b];
+      for (const c of cols) p[c] = setting[c];
+      sum += m.f(p);
+    }
+    return sum / m.background.length;
+  });
+  const mean = effects.reduce((a, b) => a + b, 0) / effects.length;
+  return Math.min(1, effects.reduce((s, e) => s + (e - mean) ** 2, 0) / effects.length / m.total);
+}
+
+/** η² of the runs' metric (metricScale) between configurations (same values of `names`): 0 when every run is its own configuration and they agree. */
+function betweenShare(runs: readonly ImportanceRun[], names: readonly string[]): number {
+  const kept = runs.filter((r): r is ImportanceRun & { value: number } => r.value !== null && Number.isFinite(r.value));
+  if (kept.length < 2) return 0;
+  const z = metricScale(kept.map((r) => r.value));
+  const groups = new Map<string, number[]>();
+  kept.forEach((r, i) => {
+    const key = valueKey(Object.fromEntries(names.map((k) => [k, r.params[k]])));
+    groups.set(key, [...(groups.get(key) ?? []), z[i]]);
+  });
+  if (groups.size < 2) return 0;
+  const mean = z.reduce((a, b) => a + b, 0) / z.length;
+  const total = z.reduce((s, v) => s + (v - mean) ** 2, 0);
+  let between = 0;
+  for (const g of groups.values()) between += g.length * (g.reduce((a, b) => a + b, 0) / g.length - mean) ** 2;
+  return total > 0 ? between / total : 0;
+}
+
+export interface Interaction {
+  params: [string, string];
+  /** the share of the metric's variance the pair explains beyond their two main effects */
+  share: number;
+}
+
+export interface ImportanceResult {
+  params: ParamImportance[];
+  /** pairs whose joint effect exceeds their main effects by 5% of the variance or more, largest first */
+  interactions: Interaction[];
 }
 
 export function parameterImportance(runs: readonly ImportanceRun[], options: ImportanceOptions = {}): ParamImportance[] {
+  return analyzeImportance(runs, options).params;
+}
+
+export function analyzeImportance(runs: readonly ImportanceRun[], options: ImportanceOptions = {}): ImportanceResult {
   const names = options.config
     ? Object.keys(options.config.parameters)
     : [...new Set(runs.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
   const configs = foldReplicates(runs, names);
   const y = configs.map((c) => c.value);
   const groups = groupsOf(configs, names, options.config);
-  if (groups.length === 0) return [];
+  if (groups.length === 0) return { params: [], interactions: [] };
   const X = configs.map((_, i) => groups.flatMap((g) => g.columns.map((c) => c.unit[i])));
   const rng = makeRng(options.seed ?? 0, 0x1f0e57);
   const n = configs.length;
-  const enough = n >= 3;
-  const full = enough ? mainEffects(groups, X, y, Array.from({ length: n }, (_, i) => i), rng) : null;
-  const point = full ? full.shares : groups.map(() => 0);
-  const resamples = n >= MIN_RESAMPLED ? (options.resamples ?? 24) : 0;
+  // One varied parameter: a model would credit it with all of its own variance whatever the
+  // noise, so its importance is the share of the runs' variance between its configurations
+  // (η², on normal scores): seed replicates then say how much is just noise.
+  const single = groups.length === 1;
+  const enough = !single && n >= 3;
+  const full = enough ? fitModel(groups, X, y, Array.from({ length: n }, (_, i) => i), rng) : null;
+  const point = single ? [betweenShare(runs, names)] : full ? full.cols.map((c) => effectShare(full, c)) : groups.map(() => 0);
+  const interactions: Interaction[] = [];
+  if (full)
+    for (let a = 0; a < groups.length; a++)
+      for (let b = a + 1; b < groups.length; b++) {
+        const share = effectShare(full, [...full.cols[a], ...full.cols[b]]) - point[a] - point[b];
+        if (share >= 0.05) interactions.push({ params: [groups[a].param, groups[b].param], share });
+      }
+  interactions.sort((p, q) => q.share - p.share);
+  const resamples = !single && n >= MIN_RESAMPLED ? (options.resamples ?? 24) : 0;
   const draws: number[][] = [];
   // Resamples: two thirds of the configurations drawn without replacement (a bootstrap's
   // repeated points would let the GP explain them with no noise at all), each refitted from
@@ -197,7 +261,8 @@ export function parameterImportance(runs: readonly ImportanceRun[], options: Imp
       const j = rng.int(i + 1);
       [order[i], order[j]] = [order[j], order[i]];
     }
-    draws.push(mainEffects(groups, X, y, order.slice(0, size), rng, full?.hyper ?? undefined).shares);
+    const m = fitModel(groups, X, y, order.slice(0, size), rng, full?.hyper);
+    draws.push(m ? m.cols.map((c) => effectShare(m, c)) : groups.map(() => 0));
   }
   const firsts = groups.map((_, gi) => (draws.length === 0 ? null : draws.filter((d) => d[gi] > 0 && d[gi] === Math.max(...d)).length / draws.length));
 
@@ -219,5 +284,6 @@ export function parameterImportance(runs: readonly ImportanceRun[], options: Imp
     if (col.level !== undefined) row.level = col.level;
     return row;
   });
-  return rows.sort((a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.param.localeCompare(b.param));
+  rows.sort((a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.param.localeCompare(b.param));
+  return { params: rows, interactions };
 }

@@ -1,6 +1,6 @@
 import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
 import { parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
-import { foldReplicates, parameterImportance, type ParamImportance } from "../../sweeps/importance";
+import { analyzeImportance, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
 import type { SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
@@ -46,6 +46,8 @@ export interface ImportanceBody {
   /** distinct configurations among them (seed replicates are one): what the importance is computed from */
   configurations: number;
   params: ParamImportance[];
+  /** pairs of parameters that matter together beyond their own effects */
+  interactions: Interaction[];
 }
 
 export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody> {
@@ -57,6 +59,6 @@ export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody
     return { params: { ...r.params }, value: typeof v === "number" && Number.isFinite(v) ? v : null };
   });
   const names = parsed.ok ? Object.keys(parsed.config.parameters) : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
-  const params = parameterImportance(rows, parsed.ok ? { config: parsed.config, seed: sweep.seed } : { seed: sweep.seed });
-  return { metric, runs: rows.filter((r) => r.value !== null).length, configurations: foldReplicates(rows, names).length, params };
+  const { params, interactions } = analyzeImportance(rows, parsed.ok ? { config: parsed.config, seed: sweep.seed } : { seed: sweep.seed });
+  return { metric, runs: rows.filter((r) => r.value !== null).length, configurations: foldReplicates(rows, names).length, params, interactions };
 }

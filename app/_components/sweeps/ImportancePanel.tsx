@@ -1,7 +1,7 @@
 "use client";
 import { useState, memo } from "react";
 import { sortImportance, type ImportanceSort } from "../../_lib/sweep-importance";
-import type { ParamImportance } from "../../../sweeps/importance";
+import type { Interaction, ParamImportance } from "../../../sweeps/importance";
 import { Card, EmptyState, ErrorBox } from "../ui";
 import { useJson } from "./useJson";
 
@@ -14,6 +14,7 @@ interface ImportanceBody {
   runs: number;
   configurations: number;
   params: ParamImportance[];
+  interactions: Interaction[];
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
@@ -117,7 +118,13 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
               : rows[0].importance > 0 && rows[0].rankedFirst >= 0.8
                 ? `${rows[0].param} ranks first in ${pct(rows[0].rankedFirst)} of the refits.`
                 : "No parameter ranks first reliably yet: read the ranking as tentative."}{" "}
-            Importance: main effects of a Gaussian-process model (fANOVA) on the metric's ranks; correlation: Pearson.
+            {data.interactions.length > 0 && (
+              <span data-testid="importance-interactions">
+                Together beyond their own effects:{" "}
+                {data.interactions.map((i) => `${i.params.join(" × ")} ${pct(i.share)}`).join(", ")} (the effect of one depends on the other).{" "}
+              </span>
+            )}
+            Importance: main effects of a Gaussian-process model (fANOVA; a loss spanning decades in logs); correlation: Pearson.
           </p>
         )}
       </div>
