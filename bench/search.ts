@@ -4,18 +4,16 @@
 //     the optimum), for random search, TPE, our GP and W&B's bayes_search_next_run run in this
 //     invocation (sweeps/reference/wandb.ts) — or, when W&B cannot run here, its figures
 //     recorded by sweeps/reference/generate.ts, labelled with their date. Target: GP ≤ W&B.
-//  2. A real charlm sweep (learning rate × dropout × hidden size, LSTM, real worker
-//     processes, two at a time): median over 3 seeds of the best val_loss after 15 runs.
+//  2. A real charlm sweep (sweeps/reference/charlm-sweep.ts: learning rate × dropout × hidden
+//     size, LSTM, real worker processes, two at a time): median over 3 seeds of the best
+//     val_loss after 15 runs; W&B run now, or its recorded figure.
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { resolveRunConfig } from "../engine/config";
-import { processLauncher } from "../sweeps/launcher";
 import { PROBLEMS, runOurs, runWandb } from "../sweeps/reference/bayes-problems";
 import { FIXTURES } from "../sweeps/reference/generate";
 import { openWandb, type Wandb } from "../sweeps/reference/wandb";
-import { parseWandbSweepConfig } from "../sweeps/config";
-import { proposeNext, type Trial } from "../sweeps/search";
+import { CHARLM_FIXED, CHARLM_RUNS, CHARLM_SEEDS, charlmRunsTrained, charlmSequence, twoAtATime, type CharlmSearcher } from "../sweeps/reference/charlm-sweep";
 import { median } from "../sweeps/stats";
 import { header, report } from "./util";
 
@@ -76,88 +74,32 @@ async function problems(wandb: Wandb | null, why: string) {
 
 // ---- a real charlm sweep -----------------------------------------------------------------------
 
-const CHARLM_PARAMETERS = {
-  learning_rate: { distribution: "log_uniform_values", min: 0.001, max: 0.1 },
-  dropout: { distribution: "uniform", min: 0, max: 0.5 },
-  hidden_size: { distribution: "q_log_uniform_values", min: 16, max: 64, q: 8 },
-};
-const CHARLM_FIXED = { task: "charlm", cell: "lstm", steps: 250, eval_every: 250, log_every: 50, sample_every: 0, seed: 1 };
-const CHARLM_RUNS = 15;
-const CHARLM_SEEDS = [0, 1, 2];
-
-const launcher = processLauncher();
-const cache = new Map<string, number>();
-
-/** Train one charlm run in a real worker process; its best val_loss (the same config is trained once). */
-async function train(params: Record<string, unknown>): Promise<number> {
-  const config = resolveRunConfig({ ...CHARLM_FIXED, ...params });
-  const key = JSON.stringify(config);
-  const known = cache.get(key);
-  if (known !== undefined) return known;
-  let best = Infinity;
-  const worker = launcher.launch({ config }, (m) => {
-    if (m.type === "done") best = typeof m.summary.val_loss_best === "number" ? m.summary.val_loss_best : Infinity;
-  });
-  await worker.exited;
-  cache.set(key, best);
-  return best;
-}
-
-type CharlmSearcher = "random" | "tpe" | "gp" | "wandb";
-
-async function charlmSequence(searcher: CharlmSearcher, seed: number, wandb: Wandb | null): Promise<number> {
-  let best = Infinity;
-  if (searcher === "wandb") {
-    const runs: { params: Record<string, unknown>; state: string; summary: Record<string, number> }[] = [];
-    const config = { method: "bayes", metric: { name: "val_loss", goal: "minimize" }, parameters: CHARLM_PARAMETERS };
-    for (let i = 0; i < CHARLM_RUNS; i++) {
-      const { params } = await wandb!.call<{ params: Record<string, unknown> }>("bayes_next", { config, runs, seed: i === 0 ? 1000 + seed : null });
-      const v = await train(params);
-      runs.push({ params, state: "finished", summary: { val_loss: v } });
-      best = Math.min(best, v);
-    }
-    return best;
-  }
-  const parsed = parseWandbSweepConfig({ method: searcher === "random" ? "random" : "bayes", seed, metric: { name: "val_loss", goal: "minimize" }, parameters: CHARLM_PARAMETERS, ...(searcher === "random" ? {} : { bayes_model: searcher }) });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const trials: Trial[] = [];
-  for (let i = 0; i < CHARLM_RUNS; i++) {
-    const p = proposeNext(parsed.config, trials);
-    if (p.done) break;
-    const { seed: _seed, ...params } = p.params as Record<string, unknown>;
-    void _seed;
-    const v = await train(params);
-    trials.push({ params: p.params, state: "finished", value: v, latest: v });
-    best = Math.min(best, v);
-  }
-  return best;
+interface RecordedCharlm {
+  provenance: { commit: string; generatedAt: string };
+  bests: number[];
 }
 
 async function charlm(wandb: Wandb | null) {
   header(`Search: a real charlm sweep (LSTM ${CHARLM_FIXED.steps} steps; learning_rate × dropout × hidden_size; best val_loss after ${CHARLM_RUNS} runs, median of ${CHARLM_SEEDS.length} seeds)`);
   const searchers: CharlmSearcher[] = wandb ? ["random", "tpe", "gp", "wandb"] : ["random", "tpe", "gp"];
-  const jobs = searchers.flatMap((s) => CHARLM_SEEDS.map((seed) => ({ s, seed })));
-  const results = new Map<CharlmSearcher, number[]>();
   const started = performance.now();
-  // two sequences at a time: each trains one run after another, so two workers stay busy
-  let next = 0;
-  await Promise.all(
-    [0, 1].map(async () => {
-      while (next < jobs.length) {
-        const job = jobs[next++];
-        const best = await charlmSequence(job.s, job.seed, wandb);
-        results.set(job.s, [...(results.get(job.s) ?? []), best]);
-      }
-    }),
-  );
-  const label: Record<CharlmSearcher, string> = { random: "random search", tpe: "bayes, TPE", gp: "bayes, GP (default)", wandb: "W&B bayes (run now)" };
+  const jobs = searchers.flatMap((s) => CHARLM_SEEDS.map((seed) => ({ s, run: () => charlmSequence(s, seed, wandb) })));
+  const bests = await twoAtATime(jobs.map((j) => j.run));
+  const results = new Map<CharlmSearcher, number[]>();
+  jobs.forEach((j, i) => results.set(j.s, [...(results.get(j.s) ?? []), bests[i]]));
+  const recordedPath = path.join(FIXTURES, "wandb-charlm.json");
+  if (!wandb && fs.existsSync(recordedPath)) {
+    const rec = JSON.parse(fs.readFileSync(recordedPath, "utf8")) as RecordedCharlm;
+    results.set("wandb", rec.bests);
+    console.log(`     W&B's figure is the RECORDED one of ${rec.provenance.generatedAt} (commit ${rec.provenance.commit.slice(0, 8)}, sweeps/reference/fixtures/wandb-charlm.json)`);
+  }
+  const label: Record<CharlmSearcher, string> = { random: "random search", tpe: "bayes, TPE", gp: "bayes, GP (default)", wandb: wandb ? "W&B bayes (run now)" : "W&B bayes (recorded)" };
   const w = results.get("wandb");
-  for (const s of searchers) {
+  for (const s of [...searchers, ...(!wandb && w ? (["wandb"] as const) : [])]) {
     const r = results.get(s)!;
     report(label[s], `${median(r).toFixed(4)}  (seeds: ${r.map((x) => x.toFixed(4)).join(", ")})`, s === "gp" && w ? { ok: median(r) <= median(w), target: "≤ W&B" } : undefined);
   }
-  if (!wandb) console.log("     W&B's bayes on charlm: not run (its engine is not available here; nothing recorded, since it trains real runs)");
-  console.log(`     ${cache.size} distinct runs trained in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`     ${charlmRunsTrained()} distinct runs trained in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 export async function run(): Promise<void> {

@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { sharedData } from "../testdata/shared-data.ts";
 import { median } from "../stats.ts";
 import { PROBLEMS, runWandb } from "./bayes-problems.ts";
+import { CHARLM_FIXED, CHARLM_PARAMETERS, CHARLM_RUNS, CHARLM_SEEDS, charlmSequence, twoAtATime } from "./charlm-sweep.ts";
 import { openWandb, type Wandb } from "./wandb.ts";
 import { GRID_CASES, PARAM_CASES, permutation, REPLAY_CASES, REPLAY_DATA, SCHEMA_CASES, STOP_CASES, YAML_HASH_CASE, type ReplayCase } from "./wandb-cases.ts";
 
@@ -178,6 +179,19 @@ async function main() {
       budget,
       seeds,
       problems,
+    });
+  }
+  // charlm: W&B's bayes on a real sweep (trains 45 runs)
+  if (!process.argv.includes("--no-charlm")) {
+    const bests = await twoAtATime(CHARLM_SEEDS.map((seed) => () => charlmSequence("wandb", seed, wandb)));
+    console.log(`  W&B bayes on charlm: best val_loss ${bests.map((b) => b.toFixed(4)).join(", ")}`);
+    write("wandb-charlm.json", {
+      provenance: provenance(wandb, ["sweeps.bayes_search.bayes_search_next_run, each run trained by Sweeplab's worker (sweeps/reference/charlm-sweep.ts)"]),
+      parameters: CHARLM_PARAMETERS,
+      fixed: CHARLM_FIXED,
+      runs: CHARLM_RUNS,
+      seeds: CHARLM_SEEDS,
+      bests,
     });
   }
   wandb.close();
