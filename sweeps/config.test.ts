@@ -436,3 +436,10 @@ test("an explicit int_uniform written with float bounds is refused, as W&B's sch
   assert.equal(r.ok, false);
   assert.match(!r.ok ? r.issues[0].message : "", /must be an integer, written without a decimal point \(got 1 written as a float\)/);
 });
+
+test("a q_uniform grid whose max is a step away from min warns that numpy.arange leaves max out", () => {
+  const m = warningAt({ method: "grid", parameters: { hidden_size: { distribution: "q_uniform", min: 16, max: 64, q: 16 } } }, "parameters.hidden_size.max");
+  assert.match(m, /^the grid stops before max \(64\): W&B enumerates q_uniform as numpy\.arange\(min, max, q\)/);
+  const r = parseSweepConfig({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0.04, max: 0.26, q: 0.1 } } });
+  assert.ok(r.ok && r.warnings.length === 0, "0.26 is not on the grid anyway: nothing to say");
+});

@@ -843,6 +843,15 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
         );
       }
     }
+    if (method === "grid" && spec.distribution === "q_uniform") {
+      const steps = (spec.max - spec.min) / spec.q;
+      if (Math.abs(steps - Math.round(steps)) < 1e-9 && steps >= 1)
+        warn(
+          `${path}.max`,
+          `the grid stops before max (${fmt(spec.max)}): W&B enumerates q_uniform as numpy.arange(min, max, q), which leaves max out; ` +
+            `to run ${fmt(spec.max)} too, raise max a little above it`,
+        );
+    }
     if (engine && isRunConfigKey(name)) {
       const found = lawOutside(name, spec);
       if (found && found.outside.share > 0 && found.outside.share <= MAX_TRUNCATED_SHARE) warn(path, lawTruncatedMessage(name, spec, found));
