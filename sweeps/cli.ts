@@ -57,6 +57,7 @@ async function createFromFile(file: string, concurrency: number | undefined): Pr
     const [first, ...rest] = parsed.issues;
     fail(`${file}: ${first.path ? `${first.path}: ` : ""}${first.message}${rest.length ? ` (and ${rest.length} more: ${rest.map((i) => i.path || "(document)").join(", ")})` : ""}`);
   }
+  for (const w of parsed.warnings) console.error(`warning: ${w.path ? `${w.path}: ` : ""}${w.message}`);
   const config = concurrency !== undefined ? { ...parsed.config, concurrency } : parsed.config;
   const sweep = await launchSweep(config, text);
   return { sweep, expected: sweepSize(config) };

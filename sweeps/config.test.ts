@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_CONFIG_KEYS } from "../engine/config.ts";
+import { sharedData } from "./testdata/shared-data.ts";
 import {
   AnyParamSpec,
   GRID_LIMIT,
@@ -17,7 +18,10 @@ import {
   type SweepIssue,
 } from "./config.ts";
 
-const CORPUS = "/work/shared/data/wandb-sweeps";
+// The real W&B configs live outside the repository (shared/data/wandb-sweeps, with SOURCES.md).
+const corpus = sharedData("wandb-sweeps");
+const CORPUS = "dir" in corpus ? corpus.dir : "";
+const corpusTest = (name: string, fn: () => void) => test(name, (t) => ("missing" in corpus ? t.skip(`the real W&B configs are not here: ${corpus.missing}`) : fn()));
 
 // What each real W&B config gives here. `unknown`: parameters rejected as not RunConfig keys;
 // `others`: every other issue (path → start of its message). Comments say what W&B does.
@@ -66,9 +70,9 @@ const EXPECTED: Record<string, { unknown: string[]; others: Record<string, strin
   "30": { unknown: [], others: { "parameters.optimizer": "nested parameters (optimizer.parameters) are not supported" } },
 };
 
-const files = readdirSync(CORPUS).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const files = CORPUS ? readdirSync(CORPUS).filter((f) => /\.(ya?ml|json)$/.test(f)).sort() : [];
 
-test("the corpus has 30 configs and a row for each", () => {
+corpusTest("the corpus has 30 configs and a row for each", () => {
   assert.equal(files.length, 30);
   assert.deepEqual(files.map((f) => f.slice(0, 2)), Object.keys(EXPECTED).sort());
 });
@@ -131,7 +135,7 @@ const read = (file: string) => {
   return (name: string) => AnyParamSpec.parse(params[name]) as unknown as Record<string, unknown>;
 };
 
-test("W&B inference and defaults on the corpus", () => {
+corpusTest("W&B inference and defaults on the corpus", () => {
   const c01 = read("01");
   assert.equal(c01("adaptive_noise_scale").distribution, "uniform"); // 0.0 .. 1.0
   assert.equal(c01("lr_warmup_steps").distribution, "int_uniform"); // 0 .. 100
@@ -154,7 +158,7 @@ test("W&B inference and defaults on the corpus", () => {
   assert.ok(nested.parameters.nadam.parameters, "two levels of nesting are read");
 });
 
-test("corpus configs with only our parameters left are read as W&B meant", () => {
+corpusTest("corpus configs with only our parameters left are read as W&B meant", () => {
   const r = readSweepText(readFileSync(join(CORPUS, files[8]), "utf8"));
   assert.ok(r.ok);
   const data = r.data as { parameters: Record<string, unknown> };
@@ -212,7 +216,7 @@ test("a config of our own parses, with W&B inference and defaults", () => {
   assert.deepEqual(c.parameters.num_layers, { distribution: "int_uniform", min: 1, max: 3 });
   assert.deepEqual(c.parameters.cell, { distribution: "categorical_w_probabilities", values: ["lstm", "gru"], probabilities: [0.7, 0.3] });
   assert.deepEqual(c.parameters.init_std, { distribution: "normal", mu: 0.5, sigma: 0.2 });
-  assert.deepEqual(c.early_terminate, { type: "hyperband", min_iter: 3, eta: 3, strict: false });
+  assert.deepEqual(c.early_terminate, { type: "hyperband", min_iter: 3, eta: 3, strict: true }, "strict defaults to true, as in W&B since wandb/sweeps#108");
   assert.equal(c.replicates, 1);
   assert.equal(c.seed, 7);
   assert.equal(c.program, "train.py");
@@ -281,7 +285,10 @@ test("early_terminate checks", () => {
   const base = { method: "random", metric: { name: "val_loss" }, parameters: { dropout: { min: 0, max: 0.5 } } };
   assert.match(messageAt({ ...base, early_terminate: { type: "hyperband", max_iter: 27 } }, "early_terminate.s"), /required with max_iter/);
   assert.match(messageAt({ ...base, early_terminate: { type: "hyperband" } }, "early_terminate.min_iter"), /give min_iter/);
-  assert.match(messageAt({ ...base, early_terminate: { type: "hyperband", min_iter: 3, max_iter: 27, s: 2 } }, "early_terminate.min_iter"), /not both/);
+  // W&B accepts min_iter beside max_iter + s (max_iter wins): a warning here, not an error
+  const both = parseSweepConfig({ ...base, early_terminate: { type: "hyperband", min_iter: 3, max_iter: 27, s: 2 } });
+  assert.ok(both.ok);
+  assert.match(both.warnings.find((w) => w.path === "early_terminate.min_iter")?.message ?? "", /^ignored: with max_iter/);
   assert.equal(messageAt({ ...base, early_terminate: { type: "hyperband", min_iter: 3, eta: 1 } }, "early_terminate.eta"), "must be > 1 (got 1)");
   assert.match(messageAt({ ...base, early_terminate: { type: "envelope" } }, "early_terminate.type"), /must be "hyperband" or "median"/);
   assert.deepEqual(ok({ ...base, early_terminate: { type: "median" } }).early_terminate, { type: "median", min_iter: 3, min_runs: 5 });
@@ -296,8 +303,8 @@ test("grid over a continuous distribution, and an oversized grid, are errors", (
     `the grid has 204,800 combinations, more than the limit of ${GRID_LIMIT.toLocaleString("en-US")}: use fewer values or method: random with run_cap`,
   );
   const g = ok({ method: "grid", parameters: { num_layers: { min: 1, max: 3 }, dropout: { distribution: "q_uniform", min: 0, max: 0.5, q: 0.25 }, cell: { value: "gru" } }, run_cap: 5 });
-  assert.equal(sweepSize(g), 5, "run_cap caps the grid (3 × 3 = 9)");
-  assert.equal(sweepSize({ ...g, run_cap: undefined }), 9);
+  assert.equal(sweepSize(g), 5, "run_cap caps the grid (3 × 2 = 6: numpy.arange(0, 0.5, 0.25) leaves 0.5 out)");
+  assert.equal(sweepSize({ ...g, run_cap: undefined }), 6);
 });
 
 test("replicates and a swept seed do not mix", () => {
@@ -345,8 +352,8 @@ test("odd values anywhere give issues, never a crash", async () => {
     // the same through text
     parseSweepConfigText(JSON.stringify(cfg));
   }
-  // text mangling of a real config
-  const text = readFileSync(join(CORPUS, files[9]), "utf8");
+  // text mangling of a real config (or of our own when the corpus is absent)
+  const text = files[9] ? readFileSync(join(CORPUS, files[9]), "utf8") : OURS;
   for (let i = 0; i < 200; i++) {
     const at = rng.int(text.length);
     const mangled = text.slice(0, at) + pick2(rng) + text.slice(at + rng.int(5));
@@ -371,4 +378,68 @@ test("a sweep whose largest run cannot fit in memory is refused on the parameter
   assert.equal(parseSweepConfig({ method: "random", parameters: { hidden_size: { values: [128, 256] }, batch_size: { value: 64 } } }).ok, true);
   const range = parseSweepConfig({ method: "random", parameters: { hidden_size: { distribution: "int_uniform", min: 32, max: 4096 }, num_layers: { value: 8 }, batch_size: { value: 512 } } });
   assert.equal(range.ok, false, "the range's top (hidden 4096 × 8 layers) is too big");
+});
+
+// --- warnings (issue 12, issue 17 §3) -------------------------------------------------------
+
+const warningAt = (input: unknown, path: string) => {
+  const r = typeof input === "string" ? parseSweepConfigText(input) : parseSweepConfig(input);
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+  const w = r.warnings.find((x) => x.path === path);
+  assert.ok(w, `no warning at ${path}: ${JSON.stringify(r.warnings)}`);
+  return w.message;
+};
+
+test("log_uniform takes natural-log exponents: accepted (as W&B) with W&B's deprecation, naming the values it draws and log_uniform_values", () => {
+  const m = warningAt({ method: "random", parameters: { learning_rate: { distribution: "log_uniform", min: 0.0001, max: 0.1 } } }, "parameters.learning_rate.distribution");
+  assert.equal(
+    m,
+    "learning_rate uses log_uniform, where min/max are base-e exponents: its values run from exp(0.0001) = 1.0001 to exp(0.1) = 1.10517. " +
+      "W&B deprecates it; for values between 0.0001 and 0.1 use log_uniform_values",
+  );
+  assert.match(
+    warningAt({ method: "random", parameters: { init_std: { distribution: "inv_log_uniform", min: 0, max: 2 } } }, "parameters.init_std.distribution"),
+    /from exp\(-2\) = 0\.135335 to exp\(-0\) = 1\. W&B deprecates it; the same law is inv_log_uniform_values with min 0\.135335, max 1$/,
+  );
+  assert.match(warningAt({ method: "random", parameters: { hidden_size: { distribution: "q_log_uniform", min: 3, max: 5, q: 1 } } }, "parameters.hidden_size.distribution"), /use q_log_uniform_values$/);
+});
+
+test("probabilities that sum to 1 within numpy.isclose are valid (W&B checks numpy.isclose(sum, 1))", () => {
+  assert.ok(parseSweepConfig({ method: "random", parameters: { cell: { values: ["rnn", "lstm", "gru"], probabilities: [0.333333, 0.333333, 0.333333] } } }).ok);
+  assert.match(messageAt({ method: "random", parameters: { cell: { values: ["rnn", "lstm", "gru"], probabilities: [0.33, 0.33, 0.33] } } }, "parameters.cell.probabilities"), /must sum to 1/);
+});
+
+test("metric names: a name no run logs is a warning that names the logged ones and the closest (issue 17 §3)", () => {
+  const typo = warningAt({ method: "random", metric: { name: "val_los" }, parameters: { dropout: { values: [0, 0.25] } } }, "metric.name");
+  assert.equal(
+    typo,
+    'a charlm run never logs "val_los", so the sweep would never see its metric (bayes, early termination and the best run rely on it). Did you mean "val_loss"? Logged: val_loss, train_loss, grad_norm, lr, throughput',
+  );
+  assert.match(warningAt({ method: "random", metric: { name: "val_acc", goal: "maximize" }, parameters: { dropout: { values: [0, 0.25] } } }, "metric.name"), /^a charlm run never logs "val_acc"/);
+  const mixed = warningAt({ method: "grid", metric: { name: "val_acc", goal: "maximize" }, parameters: { task: { values: ["quadrant", "charlm"] } } }, "metric.name");
+  assert.match(mixed, /^runs of charlm never log "val_acc", so the sweep would not see its metric for them/);
+  const quadrant = parseSweepConfig({ method: "random", metric: { name: "val_acc", goal: "maximize" }, parameters: { task: { value: "quadrant" } } });
+  assert.ok(quadrant.ok && quadrant.warnings.length === 0, JSON.stringify(quadrant.ok && quadrant.warnings));
+  assert.match(warningAt({ method: "random", metric: { name: "val_acc", goal: "minimize" }, parameters: { task: { value: "quadrant" } } }, "metric.goal"), /val_acc is an accuracy: higher is better, but the goal is minimize/);
+});
+
+test("early termination keys W&B ignores are warnings; bayes-only metric keys on other methods too", () => {
+  const base = { method: "random", metric: { name: "val_loss" }, parameters: { dropout: { min: 0, max: 0.5 } } };
+  assert.match(warningAt({ ...base, early_terminate: { type: "hyperband", min_iter: 3, s: 2 } }, "early_terminate.s"), /ignored with min_iter \(as W&B\)/);
+  assert.match(warningAt({ ...base, metric: { name: "val_loss", impute_while_running: "latest" } }, "metric.impute_while_running"), /only bayes search uses it/);
+  const bayes = parseSweepConfig({ ...base, method: "bayes", metric: { name: "val_loss", impute_while_running: "latest" } });
+  assert.ok(bayes.ok && bayes.config.metric.impute_while_running === "latest", "W&B's impute_while_running: latest is accepted");
+});
+
+test("an explicit int_uniform written with float bounds is refused, as W&B's schema does (text keeps 0.0 apart from 0)", () => {
+  const r = parseSweepConfigText("method: random\nparameters:\n  num_layers: {distribution: int_uniform, min: 1.0, max: 3}\n");
+  assert.equal(r.ok, false);
+  assert.match(!r.ok ? r.issues[0].message : "", /must be an integer, written without a decimal point \(got 1 written as a float\)/);
+});
+
+test("a q_uniform grid whose max is a step away from min warns that numpy.arange leaves max out", () => {
+  const m = warningAt({ method: "grid", parameters: { hidden_size: { distribution: "q_uniform", min: 16, max: 64, q: 16 } } }, "parameters.hidden_size.max");
+  assert.match(m, /^the grid stops before max \(64\): W&B enumerates q_uniform as numpy\.arange\(min, max, q\)/);
+  const r = parseSweepConfig({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0.04, max: 0.26, q: 0.1 } } });
+  assert.ok(r.ok && r.warnings.length === 0, "0.26 is not on the grid anyway: nothing to say");
 });

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { parseDocument, stringify } from "yaml";
 import { RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";
+import { loggedMetrics } from "../engine/metrics.ts";
+import { higherIsBetter, tracksBest } from "./summary.ts";
+import { lawOf, outsideShare, quantize, sigmaFor, type Law, type Outside } from "./law.ts";
 
 // SweepConfig: the one schema for sweeps (web form, API, CLI). It reads W&B sweep YAML/JSON
 // as written for W&B: the W&B structure is checked first (wandb/sweeps config/schema.json),
@@ -14,7 +17,7 @@ import { estimateMemory, resourceIssues } from "../engine/resources.ts";
 // value → constant, integer min/max → int_uniform, other min/max → uniform, mu/sigma →
 // normal, parameters → nested). Names and semantics follow wandb/sweeps (params.py,
 // config/schema.json). Checks that need the parameter's name (RunConfig keys and types)
-// come after, in checkSweep.
+// come after, in checkEngineBinding.
 
 const finite = z.number();
 const positive = z.number().positive();
@@ -182,10 +185,7 @@ export const LOG_SCALED: ReadonlySet<Distribution> = new Set([
   "log_normal",
   "q_log_normal",
 ]);
-/** Round to a multiple of q, without float noise such as 0.30000000000000004. */
-export function quantize(x: number, step: number): number {
-  return Number((Math.round(x / step) * step).toPrecision(12));
-}
+export { quantize };
 
 /**
  * The closed range [lo, hi] of values a bounded distribution can produce (after exp and
@@ -232,26 +232,62 @@ export function centreValue(spec: ParamSpec): number | null {
   }
 }
 
-/** The discrete values a grid enumerates for this spec, or null when it is continuous. */
+/**
+ * A value's identity as W&B's grid sees it (grid_search.py yaml_hash): 3000000 and 3000000.0 are
+ * one value (JSON has one number type), true and 1 are two, and mappings are equal whatever
+ * the order of their keys.
+ */
+export function valueKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(valueKey).join(",")}]`;
+  if (isPlainObject(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${valueKey(value[k])}`)
+      .join(",")}}`;
+  return value === undefined ? "undefined" : JSON.stringify(value);
+}
+
+/** The values without repeats (by valueKey), in the order they first appear. */
+export function distinctValues<T>(values: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = valueKey(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * numpy.arange(start, stop, step) for floats, value for value: ceil((stop - start) / step)
+ * values, the i-th computed as start + i·((start + step) − start), as numpy fills them.
+ */
+export function arange(start: number, stop: number, step: number, limit = Infinity): number[] {
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (n > limit) return new Array(Math.min(n, limit + 1));
+  const delta = start + step - start;
+  return Array.from({ length: n }, (_, i) => (i === 0 ? start : i === 1 ? start + step : start + i * delta));
+}
+
+/**
+ * The values a grid enumerates for this spec, as W&B's grid_search.py builds them: listed
+ * values without repeats, int_uniform min..max, q_uniform numpy.arange(min, max, q) (from min,
+ * max left out); null when the distribution is continuous. Over `limit` values, an array of
+ * limit + 1 holes (only its length is meaningful).
+ */
 export function gridValues(spec: ParamSpec, limit = Infinity): unknown[] | null {
   switch (spec.distribution) {
     case "constant":
       return [spec.value];
     case "categorical":
-      return spec.values;
+      return distinctValues(spec.values);
     case "int_uniform": {
       const n = spec.max - spec.min + 1;
       if (n > limit) return new Array(Math.min(n, limit + 1));
       return Array.from({ length: n }, (_, i) => spec.min + i);
     }
-    case "q_uniform": {
-      // the multiples of q that random sampling can produce, so grid and random agree
-      const first = Math.round(spec.min / spec.q);
-      const last = Math.round(spec.max / spec.q);
-      const n = Math.max(0, last - first + 1);
-      if (n > limit) return new Array(Math.min(n, limit + 1));
-      return Array.from({ length: n }, (_, i) => quantize((first + i) * spec.q, spec.q));
-    }
+    case "q_uniform":
+      return arange(spec.min, spec.max, spec.q, limit);
     default:
       return null;
   }
@@ -277,25 +313,24 @@ export const Metric = z
       .enum(["worst", "latest", "best"])
       .optional()
       .describe("bayes: value given to failed runs (worst, or their latest/best logged value)"),
-    impute_while_running: z.literal("false").optional(),
+    impute_while_running: z
+      .enum(["latest", "best", "worst", "false"])
+      .optional()
+      .describe('bayes: let running runs count with their value so far ("false": they count as pending, W&B\'s default)'),
   })
   .describe("The metric the search optimises");
 export type Metric = z.output<typeof Metric>;
 
 export const HyperbandStop = z.strictObject({
   type: z.literal("hyperband"),
-  min_iter: z.int().min(1).optional().describe("First bracket, in logged evaluations of the metric"),
-  max_iter: z.int().min(1).optional().describe("Last evaluation; brackets are max_iter / eta^k, k = 1..s"),
-  s: z
-    .int()
-    .min(1)
-    .optional()
-    .describe("Number of brackets (with max_iter; with min_iter it caps the brackets, which W&B leaves unbounded)"),
+  min_iter: z.int().min(1).optional().describe("First bracket, in logged evaluations of the metric; brackets go on min_iter · eta^k"),
+  max_iter: z.int().min(1).optional().describe("Last evaluation; brackets are max_iter / eta^k, k = 1..s (wins over min_iter, as in W&B)"),
+  s: z.int().min(1).optional().describe("Number of brackets below max_iter (ignored with min_iter alone, as in W&B)"),
   eta: z.number().gt(1).default(3).describe("Keep the best 1/eta of runs at each bracket"),
   strict: z
     .boolean()
-    .default(false)
-    .describe("Judge a run by its value at the bracket (true) or by its best value so far (false)"),
+    .default(true)
+    .describe("Judge a run by its value at the bracket (true, W&B's default) or by its best value so far (false)"),
 });
 export const MedianStop = z.strictObject({
   type: z.literal("median"),
@@ -339,6 +374,7 @@ export const SweepConfigShape = z.strictObject({
     .optional()
     .describe("Sweep seed: same seed, same proposals"),
   replicates: z.int().min(1).max(100).default(1).describe("Runs per configuration, each with its own seed"),
+  bayes_model: z.enum(["gp", "tpe"]).optional().describe("bayes: the model, a Gaussian process with expected improvement (gp, as W&B; the default) or TPE"),
   ...wandbOnly,
 });
 export const TOP_LEVEL_KEYS = Object.keys(SweepConfigShape.shape);
@@ -351,13 +387,27 @@ export type SweepConfig = Omit<ShapeOutput, "parameters" | "metric"> & {
 };
 export type SweepConfigInput = z.input<typeof SweepConfigShape>;
 
-export const SweepConfig: z.ZodType<SweepConfig, SweepConfigInput> = SweepConfigShape.superRefine(checkSweep, {
-  when: () => true, // report every mistake at once, not only the structural ones
-}).transform((c): SweepConfig => ({
+const withMetric = (c: ShapeOutput): SweepConfig => ({
   ...c,
   metric: c.metric ?? { ...DEFAULT_METRIC },
   parameters: c.parameters as Record<string, ParamSpec>,
-}));
+});
+
+/**
+ * A sweep as W&B's own engine checks it, parameters free-named: the structure plus W&B's rules
+ * (min < max, probabilities, metric for bayes and hyperband, grid-able distributions). Nothing
+ * here knows the engine; W&B's schema tests run against this.
+ */
+export const WandbSweepConfig: z.ZodType<SweepConfig, SweepConfigInput> = SweepConfigShape.superRefine(checkWandbRules, { when: () => true }).transform(withMetric);
+
+/** A sweep of our engine: W&B's rules, then every parameter bound to RunConfig (names, types, ranges, memory). */
+export const SweepConfig: z.ZodType<SweepConfig, SweepConfigInput> = SweepConfigShape.superRefine(
+  (raw, ctx) => {
+    checkWandbRules(raw, ctx);
+    checkEngineBinding(raw, ctx);
+  },
+  { when: () => true }, // report every mistake at once, not only the structural ones
+).transform(withMetric);
 
 // --- checks that need more than one field ----------------------------------------------------
 
@@ -368,9 +418,21 @@ function issue(ctx: Ctx, path: Path, message: string) {
   ctx.addIssue({ code: "custom", path, message });
 }
 
-function checkSweep(raw: unknown, ctx: Ctx): void {
+const methodOf = (raw: Record<string, unknown>) => (METHODS.includes(raw.method as Method) ? (raw.method as Method) : undefined);
+
+/** The leaf specs that parse, by name (nested ones and broken ones left out). */
+function leafSpecs(params: Record<string, unknown>): [string, ParamSpec][] {
+  const out: [string, ParamSpec][] = [];
+  for (const [name, raw] of Object.entries(params)) {
+    const parsed = AnyParamSpec.safeParse(raw);
+    if (parsed.success && parsed.data.distribution !== "nested") out.push([name, parsed.data as ParamSpec]);
+  }
+  return out;
+}
+
+function checkWandbRules(raw: unknown, ctx: Ctx): void {
   if (!isPlainObject(raw)) return;
-  const method = METHODS.includes(raw.method as Method) ? (raw.method as Method) : undefined;
+  const method = methodOf(raw);
   const et = EarlyTerminate.safeParse(raw.early_terminate);
   const stop = raw.early_terminate !== undefined && et.success ? et.data : undefined;
 
@@ -384,9 +446,27 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
 
   const params = raw.parameters;
   if (!isPlainObject(params)) return; // the shape already reported it
-  const names = Object.keys(params);
-  if (names.length === 0) issue(ctx, ["parameters"], "at least one parameter is required");
+  if (Object.keys(params).length === 0) issue(ctx, ["parameters"], "at least one parameter is required");
+  for (const [name, spec] of leafSpecs(params)) {
+    const path: Path = ["parameters", name];
+    checkSpecAlone(spec, path, ctx);
+    if (method !== "grid") continue;
+    if (spec.distribution === "categorical_w_probabilities")
+      issue(ctx, [...path, "probabilities"], "grid search tries every value, so probabilities are not allowed (as in W&B)");
+    else if (gridValues(spec, GRID_LIMIT) === null)
+      issue(
+        ctx,
+        [...path, "distribution"],
+        `grid search needs a finite set of values, but ${spec.distribution} is continuous: use values: [...], int_uniform or q_uniform`,
+      );
+  }
+}
 
+function checkEngineBinding(raw: unknown, ctx: Ctx): void {
+  if (!isPlainObject(raw) || !isPlainObject(raw.parameters)) return;
+  const params = raw.parameters;
+  const method = methodOf(raw);
+  const names = Object.keys(params);
   const replicates = typeof raw.replicates === "number" ? raw.replicates : 1;
   const gridCounts: number[] = [];
   let gridOk = method === "grid";
@@ -396,8 +476,6 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
     const path: Path = ["parameters", name];
     const parsed = AnyParamSpec.safeParse(params[name]);
     const spec = parsed.success ? parsed.data : undefined;
-    if (spec && spec.distribution !== "nested") checkSpecAlone(spec, path, ctx);
-
     if (spec?.distribution === "nested") {
       issue(
         ctx,
@@ -423,24 +501,9 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
     checkFitsRunConfig(name, spec, path, ctx);
     if (name === "seed" && replicates > 1)
       issue(ctx, path, `replicates: ${replicates} gives each configuration its own seeds, so seed cannot be swept too`);
-
-    if (method === "grid") {
-      if (spec.distribution === "categorical_w_probabilities") {
-        issue(ctx, [...path, "probabilities"], "grid search tries every value, so probabilities are not allowed (as in W&B)");
-        gridOk = false;
-        continue;
-      }
-      const values = gridValues(spec, GRID_LIMIT);
-      if (values === null) {
-        issue(
-          ctx,
-          [...path, "distribution"],
-          `grid search needs a finite set of values, but ${spec.distribution} is continuous: ` +
-            `use values: [...], int_uniform or q_uniform`,
-        );
-        gridOk = false;
-      } else gridCounts.push(values.length);
-    }
+    const values = method === "grid" && spec.distribution !== "categorical_w_probabilities" ? gridValues(spec, GRID_LIMIT) : null;
+    if (values === null) gridOk = false;
+    else gridCounts.push(values.length);
   }
   if (allKnown && names.length > 0) checkLargestRun(specs, ctx);
   if (gridOk && names.length > 0) {
@@ -455,6 +518,7 @@ function checkSweep(raw: unknown, ctx: Ctx): void {
           `use fewer values or method: random with run_cap`,
       );
     }
+    if (combos === 0) issue(ctx, ["parameters"], "the grid is empty: a q_uniform range holds no multiple of q from min (max is left out, as numpy.arange does)");
   }
 }
 
@@ -510,16 +574,15 @@ function checkLargestRun(specs: Record<string, ParamSpec>, ctx: Ctx): void {
 
 const fmtInt = (n: number) => (n >= 1e15 ? n.toExponential(2) : n.toLocaleString("en-US"));
 
+/**
+ * W&B's hyperband_stopping.py: with max_iter, brackets are max_iter / eta^k for k = 1..s (s
+ * required, min_iter ignored); with min_iter alone they are min_iter · eta^k, unbounded (s
+ * ignored). The ignored keys are warnings (sweepWarnings), not errors: W&B accepts them.
+ */
 function checkHyperband(hb: HyperbandStop, ctx: Ctx) {
   const p = ["early_terminate"];
-  if (hb.max_iter !== undefined && hb.min_iter !== undefined)
-    issue(ctx, [...p, "min_iter"], "give either min_iter or max_iter + s, not both (W&B would ignore min_iter)");
-  else if (hb.max_iter !== undefined && hb.s === undefined)
-    issue(
-      ctx,
-      [...p, "s"],
-      `required with max_iter (brackets are max_iter / eta^k for k = 1..s, as in W&B); or give min_iter instead`,
-    );
+  if (hb.max_iter !== undefined && hb.s === undefined)
+    issue(ctx, [...p, "s"], `required with max_iter (brackets are max_iter / eta^k for k = 1..s, as in W&B); or give min_iter alone`);
   else if (hb.max_iter === undefined && hb.min_iter === undefined)
     issue(ctx, [...p, "min_iter"], "give min_iter (first bracket), or max_iter + s");
   else if (hb.max_iter !== undefined && hb.max_iter / hb.eta < 1)
@@ -539,7 +602,8 @@ function checkSpecAlone(spec: ParamSpec, path: Path, ctx: Ctx) {
         `has ${probabilities.length} entries but values has ${values.length}: give one probability per value`,
       );
     const sum = probabilities.reduce((a, b) => a + b, 0);
-    if (Math.abs(sum - 1) > 1e-6) issue(ctx, [...path, "probabilities"], `must sum to 1 (they sum to ${sum})`);
+    // numpy.isclose(sum, 1), as W&B checks it: three times 0.333333 is fine
+    if (!(Math.abs(sum - 1) <= 1e-8 + 1e-5)) issue(ctx, [...path, "probabilities"], `must sum to 1 (they sum to ${sum})`);
   }
 }
 
@@ -661,17 +725,194 @@ function checkFitsRunConfig(key: RunConfigKey, spec: ParamSpec, path: Path, ctx:
   if (centre !== null) {
     const where = spec.distribution.endsWith("beta") ? "a" : "mu";
     const problem = runConfigValueProblem(key, centre);
-    if (problem)
-      issue(
-        ctx,
-        [...path, where],
-        `the centre of this distribution, ${fmt(centre)}, is not a valid ${key}: ${problem.replace(/ \(got .*\)$/, "")} ` +
-          `(draws outside ${key}'s range are redrawn, so the centre must lie inside it)`,
-      );
+    if (problem) {
+      issue(ctx, [...path, where], `the centre of this distribution, ${fmt(centre)}, is not a valid ${key}: ${problem.replace(/ \(got .*\)$/, "")}`);
+      return;
+    }
+    const found = lawOutside(key, spec);
+    if (found && found.outside.share > MAX_TRUNCATED_SHARE) issue(ctx, [...path, spec.distribution.endsWith("beta") ? "b" : "sigma"], lawOutsideMessage(key, spec, found));
   }
 }
 
+/** A law may lose at most this share of its draws to a field's range (they are redrawn: the law is truncated, and says so). */
+export const MAX_TRUNCATED_SHARE = 0.01;
+
+/** How much of an unbounded law falls outside RunConfig's range for `key` (null: bounded law, or its centre is invalid). */
+export function lawOutside(key: RunConfigKey, spec: ParamSpec): { law: Law; outside: Outside; range: string } | null {
+  const law = lawOf(spec);
+  if (!law) return null;
+  const outside = outsideShare(law, (v) => runConfigValueProblem(key, v) === null);
+  return outside && { law, outside, range: rangeText(key) };
+}
+
+/** "> 0", "≥ 0 and < 1": a numeric field's valid range, read from its schema. */
+function rangeText(key: RunConfigKey): string {
+  const json = z.toJSONSchema(runConfigShape[key] as z.ZodType, { io: "input" }) as Record<string, number | undefined>;
+  const parts = [
+    json.exclusiveMinimum !== undefined ? `> ${json.exclusiveMinimum}` : json.minimum !== undefined ? `≥ ${json.minimum}` : "",
+    json.exclusiveMaximum !== undefined ? `< ${json.exclusiveMaximum}` : json.maximum !== undefined ? `≤ ${json.maximum}` : "",
+  ].filter(Boolean);
+  return parts.join(" and ") || "its valid values";
+}
+
+const sig3 = (v: number) => String(Number(v.toPrecision(3)));
+
+const pct = (share: number) => {
+  const p = share * 100;
+  return p >= 10 ? `${p.toFixed(0)}%` : p >= 0.1 ? `${Number(p.toPrecision(2))}%` : `${Number(p.toPrecision(1))}%`;
+};
+
+function lawText(spec: ParamSpec): string {
+  const q = "q" in spec ? `, q ${fmt(spec.q)}` : "";
+  if (spec.distribution.endsWith("beta")) {
+    const b = spec as { a: number; b: number };
+    return `${spec.distribution}(a ${fmt(b.a)}, b ${fmt(b.b)}${q})`;
+  }
+  const n = spec as { mu: number; sigma: number };
+  return `${spec.distribution}(mu ${fmt(n.mu)}, sigma ${fmt(n.sigma)}${q})`;
+}
+
+function lawOutsideMessage(key: RunConfigKey, spec: ParamSpec, found: NonNullable<ReturnType<typeof lawOutside>>): string {
+  const { outside, law } = found;
+  const sides = [outside.below > 0 && `${pct(outside.below)} below`, outside.above > 0 && `${pct(outside.above)} above`].filter(Boolean).join(" and ");
+  const sigma = sigmaFor(law, (v) => runConfigValueProblem(key, v) === null, MAX_TRUNCATED_SHARE);
+  const fix = [
+    law.kind === "normal" && !law.log && found.range.startsWith(">") ? "log_normal or log_uniform_values for a positive parameter" : null,
+    sigma !== null ? `sigma ≤ ${fmt(Number(sigma.toPrecision(2)))} (at most ${pct(MAX_TRUNCATED_SHARE)} outside)` : null,
+    "a bounded law such as uniform",
+  ].filter(Boolean);
+  return (
+    `${pct(outside.share)} of the draws of ${lawText(spec)} fall outside ${key}'s range (${found.range}; ${sides}). ` +
+    `Redrawing them would sample another law than the one written (median ${sig3(outside.truncatedMedian)} instead of ${sig3(outside.median)}); ` +
+    `use ${fix.join(", or ")}`
+  );
+}
+
+/** The warning for a law that loses a little (≤ MAX_TRUNCATED_SHARE) to the range: it is sampled truncated. */
+function lawTruncatedMessage(key: RunConfigKey, spec: ParamSpec, found: NonNullable<ReturnType<typeof lawOutside>>): string {
+  return (
+    `${pct(found.outside.share)} of the draws of ${lawText(spec)} fall outside ${key}'s range (${found.range}) and are redrawn: ` +
+    `the sweep samples this law truncated to the range (median ${sig3(found.outside.truncatedMedian)} instead of ${sig3(found.outside.median)})`
+  );
+}
+
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString());
+
+// --- warnings: valid, but not what the author may expect -------------------------------------
+
+const DEPRECATED_LOG: Partial<Record<Distribution, Distribution>> = {
+  log_uniform: "log_uniform_values",
+  q_log_uniform: "q_log_uniform_values",
+  inv_log_uniform: "inv_log_uniform_values",
+};
+
+/**
+ * What a sweep will do that its author may not expect, each at the path it concerns: W&B's
+ * deprecated exponent distributions, laws truncated to a field's range, repeated values, early-
+ * termination keys W&B ignores, and (engine sweeps) a metric no run will log or a goal that
+ * runs against it. Works on raw input, so the form can show warnings beside mistakes.
+ */
+export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}): SweepIssue[] {
+  const engine = options.engine ?? true;
+  const out: SweepIssue[] = [];
+  if (!isPlainObject(input)) return out;
+  const warn = (path: string, message: string) => out.push({ path, message });
+  const method = methodOf(input);
+  const params = isPlainObject(input.parameters) ? input.parameters : {};
+
+  for (const [name, spec] of leafSpecs(params)) {
+    const path = `parameters.${name}`;
+    const replacement = DEPRECATED_LOG[spec.distribution];
+    if (replacement) {
+      const { min, max } = spec as { min: number; max: number };
+      const [lo, hi] = spec.distribution === "inv_log_uniform" ? [Math.exp(-max), Math.exp(-min)] : [Math.exp(min), Math.exp(max)];
+      const [loText, hiText] = spec.distribution === "inv_log_uniform" ? [`exp(-${fmt(max)})`, `exp(-${fmt(min)})`] : [`exp(${fmt(min)})`, `exp(${fmt(max)})`];
+      // bounds that are positive were probably meant as values; negative ones as exponents
+      const fix = min > 0 ? `for values between ${fmt(min)} and ${fmt(max)} use ${replacement}` : `the same law is ${replacement} with min ${fmt(lo)}, max ${fmt(hi)}`;
+      warn(`${path}.distribution`, `${name} uses ${spec.distribution}, where min/max are base-e exponents: its values run from ${loText} = ${fmt(lo)} to ${hiText} = ${fmt(hi)}. W&B deprecates it; ${fix}`);
+    }
+    if (spec.distribution === "categorical" || spec.distribution === "categorical_w_probabilities") {
+      const repeated = spec.values.filter((v, i) => spec.values.findIndex((w) => valueKey(w) === valueKey(v)) !== i);
+      if (repeated.length > 0) {
+        const list = distinctValues(repeated).map((v) => JSON.stringify(v)).join(", ");
+        warn(
+          `${path}.values`,
+          method === "grid"
+            ? `${list} ${repeated.length === 1 ? "is" : "are"} listed more than once: the grid runs each value once (as W&B)`
+            : `${list} ${repeated.length === 1 ? "is" : "are"} listed more than once, so ${method ?? "the"} search draws ${repeated.length === 1 ? "it" : "them"} more often (as W&B)`,
+        );
+      }
+    }
+    if (method === "grid" && spec.distribution === "q_uniform") {
+      const steps = (spec.max - spec.min) / spec.q;
+      if (Math.abs(steps - Math.round(steps)) < 1e-9 && steps >= 1)
+        warn(
+          `${path}.max`,
+          `the grid stops before max (${fmt(spec.max)}): W&B enumerates q_uniform as numpy.arange(min, max, q), which leaves max out; ` +
+            `to run ${fmt(spec.max)} too, raise max a little above it`,
+        );
+    }
+    if (engine && isRunConfigKey(name)) {
+      const found = lawOutside(name, spec);
+      if (found && found.outside.share > 0 && found.outside.share <= MAX_TRUNCATED_SHARE) warn(path, lawTruncatedMessage(name, spec, found));
+    }
+  }
+
+  const et = isPlainObject(input.early_terminate) ? input.early_terminate : null;
+  if (et?.type === "hyperband") {
+    if (et.max_iter !== undefined && et.min_iter !== undefined)
+      warn("early_terminate.min_iter", `ignored: with max_iter, the brackets are max_iter / eta^k for k = 1..s (as W&B); min_iter only counts without max_iter`);
+    else if (et.min_iter !== undefined && et.s !== undefined)
+      warn("early_terminate.s", `ignored with min_iter (as W&B): the brackets go on min_iter · eta^k without end; s counts brackets below max_iter`);
+  }
+
+  const metric = isPlainObject(input.metric) ? input.metric : null;
+  if (metric && method !== "bayes") {
+    for (const key of ["impute", "impute_while_running"] as const)
+      if (metric[key] !== undefined) warn(`metric.${key}`, `only bayes search uses it; ${method ?? "this"} search ignores it`);
+  }
+  if (engine) {
+    const name = typeof metric?.name === "string" ? metric.name : DEFAULT_METRIC.name;
+    const problem = metricProblem(name, sweptTasks(params));
+    if (problem) warn("metric.name", problem);
+    const goal = metric?.goal;
+    if ((goal === "minimize" || goal === "maximize") && tracksBest(name) && (goal === "maximize") !== higherIsBetter(name))
+      warn("metric.goal", `${name} is ${higherIsBetter(name) ? "an accuracy: higher is better" : "a loss: lower is better"}, but the goal is ${goal}, so the search looks for the worst runs`);
+  }
+  return out;
+}
+
+/** The metrics the runs of a sweep (raw input) will log: what its metric field can offer. */
+export function sweepMetrics(input: unknown): string[] {
+  const params = isPlainObject(input) && isPlainObject(input.parameters) ? input.parameters : {};
+  return [...new Set(sweptTasks(params).flatMap((t) => loggedMetrics(t)))];
+}
+
+/** The tasks a sweep's runs can have (the RunConfig default when task is not swept). */
+function sweptTasks(params: Record<string, unknown>): RunConfig["task"][] {
+  const parsed = params.task === undefined ? null : AnyParamSpec.safeParse(params.task);
+  const defaultTask = (runConfigShape.task as z.ZodType).parse(undefined) as RunConfig["task"];
+  if (!parsed) return [defaultTask];
+  if (!parsed.success) return [];
+  const spec = parsed.data;
+  const values = spec.distribution === "constant" ? [spec.value] : "values" in spec ? spec.values : [];
+  return values.filter((v): v is RunConfig["task"] => runConfigValueProblem("task", v) === null);
+}
+
+/** null when every task of the sweep logs `metric`; else what to say (with the closest logged name). */
+export function metricProblem(metric: string, tasks: readonly RunConfig["task"][]): string | null {
+  if (tasks.length === 0) return null;
+  const missing = tasks.filter((t) => !loggedMetrics(t).includes(metric));
+  if (missing.length === 0) return null;
+  const logged = [...new Set(tasks.flatMap((t) => loggedMetrics(t)))];
+  const guess = logged.map((m) => [m, levenshtein(metric, m)] as const).sort((a, b) => a[1] - b[1])[0];
+  const hint = guess && guess[1] <= Math.max(2, Math.floor(metric.length / 4)) ? ` Did you mean "${guess[0]}"?` : "";
+  const reliance = "(bayes, early termination and the best run rely on it)";
+  if (missing.length < tasks.length)
+    return `runs of ${missing.join(", ")} never log "${metric}", so the sweep would not see its metric for them ${reliance}.${hint} Logged by every task: ${logged.filter((m) => tasks.every((t) => loggedMetrics(t).includes(m))).join(", ")}`;
+  const who = tasks.length === 1 ? `a ${tasks[0]} run never logs` : "no run of this sweep logs";
+  return `${who} "${metric}", so the sweep would never see its metric ${reliance}.${hint} Logged: ${logged.join(", ")}`;
+}
 
 // --- unknown parameter names ----------------------------------------------------------------
 
@@ -754,13 +995,27 @@ export interface SweepIssue {
   path: string;
   message: string;
 }
-export type SweepParseResult = { ok: true; config: SweepConfig } | { ok: false; issues: SweepIssue[] };
+/**
+ * The result of reading a sweep: the config or its mistakes, and in both cases the warnings
+ * (sweepWarnings): what the sweep will do that its author may not expect.
+ */
+export type SweepParseResult = { ok: true; config: SweepConfig; warnings: SweepIssue[] } | { ok: false; issues: SweepIssue[]; warnings: SweepIssue[] };
 
-/** Validate an already-parsed config (JSON body, form state). */
+function parseWith(schema: z.ZodType<SweepConfig, SweepConfigInput>, input: unknown, engine: boolean): SweepParseResult {
+  const r = schema.safeParse(input, { reportInput: true });
+  const warnings = sweepWarnings(input, { engine });
+  if (r.success) return { ok: true, config: r.data, warnings };
+  return { ok: false, issues: formatIssues(r.error.issues, input), warnings };
+}
+
+/** Validate an already-parsed config (JSON body, form state) as a sweep of our engine. */
 export function parseSweepConfig(input: unknown): SweepParseResult {
-  const r = SweepConfig.safeParse(input, { reportInput: true });
-  if (r.success) return { ok: true, config: r.data };
-  return { ok: false, issues: formatIssues(r.error.issues, input) };
+  return parseWith(SweepConfig, input, true);
+}
+
+/** Validate a config as W&B's engine does, parameters free-named (nothing bound to RunConfig). */
+export function parseWandbSweepConfig(input: unknown): SweepParseResult {
+  return parseWith(WandbSweepConfig, input, false);
 }
 
 /**
@@ -770,12 +1025,24 @@ export function parseSweepConfig(input: unknown): SweepParseResult {
  * max: 1` int_uniform), so it is read from the text before numbers become JS numbers.
  */
 export function parseSweepConfigText(text: string): SweepParseResult {
+  return parseText(text, parseSweepConfig);
+}
+
+/** parseWandbSweepConfig on W&B YAML or JSON text. */
+export function parseWandbSweepConfigText(text: string): SweepParseResult {
+  return parseText(text, parseWandbSweepConfig);
+}
+
+function parseText(text: string, parse: (input: unknown) => SweepParseResult): SweepParseResult {
   const read = readSweepText(text);
-  return read.ok ? parseSweepConfig(read.data) : read;
+  if (!read.ok) return { ...read, warnings: [] };
+  const result = parse(read.data);
+  if (read.textIssues.length === 0) return result;
+  return { ok: false, issues: [...read.textIssues, ...(result.ok ? [] : result.issues)], warnings: result.warnings };
 }
 
 /** Text (YAML or JSON) → plain data, with W&B's int-vs-float inference of min/max applied; syntax errors as issues. */
-export function readSweepText(text: string): { ok: true; data: unknown } | { ok: false; issues: SweepIssue[] } {
+export function readSweepText(text: string): { ok: true; data: unknown; textIssues: SweepIssue[] } | { ok: false; issues: SweepIssue[] } {
   if (text.trim() === "") return { ok: false, issues: [{ path: "", message: "the config is empty" }] };
   const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: true });
   const problems = [...doc.errors, ...doc.warnings];
@@ -790,16 +1057,24 @@ export function readSweepText(text: string): { ok: true; data: unknown } | { ok:
   } catch (e) {
     return { ok: false, issues: [{ path: "", message: `could not read the document: ${(e as Error).message}` }] };
   }
-  if (isPlainObject(raw) && isPlainObject(raw.parameters)) raw = { ...raw, parameters: inferRangeTypes(raw.parameters) };
-  return { ok: true, data: bigintsToNumbers(raw) };
+  const textIssues: SweepIssue[] = [];
+  if (isPlainObject(raw) && isPlainObject(raw.parameters)) raw = { ...raw, parameters: inferRangeTypes(raw.parameters, "parameters", textIssues) };
+  return { ok: true, data: bigintsToNumbers(raw), textIssues };
 }
 
-/** Fill `distribution` of min/max specs from the integer-ness written in the text (ints are bigint here). */
-function inferRangeTypes(params: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Fill `distribution` of min/max specs from the integer-ness written in the text (ints are
+ * bigint here), and note an explicit int_uniform whose bounds are written as floats (W&B's
+ * schema refuses `min: 0.0` there; once read, 0.0 and 0 are the same number).
+ */
+function inferRangeTypes(params: Record<string, unknown>, at: string, issues: SweepIssue[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(params)) {
+    if (isPlainObject(spec) && spec.distribution === "int_uniform")
+      for (const side of ["min", "max"] as const)
+        if (typeof spec[side] === "number") issues.push({ path: `${at}.${name}.${side}`, message: `must be an integer, written without a decimal point (got ${spec[side]} written as a float)` });
     if (!isPlainObject(spec) || spec.distribution !== undefined) out[name] = spec;
-    else if (isPlainObject(spec.parameters)) out[name] = { ...spec, parameters: inferRangeTypes(spec.parameters) };
+    else if (isPlainObject(spec.parameters)) out[name] = { ...spec, parameters: inferRangeTypes(spec.parameters, `${at}.${name}.parameters`, issues) };
     else if (("min" in spec || "max" in spec) && !("values" in spec) && !("value" in spec))
       out[name] = {
         distribution: typeof spec.min === "bigint" && typeof spec.max === "bigint" ? "int_uniform" : "uniform",
@@ -907,7 +1182,7 @@ function unknownKeyMessage(path: readonly PropertyKey[], key: string, input: unk
   if (path.length === 0)
     return (
       `unknown top-level key "${key}" (W&B keys: method, metric, parameters, early_terminate, run_cap, ` +
-      `${WANDB_ONLY_KEYS.join(", ")}; Sweeplab keys: concurrency, seed, replicates)`
+      `${WANDB_ONLY_KEYS.join(", ")}; Sweeplab keys: concurrency, seed, replicates, bayes_model)`
     );
   if (isSpecPath(path)) {
     const spec = inferDistribution(getAt(input, path));
@@ -915,7 +1190,7 @@ function unknownKeyMessage(path: readonly PropertyKey[], key: string, input: unk
     const allowed = (DISTRIBUTION_KEYS as Record<string, readonly string[]>)[d];
     if (allowed) return `"${key}" is not a key of a ${d} parameter (allowed: distribution, ${allowed.join(", ")})`;
   }
-  if (path[0] === "metric") return `unknown key "${key}" in metric (allowed: name, goal, target, impute)`;
+  if (path[0] === "metric") return `unknown key "${key}" in metric (allowed: name, goal, target, impute, impute_while_running)`;
   if (path[0] === "early_terminate") {
     const et = getAt(input, path);
     const allowed = isPlainObject(et) && et.type === "median" ? "type, min_iter, min_runs" : "type, min_iter, max_iter, s, eta, strict";

@@ -1,12 +1,22 @@
-import { LOG_SCALED, type SweepConfig } from "./config.ts";
+import { LOG_SCALED, valueKey, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
+import { fitGp, type GpHyper } from "./search/gp.ts";
+import { pearson, quantile, ranks } from "./stats.ts";
 
-// Parameter importance for the sweep page, as W&B's panel shows it: the correlation of each
-// parameter with the metric, and a model-based importance — a small random forest regressor
-// (bootstrap trees of limited depth) scored by out-of-bag permutation importance (Breiman
-// 2001): how much the forest's error grows when a parameter's values are shuffled.
-// Log-scaled parameters are used in log space; categorical ones are one-hot encoded (the
-// correlation shown is that of the level that correlates most). Pure and seeded.
+export { pearson, ranks };
+
+// Parameter importance for the sweep page, meant to say something from a handful of runs
+// (6–30 is the common sweep). Seed replicates are one configuration (their mean). A positive
+// metric spanning a decade or more is taken in logs (a loss 200× worse is ln 200 away), a
+// Gaussian process with one length scale per input (search/gp.ts) is
+// fitted to the configurations, and each parameter's importance is its main effect in the
+// functional ANOVA of that model (as fANOVA, Hutter et al. 2014, on a forest): the variance,
+// over the parameter's values, of the model averaged over the other parameters' observed
+// values, as a share of the model's variance; a pair's interaction is what the two explain
+// together beyond their main effects. The uncertainty comes from refitting on random
+// two-thirds of the configurations: a 10–90% interval and how often each parameter ranks
+// first. Correlations (Pearson in log space for log-scaled parameters, Spearman) are
+// given beside, on the configurations' mean values. Pure and seeded.
 
 export interface ImportanceRun {
   params: Record<string, unknown>;
@@ -16,12 +26,16 @@ export interface ImportanceRun {
 
 export interface ParamImportance {
   param: string;
-  /** Pearson correlation with the metric (null when undefined: constant column or < 3 runs) */
+  /** Pearson correlation with the metric (null when undefined: constant column or < 3 configurations) */
   correlation: number | null;
   /** Spearman rank correlation with the metric */
   spearman: number | null;
-  /** share of the forest's permutation importance, in [0, 1]; the shares sum to 1 (or all 0) */
+  /** main-effect share of the metric's variance (0..1); the shares sum to at most 1, the rest is interactions and noise */
   importance: number;
+  /** 10th and 90th percentile of the importance over resamples (random two-thirds of the configurations); null below MIN_RESAMPLED configurations */
+  interval: [number, number] | null;
+  /** share of the resamples in which this parameter has the largest importance; null below MIN_RESAMPLED configurations */
+  rankedFirst: number | null;
   /** categorical parameters: the level whose one-hot column the correlations describe */
   level?: string;
 }
@@ -30,78 +44,80 @@ export interface ImportanceOptions {
   /** the sweep's config: tells which parameters are swept and which are log-scaled */
   config?: SweepConfig;
   seed?: number;
-  trees?: number;
-  maxDepth?: number;
-  minLeaf?: number;
+  /** resamples for the interval (default 24) */
+  resamples?: number;
+}
+
+/** Fewer configurations than this: no resampling (two-thirds of 5 is 3 points, which says nothing). */
+export const MIN_RESAMPLED = 6;
+
+export interface Configuration {
+  params: Record<string, unknown>;
+  /** mean metric value of its runs */
+  value: number;
+  runs: number;
+}
+
+/** Runs with a finite value, seed replicates (same values of `names`) folded into one configuration with their mean. */
+export function foldReplicates(runs: readonly ImportanceRun[], names: readonly string[]): Configuration[] {
+  const byKey = new Map<string, { params: Record<string, unknown>; sum: number; runs: number }>();
+  for (const r of runs) {
+    if (r.value === null || !Number.isFinite(r.value)) continue;
+    const params = Object.fromEntries(names.map((n) => [n, r.params[n]]));
+    const key = valueKey(params);
+    const c = byKey.get(key) ?? { params, sum: 0, runs: 0 };
+    c.sum += r.value;
+    c.runs += 1;
+    byKey.set(key, c);
+  }
+  return [...byKey.values()].map((c) => ({ params: c.params, value: c.sum / c.runs, runs: c.runs }));
 }
 
 interface Column {
   param: string;
   level?: string;
+  /** raw (for correlations: log-scaled parameters in log space) */
   x: number[];
+  /** scaled to [0, 1] for the model */
+  unit: number[];
 }
 
-export function parameterImportance(runs: readonly ImportanceRun[], options: ImportanceOptions = {}): ParamImportance[] {
-  const rows = runs.filter((r) => r.value !== null && Number.isFinite(r.value));
-  const y = rows.map((r) => r.value as number);
-  const names = options.config
-    ? Object.keys(options.config.parameters)
-    : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
+interface Group {
+  param: string;
+  columns: Column[];
+  numeric: boolean;
+}
 
-  const groups: { param: string; columns: Column[]; numeric: boolean }[] = [];
+/** The swept parameters that vary, as model columns (numeric: one, in log space when log-scaled; categorical: one-hot). */
+function groupsOf(configs: readonly Configuration[], names: readonly string[], config?: SweepConfig): Group[] {
+  const groups: Group[] = [];
   for (const param of names) {
-    const raw = rows.map((r) => r.params[param]);
-    const distinct = new Set(raw.map((v) => JSON.stringify(v)));
+    const raw = configs.map((c) => c.params[param]);
+    const distinct = new Set(raw.map((v) => valueKey(v)));
     if (distinct.size < 2) continue; // constant: says nothing
-    const numeric = raw.every((v) => typeof v === "number" && Number.isFinite(v));
-    if (numeric) {
+    if (raw.every((v) => typeof v === "number" && Number.isFinite(v))) {
       const xs = raw as number[];
-      const log = isLogScaled(param, xs, options.config);
-      groups.push({ param, numeric, columns: [{ param, x: log ? xs.map((v) => Math.log(v)) : xs }] });
+      const x = isLogScaled(param, xs, config) ? xs.map((v) => Math.log(v)) : xs;
+      const lo = Math.min(...x), hi = Math.max(...x);
+      groups.push({ param, numeric: true, columns: [{ param, x, unit: x.map((v) => (v - lo) / (hi - lo)) }] });
     } else {
       const levels = [...distinct];
       groups.push({
         param,
-        numeric,
-        columns: levels.map((lv) => ({
-          param,
-          level: levelName(lv),
-          x: raw.map((v) => (JSON.stringify(v) === lv ? 1 : 0)),
-        })),
+        numeric: false,
+        columns: levels.map((lv) => {
+          const x = raw.map((v) => (valueKey(v) === lv ? 1 : 0));
+          return { param, level: levelName(lv), x, unit: x };
+        }),
       });
     }
   }
-
-  const importance = permutationImportance(groups.map((g) => g.columns.map((c) => c.x)), y, {
-    seed: options.seed ?? 0,
-    trees: options.trees ?? 64,
-    maxDepth: options.maxDepth ?? 6,
-    minLeaf: options.minLeaf ?? 2,
-  });
-
-  const result = groups.map((g, gi): ParamImportance => {
-    let col = g.columns[0];
-    if (!g.numeric) {
-      const r = (c: Column) => Math.abs(pearson(c.x, y) ?? 0);
-      col = g.columns.reduce((a, b) => (r(b) > r(a) ? b : a));
-    }
-    const row: ParamImportance = {
-      param: g.param,
-      correlation: pearson(col.x, y),
-      spearman: pearson(ranks(col.x), ranks(y)),
-      importance: importance[gi],
-    };
-    if (col.level !== undefined) row.level = col.level;
-    return row;
-  });
-  return result.sort(
-    (a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.param.localeCompare(b.param),
-  );
+  return groups;
 }
 
-function levelName(json: string): string {
-  const v: unknown = JSON.parse(json);
-  return typeof v === "string" ? v : json;
+function levelName(key: string): string {
+  const v: unknown = JSON.parse(key);
+  return typeof v === "string" ? v : key;
 }
 
 function isLogScaled(param: string, xs: number[], config?: SweepConfig): boolean {
@@ -112,144 +128,162 @@ function isLogScaled(param: string, xs: number[], config?: SweepConfig): boolean
   return min > 0 && Math.max(...xs) / min >= 100;
 }
 
-// --- statistics -----------------------------------------------------------------------------
-
-export function pearson(x: readonly number[], y: readonly number[]): number | null {
-  const n = x.length;
-  if (n < 3) return null;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  if (sxx <= 1e-300 || syy <= 1e-300) return null;
-  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+/**
+ * The metric on the scale its differences mean something: logs for a positive metric that
+ * spans a decade or more (a loss 200× worse is ln 200 away, not 200 times farther than one
+ * 2× worse), as it is otherwise.
+ */
+function metricScale(y: readonly number[]): number[] {
+  const positive = y.every((v) => v > 0);
+  return positive && Math.max(...y) / Math.min(...y) >= 10 ? y.map(Math.log) : [...y];
 }
 
-/** Ranks 1..n with ties given their average rank. */
-export function ranks(x: readonly number[]): number[] {
-  const order = x.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(x.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-    const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) r[order[k][1]] = avg;
-    i = j + 1;
-  }
-  return r;
+interface Fitted {
+  /** model prediction */
+  f: (p: number[]) => number;
+  /** the observed configurations: the law the other parameters are averaged over */
+  background: number[][];
+  /** the model's variance over the background */
+  total: number;
+  /** each group's columns in the model input */
+  cols: number[][];
+  hyper: GpHyper;
 }
 
-// --- a small random forest ------------------------------------------------------------------
-
-type Tree = { leaf: number } | { feature: number; threshold: number; left: Tree; right: Tree };
-
-interface ForestOptions {
-  seed: number;
-  trees: number;
-  maxDepth: number;
-  minLeaf: number;
-}
-
-function buildTree(X: number[][], y: number[], idx: number[], depth: number, o: ForestOptions, mtry: number, rng: Rng): Tree {
-  const mean = idx.reduce((s, i) => s + y[i], 0) / idx.length;
-  if (depth >= o.maxDepth || idx.length < 2 * o.minLeaf) return { leaf: mean };
-  const p = X[0].length;
-  // choose mtry features without replacement
-  const features = Array.from({ length: p }, (_, f) => f);
-  for (let i = 0; i < mtry; i++) {
-    const j = i + rng.int(p - i);
-    [features[i], features[j]] = [features[j], features[i]];
-  }
-  let best: { feature: number; threshold: number; gain: number } | null = null;
-  const total = idx.reduce((s, i) => s + y[i], 0);
-  const n = idx.length;
-  for (const f of features.slice(0, mtry)) {
-    const sorted = [...idx].sort((a, b) => X[a][f] - X[b][f]);
-    let leftSum = 0;
-    for (let k = 0; k < n - 1; k++) {
-      leftSum += y[sorted[k]];
-      const nl = k + 1;
-      const nr = n - nl;
-      if (nl < o.minLeaf || nr < o.minLeaf) continue;
-      const a = X[sorted[k]][f];
-      const b = X[sorted[k + 1]][f];
-      if (a === b) continue;
-      // SSE reduction = nl·meanL² + nr·meanR² − n·mean²
-      const gain = (leftSum * leftSum) / nl + ((total - leftSum) * (total - leftSum)) / nr - (total * total) / n;
-      if (!best || gain > best.gain) best = { feature: f, threshold: (a + b) / 2, gain };
-    }
-  }
-  if (!best || best.gain <= 1e-12) return { leaf: mean };
-  const { feature, threshold } = best;
-  const left = idx.filter((i) => X[i][feature] <= threshold);
-  const right = idx.filter((i) => X[i][feature] > threshold);
-  return {
-    feature,
-    threshold,
-    left: buildTree(X, y, left, depth + 1, o, mtry, rng),
-    right: buildTree(X, y, right, depth + 1, o, mtry, rng),
-  };
-}
-
-function predict(tree: Tree, x: readonly number[]): number {
-  let t = tree;
-  while (!("leaf" in t)) t = x[t.feature] <= t.threshold ? t.left : t.right;
-  return t.leaf;
+/** A GP fitted to rows `idx` of the design (X: model inputs per configuration, y: metric), or null when there is nothing to model. */
+function fitModel(groups: Group[], X: number[][], y: number[], idx: number[], rng: Rng, start?: GpHyper): Fitted | null {
+  const yy = metricScale(idx.map((i) => y[i]));
+  if (new Set(yy).size < 2) return null;
+  const gp = fitGp(idx.map((i) => X[i]), yy, rng, 0, start);
+  const f = (p: number[]) => gp.predict(p).mean;
+  const background = [...new Set(idx)].map((i) => X[i]);
+  const fitted = background.map(f);
+  const mean = fitted.reduce((a, b) => a + b, 0) / fitted.length;
+  const total = fitted.reduce((s, v) => s + (v - mean) ** 2, 0) / fitted.length;
+  let offset = 0;
+  const cols = groups.map((g) => {
+    const c = Array.from({ length: g.columns.length }, (_, k) => offset + k);
+    offset += g.columns.length;
+    return c;
+  });
+  return { f, background, total, cols, hyper: gp.hyper };
 }
 
 /**
- * Out-of-bag permutation importance of each group of columns (a parameter's one-hot columns
- * are permuted together). Returns one share per group, summing to 1 (or all 0).
+ * The variance, over the observed settings of the columns `cols` (each configuration's, repeats
+ * kept: their empirical law), of the model averaged over the background: the functional-ANOVA
+ * effect of those parameters together, as a share of the model's variance.
  */
-function permutationImportance(groups: number[][][], y: number[], o: ForestOptions): number[] {
-  const n = y.length;
-  if (groups.length === 0 || n < 4) return groups.map(() => 0);
-  const colsOf: number[][] = [];
-  const columns: number[][] = [];
-  for (const g of groups) {
-    colsOf.push(g.map((c) => columns.push(c) - 1));
-  }
-  const X = Array.from({ length: n }, (_, i) => columns.map((c) => c[i]));
-  const p = columns.length;
-  const mtry = Math.max(1, Math.ceil(p / 3));
-  const rng = makeRng(o.seed, 0x1f0e57);
-  const raw = new Array<number>(groups.length).fill(0);
-  let used = 0;
-  for (let t = 0; t < o.trees; t++) {
-    const inBag = new Array<boolean>(n).fill(false);
-    const sample = Array.from({ length: n }, () => {
-      const i = rng.int(n);
-      inBag[i] = true;
-      return i;
-    });
-    const oob = inBag.flatMap((b, i) => (b ? [] : [i]));
-    const tree = buildTree(X, y, sample, 0, o, mtry, rng);
-    if (oob.length < 2) continue;
-    used++;
-    const mse = (rowsX: number[][]) => rowsX.reduce((s, x, k) => s + (predict(tree, x) - y[oob[k]]) ** 2, 0) / oob.length;
-    const base = mse(oob.map((i) => X[i]));
-    groups.forEach((_, g) => {
-      // shuffle the group's columns among the OOB rows (Fisher–Yates)
-      const perm = [...oob];
-      for (let k = perm.length - 1; k > 0; k--) {
-        const j = rng.int(k + 1);
-        [perm[k], perm[j]] = [perm[j], perm[k]];
+function effectShare(m: Fitted, cols: number[]): number {
+  if (!(m.total > 1e-12)) return 0;
+  const effects = m.background.map((setting) => {
+    let sum = 0;
+    for (const b of m.background) {
+      const p = [...b];
+      for (const c of cols) p[c] = setting[c];
+      sum += m.f(p);
+    }
+    return sum / m.background.length;
+  });
+  const mean = effects.reduce((a, b) => a + b, 0) / effects.length;
+  return Math.min(1, effects.reduce((s, e) => s + (e - mean) ** 2, 0) / effects.length / m.total);
+}
+
+/** η² of the runs' metric (metricScale) between configurations (same values of `names`): 0 when every run is its own configuration and they agree. */
+function betweenShare(runs: readonly ImportanceRun[], names: readonly string[]): number {
+  const kept = runs.filter((r): r is ImportanceRun & { value: number } => r.value !== null && Number.isFinite(r.value));
+  if (kept.length < 2) return 0;
+  const z = metricScale(kept.map((r) => r.value));
+  const groups = new Map<string, number[]>();
+  kept.forEach((r, i) => {
+    const key = valueKey(Object.fromEntries(names.map((k) => [k, r.params[k]])));
+    groups.set(key, [...(groups.get(key) ?? []), z[i]]);
+  });
+  if (groups.size < 2) return 0;
+  const mean = z.reduce((a, b) => a + b, 0) / z.length;
+  const total = z.reduce((s, v) => s + (v - mean) ** 2, 0);
+  let between = 0;
+  for (const g of groups.values()) between += g.length * (g.reduce((a, b) => a + b, 0) / g.length - mean) ** 2;
+  return total > 0 ? between / total : 0;
+}
+
+export interface Interaction {
+  params: [string, string];
+  /** the share of the metric's variance the pair explains beyond their two main effects */
+  share: number;
+}
+
+export interface ImportanceResult {
+  params: ParamImportance[];
+  /** pairs whose joint effect exceeds their main effects by 5% of the variance or more, largest first */
+  interactions: Interaction[];
+}
+
+export function parameterImportance(runs: readonly ImportanceRun[], options: ImportanceOptions = {}): ParamImportance[] {
+  return analyzeImportance(runs, options).params;
+}
+
+export function analyzeImportance(runs: readonly ImportanceRun[], options: ImportanceOptions = {}): ImportanceResult {
+  const names = options.config
+    ? Object.keys(options.config.parameters)
+    : [...new Set(runs.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
+  const configs = foldReplicates(runs, names);
+  const y = configs.map((c) => c.value);
+  const groups = groupsOf(configs, names, options.config);
+  if (groups.length === 0) return { params: [], interactions: [] };
+  const X = configs.map((_, i) => groups.flatMap((g) => g.columns.map((c) => c.unit[i])));
+  const rng = makeRng(options.seed ?? 0, 0x1f0e57);
+  const n = configs.length;
+  // One varied parameter: a model would credit it with all of its own variance whatever the
+  // noise, so its importance is the share of the runs' variance between its configurations
+  // (η², on normal scores): seed replicates then say how much is just noise.
+  const single = groups.length === 1;
+  const enough = !single && n >= 3;
+  const full = enough ? fitModel(groups, X, y, Array.from({ length: n }, (_, i) => i), rng) : null;
+  const point = single ? [betweenShare(runs, names)] : full ? full.cols.map((c) => effectShare(full, c)) : groups.map(() => 0);
+  const interactions: Interaction[] = [];
+  if (full)
+    for (let a = 0; a < groups.length; a++)
+      for (let b = a + 1; b < groups.length; b++) {
+        const share = effectShare(full, [...full.cols[a], ...full.cols[b]]) - point[a] - point[b];
+        if (share >= 0.05) interactions.push({ params: [groups[a].param, groups[b].param], share });
       }
-      const shuffled = oob.map((i, k) => {
-        const x = [...X[i]];
-        for (const c of colsOf[g]) x[c] = X[perm[k]][c];
-        return x;
-      });
-      raw[g] += mse(shuffled) - base;
-    });
+  interactions.sort((p, q) => q.share - p.share);
+  const resamples = !single && n >= MIN_RESAMPLED ? (options.resamples ?? 24) : 0;
+  const draws: number[][] = [];
+  // Resamples: two thirds of the configurations drawn without replacement (a bootstrap's
+  // repeated points would let the GP explain them with no noise at all), each refitted from
+  // the full fit's hyperparameters so it finds the nearby optimum, not a stray one.
+  const size = Math.max(3, Math.min(n - 1, Math.round((2 * n) / 3)));
+  for (let b = 0; b < resamples; b++) {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const m = fitModel(groups, X, y, order.slice(0, size), rng, full?.hyper);
+    draws.push(m ? m.cols.map((c) => effectShare(m, c)) : groups.map(() => 0));
   }
-  const clipped = raw.map((v) => (used > 0 ? Math.max(0, v / used) : 0));
-  const sum = clipped.reduce((a, b) => a + b, 0);
-  return clipped.map((v) => (sum > 0 ? v / sum : 0));
+  const firsts = groups.map((_, gi) => (draws.length === 0 ? null : draws.filter((d) => d[gi] > 0 && d[gi] === Math.max(...d)).length / draws.length));
+
+  const rows = groups.map((g, gi): ParamImportance => {
+    let col = g.columns[0];
+    if (!g.numeric) {
+      const r = (c: Column) => Math.abs(pearson(c.x, y) ?? 0);
+      col = g.columns.reduce((a, b) => (r(b) > r(a) ? b : a));
+    }
+    const mine = draws.map((d) => d[gi]);
+    const row: ParamImportance = {
+      param: g.param,
+      correlation: pearson(col.x, y),
+      spearman: pearson(ranks(col.x), ranks(y)),
+      importance: point[gi],
+      interval: mine.length > 0 ? [quantile(mine, 0.1), quantile(mine, 0.9)] : null,
+      rankedFirst: firsts[gi],
+    };
+    if (col.level !== undefined) row.level = col.level;
+    return row;
+  });
+  rows.sort((a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.param.localeCompare(b.param));
+  return { params: rows, interactions };
 }

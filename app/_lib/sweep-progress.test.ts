@@ -43,9 +43,9 @@ test("table sort: numbers, text with numbers, missing values last either way", (
 
 test("importance rows sort by share or by |correlation|", () => {
   const rows = [
-    { param: "a", importance: 0.2, correlation: -0.9, spearman: null },
-    { param: "b", importance: 0.7, correlation: 0.1, spearman: null },
-    { param: "c", importance: 0.1, correlation: null, spearman: null },
+    { param: "a", importance: 0.2, correlation: -0.9, spearman: null, interval: [0.1, 0.3] as [number, number], rankedFirst: 0.1 },
+    { param: "b", importance: 0.7, correlation: 0.1, spearman: null, interval: [0.5, 0.8] as [number, number], rankedFirst: 0.9 },
+    { param: "c", importance: 0.1, correlation: null, spearman: null, interval: null, rankedFirst: null },
   ];
   assert.deepEqual(sortImportance(rows, "importance").map((r) => r.param), ["b", "a", "c"]);
   assert.deepEqual(sortImportance(rows, "correlation").map((r) => r.param), ["a", "b", "c"]);

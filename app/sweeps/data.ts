@@ -1,6 +1,6 @@
 import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
-import { parseSweepConfig, sweepSize } from "../../sweeps/config";
-import { parameterImportance, type ParamImportance } from "../../sweeps/importance";
+import { parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
+import { analyzeImportance, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
 import type { SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
@@ -9,6 +9,11 @@ import type { SweepProgressBody } from "../_lib/sweep-progress";
 export function expectedRuns(sweep: SweepRecord): number | null {
   const parsed = parseSweepConfig(sweep.config);
   return parsed.ok ? sweepSize(parsed.config) : (sweep.runCap ?? null);
+}
+
+/** What the sweep's config does that its author may not expect (sweepWarnings), read from the stored config. */
+export function configWarnings(sweep: SweepRecord): SweepIssue[] {
+  return parseSweepConfig(sweep.config).warnings;
 }
 
 export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBody> {
@@ -36,9 +41,13 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
 
 export interface ImportanceBody {
   metric: string;
-  /** runs with a value of the metric (what the importance was computed from) */
+  /** runs with a value of the metric */
   runs: number;
+  /** distinct configurations among them (seed replicates are one): what the importance is computed from */
+  configurations: number;
   params: ParamImportance[];
+  /** pairs of parameters that matter together beyond their own effects */
+  interactions: Interaction[];
 }
 
 export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody> {
@@ -49,6 +58,7 @@ export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody
     const v = r.summary[`${metric}_best`] ?? r.summary[metric];
     return { params: { ...r.params }, value: typeof v === "number" && Number.isFinite(v) ? v : null };
   });
-  const params = parameterImportance(rows, parsed.ok ? { config: parsed.config, seed: sweep.seed } : { seed: sweep.seed });
-  return { metric, runs: rows.filter((r) => r.value !== null).length, params };
+  const names = parsed.ok ? Object.keys(parsed.config.parameters) : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
+  const { params, interactions } = analyzeImportance(rows, parsed.ok ? { config: parsed.config, seed: sweep.seed } : { seed: sweep.seed });
+  return { metric, runs: rows.filter((r) => r.value !== null).length, configurations: foldReplicates(rows, names).length, params, interactions };
 }

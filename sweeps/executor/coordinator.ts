@@ -83,7 +83,11 @@ export class Coordinator implements RunQueue {
   private readonly histories = new Map<string, HistoryCache>();
   /** Runs early termination decided to stop, with the rule's reason. */
   private readonly pruned = new Map<string, string>();
+  /** Runs whose stop was ordered (logged once). */
+  private readonly ordered = new Set<string>();
   private readonly runSweep = new Map<string, string | null>();
+  /** Steps each claimed run trains for: a run that logged its last evaluation is ending, never pruned. */
+  private readonly runSteps = new Map<string, number>();
   private readonly lastHeartbeat = new Map<string, number>();
   private claimLock: Promise<unknown> = Promise.resolve();
   private rotation = 0;
@@ -163,6 +167,7 @@ export class Coordinator implements RunQueue {
 
   private claimed(run: TrialInfo): ClaimedRun {
     this.runSweep.set(run.id, run.sweepId);
+    if (typeof run.config.steps === "number") this.runSteps.set(run.id, run.config.steps);
     return { id: run.id, name: run.name, sweepId: run.sweepId, index: run.index, config: run.config };
   }
 
@@ -193,7 +198,12 @@ export class Coordinator implements RunQueue {
       if (events.metrics?.length) await this.considerPruning(events.runId, events.metrics);
     }
     const alive = new Set(report.alive);
-    for (const id of this.pruned.keys()) if (alive.has(id)) orders[id] = "pruned";
+    for (const [id, reason] of this.pruned) {
+      if (!alive.has(id)) continue;
+      orders[id] = "pruned";
+      if (!this.ordered.has(id)) this.log(`pruning run ${id}: ${reason}`);
+      this.ordered.add(id);
+    }
     if (alive.size > 0) for (const id of await this.store.runsToStop(owner)) if (alive.has(id)) orders[id] = "stopped";
     return orders;
   }
@@ -201,7 +211,9 @@ export class Coordinator implements RunQueue {
   async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
     const pruneReason = this.pruned.get(runId);
     this.pruned.delete(runId);
+    this.ordered.delete(runId);
     this.runSweep.delete(runId);
+    this.runSteps.delete(runId);
     if (outcome.state === "pruned" && pruneReason) outcome = { ...outcome, error: `pruned: ${pruneReason}` };
     const run = await this.store.finishRun(runId, outcome);
     if (run?.sweepId) await this.afterRunEnded(run.sweepId);
@@ -219,12 +231,12 @@ export class Coordinator implements RunQueue {
     if (!plan.earlyTermination) return;
     const fresh = metrics.filter((m) => sweep.metricName in m.values);
     if (fresh.length === 0) return;
+    // its last evaluation is in: the run is ending, stopping it saves nothing (W&B stops running runs only)
+    const steps = this.runSteps.get(runId);
+    if (steps !== undefined && fresh.some((m) => m.step >= steps)) return;
     const histories = await this.historiesOf(sweep, runId, fresh);
     const reason = plan.shouldStop(runId, histories);
-    if (reason) {
-      this.pruned.set(runId, reason);
-      this.log(`pruning run ${runId} of sweep ${sweep.id}: ${reason}`);
-    }
+    if (reason) this.pruned.set(runId, reason);
   }
 
   /** Every run's history of the sweep metric: reloaded every few seconds, updated in between. */

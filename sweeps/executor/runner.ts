@@ -344,8 +344,13 @@ const withTail = (message: string, exit: WorkerExit) => (exit.stderrTail ? `${me
 const stepNote = (stepMs: number) => (stepMs >= 1000 ? ` (its steps take up to ${Math.round(stepMs / 1000)} s)` : "");
 
 /** How a run ended, from what its worker said and how its process exited. */
-export function outcomeOf(entry: Pick<Active, "done" | "error" | "stopReason" | "silenceKilled" | "lastStep"> & Partial<Pick<Active, "stepMs">>, exit: WorkerExit, silenceTimeoutMs: number): RunOutcome {
+export function outcomeOf(entry: Pick<Active, "done" | "error" | "stopReason" | "silenceKilled" | "lastStep"> & Partial<Pick<Active, "stepMs" | "run">>, exit: WorkerExit, silenceTimeoutMs: number): RunOutcome {
   const { done } = entry;
+  // A run whose worker completed it before a stop took effect ends as it ended (finished or
+  // diverged), not as the stop: a short run pruned "at step 200 of 200" was not pruned.
+  const steps = entry.run?.config.steps;
+  if (done && entry.stopReason && (done.state !== "stopped" || (typeof steps === "number" && done.step >= steps)))
+    return outcomeOf({ ...entry, stopReason: null, done: done.state === "stopped" ? { ...done, state: "finished", message: undefined } : done }, exit, silenceTimeoutMs);
   const lastStep = Math.max(entry.lastStep, done?.step ?? 0);
   const summary = done?.summary;
   if (entry.silenceKilled && !done) {

@@ -17,7 +17,8 @@ export function toTrial(config: SweepConfig, run: TrialInfo | undefined): Trial 
   // the summary's `_best` is best in the metric's natural direction; use it when that is the goal's
   const bestAgrees = higherIsBetter(name) === (config.metric.goal === "maximize");
   const v = (bestAgrees ? run.summary[`${name}_best`] : undefined) ?? run.summary[name] ?? null;
-  return { params: run.params, state: run.state, value: typeof v === "number" && Number.isFinite(v) ? v : null };
+  const last = run.summary[name];
+  return { params: run.params, state: run.state, value: typeof v === "number" && Number.isFinite(v) ? v : null, latest: typeof last === "number" && Number.isFinite(last) ? last : null };
 }
 
 /** trials[i] = the run with index i (the original, not a re-run), as proposeNext expects. */

@@ -1,21 +1,82 @@
-import { gridValues } from "../config.ts";
+import { gridValues, valueKey, type ParamSpec } from "../config.ts";
 import type { Params } from "./space.ts";
 import type { SearchStrategy } from "./types.ts";
 
-// Grid search: every combination, in W&B's order (parameters sorted by name, the last one
-// varying fastest). Configuration i is the mixed-radix decoding of i, so it needs no history.
+// Grid search as W&B's grid_search.py runs it: every combination of the parameters' values
+// (names sorted, the last one varying fastest; repeated values once), skipping combinations a
+// run of the sweep already has, so the next run is the first combination not yet seen. Values
+// are compared as W&B hashes them (valueKey: 3000000 = 3000000.0, true ≠ 1, mappings by their
+// keys and values whatever the order), and a mapping value a run extended with keys of its own
+// still counts as its grid point.
 
-export const gridSearch: SearchStrategy = ({ space, configIndex }) => {
-  const axes = space.map((dim) => ({ name: dim.name, values: gridValues(dim.spec) ?? [] }));
-  const total = axes.reduce((n, a) => n * a.values.length, 1);
-  if (configIndex >= total) return null;
-  const params: Params = {};
-  let rest = configIndex;
+interface Axis {
+  name: string;
+  values: unknown[];
+  index: Map<string, number>;
+  /** for mapping values: the keys the grid's values use (others are ignored when matching runs) */
+  knownKeys: Set<string> | null;
+}
+
+function axesOf(specs: Record<string, ParamSpec>): Axis[] {
+  return Object.keys(specs)
+    .sort()
+    .map((name) => {
+      const values = gridValues(specs[name]) ?? [];
+      const objects = values.filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v));
+      return {
+        name,
+        values,
+        index: new Map(values.map((v, i) => [valueKey(v), i])),
+        knownKeys: objects.length > 0 ? new Set(objects.flatMap((o) => Object.keys(o))) : null,
+      };
+    });
+}
+
+/** The combination number a run's params stand for (mixed radix, last axis fastest), or null when they are not a grid point. */
+function combinationOf(axes: Axis[], params: Params): number | null {
+  let code = 0;
+  for (const axis of axes) {
+    if (!(axis.name in params)) return null;
+    let v = (params as Record<string, unknown>)[axis.name];
+    if (axis.knownKeys && typeof v === "object" && v !== null && !Array.isArray(v))
+      v = Object.fromEntries(Object.entries(v).filter(([k]) => axis.knownKeys!.has(k)));
+    const i = axis.index.get(valueKey(v));
+    if (i === undefined) return null;
+    code = code * axis.values.length + i;
+  }
+  return code;
+}
+
+/** The parameters of combination `code`. */
+function combination(axes: Axis[], code: number): Params {
+  const params: Record<string, unknown> = {};
   for (let d = axes.length - 1; d >= 0; d--) {
     const { name, values } = axes[d];
-    params[name] = values[rest % values.length];
-    rest = Math.floor(rest / values.length);
+    params[name] = values[code % values.length];
+    code = Math.floor(code / values.length);
   }
-  // keep the parameters in sorted order for readability
-  return Object.fromEntries(axes.map((a) => [a.name, params[a.name]]));
-};
+  return Object.fromEntries(axes.map((a) => [a.name, params[a.name]])) as Params;
+}
+
+/** The number of distinct grid points. */
+export function gridSize(specs: Record<string, ParamSpec>): number {
+  return axesOf(specs).reduce((n, a) => n * a.values.length, 1);
+}
+
+/**
+ * The first grid point (in W&B's order) that none of `seen` has, or null when every point has
+ * been run. Parameter names are free: W&B's own grid tests run against this.
+ */
+export function nextGridPoint(specs: Record<string, ParamSpec>, seen: readonly Params[]): Params | null {
+  const axes = axesOf(specs);
+  const total = axes.reduce((n, a) => n * a.values.length, 1);
+  const taken = new Set<number>();
+  for (const params of seen) {
+    const code = combinationOf(axes, params);
+    if (code !== null) taken.add(code);
+  }
+  for (let code = 0; code < total; code++) if (!taken.has(code)) return combination(axes, code);
+  return null;
+}
+
+export const gridSearch: SearchStrategy = ({ config, trials }) => nextGridPoint(config.parameters, trials.map((t) => t.params));

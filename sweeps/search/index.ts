@@ -2,7 +2,7 @@ import type { RunConfig } from "../../engine/config.ts";
 import type { SweepConfig } from "../config.ts";
 import { deriveSeed, hashString, makeRng } from "../rng.ts";
 import { bayesSearch } from "./bayes.ts";
-import { gridSearch } from "./grid.ts";
+import { gridSearch, gridSize } from "./grid.ts";
 import { randomSearch } from "./random.ts";
 import { buildSpace } from "./space.ts";
 import type { SearchStrategy, Trial } from "./types.ts";
@@ -53,7 +53,7 @@ export function proposeNext(config: SweepConfig, trials: readonly Trial[]): Prop
     const rng = makeRng(sweepSeed, hashString(config.method), configIndex);
     params = STRATEGIES[config.method]({ config, space: buildSpace(config), trials, configIndex, rng });
   }
-  if (params === null) return { done: true, reason: `grid exhausted (${configIndex} configurations)` };
+  if (params === null) return { done: true, reason: config.method === "grid" ? `grid exhausted (${gridSize(config.parameters)} configurations)` : "search exhausted" };
   if (!("seed" in config.parameters)) params.seed = deriveSeed(sweepSeed, configIndex, replicate);
   return { done: false, index, configIndex, replicate, params: params as Partial<RunConfig> };
 }

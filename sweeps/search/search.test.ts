@@ -37,9 +37,9 @@ test("grid: every combination once, in W&B's order (names sorted, last fastest),
   assert.deepEqual(end, { done: true, reason: "grid exhausted (6 configurations)" });
 });
 
-test("grid: q_uniform enumerates the multiples of q between min and max", () => {
-  const c = config({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0, max: 0.3, q: 0.1 } } });
-  assert.deepEqual(drive(c, () => 1).map((t) => t.params.dropout), [0, 0.1, 0.2, 0.3]);
+test("grid: q_uniform is numpy.arange(min, max, q), as W&B's grid: from min, max left out", () => {
+  const c = config({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0.04, max: 0.26, q: 0.1 } } });
+  assert.deepEqual(drive(c, () => 1).map((t) => t.params.dropout), [0.04, 0.14, 0.24000000000000002]);
 });
 
 test("replicates: each configuration repeated with its own seed; seeds derive from (sweep seed, configuration, replicate)", () => {
@@ -75,7 +75,7 @@ test("random: respects bounds, integer and quantised distributions, and probabil
       num_layers: { min: 1, max: 3 },
       dropout: { distribution: "q_uniform", min: 0, max: 0.5, q: 0.1 },
       cell: { values: ["rnn", "lstm", "gru"], probabilities: [0.6, 0.3, 0.1] },
-      init_std: { distribution: "normal", mu: 0.5, sigma: 1 }, // truncated to init_std > 0
+      init_std: { distribution: "normal", mu: 0.5, sigma: 0.2 }, // 0.6% below 0: truncated to init_std > 0 (a warning)
       layernorm: { value: true },
     },
   });
@@ -171,31 +171,32 @@ function objective(p: Record<string, unknown>): number {
   return lr * lr + d * d + 0.5 * h * h + cell + 0.3 * Math.sin(3 * lr) ** 2;
 }
 
-test("bayes (TPE) beats random search on a synthetic objective: median best over 20 seeds, 40 runs each", () => {
-  const bestOf = (method: string, seed: number) => {
-    const c = config({
-      method,
-      seed,
-      metric: { name: "val_loss" },
-      parameters: {
-        learning_rate: { distribution: "log_uniform_values", min: 1e-5, max: 1 },
-        dropout: { distribution: "uniform", min: 0, max: 0.9 },
-        hidden_size: { distribution: "q_log_uniform_values", min: 8, max: 1024, q: 1 },
-        cell: { values: ["rnn", "lstm", "gru"] },
-      },
-    });
-    return Math.min(...drive(c, objective, 40).map((t) => t.value as number));
-  };
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return (s[9] + s[10]) / 2;
-  };
-  const random = Array.from({ length: 20 }, (_, s) => bestOf("random", s));
-  const bayes = Array.from({ length: 20 }, (_, s) => bestOf("bayes", s));
-  const [mr, mb] = [median(random), median(bayes)];
-  assert.ok(mb < 0.5 * mr, `bayes median ${mb.toFixed(3)} vs random ${mr.toFixed(3)}`);
-  const wins = bayes.filter((b, i) => b < random[i]).length;
-  assert.ok(wins >= 16, `bayes better on ${wins} of 20 seeds`);
+const SYNTHETIC_PARAMETERS = {
+  learning_rate: { distribution: "log_uniform_values", min: 1e-5, max: 1 },
+  dropout: { distribution: "uniform", min: 0, max: 0.9 },
+  hidden_size: { distribution: "q_log_uniform_values", min: 8, max: 1024, q: 1 },
+  cell: { values: ["rnn", "lstm", "gru"] },
+};
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const bestOf = (method: string, seed: number, runs: number, f: (p: Record<string, unknown>) => number, parameters: Record<string, unknown>, model?: string) =>
+  Math.min(...drive(config({ method, seed, metric: { name: "val_loss" }, parameters, ...(model ? { bayes_model: model } : {}) }), f, runs).map((t) => t.value as number));
+
+test("bayes (GP, the default) beats random search on a synthetic objective: median best over 8 seeds, 25 runs each", () => {
+  const random = Array.from({ length: 8 }, (_, s) => bestOf("random", s, 25, objective, SYNTHETIC_PARAMETERS));
+  const bayes = Array.from({ length: 8 }, (_, s) => bestOf("bayes", s, 25, objective, SYNTHETIC_PARAMETERS));
+  assert.ok(median(bayes) < 0.25 * median(random), `bayes median ${median(bayes).toFixed(3)} vs random ${median(random).toFixed(3)}`);
+  assert.ok(bayes.filter((b, i) => b < random[i]).length >= 7, "better on 7 of 8 seeds");
+});
+
+test("bayes_model: tpe beats random search on the same objective: median best over 20 seeds, 40 runs each", () => {
+  const random = Array.from({ length: 20 }, (_, s) => bestOf("random", s, 40, objective, SYNTHETIC_PARAMETERS));
+  const tpe = Array.from({ length: 20 }, (_, s) => bestOf("bayes", s, 40, objective, SYNTHETIC_PARAMETERS, "tpe"));
+  const [mr, mb] = [median(random), median(tpe)];
+  assert.ok(mb < 0.5 * mr, `tpe median ${mb.toFixed(3)} vs random ${mr.toFixed(3)}`);
+  assert.ok(tpe.filter((b, i) => b < random[i]).length >= 16, "better on 16 of 20 seeds");
 });
 
 // Branin (three global minima, value 0.397887) on two bounded reals rescaled to its domain.
@@ -208,18 +209,9 @@ function branin(p: Record<string, unknown>): number {
   return (x2 - b * x1 * x1 + c * x1 - 6) ** 2 + 10 * (1 - t) * Math.cos(x1) + 10;
 }
 
-test("bayes beats random on Branin: median best over 20 seeds, 40 runs each", () => {
-  const bestOf = (method: string, seed: number) => {
-    const c = config({
-      method,
-      seed,
-      metric: { name: "val_loss" },
-      parameters: { dropout: { distribution: "uniform", min: 0, max: 0.9 }, momentum: { distribution: "uniform", min: 0, max: 0.95 } },
-    });
-    return Math.min(...drive(c, branin, 40).map((t) => t.value as number)) - 0.397887;
-  };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b).slice(9, 11).reduce((a, b) => a + b) / 2;
-  const random = Array.from({ length: 20 }, (_, s) => bestOf("random", s));
-  const bayes = Array.from({ length: 20 }, (_, s) => bestOf("bayes", s));
-  assert.ok(median(bayes) < 0.5 * median(random), `bayes median regret ${median(bayes).toFixed(3)} vs random ${median(random).toFixed(3)}`);
+test("bayes beats random on Branin: median regret over 8 seeds, 25 runs each", () => {
+  const parameters = { dropout: { distribution: "uniform", min: 0, max: 0.9 }, momentum: { distribution: "uniform", min: 0, max: 0.95 } };
+  const random = Array.from({ length: 8 }, (_, s) => bestOf("random", s, 25, branin, parameters) - 0.397887);
+  const bayes = Array.from({ length: 8 }, (_, s) => bestOf("bayes", s, 25, branin, parameters) - 0.397887);
+  assert.ok(median(bayes) < 0.1 * median(random), `bayes median regret ${median(bayes).toFixed(4)} vs random ${median(random).toFixed(3)}`);
 });

@@ -3,6 +3,7 @@ import {
   LOG_SCALED,
   parameterNames,
   quantize,
+  isRunConfigKey,
   runConfigValueProblem,
   supportRange,
   type ParamSpec,
@@ -60,7 +61,7 @@ function buildDim(name: RunConfigKey, spec: ParamSpec): Dim {
     const fallback = range ? (range.lo + range.hi) / 2 : (centreValue(spec) ?? 0);
     const dim: NumericDim = { ...base, kind: "numeric", log, prior, lo, hi, bounded: prior.type !== "normal", integer, q, fallback };
     dim.fallback = fromInternal(dim, toInternal(dim, fallback)) as number;
-    if (runConfigValueProblem(name, dim.fallback) !== null) dim.fallback = range ? range.lo : dim.fallback;
+    if (!isValid(dim, dim.fallback)) dim.fallback = range ? range.lo : dim.fallback;
     return dim;
   };
   const ln = Math.log;
@@ -119,7 +120,9 @@ export function toInternal(dim: NumericDim, value: number): number {
   return dim.log ? Math.log(Math.max(value, 1e-300)) : value;
 }
 
+/** Whether a value may be proposed: a valid RunConfig value for engine parameters; anything finite for free-named (W&B-level) ones. */
 export function isValid(dim: Dim, value: unknown): boolean {
+  if (!isRunConfigKey(dim.name)) return typeof value !== "number" || Number.isFinite(value);
   return runConfigValueProblem(dim.name, value) === null;
 }
 

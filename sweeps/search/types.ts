@@ -12,6 +12,8 @@ export interface Trial {
    * when it logged none. Failed, diverged, crashed and pruned runs count as the worst value.
    */
   value: number | null;
+  /** its last logged value of `metric.name` (metric.impute: latest), when known */
+  latest?: number | null;
 }
 
 export interface SearchContext {

@@ -2,21 +2,22 @@ import type { HyperbandStop } from "../config.ts";
 import type { StopRule } from "./types.ts";
 
 // Hyperband as W&B runs it (wandb/sweeps hyperband_stopping.py). Brackets are counts of
-// logged evaluations of the metric: min_iter · eta^k (k = 0, 1, ...; s of them when s is
-// given), or max_iter / eta^k for k = 1..s. At bracket b the threshold is the value ranked
-// floor(n / eta) (0-based, best first) among the b-th values of all n runs that got that far,
-// this run included. A running run past a bracket is stopped when its value is worse than
-// the threshold of the last bracket it passed: its value at that bracket (strict) or the best
-// value it has logged so far (W&B's conservative default).
+// logged evaluations of the metric: with max_iter, max_iter / eta^k for k = 1..s (min_iter is
+// then ignored); otherwise min_iter · eta^k, k = 0..99 (s is ignored). At bracket b the
+// threshold is the value ranked floor(n / eta) (0-based, best first) among the b-th values of
+// all n runs that got that far, this run included. A running run past a bracket is stopped
+// when its value is worse than the threshold of the last bracket it passed: its value at that
+// bracket (strict, W&B's default since wandb/sweeps#108) or the best value it has logged so far.
 
-const MAX_BRACKETS = 100;
+/** W&B computes 100 brackets from min_iter; runs never get that far. */
+const MIN_ITER_BRACKETS = 100;
 
 /** Bracket positions (in evaluations), ascending. */
 export function hyperbandBrackets(et: Pick<HyperbandStop, "min_iter" | "max_iter" | "s" | "eta">): number[] {
   const brackets: number[] = [];
   if (et.max_iter !== undefined) {
     let band = et.max_iter;
-    for (let k = 0; k < (et.s ?? 1); k++) {
+    for (let k = 0; k < (et.s ?? 0); k++) {
       band /= et.eta;
       if (band < 1) break;
       brackets.push(Math.floor(band));
@@ -25,8 +26,7 @@ export function hyperbandBrackets(et: Pick<HyperbandStop, "min_iter" | "max_iter
   }
   if (et.min_iter === undefined) return brackets;
   let band = et.min_iter;
-  const count = et.s ?? MAX_BRACKETS;
-  for (let k = 0; k < count && band < 1e12; k++) {
+  for (let k = 0; k < MIN_ITER_BRACKETS && band < Number.MAX_SAFE_INTEGER; k++) {
     brackets.push(Math.floor(band));
     band *= et.eta;
   }

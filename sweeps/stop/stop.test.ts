@@ -15,7 +15,8 @@ const curve = (floor: number, rate: number, n: number) => Array.from({ length: n
 test("brackets as W&B computes them", () => {
   assert.deepEqual(hyperbandBrackets({ min_iter: 3, eta: 3 }).slice(0, 4), [3, 9, 27, 81]);
   assert.deepEqual(hyperbandBrackets({ min_iter: 20, eta: 2 }).slice(0, 3), [20, 40, 80]); // corpus 16
-  assert.deepEqual(hyperbandBrackets({ min_iter: 3, eta: 3, s: 2 }), [3, 9]); // corpus 26: s caps the brackets
+  assert.deepEqual(hyperbandBrackets({ min_iter: 3, eta: 3, s: 2 }).slice(0, 4), [3, 9, 27, 81]); // corpus 26: W&B ignores s beside min_iter
+  assert.deepEqual(hyperbandBrackets({ min_iter: 3, max_iter: 27, eta: 3, s: 2 }), [3, 9]); // max_iter wins over min_iter, as in W&B
   assert.deepEqual(hyperbandBrackets({ max_iter: 27, eta: 3, s: 3 }), [1, 3, 9]); // corpus 10
   assert.deepEqual(hyperbandBrackets({ max_iter: 27, eta: 3, s: 2 }), [3, 9]); // corpus 12
   assert.deepEqual(hyperbandBrackets({ max_iter: 5, eta: 2, s: 2 }), [1, 2]); // W&B's docstring example
@@ -32,7 +33,7 @@ test("W&B's docstring example: b is stopped, c passes bracket 1 but not 2, d con
 });
 
 test("hyperband stops a clearly bad curve at the first bracket, not a good one, and decides nothing before min_iter", () => {
-  const c = config({ type: "hyperband", min_iter: 3, eta: 3 });
+  const c = config({ type: "hyperband", min_iter: 3, eta: 3, strict: false });
   const finished = [curve(0.5, 0.3, 30), curve(0.6, 0.25, 30), curve(0.8, 0.2, 30), curve(1.0, 0.2, 30), curve(1.2, 0.15, 30)];
   const bad = curve(2.5, 0.05, 30);
   const good = curve(0.4, 0.35, 30);
@@ -48,7 +49,7 @@ test("hyperband stops a clearly bad curve at the first bracket, not a good one, 
 });
 
 test("hyperband: a middling run passes bracket 3 and is stopped at bracket 9; strict judges the value at the bracket", () => {
-  const c = config({ type: "hyperband", min_iter: 3, eta: 3 });
+  const c = config({ type: "hyperband", min_iter: 3, eta: 3, strict: false });
   const others = [curve(0.3, 0.5, 20), curve(0.5, 0.45, 20), curve(0.7, 0.4, 20), curve(0.9, 0.35, 20), curve(1.1, 0.3, 20), curve(1.3, 0.25, 20)];
   // starts as fast as the best runs, then stalls
   const stalls = [...curve(0.3, 0.5, 3), ...Array.from({ length: 17 }, () => 0.3 + 2.7 * Math.exp(-1.5))];
@@ -59,7 +60,7 @@ test("hyperband: a middling run passes bracket 3 and is stopped at bracket 9; st
   // a run that was good early then got worse: the conservative rule keeps it (its best is fine), strict stops it
   const worsens = [...curve(0.1, 0.9, 3), 0.9, 1.4, 1.9, 2.3, 2.6, 2.8];
   assert.equal(shouldStop(c, worsens, others).stop, false);
-  const strict = config({ type: "hyperband", min_iter: 3, eta: 3, strict: true });
+  const strict = config({ type: "hyperband", min_iter: 3, eta: 3 }); // strict is W&B's default
   assert.equal(shouldStop(strict, worsens.slice(0, 3), others).stop, false);
   assert.equal(shouldStop(strict, worsens, others).stop, true);
 });

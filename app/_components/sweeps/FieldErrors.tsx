@@ -21,3 +21,15 @@ export function FieldErrors(props: { issues: readonly SweepIssue[]; path: string
     </div>
   );
 }
+
+/** Warnings at a path: the config is valid, but does something its author may not expect. */
+export function FieldWarnings(props: { warnings: readonly SweepIssue[]; path: string }) {
+  if (props.warnings.length === 0) return null;
+  return (
+    <div className="field-warning" data-testid={`warning-${props.path}`} role="status">
+      {props.warnings.map((w, n) => (
+        <div key={n}>⚠ {issueLabel(w, props.path)}</div>
+      ))}
+    </div>
+  );
+}

@@ -1,18 +1,23 @@
 "use client";
 import { useState, memo } from "react";
 import { sortImportance, type ImportanceSort } from "../../_lib/sweep-importance";
-import type { ParamImportance } from "../../../sweeps/importance";
+import type { Interaction, ParamImportance } from "../../../sweeps/importance";
 import { Card, EmptyState, ErrorBox } from "../ui";
 import { useJson } from "./useJson";
 
 // Parameter importance for the sweep metric, as W&B's panel shows it: a row per parameter
-// with the random-forest permutation importance and the correlation as bars, sorted.
+// with its importance (main-effect share of the metric's variance, with a 10–90% interval and
+// how often it ranks first when refitted on part of the sweep) and the correlation as bars.
 
 interface ImportanceBody {
   metric: string;
   runs: number;
+  configurations: number;
   params: ParamImportance[];
+  interactions: Interaction[];
 }
+
+const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 
 export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: string; refreshKey: string; metricKey: string }) {
   const { data, error, loading, reload } = useJson<ImportanceBody>(`/api/sweeps/${props.sweepId}/importance`, props.refreshKey);
@@ -48,11 +53,11 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
               <div key={i} className="skeleton" style={{ height: 18, width: `${90 - i * 15}%` }} />
             ))}
           </div>
-        ) : data && (data.runs < 4 || rows.length === 0) ? (
-          <EmptyState title={data.runs < 4 ? "Not enough runs yet" : "Nothing varied"} testId="importance-empty">
+        ) : data && (data.configurations < 3 || rows.length === 0) ? (
+          <EmptyState title={data.configurations < 3 ? "Not enough runs yet" : "Nothing varied"} testId="importance-empty">
             <p>
-              {data.runs < 4
-                ? `Importance needs at least 4 runs with a ${data.metric}; ${data.runs} so far. It fills in as runs finish.`
+              {data.configurations < 3
+                ? `Importance needs at least 3 configurations with a ${data.metric}; ${data.configurations} so far. It fills in as runs finish.`
                 : "Every parameter had the same value in all runs, so none can explain the metric."}
             </p>
           </EmptyState>
@@ -61,7 +66,8 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
             <thead>
               <tr>
                 <th>Parameter</th>
-                <th title="Share of the random forest's out-of-bag error increase when this parameter's values are shuffled">Importance</th>
+                <th title="Main-effect share of the metric's variance in a Gaussian-process model of the sweep (fANOVA); the whisker spans 10–90% over refits on random two-thirds of the configurations">Importance</th>
+                <th title="How often it ranks first when the model is refitted on random two-thirds of the configurations">1st</th>
                 <th title="Pearson correlation with the metric (categorical: the level that correlates most; log-scaled parameters in log space)">Correlation</th>
               </tr>
             </thead>
@@ -73,10 +79,18 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
                     {p.level && <span className="faint"> = {p.level}</span>}
                   </td>
                   <td>
-                    <div className="sw-bar" title={`${(p.importance * 100).toFixed(1)}%`}>
+                    <div
+                      className="sw-bar"
+                      data-testid="importance-bar"
+                      title={`${(p.importance * 100).toFixed(1)}% of the metric's variance${p.interval ? `; 10–90% over refits on two-thirds of the configurations: ${pct(p.interval[0])}–${pct(p.interval[1])}` : ""}`}
+                    >
                       <div className="sw-bar-fill" style={{ width: `${Math.max(0.5, p.importance * 100)}%` }} />
-                      <span className="sw-bar-label">{(p.importance * 100).toFixed(0)}%</span>
+                      {p.interval && <div className="sw-bar-range" style={{ left: `${p.interval[0] * 100}%`, width: `${Math.max(0.5, (p.interval[1] - p.interval[0]) * 100)}%` }} />}
+                      <span className="sw-bar-label">{pct(p.importance)}</span>
                     </div>
+                  </td>
+                  <td className="sw-imp-first" data-testid="importance-first" title="How often it ranks first when the model is refitted on random two-thirds of the configurations">
+                    {p.rankedFirst === null ? "–" : pct(p.rankedFirst)}
                   </td>
                   <td>
                     <div className="sw-corr" title={p.correlation === null ? "undefined" : p.correlation.toFixed(3)}>
@@ -95,7 +109,24 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
             </tbody>
           </table>
         )}
-        {data && data.runs >= 4 && rows.length > 0 && <p className="help sw-chart-note">From {data.runs} runs with a {data.metric}. Random-forest permutation importance; Pearson correlation.</p>}
+        {data && data.configurations >= 3 && rows.length > 0 && (
+          <p className="help sw-chart-note" data-testid="importance-note">
+            From {data.configurations} configuration{data.configurations === 1 ? "" : "s"}
+            {data.runs > data.configurations ? ` (${data.runs} runs; seed replicates averaged)` : ""} with a {data.metric}.{" "}
+            {rows[0].rankedFirst === null
+              ? `With ${data.configurations} configurations the ranking is a hint; intervals come from 6.`
+              : rows[0].importance > 0 && rows[0].rankedFirst >= 0.8
+                ? `${rows[0].param} ranks first in ${pct(rows[0].rankedFirst)} of the refits.`
+                : "No parameter ranks first reliably yet: read the ranking as tentative."}{" "}
+            {data.interactions.length > 0 && (
+              <span data-testid="importance-interactions">
+                Together beyond their own effects:{" "}
+                {data.interactions.map((i) => `${i.params.join(" × ")} ${pct(i.share)}`).join(", ")} (the effect of one depends on the other).{" "}
+              </span>
+            )}
+            Importance: main effects of a Gaussian-process model (fANOVA; a loss spanning decades in logs); correlation: Pearson.
+          </p>
+        )}
       </div>
     </Card>
   );

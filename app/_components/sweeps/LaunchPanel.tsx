@@ -60,6 +60,18 @@ export function LaunchPanel(props: {
             {issues.length} problem{issues.length === 1 ? "" : "s"} to fix before launching
           </div>
         )}
+        {result.warnings.length > 0 && (
+          <div className="sw-warnings" data-testid="form-warnings">
+            <div className="sw-warnings-title">
+              {result.warnings.length} thing{result.warnings.length === 1 ? "" : "s"} to check{result.ok ? " (the sweep can launch)" : ""}
+            </div>
+            {result.warnings.map((w, n) => (
+              <div key={n} className="sw-warning" data-testid="form-warning" data-path={w.path}>
+                {w.path && <code>{w.path}</code>} {w.message}
+              </div>
+            ))}
+          </div>
+        )}
         {props.error && (
           <div className="alert sw-launch-error" role="alert" data-testid="launch-error">
             {props.error}

@@ -6,7 +6,7 @@ import { ParamRow } from "./ParamRow";
 // The sweep's parameters: one row per RunConfig key it names; everything else keeps its
 // default. "Add parameter" lists the remaining RunConfig keys by group.
 
-export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
+export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; warnings?: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
   const { doc, onChange } = props;
   const params = paramsOf(doc);
   const names = Object.keys(params);
@@ -21,6 +21,7 @@ export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[];
           field={FIELD_BY_KEY.get(name as never)}
           spec={params[name]}
           issues={props.issues}
+          warnings={props.warnings}
           onChange={(spec) => onChange(setParam(doc, name, spec))}
           onRemove={() => onChange(setParam(doc, name, undefined))}
         />

@@ -142,9 +142,9 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string }) 
                     {unplaced.keyList && <div className="sw-keylist">Parameters must be RunConfig keys: {unplaced.keyList}.</div>}
                   </div>
                 )}
-                <SweepSettings doc={doc} issues={issues} onChange={editDoc} />
+                <SweepSettings doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} />
                 <h3 className="sw-section">Parameters</h3>
-                <ParamList doc={doc} issues={issues} onChange={editDoc} />
+                <ParamList doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} />
               </div>
             ) : (
               <div role="tabpanel" aria-label="YAML / JSON">

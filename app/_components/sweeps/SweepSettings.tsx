@@ -1,8 +1,8 @@
 "use client";
-import { GOALS, isPlainObject, METHODS, type SweepIssue } from "../../../sweeps/config";
+import { GOALS, isPlainObject, METHODS, sweepMetrics, type SweepIssue } from "../../../sweeps/config";
 import { getPath, issuesAt, parseScalar, setPath, type SweepDoc } from "../../_lib/sweep-form";
 import { DraftInput } from "./DraftInput";
-import { FieldErrors, invalidProps } from "./FieldErrors";
+import { FieldErrors, FieldWarnings, invalidProps } from "./FieldErrors";
 
 // The top of the form: method, metric + goal, how many runs, early termination.
 
@@ -12,16 +12,15 @@ const METHOD_HELP: Record<(typeof METHODS)[number], string> = {
   bayes: "Model the metric and try the most promising next",
 };
 
-export const KNOWN_METRICS = ["val_loss", "val_acc", "train_loss"];
-
 /** Config paths this section has inputs for (issues there are shown here, not in the summary). */
 export const SETTINGS_PATHS = ["name", "method", "metric", "run_cap", "replicates", "concurrency", "seed", "early_terminate"];
 
 const showNum = (v: unknown) => (v === undefined ? "" : String(v));
 const parseNum = (t: string) => parseScalar(t, "number");
 
-export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
+export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssue[]; warnings?: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
   const { doc, issues, onChange } = props;
+  const warnings = props.warnings ?? [];
   const set = (path: string, value: unknown) => onChange(setPath(doc, path, value));
   const et = isPlainObject(doc.early_terminate) ? doc.early_terminate : undefined;
   const etType = typeof et?.type === "string" ? et.type : "none";
@@ -70,8 +69,9 @@ export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssu
             parse={(t) => t}
             onCommit={(v) => set("metric.name", v)}
           />
-          <datalist id="sweep-known-metrics">
-            {KNOWN_METRICS.map((m) => (
+          {/* what the sweep's task(s) log: the metric field offers exactly those */}
+          <datalist id="sweep-known-metrics" data-testid="known-metrics">
+            {sweepMetrics(doc).map((m) => (
               <option key={m} value={m} />
             ))}
           </datalist>
@@ -110,6 +110,7 @@ export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssu
         issues={issuesAt(issues, "metric").map((i) => (i.path === "metric.name" && i.message === "required" ? { ...i, message: "metric name required: what the sweep optimises, e.g. val_loss" } : i))}
         path="metric"
       />
+      <FieldWarnings warnings={issuesAt(warnings, "metric")} path="metric" />
       {["run_cap", "replicates", "concurrency"].map((p) => (
         <FieldErrors key={p} issues={issuesAt(issues, p).map((i) => ({ ...i, message: `${p}: ${i.message}` }))} path={p} />
       ))}
@@ -150,6 +151,7 @@ export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssu
         {et && <span className="help sw-et-help">Counted in evaluations of the metric (every eval_every steps). Poor runs end as pruned.</span>}
       </div>
       <FieldErrors issues={issuesAt(issues, "early_terminate")} path="early_terminate" />
+      <FieldWarnings warnings={issuesAt(warnings, "early_terminate")} path="early_terminate" />
     </div>
   );
 }

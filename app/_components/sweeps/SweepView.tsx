@@ -4,13 +4,16 @@ import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
 import { byCreation, runColors } from "../../_lib/colors";
 import { brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
 import type { SweepProgressBody } from "../../_lib/sweep-progress";
+import { metricNote } from "../../_lib/sweep-notes";
 import { decodeSort, encodeSort, type TableSort } from "../../_lib/sweep-table";
+import type { SweepIssue } from "../../../sweeps/config";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { CurvesPanel } from "./CurvesPanel";
 import { ImportancePanel } from "./ImportancePanel";
 import { ParallelPanel } from "./ParallelPanel";
 import { ProgressPanel } from "./ProgressPanel";
 import { SweepControls, type SweepAction } from "./SweepControls";
+import { SweepNotes } from "./SweepNotes";
 import { SweepRunsTable } from "./SweepRunsTable";
 import { useSweepLive } from "./useSweepLive";
 
@@ -19,7 +22,7 @@ import { useSweepLive } from "./useSweepLive";
 
 const NEXT_STATE: Record<SweepAction, SweepProgressBody["sweep"]["state"]> = { pause: "paused", resume: "running", cancel: "cancelled" };
 
-export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; search: Record<string, string> }) {
+export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; search: Record<string, string>; warnings?: SweepIssue[] }) {
   const { sweep } = props;
   const live = useSweepLive(sweep.id, { progress: props.initialProgress, runs: props.initialRuns });
   const { progress, runs } = live;
@@ -123,6 +126,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
         </div>
       )}
       <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} />
+      <SweepNotes warnings={props.warnings ?? []} metricNote={metricNote(runs, sweep.metricName, !["running", "paused"].includes(state))} metric={sweep.metricName} />
 
       {runs.length === 0 ? (
         <div className="card sw-gap">

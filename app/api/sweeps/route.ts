@@ -9,8 +9,9 @@ export const runtime = "nodejs";
 const MAX_BODY = 256 * 1024;
 
 /**
- * POST /api/sweeps — body: a SweepConfig as JSON, or W&B sweep YAML as text → 201 { id }.
- * Every mistake comes back as 400 with its path; nothing is stored then.
+ * POST /api/sweeps — body: a SweepConfig as JSON, or W&B sweep YAML as text → 201 { id, sweep,
+ * warnings }. Every mistake comes back as 400 with its path; nothing is stored then. Warnings
+ * (W&B's deprecations, truncated laws, a metric no run logs ...) come with either answer.
  */
 export const POST = handle(async (req: Request) => {
   const text = await req.text();
@@ -19,10 +20,11 @@ export const POST = handle(async (req: Request) => {
   const parsed = parseSweepConfigText(text);
   if (!parsed.ok) {
     const first = parsed.issues[0];
-    return jsonError(400, `invalid sweep config: ${first.path ? `${first.path}: ` : ""}${first.message}`, parsed.issues);
+    const error = jsonError(400, `invalid sweep config: ${first.path ? `${first.path}: ` : ""}${first.message}`, parsed.issues);
+    return Response.json({ ...(await error.json()), warnings: parsed.warnings }, { status: 400 });
   }
   const sweep = await launchSweep(parsed.config, text);
-  return Response.json({ id: sweep.id, sweep }, { status: 201, headers: { location: `/api/sweeps/${sweep.id}` } });
+  return Response.json({ id: sweep.id, sweep, warnings: parsed.warnings }, { status: 201, headers: { location: `/api/sweeps/${sweep.id}` } });
 });
 
 /** GET /api/sweeps — every sweep, newest first, with its run counts by state and best run. */

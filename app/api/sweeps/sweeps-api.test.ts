@@ -74,6 +74,29 @@ describe("POST /api/sweeps", () => {
   });
 });
 
+describe("warnings in the API's answers (issue 12, issue 17 §3)", () => {
+  it("201 with warnings: W&B's log_uniform deprecation, a truncated law, a metric no run logs; and GET repeats them", async () => {
+    const res = await sweepsRoute.POST(
+      post(`method: random\nrun_cap: 2\nmetric: {name: val_los}\nparameters:\n  task: {value: quadrant}\n  learning_rate: {distribution: log_uniform, min: 0.0001, max: 0.1}\n  init_std: {distribution: normal, mu: 0.5, sigma: 0.2}\n`),
+    );
+    assert.equal(res.status, 201);
+    const body = (await res.json()) as { id: string; warnings: { path: string; message: string }[] };
+    assert.deepEqual(body.warnings.map((w) => w.path).sort(), ["metric.name", "parameters.init_std", "parameters.learning_rate.distribution"]);
+    assert.match(body.warnings.find((w) => w.path === "metric.name")!.message, /Did you mean "val_loss"\?/);
+    assert.match(body.warnings.find((w) => w.path === "parameters.learning_rate.distribution")!.message, /use log_uniform_values$/);
+    const shown = (await (await sweepRoute.GET(new Request("http://x"), ctx("id", body.id))).json()) as { warnings: { path: string }[] };
+    assert.deepEqual(shown.warnings.map((w) => w.path).sort(), body.warnings.map((w) => w.path).sort(), "the stored config gives the same warnings");
+  });
+
+  it("400 for a law that would change, naming the field and the share of draws outside; warnings still come along", async () => {
+    const res = await sweepsRoute.POST(post(`method: random\nmetric: {name: val_los}\nparameters:\n  init_std: {distribution: normal, mu: 0.5, sigma: 1}\n`));
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: string; issues: { path: string; message: string }[]; warnings: { path: string }[] };
+    assert.match(body.error, /^invalid sweep config: parameters\.init_std\.sigma: 31% of the draws of normal\(mu 0\.5, sigma 1\) fall outside init_std's range/);
+    assert.deepEqual(body.warnings.map((w) => w.path), ["metric.name"]);
+  });
+});
+
 describe("sweep and run state changes", () => {
   it("pauses, resumes, cancels (queued runs stopped) and refuses what the state does not allow", async () => {
     const { id } = (await (await sweepsRoute.POST(post(YAML))).json()) as { id: string };

@@ -4,5 +4,5 @@ import { loadImportance } from "../../../../sweeps/data";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-/** GET /api/sweeps/:id/importance — correlation and random-forest permutation importance of each swept parameter for the sweep's metric. */
+/** GET /api/sweeps/:id/importance — each swept parameter's importance for the sweep's metric (GP main effects, with a 10–90% interval and how often it ranks first) and correlation; seed replicates count as one configuration. */
 export const GET = sweepGet(loadImportance);

@@ -1,0 +1,117 @@
+// Search benchmarks (issue 12): bayes at least as good as W&B's.
+//  1. W&B's own bayes test problems (tests/test_bayes_search.py): median over 10 seeds of the
+//     regret after 30 runs (best value − optimum; for the quadratics the squared distance to
+//     the optimum), for random search, TPE, our GP and W&B's bayes_search_next_run run in this
+//     invocation (sweeps/reference/wandb.ts) — or, when W&B cannot run here, its figures
+//     recorded by sweeps/reference/generate.ts, labelled with their date. Target: GP ≤ W&B.
+//  2. A real charlm sweep (sweeps/reference/charlm-sweep.ts: learning rate × dropout × hidden
+//     size, LSTM, real worker processes, two at a time): median over 3 seeds of the best
+//     val_loss after 15 runs; W&B run now, or its recorded figure.
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { PROBLEMS, runOurs, runWandb } from "../sweeps/reference/bayes-problems";
+import { FIXTURES } from "../sweeps/reference/generate";
+import { openWandb, type Wandb } from "../sweeps/reference/wandb";
+import { CHARLM_FIXED, CHARLM_RUNS, CHARLM_SEEDS, charlmRunsTrained, charlmSequence, twoAtATime, type CharlmSearcher } from "../sweeps/reference/charlm-sweep";
+import { median } from "../sweeps/stats";
+import { header, report } from "./util";
+
+const SEEDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const BUDGET = 30;
+
+interface Recorded {
+  provenance: { commit: string; generatedAt: string };
+  budget: number;
+  seeds: number[];
+  problems: { id: string; regrets: number[]; median: number; msPerProposal: number }[];
+}
+
+const sci = (x: number) => (x === 0 ? "0" : x.toExponential(1));
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
+  const t = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t };
+}
+
+async function problems(wandb: Wandb | null, why: string) {
+  const recordedPath = path.join(FIXTURES, "wandb-bayes.json");
+  const recorded = fs.existsSync(recordedPath) ? (JSON.parse(fs.readFileSync(recordedPath, "utf8")) as Recorded) : null;
+  header("Search: bayes on W&B's own test problems (regret after 30 runs, median of 10 seeds; lower is better)");
+  console.log(
+    wandb
+      ? `     W&B's engine run now: github.com/wandb/sweeps @ ${wandb.info.commit.slice(0, 8)} (${wandb.info.version}; numpy ${wandb.info.numpy}, scikit-learn ${wandb.info.sklearn}${wandb.info.shims.length ? `; stand-ins: ${wandb.info.shims.map((s) => s.split(":")[0]).join(", ")}` : ""})`
+      : `     W&B's engine cannot run here (${why}); its figures are the RECORDED ones of ${recorded?.provenance.generatedAt ?? "—"} (commit ${recorded?.provenance.commit.slice(0, 8) ?? "—"}, sweeps/reference/fixtures/wandb-bayes.json)`,
+  );
+  console.log("     target: GP ≤ W&B on every problem");
+  console.log(`     ${"problem".padEnd(22)} ${"random".padStart(9)} ${"TPE".padStart(9)} ${"GP (ours)".padStart(10)} ${"W&B".padStart(10)}   ${"GP vs W&B".padEnd(16)} ms/proposal: TPE / GP / W&B`);
+  for (const p of PROBLEMS) {
+    const random = SEEDS.map((s) => runOurs(p, "random", s, BUDGET).at(-1)!);
+    const tpe = await timed(() => SEEDS.map((s) => runOurs(p, "tpe", s, BUDGET).at(-1)!));
+    const gp = await timed(() => SEEDS.map((s) => runOurs(p, "gp", s, BUDGET).at(-1)!));
+    let theirs: { median: number; ms: number; label: string } | null = null;
+    if (wandb) {
+      const r = await timed(async () => {
+        const out: number[] = [];
+        for (const s of SEEDS) out.push((await runWandb(wandb, p, s, BUDGET)).at(-1)!);
+        return out;
+      });
+      theirs = { median: median(r.value), ms: r.ms / (SEEDS.length * BUDGET), label: "" };
+    } else {
+      const rec = recorded?.problems.find((x) => x.id === p.id);
+      if (rec) theirs = { median: rec.median, ms: rec.msPerProposal, label: " (recorded)" };
+    }
+    const per = (ms: number) => (ms / (SEEDS.length * BUDGET)).toFixed(1);
+    const mg = median(gp.value);
+    const verdict = !theirs ? "    " : mg <= theirs.median ? "ok  " : "MISS";
+    const ratio = theirs ? (mg === 0 ? "∞× closer" : `${sci(theirs.median / mg)}× closer`) : "";
+    console.log(
+      `${verdict} ${p.id.padEnd(22)} ${sci(median(random)).padStart(9)} ${sci(median(tpe.value)).padStart(9)} ${sci(mg).padStart(10)} ${(theirs ? sci(theirs.median) : "—").padStart(10)}   ${ratio.padEnd(16)} ${per(tpe.ms)} / ${per(gp.ms)} / ${theirs ? theirs.ms.toFixed(0) : "—"}${theirs?.label ?? ""}`,
+    );
+  }
+}
+
+// ---- a real charlm sweep -----------------------------------------------------------------------
+
+interface RecordedCharlm {
+  provenance: { commit: string; generatedAt: string };
+  bests: number[];
+}
+
+async function charlm(wandb: Wandb | null) {
+  header(`Search: a real charlm sweep (LSTM ${CHARLM_FIXED.steps} steps; learning_rate × dropout × hidden_size; best val_loss after ${CHARLM_RUNS} runs, median of ${CHARLM_SEEDS.length} seeds)`);
+  const searchers: CharlmSearcher[] = wandb ? ["random", "tpe", "gp", "wandb"] : ["random", "tpe", "gp"];
+  const started = performance.now();
+  const jobs = searchers.flatMap((s) => CHARLM_SEEDS.map((seed) => ({ s, run: () => charlmSequence(s, seed, wandb) })));
+  const bests = await twoAtATime(jobs.map((j) => j.run));
+  const results = new Map<CharlmSearcher, number[]>();
+  jobs.forEach((j, i) => results.set(j.s, [...(results.get(j.s) ?? []), bests[i]]));
+  const recordedPath = path.join(FIXTURES, "wandb-charlm.json");
+  if (!wandb && fs.existsSync(recordedPath)) {
+    const rec = JSON.parse(fs.readFileSync(recordedPath, "utf8")) as RecordedCharlm;
+    results.set("wandb", rec.bests);
+    console.log(`     W&B's figure is the RECORDED one of ${rec.provenance.generatedAt} (commit ${rec.provenance.commit.slice(0, 8)}, sweeps/reference/fixtures/wandb-charlm.json)`);
+  }
+  const label: Record<CharlmSearcher, string> = { random: "random search", tpe: "bayes, TPE", gp: "bayes, GP (default)", wandb: wandb ? "W&B bayes (run now)" : "W&B bayes (recorded)" };
+  const w = results.get("wandb");
+  for (const s of [...searchers, ...(!wandb && w ? (["wandb"] as const) : [])]) {
+    const r = results.get(s)!;
+    report(label[s], `${median(r).toFixed(4)}  (seeds: ${r.map((x) => x.toFixed(4)).join(", ")})`, s === "gp" && w ? { ok: median(r) <= median(w), target: "≤ W&B" } : undefined);
+  }
+  console.log(`     ${charlmRunsTrained()} distinct runs trained in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+export async function run(): Promise<void> {
+  const open = await openWandb();
+  const wandb = open.ok ? open.wandb : null;
+  try {
+    await problems(wandb, open.ok ? "" : open.reason);
+    if (!process.argv.includes("--no-charlm")) await charlm(wandb);
+  } finally {
+    wandb?.close();
+  }
+}
+
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await run();
