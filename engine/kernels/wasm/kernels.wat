@@ -1987,16 +1987,19 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $e))))
 
-  ;; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= stepSize·m/(√v/rootBc2 + eps)
+  ;; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= stepSize·m/(√v/rootBc2 + eps).
+  ;; 1-β1 and 1-β2 come from the caller, computed in f64: 1 - f32(0.999) is 0.00099998713,
+  ;; which would make every early step 6.6e-6 too large.
   (func (export "adam_step") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
                              (param $stepSize f32) (param $beta1 f32) (param $beta2 f32) (param $eps f32) (param $rootBc2 f32)
+                             (param $oneMinusBeta1 f32) (param $oneMinusBeta2 f32)
     (local $st v128)
     (local $i i32) (local $k i32) (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $ss v128) (local $ev v128) (local $rb v128)
     (local $gv v128) (local $mv v128) (local $vv v128)
     (local.set $b1 (f32x4.splat (local.get $beta1)))
-    (local.set $c1 (f32x4.splat (f32.sub (f32.const 1) (local.get $beta1))))
+    (local.set $c1 (f32x4.splat (local.get $oneMinusBeta1)))
     (local.set $b2 (f32x4.splat (local.get $beta2)))
-    (local.set $c2 (f32x4.splat (f32.sub (f32.const 1) (local.get $beta2))))
+    (local.set $c2 (f32x4.splat (local.get $oneMinusBeta2)))
     (local.set $ss (f32x4.splat (local.get $stepSize)))
     (local.set $ev (f32x4.splat (local.get $eps)))
     (local.set $rb (f32x4.splat (local.get $rootBc2)))
