@@ -276,6 +276,24 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
       }
   });
 
+  // By hand: ∂L/∂h_t below the smallest normal float (2⁻¹²⁶ ≈ 1.18e-38) is flushed to zero in
+  // the time loops (x86 computes on subnormals ~100× slower), normal values pass unchanged; so
+  // is the LSTM's carried ∂L/∂c. (The JS reference keeps subnormals; the difference is < 2⁻¹²⁶.)
+  test(`wasm ${variant}: the time loops flush subnormal ∂L/∂h and ∂L/∂c to zero`, () => {
+    const H = 5, tiny = [1e-39, -3e-40, 2e-38, 1, -1e-30];
+    const dOut = be.alloc(H), hs = be.alloc(2 * H), Wh = be.alloc(H * H), dPre = be.alloc(H), dh = be.alloc(H), dhNext = be.alloc(H), norms = new Float64Array(1);
+    dOut.set(tiny); // hs = 0: tanh' = 1, so dPre = dh
+    be.rnnBackward(Act.tanh, 1, 1, H, dOut, hs, Wh, dPre, dh, dhNext, norms);
+    assert.deepEqual(Array.from(dPre), [0, 0, Math.fround(2e-38), 1, Math.fround(-1e-30)]);
+    assert.equal(norms[0], Math.sqrt(Math.fround(2e-38) ** 2 + 1 + Math.fround(1e-30) ** 2));
+    // LSTM cell, dh = 0: dc ← dc·f with f = 0.5
+    const gates = be.alloc(4 * H), cPrev = be.alloc(H), tanhC = be.alloc(H), dc = be.alloc(H), dG = be.alloc(4 * H), zero = be.alloc(H);
+    gates.fill(0.5);
+    dc.set([2e-38, 3e-38, 1, 1e-30, -2.2e-38]);
+    be.lstmBackward(1, H, dG, zero, dc, gates, cPrev, tanhC);
+    assert.deepEqual(Array.from(dc), [0, Math.fround(Math.fround(3e-38) * 0.5), 0.5, Math.fround(Math.fround(1e-30) * 0.5), 0]);
+  });
+
   test(`wasm ${variant}: layer norm, forward and backward`, () => {
     for (const cols of [1, 3, 4, 7, 512]) {
       const rows = 5;
