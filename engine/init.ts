@@ -7,6 +7,8 @@ import type { Rng } from "./rng";
 //   xavier:     N(0, 2/(fan_in + fan_out))    (Glorot & Bengio 2010)
 //   orthogonal: (semi-)orthogonal matrix from Gram-Schmidt on a Gaussian matrix, gain 1
 //   normal:     N(0, init_std²)               (the lecture's "bad init" with a large std)
+// Orthogonal init treats a tensor as the matrix [shape[0] × rest], as torch.nn.init.orthogonal_
+// does: a token table (embedding, one-hot input weights) is [vocab × dim], whatever its fan-in.
 // Biases are zero, layer-norm gains one, the LSTM forget-gate bias one.
 
 export type InitKind = RunConfig["init"];
@@ -24,7 +26,7 @@ export function initParams(params: ParamSet, init: InitKind, initStd: number, rn
     else if (role.kind === "lstm_bias") {
       p.w.fill(0);
       p.w.fill(1, role.hidden, 2 * role.hidden);
-    } else if (init === "orthogonal") orthogonal(p.w, role.fanIn, p.size / role.fanIn, rng, onProgress);
+    } else if (init === "orthogonal") orthogonal(p.w, p.shape[0], p.size / p.shape[0], rng, onProgress);
     else {
       const std =
         init === "kaiming" ? Math.sqrt(2 / role.fanIn)
