@@ -13,6 +13,7 @@ export const INITS = ["kaiming", "xavier", "orthogonal", "normal"] as const;
 export const OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"] as const;
 export const LR_SCHEDULES = ["constant", "step", "cosine"] as const;
 export const H0_MODES = ["zeros", "learned"] as const;
+export const SAMPLINGS = ["temperature", "greedy"] as const;
 export const BACKENDS = ["js", "wasm"] as const;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -55,8 +56,12 @@ export const runConfigShape = {
   vocab_size: int(2, 256).default(8).describe("delayed_recall: number of distinct symbols"),
   sample_every: int(0, 10_000_000).default(100).describe("charlm: log a sample every N steps; 0 = never"),
   sample_length: int(1, 10_000).default(200).describe("charlm: characters per sample"),
-  temperature: z.number().positive().max(100).default(0.8).describe("charlm: sampling temperature"),
-  top_k: int(0, 256).default(0).describe("charlm: sample from the k most likely; 0 = all"),
+  sampling: z
+    .enum(SAMPLINGS)
+    .default("temperature")
+    .describe("charlm: how samples pick each character: temperature = draw from softmax(logits / temperature), within top_k; greedy = the most likely (as temperature 0)"),
+  temperature: z.number().min(0).max(100).default(0.8).describe("charlm: sampling temperature; 0 = greedy"),
+  top_k: int(0, 256).default(0).describe("charlm: draw only among the k most likely (exactly k, ties to the lower index, as torch.topk); 0 = all"),
   backend: z.enum(BACKENDS).default("wasm").describe("Kernel backend: wasm (WebAssembly SIMD) or js (the reference); wasm falls back to js where SIMD is missing"),
 } as const;
 

@@ -237,9 +237,10 @@ export class Trainer {
 
   private *sample(): Generator<TrainEvent> {
     const c = this.config, task = this.task as CharLmTask;
-    const options = { length: c.sample_length, temperature: c.temperature, topK: c.top_k, rng: this.sampleRng };
+    const temperature = c.sampling === "greedy" ? 0 : c.temperature;
+    const options = { length: c.sample_length, temperature, topK: c.top_k, rng: this.sampleRng };
     const text = yield* this.beats("sampling", sampling(this.model as SeqModel, task.vocab, options));
-    yield { type: "sample", step: this.step, temperature: c.temperature, text };
+    yield { type: "sample", step: this.step, temperature, text };
   }
 
   private *finish(state: DoneEvent["state"], message?: string): Generator<TrainEvent> {

@@ -52,7 +52,7 @@ const GROUPS: [string, readonly string[]][] = [
   ["Model", ["cell", "activation", "hidden_size", "num_layers", "embedding_dim", "dropout", "layernorm", "init", "init_std", "h0"]],
   ["Optimisation", ["optimizer", "learning_rate", "momentum", "weight_decay", "lr_schedule", "lr_step_every", "lr_gamma", "warmup_steps", "grad_clip"]],
   ["Training", ["steps", "seq_length", "batch_size", "eval_every", "eval_batches", "log_every", "val_fraction", "seed", "backend"]],
-  ["Sampling", ["sample_every", "sample_length", "temperature", "top_k"]],
+  ["Sampling", ["sample_every", "sample_length", "sampling", "temperature", "top_k"]],
 ];
 
 function groupOf(key: string): string {

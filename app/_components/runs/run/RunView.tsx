@@ -155,7 +155,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
                     <span className={styles.sampleStep}>
                       step {formatNumber(x.step)}
                       <br />
-                      <span className="faint">T={x.temperature}</span>
+                      <span className="faint">{x.temperature === 0 ? "greedy" : `T=${x.temperature}`}</span>
                     </span>
                     <pre>{x.text}</pre>
                   </div>
