@@ -31,7 +31,7 @@ export const runConfigShape = {
   num_layers: int(1, 8).default(1).describe("Stacked recurrent layers"),
   embedding_dim: int(0, 1024).default(16).describe("Input embedding size; 0 = one-hot input"),
   dropout: z.number().min(0).lt(1).default(0).describe("Probability of dropping a unit (inverted dropout)"),
-  layernorm: z.boolean().default(false).describe("Layer norm on each layer's hidden state"),
+  layernorm: z.boolean().default(false).describe("Layer norm on the pre-activations: of each recurrent layer's gates, the input and recurrent terms apart (Ba et al. 2016); of the MLP's hidden layers. The hidden state itself is not normalised"),
   init: z.enum(INITS).default("xavier").describe("Weight initialisation"),
   init_std: z.number().positive().max(100).default(1).describe("Std of the `normal` init (large = the lecture's bad init)"),
   h0: z.enum(H0_MODES).default("zeros").describe("Initial hidden state"),
