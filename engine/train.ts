@@ -12,7 +12,7 @@ import { clipGradNorm, Optimizer } from "./optim";
 import type { DiagnosticMessage, DoneEvent, HeartbeatMessage, LogMessage, MetricEvent, SampleMessage } from "./protocol";
 import { Rng } from "./rng";
 import { sampling } from "./sample";
-import { estimateMemory, wasmMemoryMiB } from "./resources";
+import { estimateMemory, taskSeqLength, wasmMemoryMiB } from "./resources";
 import { learningRate } from "./schedule";
 import { SeqModel } from "./seqmodel";
 import { SummaryTracker } from "./summary";
@@ -107,7 +107,7 @@ export class Trainer {
     this.model = buildModel(c, this.task.model, this.backend);
     this.rng = new Rng(c.seed);
     this.sampleRng = Rng.derive(c.seed, SAMPLE_SALT);
-    initParams(this.model.params, c.init, c.init_std, this.rng, opts.onProgress);
+    initParams(this.model.params, { ...c, horizon: taskSeqLength(c) }, this.rng, opts.onProgress);
     this.optimizer = new Optimizer(this.backend, c.optimizer, this.model.params, c.momentum, c.weight_decay);
     if (opts.resume) this.restore(opts.resume);
     this.startedAt = this.now();
@@ -230,7 +230,7 @@ export class Trainer {
     if (!withDiagnostics || !(this.model instanceof SeqModel)) return;
     // saturation reads the evaluation's forward: gradFlow's backward overwrites LSTM gates in place
     const sat = saturation(this.model);
-    const flow = gradFlow(this.model, this.task.evalBatches()[0]);
+    const flow = gradFlow(this.model, this.task.gradFlowProbe?.() ?? { batch: this.task.evalBatches()[0], marks: [] });
     yield { type: "diagnostic", step: this.step, kind: "grad_flow", data: flow };
     yield { type: "diagnostic", step: this.step, kind: "saturation", data: sat };
   }
