@@ -2,7 +2,8 @@ import { expect, test } from "@playwright/test";
 import { screen } from "./runs-util";
 
 // Journeys that need the real engine worker and the server's executor: watch a run train
-// live and stop it; re-run a run with the same seed and see the identical curve.
+// live and stop it; re-run a run with the same seed and see the identical curve; a
+// delayed-recall RNN's gradient flow.
 
 test("run page: watch a run live, then stop it", async ({ page, request }) => {
   const sweepRes = await request.post("/api/sweeps", {
@@ -26,6 +27,25 @@ test("run page: watch a run live, then stop it", async ({ page, request }) => {
   await page.getByTestId("stop-run").click();
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
   await request.post(`/api/sweeps/${sweepId}/cancel`);
+});
+
+test("run page: a delayed-recall RNN's gradient flow marks the symbol and the cue", async ({ page, request }) => {
+  const sweepRes = await request.post("/api/sweeps", {
+    data: { method: "grid", parameters: { task: { value: "delayed_recall" }, cell: { value: "rnn" }, delay: { value: 30 }, steps: { value: 100 }, eval_every: { value: 50 } } },
+  });
+  const { id: sweepId } = (await sweepRes.json()) as { id: string };
+  let runId = "";
+  await expect(async () => {
+    const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=finished`)).json()) as { runs: { id: string }[] };
+    expect(runs.length).toBe(1);
+    runId = runs[0].id;
+  }).toPass({ timeout: 90_000 });
+  await page.goto(`/runs/${runId}?tab=diagnostics`);
+  await expect(page.getByTestId("grad-flow-marks")).toContainText("symbol to remember (t = 11)");
+  await expect(page.getByTestId("grad-flow-marks")).toContainText("cue (t = 41)");
+  await expect(page.getByTestId("grad-ratio")).toContainText("at symbol to remember / at cue");
+  await expect(page.getByTestId("grad-ratio")).toContainText("vanishing");
+  await screen(page, "recall-grad-flow");
 });
 
 test("run page: re-run with the same seed reproduces the curve exactly", async ({ page, request }) => {
