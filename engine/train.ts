@@ -27,8 +27,9 @@ import type { z } from "zod";
 // global-norm clip → NaN guard → optimizer. Every log_every steps a metric event with
 // train_loss (mean since the last log), grad_norm (before clipping), lr, throughput
 // (training tokens/s since the last log); every eval_every steps and at the end, val_loss
-// (+ val_acc) on the task's fixed held-out batches, then grad_flow and saturation
-// diagnostics (recurrent models); every sample_every steps a charlm sample. After every step
+// (+ val_acc) on the task's fixed held-out batches, with `saturation` (recurrent models: the
+// share of tanh units past ±0.99 in the last held-out batch, the lecture's diagnostic), then the
+// grad_flow and per-layer saturation diagnostics; every sample_every steps a charlm sample. After every step
 // a heartbeat event marks the step boundary (consumers forward it at their own pace). The long
 // passes — evaluation, sampling — yield a heartbeat before each piece (an evaluation batch, a
 // character) too, marked with `pass`, so the longest stretch between two events is about one
@@ -224,12 +225,13 @@ export class Trainer {
   }
 
   private *evaluateAndLog(withDiagnostics: boolean): Generator<TrainEvent> {
-    const values = yield* this.beats("evaluation", this.evaluation());
+    const values: Record<string, number> = yield* this.beats("evaluation", this.evaluation());
+    // saturation reads the evaluation's forward: gradFlow's backward overwrites LSTM gates in place
+    const sat = withDiagnostics && this.model instanceof SeqModel ? saturation(this.model) : null;
+    if (sat?.share != null) values.saturation = sat.share;
     this.summary.record(this.step, values);
     yield { type: "metric", step: this.step, time: this.seconds(), values };
-    if (!withDiagnostics || !(this.model instanceof SeqModel)) return;
-    // saturation reads the evaluation's forward: gradFlow's backward overwrites LSTM gates in place
-    const sat = saturation(this.model);
+    if (!sat || !(this.model instanceof SeqModel)) return;
     const flow = gradFlow(this.model, this.task.gradFlowProbe?.() ?? { batch: this.task.evalBatches()[0], marks: [] });
     yield { type: "diagnostic", step: this.step, kind: "grad_flow", data: flow };
     yield { type: "diagnostic", step: this.step, kind: "saturation", data: sat };

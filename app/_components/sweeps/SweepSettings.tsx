@@ -12,7 +12,7 @@ const METHOD_HELP: Record<(typeof METHODS)[number], string> = {
   bayes: "Model the metric and try the most promising next",
 };
 
-export const KNOWN_METRICS = ["val_loss", "val_acc", "train_loss"];
+export const KNOWN_METRICS = ["val_loss", "val_acc", "train_loss", "saturation"];
 
 /** Config paths this section has inputs for (issues there are shown here, not in the summary). */
 export const SETTINGS_PATHS = ["name", "method", "metric", "run_cap", "replicates", "concurrency", "seed", "early_terminate"];
