@@ -1,9 +1,11 @@
 import { expect, test } from "@playwright/test";
+import fs from "node:fs";
+import { consoleText } from "../engine/console";
 import { screen } from "./runs-util";
 
 // Journeys that need the real engine worker and the server's executor: watch a run train
-// live and stop it; re-run a run with the same seed and see the identical curve; a
-// delayed-recall RNN's gradient flow.
+// live (its console too) and stop it; re-run a run with the same seed and see the identical
+// curve; a delayed-recall RNN's gradient flow.
 
 test("run page: watch a run live, then stop it", async ({ page, request }) => {
   const sweepRes = await request.post("/api/sweeps", {
@@ -24,8 +26,27 @@ test("run page: watch a run live, then stop it", async ({ page, request }) => {
   await expect(step).not.toHaveText(before, { timeout: 20_000 }); // live updates
   await expect(page.getByTestId("run-loss-chart")).toHaveAttribute("data-curves", /train_loss/);
   await screen(page, "run-live");
+  // the Logs tab is the run's console, growing live: step lines every log_every, evaluations
+  await page.getByRole("tab", { name: "Logs" }).click();
+  const stepLines = page.getByTestId("log-text").filter({ hasText: /^step \d+\s+train_loss\s/ });
+  await expect(stepLines.first()).toBeVisible();
+  const seen = await stepLines.count();
+  await expect(async () => expect(await stepLines.count()).toBeGreaterThan(seen)).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId("logs")).toContainText(/step 20\s+train_loss \S+\s+val_loss \S+/);
+  await screen(page, "run-live-logs");
   await page.getByTestId("stop-run").click();
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
+  await expect(page.getByTestId("logs")).toContainText(/stopped at step \d+: /, { timeout: 10_000 });
+  // the download is the whole console as text, the stored lines as the terminal prints them
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("download-logs").click();
+  const file = await (await downloading).path();
+  const text = fs.readFileSync(file, "utf8");
+  const { logs } = (await (await request.get(`/api/runs/${runId}/logs?limit=10000`)).json()) as { logs: { level: string; message: string }[] };
+  expect(text).toBe(logs.map((l) => `${consoleText(l)}\n`).join(""));
+  expect(text).toMatch(/^[^\n]*lstm[^\n]*\n/); // the run's first line: what it trains
+  expect(text).toMatch(/\nstopped at step \d+: [^\n]*\n$/);
+  await expect(page.getByTestId("log-count")).toContainText(`${logs.length} lines`);
   await request.post(`/api/sweeps/${sweepId}/cancel`);
 });
 
