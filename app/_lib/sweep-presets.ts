@@ -57,7 +57,7 @@ export const PRESETS: SweepPreset[] = [
     id: "recall-rnn-lstm",
     title: "RNN vs LSTM: long-range memory",
     blurb:
-      "Recall a marked symbol at a cue 40 steps later, through distractors (delayed_recall). Both cells get the same learning rates: the LSTM recalls it, the vanilla RNN stays near chance (1/8) — its gradient vanishes before it reaches the symbol (a run's Gradient flow tab). Seed 1 of the README's table. 6 runs, about a minute.",
+      "Recall a marked symbol at a cue 40 steps later, through distractors (delayed_recall). Both cells get the same learning rates: the LSTM recalls it, the vanilla RNN stays near chance (1/8) — its gradient vanishes before it reaches the symbol (a run's Gradient flow tab). Seed 1 of the README's table. 6 runs, a minute or less.",
     doc: {
       name: "delayed recall rnn vs lstm",
       method: "grid",
