@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark, each figure printed beside its target and the baseline
 // measured (or recorded) for it. Pass names to run a subset: `npm run bench -- store engine`.
+// `lessons` (the lecture's lessons measured: ~35 training runs and two PyTorch replays, 10+
+// minutes) runs only when named: `npm run bench -- lessons`.
 import { existsSync } from "node:fs";
 import os from "node:os";
 
@@ -10,12 +12,17 @@ const suites: Record<string, string> = {
   sweeps: "./sweeps.ts",
   search: "./search.ts",
   api: "./api.ts",
+  lessons: "./lessons.ts",
 };
+const ONLY_WHEN_NAMED = new Set(["lessons"]);
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 console.log(`# Sweeplab benchmarks — ${new Date().toISOString()} — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
 for (const [name, file] of Object.entries(suites)) {
-  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  if (wanted.length > 0 ? !wanted.includes(name) : ONLY_WHEN_NAMED.has(name)) {
+    if (wanted.length === 0) console.log(`\n## ${name}: not run by default (npm run bench -- ${name})`);
+    continue;
+  }
   const path = new URL(file, import.meta.url);
   if (!existsSync(path)) {
     console.log(`\n## ${name}: not present (${file})`);

@@ -1,21 +1,29 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import fs from "node:fs";
+import { consoleText } from "../engine/console";
 import { screen } from "./runs-util";
 
 // Journeys that need the real engine worker and the server's executor: watch a run train
-// live and stop it; re-run a run with the same seed and see the identical curve.
+// live (its console too) and stop it; re-run a run with the same seed and see the identical
+// curve; a delayed-recall RNN's gradient flow.
 
-test("run page: watch a run live, then stop it", async ({ page, request }) => {
-  const sweepRes = await request.post("/api/sweeps", {
-    data: { method: "grid", parameters: { cell: { value: "lstm" }, steps: { value: 100000 }, hidden_size: { value: 32 }, eval_every: { value: 20 }, log_every: { value: 5 } } },
-  });
+/** Launch a one-run grid sweep with these parameters; its id and the run's, once the run is `state`. */
+async function sweepRun(request: APIRequestContext, parameters: Record<string, unknown>, state: "running" | "finished") {
+  const sweepRes = await request.post("/api/sweeps", { data: { method: "grid", parameters } });
   expect(sweepRes.status()).toBe(201);
   const { id: sweepId } = (await sweepRes.json()) as { id: string };
   let runId = "";
   await expect(async () => {
-    const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=running`)).json()) as { runs: { id: string }[] };
-    expect(runs.length).toBeGreaterThan(0);
+    const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=${state}`)).json()) as { runs: { id: string }[] };
+    expect(runs.length).toBe(1);
     runId = runs[0].id;
-  }).toPass({ timeout: 60_000 });
+  }).toPass({ timeout: 90_000 });
+  return { sweepId, runId };
+}
+
+test("run page: watch a run live, then stop it", async ({ page, request }) => {
+  const params = { cell: { value: "lstm" }, steps: { value: 100000 }, hidden_size: { value: 32 }, eval_every: { value: 20 }, log_every: { value: 5 } };
+  const { sweepId, runId } = await sweepRun(request, params, "running");
   await page.goto(`/runs/${runId}`);
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "running");
   const step = page.getByTestId("run-step");
@@ -23,22 +31,43 @@ test("run page: watch a run live, then stop it", async ({ page, request }) => {
   await expect(step).not.toHaveText(before, { timeout: 20_000 }); // live updates
   await expect(page.getByTestId("run-loss-chart")).toHaveAttribute("data-curves", /train_loss/);
   await screen(page, "run-live");
+  // the Logs tab is the run's console, growing live: step lines every log_every, evaluations
+  await page.getByRole("tab", { name: "Logs" }).click();
+  const stepLines = page.getByTestId("log-text").filter({ hasText: /^step \d+\s+train_loss\s/ });
+  await expect(stepLines.first()).toBeVisible();
+  const seen = await stepLines.count();
+  await expect(async () => expect(await stepLines.count()).toBeGreaterThan(seen)).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId("logs")).toContainText(/step 20\s+train_loss \S+\s+val_loss \S+/);
+  await screen(page, "run-live-logs");
   await page.getByTestId("stop-run").click();
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
+  await expect(page.getByTestId("logs")).toContainText(/stopped at step \d+: /, { timeout: 10_000 });
+  // the download is the whole console as text, the stored lines as the terminal prints them
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("download-logs").click();
+  const file = await (await downloading).path();
+  const text = fs.readFileSync(file, "utf8");
+  const { logs } = (await (await request.get(`/api/runs/${runId}/logs?limit=10000`)).json()) as { logs: { level: string; message: string }[] };
+  expect(text).toBe(logs.map((l) => `${consoleText(l)}\n`).join(""));
+  expect(text).toMatch(/^[^\n]*lstm[^\n]*\n/); // the run's first line: what it trains
+  expect(text).toMatch(/\nstopped at step \d+: [^\n]*\n$/);
+  await expect(page.getByTestId("log-count")).toContainText(`${logs.length} lines`);
   await request.post(`/api/sweeps/${sweepId}/cancel`);
 });
 
+test("run page: a delayed-recall RNN's gradient flow marks the symbol and the cue", async ({ page, request }) => {
+  const params = { task: { value: "delayed_recall" }, cell: { value: "rnn" }, delay: { value: 30 }, steps: { value: 100 }, eval_every: { value: 50 } };
+  const { runId } = await sweepRun(request, params, "finished");
+  await page.goto(`/runs/${runId}?tab=diagnostics`);
+  await expect(page.getByTestId("grad-flow-marks")).toContainText("symbol to remember (t = 11)");
+  await expect(page.getByTestId("grad-flow-marks")).toContainText("cue (t = 41)");
+  await expect(page.getByTestId("grad-ratio")).toContainText("at symbol to remember / at cue");
+  await expect(page.getByTestId("grad-ratio")).toContainText("vanishing");
+  await screen(page, "recall-grad-flow");
+});
+
 test("run page: re-run with the same seed reproduces the curve exactly", async ({ page, request }) => {
-  const sweepRes = await request.post("/api/sweeps", {
-    data: { method: "grid", parameters: { cell: { value: "rnn" }, steps: { value: 60 }, hidden_size: { value: 16 }, eval_every: { value: 20 } } },
-  });
-  const { id: sweepId } = (await sweepRes.json()) as { id: string };
-  let original = "";
-  await expect(async () => {
-    const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=finished`)).json()) as { runs: { id: string }[] };
-    expect(runs.length).toBe(1);
-    original = runs[0].id;
-  }).toPass({ timeout: 90_000 });
+  const { runId: original } = await sweepRun(request, { cell: { value: "rnn" }, steps: { value: 60 }, hidden_size: { value: 16 }, eval_every: { value: 20 } }, "finished");
   await page.goto(`/runs/${original}`);
   await page.getByTestId("rerun").click();
   const runIdOf = (url: URL) => url.pathname.split("/runs/")[1] ?? "";

@@ -13,6 +13,8 @@ export const INITS = ["kaiming", "xavier", "orthogonal", "normal"] as const;
 export const OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"] as const;
 export const LR_SCHEDULES = ["constant", "step", "cosine"] as const;
 export const H0_MODES = ["zeros", "learned"] as const;
+export const FORGET_BIASES = ["chrono", "one"] as const;
+export const SAMPLINGS = ["temperature", "greedy"] as const;
 export const BACKENDS = ["js", "wasm"] as const;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -30,9 +32,13 @@ export const runConfigShape = {
   num_layers: int(1, 8).default(1).describe("Stacked recurrent layers"),
   embedding_dim: int(0, 1024).default(16).describe("Input embedding size; 0 = one-hot input"),
   dropout: z.number().min(0).lt(1).default(0).describe("Probability of dropping a unit (inverted dropout)"),
-  layernorm: z.boolean().default(false).describe("Layer norm on each layer's hidden state"),
+  layernorm: z.boolean().default(false).describe("Layer norm on the pre-activations: of each recurrent layer's gates, the input and recurrent terms apart (Ba et al. 2016); of the MLP's hidden layers. The hidden state itself is not normalised"),
   init: z.enum(INITS).default("xavier").describe("Weight initialisation"),
   init_std: z.number().positive().max(100).default(1).describe("Std of the `normal` init (large = the lecture's bad init)"),
+  forget_bias: z
+    .enum(FORGET_BIASES)
+    .default("chrono")
+    .describe("LSTM gate biases at init: chrono = forget ln U(1, T−1) and input its negative, T the sequence length (Tallec & Ollivier 2018); one = forget 1, input 0"),
   h0: z.enum(H0_MODES).default("zeros").describe("Initial hidden state"),
   optimizer: z.enum(OPTIMIZERS).default("adam").describe("Optimizer"),
   learning_rate: z.number().positive().max(100).default(0.01).describe("Base learning rate"),
@@ -51,12 +57,16 @@ export const runConfigShape = {
   log_every: int(1, 10_000_000).default(10).describe("Log train metrics every N steps"),
   val_fraction: z.number().gt(0).lt(1).default(0.1).describe("Share of the data held out for validation"),
   seed: int(0, 2 ** 31 - 1).default(1).describe("Random seed"),
-  delay: int(0, 1000).default(5).describe("delayed_recall: how many steps back to recall"),
+  delay: int(1, 1000).default(5).describe("delayed_recall: steps from the marked symbol to the cue that asks for it (distractors in between)"),
   vocab_size: int(2, 256).default(8).describe("delayed_recall: number of distinct symbols"),
   sample_every: int(0, 10_000_000).default(100).describe("charlm: log a sample every N steps; 0 = never"),
   sample_length: int(1, 10_000).default(200).describe("charlm: characters per sample"),
-  temperature: z.number().positive().max(100).default(0.8).describe("charlm: sampling temperature"),
-  top_k: int(0, 256).default(0).describe("charlm: sample from the k most likely; 0 = all"),
+  sampling: z
+    .enum(SAMPLINGS)
+    .default("temperature")
+    .describe("charlm: how samples pick each character: temperature = draw from softmax(logits / temperature), within top_k; greedy = the most likely (as temperature 0)"),
+  temperature: z.number().min(0).max(100).default(0.8).describe("charlm: sampling temperature; 0 = greedy"),
+  top_k: int(0, 256).default(0).describe("charlm: draw only among the k most likely (exactly k, ties to the lower index, as torch.topk); 0 = all"),
   backend: z.enum(BACKENDS).default("wasm").describe("Kernel backend: wasm (WebAssembly SIMD) or js (the reference); wasm falls back to js where SIMD is missing"),
 } as const;
 

@@ -1,6 +1,6 @@
-import type { Batch } from "./model";
 import type { SeqModel } from "./seqmodel";
 import type { Vocab } from "./tasks/charlm";
+import type { GradFlowProbe } from "./tasks/task";
 
 // What the dashboard shows besides the curves. All read a model; none changes its weights.
 
@@ -9,6 +9,8 @@ export interface GradFlow {
   norms: number[];
   /** The same for every layer, bottom first. */
   layers: number[][];
+  /** Timesteps worth naming (the task's probe), e.g. where the symbol to remember is read. */
+  marks: GradFlowProbe["marks"];
 }
 
 /**
@@ -16,7 +18,7 @@ export interface GradFlow {
  * forward + backward of `batch` from h0 with only the last step's loss, on a scratch stream.
  * Parameter gradients are zeroed afterwards.
  */
-export function gradFlow(model: SeqModel, batch: Batch): GradFlow {
+export function gradFlow(model: SeqModel, { batch, marks }: GradFlowProbe): GradFlow {
   const targets = new Int32Array(batch.targets.length).fill(-1);
   if (model.spec.head === "many_to_one") targets.set(batch.targets);
   else targets.set(batch.targets.subarray((batch.T - 1) * batch.B), (batch.T - 1) * batch.B);
@@ -24,7 +26,7 @@ export function gradFlow(model: SeqModel, batch: Batch): GradFlow {
   model.backward();
   model.backend.fill(model.params.g, 0);
   const layers = model.layers.map((l) => Array.from(l.last!.gradNorms));
-  return { norms: layers[layers.length - 1], layers };
+  return { norms: layers[layers.length - 1], layers, marks };
 }
 
 export interface Saturation {

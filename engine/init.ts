@@ -7,31 +7,58 @@ import type { Rng } from "./rng";
 //   xavier:     N(0, 2/(fan_in + fan_out))    (Glorot & Bengio 2010)
 //   orthogonal: (semi-)orthogonal matrix from Gram-Schmidt on a Gaussian matrix, gain 1
 //   normal:     N(0, init_std²)               (the lecture's "bad init" with a large std)
-// Biases are zero, layer-norm gains one, the LSTM forget-gate bias one.
+// Orthogonal init treats a tensor as the matrix [shape[0] × rest], as torch.nn.init.orthogonal_
+// does: a token table (embedding, one-hot input weights) is [vocab × dim], whatever its fan-in.
+// Biases are zero and layer-norm gains one. The LSTM's gate biases follow config.forget_bias:
+//   chrono: b_f = ln u, u ~ U(1, T − 1), and b_i = −b_f, T the sequence length (Tallec & Ollivier
+//           2018, "Can recurrent neural networks warp time?"): unit j starts with a forgetting
+//           time 1/(1 − σ(b_f)) = 1 + u_j steps, spread over the whole horizon, and long-memory units
+//           start with their input gates mostly shut, as Hochreiter & Schmidhuber's constant
+//           error carousel: ‖∂L/∂c‖ survives `T` steps at init instead of σ(1)^T = 0.73^T;
+//   one:    b_f = 1, b_i = 0 (Jozefowicz et al. 2015).
 
 export type InitKind = RunConfig["init"];
+
+export interface InitOptions {
+  init: InitKind;
+  init_std: number;
+  forget_bias: RunConfig["forget_bias"];
+  /** Timesteps a chunk spans (chrono's T). */
+  horizon: number;
+}
 
 /**
  * `onProgress` is called between pieces of the work — each tensor, each orthogonalised vector —
  * so a caller can show it is alive: orthogonal init is O(k²·n) per matrix (an LSTM of hidden 1024 takes seconds).
  */
-export function initParams(params: ParamSet, init: InitKind, initStd: number, rng: Rng, onProgress?: () => void): void {
+export function initParams(params: ParamSet, opts: InitOptions, rng: Rng, onProgress?: () => void): void {
+  const { init } = opts;
   for (const p of params.list) {
     onProgress?.();
     const role = p.role;
     if (role.kind === "zeros") p.w.fill(0);
     else if (role.kind === "ones") p.w.fill(1);
-    else if (role.kind === "lstm_bias") {
-      p.w.fill(0);
-      p.w.fill(1, role.hidden, 2 * role.hidden);
-    } else if (init === "orthogonal") orthogonal(p.w, role.fanIn, p.size / role.fanIn, rng, onProgress);
+    else if (role.kind === "lstm_bias") lstmGateBiases(p.w, role.hidden, opts, rng);
+    else if (init === "orthogonal") orthogonal(p.w, p.shape[0], p.size / p.shape[0], rng, onProgress);
     else {
       const std =
         init === "kaiming" ? Math.sqrt(2 / role.fanIn)
         : init === "xavier" ? Math.sqrt(2 / (role.fanIn + role.fanOut))
-        : initStd;
+        : opts.init_std;
       for (let i = 0; i < p.size; i++) p.w[i] = std * rng.normal();
     }
+  }
+}
+
+/** b [4H] = [i|f|g|o] per opts.forget_bias; g and o start at zero. */
+export function lstmGateBiases(b: Float32Array, H: number, opts: Pick<InitOptions, "forget_bias" | "horizon">, rng: Rng): void {
+  b.fill(0);
+  if (opts.forget_bias === "one") return void b.fill(1, H, 2 * H);
+  const span = Math.max(0, opts.horizon - 2); // u ~ U(1, T − 1)
+  for (let j = 0; j < H; j++) {
+    const bf = Math.log(1 + span * rng.uniform());
+    b[H + j] = bf;
+    b[j] = -bf;
   }
 }
 

@@ -10,7 +10,12 @@ export const TRAINING_METRICS = ["train_loss", "grad_norm", "lr", "throughput"] 
 /** Tasks whose evaluation also reports val_acc (classification of each step's target). */
 const ACCURACY_TASKS: ReadonlySet<RunConfig["task"]> = new Set(["repeated_ones", "delayed_recall", "quadrant"]);
 
-/** Every metric a run of `task` logs, evaluation metrics first. */
+/** Tasks trained by a recurrent model, whose evaluation also reports `saturation` (tanh-gated cells; a ReLU RNN logs none). */
+const RECURRENT_TASKS: ReadonlySet<RunConfig["task"]> = new Set(["charlm", "repeated_ones", "delayed_recall"]);
+
+/** Every metric a run of `task` logs (with the default cell), evaluation metrics first. */
 export function loggedMetrics(task: RunConfig["task"]): string[] {
-  return [...(ACCURACY_TASKS.has(task) ? ["val_loss", "val_acc"] : ["val_loss"]), ...TRAINING_METRICS];
+  const evaluation = ACCURACY_TASKS.has(task) ? ["val_loss", "val_acc"] : ["val_loss"];
+  if (RECURRENT_TASKS.has(task)) evaluation.push("saturation");
+  return [...evaluation, ...TRAINING_METRICS];
 }

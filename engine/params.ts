@@ -9,7 +9,7 @@ export type ParamRole =
   | { kind: "weight"; fanIn: number; fanOut: number } // a matrix [fanIn × cols]; init rule from config
   | { kind: "zeros" }
   | { kind: "ones" }
-  | { kind: "lstm_bias"; hidden: number }; // zeros, forget-gate block = 1 (remembers by default)
+  | { kind: "lstm_bias"; hidden: number }; // gates [i|f|g|o]: forget (and input) blocks from config.forget_bias
 
 export interface Param {
   readonly name: string;

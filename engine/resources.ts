@@ -1,5 +1,6 @@
 import type { RunConfig } from "./config";
 import { BUILTIN_CORPUS } from "./corpus/builtin";
+import { delayedRecallLength, delayedRecallShape } from "./tasks/delayed_recall";
 import type { ModelShape } from "./tasks/task";
 
 // How much memory a run needs, from its config alone (issue: configs that can never run).
@@ -52,15 +53,14 @@ export function estimateShapes(config: RunConfig): EstimateShapes {
       return { model: { kind: "seq", vocab, classes: vocab, head: "many_to_many" }, evalB: config.batch_size, evalApart: true };
     }
     case "repeated_ones": return { model: { kind: "seq", vocab: 2, classes: 2, head: "many_to_many" }, evalB: config.batch_size };
-    case "delayed_recall":
-      return { model: { kind: "seq", vocab: 2 * config.vocab_size, classes: config.vocab_size, head: "many_to_one" }, evalB: config.batch_size };
+    case "delayed_recall": return { model: delayedRecallShape(config), evalB: config.batch_size };
     case "quadrant": return { model: { kind: "mlp", inputs: 2, classes: 4 }, evalB: config.batch_size };
   }
 }
 
-/** The sequence length the task uses (delayed_recall: delay + 1; quadrant: 1). */
+/** The sequence length the task uses (delayed_recall: delayedRecallLength; quadrant: 1). */
 export function taskSeqLength(config: RunConfig): number {
-  return config.task === "delayed_recall" ? config.delay + 1 : config.task === "quadrant" ? 1 : config.seq_length;
+  return config.task === "delayed_recall" ? delayedRecallLength(config.delay) : config.task === "quadrant" ? 1 : config.seq_length;
 }
 
 /** Floats of a packed operand K×N (8-column panels). */
@@ -143,7 +143,7 @@ export function resourceIssues(config: RunConfig): ResourceIssue[] {
   const needed = est.totalBytes * WASM_MARGIN + WASM_FIXED_BYTES;
   if (needed > MEMORY_LIMIT_BYTES) {
     const limit = `the limit is ${formatBytes(MEMORY_LIMIT_BYTES)}`;
-    const seq = config.task === "quadrant" ? "" : config.task === "delayed_recall" ? " × (delay + 1)" : " × seq_length";
+    const seq = config.task === "quadrant" ? "" : config.task === "delayed_recall" ? ` × (delay + ${delayedRecallLength(0)})` : " × seq_length";
     const what = est.activationBytes >= est.paramBytes + est.packedBytes
       ? { path: "batch_size" as const, terms: `hidden_size × num_layers × batch_size${seq}` }
       : { path: "hidden_size" as const, terms: `hidden_size² × num_layers (parameters, gradients, optimizer state)` };

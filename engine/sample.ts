@@ -4,9 +4,10 @@ import type { SeqModel } from "./seqmodel";
 import type { Vocab } from "./tasks/charlm";
 
 // Sampling from a character model, one character at a time, feeding each back in.
-//   greedy:      temperature 0 → always the most likely character
+//   greedy:      temperature 0 (config: sampling greedy) → always the most likely character
 //   temperature: softmax(logits / temperature); < 1 sharpens, > 1 flattens
-//   top-k:       only the k most likely characters (0 = all)
+//   top-k:       only the k most likely characters (0 = all): exactly k, as torch.topk, ties
+//                going to the lower index (torch leaves the order of ties unspecified)
 
 export interface SampleOptions {
   length: number;
@@ -53,12 +54,12 @@ export function pickToken(logits: ArrayLike<number>, probs: Float64Array, temper
   let best = 0;
   for (let j = 1; j < n; j++) if (logits[j] > logits[best]) best = j;
   if (temperature === 0) return best;
-  // the k-th largest logit is the cut-off (ties keep all equal values)
-  let cutoff = -Infinity;
-  if (topK > 0 && topK < n) cutoff = Array.from({ length: n }, (_, j) => logits[j]).sort((a, b) => b - a)[topK - 1];
+  const keep = topK > 0 && topK < n ? topKIndices(logits, n, topK) : null;
   let sum = 0;
+  probs.fill(0);
   for (let j = 0; j < n; j++) {
-    probs[j] = logits[j] >= cutoff ? Math.exp((logits[j] - logits[best]) / temperature) : 0;
+    if (keep && !keep.has(j)) continue;
+    probs[j] = Math.exp((logits[j] - logits[best]) / temperature);
     sum += probs[j];
   }
   let u = rng.uniform() * sum;
@@ -67,4 +68,10 @@ export function pickToken(logits: ArrayLike<number>, probs: Float64Array, temper
     if (u < 0) return j;
   }
   return best;
+}
+
+/** The k largest of logits[0..n): exactly k indices, ties broken towards the lower index. */
+export function topKIndices(logits: ArrayLike<number>, n: number, k: number): Set<number> {
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => logits[b] - logits[a] || a - b);
+  return new Set(order.slice(0, k));
 }

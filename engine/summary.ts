@@ -1,5 +1,6 @@
 // The run summary written with `done` (and shown in the runs table). Keys:
-//   train_loss, val_loss, val_acc, grad_norm, lr, throughput   final (last logged) values
+//   train_loss, val_loss, val_acc, saturation,                 final (last logged) values
+//   grad_norm, lr, throughput
 //   train_loss_best, val_loss_best                             minimum seen
 //   val_acc_best                                               maximum seen
 //   val_loss_best_step                                         step of val_loss_best
@@ -9,7 +10,7 @@
 
 export const SUMMARY_KEYS = [
   "train_loss", "train_loss_best", "val_loss", "val_loss_best", "val_loss_best_step",
-  "val_acc", "val_acc_best", "grad_norm", "lr", "throughput", "step", "runtime",
+  "val_acc", "val_acc_best", "saturation", "grad_norm", "lr", "throughput", "step", "runtime",
 ] as const;
 
 export type Summary = Record<string, number>;

@@ -3,6 +3,7 @@ import os from "node:os";
 import { z } from "zod";
 import { RunConfig, RUN_CONFIG_KEYS } from "./config";
 import { readCheckpoint, readCorpusText, writeCheckpoint } from "./files";
+import { ConsoleFormatter, consoleText, fmt, summaryLine } from "./console";
 import type { WorkerMessage } from "./protocol";
 import { Trainer } from "./train";
 
@@ -10,7 +11,7 @@ import { Trainer } from "./train";
 // parsing, the config checks, the progress display, and the in-process training loop.
 // --key value pairs override the config file; values are read as JSON when they parse
 // (numbers, true/false), as strings otherwise; a bare --flag means true. Bad keys or values
-// are one-line errors. Progress bar on a terminal, samples and evaluations as lines.
+// are one-line errors. The run's console lines (engine/console.ts), a progress bar on a terminal.
 // The progress display takes worker messages too, so a tracked run (sweeps/train-cli.ts,
 // trained in a worker process) prints the same lines.
 
@@ -148,16 +149,22 @@ function bar(step: number, total: number, width = 30): string {
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${step}/${total}`;
 }
 
-const fmt = (x: number | null | undefined) => (typeof x !== "number" ? "-" : Number.isInteger(x) ? String(x) : x.toPrecision(4));
-
-/** The terminal display of a run: a progress bar on a terminal, evaluations, samples and logs as lines. */
+/**
+ * The terminal display of a run: its console lines (engine/console.ts, the same lines as the
+ * app's Logs tab) and, on a terminal, a progress bar under them. A run trained in this process
+ * formats its events here (`format`); a tracked run's worker sends its console lines as log
+ * messages, so they are only printed.
+ */
 export class Progress {
   private readonly tty = process.stdout.isTTY;
+  private readonly formatter: ConsoleFormatter | null;
   private trainLoss: number | null = null;
   private valLoss: number | null = null;
   private speed: number | null = null;
 
-  constructor(private readonly steps: number) {}
+  constructor(private readonly steps: number, options: { format: boolean } = { format: true }) {
+    this.formatter = options.format ? new ConsoleFormatter() : null;
+  }
 
   private status(step: number): void {
     const { trainLoss, valLoss, speed } = this;
@@ -168,26 +175,20 @@ export class Progress {
     process.stdout.write(`${this.tty ? "\r\x1b[K" : ""}${s}\n`);
   }
 
-  /** Show one event of the run (its `done` is shown by `end`). */
+  /** Show one event of the run: its console lines, then the progress bar. */
   event(ev: WorkerMessage): void {
+    for (const l of this.formatter?.lines(ev) ?? []) this.line(consoleText(l));
     switch (ev.type) {
       case "heartbeat":
         this.status(ev.step);
         break;
       case "metric":
-        if (ev.values.train_loss !== undefined) [this.trainLoss, this.speed] = [ev.values.train_loss, ev.values.throughput ?? null];
-        if (ev.values.val_loss !== undefined) {
-          this.valLoss = ev.values.val_loss;
-          const acc = ev.values.val_acc !== undefined ? `  val_acc ${fmt(ev.values.val_acc)}` : "";
-          this.line(`step ${ev.step}  train_loss ${fmt(this.trainLoss)}  val_loss ${fmt(this.valLoss)}${acc}`);
-        } else if (!this.tty) this.line(`step ${ev.step}  train_loss ${fmt(this.trainLoss)}  grad_norm ${fmt(ev.values.grad_norm)}  ${Math.round(this.speed ?? 0)} tok/s`);
+        if (ev.values.train_loss != null) [this.trainLoss, this.speed] = [ev.values.train_loss, ev.values.throughput ?? null];
+        if (ev.values.val_loss != null) this.valLoss = ev.values.val_loss;
         this.status(ev.step);
         break;
-      case "sample":
-        this.line(`--- sample at step ${ev.step} (temperature ${ev.temperature})\n${ev.text}\n---`);
-        break;
       case "log":
-        this.line(`${ev.level}: ${ev.message}`);
+        this.line(consoleText(ev));
         break;
       case "error":
         this.line(`error: ${ev.message}`);
@@ -195,10 +196,9 @@ export class Progress {
     }
   }
 
-  /** The final line: how the run ended and its summary. */
+  /** A last line for an end the run did not print itself (a tracked run that crashed, or ended otherwise than its worker said). */
   end(state: string, step: number, summary: Record<string, number | null>): void {
-    const values = Object.entries(summary).map(([k, v]) => `${k} ${fmt(v)}`);
-    this.line(`${state} at step ${step}${values.length ? `: ${values.join("  ")}` : ""}`);
+    this.line(summaryLine(state, step, summary));
   }
 }
 
@@ -213,13 +213,12 @@ export function trainHere(args: TrainArgs): void {
   const progress = new Progress(trainer.config.steps);
   process.on("SIGINT", () => trainer.requestStop());
   for (const ev of trainer.run()) {
-    if (ev.type !== "done") {
-      progress.event(ev);
-      continue;
+    progress.event(ev);
+    if (ev.type !== "done") continue;
+    if (args.checkpoint) {
+      writeCheckpoint(args.checkpoint, trainer.checkpoint());
+      progress.line(`checkpoint: ${args.checkpoint}`);
     }
-    if (args.checkpoint) writeCheckpoint(args.checkpoint, trainer.checkpoint());
-    progress.end(ev.state, ev.step, ev.summary);
-    if (args.checkpoint) progress.line(`checkpoint: ${args.checkpoint}`);
     process.exitCode = exitCodeOf(ev.state);
   }
 }

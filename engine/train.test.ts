@@ -158,3 +158,19 @@ test("activations of a trained charlm's layer over a text, from its checkpoint",
   assert.ok(act.cell && act.cell[0].length === 16);
   assert.ok(act.hidden.flat().every((v) => Math.abs(v) <= 1));
 });
+
+test("saturation is a metric: at each evaluation (equal to the saturation diagnostic) and in the summary; none for the MLP", () => {
+  const events = collect({ ...small, cell: "rnn", dropout: 0 });
+  const evals = events.flatMap((e) => (e.type === "metric" && e.values.val_loss !== undefined ? [e] : []));
+  const diags = events.flatMap((e) => (e.type === "diagnostic" && e.kind === "saturation" ? [e] : []));
+  assert.equal(evals.length, 3);
+  evals.forEach((e, i) => {
+    const share = (diags[i].data as { share: number }).share;
+    assert.equal(diags[i].step, e.step);
+    assert.equal(e.values.saturation, share);
+    assert.ok(share! >= 0 && share! <= 1);
+  });
+  assert.equal(done(events).summary.saturation, evals[2].values.saturation);
+  const mlp = collect({ task: "quadrant", activation: "tanh", steps: 20, eval_every: 10 });
+  assert.ok(mlp.every((e) => e.type !== "metric" || e.values.saturation === undefined));
+});

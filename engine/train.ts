@@ -12,7 +12,7 @@ import { clipGradNorm, Optimizer } from "./optim";
 import type { DiagnosticMessage, DoneEvent, HeartbeatMessage, LogMessage, MetricEvent, SampleMessage } from "./protocol";
 import { Rng } from "./rng";
 import { sampling } from "./sample";
-import { estimateMemory, wasmMemoryMiB } from "./resources";
+import { estimateMemory, taskSeqLength, wasmMemoryMiB } from "./resources";
 import { learningRate } from "./schedule";
 import { SeqModel } from "./seqmodel";
 import { SummaryTracker } from "./summary";
@@ -27,8 +27,9 @@ import type { z } from "zod";
 // global-norm clip → NaN guard → optimizer. Every log_every steps a metric event with
 // train_loss (mean since the last log), grad_norm (before clipping), lr, throughput
 // (training tokens/s since the last log); every eval_every steps and at the end, val_loss
-// (+ val_acc) on the task's fixed held-out batches, then grad_flow and saturation
-// diagnostics (recurrent models); every sample_every steps a charlm sample. After every step
+// (+ val_acc) on the task's fixed held-out batches, with `saturation` (recurrent models: the
+// share of tanh units past ±0.99 in the last held-out batch, the lecture's diagnostic), then the
+// grad_flow and per-layer saturation diagnostics; every sample_every steps a charlm sample. After every step
 // a heartbeat event marks the step boundary (consumers forward it at their own pace). The long
 // passes — evaluation, sampling — yield a heartbeat before each piece (an evaluation batch, a
 // character) too, marked with `pass`, so the longest stretch between two events is about one
@@ -107,7 +108,7 @@ export class Trainer {
     this.model = buildModel(c, this.task.model, this.backend);
     this.rng = new Rng(c.seed);
     this.sampleRng = Rng.derive(c.seed, SAMPLE_SALT);
-    initParams(this.model.params, c.init, c.init_std, this.rng, opts.onProgress);
+    initParams(this.model.params, { ...c, horizon: taskSeqLength(c) }, this.rng, opts.onProgress);
     this.optimizer = new Optimizer(this.backend, c.optimizer, this.model.params, c.momentum, c.weight_decay);
     if (opts.resume) this.restore(opts.resume);
     this.startedAt = this.now();
@@ -224,22 +225,24 @@ export class Trainer {
   }
 
   private *evaluateAndLog(withDiagnostics: boolean): Generator<TrainEvent> {
-    const values = yield* this.beats("evaluation", this.evaluation());
+    const values: Record<string, number> = yield* this.beats("evaluation", this.evaluation());
+    // saturation reads the evaluation's forward: gradFlow's backward overwrites LSTM gates in place
+    const sat = withDiagnostics && this.model instanceof SeqModel ? saturation(this.model) : null;
+    if (sat?.share != null) values.saturation = sat.share;
     this.summary.record(this.step, values);
     yield { type: "metric", step: this.step, time: this.seconds(), values };
-    if (!withDiagnostics || !(this.model instanceof SeqModel)) return;
-    // saturation reads the evaluation's forward: gradFlow's backward overwrites LSTM gates in place
-    const sat = saturation(this.model);
-    const flow = gradFlow(this.model, this.task.evalBatches()[0]);
+    if (!sat || !(this.model instanceof SeqModel)) return;
+    const flow = gradFlow(this.model, this.task.gradFlowProbe?.() ?? { batch: this.task.evalBatches()[0], marks: [] });
     yield { type: "diagnostic", step: this.step, kind: "grad_flow", data: flow };
     yield { type: "diagnostic", step: this.step, kind: "saturation", data: sat };
   }
 
   private *sample(): Generator<TrainEvent> {
     const c = this.config, task = this.task as CharLmTask;
-    const options = { length: c.sample_length, temperature: c.temperature, topK: c.top_k, rng: this.sampleRng };
+    const temperature = c.sampling === "greedy" ? 0 : c.temperature;
+    const options = { length: c.sample_length, temperature, topK: c.top_k, rng: this.sampleRng };
     const text = yield* this.beats("sampling", sampling(this.model as SeqModel, task.vocab, options));
-    yield { type: "sample", step: this.step, temperature: c.temperature, text };
+    yield { type: "sample", step: this.step, temperature, text };
   }
 
   private *finish(state: DoneEvent["state"], message?: string): Generator<TrainEvent> {

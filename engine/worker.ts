@@ -1,3 +1,4 @@
+import { ConsoleFormatter } from "./console";
 import { readCorpusText, readCheckpoint, writeCheckpoint } from "./files";
 import { EXIT, formatWorkerMessage, WorkerInput, type WorkerMessage } from "./protocol";
 import { Trainer } from "./train";
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
   }
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => trainer.requestStop());
 
+  const consoleLines = new ConsoleFormatter(); // the run's console output, as log lines (the app's Logs tab)
   const firstStep = trainer.step, guess = trainer.stepTimeGuessMs();
   let longest = 0; // ms, the longest the trainer took to produce an event
   const expected = () => (trainer.step > firstStep ? longest : Math.max(longest, guess));
@@ -91,11 +93,14 @@ async function main(): Promise<void> {
         beat(event.step, Math.max(expected(), trainer.model.params.size * CHECKPOINT_MS_PER_PARAM), true);
         writeCheckpoint(input.checkpointPath, trainer.checkpoint());
       }
+      for (const line of consoleLines.lines(event)) send(line);
       send(input.checkpointPath ? { ...event, checkpointPath: input.checkpointPath } : event);
       return exit(EXIT[event.state]);
     }
-    if (event.type !== "heartbeat") send(event);
-    else {
+    if (event.type !== "heartbeat") {
+      send(event);
+      for (const line of consoleLines.lines(event)) send(line);
+    } else {
       beat(event.step, expected());
       if (Date.now() - lastYield >= YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve));

@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 // The CLI is a composition root; so is its test, which reads the database it wrote.
 import { countRuns, disconnectPrisma, getRun, listDiagnostics, listLogs, listRuns, listSamples, readSeries, requestStop } from "../prisma/store";
+import { consoleText } from "../engine/console";
 import { checkpointPathFor } from "./checkpoints";
 import { until } from "./testdata/until";
 
@@ -51,8 +52,9 @@ async function startLongRun(options: { detached?: boolean } = {}) {
 
 describe("npm run train -- --track", () => {
   it("records the run like one the app launched: config, metrics, samples, logs, end state, summary, checkpoint", async () => {
-    const result = train("--track", "--name", "tiny charlm", "--task", "charlm", "--steps", "30", "--hidden_size", "16", "--batch_size", "4", "--seq_length", "16",
-      "--log_every", "5", "--eval_every", "10", "--sample_every", "10", "--sample_length", "20");
+    const args = ["--threads", "1", "--task", "charlm", "--steps", "30", "--hidden_size", "16", "--batch_size", "4", "--seq_length", "16",
+      "--log_every", "5", "--eval_every", "10", "--sample_every", "10", "--sample_length", "20"];
+    const result = train("--track", "--name", "tiny charlm", ...args);
     assert.equal(result.status, 0, result.stderr);
     const id = /^run tiny charlm \(([0-9a-z]+)\) tracked in /m.exec(result.stdout)?.[1];
     assert.ok(id, result.stdout);
@@ -78,7 +80,19 @@ describe("npm run train -- --track", () => {
     assert.equal(run.summary.step, 30);
     assert.equal(typeof run.summary.val_loss_best, "number");
     assert.deepEqual((await listSamples(id)).map((s) => s.step), [10, 20, 30]);
-    assert.ok((await listLogs(id)).some((l) => l.level === "info"));
+    // The console (the Logs tab, its download): what the terminal printed, line for line — and
+    // what an untracked run of the same config prints (one formatter), timings aside.
+    const consoleOut = (await listLogs(id, { limit: 10_000 })).map(consoleText).join("\n");
+    const printed = result.stdout.trimEnd().split("\n").slice(1).join("\n"); // after "run … tracked in …"
+    assert.equal(consoleOut, printed);
+    assert.match(consoleOut, /^step 5  train_loss \S+  grad_norm \S+  [\d,]+ tok\/s$/m);
+    assert.match(consoleOut, /^step 10  train_loss \S+  val_loss \S+  saturation \S+$/m);
+    assert.match(consoleOut, /^--- sample at step 20 \(temperature 0\.8\)\n[^]*?\n---$/m);
+    assert.match(consoleOut, /\nfinished at step 30: [^\n]*val_loss_best [^\n]*$/);
+    const untimed = (text: string) => text.replace(/[\d,]+ tok\/s/g, "? tok/s").replace(/(throughput|runtime) \S+/g, "$1 ?");
+    const here = train(...args);
+    assert.equal(here.status, 0, here.stderr);
+    assert.equal(untimed(here.stdout.trimEnd()), untimed(consoleOut));
     assert.ok((await listDiagnostics(id, "grad_flow")).length > 0);
     assert.ok(fs.existsSync(checkpointPathFor(id)), "the cell viewer's checkpoint");
     assert.equal(checkpointPathFor(id), path.join(dir, "checkpoints", `${id}.json`));

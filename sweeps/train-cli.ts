@@ -54,9 +54,11 @@ async function track(args: TrainArgs): Promise<number> {
   await coordinator.maintain(); // as every executor does at start: crash the runs of executors that are gone
 
   const run: RunRecord = await createRun({ name, config, claimedBy: owner });
-  const progress = new Progress(config.steps);
+  // the worker sends the run's console lines (engine/console.ts): print them, format nothing
+  const progress = new Progress(config.steps, { format: false });
   progress.line(`run ${run.name} (${run.id}) tracked in ${databasePath()}: /runs/${run.id} in the app`);
   let showedError = false;
+  let workerDone: { state: string } | null = null;
   let workerPid: number | undefined;
   let ended!: (outcome: RunOutcome) => void;
   const outcome = new Promise<RunOutcome>((resolve) => (ended = resolve));
@@ -70,9 +72,10 @@ async function track(args: TrainArgs): Promise<number> {
     log: (message) => progress.line(`warn: ${message}`),
     onEvent: (e) => {
       if (e.type === "started") workerPid = e.pid;
-      else if (e.type === "message" && e.message.type !== "done") {
+      else if (e.type === "message") {
         showedError ||= e.message.type === "error";
-        progress.event(e.message);
+        if (e.message.type === "done") workerDone = e.message;
+        else progress.event(e.message);
       } else if (e.type === "ended") ended(e.outcome);
     },
   });
@@ -101,7 +104,8 @@ async function track(args: TrainArgs): Promise<number> {
   const result = await outcome;
   await runner.shutdown();
   unregister();
-  progress.end(result.state, result.lastStep ?? 0, result.summary ?? {});
+  // (the worker printed its own summary line when the run ended as it said)
+  if ((workerDone as { state: string } | null)?.state !== result.state) progress.end(result.state, result.lastStep ?? 0, result.summary ?? {});
   if (result.error && !showedError && (result.state === "failed" || result.state === "crashed")) progress.line(`error: ${result.error}`);
   const checkpoint = findCheckpoint(run.id);
   if (checkpoint && args.checkpoint) {

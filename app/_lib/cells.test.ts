@@ -18,6 +18,14 @@ test("a quote-detecting cell ranks first by correlation with the feature", () =>
   assert.equal(rankCells(acts, chars, "variance")[0].cell, 0);
 });
 
+test("grad flow with the task's marks: the ratio is taken between them; a vanished gradient (0) counts", () => {
+  const marks = [{ t: 2, label: "symbol to remember" }, { t: 4, label: "cue" }, { t: 9, label: "out of range" }];
+  const [row] = gradFlowRows([{ step: 5, kind: "grad_flow", data: { norms: [0, 0, 1e-3, 0.5, 1], layers: [], marks } }]);
+  assert.deepEqual(row.marks, marks.slice(0, 2));
+  assert.deepEqual(gradRatio(row), { ratio: 0, from: "symbol to remember", to: "cue" });
+  assert.equal(gradRatio({ step: 1, norms: [1, 0], marks: [] }), null);
+});
+
 test("grad flow rows, ratio and picks; saturation points", () => {
   const diags = [
     { step: 10, kind: "grad_flow", data: { norms: [1e-6, 1e-3, 1], layers: [] } },
@@ -26,7 +34,7 @@ test("grad flow rows, ratio and picks; saturation points", () => {
   ];
   const rows = gradFlowRows(diags);
   assert.equal(rows.length, 1);
-  assert.equal(gradRatio(rows[0]), 1e-6);
+  assert.deepEqual(gradRatio(rows[0]), { ratio: 1e-6, from: "h_1", to: "h_T" });
   assert.deepEqual(saturationPoints(diags), [{ x: 10, y: 0.25 }]);
   assert.deepEqual(pickRows([1, 2, 3, 4, 5, 6, 7, 8, 9], 3), [1, 5, 9]);
 });

@@ -4,7 +4,7 @@ import { RUN_CONFIG_KEYS } from "../../engine/config";
 // Which config and summary columns a runs table shows by default: config keys whose values
 // differ between the runs (what a sweep varied), and the headline metrics that exist.
 
-export const HEADLINE_SUMMARY = ["val_loss_best", "val_loss", "train_loss", "val_acc", "val_acc_best", "val_loss_best_step"];
+export const HEADLINE_SUMMARY = ["val_loss_best", "val_loss", "train_loss", "val_acc", "val_acc_best", "saturation", "val_loss_best_step"];
 
 export function varyingConfigKeys(runs: Pick<RunRecord, "config">[]): string[] {
   const seen = new Map<string, Set<string>>();

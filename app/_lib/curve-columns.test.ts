@@ -12,6 +12,12 @@ test("default columns: varying config in RunConfig order, headline metrics, curv
   ]);
 });
 
+test("saturation (the lecture's diagnostic) is a headline column when runs have it", () => {
+  const cols = defaultTableColumns({ varying: ["cell"], summary: ["val_loss", "saturation"] }, { sweep: true });
+  assert.ok(cols.includes("summary.saturation"));
+  assert.ok(!defaultTableColumns({ varying: ["cell"], summary: ["val_loss"] }, { sweep: true }).includes("summary.saturation"));
+});
+
 test("labels and groups", () => {
   assert.equal(columnLabel("derived.train_val_gap"), "train–val gap");
   assert.equal(columnLabel("config.dropout"), "dropout");

@@ -21,7 +21,7 @@ export const CURVE_COLUMNS = [
   { field: "derived.first_nonfinite_step", label: "first NaN step", help: "First step at which any metric was NaN or infinite" },
 ] as const;
 
-const HEADLINE = ["val_loss", "train_loss", "val_acc"];
+const HEADLINE = ["val_loss", "train_loss", "val_acc", "saturation"];
 
 export function columnGroup(field: string): ColumnGroup {
   if (field.startsWith("config.") || field.startsWith("params.")) return "config";

@@ -49,10 +49,10 @@ interface JsonProp {
 // Grouping only (the schema has no notion of it); keys not listed land in "Other".
 const GROUPS: [string, readonly string[]][] = [
   ["Task", ["task", "corpus", "delay", "vocab_size"]],
-  ["Model", ["cell", "activation", "hidden_size", "num_layers", "embedding_dim", "dropout", "layernorm", "init", "init_std", "h0"]],
+  ["Model", ["cell", "activation", "hidden_size", "num_layers", "embedding_dim", "dropout", "layernorm", "init", "init_std", "forget_bias", "h0"]],
   ["Optimisation", ["optimizer", "learning_rate", "momentum", "weight_decay", "lr_schedule", "lr_step_every", "lr_gamma", "warmup_steps", "grad_clip"]],
   ["Training", ["steps", "seq_length", "batch_size", "eval_every", "eval_batches", "log_every", "val_fraction", "seed", "backend"]],
-  ["Sampling", ["sample_every", "sample_length", "temperature", "top_k"]],
+  ["Sampling", ["sample_every", "sample_length", "sampling", "temperature", "top_k"]],
 ];
 
 function groupOf(key: string): string {

@@ -69,17 +69,25 @@ function rowTiled(
   }
 }
 
-let scratch = new Float32Array(0);
+let scratch32 = new Float32Array(0);
+let scratch64 = new Float64Array(0);
 
 /**
  * C[M×N] (+)= A[M×K] · B[N×K]ᵀ. With 4 or more rows, B is transposed once into scratch
  * (N·K copies against M·N·K multiply-adds) and the faster row-tiled kernel runs; fewer rows
- * (batch-1 recurrences) use dot-product tiles.
+ * (batch-1 recurrences) use dot-product tiles. The scratch has B's element type: the float64
+ * backend's B must not be rounded to float32 on the way.
  */
 export function gemmNT(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void {
   if (M < 4) return gemmNTDots(M, N, K, A, B, C, accumulate);
-  if (scratch.length < N * K) scratch = new Float32Array(N * K);
-  const BT = scratch; // [K×N]
+  let BT: Float32Array; // [K×N]
+  if ((B as unknown) instanceof Float64Array) {
+    if (scratch64.length < N * K) scratch64 = new Float64Array(N * K);
+    BT = scratch64 as unknown as Float32Array;
+  } else {
+    if (scratch32.length < N * K) scratch32 = new Float32Array(N * K);
+    BT = scratch32;
+  }
   for (let j = 0; j < N; j++) {
     const b = j * K;
     for (let k = 0; k < K; k++) BT[k * N + j] = B[b + k];

@@ -12,6 +12,7 @@ import { Linear } from "./linear";
 import { LstmLayer } from "./lstm";
 import type { RecurrentLayer } from "./recurrent";
 import { RnnLayer } from "./rnn";
+import { runConfigShape } from "../config";
 
 // Every layer against central differences, in float64 (see gradcheck.ts).
 const be = createJsBackend({ float64: true });
@@ -131,3 +132,34 @@ for (const [cellName, make] of cells)
           ],
         });
       });
+
+// What `layernorm` normalises (config.ts says so): the gate pre-activations, G·H wide, the input
+// and recurrent terms apart — not the hidden state. One LSTM step from h_0 = 0, recomputed by
+// hand in float64: pre = LN(x·W_x) + b + β_h (LN_h of the zero recurrent term is its β), then the cell.
+test("layernorm acts on an LSTM's 4H gate pre-activations, not on its hidden state (by hand)", () => {
+  const rng = new Rng(12), params = new ParamSet(), I = 3, H = 2, B = 2;
+  const lstm = new LstmLayer(be, params, "l", { inputSize: I, hidden: H, tokenInput: false, layernorm: true });
+  randomParams(params, rng);
+  lstm.lnX!.gamma.w.fill(1);
+  lstm.lnX!.beta.w.fill(0);
+  assert.equal(lstm.lnX!.gamma.size, 4 * H);
+  assert.match(runConfigShape.layernorm.description ?? "", /gates.*pre-activations|pre-activations.*gates/);
+  const x = tensor(B * I, rng), state = { h: be.alloc(B * H), c: be.alloc(B * H) };
+  const h1 = lstm.forward(1, B, x, state, true);
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  for (let b = 0; b < B; b++) {
+    const xw = Array.from({ length: 4 * H }, (_, j) => {
+      let s = 0;
+      for (let k = 0; k < I; k++) s += x[b * I + k] * lstm.Wx.w[k * 4 * H + j];
+      return s;
+    });
+    const mean = xw.reduce((a, v) => a + v, 0) / xw.length;
+    const variance = xw.reduce((a, v) => a + (v - mean) ** 2, 0) / xw.length;
+    const pre = xw.map((v, j) => (v - mean) / Math.sqrt(variance + 1e-5) + lstm.b.w[j] + lstm.lnH!.beta.w[j]);
+    for (let j = 0; j < H; j++) {
+      const c = sigmoid(pre[j]) * Math.tanh(pre[2 * H + j]);
+      const h = sigmoid(pre[3 * H + j]) * Math.tanh(c);
+      assert.ok(Math.abs(h1[b * H + j] - h) < 1e-12, `h[${b}][${j}] ${h1[b * H + j]} vs ${h}`);
+    }
+  }
+});

@@ -5,7 +5,7 @@ import { QuadrantTask } from "./quadrant";
 import { RepeatedOnesTask } from "./repeated_ones";
 import type { Task } from "./task";
 
-export type { Task, ModelShape } from "./task";
+export type { Task, ModelShape, GradFlowProbe } from "./task";
 
 /** The task of a config. corpusText: the contents of config.corpus when it is a file path. */
 export function createTask(config: RunConfig, corpusText?: string): Task {

@@ -9,6 +9,15 @@ export type ModelShape =
   | { kind: "seq"; vocab: number; classes: number; head: "many_to_many" | "many_to_one" }
   | { kind: "mlp"; inputs: number; classes: number };
 
+/**
+ * What the grad_flow diagnostic backpropagates: a batch whose loss it takes on the last step
+ * only, and names for some of its timesteps (1-based t, as the diagnostic counts them).
+ */
+export interface GradFlowProbe {
+  batch: Batch;
+  marks: { t: number; label: string }[];
+}
+
 export interface Task {
   readonly name: RunConfig["task"];
   readonly model: ModelShape;
@@ -19,4 +28,6 @@ export interface Task {
   /** The training batch of `step`. Synthetic tasks draw from rng; charlm walks its streams. */
   trainBatch(step: number, rng: Rng): Batch;
   evalBatches(): Batch[];
+  /** The grad_flow probe; default: the first held-out batch, unmarked. */
+  gradFlowProbe?(): GradFlowProbe;
 }

@@ -314,13 +314,32 @@ export interface LogRecord {
   time: string;
 }
 
-export async function listLogs(runId: string, options: { afterId?: number; limit?: number } = {}): Promise<LogRecord[]> {
+/**
+ * A run's log lines (its console output) in order: the first `limit` after `afterId`, or with
+ * `tail` the last `limit` (what a console shows first).
+ */
+export async function listLogs(runId: string, options: { afterId?: number; limit?: number; tail?: boolean } = {}): Promise<LogRecord[]> {
   const rows = await prisma().logLine.findMany({
     where: { runId, id: { gt: options.afterId ?? 0 } },
-    orderBy: { id: "asc" },
+    orderBy: { id: options.tail ? "desc" : "asc" },
     take: options.limit ?? 1000,
   });
+  if (options.tail) rows.reverse();
   return rows.map((r) => ({ id: r.id, step: r.step, level: r.level, message: r.message, time: r.time.toISOString() }));
+}
+
+export async function countLogs(runId: string): Promise<number> {
+  return prisma().logLine.count({ where: { runId } });
+}
+
+/** Every log line of a run, in order, a page at a time (a download of a long console). */
+export async function* allLogs(runId: string, pageSize = 5000): AsyncGenerator<LogRecord[]> {
+  for (let afterId = 0; ;) {
+    const page = await listLogs(runId, { afterId, limit: pageSize });
+    if (page.length === 0) return;
+    yield page;
+    afterId = page[page.length - 1].id;
+  }
 }
 
 export interface DiagnosticRecord {

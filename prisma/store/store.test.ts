@@ -6,7 +6,9 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { migrate } from "../migrate";
 import {
+  allLogs,
   appendRunEvents,
+  countLogs,
   claimNextRun,
   crashStaleRuns,
   createRun,
@@ -15,6 +17,7 @@ import {
   exportRunsCsv,
   finishRun,
   getRun,
+  listLogs,
   listRuns,
   readManySeries,
   readSeries,
@@ -62,6 +65,21 @@ describe("runs lifecycle", () => {
     assert.equal(await claimNextRun("test", { sweepId: sweep.id }), null);
     await setSweepState(sweep.id, "running", { from: ["paused"] });
     assert.notEqual(await claimNextRun("test", { sweepId: sweep.id }), null);
+  });
+
+  it("a run's console: its last lines (the Logs tab), the count, and every line a page at a time (the download)", async () => {
+    const run = await createRun({ config: {}, claimedBy: "test:console" }); // claimed: no later claim takes it
+    const lines = Array.from({ length: 23 }, (_, i) => ({ level: i === 5 ? ("warn" as const) : ("info" as const), message: `line ${i}`, step: i }));
+    await appendRunEvents([{ runId: run.id, logs: lines.slice(0, 10) }]);
+    await appendRunEvents([{ runId: run.id, logs: lines.slice(10) }]);
+    assert.equal(await countLogs(run.id), 23);
+    const tail = await listLogs(run.id, { tail: true, limit: 4 });
+    assert.deepEqual(tail.map((l) => l.message), ["line 19", "line 20", "line 21", "line 22"]);
+    assert.deepEqual((await listLogs(run.id, { afterId: tail[1].id })).map((l) => l.message), ["line 21", "line 22"]);
+    const pages: string[][] = [];
+    for await (const page of allLogs(run.id, 10)) pages.push(page.map((l) => l.message));
+    assert.deepEqual(pages.map((p) => p.length), [10, 10, 3]);
+    assert.deepEqual(pages.flat(), lines.map((l) => l.message));
   });
 
   it("keeps the live summary, ends a run once, and keeps what a crashed run logged", async () => {

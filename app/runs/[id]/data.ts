@@ -1,4 +1,4 @@
-import { getRun, listDiagnostics, listLogs, listSamples, metricNames, readRunSeries, type DiagnosticRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
+import { countLogs, getRun, listDiagnostics, listLogs, listSamples, metricNames, readRunSeries, type DiagnosticRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
 
 // Everything the run page shows, in one read: the page's first render and the live endpoint
 // (GET /api/runs/:id/live, polled while the run trains) both use it.
@@ -8,9 +8,15 @@ export interface RunLiveData {
   names: string[];
   series: Record<string, SeriesPoint[]>;
   samples: SampleRecord[];
+  /** The console: the last LOG_LINES lines on a first read, then the lines after `afterLog`. */
   logs: LogRecord[];
+  /** Lines the run has logged in all. */
+  logCount: number;
   diagnostics: DiagnosticRecord[];
 }
+
+/** Console lines a first read brings (the Logs tab shows the tail; the download has them all). */
+export const LOG_LINES = 2000;
 
 const SHOWN = ["train_loss", "val_loss", "val_acc", "grad_norm", "lr", "throughput"];
 
@@ -18,11 +24,12 @@ export async function loadRunLive(id: string, options: { afterLog?: number; poin
   const run = await getRun(id);
   if (!run) return null;
   const names = await metricNames(id);
-  const [series, samples, logs, diagnostics] = await Promise.all([
+  const [series, samples, logs, logCount, diagnostics] = await Promise.all([
     readRunSeries(id, SHOWN.filter((n) => names.includes(n)), options.points ?? 1000),
     listSamples(id),
-    listLogs(id, { afterId: options.afterLog ?? 0, limit: 2000 }),
+    options.afterLog ? listLogs(id, { afterId: options.afterLog, limit: 10 * LOG_LINES }) : listLogs(id, { tail: true, limit: LOG_LINES }),
+    countLogs(id),
     listDiagnostics(id),
   ]);
-  return { run, names, series, samples, logs, diagnostics };
+  return { run, names, series, samples, logs, logCount, diagnostics };
 }

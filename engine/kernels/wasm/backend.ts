@@ -423,7 +423,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
     adamStep(w, g, m, v, lr, beta1, beta2, eps, bc1, bc2) {
       if (!(here(w) && here(g) && here(m) && here(v))) return js.adamStep(w, g, m, v, lr, beta1, beta2, eps, bc1, bc2);
-      k.adam_step(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, w.length, lr / bc1, beta1, beta2, eps, Math.sqrt(bc2));
+      k.adam_step(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, w.length, lr / bc1, beta1, beta2, eps, Math.sqrt(bc2), 1 - beta1, 1 - beta2);
     },
   };
   return backend;

@@ -276,6 +276,24 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
       }
   });
 
+  // By hand: ∂L/∂h_t below the smallest normal float (2⁻¹²⁶ ≈ 1.18e-38) is flushed to zero in
+  // the time loops (x86 computes on subnormals ~100× slower), normal values pass unchanged; so
+  // is the LSTM's carried ∂L/∂c. (The JS reference keeps subnormals; the difference is < 2⁻¹²⁶.)
+  test(`wasm ${variant}: the time loops flush subnormal ∂L/∂h and ∂L/∂c to zero`, () => {
+    const H = 5, tiny = [1e-39, -3e-40, 2e-38, 1, -1e-30];
+    const dOut = be.alloc(H), hs = be.alloc(2 * H), Wh = be.alloc(H * H), dPre = be.alloc(H), dh = be.alloc(H), dhNext = be.alloc(H), norms = new Float64Array(1);
+    dOut.set(tiny); // hs = 0: tanh' = 1, so dPre = dh
+    be.rnnBackward(Act.tanh, 1, 1, H, dOut, hs, Wh, dPre, dh, dhNext, norms);
+    assert.deepEqual(Array.from(dPre), [0, 0, Math.fround(2e-38), 1, Math.fround(-1e-30)]);
+    assert.equal(norms[0], Math.sqrt(Math.fround(2e-38) ** 2 + 1 + Math.fround(1e-30) ** 2));
+    // LSTM cell, dh = 0: dc ← dc·f with f = 0.5
+    const gates = be.alloc(4 * H), cPrev = be.alloc(H), tanhC = be.alloc(H), dc = be.alloc(H), dG = be.alloc(4 * H), zero = be.alloc(H);
+    gates.fill(0.5);
+    dc.set([2e-38, 3e-38, 1, 1e-30, -2.2e-38]);
+    be.lstmBackward(1, H, dG, zero, dc, gates, cPrev, tanhC);
+    assert.deepEqual(Array.from(dc), [0, Math.fround(Math.fround(3e-38) * 0.5), 0.5, Math.fround(Math.fround(1e-30) * 0.5), 0]);
+  });
+
   test(`wasm ${variant}: layer norm, forward and backward`, () => {
     for (const cols of [1, 3, 4, 7, 512]) {
       const rows = 5;
@@ -329,6 +347,29 @@ for (const variant of ["relaxed", "simd"] as KernelVariant[]) {
       close("adam w", w, wj, 1e-6, 1e-6);
       close("adam m", a, aj, 1e-6, 1e-6);
       close("adam v", b, bj, 1e-6, 1e-6);
+    }
+  });
+
+  // Against Adam's formula in float64 (not the JS kernel): from m = v = 0 the first step is
+  // lr·g/(|g| + eps), ≈ lr·sign(g); then two more steps. With 1-β2 computed in
+  // float32 (0.00099998713) every early step was 6.6e-6 too large in relative terms.
+  test(`wasm ${variant}: adam matches its float64 formula to float32 precision, first step = lr·g/(|g| + eps)`, () => {
+    const n = 7, lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    const [w] = pair(n), [m] = pair(n), [v] = pair(n);
+    for (const x of [w, m, v]) x.fill(0); // from w = 0 the steps are not lost in w's rounding
+    const ref = { m: new Float64Array(n), v: new Float64Array(n) };
+    for (let t = 1; t <= 3; t++) {
+      const [g] = pair(n), before = Float64Array.from(w);
+      be.adamStep(w, g, m, v, lr, b1, b2, eps, 1 - b1 ** t, 1 - b2 ** t);
+      for (let i = 0; i < n; i++) {
+        ref.m[i] = b1 * ref.m[i] + (1 - b1) * g[i];
+        ref.v[i] = b2 * ref.v[i] + (1 - b2) * g[i] * g[i];
+        const step = (lr * ref.m[i]) / (1 - b1 ** t) / (Math.sqrt(ref.v[i] / (1 - b2 ** t)) + eps);
+        if (t === 1) assert.ok(Math.abs(step - (lr * g[i]) / (Math.abs(g[i]) + eps)) < 1e-15, `float64 first step ${step}`);
+        const moved = before[i] - w[i];
+        const tol = 1e-6 * Math.abs(step) + Math.abs(w[i]) * 2 ** -23; // float32 rounding of the kernel and of w
+        assert.ok(Math.abs(moved - step) <= tol, `step ${t} [${i}]: ${moved} vs ${step} (relative ${((moved - step) / step).toExponential(2)})`);
+      }
     }
   });
 

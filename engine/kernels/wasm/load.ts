@@ -51,7 +51,7 @@ export interface Kernels {
   sgd_step(w: number, g: number, lr: number, n: number): void;
   momentum_step(w: number, g: number, v: number, lr: number, mu: number, n: number): void;
   adagrad_step(w: number, g: number, mem: number, lr: number, eps: number, n: number): void;
-  adam_step(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, eps: number, rootBc2: number): void;
+  adam_step(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, eps: number, rootBc2: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
 }
 
 const compiled = new Map<string, WebAssembly.Module | null>();

@@ -170,7 +170,7 @@ for (const cell of ["lstm", "gru", "rnn"] as const) {
     const spec: SeqModelSpec = { vocab: vocab.size, classes: vocab.size, cell, activation: "tanh", hidden: 40, layers: 2, embeddingDim: cell === "gru" ? 8 : 0, dropout: 0, layernorm: false, learnedH0: false, head: "many_to_many" };
     const models = [wasm!, createJsBackend()].map((be) => {
       const m = new SeqModel(be, spec);
-      initParams(m.params, "xavier", 0.1, new Rng(4));
+      initParams(m.params, { init: "xavier", init_std: 0.1, forget_bias: "one", horizon: 1 }, new Rng(4));
       return m;
     });
     const texts = models.map((m) => {

@@ -1,20 +1,23 @@
 "use client";
 import { useEffect, useMemo, useRef } from "react";
 import { formatNumber } from "../../../_lib/format";
-import { gradFlowRows, gradRatio, normColor, pickRows, saturationPoints, type DiagnosticIn } from "../../../_lib/run-diagnostics";
+import { gradFlowRows, gradRatio, normColor, pickRows, saturationPoints, type DiagnosticIn, type GradFlowRow } from "../../../_lib/run-diagnostics";
 import { CurveChart } from "../../charts";
 import styles from "./run.module.css";
 
 // Gradient flow through time and saturation. The heat strip has one row per logged step
 // (top = early training) and one column per timestep t of the chunk, coloured by
 // log10 ‖∂L_T/∂h_t‖: a vanilla RNN's strip goes dark towards t = 1 (vanishing), a healthy
-// LSTM's stays even. The line chart shows a few of those rows on a log scale.
+// LSTM's stays even. The line chart shows a few of those rows on a log scale. A task may name
+// timesteps (delayed_recall: the symbol to remember and the cue): they are marked under the
+// strip, and the headline ratio compares the gradient there.
 
 const RAMP = ["#6a3d9a", "#1f78b4", "#33a02c", "#ff7f00", "#e31a1c"];
 
-function HeatStrip(props: { rows: { step: number; norms: number[] }[] }) {
+function HeatStrip(props: { rows: GradFlowRow[] }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const T = props.rows[0]?.norms.length ?? 0;
+  const marks = props.rows[props.rows.length - 1]?.marks ?? [];
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas || T === 0) return;
@@ -30,6 +33,18 @@ function HeatStrip(props: { rows: { step: number; norms: number[] }[] }) {
   return (
     <div>
       <canvas ref={ref} className={styles.heat} style={{ height: Math.min(220, Math.max(60, props.rows.length * 4)) }} data-testid="grad-flow-heat" />
+      {marks.length > 0 && (
+        <div className={styles.heatMarks} data-testid="grad-flow-marks">
+          {marks.map((m) => {
+            const right = m.t / T > 0.5; // label to the left of its tick in the right half
+            return (
+              <span key={m.t} className={right ? styles.markRight : undefined} style={{ left: `${((m.t - 0.5) / T) * 100}%` }}>
+                {right ? `${m.label} (t = ${m.t}) ▲` : `▲ ${m.label} (t = ${m.t})`}
+              </span>
+            );
+          })}
+        </div>
+      )}
       <div className={styles.heatAxis}>
         <span>t = 1 (earliest input)</span>
         <span>timestep t →</span>
@@ -61,8 +76,8 @@ export function Diagnostics(props: { runId: string; diagnostics: DiagnosticIn[] 
           <strong>Gradient flow through time ‖∂L/∂h_t‖</strong>
           {ratio !== null && (
             <span className="muted" data-testid="grad-ratio">
-              latest: ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ = <strong>{formatNumber(ratio, 2)}</strong>{" "}
-              {ratio < 1e-3 ? "— vanishing" : ratio > 1e3 ? "— exploding" : "— flows back through time"}
+              latest: ‖∂L/∂h‖ at {ratio.from} / at {ratio.to} = <strong>{ratio.ratio === 0 ? "0" : formatNumber(ratio.ratio, 2)}</strong>{" "}
+              {ratio.ratio < 1e-3 ? "— vanishing" : ratio.ratio > 1e3 ? "— exploding" : "— flows back through time"}
             </span>
           )}
         </div>

@@ -11,6 +11,7 @@ import { Tabs } from "../../ui/Tabs";
 import { CellViewer } from "./CellViewer";
 import { Diagnostics } from "./Diagnostics";
 import { RunCharts } from "./RunCharts";
+import { RunLogs } from "./RunLogs";
 import styles from "./run.module.css";
 
 // The run page: header with stop / re-run, headline numbers, and tabs (charts, diagnostics,
@@ -155,7 +156,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
                     <span className={styles.sampleStep}>
                       step {formatNumber(x.step)}
                       <br />
-                      <span className="faint">T={x.temperature}</span>
+                      <span className="faint">{x.temperature === 0 ? "greedy" : `T=${x.temperature}`}</span>
                     </span>
                     <pre>{x.text}</pre>
                   </div>
@@ -165,17 +166,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           </div>
         </div>
       )}
-      {tab === "logs" && (
-        <div className={styles.logs} data-testid="logs">
-          {data.logs.length === 0 && <div>No log lines.</div>}
-          {data.logs.map((l) => (
-            <div key={l.id} className={styles[`logLevel_${l.level}`]}>
-              {l.time.slice(11, 19)} {l.step !== null ? `[${l.step}] ` : ""}
-              {l.message}
-            </div>
-          ))}
-        </div>
-      )}
+      {tab === "logs" && <RunLogs runId={run.id} logs={data.logs} logCount={data.logCount} live={live} />}
       {tab === "config" && (
         <div className="card">
           <div className="card-body">
