@@ -1,7 +1,8 @@
 import { prisma } from "../client";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
-import { toRunRecord, type Json, type RawRow, type RunRecord, type Summary } from "./records";
+import { toRunRecord, type Json, type RunRecord, type Summary } from "./records";
+import { updateReturningIds } from "./sql";
 
 export interface NewRun {
   sweepId?: string | null;
@@ -47,7 +48,7 @@ export async function getRun(id: string): Promise<RunRecord | null> {
  */
 export async function claimNextRun(claimedBy: string, options: { sweepId?: string } = {}): Promise<RunRecord | null> {
   const now = new Date().toISOString();
-  const rows = (await prisma().$queryRawUnsafe(
+  const [id] = await updateReturningIds(
     `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = ?, heartbeatAt = ?
      WHERE id = (
        SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
@@ -55,14 +56,14 @@ export async function claimNextRun(claimedBy: string, options: { sweepId?: strin
          AND (? IS NULL OR r.sweepId = ?)
        ORDER BY r.createdAt, r."index" LIMIT 1
      ) AND state = 'queued'
-     RETURNING *`,
+     RETURNING id`,
     claimedBy,
     now,
     now,
     options.sweepId ?? null,
     options.sweepId ?? null,
-  )) as RawRow[];
-  return rows[0] ? toRunRecord(rows[0]) : null;
+  );
+  return id ? getRun(id) : null;
 }
 
 export async function setRunPid(id: string, pid: number | null): Promise<void> {
@@ -157,14 +158,22 @@ export async function crashStaleRuns(options: { claimedByPrefix?: string; staleA
     args.push(new Date(Date.now() - options.staleAfterMs).toISOString());
   }
   if (conditions.length === 0) return [];
-  const rows = (await prisma().$queryRawUnsafe(
+  const ids = await updateReturningIds(
     `UPDATE Run SET state = 'crashed', error = ?, finishedAt = ?, pid = NULL
-     WHERE state = 'running' AND (${conditions.join(" OR ")}) RETURNING *`,
+     WHERE state = 'running' AND (${conditions.join(" OR ")}) RETURNING id`,
     options.reason,
     new Date().toISOString(),
     ...args,
-  )) as RawRow[];
-  return rows.map((r) => toRunRecord(r));
+  );
+  return runsByIds(ids);
+}
+
+/** Those runs (through Prisma's typed model), in the order of `ids`. */
+export async function runsByIds(ids: string[]): Promise<RunRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await prisma().run.findMany({ where: { id: { in: ids } } });
+  const byId = new Map(rows.map((r) => [r.id, toRunRecord(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** All runs of a sweep in index order (what the search strategies learn from). */

@@ -2,7 +2,9 @@ import { prisma } from "../client";
 import type { RunState, SweepState } from "../../sweeps/states";
 import { RUN_STATES } from "../../sweeps/states";
 import { newId } from "./ids";
-import { num, toRunRecord, toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
+import { toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
+import { getRun } from "./runs";
+import { query, selectRows } from "./sql";
 
 export interface NewSweep {
   name?: string;
@@ -82,27 +84,24 @@ export interface SweepProgress {
 
 /** Counts of runs per state and the best run by the sweep's metric: the cheap live endpoint. */
 export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> {
-  const db = prisma();
-  const rows = (await db.$queryRawUnsafe(`SELECT state, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state`, sweep.id)) as {
-    state: RunState;
-    n: bigint;
-  }[];
+  const rows = selectRows(query(`SELECT state, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state`, [sweep.id], { state: "text", n: "number" }));
   const counts = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
-  for (const r of rows) counts[r.state] = num(r.n);
+  for (const r of rows) counts[r.state as RunState] = r.n ?? 0;
   const direction = sweep.metricGoal === "maximize" ? "DESC" : "ASC";
   const bestKey = bestSummaryPath(sweep.metricName);
-  const best = (await db.$queryRawUnsafe(
-    `SELECT * FROM Run WHERE sweepId = ? AND json_type(summary, ?) IN ('real', 'integer')
+  const [best] = selectRows(
+    query(
+      `SELECT id FROM Run WHERE sweepId = ? AND json_type(summary, ?) IN ('real', 'integer')
      ORDER BY json_extract(summary, ?) ${direction} LIMIT 1`,
-    sweep.id,
-    bestKey,
-    bestKey,
-  )) as Record<string, unknown>[];
+      [sweep.id, bestKey, bestKey],
+      { id: "text" },
+    ),
+  );
   const end = sweep.finishedAt ? Date.parse(sweep.finishedAt) : Date.now();
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
-    best: best[0] ? toRunRecord(best[0]) : null,
+    best: best ? await getRun(best.id!) : null,
     elapsed: Math.max(0, (end - Date.parse(sweep.createdAt)) / 1000),
   };
 }

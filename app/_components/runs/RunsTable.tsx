@@ -21,7 +21,7 @@ const GROUP_LABEL = { run: "Run", config: "Config", summary: "Summary" } as cons
 
 function width(field: string): number {
   if (field === "state") return 118;
-  if (field === "created") return 118;
+  if (field === "created" || field === "started" || field === "finished") return 118;
   if (field === "sweep" || field === "runtime") return 92;
   return columnGroup(field) === "summary" ? 132 : 104;
 }
