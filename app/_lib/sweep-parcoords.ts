@@ -1,5 +1,6 @@
 import { runConfigShape } from "../../engine/config";
 import { inferDistribution, isPlainObject, LOG_SCALED, type Distribution } from "../../sweeps/config";
+import { KEY_PATTERN } from "../../sweeps/names";
 import { formatNumber } from "./format";
 
 // Data shaping for the sweep's parallel-coordinates chart (the chart component only draws):
@@ -175,8 +176,9 @@ const short = (x: number) => String(Number(x.toPrecision(6)));
 export function decodeBrush(text: string | null | undefined): Brush {
   const out: Brush = {};
   for (const part of (text ?? "").split(",")) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*):([^:]+):([^:]+)$/.exec(part);
-    if (!m) continue;
+    // key:lo:hi — the key may hold colons (sweeps/names.ts), the bounds never do
+    const m = /^(.+):([^:]+):([^:]+)$/.exec(part);
+    if (!m || !KEY_PATTERN.test(m[1])) continue;
     const a = Number(m[2]);
     const b = Number(m[3]);
     if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
