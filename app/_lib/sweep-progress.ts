@@ -23,8 +23,11 @@ export interface BestRun {
 
 export interface SweepProgressBody {
   sweep: { id: string; name: string; state: SweepState; stateReason: string | null; createdAt: string; finishedAt: string | null };
+  /** the sweep's own runs by state (re-runs apart: they are not part of its budget) */
   counts: Record<RunState, number>;
   total: number;
+  /** re-runs of its runs by state */
+  reruns: Record<RunState, number>;
   /** runs the sweep will make in all (grid size or run_cap), null when unbounded */
   expected: number | null;
   best: BestRun | null;
@@ -66,11 +69,26 @@ export function doneCount(counts: Record<RunState, number>): number {
 }
 
 /** Changes when the run table, the chart or the importance must be refetched (not on every step). */
-export function tableSignature(p: Pick<SweepProgressBody, "counts" | "best" | "sweep">): string {
-  return `${RUN_STATES.map((s) => p.counts[s] ?? 0).join(".")}|${p.best?.id ?? ""}|${p.sweep.state}`;
+export function tableSignature(p: Pick<SweepProgressBody, "counts" | "best" | "sweep"> & { reruns?: Record<RunState, number> }): string {
+  const states = (c: Partial<Record<RunState, number>> = {}) => RUN_STATES.map((s) => c[s] ?? 0).join(".");
+  return `${states(p.counts)}|${states(p.reruns)}|${p.best?.id ?? ""}|${p.sweep.state}`;
 }
 
-export function isActive(p: Pick<SweepProgressBody, "counts" | "sweep">): boolean {
+/** Runs (its own and re-runs) training or waiting to. */
+export function liveCount(p: Pick<SweepProgressBody, "counts"> & { reruns?: Record<RunState, number> }): number {
+  return (p.counts.running ?? 0) + (p.reruns?.running ?? 0) + (p.reruns?.queued ?? 0);
+}
+
+export function isActive(p: Pick<SweepProgressBody, "counts" | "sweep"> & { reruns?: Record<RunState, number> }): boolean {
   if (p.sweep.state === "running" || p.sweep.state === "paused") return true;
-  return (p.counts.running ?? 0) > 0; // an ended sweep whose last runs are still stopping
+  return liveCount(p) > 0; // an ended sweep whose last runs are still stopping, or a re-run of one of its runs
+}
+
+/** "2 re-runs (1 running)": re-runs are shown beside the sweep's budget, never in it. */
+export function rerunText(reruns: Record<RunState, number> | undefined): string | null {
+  if (!reruns) return null;
+  const total = RUN_STATES.reduce((n, s) => n + (reruns[s] ?? 0), 0);
+  if (total === 0) return null;
+  const live = (reruns.running ?? 0) + (reruns.queued ?? 0);
+  return `${total} re-run${total === 1 ? "" : "s"}${live > 0 ? ` (${live} ${reruns.running ? "running" : "queued"})` : ""}`;
 }

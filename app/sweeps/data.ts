@@ -20,6 +20,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
     sweep: { id: sweep.id, name: sweep.name, state: sweep.state, stateReason: sweep.stateReason, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt },
     counts: progress.counts,
     total: progress.total,
+    reruns: progress.reruns,
     expected: expectedRuns(sweep),
     best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null } : null,
     elapsed: progress.elapsed,

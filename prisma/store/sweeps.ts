@@ -75,8 +75,11 @@ export async function reserveRunIndex(id: string): Promise<number> {
 }
 
 export interface SweepProgress {
+  /** The sweep's own runs by state (its budget: grid size or run_cap); re-runs are counted apart. */
   counts: Record<RunState, number>;
   total: number;
+  /** Re-runs of its runs (same config and seed, asked for by a person) by state. */
+  reruns: Record<RunState, number>;
   best: RunRecord | null;
   /** Seconds from the sweep's creation to its end (or now). */
   elapsed: number;
@@ -84,9 +87,12 @@ export interface SweepProgress {
 
 /** Counts of runs per state and the best run by the sweep's metric: the cheap live endpoint. */
 export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> {
-  const rows = selectRows(query(`SELECT state, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state`, [sweep.id], { state: "text", n: "number" }));
-  const counts = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
-  for (const r of rows) counts[r.state as RunState] = r.n ?? 0;
+  const rows = selectRows(
+    query(`SELECT state, rerunOf IS NOT NULL AS rerun, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state, rerunOf IS NOT NULL`, [sweep.id], { state: "text", rerun: "bool", n: "number" }),
+  );
+  const zero = () => Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
+  const [counts, reruns] = [zero(), zero()];
+  for (const r of rows) (r.rerun ? reruns : counts)[r.state as RunState] = r.n ?? 0;
   const direction = sweep.metricGoal === "maximize" ? "DESC" : "ASC";
   const bestKey = bestSummaryPath(sweep.metricName);
   const [best] = selectRows(
@@ -101,6 +107,7 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
+    reruns,
     best: best ? await getRun(best.id!) : null,
     elapsed: Math.max(0, (end - Date.parse(sweep.createdAt)) / 1000),
   };

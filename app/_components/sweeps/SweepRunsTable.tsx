@@ -114,6 +114,11 @@ const RunRow = memo(function RunRow(props: {
       <td className="sw-name-cell">
         <span className="swatch" style={{ background: props.color }} data-color={props.color} />
         <Link href={`/runs/${run.id}`}>{run.name}</Link> <span className="faint mono">{run.id}</span>
+        {run.rerunOf && (
+          <Link href={`/runs/${run.rerunOf}`} className="sw-rerun-tag" data-testid="rerun-tag" title={`A re-run of ${run.rerunOf} (same config and seed), outside the sweep's budget`}>
+            re-run
+          </Link>
+        )}
       </td>
       <td>{stopping && live ? <Badge state="stopped" label="stopping…" /> : <Badge state={run.state} />}</td>
       {props.configKeys.map((k) => (

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
 import { byCreation, runColors } from "../../_lib/colors";
 import { brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
-import type { SweepProgressBody } from "../../_lib/sweep-progress";
+import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { decodeSort, encodeSort, type TableSort } from "../../_lib/sweep-table";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { CurvesPanel } from "./CurvesPanel";
@@ -59,7 +59,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
   const liveSteps = useMemo(() => Object.fromEntries(progress.running.map((r) => [r.id, { lastStep: r.lastStep, value: r.value }])), [progress.running]);
   // each poll of the curves fetches only what changed: cheap enough for every tick while runs train
-  const curvesKey = `${live.signature}|${progress.counts.running > 0 ? live.ticks : ""}`;
+  const curvesKey = `${live.signature}|${liveCount(progress) > 0 ? live.ticks : ""}`;
 
   async function act(action: SweepAction) {
     const before = progress;
