@@ -18,21 +18,38 @@ export interface NewRun {
   claimedBy?: string;
 }
 
-export async function createRun(input: NewRun): Promise<RunRecord> {
+/** The columns every new run starts with. */
+function newRunRow(input: NewRun) {
   const index = input.index ?? 0;
+  return {
+    id: newId(),
+    name: input.name ?? runName(index + 1),
+    sweepId: input.sweepId ?? null,
+    index,
+    config: JSON.stringify(input.config),
+    params: JSON.stringify(input.params ?? {}),
+    rerunOf: input.rerunOf ?? null,
+  };
+}
+
+export async function createRun(input: NewRun): Promise<RunRecord> {
   const now = new Date();
   const claimed = input.claimedBy !== undefined ? { state: "running", claimedBy: input.claimedBy, startedAt: now, heartbeatAt: now } : {};
+  const row = await prisma().run.create({ data: { ...newRunRow(input), ...claimed } });
+  return toRunRecord(row);
+}
+
+/**
+ * A run that has already ended (fixtures, imports): created in its final state, so no
+ * executor ever claims it, whoever shares the database. Its points come after
+ * (appendRunEvents), which fill its summary.
+ */
+export async function createEndedRun(
+  input: Omit<NewRun, "claimedBy" | "rerunOf"> & { state: RunOutcome["state"]; error?: string | null; divergedAt?: number | null; lastStep?: number; startedAt: Date; finishedAt: Date },
+): Promise<RunRecord> {
+  const { state, error, divergedAt, lastStep, startedAt, finishedAt } = input;
   const row = await prisma().run.create({
-    data: {
-      id: newId(),
-      name: input.name ?? runName(index + 1),
-      sweepId: input.sweepId ?? null,
-      index,
-      config: JSON.stringify(input.config),
-      params: JSON.stringify(input.params ?? {}),
-      rerunOf: input.rerunOf ?? null,
-      ...claimed,
-    },
+    data: { ...newRunRow(input), state, error: error ?? null, divergedAt: divergedAt ?? null, lastStep: lastStep ?? 0, startedAt, finishedAt },
   });
   return toRunRecord(row);
 }
