@@ -94,14 +94,12 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   const [counts, reruns] = [zero(), zero()];
   for (const r of rows) (r.rerun ? reruns : counts)[r.state as RunState] = r.n ?? 0;
   const direction = sweep.metricGoal === "maximize" ? "DESC" : "ASC";
-  const bestKey = bestSummaryPath(sweep.metricName);
+  // its best value of the metric, or its last one for a metric whose best is not tracked (summary.ts)
+  const [bestKey, lastKey] = [bestSummaryPath(sweep.metricName), `$."${sweep.metricName}"`];
+  const value = `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
+  const valueArgs = [bestKey, bestKey, lastKey, lastKey];
   const [best] = selectRows(
-    query(
-      `SELECT id FROM Run WHERE sweepId = ? AND json_type(summary, ?) IN ('real', 'integer')
-     ORDER BY json_extract(summary, ?) ${direction} LIMIT 1`,
-      [sweep.id, bestKey, bestKey],
-      { id: "text" },
-    ),
+    query(`SELECT id FROM Run WHERE sweepId = ? AND ${value} IS NOT NULL ORDER BY ${value} ${direction} LIMIT 1`, [sweep.id, ...valueArgs, ...valueArgs], { id: "text" }),
   );
   const end = sweep.finishedAt ? Date.parse(sweep.finishedAt) : Date.now();
   return {

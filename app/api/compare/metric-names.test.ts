@@ -76,3 +76,34 @@ describe("W&B-style metric names", () => {
     assert.deepEqual(parseCompareView(new URLSearchParams("metrics=val/loss,eval/acc@1&group=val/loss")).metrics, ["val/loss", "eval/acc@1"]);
   });
 });
+
+describe("W&B-style metric names in summaries and progress", () => {
+  it("a loss or an accuracy named W&B's way keeps its best, and the sweep's best run is found by it", async () => {
+    const { foldIntoSummary } = await import("../../../sweeps/summary");
+    const summary = {};
+    foldIntoSummary(summary, 1, { "val/loss": 2, "eval/acc@1": 0.5, "train.loss": 3 });
+    foldIntoSummary(summary, 2, { "val/loss": 1, "eval/acc@1": 0.75, "train.loss": 4 });
+    foldIntoSummary(summary, 3, { "val/loss": 1.5, "eval/acc@1": 0.6, "train.loss": 5 });
+    assert.deepEqual(summary, {
+      "val/loss": 1.5, "val/loss_best": 1, "val/loss_best_step": 2,
+      "eval/acc@1": 0.6, "eval/acc@1_best": 0.75, "eval/acc@1_best_step": 2,
+      "train.loss": 5, "train.loss_best": 3, "train.loss_best_step": 1,
+    });
+    const { getSweep, sweepProgress } = await import("../../../prisma/store");
+    const progress = await sweepProgress((await getSweep(sweepId))!);
+    assert.equal(progress.best?.id, runIds[0], "lowest val/loss_best: the first run (1/3 at step 3)");
+  });
+
+  it("a metric whose best is not tracked still names the best run, by its last value", async () => {
+    const { appendRunEvents, createRun, createSweep, finishRun, sweepProgress } = await import("../../../prisma/store");
+    const sweep = await createSweep({ name: "reward", config: {}, rawConfig: "", method: "grid", metricName: "reward", metricGoal: "maximize", concurrency: 1, seed: 1, state: "finished" });
+    const ids: string[] = [];
+    for (const reward of [3, 7, 5]) {
+      const run = await createRun({ sweepId: sweep.id, config: {}, claimedBy: "t" });
+      await appendRunEvents([{ runId: run.id, metrics: [{ step: 1, time: 1, values: { reward } }] }]);
+      await finishRun(run.id, { state: "finished" });
+      ids.push(run.id);
+    }
+    assert.equal((await sweepProgress(sweep)).best?.id, ids[1]);
+  });
+});
