@@ -9,8 +9,10 @@ export interface ProgressRun {
   state: RunState;
   lastStep: number;
   steps: number | null;
-  /** its best value of the sweep metric so far (the table shows it live without a refetch) */
+  /** its best value of the sweep metric so far */
   value: number | null;
+  /** its summary's values of the sweep metric (m, m_best, m_best_step): the table and the chart show them live without a refetch */
+  summary: Record<string, number | null>;
 }
 
 export interface BestRun {
@@ -35,6 +37,29 @@ export interface SweepProgressBody {
   elapsed: number;
   /** the runs training now, with their step (live without refetching the table) */
   running: ProgressRun[];
+}
+
+/** The summary keys of a metric that the progress poll carries for running runs. */
+export const liveSummaryKeys = (metric: string) => [metric, `${metric}_best`, `${metric}_best_step`];
+
+/**
+ * The run list with the running runs' step and metric as the last progress poll saw them, so
+ * the table and the parallel coordinates show the same, current values (issue 17 §4: the lines
+ * ended near 2.2 and 2.6 while the table said 1.868 and 2.104). Unchanged runs keep their objects.
+ */
+export function withLiveValues<R extends { id: string; lastStep: number; summary: Record<string, number | null> }>(runs: R[], running: readonly Pick<ProgressRun, "id" | "lastStep" | "summary">[]): R[] {
+  if (running.length === 0) return runs;
+  const live = new Map(running.map((r) => [r.id, r]));
+  let changed = false;
+  const out = runs.map((r) => {
+    const now = live.get(r.id);
+    if (!now || !(now.lastStep > r.lastStep || Object.entries(now.summary).some(([k, v]) => v !== null && r.summary[k] !== v))) return r;
+    changed = true;
+    const summary = { ...r.summary };
+    for (const [k, v] of Object.entries(now.summary)) if (v !== null) summary[k] = v;
+    return { ...r, lastStep: Math.max(r.lastStep, now.lastStep), summary };
+  });
+  return changed ? out : runs;
 }
 
 export const FAILED_STATES: readonly RunState[] = ["failed", "diverged", "crashed"];

@@ -1,7 +1,7 @@
 import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
 import { parseSweepConfig, sweepSize } from "../../sweeps/config";
 import { parameterImportance, type ParamImportance } from "../../sweeps/importance";
-import type { SweepProgressBody } from "../_lib/sweep-progress";
+import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
 
@@ -31,6 +31,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
       lastStep: r.lastStep,
       steps: typeof r.config.steps === "number" ? r.config.steps : null,
       value: r.summary[`${metric}_best`] ?? r.summary[metric] ?? null,
+      summary: Object.fromEntries(liveSummaryKeys(metric).map((k) => [k, r.summary[k] ?? null])),
     })),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isKey } from "../../sweeps/names";
+import { meanCi, type Stat } from "../../sweeps/stats";
 import { RUN_STATES, type RunState } from "../../sweeps/states";
 import { isFixedField, RunField, RunFilter } from "./query";
 import { csvHeader, toCsv } from "./csv";
@@ -62,11 +63,8 @@ export interface TableQuery {
   offset?: number;
 }
 
-export interface Stat {
-  mean: number | null;
-  ci95: number | null;
-  n: number;
-}
+export type { Stat };
+export { meanCi };
 
 export interface TableRow {
   id: string;
@@ -127,18 +125,6 @@ function toRow(raw: BaseRow & Record<string, unknown>, columns: string[], now: n
     rerunOf: raw.rerunOf,
     values,
   };
-}
-
-export function meanCi(values: unknown[]): Stat {
-  const xs = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-  const n = xs.length;
-  if (n === 0) return { mean: null, ci95: null, n };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (n === 1) return { mean, ci95: null, n };
-  const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
-  const T = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
-  const t = n - 1 <= T.length ? T[n - 2] : 1.96 + 2.4 / (n - 1);
-  return { mean, ci95: (t * sd) / Math.sqrt(n), n };
 }
 
 /** Fold runs that differ only in seed (same sweep) into configuration rows. */

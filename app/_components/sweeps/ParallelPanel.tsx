@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, memo } from "react";
-import { isBrushed, moveAxis, orderAxes, type Brush, type ParModel } from "../../_lib/sweep-parcoords";
+import { isBrushed, moveAxis, orderAxes, snapInterval, type Brush, type ParModel } from "../../_lib/sweep-parcoords";
 import type { RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
 import { Card, EmptyState } from "../ui";
@@ -127,7 +127,12 @@ export const ParallelPanel = memo(function ParallelPanel(props: {
         brush={brush}
         hoveredRunId={props.hoveredRunId}
         colors={props.colors}
-        onBrush={(key, intervals) => {
+        onBrush={(key, drawn) => {
+          // a brush includes its ends: an edge a hair inside the axis's end or a value goes past it
+          const dim = model.axes.findIndex((a) => a.key === key);
+          const axis = model.axes[dim];
+          const values = model.rows.flatMap((r) => (typeof r.values[dim] === "number" ? [r.values[dim] as number] : []));
+          const intervals = axis ? drawn.map((iv) => snapInterval(axis, iv, values)) : drawn;
           const current = brush[key] ?? [];
           if (JSON.stringify(current) === JSON.stringify(intervals)) return;
           const next = { ...brush };

@@ -15,7 +15,6 @@ export function SweepRunsTable(props: {
   configKeys: string[];
   metricKey: string;
   sort: TableSort;
-  live: Record<string, { lastStep: number; value: number | null }>;
   /** the run list was read at `runsAt`; it is `now` (client ms) */
   runsAt: number;
   now: number;
@@ -67,8 +66,7 @@ export function SweepRunsTable(props: {
               color={colorOf(props.colors, run.id)}
               configKeys={props.configKeys}
               metricKey={props.metricKey}
-              step={props.live[run.id]?.lastStep ?? run.lastStep}
-              liveValue={props.live[run.id]?.value}
+              step={run.lastStep}
               runtime={liveRuntime(run, props.runsAt, props.now)}
               stopping={props.stopping.has(run.id)}
               hovered={props.hoveredRunId === run.id}
@@ -89,8 +87,6 @@ const RunRow = memo(function RunRow(props: {
   configKeys: string[];
   metricKey: string;
   step: number;
-  /** the metric while the run trains (from the progress poll) */
-  liveValue?: number | null;
   /** seconds, counting on while the run trains */
   runtime: number | null;
   stopping: boolean;
@@ -101,7 +97,7 @@ const RunRow = memo(function RunRow(props: {
   const { run } = props;
   const live = run.state === "running" || run.state === "queued";
   const stopping = props.stopping || (run.state === "running" && run.stopRequested);
-  const metric = props.liveValue !== undefined && props.liveValue !== null && props.metricKey.endsWith("_best") ? props.liveValue : run.summary[props.metricKey];
+  const metric = run.summary[props.metricKey];
   return (
     <tr
       data-testid="sweep-run-row"
