@@ -1,5 +1,5 @@
 import { resolveRunConfig, type RunConfigInput } from "../engine/config";
-import { appendRunEvents, createEndedRun, createSweep, type RunEventBatch } from "./store";
+import { appendRunEvents, createEndedRun, createSweep, setSweepState, type RunEventBatch } from "./store";
 
 // A fixture database with realistic-looking sweeps: curves shaped by the config (learning
 // rate, dropout, cell, init) with noise, some runs pruned, diverged or failed. Used by the
@@ -129,6 +129,7 @@ export async function seedFixture(options: FixtureOptions = {}): Promise<{ sweep
         },
       ]);
     }
+    await setSweepState(sweep.id, "finished"); // still finished: its end time is now that its runs are written
   }
   return { sweepIds, runIds };
 }
