@@ -137,6 +137,7 @@ test("while runs train: every swept axis from the start, replicates as one line,
     const chart = page.getByTestId("parallel-chart");
     await expect(chart).toHaveAttribute("data-axes", "dropout,learning_rate,cell,val_acc_best");
     await expect(chart).toHaveAttribute("data-rows", "1");
+    await expect(page.getByTestId("parallel-count")).toContainText("1 configuration · 2 runs, seeds as their mean");
     await expect(chart).toHaveAttribute("data-ranges", /dropout:0:0\.5,learning_rate:0\.001:0\.1,cell:rnn\|lstm\|gru,/);
     await expect(chart).toHaveAttribute("data-metric-values", new RegExp(`${runs[0].id}\\+${runs[1].id}=0\\.55`));
     const ranges = (await chart.getAttribute("data-ranges"))!.split(",").find((r) => r.startsWith("val_acc_best:"))!.split(":");

@@ -91,7 +91,8 @@ export function ParallelChart(props: {
     const c = chart.current;
     if (!c) return;
     const metricDim = dims.length - 1;
-    const metricValues = rows.map((r) => r.values[metricDim] as number);
+    // the colour scale spans the seeds' spread too, so a mean sits inside it
+    const metricValues = rows.flatMap((r) => [r.values[metricDim] as number, ...(r.spread ? [r.spread.min, r.spread.max] : [])]);
     const lo = metricValues.length ? Math.min(...metricValues) : 0;
     const hi = metricValues.length ? Math.max(...metricValues) : 1;
     const ramp = goal === "minimize" ? RAMP : [...RAMP].reverse();

@@ -30,10 +30,18 @@ export const ParallelPanel = memo(function ParallelPanel(props: {
   const [over, setOver] = useState<number | null>(null);
   const move = (from: number, to: number) => props.onOrder(moveAxis(keys, from, to));
   const brushed = isBrushed(brush);
+  const drawn = model.rows.reduce((n, r) => n + r.runIds.length, 0);
+  const folded = model.rows.filter((r) => r.runIds.length > 1).length;
 
   const title = (
     <>
-      Parallel coordinates <span className="muted sw-title-note">{model.rows.length.toLocaleString("en-US")} run{model.rows.length === 1 ? "" : "s"} · coloured by {model.metricKey}</span>
+      Parallel coordinates{" "}
+      <span className="muted sw-title-note" data-testid="parallel-count">
+        {folded > 0
+          ? `${model.rows.length.toLocaleString("en-US")} configuration${model.rows.length === 1 ? "" : "s"} · ${drawn.toLocaleString("en-US")} runs, seeds as their mean`
+          : `${model.rows.length.toLocaleString("en-US")} run${model.rows.length === 1 ? "" : "s"}`}{" "}
+        · coloured by {model.metricKey}
+      </span>
     </>
   );
   if (model.rows.length === 0 || model.axes.length < 2) {
