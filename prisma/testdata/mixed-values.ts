@@ -105,7 +105,7 @@ export async function seedMixedValues(store: StoreApi, name = "mixed-values"): P
   // the foreign writer: JSON text a JSON.stringify never makes
   const db = new Database(databasePath());
   try {
-    db.prepare(`UPDATE Run SET summary = json_set(summary, '$.val_loss', json('1e999'), '$.train_loss', json('-1e999'), '$.val_acc', json('0.5')), config = json_set(config, '$.dropout', json('1e999')) WHERE id = ?`).run(runIds[6]);
+    db.prepare(`UPDATE Run SET summary = json_set(summary, '$.val_loss', json('1e999'), '$.train_loss', json('-1e999'), '$.val_acc', json('0.5')), config = json_set(config, '$.dropout', json('1e999')), params = json_set(params, '$.dropout', json('-1e999')) WHERE id = ?`).run(runIds[6]);
   } finally {
     db.close();
   }

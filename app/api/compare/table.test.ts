@@ -83,6 +83,7 @@ describe("the runs table reads every value as stored", () => {
     assert.ok(runs.some((r) => r.config.layernorm === true) && runs.some((r) => r.config.layernorm === false));
     assert.ok(runs.some((r) => expectedCell(r, "summary.val_loss") === "Infinity"));
     assert.ok(runs.some((r) => expectedCell(r, "derived.train_val_gap") === "Infinity"));
+    assert.ok(runs.some((r) => expectedCell(r, "params.dropout") === "-Infinity"));
     assert.ok(runs.some((r) => r.summary.train_loss === null), "NaN sent through the store is stored as null");
     assert.ok(runs.some((r) => typeof r.summary.train_loss_first_nonfinite_step === "number"));
     assert.deepEqual(new Set(runs.map((r) => expectedCell(r, "summary.val_acc"))), new Set([1, 0.92, 0.98, null, 0.5]));
