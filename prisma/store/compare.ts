@@ -35,7 +35,7 @@ export async function readManySeries(runIds: string[], names: string[], points =
 async function readChunk(runIds: string[], names: string[], points: number, out: Record<string, Record<string, SeriesPoint[]>>, budget: { raw: number }): Promise<void> {
   const where = `runId IN (${IN(runIds.length)}) AND name IN (${IN(names.length)})`;
   const args = [...runIds, ...names];
-  const stats = selectRows(query(`SELECT runId, name, sum(count) AS n, count(*) AS b FROM MetricBucket WHERE ${where} GROUP BY runId, name`, args, { runId: "text", name: "text", n: "number", b: "number" }));
+  const stats = await selectRows(query(`SELECT runId, name, sum(count) AS n, count(*) AS b FROM MetricBucket WHERE ${where} GROUP BY runId, name`, args, { runId: "text", name: "text", n: "number", b: "number" }));
   const short: [string, string][] = [];
   const long: [string, string][] = [];
   const raw: [string, string][] = [];
@@ -52,7 +52,7 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
   // the budget, none (curves of one view at one resolution, not the first few finer).
   if (rawPoints <= budget.raw) {
     budget.raw -= rawPoints;
-    for (const [runId, name] of raw) out[runId][name] = downsamplePoints(readPoints(runId, name), points);
+    for (const [runId, name] of raw) out[runId][name] = downsamplePoints(await readPoints(runId, name), points);
   } else long.push(...raw);
 
   // Short series: every point, in one query.
@@ -60,7 +60,7 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
     const shortRuns = [...new Set(short.map(([r]) => r))];
     const shortNames = [...new Set(short.map(([, n]) => n))];
     const wanted = new Set(short.map(([r, n]) => key(r, n)));
-    const rows = selectRows(
+    const rows = await selectRows(
       query(
         `SELECT runId, name, step, value, wallTime FROM Metric WHERE runId IN (${IN(shortRuns.length)}) AND name IN (${IN(shortNames.length)}) ORDER BY runId, name, step`,
         [...shortRuns, ...shortNames],
@@ -82,7 +82,7 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
     const lw = `runId IN (${IN(longRuns.length)}) AND name IN (${IN(longNames.length)})`;
     const largs = [...longRuns, ...longNames];
     // min/max(step) as scalar subqueries are index seeks; a GROUP BY would scan every point.
-    const ends = selectRows(
+    const ends = await selectRows(
       query(
         `WITH p(runId, name) AS (VALUES ${long.map(() => "(?, ?)").join(",")}),
          e AS (SELECT p.runId, p.name,
@@ -95,7 +95,7 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
         SERIES_ROW,
       ),
     );
-    const buckets = selectRows(
+    const buckets = await selectRows(
       query(
         `SELECT runId, name, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime FROM MetricBucket WHERE ${lw} ORDER BY runId, name, bucket`,
         largs,
@@ -128,7 +128,7 @@ export async function metricNamesOf(runIds: string[]): Promise<string[]> {
   const names = new Set<string>();
   for (let i = 0; i < runIds.length; i += RUNS_PER_QUERY) {
     const chunk = runIds.slice(i, i + RUNS_PER_QUERY);
-    const rows = selectRows(query(`SELECT DISTINCT name FROM MetricBucket WHERE runId IN (${IN(chunk.length)})`, chunk, { name: "text" }));
+    const rows = await selectRows(query(`SELECT DISTINCT name FROM MetricBucket WHERE runId IN (${IN(chunk.length)})`, chunk, { name: "text" }));
     for (const r of rows) names.add(r.name!);
   }
   return [...names].sort();
@@ -146,8 +146,8 @@ export interface RunBrief {
  * The runs of a sweep (or the given ids), in creation order, at most `limit`: cheap enough to
  * list on every poll of a live view (one narrow query, no JSON parsed).
  */
-export function listRunBriefs(view: { sweepId?: string; ids?: string[] }, limit = 1000): RunBrief[] {
-  return selectRows(runBriefsQuery(view, limit)).map((r) => ({ id: r.id!, name: r.name!, state: r.state as RunState, startedAt: r.startedAt }));
+export async function listRunBriefs(view: { sweepId?: string; ids?: string[] }, limit = 1000): Promise<RunBrief[]> {
+  return (await selectRows(runBriefsQuery(view, limit))).map((r) => ({ id: r.id!, name: r.name!, state: r.state as RunState, startedAt: r.startedAt }));
 }
 
 /**
@@ -168,7 +168,7 @@ export async function readSeriesTails(
     const chunk = cursors.slice(i, i + RUNS_PER_QUERY);
     // (runId, name, step) is the primary key: one index range per series, and the window
     // numbers each series' points so no more than limit + 1 of them leave SQLite.
-    const rows = selectRows(
+    const rows = await selectRows(
       query(
         `WITH c(runId, after) AS (VALUES ${chunk.map(() => "(?, ?)").join(",")})
        SELECT runId, name, step, value, wallTime, k FROM (

@@ -69,7 +69,7 @@ export async function staleRuns(olderThanMs: number): Promise<RunRecord[]> {
 }
 
 export async function sweepMetricHistory(sweepId: string, metric: string): Promise<MetricPoint[]> {
-  const rows = selectRows(
+  const rows = await selectRows(
     query(
       `SELECT m.runId, m.step, m.value FROM Metric m JOIN Run r ON r.id = m.runId
      WHERE r.sweepId = ? AND m.name = ? ORDER BY m.runId, m.step`,

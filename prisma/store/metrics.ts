@@ -156,7 +156,7 @@ export interface SeriesPoint {
 }
 
 export async function metricNames(runId: string): Promise<string[]> {
-  return selectRows(query(`SELECT DISTINCT name FROM Metric WHERE runId = ? ORDER BY name`, [runId], { name: "text" })).map((r) => r.name!);
+  return (await selectRows(query(`SELECT DISTINCT name FROM Metric WHERE runId = ? ORDER BY name`, [runId], { name: "text" }))).map((r) => r.name!);
 }
 
 /** The typed columns of a metric point and of a rollup bucket row. */
@@ -182,13 +182,13 @@ const toPoint = (r: TypedRow<typeof POINT_TYPES>): SeriesPoint => ({ step: r.ste
  * downsampled in memory when the rollup is too coarse to give `points` (seriesPlan).
  */
 export async function readSeries(runId: string, name: string, points = 1000): Promise<SeriesPoint[]> {
-  const stats = selectRows(query(`SELECT sum(count) AS n, count(*) AS b FROM MetricBucket WHERE runId = ? AND name = ?`, [runId, name], { n: "number", b: "number" }));
+  const stats = await selectRows(query(`SELECT sum(count) AS n, count(*) AS b FROM MetricBucket WHERE runId = ? AND name = ?`, [runId, name], { n: "number", b: "number" }));
   const n = stats[0]?.n ?? 0;
   if (n === 0) return [];
   const plan = seriesPlan(n, stats[0].b ?? 0, points);
-  if (plan === "all") return readPoints(runId, name);
-  if (plan === "raw") return downsamplePoints(readPoints(runId, name), points);
-  const ends = selectRows(
+  if (plan === "all") return await readPoints(runId, name);
+  if (plan === "raw") return downsamplePoints(await readPoints(runId, name), points);
+  const ends = await selectRows(
     query(
       `SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step ASC LIMIT 1)
        UNION ALL
@@ -197,7 +197,7 @@ export async function readSeries(runId: string, name: string, points = 1000): Pr
       POINT_TYPES,
     ),
   );
-  const buckets = selectRows(
+  const buckets = await selectRows(
     query(
       `SELECT minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime FROM MetricBucket WHERE runId = ? AND name = ? ORDER BY bucket`,
       [runId, name],
@@ -208,8 +208,8 @@ export async function readSeries(runId: string, name: string, points = 1000): Pr
 }
 
 /** Every point of a series, in step order (the read-only connection: a 30,000-point series in a few ms, where Prisma's raw query takes ten times that). */
-export function readPoints(runId: string, name: string): SeriesPoint[] {
-  return selectRows(query(`SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step`, [runId, name], POINT_TYPES)).map(toPoint);
+export async function readPoints(runId: string, name: string): Promise<SeriesPoint[]> {
+  return (await selectRows(query(`SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step`, [runId, name], POINT_TYPES))).map(toPoint);
 }
 
 /** The most points of one series read raw to be downsampled in memory (beyond it, the rollup answers). */

@@ -85,11 +85,11 @@ export interface RunPage {
 const configCache = new Map<string, Readonly<Record<string, unknown>>>();
 const CONFIG_CACHE_LIMIT = 200_000;
 
-function configsOf(ids: string[]): Map<string, Readonly<Record<string, unknown>>> {
+async function configsOf(ids: string[]): Promise<Map<string, Readonly<Record<string, unknown>>>> {
   const missing = ids.filter((id) => !configCache.has(id));
   if (missing.length > 0) {
     if (configCache.size + missing.length > CONFIG_CACHE_LIMIT) configCache.clear();
-    for (const { id, config } of selectRows(configsQuery(missing))) configCache.set(id!, Object.freeze(JSON.parse(config!) as Record<string, unknown>));
+    for (const { id, config } of await selectRows(configsQuery(missing))) configCache.set(id!, Object.freeze(JSON.parse(config!) as Record<string, unknown>));
   }
   return configCache;
 }
@@ -101,10 +101,10 @@ export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
   // Two passes: order the page's ids (a sort of small records; sorting whole rows with their
   // JSON would spill SQLite's sorter), then fetch those rows and put them in that order.
   // NULLs last in either direction; ties broken by creation time and id (a stable order).
-  const ids = selectRows(listIdsQuery(q, sort, limit, offset)).map((r) => r.id!);
-  const rows = selectRows(listRowsQuery(ids));
-  const configs = configsOf(ids);
-  const total = ids.length < limit && (offset === 0 || ids.length > 0) ? offset + ids.length : (selectRows(runCountQuery(q))[0].n ?? 0);
+  const ids = (await selectRows(listIdsQuery(q, sort, limit, offset))).map((r) => r.id!);
+  const rows = await selectRows(listRowsQuery(ids));
+  const configs = await configsOf(ids);
+  const total = ids.length < limit && (offset === 0 || ids.length > 0) ? offset + ids.length : ((await selectRows(runCountQuery(q)))[0].n ?? 0);
   const now = Date.now();
   return { runs: rows.map((r) => toRunRecord(r, now, configs.get(r.id!))), total };
 }

@@ -196,12 +196,12 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   const now = Date.now();
   if (!q.groupSeeds) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
-    const rows = selectRows(tablePageQuery(input, limit, q.offset ?? 0));
-    const total = selectRows(runCountQuery(q))[0].n ?? 0;
+    const rows = await selectRows(tablePageQuery(input, limit, q.offset ?? 0));
+    const total = (await selectRows(runCountQuery(q)))[0].n ?? 0;
     return { rows: rows.map((r) => toRow(r, q.columns, now)), total, runs: total };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
-  const rows = selectRows(tableGroupQuery(input));
+  const rows = await selectRows(tableGroupQuery(input));
   const grouped = groupReplicates(
     rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey ?? "" })),
     q.columns,
@@ -238,8 +238,8 @@ export interface TableColumnInfo {
 /** Which columns exist for the runs in view (from the most recent 2,000, so it stays cheap); keys no column can name are left out. */
 export async function tableColumns(q: { sweepId?: string } = {}): Promise<TableColumnInfo> {
   const queries = tableKeysQueries(q.sweepId);
-  const config = selectRows(queries.config).filter((r) => isKey(r.key ?? ""));
-  const summary = selectRows(queries.summary).map((r) => r.key ?? "").filter((k) => isKey(k) && !k.startsWith("_"));
+  const config = (await selectRows(queries.config)).filter((r) => isKey(r.key ?? ""));
+  const summary = (await selectRows(queries.summary)).map((r) => r.key ?? "").filter((k) => isKey(k) && !k.startsWith("_"));
   return {
     config: config.map((r) => r.key!),
     varying: config.filter((r) => (r.n ?? 0) > 1).map((r) => r.key!),

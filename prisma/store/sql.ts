@@ -19,10 +19,11 @@ import { iso } from "./records";
 // Values of JSON documents (config, params, summary) are selected as JSON text (SQLite's `->`,
 // json_quote) and parsed in one place (parseJsonCell), so 0.25 stays 0.25 and true stays true.
 //
-// Reads go through the read-only better-sqlite3 connection (no type guessing at all). The SQL
-// text of a query lives in one function; where SQLite and PostgreSQL differ, the dialect
-// files (sql-sqlite.ts, and a Postgres one beside it) give each its own text behind the
-// same function, and these helpers run either.
+// Reads go through the read-only better-sqlite3 connection (no type guessing at all); they
+// are async, as a PostgreSQL driver's are, so a second database changes this file and the
+// dialect, not the callers. The SQL text of a query lives in one function; where SQLite and
+// PostgreSQL differ, the dialect files (sql-sqlite.ts, and a Postgres one beside it) give
+// each its own text behind the same function, with the same typed columns.
 
 export type ColumnType = "text" | "number" | "json" | "time" | "bool";
 type ValueOf<T extends ColumnType> = T extends "text" | "time" ? string : T extends "number" ? number : T extends "bool" ? boolean : unknown;
@@ -89,8 +90,11 @@ function prepare(db: Database.Database, sql: string, columns: Columns): Statemen
   return stmt;
 }
 
-/** Every row of a typed query, each value converted by its column's declared type. */
-export function selectRows<C extends Columns>(q: TypedQuery<C>): TypedRow<C>[] {
+/**
+ * Every row of a typed query, each value converted by its column's declared type. Async as a
+ * PostgreSQL driver is (SQLite's answers at once): callers do not change when one is added.
+ */
+export async function selectRows<C extends Columns>(q: TypedQuery<C>): Promise<TypedRow<C>[]> {
   const stmt = prepare(reader(), q.sql, q.columns);
   const names = Object.keys(q.columns);
   const types = names.map((n) => q.columns[n]);
@@ -100,11 +104,6 @@ export function selectRows<C extends Columns>(q: TypedQuery<C>): TypedRow<C>[] {
     for (let i = 0; i < names.length; i++) row[names[i]] = convert(types[i], raw[i]);
     return row as TypedRow<C>;
   });
-}
-
-/** The first column of every row (a list of ids, a count): typed like any other. */
-export function selectColumn<T extends ColumnType>(sql: string, args: readonly unknown[], name: string, type: T): (ValueOf<T> | null)[] {
-  return selectRows(query(sql, args, { [name]: type } as Record<string, T>)).map((r) => r[name] as ValueOf<T> | null);
 }
 
 /**

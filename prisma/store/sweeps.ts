@@ -87,7 +87,7 @@ export interface SweepProgress {
 
 /** Counts of runs per state and the best run by the sweep's metric: the cheap live endpoint. */
 export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> {
-  const rows = selectRows(
+  const rows = await selectRows(
     query(`SELECT state, rerunOf IS NOT NULL AS rerun, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state, rerunOf IS NOT NULL`, [sweep.id], { state: "text", rerun: "bool", n: "number" }),
   );
   const zero = () => Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
@@ -98,7 +98,7 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   const [bestKey, lastKey] = [bestSummaryPath(sweep.metricName), `$."${sweep.metricName}"`];
   const value = `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
   const valueArgs = [bestKey, bestKey, lastKey, lastKey];
-  const [best] = selectRows(
+  const [best] = await selectRows(
     query(`SELECT id FROM Run WHERE sweepId = ? AND ${value} IS NOT NULL ORDER BY ${value} ${direction} LIMIT 1`, [sweep.id, ...valueArgs, ...valueArgs], { id: "text" }),
   );
   const end = sweep.finishedAt ? Date.parse(sweep.finishedAt) : Date.now();
