@@ -42,10 +42,10 @@ test("runs table: sort by best val_loss and export the CSV", async ({ page }) =>
   const csv = fs.readFileSync(await download.path(), "utf8");
   const records = parse(csv, { columns: true }) as Record<string, string>[];
   expect(records).toHaveLength(total);
-  for (const column of ["id", "name", "state", "created", "runtime", "cell", "learning_rate", "dropout", "val_loss_best", "train_val_gap"]) {
+  for (const column of ["id", "name", "started", "finished", "state", "created", "runtime_s", "config.cell", "config.learning_rate", "config.dropout", "summary.val_loss_best", "derived.train_val_gap"]) {
     expect(Object.keys(records[0])).toContain(column);
   }
-  const values = records.map((r) => r.val_loss_best).filter((v) => v !== "").map(Number);
+  const values = records.map((r) => r["summary.val_loss_best"]).filter((v) => v !== "").map(Number);
   expect(values[0]).toBe(first);
   expect([...values].sort((a, b) => b - a)).toEqual(values);
   expect(records[0].id).toBe(await rows.first().getAttribute("data-run-id"));
@@ -85,10 +85,10 @@ test("runs table: filter, choose columns and export exactly what is shown", asyn
   const csv = fs.readFileSync(await (await downloadPromise).path(), "utf8");
   const records = parse(csv, { columns: true }) as Record<string, string>[];
   expect(records).toHaveLength(shown);
-  expect(new Set(records.map((r) => r.cell))).toEqual(new Set(["lstm"]));
+  expect(new Set(records.map((r) => r["config.cell"]))).toEqual(new Set(["lstm"]));
   expect(Object.keys(records[0])).not.toContain("created");
-  expect(Object.keys(records[0])).not.toContain("first_nonfinite_step");
-  expect(Object.keys(records[0])).toContain("train_val_gap");
+  expect(Object.keys(records[0])).not.toContain("derived.first_nonfinite_step");
+  expect(Object.keys(records[0])).toContain("derived.train_val_gap");
 });
 
 test("runs table: curve-derived columns sort and filter like any other", async ({ page }) => {
@@ -135,8 +135,8 @@ test("runs table: seed replicates fold into one row per configuration, expandabl
   const records = parse(fs.readFileSync(await (await downloadPromise).path(), "utf8"), { columns: true }) as Record<string, string>[];
   expect(records).toHaveLength(2);
   expect(records[0].runs).toBe("3");
-  expect(Number(records[0].val_loss)).toBeCloseTo(1.51, 6);
-  expect(Number(records[0]["val_loss ±95%"])).toBeGreaterThan(0);
+  expect(Number(records[0]["summary.val_loss"])).toBeCloseTo(1.51, 6);
+  expect(Number(records[0]["summary.val_loss ±95%"])).toBeGreaterThan(0);
 
   // Ungrouped on request.
   await page.getByTestId("group-seeds").click();

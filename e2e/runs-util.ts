@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 import type { CompareDelta, CompareResponse } from "../app/_lib/compare-api";
@@ -54,4 +54,26 @@ export async function freshCurveEnds(page: Page, sweepId: string): Promise<{ end
     return { id: r.id, points: s.length, last: s.at(-1)?.[0] ?? null };
   });
   return { ends: runs.map((r) => `${r.id}:${r.points}:${r.last ?? ""}`).join(","), runs };
+}
+
+/** Pixel position of an axis of the ECharts parallel chart (axes evenly spaced between the grid margins). */
+export async function axisX(page: Page, key: string) {
+  const chart = page.getByTestId("parallel-chart");
+  const box = (await chart.boundingBox())!;
+  const axes = (await chart.getAttribute("data-axes"))!.split(",");
+  const i = axes.indexOf(key);
+  expect(i).toBeGreaterThanOrEqual(0);
+  const [left, right] = [56, 96];
+  return { x: box.x + left + (i * (box.width - left - right)) / (axes.length - 1), top: box.y + 46, bottom: box.y + box.height - 28 };
+}
+
+/** Drag along an axis from one fraction of its height (0: top) to another. */
+export async function brushAxis(page: Page, key: string, from: number, to: number) {
+  const a = await axisX(page, key);
+  const y = (f: number) => a.top + (a.bottom - a.top) * f;
+  await page.mouse.move(a.x, y(from));
+  await page.mouse.down();
+  await page.mouse.move(a.x, (y(from) + y(to)) / 2, { steps: 5 });
+  await page.mouse.move(a.x, y(to), { steps: 5 });
+  await page.mouse.up();
 }

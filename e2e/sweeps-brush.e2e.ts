@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { e2eStore, screen } from "./runs-util";
+import { axisX, brushAxis, e2eStore, screen } from "./runs-util";
 
 // A sweep seeded by e2e/server.mjs (prisma/fixtures.ts): 30 finished runs. Other journeys add
 // sweeps of their own, so find it by name rather than by position.
@@ -13,28 +13,6 @@ async function openFixtureSweep(page: Page) {
   await page.getByTestId("sweep-row").filter({ hasText: FIXTURE_SWEEP }).getByRole("link").first().click();
   await expect(page.getByTestId("parallel-chart")).toBeVisible();
   await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-rows", /\d+/);
-}
-
-/** Pixel position of an axis of the ECharts parallel chart (axes evenly spaced between the grid margins). */
-async function axisX(page: Page, key: string) {
-  const chart = page.getByTestId("parallel-chart");
-  const box = (await chart.boundingBox())!;
-  const axes = (await chart.getAttribute("data-axes"))!.split(",");
-  const i = axes.indexOf(key);
-  expect(i).toBeGreaterThanOrEqual(0);
-  const [left, right] = [56, 96];
-  return { x: box.x + left + (i * (box.width - left - right)) / (axes.length - 1), top: box.y + 46, bottom: box.y + box.height - 28 };
-}
-
-/** Drag along an axis from one fraction of its height (0: top) to another. */
-async function brushAxis(page: Page, key: string, from: number, to: number) {
-  const a = await axisX(page, key);
-  const y = (f: number) => a.top + (a.bottom - a.top) * f;
-  await page.mouse.move(a.x, y(from));
-  await page.mouse.down();
-  await page.mouse.move(a.x, (y(from) + y(to)) / 2, { steps: 5 });
-  await page.mouse.move(a.x, y(to), { steps: 5 });
-  await page.mouse.up();
 }
 
 /** run id → the colour its swatch or legend item shows. */

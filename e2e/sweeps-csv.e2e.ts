@@ -29,14 +29,14 @@ test("export the CSV of a sweep's runs", async ({ page }) => {
   expect(new Set(records.map((r) => r.id))).toEqual(new Set(tableIds));
   for (const r of records) expect(r.sweep).toBe(sweepId);
   const columns = Object.keys(records[0]);
-  for (const c of ["id", "name", "state", "created", "runtime", "cell", "learning_rate", "dropout", "hidden_size", "steps", "val_loss", "val_loss_best", "val_loss_best_step"]) {
+  for (const c of ["id", "name", "state", "created", "started", "finished", "runtime_s", "config.cell", "config.learning_rate", "config.dropout", "config.hidden_size", "config.steps", "summary.val_loss", "summary.val_loss_best", "summary.val_loss_best_step", "summary.lr"]) {
     expect(columns).toContain(c);
   }
   // values agree with the table: states, and the metric of the first row shown
   const firstId = tableIds[0]!;
   const first = records.find((r) => r.id === firstId)!;
   const cell = page.locator(`tr[data-run-id="${firstId}"] td[data-column="summary.val_loss_best"]`);
-  expect(Number(await cell.getAttribute("data-value"))).toBeCloseTo(Number(first.val_loss_best), 9);
+  expect(Number(await cell.getAttribute("data-value"))).toBeCloseTo(Number(first["summary.val_loss_best"]), 9);
   const states = await page.getByTestId("sweep-run-row").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-run-id"), r.getAttribute("data-state")]));
   for (const [id, state] of states) expect(records.find((r) => r.id === id)!.state).toBe(state);
 

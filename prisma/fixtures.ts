@@ -1,9 +1,13 @@
 import { resolveRunConfig, type RunConfigInput } from "../engine/config";
-import { appendRunEvents, claimNextRun, createRun, createSweep, finishRun, setSweepState, type RunEventBatch } from "./store";
+import { appendRunEvents, createEndedRun, createSweep, setSweepState, type RunEventBatch } from "./store";
 
 // A fixture database with realistic-looking sweeps: curves shaped by the config (learning
 // rate, dropout, cell, init) with noise, some runs pruned, diverged or failed. Used by the
 // e2e tests, the benchmarks and `npm run seed`. Deterministic for a given seed.
+//
+// Safe beside a running server on the same database: each sweep is stored finished and each
+// run in its final state from the start, so no executor ever proposes or claims anything
+// here; every write is one short transaction (a run row, then its points).
 
 function mulberry32(seed: number) {
   let a = seed >>> 0;
@@ -63,6 +67,7 @@ export async function seedFixture(options: FixtureOptions = {}): Promise<{ sweep
       concurrency: 2,
       seed: s,
       runCap: runsPerSweep,
+      state: "finished",
     });
     sweepIds.push(sweep.id);
     for (let i = 0; i < runsPerSweep; i++) {
@@ -79,9 +84,6 @@ export async function seedFixture(options: FixtureOptions = {}): Promise<{ sweep
         seed: i,
       };
       const config = resolveRunConfig(params);
-      const run = await createRun({ sweepId: sweep.id, index: i, config, params });
-      runIds.push(run.id);
-      await claimNextRun("fixture", { sweepId: sweep.id });
       const final = quality(config);
       const diverges = config.learning_rate > 0.06 && rand() < 0.5;
       const pruned = !diverges && final > 2.3 && rand() < 0.6;
@@ -103,6 +105,21 @@ export async function seedFixture(options: FixtureOptions = {}): Promise<{ sweep
         if (step % 10 === 0 || step === length) values.val_loss = base + 0.04 + Math.abs(noise) + config.dropout * 0.02;
         metrics.push({ step, time: step * 0.05, values });
       }
+      const roll = rand();
+      const state = divergedAt !== null ? "diverged" : pruned ? "pruned" : roll < 0.03 ? "failed" : "finished";
+      const startedAt = new Date();
+      const run = await createEndedRun({
+        sweepId: sweep.id,
+        index: i,
+        config,
+        params,
+        state,
+        divergedAt,
+        error: divergedAt !== null ? `diverged at step ${divergedAt}: loss is NaN` : state === "failed" ? "worker exited with code 1" : null,
+        startedAt,
+        finishedAt: new Date(startedAt.getTime() + (metrics.at(-1)?.time ?? 0) * 1000),
+      });
+      runIds.push(run.id);
       await appendRunEvents([
         {
           runId: run.id,
@@ -111,15 +128,8 @@ export async function seedFixture(options: FixtureOptions = {}): Promise<{ sweep
           logs: [{ level: "info", message: `training ${config.cell} with hidden ${config.hidden_size}` }],
         },
       ]);
-      const roll = rand();
-      await finishRun(run.id, {
-        state: divergedAt !== null ? "diverged" : pruned ? "pruned" : roll < 0.03 ? "failed" : "finished",
-        divergedAt,
-        error: divergedAt !== null ? `diverged at step ${divergedAt}: loss is NaN` : roll < 0.03 && !pruned ? "worker exited with code 1" : null,
-        lastStep: metrics.at(-1)?.step ?? 0,
-      });
     }
-    await setSweepState(sweep.id, "finished");
+    await setSweepState(sweep.id, "finished"); // still finished: its end time is now that its runs are written
   }
   return { sweepIds, runIds };
 }

@@ -5,13 +5,14 @@
 
 export type Summary = Record<string, number | null>;
 
+// W&B-style names count too: `val/loss`, `eval.loss`, `eval/acc@1` (top-1 accuracy).
 export function higherIsBetter(metric: string): boolean {
-  return /(^|_)(acc|accuracy)$/.test(metric);
+  return /(^|[_/.])(acc|accuracy)(@\d+)?$/.test(metric);
 }
 
 /** Metrics whose best value is worth tracking (a best learning rate or gradient norm is not). */
 export function tracksBest(metric: string): boolean {
-  return /(^|_)(loss|acc|accuracy|perplexity|bpc)$/.test(metric);
+  return /(^|[_/.])(loss|acc|accuracy|perplexity|bpc)(@\d+)?$/.test(metric);
 }
 
 /** Fold metric values of one step into a summary (in place); non-finite values never become best. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
 import type { RunState } from "../../sweeps/states";
 
 // The batched compare endpoint's query and response (GET /api/compare), shared by the route
@@ -39,7 +40,7 @@ export const CompareQuery = z
     keys: z
       .string()
       .transform((s) => [...new Set(s.split(",").filter(Boolean))])
-      .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "metric names are letters, digits and _")).min(1).max(20))
+      .pipe(z.array(z.string().regex(KEY_PATTERN, `metric names are ${KEY_RULE}`)).min(1).max(20))
       .default(["val_loss"]),
     points: z.coerce.number().int().min(10).max(10_000).default(1000),
     since: Since.optional(),

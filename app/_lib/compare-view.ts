@@ -1,3 +1,4 @@
+import { KEY_PATTERN } from "../../sweeps/names";
 import { X_MODES, type XMode } from "./chart-scale";
 import type { BandKind } from "./grouping";
 import { formatSmoothing, parseSmoothing, type Smoothing } from "./smoothing";
@@ -20,7 +21,7 @@ export interface CompareViewState {
 
 export const DEFAULT_METRICS = ["val_loss", "train_loss"];
 const ID = /^[0-9a-z]{4,32}$/;
-const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const KEY = KEY_PATTERN;
 
 type Params = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -47,7 +48,7 @@ export function parseCompareView(p: Params): CompareViewState {
     smoothing: parseSmoothing(get(p, "smooth")),
     group: group && KEY.test(group) ? group : null,
     band: band === "std" || band === "none" ? band : "minmax",
-    hidden: list(get(p, "hide"), /^[0-9A-Za-z_=.:\-]{1,80}$/),
+    hidden: list(get(p, "hide"), /^[0-9A-Za-z_=.:\-/@#%+()[\]]{1,200}$/),
   };
 }
 

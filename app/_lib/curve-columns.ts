@@ -9,6 +9,8 @@ export const FIXED_COLUMNS = [
   { field: "state", label: "State" },
   { field: "sweep", label: "Sweep" },
   { field: "created", label: "Created" },
+  { field: "started", label: "Started" },
+  { field: "finished", label: "Finished" },
   { field: "runtime", label: "Runtime" },
   { field: "step", label: "Step" },
 ] as const;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { axisExtent, axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricSummaryKey, moveAxis, orderAxes, tickLabel, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
+import { axisBounds, axisExtent, axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricRange, metricSummaryKey, moveAxis, niceRange, orderAxes, snapInterval, tickLabel, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
 
 const run = (i: number, params: Record<string, unknown>, val: number | null, state = "finished"): SweepRunLike => ({
   id: `r${i}`,
@@ -112,7 +112,8 @@ test("1,000 runs shape in well under a frame budget", () => {
   const m = buildParallelModel(many, { metricName: "val_loss", sweepParams });
   const ids = brushedRunIds(many, m, { dropout: [[0.1, 0.3]], cell: [[0, 1]] });
   assert.ok(performance.now() - t < 100);
-  assert.equal(m.rows.length, 1000);
+  assert.equal(m.rows.length, 210, "runs that differ only in seed fold into one line (210 configurations)");
+  assert.equal(buildParallelModel(many, { metricName: "val_loss", sweepParams, foldSeeds: false }).rows.length, 1000);
   assert.ok(ids.size > 0 && ids.size < 1000);
 });
 
@@ -139,4 +140,71 @@ test("axis extents skip missing and non-numeric values", () => {
   assert.deepEqual(axisExtent(rows, 0), [1, 3]);
   assert.deepEqual(axisExtent(rows, 1), [0, 0]);
   assert.deepEqual(axisExtent(rows, 2), [2, 5]);
+});
+
+test("every swept parameter has its axis from the first run, over the whole range the sweep config gives", () => {
+  const first = [run(1, { cell: "lstm", learning_rate: 0.001, dropout: 0.1, seed: 1 }, 1.5)];
+  const m = buildParallelModel(first, { metricName: "val_loss", sweepParams });
+  assert.deepEqual(m.axes.map((a) => a.key), ["cell", "learning_rate", "dropout", "val_loss_best"]);
+  assert.deepEqual(m.axes[0].categories, ["rnn", "lstm", "gru"], "every category of the list, before any run took it");
+  assert.deepEqual(m.axes[1].range, [1e-4, 0.1]);
+  assert.equal(m.axes[1].kind, "log");
+  assert.deepEqual(axisBounds(m.axes[1]), [1e-4, 0.1]);
+  assert.deepEqual(m.axes[2].range, [0, 0.5]);
+  // a list of values spans its list; a constant is no axis
+  const listed = buildParallelModel(first, { metricName: "val_loss", sweepParams: { dropout: { values: [0, 0.25, 0.5] }, hidden_size: { value: 64 }, learning_rate: { values: [0.003, 0.01, 0.1] } } });
+  assert.deepEqual(listed.axes.map((a) => [a.key, a.kind, a.range]), [["dropout", "value", [0, 0.5]], ["learning_rate", "log", [0.001, 0.1]], ["val_loss_best", "value", [1.35, 1.65]]]);
+});
+
+test("bounded metrics stay within their bounds; ranges are round numbers around the values", () => {
+  assert.deepEqual(niceRange(0.4123, 1.58), [0.4, 1.6]);
+  // a little room past the values, then round numbers; never past the bounds
+  assert.deepEqual(metricRange([0.41, 0.97, 0.99], "val_acc_best"), [0.3, 1], "accuracy: not above 1");
+  assert.deepEqual(metricRange([0.92, 0.98], "val_acc"), [0.91, 0.99]);
+  assert.deepEqual(metricRange([0.012, 3.4], "val_loss"), [0, 4], "a loss never below 0");
+  assert.deepEqual(metricRange([-2.5, 1], "reward"), [-3, 1.5]);
+  assert.deepEqual(metricRange([1.7, 2.2], "val_loss"), [1.6, 2.3], "the best and worst lines off the axis's ends");
+  const accs = [run(1, { dropout: 0 }, null), run(2, { dropout: 0.5 }, null)];
+  accs[0].summary = { val_acc: 0.41, val_acc_best: 0.45 };
+  accs[1].summary = { val_acc: 0.99, val_acc_best: 0.995 };
+  const axis = buildParallelModel(accs, { metricName: "val_acc" }).axes.at(-1)!;
+  assert.equal(axis.key, "val_acc_best");
+  assert.ok(axis.range![0] >= 0 && axis.range![1] <= 1, `accuracy axis ${axis.range}`);
+});
+
+test("seed replicates fold into one line: the metric's mean, its spread kept; the brush keeps or drops them together", () => {
+  const reps = [
+    run(1, { cell: "lstm", dropout: 0.1, seed: 1 }, 1.0),
+    run(2, { cell: "lstm", dropout: 0.1, seed: 2 }, 1.2),
+    run(3, { cell: "lstm", dropout: 0.1, seed: 3 }, null, "running"),
+    run(4, { cell: "rnn", dropout: 0.3, seed: 1 }, 2.0),
+    run(5, { cell: "rnn", dropout: 0.3, seed: 2 }, 2.4),
+  ];
+  const m = buildParallelModel(reps, { metricName: "val_loss", sweepParams: { cell: { values: ["rnn", "lstm"] }, dropout: { values: [0.1, 0.3] } } });
+  assert.equal(m.rows.length, 2);
+  assert.deepEqual(m.rows[0].runIds, ["r1", "r2", "r3"]);
+  assert.ok(Math.abs((m.rows[0].values[2] as number) - 1.1) < 1e-12, "the mean of the seeds that have the metric");
+  assert.deepEqual({ ...m.rows[0].spread, ci95: undefined }, { n: 2, min: 1.0, max: 1.2, ci95: undefined });
+  assert.ok(m.rows[0].spread!.ci95! > 0);
+  assert.equal(m.missingMetric, 0, "the running seed is part of a drawn line");
+  // brushing the metric around the mean keeps all three seeds of the line, though seed 1 alone is outside
+  assert.deepEqual([...brushedRunIds(reps, m, { val_loss_best: [[1.05, 1.15]] })], ["r1", "r2", "r3"]);
+  assert.deepEqual([...brushedRunIds(reps, m, { cell: [[0, 0]] })], ["r4", "r5"]);
+});
+
+test("a brush includes its ends: a drag from the top of an axis keeps the top value", () => {
+  const axis = { key: "dropout", kind: "value" as const, range: [0, 0.5] as [number, number] };
+  // issue 17 §2: dragging from the top of the dropout axis (0.5) gave 0.359–0.497
+  assert.deepEqual(snapInterval(axis, [0.359, 0.497], [0, 0.25, 0.5]), [0.359, 0.5]);
+  assert.deepEqual(snapInterval(axis, [0.004, 0.2], [0, 0.25, 0.5]), [0, 0.2]);
+  // an edge a hair inside a value goes past it; one well inside does not
+  assert.deepEqual(snapInterval(axis, [0.2505, 0.4], [0, 0.25, 0.5]), [0.25, 0.4]);
+  assert.deepEqual(snapInterval(axis, [0.27, 0.4], [0, 0.25, 0.5]), [0.27, 0.4]);
+  // log axes measure the tolerance in decades
+  const lr = { key: "learning_rate", kind: "log" as const, range: [1e-4, 0.1] as [number, number] };
+  const [lo, hi] = snapInterval(lr, [0.00105, 0.0994], [0.001, 0.01]);
+  assert.equal(lo, 0.001);
+  assert.equal(hi, 0.1);
+  const cat = { key: "cell", kind: "category" as const, categories: ["rnn", "lstm"] };
+  assert.deepEqual(snapInterval(cat, [0.4, 1.2], []), [0.4, 1.2]);
 });

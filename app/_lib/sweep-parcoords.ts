@@ -1,10 +1,16 @@
 import { runConfigShape } from "../../engine/config";
-import { inferDistribution, isPlainObject, LOG_SCALED, type Distribution } from "../../sweeps/config";
+import { inferDistribution, isPlainObject, LeafParamSpec, LOG_SCALED, supportRange, type Distribution, type ParamSpec } from "../../sweeps/config";
+import { KEY_PATTERN } from "../../sweeps/names";
+import { meanCi } from "../../sweeps/stats";
+import { higherIsBetter } from "../../sweeps/summary";
 import { formatNumber } from "./format";
 
 // Data shaping for the sweep's parallel-coordinates chart (the chart component only draws):
-// one axis per varied hyperparameter plus the metric, each numeric, log or categorical; one
-// row per run; and the brush (intervals per axis) as a filter the run table can apply.
+// one axis per swept hyperparameter plus the metric, each numeric, log or categorical, each
+// over its whole range from the sweep config (so an axis is there from the first run, and a
+// line's position does not move as other runs arrive); one row per configuration (seed
+// replicates folded into their mean, as the runs table folds them, with the spread kept);
+// and the brush (intervals per axis) as a filter the run table can apply.
 
 export interface SweepRunLike {
   id: string;
@@ -23,22 +29,29 @@ export interface ParAxis {
   kind: AxisKind;
   /** category axes: the categories in display order */
   categories?: string[];
+  /** numeric axes: the range drawn, the sweep config's range (or round numbers around the values) with every value inside */
+  range?: [number, number];
   metric?: boolean;
 }
 
 export interface ParRow {
+  /** the run the row is (or the first of the seed replicates it folds) */
   runId: string;
   name: string;
   state: string;
-  /** one per axis: a number, a category name, or null (no value) */
+  /** one per axis: a number, a category name, or null (no value); the metric is the replicates' mean */
   values: (number | string | null)[];
+  /** the runs the row stands for: the run, or its seed replicates */
+  runIds: string[];
+  /** seed replicates: the metric over those that have it */
+  spread?: { n: number; min: number; max: number; ci95: number | null };
 }
 
 export interface ParModel {
   axes: ParAxis[];
-  /** runs with a value on every axis: what the chart draws */
+  /** one per configuration with a value on the metric: what the chart draws */
   rows: ParRow[];
-  /** runs left out of the chart because they have no metric value yet */
+  /** runs left out of the chart because they (and their replicates) have no metric value yet */
   missingMetric: number;
   metricKey: string;
 }
@@ -62,14 +75,31 @@ function categoryOrder(key: string, values: string[]): string[] {
 
 const asCategory = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
-/** Hyperparameters that differ between runs: the sweep's parameters first, then other params (not the seed). */
+/** A sweep parameter's spec, read as W&B reads it (null when it is not one we can read). */
+function leafSpec(raw: unknown): ParamSpec | null {
+  const parsed = LeafParamSpec.safeParse(inferDistribution(raw));
+  return parsed.success ? parsed.data : null;
+}
+
+/** What a spec says about its axis before any run: the values it lists, or the range it draws from. */
+function specFacts(raw: unknown): { values: unknown[]; range: [number, number] | null; varies: boolean } {
+  const spec = leafSpec(raw);
+  if (!spec) return { values: [], range: null, varies: false };
+  if (spec.distribution === "constant") return { values: [spec.value], range: null, varies: false };
+  if (spec.distribution === "categorical" || spec.distribution === "categorical_w_probabilities") {
+    const values = spec.values;
+    return { values, range: null, varies: new Set(values.map((v) => JSON.stringify(v))).size > 1 };
+  }
+  const support = supportRange(spec);
+  return { values: [], range: support ? [support.lo, support.hi] : null, varies: true };
+}
+
+/** Axes: the sweep's parameters that can take more than one value (from the first run on), then other params that differ between runs (not the seed). */
 export function variedKeys(runs: readonly SweepRunLike[], sweepParams: Record<string, unknown> = {}): string[] {
-  const named = Object.keys(sweepParams);
+  const named = Object.keys(sweepParams).filter((k) => k !== "seed");
   const fromRuns = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].filter((k) => !named.includes(k) && k !== "seed");
-  return [...named, ...fromRuns].filter((key) => {
-    const seen = new Set(runs.map((r) => JSON.stringify(r.params[key] ?? r.config[key])));
-    return seen.size > 1;
-  });
+  const differ = (key: string) => new Set(runs.map((r) => JSON.stringify(r.params[key] ?? r.config[key]))).size > 1;
+  return [...named.filter((k) => specFacts(sweepParams[k]).varies || differ(k)), ...fromRuns.filter(differ)];
 }
 
 /** Specs that name no scale of their own: the values decide (a list, a constant, no spec at all). */
@@ -93,43 +123,136 @@ export function axisScale(values: readonly number[], spec?: unknown, minRatio = 
   return Math.max(...finite) / min >= minRatio ? "log" : "value";
 }
 
-function axisFor(key: string, values: unknown[], spec: unknown): ParAxis {
-  const present = values.filter((v) => v !== undefined && v !== null);
+/** A round step near span / 10: 1, 2, 2.5 or 5 times a power of ten. */
+function niceStep(span: number): number {
+  const raw = span / 10;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
+}
+
+/** [lo, hi] widened to round numbers (a single value gets some room around it). */
+export function niceRange(lo: number, hi: number): [number, number] {
+  if (!(hi > lo)) {
+    const pad = Math.abs(lo) * 0.1 || 0.5;
+    return [lo - pad, hi + pad];
+  }
+  const step = niceStep(hi - lo);
+  const round = (x: number) => Number(x.toPrecision(12));
+  return [round(Math.floor(lo / step + 1e-9) * step), round(Math.ceil(hi / step - 1e-9) * step)];
+}
+
+/**
+ * The range a metric axis is drawn over: round numbers around the values, never past the
+ * metric's bounds — an accuracy stays in [0, 1], a metric that is never negative never goes
+ * below 0 (issue 17 §4: accuracy axes ran from 0.4 to 1.6).
+ */
+export function metricRange(values: readonly number[], metricKey: string): [number, number] | undefined {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return undefined;
+  const [min, max] = [Math.min(...finite), Math.max(...finite)];
+  // a little room past the values, so the best and worst lines do not sit on the axis's ends
+  let [lo, hi] = niceRange(min - (max - min) * 0.04, max + (max - min) * 0.04);
+  if (Math.min(...finite) >= 0) lo = Math.max(0, lo);
+  const base = metricKey.replace(/_best$/, "");
+  if (higherIsBetter(base) && finite.every((v) => v >= 0 && v <= 1)) [lo, hi] = [Math.max(0, lo), Math.min(1, hi)];
+  return [lo, hi];
+}
+
+function axisFor(key: string, values: unknown[], rawSpec: unknown): ParAxis {
+  const facts = specFacts(rawSpec);
+  const present = [...values, ...facts.values].filter((v) => v !== undefined && v !== null);
   const numeric = present.length > 0 && present.every((v) => typeof v === "number" && Number.isFinite(v));
   if (!numeric) return { key, kind: "category", categories: categoryOrder(key, [...new Set(present.map(asCategory))]) };
-  return { key, kind: axisScale(present as number[], spec) };
+  const numbers = present as number[];
+  const all = facts.range ? [...numbers, ...facts.range] : numbers;
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  // the sweep's own range as is; values the config does not bound get round numbers around them
+  const range: [number, number] = facts.range || facts.values.length > 1 ? (hi > lo ? [lo, hi] : niceRange(lo, hi)) : niceRange(lo, hi);
+  return { key, kind: axisScale(all, rawSpec), range };
+}
+
+/** The key of a run's configuration: its config without the seed (the runs table folds replicates by the same). */
+export function configurationKey(r: SweepRunLike): string {
+  const source = Object.keys(r.config).length > 0 ? r.config : r.params;
+  return JSON.stringify(Object.keys(source).filter((k) => k !== "seed").sort().map((k) => [k, source[k]]));
+}
+
+/** The metric of a configuration: the mean over its replicates, and their spread. */
+function spreadOf(xs: number[]): { mean: number; spread: NonNullable<ParRow["spread"]> } {
+  const { mean, ci95, n } = meanCi(xs);
+  return { mean: mean!, spread: { n, min: Math.min(...xs), max: Math.max(...xs), ci95 } };
 }
 
 export function buildParallelModel(
   runs: readonly SweepRunLike[],
-  options: { metricName: string; sweepParams?: Record<string, unknown> },
+  options: { metricName: string; sweepParams?: Record<string, unknown>; foldSeeds?: boolean },
 ): ParModel {
   const sweepParams = options.sweepParams ?? {};
   const keys = variedKeys(runs, sweepParams);
   const valueOf = (r: SweepRunLike, key: string) => r.params[key] ?? r.config[key];
   const metricKey = metricSummaryKey(runs, options.metricName);
   const axes: ParAxis[] = keys.map((k) => axisFor(k, runs.map((r) => valueOf(r, k)), sweepParams[k]));
-  const metricValues = runs.map((r) => r.summary[metricKey]).filter((v): v is number => typeof v === "number");
-  // the metric is an outcome, not a choice: log only over two decades (as the curves panel)
-  axes.push({ key: metricKey, kind: axisScale(metricValues, undefined, 100), metric: true });
+  const metricOf = (r: SweepRunLike) => {
+    const m = r.summary[metricKey];
+    return typeof m === "number" && Number.isFinite(m) ? m : null;
+  };
 
+  // one row per configuration: seed replicates folded (their metric's mean, its spread kept)
+  const groups = new Map<string, SweepRunLike[]>();
+  for (const r of runs) {
+    const k = options.foldSeeds === false ? r.id : configurationKey(r);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
   const rows: ParRow[] = [];
   let missingMetric = 0;
-  for (const r of runs) {
-    const m = r.summary[metricKey];
-    if (typeof m !== "number" || !Number.isFinite(m)) {
-      missingMetric++;
+  for (const members of groups.values()) {
+    const measured = members.filter((r) => metricOf(r) !== null);
+    if (measured.length === 0) {
+      missingMetric += members.length;
       continue;
     }
-    rows.push({ runId: r.id, name: r.name, state: r.state, values: [...keys.map((k, i) => cellValue(axes[i], valueOf(r, k))), m] });
+    const head = members[0];
+    const { mean, spread } = spreadOf(measured.map((r) => metricOf(r)!));
+    const states = new Set(members.map((r) => r.state));
+    rows.push({
+      runId: head.id,
+      name: head.name,
+      state: states.size === 1 ? head.state : [...states].join("/"),
+      values: [...keys.map((k, i) => cellValue(axes[i], valueOf(head, k))), mean],
+      runIds: members.map((r) => r.id),
+      ...(members.length > 1 ? { spread } : {}),
+    });
   }
+  const metricValues = rows.flatMap((r) => (r.spread ? [r.spread.min, r.spread.max] : [r.values[keys.length] as number]));
+  // the metric is an outcome, not a choice: log only over two decades (as the curves panel)
+  const kind = axisScale(metricValues, undefined, 100);
+  axes.push({ key: metricKey, kind, metric: true, range: kind === "log" ? extentOf(metricValues) : metricRange(metricValues, metricKey) });
   return { axes, rows, missingMetric, metricKey };
+}
+
+function extentOf(values: readonly number[]): [number, number] | undefined {
+  return values.length ? [Math.min(...values), Math.max(...values)] : undefined;
 }
 
 function cellValue(axis: ParAxis, v: unknown): number | string | null {
   if (v === undefined || v === null) return null;
   if (axis.kind === "category") return asCategory(v);
   return typeof v === "number" ? v : null;
+}
+
+/** The [min, max] an axis is drawn over (log axes: whole decades around its range). */
+export function axisBounds(axis: ParAxis): [number, number] | undefined {
+  if (!axis.range) return undefined;
+  if (axis.kind !== "log") return axis.range;
+  return [pow10(Math.floor(Math.log10(axis.range[0]) + 1e-9)), pow10(Math.ceil(Math.log10(axis.range[1]) - 1e-9))];
+}
+
+/** 10^e without float noise for negative e (10 ** -4 is 0.00009999999999999999). */
+export function pow10(e: number): number {
+  return e >= 0 ? 10 ** e : 1 / 10 ** -e;
 }
 
 // --- the brush -------------------------------------------------------------------------------
@@ -147,15 +270,46 @@ export function inBrush(axis: ParAxis, value: unknown, intervals: readonly [numb
   return intervals.some(([a, b]) => Math.min(a, b) <= x && x <= Math.max(a, b));
 }
 
-/** Ids of the runs that pass every brushed axis (all runs when nothing is brushed). */
+/**
+ * Ids of the runs that pass every brushed axis (all runs when nothing is brushed). A run
+ * drawn as part of a configuration row passes when its row does (the row is what the brush
+ * covers); a run without a row (no metric yet) is judged on its own values.
+ */
 export function brushedRunIds(runs: readonly SweepRunLike[], model: ParModel, brush: Brush): Set<string> {
-  const active = model.axes.filter((a) => (brush[a.key]?.length ?? 0) > 0);
+  const active = model.axes.map((a, i) => [a, i] as const).filter(([a]) => (brush[a.key]?.length ?? 0) > 0);
+  const rowOf = new Map<string, ParRow>();
+  for (const row of model.rows) for (const id of row.runIds) rowOf.set(id, row);
   const out = new Set<string>();
   for (const r of runs) {
-    const ok = active.every((a) => inBrush(a, a.metric ? r.summary[a.key] : r.params[a.key] ?? r.config[a.key], brush[a.key]));
+    const row = rowOf.get(r.id);
+    const ok = active.every(([a, i]) => inBrush(a, row ? row.values[i] : a.metric ? r.summary[a.key] : (r.params[a.key] ?? r.config[a.key]), brush[a.key]));
     if (ok) out.add(r.id);
   }
   return out;
+}
+
+/**
+ * A brush as drawn, made to include its ends: ECharts reports a drag from the top of an axis
+ * a pixel or two inside it (dropout 0.497, not 0.5), which left out the very runs the drag
+ * started on. An edge within `tolerance` of the axis's span (on the axis's scale) from the
+ * axis's end goes to the end; one that close to a value goes past the value.
+ */
+export function snapInterval(axis: ParAxis, interval: [number, number], values: readonly number[], tolerance = 0.02): [number, number] {
+  const bounds = axisBounds(axis);
+  if (axis.kind === "category" || !bounds) return interval;
+  const log = axis.kind === "log";
+  const to = (x: number) => (log ? Math.log10(x) : x);
+  const [min, max] = bounds.map(to);
+  const tol = (max - min) * tolerance;
+  let [a, b] = interval.map(to);
+  if (a - min <= tol) a = min;
+  if (max - b <= tol) b = max;
+  for (const v of values.map(to)) {
+    if (v < a && a - v <= tol) a = v;
+    if (v > b && v - b <= tol) b = v;
+  }
+  const from = (x: number) => (log ? 10 ** x : x);
+  return [a === min ? bounds[0] : from(a), b === max ? bounds[1] : from(b)];
 }
 
 export function isBrushed(brush: Brush): boolean {
@@ -175,8 +329,9 @@ const short = (x: number) => String(Number(x.toPrecision(6)));
 export function decodeBrush(text: string | null | undefined): Brush {
   const out: Brush = {};
   for (const part of (text ?? "").split(",")) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*):([^:]+):([^:]+)$/.exec(part);
-    if (!m) continue;
+    // key:lo:hi — the key may hold colons (sweeps/names.ts), the bounds never do
+    const m = /^(.+):([^:]+):([^:]+)$/.exec(part);
+    if (!m || !KEY_PATTERN.test(m[1])) continue;
     const a = Number(m[2]);
     const b = Number(m[3]);
     if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
@@ -201,7 +356,7 @@ export function moveAxis(order: readonly string[], from: number, to: number): st
 }
 
 /** The smallest and largest number in column `dim` of the rows ([0, 0] when none). */
-export function axisExtent(rows: readonly ParRow[], dim: number): [number, number] {
+export function axisExtent(rows: readonly Pick<ParRow, "values">[], dim: number): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rows) {

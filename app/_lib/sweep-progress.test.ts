@@ -4,7 +4,7 @@ import { RUN_STATES, type RunState } from "../../sweeps/states.ts";
 import { PALETTE, runColors } from "./colors.ts";
 import { spansDecades, sweepCurveSeries } from "./sweep-curves.ts";
 import { sortImportance } from "./sweep-importance.ts";
-import { doneCount, isActive, progressSegments, tableSignature } from "./sweep-progress.ts";
+import { doneCount, isActive, progressSegments, rerunText, tableSignature } from "./sweep-progress.ts";
 import { formatDuration } from "./format.ts";
 import { decodeSort, liveRuntime, sortRuns } from "./sweep-table.ts";
 
@@ -81,4 +81,14 @@ test("a running run's runtime counts on from when the list was read; ended and q
   assert.equal(liveRuntime(running, readAt, readAt - 5000), 104, "a clock behind the read never counts back");
   assert.equal(liveRuntime({ ...running, finishedAt: "2026-01-01T00:01:44.000Z" }, readAt, readAt + 60_000), 104, "finished: as read");
   assert.equal(liveRuntime({ runtime: null, startedAt: null, finishedAt: null }, readAt, readAt + 60_000), null, "queued: none");
+});
+
+test("re-runs are counted beside the sweep's budget, and keep the page live while they train", () => {
+  assert.equal(rerunText(counts({})), null);
+  assert.equal(rerunText(counts({ finished: 1 })), "1 re-run");
+  assert.equal(rerunText(counts({ finished: 1, running: 1 })), "2 re-runs (1 running)");
+  const ended = { counts: counts({ finished: 9 }), best: null, sweep: sweep("finished") };
+  assert.equal(isActive(ended), false);
+  assert.equal(isActive({ ...ended, reruns: counts({ queued: 1 }) }), true, "a queued re-run of a finished sweep");
+  assert.notEqual(tableSignature(ended), tableSignature({ ...ended, reruns: counts({ running: 1 }) }), "a new re-run refreshes the table");
 });

@@ -9,8 +9,10 @@ export interface ProgressRun {
   state: RunState;
   lastStep: number;
   steps: number | null;
-  /** its best value of the sweep metric so far (the table shows it live without a refetch) */
+  /** its best value of the sweep metric so far */
   value: number | null;
+  /** its summary's values of the sweep metric (m, m_best, m_best_step): the table and the chart show them live without a refetch */
+  summary: Record<string, number | null>;
 }
 
 export interface BestRun {
@@ -23,8 +25,11 @@ export interface BestRun {
 
 export interface SweepProgressBody {
   sweep: { id: string; name: string; state: SweepState; stateReason: string | null; createdAt: string; finishedAt: string | null };
+  /** the sweep's own runs by state (re-runs apart: they are not part of its budget) */
   counts: Record<RunState, number>;
   total: number;
+  /** re-runs of its runs by state */
+  reruns: Record<RunState, number>;
   /** runs the sweep will make in all (grid size or run_cap), null when unbounded */
   expected: number | null;
   best: BestRun | null;
@@ -32,6 +37,29 @@ export interface SweepProgressBody {
   elapsed: number;
   /** the runs training now, with their step (live without refetching the table) */
   running: ProgressRun[];
+}
+
+/** The summary keys of a metric that the progress poll carries for running runs. */
+export const liveSummaryKeys = (metric: string) => [metric, `${metric}_best`, `${metric}_best_step`];
+
+/**
+ * The run list with the running runs' step and metric as the last progress poll saw them, so
+ * the table and the parallel coordinates show the same, current values (issue 17 §4: the lines
+ * ended near 2.2 and 2.6 while the table said 1.868 and 2.104). Unchanged runs keep their objects.
+ */
+export function withLiveValues<R extends { id: string; lastStep: number; summary: Record<string, number | null> }>(runs: R[], running: readonly Pick<ProgressRun, "id" | "lastStep" | "summary">[]): R[] {
+  if (running.length === 0) return runs;
+  const live = new Map(running.map((r) => [r.id, r]));
+  let changed = false;
+  const out = runs.map((r) => {
+    const now = live.get(r.id);
+    if (!now || !(now.lastStep > r.lastStep || Object.entries(now.summary).some(([k, v]) => v !== null && r.summary[k] !== v))) return r;
+    changed = true;
+    const summary = { ...r.summary };
+    for (const [k, v] of Object.entries(now.summary)) if (v !== null) summary[k] = v;
+    return { ...r, lastStep: Math.max(r.lastStep, now.lastStep), summary };
+  });
+  return changed ? out : runs;
 }
 
 export const FAILED_STATES: readonly RunState[] = ["failed", "diverged", "crashed"];
@@ -66,11 +94,26 @@ export function doneCount(counts: Record<RunState, number>): number {
 }
 
 /** Changes when the run table, the chart or the importance must be refetched (not on every step). */
-export function tableSignature(p: Pick<SweepProgressBody, "counts" | "best" | "sweep">): string {
-  return `${RUN_STATES.map((s) => p.counts[s] ?? 0).join(".")}|${p.best?.id ?? ""}|${p.sweep.state}`;
+export function tableSignature(p: Pick<SweepProgressBody, "counts" | "best" | "sweep"> & { reruns?: Record<RunState, number> }): string {
+  const states = (c: Partial<Record<RunState, number>> = {}) => RUN_STATES.map((s) => c[s] ?? 0).join(".");
+  return `${states(p.counts)}|${states(p.reruns)}|${p.best?.id ?? ""}|${p.sweep.state}`;
 }
 
-export function isActive(p: Pick<SweepProgressBody, "counts" | "sweep">): boolean {
+/** Runs (its own and re-runs) training or waiting to. */
+export function liveCount(p: Pick<SweepProgressBody, "counts"> & { reruns?: Record<RunState, number> }): number {
+  return (p.counts.running ?? 0) + (p.reruns?.running ?? 0) + (p.reruns?.queued ?? 0);
+}
+
+export function isActive(p: Pick<SweepProgressBody, "counts" | "sweep"> & { reruns?: Record<RunState, number> }): boolean {
   if (p.sweep.state === "running" || p.sweep.state === "paused") return true;
-  return (p.counts.running ?? 0) > 0; // an ended sweep whose last runs are still stopping
+  return liveCount(p) > 0; // an ended sweep whose last runs are still stopping, or a re-run of one of its runs
+}
+
+/** "2 re-runs (1 running)": re-runs are shown beside the sweep's budget, never in it. */
+export function rerunText(reruns: Record<RunState, number> | undefined): string | null {
+  if (!reruns) return null;
+  const total = RUN_STATES.reduce((n, s) => n + (reruns[s] ?? 0), 0);
+  if (total === 0) return null;
+  const live = (reruns.running ?? 0) + (reruns.queued ?? 0);
+  return `${total} re-run${total === 1 ? "" : "s"}${live > 0 ? ` (${live} ${reruns.running ? "running" : "queued"})` : ""}`;
 }

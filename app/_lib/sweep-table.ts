@@ -1,3 +1,5 @@
+import { KEY_PATTERN } from "../../sweeps/names";
+
 // Sorting the sweep page's run table on the client (the brush filters it in place, so it is
 // not re-queried). Fields: name, state, step, runtime, index, config.<key>, summary.<key>.
 
@@ -59,7 +61,9 @@ export function decodeSort(text: string | null | undefined, fallback: TableSort)
   if (!text) return fallback;
   const desc = text.startsWith("-");
   const field = desc ? text.slice(1) : text;
-  return /^(name|state|step|runtime|index|(config|summary)\.[A-Za-z_][A-Za-z0-9_]*)$/.test(field) ? { field, desc } : fallback;
+  const dot = field.indexOf(".");
+  const ok = ["name", "state", "step", "runtime", "index"].includes(field) || (["config", "summary"].includes(field.slice(0, dot)) && KEY_PATTERN.test(field.slice(dot + 1)));
+  return ok ? { field, desc } : fallback;
 }
 
 /**

@@ -51,7 +51,7 @@ const tuples = (series: Record<string, Record<string, SeriesPoint[]>>): Record<s
  */
 export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "since" | "open" | "detail">): Promise<CompareDelta<CompareDetailRun>> {
   const { runs: ids, sweep, keys, points } = q;
-  const listed = listRunBriefs({ sweepId: sweep, ids }, VIEW_RUNS);
+  const listed = await listRunBriefs({ sweepId: sweep, ids }, VIEW_RUNS);
   const byId = new Map(listed.map((r) => [r.id, r]));
   const ordered = ids ? ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) : listed;
   // The client holds the first n runs unless the view changed under it (a run created in

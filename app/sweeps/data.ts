@@ -1,7 +1,7 @@
 import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
 import { parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
 import { analyzeImportance, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
-import type { SweepProgressBody } from "../_lib/sweep-progress";
+import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
 
@@ -25,6 +25,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
     sweep: { id: sweep.id, name: sweep.name, state: sweep.state, stateReason: sweep.stateReason, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt },
     counts: progress.counts,
     total: progress.total,
+    reruns: progress.reruns,
     expected: expectedRuns(sweep),
     best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null } : null,
     elapsed: progress.elapsed,
@@ -35,6 +36,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
       lastStep: r.lastStep,
       steps: typeof r.config.steps === "number" ? r.config.steps : null,
       value: r.summary[`${metric}_best`] ?? r.summary[metric] ?? null,
+      summary: Object.fromEntries(liveSummaryKeys(metric).map((k) => [k, r.summary[k] ?? null])),
     })),
   };
 }

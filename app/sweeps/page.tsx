@@ -4,8 +4,10 @@ import { AutoRefresh } from "../_components/sweeps/AutoRefresh";
 import { Badge, EmptyState, PageHeader } from "../_components/ui";
 import { colorOf, runColors } from "../_lib/colors";
 import { formatDuration, formatNumber, formatTime } from "../_lib/format";
-import { doneCount, progressSegments } from "../_lib/sweep-progress";
+import { doneCount, liveCount, progressSegments, rerunText } from "../_lib/sweep-progress";
 import { loadProgress } from "./data";
+
+const rerunTotal = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sweeps" };
@@ -13,7 +15,7 @@ export const metadata = { title: "Sweeps" };
 export default async function SweepsPage() {
   const sweeps = await listSweeps();
   const rows = await Promise.all(sweeps.map(async (s) => ({ sweep: s, progress: await loadProgress(s) })));
-  const live = rows.some((r) => r.sweep.state === "running" || r.progress.counts.running > 0);
+  const live = rows.some((r) => r.sweep.state === "running" || liveCount(r.progress) > 0);
   // this view's runs are the sweeps' best runs, one per row: colours go by sweep, oldest first,
   // so a new sweep (or a best run that changes) takes a colour without recolouring the others
   const colors = runColors(sweeps.toReversed().map((s) => s.id));
@@ -80,8 +82,9 @@ export default async function SweepsPage() {
                             s.count > 0 ? <div key={s.key} className={`sw-seg-${s.key}`} style={{ width: `${s.share * 100}%` }} title={`${s.count} ${s.label}`} /> : null,
                           )}
                         </div>
-                        <span className="num sw-list-count">
+                        <span className="num sw-list-count" title={rerunText(progress.reruns) ? `+ ${rerunText(progress.reruns)}, outside the sweep's budget` : undefined}>
                           {done}/{expected ?? "∞"}
+                          {rerunText(progress.reruns) && <span className="faint"> +{rerunTotal(progress.reruns)}</span>}
                         </span>
                       </div>
                     </td>

@@ -78,10 +78,10 @@ describe("listRunBriefs", () => {
     const second = await createRun({ sweepId: sweep.id, index: 1, config: {} });
     await claimNextRun("test", { sweepId: sweep.id });
     await finishRun(second.id, { state: "stopped" });
-    const briefs = listRunBriefs({ sweepId: sweep.id });
+    const briefs = await listRunBriefs({ sweepId: sweep.id });
     assert.deepEqual(briefs.map((r) => [r.id, r.state]), [[first.id, "running"], [second.id, "stopped"]]);
     assert.ok(briefs[0].startedAt && !briefs[1].startedAt);
     assert.equal("config" in briefs[0], false);
-    assert.deepEqual(listRunBriefs({ ids: [second.id] }).map((r) => r.id), [second.id]);
+    assert.deepEqual((await listRunBriefs({ ids: [second.id] })).map((r) => r.id), [second.id]);
   });
 });

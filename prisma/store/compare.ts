@@ -1,8 +1,7 @@
-import { prisma, reader } from "../client";
 import type { RunState } from "../../sweeps/states";
-import { downsampleBuckets, downsamplePoints, readPoints, seriesPlan, toBucketRow, type BucketRow, type SeriesPoint } from "./metrics";
-import { whereClause } from "./query";
-import { iso, num, numOrNull, type RawRow } from "./records";
+import { BUCKET_TYPES, downsampleBuckets, downsamplePoints, POINT_TYPES, readPoints, seriesPlan, toBucketRow, type BucketRow, type SeriesPoint } from "./metrics";
+import { query, selectRows } from "./sql";
+import { runBriefsQuery } from "./sql-sqlite";
 
 // Reads for the compare view: many runs' series in a few queries (not a few per run), with
 // the same min/max-bucket downsampling as readSeries (first and last point kept, each slot's
@@ -16,7 +15,8 @@ const RUNS_PER_QUERY = 400;
 const RAW_POINTS_PER_READ = 100_000;
 
 const key = (runId: string, name: string) => `${runId}\u0000${name}`;
-const point = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value === null ? null : Number(r.value), wallTime: Number(r.wallTime) });
+const point = (r: { step: number | null; value: number | null; wallTime: number | null }): SeriesPoint => ({ step: r.step ?? 0, value: r.value, wallTime: r.wallTime ?? 0 });
+const SERIES_ROW = { runId: "text", name: "text", ...POINT_TYPES } as const;
 
 /**
  * Several metrics of many runs, each downsampled to about `points` points:
@@ -33,18 +33,17 @@ export async function readManySeries(runIds: string[], names: string[], points =
 }
 
 async function readChunk(runIds: string[], names: string[], points: number, out: Record<string, Record<string, SeriesPoint[]>>, budget: { raw: number }): Promise<void> {
-  const db = prisma();
   const where = `runId IN (${IN(runIds.length)}) AND name IN (${IN(names.length)})`;
   const args = [...runIds, ...names];
-  const stats = (await db.$queryRawUnsafe(`SELECT runId, name, sum(count) AS n, count(*) AS b FROM MetricBucket WHERE ${where} GROUP BY runId, name`, ...args)) as RawRow[];
+  const stats = await selectRows(query(`SELECT runId, name, sum(count) AS n, count(*) AS b FROM MetricBucket WHERE ${where} GROUP BY runId, name`, args, { runId: "text", name: "text", n: "number", b: "number" }));
   const short: [string, string][] = [];
   const long: [string, string][] = [];
   const raw: [string, string][] = [];
   let rawPoints = 0;
   for (const s of stats) {
-    const [runId, name] = [s.runId as string, s.name as string];
-    const n = numOrNull(s.n) ?? 0;
-    const plan = seriesPlan(n, num(s.b), points);
+    const [runId, name] = [s.runId!, s.name!];
+    const n = s.n ?? 0;
+    const plan = seriesPlan(n, s.b ?? 0, points);
     if (plan === "all") short.push([runId, name]);
     else if (plan === "rollup") long.push([runId, name]);
     else (raw.push([runId, name]), (rawPoints += n));
@@ -53,7 +52,7 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
   // the budget, none (curves of one view at one resolution, not the first few finer).
   if (rawPoints <= budget.raw) {
     budget.raw -= rawPoints;
-    for (const [runId, name] of raw) out[runId][name] = downsamplePoints(readPoints(runId, name), points);
+    for (const [runId, name] of raw) out[runId][name] = downsamplePoints(await readPoints(runId, name), points);
   } else long.push(...raw);
 
   // Short series: every point, in one query.
@@ -61,14 +60,16 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
     const shortRuns = [...new Set(short.map(([r]) => r))];
     const shortNames = [...new Set(short.map(([, n]) => n))];
     const wanted = new Set(short.map(([r, n]) => key(r, n)));
-    const rows = (await db.$queryRawUnsafe(
-      `SELECT runId, name, step, value, wallTime FROM Metric WHERE runId IN (${IN(shortRuns.length)}) AND name IN (${IN(shortNames.length)}) ORDER BY runId, name, step`,
-      ...shortRuns,
-      ...shortNames,
-    )) as RawRow[];
+    const rows = await selectRows(
+      query(
+        `SELECT runId, name, step, value, wallTime FROM Metric WHERE runId IN (${IN(shortRuns.length)}) AND name IN (${IN(shortNames.length)}) ORDER BY runId, name, step`,
+        [...shortRuns, ...shortNames],
+        SERIES_ROW,
+      ),
+    );
     for (const r of rows) {
-      const runId = r.runId as string;
-      const name = r.name as string;
+      const runId = r.runId!;
+      const name = r.name!;
       if (!wanted.has(key(runId, name))) continue;
       (out[runId][name] ??= []).push(point(r));
     }
@@ -80,9 +81,9 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
     const longNames = [...new Set(long.map(([, n]) => n))];
     const lw = `runId IN (${IN(longRuns.length)}) AND name IN (${IN(longNames.length)})`;
     const largs = [...longRuns, ...longNames];
-    const [ends, buckets] = await Promise.all([
-      // min/max(step) as scalar subqueries are index seeks; a GROUP BY would scan every point.
-      db.$queryRawUnsafe(
+    // min/max(step) as scalar subqueries are index seeks; a GROUP BY would scan every point.
+    const ends = await selectRows(
+      query(
         `WITH p(runId, name) AS (VALUES ${long.map(() => "(?, ?)").join(",")}),
          e AS (SELECT p.runId, p.name,
                  (SELECT min(step) FROM Metric m WHERE m.runId = p.runId AND m.name = p.name) AS lo,
@@ -90,22 +91,26 @@ async function readChunk(runIds: string[], names: string[], points: number, out:
          SELECT m.runId, m.name, m.step, m.value, m.wallTime FROM e JOIN Metric m ON m.runId = e.runId AND m.name = e.name AND m.step = e.lo
          UNION ALL
          SELECT m.runId, m.name, m.step, m.value, m.wallTime FROM e JOIN Metric m ON m.runId = e.runId AND m.name = e.name AND m.step = e.hi AND e.hi != e.lo`,
-        ...long.flat(),
-      ) as Promise<RawRow[]>,
-      db.$queryRawUnsafe(
+        long.flat(),
+        SERIES_ROW,
+      ),
+    );
+    const buckets = await selectRows(
+      query(
         `SELECT runId, name, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime FROM MetricBucket WHERE ${lw} ORDER BY runId, name, bucket`,
-        ...largs,
-      ) as Promise<RawRow[]>,
-    ]);
+        largs,
+        { runId: "text", name: "text", ...BUCKET_TYPES },
+      ),
+    );
     const firstLast = new Map<string, SeriesPoint[]>();
     for (const r of ends) {
-      const k = key(r.runId as string, r.name as string);
+      const k = key(r.runId!, r.name!);
       if (!firstLast.has(k)) firstLast.set(k, []);
       firstLast.get(k)!.push(point(r));
     }
     const grouped = new Map<string, BucketRow[]>();
     for (const b of buckets) {
-      const k = key(b.runId as string, b.name as string);
+      const k = key(b.runId!, b.name!);
       if (!grouped.has(k)) grouped.set(k, []);
       grouped.get(k)!.push(toBucketRow(b));
     }
@@ -123,8 +128,8 @@ export async function metricNamesOf(runIds: string[]): Promise<string[]> {
   const names = new Set<string>();
   for (let i = 0; i < runIds.length; i += RUNS_PER_QUERY) {
     const chunk = runIds.slice(i, i + RUNS_PER_QUERY);
-    const rows = (await prisma().$queryRawUnsafe(`SELECT DISTINCT name FROM MetricBucket WHERE runId IN (${IN(chunk.length)})`, ...chunk)) as { name: string }[];
-    for (const r of rows) names.add(r.name);
+    const rows = await selectRows(query(`SELECT DISTINCT name FROM MetricBucket WHERE runId IN (${IN(chunk.length)})`, chunk, { name: "text" }));
+    for (const r of rows) names.add(r.name!);
   }
   return [...names].sort();
 }
@@ -141,12 +146,8 @@ export interface RunBrief {
  * The runs of a sweep (or the given ids), in creation order, at most `limit`: cheap enough to
  * list on every poll of a live view (one narrow query, no JSON parsed).
  */
-export function listRunBriefs(view: { sweepId?: string; ids?: string[] }, limit = 1000): RunBrief[] {
-  const where = whereClause({ sweepId: view.sweepId, ids: view.ids });
-  const rows = reader()
-    .prepare(`SELECT r.id, r.name, r.state, r.startedAt FROM Run r ${where.sql} ORDER BY r.createdAt, r."index", r.id LIMIT ?`)
-    .all(...where.args, limit) as RawRow[];
-  return rows.map((r) => ({ id: r.id as string, name: r.name as string, state: r.state as RunState, startedAt: iso(r.startedAt) }));
+export async function listRunBriefs(view: { sweepId?: string; ids?: string[] }, limit = 1000): Promise<RunBrief[]> {
+  return (await selectRows(runBriefsQuery(view, limit))).map((r) => ({ id: r.id!, name: r.name!, state: r.state as RunState, startedAt: r.startedAt }));
 }
 
 /**
@@ -167,20 +168,21 @@ export async function readSeriesTails(
     const chunk = cursors.slice(i, i + RUNS_PER_QUERY);
     // (runId, name, step) is the primary key: one index range per series, and the window
     // numbers each series' points so no more than limit + 1 of them leave SQLite.
-    const rows = (await prisma().$queryRawUnsafe(
-      `WITH c(runId, after) AS (VALUES ${chunk.map(() => "(?, ?)").join(",")})
+    const rows = await selectRows(
+      query(
+        `WITH c(runId, after) AS (VALUES ${chunk.map(() => "(?, ?)").join(",")})
        SELECT runId, name, step, value, wallTime, k FROM (
          SELECT m.runId, m.name, m.step, m.value, m.wallTime, row_number() OVER (PARTITION BY m.runId, m.name ORDER BY m.step) AS k
          FROM c JOIN Metric m ON m.runId = c.runId AND m.name IN (${IN(names.length)}) AND m.step > c.after
        ) WHERE k <= ? ORDER BY runId, name, step`,
-      ...chunk.flat(),
-      ...names,
-      limit + 1,
-    )) as RawRow[];
+        [...chunk.flat(), ...names, limit + 1],
+        { ...SERIES_ROW, k: "number" },
+      ),
+    );
     for (const r of rows) {
-      const runId = r.runId as string;
-      if (num(r.k) > limit) overflow.add(runId);
-      else (tails[runId][r.name as string] ??= []).push(point(r));
+      const runId = r.runId!;
+      if ((r.k ?? 0) > limit) overflow.add(runId);
+      else (tails[runId][r.name!] ??= []).push(point(r));
     }
   }
   for (const id of overflow) delete tails[id];

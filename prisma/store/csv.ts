@@ -2,37 +2,77 @@ import { stringify } from "csv-stringify/sync";
 import { RUN_CONFIG_KEYS } from "../../engine/config";
 import { listRuns, type ListRunsQuery } from "./query";
 import type { RunRecord } from "./records";
+import { finiteOrName } from "./sql";
 
-// The run table as CSV: one row per run; columns id, name, sweep, state, created, runtime,
-// every config key, every summary key (or exactly the columns asked for).
+// Every CSV the app writes goes through toCsv: the sweep's runs (exportRunsCsv, one row per
+// run), the runs table (runs-table.ts tableToCsvRows, what the table shows) and the sweep
+// page's "export shown". Column names (one scheme for all of them):
+//
+//   id, name, sweep, state, rerun_of        the run (rerun_of: the run it repeats, if any)
+//   created, started, finished              ISO-8601 times in UTC
+//   runtime_s                               seconds from start to finish (or to now)
+//   step                                    last step logged
+//   config.<key>                            the resolved config (config.learning_rate: the base rate)
+//   params.<key>                            what the sweep chose
+//   summary.<key>                           final / best metric values (summary.lr: the last logged
+//                                           learning rate, after the schedule)
+//   summary.train_time_s                    the engine's own clock (summary.runtime): seconds of training
+//   derived.<name>                          curve-derived columns of the runs table
+//   <column> ±95%                           on a configuration row: the 95% interval of the mean
+//
+// Non-finite numbers are written NaN, Infinity, -Infinity. Cells (headers too) that a
+// spreadsheet would run as a formula — starting with = + - @, a tab or a line break — are
+// prefixed with ', and line breaks inside a cell become spaces.
 
-const FIXED_COLUMNS = ["id", "name", "sweep", "state", "created", "runtime"] as const;
+/** Summary keys whose unit belongs in the header. */
+const SUMMARY_HEADERS: Record<string, string> = { runtime: "summary.train_time_s" };
+const FIXED_HEADERS: Record<string, string> = { runtime: "runtime_s" };
+
+/** The CSV header of a column (see the table above). */
+export function csvHeader(field: string): string {
+  if (field in FIXED_HEADERS) return FIXED_HEADERS[field];
+  if (field.startsWith("summary.")) return SUMMARY_HEADERS[field.slice(8)] ?? field;
+  return field;
+}
+
+const NUMBER_TEXT = /^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|Infinity|NaN)$/;
+
+/** A cell a spreadsheet reads as data, never as a formula (OWASP's CSV-injection advice, plus line breaks). */
+export function neutralise(value: unknown): string | number | boolean {
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(finiteOrName(value));
+  if (typeof value === "boolean") return value;
+  if (value === null || value === undefined) return "";
+  const raw = typeof value === "string" ? value : JSON.stringify(value);
+  // a number written as text ("-Infinity", "-0.5") is data
+  if (NUMBER_TEXT.test(raw)) return raw;
+  const text = raw.replace(/\r\n|[\r\n]/g, " ");
+  return /^[\s]*[=+\-@]/.test(text) || /^[\t\r\n]/.test(raw) ? `'${text}` : text;
+}
+
+/** One CSV document: the header and every cell neutralised; booleans as true/false. */
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return stringify([header.map(neutralise), ...rows.map((r) => r.map(neutralise))], { cast: { boolean: (b) => String(b) } });
+}
+
+const FIXED_COLUMNS = ["id", "name", "sweep", "state", "rerun_of", "created", "started", "finished", "runtime", "step"] as const;
 
 function cell(run: RunRecord, column: string): unknown {
   switch (column) {
     case "id": return run.id;
     case "name": return run.name;
-    case "sweep": return run.sweepId ?? "";
+    case "sweep": return run.sweepId;
     case "state": return run.state;
+    case "rerun_of": return run.rerunOf;
     case "index": return run.index;
     case "created": return run.createdAt;
-    case "started": return run.startedAt ?? "";
-    case "finished": return run.finishedAt ?? "";
+    case "started": return run.startedAt;
+    case "finished": return run.finishedAt;
     case "step": return run.lastStep;
-    case "runtime": return run.runtime === null ? "" : Math.round(run.runtime * 1000) / 1000;
+    case "runtime": return run.runtime === null ? null : Math.round(run.runtime * 1000) / 1000;
   }
   const dot = column.indexOf(".");
   const source = column.slice(0, dot) as "config" | "summary" | "params";
-  const value = run[source]?.[column.slice(dot + 1)];
-  return value === undefined || value === null ? "" : value;
-}
-
-/** Spreadsheets run cells that start with = + - @ (or tab/CR) as formulas: neutralise text cells. */
-export function neutralise(value: unknown): string | number | boolean {
-  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-  if (typeof value === "boolean") return value;
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return run[source]?.[column.slice(dot + 1)] ?? null;
 }
 
 export function defaultColumns(runs: RunRecord[]): string[] {
@@ -51,15 +91,8 @@ export function defaultColumns(runs: RunRecord[]): string[] {
   ];
 }
 
-/** Header names: the bare key, prefixed only where a config and a summary key collide. */
-function headers(columns: string[]): string[] {
-  const bare = columns.map((c) => (c.includes(".") ? c.slice(c.indexOf(".") + 1) : c));
-  return bare.map((b, i) => (bare.indexOf(b) !== bare.lastIndexOf(b) ? columns[i] : b));
-}
-
 export function runsToCsv(runs: RunRecord[], columns = defaultColumns(runs)): string {
-  const rows = runs.map((run) => columns.map((c) => neutralise(cell(run, c))));
-  return stringify([headers(columns), ...rows], { cast: { boolean: (b) => String(b) } });
+  return toCsv(columns.map(csvHeader), runs.map((run) => columns.map((c) => cell(run, c))));
 }
 
 export async function exportRunsCsv(query: ListRunsQuery, columns?: string[]): Promise<string> {

@@ -2,8 +2,9 @@ import { prisma } from "../client";
 import type { RunState } from "../../sweeps/states";
 import type { MetricPoint, SweepStore, TrialInfo } from "../../sweeps/executor/types";
 import { appendRunEvents } from "./metrics";
-import { toRunRecord, num, type RawRow, type RunRecord } from "./records";
-import { countRuns, createRun, finishRun, heartbeat, requestStopForSweep, runsToStop, setRunPid, stopQueuedRuns, sweepRuns } from "./runs";
+import { toRunRecord, type RunRecord } from "./records";
+import { countRuns, createRun, finishRun, getRun, heartbeat, requestStopForSweep, runsByIds, runsToStop, setRunPid, stopQueuedRuns, sweepRuns } from "./runs";
+import { query, selectRows, updateReturningIds } from "./sql";
 import { getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
 
 // The executor's store (sweeps/executor/types.ts SweepStore) on top of the store functions,
@@ -12,20 +13,20 @@ import { getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
 
 async function claimWhere(owner: string, condition: string, args: unknown[]): Promise<RunRecord | null> {
   const now = new Date().toISOString();
-  const rows = (await prisma().$queryRawUnsafe(
+  const [id] = await updateReturningIds(
     `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = ?, heartbeatAt = ?, stopRequested = 0
      WHERE id = (
        SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
        WHERE r.state = 'queued' AND ${condition}
        ORDER BY r.createdAt, r."index" LIMIT 1
      ) AND state = 'queued'
-     RETURNING *`,
+     RETURNING id`,
     owner,
     now,
     now,
     ...args,
-  )) as RawRow[];
-  return rows[0] ? toRunRecord(rows[0]) : null;
+  );
+  return id ? getRun(id) : null;
 }
 
 /**
@@ -44,14 +45,14 @@ export function claimLooseRun(owner: string): Promise<RunRecord | null> {
 /** Mark running runs crashed (the first outcome wins: ended runs are left alone). */
 export async function crashRuns(ids: string[], reason: string): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
-  const rows = (await prisma().$queryRawUnsafe(
+  const crashed = await updateReturningIds(
     `UPDATE Run SET state = 'crashed', error = ?, finishedAt = ?, pid = NULL
-     WHERE state = 'running' AND id IN (${ids.map(() => "?").join(",")}) RETURNING *`,
+     WHERE state = 'running' AND id IN (${ids.map(() => "?").join(",")}) RETURNING id`,
     reason,
     new Date().toISOString(),
     ...ids,
-  )) as RawRow[];
-  return rows.map((r) => toRunRecord(r));
+  );
+  return runsByIds(crashed);
 }
 
 export async function runningRuns(): Promise<RunRecord[]> {
@@ -68,13 +69,15 @@ export async function staleRuns(olderThanMs: number): Promise<RunRecord[]> {
 }
 
 export async function sweepMetricHistory(sweepId: string, metric: string): Promise<MetricPoint[]> {
-  const rows = (await prisma().$queryRawUnsafe(
-    `SELECT m.runId, m.step, m.value FROM Metric m JOIN Run r ON r.id = m.runId
+  const rows = await selectRows(
+    query(
+      `SELECT m.runId, m.step, m.value FROM Metric m JOIN Run r ON r.id = m.runId
      WHERE r.sweepId = ? AND m.name = ? ORDER BY m.runId, m.step`,
-    sweepId,
-    metric,
-  )) as RawRow[];
-  return rows.map((r) => ({ runId: r.runId as string, step: num(r.step), value: r.value === null ? null : Number(r.value) }));
+      [sweepId, metric],
+      { runId: "text", step: "number", value: "number" },
+    ),
+  );
+  return rows.map((r) => ({ runId: r.runId!, step: r.step ?? 0, value: r.value }));
 }
 
 /** The prisma-backed SweepStore the executor runs on. */

@@ -1,7 +1,7 @@
-import { prisma, reader } from "../client";
+import { prisma } from "../client";
 import type { WorkerMessage } from "../../engine/protocol";
 import { foldIntoSummary, type Summary } from "../../sweeps/summary";
-import { num, numOrNull, type RawRow } from "./records";
+import { query, selectRows, type TypedRow } from "./sql";
 
 // Metric points and the other things a run logs (samples, log lines, diagnostics) arrive in
 // batches: one transaction per batch, one multi-row INSERT per few hundred points.
@@ -156,11 +156,23 @@ export interface SeriesPoint {
 }
 
 export async function metricNames(runId: string): Promise<string[]> {
-  const rows = (await prisma().$queryRawUnsafe(`SELECT DISTINCT name FROM Metric WHERE runId = ? ORDER BY name`, runId)) as { name: string }[];
-  return rows.map((r) => r.name);
+  return (await selectRows(query(`SELECT DISTINCT name FROM Metric WHERE runId = ? ORDER BY name`, [runId], { name: "text" }))).map((r) => r.name!);
 }
 
-const toPoint = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value === null ? null : Number(r.value), wallTime: Number(r.wallTime) });
+/** The typed columns of a metric point and of a rollup bucket row. */
+export const POINT_TYPES = { step: "number", value: "number", wallTime: "number" } as const;
+export const BUCKET_TYPES = {
+  minStep: "number",
+  minValue: "number",
+  minTime: "number",
+  maxStep: "number",
+  maxValue: "number",
+  maxTime: "number",
+  nanStep: "number",
+  nanTime: "number",
+} as const;
+
+const toPoint = (r: TypedRow<typeof POINT_TYPES>): SeriesPoint => ({ step: r.step ?? 0, value: r.value, wallTime: r.wallTime ?? 0 });
 
 /**
  * One metric of one run, downsampled to about `points` points: steps are cut into buckets
@@ -170,36 +182,34 @@ const toPoint = (r: RawRow): SeriesPoint => ({ step: num(r.step), value: r.value
  * downsampled in memory when the rollup is too coarse to give `points` (seriesPlan).
  */
 export async function readSeries(runId: string, name: string, points = 1000): Promise<SeriesPoint[]> {
-  const db = prisma();
-  const stats = (await db.$queryRawUnsafe(
-    `SELECT sum(count) AS n, count(*) AS b FROM MetricBucket WHERE runId = ? AND name = ?`,
-    runId,
-    name,
-  )) as RawRow[];
-  const n = numOrNull(stats[0]?.n) ?? 0;
+  const stats = await selectRows(query(`SELECT sum(count) AS n, count(*) AS b FROM MetricBucket WHERE runId = ? AND name = ?`, [runId, name], { n: "number", b: "number" }));
+  const n = stats[0]?.n ?? 0;
   if (n === 0) return [];
-  const plan = seriesPlan(n, num(stats[0].b), points);
-  if (plan === "all") return readPoints(runId, name);
-  if (plan === "raw") return downsamplePoints(readPoints(runId, name), points);
-  const [ends, buckets] = await Promise.all([
-    db.$queryRawUnsafe(
+  const plan = seriesPlan(n, stats[0].b ?? 0, points);
+  if (plan === "all") return await readPoints(runId, name);
+  if (plan === "raw") return downsamplePoints(await readPoints(runId, name), points);
+  const ends = await selectRows(
+    query(
       `SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step ASC LIMIT 1)
        UNION ALL
        SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step DESC LIMIT 1)`,
-      runId, name, runId, name,
-    ) as Promise<RawRow[]>,
-    db.$queryRawUnsafe(
+      [runId, name, runId, name],
+      POINT_TYPES,
+    ),
+  );
+  const buckets = await selectRows(
+    query(
       `SELECT minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime FROM MetricBucket WHERE runId = ? AND name = ? ORDER BY bucket`,
-      runId, name,
-    ) as Promise<RawRow[]>,
-  ]);
+      [runId, name],
+      BUCKET_TYPES,
+    ),
+  );
   return downsampleBuckets(toPoint(ends[0]), toPoint(ends[ends.length - 1]), buckets.map(toBucketRow), points);
 }
 
-/** Every point of a series, in step order (better-sqlite3 rows as arrays: a 30,000-point series in a few ms, where Prisma's raw query takes ten times that). */
-export function readPoints(runId: string, name: string): SeriesPoint[] {
-  const rows = reader().prepare(`SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step`).raw().all(runId, name) as [number | bigint, number | null, number][];
-  return rows.map(([step, value, wallTime]) => ({ step: Number(step), value: value === null ? null : Number(value), wallTime: Number(wallTime) }));
+/** Every point of a series, in step order (the read-only connection: a 30,000-point series in a few ms, where Prisma's raw query takes ten times that). */
+export async function readPoints(runId: string, name: string): Promise<SeriesPoint[]> {
+  return (await selectRows(query(`SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step`, [runId, name], POINT_TYPES))).map(toPoint);
 }
 
 /** The most points of one series read raw to be downsampled in memory (beyond it, the rollup answers). */
@@ -232,15 +242,15 @@ export function downsamplePoints(series: SeriesPoint[], points: number): SeriesP
   return downsampleBuckets(series[0], series[series.length - 1], series.map(pointBucket), points);
 }
 
-export const toBucketRow = (b: RawRow): BucketRow => ({
-  minStep: numOrNull(b.minStep),
-  minValue: numOrNull(b.minValue),
-  minTime: numOrNull(b.minTime),
-  maxStep: numOrNull(b.maxStep),
-  maxValue: numOrNull(b.maxValue),
-  maxTime: numOrNull(b.maxTime),
-  nanStep: numOrNull(b.nanStep),
-  nanTime: numOrNull(b.nanTime),
+export const toBucketRow = (b: TypedRow<typeof BUCKET_TYPES>): BucketRow => ({
+  minStep: b.minStep,
+  minValue: b.minValue,
+  minTime: b.minTime,
+  maxStep: b.maxStep,
+  maxValue: b.maxValue,
+  maxTime: b.maxTime,
+  nanStep: b.nanStep,
+  nanTime: b.nanTime,
 });
 
 export interface BucketRow {

@@ -1,8 +1,11 @@
 import { z } from "zod";
-import { prisma } from "../client";
+import { isKey } from "../../sweeps/names";
+import { meanCi, type Stat } from "../../sweeps/stats";
 import { RUN_STATES, type RunState } from "../../sweeps/states";
-import { iso, num, type RawRow } from "./records";
-import { fieldSql, FIXED_FIELDS, RunField, RunFilter, whereClause } from "./query";
+import { isFixedField, RunField, RunFilter } from "./query";
+import { csvHeader, toCsv } from "./csv";
+import { selectRows, type TypedRow } from "./sql";
+import { runCountQuery, tableGroupQuery, tableKeysQueries, tablePageQuery } from "./sql-sqlite";
 
 // The runs table's reads: only the columns shown (narrow rows, so 10,000 runs sort in SQLite
 // quickly), curve-derived columns computed in SQL so they sort and filter like any other,
@@ -12,10 +15,12 @@ import { fieldSql, FIXED_FIELDS, RunField, RunFilter, whereClause } from "./quer
 //   derived.train_val_gap         final val_loss − final train_loss
 //   derived.first_nonfinite_step  the first step any metric was NaN/Inf
 // (best val_loss and its step are summary.val_loss_best / summary.val_loss_best_step).
+//
+// Every value comes back typed (sql.ts): config, params and summary values as JSON text,
+// parsed in one place, so 0.25 is never read as 0 and true never as 1. Sorting and filtering
+// stay numeric, in SQL (sql-sqlite.ts).
 
-const FIXED = FIXED_FIELDS as Record<string, string>;
 export const TableField = RunField;
-export const tableFieldSql = fieldSql;
 export const TableFilter = RunFilter;
 export type TableFilter = RunFilter;
 
@@ -58,11 +63,8 @@ export interface TableQuery {
   offset?: number;
 }
 
-export interface Stat {
-  mean: number | null;
-  ci95: number | null;
-  n: number;
-}
+export type { Stat };
+export { meanCi };
 
 export interface TableRow {
   id: string;
@@ -71,9 +73,17 @@ export interface TableRow {
   sweepId: string | null;
   sweepName: string | null;
   createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
   runtime: number | null;
   lastStep: number;
-  /** column → value (config values, summary numbers, derived numbers). */
+  /** the run this one re-runs (same config and seed), if it is a re-run */
+  rerunOf: string | null;
+  /**
+   * column → value: config values as stored (numbers, booleans, strings), summary and derived
+   * numbers; null when absent. Non-finite numbers, which JSON cannot carry, are the strings
+   * "Infinity", "-Infinity" and "NaN".
+   */
   values: Record<string, unknown>;
   /** Set on a configuration row (seed replicates grouped). */
   group?: {
@@ -93,42 +103,28 @@ export interface TablePage {
   runs: number;
 }
 
-const where = (q: TableQuery) => whereClause(q);
+type BaseRow = TypedRow<ReturnType<typeof tablePageQuery>["columns"]>;
 
-const BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep`;
-
-function toRow(raw: RawRow, columns: string[], now: number): TableRow {
-  const startedAt = iso(raw.startedAt);
-  const finishedAt = iso(raw.finishedAt);
+function toRow(raw: BaseRow & Record<string, unknown>, columns: string[], now: number): TableRow {
   const values: Record<string, unknown> = {};
   columns.forEach((c, i) => {
-    if (c in FIXED) return;
-    const v = raw[`c${i}`];
-    values[c] = typeof v === "bigint" ? Number(v) : v === undefined ? null : v;
+    if (!isFixedField(c)) values[c] = raw[`c${i}`] ?? null;
   });
+  const { startedAt, finishedAt } = raw;
   return {
-    id: raw.id as string,
-    name: raw.name as string,
+    id: raw.id!,
+    name: raw.name!,
     state: raw.state as RunState,
-    sweepId: (raw.sweepId as string | null) ?? null,
-    sweepName: (raw.sweepName as string | null) ?? null,
-    createdAt: iso(raw.createdAt)!,
+    sweepId: raw.sweepId,
+    sweepName: raw.sweepName,
+    createdAt: raw.createdAt!,
+    startedAt,
+    finishedAt,
     runtime: startedAt ? Math.max(0, ((finishedAt ? Date.parse(finishedAt) : now) - Date.parse(startedAt)) / 1000) : null,
-    lastStep: num(raw.lastStep),
+    lastStep: raw.lastStep ?? 0,
+    rerunOf: raw.rerunOf,
     values,
   };
-}
-
-export function meanCi(values: unknown[]): Stat {
-  const xs = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-  const n = xs.length;
-  if (n === 0) return { mean: null, ci95: null, n };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (n === 1) return { mean, ci95: null, n };
-  const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
-  const T = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
-  const t = n - 1 <= T.length ? T[n - 2] : 1.96 + 2.4 / (n - 1);
-  return { mean, ci95: (t * sd) / Math.sqrt(n), n };
 }
 
 /** Fold runs that differ only in seed (same sweep) into configuration rows. */
@@ -143,7 +139,7 @@ export function groupReplicates(rows: (TableRow & { configKey: string })[], colu
     const stats: Record<string, Stat> = {};
     const values: Record<string, unknown> = {};
     for (const c of columns) {
-      if (c in FIXED) continue;
+      if (isFixedField(c)) continue;
       const vs = members.map((m) => m.values[c]);
       if (c === "config.seed" || c === "params.seed") {
         values[c] = null;
@@ -157,8 +153,13 @@ export function groupReplicates(rows: (TableRow & { configKey: string })[], colu
     const states: Partial<Record<RunState, number>> = {};
     for (const m of members) states[m.state] = (states[m.state] ?? 0) + 1;
     const runtimes = members.map((m) => m.runtime).filter((x): x is number => x !== null);
+    const starts = members.map((m) => m.startedAt).filter((x): x is string => x !== null).sort();
+    const ends = members.map((m) => m.finishedAt);
     return {
       ...head,
+      // the configuration's span: its first start, and its last end once every seed has ended
+      startedAt: starts[0] ?? null,
+      finishedAt: ends.every((e) => e !== null) ? ([...ends].sort().at(-1) ?? null) : null,
       runtime: runtimes.length ? runtimes.reduce((a, b) => a + b, 0) / runtimes.length : null,
       values,
       group: { count: members.length, states, stats, members: members.map(({ configKey: _k, ...m }) => m) },
@@ -166,52 +167,62 @@ export function groupReplicates(rows: (TableRow & { configKey: string })[], colu
   });
 }
 
+/** A value as SQL orders it: JSON booleans are 0/1, ±Infinity numbers; NaN and absent are missing. */
+function sortKey(v: unknown): number | string | null {
+  if (v === null || v === undefined || v === "NaN" || (typeof v === "number" && Number.isNaN(v))) return null;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v === "Infinity") return Infinity;
+  if (v === "-Infinity") return -Infinity;
+  return typeof v === "number" ? v : String(v);
+}
+
+/** SQLite's order: missing last either way, numbers before text, numbers numerically. */
 function compare(a: unknown, b: unknown, desc: boolean): number {
-  const na = a === null || a === undefined || (typeof a === "number" && Number.isNaN(a));
-  const nb = b === null || b === undefined || (typeof b === "number" && Number.isNaN(b));
-  if (na || nb) return na === nb ? 0 : na ? 1 : -1; // missing last either way
-  const c = typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
+  const ka = sortKey(a);
+  const kb = sortKey(b);
+  if (ka === null || kb === null) return ka === kb ? 0 : ka === null ? 1 : -1;
+  const c =
+    typeof ka === "number" && typeof kb === "number" ? (ka === kb ? 0 : ka < kb ? -1 : 1)
+    : typeof ka === "number" ? -1
+    : typeof kb === "number" ? 1
+    : ka < kb ? -1 : ka > kb ? 1 : 0;
   return desc ? -c : c;
 }
 
 /** One page of the runs table (or every configuration row when grouping seeds). */
 export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
-  const db = prisma();
-  const w = where(q);
   const sort = q.sort ?? { field: "created", desc: true };
-  const sortExpr = tableFieldSql(sort.field);
-  const dir = sort.desc ? "DESC" : "ASC";
-  const cols = q.columns.map((c, i) => (c in FIXED ? "" : `, ${tableFieldSql(c)} AS c${i}`)).join("");
-  const order = `ORDER BY (${sortExpr} IS NULL), ${sortExpr} ${dir}, r.createdAt DESC, r.id`;
+  const input = { ...q, sort };
   const now = Date.now();
   if (!q.groupSeeds) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
-    const [rows, count] = await Promise.all([
-      db.$queryRawUnsafe(`SELECT ${BASE}${cols} FROM Run r ${w.sql} ${order} LIMIT ? OFFSET ?`, ...w.args, limit, q.offset ?? 0) as Promise<RawRow[]>,
-      db.$queryRawUnsafe(`SELECT count(*) AS n FROM Run r ${w.sql}`, ...w.args) as Promise<{ n: bigint }[]>,
-    ]);
-    const total = num(count[0].n);
+    const rows = await selectRows(tablePageQuery(input, limit, q.offset ?? 0));
+    const total = (await selectRows(runCountQuery(q)))[0].n ?? 0;
     return { rows: rows.map((r) => toRow(r, q.columns, now)), total, runs: total };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
-  const rows = (await db.$queryRawUnsafe(
-    `SELECT ${BASE}${cols}, coalesce(r.sweepId, '') || json_remove(r.config, '$.seed') AS configKey, ${sortExpr} AS sortValue FROM Run r ${w.sql} ${order}`,
-    ...w.args,
-  )) as RawRow[];
+  const rows = await selectRows(tableGroupQuery(input));
   const grouped = groupReplicates(
-    rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey as string })),
+    rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey ?? "" })),
     q.columns,
   );
   const sortOf = (row: TableRow): unknown => {
-    if (sort.field in FIXED) {
-      const f = sort.field;
-      return f === "runtime" ? row.runtime : f === "name" ? row.name : f === "state" ? row.state : f === "step" ? row.lastStep : f === "created" ? row.createdAt : row.id;
+    switch (sort.field) {
+      case "runtime": return row.runtime;
+      case "name": return row.name;
+      case "state": return row.state;
+      case "step": return row.lastStep;
+      case "created": return row.createdAt;
+      case "started": return row.startedAt;
+      case "finished": return row.finishedAt;
+      case "rerun_of": return row.rerunOf;
+      case "id": case "sweep": case "index": return row.id;
     }
     if (row.group?.stats[sort.field]) return row.group.stats[sort.field].mean;
     return row.values[sort.field];
   };
   // Configurations whose sort column is not shown are ordered by their first member (SQL order).
-  if (q.columns.includes(sort.field) || sort.field in FIXED) grouped.sort((a, b) => compare(sortOf(a), sortOf(b), sort.desc));
+  if (q.columns.includes(sort.field) || isFixedField(sort.field)) grouped.sort((a, b) => compare(sortOf(a), sortOf(b), sort.desc));
   const offset = q.offset ?? 0;
   const limit = q.limit ?? grouped.length;
   return { rows: grouped.slice(offset, offset + limit), total: grouped.length, runs: rows.length };
@@ -224,48 +235,52 @@ export interface TableColumnInfo {
   summary: string[];
 }
 
-/** Which columns exist for the runs in view (from the most recent 2,000, so it stays cheap). */
+/** Which columns exist for the runs in view (from the most recent 2,000, so it stays cheap); keys no column can name are left out. */
 export async function tableColumns(q: { sweepId?: string } = {}): Promise<TableColumnInfo> {
-  const db = prisma();
-  const scope = `SELECT config, summary FROM Run ${q.sweepId ? "WHERE sweepId = ?" : ""} ORDER BY createdAt DESC LIMIT 2000`;
-  const args = q.sweepId ? [q.sweepId] : [];
-  const [config, summary] = await Promise.all([
-    db.$queryRawUnsafe(`SELECT j.key AS key, count(DISTINCT j.value) AS n FROM (${scope}) r, json_each(r.config) j GROUP BY j.key`, ...args) as Promise<RawRow[]>,
-    db.$queryRawUnsafe(`SELECT DISTINCT j.key AS key FROM (${scope}) r, json_each(r.summary) j`, ...args) as Promise<RawRow[]>,
-  ]);
+  const queries = tableKeysQueries(q.sweepId);
+  const config = (await selectRows(queries.config)).filter((r) => isKey(r.key ?? ""));
+  const summary = (await selectRows(queries.summary)).map((r) => r.key ?? "").filter((k) => isKey(k) && !k.startsWith("_"));
   return {
-    config: config.map((r) => r.key as string),
-    varying: config.filter((r) => num(r.n) > 1).map((r) => r.key as string),
-    summary: summary.map((r) => r.key as string).filter((k) => !k.startsWith("_")).sort(),
+    config: config.map((r) => r.key!),
+    varying: config.filter((r) => (r.n ?? 0) > 1).map((r) => r.key!),
+    summary: summary.sort(),
   };
 }
 
-/** The table as CSV, exactly as shown: the chosen columns; grouped rows with mean and ±95%. */
-export function tableToCsvRows(rows: TableRow[], columns: string[], grouped: boolean): unknown[][] {
-  const shown = columns.filter((c) => c !== "id" && c !== "name");
-  const header: string[] = ["id", "name", ...(grouped ? ["runs"] : [])];
-  for (const c of shown) {
-    const bare = c.includes(".") ? c.slice(c.indexOf(".") + 1) : c;
-    header.push(bare);
-    if (grouped && rows.some((r) => r.group?.stats[c])) header.push(`${bare} ±95%`);
-  }
+/**
+ * The table as CSV, as shown: id, name (and on configuration rows the number of runs), the
+ * run's start and finish, then the chosen columns in order; configuration rows give each
+ * numeric column's mean and its 95% interval. Headers as csv.ts names them.
+ */
+export function tableToCsv(rows: TableRow[], columns: string[], grouped: boolean): string {
+  const shown = columns.filter((c) => !["id", "name", "started", "finished"].includes(c));
   const withCi = new Set(shown.filter((c) => grouped && rows.some((r) => r.group?.stats[c])));
+  const header: string[] = ["id", "name", ...(grouped ? ["runs"] : []), "started", "finished"];
+  for (const c of shown) {
+    header.push(csvHeader(c));
+    if (withCi.has(c)) header.push(`${csvHeader(c)} ±95%`);
+  }
   const body = rows.map((r) => {
-    const line: unknown[] = [r.id, r.name, ...(grouped ? [r.group?.count ?? 1] : [])];
+    const line: unknown[] = [r.id, r.name, ...(grouped ? [r.group?.count ?? 1] : []), r.startedAt, r.finishedAt];
     for (const c of shown) {
-      if (c in FIXED) {
-        const v =
-          c === "state" ? (r.group ? Object.entries(r.group.states).map(([s, n]) => `${s}×${n}`).join(" ") : r.state)
-          : c === "sweep" ? r.sweepId ?? ""
-          : c === "created" ? r.createdAt
-          : c === "runtime" ? (r.runtime === null ? "" : Math.round(r.runtime * 1000) / 1000)
-          : c === "step" ? r.lastStep
-          : "";
-        line.push(v);
-      } else line.push(r.values[c] ?? "");
-      if (withCi.has(c)) line.push(r.group?.stats[c]?.ci95 ?? "");
+      line.push(fixedCell(r, c) ?? r.values[c]);
+      if (withCi.has(c)) line.push(r.group?.stats[c]?.ci95 ?? null);
     }
     return line;
   });
-  return [header, ...body];
+  return toCsv(header, body);
+}
+
+/** The value of a fixed column in a row (undefined for the others). */
+function fixedCell(r: TableRow, c: string): unknown {
+  switch (c) {
+    case "state": return r.group ? Object.entries(r.group.states).map(([s, n]) => `${s}×${n}`).join(" ") : r.state;
+    case "sweep": return r.sweepId;
+    case "created": return r.createdAt;
+    case "runtime": return r.runtime === null ? null : Math.round(r.runtime * 1000) / 1000;
+    case "step": return r.lastStep;
+    case "rerun_of": return r.rerunOf;
+    case "index": return null;
+  }
+  return undefined;
 }

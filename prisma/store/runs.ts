@@ -1,7 +1,8 @@
 import { prisma } from "../client";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
-import { toRunRecord, type Json, type RawRow, type RunRecord, type Summary } from "./records";
+import { toRunRecord, type Json, type RunRecord, type Summary } from "./records";
+import { updateReturningIds } from "./sql";
 
 export interface NewRun {
   sweepId?: string | null;
@@ -17,21 +18,38 @@ export interface NewRun {
   claimedBy?: string;
 }
 
-export async function createRun(input: NewRun): Promise<RunRecord> {
+/** The columns every new run starts with. */
+function newRunRow(input: NewRun) {
   const index = input.index ?? 0;
+  return {
+    id: newId(),
+    name: input.name ?? runName(index + 1),
+    sweepId: input.sweepId ?? null,
+    index,
+    config: JSON.stringify(input.config),
+    params: JSON.stringify(input.params ?? {}),
+    rerunOf: input.rerunOf ?? null,
+  };
+}
+
+export async function createRun(input: NewRun): Promise<RunRecord> {
   const now = new Date();
   const claimed = input.claimedBy !== undefined ? { state: "running", claimedBy: input.claimedBy, startedAt: now, heartbeatAt: now } : {};
+  const row = await prisma().run.create({ data: { ...newRunRow(input), ...claimed } });
+  return toRunRecord(row);
+}
+
+/**
+ * A run that has already ended (fixtures, imports): created in its final state, so no
+ * executor ever claims it, whoever shares the database. Its points come after
+ * (appendRunEvents), which fill its summary.
+ */
+export async function createEndedRun(
+  input: Omit<NewRun, "claimedBy" | "rerunOf"> & { state: RunOutcome["state"]; error?: string | null; divergedAt?: number | null; lastStep?: number; startedAt: Date; finishedAt: Date },
+): Promise<RunRecord> {
+  const { state, error, divergedAt, lastStep, startedAt, finishedAt } = input;
   const row = await prisma().run.create({
-    data: {
-      id: newId(),
-      name: input.name ?? runName(index + 1),
-      sweepId: input.sweepId ?? null,
-      index,
-      config: JSON.stringify(input.config),
-      params: JSON.stringify(input.params ?? {}),
-      rerunOf: input.rerunOf ?? null,
-      ...claimed,
-    },
+    data: { ...newRunRow(input), state, error: error ?? null, divergedAt: divergedAt ?? null, lastStep: lastStep ?? 0, startedAt, finishedAt },
   });
   return toRunRecord(row);
 }
@@ -47,7 +65,7 @@ export async function getRun(id: string): Promise<RunRecord | null> {
  */
 export async function claimNextRun(claimedBy: string, options: { sweepId?: string } = {}): Promise<RunRecord | null> {
   const now = new Date().toISOString();
-  const rows = (await prisma().$queryRawUnsafe(
+  const [id] = await updateReturningIds(
     `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = ?, heartbeatAt = ?
      WHERE id = (
        SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
@@ -55,14 +73,14 @@ export async function claimNextRun(claimedBy: string, options: { sweepId?: strin
          AND (? IS NULL OR r.sweepId = ?)
        ORDER BY r.createdAt, r."index" LIMIT 1
      ) AND state = 'queued'
-     RETURNING *`,
+     RETURNING id`,
     claimedBy,
     now,
     now,
     options.sweepId ?? null,
     options.sweepId ?? null,
-  )) as RawRow[];
-  return rows[0] ? toRunRecord(rows[0]) : null;
+  );
+  return id ? getRun(id) : null;
 }
 
 export async function setRunPid(id: string, pid: number | null): Promise<void> {
@@ -157,14 +175,22 @@ export async function crashStaleRuns(options: { claimedByPrefix?: string; staleA
     args.push(new Date(Date.now() - options.staleAfterMs).toISOString());
   }
   if (conditions.length === 0) return [];
-  const rows = (await prisma().$queryRawUnsafe(
+  const ids = await updateReturningIds(
     `UPDATE Run SET state = 'crashed', error = ?, finishedAt = ?, pid = NULL
-     WHERE state = 'running' AND (${conditions.join(" OR ")}) RETURNING *`,
+     WHERE state = 'running' AND (${conditions.join(" OR ")}) RETURNING id`,
     options.reason,
     new Date().toISOString(),
     ...args,
-  )) as RawRow[];
-  return rows.map((r) => toRunRecord(r));
+  );
+  return runsByIds(ids);
+}
+
+/** Those runs (through Prisma's typed model), in the order of `ids`. */
+export async function runsByIds(ids: string[]): Promise<RunRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await prisma().run.findMany({ where: { id: { in: ids } } });
+  const byId = new Map(rows.map((r) => [r.id, toRunRecord(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** All runs of a sweep in index order (what the search strategies learn from). */

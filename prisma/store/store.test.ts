@@ -228,10 +228,10 @@ describe("listing, filtering and CSV", () => {
     const csv = await exportRunsCsv({ sweepId, sort: { field: "index", desc: false } });
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 4);
-    assert.deepEqual(rows.map((r) => r.cell), ["rnn", "lstm", "gru", "lstm"]);
-    assert.equal(rows[2].val_loss, "1");
+    assert.deepEqual(rows.map((r) => r["config.cell"]), ["rnn", "lstm", "gru", "lstm"]);
+    assert.equal(rows[2]["summary.val_loss"], "1");
     assert.equal(rows[3].name, "'=HYPERLINK(1)");
-    for (const column of ["id", "name", "state", "created", "runtime", "dropout", "val_loss_best_step"]) assert.ok(column in rows[0], column);
+    for (const column of ["id", "name", "state", "created", "started", "finished", "runtime_s", "config.dropout", "summary.val_loss_best_step"]) assert.ok(column in rows[0], column);
   });
 });
 

@@ -2,7 +2,9 @@ import { prisma } from "../client";
 import type { RunState, SweepState } from "../../sweeps/states";
 import { RUN_STATES } from "../../sweeps/states";
 import { newId } from "./ids";
-import { num, toRunRecord, toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
+import { toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
+import { getRun } from "./runs";
+import { query, selectRows } from "./sql";
 
 export interface NewSweep {
   name?: string;
@@ -73,8 +75,11 @@ export async function reserveRunIndex(id: string): Promise<number> {
 }
 
 export interface SweepProgress {
+  /** The sweep's own runs by state (its budget: grid size or run_cap); re-runs are counted apart. */
   counts: Record<RunState, number>;
   total: number;
+  /** Re-runs of its runs (same config and seed, asked for by a person) by state. */
+  reruns: Record<RunState, number>;
   best: RunRecord | null;
   /** Seconds from the sweep's creation to its end (or now). */
   elapsed: number;
@@ -82,27 +87,26 @@ export interface SweepProgress {
 
 /** Counts of runs per state and the best run by the sweep's metric: the cheap live endpoint. */
 export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> {
-  const db = prisma();
-  const rows = (await db.$queryRawUnsafe(`SELECT state, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state`, sweep.id)) as {
-    state: RunState;
-    n: bigint;
-  }[];
-  const counts = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
-  for (const r of rows) counts[r.state] = num(r.n);
+  const rows = await selectRows(
+    query(`SELECT state, rerunOf IS NOT NULL AS rerun, count(*) AS n FROM Run WHERE sweepId = ? GROUP BY state, rerunOf IS NOT NULL`, [sweep.id], { state: "text", rerun: "bool", n: "number" }),
+  );
+  const zero = () => Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
+  const [counts, reruns] = [zero(), zero()];
+  for (const r of rows) (r.rerun ? reruns : counts)[r.state as RunState] = r.n ?? 0;
   const direction = sweep.metricGoal === "maximize" ? "DESC" : "ASC";
-  const bestKey = bestSummaryPath(sweep.metricName);
-  const best = (await db.$queryRawUnsafe(
-    `SELECT * FROM Run WHERE sweepId = ? AND json_type(summary, ?) IN ('real', 'integer')
-     ORDER BY json_extract(summary, ?) ${direction} LIMIT 1`,
-    sweep.id,
-    bestKey,
-    bestKey,
-  )) as Record<string, unknown>[];
+  // its best value of the metric, or its last one for a metric whose best is not tracked (summary.ts)
+  const [bestKey, lastKey] = [bestSummaryPath(sweep.metricName), `$."${sweep.metricName}"`];
+  const value = `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
+  const valueArgs = [bestKey, bestKey, lastKey, lastKey];
+  const [best] = await selectRows(
+    query(`SELECT id FROM Run WHERE sweepId = ? AND ${value} IS NOT NULL ORDER BY ${value} ${direction} LIMIT 1`, [sweep.id, ...valueArgs, ...valueArgs], { id: "text" }),
+  );
   const end = sweep.finishedAt ? Date.parse(sweep.finishedAt) : Date.now();
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
-    best: best[0] ? toRunRecord(best[0]) : null,
+    reruns,
+    best: best ? await getRun(best.id!) : null,
     elapsed: Math.max(0, (end - Date.parse(sweep.createdAt)) / 1000),
   };
 }

@@ -21,7 +21,7 @@ const GROUP_LABEL = { run: "Run", config: "Config", summary: "Summary" } as cons
 
 function width(field: string): number {
   if (field === "state") return 118;
-  if (field === "created") return 118;
+  if (field === "created" || field === "started" || field === "finished") return 118;
   if (field === "sweep" || field === "runtime") return 92;
   return columnGroup(field) === "summary" ? 132 : 104;
 }
@@ -188,7 +188,7 @@ export function RunsTable(props: {
                     <Link href={`/runs/${row.id}`} className={styles.name}>
                       {row.name}
                     </Link>
-                    {isGroup ? <span className={styles.seeds}>{row.group!.count} seeds</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
+                    {isGroup ? <span className={styles.seeds}>{row.group!.count} seed{row.group!.count === 1 ? "" : "s"}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
                   </td>
                   {columns.map((c) => {
                     const value = row.group && !member && row.group.stats[c] ? row.group.stats[c].mean : cellValue(row, c);

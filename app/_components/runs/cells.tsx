@@ -11,6 +11,9 @@ export function cellValue(row: TableRow, field: string): unknown {
     case "state": return row.state;
     case "sweep": return row.sweepId;
     case "created": return row.createdAt;
+    case "started": return row.startedAt;
+    case "finished": return row.finishedAt;
+    case "rerun_of": return row.rerunOf;
     case "runtime": return row.runtime;
     case "step": return row.lastStep;
     case "name": return row.name;
@@ -43,7 +46,11 @@ export function Cell(props: { row: TableRow; field: string }) {
         <span className="faint">–</span>
       );
     case "created":
-      return <span title={row.createdAt}>{formatTime(row.createdAt)}</span>;
+    case "started":
+    case "finished":
+      return typeof v === "string" ? <span title={v}>{formatTime(v)}</span> : <span className="faint">–</span>;
+    case "rerun_of":
+      return typeof v === "string" ? <Link href={`/runs/${v}`}>{v}</Link> : <span className="faint">–</span>;
     case "runtime":
       return <>{formatDuration(row.runtime)}</>;
   }

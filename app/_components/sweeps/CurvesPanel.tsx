@@ -16,6 +16,9 @@ const POINTS = 150;
 export const CurvesPanel = memo(function CurvesPanel(props: {
   sweepId: string;
   metric: string;
+  /** metrics the runs logged, to choose from (the sweep's metric first) */
+  metrics: string[];
+  onMetric: (metric: string) => void;
   refreshKey: string;
   bestRunId: string | null;
   hoveredRunId: string | null;
@@ -30,6 +33,7 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
   const [logChoice, setLogY] = useState<boolean | null>(null);
   const logY = logChoice ?? spansDecades(series);
   const total = data?.runs.length ?? 0;
+  const kept = props.visibleIds ? (data?.runs ?? []).filter((r) => props.visibleIds!.has(r.id)).length : total;
   // test hook: each held curve as run:points:last step
   const ends = useMemo(() => {
     const tuples = (id: string) => data?.series[id]?.[props.metric] ?? [];
@@ -49,9 +53,20 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
       }
       testId="curves-panel"
       actions={
-        <label className="sw-check">
-          <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} /> log y
-        </label>
+        <>
+          {props.metrics.length > 1 && (
+            <select className="input sw-metric-select" value={props.metric} onChange={(e) => props.onMetric(e.target.value)} aria-label="Metric" data-testid="curves-metric">
+              {(props.metrics.includes(props.metric) ? props.metrics : [props.metric, ...props.metrics]).map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          )}
+          <label className="sw-check">
+            <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} /> log y
+          </label>
+        </>
       }
     >
       <div className="sw-panel-body" data-testid="curves-held" data-ends={ends}>
@@ -62,9 +77,15 @@ export const CurvesPanel = memo(function CurvesPanel(props: {
         ) : !data && loading ? (
           <div className="skeleton" style={{ height: 280 }} aria-busy="true" aria-label="Loading curves" />
         ) : series.length === 0 ? (
-          <EmptyState title={total === 0 ? "No runs yet" : `No ${props.metric} logged yet`} testId="curves-empty">
-            <p>Curves appear after each run's first evaluation (every eval_every steps).</p>
-          </EmptyState>
+          props.visibleIds && kept === 0 && total > 0 ? (
+            <EmptyState title="No run passes the brush" testId="curves-empty">
+              <p>Widen or clear the ranges on the parallel-coordinates axes.</p>
+            </EmptyState>
+          ) : (
+            <EmptyState title={total === 0 ? "No runs yet" : props.visibleIds ? `None of the ${kept} runs the brush keeps has logged ${props.metric} yet` : `No ${props.metric} logged yet`} testId="curves-empty">
+              <p>Curves appear after each run's first evaluation (every eval_every steps).</p>
+            </EmptyState>
+          )
         ) : (
           <CurveChart
             series={series}

@@ -5,7 +5,7 @@ import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { formatNumber } from "../../_lib/format";
-import { axisExtent, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
+import { axisBounds, axisExtent, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
 import { colorOf, type RunColors } from "../../_lib/colors";
 
 echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent, CanvasRenderer]);
@@ -14,6 +14,9 @@ echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent,
 // shaped from sweep-parcoords.ts; this draws them, reports brushes (drag along an axis) and
 // hovers, and follows the brush and the hovered run it is given. Lines are coloured by the
 // metric; a hovered line (here or from the table) turns to the run's colour on the page.
+// Each axis spans the range the model gives (the sweep config's, or round numbers around the
+// values; bounded metrics within their bounds). A line of seed replicates is their mean, with
+// two faint dashed lines to the lowest and highest seed on the metric axis (the spread).
 
 /** Tick labels of a numeric axis over the data's [lo, hi]: digits enough to tell neighbouring ticks apart. */
 const tickFormatter = ([lo, hi]: [number, number]) => (v: number | string) => (typeof v === "number" ? tickLabel(v, lo, hi) : String(v));
@@ -88,7 +91,8 @@ export function ParallelChart(props: {
     const c = chart.current;
     if (!c) return;
     const metricDim = dims.length - 1;
-    const metricValues = rows.map((r) => r.values[metricDim] as number);
+    // the colour scale spans the seeds' spread too, so a mean sits inside it
+    const metricValues = rows.flatMap((r) => [r.values[metricDim] as number, ...(r.spread ? [r.spread.min, r.spread.max] : [])]);
     const lo = metricValues.length ? Math.min(...metricValues) : 0;
     const hi = metricValues.length ? Math.max(...metricValues) : 1;
     const ramp = goal === "minimize" ? RAMP : [...RAMP].reverse();
@@ -120,17 +124,20 @@ export function ParallelChart(props: {
             realtime: rows.length <= 400,
           },
         },
-        parallelAxis: axes.map((a) => ({
-          id: a.key,
-          dim: dims.indexOf(a.key),
-          name: a.metric ? `${a.key} ${goal === "minimize" ? "↓" : "↑"}` : a.key,
-          type: a.kind,
-          ...(a.kind === "category"
-            ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } }
-            : { scale: true, axisLabel: { formatter: tickFormatter(axisExtent(rows, dims.indexOf(a.key))) } }),
-          ...(a.kind === "log" ? { logBase: 10, ...LOG_EXTENT } : {}),
-          ...(a.metric ? { nameTextStyle: { color: "#2f6fde" }, axisLine: { lineStyle: { color: "#2f6fde", width: 2 } } } : {}),
-        })),
+        parallelAxis: axes.map((a) => {
+          const bounds = axisBounds(a);
+          return {
+            id: a.key,
+            dim: dims.indexOf(a.key),
+            name: a.metric ? `${a.key} ${goal === "minimize" ? "↓" : "↑"}` : a.key,
+            type: a.kind,
+            ...(a.kind === "category"
+              ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } }
+              : { ...(bounds ? { min: bounds[0], max: bounds[1] } : { scale: true }), axisLabel: { formatter: tickFormatter(bounds ?? axisExtent(rows, dims.indexOf(a.key))) } }),
+            ...(a.kind === "log" ? { logBase: 10, ...(bounds ? {} : LOG_EXTENT) } : {}),
+            ...(a.metric ? { nameTextStyle: { color: "#2f6fde" }, axisLine: { lineStyle: { color: "#2f6fde", width: 2 } } } : {}),
+          };
+        }),
         visualMap: {
           type: "continuous",
           dimension: metricDim,
@@ -156,9 +163,11 @@ export function ParallelChart(props: {
             if (!row) return "";
             const lines = axes.map((a) => {
               const v = row.values[dims.indexOf(a.key)];
-              return `<tr><td style="color:#667085;padding-right:10px">${a.key}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${typeof v === "number" ? formatNumber(v) : v ?? "–"}</td></tr>`;
+              const spread = a.metric && row.spread ? ` <span style="color:#98a2b3">± ${row.spread.ci95 === null ? "–" : formatNumber(row.spread.ci95, 2)} (${formatNumber(row.spread.min)}–${formatNumber(row.spread.max)})</span>` : "";
+              return `<tr><td style="color:#667085;padding-right:10px">${a.key}${a.metric && row.spread ? " (mean)" : ""}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${typeof v === "number" ? formatNumber(v) : v ?? "–"}${spread}</td></tr>`;
             });
-            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${colorOf(colors, row.runId)};margin-right:6px"></span>${row.name} <span style="color:#98a2b3;font-weight:400">${row.state}</span></div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open the run</div>`;
+            const seeds = row.runIds.length > 1 ? ` <span style="color:#98a2b3;font-weight:400">· ${row.runIds.length} seeds${row.spread ? `, ${row.spread.n} with a value` : ""}</span>` : "";
+            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${colorOf(colors, row.runId)};margin-right:6px"></span>${row.name} <span style="color:#98a2b3;font-weight:400">${row.state}</span>${seeds}</div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open ${row.runIds.length > 1 ? "its first seed" : "the run"}</div>`;
           },
         },
         series: [
@@ -169,6 +178,17 @@ export function ParallelChart(props: {
             emphasis: { lineStyle: { width: 3.5, opacity: 1 } },
             inactiveOpacity: 0.04,
             activeOpacity: rows.length > 300 ? 0.5 : 0.8,
+            progressive: 0,
+            smooth: false,
+          },
+          {
+            // the spread of seed replicates: a line to the lowest and one to the highest seed
+            type: "parallel",
+            silent: true,
+            data: rows.flatMap((r) => (r.spread ? [r.spread.min, r.spread.max].map((m) => ({ value: [...r.values.slice(0, metricDim), m] })) : [])),
+            lineStyle: { width: 1, type: "dashed", opacity: 0.4 },
+            inactiveOpacity: 0.02,
+            activeOpacity: 0.4,
             progressive: 0,
             smooth: false,
           },
@@ -206,9 +226,20 @@ export function ParallelChart(props: {
     if (!c || ownHover.current !== null || (hovered === null && shown.current === null)) return;
     shown.current = hovered;
     c.dispatchAction({ type: "downplay", seriesIndex: 0 });
-    const i = hovered ? rowsRef.current.findIndex((r) => r.runId === hovered) : -1;
+    const i = hovered ? rowsRef.current.findIndex((r) => r.runIds.includes(hovered)) : -1;
     if (i >= 0) c.dispatchAction({ type: "highlight", seriesIndex: 0, dataIndex: i });
   }, [hovered]);
 
-  return <div ref={el} style={{ width: "100%", height: props.height ?? 380 }} data-testid="parallel-chart" data-rows={props.rows.length} data-axes={props.axes.map((a) => a.key).join(",")} />;
+  return (
+    <div
+      ref={el}
+      style={{ width: "100%", height: props.height ?? 380 }}
+      data-testid="parallel-chart"
+      data-rows={props.rows.length}
+      data-axes={props.axes.map((a) => a.key).join(",")}
+      // test hooks: each axis's drawn range, and each line's metric value
+      data-ranges={props.axes.map((a) => `${a.key}:${axisBounds(a)?.join(":") ?? (a.categories ?? []).join("|")}`).join(",")}
+      data-metric-values={props.rows.map((r) => `${r.runIds.join("+")}=${r.values[r.values.length - 1]}`).join(",")}
+    />
+  );
 }

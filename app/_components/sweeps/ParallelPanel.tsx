@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, memo } from "react";
-import { isBrushed, moveAxis, orderAxes, type Brush, type ParModel } from "../../_lib/sweep-parcoords";
+import { isBrushed, moveAxis, orderAxes, snapInterval, type Brush, type ParModel } from "../../_lib/sweep-parcoords";
 import type { RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
 import { Card, EmptyState } from "../ui";
@@ -30,10 +30,18 @@ export const ParallelPanel = memo(function ParallelPanel(props: {
   const [over, setOver] = useState<number | null>(null);
   const move = (from: number, to: number) => props.onOrder(moveAxis(keys, from, to));
   const brushed = isBrushed(brush);
+  const drawn = model.rows.reduce((n, r) => n + r.runIds.length, 0);
+  const folded = model.rows.filter((r) => r.runIds.length > 1).length;
 
   const title = (
     <>
-      Parallel coordinates <span className="muted sw-title-note">{model.rows.length.toLocaleString("en-US")} run{model.rows.length === 1 ? "" : "s"} · coloured by {model.metricKey}</span>
+      Parallel coordinates{" "}
+      <span className="muted sw-title-note" data-testid="parallel-count">
+        {folded > 0
+          ? `${model.rows.length.toLocaleString("en-US")} configuration${model.rows.length === 1 ? "" : "s"} · ${drawn.toLocaleString("en-US")} runs, seeds as their mean`
+          : `${model.rows.length.toLocaleString("en-US")} run${model.rows.length === 1 ? "" : "s"}`}{" "}
+        · coloured by {model.metricKey}
+      </span>
     </>
   );
   if (model.rows.length === 0 || model.axes.length < 2) {
@@ -127,7 +135,12 @@ export const ParallelPanel = memo(function ParallelPanel(props: {
         brush={brush}
         hoveredRunId={props.hoveredRunId}
         colors={props.colors}
-        onBrush={(key, intervals) => {
+        onBrush={(key, drawn) => {
+          // a brush includes its ends: an edge a hair inside the axis's end or a value goes past it
+          const dim = model.axes.findIndex((a) => a.key === key);
+          const axis = model.axes[dim];
+          const values = model.rows.flatMap((r) => (typeof r.values[dim] === "number" ? [r.values[dim] as number] : []));
+          const intervals = axis ? drawn.map((iv) => snapInterval(axis, iv, values)) : drawn;
           const current = brush[key] ?? [];
           if (JSON.stringify(current) === JSON.stringify(intervals)) return;
           const next = { ...brush };

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
-import { doneCount, FAILED_STATES, progressSegments, type SweepProgressBody } from "../../_lib/sweep-progress";
+import { doneCount, FAILED_STATES, progressSegments, rerunText, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { Stat } from "../ui";
 
 // The live strip at the top of the sweep page: a stacked bar of run states and the numbers
@@ -20,7 +20,21 @@ export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: num
         {segments.map((s) => (s.count > 0 ? <div key={s.key} className={`sw-seg-${s.key}`} style={{ width: `${s.share * 100}%` }} title={`${s.count} ${s.label}`} /> : null))}
       </div>
       <div className="sw-stats">
-        <Stat label="Runs done" value={<>{done.toLocaleString("en-US")}<span className="sw-of"> / {expected === null ? "∞" : expected.toLocaleString("en-US")}</span></>} testId="stat-done" />
+        <Stat
+          label="Runs done"
+          value={
+            <>
+              {done.toLocaleString("en-US")}
+              <span className="sw-of"> / {expected === null ? "∞" : expected.toLocaleString("en-US")}</span>
+              {rerunText(p.reruns) && (
+                <span className="sw-of sw-reruns" data-testid="stat-reruns" title="Re-runs repeat a run of this sweep with its config and seed; they are not part of the sweep's budget">
+                  {" "}+ {rerunText(p.reruns)}
+                </span>
+              )}
+            </>
+          }
+          testId="stat-done"
+        />
         <Stat label="Running" value={<span data-count={p.counts.running}>{p.counts.running}</span>} testId="stat-running" />
         <Stat label="Queued" value={p.counts.queued} testId="stat-queued" />
         <Stat label="Finished" value={p.counts.finished} testId="stat-finished" />

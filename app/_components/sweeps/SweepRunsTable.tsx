@@ -15,7 +15,6 @@ export function SweepRunsTable(props: {
   configKeys: string[];
   metricKey: string;
   sort: TableSort;
-  live: Record<string, { lastStep: number; value: number | null }>;
   /** the run list was read at `runsAt`; it is `now` (client ms) */
   runsAt: number;
   now: number;
@@ -67,8 +66,7 @@ export function SweepRunsTable(props: {
               color={colorOf(props.colors, run.id)}
               configKeys={props.configKeys}
               metricKey={props.metricKey}
-              step={props.live[run.id]?.lastStep ?? run.lastStep}
-              liveValue={props.live[run.id]?.value}
+              step={run.lastStep}
               runtime={liveRuntime(run, props.runsAt, props.now)}
               stopping={props.stopping.has(run.id)}
               hovered={props.hoveredRunId === run.id}
@@ -89,8 +87,6 @@ const RunRow = memo(function RunRow(props: {
   configKeys: string[];
   metricKey: string;
   step: number;
-  /** the metric while the run trains (from the progress poll) */
-  liveValue?: number | null;
   /** seconds, counting on while the run trains */
   runtime: number | null;
   stopping: boolean;
@@ -101,7 +97,7 @@ const RunRow = memo(function RunRow(props: {
   const { run } = props;
   const live = run.state === "running" || run.state === "queued";
   const stopping = props.stopping || (run.state === "running" && run.stopRequested);
-  const metric = props.liveValue !== undefined && props.liveValue !== null && props.metricKey.endsWith("_best") ? props.liveValue : run.summary[props.metricKey];
+  const metric = run.summary[props.metricKey];
   return (
     <tr
       data-testid="sweep-run-row"
@@ -114,6 +110,11 @@ const RunRow = memo(function RunRow(props: {
       <td className="sw-name-cell">
         <span className="swatch" style={{ background: props.color }} data-color={props.color} />
         <Link href={`/runs/${run.id}`}>{run.name}</Link> <span className="faint mono">{run.id}</span>
+        {run.rerunOf && (
+          <Link href={`/runs/${run.rerunOf}`} className="sw-rerun-tag" data-testid="rerun-tag" title={`A re-run of ${run.rerunOf} (same config and seed), outside the sweep's budget`}>
+            re-run
+          </Link>
+        )}
       </td>
       <td>{stopping && live ? <Badge state="stopped" label="stopping…" /> : <Badge state={run.state} />}</td>
       {props.configKeys.map((k) => (

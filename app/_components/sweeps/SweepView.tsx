@@ -2,11 +2,13 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
 import { byCreation, runColors } from "../../_lib/colors";
-import { brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
-import type { SweepProgressBody } from "../../_lib/sweep-progress";
+import { useSearchParams } from "next/navigation";
+import { brushedRunIds, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
+import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
-import { decodeSort, encodeSort, type TableSort } from "../../_lib/sweep-table";
+import type { TableSort } from "../../_lib/sweep-table";
 import type { SweepIssue } from "../../../sweeps/config";
+import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { CurvesPanel } from "./CurvesPanel";
 import { ImportancePanel } from "./ImportancePanel";
@@ -22,7 +24,7 @@ import { useSweepLive } from "./useSweepLive";
 
 const NEXT_STATE: Record<SweepAction, SweepProgressBody["sweep"]["state"]> = { pause: "paused", resume: "running", cancel: "cancelled" };
 
-export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; search: Record<string, string>; warnings?: SweepIssue[] }) {
+export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; warnings?: SweepIssue[] }) {
   const { sweep } = props;
   const live = useSweepLive(sweep.id, { progress: props.initialProgress, runs: props.initialRuns });
   const { progress, runs } = live;
@@ -31,38 +33,34 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   const [actionError, setActionError] = useState<string | null>(null);
   const [stopping, setStopping] = useState<Set<string>>(new Set());
 
-  const sweepParams = (sweep.config.parameters ?? {}) as Record<string, unknown>;
-  const model = useMemo(() => buildParallelModel(runs, { metricName: sweep.metricName, sweepParams }), [runs, sweep.metricName]); // eslint-disable-line react-hooks/exhaustive-deps
+  const model = useMemo(() => sweepModel(runs, sweep), [runs, sweep]);
   // One colour per run for every panel of the page, in creation order: new runs take the next colours.
   const colors = useMemo(() => runColors([...runs].sort(byCreation).map((r) => r.id)), [runs]);
-  const [view, setView] = useState(() => ({
-    order: props.search.axes ? props.search.axes.split(",") : [],
-    brush: decodeBrush(props.search.brush),
-    /** null: the default, best first by the metric (whose summary key appears once runs evaluate) */
-    sort: props.search.sort ? decodeSort(props.search.sort, { field: "index", desc: false }) : (null as TableSort | null),
-  }));
-  const sort = view.sort ?? { field: `summary.${model.metricKey}`, desc: sweep.metricGoal === "maximize" };
-  const updateView = useCallback((change: Partial<typeof view>) => setView((v) => ({ ...v, ...change })), []);
+  // The view lives in the URL (replaceState): read from the address the page has now, so Back
+  // to this page brings back its brush, sort and axes (the server's props are those of the
+  // first visit when the router restores the page from its cache).
+  const searchParams = useSearchParams();
+  const [view, setView] = useState<SweepViewState>(() => parseSweepView(searchParams));
+  const sort = effectiveSort(view, model.metricKey, sweep.metricGoal);
+  const updateView = useCallback((change: Partial<SweepViewState>) => setView((v) => ({ ...v, ...change })), []);
   useEffect(() => {
-    const params = new URLSearchParams(window.location.search);
-    const set = (k: string, v: string) => (v ? params.set(k, v) : params.delete(k));
-    set("axes", view.order.join(","));
-    set("brush", encodeBrush(view.brush));
-    set("sort", view.sort ? encodeSort(view.sort) : "");
-    const next = `${window.location.pathname}${params.size ? `?${params}` : ""}`;
-    if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", next);
+    const search = sweepViewSearch(view, window.location.search);
+    const next = `${window.location.pathname}${search ? `?${search}` : ""}`;
+    if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(window.history.state, "", next);
   }, [view]);
   const onOrder = useCallback((order: string[]) => updateView({ order }), [updateView]);
   const onBrush = useCallback((brush: Brush) => updateView({ brush }), [updateView]);
   const onSort = useCallback((sort: TableSort) => updateView({ sort }), [updateView]);
+  const onCurves = useCallback((metric: string) => updateView({ curves: metric === sweep.metricName ? null : metric }), [updateView, sweep.metricName]);
 
   const brushed = isBrushed(view.brush);
   const keep = useMemo(() => (brushed ? brushedRunIds(runs, model, view.brush) : null), [brushed, runs, model, view.brush]);
   const tableRuns = useMemo(() => (keep ? runs.filter((r) => keep.has(r.id)) : runs), [keep, runs]);
+  const metrics = useMemo(() => loggedMetrics(runs, sweep.metricName), [runs, sweep.metricName]);
+  const exportQuery = sweepViewSearch({ ...view, order: [], curves: null, sort });
   const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
-  const liveSteps = useMemo(() => Object.fromEntries(progress.running.map((r) => [r.id, { lastStep: r.lastStep, value: r.value }])), [progress.running]);
   // each poll of the curves fetches only what changed: cheap enough for every tick while runs train
-  const curvesKey = `${live.signature}|${progress.counts.running > 0 ? live.ticks : ""}`;
+  const curvesKey = `${live.signature}|${liveCount(progress) > 0 ? live.ticks : ""}`;
 
   async function act(action: SweepAction) {
     const before = progress;
@@ -157,7 +155,17 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
           </div>
           <div className="grid-2 sw-gap">
             <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} />
-            <CurvesPanel sweepId={sweep.id} metric={sweep.metricName} refreshKey={curvesKey} bestRunId={progress.best?.id ?? null} hoveredRunId={hovered} visibleIds={keep} colors={colors} />
+            <CurvesPanel
+              sweepId={sweep.id}
+              metric={view.curves ?? sweep.metricName}
+              metrics={metrics}
+              onMetric={onCurves}
+              refreshKey={curvesKey}
+              bestRunId={progress.best?.id ?? null}
+              hoveredRunId={hovered}
+              visibleIds={keep}
+              colors={colors}
+            />
           </div>
           <div className="sw-gap">
             <Card
@@ -177,9 +185,20 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
                       Clear brush
                     </button>
                   )}
-                  <a className="btn btn-sm" href={`/api/runs/export.csv?sweep=${sweep.id}`} download data-testid="table-export-csv">
-                    Export CSV
-                  </a>
+                  <span className="sw-export" role="group" aria-label="Export CSV">
+                    <a
+                      className="btn btn-sm"
+                      href={`/api/sweeps/${sweep.id}/runs.csv${exportQuery ? `?${exportQuery}` : ""}`}
+                      download
+                      data-testid="table-export-shown"
+                      title="The runs the table shows (those the brush keeps), in the table's order"
+                    >
+                      Export shown{keep ? ` (${tableRuns.length})` : ""}
+                    </a>
+                    <a className="btn btn-sm" href={`/api/runs/export.csv?sweep=${sweep.id}`} download data-testid="table-export-csv" title="Every run of the sweep">
+                      Export all
+                    </a>
+                  </span>
                 </>
               }
             >
@@ -193,7 +212,6 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
                   configKeys={configKeys}
                   metricKey={model.metricKey}
                   sort={sort}
-                  live={liveSteps}
                   runsAt={live.runsAt}
                   now={live.now}
                   stopping={stopping}

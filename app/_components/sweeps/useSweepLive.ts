@@ -1,7 +1,7 @@
 "use client";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
-import { isActive, tableSignature, type SweepProgressBody } from "../../_lib/sweep-progress";
+import { isActive, tableSignature, withLiveValues, type SweepProgressBody } from "../../_lib/sweep-progress";
 
 // The sweep page's live data: polls the cheap progress endpoint (~1.5 s while the sweep is
 // live, slower when hidden or ended) and refetches the run list only when the counts, the
@@ -72,5 +72,8 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   }, [active]);
   const elapsed = progress.elapsed + (active && !progress.sweep.finishedAt ? Math.max(0, now - fetchedAt) / 1000 : 0);
 
-  return { progress, setProgress, runs, setRuns, runsAt, now: Math.max(now, fetchedAt), stale, signature, ticks, elapsed, active, poll, refreshRuns };
+  // the table and the chart read the running runs' current step and metric from the progress poll
+  const current = useMemo(() => withLiveValues(runs, progress.running), [runs, progress.running]);
+
+  return { progress, setProgress, runs: current, setRuns, runsAt, now: Math.max(now, fetchedAt), stale, signature, ticks, elapsed, active, poll, refreshRuns };
 }

@@ -35,8 +35,6 @@ export default async function SweepPage(props: { params: Promise<{ id: string }>
       </>
     );
   }
-  const raw = await props.searchParams;
-  const search = Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
   const [progress, { runs }] = await Promise.all([loadProgress(sweep), listRuns({ sweepId: sweep.id, sort: { field: "index", desc: false }, limit: 100_000 })]);
-  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} search={search} warnings={configWarnings(sweep)} />;
+  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} warnings={configWarnings(sweep)} />;
 }

@@ -1,7 +1,6 @@
-import { stringify } from "csv-stringify/sync";
 import { handle, parseQuery } from "../../../_lib/api";
 import { loadTable, resolveTableView } from "../../../runs/table-data";
-import { neutralise, RunsTableParams, tableToCsvRows } from "../../../../prisma/store";
+import { RunsTableParams, tableToCsv } from "../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -12,8 +11,7 @@ export const GET = handle(async (req: Request) => {
   if (!query.ok) return query.response;
   const view = await resolveTableView({ ...query.data, limit: undefined, offset: undefined });
   const page = await loadTable(view, { limit: 100_000, offset: 0 });
-  const rows = tableToCsvRows(page.rows, view.columns, view.grouped).map((line, i) => (i === 0 ? line : line.map(neutralise)));
-  const csv = stringify(rows as unknown[][], { cast: { boolean: (b) => String(b) } });
+  const csv = tableToCsv(page.rows, view.columns, view.grouped);
   const name = `sweeplab-${query.data.sweep ? `sweep-${query.data.sweep}-` : ""}runs${view.grouped ? "-by-config" : ""}.csv`;
   return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"` } });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { handle, notFound, parseQuery } from "../../../../_lib/api";
+import { KEY_PATTERN, KEY_RULE } from "../../../../../sweeps/names";
 import { getRun, metricNames, readRunSeries } from "../../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +10,7 @@ const Query = z.strictObject({
   keys: z
     .string()
     .transform((s) => s.split(",").filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "metric names are letters, digits and _")).max(50))
+    .pipe(z.array(z.string().regex(KEY_PATTERN, `metric names are ${KEY_RULE}`)).max(50))
     .optional(),
   points: z.coerce.number().int().min(10).max(100_000).default(1000),
 });

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import { createRun, createSweep, disconnectPrisma, exportRunsCsv, finishRun, queryRunsTable, tableToCsv } from "./index";
+import { csvHeader, neutralise, toCsv } from "./csv";
+
+// CSV export (issue 11 §5, issue 17 §7): every cell a spreadsheet could run as a formula is
+// neutralised — headers too, and cells with line breaks — in both CSVs the app writes; the
+// column names say what each column is and carry units.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-csv-"));
+process.env.DATABASE_URL = `file:${path.join(dir, "csv.db")}`;
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1", "  =1+1", "ok\n=HYPERLINK(\"http://x\")", "a\r\nb"];
+
+describe("CSV cells a spreadsheet reads as data", () => {
+  it("prefixes formula-like text with ' and turns line breaks into spaces", () => {
+    for (const text of FORMULAS) {
+      const out = neutralise(text);
+      assert.equal(typeof out, "string");
+      assert.ok(!/[\r\n]/.test(out as string), JSON.stringify(text));
+      const first = (out as string).trimStart()[0];
+      assert.ok(!["=", "+", "-", "@", "\t"].includes(first) || (out as string).startsWith("'"), `${JSON.stringify(text)} → ${JSON.stringify(out)}`);
+    }
+    assert.equal(neutralise("ok\n=HYPERLINK(1)"), "ok =HYPERLINK(1)");
+    assert.equal(neutralise("=1+1"), "'=1+1");
+  });
+
+  it("leaves numbers alone, negative ones and non-finite ones included", () => {
+    assert.equal(neutralise(-0.5), -0.5);
+    assert.equal(neutralise("-0.5"), "-0.5");
+    assert.equal(neutralise(Number.NEGATIVE_INFINITY), "-Infinity");
+    assert.equal(neutralise("-Infinity"), "-Infinity");
+    assert.equal(neutralise(Number.NaN), "NaN");
+    assert.equal(neutralise(true), true);
+    assert.equal(neutralise(null), "");
+  });
+
+  it("neutralises header cells like any other", () => {
+    const text = toCsv(["=cmd|' /C calc'!A0", "ok"], [["-2+3", 1]]);
+    const [header, row] = parse(text) as string[][];
+    assert.equal(header[0], "'=cmd|' /C calc'!A0");
+    assert.equal(row[0], "'-2+3");
+    assert.equal(row[1], "1");
+  });
+
+  it("names columns by source, with units: runtime_s, summary.train_time_s, config.learning_rate next to summary.lr", () => {
+    assert.equal(csvHeader("runtime"), "runtime_s");
+    assert.equal(csvHeader("summary.runtime"), "summary.train_time_s");
+    assert.equal(csvHeader("config.learning_rate"), "config.learning_rate");
+    assert.equal(csvHeader("summary.lr"), "summary.lr");
+    assert.equal(csvHeader("derived.train_val_gap"), "derived.train_val_gap");
+  });
+
+  it("both CSVs of the app neutralise what runs carry: names, config values, summary keys, errors", async () => {
+    const sweep = await createSweep({ name: "csv-injection", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 1, state: "finished" });
+    for (const [i, text] of FORMULAS.entries()) {
+      const run = await createRun({ sweepId: sweep.id, index: i, name: text, config: { note: text, lr: 0.5, [`k${i}`]: text }, claimedBy: "test" });
+      await finishRun(run.id, { state: "finished", summary: { runtime: 12.5, lr: 0.25 }, lastStep: 1 });
+    }
+    const all = parse(await exportRunsCsv({ sweepId: sweep.id, sort: { field: "index", desc: false } }), { columns: true, relax_column_count: false }) as Record<string, string>[];
+    const page = await queryRunsTable({ sweepId: sweep.id, columns: ["state", "config.note", "summary.lr", "summary.runtime", "runtime"], sort: { field: "index", desc: false } });
+    const shown = parse(tableToCsv(page.rows, ["state", "config.note", "summary.lr", "summary.runtime", "runtime"], false), { columns: true }) as Record<string, string>[];
+    for (const records of [all, shown]) {
+      assert.equal(records.length, FORMULAS.length, "one record per run: no line break splits a row");
+      for (const [i, r] of records.entries()) {
+        for (const cell of [r.name, r["config.note"]]) {
+          assert.ok(!/[\r\n]/.test(cell));
+          assert.ok(!/^\s*[=+\-@\t]/.test(cell), `${JSON.stringify(FORMULAS[i])} → ${JSON.stringify(cell)}`);
+        }
+        assert.equal(r["summary.lr"], "0.25");
+        assert.equal(r["summary.train_time_s"], "12.5");
+        assert.ok(Number(r.runtime_s) >= 0);
+        assert.ok(r.started.endsWith("Z") && r.finished.endsWith("Z"), "start and finish times, in UTC");
+      }
+    }
+    assert.equal(all[0]["config.lr"], "0.5");
+  });
+});

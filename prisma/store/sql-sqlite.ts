@@ -1,0 +1,227 @@
+import { query } from "./sql";
+
+// The SQLite text of the run listings and the runs table: column expressions, the WHERE
+// clause of filters, and the table's queries. Every function here returns SQL for SQLite;
+// a PostgreSQL version of the same functions (same names, same typed columns) sits beside
+// it, and the callers (query.ts, runs-table.ts) pick one. Column names reaching this file
+// were accepted by RunField (sweeps/names.ts: no quotes, no backslashes), so they can sit
+// inside a JSON path literal; every value a user types is a bound parameter.
+
+/** Fixed columns of `Run r`, as comparable SQL expressions. */
+export const FIXED_SQL = {
+  id: `r.id`,
+  name: `r.name`,
+  state: `r.state`,
+  sweep: `r.sweepId`,
+  rerun_of: `r.rerunOf`,
+  index: `r."index"`,
+  created: `r.createdAt`,
+  started: `r.startedAt`,
+  finished: `r.finishedAt`,
+  step: `r.lastStep`,
+  runtime: `((julianday(coalesce(r.finishedAt, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))) - julianday(r.startedAt)) * 86400.0)`,
+} as const;
+
+/** Curve-derived columns, computed in SQL so they sort and filter like any other. */
+export const DERIVED_SQL = {
+  /** final val_loss − final train_loss */
+  train_val_gap: `(json_extract(r.summary, '$.val_loss') - json_extract(r.summary, '$.train_loss'))`,
+  /** the first step any metric was NaN/Inf */
+  first_nonfinite_step: `(SELECT min(j.value) FROM json_each(r.summary) j WHERE j.key LIKE '%\\_first\\_nonfinite\\_step' ESCAPE '\\')`,
+} as const;
+
+const JSON_SOURCES = ["config", "summary", "params"] as const;
+
+function split(field: string): { source: string; key: string } {
+  const dot = field.indexOf(".");
+  return { source: field.slice(0, dot), key: field.slice(dot + 1) };
+}
+
+/** A JSON path to one key, quoted so `val/loss` or `eval/acc@1` name a key, not a path. */
+const path = (key: string) => {
+  if (/["'\\]/.test(key)) throw new Error(`bad column key ${key}`);
+  return `'$."${key}"'`;
+};
+
+/** The comparable SQL value of a column (sort, filters): numbers as numbers, JSON booleans as 0/1. */
+export function fieldSql(field: string): string {
+  if (field in FIXED_SQL) return FIXED_SQL[field as keyof typeof FIXED_SQL];
+  const { source, key } = split(field);
+  if (source === "derived" && key in DERIVED_SQL) return DERIVED_SQL[key as keyof typeof DERIVED_SQL];
+  if (!(JSON_SOURCES as readonly string[]).includes(source)) throw new Error(`bad column ${field}`);
+  return `json_extract(r.${source}, ${path(key)})`;
+}
+
+/** The value of a config/params/summary/derived column as JSON text (read back with parseJsonCell): 0.25 stays 0.25, true stays true. */
+export function fieldJsonSql(field: string): string {
+  const { source, key } = split(field);
+  if (source === "derived" && key in DERIVED_SQL) return `json_quote(${DERIVED_SQL[key as keyof typeof DERIVED_SQL]})`;
+  if (!(JSON_SOURCES as readonly string[]).includes(source)) throw new Error(`not a JSON column: ${field}`);
+  return `(r.${source} -> ${path(key)})`;
+}
+
+export interface WhereInput {
+  sweepId?: string;
+  states?: readonly string[];
+  ids?: readonly string[];
+  filters?: readonly { field: string; op: string; value: string | number | boolean }[];
+}
+
+/** The WHERE clause (of `Run r`) for a sweep, states, ids and column filters. */
+export function whereSql(q: WhereInput): { sql: string; args: unknown[] } {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  if (q.sweepId) {
+    parts.push(`r.sweepId = ?`);
+    args.push(q.sweepId);
+  }
+  if (q.states && q.states.length > 0) {
+    parts.push(`r.state IN (${q.states.map(() => "?").join(",")})`);
+    args.push(...q.states);
+  }
+  if (q.ids) {
+    if (q.ids.length === 0) parts.push("0");
+    else {
+      parts.push(`r.id IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(q.ids));
+    }
+  }
+  for (const f of q.filters ?? []) {
+    if (f.op === "~") {
+      // "contains" reads what the table shows: JSON text for JSON columns (true, 0.25, lstm)
+      const text = f.field in FIXED_SQL ? fieldSql(f.field) : fieldJsonSql(f.field);
+      parts.push(`CAST(${text} AS TEXT) LIKE ? ESCAPE '\\'`);
+      args.push(`%${String(f.value).replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+    } else {
+      const expr = fieldSql(f.field);
+      const value = typeof f.value === "boolean" ? (f.value ? 1 : 0) : f.value;
+      parts.push(f.op === "!=" ? `(${expr} IS NULL OR ${expr} != ?)` : `${expr} ${f.op} ?`);
+      args.push(value);
+    }
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
+}
+
+/** ORDER BY a column, missing values last in either direction, ties by creation (newest first) and id. */
+export function orderSql(sort: { field: string; desc: boolean }): string {
+  const expr = fieldSql(sort.field);
+  return `ORDER BY (${expr} IS NULL), ${expr} ${sort.desc ? "DESC" : "ASC"}, r.createdAt DESC, r.id`;
+}
+
+// --- the runs table -----------------------------------------------------------------------
+
+const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf`;
+const TABLE_BASE_TYPES = {
+  id: "text",
+  name: "text",
+  state: "text",
+  sweepId: "text",
+  sweepName: "text",
+  createdAt: "time",
+  startedAt: "time",
+  finishedAt: "time",
+  lastStep: "number",
+  rerunOf: "text",
+} as const;
+
+/** The value columns c0, c1, … of the table's chosen columns (fixed ones come with the base). */
+function valueColumns(columns: readonly string[]): { sql: string; types: Record<string, "json"> } {
+  const types: Record<string, "json"> = {};
+  let sql = "";
+  columns.forEach((c, i) => {
+    if (c in FIXED_SQL) return;
+    sql += `, ${fieldJsonSql(c)} AS c${i}`;
+    types[`c${i}`] = "json";
+  });
+  return { sql, types };
+}
+
+export interface TableSqlInput extends WhereInput {
+  columns: readonly string[];
+  sort: { field: string; desc: boolean };
+}
+
+/** One page of the table's rows, in the view's order. */
+export function tablePageQuery(q: TableSqlInput, limit: number, offset: number) {
+  const w = whereSql(q);
+  const v = valueColumns(q.columns);
+  return query(`SELECT ${TABLE_BASE}${v.sql} FROM Run r ${w.sql} ${orderSql(q.sort)} LIMIT ? OFFSET ?`, [...w.args, limit, offset], { ...TABLE_BASE_TYPES, ...v.types });
+}
+
+/** Every matching run with the key of its configuration (its sweep and config without the seed), for folding seed replicates. */
+export function tableGroupQuery(q: TableSqlInput) {
+  const w = whereSql(q);
+  const v = valueColumns(q.columns);
+  return query(
+    `SELECT ${TABLE_BASE}${v.sql}, coalesce(r.sweepId, '') || json_remove(r.config, '$.seed') AS configKey FROM Run r ${w.sql} ${orderSql(q.sort)}`,
+    w.args,
+    { ...TABLE_BASE_TYPES, ...v.types, configKey: "text" },
+  );
+}
+
+export function runCountQuery(q: WhereInput) {
+  const w = whereSql(q);
+  return query(`SELECT count(*) AS n FROM Run r ${w.sql}`, w.args, { n: "number" });
+}
+
+/** Config and summary keys of the most recent 2,000 runs in view, and how many values each config key takes. */
+export function tableKeysQueries(sweepId?: string) {
+  const scope = `SELECT config, summary FROM Run ${sweepId ? "WHERE sweepId = ?" : ""} ORDER BY createdAt DESC LIMIT 2000`;
+  const args = sweepId ? [sweepId] : [];
+  return {
+    config: query(`SELECT j.key AS key, count(DISTINCT j.value) AS n FROM (${scope}) r, json_each(r.config) j GROUP BY j.key`, args, { key: "text", n: "number" }),
+    summary: query(`SELECT DISTINCT j.key AS key FROM (${scope}) r, json_each(r.summary) j`, args, { key: "text" }),
+  };
+}
+
+// --- run listings (listRuns) ---------------------------------------------------------------
+
+/** The ids of one page of runs in the listing's order. */
+export function listIdsQuery(q: WhereInput, sort: { field: string; desc: boolean }, limit: number, offset: number) {
+  const w = whereSql(q);
+  return query(`SELECT r.id AS id FROM Run r ${w.sql} ${orderSql(sort)} LIMIT ? OFFSET ?`, [...w.args, limit, offset], { id: "text" });
+}
+
+const LISTED_TYPES = {
+  id: "text",
+  name: "text",
+  sweepId: "text",
+  index: "number",
+  state: "text",
+  params: "text",
+  summary: "text",
+  error: "text",
+  divergedAt: "number",
+  lastStep: "number",
+  claimedBy: "text",
+  pid: "number",
+  heartbeatAt: "time",
+  stopRequested: "bool",
+  rerunOf: "text",
+  createdAt: "time",
+  startedAt: "time",
+  finishedAt: "time",
+} as const;
+
+/** Those runs' rows (all but the config), in the order of `ids`. */
+export function listRowsQuery(ids: readonly string[]) {
+  const columns = Object.keys(LISTED_TYPES).map((c) => (c === "index" ? `r."index" AS "index"` : `r.${c} AS ${c}`)).join(", ");
+  // CROSS JOIN keeps json_each as the outer loop: rows come out in the ids' order.
+  return query(`SELECT ${columns} FROM json_each(?) j CROSS JOIN Run r ON r.id = j.value`, [JSON.stringify(ids)], LISTED_TYPES);
+}
+
+/** Those runs' configs (JSON text). */
+export function configsQuery(ids: readonly string[]) {
+  return query(`SELECT id, config FROM Run WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)], { id: "text", config: "text" });
+}
+
+/** A live view's runs (a sweep's, or the given ids) in creation order: the narrow listing polled on every tick. */
+export function runBriefsQuery(view: { sweepId?: string; ids?: readonly string[] }, limit: number) {
+  const w = whereSql({ sweepId: view.sweepId, ids: view.ids });
+  return query(`SELECT r.id, r.name, r.state, r.startedAt FROM Run r ${w.sql} ORDER BY r.createdAt, r."index", r.id LIMIT ?`, [...w.args, limit], {
+    id: "text",
+    name: "text",
+    state: "text",
+    startedAt: "time",
+  });
+}

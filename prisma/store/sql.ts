@@ -1,0 +1,118 @@
+import type Database from "better-sqlite3";
+import { prisma, reader } from "../client";
+import { iso } from "./records";
+
+// Raw SQL with typed result columns: the only way prisma/store reads rows with its own SQL.
+//
+// Why: Prisma's SQLite driver adapter has no types for a result column that is an expression
+// (json_extract(...), a subquery, count(*)), so it guesses one from the column's first
+// non-null value — and the connection reads integers as bigint, so a column whose first value
+// is 0 is taken for Int64 and every later 0.25 is truncated to 0 (Math.trunc in the adapter's
+// mapRow). JSON booleans come out of json_extract as 0/1 the same way. So here every query
+// names the type of each column it selects, the statement's columns are checked against
+// those names, and each value is converted by its declared type, never by a guess:
+//
+//   text    a string                     number  a number (integers and reals alike, never truncated)
+//   json    JSON text, parsed here       time    an ISO-8601 UTC timestamp
+//   bool    0/1 → false/true
+//
+// Values of JSON documents (config, params, summary) are selected as JSON text (SQLite's `->`,
+// json_quote) and parsed in one place (parseJsonCell), so 0.25 stays 0.25 and true stays true.
+//
+// Reads go through the read-only better-sqlite3 connection (no type guessing at all); they
+// are async, as a PostgreSQL driver's are, so a second database changes this file and the
+// dialect, not the callers. The SQL text of a query lives in one function; where SQLite and
+// PostgreSQL differ, the dialect files (sql-sqlite.ts, and a Postgres one beside it) give
+// each its own text behind the same function, with the same typed columns.
+
+export type ColumnType = "text" | "number" | "json" | "time" | "bool";
+type ValueOf<T extends ColumnType> = T extends "text" | "time" ? string : T extends "number" ? number : T extends "bool" ? boolean : unknown;
+export type Columns = Record<string, ColumnType>;
+export type TypedRow<C extends Columns> = { [K in keyof C]: ValueOf<C[K]> | null };
+
+/** A query: SQL with `?` placeholders, its arguments, and the type of every column it selects. */
+export interface TypedQuery<C extends Columns> {
+  sql: string;
+  args: readonly unknown[];
+  columns: C;
+}
+
+export const query = <C extends Columns>(sql: string, args: readonly unknown[], columns: C): TypedQuery<C> => ({ sql, args, columns });
+
+/**
+ * A JSON value as the table shows it: SQL NULL (the key is absent) and JSON null are null;
+ * numbers stay numbers, except non-finite ones (a foreign writer's 1e999, an overflowing
+ * difference), which JSON cannot carry: they become the strings "Infinity", "-Infinity", "NaN".
+ */
+export function parseJsonCell(text: unknown): unknown {
+  if (text === null || text === undefined) return null;
+  return finiteOrName(JSON.parse(String(text)));
+}
+
+export function finiteOrName(v: unknown): unknown {
+  if (typeof v !== "number" || Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+}
+
+function convert(type: ColumnType, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case "text":
+      return typeof v === "string" ? v : String(v);
+    case "number":
+      return Number(v);
+    case "json":
+      return parseJsonCell(v);
+    case "time":
+      return iso(v);
+    case "bool":
+      return Boolean(Number(v));
+  }
+}
+
+type Statement = Database.Statement<unknown[], unknown[]>;
+const statements = new WeakMap<Database.Database, Map<string, Statement>>();
+const STATEMENT_CACHE = 200;
+
+function prepare(db: Database.Database, sql: string, columns: Columns): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  const hit = cache.get(sql);
+  if (hit) return hit;
+  const stmt = db.prepare(sql).raw(true) as Statement;
+  const names = stmt.columns().map((c) => c.name);
+  const declared = Object.keys(columns);
+  if (names.join("\u0000") !== declared.join("\u0000")) {
+    throw new Error(`typed query: the statement selects [${names.join(", ")}] but declares [${declared.join(", ")}]`);
+  }
+  if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+  cache.set(sql, stmt);
+  return stmt;
+}
+
+/**
+ * Every row of a typed query, each value converted by its column's declared type. Async as a
+ * PostgreSQL driver is (SQLite's answers at once): callers do not change when one is added.
+ */
+export async function selectRows<C extends Columns>(q: TypedQuery<C>): Promise<TypedRow<C>[]> {
+  const stmt = prepare(reader(), q.sql, q.columns);
+  const names = Object.keys(q.columns);
+  const types = names.map((n) => q.columns[n]);
+  const rows = stmt.all(...q.args) as unknown[][];
+  return rows.map((raw) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]] = convert(types[i], raw[i]);
+    return row as TypedRow<C>;
+  });
+}
+
+/**
+ * A write that reports the ids of the rows it changed (UPDATE … RETURNING id), on the writing
+ * connection (Prisma's). Only a text column comes back, so nothing is left to a type guess;
+ * callers read the changed rows through Prisma's typed models.
+ */
+export async function updateReturningIds(sql: string, ...args: unknown[]): Promise<string[]> {
+  if (!/\bRETURNING id\s*$/i.test(sql)) throw new Error("updateReturningIds: the statement must end with RETURNING id");
+  const rows = (await prisma().$queryRawUnsafe(sql, ...args)) as { id: unknown }[];
+  return rows.map((r) => String(r.id));
+}

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { createRun, createSweep, disconnectPrisma, finishRun, sweepProgress } from "./index";
+import { rerunRun } from "./sweep-control";
+
+// A re-run of a finished sweep's run is not one more run of the sweep ("10/9", issue 17 §7):
+// the progress counts the sweep's own runs against its budget and re-runs apart.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-progress-"));
+process.env.DATABASE_URL = `file:${path.join(dir, "progress.db")}`;
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("sweep progress", () => {
+  it("counts re-runs apart from the sweep's own runs", async () => {
+    const sweep = await createSweep({ name: "grid-3", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 1, runCap: 3, state: "finished" });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await createRun({ sweepId: sweep.id, index: i, config: { seed: i }, claimedBy: "t" });
+      await finishRun(run.id, { state: "finished", summary: { val_loss: 3 - i, val_loss_best: 3 - i } });
+      ids.push(run.id);
+    }
+    const rerun = await rerunRun(ids[0]);
+    assert.ok(rerun.ok);
+    const p = await sweepProgress(sweep);
+    assert.equal(p.total, 3);
+    assert.equal(p.counts.finished, 3);
+    assert.equal(p.counts.queued, 0);
+    assert.equal(p.reruns.queued, 1);
+    assert.equal(p.best?.id, ids[2], "the best run is still found among all runs");
+  });
+});
