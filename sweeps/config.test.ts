@@ -413,7 +413,7 @@ test("metric names: a name no run logs is a warning that names the logged ones a
   const typo = warningAt({ method: "random", metric: { name: "val_los" }, parameters: { dropout: { values: [0, 0.25] } } }, "metric.name");
   assert.equal(
     typo,
-    'a charlm run never logs "val_los", so the sweep would never see its metric (bayes, early termination and the best run rely on it). Did you mean "val_loss"? Logged: val_loss, train_loss, grad_norm, lr, throughput',
+    'a charlm run never logs "val_los", so the sweep would never see its metric (bayes, early termination and the best run rely on it). Did you mean "val_loss"? Logged: val_loss, saturation, train_loss, grad_norm, lr, throughput',
   );
   assert.match(warningAt({ method: "random", metric: { name: "val_acc", goal: "maximize" }, parameters: { dropout: { values: [0, 0.25] } } }, "metric.name"), /^a charlm run never logs "val_acc"/);
   const mixed = warningAt({ method: "grid", metric: { name: "val_acc", goal: "maximize" }, parameters: { task: { values: ["quadrant", "charlm"] } } }, "metric.name");
