@@ -7,11 +7,14 @@ import type { SweepState } from "./states";
 // sweep bookkeeping) next to the database.
 
 export class AgentHttpError extends Error {
+  /** The server refused the request itself (4xx): sending it again will not help (the Runner drops it). */
+  readonly permanent: boolean;
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
+    this.permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
   }
 }
 
@@ -46,8 +49,7 @@ export class HttpRunQueue implements RunQueue {
         return json;
       } catch (error) {
         // 4xx will not get better by retrying; network errors and 5xx might
-        const permanent = error instanceof AgentHttpError && error.status < 500;
-        if (permanent || attempt >= attempts) throw error;
+        if ((error instanceof AgentHttpError && error.permanent) || attempt >= attempts) throw error;
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
@@ -68,7 +70,11 @@ export class HttpRunQueue implements RunQueue {
   }
 
   async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
-    // the end of a run matters: retry for a while before giving up (the server then crashes it as stale)
-    await this.post("finish", { runId, outcome }, 8);
+    // (the Runner retries until the server has it)
+    await this.post("finish", { runId, outcome });
+  }
+
+  async release(_owner: string, runId: string, reason: string): Promise<void> {
+    await this.post("release", { runId, reason: reason.slice(0, 500) });
   }
 }

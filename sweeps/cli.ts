@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { parseSweepConfigText, sweepSize } from "./config";
 import { LocalExecutor } from "./executor";
 import { planFor } from "./executor/strategy";
-import { localWorkerInput } from "./checkpoints";
+import { checkpointEveryFromEnv, localCheckpoints } from "./checkpoints";
 import type { SweepState } from "./states";
 import { DatabaseError, disconnectPrisma, getSweep, listRuns, setSweepState, sweepProgress, type RunRecord, type SweepRecord } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
@@ -11,7 +11,8 @@ import { launchSweep } from "../prisma/store/sweep-control";
 
 // `npm run sweep -- sweep.yaml [--concurrency N]`: a sweep without the browser, against the
 // same database as the server (migrations applied first). Progress bar on stderr, a table of
-// the best runs at the end. `--resume ID` continues a sweep (after Ctrl-C or a crash).
+// the best runs at the end. `--resume ID` continues a sweep (after Ctrl-C or a crash): runs
+// that were in progress resume from their checkpoints.
 // Composition root: wires the executor of sweeps/ to the store of prisma/.
 
 const USAGE = "usage: npm run sweep -- sweep.yaml [--concurrency N]   |   npm run sweep -- --resume SWEEP_ID [--concurrency N]";
@@ -125,27 +126,30 @@ async function main(): Promise<void> {
   const executor = new LocalExecutor({
     store: executorStore(),
     planFor,
-    workerInput: localWorkerInput,
+    checkpoints: localCheckpoints({ everyMs: checkpointEveryFromEnv() }),
     concurrency: workers,
     sweepId: sweep.id,
     log: (m) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${m}\n`),
     onEvent: (e) => {
       if (e.type === "ended" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) ${e.outcome.state}\n`);
+      if (e.type === "released" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) interrupted: ${e.reason}; it resumes from its checkpoint\n`);
     },
   });
   console.log(`sweep ${sweep.id} (${sweep.name}): ${sweep.method} search on ${sweep.metricName} (${sweep.metricGoal}), ${expected ?? "unbounded"} runs, ${workers} at once`);
 
+  // Ctrl-C or SIGTERM: the runs in progress checkpoint and go back to the queue, the sweep is
+  // paused; --resume goes on from their checkpoints.
   let interrupted = 0;
-  const interrupt = async () => {
+  const interrupt = async (signal: NodeJS.Signals) => {
     if (++interrupted > 1) process.exit(130);
-    process.stderr.write(`\ninterrupted: stopping the runs in progress (Ctrl-C again to quit at once)\n`);
+    process.stderr.write(`\ninterrupted: the runs in progress checkpoint and stop (${signal === "SIGINT" ? "Ctrl-C again to quit at once" : signal})\n`);
     await setSweepState(sweep.id, "paused", { from: ["running"], reason: `interrupted from the command line; continue with npm run sweep -- --resume ${sweep.id}` });
-    await executor.stop({ stopWorkers: true });
+    await executor.stop({ interrupt: `the sweep's command line was interrupted (${signal})`, graceMs: 5000, deadlineMs: 10_000 });
     process.stderr.write(`sweep ${sweep.id} paused; continue with: npm run sweep -- --resume ${sweep.id}\n`);
     await disconnectPrisma();
-    process.exit(130);
+    process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  process.on("SIGINT", () => void interrupt());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void interrupt(signal));
 
   await executor.start();
   let last = "";

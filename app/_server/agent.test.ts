@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
-import { disconnectPrisma, getSweep, readSeries, sweepRuns } from "../../prisma/store";
+import { disconnectPrisma, getSweep, listLogs, readSeries, sweepRuns } from "../../prisma/store";
+import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { until } from "../../sweeps/testdata/until";
 
 // Remote agents against a real server process on 127.0.0.1 (the route handlers served by
@@ -86,22 +87,26 @@ describe("remote agent", () => {
     }
   });
 
-  it("a killed agent's runs are crashed by the server, and another agent finishes the sweep", async () => {
+  it("a killed agent's runs go back to the queue, and another agent runs them again: every grid point finished, every curve whole", async () => {
     const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 300 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.01, 0.1] }\n");
     const env = { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10" };
     const first = agent(id, env, "doomed");
     await until("two runs reporting", async () => (await sweepRuns(id)).filter((r) => r.state === "running" && r.lastStep > 0).length === 2);
     first.kill("SIGKILL");
-    const crashed = await until("the server to crash the agent's runs", async () => {
-      const runs = (await sweepRuns(id)).filter((r) => r.state === "crashed");
+    const requeued = await until("the server to requeue the agent's runs", async () => {
+      const runs = (await sweepRuns(id)).filter((r) => r.interruptions === 1 && r.state === "queued");
       return runs.length === 2 ? runs : null;
     }, 15_000);
-    assert.ok(crashed.every((r) => /no heartbeat/.test(r.error ?? "") && r.lastStep > 0), "crashed for silence, data kept");
+    for (const r of requeued) {
+      const logs = (await listLogs(r.id)).map((l) => l.message);
+      assert.ok(logs.some((m) => /^interrupted at step \d+: no heartbeat for 3 s \(its worker host is gone\); it resumes from the start \(no checkpoint yet\)$/.test(m)), logs.join("\n"));
+    }
     const second = agent(id, env, "rescuer");
     assert.equal(await exited(second), 0);
     const runs = await sweepRuns(id);
-    assert.deepEqual(runs.map((r) => r.state).sort(), ["crashed", "crashed", "finished"]);
-    assert.equal(runs.find((r) => r.state === "finished")!.claimedBy, "agent:rescuer");
+    assert.deepEqual(runs.map((r) => r.state), ["finished", "finished", "finished"]);
+    assert.ok(runs.every((r) => r.claimedBy === "agent:rescuer"));
+    for (const run of runs) await assertWholeCurves(run.id, { val_loss: loggedSteps(300, 20), train_loss: loggedSteps(300, 10) }, run.name);
     assert.equal((await getSweep(id))!.state, "finished");
   });
 });

@@ -6,11 +6,13 @@ import {
   agentOwner,
   ClaimRequest,
   FinishRequest,
+  ReleaseRequest,
   ReportRequest,
   StartedRequest,
   type AgentAction,
 } from "../../sweeps/agent-protocol";
 import type { RunEvents } from "../../sweeps/executor";
+import { batchWeight, REPORT_MAX_POINTS } from "../../sweeps/ingest";
 import { serverExecutor } from "./executor";
 
 // The server side of remote agents: bearer-token check, then the RunQueue calls on the
@@ -74,8 +76,12 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       const body = await readBody(req, ReportRequest);
       if (!body.ok) return body.response;
       const owner = agentOwner(body.data.agent);
+      // bounded, so that one report holds the database for tens of ms, not seconds (the agent sends its backlog in pieces)
+      const points = body.data.events.reduce((n, b) => n + batchWeight(b), 0);
+      if (points > REPORT_MAX_POINTS) return jsonError(413, `report too large: ${points} points, at most ${REPORT_MAX_POINTS} per report; send the rest in the next one`);
       const owned = await ownedRunning(owner, [...body.data.alive, ...body.data.events.map((e) => e.runId)]);
-      const events = body.data.events.filter((e) => owned.has(e.runId)) as RunEvents[];
+      // (an agent's checkpoints stay on its machine: a run it gives up resumes elsewhere from the start)
+      const events = body.data.events.filter((e) => owned.has(e.runId)).map(({ checkpoint: _local, ...batch }) => batch) as RunEvents[];
       const stop = await queue.report(owner, { events, alive: body.data.alive.filter((id) => owned.has(id)) });
       // a run the agent still reports but no longer owns (crashed as stale, cancelled ...) must stop
       for (const id of body.data.alive) if (!owned.has(id)) stop[id] = "stopped";
@@ -87,6 +93,14 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       const owner = agentOwner(body.data.agent);
       if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return jsonError(409, `run ${body.data.runId} is not running for agent ${body.data.agent} (already ended?)`);
       await queue.finish(owner, body.data.runId, body.data.outcome);
+      return Response.json({ ok: true });
+    }
+    case "release": {
+      const body = await readBody(req, ReleaseRequest);
+      if (!body.ok) return body.response;
+      const owner = agentOwner(body.data.agent);
+      if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return jsonError(409, `run ${body.data.runId} is not running for agent ${body.data.agent} (already ended?)`);
+      await queue.release(owner, body.data.runId, `agent ${body.data.agent}: ${body.data.reason}`);
       return Response.json({ ok: true });
     }
   }

@@ -2,7 +2,7 @@ import os from "node:os";
 import { LocalExecutor } from "../../sweeps/executor";
 import { planFor } from "../../sweeps/executor/strategy";
 import { processLauncher } from "../../sweeps/launcher";
-import { localWorkerInput } from "../../sweeps/checkpoints";
+import { checkpointEveryFromEnv, localCheckpoints } from "../../sweeps/checkpoints";
 import { executorStore } from "../../prisma/store/executor-store";
 
 // The server's one executor: started once per server process (instrumentation.ts register()),
@@ -12,7 +12,9 @@ import { executorStore } from "../../prisma/store/executor-store";
 //                         remote agents run the queue)
 //   SWEEPLAB_WORKER       worker command (default dist/worker.mjs, else tsx engine/worker.ts)
 //   SWEEPLAB_STALE_AFTER_MS  a run whose host (agent) sent no heartbeat for this long is
-//                         crashed (default 20000)
+//                         put back in the queue (default 20000)
+//   SWEEPLAB_CHECKPOINT_EVERY_MS  how often workers checkpoint (default 30000): what a kill -9
+//                         of the server may cost each run
 
 type Global = typeof globalThis & { __sweeplabExecutor?: LocalExecutor; __sweeplabExecutorStarting?: Promise<LocalExecutor> };
 
@@ -32,7 +34,7 @@ export function startServerExecutor(): Promise<LocalExecutor> {
       store: executorStore(),
       planFor,
       launcher: processLauncher(),
-      workerInput: localWorkerInput,
+      checkpoints: localCheckpoints({ everyMs: checkpointEveryFromEnv() }),
       concurrency: concurrencyFromEnv(),
       staleAfterMs: process.env.SWEEPLAB_STALE_AFTER_MS ? Number(process.env.SWEEPLAB_STALE_AFTER_MS) : undefined,
       log: (message) => console.log(`[executor] ${message}`),

@@ -7,5 +7,5 @@ export * from "./metrics";
 export * from "./csv";
 export * from "./compare";
 export { newId, runName, ID_PATTERN } from "./ids";
-export { DatabaseError } from "../database";
+export { DatabaseError, StorageError, asStorageError } from "../database";
 export { disconnectPrisma } from "../client";

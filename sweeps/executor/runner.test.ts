@@ -23,6 +23,7 @@ async function runOne(config: Record<string, unknown>): Promise<{ outcome: RunOu
     started: async () => {},
     report: async () => ({}),
     finish: async (_owner, _id, o) => ended(o),
+    release: async () => {},
   };
   const logs: string[] = [];
   const runner = new Runner({
