@@ -47,6 +47,41 @@ export function startServerExecutor(): Promise<LocalExecutor> {
   return g.__sweeplabExecutorStarting;
 }
 
+/** How long workers get to checkpoint and stop when the server stops (ms), and how long it waits for their runs to be stored. */
+const SHUTDOWN_GRACE_MS = 4000;
+const SHUTDOWN_DEADLINE_MS = 7000;
+
+/**
+ * SIGTERM and SIGINT stop the server gracefully: every worker checkpoints and stops, its run is
+ * stored and put back in the queue (to resume from that checkpoint at the next start), then the
+ * handlers that were there before ours run (Next's own: close the HTTP server, exit) — or, with
+ * none, the process exits. Within a few seconds: a worker that does not stop within the grace
+ * period is killed, and its run resumes from its last periodic checkpoint instead.
+ */
+export function installGracefulShutdown(): void {
+  const g = globalThis as Global & { __sweeplabShutdownInstalled?: boolean };
+  if (g.__sweeplabShutdownInstalled) return;
+  g.__sweeplabShutdownInstalled = true;
+  let stopping: Promise<void> | null = null;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const before = process.listeners(signal);
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      stopping ??= (async () => {
+        console.log(`[executor] ${signal}: checkpointing the runs in progress; they resume at the next start`);
+        const executor = g.__sweeplabExecutor;
+        try {
+          await executor?.stop({ interrupt: `the server stopped (${signal})`, graceMs: SHUTDOWN_GRACE_MS, deadlineMs: SHUTDOWN_DEADLINE_MS });
+        } catch (error) {
+          console.error(`[executor] stopping: ${(error as Error).message}`);
+        }
+        if (before.length === 0) process.exit(signal === "SIGTERM" ? 143 : 130);
+        for (const listener of before) (listener as (s: NodeJS.Signals) => void)(signal);
+      })();
+    });
+  }
+}
+
 /** The running executor (started on demand, e.g. when an agent calls before instrumentation ran). */
 export function serverExecutor(): Promise<LocalExecutor> {
   return startServerExecutor();

@@ -11,7 +11,7 @@ import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
 import { executorStore, withStorageErrors } from "./executor-store";
 import { createSweep, disconnectPrisma, getRun, getSweep, listLogs, readSeries, requestStop, setSweepState, sweepRuns } from "./index";
 import { cancelSweep } from "./sweep-control";
-import { until as untilEvery } from "../../sweeps/testdata/until";
+import { pidAlive as alive, until as untilEvery } from "../../sweeps/testdata/until";
 const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000) => untilEvery(what, fn, timeoutMs, 50);
 
 // The executor against a real SQLite file and real child processes (the fake worker of
@@ -231,14 +231,6 @@ describe("local executor", () => {
     });
     disk.full = true;
     // both workers finish training while nothing can be written, and the stale-heartbeat rule (1 s) has its chance
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     await until("both workers to exit", async () => running.every((r) => !alive(r.pid!)), 15_000);
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal(ex.runner.activeCount, 2, "their slots stay taken until their ends are recorded");

@@ -230,7 +230,7 @@ export class Coordinator implements RunQueue {
   private async requeue(runIds: string[], reason: string): Promise<void> {
     if (runIds.length === 0) return;
     const changed = await this.store.requeueRuns(runIds, reason, { maxInterruptions: this.maxInterruptions });
-    for (const run of changed) this.log(`run ${run.id} (${run.claimedBy ?? "queued"}) ${run.state === "queued" ? "back in the queue, to resume" : run.state}: ${reason}`);
+    for (const run of changed) this.log(`run ${run.id} ${run.state === "queued" ? "back in the queue, to resume" : `ended ${run.state}`}: ${reason}`);
     for (const sweepId of new Set(changed.filter((r) => r.state !== "queued" && r.sweepId).map((r) => r.sweepId!))) await this.afterRunEnded(sweepId);
   }
 
