@@ -48,8 +48,16 @@ async function main(): Promise<void> {
   const checkpoint = (step: number): string | undefined => {
     if (!checkpointPath) return undefined;
     const file = checkpointCommit ? pendingCheckpointPath(checkpointPath, step) : checkpointPath;
-    fs.writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ step }));
-    fs.renameSync(`${file}.tmp-${process.pid}`, file);
+    lastCheckpoint = Date.now();
+    try {
+      fs.writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ step }));
+      fs.renameSync(`${file}.tmp-${process.pid}`, file);
+    } catch (error) {
+      // as the engine: a warning, not the run's end
+      fs.rmSync(`${file}.tmp-${process.pid}`, { force: true });
+      write({ type: "log", level: "warn", step, message: `checkpoint at step ${step} not written: ${(error as Error).message}` });
+      return undefined;
+    }
     write({ type: "checkpoint", step, path: file });
     lastCheckpoint = Date.now();
     return file;
