@@ -123,4 +123,50 @@ describe("npm run sweep", () => {
     assert.deepEqual(done.map((r) => r.state), ["finished", "finished", "finished"]);
     for (const run of done) await assertWholeCurves(run.id, { val_loss: loggedSteps(300, 20), train_loss: loggedSteps(300, 10) }, run.name);
   });
+
+  it("runs where it was launched, at its concurrency, beside a server on the same database; --share lets the server help", async () => {
+    const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "app/_server/testdata/route-server.ts")], {
+      cwd: root,
+      env: { ...env, SWEEPLAB_CONCURRENCY: "3" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      let said = "";
+      server.stdout!.on("data", (d) => (said += d));
+      await until("the server to listen", async () => /listening/.test(said));
+      const file = path.join(dir, "held.yaml");
+      fs.writeFileSync(file, "method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 100 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] }\n");
+      for (const share of [false, true]) {
+        const [cmd, args] = cli(file, "--concurrency", "2", ...(share ? ["--share"] : []));
+        const child = spawn(cmd, args, { env, cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        const sweepId = await until("the sweep id", async () => /sweep ([0-9a-z]+) \(/.exec(out)?.[1]);
+        let most = 0;
+        const owners = new Set<string>();
+        const probe = setInterval(async () => {
+          const running = (await sweepRuns(sweepId)).filter((r) => r.state === "running");
+          most = Math.max(most, running.length);
+          for (const r of running) owners.add(r.claimedBy!.split(":").slice(0, 2).join(":"));
+        }, 20);
+        const code = await new Promise<number | null>((r) => child.once("close", r));
+        clearInterval(probe);
+        assert.equal(code, 0, out);
+        assert.equal((await getSweep(sweepId))!.state, "finished");
+        const runs = await sweepRuns(sweepId);
+        assert.equal(runs.filter((r) => r.state === "finished").length, 6);
+        const hosts = new Set(runs.map((r) => r.claimedBy!.split(":").slice(0, 2).join(":")));
+        if (!share) {
+          assert.deepEqual([...hosts], [`local:${child.pid}`], "every run trained by the CLI");
+          assert.ok(most <= 2, `${most} ran at once`);
+          assert.equal((await getSweep(sweepId))!.heldBy?.startsWith(`local:${child.pid}:`), true);
+        } else {
+          assert.equal((await getSweep(sweepId))!.heldBy, null);
+          assert.ok(hosts.has(`local:${server.pid}`) || owners.has(`local:${server.pid}`), `the server took some of the shared sweep's runs (${[...hosts]})`);
+        }
+      }
+    } finally {
+      server.kill("SIGKILL");
+    }
+  });
 });

@@ -53,6 +53,8 @@ export interface SweepRecord {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** The executor that runs it alone (`npm run sweep`'s owner id), or null: the server and any agent. */
+  heldBy: string | null;
 }
 
 /** A row as SQLite returns it through a raw query (integers may be bigint, dates text). */
@@ -130,5 +132,6 @@ export function toSweepRecord(row: RawRow): SweepRecord {
     createdAt: iso(row.createdAt)!,
     updatedAt: iso(row.updatedAt)!,
     finishedAt: iso(row.finishedAt),
+    heldBy: (row.heldBy as string | null | undefined) ?? null,
   };
 }

@@ -154,6 +154,9 @@ export class Coordinator implements RunQueue {
     } else {
       sweeps = await this.store.runningSweeps();
     }
+    // A sweep held by one executor (launched by `npm run sweep`) is run by it, or by a host told
+    // its id (an agent started with --sweep): the server's pool does not take its runs.
+    if (!options.sweepId) sweeps = sweeps.filter((s) => s.heldBy === null || s.heldBy === owner);
     // Rotate the starting sweep so that several running sweeps share the workers.
     const start = sweeps.length ? this.rotation++ % sweeps.length : 0;
     for (let i = 0; i < sweeps.length; i++) {

@@ -88,6 +88,8 @@ export interface SweepInfo {
   /** How many run indices were reserved so far. */
   proposed: number;
   createdAt: string;
+  /** The one executor that runs it (the `npm run sweep` that launched it), or null: any. Executors told the sweep's id run it too. */
+  heldBy: string | null;
 }
 
 /** A run as the search, the stopping rule and the failure guard see it. */
