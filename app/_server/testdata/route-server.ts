@@ -3,6 +3,7 @@ import { installGracefulShutdown, startServerExecutor } from "../executor";
 import * as agentRoute from "../../api/agent/[action]/route";
 import * as sweepsRoute from "../../api/sweeps/route";
 import * as sweepRoute from "../../api/sweeps/[id]/route";
+import * as cancelRoute from "../../api/sweeps/[id]/cancel/route";
 
 // A real HTTP server process for tests that need one without a Next build: it serves the
 // same route handlers (web Request → Response) on 127.0.0.1 and starts the server's executor
@@ -14,6 +15,7 @@ const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/agent\/(?<action>[^/]+)$/, agentRoute.POST as Handler],
   ["POST", /^\/api\/sweeps$/, sweepsRoute.POST as Handler],
   ["GET", /^\/api\/sweeps\/(?<id>[^/]+)$/, sweepRoute.GET as Handler],
+  ["POST", /^\/api\/sweeps\/(?<id>[^/]+)\/cancel$/, cancelRoute.POST as Handler],
 ];
 
 async function toRequest(req: http.IncomingMessage): Promise<Request> {
