@@ -50,11 +50,14 @@ export function startServerExecutor(): Promise<LocalExecutor> {
 /** How long workers get to checkpoint and stop when the server stops (ms), and how long it waits for their runs to be stored. */
 const SHUTDOWN_GRACE_MS = 4000;
 const SHUTDOWN_DEADLINE_MS = 7000;
+/** Then how long the HTTP server gets to close (ms). */
+const SHUTDOWN_CLOSE_MS = 2000;
 
 /**
  * SIGTERM and SIGINT stop the server gracefully: every worker checkpoints and stops, its run is
  * stored and put back in the queue (to resume from that checkpoint at the next start), then the
- * handlers that were there before ours run (Next's own: close the HTTP server, exit) — or, with
+ * handlers that were there before ours run (Next's own: close the HTTP server, exit; after 2 s
+ * we exit anyway, as open keep-alive connections of live pages hold Next's close) — or, with
  * none, the process exits. Within a few seconds: a worker that does not stop within the grace
  * period is killed, and its run resumes from its last periodic checkpoint instead.
  */
@@ -75,7 +78,10 @@ export function installGracefulShutdown(): void {
         } catch (error) {
           console.error(`[executor] stopping: ${(error as Error).message}`);
         }
-        if (before.length === 0) process.exit(signal === "SIGTERM" ? 143 : 130);
+        const code = signal === "SIGTERM" ? 143 : 130;
+        if (before.length === 0) process.exit(code);
+        // Next waits for open connections to end, and a page that polls keeps its own open: the runs are safe, so do not wait long.
+        setTimeout(() => process.exit(code), SHUTDOWN_CLOSE_MS).unref();
         for (const listener of before) (listener as (s: NodeJS.Signals) => void)(signal);
       })();
     });
