@@ -142,6 +142,8 @@ export class Runner {
   private lastClaimEmpty = false;
   /** Why runs stopped by shutdown({ interrupt }) were interrupted. */
   private interruptReason = "its host stopped";
+  /** When checkSilence last ran (ms). */
+  private lastSilenceCheck = 0;
   /** The queue failing: since when, until when not to try again, and when it was last logged. */
   private failing: { since: number; retryAt: number; delay: number; loggedAt: number } | null = null;
 
@@ -182,7 +184,8 @@ export class Runner {
     this.running = true;
     this.timers.push(setInterval(() => void this.fill(), this.pollMs));
     this.timers.push(setInterval(() => void this.flush(), this.flushMs));
-    this.timers.push(setInterval(() => this.checkSilence(), Math.min(1000, this.silenceTimeoutMs / 4)));
+    this.lastSilenceCheck = Date.now();
+    this.timers.push(setInterval(() => this.checkSilence(), this.silenceCheckMs));
     void this.fill();
   }
 
@@ -432,8 +435,18 @@ export class Runner {
     entry.killTimer = setTimeout(() => entry.worker.kill(), reason === "interrupted" ? graceMs : silenceLimitMs(graceMs, entry.stepMs));
   }
 
+  private get silenceCheckMs(): number {
+    return Math.min(1000, this.silenceTimeoutMs / 4);
+  }
+
   private checkSilence(): void {
     const now = Date.now();
+    // This process was stalled (its event loop blocked, or starved of CPU): the workers' lines
+    // of that time are still waiting in their pipes, to be read after this timer. Silence that
+    // overlaps our own stall is not theirs.
+    const stalled = now - this.lastSilenceCheck - this.silenceCheckMs;
+    this.lastSilenceCheck = now;
+    if (stalled > 1000) for (const entry of this.active.values()) entry.lastHeard += stalled;
     for (const entry of this.active.values()) {
       if (entry.ending || entry.silenceKilled || now - entry.lastHeard <= silenceLimitMs(this.silenceTimeoutMs, entry.stepMs)) continue;
       entry.silenceKilled = true;
