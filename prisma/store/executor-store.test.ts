@@ -46,12 +46,13 @@ async function newSweep(concurrency = 2) {
 
 function executor(
   planFor: PlanFactory,
-  options: { concurrency?: number; stepMs?: number; silenceTimeoutMs?: number; sweepId?: string; store?: SweepStore; staleAfterMs?: number; log?: (m: string) => void } = {},
+  options: { concurrency?: number; stepMs?: number; silenceTimeoutMs?: number; sweepId?: string; store?: SweepStore; staleAfterMs?: number; maxHeldPoints?: number; log?: (m: string) => void } = {},
 ) {
   return new LocalExecutor({
     store: options.store ?? executorStore(),
     checkpoints: localCheckpoints({ everyMs: 50 }),
     staleAfterMs: options.staleAfterMs,
+    maxHeldPoints: options.maxHeldPoints,
     planFor,
     launcher: processLauncher({ command: fakeWorkerCommand(), env: { FAKE_STEP_MS: String(options.stepMs ?? 5), FAKE_WORKER_LOG: workerLog } }),
     concurrency: options.concurrency ?? 2,
@@ -250,6 +251,34 @@ describe("local executor", () => {
     assert.match(message, /^cannot store reports: disk full: the database cannot grow \(SQLITE_FULL: .*exec\.db\) — \d+ points kept in memory, retrying$/);
     assert.ok(logs.some((m) => /^storing again after \d+ s; nothing was lost$/.test(m)));
     assert.ok(!logs.some((m) => /worker host is gone|crashed/.test(m)), logs.join("\n"));
+  });
+
+  it("a long outage: past the points it may hold, the runner interrupts its runs; they resume once storing works", async () => {
+    const sweep = await newSweep(2);
+    const disk = { full: false, failures: 0 };
+    const logs: string[] = [];
+    const ex = executor(listPlan([{ steps: 1200 }, { steps: 1200 }]), { store: fillableStore(disk), maxHeldPoints: 300, log: (m) => logs.push(m) });
+    await ex.start();
+    await until("both runs mid-way", async () => (await sweepRuns(sweep.id)).filter((r) => r.state === "running" && r.lastStep >= 40).length === 2);
+    disk.full = true;
+    await until("the runs to be interrupted", async () => logs.some((m) => /^\d+ points held: interrupting 2 runs until storing works again$/.test(m)));
+    await new Promise((r) => setTimeout(r, 1000));
+    const held = ex.runner.heldPoints;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(ex.runner.heldPoints, held, "no more points pile up");
+    disk.full = false;
+    const done = await until(`sweep ${sweep.id} to end`, async () => {
+      const s = await getSweep(sweep.id);
+      return s && s.state !== "running" ? s : null;
+    }, 60_000);
+    await ex.stop();
+    assert.equal(done.state, "finished");
+    for (const run of await sweepRuns(sweep.id)) {
+      assert.equal(run.state, "finished", `${run.name}: ${run.error}`);
+      assert.equal(run.interruptions, 1);
+      assert.match((await listLogs(run.id)).find((l) => l.message.startsWith("interrupted"))!.message, /: its points could not be stored \(disk full/);
+      await assertWholeCurves(run.id, { val_loss: loggedSteps(1200, 10), train_loss: loggedSteps(1200, 5) }, run.name);
+    }
   });
 
   it("stopped with interrupt: runs checkpoint and go back to the queue; the next executor resumes them where they stopped", async () => {

@@ -36,10 +36,19 @@ export function silenceLimitMs(silenceTimeoutMs: number, stepMs: number): number
   return silenceTimeoutMs + STEP_ALLOWANCE * stepMs;
 }
 
+/** A worker that has not written its first line yet gets at least this long (ms): starting a process on a busy machine takes seconds. */
+const STARTUP_GRACE_MS = 5000;
+
 /** Longest wait between two attempts at a report or a run's end that failed (ms). */
 const MAX_RETRY_MS = 5000;
 /** A failing queue is logged at most this often (ms). */
 const FAILURE_LOG_MS = 30_000;
+/**
+ * While the queue fails, at most this many points are held (a few hundred MB): beyond, the runs
+ * in progress are interrupted — they checkpoint and stop, and resume once storing works again —
+ * so that a long outage does not grow this process without bound.
+ */
+export const MAX_HELD_POINTS = 2_000_000;
 
 export interface RunnerOptions {
   queue: RunQueue;
@@ -56,6 +65,8 @@ export interface RunnerOptions {
   flushPoints?: number;
   /** The most points in one report (default REPORT_MAX_POINTS). */
   reportMaxPoints?: number;
+  /** While the queue fails, interrupt the runs in progress once this many points are held (default MAX_HELD_POINTS). */
+  maxHeldPoints?: number;
   /**
    * A worker that writes nothing for this long — plus STEP_ALLOWANCE × the step time it
    * announced — is killed and its run crashed (ms; default 8000).
@@ -95,6 +106,8 @@ interface Active {
   lastHeard: number;
   /** The worker's last announced step time (ms; heartbeat stepMs), 0 until it announces one. */
   stepMs: number;
+  /** Whether the worker has written anything yet. */
+  heard: boolean;
   stopReason: StopCause | null;
   killTimer: NodeJS.Timeout | null;
   silenceKilled: boolean;
@@ -114,6 +127,8 @@ interface Active {
   checkpointPaths: Map<number, string>;
   /** Set when the worker has exited. */
   ending: Ending | null;
+  /** Why this run was interrupted (stopReason "interrupted"). */
+  interruptReason: string | null;
 }
 
 export class Runner {
@@ -126,6 +141,7 @@ export class Runner {
   private readonly flushMs: number;
   private readonly flushPoints: number;
   private readonly reportMaxPoints: number;
+  private readonly maxHeldPoints: number;
   private readonly silenceTimeoutMs: number;
   private readonly stopGraceMs: number;
   private readonly options: RunnerOptions;
@@ -140,8 +156,6 @@ export class Runner {
   private idleWaiters: (() => void)[] = [];
   /** False once the queue said there is nothing to claim and no run is active. */
   private lastClaimEmpty = false;
-  /** Why runs stopped by shutdown({ interrupt }) were interrupted. */
-  private interruptReason = "its host stopped";
   /** When checkSilence last ran (ms). */
   private lastSilenceCheck = 0;
   /** The queue failing: since when, until when not to try again, and when it was last logged. */
@@ -158,6 +172,7 @@ export class Runner {
     this.flushMs = options.flushMs ?? 250;
     this.flushPoints = options.flushPoints ?? 500;
     this.reportMaxPoints = options.reportMaxPoints ?? REPORT_MAX_POINTS;
+    this.maxHeldPoints = options.maxHeldPoints ?? MAX_HELD_POINTS;
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 8000; // the engine beats every second: a hung worker of a fast run is found within 10 s
     this.stopGraceMs = options.stopGraceMs ?? 10_000;
     this.log = options.log ?? (() => {});
@@ -235,6 +250,7 @@ export class Runner {
       worker,
       lastHeard: Date.now(),
       stepMs: 0,
+      heard: false,
       stopReason: null,
       killTimer: null,
       silenceKilled: false,
@@ -249,6 +265,7 @@ export class Runner {
       resumedFrom: (run.interruptions ?? 0) > 0 ? (prepared.resumeStep ?? 0) : undefined,
       checkpointPaths: new Map(),
       ending: null,
+      interruptReason: null,
     };
     this.active.set(run.id, entry);
     this.options.onEvent?.({ type: "started", run, pid: worker.pid });
@@ -264,6 +281,7 @@ export class Runner {
     const now = Date.now();
     this.options.onEvent?.({ type: "message", run: entry.run, message, latencyMs: now - entry.worker.spawnedAt });
     entry.lastHeard = now;
+    entry.heard = true;
     const { type, ...body } = message;
     const push = (event: Event, points: number) => {
       entry.events.push(event);
@@ -413,9 +431,15 @@ export class Runner {
     const f = (this.failing ??= { since: now, retryAt: now, delay: this.flushMs, loggedAt: 0 });
     f.delay = Math.min(MAX_RETRY_MS, f.delay * 2);
     f.retryAt = now + f.delay;
+    const held = this.heldPoints;
     if (now - f.loggedAt >= FAILURE_LOG_MS) {
       f.loggedAt = now;
-      this.log(`${what}: ${error.message} — ${this.heldPoints} points kept in memory, retrying`);
+      this.log(`${what}: ${error.message} — ${held} points kept in memory, retrying`);
+    }
+    if (held > this.maxHeldPoints) {
+      const live = [...this.active.values()].filter((e) => !e.ending && !e.stopReason);
+      if (live.length > 0) this.log(`${held} points held: interrupting ${live.length} run${live.length === 1 ? "" : "s"} until storing works again`);
+      for (const e of live) this.stop(e.run.id, "interrupted", this.stopGraceMs, `its points could not be stored (${error.message})`);
     }
   }
 
@@ -425,11 +449,12 @@ export class Runner {
     this.failing = null;
   }
 
-  /** SIGTERM a run's worker (SIGKILL after the grace period); its run ends as `reason`, or is released when interrupted. */
-  stop(runId: string, reason: StopCause, graceMs = this.stopGraceMs): void {
+  /** SIGTERM a run's worker (SIGKILL after the grace period); its run ends as `reason`, or is released when interrupted (`why`). */
+  stop(runId: string, reason: StopCause, graceMs = this.stopGraceMs, why = "its host stopped"): void {
     const entry = this.active.get(runId);
     if (!entry || entry.stopReason || entry.ending) return;
     entry.stopReason = reason;
+    if (reason === "interrupted") entry.interruptReason = why;
     entry.worker.terminate();
     // (the worker stops at its next step boundary: a long step is let finish)
     entry.killTimer = setTimeout(() => entry.worker.kill(), reason === "interrupted" ? graceMs : silenceLimitMs(graceMs, entry.stepMs));
@@ -448,7 +473,8 @@ export class Runner {
     this.lastSilenceCheck = now;
     if (stalled > 1000) for (const entry of this.active.values()) entry.lastHeard += stalled;
     for (const entry of this.active.values()) {
-      if (entry.ending || entry.silenceKilled || now - entry.lastHeard <= silenceLimitMs(this.silenceTimeoutMs, entry.stepMs)) continue;
+      const limit = silenceLimitMs(this.silenceTimeoutMs, entry.stepMs);
+      if (entry.ending || entry.silenceKilled || now - entry.lastHeard <= (entry.heard ? limit : Math.max(limit, STARTUP_GRACE_MS))) continue;
       entry.silenceKilled = true;
       this.log(`run ${entry.run.id}: no message for ${Math.round((now - entry.lastHeard) / 1000)} s${stepNote(entry.stepMs)}, killing its worker`);
       entry.worker.kill();
@@ -457,7 +483,7 @@ export class Runner {
 
   private onExit(entry: Active, exit: WorkerExit): void {
     if (entry.killTimer) clearTimeout(entry.killTimer);
-    const interrupted = interruptionOf(entry, exit, this.interruptReason);
+    const interrupted = interruptionOf(entry, exit);
     entry.ending =
       interrupted && this.options.release !== false
         ? { kind: "release", reason: interrupted }
@@ -495,9 +521,8 @@ export class Runner {
   async shutdown(options: { stopWorkers?: boolean; interrupt?: string; graceMs?: number; deadlineMs?: number } = {}): Promise<void> {
     this.draining = true;
     const deadline = Date.now() + (options.deadlineMs ?? Infinity);
-    if (options.interrupt !== undefined) this.interruptReason = options.interrupt;
     if (options.stopWorkers || options.interrupt !== undefined) {
-      for (const id of this.active.keys()) this.stop(id, options.interrupt !== undefined ? "interrupted" : "stopped", options.graceMs);
+      for (const id of this.active.keys()) this.stop(id, options.interrupt !== undefined ? "interrupted" : "stopped", options.graceMs, options.interrupt);
       await Promise.all([...this.active.values()].map((e) => e.worker.exited));
     }
     await this.filling;
@@ -524,9 +549,9 @@ function isPermanent(error: unknown): boolean {
  * host stops, or by a signal nobody here sent (a Ctrl-C in the terminal reaches every process),
  * and did not finish, diverge or fail first.
  */
-function interruptionOf(entry: Active, exit: WorkerExit, hostReason: string): string | null {
+function interruptionOf(entry: Active, exit: WorkerExit): string | null {
   if (entry.error || entry.silenceKilled || (entry.done && entry.done.state !== "stopped")) return null;
-  if (entry.stopReason === "interrupted") return hostReason;
+  if (entry.stopReason === "interrupted") return entry.interruptReason ?? "its host stopped";
   const bySignal = exit.signal === "SIGTERM" || exit.signal === "SIGINT" || exit.signal === "SIGHUP";
   if (entry.stopReason === null && (entry.done?.state === "stopped" || bySignal)) return `its worker was stopped by a signal from outside${exit.signal ? ` (${exit.signal})` : ""}`;
   return null;
@@ -539,7 +564,7 @@ const stepNote = (stepMs: number) => (stepMs >= 1000 ? ` (its steps take up to $
 
 /** How a run ended, from what its worker said and how its process exited. */
 export function outcomeOf(
-  entry: Pick<Active, "done" | "error" | "silenceKilled" | "lastStep"> & { stopReason: StopCause | null } & Partial<Pick<Active, "stepMs">>,
+  entry: Pick<Active, "done" | "error" | "silenceKilled" | "lastStep"> & { stopReason: StopCause | null } & Partial<Pick<Active, "stepMs" | "heard">>,
   exit: WorkerExit,
   silenceTimeoutMs: number,
 ): RunOutcome {
@@ -547,7 +572,8 @@ export function outcomeOf(
   const lastStep = Math.max(entry.lastStep, done?.step ?? 0);
   const summary = done?.summary;
   if (entry.silenceKilled && !done) {
-    const stepMs = entry.stepMs ?? 0, silent = Math.round(silenceLimitMs(silenceTimeoutMs, stepMs) / 1000);
+    const stepMs = entry.stepMs ?? 0, limit = silenceLimitMs(silenceTimeoutMs, stepMs);
+    const silent = Math.round((entry.heard === false ? Math.max(limit, STARTUP_GRACE_MS) : limit) / 1000);
     return { state: "crashed", lastStep, error: withTail(`crashed: the worker wrote nothing for ${silent} s${stepNote(stepMs)} and was killed`, exit) };
   }
   // (SIGINT: a Ctrl-C in the CLI's terminal reached the worker before it could stop by itself)
