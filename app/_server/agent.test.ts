@@ -167,6 +167,23 @@ describe("remote agent", () => {
     await fetch(`${base}/api/sweeps/${id}/cancel`, { method: "POST" });
   });
 
+  it("SIGTERM: the agent hands its runs back at once, to resume elsewhere", async () => {
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 100000 }\n  learning_rate: { values: [0.001, 0.01, 0.1] }\n");
+    const p = agent(id, { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10" }, "leaver");
+    await until("two runs reporting", async () => (await sweepRuns(id)).filter((r) => r.state === "running" && r.lastStep > 0).length === 2);
+    const t0 = Date.now();
+    p.kill("SIGTERM");
+    assert.equal(await exited(p), 143);
+    assert.ok(Date.now() - t0 < 8000, `exited after ${Date.now() - t0} ms`);
+    const back = (await sweepRuns(id)).filter((r) => r.interruptions === 1);
+    assert.equal(back.length, 2);
+    for (const r of back) {
+      assert.equal(r.state, "queued");
+      assert.match((await listLogs(r.id)).at(-1)!.message, /^interrupted at step \d+: agent leaver: the agent stopped \(SIGTERM\); it resumes from the start/);
+    }
+    await fetch(`${base}/api/sweeps/${id}/cancel`, { method: "POST" });
+  });
+
   it("runs a whole sweep with the real worker, streaming metrics to the server", async () => {
     const id = await createSweep(fs.readFileSync(path.join(root, "sweeps/testdata/quadrant-grid.yaml"), "utf8"));
     const p = agent(id);

@@ -69,7 +69,7 @@ export async function requeueRuns(ids: string[], reason: string, options: { maxI
     for (const run of await tx.run.findMany({ where: { id: { in: ids }, state: "running" } })) {
       const interruptions = (run.interruptions ?? 0) + 1;
       const at = `interrupted at step ${run.lastStep}: ${reason}`;
-      const ended = { finishedAt: now, pid: null, claimedBy: run.claimedBy };
+      const ended = { finishedAt: now, pid: null };
       const [data, message] = run.stopRequested
         ? [{ ...ended, state: "stopped", interruptions }, `${at}; it had been asked to stop, so it ends stopped`]
         : interruptions > options.maxInterruptions

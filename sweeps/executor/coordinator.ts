@@ -373,7 +373,7 @@ export class Coordinator implements RunQueue {
     for (const run of orphans) if (run.pid !== null) killOrphanWorker(run.pid);
     const resumable = (r: TrialInfo) => r.sweepId !== null || r.rerunOf !== null;
     await this.requeue(orphans.filter(resumable).map((r) => r.id), "the executor running it stopped (server or CLI restarted)");
-    const crashed = await this.store.crashRuns(orphans.filter((r) => !resumable(r)).map((r) => r.id), "crashed: the process running it stopped");
+    const crashed = await this.store.crashRuns(orphans.filter((r) => !resumable(r)).map((r) => r.id), "crashed: the process training it (npm run train -- --track) stopped");
     // Remote hosts only: a local executor that is alive is alive, even when its heartbeats could
     // not be stored (a full disk); so is a host that reported to this process lately.
     const now = Date.now();
