@@ -1,9 +1,11 @@
 // Runs once when the Next.js server starts: apply migrations, then start the server's one
-// executor (it claims queued runs and resumes sweeps left running by a previous server).
+// executor (it claims queued runs and resumes runs and sweeps a previous server left), and make
+// SIGTERM / SIGINT checkpoint the runs in progress before Next closes the server.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { migrate } = await import("./prisma/migrate");
   migrate();
-  const { startServerExecutor } = await import("./app/_server/executor");
+  const { installGracefulShutdown, startServerExecutor } = await import("./app/_server/executor");
   await startServerExecutor();
+  installGracefulShutdown();
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { appendRunEvents, createRun, disconnectPrisma, listRuns, readSeries, type RunEventBatch } from "../prisma/store";
 import { resolveRunConfig } from "../engine/config";
+import { REPORT_MAX_POINTS, sealBatches } from "../sweeps/ingest";
 import { fmt, header, percentile, repeat, report, timeIt } from "./util";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-bench-store-"));
@@ -54,6 +55,15 @@ export async function run(): Promise<void> {
   report("metric ingestion, store (4 runs × 300 points per flush)", `${fmt(storeRate, 0)} points/s`, { ok: storeRate >= 50_000, target: "≥ 50,000" });
   report("metric ingestion, raw better-sqlite3 prepared insert (ceiling)", `${fmt(rawRate, 0)} points/s`);
   report("store / ceiling", `${fmt(storeRate / rawRate, 2)}×`);
+
+  // 1b. The largest report an agent may send (REPORT_MAX_POINTS): how long it holds the database
+  //     — the bound on how long one agent can keep others waiting — and its resend (a no-op).
+  const maxRun = await createRun({ config: {} });
+  const maxReport = sealBatches(maxRun.id, metricBatch(0, REPORT_MAX_POINTS / 2).map((body) => ({ kind: "metric" as const, body })), 1);
+  const maxMs = (await timeIt(() => appendRunEvents(maxReport))).ms;
+  const resendMs = percentile(await repeat(5, () => appendRunEvents(maxReport), 0), 50);
+  report(`largest report (${fmt(REPORT_MAX_POINTS, 0)} points) stored in`, `${fmt(maxMs, 0)} ms`, { ok: maxMs <= 250, target: "≤ 250 ms" });
+  report("the same report resent (a no-op)", `${fmt(resendMs, 1)} ms`, { ok: resendMs <= 10, target: "≤ 10 ms" });
 
   // 2. Listing 10,000 runs with config and summary.
   const config = resolveRunConfig({});

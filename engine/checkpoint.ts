@@ -31,6 +31,8 @@ export interface Checkpoint {
   summary: Record<string, number>;
   trainWindow: { lossSum: number; steps: number };
   vocab: string[] | null;
+  /** Seconds of training before this checkpoint (a resumed run's clock goes on from it; absent in old files). */
+  elapsed?: number;
 }
 
 export function encodeTensor(x: Float32Array): string {

@@ -43,6 +43,51 @@ test("a run resumed from a checkpoint continues exactly like the uninterrupted r
   }
 });
 
+test("checkpointed at any step boundary mid-run, a resumed run emits the uninterrupted run's events after it, bit for bit", () => {
+  // every task, dropout (the RNG), charlm's stream position and samples (the sampling RNG), Adam's moments,
+  // a learning-rate schedule, and steps that are not multiples of log_every / eval_every / sample_every
+  const configs: RunConfigInput[] = [
+    { ...small, optimizer: "adam", lr_schedule: "cosine", warmup_steps: 4 },
+    { ...small, task: "repeated_ones", cell: "gru", optimizer: "momentum", learning_rate: 0.1 },
+    { task: "delayed_recall", cell: "lstm", hidden_size: 8, batch_size: 4, seq_length: 12, steps: 30, eval_every: 10, log_every: 3, dropout: 0.1, optimizer: "adagrad" },
+    { task: "quadrant", hidden_size: 8, steps: 30, eval_every: 7, log_every: 2, dropout: 0.3, layernorm: true },
+  ];
+  /** Events as numbers, log lines left out (a resumed run opens with its own). */
+  const steps = (events: TrainEvent[]) => numbersOf(events.filter((e) => e.type !== "log"));
+  /** The events after the step boundary `step`. */
+  const after = (events: TrainEvent[], step: number) => events.slice(events.findIndex((e) => e.type === "heartbeat" && e.pass === undefined && e.step === step) + 1);
+  for (const cfg of configs) {
+    const full = collect(cfg);
+    for (const at of [1, 13, 20]) {
+      const t = new Trainer(cfg);
+      let ck: ReturnType<Trainer["checkpoint"]> | undefined;
+      for (const e of t.run()) {
+        if (e.type === "heartbeat" && e.pass === undefined && e.step === at) {
+          ck = parseCheckpoint(serializeCheckpoint(t.checkpoint()));
+          break;
+        }
+      }
+      assert.equal(ck!.step, at);
+      const resumed = Array.from(new Trainer(cfg, { resume: ck }).run());
+      assert.equal(steps(resumed), steps(after(full, at)), `${cfg.task} resumed at step ${at}`);
+      assert.ok(resumed.filter((e) => e.type === "metric").length >= 3);
+    }
+  }
+});
+
+test("a resumed run's clock goes on from its checkpoint's", () => {
+  let clock = 0;
+  const now = () => (clock += 10); // 10 ms per reading
+  const t = new Trainer({ ...small, steps: 10 }, { now });
+  Array.from(t.run());
+  const ck = parseCheckpoint(serializeCheckpoint(t.checkpoint()));
+  assert.ok(ck.elapsed! > 0);
+  const resumed = Array.from(new Trainer({ ...small, steps: 20 }, { resume: ck, now }).run());
+  const times = resumed.filter((e) => e.type === "metric").map((e) => (e as { time: number }).time);
+  assert.ok(times.length > 0 && times.every((s) => s > ck.elapsed!), `times ${times} go on from ${ck.elapsed}`);
+  assert.ok(done(resumed).summary.runtime! > ck.elapsed!);
+});
+
 test("a huge learning rate ends the run as diverged, with the step, not a crash", () => {
   const events = collect({ ...small, cell: "rnn", activation: "relu", init: "normal", init_std: 2, optimizer: "sgd", learning_rate: 50, grad_clip: 0, steps: 200, eval_every: 1000 });
   const d = done(events);

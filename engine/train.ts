@@ -111,8 +111,9 @@ export class Trainer {
     initParams(this.model.params, { ...c, horizon: taskSeqLength(c) }, this.rng, opts.onProgress);
     this.optimizer = new Optimizer(this.backend, c.optimizer, this.model.params, c.momentum, c.weight_decay);
     if (opts.resume) this.restore(opts.resume);
-    this.startedAt = this.now();
-    this.window.since = this.startedAt;
+    // a resumed run's clock goes on from the checkpoint's, so its times (and runtime) continue
+    this.window.since = this.now();
+    this.startedAt = this.window.since - (opts.resume?.elapsed ?? 0) * 1000;
   }
 
   /** Ask the loop to end before the next step (SIGTERM); it then emits done{state:"stopped"}. */
@@ -275,6 +276,7 @@ export class Trainer {
       summary: { ...this.summary.values },
       trainWindow: { lossSum: this.window.lossSum, steps: this.window.steps },
       vocab: this.task instanceof CharLmTask ? this.task.vocab.chars : null,
+      elapsed: this.seconds(),
     };
   }
 

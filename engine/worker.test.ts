@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseCheckpoint } from "./checkpoint";
-import { EXIT, parseWorkerMessage, type WorkerMessage } from "./protocol";
+import { EXIT, parseWorkerMessage, pendingCheckpointPath, type WorkerMessage } from "./protocol";
 
 const workerPath = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
@@ -15,8 +15,8 @@ interface Run {
   code: number | null;
 }
 
-/** Spawn the worker, write `input`, parse every stdout line; onMessage may signal the child. */
-function runWorker(input: string, onMessage?: (m: WorkerMessage, kill: () => void) => void): Promise<Run> {
+/** Spawn the worker, write `input`, parse every stdout line; onMessage may signal the child (SIGTERM by default). */
+function runWorker(input: string, onMessage?: (m: WorkerMessage, kill: (signal?: NodeJS.Signals) => void) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", workerPath], { stdio: ["pipe", "pipe", "inherit"] });
     const messages: WorkerMessage[] = [];
@@ -30,11 +30,11 @@ function runWorker(input: string, onMessage?: (m: WorkerMessage, kill: () => voi
         buffered = buffered.slice(nl + 1);
         const m = parseWorkerMessage(line); // throws on any malformed line
         messages.push(m);
-        onMessage?.(m, () => child.kill("SIGTERM"));
+        onMessage?.(m, (signal = "SIGTERM") => child.kill(signal));
       }
     });
     child.on("error", reject);
-    child.on("close", (code) => (buffered ? reject(new Error(`unterminated line ${buffered}`)) : resolve({ messages, code })));
+    child.on("close", (code, signal) => (buffered && signal !== "SIGKILL" ? reject(new Error(`unterminated line ${buffered}`)) : resolve({ messages, code })));
     child.stdin.end(input);
   });
 }
@@ -81,4 +81,49 @@ test("worker: SIGTERM stops at the next step, writes the checkpoint, exits with 
   assert.equal(done.type === "done" && done.checkpointPath, checkpointPath);
   const ck = parseCheckpoint(readFileSync(checkpointPath, "utf8"));
   assert.equal(ck.step, done.step);
+});
+
+/** Metric lines without their wall-clock values, for bit-for-bit comparisons. */
+const curve = (messages: WorkerMessage[]) =>
+  messages.flatMap((m) => (m.type === "metric" ? [JSON.stringify({ step: m.step, values: { ...m.values, throughput: 0 } })] : m.type === "sample" ? [JSON.stringify(m)] : []));
+
+test("worker: periodic checkpoints; killed -9 and resumed from the last one, the curve goes on bit for bit", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sweeplab-worker-"));
+  const config = { task: "charlm", steps: 300, eval_every: 10, log_every: 3, sample_every: 40, sample_length: 12, hidden_size: 16, batch_size: 4, seq_length: 16, dropout: 0.2 };
+  const whole = await runWorker(JSON.stringify({ config }));
+  assert.equal(whole.code, EXIT.finished);
+
+  const checkpointPath = join(dir, "run.json");
+  let lastCheckpoint = -1, count = 0;
+  // (checkpoints are 20 write times apart at least: a few in this short run)
+  const first = await runWorker(JSON.stringify({ config, checkpointPath, checkpointEveryMs: 1, checkpointCommit: true }), (m, kill) => {
+    if (m.type === "checkpoint") lastCheckpoint = m.step;
+    if (m.type === "checkpoint" && ++count === 3) kill("SIGKILL");
+  });
+  assert.equal(first.code, null, "killed");
+  const checkpoints = first.messages.filter((m) => m.type === "checkpoint");
+  assert.ok(checkpoints.length >= 3 && lastCheckpoint < 300, `checkpoints at ${checkpoints.map((m) => m.step)}`);
+  for (const m of checkpoints) assert.ok(m.type === "checkpoint" && m.path === pendingCheckpointPath(checkpointPath, m.step) && existsSync(m.path));
+  // the checkpoint line comes after every event of its step
+  const at = first.messages.findIndex((m) => m.type === "checkpoint" && m.step === lastCheckpoint);
+  assert.ok(first.messages.slice(at + 1).every((m) => m.type === "checkpoint" || !("step" in m) || m.step === undefined || m.step > lastCheckpoint));
+
+  const resumeFrom = pendingCheckpointPath(checkpointPath, lastCheckpoint);
+  const rest = await runWorker(JSON.stringify({ config, resumeFrom }));
+  assert.equal(rest.code, EXIT.finished);
+  assert.ok(rest.messages.some((m) => m.type === "log" && m.message === `resumed from the checkpoint at step ${lastCheckpoint}`));
+  const before = first.messages.slice(0, at + 1);
+  assert.deepEqual([...curve(before), ...curve(rest.messages)], curve(whole.messages), "no step repeated or missing, every value the same");
+  const times = [...before, ...rest.messages].filter((m) => m.type === "metric").map((m) => (m.type === "metric" ? m.time : 0));
+  assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), "wall time goes on");
+});
+
+test("worker: a checkpoint that cannot be written is a warning; the run still finishes", async () => {
+  const checkpointPath = join(tmpdir(), "sweeplab-no-such-dir", "x", "run.json");
+  const { messages, code } = await runWorker(JSON.stringify({ config: { task: "quadrant", steps: 20, eval_every: 10 }, checkpointPath, checkpointEveryMs: 1 }));
+  assert.equal(code, EXIT.finished);
+  assert.ok(messages.some((m) => m.type === "log" && m.level === "warn" && /^checkpoint at step \d+ not written: /.test(m.message)));
+  const done = messages.at(-1)!;
+  assert.ok(done.type === "done" && done.state === "finished" && done.checkpointPath === undefined);
+  assert.ok(!messages.some((m) => m.type === "checkpoint"));
 });

@@ -1,6 +1,6 @@
 import { ConsoleFormatter } from "./console";
 import { readCorpusText, readCheckpoint, writeCheckpoint } from "./files";
-import { EXIT, formatWorkerMessage, WorkerInput, type WorkerMessage } from "./protocol";
+import { EXIT, formatWorkerMessage, pendingCheckpointPath, WorkerInput, type WorkerMessage } from "./protocol";
 import { Trainer } from "./train";
 
 // The child-process entry of one run. The parent writes one WorkerInput JSON document to
@@ -24,11 +24,20 @@ import { Trainer } from "./train";
 // heartbeat also announces `stepMs`, the longest stretch the trainer has spent between two
 // events so far (before the first step: the trainer's pessimistic guess), and the parent
 // scales its patience with it. Before writing the checkpoint it announces that write.
+//
+// Checkpoints: the final one (checkpointPath), and with checkpointEveryMs one at the first step
+// boundary after each interval, so that a kill -9 loses at most about that much training. Each
+// is announced by a checkpoint line once complete. With checkpointCommit each goes beside
+// checkpointPath under its step, for the parent to put in place once it has stored everything
+// the run logged up to it (sweeps/checkpoints.ts). A checkpoint that cannot be written (a full
+// disk) is a warning in the run's log, not the run's end.
 
 const HEARTBEAT_MS = 1000;
 const YIELD_MS = 20;
 /** Checkpoint writing per parameter (ms): ~0.25 µs measured (17 M parameters, Adam: 4 s); announced 4× that. */
 const CHECKPOINT_MS_PER_PARAM = 1e-3;
+/** Periodic checkpoints are at least this many times their own write time apart (≤ 5% of the run spent writing). */
+const CHECKPOINT_SPACING = 20;
 
 function send(message: WorkerMessage): void {
   process.stdout.write(formatWorkerMessage(message) + "\n");
@@ -44,6 +53,9 @@ async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
+
+const ioMessage = (e: unknown) =>
+  (e as NodeJS.ErrnoException).code === "ENOSPC" ? `disk full (${(e as Error).message})` : (e as Error).message;
 
 function badInput(message: string): void {
   send({ type: "error", message });
@@ -79,22 +91,41 @@ async function main(): Promise<void> {
     return badInput((e as Error).message);
   }
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => trainer.requestStop());
+  // The parent is gone (killed -9): nobody reads this run any more, and a new executor resumes it.
+  process.stdout.on("error", () => process.exit(EXIT.stopped));
 
   const consoleLines = new ConsoleFormatter(); // the run's console output, as log lines (the app's Logs tab)
   const firstStep = trainer.step, guess = trainer.stepTimeGuessMs();
   let longest = 0; // ms, the longest the trainer took to produce an event
   const expected = () => (trainer.step > firstStep ? longest : Math.max(longest, guess));
+  let lastCheckpoint = Date.now(), writeMs = 0;
+  /** Write a checkpoint after `step` steps and announce it; its path, or undefined when it could not be written. */
+  const checkpoint = (step: number): string | undefined => {
+    const target = input.checkpointCommit ? pendingCheckpointPath(input.checkpointPath!, step) : input.checkpointPath!;
+    beat(step, Math.max(expected(), trainer.model.params.size * CHECKPOINT_MS_PER_PARAM, 2 * writeMs), true);
+    const started = Date.now();
+    try {
+      writeCheckpoint(target, trainer.checkpoint());
+    } catch (e) {
+      send({ type: "log", level: "warn", step, message: `checkpoint at step ${step} not written: ${ioMessage(e)}` });
+      return undefined;
+    } finally {
+      lastCheckpoint = Date.now();
+      writeMs = lastCheckpoint - started;
+    }
+    send({ type: "checkpoint", step, path: target });
+    return target;
+  };
+  const periodic = input.checkpointPath ? (input.checkpointEveryMs ?? 0) : 0;
   beat(trainer.step, expected(), true);
+  if (input.resumeFrom) send({ type: "log", level: "info", step: trainer.step, message: `resumed from the checkpoint at step ${trainer.step}` });
   let lastYield = Date.now(), mark = Date.now();
   for (const event of trainer.run()) {
     longest = Math.max(longest, Date.now() - mark);
     if (event.type === "done") {
-      if (input.checkpointPath) {
-        beat(event.step, Math.max(expected(), trainer.model.params.size * CHECKPOINT_MS_PER_PARAM), true);
-        writeCheckpoint(input.checkpointPath, trainer.checkpoint());
-      }
+      const checkpointPath = input.checkpointPath ? checkpoint(event.step) : undefined;
       for (const line of consoleLines.lines(event)) send(line);
-      send(input.checkpointPath ? { ...event, checkpointPath: input.checkpointPath } : event);
+      send(checkpointPath ? { ...event, checkpointPath } : event);
       return exit(EXIT[event.state]);
     }
     if (event.type !== "heartbeat") {
@@ -102,6 +133,8 @@ async function main(): Promise<void> {
       for (const line of consoleLines.lines(event)) send(line);
     } else {
       beat(event.step, expected());
+      // at a step boundary (not inside an evaluation or a sample)
+      if (periodic > 0 && event.pass === undefined && Date.now() - lastCheckpoint >= Math.max(periodic, CHECKPOINT_SPACING * writeMs)) checkpoint(event.step);
       if (Date.now() - lastYield >= YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = Date.now();

@@ -44,3 +44,51 @@ export function checkDatabaseFile(file: string): void {
     fs.closeSync(fd);
   }
 }
+
+/**
+ * The database could not store something for a reason that passes: a full disk, a lock held too
+ * long by another process, an I/O error. Its message says which, for the person who must act;
+ * whoever was writing keeps the data and tries again (sweeps/executor/runner.ts).
+ */
+export class StorageError extends DatabaseError {
+  readonly transient = true;
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "StorageError";
+  }
+}
+
+const STORAGE_PROBLEMS: [RegExp, string][] = [
+  [/SQLITE_FULL|database or disk is full|ENOSPC|no space left/i, "disk full: the database cannot grow"],
+  [/SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked/i, "database busy: another process held it locked too long"],
+  [/SQLITE_IOERR|disk I\/O error|EIO\b/i, "I/O error writing the database"],
+  [/SQLITE_READONLY|attempt to write a readonly database|EROFS/i, "the database is read-only"],
+];
+
+/** `error` as a StorageError when a database write failed for one of the reasons above (its cause chain is searched), else null. */
+export function asStorageError(error: unknown, file = databasePathOrNull()): StorageError | null {
+  if (error instanceof StorageError) return error;
+  const texts: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const o = e as { code?: unknown; originalCode?: unknown; message?: unknown; originalMessage?: unknown };
+    for (const v of [o.originalCode, o.code, o.originalMessage, o.message]) if (typeof v === "string") texts.push(v);
+  }
+  const all = texts.join(" | ");
+  for (const [pattern, what] of STORAGE_PROBLEMS) {
+    if (!pattern.test(all)) continue;
+    const code = /SQLITE_[A-Z_]+|E[A-Z]{2,}/.exec(all)?.[0] ?? "error";
+    return new StorageError(`${what} (${code}${file ? `: ${file}` : ""})`, code);
+  }
+  return null;
+}
+
+function databasePathOrNull(): string | null {
+  try {
+    return databasePath();
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,8 @@
 // `npm start`: build if the build is missing or stale, then serve on 127.0.0.1:3000.
-// Migrations are applied by the server itself at start (instrumentation.ts).
-import { bin, buildIsStale, run } from "./lib.mjs";
+// Migrations are applied by the server itself at start (instrumentation.ts). SIGTERM and SIGINT
+// are passed on to the server (it checkpoints its runs and exits); this process exits with it.
+import { spawn } from "node:child_process";
+import { bin, buildIsStale, ROOT, run } from "./lib.mjs";
 
 if (buildIsStale()) {
   console.log("sweeplab: building (first start or sources changed)…");
@@ -9,4 +11,6 @@ if (buildIsStale()) {
 const host = process.env.HOST ?? "127.0.0.1";
 const port = process.env.PORT ?? "3000";
 console.log(`sweeplab: serving on http://${host}:${port} (database: ${process.env.DATABASE_URL ?? "file:./data/sweeplab.db"})`);
-run(bin("next"), ["start", "-H", host, "-p", port]);
+const server = spawn(bin("next"), ["start", "-H", host, "-p", port], { cwd: ROOT, stdio: "inherit", env: process.env });
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal] ?? 0) : 1)));

@@ -1,6 +1,8 @@
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
-import { HttpRunQueue, AgentHttpError } from "./agent";
+import { HttpRunQueue, AgentHttpError, registerAgent } from "./agent";
 import { AgentName, agentOwner } from "./agent-protocol";
 import { Runner } from "./executor/runner";
 import { processLauncher } from "./launcher";
@@ -8,13 +10,47 @@ import { processLauncher } from "./launcher";
 // `npm run agent -- --server URL --token T [--sweep ID] [--concurrency N] [--name NAME]`:
 // a worker machine. It claims runs from the server over HTTP, trains them in local worker
 // processes and streams their metrics back in batches (the W&B agent pattern). With --sweep
-// it works on that sweep only and exits when the sweep has ended. Ctrl-C stops its runs.
+// it works on that sweep only and exits when the sweep has ended. Ctrl-C or SIGTERM hands its
+// runs back to the server, which gives them to another host (they start over there: the
+// checkpoints stay here).
+//
+// Identity: the agent registers with the server's registration token (--token, the server's
+// SWEEPLAB_AGENT_TOKEN) and gets a credential of its own. With --name the credential is saved
+// (~/.sweeplab/agents/<server>/<name>.json, or under SWEEPLAB_AGENT_HOME; readable by you only),
+// so a restarted agent is the same agent and needs no token; without, the agent is named
+// <host>-<pid> and registers afresh each time.
 
 const USAGE = "usage: npm run agent -- --server URL --token TOKEN [--sweep ID] [--concurrency N] [--name NAME]";
 
 function fail(message: string): never {
   console.error(`agent: ${message}`);
   process.exit(2);
+}
+
+/** Where the credential of agent `name` on `server` is kept. */
+function credentialFile(server: string, name: string): string {
+  const home = process.env.SWEEPLAB_AGENT_HOME ?? path.join(os.homedir(), ".sweeplab");
+  return path.join(home, "agents", new URL(server).host.replace(/[^A-Za-z0-9.-]/g, "_"), `${name}.json`);
+}
+
+/** The agent's credential: saved before (with --name), or registered now with the token (and saved). */
+async function credentialFor(server: string, name: string, token: string | undefined, file: string | null): Promise<string> {
+  if (file && fs.existsSync(file)) {
+    const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { credential?: unknown };
+    if (typeof saved.credential === "string") return saved.credential;
+  }
+  if (!token) fail(`--token is required to register agent ${name} (the server's SWEEPLAB_AGENT_TOKEN)\n${USAGE}`);
+  let registered;
+  try {
+    registered = await registerAgent(server, token, name);
+  } catch (error) {
+    fail(error instanceof AgentHttpError ? error.message : `cannot reach ${server}: ${(error as Error).message}`);
+  }
+  if (file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, JSON.stringify({ server, name, id: registered.id, credential: registered.credential }, null, 2) + "\n", { mode: 0o600 });
+  }
+  return registered.credential;
 }
 
 async function main(): Promise<void> {
@@ -41,7 +77,6 @@ async function main(): Promise<void> {
   const server = args.server ?? process.env.SWEEPLAB_SERVER;
   const token = args.token ?? process.env.SWEEPLAB_AGENT_TOKEN;
   if (!server) fail(`--server is required (e.g. http://10.0.0.5:3000)\n${USAGE}`);
-  if (!token) fail(`--token is required (the server's SWEEPLAB_AGENT_TOKEN)\n${USAGE}`);
   try {
     new URL(server);
   } catch {
@@ -52,7 +87,9 @@ async function main(): Promise<void> {
   const name = args.name ?? `${os.hostname()}-${process.pid}`;
   if (!AgentName.safeParse(name).success) fail(`--name "${name}" may only hold letters, digits and _ . : @ -`);
 
-  const queue = new HttpRunQueue({ server, token, agent: name });
+  const file = args.name ? credentialFile(server, name) : null;
+  const credential = await credentialFor(server, name, token, file);
+  const queue = new HttpRunQueue({ server, credential });
   const runner = new Runner({
     queue,
     launcher: processLauncher(),
@@ -65,26 +102,27 @@ async function main(): Promise<void> {
     onEvent: (e) => {
       if (e.type === "started") console.log(`▶ ${e.run.name} (${e.run.id})`);
       if (e.type === "ended") console.log(`■ ${e.run.name} ${e.outcome.state}${e.outcome.error ? `: ${e.outcome.error.split("\n")[0]}` : ""}`);
+      if (e.type === "released") console.log(`↩ ${e.run.name} handed back to the server: ${e.reason}`);
     },
   });
 
-  // Check the server and the token once before starting, for a clear error.
+  // Check the server and the credential once before starting, for a clear error.
   try {
     await queue.report(agentOwner(name), { events: [], alive: [] });
   } catch (error) {
-    fail(error instanceof AgentHttpError ? error.message : `cannot reach ${server}: ${(error as Error).message}`);
+    const saved = error instanceof AgentHttpError && error.status === 401 && file ? ` (the credential saved in ${file}: delete that file to register again)` : "";
+    fail(error instanceof AgentHttpError ? `${error.message}${saved}` : `cannot reach ${server}: ${(error as Error).message}`);
   }
   console.log(`agent ${name}: ${concurrency} worker${concurrency > 1 ? "s" : ""}, server ${server}${args.sweep ? `, sweep ${args.sweep}` : ""}`);
 
   let interrupted = 0;
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals) => {
     if (++interrupted > 1) process.exit(130);
-    console.log("stopping: runs in progress are stopped (Ctrl-C again to quit at once)");
-    await runner.shutdown({ stopWorkers: true });
-    process.exit(130);
+    console.log(`stopping: runs in progress go back to the server (${signal === "SIGINT" ? "Ctrl-C again to quit at once" : signal})`);
+    await runner.shutdown({ interrupt: `the agent stopped (${signal})`, graceMs: 5000, deadlineMs: 10_000 });
+    process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  process.on("SIGINT", () => void stop());
-  process.on("SIGTERM", () => void stop());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal));
 
   runner.start();
   if (args.sweep) {

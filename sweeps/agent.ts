@@ -1,26 +1,49 @@
-import { ClaimResponse, ReportResponse, type AgentAction } from "./agent-protocol";
+import { ClaimResponse, RegisterResponse, ReportResponse, type AgentAction } from "./agent-protocol";
 import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason } from "./executor/types";
 import type { SweepState } from "./states";
 
 // A RunQueue over HTTP: what a remote agent's Runner talks to. Each call is one POST to
 // /api/agent/<action> on the server, which runs the Coordinator (search, early termination,
-// sweep bookkeeping) next to the database.
+// sweep bookkeeping) next to the database. The agent is known by its own credential, which
+// registerAgent obtains once with the server's registration token.
 
 export class AgentHttpError extends Error {
+  /** The server refused the request itself (4xx): sending it again will not help (the Runner drops it). */
+  readonly permanent: boolean;
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
+    this.permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
   }
 }
 
 export interface HttpRunQueueOptions {
   server: string;
-  token: string;
-  agent: string;
+  /** The agent's own credential (registerAgent). */
+  credential: string;
   /** Per-request timeout (ms). */
   timeoutMs?: number;
+}
+
+/** One POST to /api/agent/<action> with a bearer token; the JSON answer, or an AgentHttpError. */
+async function postJson(server: string, action: AgentAction, bearer: string, body: Record<string, unknown>, timeoutMs = 30_000): Promise<unknown> {
+  const res = await fetch(`${server.replace(/\/+$/, "")}/api/agent/${action}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const json = (await res.json().catch(() => null)) as { error?: string } | null;
+  if (!res.ok) throw new AgentHttpError(res.status, `${action}: server answered ${res.status}: ${json?.error ?? res.statusText}`);
+  return json;
+}
+
+/** Register an agent named `name` with the server's registration token: its credential. */
+export async function registerAgent(server: string, token: string, name: string): Promise<{ id: string; credential: string }> {
+  const res = RegisterResponse.parse(await postJson(server, "register", token, { name }));
+  return { id: res.agent.id, credential: res.credential };
 }
 
 export class HttpRunQueue implements RunQueue {
@@ -32,25 +55,9 @@ export class HttpRunQueue implements RunQueue {
     this.base = options.server.replace(/\/+$/, "");
   }
 
-  private async post(action: AgentAction, body: Record<string, unknown>, attempts = 1): Promise<unknown> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await fetch(`${this.base}/api/agent/${action}`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${this.options.token}` },
-          body: JSON.stringify({ agent: this.options.agent, ...body }),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-        });
-        const json = (await res.json().catch(() => null)) as { error?: string } | null;
-        if (!res.ok) throw new AgentHttpError(res.status, `${action}: server answered ${res.status}: ${json?.error ?? res.statusText}`);
-        return json;
-      } catch (error) {
-        // 4xx will not get better by retrying; network errors and 5xx might
-        const permanent = error instanceof AgentHttpError && error.status < 500;
-        if (permanent || attempt >= attempts) throw error;
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
-    }
+  /** One call; the Runner retries what fails for a reason that may pass (not AgentHttpError.permanent). */
+  private post(action: AgentAction, body: Record<string, unknown>): Promise<unknown> {
+    return postJson(this.base, action, this.options.credential, body, this.options.timeoutMs);
   }
 
   async claim(_owner: string, options: { sweepId?: string } = {}): Promise<ClaimedRun | null> {
@@ -68,7 +75,11 @@ export class HttpRunQueue implements RunQueue {
   }
 
   async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
-    // the end of a run matters: retry for a while before giving up (the server then crashes it as stale)
-    await this.post("finish", { runId, outcome }, 8);
+    // (the Runner retries until the server has it)
+    await this.post("finish", { runId, outcome });
+  }
+
+  async release(_owner: string, runId: string, reason: string): Promise<void> {
+    await this.post("release", { runId, reason: reason.slice(0, 500) });
   }
 }

@@ -1,20 +1,23 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { parseSweepConfigText, sweepSize } from "./config";
-import { LocalExecutor } from "./executor";
+import { LocalExecutor, localOwnerId } from "./executor";
 import { planFor } from "./executor/strategy";
-import { localWorkerInput } from "./checkpoints";
+import { checkpointEveryFromEnv, localCheckpoints } from "./checkpoints";
 import type { SweepState } from "./states";
-import { DatabaseError, disconnectPrisma, getSweep, listRuns, setSweepState, sweepProgress, type RunRecord, type SweepRecord } from "../prisma/store";
+import { DatabaseError, disconnectPrisma, getSweep, listRuns, setSweepHolder, setSweepState, sweepProgress, type RunRecord, type SweepRecord } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
 import { launchSweep } from "../prisma/store/sweep-control";
 
-// `npm run sweep -- sweep.yaml [--concurrency N]`: a sweep without the browser, against the
-// same database as the server (migrations applied first). Progress bar on stderr, a table of
-// the best runs at the end. `--resume ID` continues a sweep (after Ctrl-C or a crash).
+// `npm run sweep -- sweep.yaml [--concurrency N] [--share]`: a sweep without the browser, against
+// the same database as the server (migrations applied first). Its runs train here, N at a time:
+// a server using the same database does not take them (Sweep.heldBy), unless --share lets it and
+// every agent do so; an agent started with `--sweep ID` joins it either way. Progress bar on stderr, a table of
+// the best runs at the end. `--resume ID` continues a sweep (after Ctrl-C or a crash): runs
+// that were in progress resume from their checkpoints.
 // Composition root: wires the executor of sweeps/ to the store of prisma/.
 
-const USAGE = "usage: npm run sweep -- sweep.yaml [--concurrency N]   |   npm run sweep -- --resume SWEEP_ID [--concurrency N]";
+const USAGE = "usage: npm run sweep -- sweep.yaml [--concurrency N] [--share]   |   npm run sweep -- --resume SWEEP_ID [--concurrency N] [--share]";
 const ENDED: SweepState[] = ["finished", "cancelled", "failed"];
 
 function fail(message: string, code = 2): never {
@@ -29,6 +32,7 @@ function readArgs() {
       options: {
         concurrency: { type: "string", short: "c" },
         resume: { type: "string" },
+        share: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -45,7 +49,7 @@ function parseConcurrency(raw: string | undefined): number | undefined {
   return n;
 }
 
-async function createFromFile(file: string, concurrency: number | undefined): Promise<{ sweep: SweepRecord; expected: number | null }> {
+async function createFromFile(file: string, concurrency: number | undefined, heldBy: string | null): Promise<{ sweep: SweepRecord; expected: number | null }> {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -59,7 +63,7 @@ async function createFromFile(file: string, concurrency: number | undefined): Pr
   }
   for (const w of parsed.warnings) console.error(`warning: ${w.path ? `${w.path}: ` : ""}${w.message}`);
   const config = concurrency !== undefined ? { ...parsed.config, concurrency } : parsed.config;
-  const sweep = await launchSweep(config, text);
+  const sweep = await launchSweep(config, text, { heldBy });
   return { sweep, expected: sweepSize(config) };
 }
 
@@ -107,6 +111,8 @@ async function main(): Promise<void> {
     return;
   }
   const concurrency = parseConcurrency(values.concurrency);
+  const owner = localOwnerId();
+  const heldBy = values.share ? null : owner;
   let sweep: SweepRecord;
   let expected: number | null;
   if (values.resume) {
@@ -114,39 +120,44 @@ async function main(): Promise<void> {
     const found = await getSweep(values.resume);
     if (!found) fail(`no sweep ${values.resume} in ${process.env.DATABASE_URL ?? "the default database"}`);
     if (ENDED.includes(found.state)) fail(`sweep ${found.id} has already ended (${found.state}${found.stateReason ? `: ${found.stateReason}` : ""})`);
+    await setSweepHolder(found.id, heldBy);
     sweep = (await setSweepState(found.id, "running", { from: ["paused", "running"] })) ?? found;
     const parsed = parseSweepConfigText(JSON.stringify(sweep.config));
     expected = parsed.ok ? sweepSize(parsed.config) : sweep.runCap;
   } else {
     if (positionals.length !== 1) fail(`give one sweep config file (W&B YAML or JSON)\n${USAGE}`);
-    ({ sweep, expected } = await createFromFile(positionals[0], concurrency));
+    ({ sweep, expected } = await createFromFile(positionals[0], concurrency, heldBy));
   }
   const workers = concurrency ?? sweep.concurrency;
   const tty = process.stderr.isTTY && !values.quiet;
   const executor = new LocalExecutor({
+    owner,
     store: executorStore(),
     planFor,
-    workerInput: localWorkerInput,
+    checkpoints: localCheckpoints({ everyMs: checkpointEveryFromEnv() }),
     concurrency: workers,
     sweepId: sweep.id,
     log: (m) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${m}\n`),
     onEvent: (e) => {
       if (e.type === "ended" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) ${e.outcome.state}\n`);
+      if (e.type === "released" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) interrupted: ${e.reason}; it resumes from its checkpoint\n`);
     },
   });
-  console.log(`sweep ${sweep.id} (${sweep.name}): ${sweep.method} search on ${sweep.metricName} (${sweep.metricGoal}), ${expected ?? "unbounded"} runs, ${workers} at once`);
+  console.log(`sweep ${sweep.id} (${sweep.name}): ${sweep.method} search on ${sweep.metricName} (${sweep.metricGoal}), ${expected ?? "unbounded"} runs, ${workers} at once${heldBy ? " here" : ", shared with the server and agents"}`);
 
+  // Ctrl-C or SIGTERM: the runs in progress checkpoint and go back to the queue, the sweep is
+  // paused; --resume goes on from their checkpoints.
   let interrupted = 0;
-  const interrupt = async () => {
+  const interrupt = async (signal: NodeJS.Signals) => {
     if (++interrupted > 1) process.exit(130);
-    process.stderr.write(`\ninterrupted: stopping the runs in progress (Ctrl-C again to quit at once)\n`);
+    process.stderr.write(`\ninterrupted: the runs in progress checkpoint and stop (${signal === "SIGINT" ? "Ctrl-C again to quit at once" : signal})\n`);
     await setSweepState(sweep.id, "paused", { from: ["running"], reason: `interrupted from the command line; continue with npm run sweep -- --resume ${sweep.id}` });
-    await executor.stop({ stopWorkers: true });
+    await executor.stop({ interrupt: `the sweep's command line was interrupted (${signal})`, graceMs: 5000, deadlineMs: 10_000 });
     process.stderr.write(`sweep ${sweep.id} paused; continue with: npm run sweep -- --resume ${sweep.id}\n`);
     await disconnectPrisma();
-    process.exit(130);
+    process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  process.on("SIGINT", () => void interrupt());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void interrupt(signal));
 
   await executor.start();
   let last = "";

@@ -24,7 +24,11 @@ const USAGE = `${trainUsage(" [--track [--name NAME]]")}
 --track records the run in the app's database (DATABASE_URL, default file:./data/sweeplab.db): it shows up live in \`npm start\``;
 const MAX_NAME = 120;
 
-/** A RunQueue that hands out one run (created already claimed) once; the rest is the Coordinator's. */
+/**
+ * A RunQueue that hands out one run (created already claimed) once; the rest is the
+ * Coordinator's. The run is never released (the Runner ends an interrupted run `stopped`): no
+ * other process would resume a run trained for this terminal.
+ */
 function oneRunQueue(coordinator: Coordinator, run: ClaimedRun): RunQueue {
   let handedOut = false;
   return {
@@ -32,6 +36,7 @@ function oneRunQueue(coordinator: Coordinator, run: ClaimedRun): RunQueue {
     started: (owner, runId, pid) => coordinator.started(owner, runId, pid),
     report: (owner, report) => coordinator.report(owner, report),
     finish: (owner, runId, outcome) => coordinator.finish(owner, runId, outcome),
+    release: () => Promise.reject(new Error("a tracked run is not released")),
   };
 }
 
@@ -68,6 +73,7 @@ async function track(args: TrainArgs): Promise<number> {
     launcher: processLauncher({ command: defaultWorkerCommand() }),
     owner,
     concurrency: 1,
+    release: false,
     workerInput: (r) => ({ ...localWorkerInput(r), threads: args.threads, ...(args.resume ? { resumeFrom: path.resolve(args.resume) } : {}) }),
     log: (message) => progress.line(`warn: ${message}`),
     onEvent: (e) => {

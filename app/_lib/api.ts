@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { DatabaseError } from "../../prisma/database";
+import { asStorageError, DatabaseError } from "../../prisma/database";
 import { getSweep } from "../../prisma/store";
 import type { SweepRecord } from "../../prisma/store";
 import type { ControlResult } from "../../prisma/store/sweep-control";
@@ -59,12 +59,14 @@ export function notFound(what: string, id: string): Response {
   return ID_RE.test(id) ? jsonError(404, `${what} ${id} not found`) : jsonError(404, `${what} "${id.slice(0, 40)}" not found: ids are 4–32 lowercase letters and digits`);
 }
 
-/** Wrap a handler: a DatabaseError or any unexpected error becomes a 500 with the error shape. */
+/** Wrap a handler: a failure to store (disk full, database busy) becomes a 503 that says so; a DatabaseError or any unexpected error a 500 with the error shape. */
 export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>) {
   return async (...args: A): Promise<Response> => {
     try {
       return await fn(...args);
     } catch (error) {
+      const storage = asStorageError(error);
+      if (storage) return jsonError(503, `${storage.message}; try again once it is fixed`);
       if (error instanceof DatabaseError) return jsonError(500, error.message);
       console.error(error);
       return jsonError(500, `internal error: ${error instanceof Error ? error.message : String(error)}`);

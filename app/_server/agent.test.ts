@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
-import { disconnectPrisma, getSweep, readSeries, sweepRuns } from "../../prisma/store";
+import { disconnectPrisma, getSweep, listDiagnostics, listLogs, listSamples, metricCounts, readPoints, readSeries, sweepRuns } from "../../prisma/store";
+import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { until } from "../../sweeps/testdata/until";
 
 // Remote agents against a real server process on 127.0.0.1 (the route handlers served by
@@ -17,6 +18,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-agent-"));
 const dbUrl = `file:${path.join(dir, "agent.db")}`;
 process.env.DATABASE_URL = dbUrl;
 const TOKEN = "agent-test-token";
+process.env.SWEEPLAB_AGENT_HOME = path.join(dir, "agent-home"); // saved agent credentials
 const tsx = (file: string, ...args: string[]) => [process.execPath, ["--import", "tsx", path.join(root, file), ...args]] as const;
 let server: ChildProcess;
 let base = "";
@@ -69,6 +71,119 @@ describe("remote agent", () => {
     assert.match(err, /401.*wrong agent token/);
   });
 
+  it("saves its credential under --name: restarted, it is the same agent and needs no token", async () => {
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 20 }\n");
+    assert.equal(await exited(agent(id, {}, "keeper")), 0);
+    const file = path.join(dir, "agent-home", "agents", new URL(base).host.replace(":", "_"), "keeper.json");
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600, "readable by its owner only");
+    const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { credential: string };
+    assert.match(saved.credential, /^[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
+    const id2 = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 20 }\n");
+    assert.equal(await exited(agent(id2, {}, "keeper", "not-the-token")), 0, "no registration needed");
+    assert.equal((await sweepRuns(id2))[0].claimedBy, "agent:keeper");
+  });
+
+  it("gives each agent its own identity: one agent's credential cannot act as another, nor the registration token as any", async () => {
+    const post = (action: string, bearer: string, body: unknown) =>
+      fetch(`${base}/api/agent/${action}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` } });
+    const register = async (name: string) => {
+      const res = await post("register", TOKEN, { name });
+      assert.equal(res.status, 201);
+      return ((await res.json()) as { credential: string }).credential;
+    };
+    const alice = await register("alice"), mallory = await register("mallory");
+    const taken = await post("register", TOKEN, { name: "alice" });
+    assert.equal(taken.status, 409, "a second agent cannot take a registered name");
+    assert.match(((await taken.json()) as { error: string }).error, /registered already/);
+
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 100000 }\n  learning_rate: { values: [0.01, 0.1] }\n");
+    const claimed = (await (await post("claim", alice, { sweep: id })).json()) as { run: { id: string } };
+    const runId = claimed.run.id;
+    assert.equal((await sweepRuns(id)).find((r) => r.id === runId)!.claimedBy, "agent:alice");
+
+    // mallory, with her own valid credential, acting on alice's run
+    const batch = { runId, seq: 1, metrics: [{ step: 1, time: 0, values: { val_loss: 123 } }] };
+    const report = await post("report", mallory, { events: [batch], alive: [runId] });
+    assert.equal(report.status, 200);
+    assert.deepEqual(((await report.json()) as { stop: Record<string, string> }).stop, { [runId]: "stopped" }, "told to stop what is not hers");
+    for (const [action, body] of [
+      ["started", { runId, pid: 1 }],
+      ["finish", { runId, outcome: { state: "finished" } }],
+      ["release", { runId, reason: "stolen" }],
+    ] as const) {
+      const res = await post(action, mallory, body);
+      assert.equal(res.status, 409, `${action} of another agent's run`);
+      assert.match(((await res.json()) as { error: string }).error, /not running for agent mallory/);
+    }
+    const theirs = (await sweepRuns(id)).find((r) => r.id === runId)!;
+    assert.equal(theirs.state, "running");
+    assert.equal(theirs.claimedBy, "agent:alice");
+    assert.deepEqual(await readPoints(runId, "val_loss"), [], "nothing reported in alice's name");
+    // naming alice in the body changes nothing: requests name no agent
+    assert.equal((await post("finish", mallory, { agent: "alice", runId, outcome: { state: "finished" } })).status, 400);
+    // alice's id with another secret, the registration token, no credential: not an agent
+    for (const bearer of [`${alice.split(".")[0]}.${mallory.split(".")[1]}`, TOKEN, "", "garbage"]) {
+      const res = await post("claim", bearer, { sweep: id });
+      assert.equal(res.status, 401, `claim with "${bearer.slice(0, 12)}…"`);
+    }
+    assert.match(((await (await post("claim", TOKEN, {})).json()) as { error: string }).error, /registration token: register the agent first/);
+    // alice herself still can
+    assert.equal((await post("report", alice, { events: [batch], alive: [runId] })).status, 200);
+    assert.equal((await readPoints(runId, "val_loss")).length, 1);
+    assert.equal((await post("finish", alice, { runId, outcome: { state: "stopped" } })).status, 200);
+    await fetch(`${base}/api/sweeps/${id}/cancel`, { method: "POST" });
+  });
+
+  it("a resent report is a no-op over HTTP, and a report over the point limit is refused with 413", async () => {
+    const post = (action: string, bearer: string, body: unknown) =>
+      fetch(`${base}/api/agent/${action}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` } });
+    const res = await post("register", TOKEN, { name: "resender" });
+    const { credential } = (await res.json()) as { credential: string };
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: charlm }\n  steps: { value: 100000 }\n");
+    const { run } = (await (await post("claim", credential, { sweep: id })).json()) as { run: { id: string } };
+    const report = {
+      events: [
+        {
+          runId: run.id,
+          seq: 1,
+          metrics: Array.from({ length: 100 }, (_, i) => ({ step: i + 1, time: i, values: { train_loss: 1 / (i + 1) } })),
+          samples: [{ step: 50, temperature: 1, text: "hello" }],
+          logs: [{ level: "info", message: "a line" }],
+          diagnostics: [{ step: 50, kind: "grad_flow", data: { norms: [1, 2] } }],
+        },
+      ],
+      alive: [run.id],
+    };
+    for (let i = 0; i < 3; i++) assert.equal((await post("report", credential, report)).status, 200);
+    assert.equal((await readPoints(run.id, "train_loss")).length, 100);
+    assert.deepEqual(await metricCounts(run.id), { train_loss: { points: 100, rollup: 100 } }, "bucket counts not doubled");
+    assert.equal((await listSamples(run.id)).length, 1);
+    assert.equal((await listLogs(run.id)).length, 1);
+    assert.equal((await listDiagnostics(run.id)).length, 1);
+    const big = { events: [{ runId: run.id, seq: 2, metrics: Array.from({ length: 5001 }, (_, i) => ({ step: 101 + i, time: 0, values: { a: 1, b: 2 } })) }], alive: [] };
+    const refused = await post("report", credential, big);
+    assert.equal(refused.status, 413);
+    assert.match(((await refused.json()) as { error: string }).error, /at most 10000 per report/);
+    await fetch(`${base}/api/sweeps/${id}/cancel`, { method: "POST" });
+  });
+
+  it("SIGTERM: the agent hands its runs back at once, to resume elsewhere", async () => {
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 100000 }\n  learning_rate: { values: [0.001, 0.01, 0.1] }\n");
+    const p = agent(id, { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10" }, "leaver");
+    await until("two runs reporting", async () => (await sweepRuns(id)).filter((r) => r.state === "running" && r.lastStep > 0).length === 2);
+    const t0 = Date.now();
+    p.kill("SIGTERM");
+    assert.equal(await exited(p), 143);
+    assert.ok(Date.now() - t0 < 8000, `exited after ${Date.now() - t0} ms`);
+    const back = (await sweepRuns(id)).filter((r) => r.interruptions === 1);
+    assert.equal(back.length, 2);
+    for (const r of back) {
+      assert.equal(r.state, "queued");
+      assert.match((await listLogs(r.id)).at(-1)!.message, /^interrupted at step \d+: agent leaver: the agent stopped \(SIGTERM\); it resumes from the start/);
+    }
+    await fetch(`${base}/api/sweeps/${id}/cancel`, { method: "POST" });
+  });
+
   it("runs a whole sweep with the real worker, streaming metrics to the server", async () => {
     const id = await createSweep(fs.readFileSync(path.join(root, "sweeps/testdata/quadrant-grid.yaml"), "utf8"));
     const p = agent(id);
@@ -86,22 +201,26 @@ describe("remote agent", () => {
     }
   });
 
-  it("a killed agent's runs are crashed by the server, and another agent finishes the sweep", async () => {
+  it("a killed agent's runs go back to the queue, and another agent runs them again: every grid point finished, every curve whole", async () => {
     const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 300 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.01, 0.1] }\n");
     const env = { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10" };
     const first = agent(id, env, "doomed");
     await until("two runs reporting", async () => (await sweepRuns(id)).filter((r) => r.state === "running" && r.lastStep > 0).length === 2);
     first.kill("SIGKILL");
-    const crashed = await until("the server to crash the agent's runs", async () => {
-      const runs = (await sweepRuns(id)).filter((r) => r.state === "crashed");
+    const requeued = await until("the server to requeue the agent's runs", async () => {
+      const runs = (await sweepRuns(id)).filter((r) => r.interruptions === 1 && r.state === "queued");
       return runs.length === 2 ? runs : null;
     }, 15_000);
-    assert.ok(crashed.every((r) => /no heartbeat/.test(r.error ?? "") && r.lastStep > 0), "crashed for silence, data kept");
+    for (const r of requeued) {
+      const logs = (await listLogs(r.id)).map((l) => l.message);
+      assert.ok(logs.some((m) => /^interrupted at step \d+: no heartbeat for 3 s \(its worker host is gone\); it resumes from the start \(no checkpoint yet\)$/.test(m)), logs.join("\n"));
+    }
     const second = agent(id, env, "rescuer");
     assert.equal(await exited(second), 0);
     const runs = await sweepRuns(id);
-    assert.deepEqual(runs.map((r) => r.state).sort(), ["crashed", "crashed", "finished"]);
-    assert.equal(runs.find((r) => r.state === "finished")!.claimedBy, "agent:rescuer");
+    assert.deepEqual(runs.map((r) => r.state), ["finished", "finished", "finished"]);
+    assert.ok(runs.every((r) => r.claimedBy === "agent:rescuer"));
+    for (const run of runs) await assertWholeCurves(run.id, { val_loss: loggedSteps(300, 20), train_loss: loggedSteps(300, 10) }, run.name);
     assert.equal((await getSweep(id))!.state, "finished");
   });
 });

@@ -1,34 +1,58 @@
 import crypto from "node:crypto";
 import type { z } from "zod";
 import { invalid, jsonError } from "../_lib/api";
-import { getSweep, listRuns } from "../../prisma/store";
+import { authenticateAgent, getSweep, listRuns, registerAgent, type AgentRecord } from "../../prisma/store";
 import {
   agentOwner,
   ClaimRequest,
   FinishRequest,
+  RegisterRequest,
+  ReleaseRequest,
   ReportRequest,
   StartedRequest,
   type AgentAction,
 } from "../../sweeps/agent-protocol";
 import type { RunEvents } from "../../sweeps/executor";
+import { batchWeight, REPORT_MAX_POINTS } from "../../sweeps/ingest";
 import { serverExecutor } from "./executor";
 
-// The server side of remote agents: bearer-token check, then the RunQueue calls on the
-// server's Coordinator, limited to runs the calling agent has claimed.
+// The server side of remote agents: who is calling (the registration token for `register`,
+// an agent's own credential for everything else), then the RunQueue calls on the server's
+// Coordinator, limited to runs the calling agent has claimed.
 
-/** null when the request carries the configured token; otherwise the response to send. */
+const bearer = (req: Request) => /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1].trim() ?? null;
+
+const disabled = () =>
+  jsonError(403, "remote agents are disabled on this server: start it with SWEEPLAB_AGENT_TOKEN=<secret> and run the agent with --token <secret>");
+
+/** null when the request carries the server's registration token (SWEEPLAB_AGENT_TOKEN); otherwise the response to send. */
 export function checkAgentToken(req: Request): Response | null {
   const expected = process.env.SWEEPLAB_AGENT_TOKEN;
-  if (!expected) {
-    return jsonError(403, "remote agents are disabled on this server: start it with SWEEPLAB_AGENT_TOKEN=<secret> and run the agent with --token <secret>");
-  }
-  const m = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "");
-  const given = Buffer.from(m?.[1].trim() ?? "");
+  if (!expected) return disabled();
+  const given = Buffer.from(bearer(req) ?? "");
   const wanted = Buffer.from(expected);
-  if (!m || given.length !== wanted.length || !crypto.timingSafeEqual(given, wanted)) {
-    return jsonError(401, "missing or wrong agent token: send Authorization: Bearer <SWEEPLAB_AGENT_TOKEN>");
+  if (given.length !== wanted.length || !crypto.timingSafeEqual(given, wanted)) {
+    return jsonError(401, "missing or wrong agent token: send Authorization: Bearer <SWEEPLAB_AGENT_TOKEN> to register an agent");
   }
   return null;
+}
+
+/** The agent whose credential the request carries, or the response to send. */
+async function callingAgent(req: Request): Promise<{ ok: true; agent: AgentRecord } | { ok: false; response: Response }> {
+  if (!process.env.SWEEPLAB_AGENT_TOKEN) return { ok: false, response: disabled() };
+  const credential = bearer(req);
+  const agent = credential ? await authenticateAgent(credential) : null;
+  if (agent) return { ok: true, agent };
+  const registrationToken = credential !== null && checkAgentToken(req) === null;
+  return {
+    ok: false,
+    response: jsonError(
+      401,
+      registrationToken
+        ? "this is the server's registration token: register the agent first (POST /api/agent/register { name }; npm run agent does it) and send its own credential"
+        : "missing or wrong agent credential: send Authorization: Bearer <the credential the server gave the agent at registration>",
+    ),
+  };
 }
 
 async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
@@ -50,43 +74,63 @@ async function ownedRunning(owner: string, ids: string[]): Promise<Set<string>> 
 }
 
 export async function agentAction(action: AgentAction, req: Request): Promise<Response> {
-  const denied = checkAgentToken(req);
-  if (denied) return denied;
+  if (action === "register") {
+    const denied = checkAgentToken(req);
+    if (denied) return denied;
+    const body = await readBody(req, RegisterRequest);
+    if (!body.ok) return body.response;
+    const registered = await registerAgent(body.data.name);
+    if (!registered) return jsonError(409, `an agent named "${body.data.name}" is registered already: use its saved credential, or another --name`);
+    return Response.json({ agent: { id: registered.agent.id, name: registered.agent.name }, credential: registered.credential }, { status: 201 });
+  }
+  const caller = await callingAgent(req);
+  if (!caller.ok) return caller.response;
+  const name = caller.agent.name;
+  const owner = agentOwner(name);
   const executor = await serverExecutor();
   const queue = executor.coordinator;
+  const notYours = (runId: string) => jsonError(409, `run ${runId} is not running for agent ${name} (already ended, or claimed by another agent)`);
   switch (action) {
     case "claim": {
       const body = await readBody(req, ClaimRequest);
       if (!body.ok) return body.response;
-      const run = await queue.claim(agentOwner(body.data.agent), { sweepId: body.data.sweep });
+      const run = await queue.claim(owner, { sweepId: body.data.sweep });
       const sweepState = body.data.sweep ? ((await getSweep(body.data.sweep))?.state ?? null) : undefined;
       return Response.json({ run, sweepState });
     }
     case "started": {
       const body = await readBody(req, StartedRequest);
       if (!body.ok) return body.response;
-      const owner = agentOwner(body.data.agent);
-      if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return jsonError(409, `run ${body.data.runId} is not running for agent ${body.data.agent}`);
+      if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return notYours(body.data.runId);
       await queue.started(owner, body.data.runId, null); // a remote pid means nothing here
       return Response.json({ ok: true });
     }
     case "report": {
       const body = await readBody(req, ReportRequest);
       if (!body.ok) return body.response;
-      const owner = agentOwner(body.data.agent);
+      // bounded, so that one report holds the database for tens of ms, not seconds (the agent sends its backlog in pieces)
+      const points = body.data.events.reduce((n, b) => n + batchWeight(b), 0);
+      if (points > REPORT_MAX_POINTS) return jsonError(413, `report too large: ${points} points, at most ${REPORT_MAX_POINTS} per report; send the rest in the next one`);
       const owned = await ownedRunning(owner, [...body.data.alive, ...body.data.events.map((e) => e.runId)]);
-      const events = body.data.events.filter((e) => owned.has(e.runId)) as RunEvents[];
+      // (an agent's checkpoints stay on its machine: a run it gives up resumes elsewhere from the start)
+      const events = body.data.events.filter((e) => owned.has(e.runId)).map(({ checkpoint: _local, ...batch }) => batch) as RunEvents[];
       const stop = await queue.report(owner, { events, alive: body.data.alive.filter((id) => owned.has(id)) });
-      // a run the agent still reports but no longer owns (crashed as stale, cancelled ...) must stop
+      // a run the agent still reports but no longer owns (requeued as stale, cancelled, another agent's ...) must stop
       for (const id of body.data.alive) if (!owned.has(id)) stop[id] = "stopped";
       return Response.json({ stop });
     }
     case "finish": {
       const body = await readBody(req, FinishRequest);
       if (!body.ok) return body.response;
-      const owner = agentOwner(body.data.agent);
-      if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return jsonError(409, `run ${body.data.runId} is not running for agent ${body.data.agent} (already ended?)`);
+      if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return notYours(body.data.runId);
       await queue.finish(owner, body.data.runId, body.data.outcome);
+      return Response.json({ ok: true });
+    }
+    case "release": {
+      const body = await readBody(req, ReleaseRequest);
+      if (!body.ok) return body.response;
+      if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return notYours(body.data.runId);
+      await queue.release(owner, body.data.runId, `agent ${name}: ${body.data.reason}`);
       return Response.json({ ok: true });
     }
   }

@@ -3,13 +3,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { LocalExecutor, type PlanFactory, type MetricHistory } from "../../sweeps/executor";
+import { LocalExecutor, type PlanFactory, type MetricHistory, type SweepStore } from "../../sweeps/executor";
+import { localCheckpoints } from "../../sweeps/checkpoints";
 import { processLauncher } from "../../sweeps/launcher";
+import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
-import { executorStore } from "./executor-store";
-import { createSweep, disconnectPrisma, getRun, getSweep, readSeries, requestStop, setSweepState, sweepRuns } from "./index";
+import { executorStore, withStorageErrors } from "./executor-store";
+import { createSweep, disconnectPrisma, getRun, getSweep, listLogs, readSeries, requestStop, setSweepState, sweepRuns } from "./index";
 import { cancelSweep } from "./sweep-control";
-import { until as untilEvery } from "../../sweeps/testdata/until";
+import { pidAlive as alive, until as untilEvery } from "../../sweeps/testdata/until";
 const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000) => untilEvery(what, fn, timeoutMs, 50);
 
 // The executor against a real SQLite file and real child processes (the fake worker of
@@ -17,6 +19,7 @@ const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>,
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-exec-"));
 process.env.DATABASE_URL = `file:${path.join(dir, "exec.db")}`;
+process.env.SWEEPLAB_DATA_DIR = dir;
 const workerLog = path.join(dir, "starts.log");
 
 after(async () => {
@@ -41,9 +44,15 @@ async function newSweep(concurrency = 2) {
   return createSweep({ config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency, seed: 1 });
 }
 
-function executor(planFor: PlanFactory, options: { concurrency?: number; stepMs?: number; silenceTimeoutMs?: number; sweepId?: string } = {}) {
+function executor(
+  planFor: PlanFactory,
+  options: { concurrency?: number; stepMs?: number; silenceTimeoutMs?: number; sweepId?: string; store?: SweepStore; staleAfterMs?: number; maxHeldPoints?: number; log?: (m: string) => void } = {},
+) {
   return new LocalExecutor({
-    store: executorStore(),
+    store: options.store ?? executorStore(),
+    checkpoints: localCheckpoints({ everyMs: 50 }),
+    staleAfterMs: options.staleAfterMs,
+    maxHeldPoints: options.maxHeldPoints,
     planFor,
     launcher: processLauncher({ command: fakeWorkerCommand(), env: { FAKE_STEP_MS: String(options.stepMs ?? 5), FAKE_WORKER_LOG: workerLog } }),
     concurrency: options.concurrency ?? 2,
@@ -52,8 +61,34 @@ function executor(planFor: PlanFactory, options: { concurrency?: number; stepMs?
     maintainEveryMs: 300,
     silenceTimeoutMs: options.silenceTimeoutMs ?? 10_000,
     stopGraceMs: 3000,
-    log: process.env.EXEC_DEBUG ? (m) => console.error(m) : undefined,
+    log: (m) => {
+      options.log?.(m);
+      if (process.env.EXEC_DEBUG) console.error(m);
+    },
   });
+}
+
+/** The adapter's error for a write on a full disk, as better-sqlite3 under Prisma throws it. */
+const sqliteFull = () =>
+  Object.assign(new Error("database or disk is full"), { name: "DriverAdapterError", cause: { originalCode: "SQLITE_FULL", originalMessage: "database or disk is full", kind: "sqlite", extendedCode: 13 } });
+
+/** The executor's store, whose writes fail as on a full disk while `disk.full`. */
+function fillableStore(disk: { full: boolean; failures: number }): SweepStore {
+  const store = executorStore();
+  const writes = new Set(["appendRunEvents", "heartbeat", "finishRun", "requeueRuns", "crashRuns", "setRunPid", "setSweepState", "createRun", "reserveRunIndex", "claimRun", "claimLooseRun", "stopQueuedRuns", "requestStopForSweep"]);
+  const failing = Object.fromEntries(
+    Object.entries(store).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        if (disk.full && writes.has(name)) {
+          disk.failures++;
+          throw sqliteFull();
+        }
+        return (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    ]),
+  ) as unknown as SweepStore;
+  return withStorageErrors(failing);
 }
 
 
@@ -183,5 +218,93 @@ describe("local executor", () => {
     assert.equal(ended.state, "cancelled");
     const runs = await sweepRuns(sweep.id);
     assert.deepEqual(runs.map((r) => r.state), ["stopped", "finished", "finished", "stopped"]);
+  });
+
+  it("a full disk: the points are kept and retried, a run that finished training is recorded finished with all of them, never crashed", async () => {
+    const sweep = await newSweep(2);
+    const disk = { full: false, failures: 0 };
+    const logs: string[] = [];
+    const ex = executor(listPlan([{ steps: 400 }, { steps: 600 }]), { store: fillableStore(disk), staleAfterMs: 1000, log: (m) => logs.push(m) });
+    await ex.start();
+    const running = await until("both runs mid-way", async () => {
+      const runs = (await sweepRuns(sweep.id)).filter((r) => r.state === "running" && r.lastStep >= 40 && r.pid);
+      return runs.length === 2 ? runs : null;
+    });
+    disk.full = true;
+    // both workers finish training while nothing can be written, and the stale-heartbeat rule (1 s) has its chance
+    await until("both workers to exit", async () => running.every((r) => !alive(r.pid!)), 15_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(ex.runner.activeCount, 2, "their slots stay taken until their ends are recorded");
+    assert.ok((await sweepRuns(sweep.id)).every((r) => r.state === "running"), "nothing crashed while the disk was full");
+    assert.ok(ex.runner.heldPoints > 0, "the points are kept");
+    disk.full = false;
+    const done = await sweepEnded(sweep.id);
+    await ex.stop();
+    assert.equal(done.state, "finished");
+    const runs = await sweepRuns(sweep.id);
+    for (const run of runs) {
+      assert.equal(run.state, "finished", `${run.name}: ${run.error}`);
+      assert.equal(run.error, null);
+      await assertWholeCurves(run.id, { val_loss: loggedSteps(run.config.steps as number, 10), train_loss: loggedSteps(run.config.steps as number, 5) }, run.name);
+    }
+    const message = logs.find((m) => /^cannot store reports: /.test(m))!;
+    assert.match(message, /^cannot store reports: disk full: the database cannot grow \(SQLITE_FULL: .*exec\.db\) — \d+ points kept in memory, retrying$/);
+    assert.ok(logs.some((m) => /^storing again after \d+ s; nothing was lost$/.test(m)));
+    assert.ok(!logs.some((m) => /worker host is gone|crashed/.test(m)), logs.join("\n"));
+  });
+
+  it("a long outage: past the points it may hold, the runner interrupts its runs; they resume once storing works", async () => {
+    const sweep = await newSweep(2);
+    const disk = { full: false, failures: 0 };
+    const logs: string[] = [];
+    const ex = executor(listPlan([{ steps: 1200 }, { steps: 1200 }]), { store: fillableStore(disk), maxHeldPoints: 300, log: (m) => logs.push(m) });
+    await ex.start();
+    await until("both runs mid-way", async () => (await sweepRuns(sweep.id)).filter((r) => r.state === "running" && r.lastStep >= 40).length === 2);
+    disk.full = true;
+    await until("the runs to be interrupted", async () => logs.some((m) => /^\d+ points held: interrupting 2 runs until storing works again$/.test(m)));
+    await new Promise((r) => setTimeout(r, 1000));
+    const held = ex.runner.heldPoints;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(ex.runner.heldPoints, held, "no more points pile up");
+    disk.full = false;
+    const done = await until(`sweep ${sweep.id} to end`, async () => {
+      const s = await getSweep(sweep.id);
+      return s && s.state !== "running" ? s : null;
+    }, 60_000);
+    await ex.stop();
+    assert.equal(done.state, "finished");
+    for (const run of await sweepRuns(sweep.id)) {
+      assert.equal(run.state, "finished", `${run.name}: ${run.error}`);
+      assert.equal(run.interruptions, 1);
+      assert.match((await listLogs(run.id)).find((l) => l.message.startsWith("interrupted"))!.message, /: its points could not be stored \(disk full/);
+      await assertWholeCurves(run.id, { val_loss: loggedSteps(1200, 10), train_loss: loggedSteps(1200, 5) }, run.name);
+    }
+  });
+
+  it("stopped with interrupt: runs checkpoint and go back to the queue; the next executor resumes them where they stopped", async () => {
+    const sweep = await newSweep(2);
+    const plan = listPlan([{ steps: 3000 }, { steps: 3000 }, { steps: 40 }]);
+    const first = executor(plan, { stepMs: 2 });
+    await first.start();
+    await until("two runs mid-way", async () => (await sweepRuns(sweep.id)).filter((r) => r.state === "running" && r.lastStep >= 100).length === 2);
+    const t0 = Date.now();
+    await first.stop({ interrupt: "the server stopped (SIGTERM)", graceMs: 3000, deadlineMs: 5000 });
+    assert.ok(Date.now() - t0 < 3000, `stopped in ${Date.now() - t0} ms`);
+    const interrupted = (await sweepRuns(sweep.id)).filter((r) => r.interruptions === 1);
+    assert.equal(interrupted.length, 2);
+    for (const r of interrupted) {
+      assert.equal(r.state, "queued");
+      assert.ok(r.checkpointStep! >= r.lastStep, "its checkpoint is where it stopped");
+      assert.match((await listLogs(r.id)).at(-1)!.message, /^interrupted at step \d+: the server stopped \(SIGTERM\); it resumes from its checkpoint at step \d+$/);
+    }
+    const second = executor(plan, { stepMs: 1 });
+    await second.start();
+    const done = await sweepEnded(sweep.id);
+    await second.stop();
+    assert.equal(done.state, "finished");
+    for (const run of await sweepRuns(sweep.id)) {
+      assert.equal(run.state, "finished", `${run.name}: ${run.error}`);
+      await assertWholeCurves(run.id, { val_loss: loggedSteps(run.config.steps as number, 10), train_loss: loggedSteps(run.config.steps as number, 5) }, run.name);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { prisma } from "../client";
+import { asStorageError } from "../database";
 import type { RunState } from "../../sweeps/states";
 import type { MetricPoint, SweepStore, TrialInfo } from "../../sweeps/executor/types";
 import { appendRunEvents } from "./metrics";
@@ -9,12 +10,12 @@ import { getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
 
 // The executor's store (sweeps/executor/types.ts SweepStore) on top of the store functions,
 // plus the few queries only the executor needs: claims that honour re-runs, crash marking
-// by id, stale heartbeats and a sweep's metric history.
+// and requeueing by id, stale heartbeats and a sweep's metric history.
 
 async function claimWhere(owner: string, condition: string, args: unknown[]): Promise<RunRecord | null> {
   const now = new Date().toISOString();
   const [id] = await updateReturningIds(
-    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = ?, heartbeatAt = ?, stopRequested = 0
+    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = coalesce(startedAt, ?), heartbeatAt = ?, stopRequested = 0
      WHERE id = (
        SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
        WHERE r.state = 'queued' AND ${condition}
@@ -55,6 +56,37 @@ export async function crashRuns(ids: string[], reason: string): Promise<RunRecor
   return runsByIds(crashed);
 }
 
+/**
+ * Put interrupted runs back in the queue (SweepStore.requeueRuns): queued again, unclaimed, one
+ * interruption more, and a log line saying where the run resumes. A run with a stop request
+ * ends `stopped`; one interrupted more than `maxInterruptions` times ends `crashed`.
+ */
+export async function requeueRuns(ids: string[], reason: string, options: { maxInterruptions: number }): Promise<RunRecord[]> {
+  if (ids.length === 0) return [];
+  return prisma().$transaction(async (tx) => {
+    const changed: RunRecord[] = [];
+    const now = new Date();
+    for (const run of await tx.run.findMany({ where: { id: { in: ids }, state: "running" } })) {
+      const interruptions = (run.interruptions ?? 0) + 1;
+      const at = `interrupted at step ${run.lastStep}: ${reason}`;
+      const ended = { finishedAt: now, pid: null };
+      const [data, message] = run.stopRequested
+        ? [{ ...ended, state: "stopped", interruptions }, `${at}; it had been asked to stop, so it ends stopped`]
+        : interruptions > options.maxInterruptions
+          ? [{ ...ended, state: "crashed", interruptions, error: `crashed: interrupted ${interruptions} times (the last time ${reason})` }, `${at}; interrupted ${interruptions} times, it is not resumed again`]
+          : [
+              { state: "queued", claimedBy: null, pid: null, heartbeatAt: null, interruptions },
+              `${at}; it resumes ${run.checkpointStep !== null ? `from its checkpoint at step ${run.checkpointStep}` : "from the start (no checkpoint yet)"}`,
+            ];
+      const result = await tx.run.updateMany({ where: { id: run.id, state: "running" }, data });
+      if (result.count === 0) continue;
+      await tx.logLine.create({ data: { runId: run.id, step: run.lastStep, level: "warn", message } });
+      changed.push(toRunRecord((await tx.run.findUnique({ where: { id: run.id } }))!));
+    }
+    return changed;
+  });
+}
+
 export async function runningRuns(): Promise<RunRecord[]> {
   const rows = await prisma().run.findMany({ where: { state: "running" } });
   return rows.map((r) => toRunRecord(r));
@@ -80,8 +112,30 @@ export async function sweepMetricHistory(sweepId: string, metric: string): Promi
   return rows.map((r) => ({ runId: r.runId!, step: r.step ?? 0, value: r.value }));
 }
 
+/** Every method of `store`, its failures to store (a full disk, a busy database) as StorageErrors that say so. */
+export function withStorageErrors<T extends object>(store: T): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(store)) {
+    wrapped[name] =
+      typeof fn !== "function"
+        ? fn
+        : async (...args: unknown[]) => {
+            try {
+              return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+            } catch (error) {
+              throw asStorageError(error) ?? error;
+            }
+          };
+  }
+  return wrapped as T;
+}
+
 /** The prisma-backed SweepStore the executor runs on. */
 export function executorStore(): SweepStore {
+  return withStorageErrors(rawExecutorStore());
+}
+
+function rawExecutorStore(): SweepStore {
   const trial = (r: RunRecord): TrialInfo => r;
   return {
     getSweep,
@@ -92,7 +146,7 @@ export function executorStore(): SweepStore {
     claimRun: claimSweepRun,
     claimLooseRun,
     setRunPid,
-    appendRunEvents: (events) => appendRunEvents(events),
+    appendRunEvents,
     heartbeat,
     runsToStop,
     finishRun: (id, outcome) => finishRun(id, outcome),
@@ -102,6 +156,7 @@ export function executorStore(): SweepStore {
     requestStopForSweep,
     runningRuns,
     crashRuns,
+    requeueRuns,
     staleRuns,
     metricHistory: sweepMetricHistory,
   };

@@ -6,6 +6,7 @@ export * from "./query";
 export * from "./metrics";
 export * from "./csv";
 export * from "./compare";
+export * from "./agents";
 export { newId, runName, ID_PATTERN } from "./ids";
-export { DatabaseError } from "../database";
+export { DatabaseError, StorageError, asStorageError } from "../database";
 export { disconnectPrisma } from "../client";

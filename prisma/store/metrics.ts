@@ -1,20 +1,16 @@
-import { prisma } from "../client";
-import type { WorkerMessage } from "../../engine/protocol";
+import { prisma, reader } from "../client";
+import type { RunEventBatch } from "../../sweeps/ingest";
 import { foldIntoSummary, type Summary } from "../../sweeps/summary";
 import { query, selectRows, type TypedRow } from "./sql";
 
-// Metric points and the other things a run logs (samples, log lines, diagnostics) arrive in
-// batches: one transaction per batch, one multi-row INSERT per few hundred points.
+// THE way a run's data comes in (sweeps/ingest.ts describes the protocol): batches of metric
+// points and the other things a run logs (samples, log lines, diagnostics), numbered per run.
+// One transaction per report, one multi-row INSERT per few hundred points; a numbered batch
+// already stored is skipped, so a resend changes nothing.
 
-type Msg<T extends WorkerMessage["type"]> = Omit<Extract<WorkerMessage, { type: T }>, "type">;
+export type { RunEventBatch };
 
-export interface RunEventBatch {
-  runId: string;
-  metrics?: Msg<"metric">[];
-  samples?: Msg<"sample">[];
-  logs?: Msg<"log">[];
-  diagnostics?: Msg<"diagnostic">[];
-}
+type MetricLine = NonNullable<RunEventBatch["metrics"]>[number];
 
 const ROWS_PER_INSERT = 400; // 5 parameters each: well under SQLite's 32,766 limit
 
@@ -33,7 +29,7 @@ interface Bucket extends BucketRow {
 }
 
 /** Fold a batch's points into per-bucket extremes (one row per run, metric and bucket touched). */
-function rollup(runId: string, metrics: Msg<"metric">[]): Bucket[] {
+function rollup(runId: string, metrics: MetricLine[]): Bucket[] {
   const buckets = new Map<string, Bucket>();
   for (const m of metrics) {
     const bucket = Math.floor(m.step / BUCKET_STEPS);
@@ -70,15 +66,26 @@ const BUCKET_UPSERT = `
     nanTime  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanTime ELSE nanTime END,
     nanStep  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanStep ELSE nanStep END`;
 
+interface MetricRow {
+  name: string;
+  step: number;
+  value: number | null;
+  wallTime: number;
+}
+type Tx = {
+  $executeRawUnsafe: (sql: string, ...args: unknown[]) => Promise<number>;
+  // reads inside the batch's transaction go through Prisma's typed model, never a raw query (sql.ts says why)
+  metric: {
+    findMany: (args: {
+      where: { runId: string; step?: { gte: number } };
+      orderBy: { step: "asc" };
+      select: { name: true; step: true; value: true; wallTime: true };
+    }) => Promise<MetricRow[]>;
+  };
+};
+
 /** Multi-row INSERTs of `columns`-wide rows, `perStatement` rows at a time. */
-async function insertRows(
-  tx: { $executeRawUnsafe: (sql: string, ...args: unknown[]) => Promise<number> },
-  head: string,
-  tail: string,
-  columns: number,
-  values: unknown[],
-  perStatement: number,
-): Promise<void> {
+async function insertRows(tx: Tx, head: string, tail: string, columns: number, values: unknown[], perStatement: number): Promise<void> {
   const row = `(${Array(columns).fill("?").join(",")})`;
   for (let i = 0; i < values.length; i += perStatement * columns) {
     const chunk = values.slice(i, i + perStatement * columns);
@@ -86,26 +93,95 @@ async function insertRows(
   }
 }
 
-/**
- * Append the events of several runs (one executor flush) in one transaction: all runs' points
- * in a few multi-row INSERTs, their rollup buckets likewise, and each run's live summary.
- */
-export async function appendRunEvents(batches: RunEventBatch[]): Promise<void> {
-  const work = batches.filter((b) => b.metrics?.length || b.samples?.length || b.logs?.length || b.diagnostics?.length);
-  if (work.length === 0) return;
-  const now = new Date().toISOString();
-  const points: unknown[] = [];
-  const buckets: unknown[] = [];
-  for (const batch of work) {
-    for (const m of batch.metrics ?? []) {
-      for (const [name, value] of Object.entries(m.values)) points.push(batch.runId, name, m.step, finiteOrNull(value), m.time);
-    }
-    for (const b of rollup(batch.runId, batch.metrics ?? [])) {
-      buckets.push(b.runId, b.name, b.bucket, b.count, b.minStep, b.minValue, b.minTime, b.maxStep, b.maxValue, b.maxTime, b.nanStep, b.nanTime);
-    }
+async function insertBuckets(tx: Tx, buckets: Bucket[]): Promise<void> {
+  const values = buckets.flatMap((b) => [b.runId, b.name, b.bucket, b.count, b.minStep, b.minValue, b.minTime, b.maxStep, b.maxValue, b.maxTime, b.nanStep, b.nanTime]);
+  await insertRows(
+    tx,
+    `INSERT INTO MetricBucket (runId, name, bucket, count, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime)`,
+    BUCKET_UPSERT,
+    BUCKET_COLUMNS,
+    values,
+    200,
+  );
+}
+
+/** Metric rows (name, step, value, wallTime) as the metric lines they came from, in step order. */
+function linesOf(rows: MetricRow[]): MetricLine[] {
+  const lines: MetricLine[] = [];
+  for (const r of rows) {
+    const step = r.step, last = lines[lines.length - 1];
+    const line = last?.step === step ? last : (lines.push({ step, time: r.wallTime, values: {} }), lines[lines.length - 1]);
+    line.values[r.name] = r.value;
   }
-  const withMetrics = work.filter((b) => b.metrics?.length);
+  return lines;
+}
+
+/**
+ * A run resumes at `step` (from its checkpoint there, or from the start): drop what it logged
+ * after that step — points, their rollup, samples, diagnostics — and recompute its live summary,
+ * so that the resumed run's events continue the curve without repeating a step. Log lines stay:
+ * they are the run's history (its interruption among it).
+ */
+async function truncateRun(tx: Tx, runId: string, step: number): Promise<void> {
+  for (const table of ["Metric", "Sample", "Diagnostic"]) await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE runId = ? AND step > ?`, runId, step);
+  const first = Math.floor(step / BUCKET_STEPS); // the bucket that holds `step` keeps its points up to it
+  await tx.$executeRawUnsafe(`DELETE FROM MetricBucket WHERE runId = ? AND bucket >= ?`, runId, first);
+  const select = { name: true, step: true, value: true, wallTime: true } as const;
+  const kept = await tx.metric.findMany({ where: { runId, step: { gte: first * BUCKET_STEPS } }, orderBy: { step: "asc" }, select });
+  await insertBuckets(tx, rollup(runId, linesOf(kept)));
+  const all = linesOf(await tx.metric.findMany({ where: { runId }, orderBy: { step: "asc" }, select }));
+  const summary: Summary = {};
+  for (const m of all) foldIntoSummary(summary, m.step, m.values);
+  if (all.length > 0) summary._runtime = all[all.length - 1].time;
+  await tx.$executeRawUnsafe(
+    `UPDATE Run SET summary = ?, lastStep = min(lastStep, ?), checkpointStep = CASE WHEN checkpointStep <= ? THEN checkpointStep END WHERE id = ?`,
+    JSON.stringify(summary),
+    step,
+    step,
+    runId,
+  );
+}
+
+export interface IngestResult {
+  /** Numbered batches skipped: stored before (a resend). */
+  duplicates: number;
+  /** Runs the batches named that do not exist (deleted): their batches were skipped. */
+  unknownRuns: string[];
+}
+
+/**
+ * Append the batches of one report (one executor flush, one agent request) in one transaction:
+ * numbered batches not stored before, in order — a resumed run's old tail dropped first — all
+ * runs' points in a few multi-row INSERTs, their rollup buckets likewise, each run's live
+ * summary, and the step of its last checkpoint whose events are all stored.
+ */
+export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestResult> {
+  const result: IngestResult = { duplicates: 0, unknownRuns: [] };
+  if (batches.length === 0) return result;
+  const now = new Date().toISOString();
   await prisma().$transaction(async (tx) => {
+    const ids = [...new Set(batches.map((b) => b.runId))];
+    const existing = new Set((await tx.run.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));
+    result.unknownRuns = ids.filter((id) => !existing.has(id));
+    const fresh: RunEventBatch[] = [];
+    for (const b of batches) {
+      if (!existing.has(b.runId)) continue;
+      // a numbered batch takes its number, or is skipped when it (or a later one) is stored already
+      if (b.seq !== undefined && (await tx.$executeRawUnsafe(`UPDATE Run SET ingestSeq = ? WHERE id = ? AND coalesce(ingestSeq, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
+        result.duplicates++;
+        continue;
+      }
+      if (b.resumedFrom !== undefined) await truncateRun(tx, b.runId, b.resumedFrom);
+      fresh.push(b);
+    }
+    const points: unknown[] = [];
+    const buckets: Bucket[] = [];
+    for (const batch of fresh) {
+      for (const m of batch.metrics ?? []) {
+        for (const [name, value] of Object.entries(m.values)) points.push(batch.runId, name, m.step, finiteOrNull(value), m.time);
+      }
+      buckets.push(...rollup(batch.runId, batch.metrics ?? []));
+    }
     await insertRows(
       tx,
       `INSERT INTO Metric (runId, name, step, value, wallTime)`,
@@ -114,28 +190,28 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<void> {
       points,
       ROWS_PER_INSERT,
     );
-    await insertRows(
-      tx,
-      `INSERT INTO MetricBucket (runId, name, bucket, count, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime)`,
-      BUCKET_UPSERT,
-      BUCKET_COLUMNS,
-      buckets,
-      200,
-    );
-    const samples = work.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text })));
+    await insertBuckets(tx, buckets);
+    const samples = fresh.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text })));
     if (samples.length) await tx.sample.createMany({ data: samples });
-    const logs = work.flatMap((b) => (b.logs ?? []).map((l) => ({ runId: b.runId, step: l.step ?? null, level: l.level, message: l.message })));
+    const logs = fresh.flatMap((b) => (b.logs ?? []).map((l) => ({ runId: b.runId, step: l.step ?? null, level: l.level, message: l.message })));
     if (logs.length) await tx.logLine.createMany({ data: logs });
-    const diagnostics = work.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) })));
+    const diagnostics = fresh.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) })));
     if (diagnostics.length) await tx.diagnostic.createMany({ data: diagnostics });
-    if (withMetrics.length === 0) return;
 
-    const current = await tx.run.findMany({ where: { id: { in: withMetrics.map((b) => b.runId) } }, select: { id: true, summary: true, lastStep: true } });
-    const byId = new Map(current.map((r) => [r.id, r]));
-    for (const batch of withMetrics) {
-      const run = byId.get(batch.runId);
-      if (!run) throw new Error(`run ${batch.runId} does not exist`);
-      const metrics = batch.metrics!;
+    // per run: the live summary, the last step, the heartbeat, the checkpoint to resume from
+    const byRun = new Map<string, { metrics: MetricLine[]; checkpoint?: number }>();
+    for (const b of fresh) {
+      const entry = byRun.get(b.runId) ?? { metrics: [] };
+      entry.metrics.push(...(b.metrics ?? []));
+      if (b.checkpoint !== undefined) entry.checkpoint = b.checkpoint;
+      byRun.set(b.runId, entry);
+    }
+    const withMetrics = [...byRun].filter(([, e]) => e.metrics.length > 0).map(([id]) => id);
+    const current = new Map((await tx.run.findMany({ where: { id: { in: withMetrics } }, select: { id: true, summary: true, lastStep: true } })).map((r) => [r.id, r]));
+    for (const [runId, { metrics, checkpoint }] of byRun) {
+      if (checkpoint !== undefined) await tx.$executeRawUnsafe(`UPDATE Run SET checkpointStep = ? WHERE id = ?`, checkpoint, runId);
+      const run = current.get(runId);
+      if (!run) continue;
       const summary = JSON.parse(run.summary) as Summary;
       let lastStep = run.lastStep;
       for (const m of metrics) {
@@ -143,9 +219,26 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<void> {
         lastStep = Math.max(lastStep, m.step);
       }
       summary._runtime = metrics[metrics.length - 1].time;
-      await tx.$executeRawUnsafe(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, batch.runId);
+      await tx.$executeRawUnsafe(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, runId);
     }
   });
+  return result;
+}
+
+/**
+ * Per metric of a run: its points, and the points its rollup counted. They agree unless a point
+ * was counted twice (a batch stored twice, a resumed run's old tail kept): a consistency check.
+ */
+export async function metricCounts(runId: string): Promise<Record<string, { points: number; rollup: number }>> {
+  const columns = { name: "text", n: "number" } as const;
+  const [points, rollup] = await Promise.all([
+    selectRows(query(`SELECT name, count(*) AS n FROM Metric WHERE runId = ? GROUP BY name`, [runId], columns)),
+    selectRows(query(`SELECT name, sum(count) AS n FROM MetricBucket WHERE runId = ? GROUP BY name`, [runId], columns)),
+  ]);
+  const out: Record<string, { points: number; rollup: number }> = {};
+  for (const r of points) out[r.name!] = { points: r.n ?? 0, rollup: 0 };
+  for (const r of rollup) (out[r.name!] ??= { points: 0, rollup: 0 }).rollup = r.n ?? 0;
+  return out;
 }
 
 export interface SeriesPoint {

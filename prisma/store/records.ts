@@ -28,6 +28,12 @@ export interface RunRecord {
   finishedAt: string | null;
   /** Seconds from start to finish (or to now while running); null before it starts. */
   runtime: number | null;
+  /** The sequence number of the last batch of events stored (sweeps/ingest.ts). */
+  ingestSeq: number;
+  /** The step of the last checkpoint whose events are all stored: the run resumes from it. */
+  checkpointStep: number | null;
+  /** Times the run was interrupted (its executor stopped) and put back in the queue. */
+  interruptions: number;
 }
 
 export interface SweepRecord {
@@ -47,6 +53,8 @@ export interface SweepRecord {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** The executor that runs it alone (`npm run sweep`'s owner id), or null: the server and any agent. */
+  heldBy: string | null;
 }
 
 /** A row as SQLite returns it through a raw query (integers may be bigint, dates text). */
@@ -99,6 +107,10 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     startedAt,
     finishedAt,
     runtime: runtime === null ? null : Math.max(0, runtime),
+    // (listings that do not select these columns get the values of a run never interrupted)
+    ingestSeq: numOrNull(row.ingestSeq) ?? 0,
+    checkpointStep: numOrNull(row.checkpointStep),
+    interruptions: numOrNull(row.interruptions) ?? 0,
   };
 }
 
@@ -120,5 +132,6 @@ export function toSweepRecord(row: RawRow): SweepRecord {
     createdAt: iso(row.createdAt)!,
     updatedAt: iso(row.updatedAt)!,
     finishedAt: iso(row.finishedAt),
+    heldBy: (row.heldBy as string | null | undefined) ?? null,
   };
 }

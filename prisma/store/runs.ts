@@ -66,7 +66,7 @@ export async function getRun(id: string): Promise<RunRecord | null> {
 export async function claimNextRun(claimedBy: string, options: { sweepId?: string } = {}): Promise<RunRecord | null> {
   const now = new Date().toISOString();
   const [id] = await updateReturningIds(
-    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = ?, heartbeatAt = ?
+    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = coalesce(startedAt, ?), heartbeatAt = ?
      WHERE id = (
        SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
        WHERE r.state = 'queued' AND (r.sweepId IS NULL OR s.state = 'running')

@@ -201,6 +201,9 @@ const LISTED_TYPES = {
   createdAt: "time",
   startedAt: "time",
   finishedAt: "time",
+  ingestSeq: "number",
+  checkpointStep: "number",
+  interruptions: "number",
 } as const;
 
 /** Those runs' rows (all but the config), in the order of `ids`. */

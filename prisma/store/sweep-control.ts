@@ -19,7 +19,7 @@ const conflict = (error: string) => ({ ok: false, status: 409, error }) as const
  * Store a validated sweep; executors pick it up from the database. The stored config carries
  * the sweep seed (drawn now when the config has none), so the proposals can be replayed.
  */
-export async function launchSweep(config: SweepConfig, rawConfig: string, options: { concurrency?: number } = {}): Promise<SweepRecord> {
+export async function launchSweep(config: SweepConfig, rawConfig: string, options: { concurrency?: number; heldBy?: string | null } = {}): Promise<SweepRecord> {
   const seed = config.seed ?? crypto.randomInt(0, 2 ** 31 - 1);
   const concurrency = config.concurrency ?? options.concurrency ?? os.cpus().length;
   return createSweep({
@@ -32,6 +32,7 @@ export async function launchSweep(config: SweepConfig, rawConfig: string, option
     concurrency,
     seed,
     runCap: config.run_cap ?? null,
+    heldBy: options.heldBy ?? null,
   });
 }
 

@@ -18,6 +18,8 @@ export interface NewSweep {
   runCap?: number | null;
   /** Default "running". Fixtures and imports create sweeps already finished, so no executor picks them up. */
   state?: SweepState;
+  /** The one executor that runs it (the `npm run sweep` that launched it); default null: shared. */
+  heldBy?: string | null;
 }
 
 export async function createSweep(input: NewSweep): Promise<SweepRecord> {
@@ -34,6 +36,7 @@ export async function createSweep(input: NewSweep): Promise<SweepRecord> {
       concurrency: input.concurrency,
       seed: input.seed,
       runCap: input.runCap ?? null,
+      heldBy: input.heldBy ?? null,
       ...(input.state ? { state: input.state, finishedAt: input.state === "running" || input.state === "paused" ? null : new Date() } : {}),
     },
   });
@@ -66,6 +69,12 @@ export async function setSweepState(
   });
   if (result.count === 0) return null;
   return getSweep(id);
+}
+
+/** Who may run the sweep's runs besides executors told its id: one executor (its owner id), or null: everyone (Sweep.heldBy). */
+export async function setSweepHolder(id: string, heldBy: string | null): Promise<SweepRecord | null> {
+  const result = await prisma().sweep.updateMany({ where: { id }, data: { heldBy } });
+  return result.count === 0 ? null : getSweep(id);
 }
 
 /** Reserve the next run index of a sweep (the executor proposes one run per index). */

@@ -8,6 +8,11 @@ import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason, SweepInfo, S
 // report, decides early termination, ends sweeps (search done, or runs keep failing) and
 // recovers runs whose worker host is gone. Worker hosts — the local Runner or a remote agent —
 // reach it through the RunQueue interface only.
+//
+// An interruption is not a failure: a run whose host stopped (a server or CLI restarted, an
+// agent that vanished, a SIGTERM) goes back to the queue and resumes from its last checkpoint,
+// and it never counts towards a sweep's failure rules. Only a run interrupted more than
+// `maxInterruptions` times ends crashed (something about it may kill its hosts).
 
 export interface CoordinatorOptions {
   store: SweepStore;
@@ -16,8 +21,10 @@ export interface CoordinatorOptions {
   firstFailures?: number;
   /** ... or when this many ended runs in a row failed or crashed (default 5). */
   consecutiveFailures?: number;
-  /** A running run whose heartbeat is older than this is crashed (its host is gone). Default 20 s. */
+  /** A running run of a remote host whose heartbeat is older than this is requeued (its host is gone). Default 20 s. */
   staleAfterMs?: number;
+  /** A run interrupted more often than this ends crashed instead of resuming (default 10). */
+  maxInterruptions?: number;
   log?: (message: string) => void;
 }
 
@@ -78,6 +85,9 @@ export class Coordinator implements RunQueue {
   private readonly firstFailures: number;
   private readonly consecutiveFailures: number;
   private readonly staleAfterMs: number;
+  private readonly maxInterruptions: number;
+  /** When each worker host last reported (ms): a host heard from is alive, even if its heartbeats could not be stored. */
+  private readonly lastHeard = new Map<string, number>();
   private readonly log: (message: string) => void;
   private readonly plans = new Map<string, SweepPlan>();
   private readonly histories = new Map<string, HistoryCache>();
@@ -98,6 +108,7 @@ export class Coordinator implements RunQueue {
     this.firstFailures = options.firstFailures ?? 3;
     this.consecutiveFailures = options.consecutiveFailures ?? 5;
     this.staleAfterMs = options.staleAfterMs ?? 20_000;
+    this.maxInterruptions = options.maxInterruptions ?? 10;
     this.log = options.log ?? (() => {});
   }
 
@@ -147,6 +158,9 @@ export class Coordinator implements RunQueue {
     } else {
       sweeps = await this.store.runningSweeps();
     }
+    // A sweep held by one executor (launched by `npm run sweep`) is run by it, or by a host told
+    // its id (an agent started with --sweep): the server's pool does not take its runs.
+    if (!options.sweepId) sweeps = sweeps.filter((s) => s.heldBy === null || s.heldBy === owner);
     // Rotate the starting sweep so that several running sweeps share the workers.
     const start = sweeps.length ? this.rotation++ % sweeps.length : 0;
     for (let i = 0; i < sweeps.length; i++) {
@@ -168,7 +182,16 @@ export class Coordinator implements RunQueue {
   private claimed(run: TrialInfo): ClaimedRun {
     this.runSweep.set(run.id, run.sweepId);
     if (typeof run.config.steps === "number") this.runSteps.set(run.id, run.config.steps);
-    return { id: run.id, name: run.name, sweepId: run.sweepId, index: run.index, config: run.config };
+    return {
+      id: run.id,
+      name: run.name,
+      sweepId: run.sweepId,
+      index: run.index,
+      config: run.config,
+      seq: run.ingestSeq,
+      interruptions: run.interruptions,
+      checkpointStep: run.checkpointStep,
+    };
   }
 
   /** Propose the sweep's next run when none is waiting (the search sees every run so far). */
@@ -187,8 +210,9 @@ export class Coordinator implements RunQueue {
   }
 
   async report(owner: string, report: Report): Promise<Record<string, StopReason>> {
-    await this.store.appendRunEvents(report.events);
     const now = Date.now();
+    this.lastHeard.set(owner, now);
+    const { unknownRuns } = await this.store.appendRunEvents(report.events);
     if (report.alive.length > 0 && now - (this.lastHeartbeat.get(owner) ?? 0) >= HEARTBEAT_EVERY_MS) {
       this.lastHeartbeat.set(owner, now);
       await this.store.heartbeat(report.alive);
@@ -205,7 +229,22 @@ export class Coordinator implements RunQueue {
       this.ordered.add(id);
     }
     if (alive.size > 0) for (const id of await this.store.runsToStop(owner)) if (alive.has(id)) orders[id] = "stopped";
+    for (const id of unknownRuns) orders[id] = "stopped"; // deleted while it trained
     return orders;
+  }
+
+  async release(_owner: string, runId: string, reason: string): Promise<void> {
+    this.pruned.delete(runId);
+    this.runSweep.delete(runId);
+    await this.requeue([runId], reason);
+  }
+
+  /** Put interrupted runs back in the queue; those that end instead (a stop request, too many interruptions) count for their sweep. */
+  private async requeue(runIds: string[], reason: string): Promise<void> {
+    if (runIds.length === 0) return;
+    const changed = await this.store.requeueRuns(runIds, reason, { maxInterruptions: this.maxInterruptions });
+    for (const run of changed) this.log(`run ${run.id} ${run.state === "queued" ? "back in the queue, to resume" : `ended ${run.state}`}: ${reason}`);
+    for (const sweepId of new Set(changed.filter((r) => r.state !== "queued" && r.sweepId).map((r) => r.sweepId!))) await this.afterRunEnded(sweepId);
   }
 
   async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
@@ -331,26 +370,31 @@ export class Coordinator implements RunQueue {
   }
 
   /**
-   * Housekeeping, every few seconds in the process that owns the database: crash the runs of
-   * local executors that are gone (a restarted server: their pid is dead) and of hosts whose
-   * heartbeat stopped (a vanished agent), then end the sweeps that are done.
+   * Housekeeping, every few seconds in the process that owns the database: requeue the runs of
+   * local executors that are gone (a restarted server or CLI: their pid is dead) and of remote
+   * hosts whose heartbeat stopped (a vanished agent), to resume from their checkpoints; then
+   * end the sweeps that are done. A run trained for a terminal (`npm run train -- --track`: no
+   * sweep, not a re-run) cannot resume anywhere else: it is crashed.
    */
   async maintain(): Promise<void> {
-    const crashed: TrialInfo[] = [];
     const orphans = (await this.store.runningRuns()).filter((r) => {
-      const m = /^local:(\d+):/.exec(r.claimedBy ?? "");
-      if (!m || liveOwners.has(r.claimedBy!)) return false;
-      const pid = Number(m[1]);
+      const pid = localPid(r.claimedBy);
+      if (pid === null || liveOwners.has(r.claimedBy!)) return false;
       return pid === process.pid || !processAlive(pid);
     });
     for (const run of orphans) if (run.pid !== null) killOrphanWorker(run.pid);
-    if (orphans.length > 0) {
-      crashed.push(...(await this.store.crashRuns(orphans.map((r) => r.id), "crashed: the executor running it stopped (server or CLI restarted)")));
-    }
-    const stale = await this.store.staleRuns(this.staleAfterMs);
-    if (stale.length > 0) {
-      crashed.push(...(await this.store.crashRuns(stale.map((r) => r.id), `crashed: no heartbeat for ${Math.round(this.staleAfterMs / 1000)} s (its worker host is gone)`)));
-    }
+    const resumable = (r: TrialInfo) => r.sweepId !== null || r.rerunOf !== null;
+    await this.requeue(orphans.filter(resumable).map((r) => r.id), "the executor running it stopped (server or CLI restarted)");
+    const crashed = await this.store.crashRuns(orphans.filter((r) => !resumable(r)).map((r) => r.id), "crashed: the process training it (npm run train -- --track) stopped");
+    // Remote hosts only: a local executor that is alive is alive, even when its heartbeats could
+    // not be stored (a full disk); so is a host that reported to this process lately.
+    const now = Date.now();
+    const stale = (await this.store.staleRuns(this.staleAfterMs)).filter((r) => {
+      const pid = localPid(r.claimedBy);
+      if (pid !== null) return false;
+      return now - (this.lastHeard.get(r.claimedBy ?? "") ?? 0) > this.staleAfterMs;
+    });
+    await this.requeue(stale.map((r) => r.id), `no heartbeat for ${Math.round(this.staleAfterMs / 1000)} s (its worker host is gone)`);
     for (const run of crashed) this.log(`run ${run.id} (${run.claimedBy}) marked crashed`);
     for (const sweepId of new Set(crashed.map((r) => r.sweepId).filter((id): id is string => id !== null))) await this.afterRunEnded(sweepId);
     for (const sweep of await this.store.runningSweeps()) {
@@ -362,4 +406,10 @@ export class Coordinator implements RunQueue {
       }
     }
   }
+}
+
+/** The pid of a local executor's owner id (`local:<pid>:<instance>`), null for a remote host. */
+function localPid(owner: string | null): number | null {
+  const m = /^local:(\d+):/.exec(owner ?? "");
+  return m ? Number(m[1]) : null;
 }

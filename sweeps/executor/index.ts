@@ -15,7 +15,7 @@ export { Runner, outcomeOf, type RunnerEvent, type RunnerOptions } from "./runne
 
 export interface LocalExecutorOptions
   extends Omit<RunnerOptions, "queue" | "launcher" | "owner">,
-    Pick<CoordinatorOptions, "firstFailures" | "consecutiveFailures" | "staleAfterMs"> {
+    Pick<CoordinatorOptions, "firstFailures" | "consecutiveFailures" | "staleAfterMs" | "maxInterruptions"> {
   store: SweepStore;
   planFor: PlanFactory;
   launcher?: Launcher;
@@ -41,6 +41,7 @@ export class LocalExecutor {
       firstFailures: options.firstFailures,
       consecutiveFailures: options.consecutiveFailures,
       staleAfterMs: options.staleAfterMs,
+      maxInterruptions: options.maxInterruptions,
       log: options.log,
     });
     this.runner = new Runner({
@@ -72,7 +73,8 @@ export class LocalExecutor {
     return this.maintaining;
   }
 
-  async stop(options: { stopWorkers?: boolean } = {}): Promise<void> {
+  /** Stop claiming; see Runner.shutdown (`interrupt`: release the runs, to resume from their checkpoints). */
+  async stop(options: Parameters<Runner["shutdown"]>[0] = {}): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.runner.shutdown(options);

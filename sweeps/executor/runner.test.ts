@@ -13,7 +13,7 @@ const SILENCE_MS = 500;
 const SLOW_STEP_MS = 1500; // 3× the silence timeout: killed as hung before workers announced steps
 
 /** Run one config through a Runner with a queue in memory; its outcome and how long it took. */
-async function runOne(config: Record<string, unknown>): Promise<{ outcome: RunOutcome; ms: number; logs: string[] }> {
+async function runOne(config: Record<string, unknown>, during?: () => void): Promise<{ outcome: RunOutcome; ms: number; logs: string[] }> {
   const run: ClaimedRun = { id: "r1", name: "r1", sweepId: null, index: 0, config: { task: "quadrant", steps: 6, log_every: 1, eval_every: 3, ...config } };
   let claimed = false;
   let ended!: (outcome: RunOutcome) => void;
@@ -23,6 +23,7 @@ async function runOne(config: Record<string, unknown>): Promise<{ outcome: RunOu
     started: async () => {},
     report: async () => ({}),
     finish: async (_owner, _id, o) => ended(o),
+    release: async () => {},
   };
   const logs: string[] = [];
   const runner = new Runner({
@@ -37,6 +38,7 @@ async function runOne(config: Record<string, unknown>): Promise<{ outcome: RunOu
   });
   const started = Date.now();
   runner.start();
+  if (during) setTimeout(() => setImmediate(during), 300); // (blocked in the check phase: the timers run before the pipes are read)
   const result = await outcome;
   const ms = Date.now() - started;
   await runner.shutdown({ stopWorkers: true });
@@ -67,5 +69,13 @@ describe("runner: silent workers", () => {
     assert.equal(outcome.state, "crashed");
     assert.match(outcome.error!, /^crashed: the worker wrote nothing for 1 s and was killed/);
     assert.ok(ms < SILENCE_MS + 2000, `killed after ${ms} ms`);
+  });
+
+  it("does not blame workers for its own stall: a parent blocked 4× the silence timeout kills no worker", async () => {
+    const { outcome } = await runOne({ steps: 300, log_every: 10 }, () => {
+      const until = Date.now() + 4 * SILENCE_MS;
+      while (Date.now() < until); // this process blocked; the worker's lines wait in its pipe
+    });
+    assert.equal(outcome.state, "finished", outcome.error ?? "");
   });
 });

@@ -1,7 +1,8 @@
 import os from "node:os";
 import { EXIT, type DoneEvent, type WorkerInput, type WorkerMessage } from "../../engine/protocol";
+import { batchWeight, REPORT_MAX_POINTS, sealBatches, type Event } from "../ingest";
 import type { Launcher, WorkerExit, WorkerHandle } from "../launcher";
-import type { ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
+import type { CheckpointStore, ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
 
 // The Runner keeps `concurrency` worker processes busy: it claims runs from a RunQueue,
 // launches a worker for each, batches what the workers write into reports, carries out the
@@ -14,6 +15,18 @@ import type { ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./
 // seconds for a large model). It is taken for hung — killed, its run crashed — when it has
 // written nothing for silenceTimeoutMs plus STEP_ALLOWANCE times that: a slow but healthy run
 // survives, a hung worker is found within a bound its own measured steps set.
+//
+// Nothing a worker wrote is dropped because the queue cannot take it right now (a full disk, a
+// busy database, a server out of reach): a run's events are sealed into numbered batches
+// (sweeps/ingest.ts) that are sent, unchanged, until the queue stores them — a resend of a batch
+// it stored already is a no-op — at most REPORT_MAX_POINTS per report. A run's end (finish or
+// release) is recorded after its last batch, and retried likewise; its slot stays taken until
+// then. A checkpoint the worker wrote is committed (CheckpointStore) once the batch that
+// announced it is stored, so a run resumes only from a step whose events are all stored.
+//
+// Interruptions: a run whose worker is stopped because this host stops (shutdown({ interrupt })),
+// or by a signal from outside (a Ctrl-C in the terminal reaches every process), has not ended:
+// it is released to the queue, which resumes it from its last checkpoint.
 
 /** How many announced step times (heartbeat stepMs) of silence are allowed on top of silenceTimeoutMs. */
 export const STEP_ALLOWANCE = 3;
@@ -22,6 +35,20 @@ export const STEP_ALLOWANCE = 3;
 export function silenceLimitMs(silenceTimeoutMs: number, stepMs: number): number {
   return silenceTimeoutMs + STEP_ALLOWANCE * stepMs;
 }
+
+/** A worker that has not written its first line yet gets at least this long (ms): starting a process on a busy machine takes seconds. */
+const STARTUP_GRACE_MS = 5000;
+
+/** Longest wait between two attempts at a report or a run's end that failed (ms). */
+const MAX_RETRY_MS = 5000;
+/** A failing queue is logged at most this often (ms). */
+const FAILURE_LOG_MS = 30_000;
+/**
+ * While the queue fails, at most this many points are held (a few hundred MB): beyond, the runs
+ * in progress are interrupted — they checkpoint and stop, and resume once storing works again —
+ * so that a long outage does not grow this process without bound.
+ */
+export const MAX_HELD_POINTS = 2_000_000;
 
 export interface RunnerOptions {
   queue: RunQueue;
@@ -36,6 +63,10 @@ export interface RunnerOptions {
   /** How often buffered events are reported (ms), and the buffered points that force a report. */
   flushMs?: number;
   flushPoints?: number;
+  /** The most points in one report (default REPORT_MAX_POINTS). */
+  reportMaxPoints?: number;
+  /** While the queue fails, interrupt the runs in progress once this many points are held (default MAX_HELD_POINTS). */
+  maxHeldPoints?: number;
   /**
    * A worker that writes nothing for this long — plus STEP_ALLOWANCE × the step time it
    * announced — is killed and its run crashed (ms; default 8000).
@@ -43,8 +74,15 @@ export interface RunnerOptions {
   silenceTimeoutMs?: number;
   /** After SIGTERM, SIGKILL if the worker has not exited within this (ms), plus STEP_ALLOWANCE × its announced step time. */
   stopGraceMs?: number;
-  /** Extra WorkerInput fields per run (e.g. a checkpoint path). */
+  /** Where workers write checkpoints, and which a resumed run starts from; none = no checkpoints. */
+  checkpoints?: CheckpointStore;
+  /** Extra WorkerInput fields per run (threads, a checkpoint to start from). */
   workerInput?: (run: ClaimedRun) => Omit<WorkerInput, "config">;
+  /**
+   * Release interrupted runs to the queue, to resume (default). false: an interrupted run ends
+   * `stopped` (a run trained for a terminal, which nothing else would resume).
+   */
+  release?: boolean;
   /** Called for every worker message and every run end (progress displays). */
   onEvent?: (event: RunnerEvent) => void;
   log?: (message: string) => void;
@@ -53,7 +91,14 @@ export interface RunnerOptions {
 export type RunnerEvent =
   | { type: "started"; run: ClaimedRun; pid: number | undefined }
   | { type: "message"; run: ClaimedRun; message: WorkerMessage; latencyMs: number }
-  | { type: "ended"; run: ClaimedRun; outcome: RunOutcome };
+  | { type: "ended"; run: ClaimedRun; outcome: RunOutcome }
+  | { type: "released"; run: ClaimedRun; reason: string };
+
+/** Why a worker is asked to stop: the queue's order, or this host stopping. */
+type StopCause = StopReason | "interrupted";
+
+/** What to record once a run's worker has exited and its batches are stored. */
+type Ending = { kind: "finish"; outcome: RunOutcome } | { kind: "release"; reason: string };
 
 interface Active {
   run: ClaimedRun;
@@ -61,17 +106,30 @@ interface Active {
   lastHeard: number;
   /** The worker's last announced step time (ms; heartbeat stepMs), 0 until it announces one. */
   stepMs: number;
-  stopReason: StopReason | null;
+  /** Whether the worker has written anything yet. */
+  heard: boolean;
+  stopReason: StopCause | null;
   killTimer: NodeJS.Timeout | null;
   silenceKilled: boolean;
   done: DoneEvent | null;
   error: string | null;
   lastStep: number;
-  pending: Required<Omit<RunEvents, "runId">>;
+  /** Events not in a batch yet, in the order the worker wrote them. */
+  events: Event[];
   pendingPoints: number;
+  /** Sealed batches not stored yet, in order; resent unchanged. */
+  outbox: RunEvents[];
+  /** The last sequence number given to a batch of this run. */
+  seq: number;
+  /** The step the run resumed from, for its first batch (the queue drops what it had logged after it). */
+  resumedFrom: number | undefined;
+  /** Checkpoints announced and not committed yet: step → path. */
+  checkpointPaths: Map<number, string>;
+  /** Set when the worker has exited. */
+  ending: Ending | null;
+  /** Why this run was interrupted (stopReason "interrupted"). */
+  interruptReason: string | null;
 }
-
-const emptyPending = (): Active["pending"] => ({ metrics: [], samples: [], logs: [], diagnostics: [] });
 
 export class Runner {
   readonly owner: string;
@@ -82,9 +140,12 @@ export class Runner {
   private readonly pollMs: number;
   private readonly flushMs: number;
   private readonly flushPoints: number;
+  private readonly reportMaxPoints: number;
+  private readonly maxHeldPoints: number;
   private readonly silenceTimeoutMs: number;
   private readonly stopGraceMs: number;
   private readonly options: RunnerOptions;
+  /** Runs with a worker, and runs whose worker has exited but whose end is not recorded yet. */
   private readonly active = new Map<string, Active>();
   private readonly log: (message: string) => void;
   private timers: NodeJS.Timeout[] = [];
@@ -95,6 +156,10 @@ export class Runner {
   private idleWaiters: (() => void)[] = [];
   /** False once the queue said there is nothing to claim and no run is active. */
   private lastClaimEmpty = false;
+  /** When checkSilence last ran (ms). */
+  private lastSilenceCheck = 0;
+  /** The queue failing: since when, until when not to try again, and when it was last logged. */
+  private failing: { since: number; retryAt: number; delay: number; loggedAt: number } | null = null;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -106,11 +171,14 @@ export class Runner {
     this.pollMs = options.pollMs ?? 500;
     this.flushMs = options.flushMs ?? 250;
     this.flushPoints = options.flushPoints ?? 500;
+    this.reportMaxPoints = options.reportMaxPoints ?? REPORT_MAX_POINTS;
+    this.maxHeldPoints = options.maxHeldPoints ?? MAX_HELD_POINTS;
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 8000; // the engine beats every second: a hung worker of a fast run is found within 10 s
     this.stopGraceMs = options.stopGraceMs ?? 10_000;
     this.log = options.log ?? (() => {});
   }
 
+  /** Runs this runner holds: training, or ended and waiting for their end to be recorded. */
   get activeCount(): number {
     return this.active.size;
   }
@@ -119,12 +187,20 @@ export class Runner {
     return [...this.active.keys()];
   }
 
+  /** Events and batches held because the queue has not stored them yet (points). */
+  get heldPoints(): number {
+    let n = 0;
+    for (const e of this.active.values()) n += e.pendingPoints + e.outbox.reduce((sum, b) => sum + batchWeight(b), 0);
+    return n;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
     this.timers.push(setInterval(() => void this.fill(), this.pollMs));
     this.timers.push(setInterval(() => void this.flush(), this.flushMs));
-    this.timers.push(setInterval(() => this.checkSilence(), Math.min(1000, this.silenceTimeoutMs / 4)));
+    this.lastSilenceCheck = Date.now();
+    this.timers.push(setInterval(() => this.checkSilence(), this.silenceCheckMs));
     void this.fill();
   }
 
@@ -156,8 +232,14 @@ export class Runner {
   }
 
   private async launch(run: ClaimedRun): Promise<void> {
+    let prepared: ReturnType<CheckpointStore["prepare"]> = { input: {}, resumeStep: null };
+    try {
+      if (this.options.checkpoints) prepared = this.options.checkpoints.prepare(run);
+    } catch (error) {
+      this.log(`run ${run.id}: no checkpoints (${(error as Error).message})`);
+    }
     const extra = this.options.workerInput?.(run) ?? {};
-    const input = { ...extra, config: run.config } as WorkerInput;
+    const input = { ...prepared.input, ...extra, config: run.config } as WorkerInput;
     let entry: Active | undefined;
     const onMessage = (message: WorkerMessage) => {
       if (entry) this.onMessage(entry, message);
@@ -168,14 +250,22 @@ export class Runner {
       worker,
       lastHeard: Date.now(),
       stepMs: 0,
+      heard: false,
       stopReason: null,
       killTimer: null,
       silenceKilled: false,
       done: null,
       error: null,
       lastStep: 0,
-      pending: emptyPending(),
+      events: [],
       pendingPoints: 0,
+      outbox: [],
+      seq: run.seq ?? 0,
+      // a run interrupted before goes on from its checkpoint (or from the start): what it logged after that goes
+      resumedFrom: (run.interruptions ?? 0) > 0 ? (prepared.resumeStep ?? 0) : undefined,
+      checkpointPaths: new Map(),
+      ending: null,
+      interruptReason: null,
     };
     this.active.set(run.id, entry);
     this.options.onEvent?.({ type: "started", run, pid: worker.pid });
@@ -191,22 +281,29 @@ export class Runner {
     const now = Date.now();
     this.options.onEvent?.({ type: "message", run: entry.run, message, latencyMs: now - entry.worker.spawnedAt });
     entry.lastHeard = now;
+    entry.heard = true;
     const { type, ...body } = message;
+    const push = (event: Event, points: number) => {
+      entry.events.push(event);
+      entry.pendingPoints += points;
+    };
     switch (message.type) {
       case "metric":
-        entry.pending.metrics.push(body as Active["pending"]["metrics"][number]);
-        entry.pendingPoints += Object.keys(message.values).length;
+        push({ kind: "metric", body: body as Extract<Event, { kind: "metric" }>["body"] }, Object.keys(message.values).length);
         entry.lastStep = Math.max(entry.lastStep, message.step);
         break;
       case "sample":
-        entry.pending.samples.push(body as Active["pending"]["samples"][number]);
+        push({ kind: "sample", body: body as Extract<Event, { kind: "sample" }>["body"] }, 1);
         break;
       case "log":
-        entry.pending.logs.push(body as Active["pending"]["logs"][number]);
+        push({ kind: "log", body: body as Extract<Event, { kind: "log" }>["body"] }, 1);
         break;
       case "diagnostic":
-        entry.pending.diagnostics.push(body as Active["pending"]["diagnostics"][number]);
-        entry.pendingPoints += 10;
+        push({ kind: "diagnostic", body: body as Extract<Event, { kind: "diagnostic" }>["body"] }, 10);
+        break;
+      case "checkpoint":
+        push({ kind: "checkpoint", step: message.step }, 0);
+        entry.checkpointPaths.set(message.step, message.path);
         break;
       case "heartbeat":
         entry.lastStep = Math.max(entry.lastStep, message.step);
@@ -217,86 +314,182 @@ export class Runner {
         break;
       case "error":
         entry.error = message.message;
-        entry.pending.logs.push({ level: "error", message: message.message });
+        push({ kind: "log", body: { level: "error", message: message.message } }, 1);
         break;
     }
     void type;
     if (entry.pendingPoints >= this.flushPoints) void this.flush();
   }
 
-  /** Report everything buffered (one report at a time, in order). */
+  /** Report everything held and record the ends of exited runs (one flush at a time, in order). */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() => this.flushNow()).catch((error: Error) => this.log(`cannot report: ${error.message}`));
     return this.flushing;
   }
 
-  private async flushNow(): Promise<void> {
-    const events: RunEvents[] = [];
-    const alive: string[] = [];
-    for (const entry of this.active.values()) {
-      const p = entry.pending;
-      if (p.metrics.length || p.samples.length || p.logs.length || p.diagnostics.length) {
-        events.push({ runId: entry.run.id, ...p });
-        entry.pending = emptyPending();
-        entry.pendingPoints = 0;
-      }
-      if (!entry.silenceKilled && entry.done === null) alive.push(entry.run.id);
-    }
-    if (events.length === 0 && alive.length === 0) return;
-    let orders: Record<string, StopReason>;
-    try {
-      orders = await this.queue.report(this.owner, { events, alive });
-    } catch (error) {
-      // Put the events back in front so nothing is lost when the queue is briefly unreachable.
-      for (const e of events) {
-        const entry = this.active.get(e.runId);
-        if (!entry) continue;
-        entry.pending = {
-          metrics: [...(e.metrics ?? []), ...entry.pending.metrics],
-          samples: [...(e.samples ?? []), ...entry.pending.samples],
-          logs: [...(e.logs ?? []), ...entry.pending.logs],
-          diagnostics: [...(e.diagnostics ?? []), ...entry.pending.diagnostics],
-        };
-      }
-      throw error;
-    }
-    for (const [runId, reason] of Object.entries(orders)) this.stop(runId, reason);
+  /** Seal each run's new events into numbered batches. */
+  private seal(entry: Active): void {
+    if (entry.events.length === 0 && entry.resumedFrom === undefined) return;
+    const batches = sealBatches(entry.run.id, entry.events, entry.seq + 1, { resumedFrom: entry.resumedFrom, maxPoints: this.reportMaxPoints });
+    entry.seq += batches.length;
+    entry.outbox.push(...batches);
+    entry.events = [];
+    entry.pendingPoints = 0;
+    entry.resumedFrom = undefined;
   }
 
-  /** SIGTERM a run's worker (SIGKILL after the grace period); its run ends as `reason`. */
-  stop(runId: string, reason: StopReason): void {
+  private async flushNow(force = false): Promise<void> {
+    for (const entry of this.active.values()) this.seal(entry);
+    if (!force && this.failing && Date.now() < this.failing.retryAt) return;
+    // reports of at most reportMaxPoints, until everything held is stored or the queue fails
+    for (let first = true; ; first = false) {
+      const { events, sent } = this.nextReport();
+      const alive = [...this.active.values()].filter((e) => !e.silenceKilled && e.ending === null).map((e) => e.run.id);
+      if (events.length === 0 && (!first || alive.length === 0)) break;
+      let orders: Record<string, StopReason>;
+      try {
+        orders = await this.queue.report(this.owner, { events, alive });
+      } catch (error) {
+        if (isPermanent(error)) {
+          // the queue will never take these (a bug on one side): keep the rest going
+          for (const [entry, count] of sent) entry.outbox.splice(0, count);
+          this.log(`dropped ${events.length} batch${events.length === 1 ? "" : "es"} the queue refused: ${(error as Error).message}`);
+          continue;
+        }
+        this.failed(error as Error);
+        return;
+      }
+      this.recovered();
+      for (const [entry, count] of sent) this.stored(entry, entry.outbox.splice(0, count));
+      for (const [runId, reason] of Object.entries(orders)) this.stop(runId, reason);
+      if (events.length === 0) break;
+    }
+    await this.recordEndings();
+  }
+
+  /** The next report: each run's oldest batches, in order, up to reportMaxPoints in all (at least one batch). */
+  private nextReport(): { events: RunEvents[]; sent: [Active, number][] } {
+    const events: RunEvents[] = [];
+    const sent: [Active, number][] = [];
+    let weight = 0;
+    for (const entry of this.active.values()) {
+      let count = 0;
+      for (const batch of entry.outbox) {
+        const w = batchWeight(batch);
+        if (events.length > 0 && weight + w > this.reportMaxPoints) break;
+        events.push(batch);
+        weight += w;
+        count++;
+      }
+      if (count > 0) sent.push([entry, count]);
+    }
+    return { events, sent };
+  }
+
+  /** Batches of a run are stored: the checkpoints they announced are the run's to resume from. */
+  private stored(entry: Active, batches: RunEvents[]): void {
+    const step = batches.reduce<number | undefined>((last, b) => b.checkpoint ?? last, undefined);
+    if (step === undefined) return;
+    const path = entry.checkpointPaths.get(step);
+    for (const s of entry.checkpointPaths.keys()) if (s <= step) entry.checkpointPaths.delete(s);
+    if (!path || !this.options.checkpoints) return;
+    try {
+      this.options.checkpoints.commit(entry.run, step, path);
+    } catch (error) {
+      this.log(`run ${entry.run.id}: cannot commit its checkpoint at step ${step}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Record the end of every run whose worker has exited and whose batches are all stored. */
+  private async recordEndings(): Promise<void> {
+    for (const entry of [...this.active.values()]) {
+      if (!entry.ending || entry.outbox.length > 0 || entry.events.length > 0) continue;
+      if (this.failing && Date.now() < this.failing.retryAt) return;
+      const ending = entry.ending;
+      try {
+        if (ending.kind === "finish") await this.queue.finish(this.owner, entry.run.id, ending.outcome);
+        else await this.queue.release(this.owner, entry.run.id, ending.reason);
+      } catch (error) {
+        if (!isPermanent(error)) {
+          this.failed(error as Error, `cannot record the end of run ${entry.run.id}`);
+          return;
+        }
+        this.log(`cannot record the end of run ${entry.run.id}: ${(error as Error).message}`);
+      }
+      this.recovered();
+      this.active.delete(entry.run.id);
+      if (ending.kind === "finish") this.options.onEvent?.({ type: "ended", run: entry.run, outcome: ending.outcome });
+      else this.options.onEvent?.({ type: "released", run: entry.run, reason: ending.reason });
+      this.notifyIdle();
+      void this.fill();
+    }
+  }
+
+  /** The queue failed: keep everything, try again later (waiting longer each time), say so now and then. */
+  private failed(error: Error, what = "cannot store reports"): void {
+    const now = Date.now();
+    const f = (this.failing ??= { since: now, retryAt: now, delay: this.flushMs, loggedAt: 0 });
+    f.delay = Math.min(MAX_RETRY_MS, f.delay * 2);
+    f.retryAt = now + f.delay;
+    const held = this.heldPoints;
+    if (now - f.loggedAt >= FAILURE_LOG_MS) {
+      f.loggedAt = now;
+      this.log(`${what}: ${error.message} — ${held} points kept in memory, retrying`);
+    }
+    if (held > this.maxHeldPoints) {
+      const live = [...this.active.values()].filter((e) => !e.ending && !e.stopReason);
+      if (live.length > 0) this.log(`${held} points held: interrupting ${live.length} run${live.length === 1 ? "" : "s"} until storing works again`);
+      for (const e of live) this.stop(e.run.id, "interrupted", this.stopGraceMs, `its points could not be stored (${error.message})`);
+    }
+  }
+
+  private recovered(): void {
+    if (!this.failing) return;
+    this.log(`storing again after ${Math.round((Date.now() - this.failing.since) / 1000)} s; nothing was lost`);
+    this.failing = null;
+  }
+
+  /** SIGTERM a run's worker (SIGKILL after the grace period); its run ends as `reason`, or is released when interrupted (`why`). */
+  stop(runId: string, reason: StopCause, graceMs = this.stopGraceMs, why = "its host stopped"): void {
     const entry = this.active.get(runId);
-    if (!entry || entry.stopReason) return;
+    if (!entry || entry.stopReason || entry.ending) return;
     entry.stopReason = reason;
+    if (reason === "interrupted") entry.interruptReason = why;
     entry.worker.terminate();
     // (the worker stops at its next step boundary: a long step is let finish)
-    entry.killTimer = setTimeout(() => entry.worker.kill(), silenceLimitMs(this.stopGraceMs, entry.stepMs));
+    entry.killTimer = setTimeout(() => entry.worker.kill(), reason === "interrupted" ? graceMs : silenceLimitMs(graceMs, entry.stepMs));
+  }
+
+  private get silenceCheckMs(): number {
+    return Math.min(1000, this.silenceTimeoutMs / 4);
   }
 
   private checkSilence(): void {
     const now = Date.now();
+    // This process was stalled (its event loop blocked, or starved of CPU): the workers' lines
+    // of that time are still waiting in their pipes, to be read after this timer. Silence that
+    // overlaps our own stall is not theirs.
+    const stalled = now - this.lastSilenceCheck - this.silenceCheckMs;
+    this.lastSilenceCheck = now;
+    if (stalled > 1000) for (const entry of this.active.values()) entry.lastHeard += stalled;
     for (const entry of this.active.values()) {
-      if (entry.silenceKilled || now - entry.lastHeard <= silenceLimitMs(this.silenceTimeoutMs, entry.stepMs)) continue;
+      const limit = silenceLimitMs(this.silenceTimeoutMs, entry.stepMs);
+      if (entry.ending || entry.silenceKilled || now - entry.lastHeard <= (entry.heard ? limit : Math.max(limit, STARTUP_GRACE_MS))) continue;
       entry.silenceKilled = true;
       this.log(`run ${entry.run.id}: no message for ${Math.round((now - entry.lastHeard) / 1000)} s${stepNote(entry.stepMs)}, killing its worker`);
       entry.worker.kill();
     }
   }
 
-  private async onExit(entry: Active, exit: WorkerExit): Promise<void> {
+  private onExit(entry: Active, exit: WorkerExit): void {
     if (entry.killTimer) clearTimeout(entry.killTimer);
-    const outcome = outcomeOf(entry, exit, this.silenceTimeoutMs);
-    // The worker's last lines are reported before the run ends, so its data is complete.
-    await this.flush();
-    this.active.delete(entry.run.id);
-    try {
-      await this.queue.finish(this.owner, entry.run.id, outcome);
-    } catch (error) {
-      this.log(`cannot record the end of run ${entry.run.id}: ${(error as Error).message}`);
-    }
-    this.options.onEvent?.({ type: "ended", run: entry.run, outcome });
-    this.notifyIdle();
-    void this.fill();
+    const interrupted = interruptionOf(entry, exit);
+    entry.ending =
+      interrupted && this.options.release !== false
+        ? { kind: "release", reason: interrupted }
+        : { kind: "finish", outcome: interrupted ? { state: "stopped", lastStep: Math.max(entry.lastStep, entry.done?.step ?? 0), summary: entry.done?.summary, error: null } : outcomeOf(entry, exit, this.silenceTimeoutMs) };
+    // The worker's last lines are reported before the run's end is recorded, so its data is complete.
+    void this.flush();
   }
 
   private notifyIdle(): void {
@@ -319,23 +512,49 @@ export class Runner {
   }
 
   /**
-   * Stop claiming. With `stopWorkers`, SIGTERM every worker (runs end `stopped`) and wait for
-   * them; without, leave the workers running (they die with the process and their runs are
-   * recovered as crashed by the next executor).
+   * Stop claiming. With `stopWorkers`, SIGTERM every worker (runs end `stopped`); with
+   * `interrupt`, SIGTERM every worker to checkpoint (SIGKILL after `graceMs`) and release its
+   * run to the queue, to resume (`interrupt` says why, for the run's log). Then wait — at most
+   * `deadlineMs` — until the runs' data and ends are stored. Without either, leave the workers
+   * running (they die with the process and their runs are recovered by the next executor).
    */
-  async shutdown(options: { stopWorkers?: boolean } = {}): Promise<void> {
+  async shutdown(options: { stopWorkers?: boolean; interrupt?: string; graceMs?: number; deadlineMs?: number } = {}): Promise<void> {
     this.draining = true;
-    if (options.stopWorkers) {
-      for (const id of this.active.keys()) this.stop(id, "stopped");
+    const deadline = Date.now() + (options.deadlineMs ?? Infinity);
+    if (options.stopWorkers || options.interrupt !== undefined) {
+      for (const id of this.active.keys()) this.stop(id, options.interrupt !== undefined ? "interrupted" : "stopped", options.graceMs, options.interrupt);
       await Promise.all([...this.active.values()].map((e) => e.worker.exited));
-      while (this.active.size > 0) await new Promise((r) => setTimeout(r, 20));
     }
     await this.filling;
     await this.flush();
+    // runs whose end is not stored yet: keep trying until the deadline
+    while ((options.stopWorkers || options.interrupt !== undefined) && this.active.size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, Math.min(100, Math.max(0, deadline - Date.now()))));
+      this.flushing = this.flushing.then(() => this.flushNow(true)).catch((error: Error) => this.log(`cannot report: ${error.message}`));
+      await this.flushing;
+    }
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.running = false;
   }
+}
+
+/** Errors that retrying cannot fix (the queue refused the request): anything else is retried. */
+function isPermanent(error: unknown): boolean {
+  return (error as { permanent?: unknown })?.permanent === true;
+}
+
+/**
+ * Why a run was interrupted rather than ended, or null: its worker was stopped because this
+ * host stops, or by a signal nobody here sent (a Ctrl-C in the terminal reaches every process),
+ * and did not finish, diverge or fail first.
+ */
+function interruptionOf(entry: Active, exit: WorkerExit): string | null {
+  if (entry.error || entry.silenceKilled || (entry.done && entry.done.state !== "stopped")) return null;
+  if (entry.stopReason === "interrupted") return entry.interruptReason ?? "its host stopped";
+  const bySignal = exit.signal === "SIGTERM" || exit.signal === "SIGINT" || exit.signal === "SIGHUP";
+  if (entry.stopReason === null && (entry.done?.state === "stopped" || bySignal)) return `its worker was stopped by a signal from outside${exit.signal ? ` (${exit.signal})` : ""}`;
+  return null;
 }
 
 const signalText = (exit: WorkerExit) => (exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`);
@@ -344,7 +563,11 @@ const withTail = (message: string, exit: WorkerExit) => (exit.stderrTail ? `${me
 const stepNote = (stepMs: number) => (stepMs >= 1000 ? ` (its steps take up to ${Math.round(stepMs / 1000)} s)` : "");
 
 /** How a run ended, from what its worker said and how its process exited. */
-export function outcomeOf(entry: Pick<Active, "done" | "error" | "stopReason" | "silenceKilled" | "lastStep"> & Partial<Pick<Active, "stepMs" | "run">>, exit: WorkerExit, silenceTimeoutMs: number): RunOutcome {
+export function outcomeOf(
+  entry: Pick<Active, "done" | "error" | "silenceKilled" | "lastStep"> & { stopReason: StopCause | null } & Partial<Pick<Active, "stepMs" | "heard" | "run">>,
+  exit: WorkerExit,
+  silenceTimeoutMs: number,
+): RunOutcome {
   const { done } = entry;
   // A run whose worker completed it before a stop took effect ends as it ended (finished or
   // diverged), not as the stop: a short run pruned "at step 200 of 200" was not pruned.
@@ -354,12 +577,14 @@ export function outcomeOf(entry: Pick<Active, "done" | "error" | "stopReason" | 
   const lastStep = Math.max(entry.lastStep, done?.step ?? 0);
   const summary = done?.summary;
   if (entry.silenceKilled && !done) {
-    const stepMs = entry.stepMs ?? 0, silent = Math.round(silenceLimitMs(silenceTimeoutMs, stepMs) / 1000);
+    const stepMs = entry.stepMs ?? 0, limit = silenceLimitMs(silenceTimeoutMs, stepMs);
+    const silent = Math.round((entry.heard === false ? Math.max(limit, STARTUP_GRACE_MS) : limit) / 1000);
     return { state: "crashed", lastStep, error: withTail(`crashed: the worker wrote nothing for ${silent} s${stepNote(stepMs)} and was killed`, exit) };
   }
   // (SIGINT: a Ctrl-C in the CLI's terminal reached the worker before it could stop by itself)
   if (entry.stopReason && (done || exit.code === EXIT.stopped || exit.signal === "SIGTERM" || exit.signal === "SIGKILL" || exit.signal === "SIGINT")) {
-    return { state: entry.stopReason, lastStep, summary, error: entry.stopReason === "pruned" ? "pruned by early termination" : null };
+    const state = entry.stopReason === "interrupted" ? "stopped" : entry.stopReason;
+    return { state, lastStep, summary, error: state === "pruned" ? "pruned by early termination" : null };
   }
   if (done) {
     if (done.state === "diverged") return { state: "diverged", lastStep, summary, divergedAt: done.step, error: done.message ?? `diverged at step ${done.step}` };

@@ -14,7 +14,7 @@ function config(input: Record<string, unknown>) {
 
 const trial = (index: number, over: Partial<TrialInfo> = {}): TrialInfo => ({
   id: `run${index}`, name: `r-${index}`, sweepId: "s", index, state: "finished", config: {}, params: {}, summary: {},
-  error: null, claimedBy: null, pid: null, rerunOf: null, createdAt: "", finishedAt: null, ...over,
+  error: null, claimedBy: null, pid: null, rerunOf: null, createdAt: "", finishedAt: null, lastStep: 0, ingestSeq: 0, checkpointStep: null, interruptions: 0, ...over,
 });
 
 describe("planFromConfig", () => {

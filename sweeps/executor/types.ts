@@ -1,22 +1,17 @@
-import type { WorkerMessage } from "../../engine/protocol";
+import type { WorkerInput } from "../../engine/protocol";
+import type { RunEventBatch } from "../ingest";
 import type { RunState, SweepState } from "../states";
 import type { Summary } from "../summary";
 
 // The executor's vocabulary. A Runner (the local pool of worker processes, or a remote agent)
-// talks to a RunQueue: claim a run, report what its workers wrote, finish a run. The
-// Coordinator implements RunQueue on top of a SweepStore (the database) and the sweep's search
-// and stopping rules; the agent implements it over HTTP against the server's Coordinator.
+// talks to a RunQueue: claim a run, report what its workers wrote, finish a run — or release
+// it, when the run was interrupted (its host stopped): it goes back to the queue and resumes
+// from its last checkpoint. The Coordinator implements RunQueue on top of a SweepStore (the
+// database) and the sweep's search and stopping rules; the agent implements it over HTTP
+// against the server's Coordinator.
 
-type Body<T extends WorkerMessage["type"]> = Omit<Extract<WorkerMessage, { type: T }>, "type">;
-
-/** What a run logged since the last report: appended in one transaction. */
-export interface RunEvents {
-  runId: string;
-  metrics?: Body<"metric">[];
-  samples?: Body<"sample">[];
-  logs?: Body<"log">[];
-  diagnostics?: Body<"diagnostic">[];
-}
+/** What a run logged since the last report: numbered batches (sweeps/ingest.ts), appended in one transaction. */
+export type RunEvents = RunEventBatch;
 
 /** A claimed run, as much as a worker host needs to start it. */
 export interface ClaimedRun {
@@ -26,6 +21,12 @@ export interface ClaimedRun {
   index: number;
   /** A RunConfig (validated again by the worker). */
   config: Record<string, unknown>;
+  /** The sequence number of the run's last stored batch: the host numbers its batches after it. */
+  seq?: number;
+  /** Times the run was interrupted before: > 0, it resumes (from checkpointStep, or from the start). */
+  interruptions?: number;
+  /** The step of the run's last checkpoint whose events are all stored, if any. */
+  checkpointStep?: number | null;
 }
 
 export type EndState = Exclude<RunState, "queued" | "running">;
@@ -54,6 +55,21 @@ export interface RunQueue {
   /** Append events, refresh heartbeats; answers which of the owner's runs must stop. */
   report(owner: string, report: Report): Promise<Record<string, StopReason>>;
   finish(owner: string, runId: string, outcome: RunOutcome): Promise<void>;
+  /** The run was interrupted, not ended (its host is stopping): back to the queue, to resume from its last checkpoint. */
+  release(owner: string, runId: string, reason: string): Promise<void>;
+}
+
+/**
+ * Where a host's workers keep checkpoints. A checkpoint a worker writes is pending until every
+ * event the run logged up to its step is stored (the report that says so was answered); then
+ * it is committed and becomes the one the run resumes from. (Local files now; a store every
+ * server can reach once servers share a database.)
+ */
+export interface CheckpointStore {
+  /** WorkerInput fields for a run's worker, and the step of the checkpoint it resumes from (null: it starts at step 0). */
+  prepare(run: ClaimedRun): { input: Omit<WorkerInput, "config">; resumeStep: number | null };
+  /** Every event up to `step` is stored: the worker's checkpoint of that step, at `path`, is the run's to resume from. */
+  commit(run: ClaimedRun, step: number, path: string): void;
 }
 
 // ---- what the Coordinator needs from the database ----
@@ -72,6 +88,8 @@ export interface SweepInfo {
   /** How many run indices were reserved so far. */
   proposed: number;
   createdAt: string;
+  /** The one executor that runs it (the `npm run sweep` that launched it), or null: any. Executors told the sweep's id run it too. */
+  heldBy: string | null;
 }
 
 /** A run as the search, the stopping rule and the failure guard see it. */
@@ -90,6 +108,10 @@ export interface TrialInfo {
   rerunOf: string | null;
   createdAt: string;
   finishedAt: string | null;
+  lastStep: number;
+  ingestSeq: number;
+  checkpointStep: number | null;
+  interruptions: number;
 }
 
 export interface MetricPoint {
@@ -109,7 +131,8 @@ export interface SweepStore {
   /** Claim a queued run that belongs to no running/paused sweep (a standalone run, a re-run in an ended sweep). */
   claimLooseRun(owner: string): Promise<TrialInfo | null>;
   setRunPid(runId: string, pid: number | null): Promise<void>;
-  appendRunEvents(events: RunEvents[]): Promise<void>;
+  /** Append numbered batches (skipping those stored before); the runs named that do not exist. */
+  appendRunEvents(events: RunEvents[]): Promise<{ unknownRuns: string[] }>;
   heartbeat(runIds: string[]): Promise<void>;
   runsToStop(owner: string): Promise<string[]>;
   /** End a run; null when it had already ended (the first outcome wins). */
@@ -121,6 +144,12 @@ export interface SweepStore {
   /** Running runs of every sweep (who claimed them, their worker pid). */
   runningRuns(): Promise<TrialInfo[]>;
   crashRuns(runIds: string[], reason: string): Promise<TrialInfo[]>;
+  /**
+   * Put interrupted running runs back in the queue, to resume from their last checkpoint (a log
+   * line says so). A run with a stop request ends `stopped` instead, and one interrupted more
+   * than `maxInterruptions` times `crashed`. Returns the runs changed, in their new state.
+   */
+  requeueRuns(runIds: string[], reason: string, options: { maxInterruptions: number }): Promise<TrialInfo[]>;
   /** Running runs whose heartbeat is older than `olderThanMs`. */
   staleRuns(olderThanMs: number): Promise<TrialInfo[]>;
   /** Every logged value of one metric for all runs of a sweep, by run then step. */

@@ -1,4 +1,4 @@
-import { formatWorkerMessage, WorkerInput, EXIT, type WorkerMessage } from "../../engine/protocol";
+import { formatWorkerMessage, pendingCheckpointPath, WorkerInput, EXIT, type WorkerMessage } from "../../engine/protocol";
 import fs from "node:fs";
 
 // A stand-in for engine/worker.ts that speaks the same protocol but trains nothing: it reads
@@ -14,7 +14,11 @@ import fs from "node:fs";
 //   FAKE_STEP_MS    → milliseconds per step (default 5)
 //   FAKE_SLOW_STEP_MS → the slow step of hidden_size 14 and 15 (default 2000)
 //   FAKE_WORKER_LOG → a file to which each run appends "<seed> <pid>" when it starts
-// SIGTERM → a `done` message with state "stopped" and exit code EXIT.stopped, like the engine.
+//                     ("<seed> <pid> <step>" when it resumes from a checkpoint at <step>)
+// SIGTERM (or SIGINT) → a `done` message with state "stopped" and exit code EXIT.stopped, like
+// the engine. Checkpoints as the engine writes them (checkpointPath, checkpointEveryMs,
+// checkpointCommit, resumeFrom), holding only {"step": K}: the curve is a function of the step,
+// so a resumed run logs exactly what the uninterrupted one would.
 
 const stepMs = Number(process.env.FAKE_STEP_MS ?? 5);
 const slowStepMs = Number(process.env.FAKE_SLOW_STEP_MS ?? 2000);
@@ -34,19 +38,41 @@ async function main(): Promise<void> {
     write({ type: "error", message: `bad input: ${parsed.error.issues[0].message}` });
     process.exit(EXIT.badInput);
   }
-  const { config } = parsed.data;
-  if (process.env.FAKE_WORKER_LOG) fs.appendFileSync(process.env.FAKE_WORKER_LOG, `${config.seed} ${process.pid}\n`);
+  const { config, checkpointPath, checkpointEveryMs, checkpointCommit, resumeFrom } = parsed.data;
+  const first = resumeFrom ? (JSON.parse(fs.readFileSync(resumeFrom, "utf8")) as { step: number }).step : 0;
+  if (process.env.FAKE_WORKER_LOG) fs.appendFileSync(process.env.FAKE_WORKER_LOG, `${config.seed} ${process.pid}${resumeFrom ? ` ${first}` : ""}\n`);
   let stopping = false;
   process.on("SIGTERM", () => (stopping = true));
+  process.on("SIGINT", () => (stopping = true));
+  let lastCheckpoint = Date.now();
+  const checkpoint = (step: number): string | undefined => {
+    if (!checkpointPath) return undefined;
+    const file = checkpointCommit ? pendingCheckpointPath(checkpointPath, step) : checkpointPath;
+    lastCheckpoint = Date.now();
+    try {
+      fs.writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ step }));
+      fs.renameSync(`${file}.tmp-${process.pid}`, file);
+    } catch (error) {
+      // as the engine: a warning, not the run's end
+      fs.rmSync(`${file}.tmp-${process.pid}`, { force: true });
+      write({ type: "log", level: "warn", step, message: `checkpoint at step ${step} not written: ${(error as Error).message}` });
+      return undefined;
+    }
+    write({ type: "checkpoint", step, path: file });
+    lastCheckpoint = Date.now();
+    return file;
+  };
   const started = Date.now();
   const time = () => (Date.now() - started) / 1000;
   const offset = 1 + Math.abs(Math.log10(config.learning_rate) + 2);
   const summary: Record<string, number | null> = {};
   write({ type: "log", level: "info", message: `fake worker: ${config.steps} steps` });
+  if (resumeFrom) write({ type: "log", level: "info", step: first, message: `resumed from the checkpoint at step ${first}` });
   let lastBeat = Date.now();
-  for (let step = 1; step <= config.steps; step++) {
+  for (let step = first + 1; step <= config.steps; step++) {
     if (stopping) {
-      write({ type: "done", state: "stopped", step: step - 1, summary });
+      const path = checkpoint(step - 1);
+      write({ type: "done", state: "stopped", step: step - 1, summary, ...(path ? { checkpointPath: path } : {}) });
       process.exit(EXIT.stopped);
     }
     if (config.hidden_size === 13 && step > 3) await hang();
@@ -73,8 +99,10 @@ async function main(): Promise<void> {
     if (Object.keys(values).length > 0) write({ type: "metric", step, time: time(), values });
     else if (Date.now() - lastBeat > 1000) write({ type: "heartbeat", step });
     if (Object.keys(values).length > 0) lastBeat = Date.now();
+    if (checkpointEveryMs && Date.now() - lastCheckpoint >= checkpointEveryMs) checkpoint(step);
   }
-  write({ type: "done", state: "finished", step: config.steps, summary });
+  const path = checkpoint(config.steps);
+  write({ type: "done", state: "finished", step: config.steps, summary, ...(path ? { checkpointPath: path } : {}) });
   process.exit(EXIT.finished);
 }
 

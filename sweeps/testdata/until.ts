@@ -8,3 +8,13 @@ export async function until<T>(what: string, fn: () => Promise<T | null | undefi
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Whether a process of this pid exists (tests that check workers have gone). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

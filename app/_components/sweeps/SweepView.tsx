@@ -114,6 +114,11 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
           <>
             {sweep.method} search · {sweep.metricGoal} <code>{sweep.metricName}</code> · <span className="mono">{sweep.id}</span>
             {progress.sweep.stateReason && state !== "running" && <> · {progress.sweep.stateReason}</>}
+            {sweep.heldBy && (state === "running" || state === "paused") && (
+              <>
+                {" "}· its runs train in <code>npm run sweep</code> (process {/^local:(\d+):/.exec(sweep.heldBy)?.[1] ?? sweep.heldBy}), not in this server
+              </>
+            )}
           </>
         }
         actions={<SweepControls sweepId={sweep.id} state={state} busy={busy} onAction={act} />}

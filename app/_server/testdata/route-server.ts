@@ -1,18 +1,21 @@
 import http from "node:http";
-import { startServerExecutor } from "../executor";
+import { installGracefulShutdown, startServerExecutor } from "../executor";
 import * as agentRoute from "../../api/agent/[action]/route";
 import * as sweepsRoute from "../../api/sweeps/route";
 import * as sweepRoute from "../../api/sweeps/[id]/route";
+import * as cancelRoute from "../../api/sweeps/[id]/cancel/route";
 
 // A real HTTP server process for tests that need one without a Next build: it serves the
 // same route handlers (web Request → Response) on 127.0.0.1 and starts the server's executor
-// as instrumentation.ts does. Prints "listening <port>" when ready.
+// as instrumentation.ts does (SIGTERM included). Prints "listening <port>" when ready; PORT
+// picks the port (default: any free one).
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/agent\/(?<action>[^/]+)$/, agentRoute.POST as Handler],
   ["POST", /^\/api\/sweeps$/, sweepsRoute.POST as Handler],
   ["GET", /^\/api\/sweeps\/(?<id>[^/]+)$/, sweepRoute.GET as Handler],
+  ["POST", /^\/api\/sweeps\/(?<id>[^/]+)\/cancel$/, cancelRoute.POST as Handler],
 ];
 
 async function toRequest(req: http.IncomingMessage): Promise<Request> {
@@ -35,7 +38,8 @@ const server = http.createServer(async (req, res) => {
 });
 
 await startServerExecutor();
-server.listen(0, "127.0.0.1", () => {
+installGracefulShutdown();
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   const address = server.address();
   console.log(`listening ${typeof address === "object" && address ? address.port : "?"}`);
 });

@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { sealBatches, type Event, type RunEventBatch } from "../../sweeps/ingest";
+import { requeueRuns } from "./executor-store";
+import {
+  appendRunEvents,
+  asStorageError,
+  claimNextRun,
+  createRun,
+  createSweep,
+  disconnectPrisma,
+  getRun,
+  listDiagnostics,
+  listLogs,
+  listSamples,
+  metricCounts,
+  readPoints,
+  readSeries,
+  requestStop,
+} from "./index";
+
+// The ingestion path (sweeps/ingest.ts → appendRunEvents) against a real SQLite file: a resent
+// batch changes nothing, a resumed run's old tail is dropped before its new events, and the
+// rollup and the live summary stay those of the points stored.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-ingest-"));
+process.env.DATABASE_URL = `file:${path.join(dir, "ingest.db")}`;
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const sweepInput = { config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize" as const, concurrency: 1, seed: 1 };
+
+/** What a run logs at steps from..to: a train_loss per step, val_loss every 10, a sample and diagnostics every 50, a log line at 1. */
+function events(from: number, to: number, curve = (s: number) => 10 / s): Event[] {
+  const out: Event[] = [];
+  for (let s = from; s <= to; s++) {
+    if (s === 1) out.push({ kind: "log", body: { level: "info", step: 1, message: "started" } });
+    out.push({ kind: "metric", body: { step: s, time: s / 100, values: s % 10 === 0 ? { train_loss: curve(s), val_loss: curve(s) + 0.1 } : { train_loss: curve(s) } } });
+    if (s % 50 === 0) {
+      out.push({ kind: "sample", body: { step: s, temperature: 1, text: `sample at ${s}` } });
+      out.push({ kind: "diagnostic", body: { step: s, kind: "grad_flow", data: { norms: [s] } } });
+    }
+  }
+  return out;
+}
+
+async function newRun() {
+  const sweep = await createSweep(sweepInput);
+  return createRun({ sweepId: sweep.id, config: {} });
+}
+
+describe("ingestion", () => {
+  it("a resent batch is a no-op: no point, bucket count, sample, log line or diagnostic doubles", async () => {
+    const run = await newRun();
+    const batches = sealBatches(run.id, events(1, 200), 1, { maxPoints: 70 });
+    assert.ok(batches.length >= 3);
+    assert.deepEqual(batches.map((b) => b.seq), batches.map((_, i) => i + 1));
+    const first = await appendRunEvents(batches);
+    assert.equal(first.duplicates, 0);
+    const before = { run: await getRun(run.id), counts: await metricCounts(run.id), samples: await listSamples(run.id), logs: await listLogs(run.id), diagnostics: await listDiagnostics(run.id) };
+    // the whole report again (its answer was lost), then each batch alone, then an older one after a newer
+    const again = await appendRunEvents(batches);
+    assert.equal(again.duplicates, batches.length);
+    for (const b of batches) await appendRunEvents([b]);
+    await appendRunEvents([batches[0]]);
+    assert.deepEqual(await metricCounts(run.id), before.counts);
+    assert.deepEqual(before.counts.train_loss, { points: 200, rollup: 200 });
+    assert.deepEqual(before.counts.val_loss, { points: 20, rollup: 20 });
+    assert.deepEqual(await listSamples(run.id), before.samples);
+    assert.equal(before.samples.length, 4);
+    assert.deepEqual(await listLogs(run.id), before.logs);
+    assert.equal(before.logs.length, 1);
+    assert.deepEqual(await listDiagnostics(run.id), before.diagnostics);
+    assert.deepEqual(await getRun(run.id), { ...before.run, runtime: (await getRun(run.id))!.runtime });
+    assert.equal((await getRun(run.id))!.ingestSeq, batches.length);
+    // the next batch is stored
+    const next = sealBatches(run.id, events(201, 210), batches.length + 1);
+    await appendRunEvents(next);
+    assert.equal((await readPoints(run.id, "train_loss")).length, 210);
+  });
+
+  it("batches of a run that does not exist are skipped and named, the others stored", async () => {
+    const run = await newRun();
+    const result = await appendRunEvents([{ runId: "nosuchrun", seq: 1, metrics: [{ step: 1, time: 0, values: { a: 1 } }] }, { runId: run.id, seq: 1, metrics: [{ step: 1, time: 0, values: { a: 1 } }] }]);
+    assert.deepEqual(result.unknownRuns, ["nosuchrun"]);
+    assert.equal((await readPoints(run.id, "a")).length, 1);
+  });
+
+  it("a run resumed at step K: what it logged after K is dropped, its new events continue the curve once", async () => {
+    const run = await newRun();
+    const curve = (s: number) => 5 + Math.sin(s);
+    let seq = 0;
+    const send = async (batches: RunEventBatch[]) => {
+      seq += batches.length;
+      await appendRunEvents(batches);
+    };
+    // the first attempt logs steps 1..170 with a checkpoint at 120, then its host dies
+    const firstAttempt = events(1, 120, curve);
+    firstAttempt.push({ kind: "checkpoint", step: 120 });
+    await send(sealBatches(run.id, [...firstAttempt, ...events(121, 170, () => 99)], seq + 1, { maxPoints: 64 }));
+    let stored = await getRun(run.id);
+    assert.equal(stored!.checkpointStep, 120);
+    assert.equal(stored!.lastStep, 170);
+    assert.equal(stored!.summary.train_loss_best, Math.min(...Array.from({ length: 170 }, (_, i) => (i + 1 > 120 ? 99 : curve(i + 1)))));
+    // the second attempt resumes from the checkpoint at 120 and logs 121..300
+    await send(sealBatches(run.id, events(121, 300, curve), seq + 1, { resumedFrom: 120, maxPoints: 64 }));
+    stored = await getRun(run.id);
+    const points = await readPoints(run.id, "train_loss");
+    assert.deepEqual(points.map((p) => p.step), Array.from({ length: 300 }, (_, i) => i + 1), "every step once");
+    assert.ok(points.every((p) => p.value === curve(p.step)), "the first attempt's tail is gone");
+    assert.deepEqual(await metricCounts(run.id), { train_loss: { points: 300, rollup: 300 }, val_loss: { points: 30, rollup: 30 } });
+    assert.deepEqual((await listSamples(run.id)).map((s) => s.step), [50, 100, 150, 200, 250, 300]);
+    assert.deepEqual((await listDiagnostics(run.id)).map((s) => s.step), [50, 100, 150, 200, 250, 300]);
+    assert.equal(stored!.lastStep, 300);
+    const best = Math.min(...Array.from({ length: 300 }, (_, i) => curve(i + 1)));
+    assert.equal(stored!.summary.train_loss_best, best, "the summary is the stored curve's, not the dropped tail's");
+    assert.equal(stored!.summary.train_loss, curve(300));
+    // the downsampled view agrees with the points (its rollup was rebuilt, not left with the old tail)
+    const series = await readSeries(run.id, "train_loss", 20);
+    assert.equal(Math.min(...series.map((p) => p.value!)), best);
+    assert.ok(series.every((p) => p.value === curve(p.step)));
+  });
+
+  it("a run that starts over (no checkpoint) drops everything it logged", async () => {
+    const run = await newRun();
+    await appendRunEvents(sealBatches(run.id, events(1, 80), 1));
+    await appendRunEvents(sealBatches(run.id, events(1, 30), 2, { resumedFrom: 0 }));
+    assert.deepEqual((await readPoints(run.id, "train_loss")).map((p) => p.step), Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.deepEqual(await metricCounts(run.id), { train_loss: { points: 30, rollup: 30 }, val_loss: { points: 3, rollup: 3 } });
+    assert.equal((await getRun(run.id))!.checkpointStep, null);
+    assert.deepEqual(await listSamples(run.id), []);
+  });
+});
+
+describe("requeue", () => {
+  it("puts an interrupted run back in the queue with a log line; a stop request ends it stopped; too many interruptions crash it", async () => {
+    const sweep = await createSweep(sweepInput);
+    const a = await createRun({ sweepId: sweep.id, index: 0, config: {} });
+    const b = await createRun({ sweepId: sweep.id, index: 1, config: {} });
+    await claimNextRun("local:1:x", { sweepId: sweep.id });
+    await claimNextRun("local:1:x", { sweepId: sweep.id });
+    await appendRunEvents([{ runId: a.id, seq: 1, metrics: [{ step: 40, time: 1, values: { val_loss: 1 } }], checkpoint: 40 }]);
+    await requestStop(b.id);
+    const changed = await requeueRuns([a.id, b.id], "the server stopped", { maxInterruptions: 2 });
+    const byId = new Map(changed.map((r) => [r.id, r]));
+    assert.equal(byId.get(a.id)!.state, "queued");
+    assert.equal(byId.get(a.id)!.claimedBy, null);
+    assert.equal(byId.get(a.id)!.interruptions, 1);
+    assert.equal(byId.get(b.id)!.state, "stopped");
+    assert.deepEqual((await listLogs(a.id)).map((l) => l.message), ["interrupted at step 40: the server stopped; it resumes from its checkpoint at step 40"]);
+    // claimed again it keeps its first start time; interrupted twice more it is crashed
+    const firstStart = (await getRun(a.id))!.startedAt;
+    for (let i = 0; i < 2; i++) {
+      const again = await claimNextRun("local:2:y", { sweepId: sweep.id });
+      assert.equal(again!.id, a.id);
+      assert.equal(again!.startedAt, firstStart);
+      await requeueRuns([a.id], "the server stopped", { maxInterruptions: 2 });
+    }
+    const crashed = (await getRun(a.id))!;
+    assert.equal(crashed.state, "crashed");
+    assert.match(crashed.error!, /^crashed: interrupted 3 times/);
+    assert.deepEqual(await requeueRuns([a.id], "again", { maxInterruptions: 2 }), [], "only running runs are requeued");
+  });
+});
+
+describe("storage errors", () => {
+  it("recognises a full disk, a busy database and an I/O error in the driver's error, and says so", () => {
+    const driver = (code: string, message: string) => Object.assign(new Error(message), { name: "DriverAdapterError", cause: { originalCode: code, originalMessage: message, kind: "sqlite" } });
+    assert.match(asStorageError(driver("SQLITE_FULL", "database or disk is full"), "/x.db")!.message, /^disk full: the database cannot grow \(SQLITE_FULL: \/x\.db\)$/);
+    assert.match(asStorageError(driver("SQLITE_BUSY", "database is locked"))!.message, /^database busy/);
+    assert.match(asStorageError(driver("SQLITE_IOERR_WRITE", "disk I/O error"))!.message, /^I\/O error/);
+    assert.equal(asStorageError(new Error("run x does not exist")), null);
+  });
+});
