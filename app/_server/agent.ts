@@ -1,8 +1,10 @@
 import crypto from "node:crypto";
 import type { z } from "zod";
 import { invalid, jsonError } from "../_lib/api";
+import { readJsonBody } from "../_lib/body";
 import { getSweep, listRuns } from "../../prisma/store";
 import {
+  AGENT_BODY_LIMIT,
   agentOwner,
   ClaimRequest,
   FinishRequest,
@@ -32,13 +34,9 @@ export function checkAgentToken(req: Request): Response | null {
 }
 
 async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
-  let json: unknown;
-  try {
-    json = await req.json();
-  } catch {
-    return { ok: false, response: jsonError(400, "the body is not valid JSON") };
-  }
-  const parsed = schema.safeParse(json);
+  const json = await readJsonBody(req, AGENT_BODY_LIMIT);
+  if (!json.ok) return json;
+  const parsed = schema.safeParse(json.data);
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: invalid(parsed.error, "invalid agent request") };
 }
 

@@ -1,7 +1,9 @@
 import os from "node:os";
 import { EXIT, type DoneEvent, type WorkerInput, type WorkerMessage } from "../../engine/protocol";
 import type { Launcher, WorkerExit, WorkerHandle } from "../launcher";
+import { DIAGNOSTIC_POINTS } from "../agent-protocol";
 import type { ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
+import { fullBudget, isEmpty, pendingPoints, takeWithin } from "./report-budget";
 
 // The Runner keeps `concurrency` worker processes busy: it claims runs from a RunQueue,
 // launches a worker for each, batches what the workers write into reports, carries out the
@@ -206,7 +208,7 @@ export class Runner {
         break;
       case "diagnostic":
         entry.pending.diagnostics.push(body as Active["pending"]["diagnostics"][number]);
-        entry.pendingPoints += 10;
+        entry.pendingPoints += DIAGNOSTIC_POINTS;
         break;
       case "heartbeat":
         entry.lastStep = Math.max(entry.lastStep, message.step);
@@ -230,19 +232,28 @@ export class Runner {
     return this.flushing;
   }
 
+  /** Report until nothing is buffered, in reports of bounded size. */
   private async flushNow(): Promise<void> {
+    while (await this.reportOnce());
+  }
+
+  /** One report of what is buffered, as much as fits in one; true when some is left for the next. */
+  private async reportOnce(): Promise<boolean> {
     const events: RunEvents[] = [];
     const alive: string[] = [];
+    const budget = fullBudget(); // one report is bounded; what does not fit goes in the next
+    let left = false;
     for (const entry of this.active.values()) {
-      const p = entry.pending;
-      if (p.metrics.length || p.samples.length || p.logs.length || p.diagnostics.length) {
-        events.push({ runId: entry.run.id, ...p });
-        entry.pending = emptyPending();
-        entry.pendingPoints = 0;
+      if (!isEmpty(entry.pending)) {
+        const { taken, rest } = takeWithin(entry.pending, budget);
+        if (!isEmpty(taken)) events.push({ runId: entry.run.id, ...taken });
+        entry.pending = rest;
+        entry.pendingPoints = pendingPoints(rest);
+        left ||= !isEmpty(rest);
       }
       if (!entry.silenceKilled && entry.done === null) alive.push(entry.run.id);
     }
-    if (events.length === 0 && alive.length === 0) return;
+    if (events.length === 0 && alive.length === 0) return false;
     let orders: Record<string, StopReason>;
     try {
       orders = await this.queue.report(this.owner, { events, alive });
@@ -257,10 +268,12 @@ export class Runner {
           logs: [...(e.logs ?? []), ...entry.pending.logs],
           diagnostics: [...(e.diagnostics ?? []), ...entry.pending.diagnostics],
         };
+        entry.pendingPoints = pendingPoints(entry.pending);
       }
       throw error;
     }
     for (const [runId, reason] of Object.entries(orders)) this.stop(runId, reason);
+    return left;
   }
 
   /** SIGTERM a run's worker (SIGKILL after the grace period); its run ends as `reason`. */

@@ -1,4 +1,5 @@
 import { handle, jsonError } from "../../_lib/api";
+import { KiB, nestingProblem, readBodyText } from "../../_lib/body";
 import { listSweeps, sweepProgress } from "../../../prisma/store";
 import { launchSweep } from "../../../prisma/store/sweep-control";
 import { parseSweepConfigText } from "../../../sweeps/config";
@@ -6,15 +7,18 @@ import { parseSweepConfigText } from "../../../sweeps/config";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-const MAX_BODY = 256 * 1024;
+const MAX_BODY = 256 * KiB;
 
 /**
  * POST /api/sweeps — body: a SweepConfig as JSON, or W&B sweep YAML as text → 201 { id }.
  * Every mistake comes back as 400 with its path; nothing is stored then.
  */
 export const POST = handle(async (req: Request) => {
-  const text = await req.text();
-  if (text.length > MAX_BODY) return jsonError(400, `the config is too large (${text.length} bytes; at most ${MAX_BODY})`);
+  const body = await readBodyText(req, MAX_BODY, { what: "the sweep config" });
+  if (!body.ok) return body.response;
+  const text = body.data;
+  const deep = nestingProblem(text);
+  if (deep) return jsonError(400, `invalid sweep config: ${deep}`, [{ path: "", message: deep }]);
   // JSON is YAML, and reading the text (not a parsed object) keeps W&B's 0 vs 0.0 inference.
   const parsed = parseSweepConfigText(text);
   if (!parsed.ok) {

@@ -129,3 +129,47 @@ describe("agent endpoints", () => {
     delete process.env.SWEEPLAB_AGENT_TOKEN;
   });
 });
+
+describe("bounded input", () => {
+  const issuesOf = async (res: Response) => ((await res.json()) as { error: string; issues: { path: string; message: string }[] });
+
+  it("a sweep config over 256 KiB is a 413; one nested thousands deep a 400 (not a 500 stack overflow)", async () => {
+    const before = (await listSweeps()).length;
+    const big = await sweepsRoute.POST(post(`${YAML}\n# ${"x".repeat(300 * 1024)}\n`));
+    assert.equal(big.status, 413);
+    for (const deep of [`{"method":"grid","parameters":{"task":{"value":${"[".repeat(5000)}${"]".repeat(5000)}}}}`, `method: grid\nparameters:\n  task:\n    value:\n      ${"- ".repeat(5000)}1\n`]) {
+      const res = await sweepsRoute.POST(post(deep));
+      assert.equal(res.status, 400);
+      assert.match((await issuesOf(res)).error, /nested/);
+    }
+    assert.equal((await listSweeps()).length, before);
+  });
+
+  it("a run cannot log an unbounded number of points: steps 10,000,000 with log_every 1 is refused, naming log_every", async () => {
+    const res = await sweepsRoute.POST(post(`method: grid\nparameters:\n  task: {value: quadrant}\n  steps: {value: 10000000}\n  log_every: {value: 1}\n  eval_every: {value: 1000}\n`));
+    assert.equal(res.status, 400);
+    const body = await issuesOf(res);
+    assert.deepEqual(body.issues.map((i) => i.path), ["parameters.log_every"]);
+    assert.match(body.issues[0].message, /10,000,000 points per training metric, more than 100,000: use log_every ≥ 100/);
+  });
+
+  it("names and metric names have length limits", async () => {
+    const res = await sweepsRoute.POST(post(`method: grid\nname: ${"n".repeat(129)}\nmetric: {name: ${"m".repeat(129)}}\nparameters:\n  task: {value: quadrant}\n`));
+    assert.equal(res.status, 400);
+    assert.deepEqual((await issuesOf(res)).issues.map((i) => i.path).sort(), ["metric.name", "name"]);
+  });
+
+  it("an agent body over its limit is a 413, one nested thousands deep a 400, a report over the point budget a 400 naming events", async () => {
+    process.env.SWEEPLAB_AGENT_TOKEN = "s3cret";
+    const send = (body: string, name = "report") =>
+      agentRoute.POST(new Request(`http://x/api/agent/${name}`, { method: "POST", body, headers: { authorization: "Bearer s3cret", "content-type": "application/json" } }), ctx("action", name));
+    assert.equal((await send(`{"agent":"a1","events":[],"alive":[],"pad":"${"x".repeat(5 << 20)}"}`)).status, 413);
+    const deep = await send(`{"agent":"a1","events":[{"runId":"abcd1234","diagnostics":[{"step":1,"kind":"k","data":${"[".repeat(20000)}${"]".repeat(20000)}}]}],"alive":[]}`);
+    assert.equal(deep.status, 400);
+    const metrics = Array.from({ length: 12_000 }, (_, i) => ({ step: i, time: 0, values: { a: 1, b: 2 } }));
+    const many = await send(JSON.stringify({ agent: "a1", events: [{ runId: "abcd1234", metrics }], alive: [] }));
+    assert.equal(many.status, 400);
+    assert.equal((await issuesOf(many)).issues[0].path, "events");
+    delete process.env.SWEEPLAB_AGENT_TOKEN;
+  });
+});
