@@ -23,7 +23,7 @@ export const runConfigShape = {
     .string()
     .min(1)
     .default("builtin")
-    .describe('charlm text: "builtin" (the shipped corpus) or a path to a UTF-8 text file'),
+    .describe('charlm text: "builtin" (the shipped corpus) or the name of a corpus uploaded to the app (in the terminal, also a path to a UTF-8 text file)'),
   cell: z.enum(CELLS).default("lstm").describe("Recurrent cell"),
   activation: z.enum(ACTIVATIONS).default("tanh").describe("Nonlinearity of the vanilla RNN and the MLP"),
   hidden_size: int(1, 2048).default(64).describe("Units per recurrent layer (or MLP hidden layer)"),

@@ -14,6 +14,11 @@ export const WorkerInput = z.strictObject({
   resumeFrom: z.string().optional(),
   /** Threads for the matrix products (TrainOptions.threads; the executor leaves it at 1). */
   threads: z.union([z.literal(1), z.literal(2)]).optional(),
+  /**
+   * The text of config.corpus (charlm, other than builtin). The worker never reads a corpus
+   * path: whoever launches it resolves the name (the database, or the server for an agent).
+   */
+  corpusText: z.string().optional(),
 });
 export type WorkerInput = z.infer<typeof WorkerInput>;
 

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { HttpRunQueue, AgentHttpError } from "./agent";
+import { serverCorpora } from "./agent-corpus";
 import { AgentName, agentOwner } from "./agent-protocol";
 import { Runner } from "./executor/runner";
 import { processLauncher } from "./launcher";
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const runner = new Runner({
     queue,
     launcher: processLauncher(),
+    corpusText: serverCorpora({ server, token }),
     owner: agentOwner(name),
     concurrency,
     sweepId: args.sweep,

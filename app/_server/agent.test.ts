@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
-import { disconnectPrisma, getSweep, readSeries, sweepRuns } from "../../prisma/store";
+import { disconnectPrisma, getSweep, listSamples, readSeries, sweepRuns } from "../../prisma/store";
+import { serverCorpora } from "../../sweeps/agent-corpus";
 import { until } from "../../sweeps/testdata/until";
 
 // Remote agents against a real server process on 127.0.0.1 (the route handlers served by
@@ -86,9 +87,31 @@ describe("remote agent", () => {
     }
   });
 
+  it("trains on a corpus the server registered, fetched by name and checked by its sha256; never a path", async () => {
+    const text = "abba abab baba ".repeat(300);
+    const up = await fetch(`${base}/api/corpora?name=ab-text`, { method: "POST", body: text });
+    assert.equal(up.status, 201);
+    const fetchText = serverCorpora({ server: base, token: TOKEN });
+    assert.equal(await fetchText("ab-text"), text);
+    await assert.rejects(fetchText("nosuch"), /corpus "nosuch": the server answered 404/);
+    await assert.rejects(fetchText("/etc/passwd"), /is a file path/);
+    await assert.rejects(serverCorpora({ server: base, token: "wrong" })("ab-text"), /401/);
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: charlm }\n  corpus: { value: ab-text }\n  steps: { value: 30 }\n  hidden_size: { value: 8 }\n  seq_length: { value: 8 }\n  batch_size: { value: 2 }\n  eval_every: { value: 10 }\n  sample_every: { value: 10 }\n  sample_length: { value: 40 }\n");
+    const p = agent(id);
+    let out = "";
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (out += d));
+    assert.equal(await exited(p), 0, out);
+    const [run] = await sweepRuns(id);
+    assert.equal(run.state, "finished", `${run.error}\n${out}`);
+    const samples = await listSamples(run.id);
+    assert.ok(samples.length > 0);
+    for (const s of samples) assert.match(s.text, /^[ab ]*$/);
+  });
+
   it("a killed agent's runs are crashed by the server, and another agent finishes the sweep", async () => {
     const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 300 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.01, 0.1] }\n");
-    const env = { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10" };
+    const env = { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10", SWEEPLAB_WORKER_ENV: "FAKE_STEP_MS" };
     const first = agent(id, env, "doomed");
     await until("two runs reporting", async () => (await sweepRuns(id)).filter((r) => r.state === "running" && r.lastStep > 0).length === 2);
     first.kill("SIGKILL");

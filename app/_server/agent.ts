@@ -50,13 +50,13 @@ async function ownedRunning(owner: string, ids: string[]): Promise<Set<string>> 
 export async function agentAction(action: AgentAction, req: Request): Promise<Response> {
   const denied = checkAgentToken(req);
   if (denied) return denied;
-  const executor = await serverExecutor();
-  const queue = executor.coordinator;
+  // (asked for after the body is checked: a bad request does no work)
+  const coordinator = async () => (await serverExecutor()).coordinator;
   switch (action) {
     case "claim": {
       const body = await readBody(req, ClaimRequest);
       if (!body.ok) return body.response;
-      const run = await queue.claim(agentOwner(body.data.agent), { sweepId: body.data.sweep });
+      const run = await (await coordinator()).claim(agentOwner(body.data.agent), { sweepId: body.data.sweep });
       const sweepState = body.data.sweep ? ((await getSweep(body.data.sweep))?.state ?? null) : undefined;
       return Response.json({ run, sweepState });
     }
@@ -65,7 +65,7 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       if (!body.ok) return body.response;
       const owner = agentOwner(body.data.agent);
       if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return jsonError(409, `run ${body.data.runId} is not running for agent ${body.data.agent}`);
-      await queue.started(owner, body.data.runId, null); // a remote pid means nothing here
+      await (await coordinator()).started(owner, body.data.runId, null); // a remote pid means nothing here
       return Response.json({ ok: true });
     }
     case "report": {
@@ -74,7 +74,7 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       const owner = agentOwner(body.data.agent);
       const owned = await ownedRunning(owner, [...body.data.alive, ...body.data.events.map((e) => e.runId)]);
       const events = body.data.events.filter((e) => owned.has(e.runId)) as RunEvents[];
-      const stop = await queue.report(owner, { events, alive: body.data.alive.filter((id) => owned.has(id)) });
+      const stop = await (await coordinator()).report(owner, { events, alive: body.data.alive.filter((id) => owned.has(id)) });
       // a run the agent still reports but no longer owns (crashed as stale, cancelled ...) must stop
       for (const id of body.data.alive) if (!owned.has(id)) stop[id] = "stopped";
       return Response.json({ stop });
@@ -84,7 +84,7 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       if (!body.ok) return body.response;
       const owner = agentOwner(body.data.agent);
       if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return jsonError(409, `run ${body.data.runId} is not running for agent ${body.data.agent} (already ended?)`);
-      await queue.finish(owner, body.data.runId, body.data.outcome);
+      await (await coordinator()).finish(owner, body.data.runId, body.data.outcome);
       return Response.json({ ok: true });
     }
   }

@@ -9,3 +9,4 @@ export * from "./compare";
 export { newId, runName, ID_PATTERN } from "./ids";
 export { DatabaseError } from "../database";
 export { disconnectPrisma } from "../client";
+export * from "./corpora";

@@ -2,6 +2,7 @@ import os from "node:os";
 import { EXIT, type DoneEvent, type WorkerInput, type WorkerMessage } from "../../engine/protocol";
 import type { Launcher, WorkerExit, WorkerHandle } from "../launcher";
 import { DIAGNOSTIC_POINTS } from "../agent-protocol";
+import { BUILTIN_CORPUS_NAME, corpusNameProblem } from "../../engine/corpus/names";
 import type { ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
 import { fullBudget, isEmpty, pendingPoints, takeWithin } from "./report-budget";
 
@@ -47,6 +48,12 @@ export interface RunnerOptions {
   stopGraceMs?: number;
   /** Extra WorkerInput fields per run (e.g. a checkpoint path). */
   workerInput?: (run: ClaimedRun) => Omit<WorkerInput, "config">;
+  /**
+   * The text of a corpus by name (the database's registry, or the server's for an agent). A
+   * charlm run naming a corpus other than builtin gets its text in the WorkerInput; without
+   * this, or when it throws, the run fails before a worker starts. Paths are never read.
+   */
+  corpusText?: (name: string) => Promise<string>;
   /** Called for every worker message and every run end (progress displays). */
   onEvent?: (event: RunnerEvent) => void;
   log?: (message: string) => void;
@@ -157,9 +164,37 @@ export class Runner {
     return filling;
   }
 
+  /** The corpus text a run's worker needs (undefined: none), resolved by name; throws why not. */
+  private async corpusFor(config: Record<string, unknown>): Promise<string | undefined> {
+    const task = config.task ?? "charlm", corpus = config.corpus ?? BUILTIN_CORPUS_NAME;
+    if (task !== "charlm" || corpus === BUILTIN_CORPUS_NAME) return undefined;
+    if (typeof corpus !== "string") throw new Error("corpus: must be a name");
+    const bad = corpusNameProblem(corpus);
+    if (bad) throw new Error(`corpus: ${bad}`);
+    if (!this.options.corpusText) throw new Error(`corpus: "${corpus}" cannot be resolved by this executor (only builtin)`);
+    return this.options.corpusText(corpus);
+  }
+
+  /** A claimed run that cannot start (its corpus): it fails at once, no worker. */
+  private async refuse(run: ClaimedRun, error: string): Promise<void> {
+    const outcome: RunOutcome = { state: "failed", lastStep: 0, error: `failed: ${error}` };
+    try {
+      await this.queue.finish(this.owner, run.id, outcome);
+    } catch (e) {
+      this.log(`cannot record the end of run ${run.id}: ${(e as Error).message}`);
+    }
+    this.options.onEvent?.({ type: "ended", run, outcome });
+  }
+
   private async launch(run: ClaimedRun): Promise<void> {
+    let corpusText: string | undefined;
+    try {
+      corpusText = await this.corpusFor(run.config);
+    } catch (error) {
+      return this.refuse(run, (error as Error).message);
+    }
     const extra = this.options.workerInput?.(run) ?? {};
-    const input = { ...extra, config: run.config } as WorkerInput;
+    const input = { ...extra, config: run.config, ...(corpusText === undefined ? {} : { corpusText }) } as WorkerInput;
     let entry: Active | undefined;
     const onMessage = (message: WorkerMessage) => {
       if (entry) this.onMessage(entry, message);

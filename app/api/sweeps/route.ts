@@ -1,6 +1,7 @@
 import { handle, jsonError } from "../../_lib/api";
 import { KiB, nestingProblem, readBodyText } from "../../_lib/body";
-import { listSweeps, sweepProgress } from "../../../prisma/store";
+import { knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";
+import { corpusRefIssues, corpusRefs } from "../../../sweeps/corpus-refs";
 import { launchSweep } from "../../../prisma/store/sweep-control";
 import { parseSweepConfigText } from "../../../sweeps/config";
 
@@ -24,6 +25,13 @@ export const POST = handle(async (req: Request) => {
   if (!parsed.ok) {
     const first = parsed.issues[0];
     return jsonError(400, `invalid sweep config: ${first.path ? `${first.path}: ` : ""}${first.message}`, parsed.issues);
+  }
+  // Over HTTP a sweep names only corpora the app knows, never a file of the server.
+  const refs = corpusRefs(parsed.config);
+  if (refs.length > 0) {
+    const known = await knownCorpora(refs.map((r) => String(r.value)));
+    const issues = corpusRefIssues(refs, known, (await listCorpora()).map((c) => c.name));
+    if (issues.length > 0) return jsonError(400, `invalid sweep config: ${issues[0].path}: ${issues[0].message}`, issues);
   }
   const sweep = await launchSweep(parsed.config, text);
   return Response.json({ id: sweep.id, sweep }, { status: 201, headers: { location: `/api/sweeps/${sweep.id}` } });
