@@ -1,4 +1,5 @@
 import { jsonError } from "./api";
+import { formatBytes } from "./format";
 
 // Request bodies, read with a byte limit while they stream in: a body over the limit is a 413
 // as soon as the limit is passed (or at once when Content-Length says so), never read whole
@@ -21,10 +22,8 @@ export const MAX_NESTING = 64;
 
 export type BodyResult<T> = { ok: true; data: T } | { ok: false; response: Response };
 
-const fmtBytes = (n: number) => (n >= MiB ? `${+(n / MiB).toFixed(1)} MiB` : n >= KiB ? `${+(n / KiB).toFixed(1)} KiB` : `${n} bytes`);
-
 export function tooLarge(limit: number, what = "the body"): Response {
-  const message = `${what} is larger than ${fmtBytes(limit)}, the limit of this endpoint`;
+  const message = `${what} is larger than ${formatBytes(limit)}, the limit of this endpoint`;
   return jsonError(413, message, [{ path: "body", message }]);
 }
 
