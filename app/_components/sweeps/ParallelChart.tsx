@@ -24,6 +24,9 @@ const LOG_EXTENT = {
   max: (e: { max: number }) => 10 ** Math.ceil(Math.log10(e.max) - 1e-9),
 };
 
+/** Text for ECharts' HTML tooltip: & < > " ' escaped (ECharts' own encoder). */
+const esc = (value: unknown) => echarts.format.encodeHTML(String(value));
+
 /** Best → worst. Dark enough on white at both ends. */
 const RAMP = ["#3b0f9f", "#2f6fde", "#14a3a0", "#e0a21a", "#e0533a"];
 
@@ -151,14 +154,16 @@ export function ParallelChart(props: {
           confine: true,
           borderColor: "#e3e6eb",
           extraCssText: "box-shadow: 0 4px 12px rgba(16,24,40,.12);",
+          // ECharts puts this string into the page as HTML: every name and value in it is the
+          // user's (metric and run names, category values), so each is escaped.
           formatter: (p: unknown) => {
             const row = rowsRef.current[(p as { dataIndex: number }).dataIndex];
             if (!row) return "";
             const lines = axes.map((a) => {
               const v = row.values[dims.indexOf(a.key)];
-              return `<tr><td style="color:#667085;padding-right:10px">${a.key}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${typeof v === "number" ? formatNumber(v) : v ?? "–"}</td></tr>`;
+              return `<tr><td style="color:#667085;padding-right:10px">${esc(a.key)}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${esc(typeof v === "number" ? formatNumber(v) : v ?? "–")}</td></tr>`;
             });
-            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${colorOf(colors, row.runId)};margin-right:6px"></span>${row.name} <span style="color:#98a2b3;font-weight:400">${row.state}</span></div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open the run</div>`;
+            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${esc(colorOf(colors, row.runId))};margin-right:6px"></span>${esc(row.name)} <span style="color:#98a2b3;font-weight:400">${esc(row.state)}</span></div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open the run</div>`;
           },
         },
         series: [
