@@ -3,6 +3,13 @@ const nextConfig = {
   // Native and Prisma runtime packages stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client"],
   poweredByHeader: false,
+  experimental: {
+    // proxy.ts runs before every route, and Next keeps a copy of each request body up to this
+    // size for the route (and hands it only that much). It must stay above the largest body a
+    // route accepts (app/_lib/body.ts LARGEST_BODY, 8 MiB), so that a cut body is always seen
+    // as too large (413), never as a shorter valid one.
+    proxyClientMaxBodySize: 8 * 1024 * 1024 + 64 * 1024,
+  },
   reactStrictMode: true,
 };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nestingDepth, readBodyText, readJsonBody } from "./body";
+import { LARGEST_BODY, nestingDepth, readBodyText, readJsonBody } from "./body";
 
 // Bodies are read with a byte limit while they stream: the reader stops pulling at the limit.
 
@@ -54,6 +54,14 @@ describe("request bodies", () => {
     assert.equal(res.ok ? 0 : res.response.status, 400);
     const fine = await readJsonBody(new Request("http://x/", { method: "POST", body: '{"a":[[1]],"b":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}' }), 1 << 20);
     assert.equal(fine.ok, true, "brackets inside strings do not count");
+  });
+
+  it("Next's copy of a body (proxy.ts runs first) is larger than any body a route accepts, so a cut body is never taken for a whole one", async () => {
+    const { CORPUS_MAX_BYTES } = await import("../../prisma/store/corpora");
+    // @ts-expect-error: next.config.js is plain JavaScript, typed by a JSDoc comment only
+    const nextConfig = (await import("../../next.config.js")).default as { experimental: { proxyClientMaxBodySize: number } };
+    assert.ok(LARGEST_BODY >= CORPUS_MAX_BYTES);
+    assert.ok(nextConfig.experimental.proxyClientMaxBodySize > LARGEST_BODY);
   });
 
   it("nesting depth: JSON exactly, YAML flow collections and compact sequences", () => {

@@ -1,7 +1,7 @@
-import crypto from "node:crypto";
 import type { z } from "zod";
 import { invalid, jsonError } from "../_lib/api";
 import { readJsonBody } from "../_lib/body";
+import { bearerToken, sameSecret } from "./access";
 import { getSweep, listRuns } from "../../prisma/store";
 import {
   AGENT_BODY_LIMIT,
@@ -24,10 +24,8 @@ export function checkAgentToken(req: Request): Response | null {
   if (!expected) {
     return jsonError(403, "remote agents are disabled on this server: start it with SWEEPLAB_AGENT_TOKEN=<secret> and run the agent with --token <secret>");
   }
-  const m = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "");
-  const given = Buffer.from(m?.[1].trim() ?? "");
-  const wanted = Buffer.from(expected);
-  if (!m || given.length !== wanted.length || !crypto.timingSafeEqual(given, wanted)) {
+  const given = bearerToken(req);
+  if (given === null || !sameSecret(given, expected)) {
     return jsonError(401, "missing or wrong agent token: send Authorization: Bearer <SWEEPLAB_AGENT_TOKEN>");
   }
   return null;
