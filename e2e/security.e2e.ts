@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { ROOT, screen } from "./runs-util";
+import { startOwnServer, type OwnServer } from "./own-server";
 
 // The trust boundary is the HTTP edge, probed as an attacker would, against the real server
 // (`next start`, proxy.ts in front of every route): a server file named as a corpus, a
@@ -26,16 +26,6 @@ function raw(options: { method?: string; path: string; headers?: Record<string, 
     req.on("error", reject);
     if (options.body instanceof Readable) options.body.pipe(req);
     else req.end(options.body);
-  });
-}
-
-/** A port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = http.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
   });
 }
 
@@ -111,6 +101,9 @@ test("a request for a host this server does not serve is refused (DNS rebinding)
     }
   }
   for (const host of [`127.0.0.1:${PORT}`, `localhost:${PORT}`]) expect((await raw({ path: "/api/runs?limit=1", headers: { host } })).status).toBe(200);
+  // and no other site may frame the app's pages
+  const page = await raw({ path: "/sweeps" });
+  expect([page.headers["x-frame-options"], page.headers["content-security-policy"], page.headers["x-content-type-options"]]).toEqual(["DENY", "frame-ancestors 'none'", "nosniff"]);
 });
 
 test("oversized bodies are a 413 while they stream, deep documents a 400, and the server stays up", async () => {
@@ -135,26 +128,15 @@ test("oversized bodies are a 413 while they stream, deep documents a 400, and th
 
 test.describe("a server listening beyond loopback", () => {
   const TOKEN = "e2e-access-token-0123456789abcdef";
+  let server: OwnServer;
   let port = 0;
   let base = "";
-  let server: ChildProcess;
-  const dir = path.join(ROOT, ".tmp", "e2e-shared");
 
   test.beforeAll(async () => {
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    server = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-H", "0.0.0.0", "-p", String(port)], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: `file:${path.join(dir, "shared.db")}`, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_ACCESS_TOKEN: TOKEN, SWEEPLAB_ALLOWED_HOSTS: "sweeplab.test", NEXT_TELEMETRY_DISABLED: "1" },
-      stdio: "ignore",
-    });
-    await expect.poll(async () => (await fetch(`${base}/login`).catch(() => null))?.status ?? 0, { timeout: 30_000 }).toBe(200);
+    server = await startOwnServer("shared", { host: "0.0.0.0", env: { SWEEPLAB_ACCESS_TOKEN: TOKEN, SWEEPLAB_ALLOWED_HOSTS: "sweeplab.test" } });
+    ({ port, base } = server);
   });
-  test.afterAll(() => {
-    server?.kill("SIGTERM");
-  });
+  test.afterAll(() => server?.stop());
 
   test("pages and API need the access token (bearer or the session cookie of the sign-in page)", async ({ page }) => {
     expect((await fetch(`${base}/api/runs?limit=1`)).status).toBe(401);
