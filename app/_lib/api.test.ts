@@ -7,7 +7,7 @@ test("a 500 carries no internal error text, only an id that the server's log has
   const original = console.error;
   console.error = (...args: unknown[]) => void logged.push(args);
   try {
-    const res = await handle(async () => {
+    const res = await handle(async (_req: Request) => {
       throw new Error("SQLITE_CORRUPT at /srv/sweeplab/data/sweeplab.db: SELECT secret FROM t");
     })(new Request("http://x/api/runs"));
     assert.equal(res.status, 500);
