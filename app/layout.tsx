@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Nav } from "./_components/Nav";
+import { SignOut } from "./_components/auth/SignOut";
+import { accessConfig } from "./_server/access";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -19,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <Nav />
           <span className="spacer" />
+          {accessConfig().token !== null && <SignOut />}
         </header>
         <main className="page">{children}</main>
       </body>

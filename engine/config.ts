@@ -25,7 +25,7 @@ export const runConfigShape = {
     .string()
     .min(1)
     .default("builtin")
-    .describe('charlm text: "builtin" (the shipped corpus) or a path to a UTF-8 text file'),
+    .describe('charlm text: "builtin" (the shipped corpus) or the name of a corpus uploaded to the app (in the terminal, also a path to a UTF-8 text file)'),
   cell: z.enum(CELLS).default("lstm").describe("Recurrent cell"),
   activation: z.enum(ACTIVATIONS).default("tanh").describe("Nonlinearity of the vanilla RNN and the MLP"),
   hidden_size: int(1, 2048).default(64).describe("Units per recurrent layer (or MLP hidden layer)"),
@@ -70,9 +70,32 @@ export const runConfigShape = {
   backend: z.enum(BACKENDS).default("wasm").describe("Kernel backend: wasm (WebAssembly SIMD) or js (the reference); wasm falls back to js where SIMD is missing"),
 } as const;
 
-// A config must also fit in memory (resources.ts): the issue names the field to change.
+/** Most points one run may log per metric (steps / log_every, steps / eval_every). */
+export const MAX_LOGGED_POINTS = 100_000;
+/** Most samples one charlm run may log (steps / sample_every). */
+export const MAX_SAMPLES = 10_000;
+
+type LoggingFields = Pick<z.output<z.ZodObject<typeof runConfigShape>>, "task" | "steps" | "log_every" | "eval_every" | "sample_every">;
+
+/** A run may not log an unbounded number of points: each issue names the `*_every` field to raise. */
+export function loggingIssues(c: LoggingFields): { path: RunConfigKey; message: string }[] {
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  const issues: { path: RunConfigKey; message: string }[] = [];
+  const check = (field: "log_every" | "eval_every" | "sample_every", every: number, limit: number, what: string) => {
+    const n = Math.floor(c.steps / every);
+    if (n > limit)
+      issues.push({ path: field, message: `${fmt(c.steps)} steps with ${field} ${fmt(every)} would log ${fmt(n)} ${what}, more than ${fmt(limit)}: use ${field} ≥ ${fmt(Math.ceil(c.steps / limit))} or fewer steps` });
+  };
+  check("log_every", c.log_every, MAX_LOGGED_POINTS, "points per training metric");
+  check("eval_every", c.eval_every, MAX_LOGGED_POINTS, "evaluations");
+  if (c.task === "charlm" && c.sample_every > 0) check("sample_every", c.sample_every, MAX_SAMPLES, "samples");
+  return issues;
+}
+
+// A config must also fit in memory (resources.ts) and log a bounded number of points: the
+// issue names the field to change.
 export const RunConfig = z.strictObject(runConfigShape).superRefine((config, ctx) => {
-  for (const issue of resourceIssues(config)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+  for (const issue of [...resourceIssues(config), ...loggingIssues(config)]) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { activationsFromCheckpoint, type Activations } from "./activations";
 import { checkCheckpoint, checkpointChunks, type Checkpoint } from "./checkpoint";
 import type { RunConfig } from "./config";
@@ -6,13 +6,29 @@ import type { RunConfig } from "./config";
 // The engine's file I/O, kept at the edge: the worker and the CLI call these; train() and the
 // layers never touch the file system.
 
-/** The text of config.corpus when it names a file (charlm); undefined for "builtin" or other tasks. */
+/**
+ * The text of config.corpus when it names a file (charlm); undefined for "builtin" or other
+ * tasks. For the terminal only (npm run train, a local sweep file): a worker is handed texts.
+ */
 export function readCorpusText(config: RunConfig): string | undefined {
   if (config.task !== "charlm" || config.corpus === "builtin") return undefined;
+  return readCorpusFile(config.corpus);
+}
+
+/** A local corpus file, which must be UTF-8 text; errors start with "corpus: ". */
+export function readCorpusFile(file: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(config.corpus, "utf8");
+    // (a device such as /dev/zero or a FIFO would never end)
+    if (!statSync(file).isFile()) throw new Error("not a regular file");
+    bytes = readFileSync(file);
   } catch (e) {
-    throw new Error(`corpus: cannot read ${config.corpus}: ${(e as Error).message}`);
+    throw new Error(`corpus: cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`corpus: ${file} is not UTF-8 text`);
   }
 }
 

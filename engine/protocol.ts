@@ -26,10 +26,24 @@ export const WorkerInput = z.strictObject({
   resumeFrom: z.string().optional(),
   /** Threads for the matrix products (TrainOptions.threads; the executor leaves it at 1). */
   threads: z.union([z.literal(1), z.literal(2)]).optional(),
+  /**
+   * The text of config.corpus (charlm, other than builtin). The worker never reads a corpus
+   * path: whoever launches it resolves the name (the database, or the server for an agent).
+   */
+  corpusText: z.string().optional(),
 });
 export type WorkerInput = z.infer<typeof WorkerInput>;
 
 const finite = z.number().refine(Number.isFinite, "must be finite");
+
+/** Longest metric name (W&B-style names such as `val/loss` or `eval/acc@1` are far shorter). */
+export const METRIC_NAME_MAX = 128;
+/** Most metrics one message may carry. */
+export const METRICS_PER_MESSAGE_MAX = 256;
+export const MetricName = z.string().min(1).max(METRIC_NAME_MAX, `metric names are at most ${METRIC_NAME_MAX} characters`);
+/** Summary keys are metric names with a suffix (`val_loss_best_step`). */
+const SummaryKey = z.string().min(1).max(METRIC_NAME_MAX + 32);
+export const Summary = z.record(SummaryKey, z.number().or(z.null())).refine((s) => Object.keys(s).length <= 4 * METRICS_PER_MESSAGE_MAX, "too many summary keys");
 
 export const MetricMessage = z.strictObject({
   type: z.literal("metric"),
@@ -37,7 +51,7 @@ export const MetricMessage = z.strictObject({
   /** Seconds since the run started. */
   time: z.number().nonnegative(),
   /** train_loss, val_loss, val_acc, grad_norm, lr, throughput, ... (non-finite values are allowed: they mark divergence). */
-  values: z.record(z.string(), z.number().or(z.null())),
+  values: z.record(MetricName, z.number().or(z.null())).refine((v) => Object.keys(v).length <= METRICS_PER_MESSAGE_MAX, `at most ${METRICS_PER_MESSAGE_MAX} metrics per message`),
 });
 
 export const SampleMessage = z.strictObject({
@@ -83,7 +97,7 @@ export const DoneMessage = z.strictObject({
   type: z.literal("done"),
   state: z.enum(TERMINAL_STATES),
   step: z.number().int().nonnegative(),
-  summary: z.record(z.string(), z.number().or(z.null())),
+  summary: Summary,
   /** e.g. "diverged at step 132: loss is NaN" */
   message: z.string().optional(),
   checkpointPath: z.string().optional(),

@@ -67,7 +67,7 @@ test("worker: SIGTERM stops at the next step, writes the checkpoint, exits with 
   const checkpointPath = join(dir, "ck.json");
   let signalled = false;
   const { messages, code } = await runWorker(
-    JSON.stringify({ config: { task: "repeated_ones", steps: 1_000_000, log_every: 5, hidden_size: 16 }, checkpointPath }),
+    JSON.stringify({ config: { task: "repeated_ones", steps: 1_000_000, log_every: 10, hidden_size: 16 }, checkpointPath }),
     (m, kill) => {
       if (!signalled && m.type === "metric") {
         signalled = true;

@@ -1,12 +1,12 @@
 import { ConsoleFormatter } from "./console";
-import { readCorpusText, readCheckpoint, writeCheckpoint } from "./files";
+import { readCheckpoint, writeCheckpoint } from "./files";
 import { EXIT, formatWorkerMessage, pendingCheckpointPath, WorkerInput, type WorkerMessage } from "./protocol";
 import { Trainer } from "./train";
 
 // The child-process entry of one run. The parent writes one WorkerInput JSON document to
 // stdin; the worker answers with protocol lines on stdout (protocol.ts) and exits with an
-// EXIT code: finished 0, error 1 (a bug), badInput 2 (invalid input, unreadable corpus or
-// checkpoint), stopped 3 (SIGTERM), diverged 4.
+// EXIT code: finished 0, error 1 (a bug), badInput 2 (invalid input, missing corpus text,
+// unreadable checkpoint), stopped 3 (SIGTERM), diverged 4.
 //
 //   node --import tsx engine/worker.ts < input.json      (or the bundled dist/worker.mjs)
 //
@@ -84,7 +84,9 @@ async function main(): Promise<void> {
   };
   let trainer: Trainer;
   try {
-    const corpusText = readCorpusText(input.config);
+    // (a corpus comes as text in the input, never as a path to read: the Trainer refuses a
+    // charlm config naming another corpus without its text)
+    const corpusText = input.config.task === "charlm" && input.config.corpus !== "builtin" ? input.corpusText : undefined;
     const resume = input.resumeFrom ? readCheckpoint(input.resumeFrom) : undefined;
     trainer = new Trainer(input.config, { corpusText, resume, threads: input.threads, onProgress: () => beat(resume?.step ?? 0) });
   } catch (e) {

@@ -19,7 +19,7 @@ export function run(cmd, args, options = {}) {
 
 export const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
 
-const SOURCES = ["app", "engine", "sweeps", "prisma", "instrumentation.ts", "next.config.js", "package.json", "tsconfig.json"];
+const SOURCES = ["app", "engine", "sweeps", "prisma", "instrumentation.ts", "proxy.ts", "next.config.js", "package.json", "tsconfig.json"];
 
 /** True when the production build is missing or older than its sources: the app or the worker bundle. */
 export function buildIsStale() {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { HttpRunQueue, AgentHttpError, registerAgent } from "./agent";
+import { serverCorpora } from "./agent-corpus";
 import { AgentName, agentOwner } from "./agent-protocol";
 import { Runner } from "./executor/runner";
 import { processLauncher } from "./launcher";
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   const runner = new Runner({
     queue,
     launcher: processLauncher(),
+    corpusText: serverCorpora({ server, credential }),
     owner: agentOwner(name),
     concurrency,
     sweepId: args.sweep,

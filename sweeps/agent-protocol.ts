@@ -11,6 +11,9 @@ import { RUN_STATES, SWEEP_STATES } from "./states";
 // the server knows the agent from it (no request names an agent), and an agent acts only on
 // runs it claimed. The registration token alone acts on no run.
 
+/** The largest request body an agent may send (bytes). */
+export const AGENT_BODY_LIMIT = 4 * 1024 * 1024;
+
 export const AGENT_ACTIONS = ["register", "claim", "started", "report", "finish", "release"] as const;
 export type AgentAction = (typeof AGENT_ACTIONS)[number];
 

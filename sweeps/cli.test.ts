@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -6,7 +7,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fakeWorkerCommand } from "./testdata/fake-launcher";
 // The CLI is a composition root; so is its test, which reads the database it wrote.
-import { disconnectPrisma, getSweep, listLogs, listSweeps, sweepRuns } from "../prisma/store";
+import { disconnectPrisma, getCorpus, getSweep, listLogs, listSweeps, sweepRuns } from "../prisma/store";
 import { assertWholeCurves, loggedSteps } from "./testdata/curves";
 import { until } from "./testdata/until";
 
@@ -26,6 +27,7 @@ const env = {
   FAKE_WORKER_LOG: workerLog,
   FAKE_STEP_MS: "10",
   SWEEPLAB_CHECKPOINT_EVERY_MS: "100",
+  SWEEPLAB_WORKER_ENV: "FAKE_WORKER_LOG,FAKE_STEP_MS",
 };
 const cli = (...args: string[]) => [process.execPath, ["--import", "tsx", path.join(root, "sweeps", "cli.ts"), ...args]] as const;
 
@@ -46,6 +48,29 @@ describe("npm run sweep", () => {
     assert.equal(lines.length, 1, result.stderr);
     assert.match(lines[0], /^sweep: .*bad\.yaml: parameters\.dropout\.values\.1: /);
     assert.equal((await listSweeps()).length, 0);
+  });
+
+  it("a local sweep file may name a corpus file (relative to it): it is registered and the sweep names it by name", async () => {
+    fs.mkdirSync(path.join(dir, "texts"), { recursive: true });
+    const text = "abba abab baba\n".repeat(100);
+    fs.writeFileSync(path.join(dir, "texts", "ab.txt"), text);
+    const file = path.join(dir, "local-corpus.yaml");
+    fs.writeFileSync(file, "method: grid\nparameters:\n  task: { value: charlm }\n  corpus: { value: texts/ab.txt }\n  steps: { value: 20 }\n");
+    const [cmd, args] = cli(file);
+    const result = spawnSync(cmd, args, { env, encoding: "utf8", cwd: root, timeout: 60_000 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /corpus texts\/ab\.txt registered as "ab\.txt"/);
+    const corpus = await getCorpus("ab.txt");
+    assert.equal(corpus?.sha256, crypto.createHash("sha256").update(text).digest("hex"));
+    const sweep = (await listSweeps())[0];
+    assert.equal((sweep.config.parameters as { corpus: { value: string } }).corpus.value, "ab.txt");
+    const runs = await sweepRuns(sweep.id);
+    assert.deepEqual(runs.map((r) => [r.state, r.config.corpus]), [["finished", "ab.txt"]]);
+    // a name that is neither registered nor a file is refused before anything is stored
+    fs.writeFileSync(file, "method: grid\nparameters:\n  task: { value: charlm }\n  corpus: { value: nosuch.txt }\n");
+    const missing = spawnSync(cmd, args, { env, encoding: "utf8", cwd: root });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /parameters\.corpus: "nosuch\.txt" is neither a registered corpus nor a file/);
   });
 
   it("survives a kill -9 of its process: on --resume the interrupted runs go on from their checkpoints, every curve whole", async () => {

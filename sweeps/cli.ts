@@ -1,12 +1,17 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { parseSweepConfigText, sweepSize } from "./config";
+import path from "node:path";
+import { parseSweepConfigText, sweepSize, type SweepConfig } from "./config";
+import { corpusRefs, renameCorpora } from "./corpus-refs";
+import { BUILTIN_CORPUS_NAME } from "../engine/corpus/names";
+import { readCorpusFile } from "../engine/files";
 import { LocalExecutor, localOwnerId } from "./executor";
 import { planFor } from "./executor/strategy";
 import { checkpointEveryFromEnv, localCheckpoints } from "./checkpoints";
 import type { SweepState } from "./states";
 import { DatabaseError, disconnectPrisma, getSweep, listRuns, setSweepHolder, setSweepState, sweepProgress, type RunRecord, type SweepRecord } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
+import { knownCorpora, registeredCorpusText, registerLocalCorpus } from "../prisma/store/corpora";
 import { launchSweep } from "../prisma/store/sweep-control";
 
 // `npm run sweep -- sweep.yaml [--concurrency N] [--share]`: a sweep without the browser, against
@@ -62,9 +67,34 @@ async function createFromFile(file: string, concurrency: number | undefined, hel
     fail(`${file}: ${first.path ? `${first.path}: ` : ""}${first.message}${rest.length ? ` (and ${rest.length} more: ${rest.map((i) => i.path || "(document)").join(", ")})` : ""}`);
   }
   for (const w of parsed.warnings) console.error(`warning: ${w.path ? `${w.path}: ` : ""}${w.message}`);
-  const config = concurrency !== undefined ? { ...parsed.config, concurrency } : parsed.config;
+  const named = await registerCorpusFiles(parsed.config, path.dirname(path.resolve(file)));
+  const config = concurrency !== undefined ? { ...named, concurrency } : named;
   const sweep = await launchSweep(config, text, { heldBy });
   return { sweep, expected: sweepSize(config) };
+}
+
+/**
+ * A local sweep file may name corpus files (relative to the file): each is registered and the
+ * sweep names it by that name. A registered name is used as is; anything else must be a file.
+ */
+async function registerCorpusFiles(config: SweepConfig, dir: string): Promise<SweepConfig> {
+  const values = [...new Set(corpusRefs(config).map((r) => r.value).filter((v): v is string => typeof v === "string" && v !== BUILTIN_CORPUS_NAME))];
+  const known = await knownCorpora(values.filter((v) => !/[/\\]/.test(v)));
+  const names = new Map<string, string>();
+  for (const value of values) {
+    if (known.has(value)) continue;
+    const file = path.resolve(dir, value);
+    if (!fs.existsSync(file)) fail(`parameters.corpus: "${value}" is neither a registered corpus nor a file (looked for ${file})`);
+    let corpus;
+    try {
+      corpus = await registerLocalCorpus(file, readCorpusFile(file));
+    } catch (error) {
+      fail(`parameters.${(error as Error).message}`);
+    }
+    process.stderr.write(`corpus ${value} registered as "${corpus.name}" (${corpus.size} bytes, sha256 ${corpus.sha256.slice(0, 12)}…)\n`);
+    names.set(value, corpus.name);
+  }
+  return names.size ? renameCorpora(config, (v) => names.get(v) ?? v) : config;
 }
 
 const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v === undefined || v === null ? "–" : String(v));
@@ -135,6 +165,7 @@ async function main(): Promise<void> {
     store: executorStore(),
     planFor,
     checkpoints: localCheckpoints({ everyMs: checkpointEveryFromEnv() }),
+    corpusText: registeredCorpusText,
     concurrency: workers,
     sweepId: sweep.id,
     log: (m) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${m}\n`),

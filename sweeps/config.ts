@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { parseDocument, stringify } from "yaml";
-import { RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
+import { loggingIssues, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";
 import { loggedMetrics } from "../engine/metrics.ts";
 import { higherIsBetter, tracksBest } from "./summary.ts";
 import { lawOf, outsideShare, quantize, sigmaFor, type Law, type Outside } from "./law.ts";
+import { METRIC_NAME_MAX } from "../engine/protocol.ts";
 
 // SweepConfig: the one schema for sweeps (web form, API, CLI). It reads W&B sweep YAML/JSON
 // as written for W&B: the W&B structure is checked first (wandb/sweeps config/schema.json),
@@ -306,7 +307,7 @@ export const DEFAULT_METRIC = { name: "val_loss", goal: "minimize" } as const;
 
 export const Metric = z
   .strictObject({
-    name: z.string().min(1).describe("Metric to optimise, as logged (free-form, e.g. val_loss)"),
+    name: z.string().min(1).max(METRIC_NAME_MAX).describe("Metric to optimise, as logged (free-form, e.g. val_loss)"),
     goal: z.enum(GOALS).default("minimize"),
     target: z.number().optional().describe("No new runs start once a run reaches this value"),
     impute: z
@@ -342,14 +343,17 @@ export type EarlyTerminate = z.output<typeof EarlyTerminate>;
 export type HyperbandStop = z.output<typeof HyperbandStop>;
 export type MedianStop = z.output<typeof MedianStop>;
 
+/** Longest sweep name (descriptions may be ten times as long). */
+export const NAME_MAX = 128;
+
 /** Top-level keys that matter only to W&B (accepted, kept, unused here). */
 const wandbOnly = {
   program: z.string().optional(),
   command: z.array(z.unknown()).optional(),
   project: z.string().optional(),
   entity: z.string().optional(),
-  name: z.string().optional(),
-  description: z.string().optional(),
+  name: z.string().max(NAME_MAX).optional(),
+  description: z.string().max(10 * NAME_MAX).optional(),
   controller: z.looseObject({ type: z.enum(["local", "cloud"]) }).optional(),
   apiVersion: z.string().optional(),
   kind: z.literal("sweep").optional(),
@@ -506,6 +510,7 @@ function checkEngineBinding(raw: unknown, ctx: Ctx): void {
     else gridCounts.push(values.length);
   }
   if (allKnown && names.length > 0) checkLargestRun(specs, ctx);
+  if (allKnown && names.length > 0) checkLogging(specs, ctx);
   if (gridOk && names.length > 0) {
     const combos = gridCounts.reduce((a, b) => a * b, 1);
     const runs = combos * replicates;
@@ -569,6 +574,30 @@ function checkLargestRun(specs: Record<string, ParamSpec>, ctx: Ctx): void {
     if (!field) continue;
     const shown = ["hidden_size", "num_layers", "batch_size", "seq_length", "eval_batches"].filter((k) => swept.includes(k)).map((k) => `${k} ${largest[k]}`);
     issue(ctx, ["parameters", field], `the largest run this sweep can propose (${shown.join(", ")}) cannot fit: ${found.message}`);
+  }
+}
+
+/**
+ * The run that logs the most (most steps, the smallest log_every, eval_every and sample_every)
+ * must stay within the engine's bounds on logged points (engine/config.ts loggingIssues).
+ */
+function checkLogging(specs: Record<string, ParamSpec>, ctx: Ctx): void {
+  const pick = (key: string, most: boolean) => {
+    const values = specs[key] ? candidateValues(specs[key])?.filter((v): v is number => typeof v === "number" && v > 0) : undefined;
+    return values?.length ? { [key]: most ? Math.max(...values) : Math.min(...values) } : {};
+  };
+  const tasks = specs.task ? candidateValues(specs.task) : null;
+  const worst = RunConfigFields.safeParse({
+    ...pick("steps", true),
+    ...pick("log_every", false),
+    ...pick("eval_every", false),
+    ...pick("sample_every", false),
+    ...(tasks?.includes("charlm") ? { task: "charlm" } : tasks?.length ? { task: tasks[0] } : {}),
+  });
+  if (!worst.success) return; // a value other checks report
+  for (const found of loggingIssues(worst.data as RunConfig)) {
+    const field = [found.path, "steps"].find((k) => k in specs) ?? found.path;
+    issue(ctx, ["parameters", field], `the run that logs the most: ${found.message}`);
   }
 }
 
@@ -642,6 +671,7 @@ export function runConfigValueProblem(key: RunConfigKey, value: unknown): string
 function describeValueIssue(i: z.core.$ZodIssue, value: unknown): string {
   switch (i.code) {
     case "too_big":
+      if (i.origin === "string") return `must be at most ${i.maximum} characters (got ${String(value).length})`;
       return `must be ${i.inclusive ? "≤" : "<"} ${i.maximum}${got(value)}`;
     case "too_small":
       return `must be ${i.inclusive ? "≥" : ">"} ${i.minimum}${got(value)}`;
@@ -1044,7 +1074,16 @@ function parseText(text: string, parse: (input: unknown) => SweepParseResult): S
 /** Text (YAML or JSON) → plain data, with W&B's int-vs-float inference of min/max applied; syntax errors as issues. */
 export function readSweepText(text: string): { ok: true; data: unknown; textIssues: SweepIssue[] } | { ok: false; issues: SweepIssue[] } {
   if (text.trim() === "") return { ok: false, issues: [{ path: "", message: "the config is empty" }] };
-  const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: true });
+  // The YAML reader recurses once per level: a document nested thousands deep ("- - - … 1")
+  // overflows the stack. That is the document's fault, so it is an issue, not a crash.
+  const tooDeep = { ok: false as const, issues: [{ path: "", message: `the document is nested too deeply (at most ${MAX_DEPTH} levels)` }] };
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: true });
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeep;
+    throw e;
+  }
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0)
     return {
@@ -1055,11 +1094,30 @@ export function readSweepText(text: string): { ok: true; data: unknown; textIssu
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
+    if (e instanceof RangeError) return tooDeep;
     return { ok: false, issues: [{ path: "", message: `could not read the document: ${(e as Error).message}` }] };
   }
+  if (depthOf(raw) > MAX_DEPTH) return tooDeep;
   const textIssues: SweepIssue[] = [];
   if (isPlainObject(raw) && isPlainObject(raw.parameters)) raw = { ...raw, parameters: inferRangeTypes(raw.parameters, "parameters", textIssues) };
   return { ok: true, data: bigintsToNumbers(raw), textIssues };
+}
+
+/** How deep a sweep document may nest (a real one nests 4 levels: parameters.x.values[i]). */
+const MAX_DEPTH = 64;
+
+/** Nesting depth of plain data, counted without recursion. */
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    deepest = Math.max(deepest, d + 1);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const x of Object.values(v)) stack.push([x, d + 1]);
+  }
+  return deepest;
 }
 
 /**

@@ -86,10 +86,25 @@ export function currentWorkerBundle(root: string, options: { log?: (line: string
   return current;
 }
 
+/**
+ * What a worker inherits of its parent's environment: an allow-list (the system's basics), never
+ * the server's tokens, database URL or any other secret. SWEEPLAB_WORKER_ENV names more
+ * variables to pass (comma-separated), for an operator who needs one.
+ */
+export const WORKER_ENV_ALLOWED = ["PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TMP", "TEMP", "SYSTEMROOT", "SystemRoot", "WINDIR"];
+
+export function workerEnv(parent: Record<string, string | undefined> = process.env): Record<string, string> {
+  const extra = (parent.SWEEPLAB_WORKER_ENV ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+  const env: Record<string, string> = {};
+  for (const name of [...WORKER_ENV_ALLOWED, ...extra]) if (parent[name] !== undefined) env[name] = parent[name]!;
+  return env;
+}
+
 export interface ProcessLauncherOptions {
   /** argv of the worker; default defaultWorkerCommand(). */
   command?: string[];
   cwd?: string;
+  /** Variables for the worker on top of workerEnv(). */
   env?: Record<string, string | undefined>;
 }
 
@@ -101,7 +116,7 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
       const [file, ...args] = options.command ?? defaultWorkerCommand();
       const child = spawn(file, args, {
         cwd: options.cwd ?? process.cwd(),
-        env: { ...process.env, ...options.env },
+        env: { ...workerEnv(), ...options.env } as NodeJS.ProcessEnv,
         stdio: ["pipe", "pipe", "pipe"],
       });
       const spawnedAt = Date.now();

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 // The CLI is a composition root; so is its test, which reads the database it wrote.
-import { countRuns, disconnectPrisma, getRun, listDiagnostics, listLogs, listRuns, listSamples, readSeries, requestStop } from "../prisma/store";
+import { countRuns, disconnectPrisma, getCorpus, getRun, listDiagnostics, listLogs, listRuns, listSamples, readSeries, requestStop } from "../prisma/store";
 import { consoleText } from "../engine/console";
 import { checkpointPathFor } from "./checkpoints";
 import { until } from "./testdata/until";
@@ -52,7 +52,10 @@ async function startLongRun(options: { detached?: boolean } = {}) {
 
 describe("npm run train -- --track", () => {
   it("records the run like one the app launched: config, metrics, samples, logs, end state, summary, checkpoint", async () => {
-    const args = ["--threads", "1", "--task", "charlm", "--steps", "30", "--hidden_size", "16", "--batch_size", "4", "--seq_length", "16",
+    // a local corpus file is registered under its name: the run names it, the worker gets its text
+    const corpusFile = path.join(dir, "ab text.txt");
+    fs.writeFileSync(corpusFile, "abba abab baba ".repeat(200));
+    const args = ["--threads", "1", "--task", "charlm", "--corpus", corpusFile, "--steps", "30", "--hidden_size", "16", "--batch_size", "4", "--seq_length", "16",
       "--log_every", "5", "--eval_every", "10", "--sample_every", "10", "--sample_length", "20"];
     const result = train("--track", "--name", "tiny charlm", ...args);
     assert.equal(result.status, 0, result.stderr);
@@ -93,6 +96,9 @@ describe("npm run train -- --track", () => {
     const here = train(...args);
     assert.equal(here.status, 0, here.stderr);
     assert.equal(untimed(here.stdout.trimEnd()), untimed(consoleOut));
+    assert.equal(run.config.corpus, "ab-text.txt");
+    assert.equal((await getCorpus("ab-text.txt"))?.size, fs.statSync(corpusFile).size);
+    for (const s of await listSamples(id)) assert.match(s.text, /^[ab ]*$/, "trained on the file's text");
     assert.ok((await listDiagnostics(id, "grad_flow")).length > 0);
     assert.ok(fs.existsSync(checkpointPathFor(id)), "the cell viewer's checkpoint");
     assert.equal(checkpointPathFor(id), path.join(dir, "checkpoints", `${id}.json`));

@@ -8,6 +8,8 @@ import { planFor } from "./executor/strategy";
 import { defaultWorkerCommand, processLauncher } from "./launcher";
 import { createRun, DatabaseError, disconnectPrisma, type RunRecord } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
+import { registeredCorpusText, registerLocalCorpus } from "../prisma/store/corpora";
+import { readCorpusText } from "../engine/files";
 import { databasePath } from "../prisma/database";
 
 // `npm run train -- [--KEY VALUE ...] [--track [--name NAME]]`: one run from the terminal.
@@ -51,7 +53,10 @@ async function track(args: TrainArgs): Promise<number> {
   const name = checkName(args.extra.name);
   // Every check the untracked run makes (config, corpus, --resume), before anything is recorded.
   // (one thread: this Trainer only checks; the worker process trains with args.threads)
-  const { config } = openTrainer({ ...args, threads: 1 });
+  const checked = openTrainer({ ...args, threads: 1 }).config;
+  // A corpus file is registered under a name: the recorded run names it, the worker gets its text.
+  const corpusFile = readCorpusText(checked);
+  const config = corpusFile === undefined ? checked : { ...checked, corpus: (await registerLocalCorpus(checked.corpus, corpusFile)).name };
   const store = executorStore();
   const owner = localOwnerId();
   const unregister = registerLocalOwner(owner);
@@ -75,6 +80,7 @@ async function track(args: TrainArgs): Promise<number> {
     concurrency: 1,
     release: false,
     workerInput: (r) => ({ ...localWorkerInput(r), threads: args.threads, ...(args.resume ? { resumeFrom: path.resolve(args.resume) } : {}) }),
+    corpusText: registeredCorpusText,
     log: (message) => progress.line(`warn: ${message}`),
     onEvent: (e) => {
       if (e.type === "started") workerPid = e.pid;

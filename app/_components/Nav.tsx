@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/sweeps", label: "Sweeps" },
   { href: "/compare", label: "Compare" },
   { href: "/sweeps/new", label: "New sweep" },
+  { href: "/corpora", label: "Corpora" },
 ];
 
 export function Nav() {

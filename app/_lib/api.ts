@@ -59,7 +59,18 @@ export function notFound(what: string, id: string): Response {
   return ID_RE.test(id) ? jsonError(404, `${what} ${id} not found`) : jsonError(404, `${what} "${id.slice(0, 40)}" not found: ids are 4–32 lowercase letters and digits`);
 }
 
-/** Wrap a handler: a failure to store (disk full, database busy) becomes a 503 that says so; a DatabaseError or any unexpected error a 500 with the error shape. */
+/**
+ * A 500 that tells the caller nothing of the server's insides (messages name files, SQL,
+ * stack frames): the error is logged here with an id, and the answer carries only that id.
+ */
+export function internalError(error: unknown, where = ""): Response {
+  const id = crypto.randomUUID().slice(0, 8);
+  console.error(`[error ${id}]${where ? ` ${where}:` : ""}`, error);
+  const what = error instanceof DatabaseError ? "database error" : "internal error";
+  return jsonError(500, `${what} (id ${id}): the details are in the server's log`);
+}
+
+/** Wrap a handler: a failure to store (disk full, database busy) becomes a 503 that says so; a DatabaseError or any unexpected error a 500 with the error shape and no internals. */
 export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>) {
   return async (...args: A): Promise<Response> => {
     try {
@@ -67,9 +78,8 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
     } catch (error) {
       const storage = asStorageError(error);
       if (storage) return jsonError(503, `${storage.message}; try again once it is fixed`);
-      if (error instanceof DatabaseError) return jsonError(500, error.message);
-      console.error(error);
-      return jsonError(500, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      const req = args[0];
+      return internalError(error, req instanceof Request ? `${req.method} ${new URL(req.url).pathname}` : "");
     }
   };
 }

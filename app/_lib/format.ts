@@ -42,3 +42,10 @@ export function formatTime(iso: string | null | undefined, relative = false, now
   }
   return new Date(t).toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
 }
+
+/** A size in bytes: "812 bytes", "3.4 KiB", "1.1 MiB". */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} byte${n === 1 ? "" : "s"}`;
+}

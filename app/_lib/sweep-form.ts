@@ -83,6 +83,12 @@ export const RUN_FIELDS: RunField[] = (() => {
 
 export const FIELD_BY_KEY = new Map(RUN_FIELDS.map((f) => [f.key, f]));
 
+/** The field of `key` in the form; `corpus` is a choice among the corpora the app knows (builtin first). */
+export function formField(key: string, corpora: readonly string[]): RunField | undefined {
+  const field = FIELD_BY_KEY.get(key as RunConfigKey);
+  return field && key === "corpus" && corpora.length > 0 ? { ...field, kind: "enum", options: [...corpora] } : field;
+}
+
 /** "0 ≤ x < 1", "1 … 2048", "> 0" — the field's bounds as a hint. */
 export function boundsHint(f: RunField): string {
   if (f.kind !== "integer" && f.kind !== "number") return "";

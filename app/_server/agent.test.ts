@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
 import { disconnectPrisma, getSweep, listDiagnostics, listLogs, listSamples, metricCounts, readPoints, readSeries, sweepRuns } from "../../prisma/store";
 import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
+import { serverCorpora } from "../../sweeps/agent-corpus";
 import { until } from "../../sweeps/testdata/until";
 
 // Remote agents against a real server process on 127.0.0.1 (the route handlers served by
@@ -62,6 +63,9 @@ const exited = (p: ChildProcess) => new Promise<number | null>((resolve) => p.on
 
 
 describe("remote agent", () => {
+  const post = (action: string, bearer: string, body: unknown) =>
+    fetch(`${base}/api/agent/${action}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` } });
+
   it("refuses a wrong token with a clear message", async () => {
     const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 20 }\n");
     const p = agent(id, {}, "bad", "wrong-token");
@@ -84,8 +88,6 @@ describe("remote agent", () => {
   });
 
   it("gives each agent its own identity: one agent's credential cannot act as another, nor the registration token as any", async () => {
-    const post = (action: string, bearer: string, body: unknown) =>
-      fetch(`${base}/api/agent/${action}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` } });
     const register = async (name: string) => {
       const res = await post("register", TOKEN, { name });
       assert.equal(res.status, 201);
@@ -135,8 +137,6 @@ describe("remote agent", () => {
   });
 
   it("a resent report is a no-op over HTTP, and a report over the point limit is refused with 413", async () => {
-    const post = (action: string, bearer: string, body: unknown) =>
-      fetch(`${base}/api/agent/${action}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` } });
     const res = await post("register", TOKEN, { name: "resender" });
     const { credential } = (await res.json()) as { credential: string };
     const id = await createSweep("method: grid\nparameters:\n  task: { value: charlm }\n  steps: { value: 100000 }\n");
@@ -201,9 +201,33 @@ describe("remote agent", () => {
     }
   });
 
+  it("trains on a corpus the server registered, fetched by name and checked by its sha256; never a path", async () => {
+    const text = "abba abab baba ".repeat(300);
+    const up = await fetch(`${base}/api/corpora?name=ab-text`, { method: "POST", body: text });
+    assert.equal(up.status, 201);
+    const registered = await post("register", TOKEN, { name: "corpus-reader" });
+    const { credential } = (await registered.json()) as { credential: string };
+    const fetchText = serverCorpora({ server: base, credential });
+    assert.equal(await fetchText("ab-text"), text);
+    await assert.rejects(fetchText("nosuch"), /corpus "nosuch": the server answered 404/);
+    await assert.rejects(fetchText("/etc/passwd"), /is a file path/);
+    await assert.rejects(serverCorpora({ server: base, credential: TOKEN })("ab-text"), /401/, "the registration token alone reads no corpus");
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: charlm }\n  corpus: { value: ab-text }\n  steps: { value: 30 }\n  hidden_size: { value: 8 }\n  seq_length: { value: 8 }\n  batch_size: { value: 2 }\n  eval_every: { value: 10 }\n  sample_every: { value: 10 }\n  sample_length: { value: 40 }\n");
+    const p = agent(id);
+    let out = "";
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (out += d));
+    assert.equal(await exited(p), 0, out);
+    const [run] = await sweepRuns(id);
+    assert.equal(run.state, "finished", `${run.error}\n${out}`);
+    const samples = await listSamples(run.id);
+    assert.ok(samples.length > 0);
+    for (const s of samples) assert.match(s.text, /^[ab ]*$/);
+  });
+
   it("a killed agent's runs go back to the queue, and another agent runs them again: every grid point finished, every curve whole", async () => {
     const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 300 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.01, 0.1] }\n");
-    const env = { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10" };
+    const env = { SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "10", SWEEPLAB_WORKER_ENV: "FAKE_STEP_MS" };
     const first = agent(id, env, "doomed");
     await until("two runs reporting", async () => (await sweepRuns(id)).filter((r) => r.state === "running" && r.lastStep > 0).length === 2);
     first.kill("SIGKILL");

@@ -1,8 +1,10 @@
-import crypto from "node:crypto";
 import type { z } from "zod";
 import { invalid, jsonError } from "../_lib/api";
+import { readJsonBody } from "../_lib/body";
+import { bearerToken, sameSecret } from "./access";
 import { authenticateAgent, getSweep, listRuns, registerAgent, type AgentRecord } from "../../prisma/store";
 import {
+  AGENT_BODY_LIMIT,
   agentOwner,
   ClaimRequest,
   FinishRequest,
@@ -20,8 +22,6 @@ import { serverExecutor } from "./executor";
 // an agent's own credential for everything else), then the RunQueue calls on the server's
 // Coordinator, limited to runs the calling agent has claimed.
 
-const bearer = (req: Request) => /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1].trim() ?? null;
-
 const disabled = () =>
   jsonError(403, "remote agents are disabled on this server: start it with SWEEPLAB_AGENT_TOKEN=<secret> and run the agent with --token <secret>");
 
@@ -29,18 +29,23 @@ const disabled = () =>
 export function checkAgentToken(req: Request): Response | null {
   const expected = process.env.SWEEPLAB_AGENT_TOKEN;
   if (!expected) return disabled();
-  const given = Buffer.from(bearer(req) ?? "");
-  const wanted = Buffer.from(expected);
-  if (given.length !== wanted.length || !crypto.timingSafeEqual(given, wanted)) {
+  const given = bearerToken(req);
+  if (given === null || !sameSecret(given, expected)) {
     return jsonError(401, "missing or wrong agent token: send Authorization: Bearer <SWEEPLAB_AGENT_TOKEN> to register an agent");
   }
   return null;
 }
 
+/** null when the request carries a registered agent's credential; otherwise the response to send. */
+export async function requireAgent(req: Request): Promise<Response | null> {
+  const caller = await callingAgent(req);
+  return caller.ok ? null : caller.response;
+}
+
 /** The agent whose credential the request carries, or the response to send. */
 async function callingAgent(req: Request): Promise<{ ok: true; agent: AgentRecord } | { ok: false; response: Response }> {
   if (!process.env.SWEEPLAB_AGENT_TOKEN) return { ok: false, response: disabled() };
-  const credential = bearer(req);
+  const credential = bearerToken(req);
   const agent = credential ? await authenticateAgent(credential) : null;
   if (agent) return { ok: true, agent };
   const registrationToken = credential !== null && checkAgentToken(req) === null;
@@ -56,13 +61,9 @@ async function callingAgent(req: Request): Promise<{ ok: true; agent: AgentRecor
 }
 
 async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
-  let json: unknown;
-  try {
-    json = await req.json();
-  } catch {
-    return { ok: false, response: jsonError(400, "the body is not valid JSON") };
-  }
-  const parsed = schema.safeParse(json);
+  const json = await readJsonBody(req, AGENT_BODY_LIMIT);
+  if (!json.ok) return json;
+  const parsed = schema.safeParse(json.data);
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: invalid(parsed.error, "invalid agent request") };
 }
 
@@ -87,14 +88,14 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
   if (!caller.ok) return caller.response;
   const name = caller.agent.name;
   const owner = agentOwner(name);
-  const executor = await serverExecutor();
-  const queue = executor.coordinator;
+  // (asked for after the body is checked: a bad request does no work)
+  const queue = async () => (await serverExecutor()).coordinator;
   const notYours = (runId: string) => jsonError(409, `run ${runId} is not running for agent ${name} (already ended, or claimed by another agent)`);
   switch (action) {
     case "claim": {
       const body = await readBody(req, ClaimRequest);
       if (!body.ok) return body.response;
-      const run = await queue.claim(owner, { sweepId: body.data.sweep });
+      const run = await (await queue()).claim(owner, { sweepId: body.data.sweep });
       const sweepState = body.data.sweep ? ((await getSweep(body.data.sweep))?.state ?? null) : undefined;
       return Response.json({ run, sweepState });
     }
@@ -102,7 +103,7 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       const body = await readBody(req, StartedRequest);
       if (!body.ok) return body.response;
       if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return notYours(body.data.runId);
-      await queue.started(owner, body.data.runId, null); // a remote pid means nothing here
+      await (await queue()).started(owner, body.data.runId, null); // a remote pid means nothing here
       return Response.json({ ok: true });
     }
     case "report": {
@@ -114,7 +115,7 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       const owned = await ownedRunning(owner, [...body.data.alive, ...body.data.events.map((e) => e.runId)]);
       // (an agent's checkpoints stay on its machine: a run it gives up resumes elsewhere from the start)
       const events = body.data.events.filter((e) => owned.has(e.runId)).map(({ checkpoint: _local, ...batch }) => batch) as RunEvents[];
-      const stop = await queue.report(owner, { events, alive: body.data.alive.filter((id) => owned.has(id)) });
+      const stop = await (await queue()).report(owner, { events, alive: body.data.alive.filter((id) => owned.has(id)) });
       // a run the agent still reports but no longer owns (requeued as stale, cancelled, another agent's ...) must stop
       for (const id of body.data.alive) if (!owned.has(id)) stop[id] = "stopped";
       return Response.json({ stop });
@@ -123,14 +124,14 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       const body = await readBody(req, FinishRequest);
       if (!body.ok) return body.response;
       if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return notYours(body.data.runId);
-      await queue.finish(owner, body.data.runId, body.data.outcome);
+      await (await queue()).finish(owner, body.data.runId, body.data.outcome);
       return Response.json({ ok: true });
     }
     case "release": {
       const body = await readBody(req, ReleaseRequest);
       if (!body.ok) return body.response;
       if (!(await ownedRunning(owner, [body.data.runId])).has(body.data.runId)) return notYours(body.data.runId);
-      await queue.release(owner, body.data.runId, `agent ${name}: ${body.data.reason}`);
+      await (await queue()).release(owner, body.data.runId, `agent ${name}: ${body.data.reason}`);
       return Response.json({ ok: true });
     }
   }

@@ -4,6 +4,7 @@ import { planFor } from "../../sweeps/executor/strategy";
 import { processLauncher } from "../../sweeps/launcher";
 import { checkpointEveryFromEnv, localCheckpoints } from "../../sweeps/checkpoints";
 import { executorStore } from "../../prisma/store/executor-store";
+import { registeredCorpusText } from "../../prisma/store/corpora";
 
 // The server's one executor: started once per server process (instrumentation.ts register()),
 // kept on globalThis so route handlers (bundled separately by Next) and hot reloads find the
@@ -35,6 +36,7 @@ export function startServerExecutor(): Promise<LocalExecutor> {
       planFor,
       launcher: processLauncher(),
       checkpoints: localCheckpoints({ everyMs: checkpointEveryFromEnv() }),
+      corpusText: registeredCorpusText,
       concurrency: concurrencyFromEnv(),
       staleAfterMs: process.env.SWEEPLAB_STALE_AFTER_MS ? Number(process.env.SWEEPLAB_STALE_AFTER_MS) : undefined,
       log: (message) => console.log(`[executor] ${message}`),

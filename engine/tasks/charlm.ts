@@ -86,7 +86,7 @@ export class CharLmTask implements Task {
 
   constructor(config: RunConfig, corpusText?: string) {
     if (config.corpus !== "builtin" && corpusText === undefined)
-      throw new Error(`corpus "${config.corpus}": pass its text to train() (the worker and CLI read the file)`);
+      throw new Error(`corpus "${config.corpus}": no text was given for it (the launcher resolves a corpus name to its text; the terminal reads a file)`);
     this.text = config.corpus === "builtin" ? BUILTIN_CORPUS : corpusText!;
     this.vocab = Vocab.fromText(this.text);
     this.ids = this.vocab.encode(this.text);

@@ -10,3 +10,4 @@ export * from "./agents";
 export { newId, runName, ID_PATTERN } from "./ids";
 export { DatabaseError, StorageError, asStorageError } from "../database";
 export { disconnectPrisma } from "../client";
+export * from "./corpora";

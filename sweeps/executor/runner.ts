@@ -3,6 +3,7 @@ import { EXIT, type DoneEvent, type WorkerInput, type WorkerMessage } from "../.
 import { batchWeight, REPORT_MAX_POINTS, sealBatches, type Event } from "../ingest";
 import type { Launcher, WorkerExit, WorkerHandle } from "../launcher";
 import type { CheckpointStore, ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
+import { BUILTIN_CORPUS_NAME, corpusNameProblem } from "../../engine/corpus/names";
 
 // The Runner keeps `concurrency` worker processes busy: it claims runs from a RunQueue,
 // launches a worker for each, batches what the workers write into reports, carries out the
@@ -83,6 +84,12 @@ export interface RunnerOptions {
    * `stopped` (a run trained for a terminal, which nothing else would resume).
    */
   release?: boolean;
+  /**
+   * The text of a corpus by name (the database's registry, or the server's for an agent). A
+   * charlm run naming a corpus other than builtin gets its text in the WorkerInput; without
+   * this, or when it throws, the run fails before a worker starts. Paths are never read.
+   */
+  corpusText?: (name: string) => Promise<string>;
   /** Called for every worker message and every run end (progress displays). */
   onEvent?: (event: RunnerEvent) => void;
   log?: (message: string) => void;
@@ -231,6 +238,28 @@ export class Runner {
     return filling;
   }
 
+  /** The corpus text a run's worker needs (undefined: none), resolved by name; throws why not. */
+  private async corpusFor(config: Record<string, unknown>): Promise<string | undefined> {
+    const task = config.task ?? "charlm", corpus = config.corpus ?? BUILTIN_CORPUS_NAME;
+    if (task !== "charlm" || corpus === BUILTIN_CORPUS_NAME) return undefined;
+    if (typeof corpus !== "string") throw new Error("corpus: must be a name");
+    const bad = corpusNameProblem(corpus);
+    if (bad) throw new Error(`corpus: ${bad}`);
+    if (!this.options.corpusText) throw new Error(`corpus: "${corpus}" cannot be resolved by this executor (only builtin)`);
+    return this.options.corpusText(corpus);
+  }
+
+  /** A claimed run that cannot start (its corpus): it fails at once, no worker. */
+  private async refuse(run: ClaimedRun, error: string): Promise<void> {
+    const outcome: RunOutcome = { state: "failed", lastStep: 0, error: `failed: ${error}` };
+    try {
+      await this.queue.finish(this.owner, run.id, outcome);
+    } catch (e) {
+      this.log(`cannot record the end of run ${run.id}: ${(e as Error).message}`);
+    }
+    this.options.onEvent?.({ type: "ended", run, outcome });
+  }
+
   private async launch(run: ClaimedRun): Promise<void> {
     let prepared: ReturnType<CheckpointStore["prepare"]> = { input: {}, resumeStep: null };
     try {
@@ -239,7 +268,13 @@ export class Runner {
       this.log(`run ${run.id}: no checkpoints (${(error as Error).message})`);
     }
     const extra = this.options.workerInput?.(run) ?? {};
-    const input = { ...prepared.input, ...extra, config: run.config } as WorkerInput;
+    let corpusText: string | undefined;
+    try {
+      corpusText = await this.corpusFor(run.config);
+    } catch (error) {
+      return this.refuse(run, (error as Error).message);
+    }
+    const input = { ...prepared.input, ...extra, config: run.config, ...(corpusText === undefined ? {} : { corpusText }) } as WorkerInput;
     let entry: Active | undefined;
     const onMessage = (message: WorkerMessage) => {
       if (entry) this.onMessage(entry, message);

@@ -27,6 +27,9 @@ const LOG_EXTENT = {
   max: (e: { max: number }) => 10 ** Math.ceil(Math.log10(e.max) - 1e-9),
 };
 
+/** Text for ECharts' HTML tooltip: & < > " ' escaped (ECharts' own encoder). */
+const esc = (value: unknown) => echarts.format.encodeHTML(String(value));
+
 /** Best → worst. Dark enough on white at both ends. */
 const RAMP = ["#3b0f9f", "#2f6fde", "#14a3a0", "#e0a21a", "#e0533a"];
 
@@ -158,16 +161,18 @@ export function ParallelChart(props: {
           confine: true,
           borderColor: "#e3e6eb",
           extraCssText: "box-shadow: 0 4px 12px rgba(16,24,40,.12);",
+          // ECharts puts this string into the page as HTML: every name and value in it is the
+          // user's (metric and run names, category values), so each is escaped.
           formatter: (p: unknown) => {
             const row = rowsRef.current[(p as { dataIndex: number }).dataIndex];
             if (!row) return "";
             const lines = axes.map((a) => {
               const v = row.values[dims.indexOf(a.key)];
-              const spread = a.metric && row.spread ? ` <span style="color:#98a2b3">± ${row.spread.ci95 === null ? "–" : formatNumber(row.spread.ci95, 2)} (${formatNumber(row.spread.min)}–${formatNumber(row.spread.max)})</span>` : "";
-              return `<tr><td style="color:#667085;padding-right:10px">${a.key}${a.metric && row.spread ? " (mean)" : ""}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${typeof v === "number" ? formatNumber(v) : v ?? "–"}${spread}</td></tr>`;
+              const spread = a.metric && row.spread ? ` <span style="color:#98a2b3">± ${row.spread.ci95 === null ? "–" : esc(formatNumber(row.spread.ci95, 2))} (${esc(formatNumber(row.spread.min))}–${esc(formatNumber(row.spread.max))})</span>` : "";
+              return `<tr><td style="color:#667085;padding-right:10px">${esc(a.key)}${a.metric && row.spread ? " (mean)" : ""}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${esc(typeof v === "number" ? formatNumber(v) : v ?? "–")}${spread}</td></tr>`;
             });
             const seeds = row.runIds.length > 1 ? ` <span style="color:#98a2b3;font-weight:400">· ${row.runIds.length} seeds${row.spread ? `, ${row.spread.n} with a value` : ""}</span>` : "";
-            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${colorOf(colors, row.runId)};margin-right:6px"></span>${row.name} <span style="color:#98a2b3;font-weight:400">${row.state}</span>${seeds}</div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open ${row.runIds.length > 1 ? "its first seed" : "the run"}</div>`;
+            return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${esc(colorOf(colors, row.runId))};margin-right:6px"></span>${esc(row.name)} <span style="color:#98a2b3;font-weight:400">${esc(row.state)}</span>${seeds}</div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open ${row.runIds.length > 1 ? "its first seed" : "the run"}</div>`;
           },
         },
         series: [

@@ -1,12 +1,13 @@
 "use client";
 import type { SweepIssue } from "../../../sweeps/config";
-import { FIELD_BY_KEY, FIELD_GROUPS, paramsOf, RUN_FIELDS, setParam, specForMode, type SweepDoc } from "../../_lib/sweep-form";
+import { FIELD_GROUPS, formField, paramsOf, RUN_FIELDS, setParam, specForMode, type SweepDoc } from "../../_lib/sweep-form";
 import { ParamRow } from "./ParamRow";
 
 // The sweep's parameters: one row per RunConfig key it names; everything else keeps its
 // default. "Add parameter" lists the remaining RunConfig keys by group.
 
-export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; warnings?: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
+export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; warnings?: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void; corpora?: readonly string[] }) {
+  const corpora = props.corpora ?? [];
   const { doc, onChange } = props;
   const params = paramsOf(doc);
   const names = Object.keys(params);
@@ -18,7 +19,7 @@ export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[];
         <ParamRow
           key={name}
           name={name}
-          field={FIELD_BY_KEY.get(name as never)}
+          field={formField(name, corpora)}
           spec={params[name]}
           issues={props.issues}
           warnings={props.warnings}
@@ -36,7 +37,7 @@ export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[];
           data-testid="add-param"
           value=""
           onChange={(e) => {
-            const field = FIELD_BY_KEY.get(e.target.value as never);
+            const field = formField(e.target.value, corpora);
             if (field) onChange(setParam(doc, field.key, specForMode(field, field.kind === "enum" || field.kind === "boolean" ? "values" : "value")));
           }}
         >

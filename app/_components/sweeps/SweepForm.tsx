@@ -17,7 +17,7 @@ import { SETTINGS_PATHS, SweepSettings } from "./SweepSettings";
 
 type Tab = "form" | "text";
 
-export function SweepForm(props: { initial: SweepDoc; initialPreset?: string }) {
+export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; corpora?: readonly string[] }) {
   const router = useRouter();
   const [doc, setDoc] = useState<SweepDoc>(props.initial);
   const [tab, setTab] = useState<Tab>("form");
@@ -144,7 +144,7 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string }) 
                 )}
                 <SweepSettings doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} />
                 <h3 className="sw-section">Parameters</h3>
-                <ParamList doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} />
+                <ParamList doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} corpora={props.corpora} />
               </div>
             ) : (
               <div role="tabpanel" aria-label="YAML / JSON">

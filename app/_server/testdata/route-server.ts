@@ -4,6 +4,8 @@ import * as agentRoute from "../../api/agent/[action]/route";
 import * as sweepsRoute from "../../api/sweeps/route";
 import * as sweepRoute from "../../api/sweeps/[id]/route";
 import * as cancelRoute from "../../api/sweeps/[id]/cancel/route";
+import * as corporaRoute from "../../api/corpora/route";
+import * as agentCorpusRoute from "../../api/agent/corpus/[name]/route";
 
 // A real HTTP server process for tests that need one without a Next build: it serves the
 // same route handlers (web Request → Response) on 127.0.0.1 and starts the server's executor
@@ -13,6 +15,8 @@ import * as cancelRoute from "../../api/sweeps/[id]/cancel/route";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/agent\/(?<action>[^/]+)$/, agentRoute.POST as Handler],
+  ["GET", /^\/api\/agent\/corpus\/(?<name>[^/]+)$/, agentCorpusRoute.GET as Handler],
+  ["POST", /^\/api\/corpora$/, corporaRoute.POST as Handler],
   ["POST", /^\/api\/sweeps$/, sweepsRoute.POST as Handler],
   ["GET", /^\/api\/sweeps\/(?<id>[^/]+)$/, sweepRoute.GET as Handler],
   ["POST", /^\/api\/sweeps\/(?<id>[^/]+)\/cancel$/, cancelRoute.POST as Handler],
@@ -31,7 +35,7 @@ const server = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const route = routes.find(([method, re]) => method === req.method && re.test(url.pathname));
   const response = route
-    ? await route[2](await toRequest(req), { params: Promise.resolve({ ...route[1].exec(url.pathname)!.groups }) })
+    ? await route[2](await toRequest(req), { params: Promise.resolve(Object.fromEntries(Object.entries({ ...route[1].exec(url.pathname)!.groups }).map(([k, v]) => [k, decodeURIComponent(v)]))) })
     : Response.json({ error: "not found", issues: [] }, { status: 404 });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));

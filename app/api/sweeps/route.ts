@@ -1,12 +1,14 @@
 import { handle, jsonError } from "../../_lib/api";
-import { listSweeps, sweepProgress } from "../../../prisma/store";
+import { KiB, nestingProblem, readBodyText } from "../../_lib/body";
+import { knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";
+import { corpusRefIssues, corpusRefs } from "../../../sweeps/corpus-refs";
 import { launchSweep } from "../../../prisma/store/sweep-control";
 import { parseSweepConfigText } from "../../../sweeps/config";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-const MAX_BODY = 256 * 1024;
+const MAX_BODY = 256 * KiB;
 
 /**
  * POST /api/sweeps — body: a SweepConfig as JSON, or W&B sweep YAML as text → 201 { id, sweep,
@@ -14,14 +16,24 @@ const MAX_BODY = 256 * 1024;
  * (W&B's deprecations, truncated laws, a metric no run logs ...) come with either answer.
  */
 export const POST = handle(async (req: Request) => {
-  const text = await req.text();
-  if (text.length > MAX_BODY) return jsonError(400, `the config is too large (${text.length} bytes; at most ${MAX_BODY})`);
+  const body = await readBodyText(req, MAX_BODY, { what: "the sweep config" });
+  if (!body.ok) return body.response;
+  const text = body.data;
+  const deep = nestingProblem(text);
+  if (deep) return jsonError(400, `invalid sweep config: ${deep}`, [{ path: "", message: deep }]);
   // JSON is YAML, and reading the text (not a parsed object) keeps W&B's 0 vs 0.0 inference.
   const parsed = parseSweepConfigText(text);
   if (!parsed.ok) {
     const first = parsed.issues[0];
     const error = jsonError(400, `invalid sweep config: ${first.path ? `${first.path}: ` : ""}${first.message}`, parsed.issues);
     return Response.json({ ...(await error.json()), warnings: parsed.warnings }, { status: 400 });
+  }
+  // Over HTTP a sweep names only corpora the app knows, never a file of the server.
+  const refs = corpusRefs(parsed.config);
+  if (refs.length > 0) {
+    const known = await knownCorpora(refs.map((r) => String(r.value)));
+    const issues = corpusRefIssues(refs, known, (await listCorpora()).map((c) => c.name));
+    if (issues.length > 0) return jsonError(400, `invalid sweep config: ${issues[0].path}: ${issues[0].message}`, issues);
   }
   const sweep = await launchSweep(parsed.config, text);
   return Response.json({ id: sweep.id, sweep, warnings: parsed.warnings }, { status: 201, headers: { location: `/api/sweeps/${sweep.id}` } });

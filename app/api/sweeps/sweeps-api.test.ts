@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +13,7 @@ import * as cancelRoute from "./[id]/cancel/route";
 import * as stopRoute from "../runs/[id]/stop/route";
 import * as rerunRoute from "../runs/[id]/rerun/route";
 import * as agentRoute from "../agent/[action]/route";
+import * as corporaRoute from "../corpora/route";
 
 // The sweep API's route handlers called in-process against a real SQLite file (no executor
 // runs here: runs stay queued unless a test moves them).
@@ -150,5 +152,99 @@ describe("agent endpoints", () => {
     const unknown = await agentRoute.POST(new Request("http://x", { method: "POST", headers: { authorization: "Bearer s3cret" } }), ctx("action", "nope"));
     assert.equal(unknown.status, 404);
     delete process.env.SWEEPLAB_AGENT_TOKEN;
+  });
+});
+
+describe("bounded input", () => {
+  const issuesOf = async (res: Response) => ((await res.json()) as { error: string; issues: { path: string; message: string }[] });
+
+  it("a sweep config over 256 KiB is a 413; one nested thousands deep a 400 (not a 500 stack overflow)", async () => {
+    const before = (await listSweeps()).length;
+    const big = await sweepsRoute.POST(post(`${YAML}\n# ${"x".repeat(300 * 1024)}\n`));
+    assert.equal(big.status, 413);
+    for (const deep of [`{"method":"grid","parameters":{"task":{"value":${"[".repeat(5000)}${"]".repeat(5000)}}}}`, `method: grid\nparameters:\n  task:\n    value:\n      ${"- ".repeat(5000)}1\n`]) {
+      const res = await sweepsRoute.POST(post(deep));
+      assert.equal(res.status, 400);
+      assert.match((await issuesOf(res)).error, /nested/);
+    }
+    assert.equal((await listSweeps()).length, before);
+  });
+
+  it("a run cannot log an unbounded number of points: steps 10,000,000 with log_every 1 is refused, naming log_every", async () => {
+    const res = await sweepsRoute.POST(post(`method: grid\nparameters:\n  task: {value: quadrant}\n  steps: {value: 10000000}\n  log_every: {value: 1}\n  eval_every: {value: 1000}\n`));
+    assert.equal(res.status, 400);
+    const body = await issuesOf(res);
+    assert.deepEqual(body.issues.map((i) => i.path), ["parameters.log_every"]);
+    assert.match(body.issues[0].message, /10,000,000 points per training metric, more than 100,000: use log_every ≥ 100/);
+  });
+
+  it("names and metric names have length limits", async () => {
+    const res = await sweepsRoute.POST(post(`method: grid\nname: ${"n".repeat(129)}\nmetric: {name: ${"m".repeat(129)}}\nparameters:\n  task: {value: quadrant}\n`));
+    assert.equal(res.status, 400);
+    assert.deepEqual((await issuesOf(res)).issues.map((i) => i.path).sort(), ["metric.name", "name"]);
+  });
+
+  it("an agent body over its limit is a 413, one nested thousands deep a 400, a report over the point budget a 400 naming events", async () => {
+    process.env.SWEEPLAB_AGENT_TOKEN = "s3cret";
+    process.env.SWEEPLAB_CONCURRENCY = "0"; // the agent route starts the server's executor: no local workers here
+    const send = (body: string, name = "report") =>
+      agentRoute.POST(new Request(`http://x/api/agent/${name}`, { method: "POST", body, headers: { authorization: "Bearer s3cret", "content-type": "application/json" } }), ctx("action", name));
+    assert.equal((await send(`{"agent":"a1","events":[],"alive":[],"pad":"${"x".repeat(5 << 20)}"}`)).status, 413);
+    const deep = await send(`{"agent":"a1","events":[{"runId":"abcd1234","diagnostics":[{"step":1,"kind":"k","data":${"[".repeat(20000)}${"]".repeat(20000)}}]}],"alive":[]}`);
+    assert.equal(deep.status, 400);
+    const metrics = Array.from({ length: 12_000 }, (_, i) => ({ step: i, time: 0, values: { a: 1, b: 2 } }));
+    const many = await send(JSON.stringify({ agent: "a1", events: [{ runId: "abcd1234", metrics }], alive: [] }));
+    assert.equal(many.status, 400);
+    assert.equal((await issuesOf(many)).issues[0].path, "events");
+    delete process.env.SWEEPLAB_AGENT_TOKEN;
+  });
+});
+
+describe("corpora: over HTTP a sweep names only a corpus the app knows", () => {
+  const upload = (name: string, body: BodyInit) => corporaRoute.POST(new Request(`http://x/api/corpora?name=${encodeURIComponent(name)}`, { method: "POST", body }));
+  const charlm = (corpus: string) => `method: grid\nparameters:\n  task: {value: charlm}\n  steps: {value: 20}\n  corpus: {value: "${corpus}"}\n`;
+
+  it("a path, a .. or a device file in a posted config is a 400 naming corpus; nothing is stored", async () => {
+    const before = (await listSweeps()).length;
+    for (const path of ["/etc/passwd", "../../etc/passwd", "/proc/self/environ", "/dev/zero", "./data/sweeplab.db", "~/.ssh/id_rsa", "C:\\\\Windows\\\\win.ini"]) {
+      const res = await sweepsRoute.POST(post(charlm(path)));
+      assert.equal(res.status, 400, path);
+      const body = (await res.json()) as { error: string; issues: { path: string; message: string }[] };
+      assert.equal(body.issues[0].path, "parameters.corpus.value", path);
+      assert.match(body.issues[0].message, /is a file path: a corpus is named, never read from the server's disk/);
+    }
+    const list = await sweepsRoute.POST(post(`method: grid\nparameters:\n  task: {value: charlm}\n  corpus: {values: [builtin, /etc/hostname, nosuchcorpus]}\n`));
+    assert.deepEqual(((await list.json()) as { issues: { path: string }[] }).issues.map((i) => i.path), ["parameters.corpus.values.1", "parameters.corpus.values.2"]);
+    assert.equal((await listSweeps()).length, before);
+  });
+
+  it("uploads a corpus (name, size, sha256; the same text again is a no-op, another text under the name a 409) and a sweep can name it", async () => {
+    const text = "To be, or not to be: that is the question.\n".repeat(200);
+    const created = await upload("hamlet", text);
+    assert.equal(created.status, 201);
+    const { corpus } = (await created.json()) as { corpus: { name: string; size: number; sha256: string; chars: number } };
+    assert.deepEqual([corpus.name, corpus.size, corpus.chars], ["hamlet", Buffer.byteLength(text), text.length]);
+    assert.equal(corpus.sha256, crypto.createHash("sha256").update(text).digest("hex"));
+    assert.equal((await upload("hamlet", text)).status, 200);
+    const conflict = await upload("hamlet", text + "!");
+    assert.equal(conflict.status, 409);
+    assert.equal(((await conflict.json()) as { issues: { path: string }[] }).issues[0].path, "name");
+    const listed = (await (await corporaRoute.GET()).json()) as { corpora: { name: string }[] };
+    assert.deepEqual(listed.corpora.map((c) => c.name).slice(0, 2), ["builtin", "hamlet"]);
+    assert.equal((await sweepsRoute.POST(post(charlm("hamlet")))).status, 201);
+    const unknown = await sweepsRoute.POST(post(charlm("othello")));
+    assert.equal(unknown.status, 400);
+    assert.match(((await unknown.json()) as { issues: { message: string }[] }).issues[0].message, /no corpus named "othello": upload it first.*known: builtin, hamlet/);
+  });
+
+  it("refuses corpora that are not UTF-8 text, empty, too large, or named like a path", async () => {
+    const codes = async (res: Response) => [res.status, ((await res.json()) as { issues: { path: string }[] }).issues[0]?.path];
+    assert.deepEqual(await codes(await upload("bin", new Uint8Array([0x41, 0xc3, 0x28, 0xff]))), [400, "text"]);
+    assert.deepEqual(await codes(await upload("nul", "a\u0000b")), [400, "text"]);
+    assert.deepEqual(await codes(await upload("empty", "")), [400, "text"]);
+    assert.deepEqual(await codes(await upload("big", "x".repeat(8 * 1024 * 1024 + 1))), [413, "body"]);
+    for (const name of ["../x", "/etc/passwd", ".hidden", "builtin", "a/b"]) assert.deepEqual(await codes(await upload(name, "text")), [400, "name"], name);
+    const noName = await corporaRoute.POST(new Request("http://x/api/corpora", { method: "POST", body: "text" }));
+    assert.equal(noName.status, 400);
   });
 });

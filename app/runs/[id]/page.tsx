@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RunView } from "../../_components/runs/run/RunView";
 import { EmptyState } from "../../_components/ui";
 import type { RawSearchParams } from "../../_lib/url";
-import { getSweep } from "../../../prisma/store";
+import { getCorpus, getSweep } from "../../../prisma/store";
 import { loadRunLive } from "./data";
 
 export const dynamic = "force-dynamic";
@@ -27,6 +27,7 @@ export default async function RunPage(props: { params: Promise<{ id: string }>; 
     );
   }
   const sweep = data.run.sweepId ? await getSweep(data.run.sweepId) : null;
+  const corpus = data.run.config.task === "charlm" ? await getCorpus(String(data.run.config.corpus ?? "builtin")) : null;
   const tab = TABS.find((t) => t === sp.tab) ?? "charts";
-  return <RunView key={id} initial={data} sweepName={sweep?.name ?? null} tab={tab} smooth={typeof sp.smooth === "string" ? sp.smooth : null} />;
+  return <RunView key={id} initial={data} sweepName={sweep?.name ?? null} tab={tab} smooth={typeof sp.smooth === "string" ? sp.smooth : null} corpus={corpus} />;
 }

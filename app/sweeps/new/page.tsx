@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { getSweep } from "../../../prisma/store";
+import { getSweep, listCorpora } from "../../../prisma/store";
 import { PageHeader } from "../../_components/ui";
 import { SweepForm } from "../../_components/sweeps/SweepForm";
 import { PRESETS } from "../../_lib/sweep-presets";
@@ -33,7 +33,7 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
           </Link>
         }
       />
-      <SweepForm initial={initial} initialPreset={preset?.id} />
+      <SweepForm initial={initial} initialPreset={preset?.id} corpora={(await listCorpora()).map((c) => c.name)} />
     </>
   );
 }

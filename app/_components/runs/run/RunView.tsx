@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
 import { colorOf, runColors } from "../../../_lib/colors";
-import { formatDuration, formatNumber, formatTime } from "../../../_lib/format";
+import { formatBytes, formatDuration, formatNumber, formatTime } from "../../../_lib/format";
+import type { CorpusRecord } from "../../../../prisma/store/corpora";
 import { parseSmoothing, SMOOTHING_RANGES, type Smoothing } from "../../../_lib/smoothing";
 import { Badge, Stat } from "../../ui";
 import { Tabs } from "../../ui/Tabs";
@@ -21,7 +22,7 @@ import styles from "./run.module.css";
 const LIVE = new Set(["queued", "running"]);
 type Tab = "charts" | "diagnostics" | "samples" | "logs" | "config" | "cells";
 
-export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null }) {
+export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null; corpus?: CorpusRecord | null }) {
   const router = useRouter();
   const [data, setData] = useState(props.initial);
   const [tab, setTab] = useState<Tab>(props.tab);
@@ -95,6 +96,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           <div className="subtitle">
             {run.sweepId ? <>Sweep <Link href={`/?sweep=${run.sweepId}`}>{props.sweepName ?? run.sweepId}</Link> · </> : null}
             created {formatTime(run.createdAt)}
+            {isCharlm && <CorpusLine name={String(run.config.corpus ?? "builtin")} corpus={props.corpus ?? null} />}
             {run.rerunOf && (
               <>
                 {" · re-run of "}
@@ -191,5 +193,25 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
         </div>
       )}
     </div>
+  );
+}
+
+/** Which text a charlm run trained on: the corpus's name, size and sha256 (or that it is not one the app knows). */
+function CorpusLine(props: { name: string; corpus: CorpusRecord | null }) {
+  const { corpus } = props;
+  return (
+    <span data-testid="run-corpus" data-sha256={corpus?.sha256}>
+      {" · corpus "}
+      {corpus ? (
+        <>
+          <Link href={`/corpora#corpus-${corpus.name}`} className="mono">{corpus.name}</Link>
+          <span className="faint" title={`sha256 ${corpus.sha256}`}>
+            {" "}({formatBytes(corpus.size)}, sha256 {corpus.sha256.slice(0, 12)}…)
+          </span>
+        </>
+      ) : (
+        <span className="mono" title="not a corpus the app knows: this run cannot be trained again">{props.name.slice(0, 60)} (not registered)</span>
+      )}
+    </span>
   );
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { handle, jsonError, notFound, parseQuery } from "../../../../_lib/api";
 import { checkpointPathFor, findCheckpoint } from "../../../../../sweeps/checkpoints";
 import { activationsFromCheckpointFile } from "../../../../../engine/files";
-import { getRun } from "../../../../../prisma/store";
+import { getRun, knownCorpora } from "../../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -23,6 +23,10 @@ export const GET = handle(async (req: Request, ctx: { params: Promise<{ id: stri
   const run = await getRun(id);
   if (!run) return notFound("run", id);
   if (run.config.task !== "charlm") return jsonError(409, `the cell viewer needs a charlm run (this one is ${String(run.config.task)})`);
+  // Which characters a model knows tells which the training text holds: answer only for texts
+  // the app knows (and shows anyway), never for a file a run read before corpora were registered.
+  const corpus = String(run.config.corpus ?? "builtin");
+  if (!(await knownCorpora([corpus])).has(corpus)) return jsonError(409, `the cell viewer works on runs of a registered corpus; this run names "${corpus.slice(0, 60)}", which is not one`);
   const file = findCheckpoint(id);
   if (!file) return jsonError(409, `run ${id} has no checkpoint yet (looked for ${checkpointPathFor(id)}); checkpoints are written when a run finishes or is stopped`);
   try {
