@@ -184,18 +184,22 @@ describe("bounded input", () => {
     assert.deepEqual((await issuesOf(res)).issues.map((i) => i.path).sort(), ["metric.name", "name"]);
   });
 
-  it("an agent body over its limit is a 413, one nested thousands deep a 400, a report over the point budget a 400 naming events", async () => {
+  it("an agent body over its limit is a 413, one nested thousands deep a 400, a report over the point budget a 413", async () => {
     process.env.SWEEPLAB_AGENT_TOKEN = "s3cret";
     process.env.SWEEPLAB_CONCURRENCY = "0"; // the agent route starts the server's executor: no local workers here
-    const send = (body: string, name = "report") =>
-      agentRoute.POST(new Request(`http://x/api/agent/${name}`, { method: "POST", body, headers: { authorization: "Bearer s3cret", "content-type": "application/json" } }), ctx("action", name));
-    assert.equal((await send(`{"agent":"a1","events":[],"alive":[],"pad":"${"x".repeat(5 << 20)}"}`)).status, 413);
-    const deep = await send(`{"agent":"a1","events":[{"runId":"abcd1234","diagnostics":[{"step":1,"kind":"k","data":${"[".repeat(20000)}${"]".repeat(20000)}}]}],"alive":[]}`);
+    const send = (body: string, name = "report", bearer = credential) =>
+      agentRoute.POST(new Request(`http://x/api/agent/${name}`, { method: "POST", body, headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" } }), ctx("action", name));
+    let credential = "s3cret"; // the registration token, until the agent has its own credential
+    const registered = await send(JSON.stringify({ name: "bounded-a1" }), "register");
+    assert.equal(registered.status, 201);
+    credential = ((await registered.json()) as { credential: string }).credential;
+    assert.equal((await send(`{"events":[],"alive":[],"pad":"${"x".repeat(5 << 20)}"}`)).status, 413);
+    const deep = await send(`{"events":[{"runId":"abcd1234","seq":1,"diagnostics":[{"step":1,"kind":"k","data":${"[".repeat(20000)}${"]".repeat(20000)}}]}],"alive":[]}`);
     assert.equal(deep.status, 400);
-    const metrics = Array.from({ length: 12_000 }, (_, i) => ({ step: i, time: 0, values: { a: 1, b: 2 } }));
-    const many = await send(JSON.stringify({ agent: "a1", events: [{ runId: "abcd1234", metrics }], alive: [] }));
-    assert.equal(many.status, 400);
-    assert.equal((await issuesOf(many)).issues[0].path, "events");
+    const metrics = Array.from({ length: 6_000 }, (_, i) => ({ step: i, time: 0, values: { a: 1, b: 2 } })); // 12,000 points
+    const many = await send(JSON.stringify({ events: [{ runId: "abcd1234", seq: 1, metrics }], alive: [] }));
+    assert.equal(many.status, 413, "more points than one report may carry");
+    assert.match(((await many.json()) as { error: string }).error, /at most \d+ per report/);
     delete process.env.SWEEPLAB_AGENT_TOKEN;
   });
 });
