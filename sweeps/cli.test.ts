@@ -160,7 +160,8 @@ describe("npm run sweep", () => {
       server.stdout!.on("data", (d) => (said += d));
       await until("the server to listen", async () => /listening/.test(said));
       const file = path.join(dir, "held.yaml");
-      fs.writeFileSync(file, "method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 100 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] }\n");
+      // the sweep allows 4 at once: held, the CLI's --concurrency 2 is its limit; shared, the server may add 2
+      fs.writeFileSync(file, "method: grid\nconcurrency: 4\nparameters:\n  task: { value: quadrant }\n  steps: { value: 100 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] }\n");
       for (const share of [false, true]) {
         const [cmd, args] = cli(file, "--concurrency", "2", ...(share ? ["--share"] : []));
         const child = spawn(cmd, args, { env, cwd: root, stdio: ["ignore", "pipe", "pipe"] });

@@ -68,7 +68,9 @@ async function createFromFile(file: string, concurrency: number | undefined, hel
   }
   for (const w of parsed.warnings) console.error(`warning: ${w.path ? `${w.path}: ` : ""}${w.message}`);
   const named = await registerCorpusFiles(parsed.config, path.dirname(path.resolve(file)));
-  const config = concurrency !== undefined ? { ...named, concurrency } : named;
+  // --concurrency is how many run here; a held sweep stores it as its own limit, a shared one
+  // keeps the file's (or the default), so the server and agents can add theirs
+  const config = concurrency !== undefined && heldBy !== null ? { ...named, concurrency } : named;
   const sweep = await launchSweep(config, text, { heldBy });
   return { sweep, expected: sweepSize(config) };
 }

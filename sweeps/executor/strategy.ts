@@ -12,7 +12,7 @@ import type { SweepInfo, TrialInfo } from "./types";
 
 /** The search's view of a run: its params, state and value of the sweep metric. */
 export function toTrial(config: SweepConfig, run: TrialInfo | undefined): Trial {
-  if (!run) return { params: {}, state: "queued", value: null };
+  if (!run) return { params: {}, state: "queued", value: null, unknown: true };
   const name = config.metric.name;
   // the summary's `_best` is best in the metric's natural direction; use it when that is the goal's
   const bestAgrees = higherIsBetter(name) === (config.metric.goal === "maximize");

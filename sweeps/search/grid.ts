@@ -79,4 +79,20 @@ export function nextGridPoint(specs: Record<string, ParamSpec>, seen: readonly P
   return null;
 }
 
-export const gridSearch: SearchStrategy = ({ config, trials }) => nextGridPoint(config.parameters, trials.map((t) => t.params));
+/**
+ * The configuration numbered `configIndex` when no run has it yet, else the first grid point no
+ * run has. In a sweep proposed by one process the two are the same point (W&B's order); when
+ * two processes propose at once (a shared sweep: the server and `npm run sweep --share`), each
+ * has reserved its own index but neither sees the other's new run yet, and the index keeps
+ * them on different points.
+ */
+export const gridSearch: SearchStrategy = ({ config, trials, configIndex }) => {
+  const seen = trials.filter((t) => !t.unknown).map((t) => t.params);
+  const axes = axesOf(config.parameters);
+  const total = axes.reduce((n, a) => n * a.values.length, 1);
+  if (configIndex < total) {
+    const taken = new Set(seen.map((params) => combinationOf(axes, params)));
+    if (!taken.has(configIndex)) return combination(axes, configIndex);
+  }
+  return nextGridPoint(config.parameters, seen);
+};

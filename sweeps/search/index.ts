@@ -48,7 +48,7 @@ export function proposeNext(config: SweepConfig, trials: readonly Trial[]): Prop
   const first = trials[configIndex * replicates];
 
   let params: Record<string, unknown> | null;
-  if (replicate > 0 && first) params = { ...first.params };
+  if (replicate > 0 && first && !first.unknown) params = { ...first.params };
   else {
     const rng = makeRng(sweepSeed, hashString(config.method), configIndex);
     params = STRATEGIES[config.method]({ config, space: buildSpace(config), trials, configIndex, rng });

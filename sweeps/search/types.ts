@@ -14,6 +14,8 @@ export interface Trial {
   value: number | null;
   /** its last logged value of `metric.name` (metric.impute: latest), when known */
   latest?: number | null;
+  /** a run index reserved by another process whose run this one cannot see yet (params unknown) */
+  unknown?: boolean;
 }
 
 export interface SearchContext {
