@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import fs from "node:fs";
+import path from "node:path";
 
 // Journey: type invalid values into the new-sweep form and see field-level errors from the
 // sweep schema (the one the server uses), the launch refused, and nothing stored; paste a
@@ -49,7 +50,7 @@ test("invalid form values show field errors and nothing is stored", async ({ pag
 
   // a real W&B config written for another program: every mistake listed with its line
   await page.getByRole("tab", { name: "YAML / JSON" }).click();
-  await page.getByTestId("config-text").fill(fs.readFileSync("/work/shared/data/wandb-sweeps/12-platalea-invalid-goal.yaml", "utf8").replace(/\r/g, ""));
+  await page.getByTestId("config-text").fill(fs.readFileSync(path.join(import.meta.dirname, "..", "sweeps", "testdata", "wandb-sweeps", "12-platalea-invalid-goal.yaml"), "utf8").replace(/\r/g, ""));
   const issues = page.getByTestId("text-issues");
   await expect(issues).toContainText('must be "minimize" or "maximize"');
   await expect(issues).toContainText('unknown parameter "epochs"; did you mean "steps"?');

@@ -17,7 +17,7 @@ import {
   type SweepIssue,
 } from "./config.ts";
 
-const CORPUS = "/work/shared/data/wandb-sweeps";
+const CORPUS = join(import.meta.dirname, "testdata", "wandb-sweeps");
 
 // What each real W&B config gives here. `unknown`: parameters rejected as not RunConfig keys;
 // `others`: every other issue (path → start of its message). Comments say what W&B does.
