@@ -8,6 +8,7 @@ const suites: Record<string, string> = {
   engine: "./engine.ts",
   kernels: "./kernels.ts",
   sweeps: "./sweeps.ts",
+  speed: "./speed.ts",
   api: "./api.ts",
 };
 

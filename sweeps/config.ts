@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseDocument, stringify } from "yaml";
 import { RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";
+import { syntaxProblems } from "./syntax-errors.ts";
 
 // SweepConfig: the one schema for sweeps (web form, API, CLI). It reads W&B sweep YAML/JSON
 // as written for W&B: the W&B structure is checked first (wandb/sweeps config/schema.json),
@@ -739,10 +740,10 @@ export function suggestKey(name: string): RunConfigKey | undefined {
   return bestD <= (last.length >= 6 ? 2 : 1) ? best : undefined;
 }
 
+/** Short, as a config with many unknown names gets one per name; lists of the keys show them once (RUN_CONFIG_KEYS). */
 export function unknownParameterMessage(name: string): string {
   const guess = suggestKey(name);
-  const hint = guess ? `; did you mean "${guess}"?` : "";
-  return `unknown parameter "${name}"${hint} (RunConfig keys: ${RUN_CONFIG_KEYS.join(", ")})`;
+  return `unknown parameter "${name}": not a RunConfig key${guess ? ` (did you mean "${guess}"?)` : ""}`;
 }
 
 // ============================================================================================
@@ -753,6 +754,8 @@ export interface SweepIssue {
   /** dotted path, e.g. `parameters.dropout.max`; "" for the whole document */
   path: string;
   message: string;
+  /** 1-based line of a syntax error in the text (other issues have a path instead) */
+  line?: number;
 }
 export type SweepParseResult = { ok: true; config: SweepConfig } | { ok: false; issues: SweepIssue[] };
 
@@ -780,10 +783,7 @@ export function readSweepText(text: string): { ok: true; data: unknown } | { ok:
   const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: true, prettyErrors: true });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0)
-    return {
-      ok: false,
-      issues: problems.map((e) => ({ path: "", message: `not valid YAML or JSON: ${e.message.split("\n")[0]}` })),
-    };
+    return { ok: false, issues: syntaxProblems(text, problems).map((p) => ({ path: "", line: p.line, message: `not valid YAML or JSON: ${p.message}` })) };
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });

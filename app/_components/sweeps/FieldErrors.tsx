@@ -21,3 +21,15 @@ export function FieldErrors(props: { issues: readonly SweepIssue[]; path: string
     </div>
   );
 }
+
+/** Valid but probably unintended (a value listed twice): said on the field, never blocks a launch. */
+export function FieldWarnings(props: { issues: readonly SweepIssue[]; path: string }) {
+  if (props.issues.length === 0) return null;
+  return (
+    <div className="field-warning" data-testid={`warning-${props.path}`}>
+      {props.issues.map((i, n) => (
+        <div key={n}>{issueLabel(i, props.path)}</div>
+      ))}
+    </div>
+  );
+}

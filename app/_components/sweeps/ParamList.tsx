@@ -4,9 +4,10 @@ import { FIELD_BY_KEY, FIELD_GROUPS, paramsOf, RUN_FIELDS, setParam, specForMode
 import { ParamRow } from "./ParamRow";
 
 // The sweep's parameters: one row per RunConfig key it names; everything else keeps its
-// default. "Add parameter" lists the remaining RunConfig keys by group.
+// default. "Add parameter" lists the remaining RunConfig keys by group; a key comes in Fixed at
+// its default (a choice with every option ticked would multiply the grid unasked).
 
-export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
+export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; warnings: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
   const { doc, onChange } = props;
   const params = paramsOf(doc);
   const names = Object.keys(params);
@@ -21,6 +22,7 @@ export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[];
           field={FIELD_BY_KEY.get(name as never)}
           spec={params[name]}
           issues={props.issues}
+          warnings={props.warnings}
           onChange={(spec) => onChange(setParam(doc, name, spec))}
           onRemove={() => onChange(setParam(doc, name, undefined))}
         />
@@ -36,7 +38,7 @@ export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[];
           value=""
           onChange={(e) => {
             const field = FIELD_BY_KEY.get(e.target.value as never);
-            if (field) onChange(setParam(doc, field.key, specForMode(field, field.kind === "enum" || field.kind === "boolean" ? "values" : "value")));
+            if (field) onChange(setParam(doc, field.key, specForMode(field, "value")));
           }}
         >
           <option value="">+ Add parameter…</option>

@@ -15,7 +15,7 @@ import {
   type RunField,
 } from "../../_lib/sweep-form";
 import { DraftInput } from "./DraftInput";
-import { FieldErrors, invalidProps } from "./FieldErrors";
+import { FieldErrors, FieldWarnings, invalidProps } from "./FieldErrors";
 
 // One swept parameter: fixed value, list of values, or a distribution with its bounds. The
 // inputs come from the RunConfig field (enum → choices, boolean → true/false, numbers → boxes).
@@ -48,6 +48,7 @@ export function ParamRow(props: {
   name: string;
   spec: unknown;
   issues: readonly SweepIssue[];
+  warnings: readonly SweepIssue[];
   onChange: (spec: unknown) => void;
   onRemove: () => void;
 }) {
@@ -84,6 +85,7 @@ export function ParamRow(props: {
         )}
         {field && mode === "distribution" && <DistributionInputs field={field} spec={obj} onChange={onChange} inv={inv} />}
         <FieldErrors issues={issues} path={path} />
+        <FieldWarnings issues={issuesAt(props.warnings, path)} path={path} />
       </div>
       <div className="sw-param-modes">
         {field && (
