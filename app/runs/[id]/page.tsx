@@ -1,6 +1,5 @@
-import Link from "next/link";
+import { notFound } from "next/navigation";
 import { RunView } from "../../_components/runs/run/RunView";
-import { EmptyState } from "../../_components/ui";
 import type { RawSearchParams } from "../../_lib/url";
 import { getSweep } from "../../../prisma/store";
 import { loadRunLive } from "./data";
@@ -10,22 +9,16 @@ export const dynamic = "force-dynamic";
 const TABS = ["charts", "diagnostics", "samples", "logs", "config", "cells"] as const;
 
 export async function generateMetadata(props: { params: Promise<{ id: string }> }) {
-  return { title: `Run ${(await props.params).id}` };
+  const { id } = await props.params;
+  return { title: /^[0-9a-z]{4,32}$/.test(id) ? `Run ${id}` : "Run not found" };
 }
 
 export default async function RunPage(props: { params: Promise<{ id: string }>; searchParams: Promise<RawSearchParams> }) {
   const { id } = await props.params;
   const sp = await props.searchParams;
   const data = /^[0-9a-z]{4,32}$/.test(id) ? await loadRunLive(id) : null;
-  if (!data) {
-    return (
-      <div className="card">
-        <EmptyState title={`Run ${id.slice(0, 40)} not found`} testId="run-not-found">
-          <Link href="/">Back to the runs table</Link>
-        </EmptyState>
-      </div>
-    );
-  }
+  // HTTP 404 and not-found.tsx
+  if (!data) notFound();
   const sweep = data.run.sweepId ? await getSweep(data.run.sweepId) : null;
   const tab = TABS.find((t) => t === sp.tab) ?? "charts";
   return <RunView key={id} initial={data} sweepName={sweep?.name ?? null} tab={tab} smooth={typeof sp.smooth === "string" ? sp.smooth : null} />;
