@@ -106,7 +106,7 @@ export function LaunchPanel(props: {
             {props.launching ? "Launching…" : "Launch sweep"}
           </button>
         )}
-        <p className="help">Runs train in child processes on this server and appear live on the sweep page.</p>
+        <p className="help sw-launch-note">Runs train in child processes on this server and appear live on the sweep page.</p>
       </div>
     </aside>
   );
