@@ -1,4 +1,4 @@
-import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
+import { creationRank, listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
 import { parseSweepConfig, sweepSize } from "../../sweeps/config";
 import { parameterImportance, type ParamImportance } from "../../sweeps/importance";
 import type { SweepProgressBody } from "../_lib/sweep-progress";
@@ -21,7 +21,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
     counts: progress.counts,
     total: progress.total,
     expected: expectedRuns(sweep),
-    best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null } : null,
+    best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null, colorRank: await creationRank(best) } : null,
     elapsed: progress.elapsed,
     running: running.runs.map((r) => ({
       id: r.id,
