@@ -1,7 +1,7 @@
 import type { RunConfig } from "../config";
 import type { Batch } from "../model";
 import { Rng } from "../rng";
-import type { Task } from "./task";
+import type { Task, TaskInfo } from "./task";
 
 // Recall the symbol seen `delay` steps ago: one of vocab_size symbols, then `delay` random
 // distractors (drawn from vocab_size other input symbols, so the symbol to keep is
@@ -17,6 +17,8 @@ export function delayedRecallBatch(delay: number, vocab: number, B: number, rng:
   for (let i = B; i < T * B; i++) inputs[i] = vocab + rng.int(vocab); // distractors
   return { T, B, inputs, targets, reset: true };
 }
+
+export const DELAYED_RECALL_INFO: TaskInfo = { model: "seq", reads: ["delay", "vocab_size"], unit: "tokens" };
 
 export class DelayedRecallTask implements Task {
   readonly name = "delayed_recall" as const;

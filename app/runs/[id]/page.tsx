@@ -1,5 +1,7 @@
 import { notFound } from "next/navigation";
-import { RunView } from "../../_components/runs/run/RunView";
+import { resolveRunConfig } from "../../../engine/config";
+import { appliedConfigKeys, TASK_INFO } from "../../../engine/tasks";
+import { RunView, type TaskFacts } from "../../_components/runs/run/RunView";
 import type { RawSearchParams } from "../../_lib/url";
 import { getSweep } from "../../../prisma/store";
 import { loadRunLive } from "./data";
@@ -21,5 +23,16 @@ export default async function RunPage(props: { params: Promise<{ id: string }>; 
   if (!data) notFound();
   const sweep = data.run.sweepId ? await getSweep(data.run.sweepId) : null;
   const tab = TABS.find((t) => t === sp.tab) ?? "charts";
-  return <RunView key={id} initial={data} sweepName={sweep?.name ?? null} tab={tab} smooth={typeof sp.smooth === "string" ? sp.smooth : null} />;
+  return <RunView key={id} initial={data} sweepName={sweep?.name ?? null} tab={tab} smooth={typeof sp.smooth === "string" ? sp.smooth : null} task={taskFacts(data.run.config)} />;
+}
+
+/** What the run's task module says applies to it: the config keys that shape it, the unit of its throughput. */
+function taskFacts(config: Record<string, unknown>): TaskFacts {
+  try {
+    const c = resolveRunConfig(config);
+    return { applied: [...appliedConfigKeys(c)], unit: TASK_INFO[c.task].unit };
+  } catch {
+    // a config this engine does not read: show it all
+    return { applied: null, unit: "tokens" };
+  }
 }
