@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { parseSweepConfig, parseSweepConfigText, readSweepText } from "../../sweeps/config.ts";
 import {
@@ -234,4 +236,9 @@ test("a large sweep asks before launching: many runs, or a long wall time", () =
   assert.equal(formatEstimate(3.46 * 3600_000), "about 3.5 h");
   assert.equal(formatEstimate(30 * 3600_000), "about 30 h");
   assert.equal(formatEstimate(100 * 3600_000), "about 4 days");
+});
+
+test("the README names every preset the form offers", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8").replace(/\s+/g, " ").toLowerCase();
+  for (const p of PRESETS) assert.ok(readme.includes(`"${p.title.toLowerCase()}"`), `README lists "${p.title}"`);
 });
