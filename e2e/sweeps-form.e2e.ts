@@ -41,7 +41,7 @@ test("form edits: fixed new parameters, list mistakes on their field, a large gr
   await page.getByTestId("field-parameters.learning_rate.values").fill(Array.from({ length: 100 }, (_, i) => ((i + 1) / 1000).toFixed(3)).join(", "));
   await expect(page.getByTestId("run-estimate")).toHaveText("10,000 runs");
   await expect(page.getByTestId("time-estimate")).toContainText(/about \d/);
-  await expect(page.getByTestId("time-estimate")).toContainText("estimate from the engine's measured speed");
+  await expect(page.getByTestId("time-estimate")).toContainText("An estimate from the engine's speed measured");
   await page.getByTestId("launch").click();
   const confirm = page.getByTestId("confirm-launch");
   await expect(confirm).toContainText("Start 10,000 runs");

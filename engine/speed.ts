@@ -21,11 +21,14 @@ export interface Speed {
 }
 
 /**
- * Measured by `npm run bench -- speed` (bench/speed.ts: real workers, one at a time, fitted by
- * least squares) on the project's 2-core build machine, Node 20, wasm backend, one thread per
- * run. Rerun it on other hardware and replace these three numbers.
+ * Measured by `npm run bench -- speed` (bench/speed.ts: each config as a real sweep, one run at a
+ * time, the constants fitted by least squares on relative error) on the project's 2-core
+ * machine, Node 20, wasm backend, one thread per run, while other work kept it busy (load
+ * average 8-9): two runs fitted { 1072, 1.53e7, 0 } and { 1188, 1.57e7, 0 }. So on an idle
+ * machine runs take less; the sequential-call term fitted to 0 under that load (alone, without
+ * the executor, it came to ~0.001 ms). Rerun the bench on other hardware and replace the numbers.
  */
-export const MEASURED_SPEED: Speed = { startupMs: 240, flopsPerMs: 2.9e7, msPerCall: 0.00056 };
+export const MEASURED_SPEED: Speed = { startupMs: 1130, flopsPerMs: 1.55e7, msPerCall: 0 };
 
 export interface RunWork {
   /** Floating-point operations of the matrix products. */

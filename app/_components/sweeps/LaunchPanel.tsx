@@ -54,7 +54,7 @@ export function LaunchPanel(props: {
               {time.wallMs === null
                 ? "no local workers on this server: remote agents train it"
                 : `${time.parallel} run${time.parallel === 1 ? "" : "s"} at a time on this server`}
-              {time.upperBound && "; early stopping ends poor runs sooner"}. An estimate from the engine&apos;s measured speed; a busy machine takes longer.
+              {time.upperBound && "; early stopping ends poor runs sooner"}. An estimate from the engine&apos;s speed measured on a busy 2-core machine; yours may differ.
             </span>
           </div>
         )}
