@@ -11,6 +11,7 @@ const suites: Record<string, string> = {
   kernels: "./kernels.ts",
   sweeps: "./sweeps.ts",
   search: "./search.ts",
+  speed: "./speed.ts",
   api: "./api.ts",
   lessons: "./lessons.ts",
 };

@@ -35,8 +35,8 @@ async function startupMs(samples: number): Promise<number[]> {
   return times;
 }
 
-/** Run a sweep to its end with a local executor; wall seconds and its runs. */
-async function runSweep(config: Record<string, unknown>, concurrency: number) {
+/** Run a sweep to its end with a local executor; wall seconds and its runs. (Also used by speed.ts.) */
+export async function runSweep(config: Record<string, unknown>, concurrency: number) {
   const parsed = parseSweepConfig(config);
   if (!parsed.ok) throw new Error(`bench config: ${parsed.issues[0].path}: ${parsed.issues[0].message}`);
   const sweep = await launchSweep(parsed.config, JSON.stringify(config), { concurrency });

@@ -56,7 +56,7 @@ test("invalid form values show field errors and nothing is stored", async ({ pag
     await page.getByTestId("config-text").fill(fs.readFileSync(path.join(corpus.dir, "12-platalea-invalid-goal.yaml"), "utf8").replace(/\r/g, ""));
     const issues = page.getByTestId("text-issues");
     await expect(issues).toContainText('must be "minimize" or "maximize"');
-    await expect(issues).toContainText('unknown parameter "epochs"; did you mean "steps"?');
+    await expect(issues).toContainText('unknown parameter "epochs": not a RunConfig key (did you mean "steps"?)');
     await expect(issues.locator("li").filter({ hasText: "metric.goal" })).toContainText("line 4");
     await page.screenshot({ path: "test-results/screens/new-sweep-yaml-errors.png", fullPage: true });
   } else test.info().annotations.push({ type: "skipped part", description: `the real W&B configs are not here: ${corpus.missing}` });

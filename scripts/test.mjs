@@ -3,10 +3,10 @@
 //   --e2e    only the end-to-end tests
 import fs from "node:fs";
 import path from "node:path";
+import { resolveChromium } from "../e2e/chromium.mjs";
 import { bin, buildIsStale, ROOT, run } from "./lib.mjs";
 
 const only = process.argv.includes("--unit") ? "unit" : process.argv.includes("--e2e") ? "e2e" : "all";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function testFiles(dir, out = []) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -30,11 +30,12 @@ if (only !== "e2e") {
 }
 
 if (only !== "unit") {
-  console.log("\n== end-to-end tests (Playwright, headless Chromium)");
-  if (!fs.existsSync(CHROMIUM)) {
-    console.error(`Chromium is missing (looked for ${CHROMIUM}). Install Debian's Chromium:\n  apt-get update && apt-get install -y chromium\nor point CHROMIUM_PATH at a Chromium binary.`);
+  // unpacks the packaged browser once, up front, and says which one runs
+  const chromium = await resolveChromium().catch((error) => {
+    console.error(`No Chromium for the end-to-end tests: ${error.message}`);
     process.exit(1);
-  }
+  });
+  console.log(`\n== end-to-end tests (Playwright, headless Chromium: ${chromium.source})`);
   if (buildIsStale()) run(process.execPath, ["scripts/build.mjs"]);
   run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"]);
 }

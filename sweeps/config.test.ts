@@ -97,7 +97,7 @@ for (const file of files) {
       else {
         const name = i.path.slice("parameters.".length);
         assert.ok(i.message.startsWith(`unknown parameter "${name}"`), i.message);
-        assert.ok(i.message.includes(`(RunConfig keys: ${RUN_CONFIG_KEYS.join(", ")})`));
+        assert.ok(!i.message.includes(RUN_CONFIG_KEYS.slice(0, 3).join(", ")), "each message is short: no key list");
       }
     }
 
@@ -261,7 +261,7 @@ test("values must fit RunConfig, with a path to the exact value", () => {
 
 test("unknown parameters, keys and distributions are errors with paths", () => {
   const m = messageAt({ method: "random", parameters: { foo: { value: 1 } } }, "parameters.foo");
-  assert.equal(m, `unknown parameter "foo" (RunConfig keys: ${RUN_CONFIG_KEYS.join(", ")})`);
+  assert.equal(m, `unknown parameter "foo": not a RunConfig key`);
   assert.match(messageAt({ method: "random", parameters: { lr: { value: 0.1 } } }, "parameters.lr"), /did you mean "learning_rate"\?/);
   assert.match(messageAt({ method: "random", parameters: { dropout: { distribution: "uniformm", min: 0, max: 0.5 } } }, "parameters.dropout.distribution"), /^unknown distribution "uniformm" \(one of: constant, categorical/);
   assert.match(messageAt({ method: "random", parameters: { dropout: { min: 0, max: 0.5, step: 0.1 } } }, "parameters.dropout.step"), /"step" is not a key of a uniform parameter \(allowed: distribution, min, max\)/);

@@ -6,6 +6,7 @@ import { loggedMetrics } from "../engine/metrics.ts";
 import { higherIsBetter, tracksBest } from "./summary.ts";
 import { lawOf, outsideShare, quantize, sigmaFor, type Law, type Outside } from "./law.ts";
 import { METRIC_NAME_MAX } from "../engine/protocol.ts";
+import { syntaxProblems } from "./syntax-errors.ts";
 
 // SweepConfig: the one schema for sweeps (web form, API, CLI). It reads W&B sweep YAML/JSON
 // as written for W&B: the W&B structure is checked first (wandb/sweeps config/schema.json),
@@ -1010,10 +1011,10 @@ export function suggestKey(name: string): RunConfigKey | undefined {
   return bestD <= (last.length >= 6 ? 2 : 1) ? best : undefined;
 }
 
+/** Short, as a config with many unknown names gets one per name; lists of the keys show them once (RUN_CONFIG_KEYS). */
 export function unknownParameterMessage(name: string): string {
   const guess = suggestKey(name);
-  const hint = guess ? `; did you mean "${guess}"?` : "";
-  return `unknown parameter "${name}"${hint} (RunConfig keys: ${RUN_CONFIG_KEYS.join(", ")})`;
+  return `unknown parameter "${name}": not a RunConfig key${guess ? ` (did you mean "${guess}"?)` : ""}`;
 }
 
 // ============================================================================================
@@ -1024,6 +1025,8 @@ export interface SweepIssue {
   /** dotted path, e.g. `parameters.dropout.max`; "" for the whole document */
   path: string;
   message: string;
+  /** 1-based line of a syntax error in the text (other issues have a path instead) */
+  line?: number;
 }
 /**
  * The result of reading a sweep: the config or its mistakes, and in both cases the warnings
@@ -1086,10 +1089,7 @@ export function readSweepText(text: string): { ok: true; data: unknown; textIssu
   }
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0)
-    return {
-      ok: false,
-      issues: problems.map((e) => ({ path: "", message: `not valid YAML or JSON: ${e.message.split("\n")[0]}` })),
-    };
+    return { ok: false, issues: syntaxProblems(text, problems).map((p) => ({ path: "", line: p.line, message: `not valid YAML or JSON: ${p.message}` })) };
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });

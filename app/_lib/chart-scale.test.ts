@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { linearTicks, logTicks, makeScale, nearestIndex, xDomain, yDomain } from "./chart-scale";
+import { formatCompact, linearTicks, logTicks, makeScale, nearestIndex, xDomain, xTicks, yDomain } from "./chart-scale";
 
 test("linear ticks are round numbers inside the range", () => {
   assert.deepEqual(linearTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
@@ -40,4 +40,24 @@ test("scales invert, linear and log", () => {
   const log = makeScale({ min: 1, max: 100 }, [100, 0], true);
   assert.equal(log(10), 50);
   assert.ok(Math.abs(log.invert(50) - 10) < 1e-9);
+});
+
+test("step ticks are whole steps: a one-point curve at step 50 gets 49, 50, 51, not 49.5", () => {
+  const d = xDomain([{ xs: [50] }])!;
+  assert.deepEqual(xTicks(d, "step", 6), [49, 50, 51]);
+  assert.deepEqual(linearTicks(0, 3, 10, 1), [0, 1, 2, 3]);
+});
+
+test("axis labels fit the margin: 1.2M and 250k, not 1,200,000", () => {
+  assert.equal(formatCompact(1_200_000), "1.2M");
+  assert.equal(formatCompact(250_000), "250k");
+  assert.equal(formatCompact(9_500), "9,500");
+  assert.equal(formatCompact(0.35), "0.35");
+  assert.equal(formatCompact(-2_000_000), "-2M");
+});
+
+test("values equal but for rounding (a smoothed 1 beside a raw 1) get a band, and ticks end", () => {
+  const d = yDomain([{ xs: [400, 400], ys: [0.9999999999999999, 1] }], null, false)!;
+  assert.ok(d.min < 0.95 && d.max > 1.05);
+  assert.deepEqual(linearTicks(0.9999999999999999, 1.0000000000000002, 5), [0.9999999999999999]);
 });

@@ -14,11 +14,12 @@ export interface Domain {
   max: number;
 }
 
-/** "Nice" linear ticks (1, 2, 5 × 10^k) covering [min, max]. */
-export function linearTicks(min: number, max: number, count = 5): number[] {
+/** "Nice" linear ticks (1, 2, 5 × 10^k) covering [min, max], at least `minStep` apart (1 for steps: no tick at 49.5). */
+export function linearTicks(min: number, max: number, count = 5, minStep = 0): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
-  if (min === max) return [min];
-  const raw = (max - min) / Math.max(1, count);
+  // a span at the edge of float precision (1 − 1e-16 … 1) would step by nothing, forever
+  if (!(max - min > Math.max(Math.abs(min), Math.abs(max)) * 1e-9)) return [min];
+  const raw = Math.max((max - min) / Math.max(1, count), minStep);
   const mag = Math.pow(10, Math.floor(Math.log10(raw)));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
@@ -61,13 +62,22 @@ export function formatX(value: number, mode: XMode, span = 0): string {
       ? d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false })
       : d.toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit", second: span < 600_000 ? "2-digit" : undefined, hour12: false });
   }
-  return Math.abs(value) >= 10_000 ? `${formatNumber(value / 1000, 3)}k` : formatNumber(value);
+  return formatCompact(value);
+}
+
+/** An axis label that fits the margin: 1.2M, 250k, 0.35 (a label like "1,200,000" is cut off). */
+export function formatCompact(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${formatNumber(value / 1e9, 3)}G`;
+  if (abs >= 1e6) return `${formatNumber(value / 1e6, 3)}M`;
+  if (abs >= 10_000) return `${formatNumber(value / 1000, 3)}k`;
+  return formatNumber(value, 3);
 }
 
 export function xTicks(domain: Domain, mode: XMode, count = 6): number[] {
   if (mode === "relative") return durationTicks(domain.min, domain.max, count);
   if (mode === "wall") return durationTicks(domain.min / 1000, domain.max / 1000, count).map((s) => s * 1000);
-  return linearTicks(domain.min, domain.max, count);
+  return linearTicks(domain.min, domain.max, count, 1);
 }
 
 /** The data domain of y over the points whose x lies in `x`, padded by 5% (log: positive only). */
@@ -88,7 +98,8 @@ export function yDomain(series: { xs: ArrayLike<number>; ys: ArrayLike<number | 
     const pad = Math.pow(max / min, 0.05) || 1;
     return min === max ? { min: min / 2, max: max * 2 } : { min: min / pad, max: max * pad };
   }
-  if (min === max) return { min: min - Math.abs(min || 1) * 0.1, max: max + Math.abs(max || 1) * 0.1 };
+  // equal, or equal but for rounding (a smoothed 1 next to a raw 1): a band around the value
+  if (max - min <= Math.max(Math.abs(min), Math.abs(max)) * 1e-9) return { min: min - Math.abs(min || 1) * 0.1, max: max + Math.abs(max || 1) * 0.1 };
   const pad = (max - min) * 0.05;
   return { min: min - pad, max: max + pad };
 }

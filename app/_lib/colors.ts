@@ -22,8 +22,13 @@ export type RunColors = ReadonlyMap<string, string>;
 /** The view's colours: ids in the view's order (repeats keep their first colour), palette in turn. */
 export function runColors(ids: Iterable<string>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const id of ids) if (!out.has(id)) out.set(id, PALETTE[out.size % PALETTE.length]);
+  for (const id of ids) if (!out.has(id)) out.set(id, colorAt(out.size));
   return out;
+}
+
+/** The colour of the run at `rank` in its view's order (what runColors gives it). */
+export function colorAt(rank: number): string {
+  return PALETTE[rank % PALETTE.length];
 }
 
 export function colorOf(colors: RunColors, id: string): string {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { groupCurves, prepareCurve, xOf } from "./curves";
+import { groupCurves, typicalRate, prepareCurve, xOf } from "./curves";
 
 const series = { runId: "a", name: "a", color: "#000", state: "pruned", startedAt: 1_000_000, points: [{ x: 1, y: 2, t: 0.5 }, { x: 2, y: null, t: 1 }, { x: 3, y: 4, t: 1.5 }] };
 
@@ -26,4 +26,10 @@ test("groups become mean curves with bands", () => {
   assert.deepEqual(g.lo, [1, 1]);
   assert.deepEqual(g.hi, [3, 5]);
   assert.deepEqual(g.n, [2, 2]);
+});
+
+test("the typical rate is the median of the logged rates, skipping gaps and warm-up outliers", () => {
+  assert.equal(typicalRate([12_000, 200_000, 210_000, 190_000, null, NaN, 0]), 195_000);
+  assert.equal(typicalRate([5, 100, 300]), 100);
+  assert.equal(typicalRate([]), null);
 });

@@ -2,6 +2,7 @@
 // group mean lines with bands. Pure; the chart component only draws what this returns.
 import type { XMode } from "./chart-scale";
 import { aggregateCurves, type BandKind } from "./grouping";
+import { median } from "../../sweeps/stop/median";
 import { smooth, type Smoothing } from "./smoothing";
 
 export interface CurvePoint {
@@ -60,4 +61,13 @@ export function groupCurves(
     const agg = aggregateCurves(members.map((m) => ({ xs: m.xs, ys: m.ys })), band);
     return [{ key: g.key, name: g.label, color: g.color, xs: agg.xs, raw: agg.mean, ys: agg.mean, lo: agg.lo, hi: agg.hi, n: agg.n }];
   });
+}
+
+/**
+ * The typical rate of a series of rates (throughput logged every log_every steps): their
+ * median, so the first windows (compiling, warming up) and a busy moment do not move it.
+ */
+export function typicalRate(values: readonly (number | null)[]): number | null {
+  const ok = values.filter((v): v is number => v !== null && Number.isFinite(v) && v > 0);
+  return ok.length === 0 ? null : median(ok);
 }

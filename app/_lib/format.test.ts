@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatNumber } from "./format";
+import { formatKeyValue, formatNumber, formatRate } from "./format";
 
 test("integers show in full, other magnitudes in 4 significant digits or exponent form", () => {
   assert.equal(formatNumber(1_989_000_123), "1,989,000,123", "a 32-bit seed is not 1.989e9");
@@ -8,4 +8,14 @@ test("integers show in full, other magnitudes in 4 significant digits or exponen
   assert.equal(formatNumber(1.23456), "1.235");
   assert.equal(formatNumber(0.0001234), "1.234e-4");
   assert.equal(formatNumber(2.5e7 + 0.5), "2.5e7");
+});
+
+test("rates read to 3 digits with separators; id-like integers keep their digits together", () => {
+  assert.equal(formatRate(120_183.4), "120,000");
+  assert.equal(formatRate(4_348.2), "4,350");
+  assert.equal(formatRate(0.8617), "0.862");
+  assert.equal(formatKeyValue("seed", 1_574_409_985), "1574409985");
+  assert.equal(formatKeyValue("val_loss_best_step", 24_000), "24000");
+  assert.equal(formatKeyValue("steps", 24_000), "24,000");
+  assert.equal(formatKeyValue("learning_rate", 0.0031), "0.0031");
 });

@@ -18,6 +18,22 @@ export function formatNumber(value: unknown, digits = 4): string {
   return Number(value.toPrecision(digits)).toString();
 }
 
+/** A measured rate, to 3 significant digits with separators: "120,000", "4,350", "0.862". */
+export function formatRate(value: number): string {
+  return Number(value.toPrecision(3)).toLocaleString("en-US", { maximumFractionDigits: 6 });
+}
+
+/** Keys whose integers name something (a seed, an index, a step) rather than count it. */
+export function isIdLikeKey(key: string): boolean {
+  return /(^|[._])(seed|index|step|id)$/.test(key);
+}
+
+/** A config value under its key: id-like integers as written (seed 1574409985, never 1,574,409,985). */
+export function formatKeyValue(key: string, value: unknown, digits = 4): string {
+  if (typeof value === "number" && Number.isInteger(value) && isIdLikeKey(key)) return String(value);
+  return formatNumber(value, digits);
+}
+
 /** "3m 12s", "1h 05m", "850ms". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "–";

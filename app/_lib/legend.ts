@@ -1,8 +1,9 @@
 import { RUN_CONFIG_KEYS } from "../../engine/config";
-import { formatNumber } from "./format";
+import { formatKeyValue } from "./format";
 
-// Legend names that say what differs between the runs shown ("lstm · lr 0.003 · dropout 0.2"),
-// as W&B users name runs by hand; identical configs fall back to the run's name.
+// Legend names: the run's name, then what differs between the runs shown
+// ("brisk-river-1 · lstm · lr 0.003 · seed 1574409985"), so a line can be told apart and found
+// in the tables by the same name.
 
 const SHORT: Record<string, string> = {
   learning_rate: "lr",
@@ -36,23 +37,13 @@ export function differingKeys(configs: Record<string, unknown>[]): string[] {
 }
 
 export function describeValue(key: string, value: unknown): string {
-  const v = typeof value === "number" ? formatNumber(value, 3) : typeof value === "boolean" ? (value ? "on" : "off") : String(value ?? "–");
+  const v = typeof value === "number" ? formatKeyValue(key, value, 3) : typeof value === "boolean" ? (value ? "on" : "off") : String(value ?? "–");
   if (typeof value === "boolean") return `${SHORT[key] ?? key} ${v}`;
   return BARE.has(key) ? v : `${SHORT[key] ?? key} ${v}`;
 }
 
-/** run id → legend name, from at most `maxKeys` differing keys. */
+/** run id → legend name: the run's name and at most `maxKeys` of the keys that differ. */
 export function legendNames(runs: { id: string; name: string; config: Record<string, unknown> }[], maxKeys = 4): Map<string, string> {
-  const keys = differingKeys(runs.map((r) => r.config)).slice(0, maxKeys);
-  const names = new Map<string, string>();
-  if (runs.length <= 1 || keys.length === 0) {
-    for (const r of runs) names.set(r.id, r.name);
-    return names;
-  }
-  const labels = runs.map((r) => keys.map((k) => describeValue(k, r.config[k])).join(" · "));
-  runs.forEach((r, i) => {
-    const clash = labels.filter((l) => l === labels[i]).length > 1;
-    names.set(r.id, clash ? `${labels[i]} (${r.name})` : labels[i]);
-  });
-  return names;
+  const keys = runs.length > 1 ? differingKeys(runs.map((r) => r.config)).slice(0, maxKeys) : [];
+  return new Map(runs.map((r) => [r.id, [r.name, ...keys.map((k) => describeValue(k, r.config[k]))].join(" · ")]));
 }

@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
-import { parseSweepConfig, parseSweepConfigText } from "../../sweeps/config.ts";
+import { parseSweepConfig, parseSweepConfigText, readSweepText } from "../../sweeps/config.ts";
 import {
   boundsHint,
   docToYaml,
   estimateRuns,
+  formatEstimate,
+  needsConfirmation,
   FIELD_BY_KEY,
   gridFactors,
-  compactIssues,
+  issueLabel,
+  issueLines,
   issuesAt,
   lineOfPath,
   modeOf,
@@ -17,10 +22,17 @@ import {
   setParam,
   setPath,
   specForMode,
+  unknownParameterKeyList,
   unplacedIssues,
   withDistribution,
 } from "./sweep-form.ts";
-import { BLANK_DOC, PRESETS } from "./sweep-presets.ts";
+import { BLANK_DOC, presetOf, PRESETS } from "./sweep-presets.ts";
+
+const readDoc = (text: string) => {
+  const r = readSweepText(text);
+  assert.ok(r.ok);
+  return r.data as Record<string, unknown>;
+};
 
 const field = (k: string) => FIELD_BY_KEY.get(k as never)!;
 
@@ -82,10 +94,81 @@ test("text inputs: numbers parse, anything else stays text so the schema reports
   assert.equal(parseScalar("abc", "number"), "abc");
   assert.equal(parseScalar("", "number"), undefined);
   assert.equal(parseScalar("true", "boolean"), true);
-  assert.deepEqual(parseList("0.1, 0.2,, x", "number"), [0.1, 0.2, "x"]);
+  assert.deepEqual(parseList("0.1, 0.2, x", "number"), [0.1, 0.2, "x"]);
   const r = parseSweepConfig({ method: "grid", parameters: { dropout: { values: parseList("0.1, 1.5", "number") } } });
   assert.ok(!r.ok);
   assert.deepEqual(issuesAt(r.issues, "parameters.dropout").map((i) => i.path), ["parameters.dropout.values.1"]);
+});
+
+test("an empty list item is an error on its field, not dropped; a trailing comma is still typing", () => {
+  assert.deepEqual(parseList("0,,0.2", "number"), [0, "", 0.2]);
+  assert.deepEqual(parseList("0, , 0.2", "number"), [0, "", 0.2]);
+  assert.deepEqual(parseList("0, 0.2,", "number"), [0, 0.2]);
+  assert.deepEqual(parseList("  ", "number"), []);
+  const r = parseSweepConfig({ method: "grid", parameters: { dropout: { values: parseList("0,,0.2", "number") } } });
+  assert.ok(!r.ok);
+  const [issue] = issuesAt(r.issues, "parameters.dropout");
+  assert.equal(issue.path, "parameters.dropout.values.1");
+  assert.equal(issueLabel(issue, "parameters.dropout"), "value 2 is empty (two commas in a row?)");
+});
+
+test("values listed twice are warned about on their field, as the method treats them (the config's own warning)", () => {
+  const doc = { method: "grid", parameters: { learning_rate: { values: [0.01, 0.01, 0.1] }, cell: { values: ["lstm", "gru", "lstm", "lstm"] }, dropout: { values: [0, 0.2] } } };
+  const warned = (d: typeof doc) => {
+    const r = parseSweepConfig(d);
+    assert.ok(r.ok);
+    return r.warnings.filter((w) => w.message.includes("listed more than once"));
+  };
+  assert.deepEqual(warned(doc).map((w) => w.path).sort(), ["parameters.cell.values", "parameters.learning_rate.values"]);
+  assert.match(issuesAt(warned(doc), "parameters.learning_rate")[0].message, /^0\.01 is listed more than once: the grid runs each value once/);
+  assert.match(warned({ ...doc, method: "random" })[0].message, /listed more than once, so random search draws it more often/);
+  for (const p of PRESETS) {
+    const r = parseSweepConfig(p.doc);
+    assert.ok(r.ok);
+    assert.deepEqual(r.warnings.filter((w) => w.message.includes("listed more than once")), [], p.id);
+  }
+});
+
+test("adding a parameter fixes it at its default, enums included", () => {
+  for (const key of ["task", "cell", "layernorm", "dropout"]) assert.deepEqual(specForMode(field(key), "value"), { value: field(key).default });
+});
+
+test("the preset box names a preset only while the document is that preset", () => {
+  const p = PRESETS[0];
+  assert.equal(presetOf(structuredClone(p.doc))?.id, p.id);
+  // key order does not matter
+  const reordered = Object.fromEntries(Object.entries(p.doc).reverse());
+  assert.equal(presetOf(reordered)?.id, p.id);
+  assert.equal(presetOf(setParam(p.doc, "dropout", { values: [0, 0.2] })), undefined);
+  assert.equal(presetOf(setPath(p.doc, "method", "random")), undefined);
+});
+
+test("YAML syntax errors sit on the line to fix, in one sentence; issues are listed by line", () => {
+  const unclosed = "method: grid\nparameters:\n  dropout:\n    values: [0, 0.2\n  learning_rate:\n    value: 0.01\n";
+  const r = parseSweepConfigText(unclosed);
+  assert.ok(!r.ok);
+  assert.deepEqual(r.issues, [{ path: "", line: 4, message: 'not valid YAML or JSON: "[" is not closed: expected "]"' }]);
+  const quote = parseSweepConfigText('name: "dropout\nmethod: grid\n');
+  assert.ok(!quote.ok);
+  assert.deepEqual(quote.issues.map((i) => [i.line, i.message]), [[1, 'not valid YAML or JSON: the " quote is not closed']]);
+  const dup = parseSweepConfigText("method: grid\nmethod: random\n");
+  assert.ok(!dup.ok);
+  assert.deepEqual(dup.issues.map((i) => [i.line, i.message]), [[2, "not valid YAML or JSON: map keys must be unique"]]);
+  for (const i of [...r.issues, ...quote.issues, ...dup.issues]) assert.doesNotMatch(i.message, /:$|at line/);
+
+  const text = "method: grid\nmetric:\n  goal: up\n  name: val_loss\nparameters:\n  lr:\n    value: 1\n  dropout:\n    values: [0.1, 0.1, 2]\n";
+  const parsed = parseSweepConfigText(text);
+  assert.ok(!parsed.ok);
+  const listed = issueLines(text, [...parsed.issues].reverse(), parsed.warnings);
+  assert.deepEqual(
+    listed.map((i) => [i.line, i.path, i.warning]),
+    [
+      [3, "metric.goal", false],
+      [6, "parameters.lr", false],
+      [9, "parameters.dropout.values.2", false],
+      [9, "parameters.dropout.values", true],
+    ],
+  );
 });
 
 test("document edits: set and remove parameters and nested keys", () => {
@@ -138,11 +221,31 @@ test("issues: placed on fields, the rest listed; lines found in the text", () =>
   assert.equal(lineOfPath("a: [", "a"), null);
 });
 
-test("the RunConfig key list of unknown-parameter messages is shown once", () => {
+test("unknown-parameter messages are short; the RunConfig key list is shown once", () => {
   const r = parseSweepConfig({ method: "grid", parameters: { epochs: { value: 3 }, lr: { value: 0.1 } } });
   assert.ok(!r.ok);
-  const { issues, keyList } = compactIssues(r.issues);
-  assert.deepEqual(issues.map((i) => i.message), ['unknown parameter "epochs"; did you mean "steps"?', 'unknown parameter "lr"; did you mean "learning_rate"?']);
-  assert.match(keyList ?? "", /^task, corpus, cell/);
-  assert.equal(compactIssues([{ path: "a", message: "b" }]).keyList, null);
+  assert.deepEqual(
+    r.issues.map((i) => i.message),
+    ['unknown parameter "epochs": not a RunConfig key (did you mean "steps"?)', 'unknown parameter "lr": not a RunConfig key (did you mean "learning_rate"?)'],
+  );
+  assert.match(unknownParameterKeyList(r.issues) ?? "", /^task, corpus, cell/);
+  assert.equal(unknownParameterKeyList([{ path: "a", message: "b" }]), null);
+});
+
+test("a large sweep asks before launching: many runs, or a long wall time", () => {
+  const time = (wallMs: number | null) => ({ runs: 9, totalMs: 0, longestRunMs: 0, parallel: 2, wallMs, upperBound: false });
+  assert.equal(needsConfirmation({ kind: "grid", combinations: 9, replicates: 1, runs: 9, capped: false }, time(60_000)), false);
+  assert.equal(needsConfirmation({ kind: "grid", combinations: 10_000, replicates: 1, runs: 10_000, capped: false }, time(60_000)), true);
+  assert.equal(needsConfirmation({ kind: "cap", runs: 12 }, time(3 * 3600_000)), true);
+  assert.equal(needsConfirmation({ kind: "unbounded" }, null), false);
+  assert.equal(formatEstimate(20_000), "under a minute");
+  assert.equal(formatEstimate(12.4 * 60_000), "about 12 min");
+  assert.equal(formatEstimate(3.46 * 3600_000), "about 3.5 h");
+  assert.equal(formatEstimate(30 * 3600_000), "about 30 h");
+  assert.equal(formatEstimate(100 * 3600_000), "about 4 days");
+});
+
+test("the README names every preset the form offers", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8").replace(/\s+/g, " ").toLowerCase();
+  for (const p of PRESETS) assert.ok(readme.includes(`"${p.title.toLowerCase()}"`), `README lists "${p.title}"`);
 });

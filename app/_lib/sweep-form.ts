@@ -12,6 +12,7 @@ import {
   type SweepConfig,
   type SweepIssue,
 } from "../../sweeps/config";
+import type { SweepTimeEstimate } from "../../sweeps/estimate";
 
 // The new-sweep form's data model, all derived from the two schemas (RunConfig for the
 // fields, SweepConfig for validation). The form edits a plain W&B sweep document (what the
@@ -238,18 +239,23 @@ export function parseScalar(text: string, kind: RunField["kind"] | "number"): un
   return t;
 }
 
-/** "0.001, 0.01, 0.1" → [0.001, 0.01, 0.1]; empty items are dropped. */
+/**
+ * "0.001, 0.01, 0.1" → [0.001, 0.01, 0.1]. An empty item ("0,,0.2") stays in the list as ""
+ * so the schema flags it on its field; only a trailing comma (the next value not typed yet,
+ * and what YAML's flow lists allow) ends the list.
+ */
 export function parseList(text: string, kind: RunField["kind"]): unknown[] {
-  return text
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "")
-    .map((s) => parseScalar(s, kind));
+  if (text.trim() === "") return [];
+  const items = text.split(",").map((s) => s.trim());
+  if (items.length > 1 && items[items.length - 1] === "") items.pop();
+  return items.map((s) => (s === "" ? "" : parseScalar(s, kind)));
 }
 
 export function formatList(values: unknown): string {
   return Array.isArray(values) ? values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ") : "";
 }
+
+// --- warnings: valid, but probably not what was meant ----------------------------------------
 
 // --- issues → fields -------------------------------------------------------------------------
 
@@ -266,25 +272,16 @@ export function unplacedIssues(issues: readonly SweepIssue[], placed: readonly s
   return issues.filter((i) => !placed.some((p) => i.path === p || i.path.startsWith(p + ".")));
 }
 
-/**
- * Unknown-parameter messages each end with the whole RunConfig key list; in a list of many
- * issues show it once. Returns the issues without it and the list (if any was cut).
- */
-export function compactIssues(issues: readonly SweepIssue[]): { issues: SweepIssue[]; keyList: string | null } {
-  let keyList: string | null = null;
-  const out = issues.map((i) => {
-    const m = / \(RunConfig keys: ([^)]*)\)$/.exec(i.message);
-    if (!m) return i;
-    keyList = m[1];
-    return { ...i, message: i.message.slice(0, m.index) };
-  });
-  return { issues: out, keyList };
+/** The RunConfig keys, once, when some issue is an unknown parameter (each message names only its own). */
+export function unknownParameterKeyList(issues: readonly SweepIssue[]): string | null {
+  return issues.some((i) => i.message.startsWith("unknown parameter ")) ? RUN_CONFIG_KEYS.join(", ") : null;
 }
 
 /** Prefix a values.N issue with which value it is about. */
 export function issueLabel(issue: SweepIssue, base: string): string {
   const rest = issue.path === base ? "" : issue.path.slice(base.length + 1);
   const m = /^values\.(\d+)$/.exec(rest);
+  if (m && / \(got the string ""\)$/.test(issue.message)) return `value ${Number(m[1]) + 1} is empty (two commas in a row?)`;
   if (m) return `value ${Number(m[1]) + 1}: ${issue.message}`;
   if (rest && !["value", "values", "min", "max", "q", "mu", "sigma", "a", "b", "distribution", "probabilities", "name", "goal", "type"].includes(rest)) return `${rest}: ${issue.message}`;
   return issue.message;
@@ -305,6 +302,23 @@ export function estimateRuns(config: SweepConfig): RunEstimate {
       return { kind: "grid", combinations, replicates: config.replicates, runs: size, capped: size < combinations * config.replicates };
   }
   return size === null ? { kind: "unbounded" } : { kind: "cap", runs: size };
+}
+
+/** Above either, Launch asks first: a sweep this large is rarely meant. */
+export const CONFIRM_ABOVE = { runs: 100, wallMs: 30 * 60_000 };
+
+export function needsConfirmation(runs: RunEstimate, time: SweepTimeEstimate | null): boolean {
+  return (runs.kind !== "unbounded" && runs.runs > CONFIRM_ABOVE.runs) || (time?.wallMs ?? 0) > CONFIRM_ABOVE.wallMs;
+}
+
+/** "under a minute", "about 12 min", "about 3.5 h", "about 4 days": an estimate, rounded as one. */
+export function formatEstimate(ms: number): string {
+  const min = ms / 60_000;
+  if (min < 1) return "under a minute";
+  if (min < 90) return `about ${Math.round(min)} min`;
+  const h = min / 60;
+  if (h < 48) return `about ${h < 10 ? Number(h.toFixed(1)) : Math.round(h)} h`;
+  return `about ${Math.round(h / 24)} days`;
 }
 
 /** Per-parameter grid factor for the "3 × 3 = 9" line. */
@@ -337,25 +351,43 @@ export function docToJson(doc: SweepDoc): string {
 
 /** The 1-based line of the YAML/JSON text where a config path is written (its key, or its nearest parent's), for issue lists. */
 export function lineOfPath(text: string, path: string): number | null {
+  return pathLineFinder(text)(path);
+}
+
+/** lineOfPath for many paths of one text: the text is parsed once. */
+function pathLineFinder(text: string): (path: string) => number | null {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
-  if (doc.errors.length > 0) return null;
-  let node: unknown = doc.contents;
-  let line: number | null = null;
-  for (const key of path === "" ? [] : path.split(".")) {
-    let next: unknown;
-    let at: [number, number, number] | undefined;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-      next = pair?.value;
-      at = isNode(pair?.key) ? pair.key.range ?? undefined : undefined;
-    } else if (isSeq(node) && /^\d+$/.test(key)) {
-      next = node.items[Number(key)];
-      at = isNode(next) ? next.range ?? undefined : undefined;
+  if (doc.errors.length > 0) return () => null;
+  return (path) => {
+    let node: unknown = doc.contents;
+    let line: number | null = null;
+    for (const key of path === "" ? [] : path.split(".")) {
+      let next: unknown;
+      let at: [number, number, number] | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+        next = pair?.value;
+        at = isNode(pair?.key) ? pair.key.range ?? undefined : undefined;
+      } else if (isSeq(node) && /^\d+$/.test(key)) {
+        next = node.items[Number(key)];
+        at = isNode(next) ? next.range ?? undefined : undefined;
+      }
+      if (!at) break;
+      line = counter.linePos(at[0]).line;
+      node = next;
     }
-    if (!at) break;
-    line = counter.linePos(at[0]).line;
-    node = next;
-  }
-  return line;
+    return line;
+  };
+}
+
+export type ListedIssue = Omit<SweepIssue, "line"> & { line: number | null; warning: boolean };
+
+/** Problems then warnings of the text, each with its line, in line order (whole-document ones first). */
+export function issueLines(text: string, issues: readonly SweepIssue[], warnings: readonly SweepIssue[] = []): ListedIssue[] {
+  const lineOf = pathLineFinder(text);
+  const all = [...issues.map((i) => ({ ...i, warning: false })), ...warnings.map((i) => ({ ...i, warning: true }))];
+  return all
+    .map((i) => ({ ...i, line: i.line ?? (i.path === "" ? null : lineOf(i.path)) }))
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

@@ -1,3 +1,4 @@
+import { isPlainObject } from "../../sweeps/config";
 import type { SweepDoc } from "./sweep-form";
 
 // Starting points for the new-sweep form: W&B sweep documents, small enough to finish in
@@ -106,3 +107,16 @@ export const BLANK_DOC: SweepDoc = {
     learning_rate: { distribution: "log_uniform_values", min: 0.001, max: 0.03 },
   },
 };
+
+/** The same document with every mapping's keys sorted, for comparing documents. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (isPlainObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
+  return v;
+}
+
+/** The preset `doc` is, unchanged (key order aside); undefined once anything was edited. */
+export function presetOf(doc: SweepDoc): SweepPreset | undefined {
+  const text = JSON.stringify(canonical(doc));
+  return PRESETS.find((p) => JSON.stringify(canonical(p.doc)) === text);
+}

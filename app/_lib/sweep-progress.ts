@@ -21,6 +21,8 @@ export interface BestRun {
   state: RunState;
   value: number | null;
   step: number | null;
+  /** its place in the sweep's creation order: its colour in the sweep's view, on the sweeps list too */
+  colorRank: number;
 }
 
 export interface SweepProgressBody {

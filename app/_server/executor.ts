@@ -27,6 +27,11 @@ function concurrencyFromEnv(): number {
   return n;
 }
 
+/** Local worker processes (SWEEPLAB_CONCURRENCY) and cores: what the new-sweep form's time estimate assumes. */
+export function localCapacity(): { workers: number; cores: number } {
+  return { workers: concurrencyFromEnv(), cores: os.cpus().length };
+}
+
 /** Start the server's executor (idempotent): recovers runs a previous server left running, then claims queued runs. */
 export function startServerExecutor(): Promise<LocalExecutor> {
   const g = globalThis as Global;

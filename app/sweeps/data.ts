@@ -1,4 +1,4 @@
-import { listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
+import { creationRank, listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
 import { parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
 import { analyzeImportance, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
 import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
@@ -27,7 +27,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
     total: progress.total,
     reruns: progress.reruns,
     expected: expectedRuns(sweep),
-    best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null } : null,
+    best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null, colorRank: await creationRank(best) } : null,
     elapsed: progress.elapsed,
     running: running.runs.map((r) => ({
       id: r.id,

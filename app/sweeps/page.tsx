@@ -2,7 +2,7 @@ import Link from "next/link";
 import { listSweeps } from "../../prisma/store";
 import { AutoRefresh } from "../_components/sweeps/AutoRefresh";
 import { Badge, EmptyState, PageHeader } from "../_components/ui";
-import { colorOf, runColors } from "../_lib/colors";
+import { colorAt } from "../_lib/colors";
 import { formatDuration, formatNumber, formatTime } from "../_lib/format";
 import { doneCount, liveCount, progressSegments, rerunText } from "../_lib/sweep-progress";
 import { loadProgress } from "./data";
@@ -16,9 +16,7 @@ export default async function SweepsPage() {
   const sweeps = await listSweeps();
   const rows = await Promise.all(sweeps.map(async (s) => ({ sweep: s, progress: await loadProgress(s) })));
   const live = rows.some((r) => r.sweep.state === "running" || liveCount(r.progress) > 0);
-  // this view's runs are the sweeps' best runs, one per row: colours go by sweep, oldest first,
-  // so a new sweep (or a best run that changes) takes a colour without recolouring the others
-  const colors = runColors(sweeps.toReversed().map((s) => s.id));
+  // a best run's swatch is its colour on its sweep's page (one colour per run across the view)
   return (
     <>
       <PageHeader
@@ -92,7 +90,7 @@ export default async function SweepsPage() {
                     <td>
                       {progress.best ? (
                         <Link href={`/runs/${progress.best.id}`}>
-                          <span className="swatch" style={{ background: colorOf(colors, sweep.id) }} />
+                          <span className="swatch" style={{ background: colorAt(progress.best.colorRank) }} data-testid="best-swatch" data-run-id={progress.best.id} data-color={colorAt(progress.best.colorRank)} />
                           {progress.best.name}
                         </Link>
                       ) : (

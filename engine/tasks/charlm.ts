@@ -1,12 +1,14 @@
 import type { RunConfig } from "../config";
 import { BUILTIN_CORPUS } from "../corpus/builtin";
 import type { Batch } from "../model";
-import type { Task } from "./task";
+import type { Task, TaskInfo } from "./task";
 
 // Character language model (min-char-rnn / char-rnn). The text is split into a training
 // part and a held-out tail (val_fraction). The training part is cut into batch_size
 // contiguous streams read seq_length characters at a time, the hidden state carried from
 // chunk to chunk (truncated BPTT); after a full pass every stream restarts from h0.
+
+export const CHARLM_INFO: TaskInfo = { model: "seq", reads: ["corpus", "seq_length", "val_fraction", "sample_every", "sample_length", "sampling", "temperature", "top_k"], unit: "tokens" };
 
 export class Vocab {
   readonly chars: string[];

@@ -1,7 +1,7 @@
 import type { RunConfig } from "../config";
 import type { Batch } from "../model";
 import { Rng } from "../rng";
-import type { GradFlowProbe, ModelShape, Task } from "./task";
+import type { GradFlowProbe, ModelShape, Task, TaskInfo } from "./task";
 
 // Long-range memory under distractors, after the classic tasks of Hochreiter & Schmidhuber
 // (1997, experiments 2 and 6): a stream of random symbols; at a random step among the first
@@ -46,6 +46,8 @@ export function delayedRecallBatch(delay: number, vocab: number, B: number, rng:
   }
   return { T, B, inputs, targets, reset: true };
 }
+
+export const DELAYED_RECALL_INFO: TaskInfo = { model: "seq", reads: ["delay", "vocab_size"], unit: "tokens" };
 
 export class DelayedRecallTask implements Task {
   readonly name = "delayed_recall" as const;

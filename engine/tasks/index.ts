@@ -1,11 +1,43 @@
-import type { RunConfig } from "../config";
-import { CharLmTask } from "./charlm";
-import { DelayedRecallTask } from "./delayed_recall";
-import { QuadrantTask } from "./quadrant";
-import { RepeatedOnesTask } from "./repeated_ones";
-import type { Task } from "./task";
+import type { RunConfig, RunConfigKey } from "../config";
+import { CHARLM_INFO, CharLmTask } from "./charlm";
+import { DELAYED_RECALL_INFO, DelayedRecallTask } from "./delayed_recall";
+import { QUADRANT_INFO, QuadrantTask } from "./quadrant";
+import { REPEATED_ONES_INFO, RepeatedOnesTask } from "./repeated_ones";
+import type { Task, TaskInfo } from "./task";
 
-export type { Task, ModelShape, GradFlowProbe } from "./task";
+export type { Task, ModelShape, GradFlowProbe, TaskInfo } from "./task";
+
+export const TASK_INFO: Record<RunConfig["task"], TaskInfo> = {
+  charlm: CHARLM_INFO,
+  repeated_ones: REPEATED_ONES_INFO,
+  delayed_recall: DELAYED_RECALL_INFO,
+  quadrant: QUADRANT_INFO,
+};
+
+/**
+ * The RunConfig keys that shape this run, in schema order: the training loop's, the model's
+ * (build.ts: an MLP has no cell or layers) and the task's; keys that only matter with a choice
+ * (momentum with the momentum optimizer, init_std with the normal init, lr_gamma with the step
+ * schedule, activation with an MLP or a vanilla RNN) only with it. The rest keep defaults that
+ * never reach this run.
+ */
+export function appliedConfigKeys(config: RunConfig): Set<RunConfigKey> {
+  const info = TASK_INFO[config.task];
+  const keys = new Set<RunConfigKey>([
+    "task", "hidden_size", "dropout", "layernorm", "init", "optimizer", "learning_rate", "weight_decay", "lr_schedule", "warmup_steps",
+    "grad_clip", "batch_size", "steps", "eval_every", "eval_batches", "log_every", "seed", "backend", ...info.reads,
+  ]);
+  if (config.init === "normal") keys.add("init_std");
+  if (config.optimizer === "momentum") keys.add("momentum");
+  if (config.lr_schedule === "step") for (const k of ["lr_step_every", "lr_gamma"] as const) keys.add(k);
+  if (info.model === "mlp") keys.add("activation");
+  else {
+    for (const k of ["cell", "num_layers", "embedding_dim", "h0"] as const) keys.add(k);
+    if (config.cell === "rnn") keys.add("activation");
+    if (config.cell === "lstm") keys.add("forget_bias");
+  }
+  return keys;
+}
 
 /** The task of a config. corpusText: the contents of config.corpus when it is a file path. */
 export function createTask(config: RunConfig, corpusText?: string): Task {

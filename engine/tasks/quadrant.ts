@@ -1,7 +1,7 @@
 import type { RunConfig } from "../config";
 import type { Batch } from "../model";
 import { Rng } from "../rng";
-import type { Task } from "./task";
+import type { Task, TaskInfo } from "./task";
 
 // Which quadrant is a point of [-1, 1]² in? Classes: 0 = (+,+), 1 = (-,+), 2 = (-,-),
 // 3 = (+,-). Solved by a two-layer MLP (mlp.ts); the lecture compares a bad init
@@ -21,6 +21,8 @@ export function quadrantBatch(B: number, rng: Rng): Batch {
   }
   return { T: 1, B, inputs, targets, reset: true };
 }
+
+export const QUADRANT_INFO: TaskInfo = { model: "mlp", reads: [], unit: "examples" };
 
 export class QuadrantTask implements Task {
   readonly name = "quadrant" as const;

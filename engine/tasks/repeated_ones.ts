@@ -3,7 +3,7 @@ import type { Backend } from "../kernels/backend";
 import { SeqModel } from "../seqmodel";
 import type { Batch } from "../model";
 import { Rng } from "../rng";
-import type { Task } from "./task";
+import type { Task, TaskInfo } from "./task";
 
 // Output 1 when two 1s arrive in a row: target_t = x_t AND x_{t-1} (x_{-1} = 0), a bit
 // stream of independent sequences (each batch starts from h0). The lecture's hand-built
@@ -16,6 +16,8 @@ export function repeatedOnesBatch(T: number, B: number, rng: Rng): Batch {
     for (let b = 0; b < B; b++) targets[t * B + b] = t > 0 && inputs[t * B + b] === 1 && inputs[(t - 1) * B + b] === 1 ? 1 : 0;
   return { T, B, inputs, targets, reset: true };
 }
+
+export const REPEATED_ONES_INFO: TaskInfo = { model: "seq", reads: ["seq_length"], unit: "tokens" };
 
 export class RepeatedOnesTask implements Task {
   readonly name = "repeated_ones" as const;

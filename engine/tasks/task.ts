@@ -1,4 +1,4 @@
-import type { RunConfig } from "../config";
+import type { RunConfig, RunConfigKey } from "../config";
 import type { Batch } from "../model";
 import type { Rng } from "../rng";
 
@@ -30,4 +30,14 @@ export interface Task {
   evalBatches(): Batch[];
   /** The grad_flow probe; default: the first held-out batch, unmarked. */
   gradFlowProbe?(): GradFlowProbe;
+}
+
+/** What a task is before it is built: for pages that show a run's config and its throughput. */
+export interface TaskInfo {
+  /** the model it trains: the two-layer MLP or a recurrent sequence model */
+  model: ModelShape["kind"];
+  /** RunConfig keys its data reads (the model's and the training loop's come on top) */
+  reads: readonly RunConfigKey[];
+  /** what `throughput` counts per second (tokensPerStep's unit) */
+  unit: "tokens" | "examples";
 }

@@ -120,6 +120,21 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   };
 }
 
+/**
+ * How many runs of its sweep came before `run` in creation order (createdAt, then index, then
+ * id): its colour on every page of the sweep's view (app/_lib/colors.ts byCreation).
+ */
+export async function creationRank(run: Pick<RunRecord, "id" | "sweepId" | "createdAt" | "index">): Promise<number> {
+  if (!run.sweepId) return 0;
+  const at = new Date(run.createdAt);
+  return prisma().run.count({
+    where: {
+      sweepId: run.sweepId,
+      OR: [{ createdAt: { lt: at } }, { createdAt: at, index: { lt: run.index } }, { createdAt: at, index: run.index, id: { lt: run.id } }],
+    },
+  });
+}
+
 /** JSON path of the best value of a metric in a run's summary (see summary.ts). */
 export function bestSummaryPath(name: string): string {
   return `$."${name}_best"`;

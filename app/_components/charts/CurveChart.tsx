@@ -7,7 +7,7 @@ import { isSmoothing, NO_SMOOTHING, type Smoothing } from "../../_lib/smoothing"
 import { ChartLegend } from "./ChartLegend";
 import { ChartTooltip, type TooltipRow } from "./ChartTooltip";
 import styles from "./charts.module.css";
-import { drawAxes, drawBand, drawEnd, drawLine, MARGIN, type Frame } from "./draw";
+import { drawAxes, drawBand, drawEnd, drawLine, drawReference, MARGIN, type Frame } from "./draw";
 import { useHover } from "./hover-sync";
 
 /**
@@ -69,6 +69,8 @@ export interface CurveChartProps {
   actions?: ReactNode;
   testId?: string;
   emptyText?: string;
+  /** A dashed reference line (e.g. the mean of a noisy series), kept inside the y range. */
+  reference?: { y: number; label: string } | null;
 }
 
 let chartCounter = 0;
@@ -107,8 +109,11 @@ export function CurveChart(props: CurveChartProps) {
   const yDom = useMemo(() => {
     if (zoom?.y) return zoom.y;
     const withBands = visible.flatMap((c) => (c.lo && c.hi && band !== "none" ? [c, { xs: c.xs, ys: c.lo }, { xs: c.xs, ys: c.hi }] : [c]));
-    return dataYDomain(withBands, zoom?.x ?? null, logY);
-  }, [visible, zoom, logY, band]);
+    // the faint raw line behind a smoothed one is drawn too: the range holds it
+    const raws = isSmoothing(smoothing) && !grouped ? visible.map((c) => ({ xs: c.xs, ys: c.raw })) : [];
+    const ref = props.reference && fullX ? [{ xs: [fullX.min], ys: [props.reference.y] }] : [];
+    return dataYDomain([...withBands, ...raws, ...ref], zoom?.x ?? null, logY);
+  }, [visible, zoom, logY, band, smoothing, grouped, props.reference, fullX]);
 
   const plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
   const plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
@@ -174,8 +179,9 @@ export function CurveChart(props: CurveChartProps) {
       drawLine(ctx, frame, c, c.ys, c.key === emphasised ? 2.6 : grouped ? 2 : thin, dim(c) ? 0.22 : 1);
       drawEnd(ctx, frame, c, dim(c) ? 0.3 : 1);
     }
+    if (props.reference) drawReference(ctx, frame, props.reference.y, props.reference.label);
     ctx.restore();
-  }, [frame, visible, emphasised, smoothing, grouped, band, width, height, plotW, plotH]);
+  }, [frame, visible, emphasised, smoothing, grouped, band, width, height, plotW, plotH, props.reference]);
 
   const toData = (e: React.MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -223,6 +229,7 @@ export function CurveChart(props: CurveChartProps) {
       data-zoomed={zoom ? "true" : "false"}
       data-curves={visible.map((c) => c.key).join(",")}
       data-grouped={grouped ? "true" : "false"}
+      data-reference={props.reference?.y}
     >
       {(props.title || props.actions || zoom) && (
         <div className={styles.head}>

@@ -1,5 +1,5 @@
 import { formatNumber } from "../../_lib/format";
-import { formatX, logTicks, linearTicks, xTicks, type Domain, type Scale, type XMode } from "../../_lib/chart-scale";
+import { formatCompact, formatX, logTicks, linearTicks, xTicks, type Domain, type Scale, type XMode } from "../../_lib/chart-scale";
 import type { PreparedCurve } from "../../_lib/curves";
 
 // Canvas drawing of the curve chart: axes and grid, bands, lines (broken at NaN), end
@@ -41,7 +41,7 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): void {
     ctx.moveTo(left, py);
     ctx.lineTo(plotRight, py);
     ctx.stroke();
-    ctx.fillText(f.logY ? formatLogTick(v) : formatNumber(v, 3), left - 6, py);
+    ctx.fillText(f.logY ? formatLogTick(v) : formatCompact(v), left - 6, py);
   }
   const xt = xTicks(f.xDomain, f.xMode, Math.max(2, Math.floor((plotRight - left) / 90)));
   ctx.textAlign = "center";
@@ -105,8 +105,8 @@ export function drawLine(ctx: CanvasRenderingContext2D, f: Frame, c: PreparedCur
   ctx.lineWidth = width;
   ctx.lineJoin = "round";
   ctx.beginPath();
+  const dots: [number, number][] = [];
   let pen = false;
-  let lastPx = NaN;
   for (let i = 0; i < c.xs.length; i++) {
     const y = ys[i];
     if (!usable(y, f.logY)) {
@@ -115,18 +115,45 @@ export function drawLine(ctx: CanvasRenderingContext2D, f: Frame, c: PreparedCur
     }
     const px = f.x(c.xs[i]);
     const py = f.y(y);
-    if (pen) {
-      ctx.lineTo(px, py);
-    } else {
+    if (pen) ctx.lineTo(px, py);
+    else {
       ctx.moveTo(px, py);
-      // An isolated point still shows as a dot.
-      if (!usable(ys[i + 1], f.logY)) ctx.lineTo(px + 0.01, py);
+      // a point with no neighbour (a run's first evaluation) has no line: draw it as a dot
+      if (!usable(ys[i + 1], f.logY)) dots.push([px, py]);
     }
     pen = true;
-    lastPx = px;
   }
   ctx.stroke();
-  void lastPx;
+  ctx.fillStyle = alpha(c.color, opacity);
+  for (const [px, py] of dots) {
+    ctx.beginPath();
+    ctx.arc(px, py, Math.max(3, width * 1.6), 0, 2 * Math.PI);
+    ctx.fill();
+  }
+}
+
+/** A dashed horizontal line across the plot with its label at the right (e.g. a run's mean throughput). */
+export function drawReference(ctx: CanvasRenderingContext2D, f: Frame, y: number, label: string): void {
+  const py = Math.round(f.y(y)) + 0.5;
+  const plotRight = f.width - MARGIN.right;
+  ctx.save();
+  ctx.strokeStyle = "#475467";
+  ctx.setLineDash([4, 3]);
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(MARGIN.left, py);
+  ctx.lineTo(plotRight, py);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.font = "11px Inter, ui-sans-serif, system-ui, sans-serif";
+  ctx.textAlign = "right";
+  ctx.textBaseline = "bottom";
+  const w = ctx.measureText(label).width;
+  ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
+  ctx.fillRect(plotRight - w - 6, py - 15, w + 4, 13);
+  ctx.fillStyle = "#344054";
+  ctx.fillText(label, plotRight - 4, py - 2);
+  ctx.restore();
 }
 
 /** Where a run ended early: × for a divergence, a bar for pruned/stopped, a square otherwise. */

@@ -1,22 +1,28 @@
 "use client";
 import type { SweepIssue, SweepParseResult } from "../../../sweeps/config";
-import { estimateRuns, gridFactors } from "../../_lib/sweep-form";
+import type { SweepTimeEstimate } from "../../../sweeps/estimate";
+import { formatEstimate, gridFactors, type RunEstimate } from "../../_lib/sweep-form";
 
-// The right-hand summary of the new-sweep form: how many runs it will make, what it
-// optimises, what is wrong, and the Launch button.
+// The right-hand summary of the new-sweep form: how many runs it will make and about how long
+// they take, what it optimises, what is wrong, and the Launch button (which asks first when
+// the sweep is large).
 
 export function LaunchPanel(props: {
   result: SweepParseResult;
+  estimate: RunEstimate | null;
+  time: SweepTimeEstimate | null;
   issues: readonly SweepIssue[];
   attempted: boolean;
   launching: boolean;
+  confirming: boolean;
   error: string | null;
   onLaunch: () => void;
+  onCancelConfirm: () => void;
 }) {
-  const { result, issues } = props;
+  const { result, issues, estimate, time } = props;
   const config = result.ok ? result.config : null;
-  const estimate = config ? estimateRuns(config) : null;
   const varied = config ? Object.entries(config.parameters).filter(([, s]) => s.distribution !== "constant").length : 0;
+  const runs = estimate && estimate.kind !== "unbounded" ? `${estimate.runs.toLocaleString("en-US")} run${estimate.runs === 1 ? "" : "s"}` : "";
 
   return (
     <aside className="card sw-launch" aria-label="Launch">
@@ -24,7 +30,7 @@ export function LaunchPanel(props: {
         <div className="stat">
           <span className="label">This sweep will start</span>
           <span className="value sw-runs" data-testid="run-estimate">
-            {!estimate ? "–" : estimate.kind === "unbounded" ? "∞ runs" : `${estimate.runs.toLocaleString("en-US")} run${estimate.runs === 1 ? "" : "s"}`}
+            {!estimate ? "–" : estimate.kind === "unbounded" ? "∞ runs" : runs}
           </span>
         </div>
         <div className="help sw-estimate" data-testid="run-estimate-detail">
@@ -39,6 +45,19 @@ export function LaunchPanel(props: {
           {estimate?.kind === "cap" && `run_cap ${estimate.runs} (${config?.method} search)`}
           {estimate?.kind === "unbounded" && `${config?.method} search runs until you stop it; set a run cap to bound it.`}
         </div>
+        {time && (
+          <div className="sw-time" data-testid="time-estimate">
+            <span className="sw-time-value">
+              {time.wallMs === null ? formatEstimate(time.totalMs) + " of training" : `${time.upperBound ? "at most " : ""}${formatEstimate(time.wallMs)}`}
+            </span>
+            <span className="help">
+              {time.wallMs === null
+                ? "no local workers on this server: remote agents train it"
+                : `${time.parallel} run${time.parallel === 1 ? "" : "s"} at a time on this server`}
+              {time.upperBound && "; early stopping ends poor runs sooner"}. An estimate from the engine&apos;s speed measured on a busy 2-core machine; yours may differ.
+            </span>
+          </div>
+        )}
 
         {config && (
           <dl className="sw-facts">
@@ -77,10 +96,29 @@ export function LaunchPanel(props: {
             {props.error}
           </div>
         )}
-        <button type="button" className="btn btn-primary sw-launch-btn" data-testid="launch" disabled={props.launching} onClick={props.onLaunch}>
-          {props.launching ? "Launching…" : "Launch sweep"}
-        </button>
-        <p className="help">Runs train in child processes on this server and appear live on the sweep page.</p>
+        {props.confirming && (
+          <div className="sw-confirm-launch" role="alertdialog" aria-label="Confirm a large sweep" data-testid="confirm-launch">
+            <strong>
+              Start {runs}
+              {time?.wallMs ? `, ${time.upperBound ? "at most " : ""}${formatEstimate(time.wallMs)}` : ""}?
+            </strong>
+            <span>Large sweeps are rarely meant: check the grid before launching.</span>
+            <div className="row">
+              <button type="button" className="btn btn-primary" data-testid="confirm-launch-yes" disabled={props.launching} onClick={props.onLaunch}>
+                Launch {runs}
+              </button>
+              <button type="button" className="btn" onClick={props.onCancelConfirm}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        )}
+        {!props.confirming && (
+          <button type="button" className="btn btn-primary sw-launch-btn" data-testid="launch" disabled={props.launching} onClick={props.onLaunch}>
+            {props.launching ? "Launching…" : "Launch sweep"}
+          </button>
+        )}
+        <p className="help sw-launch-note">Runs train in child processes on this server and appear live on the sweep page.</p>
       </div>
     </aside>
   );

@@ -4,7 +4,8 @@ import { FIELD_GROUPS, formField, paramsOf, RUN_FIELDS, setParam, specForMode, t
 import { ParamRow } from "./ParamRow";
 
 // The sweep's parameters: one row per RunConfig key it names; everything else keeps its
-// default. "Add parameter" lists the remaining RunConfig keys by group.
+// default. "Add parameter" lists the remaining RunConfig keys by group; a key comes in Fixed at
+// its default (a choice with every option ticked would multiply the grid unasked).
 
 export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[]; warnings?: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void; corpora?: readonly string[] }) {
   const corpora = props.corpora ?? [];
@@ -38,7 +39,7 @@ export function ParamList(props: { doc: SweepDoc; issues: readonly SweepIssue[];
           value=""
           onChange={(e) => {
             const field = formField(e.target.value, corpora);
-            if (field) onChange(setParam(doc, field.key, specForMode(field, field.kind === "enum" || field.kind === "boolean" ? "values" : "value")));
+            if (field) onChange(setParam(doc, field.key, specForMode(field, "value")));
           }}
         >
           <option value="">+ Add parameter…</option>

@@ -2,8 +2,9 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { isPlainObject, parseSweepConfig, parseSweepConfigText, readSweepText, type SweepIssue } from "../../../sweeps/config";
-import { compactIssues, docToJson, docToYaml, paramsOf, unplacedIssues, type SweepDoc } from "../../_lib/sweep-form";
-import { PRESETS } from "../../_lib/sweep-presets";
+import { estimateSweepTime } from "../../../sweeps/estimate";
+import { docToJson, docToYaml, estimateRuns, needsConfirmation, paramsOf, unknownParameterKeyList, unplacedIssues, type SweepDoc } from "../../_lib/sweep-form";
+import { presetOf, PRESETS } from "../../_lib/sweep-presets";
 import { Tabs } from "../ui/Tabs";
 import { ConfigTextEditor } from "./ConfigTextEditor";
 import { fieldId } from "./FieldErrors";
@@ -17,7 +18,7 @@ import { SETTINGS_PATHS, SweepSettings } from "./SweepSettings";
 
 type Tab = "form" | "text";
 
-export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; corpora?: readonly string[] }) {
+export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; corpora?: readonly string[]; capacity: { workers: number; cores: number } }) {
   const router = useRouter();
   const [doc, setDoc] = useState<SweepDoc>(props.initial);
   const [tab, setTab] = useState<Tab>("form");
@@ -25,16 +26,26 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
   const [text, setText] = useState(() => docToYaml(props.initial));
   /** the text is what the user wrote last (launch sends it verbatim, comments and all) */
   const [textIsSource, setTextIsSource] = useState(false);
-  const [preset, setPreset] = useState(props.initialPreset ?? "");
+  /** the preset last chosen (the box names it only while the document is still that preset) */
+  const [basePreset, setBasePreset] = useState(props.initialPreset ?? "");
   const [serverIssues, setServerIssues] = useState<SweepIssue[] | null>(null);
   const [launching, setLaunching] = useState(false);
   const [launchError, setLaunchError] = useState<string | null>(null);
   const [attempted, setAttempted] = useState(false);
+  /** Launch was pressed on a large sweep: the panel asks before anything is posted */
+  const [confirming, setConfirming] = useState(false);
 
   const result = useMemo(() => (textIsSource ? parseSweepConfigText(text) : parseSweepConfig(doc)), [textIsSource, text, doc]);
   const issues = serverIssues ?? (result.ok ? [] : result.issues);
+  const runEstimate = result.ok ? estimateRuns(result.config) : null;
+  const timeEstimate = useMemo(() => (result.ok ? estimateSweepTime(result.config, props.capacity) : null), [result, props.capacity]);
   const placed = [...SETTINGS_PATHS, ...Object.keys(paramsOf(doc)).map((k) => `parameters.${k}`)];
-  const unplaced = compactIssues(unplacedIssues(issues, placed));
+  const unplaced = unplacedIssues(issues, placed);
+  const unplacedKeyList = unknownParameterKeyList(unplaced);
+  // the document is the last text that read; while the text does not, warn about nothing
+  const unreadable = !result.ok && result.issues.some((i) => i.line !== undefined);
+  const preset = presetOf(doc);
+  const edited = !preset ? PRESETS.find((p) => p.id === basePreset) : undefined;
 
   const render = (d: SweepDoc, f = format) => (f === "yaml" ? docToYaml(d) : docToJson(d));
   const editDoc = (next: SweepDoc) => {
@@ -43,13 +54,14 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
     setTextIsSource(false);
     setServerIssues(null);
     setLaunchError(null);
+    setConfirming(false);
   };
   const editText = (next: string) => {
     setText(next);
-    setPreset("");
     setTextIsSource(true);
     setServerIssues(null);
     setLaunchError(null);
+    setConfirming(false);
     const read = readSweepText(next);
     if (read.ok && isPlainObject(read.data)) setDoc(read.data);
   };
@@ -63,6 +75,10 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
     setAttempted(true);
     if (!result.ok) {
       focusFirstProblem(result.issues, tab);
+      return;
+    }
+    if (!confirming && runEstimate && needsConfirmation(runEstimate, timeEstimate)) {
+      setConfirming(true);
       return;
     }
     setLaunching(true);
@@ -101,14 +117,15 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
             <select
               className="input"
               data-testid="preset"
-              value={preset}
+              value={preset?.id ?? ""}
               onChange={(e) => {
                 const p = PRESETS.find((x) => x.id === e.target.value);
-                setPreset(e.target.value);
-                if (p) editDoc(p.doc);
+                if (!p) return;
+                setBasePreset(p.id);
+                editDoc(p.doc);
               }}
             >
-              <option value="">—</option>
+              <option value="">{edited ? "— (edited)" : "—"}</option>
               {PRESETS.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.title}
@@ -116,7 +133,9 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
               ))}
             </select>
           </label>
-          <span className="help">{PRESETS.find((p) => p.id === preset)?.blurb ?? "Presets finish in seconds to a minute; edit anything before launching."}</span>
+          <span className="help" data-testid="preset-blurb">
+            {preset?.blurb ?? (edited ? `Changed from the preset “${edited.title}”; pick it again to start over.` : "Presets finish in seconds to a minute; edit anything before launching.")}
+          </span>
         </div>
 
         <div className="card">
@@ -132,14 +151,14 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
             />
             {tab === "form" ? (
               <div role="tabpanel" aria-label="Form">
-                {unplaced.issues.length > 0 && (
+                {unplaced.length > 0 && (
                   <div className="alert sw-unplaced" role="alert" data-testid="form-issues">
-                    {unplaced.issues.map((i, n) => (
+                    {unplaced.map((i, n) => (
                       <div key={n}>
                         {i.path && <code>{i.path}</code>} {i.message}
                       </div>
                     ))}
-                    {unplaced.keyList && <div className="sw-keylist">Parameters must be RunConfig keys: {unplaced.keyList}.</div>}
+                    {unplacedKeyList && <div className="sw-keylist">Parameters must be RunConfig keys: {unplacedKeyList}.</div>}
                   </div>
                 )}
                 <SweepSettings doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} />
@@ -148,13 +167,24 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
               </div>
             ) : (
               <div role="tabpanel" aria-label="YAML / JSON">
-                <ConfigTextEditor text={text} format={format} issues={issues} onText={editText} onFormat={changeFormat} />
+                <ConfigTextEditor text={text} format={format} issues={issues} warnings={result.warnings} onText={editText} onFormat={changeFormat} />
               </div>
             )}
           </div>
         </div>
       </div>
-      <LaunchPanel result={result} issues={issues} attempted={attempted} launching={launching} error={launchError} onLaunch={launch} />
+      <LaunchPanel
+        result={result}
+        estimate={runEstimate}
+        time={timeEstimate}
+        issues={issues}
+        attempted={attempted}
+        launching={launching}
+        confirming={confirming}
+        error={launchError}
+        onLaunch={launch}
+        onCancelConfirm={() => setConfirming(false)}
+      />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getSweep, listCorpora } from "../../../prisma/store";
+import { localCapacity } from "../../_server/executor";
 import { PageHeader } from "../../_components/ui";
 import { SweepForm } from "../../_components/sweeps/SweepForm";
 import { PRESETS } from "../../_lib/sweep-presets";
@@ -33,7 +34,7 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
           </Link>
         }
       />
-      <SweepForm initial={initial} initialPreset={preset?.id} corpora={(await listCorpora()).map((c) => c.name)} />
+      <SweepForm initial={initial} initialPreset={preset?.id} corpora={(await listCorpora()).map((c) => c.name)} capacity={localCapacity()} />
     </>
   );
 }

@@ -2,6 +2,7 @@
 import { useMemo } from "react";
 import type { SeriesPoint } from "../../../../prisma/store/metrics";
 import type { Smoothing } from "../../../_lib/smoothing";
+import { formatRate } from "../../../_lib/format";
 import { CurveChart, type ChartSeries } from "../../charts";
 import styles from "./run.module.css";
 
@@ -10,7 +11,15 @@ import styles from "./run.module.css";
 
 const toPoints = (pts: SeriesPoint[] | undefined) => (pts ?? []).map((p) => ({ x: p.step, y: p.value, t: p.wallTime }));
 
-export function RunCharts(props: { runId: string; color: string; state: string; series: Record<string, SeriesPoint[]>; smoothing: Smoothing }) {
+export function RunCharts(props: {
+  runId: string;
+  color: string;
+  state: string;
+  series: Record<string, SeriesPoint[]>;
+  smoothing: Smoothing;
+  /** the run's typical throughput (the header's figure), drawn on its chart */
+  throughput: { median: number; unit: string } | null;
+}) {
   const { runId, series, color } = props;
   const loss: ChartSeries[] = useMemo(
     () => [
@@ -21,6 +30,9 @@ export function RunCharts(props: { runId: string; color: string; state: string; 
   );
   const single = (key: string, c = color): ChartSeries[] => [{ runId: key, name: key, color: c, points: toPoints(series[key]) }];
   const extra = ["val_acc", "grad_norm", "lr", "throughput"].filter((k) => series[k]?.length);
+  const tp = props.throughput;
+  const reference = useMemo(() => (tp ? { y: tp.median, label: `median ${formatRate(tp.median)} ${tp.unit}` } : null), [tp?.median, tp?.unit]);
+  const title = (k: string) => (k === "grad_norm" ? "gradient norm (global, before clipping)" : k === "lr" ? "learning rate" : k === "throughput" && tp ? `throughput (${tp.unit})` : k);
   return (
     <div className={styles.panels}>
       <div className={styles.panel} data-testid="run-panel-loss">
@@ -28,7 +40,17 @@ export function RunCharts(props: { runId: string; color: string; state: string; 
       </div>
       {extra.map((k) => (
         <div key={k} className={styles.panel} data-testid={`run-panel-${k}`}>
-          <CurveChart title={k === "grad_norm" ? "gradient norm (global, before clipping)" : k === "lr" ? "learning rate" : k} series={single(k, k === "lr" ? "#7048e8" : k === "grad_norm" ? "#e8590c" : color)} smoothing={k === "lr" ? { kind: "none", amount: 0 } : props.smoothing} logY={k === "grad_norm"} syncId={`run-${runId}`} height={220} legend={false} />
+          <CurveChart
+            title={title(k)}
+            series={single(k, k === "lr" ? "#7048e8" : k === "grad_norm" ? "#e8590c" : color)}
+            smoothing={k === "lr" ? { kind: "none", amount: 0 } : props.smoothing}
+            logY={k === "grad_norm"}
+            syncId={`run-${runId}`}
+            height={220}
+            legend={false}
+            reference={k === "throughput" ? reference : null}
+            testId={`run-${k}-chart`}
+          />
         </div>
       ))}
     </div>

@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
 import { colorOf, runColors } from "../../../_lib/colors";
-import { formatBytes, formatDuration, formatNumber, formatTime } from "../../../_lib/format";
+import { typicalRate } from "../../../_lib/curves";
+import { formatBytes, formatDuration, formatKeyValue, formatNumber, formatRate, formatTime } from "../../../_lib/format";
 import type { CorpusRecord } from "../../../../prisma/store/corpora";
 import { parseSmoothing, SMOOTHING_RANGES, type Smoothing } from "../../../_lib/smoothing";
 import { Badge, Stat } from "../../ui";
@@ -22,7 +23,13 @@ import styles from "./run.module.css";
 const LIVE = new Set(["queued", "running"]);
 type Tab = "charts" | "diagnostics" | "samples" | "logs" | "config" | "cells";
 
-export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null; corpus?: CorpusRecord | null }) {
+/** From the engine's task module: the config keys that shape this run (null: all), and what its throughput counts. */
+export interface TaskFacts {
+  applied: string[] | null;
+  unit: "tokens" | "examples";
+}
+
+export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null; task: TaskFacts; corpus?: CorpusRecord | null }) {
   const router = useRouter();
   const [data, setData] = useState(props.initial);
   const [tab, setTab] = useState<Tab>(props.tab);
@@ -80,6 +87,11 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
     ...(isCharlm ? [{ id: "cells" as Tab, label: "Cells" }] : []),
   ];
   const swept = new Set(Object.keys(run.params));
+  const applied = props.task.applied ? new Set(props.task.applied) : null;
+  const configShown = Object.entries(run.config).filter(([k]) => !applied || applied.has(k) || swept.has(k));
+  const configHidden = Object.keys(run.config).filter((k) => !configShown.some(([s]) => s === k));
+  const rate = typicalRate((data.series.throughput ?? []).map((p) => p.value));
+  const rateUnit = props.task.unit === "examples" ? "examples/s" : "tok/s";
   // a view of one run: it takes the view's first colour, in the header and on every chart
   const color = colorOf(runColors([run.id]), run.id);
 
@@ -131,7 +143,10 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
         <Stat label="train_loss" value={formatNumber(s.train_loss)} />
         <Stat label="train–val gap" value={s.val_loss != null && s.train_loss != null ? formatNumber(s.val_loss - s.train_loss, 3) : "–"} />
         <Stat label="Runtime" value={formatDuration(run.runtime)} />
-        <Stat label={run.divergedAt !== null ? "Diverged at" : "Throughput"} value={run.divergedAt !== null ? `step ${run.divergedAt}` : s.throughput != null ? `${formatNumber(s.throughput, 3)} tok/s` : "–"} />
+        <Stat
+          label={run.divergedAt !== null ? "Diverged at" : "Throughput (median)"}
+          value={run.divergedAt !== null ? `step ${run.divergedAt}` : rate !== null ? <span data-testid="run-throughput">{`${formatRate(rate)} ${rateUnit}`}</span> : "–"}
+        />
       </div>
       <Tabs tabs={tabs} value={tab} onChange={setTab} label="Run views" />
       {tab === "charts" && (
@@ -142,7 +157,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
             <span className="mono muted">{smoothing.kind === "ema" ? smoothing.amount.toFixed(2) : "0"}</span>
             {live && <span className="badge badge-running" style={{ marginLeft: 8 }}>live</span>}
           </div>
-          <RunCharts runId={run.id} color={color} state={run.state} series={data.series} smoothing={smoothing} />
+          <RunCharts runId={run.id} color={color} state={run.state} series={data.series} smoothing={smoothing} throughput={rate === null ? null : { median: rate, unit: rateUnit }} />
         </>
       )}
       {tab === "diagnostics" && <Diagnostics runId={run.id} diagnostics={data.diagnostics} />}
@@ -173,15 +188,20 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
         <div className="card">
           <div className="card-body">
             <div className={styles.config} data-testid="config">
-              {Object.entries(run.config).map(([k, v]) => (
+              {configShown.map(([k, v]) => (
                 <div key={k}>
                   <span className={`${styles.key} ${swept.has(k) ? styles.swept : ""}`} title={swept.has(k) ? "chosen by the sweep" : undefined}>
                     {k}
                   </span>
-                  <span className="mono">{typeof v === "number" ? formatNumber(v) : String(v)}</span>
+                  <span className="mono">{typeof v === "number" ? formatKeyValue(k, v) : String(v)}</span>
                 </div>
               ))}
             </div>
+            {configHidden.length > 0 && (
+              <p className="help" data-testid="config-not-applied">
+                Not used by a {String(run.config.task)} run{run.config.task !== "quadrant" && run.config.cell ? ` with ${String(run.config.cell)} cells` : ""}: {configHidden.join(", ")}.
+              </p>
+            )}
           </div>
         </div>
       )}

@@ -1,0 +1,5 @@
+import { NotFound } from "../_components/NotFound";
+
+export default function SweepNotFound() {
+  return <NotFound kind="sweep" />;
+}

@@ -1,0 +1,86 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+
+// Journey: edit a preset in the new-sweep form the way a W&B user would: add a choice
+// parameter, mistype a list, repeat a value, blow the grid up to 10,000 runs and back out of
+// launching it, then break the YAML and find each problem on its line.
+
+async function sweepCount(request: APIRequestContext): Promise<number> {
+  return ((await (await request.get("/api/sweeps")).json()) as { sweeps: unknown[] }).sweeps.length;
+}
+
+test("form edits: fixed new parameters, list mistakes on their field, a large grid asks first", async ({ page, request }) => {
+  const before = await sweepCount(request);
+  await page.goto("/sweeps/new?preset=charlm-dropout-lr");
+  await expect(page.getByTestId("preset")).toHaveValue("charlm-dropout-lr");
+  await expect(page.getByTestId("run-estimate")).toHaveText("9 runs");
+
+  // a choice parameter comes in Fixed at its default: the grid stays 3 × 3
+  await page.getByTestId("add-param").selectOption("init");
+  await expect(page.getByTestId("mode-init-value")).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByTestId("field-parameters.init.value")).toHaveValue("xavier");
+  await expect(page.getByTestId("run-estimate")).toHaveText("9 runs");
+  // ... and the preset box no longer claims the preset
+  await expect(page.getByTestId("preset")).toHaveValue("");
+  await expect(page.getByTestId("preset-blurb")).toContainText("Changed from the preset");
+
+  // "0,,0.2" is an error on the field, not a silently shorter list
+  const dropout = page.getByTestId("field-parameters.dropout.values");
+  await dropout.fill("0,,0.2");
+  await expect(page.getByTestId("error-parameters.dropout")).toHaveText("value 2 is empty (two commas in a row?)");
+  await expect(dropout).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("problem-count")).toHaveText("1 problem to fix before launching");
+  await dropout.fill("0, 0.2");
+
+  // a repeated value is flagged, and does not block
+  await page.getByTestId("field-parameters.learning_rate.values").fill("0.01, 0.01, 0.03");
+  await expect(page.getByTestId("warning-parameters.learning_rate")).toContainText("0.01 is listed more than once: the grid runs each value once");
+  await expect(page.getByTestId("problem-count")).toHaveCount(0);
+
+  // 100 × 100 = 10,000 runs: the count, an estimate of the time, and Launch asks first
+  await dropout.fill(Array.from({ length: 100 }, (_, i) => (i / 200).toFixed(3)).join(", "));
+  await page.getByTestId("field-parameters.learning_rate.values").fill(Array.from({ length: 100 }, (_, i) => ((i + 1) / 1000).toFixed(3)).join(", "));
+  await expect(page.getByTestId("run-estimate")).toHaveText("10,000 runs");
+  await expect(page.getByTestId("time-estimate")).toContainText(/about \d/);
+  await expect(page.getByTestId("time-estimate")).toContainText("An estimate from the engine's speed measured");
+  await page.getByTestId("launch").click();
+  const confirm = page.getByTestId("confirm-launch");
+  await expect(confirm).toContainText("Start 10,000 runs");
+  await expect(page.getByTestId("confirm-launch-yes")).toHaveText("Launch 10,000 runs");
+  await page.screenshot({ path: "test-results/screens/new-sweep-confirm-large.png" });
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByTestId("launch")).toBeVisible();
+  expect(await sweepCount(request)).toBe(before);
+
+  // choosing the preset again claims it again
+  await page.getByTestId("preset").selectOption("charlm-dropout-lr");
+  await expect(page.getByTestId("preset-blurb")).toContainText("3 × 3 grid");
+  await expect(page.getByTestId("run-estimate")).toHaveText("9 runs");
+});
+
+test("YAML tab: line numbers, issues in line order, a syntax error on its own line", async ({ page }) => {
+  await page.goto("/sweeps/new");
+  await page.getByRole("tab", { name: "YAML / JSON" }).click();
+  const editor = page.getByTestId("config-text");
+  await editor.fill(
+    ["method: grid", "parameters:", "  epochs:", "    value: 3", "  lr:", "    value: 0.1", "  dropout:", "    values: [0.1, 0.1, 2]", "metric:", "  goal: up", "  name: val_loss", ""].join("\n"),
+  );
+  await expect(page.getByTestId("line-numbers")).toContainText("12");
+  const items = page.getByTestId("text-issues").locator("li");
+  // problems and the warning, by line; each unknown name once, the key list once at the end
+  await expect(items.locator(".sw-line")).toHaveText(["line 3", "line 5", "line 8", "line 8", "line 10"]);
+  await expect(items.nth(0)).toContainText('unknown parameter "epochs": not a RunConfig key (did you mean "steps"?)');
+  await expect(items.nth(3)).toContainText("warning: parameters.dropout.values 0.1 is listed more than once");
+  await expect(page.getByTestId("text-issues")).toContainText("Parameters must be RunConfig keys: task, corpus");
+  expect(await page.getByTestId("text-issues").evaluate((el) => el.textContent!.split("embedding_dim").length - 1)).toBe(1);
+  await page.screenshot({ path: "test-results/screens/new-sweep-yaml-by-line.png", fullPage: true });
+
+  // an unclosed bracket is reported where it opens, in one sentence (no dangling ":")
+  await editor.fill("method: grid\nparameters:\n  dropout:\n    values: [0, 0.2\n  learning_rate:\n    value: 0.01\n");
+  await expect(items).toHaveCount(1);
+  await expect(items.nth(0)).toHaveText(/^line 4\s*not valid YAML or JSON: "\[" is not closed: expected "\]"$/);
+  await expect(page.getByTestId("line-numbers").locator("[data-bad]")).toHaveText("4");
+  // its line button puts the cursor on that line
+  await items.nth(0).getByRole("button", { name: "line 4" }).click();
+  expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe("    values: [0, 0.2");
+});

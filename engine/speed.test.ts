@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { resolveRunConfig } from "./config.ts";
+import { estimateRunMs, MEASURED_SPEED, runWork } from "./speed.ts";
+
+// The run-time model's arithmetic. How well it predicts real runs is measured by
+// `npm run bench -- speed` (timings never belong in a unit test).
+
+const work = (input: Parameters<typeof resolveRunConfig>[0]) => runWork(resolveRunConfig(input));
+
+test("work grows with steps, and an evaluation or a sample adds its own passes", () => {
+  const base = { task: "charlm", steps: 100, eval_every: 100, sample_every: 0 } as const;
+  const a = work(base), b = work({ ...base, steps: 200 });
+  assert.ok(Math.abs(b.flops / a.flops - 2) < 1e-9);
+  assert.ok(Math.abs(b.calls / a.calls - 2) < 1e-9);
+  assert.ok(work({ ...base, eval_every: 10 }).flops > a.flops, "ten evaluations cost more than one");
+  assert.ok(work({ ...base, sample_every: 50 }).calls > a.calls, "charlm samples are sequential work");
+  assert.equal(work({ task: "quadrant", steps: 100, eval_every: 100, sample_every: 50 }).calls, work({ task: "quadrant", steps: 100, eval_every: 100, sample_every: 0 }).calls, "only charlm samples");
+});
+
+test("flops follow the cell's gates and the hidden size squared; calls follow time and depth", () => {
+  const rnn = work({ task: "repeated_ones", cell: "rnn", hidden_size: 256, embedding_dim: 0 });
+  const lstm = work({ task: "repeated_ones", cell: "lstm", hidden_size: 256, embedding_dim: 0 });
+  const gru = work({ task: "repeated_ones", cell: "gru", hidden_size: 256, embedding_dim: 0 });
+  // the recurrent product dominates (the 2-class head is small): 4 and 3 gates
+  assert.ok(Math.abs(lstm.flops / rnn.flops - 4) < 0.05);
+  assert.ok(Math.abs(gru.flops / rnn.flops - 3) < 0.05);
+  const big = work({ task: "repeated_ones", cell: "rnn", hidden_size: 512, embedding_dim: 0 });
+  assert.ok(Math.abs(big.flops / rnn.flops - 4) < 0.05);
+  assert.equal(big.calls, rnn.calls, "the same steps through time");
+  assert.ok(Math.abs(work({ task: "repeated_ones", num_layers: 2 }).calls / work({ task: "repeated_ones" }).calls - 2) < 1e-9);
+  assert.ok(Math.abs(work({ task: "repeated_ones", seq_length: 64 }).calls / work({ task: "repeated_ones", seq_length: 32 }).calls - 2) < 0.05);
+});
+
+test("a run's estimate is start-up plus its work at the measured speed", () => {
+  const c = resolveRunConfig({ task: "quadrant", steps: 200 });
+  const w = runWork(c);
+  assert.equal(estimateRunMs(c), MEASURED_SPEED.startupMs + w.flops / MEASURED_SPEED.flopsPerMs + w.calls * MEASURED_SPEED.msPerCall);
+  assert.equal(estimateRunMs(c, { startupMs: 100, flopsPerMs: Infinity, msPerCall: 0 }), 100);
+});
