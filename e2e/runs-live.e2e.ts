@@ -51,7 +51,7 @@ test("run page: watch a run live, then stop it", async ({ page, request }) => {
   expect(text).toBe(logs.map((l) => `${consoleText(l)}\n`).join(""));
   expect(text).toMatch(/^[^\n]*lstm[^\n]*\n/); // the run's first line: what it trains
   expect(text).toMatch(/\nstopped at step \d+: [^\n]*\n$/);
-  await expect(page.getByTestId("log-count")).toContainText(`${logs.length} lines`);
+  await expect(page.getByTestId("log-count")).toContainText(`${logs.length.toLocaleString("en-US")} lines`);
   await request.post(`/api/sweeps/${sweepId}/cancel`);
 });
 

@@ -54,6 +54,7 @@ test("a server file named as a corpus is refused, naming corpus; the text trains
   // the sweep form offers it by name
   await page.goto("/sweeps/new");
   await page.getByTestId("add-param").selectOption("corpus");
+  await page.getByTestId("mode-corpus-values").click(); // added Fixed at its default; a list shows every choice
   await expect(page.getByRole("group", { name: "corpus values" })).toContainText("ab-corpus");
   await expect(page.getByRole("group", { name: "corpus values" })).toContainText("builtin");
 
@@ -85,6 +86,7 @@ test("a cross-site POST is refused (403 with the error shape), text/plain includ
   await page.setContent(`<form method="post" action="${BASE}/api/sweeps" enctype="text/plain"><input name="method: grid\nparameters:\n  task: {value: quadrant}\n#" value="x"></form>`);
   const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/sweeps")), page.locator("form").evaluate((f: HTMLFormElement) => f.submit())]);
   expect(response.status()).toBe(403);
+  await page.waitForURL(/\/api\/sweeps$/); // the refused form post is a navigation: let it end before the next one
   expect(((await (await request.get("/api/sweeps")).json()) as { sweeps: unknown[] }).sweeps.length).toBe(before);
   // the app's own fetch (Origin = the app) goes through
   await page.goto("/sweeps");
