@@ -89,7 +89,10 @@ const curve = (messages: WorkerMessage[]) =>
 
 test("worker: periodic checkpoints; killed -9 and resumed from the last one, the curve goes on bit for bit", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sweeplab-worker-"));
-  const config = { task: "charlm", steps: 300, eval_every: 10, log_every: 3, sample_every: 40, sample_length: 12, hidden_size: 16, batch_size: 4, seq_length: 16, dropout: 0.2 };
+  // Long enough that the kill lands mid-run on any machine: the worker writes to a pipe, which
+  // blocks it once ~64 KB are unread, so when the kill is sent it is at most two pipefuls
+  // (~600 steps of these lines) past the checkpoint that triggered it, of ~840 KB in all.
+  const config = { task: "charlm", steps: 4000, eval_every: 10, log_every: 3, sample_every: 40, sample_length: 12, hidden_size: 16, batch_size: 4, seq_length: 16, dropout: 0.2 };
   const whole = await runWorker(JSON.stringify({ config }));
   assert.equal(whole.code, EXIT.finished);
 
@@ -102,7 +105,7 @@ test("worker: periodic checkpoints; killed -9 and resumed from the last one, the
   });
   assert.equal(first.code, null, "killed");
   const checkpoints = first.messages.filter((m) => m.type === "checkpoint");
-  assert.ok(checkpoints.length >= 3 && lastCheckpoint < 300, `checkpoints at ${checkpoints.map((m) => m.step)}`);
+  assert.ok(checkpoints.length >= 3 && lastCheckpoint < config.steps, `checkpoints at ${checkpoints.map((m) => m.step)}`);
   for (const m of checkpoints) assert.ok(m.type === "checkpoint" && m.path === pendingCheckpointPath(checkpointPath, m.step) && existsSync(m.path));
   // the checkpoint line comes after every event of its step
   const at = first.messages.findIndex((m) => m.type === "checkpoint" && m.step === lastCheckpoint);

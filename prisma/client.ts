@@ -18,7 +18,9 @@ export function prisma(): PrismaClient {
   const file = databasePath();
   if (g.__sweeplabPrisma?.url === file) return g.__sweeplabPrisma.client;
   migrate(file);
-  const client = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+  // maxWait: a transaction may queue behind this process's others (the adapter runs one at a
+  // time); timeout: it may wait up to the busy timeout for another process's write lock first
+  const client = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions: { maxWait: 30_000, timeout: 60_000 } });
   g.__sweeplabPrisma = { url: file, client };
   return client;
 }
@@ -37,6 +39,22 @@ export function reader(): Database.Database {
   db.pragma("temp_store = MEMORY");
   g.__sweeplabReader = { url: file, db };
   return db;
+}
+
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * A transaction that writes. The adapter's BEGIN is deferred, and SQLite refuses at once —
+ * SQLITE_BUSY, without waiting out the busy timeout — to turn a transaction that has read into
+ * one that writes while another process (a second server, `npm run seed`, `npm run train --
+ * --track`) holds the write lock: waiting could deadlock. So the write lock is taken first, by
+ * a statement that writes nothing, and the rest of the transaction runs behind it.
+ */
+export function writeTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return prisma().$transaction(async (tx) => {
+    await tx.$executeRawUnsafe("UPDATE Run SET id = id WHERE 0");
+    return fn(tx);
+  });
 }
 
 /** Close the client (CLIs and tests call this before exiting). */

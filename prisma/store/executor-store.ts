@@ -1,4 +1,4 @@
-import { prisma } from "../client";
+import { prisma, writeTransaction } from "../client";
 import { asStorageError } from "../database";
 import type { RunState } from "../../sweeps/states";
 import type { MetricPoint, SweepStore, TrialInfo } from "../../sweeps/executor/types";
@@ -63,7 +63,7 @@ export async function crashRuns(ids: string[], reason: string): Promise<RunRecor
  */
 export async function requeueRuns(ids: string[], reason: string, options: { maxInterruptions: number }): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
-  return prisma().$transaction(async (tx) => {
+  return writeTransaction(async (tx) => {
     const changed: RunRecord[] = [];
     const now = new Date();
     for (const run of await tx.run.findMany({ where: { id: { in: ids }, state: "running" } })) {

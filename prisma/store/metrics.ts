@@ -1,4 +1,4 @@
-import { prisma, reader } from "../client";
+import { prisma, reader, writeTransaction, type Tx } from "../client";
 import type { RunEventBatch } from "../../sweeps/ingest";
 import { foldIntoSummary, type Summary } from "../../sweeps/summary";
 import { query, selectRows, type TypedRow } from "./sql";
@@ -72,17 +72,6 @@ interface MetricRow {
   value: number | null;
   wallTime: number;
 }
-type Tx = {
-  $executeRawUnsafe: (sql: string, ...args: unknown[]) => Promise<number>;
-  // reads inside the batch's transaction go through Prisma's typed model, never a raw query (sql.ts says why)
-  metric: {
-    findMany: (args: {
-      where: { runId: string; step?: { gte: number } };
-      orderBy: { step: "asc" };
-      select: { name: true; step: true; value: true; wallTime: true };
-    }) => Promise<MetricRow[]>;
-  };
-};
 
 /** Multi-row INSERTs of `columns`-wide rows, `perStatement` rows at a time. */
 async function insertRows(tx: Tx, head: string, tail: string, columns: number, values: unknown[], perStatement: number): Promise<void> {
@@ -159,7 +148,7 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
   const result: IngestResult = { duplicates: 0, unknownRuns: [] };
   if (batches.length === 0) return result;
   const now = new Date().toISOString();
-  await prisma().$transaction(async (tx) => {
+  await writeTransaction(async (tx) => {
     const ids = [...new Set(batches.map((b) => b.runId))];
     const existing = new Set((await tx.run.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));
     result.unknownRuns = ids.filter((id) => !existing.has(id));

@@ -1,4 +1,4 @@
-import { prisma } from "../client";
+import { prisma, writeTransaction } from "../client";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
 import { toRunRecord, type Json, type RunRecord, type Summary } from "./records";
@@ -105,8 +105,7 @@ export interface RunOutcome {
  * its first outcome); the given summary is merged over the live one.
  */
 export async function finishRun(id: string, outcome: RunOutcome): Promise<RunRecord | null> {
-  const db = prisma();
-  return db.$transaction(async (tx) => {
+  return writeTransaction(async (tx) => {
     const current = await tx.run.findUnique({ where: { id } });
     if (!current || (current.state !== "running" && current.state !== "queued")) return null;
     const summary = { ...(JSON.parse(current.summary) as Summary), ...(outcome.summary ?? {}) };
