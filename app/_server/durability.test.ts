@@ -79,24 +79,25 @@ describe("a sweep through a kill -9 and a SIGTERM of its server", () => {
     assert.equal(res.status, 201);
     const sweepId = ((await res.json()) as { id: string }).id;
 
-    // 1. kill -9 during the first runs: both have checkpointed past their start, none has finished
-    const first = await until("the first two runs to checkpoint", async () => {
-      const runs = await sweepRuns(sweepId);
-      const going = runs.filter((r) => r.state === "running" && r.checkpointStep !== null && r.checkpointStep >= 30 && r.lastStep < STEPS);
-      return going.length === 2 && runs.every((r) => r.state !== "finished") ? going : null;
+    // 1. kill -9 during the first runs: each run in progress has checkpointed past its start and
+    // is far from its end (two of them unless the machine is so busy that one ran alone)
+    const first = await until("the runs in progress to checkpoint", async () => {
+      const running = (await sweepRuns(sweepId)).filter((r) => r.state === "running");
+      return running.length >= 1 && running.every((r) => r.checkpointStep !== null && r.checkpointStep >= 30 && r.lastStep < STEPS - 150) ? running : null;
     }, 60_000, 20);
     server.kill("SIGKILL");
     await exited(server);
     await until("its workers to go (their pipe is closed)", async () => first.every((r) => r.pid !== null && !alive(r.pid)), 10_000);
-    assert.deepEqual((await sweepRuns(sweepId)).map((r) => r.state).sort(), ["running", "running"], "left running by the dead server");
+    const afterKill = await sweepRuns(sweepId);
+    for (const r of first) assert.equal(afterKill.find((x) => x.id === r.id)!.state, "running", `${r.name} left running by the dead server`);
 
     ({ server, base } = await startServer());
     // 2. SIGTERM later, with runs in progress again
-    await until("two finished runs and two mid-way", async () => {
+    const inProgress = await until("two finished runs, and the runs in progress mid-way", async () => {
       const runs = await sweepRuns(sweepId);
-      return runs.filter((r) => r.state === "finished").length >= 2 && runs.filter((r) => r.state === "running" && r.lastStep >= 60 && r.lastStep < STEPS).length === 2;
+      const running = runs.filter((r) => r.state === "running");
+      return runs.filter((r) => r.state === "finished").length >= 2 && running.length >= 1 && running.every((r) => r.pid !== null && r.lastStep >= 60 && r.lastStep < STEPS - 150) ? running : null;
     }, 120_000, 20);
-    const inProgress = (await sweepRuns(sweepId)).filter((r) => r.state === "running");
     const t0 = Date.now();
     server.kill("SIGTERM");
     assert.equal(await exited(server), 143);
@@ -104,7 +105,12 @@ describe("a sweep through a kill -9 and a SIGTERM of its server", () => {
     assert.ok(exitMs < 6000, `the server exited ${exitMs} ms after SIGTERM`);
     const afterTerm = await sweepRuns(sweepId);
     assert.equal(afterTerm.filter((r) => r.state === "running").length, 0, "no run left running");
-    for (const r of inProgress) {
+    // (on a busy machine a run may reach its last step between our look and the signal: it ends
+    // finished, whole; every other run in progress goes back to the queue)
+    const requeued = inProgress.filter((r) => afterTerm.find((x) => x.id === r.id)!.state !== "finished");
+    assert.ok(requeued.length >= 1, "a run in progress went back to the queue");
+    for (const r of inProgress.filter((x) => !requeued.includes(x))) assert.equal(afterTerm.find((x) => x.id === r.id)!.lastStep, STEPS, `${r.name} ended finished only at its last step`);
+    for (const r of requeued) {
       const now = afterTerm.find((x) => x.id === r.id)!;
       assert.equal(now.state, "queued", `${now.name} is back in the queue`);
       assert.ok(now.checkpointStep !== null && now.checkpointStep >= now.lastStep, `${now.name} checkpointed where it stopped (${now.checkpointStep} ≥ ${now.lastStep})`);
@@ -127,7 +133,8 @@ describe("a sweep through a kill -9 and a SIGTERM of its server", () => {
     const points = runs.map((r) => `${r.params.dropout}/${r.params.learning_rate}`).sort();
     assert.deepEqual(points, ["0.2/0.003", "0.2/0.01", "0.2/0.03", "0/0.003", "0/0.01", "0/0.03"], "one run per grid point");
     const interrupted = runs.filter((r) => r.interruptions > 0);
-    assert.ok(interrupted.length >= 3, `runs interrupted: ${interrupted.map((r) => `${r.name} ×${r.interruptions}`)}`);
+    const interruptions = interrupted.reduce((n, r) => n + r.interruptions, 0);
+    assert.ok(interruptions >= first.length + requeued.length, `runs interrupted: ${interrupted.map((r) => `${r.name} ×${r.interruptions}`)}`);
     for (const r of interrupted) {
       const logs = (await listLogs(r.id)).map((l) => l.message);
       assert.ok(logs.some((m) => /^resumed from the checkpoint at step \d+$/.test(m)), `${r.name} resumed from a checkpoint:\n${logs.join("\n")}`);

@@ -94,5 +94,8 @@ export const gridSearch: SearchStrategy = ({ config, trials, configIndex }) => {
     const taken = new Set(seen.map((params) => combinationOf(axes, params)));
     if (!taken.has(configIndex)) return combination(axes, configIndex);
   }
-  return nextGridPoint(config.parameters, seen);
+  // a point the grid's own order left free; not one that an index reserved by another process
+  // (its run not seen yet) is taking at this moment
+  const reserved = trials.flatMap((t, i) => (t.unknown && i < total ? [combination(axes, i)] : []));
+  return nextGridPoint(config.parameters, [...seen, ...reserved]);
 };

@@ -37,6 +37,20 @@ test("grid: every combination once, in W&B's order (names sorted, last fastest),
   assert.deepEqual(end, { done: true, reason: "grid exhausted (6 configurations)" });
 });
 
+test("grid, two processes proposing for one sweep: a point held by an index whose run is not seen yet is never proposed again", () => {
+  const c = config({ method: "grid", parameters: { cell: { values: ["rnn", "lstm", "gru"] }, num_layers: { values: [1, 2] } } });
+  const all = drive(c, () => 1);
+  assert.equal(all.length, 6);
+  const unknown: Trial = { params: {}, state: "queued", value: null, unknown: true };
+  // this process sees runs 0-3 and 5; index 4 is reserved by the other process, whose run it cannot see yet
+  const view = [...all.slice(0, 4), unknown, all[5]];
+  assert.deepEqual(proposeNext(c, view), { done: true, reason: "grid exhausted (6 configurations)" });
+  // index 4 reserved elsewhere, 5 reserved by this process: it takes point 5 (its own), never 4
+  const mine = proposeNext(c, [...all.slice(0, 4), unknown]);
+  assert.ok(!mine.done && mine.index === 5);
+  assert.deepEqual(mine.params, all[5].params);
+});
+
 test("grid: q_uniform is numpy.arange(min, max, q), as W&B's grid: from min, max left out", () => {
   const c = config({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0.04, max: 0.26, q: 0.1 } } });
   assert.deepEqual(drive(c, () => 1).map((t) => t.params.dropout), [0.04, 0.14, 0.24000000000000002]);
