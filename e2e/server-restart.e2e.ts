@@ -113,7 +113,9 @@ test("a sweep survives a kill -9 and a SIGTERM of its server and ends finished",
   await expect
     .poll(async () => {
       const runs = await runsOf(id);
-      return runs.filter((r) => r.state === "finished").length >= 2 && runs.filter((r) => r.state === "running" && r.lastStep >= 50 && r.lastStep < 700).length === 2;
+      // (every run in progress mid-way: one that starts late on a busy machine is waited for)
+      const running = runs.filter((r) => r.state === "running");
+      return runs.filter((r) => r.state === "finished").length >= 2 && running.length >= 1 && running.every((r) => r.lastStep >= 50 && r.lastStep < 550);
     }, { timeout: 120_000, intervals: [100] })
     .toBe(true);
   const t0 = Date.now();
