@@ -106,12 +106,11 @@ test("brush and axis order round-trip through the URL", () => {
   assert.deepEqual(moveAxis(["a", "b", "c", "d"], 3, 0), ["d", "a", "b", "c"]);
 });
 
-test("1,000 runs shape in well under a frame budget", () => {
+test("1,000 runs: seed replicates fold into one line per configuration, and a brush selects among them", () => {
   const many = Array.from({ length: 1000 }, (_, i) => run(i, { cell: ["rnn", "lstm", "gru"][i % 3], learning_rate: 10 ** (-4 + (i % 30) / 10), dropout: (i % 7) / 10 }, 1 + (i % 13) / 10));
-  const t = performance.now();
+  // (how fast this is belongs in `npm run bench`, not in a timed unit test)
   const m = buildParallelModel(many, { metricName: "val_loss", sweepParams });
   const ids = brushedRunIds(many, m, { dropout: [[0.1, 0.3]], cell: [[0, 1]] });
-  assert.ok(performance.now() - t < 100);
   assert.equal(m.rows.length, 210, "runs that differ only in seed fold into one line (210 configurations)");
   assert.equal(buildParallelModel(many, { metricName: "val_loss", sweepParams, foldSeeds: false }).rows.length, 1000);
   assert.ok(ids.size > 0 && ids.size < 1000);
