@@ -1,4 +1,4 @@
-import { LOG_SCALED, valueKey, type SweepConfig } from "./config.ts";
+import { LOG_SCALED, sweepBranches, valueKey, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import { fitGp, type GpHyper } from "./search/gp.ts";
 import { pearson, quantile, ranks } from "./stats.ts";
@@ -121,7 +121,7 @@ function levelName(key: string): string {
 }
 
 function isLogScaled(param: string, xs: number[], config?: SweepConfig): boolean {
-  const spec = config?.parameters[param];
+  const spec = config && sweepBranches(config).find((b) => param in b.specs)?.specs[param];
   if (spec) return LOG_SCALED.has(spec.distribution);
   // without a config: positive values spanning two decades or more
   const min = Math.min(...xs);

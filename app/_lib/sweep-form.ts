@@ -3,7 +3,9 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify }
 import { RunConfig, RUN_CONFIG_KEYS, type RunConfigKey } from "../../engine/config";
 import {
   DISTRIBUTION_KEYS,
+  gridBranches,
   gridCombinations,
+  hasChoices,
   inferDistribution,
   isPlainObject,
   LOG_SCALED,
@@ -319,6 +321,12 @@ export function formatEstimate(ms: number): string {
   const h = min / 60;
   if (h < 48) return `about ${h < 10 ? Number(h.toFixed(1)) : Math.round(h)} h`;
   return `about ${Math.round(h / 24)} days`;
+}
+
+/** The "3 × 3 = 9" line: per-parameter grid factors; for a tree of choices, each branch's grid ("optimizer=momentum 2 + ..."). */
+export function gridLine(config: SweepConfig): string {
+  if (!hasChoices(config.parameters)) return gridFactors(config).map((f) => `${f.key} ${f.count}`).join(" × ") || "of one point";
+  return `over the choices: ${gridBranches(config).map((b) => `${b.label} ${b.count}`).join(" + ")}`;
 }
 
 /** Per-parameter grid factor for the "3 × 3 = 9" line. */
