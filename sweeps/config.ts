@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseDocument, stringify } from "yaml";
-import { loggingIssues, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
+import { APPLIES_WHEN, loggingIssues, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";
 import { loggedMetrics } from "../engine/metrics.ts";
 import { higherIsBetter, tracksBest } from "./summary.ts";
@@ -961,6 +961,8 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
     }
   }
 
+  if (engine) for (const w of flatConditionWarnings(params, method, typeof input.replicates === "number" ? input.replicates : 1)) warn(w.path, w.message);
+
   const et = isPlainObject(input.early_terminate) ? input.early_terminate : null;
   if (et?.type === "hyperband") {
     if (et.max_iter !== undefined && et.min_iter !== undefined)
@@ -981,6 +983,51 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
     const goal = metric?.goal;
     if ((goal === "minimize" || goal === "maximize") && tracksBest(name) && (goal === "maximize") !== higherIsBetter(name))
       warn("metric.goal", `${name} is ${higherIsBetter(name) ? "an accuracy: higher is better" : "a loss: lower is better"}, but the goal is ${goal}, so the search looks for the worst runs`);
+  }
+  return out;
+}
+
+/**
+ * An engine key swept flat beside the key it depends on (engine/config.ts APPLIES_WHEN), e.g.
+ * momentum beside optimizer: the runs of the other optimizers repeat one configuration for
+ * every momentum. The warning shows the conditional form and the runs it saves.
+ */
+function flatConditionWarnings(params: Record<string, unknown>, method: Method | undefined, replicates: number): SweepIssue[] {
+  const top = new Map(leafSpecs(params).filter(([, , path]) => path.length === 2).map(([name, spec]) => [name, spec]));
+  const out: SweepIssue[] = [];
+  for (const [key, when] of Object.entries(APPLIES_WHEN) as [RunConfigKey, { key: RunConfigKey; values: readonly string[] }][]) {
+    const own = top.get(key), parent = top.get(when.key);
+    if (!own || !parent || own.distribution === "constant") continue;
+    const parentValues = parent.distribution === "constant" ? [parent.value] : "values" in parent ? distinctValues(parent.values) : null;
+    if (!parentValues) continue;
+    const applies = parentValues.filter((v) => when.values.includes(String(v)));
+    const others = parentValues.filter((v) => !when.values.includes(String(v)));
+    if (others.length === 0) continue;
+    const list = (vs: unknown[]) => vs.map((v) => String(v)).join(", ");
+    const condition = `${when.key} is ${when.values.join(" or ")}`;
+    if (applies.length === 0) {
+      out.push({ path: `parameters.${key}`, message: `${key} applies only when ${condition}, and this sweep's ${when.key} is ${list(others)}: every ${key} gives the same run. Fix ${key} or sweep ${when.key} ${when.values.join("/")}` });
+      continue;
+    }
+    const ownGrid = gridValues(own, GRID_LIMIT);
+    const choices =
+      `${when.key}: {choices: {` +
+      parentValues.map((v) => (applies.includes(v) ? `${String(v)}: {${key}: {...}}` : `${String(v)}: {}`)).join(", ") +
+      `}}`;
+    let saving: string;
+    if (method === "grid" && ownGrid) {
+      const rest = [...top.entries()].filter(([n]) => n !== key && n !== when.key).reduce((n, [, spec]) => n * (gridValues(spec, GRID_LIMIT)?.length ?? 1), 1);
+      const flat = parentValues.length * ownGrid.length * rest * replicates;
+      const tree = (applies.length * ownGrid.length + others.length) * rest * replicates;
+      saving = `the grid runs each other ${when.key} (${list(others)}) ${ownGrid.length} times over with the same effect. As choices, ${choices}, it has ${fmtInt(tree)} runs instead of ${fmtInt(flat)}: ${fmtInt(flat - tree)} runs saved`;
+    } else {
+      const wasted =
+        parent.distribution === "categorical_w_probabilities"
+          ? parent.values.reduce<number>((a, v, i) => a + (others.includes(v) ? (parent.probabilities[i] ?? 0) : 0), 0)
+          : others.length / parentValues.length;
+      saving = `${pct(wasted)} of the runs (those with ${when.key} ${list(others)}) vary a ${key} that has no effect, and the search learns noise from it. As choices, ${choices}, ${key} exists only in the runs it shapes`;
+    }
+    out.push({ path: `parameters.${key}`, message: `${key} applies only when ${condition}, but it is swept beside ${when.key} as a flat parameter: ${saving}` });
   }
   return out;
 }

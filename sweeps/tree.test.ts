@@ -159,3 +159,23 @@ test("W&B configs read the same; choices work with free names; YAML round-trips"
   const c = config(EXAMPLE);
   assert.deepEqual(config(sweepToYaml(c)), c);
 });
+
+test("an engine sweep varying optimizer and momentum flat is warned, with the conditional form and the runs it saves", () => {
+  const flat = parseSweepConfig({ method: "grid", replicates: 2, parameters: { optimizer: { values: ["sgd", "momentum", "adam"] }, momentum: { values: [0.5, 0.9] }, hidden_size: { values: [16, 32] } } });
+  assert.ok(flat.ok);
+  const w = flat.warnings.find((x) => x.path === "parameters.momentum");
+  assert.ok(w, JSON.stringify(flat.warnings));
+  // flat: 3 × 2 × 2 × 2 replicates = 24; as choices: (2 + 1 + 1) × 2 × 2 = 16
+  assert.match(w.message, /momentum applies only when optimizer is momentum/);
+  assert.match(w.message, /optimizer: \{choices: \{sgd: \{\}, momentum: \{momentum: \{\.\.\.\}\}, adam: \{\}\}\}/);
+  assert.match(w.message, /it has 16 runs instead of 24: 8 runs saved/);
+  const random = parseSweepConfig({ method: "random", parameters: { init: { values: ["normal", "xavier"], probabilities: [0.25, 0.75] }, init_std: { min: 0.1, max: 2.0 } } });
+  assert.match(random.warnings.map((x) => `${x.path}: ${x.message}`).join("\n"), /^parameters\.init_std: init_std applies only when init is normal.*: 75% of the runs/m);
+  const none = parseSweepConfig({ method: "grid", parameters: { optimizer: { value: "adam" }, momentum: { values: [0.5, 0.9] } } });
+  assert.match(none.warnings.map((x) => x.message).join("\n"), /every momentum gives the same run/);
+  // the conditional form, and W&B-level (program) sweeps, get no such warning
+  const tree = parseSweepConfig({ method: "grid", parameters: { optimizer: { choices: { sgd: {}, momentum: { momentum: { values: [0.5, 0.9] } } } } } });
+  assert.ok(tree.ok && tree.warnings.length === 0, JSON.stringify(tree.warnings));
+  const wandb = parseWandbSweepConfig({ method: "grid", parameters: { optimizer: { values: ["sgd", "momentum"] }, momentum: { values: [0.5, 0.9] } } });
+  assert.equal(wandb.warnings.length, 0);
+});
