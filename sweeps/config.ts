@@ -1410,6 +1410,28 @@ export function gridCombinations(config: SweepConfig): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/**
+ * A sweep's parameters (raw, as stored) as one spec per name for the views: a tree's sub-
+ * parameters are named too, each with the spec of the first branch that draws it (a constant
+ * only when no branch draws it); `absent` holds the names some branch does not have, whose
+ * cell is empty (n/a) in a run of that branch rather than the default the run kept.
+ */
+export function viewParameters(raw: unknown): { specs: Record<string, unknown>; absent: Set<string> } {
+  if (!isPlainObject(raw) || !Object.values(raw).some((s) => isPlainObject(s) && isChoices(inferDistribution(s)))) return { specs: isPlainObject(raw) ? raw : {}, absent: new Set() };
+  const tree = ParameterSpecs.safeParse(raw);
+  const branches = tree.success ? expandBranches(tree.data as Record<string, SweepParamSpec>, GRID_LIMIT) : null;
+  if (!branches) return { specs: {}, absent: new Set() };
+  const specs: Record<string, ParamSpec> = {};
+  for (const b of branches)
+    for (const [name, spec] of Object.entries(b.specs)) if (!specs[name] || (specs[name].distribution === "constant" && spec.distribution !== "constant")) specs[name] = spec;
+  // a choice parameter: all its choices
+  const chosen = new Map<string, unknown[]>();
+  for (const b of branches) for (const [name, value] of b.when) chosen.set(name, distinctValues([...(chosen.get(name) ?? []), value]));
+  for (const [name, values] of chosen) specs[name] = { distribution: "categorical", values };
+  const absent = new Set(Object.keys(specs).filter((name) => branches.some((b) => !(name in b.specs))));
+  return { specs, absent };
+}
+
 /** A tree grid's sum, branch by branch ("optimizer=momentum" and its grid points); one entry for a flat grid. */
 export function gridBranches(config: SweepConfig): { label: string; count: number }[] {
   const branches = sweepBranches(config);
