@@ -165,6 +165,19 @@ export function metricRange(values: readonly number[], metricKey: string): [numb
   return [lo, hi];
 }
 
+/**
+ * A run's value of a swept key: what the sweep chose, else its config's; undefined when the key
+ * is one of `absent` (it exists only under a choice) and the run's branch does not have it.
+ */
+export function paramValue(r: Pick<SweepRunLike, "params" | "config">, key: string, absent: ReadonlySet<string>): unknown {
+  return absent.has(key) ? r.params[key] : (r.params[key] ?? r.config[key]);
+}
+
+/** The keys of a model's axes that some runs do not have (their table cells stay empty there). */
+export function absentKeys(model: Pick<ParModel, "axes">): Set<string> {
+  return new Set(model.axes.filter((a) => a.na !== undefined).map((a) => a.key));
+}
+
 /** The tick of "n/a" on an axis. */
 export const NA = "n/a";
 
@@ -208,7 +221,7 @@ export function buildParallelModel(
   // a tree of choices: its sub-parameters are axes too, and a run without one is n/a there, not its default
   const { specs: sweepParams, absent } = viewParameters(options.sweepParams ?? {});
   const keys = variedKeys(runs, sweepParams);
-  const valueOf = (r: SweepRunLike, key: string) => (absent.has(key) ? r.params[key] : (r.params[key] ?? r.config[key]));
+  const valueOf = (r: SweepRunLike, key: string) => paramValue(r, key, absent);
   const metricKey = metricSummaryKey(runs, options.metricName);
   const axes: ParAxis[] = keys.map((k) => axisFor(k, runs.map((r) => valueOf(r, k)), sweepParams[k], absent.has(k) && runs.some((r) => !(k in r.params))));
   const metricOf = (r: SweepRunLike) => {
