@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gridCombinations, parseSweepConfig, parseSweepConfigText, parseWandbSweepConfig, sweepSize, sweepToYaml, type SweepConfig } from "./config.ts";
 import { proposeNext, type Trial } from "./search/index.ts";
+import { analyzeImportanceByBranch } from "./importance.ts";
 
 // Conditional search spaces (tree.ts): schema, validation paths, grid over the tree, random draws.
 
@@ -178,4 +179,29 @@ test("an engine sweep varying optimizer and momentum flat is warned, with the co
   assert.ok(tree.ok && tree.warnings.length === 0, JSON.stringify(tree.warnings));
   const wandb = parseWandbSweepConfig({ method: "grid", parameters: { optimizer: { values: ["sgd", "momentum"] }, momentum: { values: [0.5, 0.9] } } });
   assert.equal(wandb.warnings.length, 0);
+});
+
+test("importance of a tree is computed per branch, and says over which runs", () => {
+  const c = config({
+    method: "random",
+    seed: 2,
+    run_cap: 60,
+    parameters: {
+      optimizer: { choices: { sgd: {}, momentum: { momentum: { min: 0.0, max: 0.95 } }, adam: { learning_rate: { distribution: "log_uniform_values", min: 1e-4, max: 1e-2 } } } },
+      learning_rate: { value: 0.05 },
+    },
+  });
+  // the metric: adam best; within momentum, higher momentum is better; within adam, the rate hardly matters
+  const value = (p: Record<string, unknown>) => (p.optimizer === "adam" ? 1 + 0.01 * Math.log10(p.learning_rate as number) : p.optimizer === "sgd" ? 3 : 2.5 - (p.momentum as number));
+  const runs = drive(c).map((t) => ({ params: t.params as Record<string, unknown>, value: value(t.params as Record<string, unknown>) }));
+  const { params } = analyzeImportanceByBranch(runs, { config: c, seed: 1 });
+  const row = (param: string) => params.filter((p) => p.param === param);
+  assert.ok(row("optimizer").length > 0 && row("optimizer").every((p) => p.branch === "all runs"));
+  const momentum = row("momentum");
+  assert.equal(momentum.length, 1);
+  assert.equal(momentum[0].branch, "optimizer=momentum");
+  assert.ok(momentum[0].importance > 0.8, `momentum within its branch: ${momentum[0].importance}`);
+  assert.ok((momentum[0].correlation ?? 0) < -0.9);
+  const lr = row("learning_rate");
+  assert.deepEqual(lr.map((p) => p.branch), ["optimizer=adam"], "learning_rate varies only under adam");
 });
