@@ -93,9 +93,7 @@ export function ParamRow(props: {
           <ValuesInput field={field} values={obj.values} onChange={(values) => onChange({ ...obj, values })} inputProps={inv("values")} />
         )}
         {field && mode === "distribution" && <DistributionInputs field={field} spec={obj} onChange={onChange} inv={inv} />}
-        {field && mode === "choices" && (
-          <ChoicesInput field={field} path={path} spec={obj} chosen={props.chosen ?? {}} issues={props.issues} warnings={props.warnings} corpora={props.corpora} onChange={onChange} />
-        )}
+        {field && mode === "choices" && <ChoicesInput part="chips" field={field} path={path} spec={obj} chosen={props.chosen ?? {}} issues={props.issues} warnings={props.warnings} corpora={props.corpora} onChange={onChange} />}
         <FieldErrors issues={issues} path={path} />
         <FieldWarnings warnings={issuesAt(props.warnings ?? [], path)} path={path} />
       </div>
@@ -121,14 +119,16 @@ export function ParamRow(props: {
           ✕
         </button>
       </div>
+      {field && mode === "choices" && <ChoicesInput part="branches" field={field} path={path} spec={obj} chosen={props.chosen ?? {}} issues={props.issues} warnings={props.warnings} corpora={props.corpora} onChange={onChange} />}
     </div>
   );
 }
 
 type InputProps = ReturnType<typeof invalidProps>;
 
-/** Choices: a chip per option (ticked: the sweep tries it), and under each ticked one the parameters only its runs have. */
+/** Choices: a chip per option (ticked: the sweep tries it; in the row), and under each ticked one the parameters only its runs have (the row's full width). */
 function ChoicesInput(props: {
+  part: "chips" | "branches";
   field: RunField;
   path: string;
   spec: Record<string, unknown>;
@@ -142,9 +142,9 @@ function ChoicesInput(props: {
   const choices = isPlainObject(spec.choices) ? spec.choices : {};
   const options = [...(field.options ?? []), ...Object.keys(choices).filter((k) => !(field.options ?? []).includes(k))];
   const set = (next: Record<string, unknown>) => props.onChange({ ...spec, choices: next });
-  return (
-    <div className="sw-choices" data-testid={`choices-${field.key}`}>
-      <div className="sw-chips" role="group" aria-label={`${field.key} choices`}>
+  if (props.part === "chips")
+    return (
+      <div className="sw-chips" role="group" aria-label={`${field.key} choices`} data-testid={`choices-${field.key}`}>
         {options.map((o) => {
           const on = o in choices;
           return (
@@ -164,6 +164,9 @@ function ChoicesInput(props: {
           );
         })}
       </div>
+    );
+  return (
+    <div className="sw-choices">
       {Object.entries(choices).map(([o, sub]) => (
         <div key={o} className="sw-choice" data-testid={`choice-${field.key}-${o}`}>
           <div className="sw-choice-name">
