@@ -962,6 +962,15 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
   }
 
   if (engine) for (const w of flatConditionWarnings(params, method, typeof input.replicates === "number" ? input.replicates : 1)) warn(w.path, w.message);
+  if (engine)
+    for (const { name, path } of walkParams(params)) {
+      // a key under a choice where it does not apply (momentum under optimizer: adam)
+      const when = APPLIES_WHEN[name as RunConfigKey];
+      if (!when) continue;
+      for (let i = 1; i + 2 < path.length; i++)
+        if (path[i] === when.key && path[i + 1] === "choices" && !when.values.includes(String(path[i + 2])))
+          warn(path.join("."), `${name} applies only when ${when.key} is ${when.values.join(" or ")}: under ${when.key}: ${String(path[i + 2])} it has no effect on the runs`);
+    }
 
   const et = isPlainObject(input.early_terminate) ? input.early_terminate : null;
   if (et?.type === "hyperband") {

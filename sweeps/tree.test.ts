@@ -205,3 +205,12 @@ test("importance of a tree is computed per branch, and says over which runs", ()
   const lr = row("learning_rate");
   assert.deepEqual(lr.map((p) => p.branch), ["optimizer=adam"], "learning_rate varies only under adam");
 });
+
+test("a key under a choice where it does not apply is warned about at its path", () => {
+  const r = parseSweepConfig({ method: "grid", parameters: { optimizer: { choices: { adam: { momentum: { values: [0.5, 0.9] } }, momentum: { momentum: { values: [0.5, 0.9] } } } } } });
+  assert.ok(r.ok);
+  assert.deepEqual(
+    r.warnings.map((w) => `${w.path}: ${w.message}`),
+    ["parameters.optimizer.choices.adam.momentum: momentum applies only when optimizer is momentum: under optimizer: adam it has no effect on the runs"],
+  );
+});
