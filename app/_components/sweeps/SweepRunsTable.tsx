@@ -28,7 +28,7 @@ export function SweepRunsTable(props: {
   onHover: (runId: string | null) => void;
   onStop: (run: RunRecord) => void;
 }) {
-  const rows = useMemo(() => sortRuns(props.runs, props.sort), [props.runs, props.sort]);
+  const rows = useMemo(() => sortRuns(props.runs, props.sort, props.absent), [props.runs, props.sort, props.absent]);
   const header = (field: string, label: string, numeric = false) => {
     const active = props.sort.field === field;
     return (
