@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { runConfigShape } from "../engine/config.ts";
 import type { ParamSpec } from "./config.ts";
 
@@ -36,8 +35,7 @@ export function choiceValue(name: string, key: string): unknown {
   }
   if (key === "true") return true;
   if (key === "false") return false;
-  const n = z.coerce.number().safeParse(key);
-  return key.trim() !== "" && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(key.trim()) && n.success ? n.data : key;
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(key) ? Number(key) : key;
 }
 
 /** One combination of choices: a flat space. */
