@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PROBLEMS, runOurs, runWandb } from "../sweeps/reference/bayes-problems";
+import { asFlat, CONDITIONAL_PROBLEM, PROBLEMS, runOurs, runWandb } from "../sweeps/reference/bayes-problems";
 import { FIXTURES } from "../sweeps/reference/generate";
 import { openWandb, type Wandb } from "../sweeps/reference/wandb";
 import { CHARLM_FIXED, CHARLM_RUNS, CHARLM_SEEDS, charlmRunsTrained, charlmSequence, twoAtATime, type CharlmSearcher } from "../sweeps/reference/charlm-sweep";
@@ -72,6 +72,19 @@ async function problems(wandb: Wandb | null, why: string) {
   }
 }
 
+// ---- a conditional problem (issue 16): the tree against random search and the flat space -------
+
+function conditional() {
+  header("Search: a conditional space (choices plain / shifted / deep, optimum 0 in deep; regret after 40 runs, median of 10 seeds)");
+  console.log(`     ${"space".padEnd(8)} ${"random".padStart(9)} ${"TPE".padStart(9)} ${"GP".padStart(9)}   mean regret: random / TPE / GP`);
+  for (const [label, p] of [["tree", CONDITIONAL_PROBLEM], ["flat", asFlat(CONDITIONAL_PROBLEM)]] as const) {
+    const r = (s: "random" | "tpe" | "gp") => SEEDS.map((seed) => runOurs(p, s, seed, 40).at(-1)!);
+    const [random, tpe, gp] = [r("random"), r("tpe"), r("gp")];
+    const mean = (xs: number[]) => sci(xs.reduce((a, b) => a + b, 0) / xs.length);
+    console.log(`     ${label.padEnd(8)} ${sci(median(random)).padStart(9)} ${sci(median(tpe)).padStart(9)} ${sci(median(gp)).padStart(9)}   ${mean(random)} / ${mean(tpe)} / ${mean(gp)}`);
+  }
+}
+
 // ---- a real charlm sweep -----------------------------------------------------------------------
 
 interface RecordedCharlm {
@@ -107,6 +120,7 @@ export async function run(): Promise<void> {
   const wandb = open.ok ? open.wandb : null;
   try {
     await problems(wandb, open.ok ? "" : open.reason);
+    conditional();
     if (!process.argv.includes("--no-charlm")) await charlm(wandb);
   } finally {
     wandb?.close();

@@ -70,6 +70,21 @@ export const runConfigShape = {
   backend: z.enum(BACKENDS).default("wasm").describe("Kernel backend: wasm (WebAssembly SIMD) or js (the reference); wasm falls back to js where SIMD is missing"),
 } as const;
 
+/**
+ * Keys that apply only under a choice of another key (elsewhere their value never reaches the
+ * run): `momentum` when `optimizer` is momentum, and so on. `activation` also always applies to
+ * an MLP task, which has no cell (tasks/index.ts appliedConfigKeys). The sweep form, the sweep
+ * warnings and the run page read this one table.
+ */
+export const APPLIES_WHEN: Partial<Record<RunConfigKey, { key: RunConfigKey; values: readonly string[] }>> = {
+  momentum: { key: "optimizer", values: ["momentum"] },
+  init_std: { key: "init", values: ["normal"] },
+  lr_step_every: { key: "lr_schedule", values: ["step"] },
+  lr_gamma: { key: "lr_schedule", values: ["step"] },
+  activation: { key: "cell", values: ["rnn"] },
+  forget_bias: { key: "cell", values: ["lstm"] },
+};
+
 /** Most points one run may log per metric (steps / log_every, steps / eval_every). */
 export const MAX_LOGGED_POINTS = 100_000;
 /** Most samples one charlm run may log (steps / sample_every). */

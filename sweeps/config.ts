@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { parseDocument, stringify } from "yaml";
-import { loggingIssues, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
+import { APPLIES_WHEN, loggingIssues, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";
 import { loggedMetrics } from "../engine/metrics.ts";
 import { higherIsBetter, tracksBest } from "./summary.ts";
 import { lawOf, outsideShare, quantize, sigmaFor, type Law, type Outside } from "./law.ts";
 import { METRIC_NAME_MAX } from "../engine/protocol.ts";
 import { syntaxProblems } from "./syntax-errors.ts";
+import { branchLabel, choiceValue, expandBranches, isChoices, type Branch, type ChoicesSpec, type SweepParamSpec } from "./tree.ts";
+
+export { branchLabel, hasChoices, isChoices, type ChoicesSpec, type SweepParamSpec } from "./tree.ts";
 
 // SweepConfig: the one schema for sweeps (web form, API, CLI). It reads W&B sweep YAML/JSON
 // as written for W&B: the W&B structure is checked first (wandb/sweeps config/schema.json),
@@ -46,9 +49,11 @@ export const DISTRIBUTION_KEYS = {
   beta: ["a", "b"],
   q_beta: ["a", "b", "q"],
   nested: ["parameters"],
+  // Sweeplab's conditional parameters (sweeps/tree.ts)
+  choices: ["choices", "probabilities"],
 } as const;
-export type Distribution = Exclude<keyof typeof DISTRIBUTION_KEYS, "nested">;
-export const DISTRIBUTIONS = Object.keys(DISTRIBUTION_KEYS).filter((d) => d !== "nested") as Distribution[];
+export type Distribution = Exclude<keyof typeof DISTRIBUTION_KEYS, "nested" | "choices">;
+export const DISTRIBUTIONS = Object.keys(DISTRIBUTION_KEYS).filter((d) => d !== "nested" && d !== "choices") as Distribution[];
 
 const defined = z.custom<unknown>((v) => v !== undefined, { message: "required" });
 const lit = <D extends string>(d: D) => z.literal(d);
@@ -139,6 +144,7 @@ export function inferDistribution(raw: unknown): unknown {
   const has = (k: string) => k in raw;
   let inferred: string | undefined;
   if (has("parameters")) inferred = "nested";
+  else if (has("choices")) inferred = "choices";
   else if (has("values")) inferred = has("probabilities") ? "categorical_w_probabilities" : "categorical";
   else if (has("value")) inferred = "constant";
   else if (has("min") || has("max"))
@@ -153,17 +159,27 @@ const NestedSpec: z.ZodType<NestedParamSpec> = z.strictObject({
     z.string(),
     z.lazy(() => AnyParamSpec),
   ),
-});
+}) as never;
 
-/** A parameter spec as W&B reads it, nested included. */
-export const AnyParamSpec: z.ZodType<ParamSpec | NestedParamSpec> = z.preprocess(
+/** `choices`: each value maps to the sub-parameters that exist only under it (`sgd:` with nothing under it is `sgd: {}`). */
+const ChoicesSchema: z.ZodType<ChoicesSpec> = z.strictObject({
+  distribution: z.literal("choices"),
+  choices: z.record(
+    z.string(),
+    z.preprocess((v) => (v === null ? {} : v), z.record(z.string(), z.lazy(() => AnyParamSpec as z.ZodType<SweepParamSpec>))),
+  ),
+  probabilities: z.array(z.number().min(0)).min(1).optional(),
+}) as never;
+
+/** A parameter spec as W&B reads it, nested included, plus Sweeplab's `choices`. */
+export const AnyParamSpec: z.ZodType<ParamSpec | NestedParamSpec | ChoicesSpec> = z.preprocess(
   inferDistribution,
-  z.discriminatedUnion("distribution", [...leafVariants, NestedSpec as never]),
+  z.discriminatedUnion("distribution", [...leafVariants, NestedSpec as never, ChoicesSchema as never]),
 ) as never;
 
 export const ParameterSpecs = z
   .record(z.string(), AnyParamSpec)
-  .describe("Parameter name (a RunConfig key) → how to choose its value");
+  .describe("Parameter name (a RunConfig key) → how to choose its value (or `choices`: value → the parameters that exist only under it)");
 
 // --- facts about specs used by the schema, the search and the UI -------------------------
 
@@ -385,17 +401,17 @@ export const SweepConfigShape = z.strictObject({
 export const TOP_LEVEL_KEYS = Object.keys(SweepConfigShape.shape);
 
 type ShapeOutput = z.output<typeof SweepConfigShape>;
-/** A valid sweep: flat parameters named by RunConfig keys, metric filled in. */
+/** A valid sweep: parameters named by RunConfig keys (flat, or a tree of `choices`), metric filled in. */
 export type SweepConfig = Omit<ShapeOutput, "parameters" | "metric"> & {
   metric: Metric;
-  parameters: Record<string, ParamSpec>;
+  parameters: Record<string, SweepParamSpec>;
 };
 export type SweepConfigInput = z.input<typeof SweepConfigShape>;
 
 const withMetric = (c: ShapeOutput): SweepConfig => ({
   ...c,
   metric: c.metric ?? { ...DEFAULT_METRIC },
-  parameters: c.parameters as Record<string, ParamSpec>,
+  parameters: c.parameters as Record<string, SweepParamSpec>,
 });
 
 /**
@@ -425,14 +441,32 @@ function issue(ctx: Ctx, path: Path, message: string) {
 
 const methodOf = (raw: Record<string, unknown>) => (METHODS.includes(raw.method as Method) ? (raw.method as Method) : undefined);
 
-/** The leaf specs that parse, by name (nested ones and broken ones left out). */
-function leafSpecs(params: Record<string, unknown>): [string, ParamSpec][] {
-  const out: [string, ParamSpec][] = [];
+interface SpecAt {
+  name: string;
+  path: Path;
+  /** the parsed spec, or undefined when it does not parse (the shape reports why) */
+  spec: ParamSpec | NestedParamSpec | ChoicesSpec | undefined;
+}
+
+/** Every parameter of the tree with its path: the top-level ones, then those under each choice (parameters.x.choices.c.y). */
+function walkParams(params: Record<string, unknown>, at: Path = ["parameters"]): SpecAt[] {
+  const out: SpecAt[] = [];
   for (const [name, raw] of Object.entries(params)) {
     const parsed = AnyParamSpec.safeParse(raw);
-    if (parsed.success && parsed.data.distribution !== "nested") out.push([name, parsed.data as ParamSpec]);
+    out.push({ name, path: [...at, name], spec: parsed.success ? parsed.data : undefined });
+    const inferred = inferDistribution(raw);
+    if (isPlainObject(inferred) && inferred.distribution === "choices" && isPlainObject(inferred.choices))
+      for (const [key, sub] of Object.entries(inferred.choices))
+        if (isPlainObject(sub)) out.push(...walkParams(sub, [...at, name, "choices", key]));
   }
   return out;
+}
+
+/** The leaf specs that parse, with their paths (nested ones, choices and broken ones left out). */
+function leafSpecs(params: Record<string, unknown>): [string, ParamSpec, Path][] {
+  return walkParams(params).flatMap(({ name, spec, path }) =>
+    spec && spec.distribution !== "nested" && spec.distribution !== "choices" ? [[name, spec as ParamSpec, path] as [string, ParamSpec, Path]] : [],
+  );
 }
 
 function checkWandbRules(raw: unknown, ctx: Ctx): void {
@@ -452,8 +486,8 @@ function checkWandbRules(raw: unknown, ctx: Ctx): void {
   const params = raw.parameters;
   if (!isPlainObject(params)) return; // the shape already reported it
   if (Object.keys(params).length === 0) issue(ctx, ["parameters"], "at least one parameter is required");
-  for (const [name, spec] of leafSpecs(params)) {
-    const path: Path = ["parameters", name];
+  for (const { spec, path } of walkParams(params)) if (isChoices(spec)) checkChoices(spec, path, method, ctx);
+  for (const [, spec, path] of leafSpecs(params)) {
     checkSpecAlone(spec, path, ctx);
     if (method !== "grid") continue;
     if (spec.distribution === "categorical_w_probabilities")
@@ -465,7 +499,35 @@ function checkWandbRules(raw: unknown, ctx: Ctx): void {
         `grid search needs a finite set of values, but ${spec.distribution} is continuous: use values: [...], int_uniform or q_uniform`,
       );
   }
+  const tree = ParameterSpecs.safeParse(params);
+  if (tree.success && expandBranches(tree.data as Record<string, SweepParamSpec>, GRID_LIMIT) === null)
+    issue(ctx, ["parameters"], `the choices combine into more than ${fmtInt(GRID_LIMIT)} branches: nest fewer choices`);
 }
+
+/** A `choices` parameter: at least one choice, distinct values, probabilities as for values (and none in a grid). */
+function checkChoices(spec: ChoicesSpec, path: Path, method: Method | undefined, ctx: Ctx) {
+  const keys = Object.keys(spec.choices);
+  const name = String(path[path.length - 1]);
+  if (keys.length === 0) issue(ctx, [...path, "choices"], "give at least one choice, e.g. choices: {sgd: {}, adam: {learning_rate: {...}}}");
+  const seen = new Map<string, string>();
+  for (const key of keys) {
+    const k = valueKey(choiceValue(name, key));
+    if (seen.has(k)) issue(ctx, [...path, "choices", key], `the same value as the choice "${seen.get(k)}"`);
+    else seen.set(k, key);
+  }
+  if (spec.probabilities === undefined) return;
+  if (method === "grid") {
+    issue(ctx, [...path, "probabilities"], "grid search tries every choice, so probabilities are not allowed");
+    return;
+  }
+  if (spec.probabilities.length !== keys.length)
+    issue(ctx, [...path, "probabilities"], `has ${spec.probabilities.length} entries but there are ${keys.length} choices: give one probability per choice, in their order`);
+  const sum = spec.probabilities.reduce((a, b) => a + b, 0);
+  if (!(Math.abs(sum - 1) <= 1e-8 + 1e-5)) issue(ctx, [...path, "probabilities"], `must sum to 1 (they sum to ${sum})`);
+}
+
+/** Largest number of branches whose largest run and logging are checked one by one. */
+const CHECKED_BRANCHES = 64;
 
 function checkEngineBinding(raw: unknown, ctx: Ctx): void {
   if (!isPlainObject(raw) || !isPlainObject(raw.parameters)) return;
@@ -473,20 +535,15 @@ function checkEngineBinding(raw: unknown, ctx: Ctx): void {
   const method = methodOf(raw);
   const names = Object.keys(params);
   const replicates = typeof raw.replicates === "number" ? raw.replicates : 1;
-  const gridCounts: number[] = [];
   let gridOk = method === "grid";
-  const specs: Record<string, ParamSpec> = {};
   let allKnown = true;
-  for (const name of names) {
-    const path: Path = ["parameters", name];
-    const parsed = AnyParamSpec.safeParse(params[name]);
-    const spec = parsed.success ? parsed.data : undefined;
+  for (const { name, path, spec } of walkParams(params)) {
     if (spec?.distribution === "nested") {
       issue(
         ctx,
         path,
         `nested parameters (${name}.parameters) are not supported: a run's config is flat, ` +
-          `so sweep RunConfig keys directly (${RUN_CONFIG_KEYS.slice(0, 4).join(", ")}, ...)`,
+          `so sweep RunConfig keys directly (${RUN_CONFIG_KEYS.slice(0, 4).join(", ")}, ...), or use choices for parameters that exist only under a choice`,
       );
       gridOk = false;
       continue;
@@ -502,18 +559,28 @@ function checkEngineBinding(raw: unknown, ctx: Ctx): void {
       allKnown = false;
       continue;
     }
-    specs[name] = spec;
-    checkFitsRunConfig(name, spec, path, ctx);
     if (name === "seed" && replicates > 1)
       issue(ctx, path, `replicates: ${replicates} gives each configuration its own seeds, so seed cannot be swept too`);
-    const values = method === "grid" && spec.distribution !== "categorical_w_probabilities" ? gridValues(spec, GRID_LIMIT) : null;
-    if (values === null) gridOk = false;
-    else gridCounts.push(values.length);
+    if (isChoices(spec)) {
+      for (const key of Object.keys(spec.choices)) {
+        const problem = runConfigValueProblem(name, choiceValue(name, key));
+        if (problem) issue(ctx, [...path, "choices", key], `the choice "${key}" is not a valid ${name}: ${problem.replace(/ \(got .*\)$/, "")}`);
+      }
+      continue;
+    }
+    checkFitsRunConfig(name, spec, path, ctx);
+    if (method === "grid" && (spec.distribution === "categorical_w_probabilities" || gridValues(spec, GRID_LIMIT) === null)) gridOk = false;
   }
-  if (allKnown && names.length > 0) checkLargestRun(specs, ctx);
-  if (allKnown && names.length > 0) checkLogging(specs, ctx);
-  if (gridOk && names.length > 0) {
-    const combos = gridCounts.reduce((a, b) => a * b, 1);
+  if (!allKnown || names.length === 0) return;
+  const tree = ParameterSpecs.safeParse(params);
+  const branches = tree.success ? expandBranches(tree.data as Record<string, SweepParamSpec>, GRID_LIMIT) : null;
+  if (!branches) return;
+  for (const b of branches.slice(0, CHECKED_BRANCHES)) {
+    checkLargestRun(b.specs, ctx);
+    checkLogging(b.specs, ctx);
+  }
+  if (gridOk) {
+    const combos = branchGridSizes(branches).reduce((a, b) => a + b, 0);
     const runs = combos * replicates;
     if (runs > GRID_LIMIT) {
       const detail = replicates > 1 ? ` × ${replicates} replicates = ${fmtInt(runs)} runs` : "";
@@ -526,6 +593,11 @@ function checkEngineBinding(raw: unknown, ctx: Ctx): void {
     }
     if (combos === 0) issue(ctx, ["parameters"], "the grid is empty: a q_uniform range holds no multiple of q from min (max is left out, as numpy.arange does)");
   }
+}
+
+/** Grid points of each branch: the product of its parameters' value counts (each counted up to GRID_LIMIT + 1); Infinity for a continuous one. */
+function branchGridSizes(branches: readonly Branch[]): number[] {
+  return branches.map((b) => Object.values(b.specs).reduce((n, spec) => n * (gridValues(spec, GRID_LIMIT)?.length ?? Infinity), 1));
 }
 
 /** The values of a spec worth trying for the largest run: every listed value, or a range's top. */
@@ -851,8 +923,8 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
   const method = methodOf(input);
   const params = isPlainObject(input.parameters) ? input.parameters : {};
 
-  for (const [name, spec] of leafSpecs(params)) {
-    const path = `parameters.${name}`;
+  for (const [name, spec, at] of leafSpecs(params)) {
+    const path = at.join(".");
     const replacement = DEPRECATED_LOG[spec.distribution];
     if (replacement) {
       const { min, max } = spec as { min: number; max: number };
@@ -889,6 +961,17 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
     }
   }
 
+  if (engine) for (const w of flatConditionWarnings(params, method, typeof input.replicates === "number" ? input.replicates : 1)) warn(w.path, w.message);
+  if (engine)
+    for (const { name, path } of walkParams(params)) {
+      // a key under a choice where it does not apply (momentum under optimizer: adam)
+      const when = APPLIES_WHEN[name as RunConfigKey];
+      if (!when) continue;
+      for (let i = 1; i + 2 < path.length; i++)
+        if (path[i] === when.key && path[i + 1] === "choices" && !when.values.includes(String(path[i + 2])))
+          warn(path.join("."), `${name} applies only when ${when.key} is ${when.values.join(" or ")}: under ${when.key}: ${String(path[i + 2])} it has no effect on the runs`);
+    }
+
   const et = isPlainObject(input.early_terminate) ? input.early_terminate : null;
   if (et?.type === "hyperband") {
     if (et.max_iter !== undefined && et.min_iter !== undefined)
@@ -913,6 +996,51 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
   return out;
 }
 
+/**
+ * An engine key swept flat beside the key it depends on (engine/config.ts APPLIES_WHEN), e.g.
+ * momentum beside optimizer: the runs of the other optimizers repeat one configuration for
+ * every momentum. The warning shows the conditional form and the runs it saves.
+ */
+function flatConditionWarnings(params: Record<string, unknown>, method: Method | undefined, replicates: number): SweepIssue[] {
+  const top = new Map(leafSpecs(params).filter(([, , path]) => path.length === 2).map(([name, spec]) => [name, spec]));
+  const out: SweepIssue[] = [];
+  for (const [key, when] of Object.entries(APPLIES_WHEN) as [RunConfigKey, { key: RunConfigKey; values: readonly string[] }][]) {
+    const own = top.get(key), parent = top.get(when.key);
+    if (!own || !parent || own.distribution === "constant") continue;
+    const parentValues = parent.distribution === "constant" ? [parent.value] : "values" in parent ? distinctValues(parent.values) : null;
+    if (!parentValues) continue;
+    const applies = parentValues.filter((v) => when.values.includes(String(v)));
+    const others = parentValues.filter((v) => !when.values.includes(String(v)));
+    if (others.length === 0) continue;
+    const list = (vs: unknown[]) => vs.map((v) => String(v)).join(", ");
+    const condition = `${when.key} is ${when.values.join(" or ")}`;
+    if (applies.length === 0) {
+      out.push({ path: `parameters.${key}`, message: `${key} applies only when ${condition}, and this sweep's ${when.key} is ${list(others)}: every ${key} gives the same run. Fix ${key} or sweep ${when.key} ${when.values.join("/")}` });
+      continue;
+    }
+    const ownGrid = gridValues(own, GRID_LIMIT);
+    const choices =
+      `${when.key}: {choices: {` +
+      parentValues.map((v) => (applies.includes(v) ? `${String(v)}: {${key}: {...}}` : `${String(v)}: {}`)).join(", ") +
+      `}}`;
+    let saving: string;
+    if (method === "grid" && ownGrid) {
+      const rest = [...top.entries()].filter(([n]) => n !== key && n !== when.key).reduce((n, [, spec]) => n * (gridValues(spec, GRID_LIMIT)?.length ?? 1), 1);
+      const flat = parentValues.length * ownGrid.length * rest * replicates;
+      const tree = (applies.length * ownGrid.length + others.length) * rest * replicates;
+      saving = `the grid runs each other ${when.key} (${list(others)}) ${ownGrid.length} times over with the same effect. As choices, ${choices}, it has ${fmtInt(tree)} runs instead of ${fmtInt(flat)}: ${fmtInt(flat - tree)} runs saved`;
+    } else {
+      const wasted =
+        parent.distribution === "categorical_w_probabilities"
+          ? parent.values.reduce<number>((a, v, i) => a + (others.includes(v) ? (parent.probabilities[i] ?? 0) : 0), 0)
+          : others.length / parentValues.length;
+      saving = `${pct(wasted)} of the runs (those with ${when.key} ${list(others)}) vary a ${key} that has no effect, and the search learns noise from it. As choices, ${choices}, ${key} exists only in the runs it shapes`;
+    }
+    out.push({ path: `parameters.${key}`, message: `${key} applies only when ${condition}, but it is swept beside ${when.key} as a flat parameter: ${saving}` });
+  }
+  return out;
+}
+
 /** The metrics the runs of a sweep (raw input) will log: what its metric field can offer. */
 export function sweepMetrics(input: unknown): string[] {
   const params = isPlainObject(input) && isPlainObject(input.parameters) ? input.parameters : {};
@@ -926,7 +1054,9 @@ function sweptTasks(params: Record<string, unknown>): RunConfig["task"][] {
   if (!parsed) return [defaultTask];
   if (!parsed.success) return [];
   const spec = parsed.data;
-  const values = spec.distribution === "constant" ? [spec.value] : "values" in spec ? spec.values : [];
+  const values = isChoices(spec)
+    ? Object.keys(spec.choices).map((k) => choiceValue("task", k))
+    : spec.distribution === "constant" ? [spec.value] : "values" in spec ? spec.values : [];
   return values.filter((v): v is RunConfig["task"] => runConfigValueProblem("task", v) === null);
 }
 
@@ -1131,7 +1261,14 @@ function inferRangeTypes(params: Record<string, unknown>, at: string, issues: Sw
     if (isPlainObject(spec) && spec.distribution === "int_uniform")
       for (const side of ["min", "max"] as const)
         if (typeof spec[side] === "number") issues.push({ path: `${at}.${name}.${side}`, message: `must be an integer, written without a decimal point (got ${spec[side]} written as a float)` });
-    if (!isPlainObject(spec) || spec.distribution !== undefined) out[name] = spec;
+    if (isPlainObject(spec) && isPlainObject(spec.choices) && (spec.distribution === undefined || spec.distribution === "choices"))
+      out[name] = {
+        ...spec,
+        choices: Object.fromEntries(
+          Object.entries(spec.choices).map(([key, sub]) => [key, isPlainObject(sub) ? inferRangeTypes(sub, `${at}.${name}.choices.${key}`, issues) : sub]),
+        ),
+      };
+    else if (!isPlainObject(spec) || spec.distribution !== undefined) out[name] = spec;
     else if (isPlainObject(spec.parameters)) out[name] = { ...spec, parameters: inferRangeTypes(spec.parameters, `${at}.${name}.parameters`, issues) };
     else if (("min" in spec || "max" in spec) && !("values" in spec) && !("value" in spec))
       out[name] = {
@@ -1163,11 +1300,16 @@ function getAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 const joinPath = (path: readonly PropertyKey[]) => path.map(String).join(".");
 
-/** Is `path` a parameter spec (parameters.x, or parameters.x.parameters.y for nested)? */
+/** Is `path` a parameter spec (parameters.x, parameters.x.parameters.y for nested, parameters.x.choices.c.y under a choice)? */
 function isSpecPath(path: readonly PropertyKey[]): boolean {
   if (path.length < 2 || path[0] !== "parameters") return false;
-  for (let i = 2; i < path.length; i += 2) if (path[i] !== "parameters") return false;
-  return path.length % 2 === 0;
+  let i = 2;
+  while (i < path.length) {
+    if (path[i] === "parameters" && i + 1 < path.length) i += 2;
+    else if (path[i] === "choices" && i + 2 < path.length) i += 3;
+    else return false;
+  }
+  return true;
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): SweepIssue[] {
@@ -1261,20 +1403,49 @@ function unknownKeyMessage(path: readonly PropertyKey[], key: string, input: unk
 // Helpers for the executor and the form
 // ============================================================================================
 
-/** Names of the swept parameters in W&B's order (sorted). */
-export function parameterNames(config: SweepConfig): RunConfigKey[] {
-  return (Object.keys(config.parameters) as RunConfigKey[]).sort();
+/** The branches of a valid sweep's parameter tree (one, the flat space, without choices); see sweeps/tree.ts. */
+export function sweepBranches(config: Pick<SweepConfig, "parameters">): Branch[] {
+  return expandBranches(config.parameters, GRID_LIMIT) ?? [];
 }
 
-/** Number of grid combinations (before replicates), or null when the search space is not a finite grid. */
+/** Names of the swept parameters in W&B's order (sorted), those under choices included. */
+export function parameterNames(config: Pick<SweepConfig, "parameters">): RunConfigKey[] {
+  return ([...new Set(sweepBranches(config).flatMap((b) => Object.keys(b.specs)))] as RunConfigKey[]).sort();
+}
+
+/** Number of grid combinations (before replicates): the sum over the tree's branches; null when the search space is not a finite grid. */
 export function gridCombinations(config: SweepConfig): number | null {
-  let n = 1;
-  for (const name of parameterNames(config)) {
-    const values = gridValues(config.parameters[name], GRID_LIMIT);
-    if (values === null) return null;
-    n *= values.length;
-  }
-  return n;
+  const n = branchGridSizes(sweepBranches(config)).reduce((a, b) => a + b, 0);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * A sweep's parameters (raw, as stored) as one spec per name for the views: a tree's sub-
+ * parameters are named too, each with the spec of the first branch that draws it (a constant
+ * only when no branch draws it); `absent` holds the names some branch does not have, whose
+ * cell is empty (n/a) in a run of that branch rather than the default the run kept.
+ */
+export function viewParameters(raw: unknown): { specs: Record<string, unknown>; absent: Set<string> } {
+  if (!isPlainObject(raw) || !Object.values(raw).some((s) => isPlainObject(s) && isChoices(inferDistribution(s)))) return { specs: isPlainObject(raw) ? raw : {}, absent: new Set() };
+  const tree = ParameterSpecs.safeParse(raw);
+  const branches = tree.success ? expandBranches(tree.data as Record<string, SweepParamSpec>, GRID_LIMIT) : null;
+  if (!branches) return { specs: {}, absent: new Set() };
+  const specs: Record<string, ParamSpec> = {};
+  for (const b of branches)
+    for (const [name, spec] of Object.entries(b.specs)) if (!specs[name] || (specs[name].distribution === "constant" && spec.distribution !== "constant")) specs[name] = spec;
+  // a choice parameter: all its choices
+  const chosen = new Map<string, unknown[]>();
+  for (const b of branches) for (const [name, value] of b.when) chosen.set(name, distinctValues([...(chosen.get(name) ?? []), value]));
+  for (const [name, values] of chosen) specs[name] = { distribution: "categorical", values };
+  const absent = new Set(Object.keys(specs).filter((name) => branches.some((b) => !(name in b.specs))));
+  return { specs, absent };
+}
+
+/** A tree grid's sum, branch by branch ("optimizer=momentum" and its grid points); one entry for a flat grid. */
+export function gridBranches(config: SweepConfig): { label: string; count: number }[] {
+  const branches = sweepBranches(config);
+  const sizes = branchGridSizes(branches);
+  return branches.map((b, i) => ({ label: branchLabel(b), count: sizes[i] }));
 }
 
 /** Runs the sweep will start: grid size × replicates (capped by run_cap), run_cap, or null when unbounded. */

@@ -1,4 +1,4 @@
-import { LOG_SCALED, valueKey, type SweepConfig } from "./config.ts";
+import { branchLabel, LOG_SCALED, sweepBranches, valueKey, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import { fitGp, type GpHyper } from "./search/gp.ts";
 import { pearson, quantile, ranks } from "./stats.ts";
@@ -38,6 +38,8 @@ export interface ParamImportance {
   rankedFirst: number | null;
   /** categorical parameters: the level whose one-hot column the correlations describe */
   level?: string;
+  /** a tree of choices: the runs it was computed over ("all runs", or "optimizer=momentum": that branch's) */
+  branch?: string;
 }
 
 export interface ImportanceOptions {
@@ -121,7 +123,7 @@ function levelName(key: string): string {
 }
 
 function isLogScaled(param: string, xs: number[], config?: SweepConfig): boolean {
-  const spec = config?.parameters[param];
+  const spec = config && sweepBranches(config).find((b) => param in b.specs)?.specs[param];
   if (spec) return LOG_SCALED.has(spec.distribution);
   // without a config: positive values spanning two decades or more
   const min = Math.min(...xs);
@@ -286,4 +288,34 @@ export function analyzeImportance(runs: readonly ImportanceRun[], options: Impor
   });
   rows.sort((a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.param.localeCompare(b.param));
   return { params: rows, interactions };
+}
+
+/**
+ * Importance of a tree of choices (sweeps/tree.ts), computed per branch: a sub-parameter only
+ * varies among the runs of its branch, so a model over all runs would read its absence as a
+ * value. The choices themselves are judged over all runs; each other parameter within the
+ * runs of each branch that varies it, and says which (`branch`). A flat sweep: analyzeImportance.
+ */
+export function analyzeImportanceByBranch(runs: readonly ImportanceRun[], options: ImportanceOptions & { config: SweepConfig }): ImportanceResult {
+  const { config } = options;
+  const branches = sweepBranches(config);
+  if (branches.length <= 1) return analyzeImportance(runs, options);
+  const chosen = new Map<string, unknown[]>();
+  for (const b of branches) for (const [name, value] of b.when) chosen.set(name, [...new Set([...(chosen.get(name) ?? []), value])]);
+  // the choice parameters every run has: over all runs
+  const everywhere = [...chosen.keys()].filter((name) => branches.every((b) => name in b.specs));
+  const choiceConfig = { ...config, parameters: Object.fromEntries(everywhere.map((n) => [n, { distribution: "categorical" as const, values: chosen.get(n)! }])) };
+  const top = analyzeImportance(runs, { ...options, config: choiceConfig });
+  const params: ParamImportance[] = top.params.map((p) => ({ ...p, branch: "all runs" }));
+  const interactions: Interaction[] = [...top.interactions];
+  for (const b of branches) {
+    const mine = runs.filter((r) => b.when.every(([k, v]) => valueKey(r.params[k]) === valueKey(v)));
+    const varied = Object.keys(b.specs).filter((k) => b.specs[k].distribution !== "constant");
+    if (varied.length === 0) continue;
+    const inBranch = analyzeImportance(mine, { ...options, config: { ...config, parameters: Object.fromEntries(varied.map((k) => [k, b.specs[k]])) } });
+    const label = branchLabel(b);
+    params.push(...inBranch.params.map((p) => ({ ...p, branch: label })));
+    interactions.push(...inBranch.interactions);
+  }
+  return { params, interactions };
 }

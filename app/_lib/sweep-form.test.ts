@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parseSweepConfig, parseSweepConfigText, readSweepText } from "../../sweeps/config.ts";
 import {
+  appliesUnder,
   boundsHint,
   docToYaml,
   estimateRuns,
@@ -248,4 +249,20 @@ test("a large sweep asks before launching: many runs, or a long wall time", () =
 test("the README names every preset the form offers", () => {
   const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8").replace(/\s+/g, " ").toLowerCase();
   for (const p of PRESETS) assert.ok(readme.includes(`"${p.title.toLowerCase()}"`), `README lists "${p.title}"`);
+});
+
+test("choices in the form: an enum's options each with the keys that apply only under them; the form offers only keys that apply", () => {
+  const optimizer = RUN_FIELDS.find((f) => f.key === "optimizer")!;
+  const spec = specForMode(optimizer, "choices", { values: ["sgd", "momentum"] });
+  assert.deepEqual(spec, { choices: { sgd: {}, momentum: { momentum: { value: 0.9 } } } });
+  assert.equal(modeOf(spec), "choices");
+  // momentum belongs under its choice, not beside a choices optimizer; nor beside a fixed adam
+  assert.equal(appliesUnder("momentum", { optimizer: spec }), false);
+  assert.equal(appliesUnder("momentum", { optimizer: { value: "adam" } }), false);
+  assert.equal(appliesUnder("momentum", { optimizer: { values: ["adam", "momentum"] } }), true);
+  // under a choice: only that choice's keys
+  assert.equal(appliesUnder("momentum", { optimizer: "momentum" }), true);
+  assert.equal(appliesUnder("momentum", { optimizer: "adam" }), false);
+  assert.equal(appliesUnder("init_std", { optimizer: "adam" }), true);
+  assert.equal(appliesUnder("learning_rate", { optimizer: spec }), true);
 });

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
-import { RunConfig, RUN_CONFIG_KEYS, type RunConfigKey } from "../../engine/config";
+import { APPLIES_WHEN, RunConfig, RUN_CONFIG_KEYS, type RunConfigKey } from "../../engine/config";
 import {
   DISTRIBUTION_KEYS,
+  gridBranches,
   gridCombinations,
+  hasChoices,
   inferDistribution,
   isPlainObject,
   LOG_SCALED,
@@ -101,7 +103,7 @@ export function boundsHint(f: RunField): string {
 
 // --- parameter modes ---------------------------------------------------------------------------
 
-export type ParamMode = "value" | "values" | "distribution";
+export type ParamMode = "value" | "values" | "distribution" | "choices";
 
 /** Distributions offered for a field (grid can only use the discrete ones). */
 export function distributionsFor(f: RunField): Distribution[] {
@@ -116,7 +118,32 @@ export function modeOf(spec: unknown): ParamMode {
   const d = isPlainObject(s) ? s.distribution : undefined;
   if (d === "constant") return "value";
   if (d === "categorical" || d === "categorical_w_probabilities") return "values";
+  if (d === "choices") return "choices";
   return "distribution";
+}
+
+/**
+ * Whether a RunConfig key applies under these choices (engine/config.ts APPLIES_WHEN): the
+ * form offers, at the top level and under each choice, only the keys that shape those runs.
+ * `context`: the choices made above (parameter → value), and the other top-level specs.
+ */
+export function appliesUnder(key: string, context: Record<string, unknown>): boolean {
+  const when = APPLIES_WHEN[key as RunConfigKey];
+  if (!when || !(when.key in context)) return true;
+  const parent = inferDistribution(context[when.key]);
+  if (!isPlainObject(parent)) return when.values.includes(String(context[when.key])); // a choice made above
+  if (parent.distribution === "choices") return false; // it belongs under its choice
+  if (parent.distribution === "constant") return when.values.includes(String(parent.value));
+  return true;
+}
+
+/** The sub-parameters a choice starts with: the keys that apply only under it, at their defaults (momentum under momentum). */
+export function choiceStart(name: string, value: string): Record<string, unknown> {
+  const deps = (Object.entries(APPLIES_WHEN) as [RunConfigKey, { key: string; values: readonly string[] }][]).filter(([, w]) => w.key === name && w.values.includes(value));
+  return Object.fromEntries(deps.flatMap(([k]) => {
+    const f = RUN_FIELDS.find((x) => x.key === k);
+    return f ? [[k, { value: f.default }]] : [];
+  }));
 }
 
 export function distributionOf(spec: unknown): string | undefined {
@@ -151,10 +178,15 @@ export function specForMode(f: RunField, mode: ParamMode, current?: unknown): Re
     const s = inferDistribution(current);
     if (!isPlainObject(s)) return [];
     if (Array.isArray(s.values)) return s.values;
+    if (isPlainObject(s.choices)) return Object.keys(s.choices);
     if ("value" in s) return [s.value];
     return [];
   })();
   if (mode === "value") return { value: currentValues[0] ?? f.default };
+  if (mode === "choices") {
+    const options = currentValues.length > 1 ? currentValues.map(String) : (f.options ?? []);
+    return { choices: Object.fromEntries(options.map((o) => [o, choiceStart(f.key, o)])) };
+  }
   if (mode === "values") {
     if (currentValues.length > 1) return { values: currentValues };
     if (f.kind === "enum") return { values: [...(f.options ?? [])] };
@@ -319,6 +351,12 @@ export function formatEstimate(ms: number): string {
   const h = min / 60;
   if (h < 48) return `about ${h < 10 ? Number(h.toFixed(1)) : Math.round(h)} h`;
   return `about ${Math.round(h / 24)} days`;
+}
+
+/** The "3 × 3 = 9" line: per-parameter grid factors; for a tree of choices, each branch's grid ("optimizer=momentum 2 + ..."). */
+export function gridLine(config: SweepConfig): string {
+  if (!hasChoices(config.parameters)) return gridFactors(config).map((f) => `${f.key} ${f.count}`).join(" × ") || "of one point";
+  return `over the choices: ${gridBranches(config).map((b) => `${b.label} ${b.count}`).join(" + ")}`;
 }
 
 /** Per-parameter grid factor for the "3 × 3 = 9" line. */

@@ -207,3 +207,35 @@ test("a brush includes its ends: a drag from the top of an axis keeps the top va
   const cat = { key: "cell", kind: "category" as const, categories: ["rnn", "lstm"] };
   assert.deepEqual(snapInterval(cat, [0.4, 1.2], []), [0.4, 1.2]);
 });
+
+test("a tree of choices: sub-parameters are axes, and a run without one crosses it at its own n/a tick, not at its default", () => {
+  const tree = {
+    optimizer: { choices: { sgd: {}, momentum: { momentum: { values: [0.5, 0.9] } }, adam: { learning_rate: { distribution: "log_uniform_values", min: 0.0001, max: 0.01 } } } },
+    learning_rate: { value: 0.05 },
+  };
+  // the stored config keeps every default (momentum 0.9 in an adam run): the chart must not show it
+  const withDefaults = (r: SweepRunLike) => ({ ...r, config: { momentum: 0.9, ...r.config } });
+  const treeRuns = [
+    run(1, { optimizer: "sgd", learning_rate: 0.05 }, 1.0),
+    run(2, { optimizer: "momentum", momentum: 0.5, learning_rate: 0.05 }, 0.8),
+    run(3, { optimizer: "adam", learning_rate: 0.001 }, 0.6),
+  ].map(withDefaults);
+  const m = buildParallelModel(treeRuns, { metricName: "val_loss", sweepParams: tree });
+  const axis = (key: string) => m.axes.find((a) => a.key === key)!;
+  assert.deepEqual(m.axes.map((a) => a.key), ["learning_rate", "optimizer", "momentum", "val_loss_best"]);
+  assert.deepEqual(axis("optimizer").categories, ["sgd", "momentum", "adam"]);
+  assert.equal(axis("optimizer").na, undefined, "every run has an optimizer");
+  const momentum = axis("momentum");
+  // [0.5, 0.9] and n/a a sixth of the span below
+  assert.equal(momentum.na, Number((0.5 - 0.4 / 6).toPrecision(12)));
+  assert.deepEqual(momentum.range, [momentum.na, 0.9]);
+  const at = (runId: string, key: string) => m.rows.find((r) => r.runId === runId)!.values[m.axes.findIndex((a) => a.key === key)];
+  assert.equal(at("r1", "momentum"), momentum.na);
+  assert.equal(at("r3", "momentum"), momentum.na);
+  assert.equal(at("r2", "momentum"), 0.5);
+  // learning_rate is in every run (0.05 at the top, adam's own draw): no n/a
+  assert.equal(axis("learning_rate").na, undefined);
+  assert.equal(at("r3", "learning_rate"), 0.001);
+  // brushing the n/a tick picks the runs without momentum
+  assert.deepEqual([...brushedRunIds(treeRuns, m, { momentum: [[momentum.na as number, momentum.na as number]] })].sort(), ["r1", "r3"]);
+});

@@ -1,5 +1,5 @@
 import { runConfigShape } from "../../engine/config";
-import { inferDistribution, isPlainObject, LeafParamSpec, LOG_SCALED, supportRange, type Distribution, type ParamSpec } from "../../sweeps/config";
+import { inferDistribution, isPlainObject, LeafParamSpec, LOG_SCALED, supportRange, viewParameters, type Distribution, type ParamSpec } from "../../sweeps/config";
 import { KEY_PATTERN } from "../../sweeps/names";
 import { meanCi } from "../../sweeps/stats";
 import { higherIsBetter } from "../../sweeps/summary";
@@ -27,6 +27,12 @@ export interface ParAxis {
   /** the config key, or the summary key of the metric */
   key: string;
   kind: AxisKind;
+  /**
+   * a parameter some runs do not have (it exists only under a choice): where their lines cross
+   * the axis, its own "n/a" tick below the values (a number on numeric axes, the category
+   * "n/a" first on category axes)
+   */
+  na?: number | string;
   /** category axes: the categories in display order */
   categories?: string[];
   /** numeric axes: the range drawn, the sweep config's range (or round numbers around the values) with every value inside */
@@ -159,18 +165,41 @@ export function metricRange(values: readonly number[], metricKey: string): [numb
   return [lo, hi];
 }
 
-function axisFor(key: string, values: unknown[], rawSpec: unknown): ParAxis {
+/**
+ * A run's value of a swept key: what the sweep chose, else its config's; undefined when the key
+ * is one of `absent` (it exists only under a choice) and the run's branch does not have it.
+ */
+export function paramValue(r: Pick<SweepRunLike, "params" | "config">, key: string, absent: ReadonlySet<string>): unknown {
+  return absent.has(key) ? r.params[key] : (r.params[key] ?? r.config[key]);
+}
+
+/** The keys of a model's axes that some runs do not have (their table cells stay empty there). */
+export function absentKeys(model: Pick<ParModel, "axes">): Set<string> {
+  return new Set(model.axes.filter((a) => a.na !== undefined).map((a) => a.key));
+}
+
+/** The tick of "n/a" on an axis. */
+export const NA = "n/a";
+
+function axisFor(key: string, values: unknown[], rawSpec: unknown, withNa = false): ParAxis {
   const facts = specFacts(rawSpec);
   const present = [...values, ...facts.values].filter((v) => v !== undefined && v !== null);
   const numeric = present.length > 0 && present.every((v) => typeof v === "number" && Number.isFinite(v));
-  if (!numeric) return { key, kind: "category", categories: categoryOrder(key, [...new Set(present.map(asCategory))]) };
+  if (!numeric) {
+    const categories = categoryOrder(key, [...new Set(present.map(asCategory))]);
+    return { key, kind: "category", categories: withNa ? [NA, ...categories] : categories, ...(withNa ? { na: NA } : {}) };
+  }
   const numbers = present as number[];
   const all = facts.range ? [...numbers, ...facts.range] : numbers;
   const lo = Math.min(...all);
   const hi = Math.max(...all);
   // the sweep's own range as is; values the config does not bound get round numbers around them
   const range: [number, number] = facts.range || facts.values.length > 1 ? (hi > lo ? [lo, hi] : niceRange(lo, hi)) : niceRange(lo, hi);
-  return { key, kind: axisScale(all, rawSpec), range };
+  const kind = axisScale(all, rawSpec);
+  if (!withNa) return { key, kind, range };
+  // n/a one slot below the values: a decade below on a log axis, a sixth of the span below on a linear one
+  const na = kind === "log" ? pow10(Math.floor(Math.log10(range[0]) + 1e-9) - 1) : Number((range[0] - (range[1] - range[0] || 1) / 6).toPrecision(12));
+  return { key, kind, range: [na, range[1]], na };
 }
 
 /** The key of a run's configuration: its config without the seed (the runs table folds replicates by the same). */
@@ -189,11 +218,12 @@ export function buildParallelModel(
   runs: readonly SweepRunLike[],
   options: { metricName: string; sweepParams?: Record<string, unknown>; foldSeeds?: boolean },
 ): ParModel {
-  const sweepParams = options.sweepParams ?? {};
+  // a tree of choices: its sub-parameters are axes too, and a run without one is n/a there, not its default
+  const { specs: sweepParams, absent } = viewParameters(options.sweepParams ?? {});
   const keys = variedKeys(runs, sweepParams);
-  const valueOf = (r: SweepRunLike, key: string) => r.params[key] ?? r.config[key];
+  const valueOf = (r: SweepRunLike, key: string) => paramValue(r, key, absent);
   const metricKey = metricSummaryKey(runs, options.metricName);
-  const axes: ParAxis[] = keys.map((k) => axisFor(k, runs.map((r) => valueOf(r, k)), sweepParams[k]));
+  const axes: ParAxis[] = keys.map((k) => axisFor(k, runs.map((r) => valueOf(r, k)), sweepParams[k], absent.has(k) && runs.some((r) => !(k in r.params))));
   const metricOf = (r: SweepRunLike) => {
     const m = r.summary[metricKey];
     return typeof m === "number" && Number.isFinite(m) ? m : null;
@@ -238,6 +268,7 @@ function extentOf(values: readonly number[]): [number, number] | undefined {
 }
 
 function cellValue(axis: ParAxis, v: unknown): number | string | null {
+  if (v === undefined && axis.na !== undefined) return axis.na;
   if (v === undefined || v === null) return null;
   if (axis.kind === "category") return asCategory(v);
   return typeof v === "number" ? v : null;

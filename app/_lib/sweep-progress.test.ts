@@ -37,6 +37,10 @@ test("table sort: numbers, text with numbers, missing values last either way", (
   assert.deepEqual(sortRuns(runs, { field: "summary.val_loss", desc: true }).map((x) => x.index), [3, 0, 2, 1]);
   assert.deepEqual(sortRuns([r(0, 1, "run-10"), r(1, 1, "run-9")], { field: "name", desc: false }).map((x) => x.name), ["run-9", "run-10"]);
   assert.deepEqual(sortRuns(runs, { field: "config.lr", desc: false }).map((x) => x.index), [2, 0, 3, 1]);
+  // a key only some branches have (issue 16): a run without it sorts with the missing, not by the default its config kept
+  const tree = [{ ...r(0, 0.9), params: {}, config: { momentum: 0.9 } }, { ...r(1, 0.5), params: { momentum: 0.5 }, config: { momentum: 0.5 } }, { ...r(2, 0.7), params: { momentum: 0.7 }, config: { momentum: 0.7 } }];
+  assert.deepEqual(sortRuns(tree, { field: "config.momentum", desc: true }, new Set(["momentum"])).map((x) => x.index), [2, 1, 0]);
+  assert.deepEqual(sortRuns(tree, { field: "config.momentum", desc: true }).map((x) => x.index), [0, 2, 1]);
   assert.deepEqual(decodeSort("-summary.val_loss_best", { field: "index", desc: false }), { field: "summary.val_loss_best", desc: true });
   assert.deepEqual(decodeSort("drop table", { field: "index", desc: false }), { field: "index", desc: false });
 });

@@ -1,4 +1,5 @@
 import { KEY_PATTERN } from "../../sweeps/names";
+import { paramValue } from "./sweep-parcoords";
 
 // Sorting the sweep page's run table on the client (the brush filters it in place, so it is
 // not re-queried). Fields: name, state, step, runtime, index, config.<key>, summary.<key>.
@@ -20,11 +21,8 @@ export interface SortableRun {
   summary: Record<string, number | null>;
 }
 
-function valueOf(run: SortableRun, field: string): unknown {
-  if (field.startsWith("config.")) {
-    const k = field.slice(7);
-    return run.params[k] ?? run.config[k];
-  }
+function valueOf(run: SortableRun, field: string, absent: ReadonlySet<string>): unknown {
+  if (field.startsWith("config.")) return paramValue(run, field.slice(7), absent);
   if (field.startsWith("summary.")) return run.summary[field.slice(8)];
   switch (field) {
     case "name":
@@ -40,13 +38,13 @@ function valueOf(run: SortableRun, field: string): unknown {
   }
 }
 
-/** Sorted copy; missing values (and NaN) last in either direction, ties by run index. */
-export function sortRuns<T extends SortableRun>(runs: readonly T[], sort: TableSort): T[] {
+/** Sorted copy; missing values (and NaN, and keys in `absent` a run's choices do not have) last in either direction, ties by run index. */
+export function sortRuns<T extends SortableRun>(runs: readonly T[], sort: TableSort, absent: ReadonlySet<string> = new Set()): T[] {
   const dir = sort.desc ? -1 : 1;
   const missing = (v: unknown) => v === undefined || v === null || (typeof v === "number" && Number.isNaN(v));
   return [...runs].sort((a, b) => {
-    const va = valueOf(a, sort.field);
-    const vb = valueOf(b, sort.field);
+    const va = valueOf(a, sort.field, absent);
+    const vb = valueOf(b, sort.field, absent);
     if (missing(va) || missing(vb)) return missing(va) === missing(vb) ? a.index - b.index : missing(va) ? 1 : -1;
     const c = typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb), "en", { numeric: true });
     return c !== 0 ? c * dir : a.index - b.index;

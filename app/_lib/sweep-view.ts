@@ -1,5 +1,5 @@
 import { KEY_PATTERN } from "../../sweeps/names";
-import { buildParallelModel, brushedRunIds, decodeBrush, encodeBrush, isBrushed, type Brush, type ParModel, type SweepRunLike } from "./sweep-parcoords";
+import { absentKeys, buildParallelModel, brushedRunIds, decodeBrush, encodeBrush, isBrushed, type Brush, type ParModel, type SweepRunLike } from "./sweep-parcoords";
 import { decodeSort, encodeSort, sortRuns, type SortableRun, type TableSort } from "./sweep-table";
 
 // The sweep page's view as it lives in the URL, so it survives Back and can be shared:
@@ -50,7 +50,7 @@ export function effectiveSort(view: SweepViewState, metricKey: string, goal: "mi
 /** The runs the view shows — those the brush keeps — in the table's order. */
 export function shownRuns<R extends SweepRunLike & SortableRun>(runs: readonly R[], model: ParModel, view: SweepViewState, goal: "minimize" | "maximize"): R[] {
   const kept = isBrushed(view.brush) ? brushedRunIds(runs, model, view.brush) : null;
-  return sortRuns(kept ? runs.filter((r) => kept.has(r.id)) : runs, effectiveSort(view, model.metricKey, goal));
+  return sortRuns(kept ? runs.filter((r) => kept.has(r.id)) : runs, effectiveSort(view, model.metricKey, goal), absentKeys(model));
 }
 
 /** The parallel-coordinates model of a sweep's runs, as the page builds it. */

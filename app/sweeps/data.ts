@@ -1,6 +1,6 @@
 import { creationRank, listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
-import { parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
-import { analyzeImportance, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
+import { parameterNames, parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
+import { analyzeImportance, analyzeImportanceByBranch, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
 import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
@@ -60,7 +60,7 @@ export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody
     const v = r.summary[`${metric}_best`] ?? r.summary[metric];
     return { params: { ...r.params }, value: typeof v === "number" && Number.isFinite(v) ? v : null };
   });
-  const names = parsed.ok ? Object.keys(parsed.config.parameters) : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
-  const { params, interactions } = analyzeImportance(rows, parsed.ok ? { config: parsed.config, seed: sweep.seed } : { seed: sweep.seed });
+  const names = parsed.ok ? parameterNames(parsed.config) : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
+  const { params, interactions } = parsed.ok ? analyzeImportanceByBranch(rows, { config: parsed.config, seed: sweep.seed }) : analyzeImportance(rows, { seed: sweep.seed });
   return { metric, runs: rows.filter((r) => r.value !== null).length, configurations: foldReplicates(rows, names).length, params, interactions };
 }

@@ -1,4 +1,4 @@
-import type { RunConfig, RunConfigKey } from "../config";
+import { APPLIES_WHEN, type RunConfig, type RunConfigKey } from "../config";
 import { CHARLM_INFO, CharLmTask } from "./charlm";
 import { DELAYED_RECALL_INFO, DelayedRecallTask } from "./delayed_recall";
 import { QUADRANT_INFO, QuadrantTask } from "./quadrant";
@@ -27,15 +27,11 @@ export function appliedConfigKeys(config: RunConfig): Set<RunConfigKey> {
     "task", "hidden_size", "dropout", "layernorm", "init", "optimizer", "learning_rate", "weight_decay", "lr_schedule", "warmup_steps",
     "grad_clip", "batch_size", "steps", "eval_every", "eval_batches", "log_every", "seed", "backend", ...info.reads,
   ]);
-  if (config.init === "normal") keys.add("init_std");
-  if (config.optimizer === "momentum") keys.add("momentum");
-  if (config.lr_schedule === "step") for (const k of ["lr_step_every", "lr_gamma"] as const) keys.add(k);
   if (info.model === "mlp") keys.add("activation");
-  else {
-    for (const k of ["cell", "num_layers", "embedding_dim", "h0"] as const) keys.add(k);
-    if (config.cell === "rnn") keys.add("activation");
-    if (config.cell === "lstm") keys.add("forget_bias");
-  }
+  else for (const k of ["cell", "num_layers", "embedding_dim", "h0"] as const) keys.add(k);
+  // the keys that apply under a choice (engine/config.ts APPLIES_WHEN), when that choice applies and is made
+  for (const [key, when] of Object.entries(APPLIES_WHEN) as [RunConfigKey, NonNullable<(typeof APPLIES_WHEN)[RunConfigKey]>][])
+    if (keys.has(when.key) && when.values.includes(String(config[when.key]))) keys.add(key);
   return keys;
 }
 

@@ -6,6 +6,7 @@ import { after, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { createRun, createSweep, disconnectPrisma, exportRunsCsv, finishRun, queryRunsTable, tableToCsv } from "./index";
 import { csvHeader, neutralise, toCsv } from "./csv";
+import { DEFAULT_RUN_CONFIG } from "../../engine/config";
 
 // CSV export (issue 11 §5, issue 17 §7): every cell a spreadsheet could run as a formula is
 // neutralised — headers too, and cells with line breaks — in both CSVs the app writes; the
@@ -83,5 +84,20 @@ describe("CSV cells a spreadsheet reads as data", () => {
       }
     }
     assert.equal(all[0]["config.lr"], "0.5");
+  });
+});
+
+describe("cells of keys that did not apply (issue 16)", () => {
+  it("leaves momentum empty for an adam run, unlike a default, and keeps it for a momentum run", async () => {
+    const sweep = await createSweep({ name: "csv-conditional", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 1, state: "finished" });
+    const full = (over: Record<string, unknown>) => ({ ...DEFAULT_RUN_CONFIG, ...over });
+    await createRun({ sweepId: sweep.id, index: 0, name: "adam-run", config: full({ optimizer: "adam" }), params: { optimizer: "adam" }, claimedBy: "test" });
+    await createRun({ sweepId: sweep.id, index: 1, name: "momentum-run", config: full({ optimizer: "momentum", momentum: 0.5 }), params: { optimizer: "momentum", momentum: 0.5 }, claimedBy: "test" });
+    const rows = parse(await exportRunsCsv({ sweepId: sweep.id }), { columns: true }) as Record<string, string>[];
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    assert.equal(byName.get("adam-run")!["config.momentum"], "");
+    assert.equal(byName.get("momentum-run")!["config.momentum"], "0.5");
+    // a default that applies is written: the learning rate of both
+    assert.equal(byName.get("adam-run")!["config.learning_rate"], String(DEFAULT_RUN_CONFIG.learning_rate));
   });
 });

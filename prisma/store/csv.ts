@@ -1,5 +1,7 @@
 import { stringify } from "csv-stringify/sync";
-import { RUN_CONFIG_KEYS } from "../../engine/config";
+import { z } from "zod";
+import { APPLIES_WHEN, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../../engine/config";
+import { appliedConfigKeys } from "../../engine/tasks";
 import { listRuns, type ListRunsQuery } from "./query";
 import type { RunRecord } from "./records";
 import { finiteOrName } from "./sql";
@@ -12,7 +14,9 @@ import { finiteOrName } from "./sql";
 //   created, started, finished              ISO-8601 times in UTC
 //   runtime_s                               seconds from start to finish (or to now)
 //   step                                    last step logged
-//   config.<key>                            the resolved config (config.learning_rate: the base rate)
+//   config.<key>                            the resolved config (config.learning_rate: the base rate);
+//                                           empty where the key did not apply to the run's choices
+//                                           (momentum of an adam run: engine/config.ts APPLIES_WHEN)
 //   params.<key>                            what the sweep chose
 //   summary.<key>                           final / best metric values (summary.lr: the last logged
 //                                           learning rate, after the schedule)
@@ -72,8 +76,25 @@ function cell(run: RunRecord, column: string): unknown {
   }
   const dot = column.indexOf(".");
   const source = column.slice(0, dot) as "config" | "summary" | "params";
-  return run[source]?.[column.slice(dot + 1)] ?? null;
+  const key = column.slice(dot + 1);
+  if (source === "config" && notApplied(run).has(key)) return null;
+  return run[source]?.[key] ?? null;
 }
+
+const notAppliedCache = new WeakMap<RunRecord, Set<string>>();
+
+/** The keys of an engine run that only apply under a choice the run did not make (a program's config: none). */
+function notApplied(run: RunRecord): Set<string> {
+  let keys = notAppliedCache.get(run);
+  if (!keys) {
+    const config = RunConfigFields.safeParse(run.config);
+    const applied = config.success ? appliedConfigKeys(config.data as RunConfig) : null;
+    keys = new Set(applied ? Object.keys(APPLIES_WHEN).filter((k) => !applied.has(k as RunConfigKey)) : []);
+    notAppliedCache.set(run, keys);
+  }
+  return keys;
+}
+const RunConfigFields = z.strictObject(runConfigShape);
 
 export function defaultColumns(runs: RunRecord[]): string[] {
   const configKeys = new Set<string>();

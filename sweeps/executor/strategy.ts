@@ -1,5 +1,5 @@
 import { RunConfig } from "../../engine/config";
-import { parseSweepConfig, type SweepConfig } from "../config";
+import { parameterNames, parseSweepConfig, type SweepConfig } from "../config";
 import { proposeNext, type Trial } from "../search";
 import { shouldStop } from "../stop";
 import { higherIsBetter } from "../summary";
@@ -29,7 +29,7 @@ export function trialsByIndex(config: SweepConfig, runs: TrialInfo[], count: num
 }
 
 export function planFromConfig(config: SweepConfig): SweepPlan {
-  const swept = Object.keys(config.parameters);
+  const swept: string[] = parameterNames(config); // under choices too: a run's params hold those of its branch
   return {
     earlyTermination: config.early_terminate !== undefined,
     propose(index, runs) {

@@ -130,3 +130,56 @@ export async function runWandb(wandb: Wandb, problem: Problem, seed: number, bud
   }
   return regret;
 }
+
+// ---- a conditional problem (issue 16): a tree of choices with a known optimum ------------------
+
+export interface ConditionalProblem extends Problem {
+  /** the same problem as a flat space: every parameter always present (the objective ignores those of other branches) */
+  flat: Record<string, unknown>;
+}
+
+/**
+ * Three branches sharing a learning rate `lr`: `plain` (nothing more; at best 0.5), `shifted`
+ * (u in [0, 1]; at best 0.25) and `deep` (u in [0, 2], v in [−1, 1], w log-uniform 1e−3..1;
+ * at best 0 at lr 0.3, u 0.2, v 0.4, w 0.01). Random search rarely lands near the deep optimum;
+ * a model of the tree learns that the deep branch pays and where inside it.
+ */
+export const CONDITIONAL_PROBLEM: ConditionalProblem = {
+  id: "conditional-3-branches",
+  from: "Sweeplab (issue 16): choices plain / shifted / deep, a shared lr; optimum 0 in deep",
+  parameters: {
+    lr: { distribution: "uniform", min: 0, max: 1 },
+    kind: {
+      choices: {
+        plain: {},
+        shifted: { u: { distribution: "uniform", min: 0, max: 1 } },
+        deep: {
+          u: { distribution: "uniform", min: 0, max: 2 },
+          v: { distribution: "uniform", min: -1, max: 1 },
+          w: { distribution: "log_uniform_values", min: 0.001, max: 1 },
+        },
+      },
+    },
+  },
+  flat: {
+    lr: { distribution: "uniform", min: 0, max: 1 },
+    kind: { values: ["plain", "shifted", "deep"] },
+    u: { distribution: "uniform", min: 0, max: 2 },
+    v: { distribution: "uniform", min: -1, max: 1 },
+    w: { distribution: "log_uniform_values", min: 0.001, max: 1 },
+  },
+  goal: "minimize",
+  objective: (p) => {
+    const kind = (p as Record<string, unknown>).kind;
+    const shared = (p.lr - 0.3) ** 2;
+    if (kind === "plain") return 0.5 + shared;
+    if (kind === "shifted") return 0.25 + shared + (p.u - 0.8) ** 2;
+    return shared + 0.5 * (p.u - 0.2) ** 2 + 2 * (p.v - 0.4) ** 2 + (Math.log10(p.w) + 2) ** 2 / 4;
+  },
+  optimum: 0,
+};
+
+/** The conditional problem as its tree or as the flat space. */
+export function asFlat(problem: ConditionalProblem): Problem {
+  return { ...problem, id: `${problem.id} (flat)`, parameters: problem.flat };
+}

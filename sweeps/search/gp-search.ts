@@ -3,7 +3,7 @@ import { normCdf, normQuantile } from "../stats.ts";
 import { fitGp, logExpectedImprovement, type Gp } from "./gp.ts";
 import { observeTrials } from "./observe.ts";
 import { valueKey } from "../config.ts";
-import { fromInternal, isValid, sampleParams, toInternal, type Dim, type NumericDim, type Params } from "./space.ts";
+import { branchIndexOf, fromInternal, isActive, isTreeSpace, isValid, sampleParams, toInternal, type Dim, type NumericDim, type Params } from "./space.ts";
 import type { SearchStrategy } from "./types.ts";
 
 // Bayesian search with a Gaussian process and expected improvement, as W&B's bayes_search.py
@@ -72,6 +72,12 @@ function fromUnit(dim: NumericDim, u: number): number {
   }
 }
 
+/**
+ * The unit cube of a space. In a tree space (space.ts) the branch is a one-hot block and a
+ * dimension absent from a point's branch sits at a fixed place (the middle, or no category):
+ * points of one branch then differ only where that branch has parameters, and a length scale
+ * learnt on a shared parameter serves every branch that has it.
+ */
 export function unitEncoding(space: readonly Dim[]): Encoding {
   const coords: Coord[] = [];
   let size = 0;
@@ -80,16 +86,23 @@ export function unitEncoding(space: readonly Dim[]): Encoding {
     coords.push({ dim, offset: size, width });
     size += width;
   }
+  const tree = isTreeSpace(space);
   // categorical values by identity; numeric dims whose whole range is valid need no check per point
-  const index = new Map(space.filter((d) => d.kind === "categorical").map((d) => [d.name, new Map(d.values.map((v, i) => [valueKey(v), i]))]));
-  const checked = new Set(space.filter((d): d is NumericDim => d.kind === "numeric" && !(d.bounded && isValid(d, fromInternal(d, d.lo)) && isValid(d, fromInternal(d, d.hi)))).map((d) => d.name));
+  const index = new Map(space.filter((d) => d.kind === "categorical").map((d) => [d, new Map(d.values.map((v, i) => [valueKey(v), i]))]));
+  const checked = new Set(space.filter((d): d is NumericDim => d.kind === "numeric" && !(d.bounded && isValid(d, fromInternal(d, d.lo)) && isValid(d, fromInternal(d, d.hi)))));
   const encode = (params: Params): number[] | null => {
     const u = new Array<number>(size).fill(0);
+    const b = branchIndexOf(space, params);
+    if (b < 0) return null;
     for (const { dim, offset, width } of coords) {
       if (width === 0) continue;
-      const v = params[dim.name];
+      if (!isActive(dim, b)) {
+        if (dim.kind === "numeric") u[offset] = 0.5;
+        continue;
+      }
+      const v = tree && dim === space[0] ? b : params[dim.name];
       if (dim.kind === "categorical") {
-        const i = index.get(dim.name)!.get(valueKey(v));
+        const i = index.get(dim)!.get(valueKey(v));
         if (i === undefined) return null;
         u[offset + i] = 1;
       } else if (dim.kind === "numeric") {
@@ -101,20 +114,24 @@ export function unitEncoding(space: readonly Dim[]): Encoding {
   };
   const decode = (u: readonly number[]): Params | null => {
     const params: Params = {};
+    let b = 0;
     for (const { dim, offset, width } of coords) {
-      if (dim.kind === "constant") params[dim.name] = dim.value;
+      let value: unknown;
+      if (!isActive(dim, b)) continue;
+      if (dim.kind === "constant") value = dim.value;
       else if (dim.kind === "categorical") {
-        if (width === 0) params[dim.name] = dim.values[0];
+        if (width === 0) value = dim.values[0];
         else {
           let best = 0;
           for (let i = 1; i < width; i++) if (u[offset + i] > u[offset + best]) best = i;
-          params[dim.name] = dim.values[best];
+          value = dim.values[best];
         }
       } else {
-        const value = fromInternal(dim, fromUnit(dim, clamp01(u[offset])));
-        if (!Number.isFinite(value) || (checked.has(dim.name) && !isValid(dim, value))) return null;
-        params[dim.name] = value;
+        value = fromInternal(dim, fromUnit(dim, clamp01(u[offset])));
+        if (!Number.isFinite(value) || (checked.has(dim) && !isValid(dim, value))) return null;
       }
+      if (tree && dim === space[0]) b = value as number;
+      else params[dim.name] = value;
     }
     return params;
   };

@@ -1,4 +1,5 @@
-import { gridValues, valueKey, type ParamSpec } from "../config.ts";
+import { gridValues, valueKey, type ParamSpec, type SweepParamSpec } from "../config.ts";
+import { expandBranches } from "../tree.ts";
 import type { Params } from "./space.ts";
 import type { SearchStrategy } from "./types.ts";
 
@@ -58,24 +59,58 @@ function combination(axes: Axis[], code: number): Params {
   return Object.fromEntries(axes.map((a) => [a.name, params[a.name]])) as Params;
 }
 
-/** The number of distinct grid points. */
-export function gridSize(specs: Record<string, ParamSpec>): number {
-  return axesOf(specs).reduce((n, a) => n * a.values.length, 1);
+// A tree of choices (sweeps/tree.ts) is the grids of its branches one after another: the
+// grid points are numbered through the first branch's grid, then the second's, and so on.
+
+interface TreeGrid {
+  axes: Axis[][];
+  /** first combination number of each branch */
+  offsets: number[];
+  total: number;
+}
+
+function treeGrid(specs: Record<string, SweepParamSpec>): TreeGrid {
+  const axes = (expandBranches(specs) ?? []).map((b) => axesOf(b.specs));
+  const offsets: number[] = [];
+  let total = 0;
+  for (const a of axes) {
+    offsets.push(total);
+    total += a.reduce((n, axis) => n * axis.values.length, 1);
+  }
+  return { axes, offsets, total };
+}
+
+function treeCombinationOf(grid: TreeGrid, params: Params): number | null {
+  for (let b = 0; b < grid.axes.length; b++) {
+    const code = combinationOf(grid.axes[b], params);
+    if (code !== null) return grid.offsets[b] + code;
+  }
+  return null;
+}
+
+function treeCombination(grid: TreeGrid, code: number): Params {
+  let b = grid.offsets.length - 1;
+  while (grid.offsets[b] > code) b--;
+  return combination(grid.axes[b], code - grid.offsets[b]);
+}
+
+/** The number of distinct grid points (of a tree: the sum over its branches). */
+export function gridSize(specs: Record<string, SweepParamSpec>): number {
+  return treeGrid(specs).total;
 }
 
 /**
  * The first grid point (in W&B's order) that none of `seen` has, or null when every point has
  * been run. Parameter names are free: W&B's own grid tests run against this.
  */
-export function nextGridPoint(specs: Record<string, ParamSpec>, seen: readonly Params[]): Params | null {
-  const axes = axesOf(specs);
-  const total = axes.reduce((n, a) => n * a.values.length, 1);
+export function nextGridPoint(specs: Record<string, SweepParamSpec>, seen: readonly Params[]): Params | null {
+  const grid = treeGrid(specs);
   const taken = new Set<number>();
   for (const params of seen) {
-    const code = combinationOf(axes, params);
+    const code = treeCombinationOf(grid, params);
     if (code !== null) taken.add(code);
   }
-  for (let code = 0; code < total; code++) if (!taken.has(code)) return combination(axes, code);
+  for (let code = 0; code < grid.total; code++) if (!taken.has(code)) return treeCombination(grid, code);
   return null;
 }
 
@@ -88,11 +123,10 @@ export function nextGridPoint(specs: Record<string, ParamSpec>, seen: readonly P
  */
 export const gridSearch: SearchStrategy = ({ config, trials, configIndex }) => {
   const seen = trials.filter((t) => !t.unknown).map((t) => t.params);
-  const axes = axesOf(config.parameters);
-  const total = axes.reduce((n, a) => n * a.values.length, 1);
-  if (configIndex < total) {
-    const taken = new Set(seen.map((params) => combinationOf(axes, params)));
-    if (!taken.has(configIndex)) return combination(axes, configIndex);
+  const grid = treeGrid(config.parameters);
+  if (configIndex < grid.total) {
+    const taken = new Set(seen.map((params) => treeCombinationOf(grid, params)));
+    if (!taken.has(configIndex)) return treeCombination(grid, configIndex);
   }
   // a point the grid's own order left free; not one that an index reserved by another process
   // (its run not seen yet) is taking at this moment

@@ -1,5 +1,5 @@
 import type { RunConfig } from "../../engine/config.ts";
-import type { SweepConfig } from "../config.ts";
+import { parameterNames, type SweepConfig } from "../config.ts";
 import { deriveSeed, hashString, makeRng } from "../rng.ts";
 import { bayesSearch } from "./bayes.ts";
 import { gridSearch, gridSize } from "./grid.ts";
@@ -54,7 +54,7 @@ export function proposeNext(config: SweepConfig, trials: readonly Trial[]): Prop
     params = STRATEGIES[config.method]({ config, space: buildSpace(config), trials, configIndex, rng });
   }
   if (params === null) return { done: true, reason: config.method === "grid" ? `grid exhausted (${gridSize(config.parameters)} configurations)` : "search exhausted" };
-  if (!("seed" in config.parameters)) params.seed = deriveSeed(sweepSeed, configIndex, replicate);
+  if (!parameterNames(config).includes("seed")) params.seed = deriveSeed(sweepSeed, configIndex, replicate);
   return { done: false, index, configIndex, replicate, params: params as Partial<RunConfig> };
 }
 

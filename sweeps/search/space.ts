@@ -6,6 +6,8 @@ import {
   isRunConfigKey,
   runConfigValueProblem,
   supportRange,
+  sweepBranches,
+  valueKey,
   type ParamSpec,
   type SweepConfig,
 } from "../config.ts";
@@ -15,6 +17,13 @@ import type { Rng } from "../rng.ts";
 // The search space of a sweep as the strategies see it: one dimension per parameter, with
 // numeric ones in an internal coordinate where their prior is uniform or normal (log space
 // for log-scaled distributions). Sampling follows W&B's distributions (params.py).
+//
+// A tree of choices (sweeps/tree.ts) becomes one space too: a first dimension, BRANCH_DIM,
+// picks the branch (a categorical with the branches' probabilities), then come the union of
+// the branches' dimensions, each active in the branches that have it (a parameter with the same
+// spec in several branches is one dimension they share). A run's params hold only its active
+// dimensions; random search draws the branch, then them; the bayes models treat the others as
+// missing (tpe.ts, gp-search.ts).
 
 export type Params = Partial<Record<RunConfigKey, unknown>>;
 
@@ -23,7 +32,12 @@ export type Prior =
   | { type: "normal"; mu: number; sigma: number }
   | { type: "beta"; a: number; b: number };
 
-export type Dim = { name: RunConfigKey; spec: ParamSpec } & (
+export type Dim = {
+  name: RunConfigKey;
+  spec: ParamSpec;
+  /** in a tree space: the branches where this dimension exists (absent: every branch) */
+  branches?: ReadonlySet<number>;
+} & (
   | { kind: "constant"; value: unknown }
   | { kind: "categorical"; values: unknown[]; probabilities: number[] | null }
   | {
@@ -44,8 +58,50 @@ export type Dim = { name: RunConfigKey; spec: ParamSpec } & (
 );
 export type NumericDim = Extract<Dim, { kind: "numeric" }>;
 
-export function buildSpace(config: SweepConfig): Dim[] {
-  return parameterNames(config).map((name) => buildDim(name, config.parameters[name]));
+/** The name of a tree space's first dimension, whose values are branch numbers. */
+export const BRANCH_DIM = "(branch)" as RunConfigKey;
+export type BranchDim = Extract<Dim, { kind: "categorical" }> & { when: [string, unknown][][] };
+
+export function buildSpace(config: Pick<SweepConfig, "parameters">): Dim[] {
+  const branches = sweepBranches(config);
+  if (branches.length === 1) return parameterNames(config).map((name) => buildDim(name, branches[0].specs[name]));
+  const values = branches.map((_, b) => b);
+  const probabilities = branches.map((b) => b.probability);
+  const branchDim: BranchDim = {
+    name: BRANCH_DIM,
+    spec: { distribution: "categorical_w_probabilities", values, probabilities },
+    kind: "categorical",
+    values,
+    probabilities,
+    when: branches.map((b) => b.when),
+  };
+  const union = new Map<string, { name: RunConfigKey; spec: ParamSpec; branches: Set<number> }>();
+  branches.forEach((b, i) => {
+    for (const name of Object.keys(b.specs).sort() as RunConfigKey[]) {
+      const key = `${name}\u0000${valueKey(b.specs[name])}`;
+      const found = union.get(key) ?? { name, spec: b.specs[name], branches: new Set<number>() };
+      found.branches.add(i);
+      union.set(key, found);
+    }
+  });
+  const dims = [...union.values()].map((u) => ({ ...buildDim(u.name, u.spec), ...(u.branches.size < branches.length ? { branches: u.branches } : {}) }));
+  return [branchDim, ...dims];
+}
+
+export function isTreeSpace(space: readonly Dim[]): space is [BranchDim, ...Dim[]] {
+  return space.length > 0 && space[0].name === BRANCH_DIM;
+}
+
+/** The branch of a tree space a run's params belong to (0 in a flat space), or -1 when none matches. */
+export function branchIndexOf(space: readonly Dim[], params: Params): number {
+  if (!isTreeSpace(space)) return 0;
+  const p = params as Record<string, unknown>;
+  return space[0].when.findIndex((when) => when.every(([k, v]) => k in p && valueKey(p[k]) === valueKey(v)));
+}
+
+/** Whether a dimension exists in branch `b` (the branch dimension itself: always). */
+export function isActive(dim: Dim, b: number): boolean {
+  return !dim.branches || dim.branches.has(b);
 }
 
 function buildDim(name: RunConfigKey, spec: ParamSpec): Dim {
@@ -191,8 +247,14 @@ export function sampleDim(dim: Dim, rng: Rng): unknown {
   }
 }
 
+/** A configuration drawn from the space's own distributions; in a tree space the branch first, then what exists in it. */
 export function sampleParams(space: readonly Dim[], rng: Rng): Params {
   const params: Params = {};
+  if (isTreeSpace(space)) {
+    const b = sampleDim(space[0], rng) as number;
+    for (const dim of space.slice(1)) if (isActive(dim, b)) params[dim.name] = sampleDim(dim, rng);
+    return params;
+  }
   for (const dim of space) params[dim.name] = sampleDim(dim, rng);
   return params;
 }

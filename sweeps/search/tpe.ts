@@ -1,5 +1,8 @@
 import type { Rng } from "../rng.ts";
 import {
+  branchIndexOf,
+  isActive,
+  isTreeSpace,
   categoryIndex,
   drawValid,
   samplePrior,
@@ -50,11 +53,17 @@ export const tpeSearch: SearchStrategy = (ctx) => {
   return proposeTpe(ctx.space, observations, ctx.rng);
 };
 
+// A tree space (space.ts) is the tree of the estimator's name: a dimension absent from a run's
+// branch is NaN in its x, so the run's kernel says nothing about it (its component falls back
+// to the prior there) and a candidate is scored only on the dimensions of its own branch.
+
 function encode(space: readonly Dim[], params: Params): number[] | null {
   const x: number[] = [];
+  const b = branchIndexOf(space, params);
+  if (b < 0) return null;
   for (const dim of space) {
-    const v = params[dim.name];
-    if (dim.kind === "constant") x.push(NaN);
+    const v = isTreeSpace(space) && dim === space[0] ? b : params[dim.name];
+    if (dim.kind === "constant" || !isActive(dim, b)) x.push(NaN);
     else if (dim.kind === "categorical") {
       const i = categoryIndex(dim, v);
       if (i < 0) return null; // a run from another search space: ignore it
@@ -109,14 +118,14 @@ function componentLogPdf(space: readonly Dim[], m: Mixture, j: number, x: number
   let lp = 0;
   for (let i = 0; i < space.length; i++) {
     const dim = space[i];
-    if (dim.kind === "constant") continue;
+    if (dim.kind === "constant" || Number.isNaN(x[i])) continue;
     if (dim.kind === "categorical") {
       lp += m.catLogP[i][j][x[i]];
       continue;
     }
     const centre = m.centres[j];
     let mu: number, s: number;
-    if (centre === null) {
+    if (centre === null || Number.isNaN(centre[i])) {
       if (dim.prior.type === "normal") [mu, s] = [dim.prior.mu, dim.prior.sigma];
       else [mu, s] = [(dim.lo + dim.hi) / 2, dim.hi - dim.lo];
     } else [mu, s] = [centre[i], m.sigma[i]];
@@ -136,12 +145,12 @@ function mixtureLogPdf(space: readonly Dim[], m: Mixture, x: number[]): number {
 
 /** Draw one point from component j (in internal coordinates). */
 function sampleComponent(space: readonly Dim[], m: Mixture, j: number, rng: Rng): number[] {
-  return space.map((dim, i) => {
+  const x = space.map((dim, i) => {
     if (dim.kind === "constant") return NaN;
     if (dim.kind === "categorical") return sampleLogP(m.catLogP[i][j], rng);
     const centre = m.centres[j];
     const draw =
-      centre === null
+      centre === null || Number.isNaN(centre[i])
         ? () => samplePrior(dim.prior.type === "beta" ? { type: "uniform", lo: 0, hi: 1 } : dim.prior, rng)
         : () => centre[i] + m.sigma[i] * rng.normal();
     // truncated to the prior's range (and to RunConfig's valid values), by redrawing
@@ -149,8 +158,11 @@ function sampleComponent(space: readonly Dim[], m: Mixture, j: number, rng: Rng)
       const t = draw();
       if (!dim.bounded || (t >= dim.lo && t <= dim.hi)) return t;
     }
-    return Math.min(dim.hi, Math.max(dim.lo, centre === null ? (dim.lo + dim.hi) / 2 : centre[i]));
+    return Math.min(dim.hi, Math.max(dim.lo, centre === null || Number.isNaN(centre[i]) ? (dim.lo + dim.hi) / 2 : centre[i]));
   });
+  // what the drawn branch does not have is absent
+  const b = isTreeSpace(space) ? x[0] : 0;
+  return x.map((v, i) => (isActive(space[i], b) ? v : NaN));
 }
 
 function sampleLogP(logp: number[], rng: Rng): number {
@@ -183,7 +195,10 @@ function proposeTpe(space: readonly Dim[], observations: Observation[], rng: Rng
 
 function decode(space: readonly Dim[], x: number[], rng: Rng): Params {
   const params: Params = {};
+  const tree = isTreeSpace(space);
+  const b = tree ? x[0] : 0;
   space.forEach((dim, i) => {
+    if ((tree && i === 0) || !isActive(dim, b)) return;
     if (dim.kind === "constant") params[dim.name] = dim.value;
     else if (dim.kind === "categorical") params[dim.name] = dim.values[x[i]];
     else {

@@ -73,10 +73,11 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
             </thead>
             <tbody>
               {rows.map((p) => (
-                <tr key={p.param} data-testid="importance-row" data-param={p.param}>
+                <tr key={`${p.param} ${p.branch ?? ""}`} data-testid="importance-row" data-param={p.param} data-branch={p.branch}>
                   <td className="sw-imp-name">
                     <code>{p.param}</code>
                     {p.level && <span className="faint"> = {p.level}</span>}
+                    {p.branch && <span className="faint" data-testid="importance-branch"> · {p.branch === "all runs" ? "over all runs" : `within ${p.branch}`}</span>}
                   </td>
                   <td>
                     <div
@@ -113,6 +114,7 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
           <p className="help sw-chart-note" data-testid="importance-note">
             From {data.configurations} configuration{data.configurations === 1 ? "" : "s"}
             {data.runs > data.configurations ? ` (${data.runs} runs; seed replicates averaged)` : ""} with a {data.metric}.{" "}
+            {rows.some((p) => p.branch) && "Computed per branch of the choices: each parameter among the runs that have it, the choices over all runs. "}
             {rows[0].rankedFirst === null
               ? `With ${data.configurations} configurations the ranking is a hint; intervals come from 6.`
               : rows[0].importance > 0 && rows[0].rankedFirst >= 0.8

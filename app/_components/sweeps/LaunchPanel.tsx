@@ -1,7 +1,7 @@
 "use client";
 import type { SweepIssue, SweepParseResult } from "../../../sweeps/config";
 import type { SweepTimeEstimate } from "../../../sweeps/estimate";
-import { formatEstimate, gridFactors, type RunEstimate } from "../../_lib/sweep-form";
+import { formatEstimate, gridLine, type RunEstimate } from "../../_lib/sweep-form";
 
 // The right-hand summary of the new-sweep form: how many runs it will make and about how long
 // they take, what it optimises, what is wrong, and the Launch button (which asks first when
@@ -37,7 +37,7 @@ export function LaunchPanel(props: {
           {!config && "Fix the problems to see the run count."}
           {estimate?.kind === "grid" && config && (
             <>
-              grid {gridFactors(config).map((f) => `${f.key} ${f.count}`).join(" × ") || "of one point"}
+              grid {gridLine(config)}
               {estimate.replicates > 1 && ` × ${estimate.replicates} replicates`}
               {estimate.capped && ` (capped by run_cap at ${estimate.runs})`}
             </>

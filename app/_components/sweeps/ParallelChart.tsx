@@ -5,7 +5,7 @@ import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { formatNumber } from "../../_lib/format";
-import { axisBounds, axisExtent, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
+import { axisBounds, axisExtent, NA, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
 import { colorOf, type RunColors } from "../../_lib/colors";
 
 echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent, CanvasRenderer]);
@@ -19,7 +19,8 @@ echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent,
 // two faint dashed lines to the lowest and highest seed on the metric axis (the spread).
 
 /** Tick labels of a numeric axis over the data's [lo, hi]: digits enough to tell neighbouring ticks apart. */
-const tickFormatter = ([lo, hi]: [number, number]) => (v: number | string) => (typeof v === "number" ? tickLabel(v, lo, hi) : String(v));
+const tickFormatter = ([lo, hi]: [number, number], na?: number | string) => (v: number | string) =>
+  typeof v === "number" ? (typeof na === "number" && Math.abs(v - na) <= Math.abs(hi - lo) * 1e-9 ? NA : tickLabel(v, lo, hi)) : String(v);
 
 /** Log axes span whole decades around the data (ECharts' own rounding can add an empty decade above). */
 const LOG_EXTENT = {
@@ -136,7 +137,7 @@ export function ParallelChart(props: {
             type: a.kind,
             ...(a.kind === "category"
               ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } }
-              : { ...(bounds ? { min: bounds[0], max: bounds[1] } : { scale: true }), axisLabel: { formatter: tickFormatter(bounds ?? axisExtent(rows, dims.indexOf(a.key))) } }),
+              : { ...(bounds ? { min: bounds[0], max: bounds[1] } : { scale: true }), axisLabel: { formatter: tickFormatter(bounds ?? axisExtent(rows, dims.indexOf(a.key)), a.na), ...(a.na !== undefined ? { showMinLabel: true } : {}) } }),
             ...(a.kind === "log" ? { logBase: 10, ...(bounds ? {} : LOG_EXTENT) } : {}),
             ...(a.metric ? { nameTextStyle: { color: "#2f6fde" }, axisLine: { lineStyle: { color: "#2f6fde", width: 2 } } } : {}),
           };
@@ -169,7 +170,7 @@ export function ParallelChart(props: {
             const lines = axes.map((a) => {
               const v = row.values[dims.indexOf(a.key)];
               const spread = a.metric && row.spread ? ` <span style="color:#98a2b3">± ${row.spread.ci95 === null ? "–" : esc(formatNumber(row.spread.ci95, 2))} (${esc(formatNumber(row.spread.min))}–${esc(formatNumber(row.spread.max))})</span>` : "";
-              return `<tr><td style="color:#667085;padding-right:10px">${esc(a.key)}${a.metric && row.spread ? " (mean)" : ""}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${esc(typeof v === "number" ? formatNumber(v) : v ?? "–")}${spread}</td></tr>`;
+              return `<tr><td style="color:#667085;padding-right:10px">${esc(a.key)}${a.metric && row.spread ? " (mean)" : ""}</td><td style="text-align:right;font-variant-numeric:tabular-nums">${esc(a.na !== undefined && v === a.na ? NA : typeof v === "number" ? formatNumber(v) : v ?? "–")}${spread}</td></tr>`;
             });
             const seeds = row.runIds.length > 1 ? ` <span style="color:#98a2b3;font-weight:400">· ${row.runIds.length} seeds${row.spread ? `, ${row.spread.n} with a value` : ""}</span>` : "";
             return `<div style="font-weight:600;margin-bottom:4px"><span style="display:inline-block;width:9px;height:9px;border-radius:2px;background:${esc(colorOf(colors, row.runId))};margin-right:6px"></span>${esc(row.name)} <span style="color:#98a2b3;font-weight:400">${esc(row.state)}</span>${seeds}</div><table style="font-size:12px">${lines.join("")}</table><div style="color:#98a2b3;font-size:11px;margin-top:4px">click to open ${row.runIds.length > 1 ? "its first seed" : "the run"}</div>`;

@@ -2,6 +2,7 @@
 import { DISTRIBUTION_KEYS, isPlainObject, type Distribution, type SweepIssue } from "../../../sweeps/config";
 import {
   boundsHint,
+  choiceStart,
   distributionOf,
   distributionsFor,
   formatList,
@@ -15,6 +16,7 @@ import {
   type RunField,
 } from "../../_lib/sweep-form";
 import { DraftInput } from "./DraftInput";
+import { ParamList } from "./ParamList";
 import { FieldErrors, FieldWarnings, invalidProps } from "./FieldErrors";
 
 // One swept parameter: fixed value, list of values, or a distribution with its bounds. The
@@ -24,6 +26,7 @@ const MODES: { id: ParamMode; label: string }[] = [
   { id: "value", label: "Fixed" },
   { id: "values", label: "Values" },
   { id: "distribution", label: "Range" },
+  { id: "choices", label: "Choices" },
 ];
 
 const DIST_LABELS: Partial<Record<Distribution, string>> = {
@@ -46,6 +49,10 @@ const showScalar = (v: unknown) => (v === undefined ? "" : typeof v === "string"
 export function ParamRow(props: {
   field: RunField | undefined;
   name: string;
+  /** where the row's parameter sits: "parameters", or under a choice */
+  base?: string;
+  chosen?: Record<string, string>;
+  corpora?: readonly string[];
   spec: unknown;
   issues: readonly SweepIssue[];
   /** warnings of the whole config (this row shows its own) */
@@ -54,13 +61,14 @@ export function ParamRow(props: {
   onRemove: () => void;
 }) {
   const { field, name, spec, onChange } = props;
-  const path = `parameters.${name}`;
+  const path = `${props.base ?? "parameters"}.${name}`;
   const issues = issuesAt(props.issues, path);
   const mode = modeOf(spec);
   const obj = isPlainObject(spec) ? spec : {};
   const inv = (sub: string) => invalidProps(props.issues, `${path}.${sub}`, path);
   const numeric = field?.kind === "integer" || field?.kind === "number";
-  const modes = numeric ? MODES : MODES.filter((m) => m.id !== "distribution");
+  // choices: an enum field (optimizer, init, cell, lr_schedule) whose options can each have parameters of their own
+  const modes = MODES.filter((m) => (m.id !== "distribution" || numeric) && (m.id !== "choices" || field?.kind === "enum"));
 
   return (
     <div className="sw-param" data-testid={`param-${name}`} data-varied={mode !== "value" || undefined} aria-invalid={issues.length > 0 || undefined}>
@@ -85,6 +93,7 @@ export function ParamRow(props: {
           <ValuesInput field={field} values={obj.values} onChange={(values) => onChange({ ...obj, values })} inputProps={inv("values")} />
         )}
         {field && mode === "distribution" && <DistributionInputs field={field} spec={obj} onChange={onChange} inv={inv} />}
+        {field && mode === "choices" && <ChoicesInput part="chips" field={field} path={path} spec={obj} chosen={props.chosen ?? {}} issues={props.issues} warnings={props.warnings} corpora={props.corpora} onChange={onChange} />}
         <FieldErrors issues={issues} path={path} />
         <FieldWarnings warnings={issuesAt(props.warnings ?? [], path)} path={path} />
       </div>
@@ -110,11 +119,73 @@ export function ParamRow(props: {
           ✕
         </button>
       </div>
+      {field && mode === "choices" && <ChoicesInput part="branches" field={field} path={path} spec={obj} chosen={props.chosen ?? {}} issues={props.issues} warnings={props.warnings} corpora={props.corpora} onChange={onChange} />}
     </div>
   );
 }
 
 type InputProps = ReturnType<typeof invalidProps>;
+
+/** Choices: a chip per option (ticked: the sweep tries it; in the row), and under each ticked one the parameters only its runs have (the row's full width). */
+function ChoicesInput(props: {
+  part: "chips" | "branches";
+  field: RunField;
+  path: string;
+  spec: Record<string, unknown>;
+  chosen: Record<string, string>;
+  issues: readonly SweepIssue[];
+  warnings?: readonly SweepIssue[];
+  corpora?: readonly string[];
+  onChange: (spec: unknown) => void;
+}) {
+  const { field, spec } = props;
+  const choices = isPlainObject(spec.choices) ? spec.choices : {};
+  const options = [...(field.options ?? []), ...Object.keys(choices).filter((k) => !(field.options ?? []).includes(k))];
+  const set = (next: Record<string, unknown>) => props.onChange({ ...spec, choices: next });
+  if (props.part === "chips")
+    return (
+      <div className="sw-chips" role="group" aria-label={`${field.key} choices`} data-testid={`choices-${field.key}`}>
+        {options.map((o) => {
+          const on = o in choices;
+          return (
+            <label key={o} className="sw-chip" data-on={on || undefined}>
+              <input
+                type="checkbox"
+                checked={on}
+                onChange={() => {
+                  const next = { ...choices };
+                  if (on) delete next[o];
+                  else next[o] = choiceStart(field.key, o);
+                  set(Object.fromEntries(options.filter((x) => x in next).map((x) => [x, next[x]])));
+                }}
+              />
+              {o}
+            </label>
+          );
+        })}
+      </div>
+    );
+  return (
+    <div className="sw-choices">
+      {Object.entries(choices).map(([o, sub]) => (
+        <div key={o} className="sw-choice" data-testid={`choice-${field.key}-${o}`}>
+          <div className="sw-choice-name">
+            under <code>{field.key}: {o}</code>
+          </div>
+          <ParamList
+            params={isPlainObject(sub) ? sub : {}}
+            base={`${props.path}.choices.${o}`}
+            chosen={{ ...props.chosen, [field.key]: o }}
+            issues={props.issues}
+            warnings={props.warnings}
+            corpora={props.corpora}
+            onChange={(params) => set({ ...choices, [o]: params })}
+          />
+        </div>
+      ))}
+    </div>
+  );
+}
 
 function ScalarInput(props: { field: RunField; value: unknown; onChange: (v: unknown) => void; inputProps: InputProps }) {
   const { field } = props;

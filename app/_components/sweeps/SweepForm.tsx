@@ -163,7 +163,7 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
                 )}
                 <SweepSettings doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} />
                 <h3 className="sw-section">Parameters</h3>
-                <ParamList doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} corpora={props.corpora} />
+                <ParamList params={paramsOf(doc)} issues={issues} warnings={result.warnings} onChange={(parameters) => editDoc({ ...doc, parameters })} corpora={props.corpora} />
               </div>
             ) : (
               <div role="tabpanel" aria-label="YAML / JSON">

@@ -4,6 +4,7 @@ import { memo, useMemo } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
+import { paramValue } from "../../_lib/sweep-parcoords";
 import { liveRuntime, sortRuns, type TableSort } from "../../_lib/sweep-table";
 import { Badge } from "../ui";
 
@@ -13,6 +14,8 @@ import { Badge } from "../ui";
 export function SweepRunsTable(props: {
   runs: RunRecord[];
   configKeys: string[];
+  /** keys that exist only under a choice: empty in the runs of other branches (not their default) */
+  absent: ReadonlySet<string>;
   metricKey: string;
   sort: TableSort;
   /** the run list was read at `runsAt`; it is `now` (client ms) */
@@ -25,7 +28,7 @@ export function SweepRunsTable(props: {
   onHover: (runId: string | null) => void;
   onStop: (run: RunRecord) => void;
 }) {
-  const rows = useMemo(() => sortRuns(props.runs, props.sort), [props.runs, props.sort]);
+  const rows = useMemo(() => sortRuns(props.runs, props.sort, props.absent), [props.runs, props.sort, props.absent]);
   const header = (field: string, label: string, numeric = false) => {
     const active = props.sort.field === field;
     return (
@@ -65,6 +68,7 @@ export function SweepRunsTable(props: {
               run={run}
               color={colorOf(props.colors, run.id)}
               configKeys={props.configKeys}
+              absent={props.absent}
               metricKey={props.metricKey}
               step={run.lastStep}
               runtime={liveRuntime(run, props.runsAt, props.now)}
@@ -85,6 +89,7 @@ const RunRow = memo(function RunRow(props: {
   run: RunRecord;
   color: string;
   configKeys: string[];
+  absent: ReadonlySet<string>;
   metricKey: string;
   step: number;
   /** seconds, counting on while the run trains */
@@ -117,11 +122,14 @@ const RunRow = memo(function RunRow(props: {
         )}
       </td>
       <td>{stopping && live ? <Badge state="stopped" label="stopping…" /> : <Badge state={run.state} />}</td>
-      {props.configKeys.map((k) => (
-        <td key={k} className={typeof (run.params[k] ?? run.config[k]) === "number" ? "num" : undefined} data-column={`config.${k}`}>
-          {formatNumber(run.params[k] ?? run.config[k])}
-        </td>
-      ))}
+      {props.configKeys.map((k) => {
+        const v = paramValue(run, k, props.absent);
+        return (
+          <td key={k} className={typeof v === "number" ? "num" : undefined} data-column={`config.${k}`} {...(v === undefined ? { title: `${k} does not apply to this run's choices` } : {})}>
+            {v === undefined ? "" : formatNumber(v)}
+          </td>
+        );
+      })}
       <td className="num" data-column={`summary.${props.metricKey}`} data-value={String(metric ?? "")}>
         {formatNumber(metric)}
       </td>

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
 import { byCreation, runColors } from "../../_lib/colors";
 import { useSearchParams } from "next/navigation";
-import { brushedRunIds, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
+import { absentKeys, brushedRunIds, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
 import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
 import type { TableSort } from "../../_lib/sweep-table";
@@ -59,6 +59,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   const metrics = useMemo(() => loggedMetrics(runs, sweep.metricName), [runs, sweep.metricName]);
   const exportQuery = sweepViewSearch({ ...view, order: [], curves: null, sort });
   const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
+  const absent = useMemo(() => absentKeys(model), [model]);
   // each poll of the curves fetches only what changed: cheap enough for every tick while runs train
   const curvesKey = `${live.signature}|${liveCount(progress) > 0 ? live.ticks : ""}`;
 
@@ -215,6 +216,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
                 <SweepRunsTable
                   runs={tableRuns}
                   configKeys={configKeys}
+                  absent={absent}
                   metricKey={model.metricKey}
                   sort={sort}
                   runsAt={live.runsAt}

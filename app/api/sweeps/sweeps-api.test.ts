@@ -252,3 +252,32 @@ describe("corpora: over HTTP a sweep names only a corpus the app knows", () => {
     assert.equal(noName.status, 400);
   });
 });
+
+describe("conditional parameters (issue 16)", () => {
+  const tree = (momentum: string) => `
+method: grid
+metric: { name: val_loss }
+parameters:
+  task: { value: quadrant }
+  steps: { value: 20 }
+  optimizer:
+    choices:
+      sgd: {}
+      momentum:
+        momentum: ${momentum}
+      adam:
+        learning_rate: { value: 0.003 }
+  learning_rate: { value: 0.05 }
+`;
+  it("counts the runs of the tree (1 + 2 + 1) and names the field of a mistake under a choice", async () => {
+    const res = await sweepsRoute.POST(post(tree("{ values: [0.5, 0.9] }")));
+    assert.equal(res.status, 201);
+    const { id } = (await res.json()) as { id: string };
+    const shown = (await (await sweepRoute.GET(new Request("http://x"), ctx("id", id))).json()) as { expected: number };
+    assert.equal(shown.expected, 4);
+    const bad = await sweepsRoute.POST(post(tree("{ values: [0.5, 1.5] }")));
+    assert.equal(bad.status, 400);
+    const body = (await bad.json()) as { issues: { path: string; message: string }[] };
+    assert.deepEqual(body.issues.map((i) => i.path), ["parameters.optimizer.choices.momentum.momentum.values.1"]);
+  });
+});

@@ -15,6 +15,13 @@ import { Diagnostics } from "./Diagnostics";
 import { RunCharts } from "./RunCharts";
 import { RunLogs } from "./RunLogs";
 import styles from "./run.module.css";
+import { APPLIES_WHEN, type RunConfigKey } from "../../../../engine/config";
+
+/** Why a key did not apply: "applies only when optimizer is momentum". */
+function notAppliedReason(key: string): string {
+  const when = APPLIES_WHEN[key as RunConfigKey];
+  return when ? `did not apply: ${key} applies only when ${when.key} is ${when.values.join(" or ")}` : `did not apply to this run`;
+}
 
 // The run page: header with stop / re-run, headline numbers, and tabs (charts, diagnostics,
 // samples, logs, config, cells). Polls GET /api/runs/:id/live every 2 s while the run is
@@ -88,7 +95,9 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
   ];
   const swept = new Set(Object.keys(run.params));
   const applied = props.task.applied ? new Set(props.task.applied) : null;
-  const configShown = Object.entries(run.config).filter(([k]) => !applied || applied.has(k) || swept.has(k));
+  // keys that apply only under a choice (engine/config.ts APPLIES_WHEN) stay in the list, greyed when the run did not make it
+  const configShown = Object.entries(run.config).filter(([k]) => !applied || applied.has(k) || swept.has(k) || k in APPLIES_WHEN);
+  const unused = (k: string) => applied !== null && !applied.has(k);
   const configHidden = Object.keys(run.config).filter((k) => !configShown.some(([s]) => s === k));
   const rate = typicalRate((data.series.throughput ?? []).map((p) => p.value));
   const rateUnit = props.task.unit === "examples" ? "examples/s" : "tok/s";
@@ -189,8 +198,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           <div className="card-body">
             <div className={styles.config} data-testid="config">
               {configShown.map(([k, v]) => (
-                <div key={k}>
-                  <span className={`${styles.key} ${swept.has(k) ? styles.swept : ""}`} title={swept.has(k) ? "chosen by the sweep" : undefined}>
+                <div key={k} className={unused(k) ? styles.unused : undefined} data-applied={unused(k) ? "false" : undefined} title={unused(k) ? notAppliedReason(k) : undefined}>
+                  <span className={`${styles.key} ${swept.has(k) ? styles.swept : ""}`} title={swept.has(k) && !unused(k) ? "chosen by the sweep" : undefined}>
                     {k}
                   </span>
                   <span className="mono">{typeof v === "number" ? formatKeyValue(k, v) : String(v)}</span>
