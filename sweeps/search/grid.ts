@@ -130,6 +130,10 @@ export const gridSearch: SearchStrategy = ({ config, trials, configIndex }) => {
   }
   // a point the grid's own order left free; not one that an index reserved by another process
   // (its run not seen yet) is taking at this moment
-  const reserved = trials.flatMap((t, i) => (t.unknown && i < total ? [combination(axes, i)] : []));
+  // (trials are numbered by run, `replicates` runs to a configuration)
+  const reserved = trials.flatMap((t, i) => {
+    const index = Math.floor(i / config.replicates);
+    return t.unknown && index < grid.total ? [treeCombination(grid, index)] : [];
+  });
   return nextGridPoint(config.parameters, [...seen, ...reserved]);
 };
