@@ -7,24 +7,25 @@ import { brushedRunIds, isBrushed, type Brush } from "../../_lib/sweep-parcoords
 import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
 import type { TableSort } from "../../_lib/sweep-table";
-import type { SweepIssue } from "../../../sweeps/config";
+import type { EarlyTerminate, SweepIssue } from "../../../sweeps/config";
 import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { CurvesPanel } from "./CurvesPanel";
 import { ImportancePanel } from "./ImportancePanel";
 import { ParallelPanel } from "./ParallelPanel";
 import { ProgressPanel } from "./ProgressPanel";
+import { ReplayPanel } from "./ReplayPanel";
 import { SweepControls, type SweepAction } from "./SweepControls";
 import { SweepNotes } from "./SweepNotes";
 import { SweepRunsTable } from "./SweepRunsTable";
 import { useSweepLive } from "./useSweepLive";
 
 // The sweep page: live progress, parallel coordinates (brush → table and curves), parameter
-// importance, all curves, the run table. View state (axis order, brush, sort) is in the URL.
+// importance, all curves, a pruning replay once it has ended, the run table. View state (axis order, brush, sort) is in the URL.
 
 const NEXT_STATE: Record<SweepAction, SweepProgressBody["sweep"]["state"]> = { pause: "paused", resume: "running", cancel: "cancelled" };
 
-export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; warnings?: SweepIssue[] }) {
+export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; warnings?: SweepIssue[]; earlyTerminate?: EarlyTerminate | null }) {
   const { sweep } = props;
   const live = useSweepLive(sweep.id, { progress: props.initialProgress, runs: props.initialRuns });
   const { progress, runs } = live;
@@ -229,6 +230,11 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
               )}
             </Card>
           </div>
+          {!["running", "paused"].includes(state) && (
+            <div className="sw-gap">
+              <ReplayPanel sweepId={sweep.id} own={props.earlyTerminate ?? null} />
+            </div>
+          )}
         </>
       )}
     </>

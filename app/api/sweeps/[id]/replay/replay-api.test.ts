@@ -112,6 +112,7 @@ describe("POST /api/sweeps/:id/replay on a sweep the executor ran", () => {
       live,
     );
     assert.deepEqual(body.own, { ...OWN, strict: true });
+    assert.deepEqual(body.decided_live, body.stopped);
     assert.deepEqual(body.unknown, []);
     assert.equal(body.runs, 8);
     // what happened: the runs that ended pruned, each where its training stopped
@@ -138,6 +139,11 @@ describe("POST /api/sweeps/:id/replay on a sweep the executor ran", () => {
     assert.equal(res.status, 200);
     const body = (await res.json()) as ReplayBody;
     assert.deepEqual(body.early_terminate, { type: "hyperband", eta: 2, min_iter: 1, strict: true });
+    assert.deepEqual(
+      body.decided_live?.map((d) => [d.id, d.evaluation, d.step]),
+      live.map((d) => [d.id, d.evaluation, d.step]),
+      "what the live rule decided does not depend on the settings replayed",
+    );
     const cell = body.grid.cells.find((c) => c.eta === 2 && c.min_iter === 1)!;
     assert.equal(cell.stopped, body.stopped.length);
     assert.equal(cell.steps_saved, body.steps_saved);
