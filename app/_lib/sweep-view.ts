@@ -1,5 +1,6 @@
 import { KEY_PATTERN } from "../../sweeps/names";
 import { buildParallelModel, brushedRunIds, decodeBrush, encodeBrush, isBrushed, type Brush, type ParModel, type SweepRunLike } from "./sweep-parcoords";
+import { DEFAULT_SCATTER, parseScatter, setScatterParams, type ScatterSettings } from "./scatter";
 import { decodeSort, encodeSort, sortRuns, type SortableRun, type TableSort } from "./sweep-table";
 
 // The sweep page's view as it lives in the URL, so it survives Back and can be shared:
@@ -15,6 +16,8 @@ export interface SweepViewState {
   sort: TableSort | null;
   /** the curves panel's metric; null: the sweep's metric */
   curves: string | null;
+  /** the scatter panel's axes, colour and log scales */
+  scatter: ScatterSettings;
 }
 
 type Params = Pick<URLSearchParams, "get">;
@@ -28,6 +31,7 @@ export function parseSweepView(p: Params): SweepViewState {
     brush: decodeBrush(p.get("brush")),
     sort: sort ? decodeSort(sort, { field: "index", desc: false }) : null,
     curves: curves && KEY_PATTERN.test(curves) ? curves : null,
+    scatter: parseScatter(p, (k) => KEY_PATTERN.test(k)),
   };
 }
 
@@ -39,6 +43,7 @@ export function sweepViewSearch(view: SweepViewState, search = ""): string {
   set("brush", encodeBrush(view.brush));
   set("sort", view.sort ? encodeSort(view.sort) : "");
   set("curves", view.curves ?? "");
+  setScatterParams(params, view.scatter ?? DEFAULT_SCATTER);
   return params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
 }
 
