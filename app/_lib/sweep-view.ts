@@ -18,6 +18,8 @@ export interface SweepViewState {
   curves: string | null;
   /** the scatter panel's axes, colour and log scales */
   scatter: ScatterSettings;
+  /** the histogram's metric; null: the sweep's metric */
+  hist: string | null;
 }
 
 type Params = Pick<URLSearchParams, "get">;
@@ -26,12 +28,14 @@ export function parseSweepView(p: Params): SweepViewState {
   const axes = p.get("axes");
   const sort = p.get("sort");
   const curves = p.get("curves");
+  const hist = p.get("hist");
   return {
     order: axes ? axes.split(",").filter(Boolean) : [],
     brush: decodeBrush(p.get("brush")),
     sort: sort ? decodeSort(sort, { field: "index", desc: false }) : null,
     curves: curves && KEY_PATTERN.test(curves) ? curves : null,
     scatter: parseScatter(p, (k) => KEY_PATTERN.test(k)),
+    hist: hist && KEY_PATTERN.test(hist) ? hist : null,
   };
 }
 
@@ -44,6 +48,7 @@ export function sweepViewSearch(view: SweepViewState, search = ""): string {
   set("sort", view.sort ? encodeSort(view.sort) : "");
   set("curves", view.curves ?? "");
   setScatterParams(params, view.scatter ?? DEFAULT_SCATTER);
+  set("hist", view.hist ?? "");
   return params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
 }
 

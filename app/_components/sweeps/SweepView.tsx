@@ -4,7 +4,7 @@ import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
 import { byCreation, runColors } from "../../_lib/colors";
 import { useSearchParams } from "next/navigation";
 import { brushedRunIds, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
-import { DEFAULT_SCATTER, type ScatterSettings } from "../../_lib/scatter";
+import { DEFAULT_SCATTER, scatterFields, type ScatterSettings } from "../../_lib/scatter";
 import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
 import type { TableSort } from "../../_lib/sweep-table";
@@ -17,6 +17,7 @@ import { ParallelPanel } from "./ParallelPanel";
 import { ProgressPanel } from "./ProgressPanel";
 import { ReplayPanel } from "./ReplayPanel";
 import { ScatterPanel } from "./ScatterPanel";
+import { HistogramPanel } from "./HistogramPanel";
 import { SweepControls, type SweepAction } from "./SweepControls";
 import { SweepNotes } from "./SweepNotes";
 import { SweepRunsTable } from "./SweepRunsTable";
@@ -55,13 +56,15 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   const onBrush = useCallback((brush: Brush) => updateView({ brush }), [updateView]);
   const onSort = useCallback((sort: TableSort) => updateView({ sort }), [updateView]);
   const onScatter = useCallback((scatter: ScatterSettings) => updateView({ scatter }), [updateView]);
+  const onHist = useCallback((metric: string) => updateView({ hist: metric === model.metricKey ? null : metric }), [updateView, model.metricKey]);
+  const summaryKeys = useMemo(() => scatterFields(runs, model).filter((f) => f.kind === "metric").map((f) => f.key), [runs, model]);
   const onCurves = useCallback((metric: string) => updateView({ curves: metric === sweep.metricName ? null : metric }), [updateView, sweep.metricName]);
 
   const brushed = isBrushed(view.brush);
   const keep = useMemo(() => (brushed ? brushedRunIds(runs, model, view.brush) : null), [brushed, runs, model, view.brush]);
   const tableRuns = useMemo(() => (keep ? runs.filter((r) => keep.has(r.id)) : runs), [keep, runs]);
   const metrics = useMemo(() => loggedMetrics(runs, sweep.metricName), [runs, sweep.metricName]);
-  const exportQuery = sweepViewSearch({ ...view, order: [], curves: null, scatter: DEFAULT_SCATTER, sort });
+  const exportQuery = sweepViewSearch({ ...view, order: [], curves: null, scatter: DEFAULT_SCATTER, hist: null, sort });
   const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
   // each poll of the curves fetches only what changed: cheap enough for every tick while runs train
   const curvesKey = `${live.signature}|${liveCount(progress) > 0 ? live.ticks : ""}`;
@@ -164,6 +167,9 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
           </div>
           <div className="sw-gap">
             <ScatterPanel runs={runs} model={model} settings={view.scatter} brush={view.brush} keep={keep} colors={colors} onSettings={onScatter} onBrush={onBrush} />
+          </div>
+          <div className="sw-gap">
+            <HistogramPanel runs={runs} metrics={summaryKeys} metric={view.hist ?? model.metricKey} selection={keep} selectionLabel="brushed runs" onMetric={onHist} />
           </div>
           <div className="grid-2 sw-gap">
             <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} />
