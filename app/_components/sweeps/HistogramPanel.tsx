@@ -7,6 +7,7 @@ import { memo, useEffect, useMemo, useRef } from "react";
 import { formatNumber } from "../../_lib/format";
 import { histogramOf } from "../../_lib/histogram";
 import type { SweepRunLike } from "../../_lib/sweep-parcoords";
+import { useEChart } from "../charts/use-echart";
 import { Card, EmptyState } from "../ui";
 
 echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
@@ -25,20 +26,7 @@ export const HistogramPanel = memo(function HistogramPanel(props: {
   const { runs, metric, selection } = props;
   const h = useMemo(() => histogramOf(runs, metric, selection), [runs, metric, selection]);
   const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    if (!el.current) return;
-    const c = echarts.init(el.current, null, { renderer: "canvas" });
-    chart.current = c;
-    const ro = new ResizeObserver(() => c.resize());
-    ro.observe(el.current);
-    return () => {
-      ro.disconnect();
-      c.dispose();
-      chart.current = null;
-    };
-  }, [h.n > 0]);
+  const chart = useEChart(el, undefined, h.n > 0);
 
   useEffect(() => {
     const c = chart.current;

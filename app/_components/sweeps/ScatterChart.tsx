@@ -7,6 +7,7 @@ import { useEffect, useRef } from "react";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
 import type { ColorBy, ScatterPoint } from "../../_lib/scatter";
+import { useEChart } from "../charts/use-echart";
 
 echarts.use([EScatter, GridComponent, TooltipComponent, VisualMapComponent, BrushComponent, CanvasRenderer]);
 
@@ -33,14 +34,9 @@ export function ScatterChart(props: {
   onOpen: (runId: string) => void;
 }) {
   const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
   const handlers = useRef(props);
   handlers.current = props;
-
-  useEffect(() => {
-    if (!el.current) return;
-    const c = echarts.init(el.current, null, { renderer: "canvas" });
-    chart.current = c;
+  const chart = useEChart(el, (c) => {
     c.on("brushEnd", (e) => {
       const area = (e as { areas?: { coordRange?: [[number, number], [number, number]] }[] }).areas?.[0];
       if (area?.coordRange) handlers.current.onRectangle(area.coordRange[0], area.coordRange[1]);
@@ -49,14 +45,7 @@ export function ScatterChart(props: {
       const p = handlers.current.points[(e as { dataIndex: number }).dataIndex];
       if (p) handlers.current.onOpen(p.runId);
     });
-    const ro = new ResizeObserver(() => c.resize());
-    ro.observe(el.current);
-    return () => {
-      ro.disconnect();
-      c.dispose();
-      chart.current = null;
-    };
-  }, []);
+  });
 
   const { points, x, y, color, logX, logY, colors, keep } = props;
   useEffect(() => {
