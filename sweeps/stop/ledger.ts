@@ -11,6 +11,10 @@ import { shouldStop } from "./index.ts";
 // order is the store's (the order points were written), not the order a process happened to
 // read them in: every executor that shares a database decides the same thing.
 //
+// One case a replay can differ in: a run interrupted and resumed from a checkpoint logs the
+// steps after its checkpoint again, and the store keeps the second copy, later in the order;
+// live, the ledger took them at their first logging (a step seen once is not seen again).
+//
 // A run's evaluations after the one at which it was condemned are not evaluations for the rule
 // (neither its own nor as another run's history): they exist only because the worker took a
 // moment to stop, and how long it took must not change what is pruned.
