@@ -28,8 +28,8 @@ export function ScatterChart(props: {
   colors: RunColors;
   /** runs the page's brush keeps (null: all) */
   keep: ReadonlySet<string> | null;
-  /** whether the page's brush holds a rectangle on these two fields */
-  rectangle: boolean;
+  /** the rectangle the page's brush holds on these two fields, or null */
+  rectangle: [[number, number], [number, number]] | null;
   onRectangle: (x: [number, number], y: [number, number]) => void;
   onOpen: (runId: string) => void;
 }) {
@@ -39,7 +39,8 @@ export function ScatterChart(props: {
   const chart = useEChart(el, (c) => {
     c.on("brushEnd", (e) => {
       const area = (e as { areas?: { coordRange?: [[number, number], [number, number]] }[] }).areas?.[0];
-      if (area?.coordRange) handlers.current.onRectangle(area.coordRange[0], area.coordRange[1]);
+      // (the rectangle the page already holds, drawn back by the effect below, is no new brush)
+      if (area?.coordRange && JSON.stringify(area.coordRange) !== JSON.stringify(handlers.current.rectangle)) handlers.current.onRectangle(area.coordRange[0], area.coordRange[1]);
     });
     c.on("click", (e) => {
       const p = handlers.current.points[(e as { dataIndex: number }).dataIndex];
@@ -79,7 +80,18 @@ export function ScatterChart(props: {
         },
         brush: { xAxisIndex: 0, yAxisIndex: 0, brushType: "rect", brushMode: "single", transformable: false, throttleType: "debounce", brushStyle: { color: "rgba(47,111,222,0.08)", borderColor: "#2f6fde" }, outOfBrush: { colorAlpha: 1 } },
         visualMap: byValue
-          ? { type: "continuous", dimension: 2, min: Math.min(...cs), max: Math.max(...cs), inRange: { color: RAMP }, right: 4, top: 16, itemHeight: 120, text: [color === "step" ? "step" : "time (s)", ""], calculable: false }
+          ? {
+              type: "continuous",
+              dimension: 2,
+              min: Math.min(...cs),
+              max: Math.max(...cs),
+              inRange: { color: RAMP },
+              right: 4,
+              top: 16,
+              itemHeight: 120,
+              text: [`${color === "step" ? "step" : "time (s)"} ${formatNumber(Math.max(...cs), 3)}`, formatNumber(Math.min(...cs), 3)],
+              calculable: false,
+            }
           : undefined,
         series: [
           {
@@ -97,10 +109,12 @@ export function ScatterChart(props: {
     c.dispatchAction({ type: "takeGlobalCursor", key: "brush", brushOption: { brushType: "rect", brushMode: "single" } });
   }, [points, x, y, color, logX, logY, colors, keep]);
 
-  // A rectangle taken off from outside (Clear brush) leaves the canvas too.
+  // The page's rectangle on the canvas: drawn again after a redraw or from the URL, taken off by Clear brush.
+  const rect = props.rectangle ? JSON.stringify(props.rectangle) : "";
   useEffect(() => {
-    if (!props.rectangle) chart.current?.dispatchAction({ type: "brush", areas: [] });
-  }, [props.rectangle, points]);
+    const r = handlers.current.rectangle;
+    chart.current?.dispatchAction({ type: "brush", areas: r ? [{ brushType: "rect", xAxisIndex: 0, yAxisIndex: 0, coordRange: r }] : [] });
+  }, [rect, points, x, y, color, logX, logY, colors, keep]);
 
   return (
     <div

@@ -41,7 +41,7 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
       </select>
     </label>
   );
-  const rectangle = Boolean(x && y && brush[x]?.length && brush[y]?.length);
+  const rectangle: [[number, number], [number, number]] | null = x && y && brush[x]?.length && brush[y]?.length ? [brush[x][0], brush[y][0]] : null;
 
   return (
     <Card
