@@ -308,15 +308,26 @@ export function inBrush(axis: ParAxis, value: unknown, intervals: readonly [numb
  */
 export function brushedRunIds(runs: readonly SweepRunLike[], model: ParModel, brush: Brush): Set<string> {
   const active = model.axes.map((a, i) => [a, i] as const).filter(([a]) => (brush[a.key]?.length ?? 0) > 0);
+  // a scatter panel brushes any numeric field, axis or not: a summary key, or a config key
+  const axisKeys = new Set(model.axes.map((a) => a.key));
+  const loose = Object.keys(brush).filter((k) => !axisKeys.has(k) && brush[k].length > 0 && runs.some((r) => typeof fieldValue(r, k) === "number"));
+  const plain: ParAxis = { key: "", kind: "value" };
   const rowOf = new Map<string, ParRow>();
   for (const row of model.rows) for (const id of row.runIds) rowOf.set(id, row);
   const out = new Set<string>();
   for (const r of runs) {
     const row = rowOf.get(r.id);
-    const ok = active.every(([a, i]) => inBrush(a, row ? row.values[i] : a.metric ? r.summary[a.key] : (r.params[a.key] ?? r.config[a.key]), brush[a.key]));
+    const ok =
+      active.every(([a, i]) => inBrush(a, row ? row.values[i] : a.metric ? r.summary[a.key] : (r.params[a.key] ?? r.config[a.key]), brush[a.key])) &&
+      loose.every((k) => inBrush(plain, fieldValue(r, k), brush[k]));
     if (ok) out.add(r.id);
   }
   return out;
+}
+
+/** A run's value of a field: its summary's, else its params' or config's. */
+export function fieldValue(r: SweepRunLike, key: string): unknown {
+  return key in r.summary ? r.summary[key] : (r.params[key] ?? r.config[key]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DEFAULT_SCATTER } from "./scatter";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SweepRunLike } from "./sweep-parcoords.ts";
@@ -19,12 +20,12 @@ const run = (i: number, dropout: number, val: number | null, state = "finished")
 const sweep = { metricName: "val_loss", config: { parameters: { dropout: { values: [0, 0.25, 0.5] } } } };
 
 test("the sweep page's view round-trips through its URL, W&B-style names included", () => {
-  const view = { order: ["val_loss_best", "dropout"], brush: { dropout: [[0.25, 0.5]] as [number, number][], "val/loss": [[1, 2]] as [number, number][] }, sort: { field: "summary.eval/acc@1", desc: true }, curves: "eval/acc@1" };
+  const view = { order: ["val_loss_best", "dropout"], brush: { dropout: [[0.25, 0.5]] as [number, number][], "val/loss": [[1, 2]] as [number, number][] }, sort: { field: "summary.eval/acc@1", desc: true }, curves: "eval/acc@1", scatter: { x: "dropout", y: "val/loss", color: "step" as const, logX: false, logY: true }, hist: "val/loss" };
   const search = sweepViewSearch(view, "other=1");
   assert.match(search, /^other=1&/, "other parameters are kept");
   assert.deepEqual(parseSweepView(new URLSearchParams(search)), view);
-  assert.equal(sweepViewSearch({ order: [], brush: {}, sort: null, curves: null }, "axes=a&brush=x:1:2&sort=name&curves=m"), "", "defaults leave the URL");
-  assert.deepEqual(parseSweepView(new URLSearchParams("curves=bad metric&sort=config.x;y")), { order: [], brush: {}, sort: { field: "index", desc: false }, curves: null });
+  assert.equal(sweepViewSearch({ order: [], brush: {}, sort: null, curves: null, scatter: DEFAULT_SCATTER, hist: null }, "axes=a&brush=x:1:2&sort=name&curves=m&sx=a&slog=x&hist=m"), "", "defaults leave the URL");
+  assert.deepEqual(parseSweepView(new URLSearchParams("curves=bad metric&sort=config.x;y")), { order: [], brush: {}, sort: { field: "index", desc: false }, curves: null, scatter: DEFAULT_SCATTER, hist: null });
 });
 
 test("what the view shows (and export shown writes): the brushed runs in the table's order", () => {

@@ -1,5 +1,6 @@
 import { KEY_PATTERN } from "../../sweeps/names";
 import { absentKeys, buildParallelModel, brushedRunIds, decodeBrush, encodeBrush, isBrushed, type Brush, type ParModel, type SweepRunLike } from "./sweep-parcoords";
+import { DEFAULT_SCATTER, parseScatter, setScatterParams, type ScatterSettings } from "./scatter";
 import { decodeSort, encodeSort, sortRuns, type SortableRun, type TableSort } from "./sweep-table";
 
 // The sweep page's view as it lives in the URL, so it survives Back and can be shared:
@@ -15,6 +16,10 @@ export interface SweepViewState {
   sort: TableSort | null;
   /** the curves panel's metric; null: the sweep's metric */
   curves: string | null;
+  /** the scatter panel's axes, colour and log scales */
+  scatter: ScatterSettings;
+  /** the histogram's metric; null: the sweep's metric */
+  hist: string | null;
 }
 
 type Params = Pick<URLSearchParams, "get">;
@@ -23,11 +28,14 @@ export function parseSweepView(p: Params): SweepViewState {
   const axes = p.get("axes");
   const sort = p.get("sort");
   const curves = p.get("curves");
+  const hist = p.get("hist");
   return {
     order: axes ? axes.split(",").filter(Boolean) : [],
     brush: decodeBrush(p.get("brush")),
     sort: sort ? decodeSort(sort, { field: "index", desc: false }) : null,
     curves: curves && KEY_PATTERN.test(curves) ? curves : null,
+    scatter: parseScatter(p, (k) => KEY_PATTERN.test(k)),
+    hist: hist && KEY_PATTERN.test(hist) ? hist : null,
   };
 }
 
@@ -39,6 +47,8 @@ export function sweepViewSearch(view: SweepViewState, search = ""): string {
   set("brush", encodeBrush(view.brush));
   set("sort", view.sort ? encodeSort(view.sort) : "");
   set("curves", view.curves ?? "");
+  setScatterParams(params, view.scatter ?? DEFAULT_SCATTER);
+  set("hist", view.hist ?? "");
   return params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
 }
 

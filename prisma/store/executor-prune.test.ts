@@ -62,7 +62,7 @@ describe("hyperband on short runs", () => {
     const { runs, logs } = await runSweep([{ steps: 2000, eval_every: 10 }]);
     assert.equal(runs[0].state, "pruned");
     assert.ok(runs[0].lastStep < 2000, `pruned at ${runs[0].lastStep}`);
-    assert.match(runs[0].error ?? "", /^pruned: worse than every other run$/);
+    assert.match(runs[0].error ?? "", /^pruned: worse than every other run \(decided at evaluation 1, step 10\)$/);
     assert.equal(logs.filter((l) => /^pruning run /.test(l)).length, 1, logs.join("\n"));
   });
 

@@ -28,7 +28,7 @@ after(async () => {
 });
 
 /** A plan that runs the given configs in order, then is done; optional pruning rule. */
-function listPlan(configs: Record<string, unknown>[], shouldStop?: (runId: string, h: Map<string, MetricHistory>) => boolean): PlanFactory {
+function listPlan(configs: Record<string, unknown>[], shouldStop?: (runId: string, h: ReadonlyMap<string, MetricHistory>) => boolean): PlanFactory {
   return () => ({
     earlyTermination: Boolean(shouldStop),
     propose: (index) => {

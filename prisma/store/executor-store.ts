@@ -100,16 +100,31 @@ export async function staleRuns(olderThanMs: number): Promise<RunRecord[]> {
   return rows.map((r) => toRunRecord(r));
 }
 
-export async function sweepMetricHistory(sweepId: string, metric: string): Promise<MetricPoint[]> {
+/**
+ * The points of one metric of a sweep's runs stored after `afterSeq`, in the order they were
+ * stored: SQLite's rowid, which grows with every insert (a point stored again in place keeps
+ * its rowid). Early termination decides in this order, live and in a replay
+ * (sweeps/stop/ledger.ts). The first read walks the sweep's runs; later ones only the rows
+ * stored since (a rowid range: CROSS JOIN keeps Metric the outer loop).
+ */
+export async function sweepMetricPointsSince(sweepId: string, metric: string, afterSeq = 0): Promise<MetricPoint[]> {
+  const columns = { seq: "number", runId: "text", step: "number", value: "number" } as const;
   const rows = await selectRows(
-    query(
-      `SELECT m.runId, m.step, m.value FROM Metric m JOIN Run r ON r.id = m.runId
-     WHERE r.sweepId = ? AND m.name = ? ORDER BY m.runId, m.step`,
-      [sweepId, metric],
-      { runId: "text", step: "number", value: "number" },
-    ),
+    afterSeq <= 0
+      ? query(
+          `SELECT m.rowid AS seq, m.runId, m.step, m.value FROM Metric m JOIN Run r ON r.id = m.runId
+           WHERE r.sweepId = ? AND m.name = ? ORDER BY m.rowid`,
+          [sweepId, metric],
+          columns,
+        )
+      : query(
+          `SELECT m.rowid AS seq, m.runId, m.step, m.value FROM Metric m CROSS JOIN Run r ON r.id = m.runId
+           WHERE m.rowid > ? AND m.name = ? AND r.sweepId = ? ORDER BY m.rowid`,
+          [afterSeq, metric, sweepId],
+          columns,
+        ),
   );
-  return rows.map((r) => ({ runId: r.runId!, step: r.step ?? 0, value: r.value }));
+  return rows.map((r) => ({ seq: r.seq ?? 0, runId: r.runId!, step: r.step ?? 0, value: r.value }));
 }
 
 /** Every method of `store`, its failures to store (a full disk, a busy database) as StorageErrors that say so. */
@@ -158,6 +173,6 @@ function rawExecutorStore(): SweepStore {
     crashRuns,
     requeueRuns,
     staleRuns,
-    metricHistory: sweepMetricHistory,
+    metricPointsSince: sweepMetricPointsSince,
   };
 }

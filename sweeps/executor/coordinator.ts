@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { TERMINAL_RUN_STATES, type RunState } from "../states";
-import type { Done, MetricHistory, PlanFactory, Proposal, SweepPlan } from "./plan";
+import { plannedStepsOf, PruningLedger, type PruneDecision } from "../stop/ledger";
+import type { Done, PlanFactory, Proposal, SweepPlan } from "./plan";
 import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason, SweepInfo, SweepStore, TrialInfo } from "./types";
 
 // The Coordinator is the sweep logic behind the queue, in the process that owns the database
@@ -29,7 +30,6 @@ export interface CoordinatorOptions {
 }
 
 const FAILED: readonly RunState[] = ["failed", "crashed"];
-const HISTORY_REFRESH_MS = 5000;
 const HEARTBEAT_EVERY_MS = 1000;
 
 /** Owners of local executors alive in this process (a restarted executor in the same process must not crash their runs). */
@@ -74,9 +74,14 @@ class PlanError extends Error {
   }
 }
 
-interface HistoryCache {
-  loadedAt: number;
-  byRun: Map<string, MetricHistory>;
+/** A sweep's early termination so far: the ledger fed every stored point of its metric up to `seq`. */
+interface SweepLedger {
+  ledger: PruningLedger;
+  seq: number;
+  /** Steps each run trains for (from its config), for the ledger. */
+  plannedSteps: Map<string, number | undefined>;
+  /** Decisions are taken one catch-up at a time, so points are fed in the store's order. */
+  lock: Promise<unknown>;
 }
 
 export class Coordinator implements RunQueue {
@@ -90,14 +95,10 @@ export class Coordinator implements RunQueue {
   private readonly lastHeard = new Map<string, number>();
   private readonly log: (message: string) => void;
   private readonly plans = new Map<string, SweepPlan>();
-  private readonly histories = new Map<string, HistoryCache>();
-  /** Runs early termination decided to stop, with the rule's reason. */
-  private readonly pruned = new Map<string, string>();
-  /** Runs whose stop was ordered (logged once). */
-  private readonly ordered = new Set<string>();
+  private readonly ledgers = new Map<string, SweepLedger>();
+  /** Runs of this coordinator early termination decided to stop, with the rule's decision. */
+  private readonly pruned = new Map<string, PruneDecision>();
   private readonly runSweep = new Map<string, string | null>();
-  /** Steps each claimed run trains for: a run that logged its last evaluation is ending, never pruned. */
-  private readonly runSteps = new Map<string, number>();
   private readonly lastHeartbeat = new Map<string, number>();
   private claimLock: Promise<unknown> = Promise.resolve();
   private rotation = 0;
@@ -181,7 +182,6 @@ export class Coordinator implements RunQueue {
 
   private claimed(run: TrialInfo): ClaimedRun {
     this.runSweep.set(run.id, run.sweepId);
-    if (typeof run.config.steps === "number") this.runSteps.set(run.id, run.config.steps);
     return {
       id: run.id,
       name: run.name,
@@ -222,12 +222,7 @@ export class Coordinator implements RunQueue {
       if (events.metrics?.length) await this.considerPruning(events.runId, events.metrics);
     }
     const alive = new Set(report.alive);
-    for (const [id, reason] of this.pruned) {
-      if (!alive.has(id)) continue;
-      orders[id] = "pruned";
-      if (!this.ordered.has(id)) this.log(`pruning run ${id}: ${reason}`);
-      this.ordered.add(id);
-    }
+    for (const id of this.pruned.keys()) if (alive.has(id)) orders[id] = "pruned";
     if (alive.size > 0) for (const id of await this.store.runsToStop(owner)) if (alive.has(id)) orders[id] = "stopped";
     for (const id of unknownRuns) orders[id] = "stopped"; // deleted while it trained
     return orders;
@@ -248,12 +243,10 @@ export class Coordinator implements RunQueue {
   }
 
   async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
-    const pruneReason = this.pruned.get(runId);
+    const decision = this.pruned.get(runId);
     this.pruned.delete(runId);
-    this.ordered.delete(runId);
     this.runSweep.delete(runId);
-    this.runSteps.delete(runId);
-    if (outcome.state === "pruned" && pruneReason) outcome = { ...outcome, error: `pruned: ${pruneReason}` };
+    if (outcome.state === "pruned" && decision) outcome = { ...outcome, error: `pruned: ${prunedBecause(decision)}` };
     const run = await this.store.finishRun(runId, outcome);
     if (run?.sweepId) await this.afterRunEnded(run.sweepId);
   }
@@ -268,54 +261,45 @@ export class Coordinator implements RunQueue {
     if (!sweep) return;
     const plan = this.plan(sweep);
     if (!plan.earlyTermination) return;
-    const fresh = metrics.filter((m) => sweep.metricName in m.values);
-    if (fresh.length === 0) return;
-    // its last evaluation is in: the run is ending, stopping it saves nothing (W&B stops running runs only)
-    const steps = this.runSteps.get(runId);
-    if (steps !== undefined && fresh.some((m) => m.step >= steps)) return;
-    const histories = await this.historiesOf(sweep, runId, fresh);
-    const reason = plan.shouldStop(runId, histories);
-    if (reason) this.pruned.set(runId, reason);
+    if (!metrics.some((m) => sweep.metricName in m.values)) return;
+    await this.catchUp(sweep, plan);
   }
 
-  /** Every run's history of the sweep metric: reloaded every few seconds, updated in between. */
-  private async historiesOf(sweep: SweepInfo, runId: string, fresh: { step: number; values: Record<string, number | null> }[]) {
-    let cache = this.histories.get(sweep.id);
-    if (!cache || Date.now() - cache.loadedAt > HISTORY_REFRESH_MS) {
-      const [points, trials] = await Promise.all([this.store.metricHistory(sweep.id, sweep.metricName), this.store.sweepTrials(sweep.id)]);
-      const byRun = new Map<string, MetricHistory>();
-      for (const t of trials) byRun.set(t.id, { steps: [], values: [], ended: TERMINAL_RUN_STATES.includes(t.state) });
+  /**
+   * Feed the sweep's ledger the points of its metric stored since it last looked, in the order
+   * they were stored (sweeps/stop/ledger.ts: the order a replay of the sweep follows too). The
+   * first time, that is the sweep's whole history: a restarted server decides again what it
+   * decided before, and orders only the runs it is training.
+   */
+  private catchUp(sweep: SweepInfo, plan: SweepPlan): Promise<unknown> {
+    let state = this.ledgers.get(sweep.id);
+    if (!state) {
+      const plannedSteps = new Map<string, number | undefined>();
+      state = { ledger: new PruningLedger(plan.shouldStop, (id) => plannedSteps.get(id)), seq: 0, plannedSteps, lock: Promise.resolve() };
+      this.ledgers.set(sweep.id, state);
+    }
+    const s = state;
+    const next = s.lock.then(async () => {
+      const points = await this.store.metricPointsSince(sweep.id, sweep.metricName, s.seq);
+      if (points.some((p) => !s.plannedSteps.has(p.runId)))
+        for (const t of await this.store.sweepTrials(sweep.id)) s.plannedSteps.set(t.id, plannedStepsOf(t.config));
       for (const p of points) {
-        const h = byRun.get(p.runId);
-        if (h) {
-          h.steps.push(p.step);
-          h.values.push(p.value);
+        s.seq = Math.max(s.seq, p.seq);
+        const decision = s.ledger.observe(p);
+        if (decision && this.runSweep.has(decision.runId)) {
+          this.pruned.set(decision.runId, decision);
+          this.log(`pruning run ${decision.runId}: ${prunedBecause(decision)}`);
         }
       }
-      cache = { loadedAt: Date.now(), byRun };
-      this.histories.set(sweep.id, cache);
-      return cache.byRun; // the events were appended before, so they are in the reload
-    }
-    const h = cache.byRun.get(runId) ?? { steps: [], values: [], ended: false };
-    cache.byRun.set(runId, h);
-    for (const m of fresh) {
-      const last = h.steps[h.steps.length - 1];
-      if (last !== undefined && m.step <= last) continue;
-      h.steps.push(m.step);
-      h.values.push(m.values[sweep.metricName] ?? null);
-    }
-    return cache.byRun;
+    });
+    s.lock = next.catch(() => {});
+    return next;
   }
 
   // ---- sweep bookkeeping ----
 
   private async afterRunEnded(sweepId: string): Promise<void> {
-    const cache = this.histories.get(sweepId);
     const trials = await this.store.sweepTrials(sweepId);
-    for (const t of trials) {
-      const history = cache?.byRun.get(t.id);
-      if (history && TERMINAL_RUN_STATES.includes(t.state)) history.ended = true;
-    }
     const sweep = await this.store.getSweep(sweepId);
     if (!sweep || (sweep.state !== "running" && sweep.state !== "paused")) return;
     const reason = this.failureReason(trials);
@@ -365,7 +349,7 @@ export class Coordinator implements RunQueue {
     if (await this.store.setSweepState(sweep.id, "finished", { reason, from: ["running"] })) {
       this.log(`sweep ${sweep.id} finished (${reason})`);
       this.plans.delete(sweep.id);
-      this.histories.delete(sweep.id);
+      this.ledgers.delete(sweep.id);
     }
   }
 
@@ -412,4 +396,9 @@ export class Coordinator implements RunQueue {
 function localPid(owner: string | null): number | null {
   const m = /^local:(\d+):/.exec(owner ?? "");
   return m ? Number(m[1]) : null;
+}
+
+/** A pruned run's stored error: the rule's reason and where it decided. */
+export function prunedBecause(d: PruneDecision): string {
+  return `${d.reason} (decided at evaluation ${d.evaluation}, step ${d.step})`;
 }

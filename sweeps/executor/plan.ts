@@ -1,4 +1,7 @@
+import type { DecideStop, MetricHistory } from "../stop/ledger";
 import type { SweepInfo, TrialInfo } from "./types";
+
+export type { MetricHistory };
 
 // What the Coordinator asks of a sweep's search and stopping rule. `planFor` (strategy.ts)
 // builds one from the stored SweepConfig with the pure functions of sweeps/search and
@@ -9,13 +12,6 @@ export interface Proposal {
   params: Record<string, unknown>;
   /** The RunConfig input of the run: base values, the params and the derived seed. */
   config: Record<string, unknown>;
-}
-
-/** A run's history of the sweep metric: one entry per logged evaluation. */
-export interface MetricHistory {
-  steps: number[];
-  values: (number | null)[];
-  ended: boolean;
 }
 
 /** The search has nothing more to propose, and why ("grid exhausted", "run_cap reached" ...). */
@@ -29,7 +25,7 @@ export interface SweepPlan {
   /** Whether the sweep has an early-termination rule (otherwise histories are never loaded). */
   readonly earlyTermination: boolean;
   /** Early termination: the reason `runId` should stop now, or null, given every run's history of the sweep metric. */
-  shouldStop(runId: string, histories: Map<string, MetricHistory>): string | null;
+  shouldStop: DecideStop;
 }
 
 export type PlanFactory = (sweep: SweepInfo) => SweepPlan;

@@ -1,7 +1,7 @@
 import { RunConfig } from "../../engine/config";
 import { parameterNames, parseSweepConfig, type SweepConfig } from "../config";
 import { proposeNext, type Trial } from "../search";
-import { shouldStop } from "../stop";
+import { decideByConfig } from "../stop/ledger";
 import { higherIsBetter } from "../summary";
 import type { PlanFactory, SweepPlan } from "./plan";
 import type { SweepInfo, TrialInfo } from "./types";
@@ -40,13 +40,7 @@ export function planFromConfig(config: SweepConfig): SweepPlan {
       // config.ts checks every value against RunConfig, so this only fails on a bug; the worker then reports it
       return { params, config: resolved.success ? resolved.data : { ...proposal.params } };
     },
-    shouldStop(runId, histories) {
-      const mine = histories.get(runId);
-      if (!mine) return null;
-      const others = [...histories].filter(([id]) => id !== runId).map(([, h]) => h.values);
-      const decision = shouldStop(config, mine.values, others);
-      return decision.stop ? (decision.reason ?? "early termination") : null;
-    },
+    shouldStop: decideByConfig(config),
   };
 }
 

@@ -118,6 +118,8 @@ export interface MetricPoint {
   runId: string;
   step: number;
   value: number | null;
+  /** Where the point sits in the order points were stored (increasing; not consecutive). */
+  seq: number;
 }
 
 export interface SweepStore {
@@ -152,6 +154,6 @@ export interface SweepStore {
   requeueRuns(runIds: string[], reason: string, options: { maxInterruptions: number }): Promise<TrialInfo[]>;
   /** Running runs whose heartbeat is older than `olderThanMs`. */
   staleRuns(olderThanMs: number): Promise<TrialInfo[]>;
-  /** Every logged value of one metric for all runs of a sweep, by run then step. */
-  metricHistory(sweepId: string, metric: string): Promise<MetricPoint[]>;
+  /** The points of one metric of a sweep's runs stored after `afterSeq` (0: all), in the order they were stored. */
+  metricPointsSince(sweepId: string, metric: string, afterSeq: number): Promise<MetricPoint[]>;
 }

@@ -7,6 +7,7 @@ import { useEffect, useRef } from "react";
 import { formatNumber } from "../../_lib/format";
 import { axisBounds, axisExtent, NA, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
 import { colorOf, type RunColors } from "../../_lib/colors";
+import { useEChart } from "../charts/use-echart";
 
 echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent, CanvasRenderer]);
 
@@ -50,7 +51,6 @@ export function ParallelChart(props: {
   onOpen: (runId: string) => void;
 }) {
   const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
   const handlers = useRef(props);
   handlers.current = props;
   const rowsRef = useRef(props.rows);
@@ -58,10 +58,7 @@ export function ParallelChart(props: {
   const ownHover = useRef<string | null>(null);
   rowsRef.current = props.rows;
 
-  useEffect(() => {
-    if (!el.current) return;
-    const c = echarts.init(el.current, null, { renderer: "canvas" });
-    chart.current = c;
+  const chart = useEChart(el, (c) => {
     c.on("axisareaselected", (e) => {
       const { parallelAxisId, intervals } = e as { parallelAxisId?: string; intervals?: [number, number][] };
       if (parallelAxisId) handlers.current.onBrush(parallelAxisId, (intervals ?? []).map(([a, b]) => [Math.min(a, b), Math.max(a, b)]));
@@ -80,14 +77,7 @@ export function ParallelChart(props: {
       const row = rowsRef.current[(e as { dataIndex: number }).dataIndex];
       if (row) handlers.current.onOpen(row.runId);
     });
-    const ro = new ResizeObserver(() => c.resize());
-    ro.observe(el.current);
-    return () => {
-      ro.disconnect();
-      c.dispose();
-      chart.current = null;
-    };
-  }, []);
+  });
 
   // Redraw when the data or the axis order change; then put the brush back.
   const { axes, rows, dims, goal, colors } = props;

@@ -4,27 +4,31 @@ import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
 import { byCreation, runColors } from "../../_lib/colors";
 import { useSearchParams } from "next/navigation";
 import { absentKeys, brushedRunIds, isBrushed, type Brush } from "../../_lib/sweep-parcoords";
+import { DEFAULT_SCATTER, scatterFields, type ScatterSettings } from "../../_lib/scatter";
 import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
 import type { TableSort } from "../../_lib/sweep-table";
-import type { SweepIssue } from "../../../sweeps/config";
+import type { EarlyTerminate, SweepIssue } from "../../../sweeps/config";
 import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { CurvesPanel } from "./CurvesPanel";
 import { ImportancePanel } from "./ImportancePanel";
 import { ParallelPanel } from "./ParallelPanel";
 import { ProgressPanel } from "./ProgressPanel";
+import { ReplayPanel } from "./ReplayPanel";
+import { ScatterPanel } from "./ScatterPanel";
+import { HistogramPanel } from "./HistogramPanel";
 import { SweepControls, type SweepAction } from "./SweepControls";
 import { SweepNotes } from "./SweepNotes";
 import { SweepRunsTable } from "./SweepRunsTable";
 import { useSweepLive } from "./useSweepLive";
 
-// The sweep page: live progress, parallel coordinates (brush → table and curves), parameter
-// importance, all curves, the run table. View state (axis order, brush, sort) is in the URL.
+// The sweep page: live progress, parallel coordinates and a scatter (brush → table and curves), parameter
+// importance, all curves, a pruning replay once it has ended, the run table. View state (axis order, brush, sort) is in the URL.
 
 const NEXT_STATE: Record<SweepAction, SweepProgressBody["sweep"]["state"]> = { pause: "paused", resume: "running", cancel: "cancelled" };
 
-export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; warnings?: SweepIssue[] }) {
+export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; warnings?: SweepIssue[]; earlyTerminate?: EarlyTerminate | null }) {
   const { sweep } = props;
   const live = useSweepLive(sweep.id, { progress: props.initialProgress, runs: props.initialRuns });
   const { progress, runs } = live;
@@ -51,13 +55,16 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   const onOrder = useCallback((order: string[]) => updateView({ order }), [updateView]);
   const onBrush = useCallback((brush: Brush) => updateView({ brush }), [updateView]);
   const onSort = useCallback((sort: TableSort) => updateView({ sort }), [updateView]);
+  const onScatter = useCallback((scatter: ScatterSettings) => updateView({ scatter }), [updateView]);
+  const onHist = useCallback((metric: string) => updateView({ hist: metric === model.metricKey ? null : metric }), [updateView, model.metricKey]);
+  const summaryKeys = useMemo(() => scatterFields(runs, model).filter((f) => f.kind === "metric").map((f) => f.key), [runs, model]);
   const onCurves = useCallback((metric: string) => updateView({ curves: metric === sweep.metricName ? null : metric }), [updateView, sweep.metricName]);
 
   const brushed = isBrushed(view.brush);
   const keep = useMemo(() => (brushed ? brushedRunIds(runs, model, view.brush) : null), [brushed, runs, model, view.brush]);
   const tableRuns = useMemo(() => (keep ? runs.filter((r) => keep.has(r.id)) : runs), [keep, runs]);
   const metrics = useMemo(() => loggedMetrics(runs, sweep.metricName), [runs, sweep.metricName]);
-  const exportQuery = sweepViewSearch({ ...view, order: [], curves: null, sort });
+  const exportQuery = sweepViewSearch({ ...view, order: [], curves: null, scatter: DEFAULT_SCATTER, hist: null, sort });
   const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
   const absent = useMemo(() => absentKeys(model), [model]);
   // each poll of the curves fetches only what changed: cheap enough for every tick while runs train
@@ -159,6 +166,12 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
               onHover={setHovered}
             />
           </div>
+          <div className="sw-gap">
+            <ScatterPanel runs={runs} model={model} settings={view.scatter} brush={view.brush} keep={keep} colors={colors} onSettings={onScatter} onBrush={onBrush} />
+          </div>
+          <div className="sw-gap">
+            <HistogramPanel runs={runs} metrics={summaryKeys} metric={view.hist ?? model.metricKey} selection={keep} selectionLabel="brushed runs" onMetric={onHist} />
+          </div>
           <div className="grid-2 sw-gap">
             <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} />
             <CurvesPanel
@@ -231,6 +244,11 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
               )}
             </Card>
           </div>
+          {!["running", "paused"].includes(state) && (
+            <div className="sw-gap">
+              <ReplayPanel sweepId={sweep.id} own={props.earlyTerminate ?? null} />
+            </div>
+          )}
         </>
       )}
     </>

@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { getSweep, listRuns } from "../../../prisma/store";
 import { SweepView } from "../../_components/sweeps/SweepView";
 import { configWarnings, loadProgress } from "../data";
+import { ownSettings } from "../replay";
 
 export const dynamic = "force-dynamic";
 
@@ -17,5 +18,5 @@ export default async function SweepPage(props: { params: Promise<{ id: string }>
   // (layout.tsx answers 404 for a missing sweep before the page streams)
   if (!sweep) notFound();
   const [progress, { runs }] = await Promise.all([loadProgress(sweep), listRuns({ sweepId: sweep.id, sort: { field: "index", desc: false }, limit: 100_000 })]);
-  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} warnings={configWarnings(sweep)} />;
+  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} warnings={configWarnings(sweep)} earlyTerminate={ownSettings(sweep)} />;
 }
