@@ -21,7 +21,7 @@ export async function resolveTableView(p: z.output<typeof RunsTableParams>): Pro
   const grouped = p.group === "seeds" || (p.group === undefined && replicates > 1);
   const columns = orderColumns(p.columns?.length ? p.columns : defaultTableColumns(info, { sweep: !!p.sweep, grouped }));
   return {
-    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped, ids: p.ids, limit: p.limit, offset: p.offset },
+    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped, ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, archived: p.archived ?? (p.ids ? "include" : "hide") },
     columns,
     grouped,
     info,

@@ -12,6 +12,7 @@ import { finiteOrName } from "./sql";
 //   created, started, finished              ISO-8601 times in UTC
 //   runtime_s                               seconds from start to finish (or to now)
 //   step                                    last step logged
+//   tags                                    the run's tags, comma-separated (a tag holds no comma)
 //   config.<key>                            the resolved config (config.learning_rate: the base rate)
 //   params.<key>                            what the sweep chose
 //   summary.<key>                           final / best metric values (summary.lr: the last logged
@@ -54,7 +55,10 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
   return stringify([header.map(neutralise), ...rows.map((r) => r.map(neutralise))], { cast: { boolean: (b) => String(b) } });
 }
 
-const FIXED_COLUMNS = ["id", "name", "sweep", "state", "rerun_of", "created", "started", "finished", "runtime", "step"] as const;
+const FIXED_COLUMNS = ["id", "name", "sweep", "state", "rerun_of", "created", "started", "finished", "runtime", "step", "tags"] as const;
+
+/** A tags cell: comma-separated, empty for none. */
+export const tagsCell = (tags: readonly string[]): string => tags.join(",");
 
 function cell(run: RunRecord, column: string): unknown {
   switch (column) {
@@ -68,6 +72,7 @@ function cell(run: RunRecord, column: string): unknown {
     case "started": return run.startedAt;
     case "finished": return run.finishedAt;
     case "step": return run.lastStep;
+    case "tags": return tagsCell(run.tags);
     case "runtime": return run.runtime === null ? null : Math.round(run.runtime * 1000) / 1000;
   }
   const dot = column.indexOf(".");

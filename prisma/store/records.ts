@@ -34,6 +34,10 @@ export interface RunRecord {
   checkpointStep: number | null;
   /** Times the run was interrupted (its executor stopped) and put back in the queue. */
   interruptions: number;
+  /** Housekeeping (housekeeping.ts): the user's tags and notes, and when it was archived (null: shown). */
+  tags: string[];
+  notes: string;
+  archivedAt: string | null;
 }
 
 export interface SweepRecord {
@@ -55,6 +59,9 @@ export interface SweepRecord {
   finishedAt: string | null;
   /** The executor that runs it alone (`npm run sweep`'s owner id), or null: the server and any agent. */
   heldBy: string | null;
+  tags: string[];
+  notes: string;
+  archivedAt: string | null;
 }
 
 /** A row as SQLite returns it through a raw query (integers may be bigint, dates text). */
@@ -74,6 +81,13 @@ export function iso(v: unknown): string | null {
   if (typeof v === "bigint" || typeof v === "number") return new Date(Number(v)).toISOString();
   const s = String(v);
   return new Date(s.includes("T") || s.includes("Z") ? s : s.replace(" ", "T") + "Z").toISOString();
+}
+
+/** A tags column: a JSON array of strings, NULL for none. */
+export function parseTags(v: unknown): string[] {
+  if (typeof v !== "string" || v === "") return [];
+  const tags = JSON.parse(v) as unknown;
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
 }
 
 function parseJson(v: unknown): Json {
@@ -111,6 +125,9 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     ingestSeq: numOrNull(row.ingestSeq) ?? 0,
     checkpointStep: numOrNull(row.checkpointStep),
     interruptions: numOrNull(row.interruptions) ?? 0,
+    tags: parseTags(row.tags),
+    notes: (row.notes as string | null | undefined) ?? "",
+    archivedAt: iso(row.archivedAt),
   };
 }
 
@@ -133,5 +150,8 @@ export function toSweepRecord(row: RawRow): SweepRecord {
     updatedAt: iso(row.updatedAt)!,
     finishedAt: iso(row.finishedAt),
     heldBy: (row.heldBy as string | null | undefined) ?? null,
+    tags: parseTags(row.tags),
+    notes: (row.notes as string | null | undefined) ?? "",
+    archivedAt: iso(row.archivedAt),
   };
 }

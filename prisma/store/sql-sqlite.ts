@@ -65,6 +65,18 @@ export interface WhereInput {
   states?: readonly string[];
   ids?: readonly string[];
   filters?: readonly { field: string; op: string; value: string | number | boolean }[];
+  /** Runs carrying every one of these tags. */
+  tags?: readonly string[];
+  /**
+   * Archived runs (archived themselves, or their sweep archived — unless the sweep is named):
+   * hidden, shown too, or shown alone. Absent: shown too (the store's own reads).
+   */
+  archived?: "hide" | "include" | "only";
+}
+
+/** A run is archived when it is, or (outside its own sweep's view) when its sweep is. */
+function archivedSql(q: WhereInput): string {
+  return q.sweepId ? `r.archivedAt IS NOT NULL` : `(r.archivedAt IS NOT NULL OR EXISTS (SELECT 1 FROM Sweep s WHERE s.id = r.sweepId AND s.archivedAt IS NOT NULL))`;
 }
 
 /** The WHERE clause (of `Run r`) for a sweep, states, ids and column filters. */
@@ -86,6 +98,12 @@ export function whereSql(q: WhereInput): { sql: string; args: unknown[] } {
       args.push(JSON.stringify(q.ids));
     }
   }
+  for (const tag of q.tags ?? []) {
+    parts.push(`EXISTS (SELECT 1 FROM json_each(r.tags) t WHERE t.value = ?)`);
+    args.push(tag);
+  }
+  if (q.archived === "hide") parts.push(`NOT ${archivedSql(q)}`);
+  if (q.archived === "only") parts.push(archivedSql(q));
   for (const f of q.filters ?? []) {
     if (f.op === "~") {
       // "contains" reads what the table shows: JSON text for JSON columns (true, 0.25, lstm)
@@ -110,7 +128,7 @@ export function orderSql(sort: { field: string; desc: boolean }): string {
 
 // --- the runs table -----------------------------------------------------------------------
 
-const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf`;
+const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf, r.tags, r.archivedAt`;
 const TABLE_BASE_TYPES = {
   id: "text",
   name: "text",
@@ -122,6 +140,8 @@ const TABLE_BASE_TYPES = {
   finishedAt: "time",
   lastStep: "number",
   rerunOf: "text",
+  tags: "text",
+  archivedAt: "time",
 } as const;
 
 /** The value columns c0, c1, … of the table's chosen columns (fixed ones come with the base). */
@@ -204,6 +224,9 @@ const LISTED_TYPES = {
   ingestSeq: "number",
   checkpointStep: "number",
   interruptions: "number",
+  tags: "text",
+  notes: "text",
+  archivedAt: "time",
 } as const;
 
 /** Those runs' rows (all but the config), in the order of `ids`. */

@@ -249,13 +249,16 @@ export class Coordinator implements RunQueue {
 
   async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
     const pruneReason = this.pruned.get(runId);
+    const sweepId = this.runSweep.get(runId) ?? null;
     this.pruned.delete(runId);
     this.ordered.delete(runId);
     this.runSweep.delete(runId);
     this.runSteps.delete(runId);
     if (outcome.state === "pruned" && pruneReason) outcome = { ...outcome, error: `pruned: ${pruneReason}` };
     const run = await this.store.finishRun(runId, outcome);
-    if (run?.sweepId) await this.afterRunEnded(run.sweepId);
+    // (a run deleted while it trained has no row left; its sweep still counts what remains)
+    const ended = run ? run.sweepId : sweepId;
+    if (ended) await this.afterRunEnded(ended);
   }
 
   // ---- early termination ----

@@ -189,6 +189,7 @@ export function RunsTable(props: {
                       {row.name}
                     </Link>
                     {isGroup ? <span className={styles.seeds}>{row.group!.count} seed{row.group!.count === 1 ? "" : "s"}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
+                    <RowTags tags={row.tags} archived={row.archived} />
                   </td>
                   {columns.map((c) => {
                     const value = row.group && !member && row.group.stats[c] ? row.group.stats[c].mean : cellValue(row, c);
@@ -210,6 +211,21 @@ export function RunsTable(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A row's tags (each a link to the table filtered by it) and its archived mark. */
+function RowTags(props: { tags: string[]; archived: boolean }) {
+  if (props.tags.length === 0 && !props.archived) return null;
+  return (
+    <span className={styles.tags} data-testid="row-tags" title={props.tags.join(", ")}>
+      {props.archived && <span className="badge" data-testid="row-archived">archived</span>}
+      {props.tags.map((t) => (
+        <Link key={t} className="tag" href={`/?tag=${encodeURIComponent(t)}`} data-testid="row-tag">
+          {t}
+        </Link>
+      ))}
+    </span>
   );
 }
 

@@ -40,6 +40,12 @@ export function RunsView(props: {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const go = (changes: Record<string, string | string[] | undefined>) => startTransition(() => router.push(href(props.params, changes), { scroll: false }));
   const filters = ([] as string[]).concat(props.params.filter ?? []);
+  const tagParam = props.params.tag;
+  const tags = (Array.isArray(tagParam) ? tagParam.at(-1) : tagParam)?.split(",").filter(Boolean) ?? [];
+  const archivedParam = props.params.archived === "include";
+  // (shown at once, as the other toggles; the table follows when the new view has loaded)
+  const [showArchived, setShowArchived] = useState(archivedParam);
+  useEffect(() => setShowArchived(archivedParam), [archivedParam]);
   // The toolbar reflects a change at once; the table follows when the new view has loaded.
   const [columns, setColumns] = useState(props.columns);
   const [grouped, setGrouped] = useState(props.grouped);
@@ -60,6 +66,13 @@ export function RunsView(props: {
         selectedCount={selected.size}
         compareHref={`/compare?runs=${[...selected].join(",")}`}
         onFilters={(f) => go({ filter: f })}
+        tags={tags}
+        showArchived={showArchived}
+        onTags={(t) => go({ tag: t.length ? t.join(",") : undefined })}
+        onShowArchived={(show) => {
+          setShowArchived(show);
+          go({ archived: show ? "include" : undefined });
+        }}
         onColumns={(c) => {
           setColumns(c);
           go({ columns: c.length ? c.join(",") : undefined });

@@ -10,6 +10,7 @@ import type { CorpusRecord } from "../../../../prisma/store/corpora";
 import { parseSmoothing, SMOOTHING_RANGES, type Smoothing } from "../../../_lib/smoothing";
 import { Badge, Stat } from "../../ui";
 import { Tabs } from "../../ui/Tabs";
+import { Housekeeping } from "../../housekeeping/Housekeeping";
 import { CellViewer } from "./CellViewer";
 import { Diagnostics } from "./Diagnostics";
 import { RunCharts } from "./RunCharts";
@@ -131,6 +132,13 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           </Link>
         </div>
       </div>
+      <Housekeeping
+        kind="run"
+        id={run.id}
+        meta={run}
+        live={live}
+        onSaved={(meta) => setData((d) => ({ ...d, run: { ...d.run, ...meta } }))}
+      />
       {actionError && <div className="alert" role="alert" style={{ marginBottom: 12 }}>{actionError}</div>}
       {run.error && (
         <div className="alert" role="alert" style={{ marginBottom: 12 }} data-testid="run-error">

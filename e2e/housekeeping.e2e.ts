@@ -1,0 +1,129 @@
+import { expect, test } from "@playwright/test";
+import fs from "node:fs";
+import path from "node:path";
+import { E2E_DIR, e2eStore, screen } from "./runs-util";
+
+// Journey: housekeeping on runs and sweeps (issue 14). Rename a run, tag it and write a note
+// on its page; filter the runs table by the tag and export it; archive the run (hidden until
+// "show archived") and restore it; delete another run after confirming (its checkpoint file
+// goes too); tag, archive and delete a sweep from its page. Its own fixture sweep, so the
+// seeded runs other journeys read stay as they are.
+
+let sweepId = "";
+let keepId = "";
+let doomedId = "";
+const checkpoint = (id: string) => path.join(E2E_DIR, "checkpoints", `${id}.json`);
+
+test.beforeAll(async () => {
+  const store = await e2eStore();
+  const sweep = await store.createSweep({ name: "housekeeping-e2e", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 5, state: "finished" });
+  sweepId = sweep.id;
+  const ids: string[] = [];
+  for (let index = 0; index < 2; index++) {
+    const now = new Date();
+    const run = await store.createEndedRun({ sweepId, index, config: { task: "quadrant", learning_rate: 0.01 * (index + 1), steps: 30 }, state: "finished", lastStep: 30, startedAt: now, finishedAt: now });
+    await store.appendRunEvents([{ runId: run.id, metrics: [10, 20, 30].map((step) => ({ step, time: step / 10, values: { train_loss: 1 / step, val_loss: 1.2 / step } })), logs: [{ level: "info", message: "training", step: 10 }] }]);
+    fs.mkdirSync(path.dirname(checkpoint(run.id)), { recursive: true });
+    fs.writeFileSync(checkpoint(run.id), JSON.stringify({ step: 30 }));
+    ids.push(run.id);
+  }
+  [keepId, doomedId] = ids;
+  await store.disconnectPrisma();
+});
+
+test("a run: rename, tag, note; filter the table by tag; archive and restore; delete another", async ({ page }) => {
+  await page.goto(`/runs/${keepId}`);
+  await page.getByTestId("edit-meta").click();
+  await page.getByTestId("meta-name").fill("baseline-quadrant");
+  await page.getByTestId("meta-tags").fill("hk-baseline, lr/low");
+  await page.getByTestId("meta-notes").fill("The reference for the lr sweep.\nKeep it.");
+  await page.getByTestId("save-meta").click();
+  await expect(page.getByTestId("run-name")).toHaveText("baseline-quadrant");
+  await expect(page.getByTestId("tag")).toHaveText(["hk-baseline", "lr/low"]);
+  await expect(page.getByTestId("notes")).toContainText("Keep it.");
+  await page.reload();
+  await expect(page.getByTestId("run-name")).toHaveText("baseline-quadrant");
+  await expect(page.getByTestId("tag")).toHaveText(["hk-baseline", "lr/low"]);
+  await screen(page, "housekeeping-run-page");
+
+  // a bad tag: the API's message, nothing saved
+  await page.getByTestId("edit-meta").click();
+  await page.getByTestId("meta-tags").fill("ok bad'quote");
+  await page.getByTestId("save-meta").click();
+  await expect(page.getByTestId("meta-error")).toContainText("tags.1");
+  await page.getByTestId("edit-meta").click();
+
+  // the runs table, filtered by the tag typed in the toolbar
+  await page.goto("/");
+  await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
+  await page.getByTestId("tag-filter").fill("hk-baseline");
+  await page.getByTestId("tag-filter").press("Enter");
+  await expect(page).toHaveURL(/[?&]tag=hk-baseline/);
+  await expect(page.getByTestId("tag-chip")).toHaveText(/hk-baseline/);
+  await expect(page.getByTestId("run-row")).toHaveCount(1);
+  const row = page.getByTestId("run-row").first();
+  await expect(row).toHaveAttribute("data-run-id", keepId);
+  await expect(row.getByTestId("row-tag")).toHaveText(["hk-baseline", "lr/low"]);
+  await screen(page, "housekeeping-runs-table");
+  const download = page.waitForEvent("download");
+  await page.getByTestId("export-csv").click();
+  const csv = fs.readFileSync((await (await download).path())!, "utf8").trim().split("\n");
+  const header = csv[0].split(",");
+  expect(csv).toHaveLength(2);
+  expect(csv[1].split(",")[header.indexOf("id")]).toBe(keepId);
+  expect(csv[1]).toContain('"hk-baseline,lr/low"');
+
+  // archive: hidden from the table until "show archived"
+  await page.goto(`/runs/${keepId}`);
+  await page.getByTestId("archive").click();
+  await expect(page.getByTestId("archived-badge")).toBeVisible();
+  await page.goto("/?tag=hk-baseline");
+  await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("run-row")).toHaveCount(0);
+  await page.getByTestId("show-archived").check();
+  await expect(page).toHaveURL(/archived=include/);
+  await expect(page.getByTestId("run-row")).toHaveCount(1);
+  await expect(page.getByTestId("row-archived")).toBeVisible();
+  await page.goto(`/runs/${keepId}`);
+  await page.getByTestId("archive").click();
+  await expect(page.getByTestId("archived-badge")).toHaveCount(0);
+  expect(((await (await page.request.get("/api/runs?tag=hk-baseline")).json()) as { runs: unknown[] }).runs).toHaveLength(1);
+
+  // delete, after confirming: the run and its checkpoint are gone, the other run stays
+  expect(fs.existsSync(checkpoint(doomedId))).toBe(true);
+  await page.goto(`/runs/${doomedId}`);
+  await page.getByTestId("delete").click();
+  await expect(page.getByRole("group", { name: "Confirm delete run" })).toContainText("cannot be undone");
+  await page.getByTestId("confirm-delete").click();
+  await expect(page).toHaveURL(/\/$|\/\?/);
+  expect((await page.request.get(`/api/runs/${doomedId}`)).status()).toBe(404);
+  expect(fs.existsSync(checkpoint(doomedId))).toBe(false);
+  expect((await page.request.get(`/api/runs/${keepId}`)).status()).toBe(200);
+  expect(fs.existsSync(checkpoint(keepId))).toBe(true);
+});
+
+test("a sweep: rename and tag, archive (hidden from the list), delete with its runs", async ({ page }) => {
+  await page.goto(`/sweeps/${sweepId}`);
+  await page.getByTestId("edit-meta").click();
+  await page.getByTestId("meta-name").fill("housekeeping-renamed");
+  await page.getByTestId("meta-tags").fill("hk-sweep");
+  await page.getByTestId("save-meta").click();
+  await expect(page.getByTestId("sweep-name")).toHaveText("housekeeping-renamed");
+  await expect(page.getByTestId("tag")).toHaveText(["hk-sweep"]);
+  await page.getByTestId("archive").click();
+  await expect(page.getByTestId("archived-badge")).toBeVisible();
+
+  await page.goto("/sweeps");
+  await expect(page.locator(`[data-sweep-id="${sweepId}"]`)).toHaveCount(0);
+  await page.getByTestId("toggle-archived").click();
+  await expect(page.locator(`[data-sweep-id="${sweepId}"]`)).toContainText("housekeeping-renamed");
+
+  await page.goto(`/sweeps/${sweepId}`);
+  await page.getByTestId("delete").click();
+  await expect(page.getByRole("group", { name: "Confirm delete sweep" })).toContainText("all its runs");
+  await page.getByTestId("confirm-delete").click();
+  await expect(page).toHaveURL(/\/sweeps$/);
+  expect((await page.request.get(`/api/sweeps/${sweepId}`)).status()).toBe(404);
+  expect((await page.request.get(`/api/runs/${keepId}`)).status()).toBe(404);
+  expect(fs.existsSync(checkpoint(keepId))).toBe(false);
+});
