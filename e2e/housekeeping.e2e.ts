@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { resolveRunConfig } from "../engine/config";
+import { parseTrainArgs } from "../engine/terminal";
 import { E2E_DIR, e2eStore, screen } from "./runs-util";
 
 // Journey: housekeeping on runs and sweeps (issue 14). Rename a run, tag it and write a note
@@ -12,6 +15,7 @@ import { E2E_DIR, e2eStore, screen } from "./runs-util";
 let sweepId = "";
 let keepId = "";
 let doomedId = "";
+let looseId = "";
 const checkpoint = (id: string) => path.join(E2E_DIR, "checkpoints", `${id}.json`);
 
 test.beforeAll(async () => {
@@ -28,6 +32,10 @@ test.beforeAll(async () => {
     ids.push(run.id);
   }
   [keepId, doomedId] = ids;
+  const now = new Date();
+  const loose = await store.createEndedRun({ config: resolveRunConfig({ task: "charlm", cell: "gru", dropout: 0.25, learning_rate: 0.003, steps: 40 }), state: "finished", lastStep: 40, startedAt: now, finishedAt: now });
+  looseId = loose.id;
+  fs.writeFileSync(checkpoint(looseId), JSON.stringify({ step: 40, note: "e2e checkpoint" }));
   await store.disconnectPrisma();
 });
 
@@ -126,4 +134,33 @@ test("a sweep: rename and tag, archive (hidden from the list), delete with its r
   expect((await page.request.get(`/api/sweeps/${sweepId}`)).status()).toBe(404);
   expect((await page.request.get(`/api/runs/${keepId}`)).status()).toBe(404);
   expect(fs.existsSync(checkpoint(keepId))).toBe(false);
+});
+
+test("a run's config: copy as YAML, copy as the CLI command that trains it again, download its checkpoint", async ({ page, request }) => {
+  const { run } = (await (await request.get(`/api/runs/${looseId}`)).json()) as { run: { config: Record<string, unknown> } };
+  await page.goto(`/runs/${looseId}?tab=config`);
+  await page.getByTestId("copy-yaml").click();
+  await expect(page.getByTestId("copied-text")).toContainText("cell: gru");
+  await expect(page.getByTestId("copied-text")).toContainText("dropout: 0.25");
+
+  await page.getByTestId("copy-cli").click();
+  const command = (await page.getByTestId("copied-text").textContent())!;
+  expect(command).toMatch(/^npm run train -- --task=charlm /);
+  // the command as a shell splits it, read by the train CLI's own parser: the run's config
+  const words = spawnSync("bash", ["-c", `printf '%s\\0' ${command}`], { encoding: "utf8" }).stdout.split("\0").slice(0, -1);
+  expect(words.slice(0, 4)).toEqual(["npm", "run", "train", "--"]);
+  expect(parseTrainArgs(words.slice(4)).config).toEqual(run.config);
+  await screen(page, "housekeeping-run-config");
+
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("download-checkpoint").click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(`${(await (await request.get(`/api/runs/${looseId}`)).json()).run.name}-${looseId}-checkpoint.json`);
+  expect(fs.readFileSync((await download.path())!, "utf8")).toBe(fs.readFileSync(checkpoint(looseId), "utf8"));
+  // a run without a checkpoint says so, and the route answers 404
+  fs.rmSync(checkpoint(looseId));
+  await page.reload();
+  await expect(page.getByTestId("no-checkpoint")).toBeVisible();
+  expect((await request.get(`/api/runs/${looseId}/checkpoint`)).status()).toBe(404);
+  expect((await request.get(`/api/runs/nosuchrun/checkpoint`)).status()).toBe(404);
 });

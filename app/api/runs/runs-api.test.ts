@@ -10,6 +10,7 @@ import { checkpointPathFor } from "../../../sweeps/checkpoints";
 import * as runsRoute from "./route";
 import * as runRoute from "./[id]/route";
 import * as exportRoute from "./export.csv/route";
+import * as checkpointRoute from "./[id]/checkpoint/route";
 import * as sweepRoute from "../sweeps/[id]/route";
 import * as sweepsRoute from "../sweeps/route";
 import * as tableCsvRoute from "../compare/table.csv/route";
@@ -201,5 +202,28 @@ describe("DELETE /api/runs/:id and /api/sweeps/:id", () => {
     assert.equal(fs.existsSync(checkpointPathFor(a.id)), false);
     assert.equal(rowsOf(other.id).Metric, 6);
     assert.equal((await del(sweep.id, sweepRoute)).status, 404);
+  });
+});
+
+describe("GET /api/runs/:id/checkpoint", () => {
+  it("streams the run's own committed checkpoint as a download, and nothing else", async () => {
+    const run = await fullRun();
+    const bytes = JSON.stringify({ step: 3, weights: Array.from({ length: 5000 }, (_, i) => i / 7) });
+    fs.writeFileSync(checkpointPathFor(run.id), bytes);
+    const res = await checkpointRoute.GET(new Request("http://x"), ctx(run.id));
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-disposition")!, new RegExp(`^attachment; filename="${run.name}-${run.id}-checkpoint.json"$`));
+    assert.equal(res.headers.get("content-length"), String(Buffer.byteLength(bytes)));
+    assert.equal(await res.text(), bytes);
+
+    fs.rmSync(checkpointPathFor(run.id));
+    const none = await checkpointRoute.GET(new Request("http://x"), ctx(run.id));
+    assert.equal(none.status, 404, "the pending .step- file is not the run's checkpoint");
+    assert.match(((await none.json()) as { error: string }).error, /has no checkpoint yet/);
+    // an id that is not a stored run's never becomes a path, whatever file exists
+    fs.writeFileSync(path.join(dir, "checkpoints", "secret.json"), "{}");
+    for (const id of ["secret", "../api.db", "..%2Fapi.db", `${run.id}/../secret`]) {
+      assert.equal((await checkpointRoute.GET(new Request("http://x"), ctx(id))).status, 404, id);
+    }
   });
 });

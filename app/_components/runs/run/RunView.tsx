@@ -12,6 +12,7 @@ import { Badge, Stat } from "../../ui";
 import { Tabs } from "../../ui/Tabs";
 import { Housekeeping } from "../../housekeeping/Housekeeping";
 import { CellViewer } from "./CellViewer";
+import { RunCopyActions } from "./RunCopyActions";
 import { Diagnostics } from "./Diagnostics";
 import { RunCharts } from "./RunCharts";
 import { RunLogs } from "./RunLogs";
@@ -30,7 +31,7 @@ export interface TaskFacts {
   unit: "tokens" | "examples";
 }
 
-export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null; task: TaskFacts; corpus?: CorpusRecord | null }) {
+export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null; task: TaskFacts; corpus?: CorpusRecord | null; hasCheckpoint?: boolean }) {
   const router = useRouter();
   const [data, setData] = useState(props.initial);
   const [tab, setTab] = useState<Tab>(props.tab);
@@ -195,6 +196,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       {tab === "config" && (
         <div className="card">
           <div className="card-body">
+            <RunCopyActions runId={run.id} config={run.config} engineRun={props.task.applied !== null} hasCheckpoint={props.hasCheckpoint ?? false} />
             <div className={styles.config} data-testid="config">
               {configShown.map(([k, v]) => (
                 <div key={k}>
