@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
-import { handle, jsonError, notFound } from "../../../../_lib/api";
+import { jsonError, runFileName, runGet } from "../../../../_lib/api";
 import { findCheckpoint } from "../../../../../sweeps/checkpoints";
-import { getRun } from "../../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -13,18 +12,14 @@ export const runtime = "nodejs";
  * path is the data folder's name for the run's id, and the id must be a stored run's; 404
  * when the run has none (yet).
  */
-export const GET = handle(async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
-  const { id } = await ctx.params;
-  const run = await getRun(id);
-  if (!run) return notFound("run", id);
+export const GET = runGet(async (run) => {
   const file = findCheckpoint(run.id);
   // opened before answering: a commit renaming a newer checkpoint into place leaves this one whole
   const fd = file ? await fs.promises.open(file, "r").catch(() => null) : null;
   if (!fd) return jsonError(404, `run ${run.id} has no checkpoint yet: one is written as it trains (every few seconds under an executor) and when it ends`);
   const { size } = await fd.stat();
   const body = Readable.toWeb(fd.createReadStream()) as ReadableStream<Uint8Array>;
-  const name = `${run.name.replace(/[^A-Za-z0-9._-]+/g, "-")}-${run.id}-checkpoint.json`;
   return new Response(body, {
-    headers: { "content-type": "application/json", "content-length": String(size), "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+    headers: { "content-type": "application/json", "content-length": String(size), "content-disposition": `attachment; filename="${runFileName(run, "-checkpoint.json")}"`, "cache-control": "no-store" },
   });
 });
