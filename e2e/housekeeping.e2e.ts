@@ -164,3 +164,24 @@ test("a run's config: copy as YAML, copy as the CLI command that trains it again
   expect((await request.get(`/api/runs/${looseId}/checkpoint`)).status()).toBe(404);
   expect((await request.get(`/api/runs/nosuchrun/checkpoint`)).status()).toBe(404);
 });
+
+test("a trained run's system metrics: CPU, resident memory and time per step beside its curves", async ({ page, request }) => {
+  const res = await request.post("/api/sweeps", { data: { method: "grid", name: "system-metrics-e2e", parameters: { task: { value: "quadrant" }, steps: { value: 200 }, eval_every: { value: 50 }, log_every: { value: 10 } } } });
+  expect(res.status()).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  let runId = "";
+  await expect(async () => {
+    const { runs } = (await (await request.get(`/api/runs?sweep=${id}&state=finished`)).json()) as { runs: { id: string }[] };
+    expect(runs).toHaveLength(1);
+    runId = runs[0].id;
+  }).toPass({ timeout: 90_000 });
+  const metrics = (await (await request.get(`/api/runs/${runId}/metrics?keys=system/rss_mb,system/step_ms,system/cpu_percent`)).json()) as { series: Record<string, { step: number; value: number }[]> };
+  for (const key of ["system/rss_mb", "system/step_ms", "system/cpu_percent"]) expect(metrics.series[key]?.map((p) => p.step)).toEqual(Array.from({ length: 20 }, (_, i) => 10 * (i + 1)));
+  expect(metrics.series["system/rss_mb"].every((p) => p.value > 10)).toBe(true);
+  await page.goto(`/runs/${runId}`);
+  for (const panel of ["system-cpu_percent", "system-rss_mb", "system-step_ms"]) await expect(page.getByTestId(`run-panel-${panel}`)).toBeVisible();
+  await page.getByTestId("run-panel-system-rss_mb").scrollIntoViewIfNeeded();
+  await screen(page, "housekeeping-system-metrics");
+  // gone again, so the journeys that pick the seeded runs by best val_loss find theirs
+  expect((await request.delete(`/api/sweeps/${id}`)).status()).toBe(200);
+});
