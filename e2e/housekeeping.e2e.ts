@@ -165,7 +165,7 @@ test("a run's config: copy as YAML, copy as the CLI command that trains it again
   expect((await request.get(`/api/runs/nosuchrun/checkpoint`)).status()).toBe(404);
 });
 
-test("a trained run's system metrics: CPU, resident memory and time per step beside its curves", async ({ page, request }) => {
+test("a trained run's system metrics beside its curves; fork it from its checkpoint with a lower learning rate", async ({ page, request }) => {
   const res = await request.post("/api/sweeps", { data: { method: "grid", name: "system-metrics-e2e", parameters: { task: { value: "quadrant" }, steps: { value: 200 }, eval_every: { value: 50 }, log_every: { value: 10 } } } });
   expect(res.status()).toBe(201);
   const { id } = (await res.json()) as { id: string };
@@ -182,6 +182,23 @@ test("a trained run's system metrics: CPU, resident memory and time per step bes
   for (const panel of ["system-cpu_percent", "system-rss_mb", "system-step_ms"]) await expect(page.getByTestId(`run-panel-${panel}`)).toBeVisible();
   await page.getByTestId("run-panel-system-rss_mb").scrollIntoViewIfNeeded();
   await screen(page, "housekeeping-system-metrics");
+
+  // fork it from its final checkpoint with a lower learning rate and more steps
+  await page.getByTestId("fork").click();
+  await page.getByTestId("fork-lr").fill("0.001");
+  await page.getByTestId("fork-steps").fill("300");
+  await page.getByTestId("confirm-fork").click();
+  await expect(page).not.toHaveURL(new RegExp(`/runs/${runId}`));
+  const forkId = /\/runs\/([0-9a-z]+)/.exec(page.url())![1];
+  await expect(page.getByTestId("fork-of")).toContainText(`fork of ${runId} at step 200`);
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished", { timeout: 90_000 });
+  const { run: fork } = (await (await request.get(`/api/runs/${forkId}`)).json()) as { run: { config: { learning_rate: number; steps: number }; forkOf: string; lastStep: number } };
+  expect([fork.config.learning_rate, fork.config.steps, fork.forkOf, fork.lastStep]).toEqual([0.001, 300, runId, 300]);
+  const forked = (await (await request.get(`/api/runs/${forkId}/metrics?keys=train_loss`)).json()) as { series: Record<string, { step: number }[]> };
+  expect(forked.series.train_loss.map((p) => p.step)).toEqual(Array.from({ length: 10 }, (_, i) => 210 + 10 * i));
+  await screen(page, "housekeeping-fork");
+
   // gone again, so the journeys that pick the seeded runs by best val_loss find theirs
   expect((await request.delete(`/api/sweeps/${id}`)).status()).toBe(200);
+  expect((await request.delete(`/api/runs/${forkId}`)).status()).toBe(200);
 });

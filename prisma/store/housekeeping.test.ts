@@ -10,7 +10,7 @@ import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
 import { pidAlive, until } from "../../sweeps/testdata/until";
 import { executorStore } from "./executor-store";
 import { runCheckpointFiles } from "./housekeeping";
-import { createSweep, deleteRun, disconnectPrisma, getRun, getSweep, readSeries, sweepRuns } from "./index";
+import { createEndedRun, createSweep, deleteRun, disconnectPrisma, forkRun, getRun, getSweep, readPoints, readSeries, sweepRuns } from "./index";
 
 // Deleting a run while its worker trains, with the real executor and real child processes
 // (the fake worker of sweeps/testdata): the run is stopped, what its worker still reports is
@@ -67,5 +67,48 @@ describe("deleting a run of a live sweep", () => {
     } finally {
       await executor.stop({ stopWorkers: true });
     }
+  });
+});
+
+describe("fork from a checkpoint", () => {
+  it("a fork starts from its parent's checkpoint with the changed settings, and its curve continues after the parent's step", async () => {
+    const now = new Date();
+    const parent = await createEndedRun({ config: { task: "quadrant", steps: 30, eval_every: 10, log_every: 5, seed: 3, learning_rate: 0.01 }, state: "finished", lastStep: 30, startedAt: now, finishedAt: now });
+    fs.mkdirSync(path.dirname(checkpointPathFor(parent.id)), { recursive: true });
+    fs.writeFileSync(checkpointPathFor(parent.id), JSON.stringify({ step: 30 }));
+
+    const refused = [
+      await forkRun(parent.id, { changes: { steps: 30 } }),
+      await forkRun(parent.id, { changes: { learning_rate: -1 } }),
+      await forkRun("nosuchrun", { changes: {} }),
+    ];
+    assert.deepEqual(refused.map((r) => !r.ok && r.status), [400, 400, 404]);
+
+    const result = await forkRun(parent.id, { changes: { steps: 60, learning_rate: 0.001 } });
+    assert.ok(result.ok);
+    const fork = result.value;
+    assert.deepEqual([fork.forkOf, fork.forkStep, fork.checkpointStep, fork.config.learning_rate, fork.config.steps, fork.sweepId], [parent.id, 30, 30, 0.001, 60, null]);
+    assert.equal(fs.readFileSync(checkpointPathFor(fork.id), "utf8"), JSON.stringify({ step: 30 }), "its own copy of the parent's checkpoint");
+
+    const starts = path.join(dir, "fork-starts.log");
+    const executor = new LocalExecutor({
+      store: executorStore(),
+      checkpoints: localCheckpoints({ everyMs: 50 }),
+      planFor: plan([]),
+      launcher: processLauncher({ command: fakeWorkerCommand(), env: { FAKE_STEP_MS: "2", FAKE_WORKER_LOG: starts } }),
+      concurrency: 1,
+      pollMs: 100,
+      maintainEveryMs: 300,
+    });
+    await executor.start();
+    try {
+      await until("the fork to finish", async () => ((await getRun(fork.id))?.state === "finished" ? true : null), 60_000, 50);
+    } finally {
+      await executor.stop({ stopWorkers: true });
+    }
+    assert.match(fs.readFileSync(starts, "utf8"), /^3 \d+ 30$/m, "its worker resumed from step 30");
+    const steps = (await readPoints(fork.id, "train_loss")).map((p) => p.step);
+    assert.deepEqual(steps, [35, 40, 45, 50, 55, 60], "its curve goes on after step 30, none before");
+    assert.equal((await getRun(parent.id))!.state, "finished", "the parent is left as it was");
   });
 });

@@ -12,3 +12,4 @@ export { DatabaseError, StorageError, asStorageError } from "../database";
 export { disconnectPrisma } from "../client";
 export * from "./corpora";
 export * from "./housekeeping";
+export * from "./fork";

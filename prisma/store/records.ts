@@ -23,6 +23,9 @@ export interface RunRecord {
   heartbeatAt: string | null;
   stopRequested: boolean;
   rerunOf: string | null;
+  /** A fork: the run it continues from a checkpoint of, and that checkpoint's step. */
+  forkOf: string | null;
+  forkStep: number | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -117,6 +120,8 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     heartbeatAt: iso(row.heartbeatAt),
     stopRequested: Boolean(num(row.stopRequested)),
     rerunOf: (row.rerunOf as string | null) ?? null,
+    forkOf: (row.forkOf as string | null | undefined) ?? null,
+    forkStep: numOrNull(row.forkStep),
     createdAt: iso(row.createdAt)!,
     startedAt,
     finishedAt,

@@ -218,6 +218,8 @@ const LISTED_TYPES = {
   heartbeatAt: "time",
   stopRequested: "bool",
   rerunOf: "text",
+  forkOf: "text",
+  forkStep: "number",
   createdAt: "time",
   startedAt: "time",
   finishedAt: "time",

@@ -191,6 +191,7 @@ export class Coordinator implements RunQueue {
       seq: run.ingestSeq,
       interruptions: run.interruptions,
       checkpointStep: run.checkpointStep,
+      forkOf: run.forkOf,
     };
   }
 

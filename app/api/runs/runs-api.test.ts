@@ -11,6 +11,7 @@ import * as runsRoute from "./route";
 import * as runRoute from "./[id]/route";
 import * as exportRoute from "./export.csv/route";
 import * as checkpointRoute from "./[id]/checkpoint/route";
+import * as forkRoute from "./[id]/fork/route";
 import * as sweepRoute from "../sweeps/[id]/route";
 import * as sweepsRoute from "../sweeps/route";
 import * as tableCsvRoute from "../compare/table.csv/route";
@@ -225,5 +226,37 @@ describe("GET /api/runs/:id/checkpoint", () => {
     for (const id of ["secret", "../api.db", "..%2Fapi.db", `${run.id}/../secret`]) {
       assert.equal((await checkpointRoute.GET(new Request("http://x"), ctx(id))).status, 404, id);
     }
+  });
+});
+
+describe("POST /api/runs/:id/fork", () => {
+  const fork = (id: string, body: unknown) => forkRoute.POST(new Request("http://x", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), ctx(id));
+
+  it("201 with a fork that continues from the run's checkpoint; 400 naming the field; 409 without a checkpoint or while live", async () => {
+    const parent = await fullRun(); // config { task: quadrant, learning_rate: 0.1 }: 500 steps by default, checkpoint of step 3
+    const res = await fork(parent.id, { changes: { learning_rate: 0.01, steps: 900 }, name: "lower-lr" });
+    assert.equal(res.status, 201);
+    const { id, run } = (await res.json()) as { id: string; run: { name: string; forkOf: string; forkStep: number; state: string; config: Record<string, unknown> } };
+    assert.deepEqual([run.name, run.forkOf, run.forkStep, run.state, run.config.learning_rate, run.config.steps, run.config.task], ["lower-lr", parent.id, 3, "queued", 0.01, 900, "quadrant"]);
+    assert.ok(fs.existsSync(checkpointPathFor(id)), "the fork holds its own copy of the checkpoint");
+
+    const bad: [unknown, string][] = [
+      [{ changes: { hidden_size: 128 } }, "changes"], // a shape-changing key cannot change
+      [{ changes: { learning_rate: -1 } }, "changes.learning_rate"],
+      [{ changes: { steps: 2 } }, "changes.steps"],
+      [{ changes: {}, colour: 1 }, ""],
+    ];
+    for (const [body, field] of bad) {
+      const r = await fork(parent.id, body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal(((await r.json()) as { issues: { path: string }[] }).issues[0].path, field, JSON.stringify(body));
+    }
+    fs.rmSync(checkpointPathFor(parent.id));
+    assert.equal((await fork(parent.id, { changes: {} })).status, 409);
+    const live = await createRun({ config: { task: "quadrant" }, claimedBy: "local:test" });
+    assert.equal((await fork(live.id, { changes: {} })).status, 409);
+    assert.equal((await fork("zzzzzzzz", { changes: {} })).status, 404);
+    await del(id);
+    await del(live.id);
   });
 });

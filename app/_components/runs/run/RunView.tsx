@@ -13,6 +13,7 @@ import { Tabs } from "../../ui/Tabs";
 import { Housekeeping } from "../../housekeeping/Housekeeping";
 import { CellViewer } from "./CellViewer";
 import { RunCopyActions } from "./RunCopyActions";
+import { RunFork } from "./RunFork";
 import { Diagnostics } from "./Diagnostics";
 import { RunCharts } from "./RunCharts";
 import { RunLogs } from "./RunLogs";
@@ -111,6 +112,12 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
             {run.sweepId ? <>Sweep <Link href={`/?sweep=${run.sweepId}`}>{props.sweepName ?? run.sweepId}</Link> · </> : null}
             created {formatTime(run.createdAt)}
             {isCharlm && <CorpusLine name={String(run.config.corpus ?? "builtin")} corpus={props.corpus ?? null} />}
+            {run.forkOf && (
+              <span data-testid="fork-of">
+                {" · fork of "}
+                <Link href={`/runs/${run.forkOf}`}>{run.forkOf}</Link> at step {run.forkStep} (<Link href={`/compare?runs=${run.forkOf},${run.id}&metrics=val_loss,train_loss`}>compare curves</Link>)
+              </span>
+            )}
             {run.rerunOf && (
               <>
                 {" · re-run of "}
@@ -128,6 +135,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           <button type="button" className="btn" onClick={() => post("rerun")} disabled={action !== null} data-testid="rerun" title="Queue a new run with this run's exact config and seed">
             {action === "rerun" ? "Queuing…" : "Re-run with same seed"}
           </button>
+          {!live && props.hasCheckpoint && props.task.applied !== null && <RunFork runId={run.id} config={run.config} step={run.checkpointStep ?? run.lastStep} />}
           <Link className="btn" href={`/compare?runs=${run.id}`}>
             Compare…
           </Link>
