@@ -16,6 +16,7 @@ let sweepId = "";
 let keepId = "";
 let doomedId = "";
 let looseId = "";
+const groupIds: string[] = [];
 const checkpoint = (id: string) => path.join(E2E_DIR, "checkpoints", `${id}.json`);
 
 test.beforeAll(async () => {
@@ -35,6 +36,11 @@ test.beforeAll(async () => {
   const now = new Date();
   const loose = await store.createEndedRun({ config: resolveRunConfig({ task: "charlm", cell: "gru", dropout: 0.25, learning_rate: 0.003, steps: 40 }), state: "finished", lastStep: 40, startedAt: now, finishedAt: now });
   looseId = loose.id;
+  for (const lr of [0.01, 0.02]) {
+    const run = await store.createEndedRun({ config: { task: "quadrant", learning_rate: lr, steps: 30 }, state: "finished", lastStep: 30, startedAt: now, finishedAt: now });
+    await store.appendRunEvents([{ runId: run.id, metrics: [{ step: 30, time: 1, values: { train_loss: lr * 10, val_loss: lr * 20 } }] }]);
+    groupIds.push(run.id);
+  }
   fs.writeFileSync(checkpoint(looseId), JSON.stringify({ step: 40, note: "e2e checkpoint" }));
   await store.disconnectPrisma();
 });
@@ -201,4 +207,30 @@ test("a trained run's system metrics beside its curves; fork it from its checkpo
   // gone again, so the journeys that pick the seeded runs by best val_loss find theirs
   expect((await request.delete(`/api/sweeps/${id}`)).status()).toBe(200);
   expect((await request.delete(`/api/runs/${forkId}`)).status()).toBe(200);
+});
+
+test("run groups: set a run's group on its page; the table folds the group into one row", async ({ page, request }) => {
+  const [a, b] = groupIds;
+  await page.goto(`/runs/${a}`);
+  await page.getByTestId("edit-meta").click();
+  await page.getByTestId("meta-group").fill("hk-e2e-group");
+  await page.getByTestId("meta-tags").fill("hk-grouping");
+  await page.getByTestId("save-meta").click();
+  await expect(page.getByTestId("run-group")).toHaveText("group hk-e2e-group");
+  expect((await request.patch(`/api/runs/${b}`, { data: { group: "hk-e2e-group", tags: ["hk-grouping"] } })).status()).toBe(200);
+
+  await page.goto("/?tag=hk-grouping");
+  await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("run-row")).toHaveCount(2);
+  await page.getByTestId("group-runs").check();
+  await expect(page).toHaveURL(/group=runs/);
+  const row = page.getByTestId("config-row");
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("hk-e2e-group");
+  await expect(row).toContainText("2 runs");
+  await expect(page.getByText("1 group · 2 runs")).toBeVisible();
+  await row.getByTestId("expand-group").click();
+  await expect(page.getByTestId("run-row")).toHaveCount(2);
+  await screen(page, "housekeeping-run-groups");
+  for (const id of groupIds) expect((await request.delete(`/api/runs/${id}`)).status()).toBe(200);
 });

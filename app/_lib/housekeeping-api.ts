@@ -1,4 +1,4 @@
-import { MetaPatch } from "../../prisma/store";
+import type { z } from "zod";
 import type { ControlResult } from "../../prisma/store/sweep-control";
 import { handle, invalid, jsonError, notFound, type IdContext } from "./api";
 import { KiB, readJsonBody } from "./body";
@@ -9,13 +9,13 @@ import { KiB, readJsonBody } from "./body";
 /** Name, tags and notes fit well within this (notes are at most 20,000 characters). */
 export const PATCH_LIMIT = 128 * KiB;
 
-/** PATCH { name?, tags?, notes?, archived? } → 200 { <what>: record }; 400 naming the field; 404. */
-export function patchRoute<T>(what: "run" | "sweep", update: (id: string, patch: MetaPatch) => Promise<T | null>) {
+/** PATCH { name?, tags?, notes?, archived?, (runs) group? } → 200 { <what>: record }; 400 naming the field; 404. */
+export function patchRoute<S extends z.ZodType, T>(what: "run" | "sweep", schema: S, update: (id: string, patch: z.output<S>) => Promise<T | null>) {
   return handle(async (req: Request, ctx: IdContext) => {
     const { id } = await ctx.params;
     const body = await readJsonBody(req, PATCH_LIMIT);
     if (!body.ok) return body.response;
-    const patch = MetaPatch.safeParse(body.data);
+    const patch = schema.safeParse(body.data);
     if (!patch.success) return invalid(patch.error, `invalid ${what} patch`);
     const record = await update(id, patch.data);
     if (!record) return notFound(what, id);

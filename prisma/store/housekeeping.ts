@@ -19,8 +19,7 @@ export const MAX_TAGS = 32;
 export const MAX_NAME = 120;
 export const MAX_NOTES = 20_000;
 
-export const MetaPatch = z
-  .strictObject({
+const metaShape = {
     name: z.string().trim().min(1, "a name cannot be empty").max(MAX_NAME, `at most ${MAX_NAME} characters`).optional(),
     tags: z
       .array(Tag)
@@ -30,9 +29,18 @@ export const MetaPatch = z
     notes: z.string().max(MAX_NOTES, `at most ${MAX_NOTES} characters`).optional(),
     /** true archives (hides from listings), false restores. */
     archived: z.boolean().optional(),
-  })
-  .refine((p) => Object.keys(p).length > 0, "nothing to change: give name, tags, notes or archived");
+};
+const somethingToChange = (p: object) => Object.keys(p).length > 0;
+
+/** A sweep's patch. */
+export const MetaPatch = z.strictObject(metaShape).refine(somethingToChange, "nothing to change: give name, tags, notes or archived");
 export type MetaPatch = z.output<typeof MetaPatch>;
+
+/** A run's patch: a sweep's, plus its run group (W&B's `group`; "" or null leaves the group). */
+export const RunMetaPatch = z
+  .strictObject({ ...metaShape, group: z.union([Tag, z.literal(""), z.null()]).optional() })
+  .refine(somethingToChange, "nothing to change: give name, tags, notes, group or archived");
+export type RunMetaPatch = z.output<typeof RunMetaPatch>;
 
 /** `?tag=a,b` (runs carrying both) and `?archived=hide|include|only` of the run listings. */
 export const TagsParam = z
@@ -41,8 +49,9 @@ export const TagsParam = z
   .pipe(z.array(Tag).max(MAX_TAGS));
 export const ArchivedParam = z.enum(["hide", "include", "only"], { message: "must be hide, include or only" });
 
-function columns(patch: MetaPatch, archivedAt: Date | null) {
+function columns(patch: RunMetaPatch, archivedAt: Date | null) {
   return {
+    ...(patch.group !== undefined ? { runGroup: patch.group || null } : {}),
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.tags !== undefined ? { tags: patch.tags.length ? JSON.stringify(patch.tags) : null } : {}),
     ...(patch.notes !== undefined ? { notes: patch.notes || null } : {}),
@@ -51,7 +60,7 @@ function columns(patch: MetaPatch, archivedAt: Date | null) {
 }
 
 /** Apply a patch to a run; null when it does not exist. Archiving keeps the first archive time. */
-export async function updateRunMeta(id: string, patch: MetaPatch): Promise<RunRecord | null> {
+export async function updateRunMeta(id: string, patch: RunMetaPatch): Promise<RunRecord | null> {
   const run = await getRun(id);
   if (!run) return null;
   const { count } = await prisma().run.updateMany({ where: { id }, data: columns(patch, run.archivedAt ? new Date(run.archivedAt) : new Date()) });

@@ -26,6 +26,8 @@ export interface RunRecord {
   /** A fork: the run it continues from a checkpoint of, and that checkpoint's step. */
   forkOf: string | null;
   forkStep: number | null;
+  /** The run group (W&B's `group`), or null. */
+  runGroup: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -122,6 +124,7 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     rerunOf: (row.rerunOf as string | null) ?? null,
     forkOf: (row.forkOf as string | null | undefined) ?? null,
     forkStep: numOrNull(row.forkStep),
+    runGroup: (row.runGroup as string | null | undefined) ?? null,
     createdAt: iso(row.createdAt)!,
     startedAt,
     finishedAt,

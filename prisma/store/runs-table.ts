@@ -46,7 +46,7 @@ export const RunsTableParams = z.strictObject({
     })
     .optional(),
   columns: list(TableField).optional(),
-  group: z.enum(["seeds", "none"]).optional(),
+  group: z.enum(["seeds", "runs", "none"], { message: "must be seeds, runs or none" }).optional(),
   ids: list(z.string().regex(/^[0-9a-z]{4,32}$/)).optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
   offset: z.coerce.number().int().min(0).optional(),
@@ -62,6 +62,8 @@ export interface TableQuery {
   sort?: { field: string; desc: boolean };
   columns: string[];
   groupSeeds?: boolean;
+  /** Fold runs by their run group instead (W&B's group). */
+  groupRuns?: boolean;
   ids?: string[];
   limit?: number;
   offset?: number;
@@ -88,6 +90,7 @@ export interface TableRow {
   /** the user's tags (housekeeping.ts), and whether it is archived */
   tags: string[];
   archived: boolean;
+  runGroup: string | null;
   /**
    * column → value: config values as stored (numbers, booleans, strings), summary and derived
    * numbers; null when absent. Non-finite numbers, which JSON cannot carry, are the strings
@@ -134,6 +137,7 @@ function toRow(raw: BaseRow & Record<string, unknown>, columns: string[], now: n
     rerunOf: raw.rerunOf,
     tags: parseTags(raw.tags),
     archived: raw.archivedAt !== null,
+    runGroup: raw.runGroup,
     values,
   };
 }
@@ -207,14 +211,14 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   const sort = q.sort ?? { field: "created", desc: true };
   const input = { ...q, sort };
   const now = Date.now();
-  if (!q.groupSeeds) {
+  if (!q.groupSeeds && !q.groupRuns) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
     const rows = await selectRows(tablePageQuery(input, limit, q.offset ?? 0));
     const total = (await selectRows(runCountQuery(q)))[0].n ?? 0;
     return { rows: rows.map((r) => toRow(r, q.columns, now)), total, runs: total };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
-  const rows = await selectRows(tableGroupQuery(input));
+  const rows = await selectRows(tableGroupQuery(input, q.groupRuns ? "runs" : "seeds"));
   const grouped = groupReplicates(
     rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey ?? "" })),
     q.columns,

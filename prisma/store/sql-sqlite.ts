@@ -128,7 +128,7 @@ export function orderSql(sort: { field: string; desc: boolean }): string {
 
 // --- the runs table -----------------------------------------------------------------------
 
-const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf, r.tags, r.archivedAt`;
+const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf, r.tags, r.archivedAt, r.runGroup`;
 const TABLE_BASE_TYPES = {
   id: "text",
   name: "text",
@@ -142,6 +142,7 @@ const TABLE_BASE_TYPES = {
   rerunOf: "text",
   tags: "text",
   archivedAt: "time",
+  runGroup: "text",
 } as const;
 
 /** The value columns c0, c1, … of the table's chosen columns (fixed ones come with the base). */
@@ -168,12 +169,16 @@ export function tablePageQuery(q: TableSqlInput, limit: number, offset: number) 
   return query(`SELECT ${TABLE_BASE}${v.sql} FROM Run r ${w.sql} ${orderSql(q.sort)} LIMIT ? OFFSET ?`, [...w.args, limit, offset], { ...TABLE_BASE_TYPES, ...v.types });
 }
 
-/** Every matching run with the key of its configuration (its sweep and config without the seed), for folding seed replicates. */
-export function tableGroupQuery(q: TableSqlInput) {
+/**
+ * Every matching run with the key of the row it folds into: its configuration (its sweep and
+ * config without the seed) for seed replicates, or its run group (a run without one alone).
+ */
+export function tableGroupQuery(q: TableSqlInput, by: "seeds" | "runs" = "seeds") {
   const w = whereSql(q);
   const v = valueColumns(q.columns);
+  const key = by === "runs" ? `coalesce('g:' || r.runGroup, 'r:' || r.id)` : `coalesce(r.sweepId, '') || json_remove(r.config, '$.seed')`;
   return query(
-    `SELECT ${TABLE_BASE}${v.sql}, coalesce(r.sweepId, '') || json_remove(r.config, '$.seed') AS configKey FROM Run r ${w.sql} ${orderSql(q.sort)}`,
+    `SELECT ${TABLE_BASE}${v.sql}, ${key} AS configKey FROM Run r ${w.sql} ${orderSql(q.sort)}`,
     w.args,
     { ...TABLE_BASE_TYPES, ...v.types, configKey: "text" },
   );
@@ -220,6 +225,7 @@ const LISTED_TYPES = {
   rerunOf: "text",
   forkOf: "text",
   forkStep: "number",
+  runGroup: "text",
   createdAt: "time",
   startedAt: "time",
   finishedAt: "time",

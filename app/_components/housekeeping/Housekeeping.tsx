@@ -12,6 +12,8 @@ export interface Meta {
   tags: string[];
   notes: string;
   archivedAt: string | null;
+  /** A run's group (W&B's group); sweeps have none. */
+  runGroup?: string | null;
 }
 
 /** Tags as typed: separated by commas or spaces. */
@@ -24,7 +26,7 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [draft, setDraft] = useState({ name: meta.name, tags: meta.tags.join(" "), notes: meta.notes });
+  const [draft, setDraft] = useState({ name: meta.name, tags: meta.tags.join(" "), notes: meta.notes, group: meta.runGroup ?? "" });
   const url = `/api/${kind}s/${id}`;
 
   const send = async (method: "PATCH" | "DELETE", body?: unknown): Promise<Record<string, unknown> | null> => {
@@ -46,8 +48,8 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
     const answer = await send("PATCH", body);
     const record = answer?.[kind] as Meta | undefined;
     if (!record) return false;
-    props.onSaved({ name: record.name, tags: record.tags, notes: record.notes, archivedAt: record.archivedAt });
-    setDraft({ name: record.name, tags: record.tags.join(" "), notes: record.notes });
+    props.onSaved({ name: record.name, tags: record.tags, notes: record.notes, archivedAt: record.archivedAt, runGroup: record.runGroup });
+    setDraft({ name: record.name, tags: record.tags.join(" "), notes: record.notes, group: record.runGroup ?? "" });
     return true;
   };
   const remove = async () => {
@@ -59,6 +61,11 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
       <div className="hk-strip">
         <span className="hk-tags" data-testid="tags">
           {meta.archivedAt && <span className="badge" data-testid="archived-badge">archived</span>}
+          {meta.runGroup && (
+            <Link className="badge" href="/?group=runs" data-testid="run-group" title="The runs table, one row per run group">
+              group {meta.runGroup}
+            </Link>
+          )}
           {meta.tags.map((t) => (
             <Link key={t} className="tag" href={`/?tag=${encodeURIComponent(t)}`} data-testid="tag" title={`Runs tagged ${t}`}>
               {t}
@@ -108,7 +115,8 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
           data-testid="meta-form"
           onSubmit={async (e) => {
             e.preventDefault();
-            if (await patch({ name: draft.name, tags: splitTags(draft.tags), notes: draft.notes })) setEditing(false);
+            const group = kind === "run" ? { group: draft.group.trim() || null } : {};
+            if (await patch({ name: draft.name, tags: splitTags(draft.tags), notes: draft.notes, ...group })) setEditing(false);
           }}
         >
           <label>
@@ -119,6 +127,12 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
             Tags <span className="faint">(separated by spaces or commas)</span>
             <input className="input mono" value={draft.tags} onChange={(e) => setDraft({ ...draft, tags: e.target.value })} data-testid="meta-tags" placeholder="baseline lr-sweep" />
           </label>
+          {kind === "run" && (
+            <label>
+              Group <span className="faint">(runs of one group fold into one row of the runs table)</span>
+              <input className="input mono" value={draft.group} onChange={(e) => setDraft({ ...draft, group: e.target.value })} data-testid="meta-group" placeholder="none" />
+            </label>
+          )}
           <label>
             Notes
             <textarea className="input" rows={4} value={draft.notes} onChange={(e) => setDraft({ ...draft, notes: e.target.value })} data-testid="meta-notes" />

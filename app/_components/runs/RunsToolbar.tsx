@@ -16,6 +16,9 @@ export function RunsToolbar(props: {
   config: string[];
   summary: string[];
   grouped: boolean;
+  /** Rows folded by run group (W&B's group). */
+  groupRuns: boolean;
+  onGroupRuns: (on: boolean) => void;
   /** Tags the view is filtered by, and whether archived runs show. */
   tags: string[];
   showArchived: boolean;
@@ -90,6 +93,10 @@ export function RunsToolbar(props: {
       <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="One row per configuration (runs that differ only in seed), with mean ± 95% interval">
         <input type="checkbox" checked={props.grouped} onChange={(e) => props.onGrouped(e.target.checked)} data-testid="group-seeds" />
         Group seeds
+      </label>
+      <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="One row per run group (set on a run's page), with mean ± 95% interval; runs without a group stay alone">
+        <input type="checkbox" checked={props.groupRuns} onChange={(e) => props.onGroupRuns(e.target.checked)} data-testid="group-runs" />
+        Group runs
       </label>
       <span className={styles.anchor}>
         <button type="button" className="btn btn-sm" onClick={() => setChooser((c) => !c)} aria-expanded={chooser} data-testid="choose-columns">

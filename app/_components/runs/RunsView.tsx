@@ -28,6 +28,8 @@ export function RunsView(props: {
   initial: TablePage;
   columns: string[];
   grouped: boolean;
+  /** What grouped rows fold: seed replicates, or run groups (W&B's group). */
+  groupBy: "seeds" | "runs" | null;
   sort: { field: string; desc: boolean };
   params: RawSearchParams;
   apiQuery: string;
@@ -52,6 +54,8 @@ export function RunsView(props: {
   const columnsKey = props.columns.join(",");
   useEffect(() => setColumns(columnsKey.split(",").filter(Boolean)), [columnsKey]);
   useEffect(() => setGrouped(props.grouped), [props.grouped]);
+  const [groupRuns, setGroupRuns] = useState(props.groupBy === "runs");
+  useEffect(() => setGroupRuns(props.groupBy === "runs"), [props.groupBy]);
   // Set once React has hydrated the view: controls used before then would be reset by it.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -62,7 +66,12 @@ export function RunsView(props: {
         columns={columns}
         config={props.config}
         summary={props.summary}
-        grouped={grouped}
+        grouped={grouped && !groupRuns}
+        groupRuns={groupRuns}
+        onGroupRuns={(on) => {
+          setGroupRuns(on);
+          go({ group: on ? "runs" : undefined });
+        }}
         selectedCount={selected.size}
         compareHref={`/compare?runs=${[...selected].join(",")}`}
         onFilters={(f) => go({ filter: f })}
@@ -88,6 +97,7 @@ export function RunsView(props: {
         initial={props.initial}
         columns={props.columns}
         grouped={props.grouped}
+        groupBy={props.groupBy}
         sort={props.sort}
         params={props.params}
         apiQuery={props.apiQuery}

@@ -15,6 +15,7 @@ import * as forkRoute from "./[id]/fork/route";
 import * as sweepRoute from "../sweeps/[id]/route";
 import * as sweepsRoute from "../sweeps/route";
 import * as tableCsvRoute from "../compare/table.csv/route";
+import * as tableRoute from "../compare/table/route";
 
 // Housekeeping through the route handlers, in-process, against a real SQLite file and a real
 // data folder: PATCH (rename, tags, notes, archive), the tag filter and the tags in both CSVs,
@@ -258,5 +259,32 @@ describe("POST /api/runs/:id/fork", () => {
     assert.equal((await fork("zzzzzzzz", { changes: {} })).status, 404);
     await del(id);
     await del(live.id);
+  });
+});
+
+describe("run groups (W&B's group)", () => {
+  it("PATCH { group } sets and clears it; ?group=runs folds a group's runs into one row with mean ± 95%; it is a CSV column", async () => {
+    const [a, b, c] = [await fullRun(), await fullRun(), await fullRun()];
+    for (const run of [a, b]) assert.equal((await patch(run.id, { group: "hk-group", tags: ["hk-grouped"] })).status, 200);
+    await patch(c.id, { tags: ["hk-grouped"] });
+    assert.equal((await getRun(a.id))!.runGroup, "hk-group");
+    const bad = await patch(a.id, { group: "two words" });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { issues: { path: string }[] }).issues[0].path, "group");
+    assert.equal((await patch(a.id, { group: "x" }, sweepRoute)).status, 400, "sweeps have no group");
+
+    const res = await tableRoute.GET(new Request("http://x/api/compare/table?tag=hk-grouped&group=runs&columns=summary.val_loss"));
+    assert.equal(res.status, 200);
+    const page = (await res.json()) as { grouped: boolean; rows: { id: string; runGroup: string | null; group?: { count: number; members: { id: string }[]; stats: Record<string, { mean: number }> } }[] };
+    assert.equal(page.grouped, true);
+    const byGroup = new Map(page.rows.map((r) => [r.runGroup ?? r.id, r]));
+    assert.deepEqual([...byGroup.keys()].sort(), ["hk-group", c.id].sort(), "the group's runs in one row, a run without a group alone");
+    assert.deepEqual(byGroup.get("hk-group")!.group!.members.map((m) => m.id).sort(), [a.id, b.id].sort());
+    assert.equal(byGroup.get("hk-group")!.group!.stats["summary.val_loss"].mean, 2 / 3);
+
+    const csv = parse(await (await exportRoute.GET(new Request("http://x/api/runs/export.csv?tag=hk-grouped"))).text(), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(Object.fromEntries(csv.map((r) => [r.id, r.group])), { [a.id]: "hk-group", [b.id]: "hk-group", [c.id]: "" });
+    await patch(a.id, { group: null });
+    assert.equal((await getRun(a.id))!.runGroup, null);
   });
 });
