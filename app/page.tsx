@@ -47,7 +47,7 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
     all === 0
       ? "No runs yet"
       : view.grouped
-        ? `${n(page.total)} configuration${page.total === 1 ? "" : "s"} · ${n(page.runs)} runs`
+        ? `${n(page.total)} ${view.groupBy === "runs" ? "group" : "configuration"}${page.total === 1 ? "" : "s"} · ${n(page.runs)} runs`
         : `${n(page.total)} run${page.total === 1 ? "" : "s"}${page.total < all ? ` of ${n(all)}` : ""}`;
   return (
     <>
@@ -95,6 +95,7 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
           initial={page}
           columns={view.columns}
           grouped={view.grouped}
+          groupBy={view.groupBy}
           defaultGrouped={view.replicates > 1}
           sort={parsed.data.sort ?? { field: "created", desc: true }}
           params={raw}

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseCheckpoint } from "./checkpoint";
 import { EXIT, parseWorkerMessage, pendingCheckpointPath, type WorkerMessage } from "./protocol";
+import { isSystemMetric, SYSTEM_METRICS, systemMetrics } from "./system-metrics";
 
 const workerPath = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
@@ -53,6 +54,30 @@ test("worker: a run ends with done{finished} and exit code 0; every line is a va
   assert.ok(messages.slice(announced).every((m) => m.type !== "heartbeat" || (m.stepMs !== undefined && m.stepMs >= 0)));
 });
 
+test("worker: system metrics (CPU share, resident memory, wall time per step) after each training log line", async () => {
+  const { messages, code } = await runWorker(JSON.stringify({ config: { task: "quadrant", steps: 60, eval_every: 30, log_every: 10 } }));
+  assert.equal(code, EXIT.finished);
+  const system = messages.filter((m) => m.type === "metric" && Object.keys(m.values).every(isSystemMetric));
+  const trainSteps = messages.flatMap((m) => (m.type === "metric" && m.values.train_loss !== undefined ? [m.step] : []));
+  assert.deepEqual(system.map((m) => m.type === "metric" && m.step), trainSteps, "one line per training log line, at its step");
+  for (const m of system) {
+    assert.ok(m.type === "metric");
+    assert.deepEqual(Object.keys(m.values).sort(), [...SYSTEM_METRICS].sort());
+    const v = m.values as Record<string, number>;
+    // a live Node process holds tens of MiB; the step took some time; CPU share is a share (2 threads at most)
+    assert.ok(v["system/rss_mb"] > 10 && v["system/rss_mb"] < 4096, `rss ${v["system/rss_mb"]}`);
+    assert.ok(v["system/step_ms"] > 0, `step_ms ${v["system/step_ms"]}`);
+    assert.ok(v["system/cpu_percent"] >= 0 && v["system/cpu_percent"] <= 250, `cpu ${v["system/cpu_percent"]}`);
+  }
+});
+
+test("system metrics: differences of two process samples", () => {
+  const prev = { wallMs: 1000, step: 10, cpuMicros: 2_000_000, rssBytes: 0 };
+  assert.deepEqual(systemMetrics(prev, { wallMs: 3000, step: 20, cpuMicros: 3_500_000, rssBytes: 96 * 2 ** 20 }), { "system/cpu_percent": 75, "system/rss_mb": 96, "system/step_ms": 200 });
+  assert.equal(systemMetrics(prev, { ...prev, wallMs: 2000 }), null, "no step");
+  assert.equal(systemMetrics(prev, { ...prev, step: 11 }), null, "no time");
+});
+
 test("worker: invalid input is an error line and exit code badInput", async () => {
   for (const input of ["not json", JSON.stringify({ config: { hidden_size: -3 } }), JSON.stringify({ config: { nope: 1 } })]) {
     const { messages, code } = await runWorker(input);
@@ -83,9 +108,14 @@ test("worker: SIGTERM stops at the next step, writes the checkpoint, exits with 
   assert.equal(ck.step, done.step);
 });
 
-/** Metric lines without their wall-clock values, for bit-for-bit comparisons. */
+/** Metric lines without their wall-clock values (throughput, the system metrics), for bit-for-bit comparisons. */
 const curve = (messages: WorkerMessage[]) =>
-  messages.flatMap((m) => (m.type === "metric" ? [JSON.stringify({ step: m.step, values: { ...m.values, throughput: 0 } })] : m.type === "sample" ? [JSON.stringify(m)] : []));
+  messages.flatMap((m) =>
+    m.type === "metric" && Object.keys(m.values).every(isSystemMetric) ? []
+    : m.type === "metric" ? [JSON.stringify({ step: m.step, values: { ...m.values, throughput: 0 } })]
+    : m.type === "sample" ? [JSON.stringify(m)]
+    : [],
+  );
 
 test("worker: periodic checkpoints; killed -9 and resumed from the last one, the curve goes on bit for bit", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sweeplab-worker-"));

@@ -1,6 +1,7 @@
 import { ConsoleFormatter } from "./console";
 import { readCheckpoint, writeCheckpoint } from "./files";
 import { EXIT, formatWorkerMessage, pendingCheckpointPath, WorkerInput, type WorkerMessage } from "./protocol";
+import { systemMetrics, type ProcessSample } from "./system-metrics";
 import { Trainer } from "./train";
 
 // The child-process entry of one run. The parent writes one WorkerInput JSON document to
@@ -122,6 +123,11 @@ async function main(): Promise<void> {
   beat(trainer.step, expected(), true);
   if (input.resumeFrom) send({ type: "log", level: "info", step: trainer.step, message: `resumed from the checkpoint at step ${trainer.step}` });
   let lastYield = Date.now(), mark = Date.now();
+  const sample = (step: number): ProcessSample => {
+    const cpu = process.cpuUsage();
+    return { wallMs: performance.now(), step, cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
+  };
+  let lastSample = sample(trainer.step);
   for (const event of trainer.run()) {
     longest = Math.max(longest, Date.now() - mark);
     if (event.type === "done") {
@@ -133,6 +139,13 @@ async function main(): Promise<void> {
     if (event.type !== "heartbeat") {
       send(event);
       for (const line of consoleLines.lines(event)) send(line);
+      // at each training log line: the system metrics since the previous one (engine/system-metrics.ts)
+      if (event.type === "metric" && event.values.train_loss !== undefined) {
+        const now = sample(event.step);
+        const values = systemMetrics(lastSample, now);
+        if (values) send({ type: "metric", step: event.step, time: event.time, values });
+        lastSample = now;
+      }
     } else {
       beat(event.step, expected());
       // at a step boundary (not inside an evaluation or a sample)

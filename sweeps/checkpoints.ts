@@ -74,7 +74,8 @@ export function localCheckpoints(options: { everyMs?: number } = {}): Checkpoint
         if (fs.existsSync(pending)) fs.renameSync(pending, committed);
       }
       for (const file of uncommitted(run.id)) remove(file); // newer than anything stored: never to be used
-      const resumes = (run.interruptions ?? 0) > 0;
+      // (a fork starts from the checkpoint of its parent it was given, prisma/store/fork.ts)
+      const resumes = (run.interruptions ?? 0) > 0 || Boolean(run.forkOf);
       if (resumes && step === null) remove(committed); // it starts over: an older attempt's checkpoint is not this one's
       const resumeFrom = resumes && step !== null && fs.existsSync(committed) ? committed : undefined;
       return {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { asStorageError, DatabaseError } from "../../prisma/database";
-import { getSweep } from "../../prisma/store";
-import type { SweepRecord } from "../../prisma/store";
+import { getRun, getSweep } from "../../prisma/store";
+import type { RunRecord, SweepRecord } from "../../prisma/store";
 import type { ControlResult } from "../../prisma/store/sweep-control";
 
 // Route-handler helpers: the error shape of DESIGN.md and zod-checked input.
@@ -96,6 +96,19 @@ export function sweepGet(load: (sweep: SweepRecord) => Promise<unknown> | unknow
     return Response.json(await load(sweep), { headers: { "cache-control": "no-store" } });
   });
 }
+
+/** GET /api/runs/:id/… — 404 for an unknown run, else `load(run, req)`'s answer. */
+export function runGet(load: (run: RunRecord, req: Request) => Promise<Response> | Response) {
+  return handle(async (req: Request, ctx: IdContext) => {
+    const { id } = await ctx.params;
+    const run = await getRun(id);
+    if (!run) return notFound("run", id);
+    return load(run, req);
+  });
+}
+
+/** A download's file name for a run: its name (letters, digits, . _ - kept), its id and `suffix`. */
+export const runFileName = (run: { name: string; id: string }, suffix: string): string => `${run.name.replace(/[^A-Za-z0-9._-]+/g, "-")}-${run.id}${suffix}`;
 
 /**
  * POST /api/{runs,sweeps}/:id/<action> — the store's control action on `what` :id: 404 when it

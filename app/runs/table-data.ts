@@ -10,6 +10,8 @@ export interface TableView {
   query: TableQuery;
   columns: string[];
   grouped: boolean;
+  /** What the grouped rows fold: seed replicates or run groups. */
+  groupBy: "seeds" | "runs" | null;
   info: TableColumnInfo;
   /** Replicates of the sweep in view (1 when none or not a sweep). */
   replicates: number;
@@ -18,12 +20,14 @@ export interface TableView {
 export async function resolveTableView(p: z.output<typeof RunsTableParams>): Promise<TableView> {
   const [info, sweep] = await Promise.all([tableColumns({ sweepId: p.sweep }), p.sweep ? getSweep(p.sweep) : null]);
   const replicates = typeof sweep?.config.replicates === "number" ? sweep.config.replicates : 1;
-  const grouped = p.group === "seeds" || (p.group === undefined && replicates > 1);
+  const groupRuns = p.group === "runs";
+  const grouped = groupRuns || p.group === "seeds" || (p.group === undefined && replicates > 1);
   const columns = orderColumns(p.columns?.length ? p.columns : defaultTableColumns(info, { sweep: !!p.sweep, grouped }));
   return {
-    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped, ids: p.ids, limit: p.limit, offset: p.offset },
+    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped && !groupRuns, groupRuns, ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, archived: p.archived ?? (p.ids ? "include" : "hide") },
     columns,
     grouped,
+    groupBy: groupRuns ? "runs" : grouped ? "seeds" : null,
     info,
     replicates,
   };

@@ -12,8 +12,11 @@ const rerunTotal = (c: Record<string, number>) => Object.values(c).reduce((a, b)
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sweeps" };
 
-export default async function SweepsPage() {
-  const sweeps = await listSweeps();
+export default async function SweepsPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const showArchived = (await props.searchParams).archived === "include";
+  const all = await listSweeps();
+  const archivedCount = all.filter((s) => s.archivedAt).length;
+  const sweeps = showArchived ? all : all.filter((s) => !s.archivedAt);
   const rows = await Promise.all(sweeps.map(async (s) => ({ sweep: s, progress: await loadProgress(s) })));
   const live = rows.some((r) => r.sweep.state === "running" || liveCount(r.progress) > 0);
   // a best run's swatch is its colour on its sweep's page (one colour per run across the view)
@@ -23,9 +26,16 @@ export default async function SweepsPage() {
         title="Sweeps"
         subtitle={sweeps.length === 0 ? "No sweeps yet" : `${sweeps.length} sweep${sweeps.length === 1 ? "" : "s"}${live ? " · updating live" : ""}`}
         actions={
-          <Link className="btn btn-primary" href="/sweeps/new" data-testid="new-sweep">
-            New sweep
-          </Link>
+          <>
+            {archivedCount > 0 && (
+              <Link className="btn" href={showArchived ? "/sweeps" : "/sweeps?archived=include"} data-testid="toggle-archived">
+                {showArchived ? "Hide archived" : `Show archived (${archivedCount})`}
+              </Link>
+            )}
+            <Link className="btn btn-primary" href="/sweeps/new" data-testid="new-sweep">
+              New sweep
+            </Link>
+          </>
         }
       />
       {live && <AutoRefresh everyMs={3000} />}
@@ -65,6 +75,12 @@ export default async function SweepsPage() {
                   <tr key={sweep.id} data-testid="sweep-row" data-sweep-id={sweep.id}>
                     <td>
                       <Link href={`/sweeps/${sweep.id}`}>{sweep.name}</Link> <span className="faint mono">{sweep.id}</span>
+                      {sweep.archivedAt && <> <span className="badge">archived</span></>}
+                      {sweep.tags.map((t) => (
+                        <span key={t} className="tag" style={{ marginLeft: 4 }}>
+                          {t}
+                        </span>
+                      ))}
                     </td>
                     <td>
                       <Badge state={sweep.state} />

@@ -14,6 +14,8 @@ import { finiteOrName } from "./sql";
 //   created, started, finished              ISO-8601 times in UTC
 //   runtime_s                               seconds from start to finish (or to now)
 //   step                                    last step logged
+//   tags                                    the run's tags, comma-separated (a tag holds no comma)
+//   group                                   the run's group (W&B's group), if any
 //   config.<key>                            the resolved config (config.learning_rate: the base rate);
 //                                           empty where the key did not apply to the run's choices
 //                                           (momentum of an adam run: engine/config.ts APPLIES_WHEN)
@@ -58,7 +60,10 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
   return stringify([header.map(neutralise), ...rows.map((r) => r.map(neutralise))], { cast: { boolean: (b) => String(b) } });
 }
 
-const FIXED_COLUMNS = ["id", "name", "sweep", "state", "rerun_of", "created", "started", "finished", "runtime", "step"] as const;
+const FIXED_COLUMNS = ["id", "name", "sweep", "state", "rerun_of", "created", "started", "finished", "runtime", "step", "tags", "group"] as const;
+
+/** A tags cell: comma-separated, empty for none. */
+export const tagsCell = (tags: readonly string[]): string => tags.join(",");
 
 function cell(run: RunRecord, column: string): unknown {
   switch (column) {
@@ -72,6 +77,8 @@ function cell(run: RunRecord, column: string): unknown {
     case "started": return run.startedAt;
     case "finished": return run.finishedAt;
     case "step": return run.lastStep;
+    case "tags": return tagsCell(run.tags);
+    case "group": return run.runGroup;
     case "runtime": return run.runtime === null ? null : Math.round(run.runtime * 1000) / 1000;
   }
   const dot = column.indexOf(".");

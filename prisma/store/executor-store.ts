@@ -2,6 +2,7 @@ import { prisma, writeTransaction } from "../client";
 import { asStorageError } from "../database";
 import type { RunState } from "../../sweeps/states";
 import type { MetricPoint, SweepStore, TrialInfo } from "../../sweeps/executor/types";
+import { removeRunFiles } from "./housekeeping";
 import { appendRunEvents } from "./metrics";
 import { toRunRecord, type RunRecord } from "./records";
 import { countRuns, createRun, finishRun, getRun, heartbeat, requestStopForSweep, runsByIds, runsToStop, setRunPid, stopQueuedRuns, sweepRuns } from "./runs";
@@ -164,7 +165,12 @@ function rawExecutorStore(): SweepStore {
     appendRunEvents,
     heartbeat,
     runsToStop,
-    finishRun: (id, outcome) => finishRun(id, outcome),
+    finishRun: async (id, outcome) => {
+      const run = await finishRun(id, outcome);
+      // deleted while it trained: the checkpoint its worker committed since goes too
+      if (!run && !(await getRun(id))) removeRunFiles(id);
+      return run;
+    },
     sweepTrials: sweepRuns,
     countRuns: (sweepId: string, states: RunState[]) => countRuns({ sweepId, states }),
     stopQueuedRuns,

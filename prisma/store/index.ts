@@ -11,3 +11,5 @@ export { newId, runName, ID_PATTERN } from "./ids";
 export { DatabaseError, StorageError, asStorageError } from "../database";
 export { disconnectPrisma } from "../client";
 export * from "./corpora";
+export * from "./housekeeping";
+export * from "./fork";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { RUN_STATES, RunState } from "../../sweeps/states";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
 import { toRunRecord, type RunRecord } from "./records";
+import { ArchivedParam, TagsParam } from "./housekeeping";
 import { selectRows } from "./sql";
 import { configsQuery, DERIVED_SQL, FIXED_SQL, listIdsQuery, listRowsQuery, runCountQuery } from "./sql-sqlite";
 
@@ -71,6 +72,10 @@ export interface ListRunsQuery {
   limit?: number;
   offset?: number;
   ids?: string[];
+  /** Runs carrying every one of these tags. */
+  tags?: string[];
+  /** Archived runs: hidden, shown too, or alone (absent: shown too). */
+  archived?: "hide" | "include" | "only";
 }
 
 export interface RunPage {
@@ -130,6 +135,8 @@ export const RunsQueryParams = z.strictObject({
     .transform((s) => s.split(",").filter(Boolean))
     .pipe(z.array(RunField))
     .optional(),
+  tag: TagsParam.optional(),
+  archived: ArchivedParam.optional(),
 });
 export type RunsQueryParams = z.output<typeof RunsQueryParams>;
 
@@ -142,5 +149,8 @@ export function toListRunsQuery(p: RunsQueryParams): ListRunsQuery {
     limit: p.limit,
     offset: p.offset,
     ids: p.ids,
+    tags: p.tag,
+    // archived runs are hidden unless asked for, or named by id
+    archived: p.archived ?? (p.ids ? "include" : "hide"),
   };
 }

@@ -23,6 +23,11 @@ export interface RunRecord {
   heartbeatAt: string | null;
   stopRequested: boolean;
   rerunOf: string | null;
+  /** A fork: the run it continues from a checkpoint of, and that checkpoint's step. */
+  forkOf: string | null;
+  forkStep: number | null;
+  /** The run group (W&B's `group`), or null. */
+  runGroup: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -34,6 +39,10 @@ export interface RunRecord {
   checkpointStep: number | null;
   /** Times the run was interrupted (its executor stopped) and put back in the queue. */
   interruptions: number;
+  /** Housekeeping (housekeeping.ts): the user's tags and notes, and when it was archived (null: shown). */
+  tags: string[];
+  notes: string;
+  archivedAt: string | null;
 }
 
 export interface SweepRecord {
@@ -55,6 +64,9 @@ export interface SweepRecord {
   finishedAt: string | null;
   /** The executor that runs it alone (`npm run sweep`'s owner id), or null: the server and any agent. */
   heldBy: string | null;
+  tags: string[];
+  notes: string;
+  archivedAt: string | null;
 }
 
 /** A row as SQLite returns it through a raw query (integers may be bigint, dates text). */
@@ -74,6 +86,13 @@ export function iso(v: unknown): string | null {
   if (typeof v === "bigint" || typeof v === "number") return new Date(Number(v)).toISOString();
   const s = String(v);
   return new Date(s.includes("T") || s.includes("Z") ? s : s.replace(" ", "T") + "Z").toISOString();
+}
+
+/** A tags column: a JSON array of strings, NULL for none. */
+export function parseTags(v: unknown): string[] {
+  if (typeof v !== "string" || v === "") return [];
+  const tags = JSON.parse(v) as unknown;
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
 }
 
 function parseJson(v: unknown): Json {
@@ -103,6 +122,9 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     heartbeatAt: iso(row.heartbeatAt),
     stopRequested: Boolean(num(row.stopRequested)),
     rerunOf: (row.rerunOf as string | null) ?? null,
+    forkOf: (row.forkOf as string | null | undefined) ?? null,
+    forkStep: numOrNull(row.forkStep),
+    runGroup: (row.runGroup as string | null | undefined) ?? null,
     createdAt: iso(row.createdAt)!,
     startedAt,
     finishedAt,
@@ -111,6 +133,9 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     ingestSeq: numOrNull(row.ingestSeq) ?? 0,
     checkpointStep: numOrNull(row.checkpointStep),
     interruptions: numOrNull(row.interruptions) ?? 0,
+    tags: parseTags(row.tags),
+    notes: (row.notes as string | null | undefined) ?? "",
+    archivedAt: iso(row.archivedAt),
   };
 }
 
@@ -133,5 +158,8 @@ export function toSweepRecord(row: RawRow): SweepRecord {
     updatedAt: iso(row.updatedAt)!,
     finishedAt: iso(row.finishedAt),
     heldBy: (row.heldBy as string | null | undefined) ?? null,
+    tags: parseTags(row.tags),
+    notes: (row.notes as string | null | undefined) ?? "",
+    archivedAt: iso(row.archivedAt),
   };
 }

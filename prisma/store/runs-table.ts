@@ -2,8 +2,10 @@ import { z } from "zod";
 import { isKey } from "../../sweeps/names";
 import { meanCi, type Stat } from "../../sweeps/stats";
 import { RUN_STATES, type RunState } from "../../sweeps/states";
+import { ArchivedParam, TagsParam } from "./housekeeping";
 import { isFixedField, RunField, RunFilter } from "./query";
-import { csvHeader, toCsv } from "./csv";
+import { csvHeader, tagsCell, toCsv } from "./csv";
+import { parseTags } from "./records";
 import { selectRows, type TypedRow } from "./sql";
 import { runCountQuery, tableGroupQuery, tableKeysQueries, tablePageQuery } from "./sql-sqlite";
 
@@ -44,10 +46,12 @@ export const RunsTableParams = z.strictObject({
     })
     .optional(),
   columns: list(TableField).optional(),
-  group: z.enum(["seeds", "none"]).optional(),
+  group: z.enum(["seeds", "runs", "none"], { message: "must be seeds, runs or none" }).optional(),
   ids: list(z.string().regex(/^[0-9a-z]{4,32}$/)).optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
   offset: z.coerce.number().int().min(0).optional(),
+  tag: TagsParam.optional(),
+  archived: ArchivedParam.optional(),
 });
 export type RunsTableParams = z.output<typeof RunsTableParams>;
 
@@ -58,9 +62,13 @@ export interface TableQuery {
   sort?: { field: string; desc: boolean };
   columns: string[];
   groupSeeds?: boolean;
+  /** Fold runs by their run group instead (W&B's group). */
+  groupRuns?: boolean;
   ids?: string[];
   limit?: number;
   offset?: number;
+  tags?: string[];
+  archived?: "hide" | "include" | "only";
 }
 
 export type { Stat };
@@ -79,6 +87,10 @@ export interface TableRow {
   lastStep: number;
   /** the run this one re-runs (same config and seed), if it is a re-run */
   rerunOf: string | null;
+  /** the user's tags (housekeeping.ts), and whether it is archived */
+  tags: string[];
+  archived: boolean;
+  runGroup: string | null;
   /**
    * column → value: config values as stored (numbers, booleans, strings), summary and derived
    * numbers; null when absent. Non-finite numbers, which JSON cannot carry, are the strings
@@ -123,6 +135,9 @@ function toRow(raw: BaseRow & Record<string, unknown>, columns: string[], now: n
     runtime: startedAt ? Math.max(0, ((finishedAt ? Date.parse(finishedAt) : now) - Date.parse(startedAt)) / 1000) : null,
     lastStep: raw.lastStep ?? 0,
     rerunOf: raw.rerunOf,
+    tags: parseTags(raw.tags),
+    archived: raw.archivedAt !== null,
+    runGroup: raw.runGroup,
     values,
   };
 }
@@ -161,6 +176,8 @@ export function groupReplicates(rows: (TableRow & { configKey: string })[], colu
       startedAt: starts[0] ?? null,
       finishedAt: ends.every((e) => e !== null) ? ([...ends].sort().at(-1) ?? null) : null,
       runtime: runtimes.length ? runtimes.reduce((a, b) => a + b, 0) / runtimes.length : null,
+      tags: [...new Set(members.flatMap((m) => m.tags))],
+      archived: members.every((m) => m.archived),
       values,
       group: { count: members.length, states, stats, members: members.map(({ configKey: _k, ...m }) => m) },
     } as TableRow;
@@ -194,14 +211,14 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   const sort = q.sort ?? { field: "created", desc: true };
   const input = { ...q, sort };
   const now = Date.now();
-  if (!q.groupSeeds) {
+  if (!q.groupSeeds && !q.groupRuns) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
     const rows = await selectRows(tablePageQuery(input, limit, q.offset ?? 0));
     const total = (await selectRows(runCountQuery(q)))[0].n ?? 0;
     return { rows: rows.map((r) => toRow(r, q.columns, now)), total, runs: total };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
-  const rows = await selectRows(tableGroupQuery(input));
+  const rows = await selectRows(tableGroupQuery(input, q.groupRuns ? "runs" : "seeds"));
   const grouped = groupReplicates(
     rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey ?? "" })),
     q.columns,
@@ -249,19 +266,19 @@ export async function tableColumns(q: { sweepId?: string } = {}): Promise<TableC
 
 /**
  * The table as CSV, as shown: id, name (and on configuration rows the number of runs), the
- * run's start and finish, then the chosen columns in order; configuration rows give each
+ * run's start and finish, its tags, then the chosen columns in order; configuration rows give each
  * numeric column's mean and its 95% interval. Headers as csv.ts names them.
  */
 export function tableToCsv(rows: TableRow[], columns: string[], grouped: boolean): string {
   const shown = columns.filter((c) => !["id", "name", "started", "finished"].includes(c));
   const withCi = new Set(shown.filter((c) => grouped && rows.some((r) => r.group?.stats[c])));
-  const header: string[] = ["id", "name", ...(grouped ? ["runs"] : []), "started", "finished"];
+  const header: string[] = ["id", "name", ...(grouped ? ["runs"] : []), "started", "finished", "tags"];
   for (const c of shown) {
     header.push(csvHeader(c));
     if (withCi.has(c)) header.push(`${csvHeader(c)} ±95%`);
   }
   const body = rows.map((r) => {
-    const line: unknown[] = [r.id, r.name, ...(grouped ? [r.group?.count ?? 1] : []), r.startedAt, r.finishedAt];
+    const line: unknown[] = [r.id, r.name, ...(grouped ? [r.group?.count ?? 1] : []), r.startedAt, r.finishedAt, tagsCell(r.tags)];
     for (const c of shown) {
       line.push(fixedCell(r, c) ?? r.values[c]);
       if (withCi.has(c)) line.push(r.group?.stats[c]?.ci95 ?? null);

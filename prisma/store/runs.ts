@@ -19,7 +19,7 @@ export interface NewRun {
 }
 
 /** The columns every new run starts with. */
-function newRunRow(input: NewRun) {
+export function newRunRow(input: NewRun) {
   const index = input.index ?? 0;
   return {
     id: newId(),

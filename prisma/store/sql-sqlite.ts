@@ -65,6 +65,18 @@ export interface WhereInput {
   states?: readonly string[];
   ids?: readonly string[];
   filters?: readonly { field: string; op: string; value: string | number | boolean }[];
+  /** Runs carrying every one of these tags. */
+  tags?: readonly string[];
+  /**
+   * Archived runs (archived themselves, or their sweep archived — unless the sweep is named):
+   * hidden, shown too, or shown alone. Absent: shown too (the store's own reads).
+   */
+  archived?: "hide" | "include" | "only";
+}
+
+/** A run is archived when it is, or (outside its own sweep's view) when its sweep is. */
+function archivedSql(q: WhereInput): string {
+  return q.sweepId ? `r.archivedAt IS NOT NULL` : `(r.archivedAt IS NOT NULL OR EXISTS (SELECT 1 FROM Sweep s WHERE s.id = r.sweepId AND s.archivedAt IS NOT NULL))`;
 }
 
 /** The WHERE clause (of `Run r`) for a sweep, states, ids and column filters. */
@@ -86,6 +98,12 @@ export function whereSql(q: WhereInput): { sql: string; args: unknown[] } {
       args.push(JSON.stringify(q.ids));
     }
   }
+  for (const tag of q.tags ?? []) {
+    parts.push(`EXISTS (SELECT 1 FROM json_each(r.tags) t WHERE t.value = ?)`);
+    args.push(tag);
+  }
+  if (q.archived === "hide") parts.push(`NOT ${archivedSql(q)}`);
+  if (q.archived === "only") parts.push(archivedSql(q));
   for (const f of q.filters ?? []) {
     if (f.op === "~") {
       // "contains" reads what the table shows: JSON text for JSON columns (true, 0.25, lstm)
@@ -110,7 +128,7 @@ export function orderSql(sort: { field: string; desc: boolean }): string {
 
 // --- the runs table -----------------------------------------------------------------------
 
-const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf`;
+const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf, r.tags, r.archivedAt, r.runGroup`;
 const TABLE_BASE_TYPES = {
   id: "text",
   name: "text",
@@ -122,6 +140,9 @@ const TABLE_BASE_TYPES = {
   finishedAt: "time",
   lastStep: "number",
   rerunOf: "text",
+  tags: "text",
+  archivedAt: "time",
+  runGroup: "text",
 } as const;
 
 /** The value columns c0, c1, … of the table's chosen columns (fixed ones come with the base). */
@@ -148,12 +169,16 @@ export function tablePageQuery(q: TableSqlInput, limit: number, offset: number) 
   return query(`SELECT ${TABLE_BASE}${v.sql} FROM Run r ${w.sql} ${orderSql(q.sort)} LIMIT ? OFFSET ?`, [...w.args, limit, offset], { ...TABLE_BASE_TYPES, ...v.types });
 }
 
-/** Every matching run with the key of its configuration (its sweep and config without the seed), for folding seed replicates. */
-export function tableGroupQuery(q: TableSqlInput) {
+/**
+ * Every matching run with the key of the row it folds into: its configuration (its sweep and
+ * config without the seed) for seed replicates, or its run group (a run without one alone).
+ */
+export function tableGroupQuery(q: TableSqlInput, by: "seeds" | "runs" = "seeds") {
   const w = whereSql(q);
   const v = valueColumns(q.columns);
+  const key = by === "runs" ? `coalesce('g:' || r.runGroup, 'r:' || r.id)` : `coalesce(r.sweepId, '') || json_remove(r.config, '$.seed')`;
   return query(
-    `SELECT ${TABLE_BASE}${v.sql}, coalesce(r.sweepId, '') || json_remove(r.config, '$.seed') AS configKey FROM Run r ${w.sql} ${orderSql(q.sort)}`,
+    `SELECT ${TABLE_BASE}${v.sql}, ${key} AS configKey FROM Run r ${w.sql} ${orderSql(q.sort)}`,
     w.args,
     { ...TABLE_BASE_TYPES, ...v.types, configKey: "text" },
   );
@@ -198,12 +223,18 @@ const LISTED_TYPES = {
   heartbeatAt: "time",
   stopRequested: "bool",
   rerunOf: "text",
+  forkOf: "text",
+  forkStep: "number",
+  runGroup: "text",
   createdAt: "time",
   startedAt: "time",
   finishedAt: "time",
   ingestSeq: "number",
   checkpointStep: "number",
   interruptions: "number",
+  tags: "text",
+  notes: "text",
+  archivedAt: "time",
 } as const;
 
 /** Those runs' rows (all but the config), in the order of `ids`. */

@@ -48,9 +48,11 @@ export async function getSweep(id: string): Promise<SweepRecord | null> {
   return row ? toSweepRecord(row) : null;
 }
 
-export async function listSweeps(options: { states?: SweepState[] } = {}): Promise<SweepRecord[]> {
+/** Sweeps newest first; `archived`: hide the archived ones, show them too (the default), or only them. */
+export async function listSweeps(options: { states?: SweepState[]; archived?: "hide" | "include" | "only" } = {}): Promise<SweepRecord[]> {
+  const archived = options.archived === "hide" ? { archivedAt: null } : options.archived === "only" ? { archivedAt: { not: null } } : {};
   const rows = await prisma().sweep.findMany({
-    where: options.states ? { state: { in: options.states } } : undefined,
+    where: { ...(options.states ? { state: { in: options.states } } : {}), ...archived },
     orderBy: { createdAt: "desc" },
   });
   return rows.map(toSweepRecord);

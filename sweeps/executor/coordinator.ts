@@ -191,6 +191,7 @@ export class Coordinator implements RunQueue {
       seq: run.ingestSeq,
       interruptions: run.interruptions,
       checkpointStep: run.checkpointStep,
+      forkOf: run.forkOf,
     };
   }
 
@@ -244,11 +245,14 @@ export class Coordinator implements RunQueue {
 
   async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
     const decision = this.pruned.get(runId);
+    const sweepId = this.runSweep.get(runId) ?? null;
     this.pruned.delete(runId);
     this.runSweep.delete(runId);
     if (outcome.state === "pruned" && decision) outcome = { ...outcome, error: `pruned: ${prunedBecause(decision)}` };
     const run = await this.store.finishRun(runId, outcome);
-    if (run?.sweepId) await this.afterRunEnded(run.sweepId);
+    // (a run deleted while it trained has no row left; its sweep still counts what remains)
+    const ended = run ? run.sweepId : sweepId;
+    if (ended) await this.afterRunEnded(ended);
   }
 
   // ---- early termination ----

@@ -27,6 +27,8 @@ export interface ClaimedRun {
   interruptions?: number;
   /** The step of the run's last checkpoint whose events are all stored, if any. */
   checkpointStep?: number | null;
+  /** A fork of another run: it starts from the checkpoint (of checkpointStep) it was given, not from step 0. */
+  forkOf?: string | null;
 }
 
 export type EndState = Exclude<RunState, "queued" | "running">;
@@ -112,6 +114,7 @@ export interface TrialInfo {
   ingestSeq: number;
   checkpointStep: number | null;
   interruptions: number;
+  forkOf?: string | null;
 }
 
 export interface MetricPoint {

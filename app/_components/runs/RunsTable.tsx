@@ -32,6 +32,7 @@ export function RunsTable(props: {
   initial: TablePage;
   columns: string[];
   grouped: boolean;
+  groupBy?: "seeds" | "runs" | null;
   sort: { field: string; desc: boolean };
   params: RawSearchParams;
   apiQuery: string;
@@ -177,7 +178,7 @@ export function RunsTable(props: {
                         aria-expanded={expanded.has(row.id)}
                         onClick={() => setExpanded((s) => { const n = new Set(s); if (n.has(row.id)) n.delete(row.id); else n.add(row.id); return n; })}
                         data-testid="expand-group"
-                        title={`${expanded.has(row.id) ? "Hide" : "Show"} the ${row.group!.count} seeds`}
+                        title={`${expanded.has(row.id) ? "Hide" : "Show"} the ${groupLabel(row.group!.count, props.groupBy === "runs" ? "run" : "seed")}`}
                       >
                         {expanded.has(row.id) ? "▾" : "▸"}
                       </button>
@@ -186,9 +187,10 @@ export function RunsTable(props: {
                     ) : null}
                     <Swatch color={colors.get(ids[0])} />
                     <Link href={`/runs/${row.id}`} className={styles.name}>
-                      {row.name}
+                      {isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name}
                     </Link>
-                    {isGroup ? <span className={styles.seeds}>{row.group!.count} seed{row.group!.count === 1 ? "" : "s"}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
+                    {isGroup ? <span className={styles.seeds}>{groupLabel(row.group!.count, props.groupBy === "runs" ? "run" : "seed")}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
+                    <RowTags tags={row.tags} archived={row.archived} />
                   </td>
                   {columns.map((c) => {
                     const value = row.group && !member && row.group.stats[c] ? row.group.stats[c].mean : cellValue(row, c);
@@ -210,6 +212,23 @@ export function RunsTable(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+const groupLabel = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/** A row's tags (each a link to the table filtered by it) and its archived mark. */
+function RowTags(props: { tags: string[]; archived: boolean }) {
+  if (props.tags.length === 0 && !props.archived) return null;
+  return (
+    <span className={styles.tags} data-testid="row-tags" title={props.tags.join(", ")}>
+      {props.archived && <span className="badge" data-testid="row-archived">archived</span>}
+      {props.tags.map((t) => (
+        <Link key={t} className="tag" href={`/?tag=${encodeURIComponent(t)}`} data-testid="row-tag">
+          {t}
+        </Link>
+      ))}
+    </span>
   );
 }
 

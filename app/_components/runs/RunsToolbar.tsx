@@ -4,7 +4,8 @@ import { columnLabel, CURVE_COLUMNS } from "../../_lib/curve-columns";
 import { ColumnChooser } from "./ColumnChooser";
 import styles from "./runs.module.css";
 
-// Above the runs table: filter chips and a filter builder, group-seeds toggle, columns,
+// Above the runs table: filter chips and a filter builder, tag filter, show-archived and
+// group-seeds toggles, columns,
 // and the selection's Compare button. Every change becomes a new URL (onNavigate).
 
 const OPS = ["=", "!=", "<", "<=", ">", ">=", "~"];
@@ -15,6 +16,14 @@ export function RunsToolbar(props: {
   config: string[];
   summary: string[];
   grouped: boolean;
+  /** Rows folded by run group (W&B's group). */
+  groupRuns: boolean;
+  onGroupRuns: (on: boolean) => void;
+  /** Tags the view is filtered by, and whether archived runs show. */
+  tags: string[];
+  showArchived: boolean;
+  onTags: (tags: string[]) => void;
+  onShowArchived: (show: boolean) => void;
   selectedCount: number;
   compareHref: string;
   onFilters: (filters: string[]) => void;
@@ -26,6 +35,7 @@ export function RunsToolbar(props: {
   const [op, setOp] = useState("<");
   const [value, setValue] = useState("");
   const [chooser, setChooser] = useState(false);
+  const [tag, setTag] = useState("");
   const fields = [
     "name", "state", "runtime", "step",
     ...CURVE_COLUMNS.map((c) => c.field as string),
@@ -34,14 +44,7 @@ export function RunsToolbar(props: {
   ];
   return (
     <div className={styles.toolbar}>
-      {props.filters.map((f) => (
-        <span key={f} className={styles.chip} data-testid="filter-chip">
-          {f}
-          <button type="button" aria-label={`Remove filter ${f}`} onClick={() => props.onFilters(props.filters.filter((x) => x !== f))}>
-            ×
-          </button>
-        </span>
-      ))}
+      <Chips items={props.filters} testId="filter-chip" label={(f) => f} removeLabel="Remove filter" onChange={props.onFilters} />
       <form
         className={styles.filterForm}
         onSubmit={(e) => {
@@ -70,9 +73,30 @@ export function RunsToolbar(props: {
           + Filter
         </button>
       </form>
+      <Chips items={props.tags} testId="tag-chip" label={(t) => `tag: ${t}`} removeLabel="Remove tag filter" onChange={props.onTags} />
+      <form
+        className={styles.filterForm}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const t = tag.trim();
+          if (t === "" || props.tags.includes(t)) return;
+          props.onTags([...props.tags, t]);
+          setTag("");
+        }}
+      >
+        <input className="input" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="tag" aria-label="Filter by tag" style={{ width: 90 }} data-testid="tag-filter" />
+      </form>
+      <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="Archived runs (and the runs of archived sweeps) are hidden unless this is ticked">
+        <input type="checkbox" checked={props.showArchived} onChange={(e) => props.onShowArchived(e.target.checked)} data-testid="show-archived" />
+        Show archived
+      </label>
       <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="One row per configuration (runs that differ only in seed), with mean ± 95% interval">
         <input type="checkbox" checked={props.grouped} onChange={(e) => props.onGrouped(e.target.checked)} data-testid="group-seeds" />
         Group seeds
+      </label>
+      <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="One row per run group (set on a run's page), with mean ± 95% interval; runs without a group stay alone">
+        <input type="checkbox" checked={props.groupRuns} onChange={(e) => props.onGroupRuns(e.target.checked)} data-testid="group-runs" />
+        Group runs
       </label>
       <span className={styles.anchor}>
         <button type="button" className="btn btn-sm" onClick={() => setChooser((c) => !c)} aria-expanded={chooser} data-testid="choose-columns">
@@ -102,4 +126,16 @@ export function RunsToolbar(props: {
       </a>
     </div>
   );
+}
+
+/** The view's filters (or tags) as chips, each with its × to remove it. */
+function Chips(props: { items: string[]; testId: string; label: (item: string) => string; removeLabel: string; onChange: (items: string[]) => void }) {
+  return props.items.map((item) => (
+    <span key={item} className={styles.chip} data-testid={props.testId}>
+      {props.label(item)}
+      <button type="button" aria-label={`${props.removeLabel} ${item}`} onClick={() => props.onChange(props.items.filter((x) => x !== item))}>
+        ×
+      </button>
+    </span>
+  ));
 }

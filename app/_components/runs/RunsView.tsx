@@ -28,6 +28,8 @@ export function RunsView(props: {
   initial: TablePage;
   columns: string[];
   grouped: boolean;
+  /** What grouped rows fold: seed replicates, or run groups (W&B's group). */
+  groupBy: "seeds" | "runs" | null;
   sort: { field: string; desc: boolean };
   params: RawSearchParams;
   apiQuery: string;
@@ -40,12 +42,20 @@ export function RunsView(props: {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const go = (changes: Record<string, string | string[] | undefined>) => startTransition(() => router.push(href(props.params, changes), { scroll: false }));
   const filters = ([] as string[]).concat(props.params.filter ?? []);
+  const tagParam = props.params.tag;
+  const tags = (Array.isArray(tagParam) ? tagParam.at(-1) : tagParam)?.split(",").filter(Boolean) ?? [];
+  const archivedParam = props.params.archived === "include";
+  // (shown at once, as the other toggles; the table follows when the new view has loaded)
+  const [showArchived, setShowArchived] = useState(archivedParam);
+  useEffect(() => setShowArchived(archivedParam), [archivedParam]);
   // The toolbar reflects a change at once; the table follows when the new view has loaded.
   const [columns, setColumns] = useState(props.columns);
   const [grouped, setGrouped] = useState(props.grouped);
   const columnsKey = props.columns.join(",");
   useEffect(() => setColumns(columnsKey.split(",").filter(Boolean)), [columnsKey]);
   useEffect(() => setGrouped(props.grouped), [props.grouped]);
+  const [groupRuns, setGroupRuns] = useState(props.groupBy === "runs");
+  useEffect(() => setGroupRuns(props.groupBy === "runs"), [props.groupBy]);
   // Set once React has hydrated the view: controls used before then would be reset by it.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -56,10 +66,22 @@ export function RunsView(props: {
         columns={columns}
         config={props.config}
         summary={props.summary}
-        grouped={grouped}
+        grouped={grouped && !groupRuns}
+        groupRuns={groupRuns}
+        onGroupRuns={(on) => {
+          setGroupRuns(on);
+          go({ group: on ? "runs" : undefined });
+        }}
         selectedCount={selected.size}
         compareHref={`/compare?runs=${[...selected].join(",")}`}
         onFilters={(f) => go({ filter: f })}
+        tags={tags}
+        showArchived={showArchived}
+        onTags={(t) => go({ tag: t.length ? t.join(",") : undefined })}
+        onShowArchived={(show) => {
+          setShowArchived(show);
+          go({ archived: show ? "include" : undefined });
+        }}
         onColumns={(c) => {
           setColumns(c);
           go({ columns: c.length ? c.join(",") : undefined });
@@ -75,6 +97,7 @@ export function RunsView(props: {
         initial={props.initial}
         columns={props.columns}
         grouped={props.grouped}
+        groupBy={props.groupBy}
         sort={props.sort}
         params={props.params}
         apiQuery={props.apiQuery}

@@ -11,6 +11,7 @@ import type { TableSort } from "../../_lib/sweep-table";
 import type { EarlyTerminate, SweepIssue } from "../../../sweeps/config";
 import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
+import { Housekeeping, type Meta } from "../housekeeping/Housekeeping";
 import { CurvesPanel } from "./CurvesPanel";
 import { ImportancePanel } from "./ImportancePanel";
 import { ParallelPanel } from "./ParallelPanel";
@@ -36,6 +37,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [stopping, setStopping] = useState<Set<string>>(new Set());
+  const [meta, setMeta] = useState<Meta>(sweep);
 
   const model = useMemo(() => sweepModel(runs, sweep), [runs, sweep]);
   // One colour per run for every panel of the page, in creation order: new runs take the next colours.
@@ -115,7 +117,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
       <PageHeader
         title={
           <span className="sw-title">
-            {sweep.name} <Badge state={state} />
+            <span data-testid="sweep-name">{meta.name}</span> <Badge state={state} />
           </span>
         }
         subtitle={
@@ -131,6 +133,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
         }
         actions={<SweepControls sweepId={sweep.id} state={state} busy={busy} onAction={act} />}
       />
+      <Housekeeping kind="sweep" id={sweep.id} meta={meta} live={state === "running" || state === "paused"} onSaved={setMeta} />
       {actionError && (
         <div className="sw-gap">
           <ErrorBox>{actionError}</ErrorBox>

@@ -1,6 +1,7 @@
-import { handle, jsonError } from "../../_lib/api";
+import { z } from "zod";
+import { handle, jsonError, parseQuery } from "../../_lib/api";
 import { KiB, nestingProblem, readBodyText } from "../../_lib/body";
-import { knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";
+import { ArchivedParam, knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";
 import { corpusRefIssues, corpusRefs } from "../../../sweeps/corpus-refs";
 import { launchSweep } from "../../../prisma/store/sweep-control";
 import { parseSweepConfigText } from "../../../sweeps/config";
@@ -39,9 +40,11 @@ export const POST = handle(async (req: Request) => {
   return Response.json({ id: sweep.id, sweep, warnings: parsed.warnings }, { status: 201, headers: { location: `/api/sweeps/${sweep.id}` } });
 });
 
-/** GET /api/sweeps — every sweep, newest first, with its run counts by state and best run. */
-export const GET = handle(async () => {
-  const sweeps = await listSweeps();
+/** GET /api/sweeps?archived=hide|include|only — the sweeps (archived ones hidden by default), newest first, with run counts by state and best run. */
+export const GET = handle(async (req: Request) => {
+  const query = parseQuery(req, z.strictObject({ archived: ArchivedParam.optional() }));
+  if (!query.ok) return query.response;
+  const sweeps = await listSweeps({ archived: query.data.archived ?? "hide" });
   const withProgress = await Promise.all(sweeps.map(async (sweep) => ({ ...sweep, progress: await sweepProgress(sweep) })));
   return Response.json({ sweeps: withProgress }, { headers: { "cache-control": "no-store" } });
 });

@@ -69,7 +69,7 @@ describe("POST /api/sweeps", () => {
     assert.equal(body.expected, 2);
     assert.equal(body.progress.total, 0);
     assert.equal(body.sweep.config.seed, body.sweep.seed, "the drawn seed is stored in the config");
-    const list = (await (await sweepsRoute.GET()).json()) as { sweeps: { id: string; progress: unknown }[] };
+    const list = (await (await sweepsRoute.GET(new Request("http://x/api/sweeps"))).json()) as { sweeps: { id: string; progress: unknown }[] };
     assert.ok(list.sweeps.some((s) => s.id === id) && list.sweeps.every((s) => s.progress), "listed with progress");
     const missing = await sweepRoute.GET(new Request("http://x"), ctx("id", "zzzzzzzz"));
     assert.equal(missing.status, 404);

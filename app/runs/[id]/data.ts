@@ -1,3 +1,4 @@
+import { SYSTEM_METRICS } from "../../../engine/system-metrics";
 import { countLogs, getRun, listDiagnostics, listLogs, listSamples, metricNames, readRunSeries, type DiagnosticRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
 
 // Everything the run page shows, in one read: the page's first render and the live endpoint
@@ -18,7 +19,7 @@ export interface RunLiveData {
 /** Console lines a first read brings (the Logs tab shows the tail; the download has them all). */
 export const LOG_LINES = 2000;
 
-const SHOWN = ["train_loss", "val_loss", "val_acc", "grad_norm", "lr", "throughput"];
+const SHOWN = ["train_loss", "val_loss", "val_acc", "grad_norm", "lr", "throughput", ...SYSTEM_METRICS];
 
 export async function loadRunLive(id: string, options: { afterLog?: number; points?: number } = {}): Promise<RunLiveData | null> {
   const run = await getRun(id);

@@ -4,6 +4,7 @@ import { appliedConfigKeys, TASK_INFO } from "../../../engine/tasks";
 import { RunView, type TaskFacts } from "../../_components/runs/run/RunView";
 import type { RawSearchParams } from "../../_lib/url";
 import { getCorpus, getSweep } from "../../../prisma/store";
+import { findCheckpoint } from "../../../sweeps/checkpoints";
 import { loadRunLive } from "./data";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +25,18 @@ export default async function RunPage(props: { params: Promise<{ id: string }>; 
   const sweep = data.run.sweepId ? await getSweep(data.run.sweepId) : null;
   const corpus = data.run.config.task === "charlm" ? await getCorpus(String(data.run.config.corpus ?? "builtin")) : null;
   const tab = TABS.find((t) => t === sp.tab) ?? "charts";
-  return <RunView key={id} initial={data} sweepName={sweep?.name ?? null} tab={tab} smooth={typeof sp.smooth === "string" ? sp.smooth : null} task={taskFacts(data.run.config)} corpus={corpus} />;
+  return (
+    <RunView
+      key={id}
+      initial={data}
+      sweepName={sweep?.name ?? null}
+      tab={tab}
+      smooth={typeof sp.smooth === "string" ? sp.smooth : null}
+      task={taskFacts(data.run.config)}
+      corpus={corpus}
+      hasCheckpoint={findCheckpoint(data.run.id) !== null}
+    />
+  );
 }
 
 /** What the run's task module says applies to it: the config keys that shape it, the unit of its throughput. */

@@ -3,11 +3,20 @@ import { useMemo } from "react";
 import type { SeriesPoint } from "../../../../prisma/store/metrics";
 import type { Smoothing } from "../../../_lib/smoothing";
 import { formatRate } from "../../../_lib/format";
+import { SYSTEM_METRICS } from "../../../../engine/system-metrics";
 import { CurveChart, type ChartSeries } from "../../charts";
 import styles from "./run.module.css";
 
 // The run's training curves: loss (train and val), accuracy when logged, gradient norm,
-// learning rate, throughput — panels with a shared hover. Live points just redraw.
+// learning rate, throughput, then the worker's CPU, memory and time per step — panels with a
+// shared hover. Live points just redraw.
+
+/** The worker's system metrics (engine/system-metrics.ts), drawn after the training ones. */
+const SYSTEM_TITLES: Record<string, string> = {
+  "system/cpu_percent": "system: CPU (% of one core)",
+  "system/rss_mb": "system: resident memory (MiB)",
+  "system/step_ms": "system: wall time per step (ms)",
+};
 
 const toPoints = (pts: SeriesPoint[] | undefined) => (pts ?? []).map((p) => ({ x: p.step, y: p.value, t: p.wallTime }));
 
@@ -29,17 +38,17 @@ export function RunCharts(props: {
     [series, color, props.state],
   );
   const single = (key: string, c = color): ChartSeries[] => [{ runId: key, name: key, color: c, points: toPoints(series[key]) }];
-  const extra = ["val_acc", "grad_norm", "lr", "throughput"].filter((k) => series[k]?.length);
+  const extra = ["val_acc", "grad_norm", "lr", "throughput", ...SYSTEM_METRICS].filter((k) => series[k]?.length);
   const tp = props.throughput;
   const reference = useMemo(() => (tp ? { y: tp.median, label: `median ${formatRate(tp.median)} ${tp.unit}` } : null), [tp?.median, tp?.unit]);
-  const title = (k: string) => (k === "grad_norm" ? "gradient norm (global, before clipping)" : k === "lr" ? "learning rate" : k === "throughput" && tp ? `throughput (${tp.unit})` : k);
+  const title = (k: string) => SYSTEM_TITLES[k] ?? (k === "grad_norm" ? "gradient norm (global, before clipping)" : k === "lr" ? "learning rate" : k === "throughput" && tp ? `throughput (${tp.unit})` : k);
   return (
     <div className={styles.panels}>
       <div className={styles.panel} data-testid="run-panel-loss">
         <CurveChart title="loss" series={loss} smoothing={props.smoothing} syncId={`run-${runId}`} height={250} testId="run-loss-chart" />
       </div>
       {extra.map((k) => (
-        <div key={k} className={styles.panel} data-testid={`run-panel-${k}`}>
+        <div key={k} className={styles.panel} data-testid={`run-panel-${k.replace("/", "-")}`}>
           <CurveChart
             title={title(k)}
             series={single(k, k === "lr" ? "#7048e8" : k === "grad_norm" ? "#e8590c" : color)}
@@ -49,7 +58,7 @@ export function RunCharts(props: {
             height={220}
             legend={false}
             reference={k === "throughput" ? reference : null}
-            testId={`run-${k}-chart`}
+            testId={`run-${k.replace("/", "-")}-chart`}
           />
         </div>
       ))}

@@ -10,7 +10,10 @@ import type { CorpusRecord } from "../../../../prisma/store/corpora";
 import { parseSmoothing, SMOOTHING_RANGES, type Smoothing } from "../../../_lib/smoothing";
 import { Badge, Stat } from "../../ui";
 import { Tabs } from "../../ui/Tabs";
+import { Housekeeping } from "../../housekeeping/Housekeeping";
 import { CellViewer } from "./CellViewer";
+import { RunCopyActions } from "./RunCopyActions";
+import { RunFork } from "./RunFork";
 import { Diagnostics } from "./Diagnostics";
 import { RunCharts } from "./RunCharts";
 import { RunLogs } from "./RunLogs";
@@ -36,7 +39,7 @@ export interface TaskFacts {
   unit: "tokens" | "examples";
 }
 
-export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null; task: TaskFacts; corpus?: CorpusRecord | null }) {
+export function RunView(props: { initial: RunLiveData; sweepName: string | null; tab: Tab; smooth: string | null; task: TaskFacts; corpus?: CorpusRecord | null; hasCheckpoint?: boolean }) {
   const router = useRouter();
   const [data, setData] = useState(props.initial);
   const [tab, setTab] = useState<Tab>(props.tab);
@@ -118,6 +121,12 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
             {run.sweepId ? <>Sweep <Link href={`/?sweep=${run.sweepId}`}>{props.sweepName ?? run.sweepId}</Link> · </> : null}
             created {formatTime(run.createdAt)}
             {isCharlm && <CorpusLine name={String(run.config.corpus ?? "builtin")} corpus={props.corpus ?? null} />}
+            {run.forkOf && (
+              <span data-testid="fork-of">
+                {" · fork of "}
+                <Link href={`/runs/${run.forkOf}`}>{run.forkOf}</Link> at step {run.forkStep} (<Link href={`/compare?runs=${run.forkOf},${run.id}&metrics=val_loss,train_loss`}>compare curves</Link>)
+              </span>
+            )}
             {run.rerunOf && (
               <>
                 {" · re-run of "}
@@ -135,11 +144,19 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           <button type="button" className="btn" onClick={() => post("rerun")} disabled={action !== null} data-testid="rerun" title="Queue a new run with this run's exact config and seed">
             {action === "rerun" ? "Queuing…" : "Re-run with same seed"}
           </button>
+          {!live && props.hasCheckpoint && props.task.applied !== null && <RunFork runId={run.id} config={run.config} step={run.checkpointStep ?? run.lastStep} />}
           <Link className="btn" href={`/compare?runs=${run.id}`}>
             Compare…
           </Link>
         </div>
       </div>
+      <Housekeeping
+        kind="run"
+        id={run.id}
+        meta={run}
+        live={live}
+        onSaved={(meta) => setData((d) => ({ ...d, run: { ...d.run, ...meta } }))}
+      />
       {actionError && <div className="alert" role="alert" style={{ marginBottom: 12 }}>{actionError}</div>}
       {run.error && (
         <div className="alert" role="alert" style={{ marginBottom: 12 }} data-testid="run-error">
@@ -196,6 +213,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       {tab === "config" && (
         <div className="card">
           <div className="card-body">
+            <RunCopyActions runId={run.id} config={run.config} engineRun={props.task.applied !== null} hasCheckpoint={props.hasCheckpoint ?? false} />
             <div className={styles.config} data-testid="config">
               {configShown.map(([k, v]) => (
                 <div key={k} className={unused(k) ? styles.unused : undefined} data-applied={unused(k) ? "false" : undefined} title={unused(k) ? notAppliedReason(k) : undefined}>

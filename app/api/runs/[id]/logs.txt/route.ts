@@ -1,6 +1,6 @@
 import { consoleText } from "../../../../../engine/console";
-import { handle, notFound } from "../../../../_lib/api";
-import { allLogs, getRun } from "../../../../../prisma/store";
+import { runFileName, runGet } from "../../../../_lib/api";
+import { allLogs } from "../../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -9,12 +9,9 @@ export const runtime = "nodejs";
  * GET /api/runs/:id/logs.txt — the run's console output as a text file: every log line as
  * `npm run train` prints it (engine/console.ts), streamed a page at a time.
  */
-export const GET = handle(async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
-  const { id } = await ctx.params;
-  const run = await getRun(id);
-  if (!run) return notFound("run", id);
+export const GET = runGet((run) => {
   const encoder = new TextEncoder();
-  const pages = allLogs(id);
+  const pages = allLogs(run.id);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await pages.next();
@@ -22,8 +19,7 @@ export const GET = handle(async (_req: Request, ctx: { params: Promise<{ id: str
       controller.enqueue(encoder.encode(next.value.map((l) => `${consoleText(l)}\n`).join("")));
     },
   });
-  const name = `${run.name.replace(/[^A-Za-z0-9._-]+/g, "-")}-${run.id}.log`;
   return new Response(body, {
-    headers: { "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${name}"` },
+    headers: { "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${runFileName(run, ".log")}"` },
   });
 });

@@ -1,0 +1,23 @@
+import { handle, invalid, jsonError, notFound, type IdContext } from "../../../../_lib/api";
+import { KiB, readJsonBody } from "../../../../_lib/body";
+import { forkRun, ForkRequest } from "../../../../../prisma/store";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+/**
+ * POST /api/runs/:id/fork { changes: { learning_rate?, steps?, … }, name? } → 201 { id, run }: a new
+ * run that continues from the run's checkpoint with those settings changed (prisma/store/fork.ts).
+ * 400 naming the field; 404 unknown run; 409 while it trains or when it has no checkpoint.
+ */
+export const POST = handle(async (req: Request, ctx: IdContext) => {
+  const { id } = await ctx.params;
+  const body = await readJsonBody(req, 16 * KiB);
+  if (!body.ok) return body.response;
+  const request = ForkRequest.safeParse(body.data);
+  if (!request.success) return invalid(request.error, "invalid fork");
+  const result = await forkRun(id, request.data);
+  if (result.ok) return Response.json({ id: result.value.id, run: result.value }, { status: 201 });
+  if (result.status === 404) return notFound("run", id);
+  return jsonError(result.status, result.error, "issues" in result ? result.issues : []);
+});

@@ -1,0 +1,9 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "archivedAt" DATETIME;
+ALTER TABLE "Run" ADD COLUMN "notes" TEXT;
+ALTER TABLE "Run" ADD COLUMN "tags" TEXT;
+
+-- AlterTable
+ALTER TABLE "Sweep" ADD COLUMN "archivedAt" DATETIME;
+ALTER TABLE "Sweep" ADD COLUMN "notes" TEXT;
+ALTER TABLE "Sweep" ADD COLUMN "tags" TEXT;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "forkOf" TEXT;
+ALTER TABLE "Run" ADD COLUMN "forkStep" INTEGER;
