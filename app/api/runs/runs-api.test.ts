@@ -11,6 +11,7 @@ import * as runsRoute from "./route";
 import * as runRoute from "./[id]/route";
 import * as exportRoute from "./export.csv/route";
 import * as checkpointRoute from "./[id]/checkpoint/route";
+import * as activationsRoute from "./[id]/activations/route";
 import * as forkRoute from "./[id]/fork/route";
 import * as sweepRoute from "../sweeps/[id]/route";
 import * as sweepsRoute from "../sweeps/route";
@@ -222,6 +223,14 @@ describe("GET /api/runs/:id/checkpoint", () => {
     const none = await checkpointRoute.GET(new Request("http://x"), ctx(run.id));
     assert.equal(none.status, 404, "the pending .step- file is not the run's checkpoint");
     assert.match(((await none.json()) as { error: string }).error, /has no checkpoint yet/);
+    // the cell viewer says a charlm run has no checkpoint yet, without naming a server path
+    const now = new Date();
+    const charlm = await createEndedRun({ sweepId: null, config: { task: "charlm" }, state: "finished", startedAt: now, finishedAt: now });
+    const viewer = await activationsRoute.GET(new Request("http://x/?text=hello"), ctx(charlm.id));
+    assert.equal(viewer.status, 409);
+    const { error } = (await viewer.json()) as { error: string };
+    assert.match(error, /has no checkpoint yet/);
+    assert.ok(!error.includes(dir) && !error.includes("checkpoints/"), error);
     // an id that is not a stored run's never becomes a path, whatever file exists
     fs.writeFileSync(path.join(dir, "checkpoints", "secret.json"), "{}");
     for (const id of ["secret", "../api.db", "..%2Fapi.db", `${run.id}/../secret`]) {

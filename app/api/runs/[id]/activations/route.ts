@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { handle, jsonError, notFound, parseQuery } from "../../../../_lib/api";
-import { checkpointPathFor, findCheckpoint } from "../../../../../sweeps/checkpoints";
+import { findCheckpoint } from "../../../../../sweeps/checkpoints";
 import { activationsFromCheckpointFile } from "../../../../../engine/files";
 import { getRun, knownCorpora } from "../../../../../prisma/store";
 
@@ -28,7 +28,7 @@ export const GET = handle(async (req: Request, ctx: { params: Promise<{ id: stri
   const corpus = String(run.config.corpus ?? "builtin");
   if (!(await knownCorpora([corpus])).has(corpus)) return jsonError(409, `the cell viewer works on runs of a registered corpus; this run names "${corpus.slice(0, 60)}", which is not one`);
   const file = findCheckpoint(id);
-  if (!file) return jsonError(409, `run ${id} has no checkpoint yet (looked for ${checkpointPathFor(id)}); checkpoints are written when a run finishes or is stopped`);
+  if (!file) return jsonError(409, `run ${id} has no checkpoint yet; checkpoints are written when a run finishes or is stopped`);
   try {
     const acts = activationsFromCheckpointFile(file, query.data.text, query.data.layer);
     return Response.json({ layer: query.data.layer, layers: Number(run.config.num_layers ?? 1), ...acts });
