@@ -1,3 +1,4 @@
+import { CONDITIONAL_CONFIG_KEYS, ENGINE_TASKS } from "./applies";
 import { query } from "./sql";
 
 // The SQLite text of the run listings and the runs table: column expressions, the WHERE
@@ -43,13 +44,29 @@ const path = (key: string) => {
   return `'$."${key}"'`;
 };
 
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * A config key that applies only under a choice (momentum under optimizer=momentum) has no
+ * value in an engine run that did not make it: the cell is empty, sorts with the missing
+ * values, and matches no filter — as in the CSV (prisma/store/applies.ts). A program's config
+ * (no engine task) keeps every value.
+ */
+function unlessNotApplied(source: string, key: string, expr: string): string {
+  const condition = source === "config" ? CONDITIONAL_CONFIG_KEYS[key] : undefined;
+  if (!condition) return expr;
+  const task = `json_extract(r.config, '$.task')`;
+  const pair = `${task} || '/' || json_extract(r.config, ${path(condition.parent)})`;
+  return `(CASE WHEN ${task} IN (${ENGINE_TASKS.map(literal).join(", ")}) AND coalesce(${pair} NOT IN (${condition.applies.map(literal).join(", ")}), 1) THEN NULL ELSE ${expr} END)`;
+}
+
 /** The comparable SQL value of a column (sort, filters): numbers as numbers, JSON booleans as 0/1. */
 export function fieldSql(field: string): string {
   if (field in FIXED_SQL) return FIXED_SQL[field as keyof typeof FIXED_SQL];
   const { source, key } = split(field);
   if (source === "derived" && key in DERIVED_SQL) return DERIVED_SQL[key as keyof typeof DERIVED_SQL];
   if (!(JSON_SOURCES as readonly string[]).includes(source)) throw new Error(`bad column ${field}`);
-  return `json_extract(r.${source}, ${path(key)})`;
+  return unlessNotApplied(source, key, `json_extract(r.${source}, ${path(key)})`);
 }
 
 /** The value of a config/params/summary/derived column as JSON text (read back with parseJsonCell): 0.25 stays 0.25, true stays true. */
@@ -57,7 +74,7 @@ export function fieldJsonSql(field: string): string {
   const { source, key } = split(field);
   if (source === "derived" && key in DERIVED_SQL) return `json_quote(${DERIVED_SQL[key as keyof typeof DERIVED_SQL]})`;
   if (!(JSON_SOURCES as readonly string[]).includes(source)) throw new Error(`not a JSON column: ${field}`);
-  return `(r.${source} -> ${path(key)})`;
+  return unlessNotApplied(source, key, `(r.${source} -> ${path(key)})`);
 }
 
 export interface WhereInput {

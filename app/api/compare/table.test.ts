@@ -238,3 +238,42 @@ describe("the runs table reads every value as stored", () => {
     }
   });
 });
+
+describe("a config key that did not apply (issue 16)", () => {
+  it("is an empty cell in the runs table and its CSV, sorts with the missing values and matches no filter; a program's config keeps it", async () => {
+    const sweep = await store.createSweep({ name: "applies", config: { method: "grid" }, rawConfig: "method: grid", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 0, state: "finished" });
+    const make = (index: number, config: Record<string, unknown>) => store.createRun({ sweepId: sweep.id, index, config });
+    const adam = await make(0, { task: "charlm", optimizer: "adam", momentum: 0.9, cell: "lstm", activation: "tanh", forget_bias: "chrono" });
+    const slow = await make(1, { task: "charlm", optimizer: "momentum", momentum: 0.5, cell: "rnn", activation: "relu", forget_bias: "chrono" });
+    const fast = await make(2, { task: "charlm", optimizer: "momentum", momentum: 0.95, cell: "gru", activation: "tanh", forget_bias: "one" });
+    const mlp = await make(3, { task: "quadrant", optimizer: "sgd", momentum: 0.9, cell: "lstm", activation: "relu", forget_bias: "one" });
+    const program = await make(4, { optimizer: "adam", momentum: 0.7 }); // no engine task: free names
+    const columns = "config.momentum,config.activation,config.forget_bias";
+    const page = await json<TablePage>(`sweep=${sweep.id}&columns=${columns}&sort=index&limit=50`);
+    const cells = Object.fromEntries(page.rows.map((r) => [r.id, [r.values["config.momentum"], r.values["config.activation"], r.values["config.forget_bias"]]]));
+    assert.deepEqual(cells, {
+      [adam.id]: [null, null, "chrono"], // adam: no momentum; an LSTM: no activation, its forget bias
+      [slow.id]: [0.5, "relu", null], // a vanilla RNN: its activation, no forget bias
+      [fast.id]: [0.95, null, null], // a GRU: neither
+      [mlp.id]: [null, "relu", null], // the MLP of quadrant: its activation whatever `cell` says
+      [program.id]: [0.7, null, null], // a program's config is its own (it has no activation key)
+    });
+    // sorted by momentum, both ways: the runs it did not apply to come last, as missing values do
+    for (const desc of [false, true]) {
+      const sorted = await json<TablePage>(`sweep=${sweep.id}&columns=${columns}&sort=${desc ? "-" : ""}config.momentum&limit=50`);
+      const order = sorted.rows.map((r) => r.id);
+      assert.deepEqual(order.slice(0, 3), desc ? [fast.id, program.id, slow.id] : [slow.id, program.id, fast.id]);
+      assert.deepEqual(new Set(order.slice(3)), new Set([adam.id, mlp.id]));
+    }
+    const filtered = await json<TablePage>(`sweep=${sweep.id}&columns=${columns}&filter=${encodeURIComponent("config.momentum>=0.9")}&limit=50`);
+    assert.deepEqual(filtered.rows.map((r) => r.id), [fast.id]);
+    const records = await csv(csvRoute, `/api/compare/table.csv?sweep=${sweep.id}&columns=${columns}&sort=index`);
+    assert.deepEqual(records.map((r) => [r["config.momentum"], r["config.activation"], r["config.forget_bias"]]), [
+      ["", "", "chrono"],
+      ["0.5", "relu", ""],
+      ["0.95", "", ""],
+      ["", "relu", ""],
+      ["0.7", "", ""],
+    ]);
+  });
+});
