@@ -123,3 +123,21 @@ export function resolveRunConfig(input: unknown): RunConfig {
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = RunConfig.parse({});
+
+export type KeyKind = { type: "number"; integer: boolean } | { type: "enum"; options: string[] } | { type: "string" } | { type: "boolean" };
+
+/** What kind of value a RunConfig key takes, read from its zod schema. */
+export function runConfigKeyKind(key: RunConfigKey): KeyKind {
+  let s = runConfigShape[key] as unknown as { def: { type: string; innerType?: unknown; entries?: Record<string, string> }; isInt?: boolean; options?: string[] };
+  while (s.def.innerType) s = s.def.innerType as typeof s;
+  switch (s.def.type) {
+    case "number":
+      return { type: "number", integer: Boolean(s.isInt) };
+    case "enum":
+      return { type: "enum", options: s.options ?? Object.values(s.def.entries ?? {}) };
+    case "boolean":
+      return { type: "boolean" };
+    default:
+      return { type: "string" };
+  }
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseDocument, stringify } from "yaml";
-import { APPLIES_WHEN, loggingIssues, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
+import { APPLIES_WHEN, loggingIssues, RUN_CONFIG_KEYS, runConfigKeyKind, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";
 import { loggedMetrics } from "../engine/metrics.ts";
 import { higherIsBetter, tracksBest } from "./summary.ts";
@@ -711,27 +711,11 @@ function checkSpecAlone(spec: ParamSpec, path: Path, ctx: Ctx) {
 
 // --- RunConfig keys and their types ---------------------------------------------------------
 
-type KeyKind = { type: "number"; integer: boolean } | { type: "enum"; options: string[] } | { type: "string" } | { type: "boolean" };
 
 export function isRunConfigKey(name: string): name is RunConfigKey {
   return Object.prototype.hasOwnProperty.call(runConfigShape, name);
 }
 
-/** What kind of value a RunConfig key takes, read from its zod schema. */
-export function runConfigKeyKind(key: RunConfigKey): KeyKind {
-  let s = runConfigShape[key] as unknown as { def: { type: string; innerType?: unknown; entries?: Record<string, string> }; isInt?: boolean; options?: string[] };
-  while (s.def.innerType) s = s.def.innerType as typeof s;
-  switch (s.def.type) {
-    case "number":
-      return { type: "number", integer: Boolean(s.isInt) };
-    case "enum":
-      return { type: "enum", options: s.options ?? Object.values(s.def.entries ?? {}) };
-    case "boolean":
-      return { type: "boolean" };
-    default:
-      return { type: "string" };
-  }
-}
 
 /** null when `value` is a valid `key`, else a short message such as "must be < 1". */
 export function runConfigValueProblem(key: RunConfigKey, value: unknown): string | null {

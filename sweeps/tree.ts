@@ -1,4 +1,4 @@
-import { runConfigShape } from "../engine/config.ts";
+import { runConfigKeyKind, runConfigShape, type RunConfigKey } from "../engine/config.ts";
 import type { ParamSpec } from "./config.ts";
 
 // Conditional search spaces (a Sweeplab extension W&B's schema has no key for): a parameter
@@ -29,9 +29,8 @@ export function isChoices(spec: unknown): spec is ChoicesSpec {
  */
 export function choiceValue(name: string, key: string): unknown {
   if (Object.prototype.hasOwnProperty.call(runConfigShape, name)) {
-    let s = runConfigShape[name as keyof typeof runConfigShape] as unknown as { def: { type: string; innerType?: unknown } };
-    while (s.def.innerType) s = s.def.innerType as typeof s;
-    if (s.def.type === "enum" || s.def.type === "string") return key;
+    const kind = runConfigKeyKind(name as RunConfigKey).type;
+    if (kind === "enum" || kind === "string") return key;
   }
   if (key === "true") return true;
   if (key === "false") return false;

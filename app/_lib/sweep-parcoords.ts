@@ -1,4 +1,4 @@
-import { runConfigShape } from "../../engine/config";
+import { runConfigKeyKind, runConfigShape, type RunConfigKey } from "../../engine/config";
 import { inferDistribution, isPlainObject, LeafParamSpec, LOG_SCALED, supportRange, viewParameters, type Distribution, type ParamSpec } from "../../sweeps/config";
 import { KEY_PATTERN } from "../../sweeps/names";
 import { meanCi } from "../../sweeps/stats";
@@ -72,8 +72,8 @@ export function metricSummaryKey(runs: readonly SweepRunLike[], metricName: stri
 }
 
 function categoryOrder(key: string, values: string[]): string[] {
-  const shape = (runConfigShape as Record<string, unknown>)[key] as { def?: { innerType?: { options?: string[] } }; options?: string[] } | undefined;
-  const options = shape?.def?.innerType?.options ?? shape?.options;
+  const kind = Object.prototype.hasOwnProperty.call(runConfigShape, key) ? runConfigKeyKind(key as RunConfigKey) : null;
+  const options = kind?.type === "enum" ? kind.options : undefined;
   const known = options?.filter((o) => values.includes(o)) ?? [];
   const rest = values.filter((v) => !known.includes(v)).sort();
   return [...known, ...rest];

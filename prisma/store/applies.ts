@@ -1,4 +1,4 @@
-import { APPLIES_WHEN, RunConfig, runConfigShape, TASKS, type RunConfigKey } from "../../engine/config";
+import { APPLIES_WHEN, RunConfig, runConfigKeyKind, TASKS, type RunConfigKey } from "../../engine/config";
 import { appliedConfigKeys } from "../../engine/tasks";
 
 // Keys of an engine run's config that apply only under a choice (engine/config.ts
@@ -15,9 +15,8 @@ export interface Condition {
 
 /** The values of an enum field of RunConfig. */
 function enumValues(key: RunConfigKey): string[] {
-  let s = runConfigShape[key] as unknown as { def: { innerType?: unknown }; options?: readonly string[] };
-  while (s.def.innerType) s = s.def.innerType as typeof s;
-  return [...(s.options ?? [])];
+  const kind = runConfigKeyKind(key);
+  return kind.type === "enum" ? kind.options : [];
 }
 
 function conditions(): Record<string, Condition> {
