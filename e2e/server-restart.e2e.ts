@@ -83,9 +83,11 @@ test("a sweep survives a kill -9 and a SIGTERM of its server and ends finished",
         hidden_size: { value: 48 },
         seq_length: { value: 32 },
         batch_size: { value: 8 },
-        steps: { value: 700 },
-        eval_every: { value: 50 },
-        sample_every: { value: 100 },
+        // (long enough that two runs are mid-way for seconds on an idle, fast machine too: CI
+        // once saw 700-step runs finish between two polls of a loaded server)
+        steps: { value: 3000 },
+        eval_every: { value: 100 },
+        sample_every: { value: 500 },
         sample_length: { value: 40 },
         learning_rate: { values: [0.003, 0.01, 0.03] },
         dropout: { values: [0, 0.2] },
@@ -115,7 +117,7 @@ test("a sweep survives a kill -9 and a SIGTERM of its server and ends finished",
       const runs = await runsOf(id);
       // (every run in progress mid-way: one that starts late on a busy machine is waited for)
       const running = runs.filter((r) => r.state === "running");
-      return runs.filter((r) => r.state === "finished").length >= 2 && running.length >= 1 && running.every((r) => r.lastStep >= 50 && r.lastStep < 550);
+      return runs.filter((r) => r.state === "finished").length >= 2 && running.length >= 1 && running.every((r) => r.lastStep >= 100 && r.lastStep < 2500);
     }, { timeout: 120_000, intervals: [100] })
     .toBe(true);
   const t0 = Date.now();
