@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import path from "node:path";
-import { isProgramSweep, parseSweepConfigText, readSweepText, sweepSize, type SweepConfig } from "./config";
-import { programLauncher, programSpecOf } from "./program";
+import { isProgramSweep, parseSweepConfigText, PROGRAM_SWEEP_HOLDER, readSweepText, sweepSize, type SweepConfig } from "./config";
+import { invocationDir, programLauncher, programSpecOf } from "./program";
 import { corpusRefs, renameCorpora } from "./corpus-refs";
 import { BUILTIN_CORPUS_NAME } from "../engine/corpus/names";
 import { readCorpusFile } from "../engine/files";
@@ -13,7 +13,7 @@ import type { SweepState } from "./states";
 import { DatabaseError, disconnectPrisma, getSweep, listRuns, setSweepHolder, setSweepState, sweepProgress, type RunRecord, type SweepRecord } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
 import { knownCorpora, registeredCorpusText, registerLocalCorpus } from "../prisma/store/corpora";
-import { launchSweep, PROGRAM_SWEEP_HOLDER } from "../prisma/store/sweep-control";
+import { launchSweep } from "../prisma/store/sweep-control";
 
 // `npm run sweep -- sweep.yaml [--concurrency N] [--share]`: a sweep without the browser, against
 // the same database as the server (migrations applied first). Its runs train here, N at a time:
@@ -149,7 +149,9 @@ async function bestRunsTable(sweep: SweepRecord, limit = 10): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = readArgs();
+  const { values, positionals: given } = readArgs();
+  // (a sweep file is named from where the command was typed, not npm's package root)
+  const positionals = given.map((f) => path.resolve(invocationDir(), f));
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return;
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
   const workers = concurrency ?? sweep.concurrency;
   // a program runs beside its sweep file (or, resumed, where the command is given)
   const spec = programSpecOf(sweep.config);
-  const launcher = spec ? programLauncher({ cwd: values.resume ? process.cwd() : path.dirname(path.resolve(positionals[0])), specFor: () => spec }) : undefined;
+  const launcher = spec ? programLauncher({ cwd: values.resume ? invocationDir() : path.dirname(path.resolve(positionals[0])), specFor: () => spec }) : undefined;
   const tty = process.stderr.isTTY && !values.quiet;
   const executor = new LocalExecutor({
     owner,

@@ -429,6 +429,22 @@ export function isProgramSweep(config: unknown): boolean {
   return isPlainObject(config) && (config.program !== undefined || config.command !== undefined);
 }
 
+/** What a program sweep runs: W&B's `program` and `command`. */
+export interface ProgramSpec {
+  program?: string;
+  command?: string[];
+}
+
+/** The program and command of a sweep config, or null for an engine sweep. */
+export function programSpecOf(config: Record<string, unknown>): ProgramSpec | null {
+  const program = typeof config.program === "string" ? config.program : undefined;
+  const command = Array.isArray(config.command) ? config.command.map(String) : undefined;
+  return program === undefined && command === undefined ? null : { program, command };
+}
+
+/** Sweep.heldBy of a program's sweep that no one executor holds: only agents started with its id run it (never a server's pool). */
+export const PROGRAM_SWEEP_HOLDER = "agents";
+
 function checkProgram(raw: unknown, ctx: Ctx): void {
   if (!isPlainObject(raw)) return;
   const command = raw.command;

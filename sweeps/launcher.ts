@@ -101,6 +101,11 @@ export function workerEnv(parent: Record<string, string | undefined> = process.e
   return env;
 }
 
+/** One launcher or another, per run: `second` for the runs `useSecond` picks (an agent's program runs). */
+export function routingLauncher(first: Launcher, second: Launcher, useSecond: (run: Parameters<Launcher["launch"]>[2]) => boolean): Launcher {
+  return { launch: (input, onMessage, run) => (useSecond(run) ? second : first).launch(input, onMessage, run) };
+}
+
 export interface ProcessLauncherOptions {
   /** argv of the worker; default defaultWorkerCommand(). */
   command?: string[];

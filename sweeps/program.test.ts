@@ -7,6 +7,7 @@ import { after, describe, it } from "node:test";
 import { disconnectPrisma, getSweep, listLogs, listSweeps, readPoints, sweepRuns } from "../prisma/store";
 import { nestConfig, programArgv, programLine, pythonStr } from "./program";
 import { parseSweepConfigText } from "./config";
+import { startRouteServer } from "../app/_server/testdata/start-route-server";
 
 // Sweeps of a user's own program (W&B's `program` / `command`): the command line W&B's agent
 // would build, the program's stdout read as metrics, and `npm run sweep -- sweep.yaml` as a real
@@ -168,5 +169,37 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
       assert.notEqual(r.config.quality, 0);
     }
     assert.equal(runs.find((r) => r.config.quality === 0)?.state, "finished");
+  });
+
+  it("a program sweep created over HTTP is never run by the server: an agent started with its id runs it in its folder", async () => {
+    const work = path.join(dir, "agent");
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(path.join(work, "fit.py"), "import sys, json\nlr = float(sys.argv[1].split('=')[1])\nfor s in range(3): print(json.dumps({'loss': lr * (3 - s)}))\n");
+    const TOKEN = "program-agent-token";
+    const srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_AGENT_TOKEN: TOKEN, SWEEPLAB_CONCURRENCY: "2" });
+    try {
+      const res = await fetch(`${srv.base}/api/sweeps`, { method: "POST", headers: { "content-type": "application/yaml" }, body: "name: from the browser\nprogram: fit.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  lr: {values: [0.5, 0.25]}\n" });
+      assert.equal(res.status, 201, await res.clone().text());
+      const { id } = (await res.json()) as { id: string };
+      // the server's two local workers leave it alone
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.deepEqual(await sweepRuns(id), []);
+      const agent = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "sweeps", "agent-cli.ts"), "--server", srv.base, "--token", TOKEN, "--sweep", id, "--concurrency", "2", "--name", "prog-agent"], {
+        cwd: root,
+        env: { ...env, INIT_CWD: work }, // (as `npm run agent` typed in that folder)
+        encoding: "utf8",
+        timeout: 90_000,
+      });
+      assert.equal(agent.status, 0, agent.stderr + agent.stdout);
+      const runs = await sweepRuns(id);
+      assert.deepEqual(runs.map((r) => r.state), ["finished", "finished"]);
+      for (const run of runs) {
+        assert.equal(run.claimedBy, "agent:prog-agent");
+        assert.deepEqual((await readPoints(run.id, "loss")).map((p) => p.value), [0, 1, 2].map((s) => (run.config.lr as number) * (3 - s)));
+      }
+      assert.equal((await getSweep(id))?.state, "finished");
+    } finally {
+      srv.server.kill("SIGKILL");
+    }
   });
 });

@@ -6,6 +6,7 @@ import readline from "node:readline";
 import type { WorkerMessage } from "../engine/protocol";
 import type { Launcher, WorkerExit } from "./launcher";
 import { KEY_PATTERN } from "./names";
+import { programSpecOf, type ProgramSpec } from "./config";
 
 // A sweep of someone's own program (W&B's `program` / `command`): the command line of each run,
 // with W&B's macros, and a Launcher that runs it where the sweep runs (`npm run sweep` beside
@@ -17,20 +18,11 @@ import { KEY_PATTERN } from "./names";
 // The run's identity is in its environment (SWEEPLAB_RUN_ID …), so a program using the
 // Python or TypeScript client logs to the same run.
 
-export interface ProgramSpec {
-  program?: string;
-  command?: string[];
-}
+export type { ProgramSpec };
+export { programSpecOf };
 
 /** W&B's default command. */
 export const DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"];
-
-/** The program and command of a sweep config, or null for an engine sweep. */
-export function programSpecOf(config: Record<string, unknown>): ProgramSpec | null {
-  const program = typeof config.program === "string" ? config.program : undefined;
-  const command = Array.isArray(config.command) ? config.command.map(String) : undefined;
-  return program === undefined && command === undefined ? null : { program, command };
-}
 
 /** A run's flat config (`optimizer.lr`) nested back as the program sees it (`optimizer: {lr}`). */
 export function nestConfig(flat: Record<string, unknown>): Record<string, unknown> {
@@ -137,6 +129,11 @@ export function programLine(line: string, nextStep: number, time: number): Worke
     }
   }
   return [{ type: "log", level: "info", message: text }];
+}
+
+/** The folder the user ran the command in: npm runs scripts in the package's root and says where it was called from in INIT_CWD. */
+export function invocationDir(): string {
+  return process.env.INIT_CWD || process.cwd();
 }
 
 export interface ProgramLauncherOptions {

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import os from "node:os";
-import { isProgramSweep, sweepToObject, type SweepConfig } from "../../sweeps/config";
+import { isProgramSweep, PROGRAM_SWEEP_HOLDER, sweepToObject, type SweepConfig } from "../../sweeps/config";
 import { projectOf } from "../../sweeps/logging-api";
 import type { SweepState } from "../../sweeps/states";
 import { getRun, createRun, requestStop, requestStopForSweep, stopQueuedRuns } from "./runs";
@@ -15,9 +15,6 @@ export type ControlResult<T> = { ok: true; value: T } | { ok: false; status: 404
 
 const notFound = (what: string, id: string) => ({ ok: false, status: 404, error: `${what} ${id} not found` }) as const;
 const conflict = (error: string) => ({ ok: false, status: 409, error }) as const;
-
-/** Sweep.heldBy of a program's sweep that no one executor holds: agents started with its id run it. */
-export const PROGRAM_SWEEP_HOLDER = "agents";
 
 /**
  * Store a validated sweep; executors pick it up from the database. The stored config carries
