@@ -18,15 +18,6 @@ function finiteOrNull(v: number | null): number | null {
   return v === null || Number.isNaN(v) ? null : v; // ±Infinity is kept: SQLite REAL stores it
 }
 
-/**
- * A REAL parameter of a write through Prisma: its raw-query parameters travel as JSON, where
- * ±Infinity becomes null (NaN's marker), so they go as the text 9e999 / -9e999, which a REAL
- * column's affinity stores as ±Infinity.
- */
-function sqlReal(v: number | null): number | string | null {
-  return v === Infinity ? "9e999" : v === -Infinity ? "-9e999" : v;
-}
-
 /** Steps per MetricBucket row (the rollup that long series are downsampled from). */
 export const BUCKET_STEPS = 64;
 
@@ -98,7 +89,7 @@ async function insertRows(tx: Tx, head: string, tail: string, columns: number, v
 }
 
 async function insertBuckets(tx: Tx, buckets: Bucket[]): Promise<void> {
-  const values = buckets.flatMap((b) => [b.runId, b.name, b.bucket, b.count, b.minStep, sqlReal(b.minValue), b.minTime, b.maxStep, sqlReal(b.maxValue), b.maxTime, b.nanStep, b.nanTime]);
+  const values = buckets.flatMap((b) => [b.runId, b.name, b.bucket, b.count, b.minStep, b.minValue, b.minTime, b.maxStep, b.maxValue, b.maxTime, b.nanStep, b.nanTime]);
   await insertRows(
     tx,
     `INSERT INTO MetricBucket (runId, name, bucket, count, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime)`,
@@ -182,7 +173,7 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
     const buckets: Bucket[] = [];
     for (const batch of fresh) {
       for (const m of batch.metrics ?? []) {
-        for (const [name, value] of Object.entries(m.values)) points.push(batch.runId, name, m.step, sqlReal(finiteOrNull(value)), m.time);
+        for (const [name, value] of Object.entries(m.values)) points.push(batch.runId, name, m.step, finiteOrNull(value), m.time);
       }
       buckets.push(...rollup(batch.runId, batch.metrics ?? []));
     }
