@@ -95,7 +95,10 @@ interface RunAnswer {
   ingestSeq?: number | null;
 }
 
-const MAX_NAME = 128;
+/** What the server takes as a metric name, summary key or config key (a column name: sweeps/names.ts KEY_PATTERN). */
+const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_./@#%+\-:()[\]]{0,127}$/;
+const NAME_RULE = "1-128 letters, digits and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _";
+/** The most values the server takes in one line (one step). */
 const MAX_VALUES_PER_LINE = 256;
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -187,7 +190,7 @@ export class Run {
     this.timeOffset = resumed && typeof runtime === "number" && Number.isFinite(runtime) ? runtime : 0;
     this.nextSeq = (answer.ingestSeq ?? 0) + 1;
     this.started = performance.now();
-    this.config = this.configProxy({ ...(options.config ?? {}), ...(answer.config ?? {}) });
+    this.config = this.configProxy(withServerConfig(options.config ?? {}, answer.config ?? {}));
     this.summary = this.summaryProxy();
     this.timer = setInterval(() => this.tick(), this.options.flushIntervalMs);
     this.timer.unref?.();
@@ -207,8 +210,8 @@ export class Run {
         this.warnOnce(`type:${name}`, `"${name}" is not a number (${typeof raw}): not logged`);
         continue;
       }
-      if (name.length === 0 || name.length > MAX_NAME) {
-        this.warnOnce(`name:${name}`, `metric names are 1-${MAX_NAME} characters: "${name.slice(0, 40)}…" not logged`);
+      if (!NAME_PATTERN.test(name)) {
+        this.warnOnce(`name:${name}`, `"${name.slice(0, 60)}" is not logged: a metric name is ${NAME_RULE}`);
         continue;
       }
       if (!line || Object.keys(line.values).length >= MAX_VALUES_PER_LINE) this.pending.push((line = { step, time, values: {} }));
@@ -324,8 +327,14 @@ export class Run {
 
   private configProxy(values: Record<string, unknown>): Config {
     const update = (more: Record<string, unknown>) => {
-      Object.assign(values, more);
-      Object.assign(this.pendingConfig, more);
+      for (const [key, value] of Object.entries(more)) {
+        if (!NAME_PATTERN.test(key)) {
+          this.warnOnce(`config:${key}`, `config["${key.slice(0, 60)}"] is not sent: a config key is ${NAME_RULE}`);
+          continue;
+        }
+        values[key] = value;
+        this.pendingConfig[key] = value;
+      }
     };
     return objectProxy(values, { update }, (key, value) => update({ [key]: value })) as Config;
   }
@@ -335,6 +344,7 @@ export class Run {
     const set = (key: string, value: MetricValue) => {
       const wire = toWire(value);
       if (wire === undefined) return this.warnOnce(`summary:${key}`, `summary["${key}"] is not a number: not sent`);
+      if (!NAME_PATTERN.test(key)) return this.warnOnce(`summary:${key}`, `summary["${key.slice(0, 60)}"] is not sent: a summary key is ${NAME_RULE}`);
       values[key] = value;
       this.pendingSummary[key] = wire;
     };
@@ -353,6 +363,23 @@ export class Run {
     this.warned.add(key);
     this.warn(message);
   }
+}
+
+/**
+ * The config a program sees: its own (nested as it gave it) with the server's values over it
+ * (a sweep's choices for this run). The server stores a nested config flattened
+ * (`{"optimizer.lr": 0.1}`); such a key lands inside the program's nested object when it has one.
+ */
+function withServerConfig(own: Record<string, unknown>, server: Record<string, unknown>): Record<string, unknown> {
+  const out = JSON.parse(JSON.stringify(own)) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(server)) {
+    const parts = key.split(".");
+    let at: Record<string, unknown> = out;
+    let i = 0;
+    while (i < parts.length - 1 && typeof at[parts[i]] === "object" && at[parts[i]] !== null && !Array.isArray(at[parts[i]])) at = at[parts[i++]] as Record<string, unknown>;
+    at[parts.slice(i).join(".")] = value;
+  }
+  return out;
 }
 
 /** An object whose keys read `values`, whose sets go through `onSet`, and which has `methods` (not keys). */
