@@ -90,7 +90,7 @@ describe("the TypeScript client (clients/ts)", () => {
       dir,
       "train.mjs",
       `
-      import * as sweeplab from CLIENT;
+      import * as sweeplab from __CLIENT__;
       const run = await sweeplab.init({
         project: "mnist", name: "first try", group: "ablation", tags: ["mlp", "small"], notes: "from a script",
         config: { lr: 0.01, optimizer: { name: "adam", beta: 0.9 }, layers: [64, 64] },
@@ -189,7 +189,7 @@ describe("the TypeScript client (clients/ts)", () => {
         dir,
         "lossy.mjs",
         `
-        import * as sweeplab from CLIENT;
+        import * as sweeplab from __CLIENT__;
         const run = await sweeplab.init({ project: "lossy", flushIntervalMs: 10, maxBatchValues: 100 });
         const steps = {};
         for (let step = 0; step < 250; step++) {
@@ -226,7 +226,7 @@ describe("the TypeScript client (clients/ts)", () => {
       dir,
       "stoppable.mjs",
       `
-      import * as sweeplab from CLIENT;
+      import * as sweeplab from __CLIENT__;
       const run = await sweeplab.init({ flushIntervalMs: 10 });
       let step = 0;
       const deadline = Date.now() + 60_000;
@@ -261,7 +261,7 @@ describe("the TypeScript client (clients/ts)", () => {
 
   it("a script that ends without finish() is finished on exit: finished, or failed with a non-zero exitCode", async () => {
     const source = (code: number) => `
-      import * as sweeplab from CLIENT;
+      import * as sweeplab from __CLIENT__;
       const run = await sweeplab.init({ project: "noexit" });
       for (let step = 0; step < 30; step++) run.log({ loss: step / 10 });
       run.summary.note = 1;
@@ -285,7 +285,7 @@ describe("the TypeScript client (clients/ts)", () => {
       dir,
       "bad.mjs",
       `
-      import * as sweeplab from CLIENT;
+      import * as sweeplab from __CLIENT__;
       const run = await sweeplab.init({ project: "bad" });
       run.log({ ok: 1, "has space": 2, text: "x", flag: true }, { step: 0 });
       await run.finish();

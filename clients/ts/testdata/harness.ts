@@ -22,12 +22,12 @@ export interface ScriptResult {
 }
 
 /**
- * Run `source` as a plain Node ESM script (`CLIENT` in it stands for the built client's file
+ * Run `source` as a plain Node ESM script (`__CLIENT__` in it stands for the built client's file
  * URL) in a child process whose environment is PATH and `env` only.
  */
 export function runScript(dir: string, name: string, source: string, env: Record<string, string>): Promise<ScriptResult> {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, source.replaceAll("CLIENT", JSON.stringify(new URL(`file://${clientModule}`).href)));
+  fs.writeFileSync(file, source.replaceAll("__CLIENT__", JSON.stringify(new URL(`file://${clientModule}`).href)));
   const child = spawn(process.execPath, [file], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
