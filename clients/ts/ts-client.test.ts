@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { disconnectPrisma, getRun, listLogs, metricCounts } from "../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../app/_server/testdata/start-route-server";
+import { accessConfig, checkRequest } from "../../app/_server/access";
 import { buildClient, runScript } from "./testdata/harness";
 
 // The TypeScript client as a program uses it: built to plain ESM as its README says, imported by
@@ -84,6 +85,35 @@ async function assertDownloadsMatch(logged: Logged): Promise<void> {
   }
 }
 
+const TOKEN = "ts-client-test-access-token";
+
+/**
+ * A proxy in front of the real server that lets in only what app/_server/access.ts lets in with
+ * SWEEPLAB_ACCESS_TOKEN=TOKEN (the route server has no proxy.ts), and that can lose the answer
+ * to an event batch: `loseAnswer(seq)` true forwards the batch, then drops the connection.
+ */
+async function startProxy(loseAnswer: (seq: number) => boolean): Promise<{ server: http.Server; base: string }> {
+  const access = accessConfig({ SWEEPLAB_ACCESS_TOKEN: TOKEN });
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = req.method === "POST" ? Buffer.concat(chunks) : undefined;
+    const headers = new Headers(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === "string"));
+    const verdict = checkRequest(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers }), access);
+    if (!verdict.ok) {
+      res.writeHead(verdict.status, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ error: verdict.error, issues: [] }));
+    }
+    const upstream = await fetch(`${srv.base}${req.url}`, { method: req.method, headers: { "content-type": "application/json" }, body });
+    const answer = Buffer.from(await upstream.arrayBuffer());
+    if (req.url!.endsWith("/events") && loseAnswer((JSON.parse(body!.toString()) as { seq: number }).seq)) return req.socket.destroy();
+    res.writeHead(upstream.status, { "content-type": "application/json" });
+    res.end(answer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
 describe("the TypeScript client (clients/ts)", () => {
   it("lands a run from a plain Node script: config, curves (val/loss, NaN, ±Infinity), summary, logs, finish", async () => {
     const result = await runScript(
@@ -159,31 +189,17 @@ describe("the TypeScript client (clients/ts)", () => {
     await assertDownloadsMatch(logged);
   });
 
-  it("sends a batch whose answer was lost again with the same seq: the server skips it, nothing is doubled", async () => {
-    // a proxy in front of the real server that forwards the first sending of three batches and
-    // then drops the connection instead of answering (the answer is lost on the way back)
-    let dropped = 0;
+  it("sends the API key; a batch whose answer was lost goes again with the same seq: the server skips it, nothing is doubled", async () => {
+    // the first sending of batches 1, 3 and 5 reaches the server, and its answer is lost
     const seqs: number[] = [];
-    const proxy = http.createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const body = Buffer.concat(chunks);
-      const upstream = await fetch(`${srv.base}${req.url}`, { method: req.method, headers: { "content-type": "application/json" }, body: req.method === "POST" ? body : undefined });
-      const answer = Buffer.from(await upstream.arrayBuffer());
-      if (req.url!.endsWith("/events")) {
-        const seq = (JSON.parse(body.toString()) as { seq: number }).seq;
-        const firstSending = !seqs.includes(seq);
-        seqs.push(seq);
-        if (firstSending && seq % 2 === 1 && dropped < 3) {
-          dropped++;
-          return req.socket.destroy();
-        }
-      }
-      res.writeHead(upstream.status, { "content-type": "application/json" });
-      res.end(answer);
+    let dropped = 0;
+    const proxy = await startProxy((seq) => {
+      const firstSending = !seqs.includes(seq);
+      seqs.push(seq);
+      if (!firstSending || seq % 2 === 0 || dropped === 3) return false;
+      dropped++;
+      return true;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    const port = (proxy.address() as { port: number }).port;
     try {
       const result = await runScript(
         dir,
@@ -201,7 +217,7 @@ describe("the TypeScript client (clients/ts)", () => {
         await run.finish();
         console.log(JSON.stringify({ id: run.id, duplicates: run.duplicates, steps }));
         `,
-        { SWEEPLAB_URL: `http://127.0.0.1:${port}` },
+        { SWEEPLAB_URL: proxy.base, SWEEPLAB_API_KEY: TOKEN },
       );
       assert.equal(result.code, 0, result.stderr);
       const logged = lastJson<Logged>(result.stdout);
@@ -215,8 +231,16 @@ describe("the TypeScript client (clients/ts)", () => {
       assert.deepEqual(await metricCounts(logged.id), { x: { points: 250, rollup: 250 }, y: { points: 250, rollup: 250 } });
       assert.equal(((await getJson(`/api/runs/${logged.id}`)).run as { state: string }).state, "finished");
       await assertDownloadsMatch(logged);
+
+      // a wrong key: init fails at once, saying why
+      const refused = await runScript(dir, "wrongkey.mjs", `import * as sweeplab from __CLIENT__; await sweeplab.init({ project: "nokey" });`, {
+        SWEEPLAB_URL: proxy.base,
+        SWEEPLAB_API_KEY: "not-the-token-at-all",
+      });
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /could not start a run at .*: HTTP 401: wrong access token/);
     } finally {
-      proxy.close();
+      proxy.server.close();
     }
   });
 
