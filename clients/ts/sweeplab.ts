@@ -11,7 +11,8 @@
 //            gets no answer is sent again with the same seq (the server skips a seq it has), so
 //            a lost answer never doubles a point. Idle runs send an empty batch as a heartbeat.
 //   finish   sends what is left, then POST /api/runs/<id>/finish. A script that ends without
-//            calling it is finished on beforeExit (failed when process.exitCode is not 0).
+//            calling it is finished on beforeExit (failed when process.exitCode is not 0); one
+//            that dies of an uncaught exception, failed with its stack trace.
 // JSON has no NaN or Infinity: they travel as the strings "NaN", "Infinity", "-Infinity".
 
 export type MetricValue = number | bigint | boolean | null;
@@ -168,6 +169,21 @@ export class Run {
   private readonly onBeforeExit = () => {
     if (!this.ended) void this.finish({ exitCode: typeof process.exitCode === "number" ? process.exitCode : 0 });
   };
+  /**
+   * An exception nothing caught (a rejected promise too) ends the program: the run is finished
+   * failed with its stack trace first. Node's own ending is kept: the error on stderr, exit code
+   * 1 — unless the program listens for uncaught exceptions itself, which then decides.
+   */
+  private readonly onUncaught = (error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `Uncaught ${String(error)}`;
+    const alone = process.listenerCount("uncaughtException") === 1;
+    if (alone) {
+      console.error(text);
+      process.exitCode = 1;
+    }
+    // (at most 30 s: a program that crashed does not wait out a long outage of the server)
+    void Promise.race([this.finish({ exitCode: 1, error: text.slice(-4000) }), sleep(30_000)]).finally(() => alone && process.exit(1));
+  };
 
   /** Use init(). */
   constructor(answer: RunAnswer, pageUrl: string, resumed: boolean, base: string, headers: Record<string, string>, options: InitOptions) {
@@ -194,17 +210,23 @@ export class Run {
     this.summary = this.summaryProxy();
     this.timer = setInterval(() => this.tick(), this.options.flushIntervalMs);
     this.timer.unref?.();
-    if (typeof process !== "undefined") process.on("beforeExit", this.onBeforeExit);
+    if (typeof process !== "undefined") {
+      process.on("beforeExit", this.onBeforeExit);
+      process.on("uncaughtException", this.onUncaught);
+    }
   }
 
-  /** Log metrics at a step: `run.log({ loss: 0.5, "val/acc": 0.9 })`. Non-numbers are skipped with a warning. */
+  /**
+   * Log metrics at a step: `run.log({ loss: 0.5, "val/acc": 0.9 })`; nested objects are named
+   * with dots (`{ train: { loss } }` → "train.loss"). Non-numbers are skipped with a warning.
+   */
   log(values: Record<string, unknown>, options: LogOptions = {}): void {
     if (this.ended) return this.warnOnce("ended", `run ${this.id} has finished: log() ignored`);
     const step = options.step ?? this.step;
     if (!Number.isSafeInteger(step) || step < 0) throw new TypeError(`sweeplab: step must be an integer >= 0, got ${step}`);
     const time = this.timeOffset + (performance.now() - this.started) / 1000;
     let line: MetricLine | null = null;
-    for (const [name, raw] of Object.entries(values)) {
+    for (const [name, raw] of flatten(values)) {
       const value = toWire(raw);
       if (value === undefined) {
         this.warnOnce(`type:${name}`, `"${name}" is not a number (${typeof raw}): not logged`);
@@ -245,7 +267,10 @@ export class Run {
     this.timer = null;
     await this.flush();
     this.ended = true;
-    if (typeof process !== "undefined") process.off("beforeExit", this.onBeforeExit);
+    if (typeof process !== "undefined") {
+      process.off("beforeExit", this.onBeforeExit);
+      process.off("uncaughtException", this.onUncaught);
+    }
     const state = options.state ?? (options.exitCode ? "failed" : "finished");
     const body: Record<string, unknown> = { state };
     if (options.exitCode !== undefined) body.exitCode = options.exitCode;
@@ -362,6 +387,14 @@ export class Run {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.warn(message);
+  }
+}
+
+/** [name, value] of every leaf of `values`, nested plain objects' names joined by "." (as W&B's summary shows them). */
+function* flatten(values: Record<string, unknown>, prefix = ""): Generator<[string, unknown]> {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) yield* flatten(value as Record<string, unknown>, `${prefix}${key}.`);
+    else yield [`${prefix}${key}`, value];
   }
 }
 

@@ -283,6 +283,30 @@ describe("the TypeScript client (clients/ts)", () => {
     assert.equal(run?.project, "envproject");
   });
 
+  it("a script that dies of an uncaught exception ends its run failed, with the stack trace; Node's exit stays", async () => {
+    const result = await runScript(
+      dir,
+      "throws.mjs",
+      `
+      import * as sweeplab from __CLIENT__;
+      const run = await sweeplab.init({ project: "throws" });
+      console.log(JSON.stringify({ id: run.id }));
+      for (let step = 0; step < 20; step++) run.log({ loss: step });
+      await new Promise((r) => setTimeout(r, 5));
+      function train() { throw new RangeError("boom at step 20"); }
+      train();
+      `,
+      env(),
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /RangeError: boom at step 20\n\s+at train/);
+    const { id } = lastJson<{ id: string }>(result.stdout);
+    const run = await getRun(id);
+    assert.equal(run?.state, "failed");
+    assert.match(run?.error ?? "", /RangeError: boom at step 20/);
+    assert.deepEqual(await metricCounts(id), { loss: { points: 20, rollup: 20 } });
+  });
+
   it("a script that ends without finish() is finished on exit: finished, or failed with a non-zero exitCode", async () => {
     const source = (code: number) => `
       import * as sweeplab from __CLIENT__;
@@ -304,14 +328,14 @@ describe("the TypeScript client (clients/ts)", () => {
     }
   });
 
-  it("skips what the server would refuse (a bad name, a string) with a warning, and logs the rest", async () => {
+  it("skips what the server would refuse (a bad name, a string) with a warning; names nested values with dots", async () => {
     const result = await runScript(
       dir,
       "bad.mjs",
       `
       import * as sweeplab from __CLIENT__;
       const run = await sweeplab.init({ project: "bad" });
-      run.log({ ok: 1, "has space": 2, text: "x", flag: true }, { step: 0 });
+      run.log({ ok: 1, "has space": 2, text: "x", flag: true, train: { loss: 0.5, inner: { acc: 1 } } }, { step: 0 });
       await run.finish();
       console.log(JSON.stringify({ id: run.id }));
       `,
@@ -321,6 +345,6 @@ describe("the TypeScript client (clients/ts)", () => {
     assert.match(result.stderr, /"has space" is not logged/);
     assert.match(result.stderr, /"text" is not a number/);
     const { id } = lastJson<{ id: string }>(result.stdout);
-    assert.deepEqual(Object.keys(await metricCounts(id)).sort(), ["flag", "ok"]);
+    assert.deepEqual(Object.keys(await metricCounts(id)).sort(), ["flag", "ok", "train.inner.acc", "train.loss"]);
   });
 });
