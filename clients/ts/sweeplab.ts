@@ -124,6 +124,9 @@ function toWire(v: unknown): WireNumber | undefined {
   return undefined;
 }
 
+/** An object for names the program chooses: without a prototype, "__proto__" or "constructor" is just a name. */
+const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 class HttpError extends Error {
@@ -156,8 +159,10 @@ export class Run {
   private readonly timeOffset: number;
   private pending: MetricLine[] = [];
   private pendingLogs: LogLine[] = [];
-  private pendingSummary: Record<string, WireNumber> = {};
-  private pendingConfig: Record<string, unknown> = {};
+  private pendingSummary: Record<string, WireNumber> = dict();
+  private pendingConfig: Record<string, unknown> = dict();
+  /** Values in `pending` plus lines in `pendingLogs`: what they weigh against maxBatchValues. */
+  private pendingWeight = 0;
   private nextSeq: number;
   private sealed: Batch | null = null;
   private sending: Promise<void> | null = null;
@@ -226,6 +231,7 @@ export class Run {
     if (!Number.isSafeInteger(step) || step < 0) throw new TypeError(`sweeplab: step must be an integer >= 0, got ${step}`);
     const time = this.timeOffset + (performance.now() - this.started) / 1000;
     let line: MetricLine | null = null;
+    let lineSize = 0;
     for (const [name, raw] of flatten(values)) {
       const value = toWire(raw);
       if (value === undefined) {
@@ -236,18 +242,23 @@ export class Run {
         this.warnOnce(`name:${name}`, `"${name.slice(0, 60)}" is not logged: a metric name is ${NAME_RULE}`);
         continue;
       }
-      if (!line || Object.keys(line.values).length >= MAX_VALUES_PER_LINE) this.pending.push((line = { step, time, values: {} }));
+      if (!line || lineSize >= MAX_VALUES_PER_LINE) {
+        this.pending.push((line = { step, time, values: dict() }));
+        lineSize = 0;
+      }
+      if (!Object.hasOwn(line.values, name)) lineSize++, this.pendingWeight++;
       line.values[name] = value;
     }
     if (options.commit === false) this.step = Math.max(this.step, step);
     else this.step = Math.max(this.step, step + 1);
-    if (this.pendingWeight() >= this.options.maxBatchValues) this.kick();
+    if (this.pendingWeight >= this.options.maxBatchValues) this.kick();
   }
 
   /** A line of the run's console (its Logs tab). */
   print(message: string, level: Level = "info"): void {
     if (this.ended) return;
     this.pendingLogs.push({ level, message: String(message), step: this.step });
+    this.pendingWeight++;
   }
 
   /** Send everything logged so far; resolves once the server has it (or gave up on it). */
@@ -288,12 +299,6 @@ export class Run {
 
   private hasPending(): boolean {
     return this.pending.length > 0 || this.pendingLogs.length > 0 || Object.keys(this.pendingSummary).length > 0 || Object.keys(this.pendingConfig).length > 0;
-  }
-
-  private pendingWeight(): number {
-    let weight = this.pendingLogs.length;
-    for (const line of this.pending) weight += Object.keys(line.values).length;
-    return weight;
   }
 
   /** Start sending (one batch at a time, in order) unless a send is under way. */
@@ -338,9 +343,10 @@ export class Run {
     if (lines > 0) batch.metrics = this.pending.splice(0, lines);
     const logs = Math.min(this.pendingLogs.length, Math.max(0, this.options.maxBatchValues - weight));
     if (logs > 0) batch.logs = this.pendingLogs.splice(0, logs);
+    this.pendingWeight -= weight + logs;
     if (this.pending.length === 0 && this.pendingLogs.length === 0) {
-      if (Object.keys(this.pendingSummary).length > 0) [batch.summary, this.pendingSummary] = [this.pendingSummary, {}];
-      if (Object.keys(this.pendingConfig).length > 0) [batch.config, this.pendingConfig] = [this.pendingConfig, {}];
+      if (Object.keys(this.pendingSummary).length > 0) [batch.summary, this.pendingSummary] = [this.pendingSummary, dict()];
+      if (Object.keys(this.pendingConfig).length > 0) [batch.config, this.pendingConfig] = [this.pendingConfig, dict()];
     }
     return batch;
   }
@@ -365,7 +371,7 @@ export class Run {
   }
 
   private summaryProxy(): Summary {
-    const values: Record<string, unknown> = {};
+    const values: Record<string, unknown> = dict();
     const set = (key: string, value: MetricValue) => {
       const wire = toWire(value);
       if (wire === undefined) return this.warnOnce(`summary:${key}`, `summary["${key}"] is not a number: not sent`);
@@ -404,7 +410,7 @@ function* flatten(values: Record<string, unknown>, prefix = ""): Generator<[stri
  * (`{"optimizer.lr": 0.1}`); such a key lands inside the program's nested object when it has one.
  */
 function withServerConfig(own: Record<string, unknown>, server: Record<string, unknown>): Record<string, unknown> {
-  const out = JSON.parse(JSON.stringify(own)) as Record<string, unknown>;
+  const out = Object.assign(dict(), JSON.parse(JSON.stringify(own)) as Record<string, unknown>);
   for (const [key, value] of Object.entries(server)) {
     const parts = key.split(".");
     let at: Record<string, unknown> = out;

@@ -335,7 +335,9 @@ describe("the TypeScript client (clients/ts)", () => {
       `
       import * as sweeplab from __CLIENT__;
       const run = await sweeplab.init({ project: "bad" });
-      run.log({ ok: 1, "has space": 2, text: "x", flag: true, train: { loss: 0.5, inner: { acc: 1 } } }, { step: 0 });
+      run.log({ ok: 1, "has space": 2, text: "x", flag: true, train: { loss: 0.5, inner: { acc: 1 } }, constructor: 7 }, { step: 0 });
+      // a loop that never awaits: everything waits in the queue, then goes in batches
+      for (let step = 1; step <= 30000; step++) run.log({ ok: step, constructor: -step });
       await run.finish();
       console.log(JSON.stringify({ id: run.id }));
       `,
@@ -345,6 +347,8 @@ describe("the TypeScript client (clients/ts)", () => {
     assert.match(result.stderr, /"has space" is not logged/);
     assert.match(result.stderr, /"text" is not a number/);
     const { id } = lastJson<{ id: string }>(result.stdout);
-    assert.deepEqual(Object.keys(await metricCounts(id)).sort(), ["flag", "ok", "train.inner.acc", "train.loss"]);
+    const counts = await metricCounts(id);
+    assert.deepEqual(Object.keys(counts).sort(), ["constructor", "flag", "ok", "train.inner.acc", "train.loss"]);
+    assert.deepEqual([counts.ok, counts.constructor], [{ points: 30001, rollup: 30001 }, { points: 30001, rollup: 30001 }]);
   });
 });
