@@ -28,7 +28,8 @@ export interface WorkerHandle {
 }
 
 export interface Launcher {
-  launch(input: WorkerInput, onMessage: (message: WorkerMessage) => void): WorkerHandle;
+  /** `run`: whose worker this is (a program's launcher passes its identity on; the engine's needs none). */
+  launch(input: WorkerInput, onMessage: (message: WorkerMessage) => void, run?: { id: string; name: string; sweepId: string | null }): WorkerHandle;
 }
 
 /**

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
-import { sweepToObject, type SweepConfig } from "../../sweeps/config";
+import { isProgramSweep, sweepToObject, type SweepConfig } from "../../sweeps/config";
+import { projectOf } from "../../sweeps/logging-api";
 import type { SweepState } from "../../sweeps/states";
 import { getRun, createRun, requestStop, requestStopForSweep, stopQueuedRuns } from "./runs";
 import type { RunRecord, SweepRecord } from "./records";
@@ -14,6 +15,9 @@ export type ControlResult<T> = { ok: true; value: T } | { ok: false; status: 404
 
 const notFound = (what: string, id: string) => ({ ok: false, status: 404, error: `${what} ${id} not found` }) as const;
 const conflict = (error: string) => ({ ok: false, status: 409, error }) as const;
+
+/** Sweep.heldBy of a program's sweep that no one executor holds: agents started with its id run it. */
+export const PROGRAM_SWEEP_HOLDER = "agents";
 
 /**
  * Store a validated sweep; executors pick it up from the database. The stored config carries
@@ -32,7 +36,9 @@ export async function launchSweep(config: SweepConfig, rawConfig: string, option
     concurrency,
     seed,
     runCap: config.run_cap ?? null,
-    heldBy: options.heldBy ?? null,
+    // a program's sweep is never run by a server's pool: only by hosts told its id (agents, the sweep CLI)
+    heldBy: options.heldBy ?? (isProgramSweep(config) ? PROGRAM_SWEEP_HOLDER : null),
+    project: projectOf(config as unknown as Record<string, unknown>),
   });
 }
 
