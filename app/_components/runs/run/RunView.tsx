@@ -199,6 +199,14 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
             <input type="range" min={0} max={SMOOTHING_RANGES.ema.max} step={0.01} value={smoothing.kind === "ema" ? smoothing.amount : 0} onChange={(e) => setSmoothing({ kind: "ema", amount: Number(e.target.value) })} aria-label="Smoothing" />
             <span className="mono muted">{smoothing.kind === "ema" ? smoothing.amount.toFixed(2) : "0"}</span>
             {live && <span className="badge badge-running" style={{ marginLeft: 8 }}>live</span>}
+            <span className="row" style={{ marginLeft: "auto", gap: 6 }} title="Every point the run logged, one row per step (step, time in seconds since the start, a column per metric)">
+              <a className="btn btn-sm" href={`/api/runs/${run.id}/metrics.csv`} download data-testid="download-metrics-csv">
+                Metrics CSV
+              </a>
+              <a className="btn btn-sm" href={`/api/runs/${run.id}/metrics.jsonl`} download data-testid="download-metrics-jsonl">
+                JSON lines
+              </a>
+            </span>
           </div>
           <RunCharts runId={run.id} color={color} state={run.state} series={data.series} smoothing={smoothing} throughput={rate === null ? null : { median: rate, unit: rateUnit }} />
         </>
