@@ -112,6 +112,7 @@ export function toRunEventBatch(runId: string, batch: ClientBatch): RunEventBatc
   return {
     runId,
     seq,
+    stream: "client",
     ...(metrics?.length ? { metrics } : {}),
     ...(logs?.length ? { logs } : {}),
     // (a summary keeps non-finite values as null, as the folded one does)

@@ -93,7 +93,7 @@ interface RunAnswer {
   config?: Record<string, unknown>;
   lastStep?: number;
   summary?: Record<string, unknown>;
-  ingestSeq?: number | null;
+  clientSeq?: number | null;
 }
 
 /** What the server takes as a metric name, summary key or config key (a column name: sweeps/names.ts KEY_PATTERN). */
@@ -209,7 +209,7 @@ export class Run {
     this.step = resumed && typeof answer.lastStep === "number" && answer.lastStep > 0 ? answer.lastStep + 1 : 0;
     const runtime = answer.summary?._runtime;
     this.timeOffset = resumed && typeof runtime === "number" && Number.isFinite(runtime) ? runtime : 0;
-    this.nextSeq = (answer.ingestSeq ?? 0) + 1;
+    this.nextSeq = (answer.clientSeq ?? 0) + 1;
     this.started = performance.now();
     this.config = this.configProxy(withServerConfig(options.config ?? {}, answer.config ?? {}));
     this.summary = this.summaryProxy();

@@ -162,7 +162,8 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
     for (const b of batches) {
       if (!existing.has(b.runId)) continue;
       // a numbered batch takes its number, or is skipped when it (or a later one) is stored already
-      if (b.seq !== undefined && (await tx.$executeRawUnsafe(`UPDATE Run SET ingestSeq = ? WHERE id = ? AND coalesce(ingestSeq, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
+      const seqColumn = b.stream === "client" ? "clientSeq" : "ingestSeq";
+      if (b.seq !== undefined && (await tx.$executeRawUnsafe(`UPDATE Run SET ${seqColumn} = ? WHERE id = ? AND coalesce(${seqColumn}, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
         result.duplicates++;
         continue;
       }

@@ -254,6 +254,7 @@ const LISTED_TYPES = {
   startedAt: "time",
   finishedAt: "time",
   ingestSeq: "number",
+  clientSeq: "number",
   checkpointStep: "number",
   interruptions: "number",
   tags: "text",
