@@ -396,6 +396,8 @@ export const SweepConfigShape = z.strictObject({
     .describe("Sweep seed: same seed, same proposals"),
   replicates: z.int().min(1).max(100).default(1).describe("Runs per configuration, each with its own seed"),
   bayes_model: z.enum(["gp", "tpe"]).optional().describe("bayes: the model, a Gaussian process with expected improvement (gp, as W&B; the default) or TPE"),
+  /** "function": created by a client for its function agent (sweeplab.agent): free names, no program to run. */
+  agent: z.literal("function").optional().describe("Set by the clients' sweep(): runs come from sweeplab.agent"),
   ...wandbOnly,
 });
 export const TOP_LEVEL_KEYS = Object.keys(SweepConfigShape.shape);
@@ -426,7 +428,7 @@ export const WandbSweepConfig: z.ZodType<SweepConfig, SweepConfigInput> = SweepC
  * parameters are free names; agents and `npm run sweep` run the command (sweeps/program.ts).
  */
 export function isProgramSweep(config: unknown): boolean {
-  return isPlainObject(config) && (config.program !== undefined || config.command !== undefined);
+  return isPlainObject(config) && (config.program !== undefined || config.command !== undefined || config.agent === "function");
 }
 
 /** What a program sweep runs: W&B's `program` and `command`. */
@@ -437,6 +439,7 @@ export interface ProgramSpec {
 
 /** The program and command of a sweep config, or null for an engine sweep. */
 export function programSpecOf(config: Record<string, unknown>): ProgramSpec | null {
+  if (config.agent === "function") return null;
   const program = typeof config.program === "string" ? config.program : undefined;
   const command = Array.isArray(config.command) ? config.command.map(String) : undefined;
   return program === undefined && command === undefined ? null : { program, command };
@@ -454,7 +457,8 @@ function checkProgram(raw: unknown, ctx: Ctx): void {
     const words = command.filter((w): w is string => typeof w === "string");
     if (words.some((w) => w.includes("${program}")) && typeof raw.program !== "string") issue(ctx, ["program"], "the command uses ${program}: name the program");
   }
-  if (raw.program === undefined && command === undefined) issue(ctx, ["program"], "a program sweep names a program or a command");
+  if (raw.program === undefined && command === undefined && raw.agent !== "function") issue(ctx, ["program"], "a program sweep names a program or a command");
+  if (raw.agent === "function" && (raw.program !== undefined || command !== undefined)) issue(ctx, ["agent"], "a function agent's sweep runs no program: drop program and command, or agent");
 }
 
 /** A sweep of our engine: W&B's rules, then every parameter bound to RunConfig (names, types, ranges, memory). */

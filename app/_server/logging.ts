@@ -1,6 +1,8 @@
 import { jsonError, notFound } from "../_lib/api";
 import { readRequest } from "../_lib/body";
-import { createProgramRun, getRun, type RunRecord } from "../../prisma/store";
+import { createProgramRun, getRun, getSweep, newId, setRunOwner, type RunRecord } from "../../prisma/store";
+import { isProgramSweep } from "../../sweeps/config";
+import { nestConfig } from "../../sweeps/program";
 import { AGENT_BODY_LIMIT } from "../../sweeps/agent-protocol";
 import { batchWeight, REPORT_MAX_POINTS } from "../../sweeps/ingest";
 import { ClientBatch, clientOwner, CreateRunRequest, FinishRunRequest, toRunEventBatch } from "../../sweeps/logging-api";
@@ -61,14 +63,30 @@ export async function finishRunAction(req: Request, id: string): Promise<Respons
   const open = await openRun(id);
   if (!open.ok) return open.response;
   const { state, exitCode, error } = body.data;
-  // a run the user asked to stop, whose program then ended cleanly, was stopped
-  const outcome = state === "finished" && open.run.stopRequested ? "stopped" : state;
+  const coordinator = (await serverExecutor()).coordinator;
+  // a run early termination or the user asked to stop, whose program then ended cleanly, was pruned or stopped
+  const outcome = state !== "finished" ? state : (coordinator.stopReasonOf(id) ?? (open.run.stopRequested ? "stopped" : state));
   if (ended(open.run)) {
     if (open.run.state === outcome) return Response.json({ run: open.run });
     return jsonError(409, `run ${id} has ended already (${open.run.state})`);
   }
   const reason = [error, exitCode !== undefined && exitCode !== 0 ? `exit code ${exitCode}` : null].filter(Boolean).join("; ") || null;
-  const coordinator = (await serverExecutor()).coordinator;
   await coordinator.finish(clientOwner(id), id, { state: outcome, error: reason });
   return Response.json({ run: await getRun(id) });
+}
+
+/**
+ * POST /api/sweeps/:id/next: the next run of a program's sweep for a function agent
+ * (sweeplab.agent), claimed for its client — which then logs to it as to any run of its own —
+ * or null when the sweep has none to give now (ended, paused, at its concurrency).
+ */
+export async function nextRunAction(sweepId: string): Promise<Response> {
+  const sweep = await getSweep(sweepId);
+  if (!sweep) return notFound("sweep", sweepId);
+  if (!isProgramSweep(sweep.config)) return jsonError(409, `sweep ${sweepId} trains the engine: its runs are trained by the server and agents, not by a function agent`);
+  const coordinator = (await serverExecutor()).coordinator;
+  const claimed = sweep.state === "running" ? await coordinator.claim(`client:agent-${newId()}`, { sweepId }) : null;
+  if (claimed) await setRunOwner(claimed.id, clientOwner(claimed.id));
+  const run = claimed ? await getRun(claimed.id) : null;
+  return Response.json({ run, config: run ? nestConfig(run.config) : null, sweepState: (await getSweep(sweepId))?.state ?? sweep.state });
 }

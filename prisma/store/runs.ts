@@ -95,6 +95,11 @@ export async function claimNextRun(claimedBy: string, options: { sweepId?: strin
   return id ? getRun(id) : null;
 }
 
+/** Hand a running run to another owner (a function agent's claim: the run's own client then owns it). */
+export async function setRunOwner(id: string, claimedBy: string): Promise<void> {
+  await prisma().run.updateMany({ where: { id, state: "running" }, data: { claimedBy } });
+}
+
 export async function setRunPid(id: string, pid: number | null): Promise<void> {
   await prisma().run.update({ where: { id }, data: { pid } });
 }

@@ -138,6 +138,11 @@ export class Coordinator implements RunQueue {
     return this.plan(sweep).propose(index, trials);
   }
 
+  /** Why this coordinator ordered a run to stop early ("pruned"), or null: a program's client ends it with that state. */
+  stopReasonOf(runId: string): StopReason | null {
+    return this.pruned.has(runId) ? "pruned" : null;
+  }
+
   // ---- RunQueue ----
 
   claim(owner: string, options: { sweepId?: string } = {}): Promise<ClaimedRun | null> {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { appendRunEvents, createRun, disconnectPrisma, getRun, listLogs, metricCounts, readPoints } from "../../../prisma/store";
+import { appendRunEvents, createRun, disconnectPrisma, getRun, getSweep, sweepRuns, listLogs, metricCounts, readPoints } from "../../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../_server/testdata/start-route-server";
 import { until } from "../../../sweeps/testdata/until";
 
@@ -187,5 +187,45 @@ describe("the logging API", () => {
     } finally {
       clearInterval(beat);
     }
+  });
+
+  it("a function agent's sweep (sweeplab.sweep, then sweeplab.agent): free names, runs handed out one by one, logged to by the client, the sweep ends", async () => {
+    const yaml = "agent: function\nmethod: grid\nmetric: {name: val/loss, goal: minimize}\nparameters:\n  epochs: {value: 2}\n  optimizer:\n    parameters:\n      lr: {values: [0.1, 0.01]}\n";
+    const res = await fetch(`${srv.base}/api/sweeps`, { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { id } = (await res.json()) as { id: string };
+    const seen: number[] = [];
+    for (;;) {
+      const next = await post(`/api/sweeps/${id}/next`, {});
+      assert.equal(next.status, 200);
+      const run = next.json.run as { id: string; kind: string; claimedBy: string } | null;
+      if (!run) {
+        assert.equal(next.json.sweepState, "finished");
+        break;
+      }
+      assert.equal(run.kind, "program");
+      assert.equal(run.claimedBy, `client:${run.id}`);
+      const config = next.json.config as { epochs: number; optimizer: { lr: number } };
+      assert.equal(config.epochs, 2);
+      seen.push(config.optimizer.lr);
+      // the client attaches to the run it was given, logs, finishes
+      assert.equal((await post("/api/runs", { id: run.id })).status, 200);
+      await post(`/api/runs/${run.id}/events`, { seq: 1, metrics: [{ step: 0, time: 0, values: { "val/loss": config.optimizer.lr * 10 } }] });
+      assert.equal(((await post(`/api/runs/${run.id}/finish`, { state: "finished" })).json.run as { state: string }).state, "finished");
+    }
+    assert.deepEqual(seen, [0.1, 0.01]);
+    const runs = await sweepRuns(id);
+    assert.deepEqual(runs.map((r) => [r.state, r.summary["val/loss"]]), [["finished", 1], ["finished", 0.1]]);
+    assert.equal((await getSweep(id))!.state, "finished");
+
+    // a bare config with names the engine lacks is a 400 that offers both readings
+    const bare = await fetch(`${srv.base}/api/sweeps`, { method: "POST", headers: { "content-type": "application/yaml" }, body: "method: grid\nparameters:\n  epochs: {value: 2}\n" });
+    assert.equal(bare.status, 400);
+    const error = ((await bare.json()) as { error: string }).error;
+    assert.match(error, /parameters\.epochs: unknown parameter "epochs": not a RunConfig key \(did you mean "steps"\?\)/);
+    assert.match(error, /add `program:`.*sweeplab\.sweep/);
+    // an engine sweep gives no runs to a function agent
+    const engine = await fetch(`${srv.base}/api/sweeps`, { method: "POST", headers: { "content-type": "application/yaml" }, body: "method: grid\nparameters:\n  steps: {value: 2}\n" });
+    assert.equal((await post(`/api/sweeps/${((await engine.json()) as { id: string }).id}/next`, {})).status, 409);
   });
 });
