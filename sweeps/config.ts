@@ -441,7 +441,7 @@ export interface ProgramSpec {
 export function programSpecOf(config: Record<string, unknown>): ProgramSpec | null {
   if (config.agent === "function") return null;
   const program = typeof config.program === "string" ? config.program : undefined;
-  const command = Array.isArray(config.command) ? config.command.map(String) : undefined;
+  const command = Array.isArray(config.command) ? config.command.map((w) => (typeof w === "boolean" ? (w ? "True" : "False") : String(w))) : undefined;
   return program === undefined && command === undefined ? null : { program, command };
 }
 
@@ -453,7 +453,8 @@ function checkProgram(raw: unknown, ctx: Ctx): void {
   const command = raw.command;
   if (Array.isArray(command)) {
     if (command.length === 0) issue(ctx, ["command"], "a command needs at least one word");
-    command.forEach((w, i) => typeof w !== "string" && issue(ctx, ["command", i], `each word of a command is a string, got ${got(w)}`));
+    // (W&B's agent writes each word with Python's str(): `1` is the word "1")
+    command.forEach((w, i) => (w === null || typeof w === "object") && issue(ctx, ["command", i], `each word of a command is a string or a number, got ${got(w)}`));
     const words = command.filter((w): w is string => typeof w === "string");
     if (words.some((w) => w.includes("${program}")) && typeof raw.program !== "string") issue(ctx, ["program"], "the command uses ${program}: name the program");
   }
