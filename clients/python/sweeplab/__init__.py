@@ -98,7 +98,7 @@ def _online(body, url, api_key, queue, items, offline_root):
     server_run = answer["run"]
     run_id = server_run["id"]
     sender = Sender(queue, ServerSink(run_id, url, api_key), dict(body, id=run_id), None,
-                    first_seq=int(server_run.get("lastSeq") or 0) + 1, offline_root=offline_root)
+                    first_seq=int(server_run.get("ingestSeq") or 0) + 1, offline_root=offline_root)
     new_run = Run(run_id, server_run.get("name"), server_run.get("project"), url + answer.get("url", f"/runs/{run_id}"),
                   Config(items, queue), queue, sender, None, _finished)
     sender.on_stop = new_run._stop_requested
