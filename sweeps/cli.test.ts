@@ -10,6 +10,7 @@ import { fakeWorkerCommand } from "./testdata/fake-launcher";
 import { disconnectPrisma, getCorpus, getSweep, listLogs, listSweeps, sweepRuns } from "../prisma/store";
 import { assertWholeCurves, loggedSteps } from "./testdata/curves";
 import { until } from "./testdata/until";
+import { startRouteServer } from "../app/_server/testdata/start-route-server";
 
 // `npm run sweep` as a real process against a real SQLite file, with the fake worker: a bad
 // config, a kill -9 of the executor process mid-sweep followed by `--resume`, and a SIGTERM.
@@ -150,15 +151,8 @@ describe("npm run sweep", () => {
   });
 
   it("runs where it was launched, at its concurrency, beside a server on the same database; --share lets the server help", async () => {
-    const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "app/_server/testdata/route-server.ts")], {
-      cwd: root,
-      env: { ...env, SWEEPLAB_CONCURRENCY: "3" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const { server } = await startRouteServer({ ...env, SWEEPLAB_CONCURRENCY: "3" });
     try {
-      let said = "";
-      server.stdout!.on("data", (d) => (said += d));
-      await until("the server to listen", async () => /listening/.test(said));
       const file = path.join(dir, "held.yaml");
       // the sweep allows 4 at once: held, the CLI's --concurrency 2 is its limit; shared, the server may add 2
       fs.writeFileSync(file, "method: grid\nconcurrency: 4\nparameters:\n  task: { value: quadrant }\n  steps: { value: 100 }\n  eval_every: { value: 20 }\n  learning_rate: { values: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] }\n");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DiagnosticMessage, LogMessage, MetricMessage, SampleMessage } from "../engine/protocol";
+import { DiagnosticMessage, LogMessage, MetricMessage, SampleMessage, Summary } from "../engine/protocol";
 
 // The one way a run's data comes in: batches of events, each for one run, numbered per run.
 // The local Runner's reports, a remote agent's reports (over HTTP) and, later, the logging
@@ -12,7 +12,9 @@ import { DiagnosticMessage, LogMessage, MetricMessage, SampleMessage } from "../
 //   resumedFrom  the run (re)started at this step: what it had logged after that step is
 //                dropped first (it logs it again), so a resumed curve repeats no step;
 //   checkpoint   a checkpoint of the run at this step exists, and every event up to it is in
-//                this batch or an earlier one: the run may resume from it.
+//                this batch or an earlier one: the run may resume from it;
+//   summary      keys set over the summary folded from the points (`run.summary[k] = v`);
+//   config       keys merged into a program run's config (`wandb.config.update`).
 
 const MAX_EVENTS = 10_000;
 
@@ -26,6 +28,8 @@ export const RunEventBatch = z.strictObject({
   logs: z.array(LogMessage.omit({ type: true })).max(MAX_EVENTS).optional(),
   diagnostics: z.array(DiagnosticMessage.omit({ type: true })).max(MAX_EVENTS).optional(),
   checkpoint: z.number().int().nonnegative().optional(),
+  summary: Summary.optional(),
+  config: z.record(z.string().min(1).max(256), z.unknown()).optional(),
 });
 export type RunEventBatch = z.infer<typeof RunEventBatch>;
 

@@ -1,4 +1,5 @@
-import { jsonError } from "./api";
+import type { z } from "zod";
+import { invalid, jsonError } from "./api";
 import { formatBytes } from "./format";
 
 // Request bodies, read with a byte limit while they stream in: a body over the limit is a 413
@@ -86,6 +87,14 @@ export async function readJsonBody(req: Request, limit: number): Promise<BodyRes
   } catch {
     return { ok: false, response: jsonError(400, "the body is not valid JSON", [{ path: "body", message: "not valid JSON" }]) };
   }
+}
+
+/** A JSON body of at most `limit` bytes checked against `schema`; a 400 naming the field (`what: path: message`) when it does not fit. */
+export async function readRequest<S extends z.ZodType>(req: Request, schema: S, limit: number, what = "invalid request"): Promise<BodyResult<z.output<S>>> {
+  const json = await readJsonBody(req, limit);
+  if (!json.ok) return json;
+  const parsed = schema.safeParse(json.data);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: invalid(parsed.error, what) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ControlResult } from "../../prisma/store/sweep-control";
-import { handle, invalid, jsonError, notFound, type IdContext } from "./api";
-import { KiB, readJsonBody } from "./body";
+import { handle, jsonError, notFound, type IdContext } from "./api";
+import { KiB, readRequest } from "./body";
 
 // PATCH and DELETE of /api/runs/:id and /api/sweeps/:id (prisma/store/housekeeping.ts): one
 // handler pair for both, so runs and sweeps answer alike.
@@ -13,10 +13,8 @@ export const PATCH_LIMIT = 128 * KiB;
 export function patchRoute<S extends z.ZodType, T>(what: "run" | "sweep", schema: S, update: (id: string, patch: z.output<S>) => Promise<T | null>) {
   return handle(async (req: Request, ctx: IdContext) => {
     const { id } = await ctx.params;
-    const body = await readJsonBody(req, PATCH_LIMIT);
-    if (!body.ok) return body.response;
-    const patch = schema.safeParse(body.data);
-    if (!patch.success) return invalid(patch.error, `invalid ${what} patch`);
+    const patch = await readRequest(req, schema, PATCH_LIMIT, `invalid ${what} patch`);
+    if (!patch.ok) return patch.response;
     const record = await update(id, patch.data);
     if (!record) return notFound(what, id);
     return Response.json({ [what]: record });

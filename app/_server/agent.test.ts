@@ -9,6 +9,7 @@ import { disconnectPrisma, getSweep, listDiagnostics, listLogs, listSamples, met
 import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { serverCorpora } from "../../sweeps/agent-corpus";
 import { until } from "../../sweeps/testdata/until";
+import { startRouteServer } from "./testdata/start-route-server";
 
 // Remote agents against a real server process on 127.0.0.1 (the route handlers served by
 // testdata/route-server.ts, executor started as at server start, no local workers) and a real
@@ -25,21 +26,7 @@ let server: ChildProcess;
 let base = "";
 
 before(async () => {
-  const [cmd, args] = tsx("app/_server/testdata/route-server.ts");
-  server = spawn(cmd, args, {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: dbUrl, SWEEPLAB_AGENT_TOKEN: TOKEN, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_STALE_AFTER_MS: "3000" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    server.stdout!.on("data", (d) => {
-      out += d;
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  ({ server, base } = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_AGENT_TOKEN: TOKEN, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_STALE_AFTER_MS: "3000" }));
 });
 
 after(async () => {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { invalid, jsonError } from "../_lib/api";
-import { readJsonBody } from "../_lib/body";
+import { jsonError } from "../_lib/api";
+import { readRequest } from "../_lib/body";
 import { bearerToken, sameSecret } from "./access";
 import { authenticateAgent, getSweep, listRuns, registerAgent, type AgentRecord } from "../../prisma/store";
 import {
@@ -60,12 +60,7 @@ async function callingAgent(req: Request): Promise<{ ok: true; agent: AgentRecor
   };
 }
 
-async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
-  const json = await readJsonBody(req, AGENT_BODY_LIMIT);
-  if (!json.ok) return json;
-  const parsed = schema.safeParse(json.data);
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: invalid(parsed.error, "invalid agent request") };
-}
+const readBody = <S extends z.ZodType>(req: Request, schema: S) => readRequest(req, schema, AGENT_BODY_LIMIT, "invalid agent request");
 
 /** Ids among `ids` of runs that are running and claimed by `owner`. */
 async function ownedRunning(owner: string, ids: string[]): Promise<Set<string>> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { train } from "../../engine/train";
 import { disconnectPrisma, getSweep, listLogs, sweepRuns } from "../../prisma/store";
 import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { pidAlive as alive, until } from "../../sweeps/testdata/until";
+import { startRouteServer, type RouteServer } from "./testdata/start-route-server";
 
 // Issue 11's "done when": a sweep of six runs survives one kill -9 of the server during its
 // first runs and one SIGTERM later. A real server process (the route handlers and the
@@ -31,22 +32,10 @@ after(async () => {
 });
 
 /** Start the server process; its base URL once it listens. */
-async function startServer(): Promise<{ server: ChildProcess; base: string; output: () => string }> {
-  const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "app/_server/testdata/route-server.ts")], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "2", SWEEPLAB_CHECKPOINT_EVERY_MS: "150", SWEEPLAB_WORKER: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  servers.push(server);
-  let out = "";
-  server.stdout!.on("data", (d) => (out += d));
-  server.stderr!.on("data", (d) => (out += d));
-  const base = await until("the server to listen", async () => {
-    if (server.exitCode !== null) throw new Error(`server exited: ${out}`);
-    const m = /listening (\d+)/.exec(out);
-    return m ? `http://127.0.0.1:${m[1]}` : null;
-  });
-  return { server, base, output: () => out };
+async function startServer(): Promise<RouteServer> {
+  const started = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "2", SWEEPLAB_CHECKPOINT_EVERY_MS: "150", SWEEPLAB_WORKER: "" });
+  servers.push(started.server);
+  return started;
 }
 
 const exited = (p: ChildProcess) => new Promise<number | null>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(p.exitCode) : p.once("exit", (code) => resolve(code))));

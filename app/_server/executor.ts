@@ -14,6 +14,8 @@ import { registeredCorpusText } from "../../prisma/store/corpora";
 //   SWEEPLAB_WORKER       worker command (default dist/worker.mjs, else tsx engine/worker.ts)
 //   SWEEPLAB_STALE_AFTER_MS  a run whose host (agent) sent no heartbeat for this long is
 //                         put back in the queue (default 20000)
+//   SWEEPLAB_CLIENT_STALE_AFTER_MS  a program run (the logging API) whose client sent nothing
+//                         for this long ends crashed (default 300000)
 //   SWEEPLAB_CHECKPOINT_EVERY_MS  how often workers checkpoint (default 30000): what a kill -9
 //                         of the server may cost each run
 
@@ -44,6 +46,7 @@ export function startServerExecutor(): Promise<LocalExecutor> {
       corpusText: registeredCorpusText,
       concurrency: concurrencyFromEnv(),
       staleAfterMs: process.env.SWEEPLAB_STALE_AFTER_MS ? Number(process.env.SWEEPLAB_STALE_AFTER_MS) : undefined,
+      clientStaleAfterMs: process.env.SWEEPLAB_CLIENT_STALE_AFTER_MS ? Number(process.env.SWEEPLAB_CLIENT_STALE_AFTER_MS) : undefined,
       log: (message) => console.log(`[executor] ${message}`),
     });
     g.__sweeplabExecutor = executor;

@@ -73,12 +73,18 @@ interface MetricRow {
   wallTime: number;
 }
 
-/** Multi-row INSERTs of `columns`-wide rows, `perStatement` rows at a time. */
+/**
+ * Multi-row INSERTs of `columns`-wide rows, `perStatement` rows at a time. ±Infinity goes in as
+ * a literal (9e999 is Infinity to SQLite): the driver binds a non-finite number as NULL.
+ */
 async function insertRows(tx: Tx, head: string, tail: string, columns: number, values: unknown[], perStatement: number): Promise<void> {
-  const row = `(${Array(columns).fill("?").join(",")})`;
   for (let i = 0; i < values.length; i += perStatement * columns) {
     const chunk = values.slice(i, i + perStatement * columns);
-    await tx.$executeRawUnsafe(`${head} VALUES ${Array(chunk.length / columns).fill(row).join(",")} ${tail}`, ...chunk);
+    const params: unknown[] = [];
+    const slots = chunk.map((v) => (v === Infinity ? "9e999" : v === -Infinity ? "-9e999" : (params.push(v), "?")));
+    const rows: string[] = [];
+    for (let r = 0; r < slots.length; r += columns) rows.push(`(${slots.slice(r, r + columns).join(",")})`);
+    await tx.$executeRawUnsafe(`${head} VALUES ${rows.join(",")} ${tail}`, ...params);
   }
 }
 
@@ -187,17 +193,21 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
     const diagnostics = fresh.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) })));
     if (diagnostics.length) await tx.diagnostic.createMany({ data: diagnostics });
 
-    // per run: the live summary, the last step, the heartbeat, the checkpoint to resume from
-    const byRun = new Map<string, { metrics: MetricLine[]; checkpoint?: number }>();
+    // per run: the live summary (keys a batch sets win over the folded ones), the last step,
+    // the heartbeat, the checkpoint to resume from, a program run's config updates
+    const byRun = new Map<string, { metrics: MetricLine[]; checkpoint?: number; summary?: Summary; config?: Record<string, unknown> }>();
     for (const b of fresh) {
       const entry = byRun.get(b.runId) ?? { metrics: [] };
       entry.metrics.push(...(b.metrics ?? []));
       if (b.checkpoint !== undefined) entry.checkpoint = b.checkpoint;
+      if (b.summary) entry.summary = { ...entry.summary, ...b.summary };
+      if (b.config) entry.config = { ...entry.config, ...b.config };
       byRun.set(b.runId, entry);
     }
-    const withMetrics = [...byRun].filter(([, e]) => e.metrics.length > 0).map(([id]) => id);
-    const current = new Map((await tx.run.findMany({ where: { id: { in: withMetrics } }, select: { id: true, summary: true, lastStep: true } })).map((r) => [r.id, r]));
-    for (const [runId, { metrics, checkpoint }] of byRun) {
+    const touched = [...byRun].filter(([, e]) => e.metrics.length > 0 || e.summary || e.config).map(([id]) => id);
+    const select = { id: true, summary: true, lastStep: true, kind: true, config: true } as const;
+    const current = new Map((await tx.run.findMany({ where: { id: { in: touched } }, select })).map((r) => [r.id, r]));
+    for (const [runId, { metrics, checkpoint, summary: set, config }] of byRun) {
       if (checkpoint !== undefined) await tx.$executeRawUnsafe(`UPDATE Run SET checkpointStep = ? WHERE id = ?`, checkpoint, runId);
       const run = current.get(runId);
       if (!run) continue;
@@ -207,8 +217,11 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
         foldIntoSummary(summary, m.step, m.values);
         lastStep = Math.max(lastStep, m.step);
       }
-      summary._runtime = metrics[metrics.length - 1].time;
-      await tx.$executeRawUnsafe(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, runId);
+      if (metrics.length > 0) summary._runtime = metrics[metrics.length - 1].time;
+      Object.assign(summary, set);
+      // (an engine run's config is a RunConfig its worker was started with: never rewritten)
+      const merged = config && run.kind === "program" ? JSON.stringify({ ...(JSON.parse(run.config) as Record<string, unknown>), ...config }) : run.config;
+      await tx.$executeRawUnsafe(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ?, config = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, merged, runId);
     }
   });
   return result;

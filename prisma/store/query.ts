@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RUN_STATES, RunState } from "../../sweeps/states";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
+import { Project } from "../../sweeps/logging-api";
 import { toRunRecord, type RunRecord } from "./records";
 import { ArchivedParam, TagsParam } from "./housekeeping";
 import { selectRows } from "./sql";
@@ -76,6 +77,8 @@ export interface ListRunsQuery {
   tags?: string[];
   /** Archived runs: hidden, shown too, or alone (absent: shown too). */
   archived?: "hide" | "include" | "only";
+  /** Runs of this project only. */
+  project?: string;
 }
 
 export interface RunPage {
@@ -137,6 +140,7 @@ export const RunsQueryParams = z.strictObject({
     .optional(),
   tag: TagsParam.optional(),
   archived: ArchivedParam.optional(),
+  project: Project.optional(),
 });
 export type RunsQueryParams = z.output<typeof RunsQueryParams>;
 
@@ -150,6 +154,7 @@ export function toListRunsQuery(p: RunsQueryParams): ListRunsQuery {
     offset: p.offset,
     ids: p.ids,
     tags: p.tag,
+    project: p.project,
     // archived runs are hidden unless asked for, or named by id
     archived: p.archived ?? (p.ids ? "include" : "hide"),
   };

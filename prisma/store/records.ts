@@ -43,7 +43,14 @@ export interface RunRecord {
   tags: string[];
   notes: string;
   archivedAt: string | null;
+  /** "engine" (config is a RunConfig, trained by our worker) or "program" (any program, config free-form). */
+  kind: RunKind;
+  project: string;
 }
+
+export type RunKind = "engine" | "program";
+/** The project of runs and sweeps that name none. */
+export const DEFAULT_PROJECT = "default";
 
 export interface SweepRecord {
   id: string;
@@ -67,6 +74,7 @@ export interface SweepRecord {
   tags: string[];
   notes: string;
   archivedAt: string | null;
+  project: string;
 }
 
 /** A row as SQLite returns it through a raw query (integers may be bigint, dates text). */
@@ -136,6 +144,8 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     tags: parseTags(row.tags),
     notes: (row.notes as string | null | undefined) ?? "",
     archivedAt: iso(row.archivedAt),
+    kind: row.kind === "program" ? "program" : "engine",
+    project: (row.project as string | undefined) ?? DEFAULT_PROJECT,
   };
 }
 
@@ -161,5 +171,6 @@ export function toSweepRecord(row: RawRow): SweepRecord {
     tags: parseTags(row.tags),
     notes: (row.notes as string | null | undefined) ?? "",
     archivedAt: iso(row.archivedAt),
+    project: (row.project as string | undefined) ?? DEFAULT_PROJECT,
   };
 }

@@ -1,7 +1,7 @@
 import { prisma, writeTransaction } from "../client";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
-import { toRunRecord, type Json, type RunRecord, type Summary } from "./records";
+import { toRunRecord, type Json, type RunKind, type RunRecord, type Summary } from "./records";
 import { updateReturningIds } from "./sql";
 
 export interface NewRun {
@@ -16,19 +16,31 @@ export interface NewRun {
    * process that records it (`npm run train -- --track`), which no executor's claim may take.
    */
   claimedBy?: string;
+  /** A program run (the logging API): its id may be the client's, its config is free-form. */
+  id?: string;
+  kind?: RunKind;
+  project?: string;
+  runGroup?: string | null;
+  tags?: string[];
+  notes?: string;
 }
 
 /** The columns every new run starts with. */
 export function newRunRow(input: NewRun) {
   const index = input.index ?? 0;
   return {
-    id: newId(),
+    id: input.id ?? newId(),
     name: input.name ?? runName(index + 1),
     sweepId: input.sweepId ?? null,
     index,
     config: JSON.stringify(input.config),
     params: JSON.stringify(input.params ?? {}),
     rerunOf: input.rerunOf ?? null,
+    ...(input.kind ? { kind: input.kind } : {}),
+    ...(input.project ? { project: input.project } : {}),
+    ...(input.runGroup ? { runGroup: input.runGroup } : {}),
+    ...(input.tags?.length ? { tags: JSON.stringify(input.tags) } : {}),
+    ...(input.notes ? { notes: input.notes } : {}),
   };
 }
 
@@ -202,4 +214,51 @@ export async function countRuns(where: { sweepId?: string; states?: RunState[] }
   return prisma().run.count({
     where: { sweepId: where.sweepId, ...(where.states ? { state: { in: where.states } } : {}) },
   });
+}
+
+export interface NewProgramRun {
+  id?: string;
+  project?: string;
+  name?: string;
+  group?: string;
+  tags?: string[];
+  notes?: string;
+  config?: Json;
+}
+
+/**
+ * A run of any program (the logging API), running from now and owned by its client. With a
+ * client-chosen id that names a program run already, that run is the answer (`created`
+ * false): a client resuming, an offline run synced twice. An id taken by an engine run is a
+ * conflict (null).
+ */
+export async function createProgramRun(input: NewProgramRun, owner: (id: string) => string): Promise<{ run: RunRecord; created: boolean } | null> {
+  const existing = async () => {
+    const run = input.id ? await getRun(input.id) : null;
+    return run ? (run.kind === "program" ? { run, created: false } : null) : undefined;
+  };
+  const found = await existing();
+  if (found !== undefined) return found;
+  const project = input.project ?? "default";
+  const id = input.id ?? newId();
+  try {
+    const n = (await prisma().run.count({ where: { project } })) + 1;
+    const run = await createRun({
+      id,
+      kind: "program",
+      project,
+      name: input.name ?? runName(n),
+      config: input.config ?? {},
+      runGroup: input.group ?? null,
+      tags: input.tags,
+      notes: input.notes,
+      claimedBy: owner(id),
+    });
+    return { run, created: true };
+  } catch (error) {
+    // (two creates of one client id at once: the other one won)
+    const again = await existing();
+    if (again !== undefined) return again;
+    throw error;
+  }
 }

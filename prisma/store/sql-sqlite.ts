@@ -84,6 +84,8 @@ export interface WhereInput {
   filters?: readonly { field: string; op: string; value: string | number | boolean }[];
   /** Runs carrying every one of these tags. */
   tags?: readonly string[];
+  /** Runs of this project (and, for sweeps' runs, of this project's sweeps). */
+  project?: string;
   /**
    * Archived runs (archived themselves, or their sweep archived — unless the sweep is named):
    * hidden, shown too, or shown alone. Absent: shown too (the store's own reads).
@@ -103,6 +105,10 @@ export function whereSql(q: WhereInput): { sql: string; args: unknown[] } {
   if (q.sweepId) {
     parts.push(`r.sweepId = ?`);
     args.push(q.sweepId);
+  }
+  if (q.project !== undefined) {
+    parts.push(`r.project = ?`);
+    args.push(q.project);
   }
   if (q.states && q.states.length > 0) {
     parts.push(`r.state IN (${q.states.map(() => "?").join(",")})`);
@@ -252,6 +258,8 @@ const LISTED_TYPES = {
   tags: "text",
   notes: "text",
   archivedAt: "time",
+  kind: "text",
+  project: "text",
 } as const;
 
 /** Those runs' rows (all but the config), in the order of `ids`. */

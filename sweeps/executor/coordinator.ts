@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { TERMINAL_RUN_STATES, type RunState } from "../states";
 import { plannedStepsOf, PruningLedger, type PruneDecision } from "../stop/ledger";
+import { isClientOwner } from "../logging-api";
 import type { Done, PlanFactory, Proposal, SweepPlan } from "./plan";
 import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason, SweepInfo, SweepStore, TrialInfo } from "./types";
 
@@ -26,6 +27,8 @@ export interface CoordinatorOptions {
   staleAfterMs?: number;
   /** A run interrupted more often than this ends crashed instead of resuming (default 10). */
   maxInterruptions?: number;
+  /** A program run (the logging API) whose client sent nothing for this long ends crashed. Default 5 min. */
+  clientStaleAfterMs?: number;
   log?: (message: string) => void;
 }
 
@@ -90,6 +93,7 @@ export class Coordinator implements RunQueue {
   private readonly firstFailures: number;
   private readonly consecutiveFailures: number;
   private readonly staleAfterMs: number;
+  private readonly clientStaleAfterMs: number;
   private readonly maxInterruptions: number;
   /** When each worker host last reported (ms): a host heard from is alive, even if its heartbeats could not be stored. */
   private readonly lastHeard = new Map<string, number>();
@@ -109,6 +113,7 @@ export class Coordinator implements RunQueue {
     this.firstFailures = options.firstFailures ?? 3;
     this.consecutiveFailures = options.consecutiveFailures ?? 5;
     this.staleAfterMs = options.staleAfterMs ?? 20_000;
+    this.clientStaleAfterMs = options.clientStaleAfterMs ?? 5 * 60_000;
     this.maxInterruptions = options.maxInterruptions ?? 10;
     this.log = options.log ?? (() => {});
   }
@@ -243,11 +248,12 @@ export class Coordinator implements RunQueue {
     for (const sweepId of new Set(changed.filter((r) => r.state !== "queued" && r.sweepId).map((r) => r.sweepId!))) await this.afterRunEnded(sweepId);
   }
 
-  async finish(_owner: string, runId: string, outcome: RunOutcome): Promise<void> {
+  async finish(owner: string, runId: string, outcome: RunOutcome): Promise<void> {
     const decision = this.pruned.get(runId);
     const sweepId = this.runSweep.get(runId) ?? null;
     this.pruned.delete(runId);
     this.runSweep.delete(runId);
+    if (isClientOwner(owner)) for (const seen of [this.lastHeard, this.lastHeartbeat]) seen.delete(owner); // (one owner per program run)
     if (outcome.state === "pruned" && decision) outcome = { ...outcome, error: `pruned: ${prunedBecause(decision)}` };
     const run = await this.store.finishRun(runId, outcome);
     // (a run deleted while it trained has no row left; its sweep still counts what remains)
@@ -377,12 +383,12 @@ export class Coordinator implements RunQueue {
     // Remote hosts only: a local executor that is alive is alive, even when its heartbeats could
     // not be stored (a full disk); so is a host that reported to this process lately.
     const now = Date.now();
-    const stale = (await this.store.staleRuns(this.staleAfterMs)).filter((r) => {
-      const pid = localPid(r.claimedBy);
-      if (pid !== null) return false;
-      return now - (this.lastHeard.get(r.claimedBy ?? "") ?? 0) > this.staleAfterMs;
-    });
+    const silentFor = (r: { claimedBy: string | null }) => now - (this.lastHeard.get(r.claimedBy ?? "") ?? 0);
+    const stale = (await this.store.staleRuns(this.staleAfterMs)).filter((r) => localPid(r.claimedBy) === null && !isClientOwner(r.claimedBy) && silentFor(r) > this.staleAfterMs);
     await this.requeue(stale.map((r) => r.id), `no heartbeat for ${Math.round(this.staleAfterMs / 1000)} s (its worker host is gone)`);
+    // a program's run cannot resume elsewhere: when its client went silent (killed, its machine gone), it crashed
+    const lost = (await this.store.staleRuns(this.clientStaleAfterMs)).filter((r) => isClientOwner(r.claimedBy) && silentFor(r) > this.clientStaleAfterMs);
+    crashed.push(...(await this.store.crashRuns(lost.map((r) => r.id), `crashed: its program sent nothing for ${Math.round(this.clientStaleAfterMs / 1000)} s`)));
     for (const run of crashed) this.log(`run ${run.id} (${run.claimedBy}) marked crashed`);
     for (const sweepId of new Set(crashed.map((r) => r.sweepId).filter((id): id is string => id !== null))) await this.afterRunEnded(sweepId);
     for (const sweep of await this.store.runningSweeps()) {

@@ -15,7 +15,7 @@ export { Runner, outcomeOf, type RunnerEvent, type RunnerOptions } from "./runne
 
 export interface LocalExecutorOptions
   extends Omit<RunnerOptions, "queue" | "launcher" | "owner">,
-    Pick<CoordinatorOptions, "firstFailures" | "consecutiveFailures" | "staleAfterMs" | "maxInterruptions"> {
+    Pick<CoordinatorOptions, "firstFailures" | "consecutiveFailures" | "staleAfterMs" | "clientStaleAfterMs" | "maxInterruptions"> {
   store: SweepStore;
   planFor: PlanFactory;
   launcher?: Launcher;
@@ -41,6 +41,7 @@ export class LocalExecutor {
       firstFailures: options.firstFailures,
       consecutiveFailures: options.consecutiveFailures,
       staleAfterMs: options.staleAfterMs,
+      clientStaleAfterMs: options.clientStaleAfterMs,
       maxInterruptions: options.maxInterruptions,
       log: options.log,
     });

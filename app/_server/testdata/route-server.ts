@@ -6,6 +6,11 @@ import * as sweepRoute from "../../api/sweeps/[id]/route";
 import * as cancelRoute from "../../api/sweeps/[id]/cancel/route";
 import * as corporaRoute from "../../api/corpora/route";
 import * as agentCorpusRoute from "../../api/agent/corpus/[name]/route";
+import * as runsRoute from "../../api/runs/route";
+import * as runRoute from "../../api/runs/[id]/route";
+import * as runEventsRoute from "../../api/runs/[id]/events/route";
+import * as runFinishRoute from "../../api/runs/[id]/finish/route";
+import * as runStopRoute from "../../api/runs/[id]/stop/route";
 
 // A real HTTP server process for tests that need one without a Next build: it serves the
 // same route handlers (web Request → Response) on 127.0.0.1 and starts the server's executor
@@ -20,6 +25,12 @@ const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/sweeps$/, sweepsRoute.POST as Handler],
   ["GET", /^\/api\/sweeps\/(?<id>[^/]+)$/, sweepRoute.GET as Handler],
   ["POST", /^\/api\/sweeps\/(?<id>[^/]+)\/cancel$/, cancelRoute.POST as Handler],
+  ["GET", /^\/api\/runs$/, runsRoute.GET as Handler],
+  ["POST", /^\/api\/runs$/, runsRoute.POST as Handler],
+  ["GET", /^\/api\/runs\/(?<id>[^/]+)$/, runRoute.GET as Handler],
+  ["POST", /^\/api\/runs\/(?<id>[^/]+)\/events$/, runEventsRoute.POST as Handler],
+  ["POST", /^\/api\/runs\/(?<id>[^/]+)\/finish$/, runFinishRoute.POST as Handler],
+  ["POST", /^\/api\/runs\/(?<id>[^/]+)\/stop$/, runStopRoute.POST as Handler],
 ];
 
 async function toRequest(req: http.IncomingMessage): Promise<Request> {

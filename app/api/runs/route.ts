@@ -1,5 +1,6 @@
 import { handle, parseQuery } from "../../_lib/api";
 import { listRuns, RunsQueryParams, toListRunsQuery } from "../../../prisma/store";
+import { createRunAction } from "../../_server/logging";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -10,3 +11,6 @@ export const GET = handle(async (req: Request) => {
   if (!query.ok) return query.response;
   return Response.json(await listRuns(toListRunsQuery(query.data)));
 });
+
+/** POST /api/runs { project?, name?, group?, tags?, notes?, config?, id? } → 201 { run, url }: a run of any program (the logging API, sweeps/logging-api.ts) */
+export const POST = handle(createRunAction);

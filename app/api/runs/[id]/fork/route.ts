@@ -1,5 +1,5 @@
-import { handle, invalid, jsonError, notFound, type IdContext } from "../../../../_lib/api";
-import { KiB, readJsonBody } from "../../../../_lib/body";
+import { handle, jsonError, notFound, type IdContext } from "../../../../_lib/api";
+import { KiB, readRequest } from "../../../../_lib/body";
 import { forkRun, ForkRequest } from "../../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
@@ -12,10 +12,8 @@ export const runtime = "nodejs";
  */
 export const POST = handle(async (req: Request, ctx: IdContext) => {
   const { id } = await ctx.params;
-  const body = await readJsonBody(req, 16 * KiB);
-  if (!body.ok) return body.response;
-  const request = ForkRequest.safeParse(body.data);
-  if (!request.success) return invalid(request.error, "invalid fork");
+  const request = await readRequest(req, ForkRequest, 16 * KiB, "invalid fork");
+  if (!request.ok) return request.response;
   const result = await forkRun(id, request.data);
   if (result.ok) return Response.json({ id: result.value.id, run: result.value }, { status: 201 });
   if (result.status === 404) return notFound("run", id);

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { handle, invalid, jsonError, notFound, type IdContext } from "../../../../_lib/api";
-import { KiB, readJsonBody } from "../../../../_lib/body";
+import { handle, jsonError, notFound, type IdContext } from "../../../../_lib/api";
+import { KiB, readRequest } from "../../../../_lib/body";
 import { getSweep } from "../../../../../prisma/store";
 import { loadReplay } from "../../../../sweeps/replay";
 
@@ -20,10 +20,8 @@ export const POST = handle(async (req: Request, ctx: IdContext) => {
   const { id } = await ctx.params;
   const sweep = await getSweep(id);
   if (!sweep) return notFound("sweep", id);
-  const body = await readJsonBody(req, 16 * KiB);
-  if (!body.ok) return body.response;
-  const request = ReplayRequest.safeParse(body.data);
-  if (!request.success) return invalid(request.error);
+  const request = await readRequest(req, ReplayRequest, 16 * KiB);
+  if (!request.ok) return request.response;
   if (request.data.early_terminate === undefined) return jsonError(400, "invalid request: early_terminate: required", [{ path: "early_terminate", message: "required" }]);
   const result = await loadReplay(sweep, request.data.early_terminate);
   if (!result.ok) {

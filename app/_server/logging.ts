@@ -1,0 +1,74 @@
+import { jsonError, notFound } from "../_lib/api";
+import { readRequest } from "../_lib/body";
+import { createProgramRun, getRun, type RunRecord } from "../../prisma/store";
+import { AGENT_BODY_LIMIT } from "../../sweeps/agent-protocol";
+import { batchWeight, REPORT_MAX_POINTS } from "../../sweeps/ingest";
+import { ClientBatch, clientOwner, CreateRunRequest, FinishRunRequest, toRunEventBatch } from "../../sweeps/logging-api";
+import { serverExecutor } from "./executor";
+
+// The server side of the logging API (sweeps/logging-api.ts): a run of any program is created,
+// logs numbered batches and finishes. Its batches go through the server's Coordinator as a
+// remote agent's reports do (the same ingestion, heartbeats, stop orders); its owner is its
+// client (`client:<id>`), so no executor ever claims it.
+
+const CREATE_LIMIT = 256 * 1024;
+
+const runUrl = (run: RunRecord) => `/runs/${run.id}`;
+
+/** POST /api/runs */
+export async function createRunAction(req: Request): Promise<Response> {
+  const body = await readRequest(req, CreateRunRequest, CREATE_LIMIT, "invalid run");
+  if (!body.ok) return body.response;
+  const created = await createProgramRun(body.data, clientOwner);
+  if (!created) return jsonError(409, `id ${body.data.id} is taken by a run of the engine: choose another id`, [{ path: "id", message: "taken by an engine run" }]);
+  return Response.json({ run: created.run, url: runUrl(created.run) }, { status: created.created ? 201 : 200 });
+}
+
+/** The program run `id` that a client may still log to, or the response to send. */
+async function openRun(id: string): Promise<{ ok: true; run: RunRecord } | { ok: false; response: Response }> {
+  const run = await getRun(id);
+  if (!run) return { ok: false, response: notFound("run", id) };
+  if (run.kind !== "program") return { ok: false, response: jsonError(409, `run ${id} is trained by the engine: only runs created through POST /api/runs take logged events`) };
+  return { ok: true, run };
+}
+
+const ended = (run: RunRecord) => run.state !== "running" && run.state !== "queued";
+
+/** POST /api/runs/:id/events */
+export async function logEventsAction(req: Request, id: string): Promise<Response> {
+  const body = await readRequest(req, ClientBatch, AGENT_BODY_LIMIT, "invalid batch");
+  if (!body.ok) return body.response;
+  const batch = toRunEventBatch(id, body.data);
+  const points = batchWeight(batch);
+  if (points > REPORT_MAX_POINTS) return jsonError(413, `batch too large: ${points} points, at most ${REPORT_MAX_POINTS} per batch; send the rest in the next one`, [{ path: "metrics", message: "too many points" }]);
+  const open = await openRun(id);
+  if (!open.ok) return open.response;
+  const duplicate = batch.seq! <= open.run.ingestSeq;
+  if (ended(open.run)) {
+    // (a resend of a batch stored before the run ended is answered as the no-op it is)
+    if (duplicate) return Response.json({ duplicate, stop: true });
+    return jsonError(409, `run ${id} has ended (${open.run.state}): it takes no more events`);
+  }
+  const coordinator = (await serverExecutor()).coordinator;
+  const orders = await coordinator.report(clientOwner(id), { events: [batch], alive: [id] });
+  return Response.json({ duplicate, stop: orders[id] !== undefined });
+}
+
+/** POST /api/runs/:id/finish */
+export async function finishRunAction(req: Request, id: string): Promise<Response> {
+  const body = await readRequest(req, FinishRunRequest, CREATE_LIMIT, "invalid finish");
+  if (!body.ok) return body.response;
+  const open = await openRun(id);
+  if (!open.ok) return open.response;
+  const { state, exitCode, error } = body.data;
+  // a run the user asked to stop, whose program then ended cleanly, was stopped
+  const outcome = state === "finished" && open.run.stopRequested ? "stopped" : state;
+  if (ended(open.run)) {
+    if (open.run.state === outcome) return Response.json({ run: open.run });
+    return jsonError(409, `run ${id} has ended already (${open.run.state})`);
+  }
+  const reason = [error, exitCode !== undefined && exitCode !== 0 ? `exit code ${exitCode}` : null].filter(Boolean).join("; ") || null;
+  const coordinator = (await serverExecutor()).coordinator;
+  await coordinator.finish(clientOwner(id), id, { state: outcome, error: reason });
+  return Response.json({ run: await getRun(id) });
+}

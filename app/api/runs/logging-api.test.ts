@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createRun, disconnectPrisma, getRun, listLogs, metricCounts, readPoints } from "../../../prisma/store";
+import { startRouteServer, type RouteServer } from "../../_server/testdata/start-route-server";
+import { until } from "../../../sweeps/testdata/until";
+
+// The logging API over real HTTP (a real server process, its executor's Coordinator) and a real
+// SQLite file, read back through the store: a program's run is created, logs numbered batches
+// (a resend changes nothing), sets its summary and config, and ends; bad input is a 400 naming
+// the field; a client that goes silent leaves its run crashed.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-logging-"));
+const dbUrl = `file:${path.join(dir, "logging.db")}`;
+process.env.DATABASE_URL = dbUrl;
+let srv: RouteServer;
+
+before(async () => {
+  srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_CLIENT_STALE_AFTER_MS: "2000" });
+});
+
+after(async () => {
+  srv?.server.kill("SIGKILL");
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${srv.base}${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+const created = async (body: unknown) => {
+  const res = await post("/api/runs", body);
+  assert.equal(res.status, 201, JSON.stringify(res.json));
+  return res.json.run as { id: string; name: string; project: string; state: string; kind: string; config: Record<string, unknown> };
+};
+const issuePaths = (json: Record<string, unknown>) => (json.issues as { path: string }[]).map((i) => i.path);
+
+describe("the logging API", () => {
+  it("creates a program run: config flattened, project and name defaulted, running", async () => {
+    const run = await created({ config: { lr: 0.001, optimizer: { name: "adam", betas: [0.9, 0.999] }, epochs: 3 }, tags: ["baseline"] });
+    assert.equal(run.kind, "program");
+    assert.equal(run.project, "default");
+    assert.equal(run.state, "running");
+    assert.match(run.name, /^[a-z]+-[a-z]+-\d+$/);
+    assert.deepEqual(run.config, { lr: 0.001, "optimizer.name": "adam", "optimizer.betas": [0.9, 0.999], epochs: 3 });
+    const stored = await getRun(run.id);
+    assert.deepEqual(stored?.tags, ["baseline"]);
+  });
+
+  it("stores every point of numbered batches as sent, NaN and ±Infinity included; a resend is a no-op", async () => {
+    const run = await created({ project: "mnist", name: "first", group: "g1", config: { seed: 1 } });
+    const lines = [
+      { step: 0, time: 0.5, values: { "val/loss": 2.5, acc: 0.1 } },
+      { step: 1, time: 1.25, values: { "val/loss": 0.1 + 0.2, acc: "NaN" } },
+      { step: 2, time: 2, values: { "val/loss": "Infinity", grad: "-Infinity" } },
+    ];
+    const first = await post(`/api/runs/${run.id}/events`, { seq: 1, metrics: lines, logs: [{ level: "info", message: "epoch 1" }] });
+    assert.deepEqual(first, { status: 200, json: { duplicate: false, stop: false } });
+    const again = await post(`/api/runs/${run.id}/events`, { seq: 1, metrics: [{ step: 3, time: 3, values: { "val/loss": 9 } }], logs: [{ level: "info", message: "epoch 1" }] });
+    assert.deepEqual(again.json, { duplicate: true, stop: false });
+    assert.deepEqual(
+      (await readPoints(run.id, "val/loss")).map((p) => [p.step, p.value, p.wallTime]),
+      [
+        [0, 2.5, 0.5],
+        [1, 0.1 + 0.2, 1.25],
+        [2, Infinity, 2],
+      ],
+    );
+    assert.deepEqual((await readPoints(run.id, "acc")).map((p) => p.value), [0.1, null]);
+    assert.deepEqual((await readPoints(run.id, "grad")).map((p) => p.value), [-Infinity]);
+    assert.deepEqual(await metricCounts(run.id), { "val/loss": { points: 3, rollup: 3 }, acc: { points: 2, rollup: 2 }, grad: { points: 1, rollup: 1 } });
+    assert.deepEqual((await listLogs(run.id)).map((l) => l.message), ["epoch 1"]);
+
+    // summary keys set win over the folded ones; config updates merge (flattened)
+    const second = await post(`/api/runs/${run.id}/events`, { seq: 2, summary: { "val/loss": 0.25, best_epoch: 1 }, config: { batch: { size: 64 } } });
+    assert.equal(second.status, 200);
+    const stored = (await getRun(run.id))!;
+    assert.equal(stored.summary["val/loss"], 0.25);
+    assert.equal(stored.summary.best_epoch, 1);
+    assert.equal(stored.summary["val/loss_best"], 0.1 + 0.2);
+    assert.equal(stored.summary.acc_first_nonfinite_step, 1);
+    assert.deepEqual(stored.config, { seed: 1, "batch.size": 64 });
+    assert.equal(stored.runGroup, "g1");
+    assert.equal(stored.project, "mnist");
+    assert.equal(stored.lastStep, 2);
+
+    // listed by project
+    const listed = (await (await fetch(`${srv.base}/api/runs?project=mnist`)).json()) as { runs: { id: string }[]; total: number };
+    assert.deepEqual(listed.runs.map((r) => r.id), [run.id]);
+
+    const done = await post(`/api/runs/${run.id}/finish`, { state: "finished" });
+    assert.equal(done.status, 200);
+    assert.equal((done.json.run as { state: string }).state, "finished");
+    assert.ok((await getRun(run.id))!.finishedAt);
+    // finishing again the same way is a no-op; a batch after the end is refused, a resend of an old one is not
+    assert.equal((await post(`/api/runs/${run.id}/finish`, { state: "finished" })).status, 200);
+    assert.equal((await post(`/api/runs/${run.id}/finish`, { state: "failed" })).status, 409);
+    assert.equal((await post(`/api/runs/${run.id}/events`, { seq: 3, metrics: [{ step: 9, time: 9, values: { x: 1 } }] })).status, 409);
+    assert.deepEqual((await post(`/api/runs/${run.id}/events`, { seq: 2 })).json, { duplicate: true, stop: true });
+  });
+
+  it("answers a client-chosen id again with the same run (resume, offline sync); an engine run's id is a 409", async () => {
+    const first = await post("/api/runs", { id: "offline1x", name: "offline", config: { a: 1 } });
+    assert.equal(first.status, 201);
+    const second = await post("/api/runs", { id: "offline1x", name: "offline", config: { a: 1 } });
+    assert.equal(second.status, 200);
+    assert.equal((second.json.run as { id: string }).id, "offline1x");
+    const engine = await createRun({ config: { task: "charlm" } });
+    const taken = await post("/api/runs", { id: engine.id });
+    assert.equal(taken.status, 409);
+    assert.deepEqual(issuePaths(taken.json), ["id"]);
+    // an engine run takes no logged events
+    assert.equal((await post(`/api/runs/${engine.id}/events`, { seq: 1 })).status, 409);
+  });
+
+  it("refuses bad input with a 400 naming the field, and changes nothing", async () => {
+    const bad: [unknown, string][] = [
+      [{ project: "a b" }, "project"],
+      [{ config: { "bad key": 1 } }, "config.bad key"],
+      [{ config: [1, 2] }, "config"],
+      [{ tags: ["no,comma"] }, "tags.0"],
+      [{ nme: "typo" }, ""],
+    ];
+    for (const [body, field] of bad) {
+      const res = await post("/api/runs", body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.ok(issuePaths(res.json).includes(field), `${JSON.stringify(body)}: ${JSON.stringify(res.json)}`);
+    }
+    assert.equal((await post("/api/runs", "{not json")).status, 400);
+    const run = await created({});
+    const badBatches: [unknown, string][] = [
+      [{ metrics: [] }, "seq"],
+      [{ seq: 1, metrics: [{ step: -1, time: 0, values: { a: 1 } }] }, "metrics.0.step"],
+      [{ seq: 1, metrics: [{ step: 0, time: 0, values: { "it's": 1 } }] }, "metrics.0.values.it's"],
+      [{ seq: 1, metrics: [{ step: 0, time: 0, values: { a: "1.5" } }] }, "metrics.0.values.a"],
+      [{ seq: 1, summary: { a: "big" } }, "summary.a"],
+    ];
+    for (const [body, field] of badBatches) {
+      const res = await post(`/api/runs/${run.id}/events`, body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.ok(issuePaths(res.json).includes(field), `${JSON.stringify(body)}: ${JSON.stringify(res.json)}`);
+    }
+    const huge = { seq: 1, metrics: Array.from({ length: 2001 }, (_, step) => ({ step, time: step, values: { a: 1, b: 2, c: 3, d: 4, e: 5 } })) };
+    assert.equal((await post(`/api/runs/${run.id}/events`, huge)).status, 413);
+    assert.equal((await post("/api/runs/nosuchrun/events", { seq: 1 })).status, 404);
+    assert.deepEqual(await metricCounts(run.id), {});
+    assert.equal((await getRun(run.id))!.ingestSeq, 0);
+    assert.equal((await post(`/api/runs/${run.id}/finish`, { state: "done" })).status, 400);
+  });
+
+  it("tells a client its run was asked to stop; a clean end then says stopped; a failure keeps its exit code", async () => {
+    const run = await created({});
+    assert.equal((await post(`/api/runs/${run.id}/stop`, {})).status, 200);
+    assert.deepEqual((await post(`/api/runs/${run.id}/events`, { seq: 1 })).json, { duplicate: false, stop: true });
+    assert.equal(((await post(`/api/runs/${run.id}/finish`, { state: "finished" })).json.run as { state: string }).state, "stopped");
+    const failing = await created({});
+    const failed = (await post(`/api/runs/${failing.id}/finish`, { state: "failed", exitCode: 3, error: "ValueError: boom" })).json.run as { state: string; error: string };
+    assert.equal(failed.state, "failed");
+    assert.equal(failed.error, "ValueError: boom; exit code 3");
+  });
+
+  it("marks crashed a run whose client went silent; one that keeps sending stays running", async () => {
+    const silent = await created({});
+    const alive = await created({});
+    let seq = 0;
+    const beat = setInterval(() => void post(`/api/runs/${alive.id}/events`, { seq: ++seq }).catch(() => {}), 300);
+    try {
+      const crashed = await until("the silent run to crash", async () => ((await getRun(silent.id))!.state === "crashed" ? getRun(silent.id) : null), 30_000);
+      assert.match(crashed!.error ?? "", /its program sent nothing for 2 s/);
+      assert.equal((await getRun(alive.id))!.state, "running");
+    } finally {
+      clearInterval(beat);
+    }
+  });
+});
