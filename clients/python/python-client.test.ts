@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { disconnectPrisma, getRun, readPoints, requestStop } from "../../prisma/store";
+import { startRouteServer, type RouteServer } from "../../app/_server/testdata/start-route-server";
 import { until } from "../../sweeps/testdata/until";
 
 // The Python client (clients/python/sweeplab) against a real server process (the route handlers
@@ -18,28 +19,16 @@ const client = path.join(root, "clients", "python");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-pyclient-"));
 const dbUrl = `file:${path.join(dir, "pyclient.db")}`;
 process.env.DATABASE_URL = dbUrl;
-let server: ChildProcess;
+let srv: RouteServer;
 let base = "";
 
 before(async () => {
-  server = spawn(process.execPath, ["--import", "tsx", path.join(root, "app/_server/testdata/route-server.ts")], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: dbUrl, SWEEPLAB_CONCURRENCY: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    server.stdout!.on("data", (d) => {
-      out += d;
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0" });
+  base = srv.base;
 });
 
 after(async () => {
-  server?.kill("SIGKILL");
+  srv?.server.kill("SIGKILL");
   await disconnectPrisma();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -84,9 +73,7 @@ async function closedPort(): Promise<number> {
 
 describe("python client", () => {
   it("passes its own unit tests (batching, NaN encoding, offline files)", () => {
-    const done = spawnSync("python3", ["-m", "unittest", "discover", "-s", path.join(client, "tests"), "-t", client], {
-      cwd: client, env: pythonEnv({}), encoding: "utf8",
-    });
+    const done = spawnSync("python3", ["-m", "unittest", "discover", path.join(client, "tests")], { cwd: root, env: pythonEnv({}), encoding: "utf8" });
     assert.equal(done.status, 0, done.stderr);
     assert.match(done.stderr, /^OK/m);
   });
@@ -97,9 +84,9 @@ import math, sweeplab
 run = sweeplab.init(project="pyclient", name="client-run", config={"lr": 0.01, "model": {"layers": 2}}, group="g1", tags=["py"])
 print("run", run.id, flush=True)
 for step in range(30):
-    run.log({"loss": 1.0 / (step + 1), "lr": 0.01})
     if step % 10 == 9:
-        run.log({"val/loss": 2.0 / (step + 1)}, commit=False)
+        run.log({"val/loss": 2.0 / (step + 1)}, commit=False)  # joins this step's row
+    run.log({"loss": 1.0 / (step + 1), "lr": 0.01})
 run.log({"loss": math.nan})
 run.config.update({"batch": 32})
 run.config.warmup = 5
@@ -112,7 +99,7 @@ run.finish()
     assert.equal(run.state, "finished");
     assert.equal(run.name, "client-run");
     assert.equal(run.runGroup, "g1");
-    assert.deepEqual(run.config, { lr: 0.01, model: { layers: 2 }, batch: 32, warmup: 5 });
+    assert.deepEqual(run.config, { lr: 0.01, "model.layers": 2, batch: 32, warmup: 5 }, "nested keys flattened by the server");
     assert.equal(run.summary.test_acc, 0.93);
     assert.equal(run.summary.loss, null, "the last loss was NaN");
     const loss = await values(id, "loss");
@@ -248,5 +235,6 @@ sweeplab.finish()
     await requestStop(id);
     assert.equal(await new Promise((r) => p.once("exit", r)), 0, err);
     assert.match(err, /asks run \w+ to stop/);
+    assert.equal((await getRun(id))!.state, "stopped", "finished after a stop request: stopped");
   });
 });

@@ -18,7 +18,7 @@ import sys
 import threading
 
 from . import _hooks
-from ._batch import jsonable
+from ._batch import create_issues, jsonable
 from ._http import Error, Unreachable, base_url, post
 from ._offline import OfflineFile, new_run_id
 from ._run import Config, Run, _as_dict
@@ -107,6 +107,9 @@ def _online(body, url, api_key, queue, items, offline_root):
 
 def _offline(body, mode, queue, items, offline_root):
     body = dict(body, id=body.get("id") or new_run_id())
+    issues = create_issues(body)
+    if issues:  # refused now rather than at sync
+        raise Error("invalid run (" + "; ".join(f"{path}: {message}" for path, message in issues) + ")", 400)
     if mode == "disabled":
         sink, offline_dir = NullSink(), None
     else:

@@ -10,10 +10,68 @@ Times are seconds since the run started. Steps follow wandb's _step.
 
 import fnmatch
 import math
+import re
 import sys
 
 MAX_VALUES = 10_000  # per batch: the server answers 413 above this
-MAX_NAME = 128
+MAX_PER_STEP = 256  # values in one {step, time, values} entry (the server's METRICS_PER_MESSAGE_MAX)
+MAX_CONFIG_DEPTH = 8
+# The server's rule for names that become columns (metric names, summary and config keys, tags;
+# sweeps/names.ts): a batch with one bad name would be refused whole, so bad names are dropped here.
+KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@#%+\-:()\[\]]{0,127}")
+KEY_RULE = "1-128 letters, digits and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _"
+
+
+def is_key(name):
+    return KEY.fullmatch(name) is not None
+
+
+def config_key_issues(config, path=""):
+    """The keys of a (nested) config the server would refuse, as it flattens them: "a.b"."""
+    issues = []
+    for k, v in config.items():
+        key = f"{path}.{k}" if path else str(k)
+        if isinstance(v, dict):
+            if key.count(".") + 1 >= MAX_CONFIG_DEPTH:
+                issues.append((key, f"nested deeper than {MAX_CONFIG_DEPTH} levels"))
+            else:
+                issues.extend(config_key_issues(v, key))
+        elif not is_key(key):
+            issues.append((key, f"no column name: a name is {KEY_RULE}"))
+    return issues
+
+
+PROJECT = re.compile(r"[A-Za-z0-9._-]{1,64}")
+RUN_ID = re.compile(r"[0-9a-z]{4,32}")
+
+
+def create_issues(body):
+    """What the server would refuse in a POST /api/runs body, as (field, message): checked here
+    for offline runs, which would otherwise learn it only at sync."""
+    issues = []
+    if "project" in body and not PROJECT.fullmatch(body["project"]):
+        issues.append(("project", "a project name is 1-64 letters, digits and . _ -"))
+    if "name" in body and not 0 < len(body["name"].strip()) <= 128:
+        issues.append(("name", "1-128 characters"))
+    if "group" in body and not is_key(body["group"]):
+        issues.append(("group", f"a group is {KEY_RULE}"))
+    for i, tag in enumerate(body.get("tags", [])):
+        if not is_key(tag):
+            issues.append((f"tags.{i}", f"a tag is {KEY_RULE}"))
+    if "id" in body and not RUN_ID.fullmatch(body["id"]):
+        issues.append(("id", "an id is 4-32 lowercase letters and digits"))
+    issues.extend((f"config.{key}", message) for key, message in config_key_issues(body.get("config", {})))
+    return issues
+
+
+def without_keys(config, keys, path=""):
+    out = {}
+    for k, v in config.items():
+        key = f"{path}.{k}" if path else str(k)
+        if key in keys:
+            continue
+        out[k] = without_keys(v, keys, key) if isinstance(v, dict) else v
+    return out
 SUMMARIES = ("min", "max", "mean", "last", "best", "none")
 GOALS = {"minimize": "minimize", "min": "minimize", "maximize": "maximize", "max": "maximize"}
 
@@ -170,12 +228,18 @@ class Batcher:
         head = record[0]
         if head == "summary":
             value = encode_number(record[2])
-            if value is SKIP:
+            if not is_key(str(record[1])):
+                self._warn_once(("name", record[1]), f"summary key {str(record[1])[:60]!r} is not sent: a name is {KEY_RULE}")
+            elif value is SKIP:
                 self._warn_once(("summary", record[1]), f"summary[{record[1]!r}] is not a number; the server keeps numbers only, so it is not sent")
             else:
                 self.summary[str(record[1])] = value
         elif head == "config":
-            self.config.update(jsonable(record[1]))
+            config = jsonable(record[1])
+            issues = config_key_issues(config)
+            for key, message in issues:
+                self._warn_once(("config", key), f"config key {key[:60]!r} is not sent: {message}")
+            self.config.update(without_keys(config, {key for key, _ in issues}) if issues else config)
         elif head == "define":
             self.definitions.append(record[1])
             self.resolved.clear()  # aggregations restart for re-defined metrics, like wandb's
@@ -185,8 +249,8 @@ class Batcher:
     def _add_row(self, step, time, values):
         rows = {}  # step -> values (define_metric step metrics put a row's points at other steps)
         for name, value in _flatten(values):
-            if not 0 < len(name) <= MAX_NAME:
-                self._warn_once(("name", name), f"metric name {name[:40]!r}… must be 1-{MAX_NAME} characters; not sent")
+            if not is_key(name):
+                self._warn_once(("name", name), f"metric {name[:60]!r} is not sent: a name is {KEY_RULE}")
                 continue
             encoded = encode_number(value)
             if encoded is SKIP:
@@ -211,15 +275,17 @@ class Batcher:
 
     def _put(self, step, time, row):
         while row:
-            room = self.max_values - self.n_values
+            last = self.points[-1] if self.points else None
+            if last is not None and (last["step"] != step or len(last["values"]) >= MAX_PER_STEP):
+                last = None
+            room = min(self.max_values - self.n_values, MAX_PER_STEP - (len(last["values"]) if last else 0))
             if len(row) > room:
                 keys = list(row)
                 part, row = {k: row[k] for k in keys[:room]}, {k: row[k] for k in keys[room:]}
             else:
                 part, row = row, None
             if part:
-                last = self.points[-1] if self.points else None
-                if last is not None and last["step"] == step:
+                if last is not None:
                     before = len(last["values"])
                     last["values"].update(part)  # commit=False rows at one step merge; later value wins
                     last["time"] = time

@@ -1,8 +1,11 @@
 import json
 import math
+import os
+import sys
 import unittest
 
-from sweeplab._batch import SKIP, Batcher, MetricDefinition, encode_number, jsonable
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # clients/python, from any cwd
+from sweeplab._batch import SKIP, Batcher, MetricDefinition, create_issues, encode_number, jsonable
 from sweeplab._http import dumps
 
 
@@ -117,6 +120,30 @@ class BatcherTest(unittest.TestCase):
         b.add(("config", {"lr": 0.1, "nested": {"a": 1}}))
         self.assertEqual(b.take(), [{"summary": {"test_acc": 0.9}, "config": {"lr": 0.1, "nested": {"a": 1}}}])
         self.assertEqual(len(warnings), 1)
+
+    def test_names_the_server_would_refuse_are_dropped_not_the_batch(self):
+        b, warnings = batcher()
+        b.add((0, 0.0, {"val/loss": 1.0, "eval/acc@1": 0.5, "has space": 1.0, "a,b": 2.0, "x" * 129: 3.0, "": 4.0}))
+        b.add(("summary", "bad key", 1.0))
+        b.add(("config", {"ok": 1, "bad key": 2, "nested": {"fine": 3, "not=fine": 4}}))
+        [body] = b.take()
+        self.assertEqual(body["metrics"][0]["values"], {"val/loss": 1.0, "eval/acc@1": 0.5})
+        self.assertNotIn("summary", body)
+        self.assertEqual(body["config"], {"ok": 1, "nested": {"fine": 3}})
+        self.assertEqual(len(warnings), 7, warnings)
+
+    def test_a_step_holds_at_most_256_values_per_entry(self):
+        b, _ = batcher()
+        b.add((3, 0.0, {f"m{i}": i for i in range(300)}))
+        b.add((3, 0.0, {"late": 1}))
+        [body] = b.take()
+        self.assertEqual([(p["step"], len(p["values"])) for p in body["metrics"]], [(3, 256), (3, 45)])
+
+    def test_create_issues_name_the_field(self):
+        self.assertEqual(create_issues({"project": "p", "name": "n", "tags": ["ok"], "config": {"lr": 1, "o": {"b c": 1}}, "id": "abcd1234"}),
+                         [("config.o.b c", create_issues({"config": {"o": {"b c": 1}}})[0][1])])
+        self.assertEqual([f for f, _ in create_issues({"project": "a b", "group": "g h", "tags": ["x", "y z"], "id": "UP"})],
+                         ["project", "group", "tags.1", "id"])
 
     def test_bad_definitions_are_refused_naming_the_argument(self):
         with self.assertRaisesRegex(ValueError, "summary must be one of"):

@@ -10,9 +10,9 @@ import tempfile
 import textwrap
 import unittest
 
-from sweeplab._offline import read, run_files
-
 CLIENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, CLIENT)  # from any cwd
+from sweeplab._offline import read, run_files
 
 
 def closed_port_url():
