@@ -186,6 +186,41 @@ sweeplab.summary["note"] = 7
     assert.deepEqual(await getRun(id), run, "the second sync changed nothing");
   });
 
+  it("server gone mid-run: batches are kept, spilled to an offline file at finish, and sync goes on with their seqs", async () => {
+    const other = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0" });
+    const cwd = workdir("spill");
+    const p = spawn("python3", ["-c", `
+import sys, sweeplab
+run = sweeplab.init(project="pyclient", name="spilled", config={"lr": 0.3})
+print("run", run.id, flush=True)
+for step in range(10):
+    sweeplab.log({"loss": 100 - step})
+sys.stdin.readline()  # the test takes the server away
+for step in range(10, 25):
+    sweeplab.log({"loss": 100 - step})
+sweeplab.summary["final"] = 1
+sweeplab.finish()
+`], { cwd, env: pythonEnv({ SWEEPLAB_URL: other.base, SWEEPLAB_FINISH_TIMEOUT: "1" }), stdio: ["pipe", "pipe", "pipe"] });
+    let out = "", err = "";
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (err += d));
+    const id = await until("the run id", async () => /^run (\w+)$/m.exec(out)?.[1]);
+    await until("the first 10 points", async () => (await readPoints(id, "loss")).length === 10);
+    other.server.kill("SIGKILL");
+    await new Promise((r) => other.server.once("exit", r));
+    p.stdin!.end("go\n");
+    assert.equal(await new Promise((r) => p.once("exit", r)), 0, err);
+    assert.match(err, /python -m sweeplab sync sweeplab\/offline-run-\d{8}_\d{6}-/);
+    assert.equal((await getRun(id))!.state, "running", "the server never heard the end");
+
+    const sync = spawnSync("python3", ["-m", "sweeplab", "sync", "sweeplab"], { cwd, env: pythonEnv({}), encoding: "utf8" });
+    assert.equal(sync.status, 0, sync.stderr);
+    const run = (await getRun(id))!;
+    assert.equal(run.state, "finished");
+    assert.equal(run.summary.final, 1);
+    assert.deepEqual(await values(id, "loss"), Array.from({ length: 25 }, (_, step) => [step, 100 - step]));
+  });
+
   it("a killed script leaves its run running (the server marks it crashed later); a raised exception ends it failed", async () => {
     const killed = python(workdir("killed"), `
 import time, sweeplab
