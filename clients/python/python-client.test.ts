@@ -138,6 +138,23 @@ assert wandb.run is None
     assert.equal(run.summary.best_epoch, 1);
   });
 
+  it("attaches to the run SWEEPLAB_RUN_ID names, its batches numbered after the ones it has", async () => {
+    const post = (url: string, body: unknown) => fetch(`${base}${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    assert.equal((await post("/api/runs", { id: "attach01", project: "pyclient", config: { lr: 0.2 } })).status, 201);
+    assert.equal((await post("/api/runs/attach01/events", { seq: 1, metrics: [{ step: 0, time: 0, values: { loss: 5 } }] })).status, 200);
+    const { code, stdout, stderr } = await runScript(workdir("attach"), `
+import sweeplab
+run = sweeplab.init(config={"lr": 0.2})
+print("run", run.id, flush=True)
+sweeplab.log({"loss": 4}, step=1)
+sweeplab.finish()
+`, { SWEEPLAB_RUN_ID: "attach01" });
+    assert.equal(code, 0, stderr);
+    assert.equal(runIdOf(stdout), "attach01");
+    assert.deepEqual(await values("attach01", "loss"), [[0, 5], [1, 4]], "its first batch was not taken for a resend of seq 1");
+    assert.equal((await getRun("attach01"))!.state, "finished");
+  });
+
   it("raises sweeplab.Error with the server's message naming the field when init is refused", async () => {
     const { code, stdout, stderr } = await runScript(workdir("refused"), `
 import sweeplab
