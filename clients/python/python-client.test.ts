@@ -155,6 +155,27 @@ sweeplab.finish()
     assert.equal((await getRun("attach01"))!.state, "finished");
   });
 
+  it("keeps a quiet run alive with empty batches (heartbeats)", async () => {
+    // its own server, which takes a client silent for 3 s as gone
+    const strict = await startRouteServer({ DATABASE_URL: `file:${path.join(dir, "heartbeat.db")}`, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_CLIENT_STALE_AFTER_MS: "3000" });
+    try {
+      const script = (heartbeat: string) => runScript(workdir(`heartbeat-${heartbeat}`), `
+import time, sweeplab
+run = sweeplab.init(project="pyclient")
+print("run", run.id, flush=True)
+time.sleep(8)  # a long evaluation, nothing logged
+sweeplab.finish()
+`, { SWEEPLAB_URL: strict.base, SWEEPLAB_HEARTBEAT_SECONDS: heartbeat });
+      const state = async (stdout: string) => (((await (await fetch(`${strict.base}/api/runs/${runIdOf(stdout)}`)).json()) as { run: { state: string } }).run.state);
+      const [beating, silent] = await Promise.all([script("0.5"), script("1000")]);
+      assert.equal(beating.code, 0, beating.stderr);
+      assert.equal(await state(beating.stdout), "finished");
+      assert.equal(await state(silent.stdout), "crashed", "without heartbeats the server gives the run up");
+    } finally {
+      strict.server.kill("SIGKILL");
+    }
+  });
+
   it("raises sweeplab.Error with the server's message naming the field when init is refused", async () => {
     const { code, stdout, stderr } = await runScript(workdir("refused"), `
 import sweeplab

@@ -71,6 +71,7 @@ class Sender:
         self.dead = False  # the server refused the run (404/409): nothing more can land
         self.spilled = None  # the OfflineFile, when the rest went there
         self.last_sent = time.monotonic()
+        self.heartbeat = float(os.environ.get("SWEEPLAB_HEARTBEAT_SECONDS") or HEARTBEAT)
         self.thread = threading.Thread(target=self._main, name="sweeplab-sender", daemon=True)
         self.thread.start()
 
@@ -90,7 +91,7 @@ class Sender:
                 self.wake.clear()
                 closing = self.closing
                 self._drain()
-                if not self.pending and time.monotonic() - self.last_sent >= HEARTBEAT and not isinstance(self.sink, (FileSink, NullSink)):
+                if not self.pending and time.monotonic() - self.last_sent >= self.heartbeat and not isinstance(self.sink, (FileSink, NullSink)):
                     self._number({})
                 self._deliver()
                 if closing is not None:
