@@ -11,10 +11,8 @@ Standard library only. Environment: SWEEPLAB_URL (default http://127.0.0.1:3000)
 SWEEPLAB_API_KEY, SWEEPLAB_PROJECT, SWEEPLAB_RUN_ID (attach to that run), SWEEPLAB_MODE
 (online | offline | disabled)."""
 
-import atexit
 import collections
 import os
-import sys
 import threading
 
 from . import _hooks
@@ -73,7 +71,7 @@ def init(project=None, name=None, config=None, group=None, tags=None, notes=None
         body = {
             "project": project or os.environ.get("SWEEPLAB_PROJECT") or None,
             "name": name, "group": group, "notes": notes,
-            "tags": [str(t) for t in tags] if tags is not None else None,
+            "tags": [tags] if isinstance(tags, str) else [str(t) for t in tags] if tags is not None else None,
             "config": jsonable(items),
             "id": id or os.environ.get("SWEEPLAB_RUN_ID") or None,
         }

@@ -14,7 +14,7 @@ import string
 import sys
 import time
 
-from ._http import Error, dumps, post
+from ._http import Error, base_url, dumps, post
 
 ID_ALPHABET = string.digits + string.ascii_lowercase
 
@@ -101,5 +101,5 @@ def sync(path, url=None, api_key=None, out=sys.stdout):
         # the process died without finishing (killed): the run did not end well
         finish = {"state": "crashed", "error": "the offline run has no finish record (was the process killed?)"}
     post(f"/api/runs/{run_id}/finish", finish, url, api_key)
-    print(f"{run_id}: synced {len(batches)} batches, {finish['state']} ({answer.get('url') or ''})", file=out)
+    print(f"{run_id}: synced {len(batches)} batches, {finish['state']}: {(url or base_url()) + answer.get('url', '')}", file=out)
     return run_id

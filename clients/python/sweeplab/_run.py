@@ -1,6 +1,7 @@
 """A run as the program sees it: log(), config, summary, define_metric(), finish()."""
 
 import collections.abc
+import operator
 import os
 import time
 import traceback
@@ -137,6 +138,7 @@ class Run:
         self._start = time.monotonic()
         self._step = 0
         self._finished = False
+        self._warned_step = False
         self._on_finish = on_finish
         self.config = config
         self.summary = Summary(queue, sender.batcher.last)
@@ -159,10 +161,17 @@ class Run:
     def _log_at(self, data, step, commit):
         if self._finished:
             raise RuntimeError("sweeplab: log() after finish(): call sweeplab.init() for a new run")
-        if not isinstance(step, int) or step < 0:
+        try:
+            at = operator.index(step)  # numpy integers too
+        except TypeError:
+            at = -1
+        if at < 0:
             raise ValueError(f"log: step must be an int >= 0 (got {step!r})")
+        step = at
         if step < self._step:
-            warn(f"log: step {step} is below the current step {self._step}: this row is dropped (as wandb does)")
+            if not self._warned_step:
+                self._warned_step = True
+                warn(f"log: step {step} is below the current step {self._step}: such rows are dropped (as wandb does)")
             return
         self._append((step, time.monotonic() - self._start, dict(data)))
         self._step = step + 1 if commit else step
