@@ -112,9 +112,11 @@ run.finish()
   it("runs a script written for wandb after `import sweeplab as wandb`", async () => {
     const { code, stdout, stderr } = await runScript(workdir("wandb"), `
 import sweeplab as wandb
+wandb.login()
 wandb.init(project="pyclient", config={"lr": 0.1, "epochs": 3}, entity="ignored", job_type="train")
 print("run", wandb.run.id, flush=True)
 config = wandb.config
+wandb.watch(None, log="all")
 wandb.define_metric("epoch")
 wandb.define_metric("val/*", step_metric="epoch", summary="min")
 step = 0

@@ -22,7 +22,7 @@ from ._offline import OfflineFile, new_run_id
 from ._run import Config, Run, _as_dict
 from ._sender import FileSink, NullSink, Sender, ServerSink, warn
 
-__all__ = ["init", "log", "finish", "define_metric", "config", "summary", "run", "Error", "Run"]
+__all__ = ["init", "log", "finish", "define_metric", "config", "summary", "run", "login", "watch", "Error", "Run"]
 
 
 class _NoRun:
@@ -161,3 +161,16 @@ def finish(exit_code=None, quiet=None):
     """wandb.finish: flush and end the current run (failed when exit_code is not 0)."""
     if run is not None:
         run.finish(exit_code)
+
+
+def login(key=None, host=None, **ignored):
+    """wandb.login: `key` and `host` become SWEEPLAB_API_KEY and SWEEPLAB_URL for this process."""
+    if key:
+        os.environ["SWEEPLAB_API_KEY"] = key
+    if host:
+        os.environ["SWEEPLAB_URL"] = host
+    return True
+
+
+def watch(*args, **kwargs):
+    """wandb.watch (gradient and parameter histograms): not recorded; accepted so scripts run."""
