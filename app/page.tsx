@@ -52,7 +52,7 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
   return (
     <>
       <PageHeader
-        title={sweep ? <>Runs <span className="muted" style={{ fontWeight: 400 }}>· {sweep.name}</span></> : "Runs"}
+        title={sweep ? <>Runs <span className="muted" style={{ fontWeight: 400 }}>· {sweep.name}</span></> : parsed.data.project ? <>Runs <span className="muted" style={{ fontWeight: 400 }} data-testid="runs-project">· project {parsed.data.project}</span></> : "Runs"}
         subtitle={
           <>
             {subtitle}
@@ -83,6 +83,8 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
             <p>Launch a sweep from the form — pick what to vary (dropout, learning rate, cell type…) and watch the runs train live.</p>
             <p className="muted">Or from a terminal, into this same database (a W&amp;B sweep YAML works as is):</p>
             <pre>{"npm run sweep -- my-sweep.yaml --concurrency 2\nnpm run seed        # example sweeps to look around"}</pre>
+            <p className="muted">Or log a run of your own program (any framework) with the Python or TypeScript client:</p>
+            <pre>{"PYTHONPATH=clients/python python3 -c \"import sweeplab as wandb; run = wandb.init(project='demo', config={'lr': 0.01}); run.log({'loss': 0.5}); run.finish()\""}</pre>
             <div style={{ marginTop: 16 }}>
               <Link className="btn btn-primary" href="/sweeps/new">
                 Launch your first sweep

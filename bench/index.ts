@@ -13,6 +13,7 @@ const suites: Record<string, string> = {
   search: "./search.ts",
   speed: "./speed.ts",
   api: "./api.ts",
+  ingest: "./ingest.ts",
   lessons: "./lessons.ts",
 };
 const ONLY_WHEN_NAMED = new Set(["lessons"]);

@@ -6,7 +6,8 @@ import { HttpRunQueue, AgentHttpError, registerAgent } from "./agent";
 import { serverCorpora } from "./agent-corpus";
 import { AgentName, agentOwner } from "./agent-protocol";
 import { Runner } from "./executor/runner";
-import { processLauncher } from "./launcher";
+import { processLauncher, routingLauncher } from "./launcher";
+import { invocationDir, programLauncher } from "./program";
 
 // `npm run agent -- --server URL --token T [--sweep ID] [--concurrency N] [--name NAME]`:
 // a worker machine. It claims runs from the server over HTTP, trains them in local worker
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
   const queue = new HttpRunQueue({ server, credential });
   const runner = new Runner({
     queue,
-    launcher: processLauncher(),
+    // a program sweep's runs run its program here, in this folder (as `wandb agent` does); the engine's run in workers
+    launcher: routingLauncher(processLauncher(), programLauncher({ cwd: invocationDir(), specFor: (id) => (id ? (queue.programs.get(id) ?? null) : null), env: { SWEEPLAB_URL: server } }), (run) => Boolean(run?.sweepId && queue.programs.has(run.sweepId))),
     corpusText: serverCorpora({ server, credential }),
     owner: agentOwner(name),
     concurrency,

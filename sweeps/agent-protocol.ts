@@ -40,6 +40,8 @@ export const ClaimResponse = z.object({
     .nullable(),
   /** State of the requested sweep (with `sweep`), so an agent bound to it can exit when it ends. */
   sweepState: z.enum(SWEEP_STATES).nullable().optional(),
+  /** The run's sweep is of the user's own program: what the agent runs (sweeps/program.ts). */
+  program: z.object({ program: z.string().optional(), command: z.array(z.string()).optional() }).nullable().optional(),
 });
 
 export const StartedRequest = z.strictObject({ runId: id, pid: z.number().int().nullable() });

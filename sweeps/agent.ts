@@ -1,6 +1,7 @@
 import { ClaimResponse, RegisterResponse, ReportResponse, type AgentAction } from "./agent-protocol";
 import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason } from "./executor/types";
 import type { SweepState } from "./states";
+import type { ProgramSpec } from "./program";
 
 // A RunQueue over HTTP: what a remote agent's Runner talks to. Each call is one POST to
 // /api/agent/<action> on the server, which runs the Coordinator (search, early termination,
@@ -50,6 +51,8 @@ export class HttpRunQueue implements RunQueue {
   private readonly base: string;
   /** The state of the sweep the agent is bound to, as of the last claim. */
   lastSweepState: SweepState | null = null;
+  /** The programs of the program sweeps whose runs it claimed (by sweep id). */
+  readonly programs = new Map<string, ProgramSpec>();
 
   constructor(private readonly options: HttpRunQueueOptions) {
     this.base = options.server.replace(/\/+$/, "");
@@ -63,6 +66,7 @@ export class HttpRunQueue implements RunQueue {
   async claim(_owner: string, options: { sweepId?: string } = {}): Promise<ClaimedRun | null> {
     const res = ClaimResponse.parse(await this.post("claim", { sweep: options.sweepId }));
     this.lastSweepState = res.sweepState ?? null;
+    if (res.run?.sweepId && res.program) this.programs.set(res.run.sweepId, res.program);
     return res.run;
   }
 

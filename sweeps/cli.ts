@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import path from "node:path";
-import { parseSweepConfigText, sweepSize, type SweepConfig } from "./config";
+import { isProgramSweep, parseSweepConfigText, PROGRAM_SWEEP_HOLDER, readSweepText, sweepSize, type SweepConfig } from "./config";
+import { invocationDir, programLauncher, programSpecOf } from "./program";
 import { corpusRefs, renameCorpora } from "./corpus-refs";
 import { BUILTIN_CORPUS_NAME } from "../engine/corpus/names";
 import { readCorpusFile } from "../engine/files";
@@ -54,6 +55,16 @@ function parseConcurrency(raw: string | undefined): number | undefined {
   return n;
 }
 
+/** Whether a sweep file names a program (read leniently: the real reading comes after). */
+function isProgramFile(file: string): boolean {
+  try {
+    const read = readSweepText(fs.readFileSync(file, "utf8"));
+    return read.ok && isProgramSweep(read.data);
+  } catch {
+    return false;
+  }
+}
+
 async function createFromFile(file: string, concurrency: number | undefined, heldBy: string | null): Promise<{ sweep: SweepRecord; expected: number | null }> {
   let text: string;
   try {
@@ -67,7 +78,8 @@ async function createFromFile(file: string, concurrency: number | undefined, hel
     fail(`${file}: ${first.path ? `${first.path}: ` : ""}${first.message}${rest.length ? ` (and ${rest.length} more: ${rest.map((i) => i.path || "(document)").join(", ")})` : ""}`);
   }
   for (const w of parsed.warnings) console.error(`warning: ${w.path ? `${w.path}: ` : ""}${w.message}`);
-  const named = await registerCorpusFiles(parsed.config, path.dirname(path.resolve(file)));
+  // (a program's parameter called corpus is its own business)
+  const named = isProgramSweep(parsed.config) ? parsed.config : await registerCorpusFiles(parsed.config, path.dirname(path.resolve(file)));
   // --concurrency is how many run here; a held sweep stores it as its own limit, a shared one
   // keeps the file's (or the default), so the server and agents can add theirs
   const config = concurrency !== undefined && heldBy !== null ? { ...named, concurrency } : named;
@@ -137,14 +149,18 @@ async function bestRunsTable(sweep: SweepRecord, limit = 10): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = readArgs();
+  const { values, positionals: given } = readArgs();
+  // (a sweep file is named from where the command was typed, not npm's package root)
+  const positionals = given.map((f) => path.resolve(invocationDir(), f));
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return;
   }
   const concurrency = parseConcurrency(values.concurrency);
   const owner = localOwnerId();
-  const heldBy = values.share ? null : owner;
+  // (a program's sweep shared is one agents started with its id may join: a server never runs a program)
+  const program = values.resume ? isProgramSweep((await getSweep(values.resume))?.config) : positionals.length === 1 && isProgramFile(positionals[0]);
+  const heldBy = values.share ? (program ? PROGRAM_SWEEP_HOLDER : null) : owner;
   let sweep: SweepRecord;
   let expected: number | null;
   if (values.resume) {
@@ -161,6 +177,9 @@ async function main(): Promise<void> {
     ({ sweep, expected } = await createFromFile(positionals[0], concurrency, heldBy));
   }
   const workers = concurrency ?? sweep.concurrency;
+  // a program runs beside its sweep file (or, resumed, where the command is given)
+  const spec = programSpecOf(sweep.config);
+  const launcher = spec ? programLauncher({ cwd: values.resume ? invocationDir() : path.dirname(path.resolve(positionals[0])), specFor: () => spec }) : undefined;
   const tty = process.stderr.isTTY && !values.quiet;
   const executor = new LocalExecutor({
     owner,
@@ -170,6 +189,7 @@ async function main(): Promise<void> {
     corpusText: registeredCorpusText,
     concurrency: workers,
     sweepId: sweep.id,
+    ...(launcher ? { launcher } : {}),
     log: (m) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${m}\n`),
     onEvent: (e) => {
       if (e.type === "ended" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) ${e.outcome.state}\n`);

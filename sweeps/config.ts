@@ -421,11 +421,49 @@ const withMetric = (c: ShapeOutput): SweepConfig => ({
  */
 export const WandbSweepConfig: z.ZodType<SweepConfig, SweepConfigInput> = SweepConfigShape.superRefine(checkWandbRules, { when: () => true }).transform(withMetric);
 
+/**
+ * A sweep of someone's own program: it names a `program` or a `command` (W&B's keys). Its
+ * parameters are free names; agents and `npm run sweep` run the command (sweeps/program.ts).
+ */
+export function isProgramSweep(config: unknown): boolean {
+  return isPlainObject(config) && (config.program !== undefined || config.command !== undefined);
+}
+
+/** What a program sweep runs: W&B's `program` and `command`. */
+export interface ProgramSpec {
+  program?: string;
+  command?: string[];
+}
+
+/** The program and command of a sweep config, or null for an engine sweep. */
+export function programSpecOf(config: Record<string, unknown>): ProgramSpec | null {
+  const program = typeof config.program === "string" ? config.program : undefined;
+  const command = Array.isArray(config.command) ? config.command.map(String) : undefined;
+  return program === undefined && command === undefined ? null : { program, command };
+}
+
+/** Sweep.heldBy of a program's sweep that no one executor holds: only agents started with its id run it (never a server's pool). */
+export const PROGRAM_SWEEP_HOLDER = "agents";
+
+function checkProgram(raw: unknown, ctx: Ctx): void {
+  if (!isPlainObject(raw)) return;
+  const command = raw.command;
+  if (Array.isArray(command)) {
+    if (command.length === 0) issue(ctx, ["command"], "a command needs at least one word");
+    command.forEach((w, i) => typeof w !== "string" && issue(ctx, ["command", i], `each word of a command is a string, got ${got(w)}`));
+    const words = command.filter((w): w is string => typeof w === "string");
+    if (words.some((w) => w.includes("${program}")) && typeof raw.program !== "string") issue(ctx, ["program"], "the command uses ${program}: name the program");
+  }
+  if (raw.program === undefined && command === undefined) issue(ctx, ["program"], "a program sweep names a program or a command");
+}
+
 /** A sweep of our engine: W&B's rules, then every parameter bound to RunConfig (names, types, ranges, memory). */
 export const SweepConfig: z.ZodType<SweepConfig, SweepConfigInput> = SweepConfigShape.superRefine(
   (raw, ctx) => {
     checkWandbRules(raw, ctx);
-    checkEngineBinding(raw, ctx);
+    // a sweep of the user's own program names its parameters freely, as in W&B
+    if (!isProgramSweep(raw)) checkEngineBinding(raw, ctx);
+    else checkProgram(raw, ctx);
   },
   { when: () => true }, // report every mistake at once, not only the structural ones
 ).transform(withMetric);
@@ -1131,6 +1169,10 @@ export function unknownParameterMessage(name: string): string {
   return `unknown parameter "${name}": not a RunConfig key${guess ? ` (did you mean "${guess}"?)` : ""}`;
 }
 
+/** The other reading of unknown parameters, said once beside them: the user's own program. */
+export const PROGRAM_SWEEP_HINT = "to sweep your own program instead, add `program:` (or `command:`), as in W&B, or create the sweep from the client (sweeplab.sweep)";
+export const hasUnknownParameter = (issues: readonly { message: string }[]) => issues.some((i) => i.message.startsWith("unknown parameter "));
+
 // ============================================================================================
 // Parsing: objects (API, form) and text (W&B YAML or JSON)
 // ============================================================================================
@@ -1150,7 +1192,7 @@ export type SweepParseResult = { ok: true; config: SweepConfig; warnings: SweepI
 
 function parseWith(schema: z.ZodType<SweepConfig, SweepConfigInput>, input: unknown, engine: boolean): SweepParseResult {
   const r = schema.safeParse(input, { reportInput: true });
-  const warnings = sweepWarnings(input, { engine });
+  const warnings = sweepWarnings(input, { engine: engine && !isProgramSweep(input) });
   if (r.success) return { ok: true, config: r.data, warnings };
   return { ok: false, issues: formatIssues(r.error.issues, input), warnings };
 }

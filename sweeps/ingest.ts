@@ -22,6 +22,8 @@ export const RunEventBatch = z.strictObject({
   runId: z.string().regex(/^[0-9a-z]{4,32}$/, "must be an id"),
   /** Per run, increasing; a batch whose number is not above the last one stored is skipped. Absent: always appended (fixtures, imports). */
   seq: z.number().int().positive().optional(),
+  /** Numbered apart: "client", a program's client through the logging API (Run.clientSeq); absent, the run's runner (Run.ingestSeq). */
+  stream: z.literal("client").optional(),
   resumedFrom: z.number().int().nonnegative().optional(),
   metrics: z.array(MetricMessage.omit({ type: true })).max(MAX_EVENTS).optional(),
   samples: z.array(SampleMessage.omit({ type: true })).max(MAX_EVENTS).optional(),

@@ -28,7 +28,8 @@ export interface WorkerHandle {
 }
 
 export interface Launcher {
-  launch(input: WorkerInput, onMessage: (message: WorkerMessage) => void): WorkerHandle;
+  /** `run`: whose worker this is (a program's launcher passes its identity on; the engine's needs none). */
+  launch(input: WorkerInput, onMessage: (message: WorkerMessage) => void, run?: { id: string; name: string; sweepId: string | null }): WorkerHandle;
 }
 
 /**
@@ -98,6 +99,11 @@ export function workerEnv(parent: Record<string, string | undefined> = process.e
   const env: Record<string, string> = {};
   for (const name of [...WORKER_ENV_ALLOWED, ...extra]) if (parent[name] !== undefined) env[name] = parent[name]!;
   return env;
+}
+
+/** One launcher or another, per run: `second` for the runs `useSecond` picks (an agent's program runs). */
+export function routingLauncher(first: Launcher, second: Launcher, useSecond: (run: Parameters<Launcher["launch"]>[2]) => boolean): Launcher {
+  return { launch: (input, onMessage, run) => (useSecond(run) ? second : first).launch(input, onMessage, run) };
 }
 
 export interface ProcessLauncherOptions {

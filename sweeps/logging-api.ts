@@ -15,6 +15,11 @@ import type { RunEventBatch } from "./ingest";
 export const PROJECT_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const Project = z.string().regex(PROJECT_PATTERN, "a project name is 1–64 letters, digits and . _ -");
 
+/** The project a sweep config names (W&B's `project:`), when it is a valid project name. */
+export function projectOf(config: Record<string, unknown>): string | undefined {
+  return typeof config.project === "string" && PROJECT_PATTERN.test(config.project) ? config.project : undefined;
+}
+
 /** The largest config a run may carry, serialised. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
 /** The largest config document nesting kept when flattening (deeper is refused). */
@@ -107,6 +112,7 @@ export function toRunEventBatch(runId: string, batch: ClientBatch): RunEventBatc
   return {
     runId,
     seq,
+    stream: "client",
     ...(metrics?.length ? { metrics } : {}),
     ...(logs?.length ? { logs } : {}),
     // (a summary keeps non-finite values as null, as the folded one does)

@@ -68,11 +68,18 @@ export function choiceProbabilities(spec: ChoicesSpec): number[] {
 export function expandBranches(params: Record<string, SweepParamSpec>, limit = Infinity): Branch[] | null {
   const leaves: Record<string, ParamSpec> = {};
   const conditionals: [string, ChoicesSpec][] = [];
-  for (const name of Object.keys(params).sort()) {
-    const spec = params[name];
-    if (isChoices(spec)) conditionals.push([name, spec]);
-    else leaves[name] = spec;
-  }
+  // W&B's nested parameters (a program's `optimizer: {parameters: {lr: …}}`) are searched as
+  // dotted names (`optimizer.lr`); the program gets them nested back (sweeps/program.ts)
+  const flat = (group: Record<string, SweepParamSpec>, prefix: string) => {
+    for (const name of Object.keys(group).sort()) {
+      const spec = group[name];
+      const nested = (spec as { distribution?: string }).distribution === "nested" ? (spec as unknown as { parameters: Record<string, SweepParamSpec> }).parameters : null;
+      if (nested) flat(nested, `${prefix}${name}.`);
+      else if (isChoices(spec)) conditionals.push([prefix + name, spec]);
+      else leaves[prefix + name] = spec;
+    }
+  };
+  flat(params, "");
   let out: Branch[] = [{ when: [], specs: leaves, probability: 1 }];
   for (const [name, spec] of conditionals) {
     // this parameter's alternatives: each choice times the branches of its sub-parameters

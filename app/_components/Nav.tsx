@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
 const LINKS = [
@@ -42,7 +42,49 @@ export function Nav() {
             {l.label}
           </Link>
         ))}
+        <ProjectSwitch pathname={pathname} />
       </nav>
     </>
+  );
+}
+
+/**
+ * Which project's runs the runs table shows (`/?project=NAME`): a menu once there is more than
+ * one project (runs logged with `init(project=…)`, sweeps with `project:`).
+ */
+function ProjectSwitch(props: { pathname: string }) {
+  const router = useRouter();
+  const [projects, setProjects] = useState<{ name: string; runs: number }[]>([]);
+  const [current, setCurrent] = useState("");
+  useEffect(() => {
+    setCurrent(new URLSearchParams(window.location.search).get("project") ?? "");
+    let live = true;
+    fetch("/api/projects")
+      .then((r) => (r.ok ? r.json() : { projects: [] }))
+      .then((j: { projects: { name: string; runs: number }[] }) => live && setProjects(j.projects))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [props.pathname]);
+  if (projects.length < 2 && !current) return null;
+  return (
+    <select
+      className="project-switch"
+      aria-label="Project"
+      data-testid="project-switch"
+      value={current}
+      onChange={(e) => {
+        setCurrent(e.target.value);
+        router.push(e.target.value ? `/?project=${encodeURIComponent(e.target.value)}` : "/");
+      }}
+    >
+      <option value="">All projects</option>
+      {projects.map((p) => (
+        <option key={p.name} value={p.name}>
+          {p.name} ({p.runs} runs)
+        </option>
+      ))}
+    </select>
   );
 }

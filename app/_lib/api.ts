@@ -122,3 +122,22 @@ export function controlPost<T>(what: "run" | "sweep", act: (id: string) => Promi
     return Response.json(reply(result.value), { status });
   });
 }
+
+/**
+ * A file download streamed from text chunks: the next chunk is made only when the client has
+ * read the last (a page of rows at a time, never the whole file in memory).
+ */
+export function streamedDownload(chunks: AsyncGenerator<string>, contentType: string, fileName: string): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, { headers: { "content-type": contentType, "content-disposition": `attachment; filename="${fileName}"`, "cache-control": "no-store" } });
+}

@@ -57,8 +57,21 @@ export function defaultTableColumns(info: { varying: string[]; summary: string[]
   const fixed = ["state", ...(options.sweep ? [] : ["sweep"]), "created", "runtime"];
   const config = info.varying.filter((k) => !(options.grouped && k === "seed")).sort((a, b) => configOrder(a) - configOrder(b) || a.localeCompare(b));
   const headline = HEADLINE.filter((k) => info.summary.includes(k));
+  if (headline.length === 0 && info.summary.length > 0) {
+    // runs of other programs (the logging API): their own metrics' final values, validation first
+    const own = info.summary.filter((k) => !/_(best|best_step|first_nonfinite_step)$/.test(k));
+    const picked = own.sort(validationFirst).slice(0, PROGRAM_HEADLINE_MAX);
+    return [...fixed, ...config.map((k) => `config.${k}`), ...picked.map((k) => `summary.${k}`)];
+  }
   return [...fixed, ...config.map((k) => `config.${k}`), ...headline.map((k) => `summary.${k}`), ...CURVE_COLUMNS.map((c) => c.field)];
 }
+
+const heldOut = (k: string) => (/(^|[_/.])(val|valid|validation|eval|test)([_/.]|$)/.test(k) ? 0 : 1);
+/** Metric names in the order a program's headline shows them: held-out metrics (`val/loss`, `eval_acc`) first, then by name. */
+export const validationFirst = (a: string, b: string): number => heldOut(a) - heldOut(b) || a.localeCompare(b);
+
+/** Summary columns shown by default for runs of other programs. */
+const PROGRAM_HEADLINE_MAX = 6;
 
 /** Columns in header order: run columns, then config, then summary — each in the chosen order. */
 export function orderColumns(columns: string[]): string[] {

@@ -6,6 +6,7 @@ import {
   gridBranches,
   gridCombinations,
   hasChoices,
+  hasUnknownParameter,
   inferDistribution,
   isPlainObject,
   LOG_SCALED,
@@ -306,7 +307,7 @@ export function unplacedIssues(issues: readonly SweepIssue[], placed: readonly s
 
 /** The RunConfig keys, once, when some issue is an unknown parameter (each message names only its own). */
 export function unknownParameterKeyList(issues: readonly SweepIssue[]): string | null {
-  return issues.some((i) => i.message.startsWith("unknown parameter ")) ? RUN_CONFIG_KEYS.join(", ") : null;
+  return hasUnknownParameter(issues) ? RUN_CONFIG_KEYS.join(", ") : null;
 }
 
 /** Prefix a values.N issue with which value it is about. */

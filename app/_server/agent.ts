@@ -17,6 +17,7 @@ import {
 import type { RunEvents } from "../../sweeps/executor";
 import { batchWeight, REPORT_MAX_POINTS } from "../../sweeps/ingest";
 import { serverExecutor } from "./executor";
+import { programSpecOf } from "../../sweeps/config";
 
 // The server side of remote agents: who is calling (the registration token for `register`,
 // an agent's own credential for everything else), then the RunQueue calls on the server's
@@ -92,7 +93,8 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       if (!body.ok) return body.response;
       const run = await (await queue()).claim(owner, { sweepId: body.data.sweep });
       const sweepState = body.data.sweep ? ((await getSweep(body.data.sweep))?.state ?? null) : undefined;
-      return Response.json({ run, sweepState });
+      const sweep = run?.sweepId ? await getSweep(run.sweepId) : null;
+      return Response.json({ run, sweepState, program: sweep ? programSpecOf(sweep.config) : null });
     }
     case "started": {
       const body = await readBody(req, StartedRequest);

@@ -43,7 +43,7 @@ export async function logEventsAction(req: Request, id: string): Promise<Respons
   if (points > REPORT_MAX_POINTS) return jsonError(413, `batch too large: ${points} points, at most ${REPORT_MAX_POINTS} per batch; send the rest in the next one`, [{ path: "metrics", message: "too many points" }]);
   const open = await openRun(id);
   if (!open.ok) return open.response;
-  const duplicate = batch.seq! <= open.run.ingestSeq;
+  const duplicate = batch.seq! <= open.run.clientSeq;
   if (ended(open.run)) {
     // (a resend of a batch stored before the run ended is answered as the no-op it is)
     if (duplicate) return Response.json({ duplicate, stop: true });

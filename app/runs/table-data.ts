@@ -18,13 +18,13 @@ export interface TableView {
 }
 
 export async function resolveTableView(p: z.output<typeof RunsTableParams>): Promise<TableView> {
-  const [info, sweep] = await Promise.all([tableColumns({ sweepId: p.sweep }), p.sweep ? getSweep(p.sweep) : null]);
+  const [info, sweep] = await Promise.all([tableColumns({ sweepId: p.sweep, project: p.project }), p.sweep ? getSweep(p.sweep) : null]);
   const replicates = typeof sweep?.config.replicates === "number" ? sweep.config.replicates : 1;
   const groupRuns = p.group === "runs";
   const grouped = groupRuns || p.group === "seeds" || (p.group === undefined && replicates > 1);
   const columns = orderColumns(p.columns?.length ? p.columns : defaultTableColumns(info, { sweep: !!p.sweep, grouped }));
   return {
-    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped && !groupRuns, groupRuns, ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, archived: p.archived ?? (p.ids ? "include" : "hide") },
+    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped && !groupRuns, groupRuns, ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, project: p.project, archived: p.archived ?? (p.ids ? "include" : "hide") },
     columns,
     grouped,
     groupBy: groupRuns ? "runs" : grouped ? "seeds" : null,

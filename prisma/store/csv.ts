@@ -57,7 +57,12 @@ export function neutralise(value: unknown): string | number | boolean {
 
 /** One CSV document: the header and every cell neutralised; booleans as true/false. */
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return stringify([header.map(neutralise), ...rows.map((r) => r.map(neutralise))], { cast: { boolean: (b) => String(b) } });
+  return csvLines([header, ...rows]);
+}
+
+/** CSV lines, every cell neutralised, numbers with every digit: a document, or a piece of one streamed a page at a time. */
+export function csvLines(rows: readonly (readonly unknown[])[]): string {
+  return stringify(rows.map((r) => r.map(neutralise)), { cast: { boolean: (b) => String(b) } });
 }
 
 const FIXED_COLUMNS = ["id", "name", "sweep", "state", "rerun_of", "created", "started", "finished", "runtime", "step", "tags", "group"] as const;

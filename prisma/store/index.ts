@@ -4,6 +4,7 @@ export * from "./sweeps";
 export * from "./runs";
 export * from "./query";
 export * from "./metrics";
+export * from "./metric-history";
 export * from "./csv";
 export * from "./compare";
 export * from "./agents";

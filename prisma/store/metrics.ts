@@ -12,7 +12,6 @@ export type { RunEventBatch };
 
 type MetricLine = NonNullable<RunEventBatch["metrics"]>[number];
 
-const ROWS_PER_INSERT = 400; // 5 parameters each: well under SQLite's 32,766 limit
 
 function finiteOrNull(v: number | null): number | null {
   return v === null || Number.isNaN(v) ? null : v; // ±Infinity is kept: SQLite REAL stores it
@@ -53,7 +52,6 @@ function rollup(runId: string, metrics: MetricLine[]): Bucket[] {
   return [...buckets.values()];
 }
 
-const BUCKET_COLUMNS = 12;
 const BUCKET_UPSERT = `
   ON CONFLICT (runId, name, bucket) DO UPDATE SET
     count = count + excluded.count,
@@ -73,31 +71,30 @@ interface MetricRow {
   wallTime: number;
 }
 
-/**
- * Multi-row INSERTs of `columns`-wide rows, `perStatement` rows at a time. ±Infinity goes in as
- * a literal (9e999 is Infinity to SQLite): the driver binds a non-finite number as NULL.
- */
-async function insertRows(tx: Tx, head: string, tail: string, columns: number, values: unknown[], perStatement: number): Promise<void> {
-  for (let i = 0; i < values.length; i += perStatement * columns) {
-    const chunk = values.slice(i, i + perStatement * columns);
-    const params: unknown[] = [];
-    const slots = chunk.map((v) => (v === Infinity ? "9e999" : v === -Infinity ? "-9e999" : (params.push(v), "?")));
-    const rows: string[] = [];
-    for (let r = 0; r < slots.length; r += columns) rows.push(`(${slots.slice(r, r + columns).join(",")})`);
-    await tx.$executeRawUnsafe(`${head} VALUES ${rows.join(",")} ${tail}`, ...params);
-  }
+/** A value as JSON5 text for SQLite's JSON reader: ±Infinity as such (JSON has no spelling for it). */
+function jsonValue(v: unknown): string {
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? "null" : v > 0 ? "Infinity" : "-Infinity";
+  return v === null || v === undefined ? "null" : JSON.stringify(v);
 }
 
+/**
+ * INSERT rows of `columns` from one JSON array bound as a single parameter (json_each): one
+ * statement whatever the number of rows, in their order (Metric's rowid order is the order
+ * early termination reads points in), and 3× the speed of as many bound parameters. Numbers
+ * travel as their shortest round-trip text, which SQLite reads back to the same double.
+ */
+async function insertRows(tx: Tx, table: string, columns: readonly string[], rows: unknown[][], tail: string): Promise<void> {
+  if (rows.length === 0) return;
+  const json = `[${rows.map((r) => `[${r.map(jsonValue).join(",")}]`).join(",")}]`;
+  const select = columns.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ");
+  // (WHERE true: SQLite's upsert after a SELECT needs it to parse ON CONFLICT)
+  await tx.$executeRawUnsafe(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?) j WHERE true ${tail}`, json);
+}
+
+const BUCKET_COLUMNS = ["runId", "name", "bucket", "count", "minStep", "minValue", "minTime", "maxStep", "maxValue", "maxTime", "nanStep", "nanTime"] as const;
+
 async function insertBuckets(tx: Tx, buckets: Bucket[]): Promise<void> {
-  const values = buckets.flatMap((b) => [b.runId, b.name, b.bucket, b.count, b.minStep, b.minValue, b.minTime, b.maxStep, b.maxValue, b.maxTime, b.nanStep, b.nanTime]);
-  await insertRows(
-    tx,
-    `INSERT INTO MetricBucket (runId, name, bucket, count, minStep, minValue, minTime, maxStep, maxValue, maxTime, nanStep, nanTime)`,
-    BUCKET_UPSERT,
-    BUCKET_COLUMNS,
-    values,
-    200,
-  );
+  await insertRows(tx, "MetricBucket", BUCKET_COLUMNS, buckets.map((b) => BUCKET_COLUMNS.map((c) => b[c])), BUCKET_UPSERT);
 }
 
 /** Metric rows (name, step, value, wallTime) as the metric lines they came from, in step order. */
@@ -162,29 +159,23 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
     for (const b of batches) {
       if (!existing.has(b.runId)) continue;
       // a numbered batch takes its number, or is skipped when it (or a later one) is stored already
-      if (b.seq !== undefined && (await tx.$executeRawUnsafe(`UPDATE Run SET ingestSeq = ? WHERE id = ? AND coalesce(ingestSeq, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
+      const seqColumn = b.stream === "client" ? "clientSeq" : "ingestSeq";
+      if (b.seq !== undefined && (await tx.$executeRawUnsafe(`UPDATE Run SET ${seqColumn} = ? WHERE id = ? AND coalesce(${seqColumn}, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
         result.duplicates++;
         continue;
       }
       if (b.resumedFrom !== undefined) await truncateRun(tx, b.runId, b.resumedFrom);
       fresh.push(b);
     }
-    const points: unknown[] = [];
+    const points: unknown[][] = [];
     const buckets: Bucket[] = [];
     for (const batch of fresh) {
       for (const m of batch.metrics ?? []) {
-        for (const [name, value] of Object.entries(m.values)) points.push(batch.runId, name, m.step, finiteOrNull(value), m.time);
+        for (const [name, value] of Object.entries(m.values)) points.push([batch.runId, name, m.step, finiteOrNull(value), m.time]);
       }
       buckets.push(...rollup(batch.runId, batch.metrics ?? []));
     }
-    await insertRows(
-      tx,
-      `INSERT INTO Metric (runId, name, step, value, wallTime)`,
-      `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`,
-      5,
-      points,
-      ROWS_PER_INSERT,
-    );
+    await insertRows(tx, "Metric", ["runId", "name", "step", "value", "wallTime"], points, `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`);
     await insertBuckets(tx, buckets);
     const samples = fresh.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text })));
     if (samples.length) await tx.sample.createMany({ data: samples });

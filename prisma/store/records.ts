@@ -35,6 +35,8 @@ export interface RunRecord {
   runtime: number | null;
   /** The sequence number of the last batch of events stored (sweeps/ingest.ts). */
   ingestSeq: number;
+  /** ... and of the last batch its program's client sent through the logging API. */
+  clientSeq: number;
   /** The step of the last checkpoint whose events are all stored: the run resumes from it. */
   checkpointStep: number | null;
   /** Times the run was interrupted (its executor stopped) and put back in the queue. */
@@ -139,6 +141,7 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     runtime: runtime === null ? null : Math.max(0, runtime),
     // (listings that do not select these columns get the values of a run never interrupted)
     ingestSeq: numOrNull(row.ingestSeq) ?? 0,
+    clientSeq: numOrNull(row.clientSeq) ?? 0,
     checkpointStep: numOrNull(row.checkpointStep),
     interruptions: numOrNull(row.interruptions) ?? 0,
     tags: parseTags(row.tags),

@@ -3,6 +3,7 @@ import { isKey } from "../../sweeps/names";
 import { meanCi, type Stat } from "../../sweeps/stats";
 import { RUN_STATES, type RunState } from "../../sweeps/states";
 import { ArchivedParam, TagsParam } from "./housekeeping";
+import { Project } from "../../sweeps/logging-api";
 import { isFixedField, RunField, RunFilter } from "./query";
 import { csvHeader, tagsCell, toCsv } from "./csv";
 import { parseTags } from "./records";
@@ -52,6 +53,7 @@ export const RunsTableParams = z.strictObject({
   offset: z.coerce.number().int().min(0).optional(),
   tag: TagsParam.optional(),
   archived: ArchivedParam.optional(),
+  project: Project.optional(),
 });
 export type RunsTableParams = z.output<typeof RunsTableParams>;
 
@@ -69,6 +71,8 @@ export interface TableQuery {
   offset?: number;
   tags?: string[];
   archived?: "hide" | "include" | "only";
+  /** Runs of this project only. */
+  project?: string;
 }
 
 export type { Stat };
@@ -253,8 +257,8 @@ export interface TableColumnInfo {
 }
 
 /** Which columns exist for the runs in view (from the most recent 2,000, so it stays cheap); keys no column can name are left out. */
-export async function tableColumns(q: { sweepId?: string } = {}): Promise<TableColumnInfo> {
-  const queries = tableKeysQueries(q.sweepId);
+export async function tableColumns(q: { sweepId?: string; project?: string } = {}): Promise<TableColumnInfo> {
+  const queries = tableKeysQueries(q.sweepId, q.project);
   const config = (await selectRows(queries.config)).filter((r) => isKey(r.key ?? ""));
   const summary = (await selectRows(queries.summary)).map((r) => r.key ?? "").filter((k) => isKey(k) && !k.startsWith("_"));
   return {

@@ -262,3 +262,19 @@ export async function createProgramRun(input: NewProgramRun, owner: (id: string)
     throw error;
   }
 }
+
+export interface ProjectRecord {
+  name: string;
+  runs: number;
+  sweeps: number;
+}
+
+/** Every project that holds a run or a sweep, by name, with how many of each. */
+export async function listProjects(): Promise<ProjectRecord[]> {
+  const db = prisma();
+  const [runs, sweeps] = await Promise.all([db.run.groupBy({ by: ["project"], _count: { _all: true } }), db.sweep.groupBy({ by: ["project"], _count: { _all: true } })]);
+  const out = new Map<string, ProjectRecord>();
+  for (const r of runs) out.set(r.project, { name: r.project, runs: r._count._all, sweeps: 0 });
+  for (const s of sweeps) (out.get(s.project) ?? out.set(s.project, { name: s.project, runs: 0, sweeps: 0 }).get(s.project)!).sweeps = s._count._all;
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

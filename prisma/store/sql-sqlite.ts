@@ -213,9 +213,10 @@ export function runCountQuery(q: WhereInput) {
 }
 
 /** Config and summary keys of the most recent 2,000 runs in view, and how many values each config key takes. */
-export function tableKeysQueries(sweepId?: string) {
-  const scope = `SELECT config, summary FROM Run ${sweepId ? "WHERE sweepId = ?" : ""} ORDER BY createdAt DESC LIMIT 2000`;
-  const args = sweepId ? [sweepId] : [];
+export function tableKeysQueries(sweepId?: string, project?: string) {
+  const w = whereSql({ sweepId, project });
+  const scope = `SELECT config, summary FROM Run r ${w.sql} ORDER BY createdAt DESC LIMIT 2000`;
+  const args = w.args;
   return {
     config: query(`SELECT j.key AS key, count(DISTINCT j.value) AS n FROM (${scope}) r, json_each(r.config) j GROUP BY j.key`, args, { key: "text", n: "number" }),
     summary: query(`SELECT DISTINCT j.key AS key FROM (${scope}) r, json_each(r.summary) j`, args, { key: "text" }),
@@ -253,6 +254,7 @@ const LISTED_TYPES = {
   startedAt: "time",
   finishedAt: "time",
   ingestSeq: "number",
+  clientSeq: "number",
   checkpointStep: "number",
   interruptions: "number",
   tags: "text",

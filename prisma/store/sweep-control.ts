@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
-import { sweepToObject, type SweepConfig } from "../../sweeps/config";
+import { isProgramSweep, PROGRAM_SWEEP_HOLDER, sweepToObject, type SweepConfig } from "../../sweeps/config";
+import { projectOf } from "../../sweeps/logging-api";
 import type { SweepState } from "../../sweeps/states";
 import { getRun, createRun, requestStop, requestStopForSweep, stopQueuedRuns } from "./runs";
 import type { RunRecord, SweepRecord } from "./records";
@@ -32,7 +33,9 @@ export async function launchSweep(config: SweepConfig, rawConfig: string, option
     concurrency,
     seed,
     runCap: config.run_cap ?? null,
-    heldBy: options.heldBy ?? null,
+    // a program's sweep is never run by a server's pool: only by hosts told its id (agents, the sweep CLI)
+    heldBy: options.heldBy ?? (isProgramSweep(config) ? PROGRAM_SWEEP_HOLDER : null),
+    project: projectOf(config as unknown as Record<string, unknown>),
   });
 }
 

@@ -20,6 +20,7 @@ export interface NewSweep {
   state?: SweepState;
   /** The one executor that runs it (the `npm run sweep` that launched it); default null: shared. */
   heldBy?: string | null;
+  project?: string;
 }
 
 export async function createSweep(input: NewSweep): Promise<SweepRecord> {
@@ -37,6 +38,7 @@ export async function createSweep(input: NewSweep): Promise<SweepRecord> {
       seed: input.seed,
       runCap: input.runCap ?? null,
       heldBy: input.heldBy ?? null,
+      ...(input.project ? { project: input.project } : {}),
       ...(input.state ? { state: input.state, finishedAt: input.state === "running" || input.state === "paused" ? null : new Date() } : {}),
     },
   });

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { TERMINAL_RUN_STATES, type RunState } from "../states";
 import { plannedStepsOf, PruningLedger, type PruneDecision } from "../stop/ledger";
-import { isClientOwner } from "../logging-api";
+import { isClientOwner, projectOf } from "../logging-api";
+import { isProgramSweep } from "../config";
 import type { Done, PlanFactory, Proposal, SweepPlan } from "./plan";
 import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason, SweepInfo, SweepStore, TrialInfo } from "./types";
 
@@ -208,7 +209,9 @@ export class Coordinator implements RunQueue {
     const index = await this.store.reserveRunIndex(sweep.id);
     const proposal = this.propose(sweep, index, trials);
     if ("done" in proposal) return;
-    await this.store.createRun({ sweepId: sweep.id, index, config: proposal.config, params: proposal.params });
+    const program = isProgramSweep(sweep.config);
+    const project = projectOf(sweep.config);
+    await this.store.createRun({ sweepId: sweep.id, index, config: proposal.config, params: proposal.params, ...(program ? { kind: "program" as const } : {}), ...(project ? { project } : {}) });
   }
 
   async started(_owner: string, runId: string, pid: number | null): Promise<void> {

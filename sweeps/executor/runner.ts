@@ -279,7 +279,7 @@ export class Runner {
     const onMessage = (message: WorkerMessage) => {
       if (entry) this.onMessage(entry, message);
     };
-    const worker = this.launcher.launch(input, onMessage);
+    const worker = this.launcher.launch(input, onMessage, run);
     entry = {
       run,
       worker,

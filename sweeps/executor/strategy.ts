@@ -1,5 +1,5 @@
 import { RunConfig } from "../../engine/config";
-import { parameterNames, parseSweepConfig, type SweepConfig } from "../config";
+import { isProgramSweep, parameterNames, parseSweepConfig, type SweepConfig } from "../config";
 import { proposeNext, type Trial } from "../search";
 import { decideByConfig } from "../stop/ledger";
 import { higherIsBetter } from "../summary";
@@ -30,12 +30,15 @@ export function trialsByIndex(config: SweepConfig, runs: TrialInfo[], count: num
 
 export function planFromConfig(config: SweepConfig): SweepPlan {
   const swept: string[] = parameterNames(config); // under choices too: a run's params hold those of its branch
+  const program = isProgramSweep(config);
   return {
     earlyTermination: config.early_terminate !== undefined,
     propose(index, runs) {
       const proposal = proposeNext(config, trialsByIndex(config, runs, index));
       if (proposal.done) return { done: proposal.reason };
       const params = Object.fromEntries(swept.filter((k) => k in proposal.params).map((k) => [k, (proposal.params as Record<string, unknown>)[k]]));
+      // a program's run gets exactly the swept values (no engine seed: an argument parser would refuse it)
+      if (program) return { params, config: { ...params } };
       const resolved = RunConfig.safeParse(proposal.params);
       // config.ts checks every value against RunConfig, so this only fails on a bug; the worker then reports it
       return { params, config: resolved.success ? resolved.data : { ...proposal.params } };

@@ -130,7 +130,7 @@ export interface SweepStore {
   runningSweeps(): Promise<SweepInfo[]>;
   setSweepState(id: string, state: SweepState, options: { reason?: string | null; from?: SweepState[] }): Promise<SweepInfo | null>;
   reserveRunIndex(sweepId: string): Promise<number>;
-  createRun(input: { sweepId: string; index: number; config: Record<string, unknown>; params: Record<string, unknown> }): Promise<TrialInfo>;
+  createRun(input: { sweepId: string; index: number; config: Record<string, unknown>; params: Record<string, unknown>; kind?: "engine" | "program"; project?: string }): Promise<TrialInfo>;
   /** Claim the oldest queued run of a running sweep (or a queued re-run in it). Atomic. */
   claimRun(owner: string, sweepId: string): Promise<TrialInfo | null>;
   /** Claim a queued run that belongs to no running/paused sweep (a standalone run, a re-run in an ended sweep). */

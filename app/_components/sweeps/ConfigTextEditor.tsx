@@ -1,6 +1,6 @@
 "use client";
 import { useRef } from "react";
-import type { SweepIssue } from "../../../sweeps/config";
+import { PROGRAM_SWEEP_HINT, type SweepIssue } from "../../../sweeps/config";
 import { issueLines, unknownParameterKeyList } from "../../_lib/sweep-form";
 
 // The YAML/JSON tab: a W&B sweep config pasted as-is, with line numbers. Problems (and
@@ -89,7 +89,7 @@ export function ConfigTextEditor(props: {
                 </span>
               </li>
             ))}
-            {keyList && <li className="sw-keylist">Parameters must be RunConfig keys: {keyList}.</li>}
+            {keyList && <li className="sw-keylist">Parameters must be RunConfig keys: {keyList}; {PROGRAM_SWEEP_HINT}.</li>}
           </ul>
         )}
       </div>

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
-import { isPlainObject, parseSweepConfig, parseSweepConfigText, readSweepText, type SweepIssue } from "../../../sweeps/config";
+import { isPlainObject, parseSweepConfig, parseSweepConfigText, PROGRAM_SWEEP_HINT, readSweepText, type SweepIssue } from "../../../sweeps/config";
 import { estimateSweepTime } from "../../../sweeps/estimate";
 import { docToJson, docToYaml, estimateRuns, needsConfirmation, paramsOf, unknownParameterKeyList, unplacedIssues, type SweepDoc } from "../../_lib/sweep-form";
 import { presetOf, PRESETS } from "../../_lib/sweep-presets";
@@ -158,7 +158,7 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
                         {i.path && <code>{i.path}</code>} {i.message}
                       </div>
                     ))}
-                    {unplacedKeyList && <div className="sw-keylist">Parameters must be RunConfig keys: {unplacedKeyList}.</div>}
+                    {unplacedKeyList && <div className="sw-keylist">Parameters must be RunConfig keys: {unplacedKeyList}; {PROGRAM_SWEEP_HINT}.</div>}
                   </div>
                 )}
                 <SweepSettings doc={doc} issues={issues} warnings={result.warnings} onChange={editDoc} />

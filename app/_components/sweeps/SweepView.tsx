@@ -8,7 +8,7 @@ import { DEFAULT_SCATTER, scatterFields, type ScatterSettings } from "../../_lib
 import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
 import type { TableSort } from "../../_lib/sweep-table";
-import type { EarlyTerminate, SweepIssue } from "../../../sweeps/config";
+import { PROGRAM_SWEEP_HOLDER, programSpecOf, type EarlyTerminate, type ProgramSpec, type SweepIssue } from "../../../sweeps/config";
 import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { Housekeeping, type Meta } from "../housekeeping/Housekeeping";
@@ -112,6 +112,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   }, [setRuns, poll, refreshRuns]);
 
   const state = progress.sweep.state;
+  const program = programSpecOf(sweep.config);
   return (
     <>
       <PageHeader
@@ -124,7 +125,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
           <>
             {sweep.method} search · {sweep.metricGoal} <code>{sweep.metricName}</code> · <span className="mono">{sweep.id}</span>
             {progress.sweep.stateReason && state !== "running" && <> · {progress.sweep.stateReason}</>}
-            {sweep.heldBy && (state === "running" || state === "paused") && (
+            {sweep.heldBy && sweep.heldBy !== PROGRAM_SWEEP_HOLDER && (state === "running" || state === "paused") && (
               <>
                 {" "}· its runs train in <code>npm run sweep</code> (process {/^local:(\d+):/.exec(sweep.heldBy)?.[1] ?? sweep.heldBy}), not in this server
               </>
@@ -142,6 +143,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
       <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} />
       <SweepNotes warnings={props.warnings ?? []} metricNote={metricNote(runs, sweep.metricName, !["running", "paused"].includes(state))} metric={sweep.metricName} />
 
+      {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} />}
       {runs.length === 0 ? (
         <div className="card sw-gap">
           <EmptyState title={state === "running" ? "Waiting for the first run" : "This sweep has no runs"}>
@@ -255,5 +257,26 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
         </>
       )}
     </>
+  );
+}
+
+/**
+ * A program's sweep runs where its program is: the command that starts an agent for it there,
+ * as W&B's sweep page shows `wandb agent`. The server never runs a program itself.
+ */
+function AgentCommand(props: { sweepId: string; program: ProgramSpec }) {
+  const [origin, setOrigin] = useState("http://127.0.0.1:3000");
+  useEffect(() => setOrigin(window.location.origin), []);
+  const command = `SWEEPLAB_AGENT_TOKEN=<token> npm run agent -- --server ${origin} --token "$SWEEPLAB_AGENT_TOKEN" --sweep ${props.sweepId}`;
+  return (
+    <div className="card sw-gap" data-testid="agent-command">
+      <div className="card-body">
+        <p style={{ marginTop: 0 }}>
+          This sweep runs your program (<code>{props.program.program ?? props.program.command?.join(" ")}</code>). Start an agent in the folder that holds it, on any machine that reaches this
+          server (the server must have <code>SWEEPLAB_AGENT_TOKEN</code> set); each agent runs the runs it claims, with W&amp;B&apos;s command line:
+        </p>
+        <pre className="mono" style={{ whiteSpace: "pre-wrap", margin: 0 }}>{command}</pre>
+      </div>
+    </div>
   );
 }

@@ -1,4 +1,6 @@
 import http from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { installGracefulShutdown, startServerExecutor } from "../executor";
 import * as agentRoute from "../../api/agent/[action]/route";
 import * as sweepsRoute from "../../api/sweeps/route";
@@ -11,6 +13,8 @@ import * as runRoute from "../../api/runs/[id]/route";
 import * as runEventsRoute from "../../api/runs/[id]/events/route";
 import * as runFinishRoute from "../../api/runs/[id]/finish/route";
 import * as runStopRoute from "../../api/runs/[id]/stop/route";
+import * as runMetricsCsvRoute from "../../api/runs/[id]/metrics.csv/route";
+import * as runMetricsJsonlRoute from "../../api/runs/[id]/metrics.jsonl/route";
 
 // A real HTTP server process for tests that need one without a Next build: it serves the
 // same route handlers (web Request → Response) on 127.0.0.1 and starts the server's executor
@@ -31,6 +35,8 @@ const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/events$/, runEventsRoute.POST as Handler],
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/finish$/, runFinishRoute.POST as Handler],
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/stop$/, runStopRoute.POST as Handler],
+  ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.csv$/, runMetricsCsvRoute.GET as Handler],
+  ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.jsonl$/, runMetricsJsonlRoute.GET as Handler],
 ];
 
 async function toRequest(req: http.IncomingMessage): Promise<Request> {
@@ -49,7 +55,9 @@ const server = http.createServer(async (req, res) => {
     ? await route[2](await toRequest(req), { params: Promise.resolve(Object.fromEntries(Object.entries({ ...route[1].exec(url.pathname)!.groups }).map(([k, v]) => [k, decodeURIComponent(v)]))) })
     : Response.json({ error: "not found", issues: [] }, { status: 404 });
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  // streamed as it is made (a download of millions of rows), at the pace the client reads
+  if (response.body) await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res).catch(() => {}); // (a client that went away: pipeline closed both)
+  else res.end();
 });
 
 await startServerExecutor();

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createRun, disconnectPrisma, getRun, listLogs, metricCounts, readPoints } from "../../../prisma/store";
+import { appendRunEvents, createRun, disconnectPrisma, getRun, listLogs, metricCounts, readPoints } from "../../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../_server/testdata/start-route-server";
 import { until } from "../../../sweeps/testdata/until";
 
@@ -102,6 +102,19 @@ describe("the logging API", () => {
     assert.deepEqual((await post(`/api/runs/${run.id}/events`, { seq: 2 })).json, { duplicate: true, stop: true });
   });
 
+  it("numbers a client's batches apart from its runner's (a program sweep's run gets both)", async () => {
+    const run = await created({});
+    // the runner that started the program has stored its batches 1–3 (the program's output)
+    for (const seq of [1, 2, 3]) await appendRunEvents([{ runId: run.id, seq, logs: [{ level: "info", message: `runner ${seq}` }] }]);
+    const first = await post(`/api/runs/${run.id}/events`, { seq: 1, metrics: [{ step: 0, time: 0, values: { loss: 1 } }] });
+    assert.deepEqual(first.json, { duplicate: false, stop: false });
+    assert.deepEqual((await readPoints(run.id, "loss")).map((p) => p.value), [1]);
+    await appendRunEvents([{ runId: run.id, seq: 4, logs: [{ level: "info", message: "runner 4" }] }]);
+    assert.deepEqual((await listLogs(run.id)).map((l) => l.message), ["runner 1", "runner 2", "runner 3", "runner 4"]);
+    const stored = (await getRun(run.id))!;
+    assert.deepEqual([stored.ingestSeq, stored.clientSeq], [4, 1]);
+  });
+
   it("answers a client-chosen id again with the same run (resume, offline sync); an engine run's id is a 409", async () => {
     const first = await post("/api/runs", { id: "offline1x", name: "offline", config: { a: 1 } });
     assert.equal(first.status, 201);
@@ -147,7 +160,7 @@ describe("the logging API", () => {
     assert.equal((await post(`/api/runs/${run.id}/events`, huge)).status, 413);
     assert.equal((await post("/api/runs/nosuchrun/events", { seq: 1 })).status, 404);
     assert.deepEqual(await metricCounts(run.id), {});
-    assert.equal((await getRun(run.id))!.ingestSeq, 0);
+    assert.equal((await getRun(run.id))!.clientSeq, 0);
     assert.equal((await post(`/api/runs/${run.id}/finish`, { state: "done" })).status, 400);
   });
 

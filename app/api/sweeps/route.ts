@@ -4,7 +4,7 @@ import { KiB, nestingProblem, readBodyText } from "../../_lib/body";
 import { ArchivedParam, knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";
 import { corpusRefIssues, corpusRefs } from "../../../sweeps/corpus-refs";
 import { launchSweep } from "../../../prisma/store/sweep-control";
-import { parseSweepConfigText } from "../../../sweeps/config";
+import { hasUnknownParameter, isProgramSweep, parseSweepConfigText, PROGRAM_SWEEP_HINT } from "../../../sweeps/config";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -26,11 +26,12 @@ export const POST = handle(async (req: Request) => {
   const parsed = parseSweepConfigText(text);
   if (!parsed.ok) {
     const first = parsed.issues[0];
-    const error = jsonError(400, `invalid sweep config: ${first.path ? `${first.path}: ` : ""}${first.message}`, parsed.issues);
+    const hint = hasUnknownParameter(parsed.issues) ? ` (${PROGRAM_SWEEP_HINT})` : "";
+    const error = jsonError(400, `invalid sweep config: ${first.path ? `${first.path}: ` : ""}${first.message}${hint}`, parsed.issues);
     return Response.json({ ...(await error.json()), warnings: parsed.warnings }, { status: 400 });
   }
   // Over HTTP a sweep names only corpora the app knows, never a file of the server.
-  const refs = corpusRefs(parsed.config);
+  const refs = isProgramSweep(parsed.config) ? [] : corpusRefs(parsed.config); // (a program's parameter called corpus is its own)
   if (refs.length > 0) {
     const known = await knownCorpora(refs.map((r) => String(r.value)));
     const issues = corpusRefIssues(refs, known, (await listCorpora()).map((c) => c.name));

@@ -20,13 +20,15 @@ export interface RunLiveData {
 export const LOG_LINES = 2000;
 
 const SHOWN = ["train_loss", "val_loss", "val_acc", "grad_norm", "lr", "throughput", ...SYSTEM_METRICS];
+/** The most metrics of a program's run drawn (a panel each, in name order). */
+export const PROGRAM_PANELS_MAX = 60;
 
 export async function loadRunLive(id: string, options: { afterLog?: number; points?: number } = {}): Promise<RunLiveData | null> {
   const run = await getRun(id);
   if (!run) return null;
   const names = await metricNames(id);
   const [series, samples, logs, logCount, diagnostics] = await Promise.all([
-    readRunSeries(id, SHOWN.filter((n) => names.includes(n)), options.points ?? 1000),
+    readRunSeries(id, run.kind === "program" ? names.slice(0, PROGRAM_PANELS_MAX) : SHOWN.filter((n) => names.includes(n)), options.points ?? 1000),
     listSamples(id),
     options.afterLog ? listLogs(id, { afterId: options.afterLog, limit: 10 * LOG_LINES }) : listLogs(id, { tail: true, limit: LOG_LINES }),
     countLogs(id),

@@ -38,17 +38,25 @@ export function RunCharts(props: {
     [series, color, props.state],
   );
   const single = (key: string, c = color): ChartSeries[] => [{ runId: key, name: key, color: c, points: toPoints(series[key]) }];
-  const extra = ["val_acc", "grad_norm", "lr", "throughput", ...SYSTEM_METRICS].filter((k) => series[k]?.length);
+  const known = ["val_acc", "grad_norm", "lr", "throughput", ...SYSTEM_METRICS];
+  // a program's run: every metric it logged after the engine's own, in name order (`val/loss` …)
+  const others = Object.keys(series)
+    .filter((k) => k !== "train_loss" && k !== "val_loss" && !known.includes(k))
+    .sort();
+  const extra = [...known, ...others].filter((k) => series[k]?.length);
+  const hasLoss = Boolean(series.train_loss?.length || series.val_loss?.length);
   const tp = props.throughput;
   const reference = useMemo(() => (tp ? { y: tp.median, label: `median ${formatRate(tp.median)} ${tp.unit}` } : null), [tp?.median, tp?.unit]);
   const title = (k: string) => SYSTEM_TITLES[k] ?? (k === "grad_norm" ? "gradient norm (global, before clipping)" : k === "lr" ? "learning rate" : k === "throughput" && tp ? `throughput (${tp.unit})` : k);
   return (
     <div className={styles.panels}>
-      <div className={styles.panel} data-testid="run-panel-loss">
-        <CurveChart title="loss" series={loss} smoothing={props.smoothing} syncId={`run-${runId}`} height={250} testId="run-loss-chart" />
-      </div>
+      {(hasLoss || extra.length === 0) && (
+        <div className={styles.panel} data-testid="run-panel-loss">
+          <CurveChart title="loss" series={loss} smoothing={props.smoothing} syncId={`run-${runId}`} height={250} testId="run-loss-chart" />
+        </div>
+      )}
       {extra.map((k) => (
-        <div key={k} className={styles.panel} data-testid={`run-panel-${k.replace("/", "-")}`}>
+        <div key={k} className={styles.panel} data-testid={`run-panel-${k.replaceAll("/", "-")}`}>
           <CurveChart
             title={title(k)}
             series={single(k, k === "lr" ? "#7048e8" : k === "grad_norm" ? "#e8590c" : color)}
@@ -58,7 +66,7 @@ export function RunCharts(props: {
             height={220}
             legend={false}
             reference={k === "throughput" ? reference : null}
-            testId={`run-${k.replace("/", "-")}-chart`}
+            testId={`run-${k.replaceAll("/", "-")}-chart`}
           />
         </div>
       ))}

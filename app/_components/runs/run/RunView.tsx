@@ -19,6 +19,7 @@ import { RunCharts } from "./RunCharts";
 import { RunLogs } from "./RunLogs";
 import styles from "./run.module.css";
 import { APPLIES_WHEN, type RunConfigKey } from "../../../../engine/config";
+import { validationFirst } from "../../../_lib/curve-columns";
 
 /** Why a key did not apply: "applies only when optimizer is momentum". */
 function notAppliedReason(key: string): string {
@@ -88,9 +89,10 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
 
   const s = run.summary;
   const isCharlm = run.config.task === "charlm";
+  const program = run.kind === "program";
   const tabs: { id: Tab; label: string }[] = [
     { id: "charts", label: "Charts" },
-    { id: "diagnostics", label: "Gradient flow" },
+    ...(program ? [] : [{ id: "diagnostics" as Tab, label: "Gradient flow" }]),
     ...(isCharlm ? [{ id: "samples" as Tab, label: `Samples (${data.samples.length})` }] : []),
     { id: "logs", label: "Logs" },
     { id: "config", label: "Config" },
@@ -118,7 +120,9 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
             <Badge state={run.state} />
           </h1>
           <div className="subtitle">
+            {run.project !== "default" && <span data-testid="run-project">project <Link href={`/?project=${encodeURIComponent(run.project)}`}>{run.project}</Link> · </span>}
             {run.sweepId ? <>Sweep <Link href={`/?sweep=${run.sweepId}`}>{props.sweepName ?? run.sweepId}</Link> · </> : null}
+            {program && <>logged by its program · </>}
             created {formatTime(run.createdAt)}
             {isCharlm && <CorpusLine name={String(run.config.corpus ?? "builtin")} corpus={props.corpus ?? null} />}
             {run.forkOf && (
@@ -141,9 +145,11 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
               {run.stopRequested ? "Stopping…" : "Stop"}
             </button>
           )}
-          <button type="button" className="btn" onClick={() => post("rerun")} disabled={action !== null} data-testid="rerun" title="Queue a new run with this run's exact config and seed">
-            {action === "rerun" ? "Queuing…" : "Re-run with same seed"}
-          </button>
+          {!program && (
+            <button type="button" className="btn" onClick={() => post("rerun")} disabled={action !== null} data-testid="rerun" title="Queue a new run with this run's exact config and seed">
+              {action === "rerun" ? "Queuing…" : "Re-run with same seed"}
+            </button>
+          )}
           {!live && props.hasCheckpoint && props.task.applied !== null && <RunFork runId={run.id} config={run.config} step={run.checkpointStep ?? run.lastStep} />}
           <Link className="btn" href={`/compare?runs=${run.id}`}>
             Compare…
@@ -165,6 +171,15 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       )}
       <div className={`card ${styles.stats}`} style={{ marginBottom: 14 }}>
         <Stat label="Step" value={<span data-testid="run-step">{`${formatNumber(run.lastStep)}${typeof run.config.steps === "number" ? ` / ${formatNumber(run.config.steps)}` : ""}`}</span>} />
+        {program ? (
+          <>
+            {headlineMetrics(s).map((k) => (
+              <Stat key={k} label={`Best ${k}`} value={<>{formatNumber(s[`${k}_best`])} <span className="faint" style={{ fontSize: 12, fontWeight: 400 }}>@ {formatNumber(s[`${k}_best_step`])}</span></>} />
+            ))}
+            <Stat label="Runtime" value={formatDuration(run.runtime)} />
+          </>
+        ) : (
+          <>
         <Stat label="Best val_loss" value={s.val_loss_best != null ? <>{formatNumber(s.val_loss_best)} <span className="faint" style={{ fontSize: 12, fontWeight: 400 }}>@ {formatNumber(s.val_loss_best_step)}</span></> : "–"} />
         <Stat label="train_loss" value={formatNumber(s.train_loss)} />
         <Stat label="train–val gap" value={s.val_loss != null && s.train_loss != null ? formatNumber(s.val_loss - s.train_loss, 3) : "–"} />
@@ -173,6 +188,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           label={run.divergedAt !== null ? "Diverged at" : "Throughput (median)"}
           value={run.divergedAt !== null ? `step ${run.divergedAt}` : rate !== null ? <span data-testid="run-throughput">{`${formatRate(rate)} ${rateUnit}`}</span> : "–"}
         />
+          </>
+        )}
       </div>
       <Tabs tabs={tabs} value={tab} onChange={setTab} label="Run views" />
       {tab === "charts" && (
@@ -182,6 +199,14 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
             <input type="range" min={0} max={SMOOTHING_RANGES.ema.max} step={0.01} value={smoothing.kind === "ema" ? smoothing.amount : 0} onChange={(e) => setSmoothing({ kind: "ema", amount: Number(e.target.value) })} aria-label="Smoothing" />
             <span className="mono muted">{smoothing.kind === "ema" ? smoothing.amount.toFixed(2) : "0"}</span>
             {live && <span className="badge badge-running" style={{ marginLeft: 8 }}>live</span>}
+            <span className="row" style={{ marginLeft: "auto", gap: 6 }} title="Every point the run logged, one row per step (step, time in seconds since the start, a column per metric)">
+              <a className="btn btn-sm" href={`/api/runs/${run.id}/metrics.csv`} download data-testid="download-metrics-csv">
+                Metrics CSV
+              </a>
+              <a className="btn btn-sm" href={`/api/runs/${run.id}/metrics.jsonl`} download data-testid="download-metrics-jsonl">
+                JSON lines
+              </a>
+            </span>
           </div>
           <RunCharts runId={run.id} color={color} state={run.state} series={data.series} smoothing={smoothing} throughput={rate === null ? null : { median: rate, unit: rateUnit }} />
         </>
@@ -220,10 +245,11 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
                   <span className={`${styles.key} ${swept.has(k) ? styles.swept : ""}`} title={swept.has(k) && !unused(k) ? "chosen by the sweep" : undefined}>
                     {k}
                   </span>
-                  <span className="mono">{typeof v === "number" ? formatKeyValue(k, v) : String(v)}</span>
+                  <span className="mono">{typeof v === "number" ? formatKeyValue(k, v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}</span>
                 </div>
               ))}
             </div>
+            {program && <SummaryList summary={run.summary} />}
             {configHidden.length > 0 && (
               <p className="help" data-testid="config-not-applied">
                 Not used by a {String(run.config.task)} run{run.config.task !== "quadrant" && run.config.cell ? ` with ${String(run.config.cell)} cells` : ""}: {configHidden.join(", ")}.
@@ -240,6 +266,33 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
         </div>
       )}
     </div>
+  );
+}
+
+/** A program run's headline: up to four metrics whose best value the summary tracks (losses, accuracies), validation first. */
+function headlineMetrics(summary: Record<string, number | null>): string[] {
+  return Object.keys(summary)
+    .filter((k) => `${k}_best` in summary)
+    .sort(validationFirst)
+    .slice(0, 4);
+}
+
+/** A program run's summary, every key: what it set and what its metrics ended at. */
+function SummaryList(props: { summary: Record<string, number | null> }) {
+  const entries = Object.entries(props.summary).filter(([k]) => !k.startsWith("_")).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return null;
+  return (
+    <>
+      <h3 style={{ margin: "14px 0 6px", fontSize: 14 }}>Summary</h3>
+      <div className={styles.config} data-testid="summary">
+        {entries.map(([k, v]) => (
+          <div key={k}>
+            <span className={styles.key}>{k}</span>
+            <span className="mono">{v === null ? "NaN" : formatKeyValue(k, v, 17)}</span>
+          </div>
+        ))}
+      </div>
+    </>
   );
 }
 

@@ -1,5 +1,5 @@
 import { consoleText } from "../../../../../engine/console";
-import { runFileName, runGet } from "../../../../_lib/api";
+import { runFileName, runGet, streamedDownload } from "../../../../_lib/api";
 import { allLogs } from "../../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
@@ -9,17 +9,9 @@ export const runtime = "nodejs";
  * GET /api/runs/:id/logs.txt — the run's console output as a text file: every log line as
  * `npm run train` prints it (engine/console.ts), streamed a page at a time.
  */
-export const GET = runGet((run) => {
-  const encoder = new TextEncoder();
-  const pages = allLogs(run.id);
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await pages.next();
-      if (next.done) return controller.close();
-      controller.enqueue(encoder.encode(next.value.map((l) => `${consoleText(l)}\n`).join("")));
-    },
-  });
-  return new Response(body, {
-    headers: { "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${runFileName(run, ".log")}"` },
-  });
+export const GET = runGet(async (run) => {
+  async function* text() {
+    for await (const page of allLogs(run.id)) yield page.map((l) => `${consoleText(l)}\n`).join("");
+  }
+  return streamedDownload(text(), "text/plain; charset=utf-8", runFileName(run, ".log"));
 });

@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { disconnectPrisma, getSweep, listLogs, listSweeps, readPoints, sweepRuns } from "../prisma/store";
+import { nestConfig, programArgv, programLine, pythonStr } from "./program";
+import { parseSweepConfigText } from "./config";
+import { startRouteServer } from "../app/_server/testdata/start-route-server";
+
+// Sweeps of a user's own program (W&B's `program` / `command`): the command line W&B's agent
+// would build, the program's stdout read as metrics, and `npm run sweep -- sweep.yaml` as a real
+// process running real Python and Node programs beside the sweep file, against a real SQLite
+// file: runs finish, fail with the program's exit code, crash when killed, and hyperband
+// prunes a program (SIGTERM to it, the run ends pruned).
+
+const root = path.resolve(import.meta.dirname, "..");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-program-"));
+const dbUrl = `file:${path.join(dir, "program.db")}`;
+process.env.DATABASE_URL = dbUrl;
+const env = { ...process.env, DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir };
+const python = process.env.SWEEPLAB_PYTHON || "python3";
+const hasPython = spawnSync(python, ["-c", "print(1)"]).status === 0;
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function sweep(file: string, ...extra: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", path.join(root, "sweeps", "cli.ts"), file, "--concurrency", "2", ...extra], { env, encoding: "utf8", cwd: root, timeout: 120_000 });
+}
+
+describe("a program's command line, as W&B's agent builds it", () => {
+  const config = { lr: 0.0001, epochs: 3, "optimizer.name": "adam", "optimizer.beta": 1e-5, augment: true, layers: [64, 32], tiny: 1e-7 };
+
+  it("expands every macro; nested parameters reach the program nested; values as Python writes them", () => {
+    const argv = programArgv({ program: "train.py" }, config, "/tmp/c.json");
+    assert.deepEqual(argv.slice(0, 3), ["/usr/bin/env", process.env.SWEEPLAB_PYTHON || "python3", "train.py"]);
+    assert.deepEqual(argv.slice(3), ["--augment=True", "--epochs=3", "--layers=[64, 32]", "--lr=0.0001", "--optimizer={'beta': 1e-05, 'name': 'adam'}", "--tiny=1e-07"]);
+    const all = programArgv(
+      { program: "x.py", command: ["${interpreter}", "${program}", "${args_no_hyphens}", "--", "${args_no_boolean_flags}", "${args_json}", "${args_json_file}", "--fixed"] },
+      { a: 1, flag: true, off: false },
+      "/tmp/c.json",
+    );
+    assert.deepEqual(all.slice(1), ["x.py", "a=1", "flag=True", "off=False", "--", "--a=1", "--flag", '{"a":1,"flag":true,"off":false}', "/tmp/c.json", "--fixed"]);
+    assert.deepEqual(nestConfig({ "a.b.c": 1, "a.d": 2, e: 3 }), { a: { b: { c: 1 }, d: 2 }, e: 3 });
+    assert.equal(pythonStr(1e16), "1e+16");
+    assert.equal(pythonStr(0.5), "0.5");
+    assert.equal(pythonStr("it's"), "it's");
+    assert.equal(pythonStr(["it's", null]), "['it\\'s', None]");
+  });
+
+  it("reads a JSON line's numbers as metrics (its _step or the next step), anything else as the log", () => {
+    assert.deepEqual(programLine('{"loss": 0.5, "val/acc": 0.25, "_step": 7, "note": "x"}', 3, 1.5), [{ type: "metric", step: 7, time: 1.5, values: { loss: 0.5, "val/acc": 0.25 } }]);
+    assert.deepEqual(programLine('{"loss": null, "big": "Infinity"}', 3, 2), [{ type: "metric", step: 3, time: 2, values: { loss: null, big: Infinity } }]);
+    assert.deepEqual(programLine("epoch 1 done", 0, 0), [{ type: "log", level: "info", message: "epoch 1 done" }]);
+    assert.deepEqual(programLine('{"message": "hi"}', 0, 0), [{ type: "log", level: "info", message: '{"message": "hi"}' }]);
+    const odd = programLine('{"bad name": 1, "ok": 2}', 0, 0);
+    assert.deepEqual(odd[0], { type: "metric", step: 0, time: 0, values: { ok: 2 } });
+    assert.match((odd[1] as { message: string }).message, /"bad name"/);
+  });
+
+  it("accepts free and nested names once the sweep names a program; without one, the 400 reading stays", () => {
+    const program = parseSweepConfigText("program: train.py\nmethod: grid\nparameters:\n  epochs: {values: [1, 2]}\n  optimizer:\n    parameters:\n      lr: {values: [0.1, 0.01]}\n");
+    assert.ok(program.ok, JSON.stringify(!program.ok && program.issues));
+    const bare = parseSweepConfigText("method: grid\nparameters:\n  epochs: {values: [1, 2]}\n");
+    assert.ok(!bare.ok);
+    assert.match(bare.issues[0].message, /unknown parameter "epochs": not a RunConfig key \(did you mean "steps"\?\)/);
+    const noCommand = parseSweepConfigText("command: []\nmethod: grid\nparameters:\n  epochs: {value: 1}\n");
+    assert.ok(!noCommand.ok);
+    assert.equal(noCommand.issues[0].path, "command");
+  });
+});
+
+describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false : `no ${python} on this machine` }, () => {
+  it("runs a Python program beside the sweep file for every grid point: its JSON lines become curves, its prints the log", async () => {
+    const work = path.join(dir, "py");
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(
+      path.join(work, "train.py"),
+      [
+        "import argparse, json, ast",
+        "p = argparse.ArgumentParser()",
+        "p.add_argument('--lr', type=float)",
+        "p.add_argument('--epochs', type=int)",
+        "p.add_argument('--optimizer', type=ast.literal_eval)",
+        "a = p.parse_args()",
+        "print('starting', a.optimizer['name'])",
+        "for e in range(a.epochs):",
+        "    print(json.dumps({'train/loss': 1 / (1 + a.lr * 100 * e), 'val/loss': 1.5 / (1 + a.lr * 90 * e), 'epoch': e}))",
+      ].join("\n"),
+    );
+    const file = path.join(work, "sweep.yaml");
+    fs.writeFileSync(file, "program: train.py\nmethod: grid\nmetric: {name: val/loss, goal: minimize}\nparameters:\n  lr: {values: [0.1, 0.01]}\n  epochs: {value: 5}\n  optimizer:\n    parameters:\n      name: {values: [adam, sgd]}\n");
+    const result = sweep(file);
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    const [s] = (await listSweeps()).filter((x) => x.config.program === "train.py");
+    const runs = await sweepRuns(s.id);
+    assert.equal(runs.length, 4);
+    for (const run of runs) {
+      assert.equal(run.state, "finished", run.error ?? "");
+      assert.equal(run.kind, "program");
+      const lr = run.config.lr as number;
+      assert.deepEqual(Object.keys(run.config).sort(), ["epochs", "lr", "optimizer.name"]);
+      const points = await readPoints(run.id, "val/loss");
+      assert.deepEqual(points.map((p) => [p.step, p.value]), [0, 1, 2, 3, 4].map((e) => [e, 1.5 / (1 + lr * 90 * e)]));
+      const logs = (await listLogs(run.id)).map((l) => l.message);
+      assert.ok(logs.some((m) => m === `starting ${run.config["optimizer.name"]}`), logs.join("\n"));
+      assert.ok(logs.some((m) => m.startsWith("$ /usr/bin/env") && m.includes("--optimizer={'name': ")), logs.join("\n"));
+    }
+    assert.equal((await getSweep(s.id))?.state, "finished");
+  });
+
+  it("a failing program fails its run with the exit code; a killed one crashes; a Node program runs too", async () => {
+    const work = path.join(dir, "node");
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(
+      path.join(work, "train.mjs"),
+      [
+        "const mode = process.argv.find((a) => a.startsWith('--mode=')).slice(7);",
+        "console.log(JSON.stringify({ loss: 0.5, _step: 1 }));",
+        "if (mode === 'fail') { console.error('ValueError: bad batch'); process.exit(3); }",
+        "if (mode === 'kill') process.kill(process.pid, 'SIGKILL');",
+        "console.log(JSON.stringify({ loss: 0.25, _step: 2 }));",
+      ].join("\n"),
+    );
+    const file = path.join(work, "sweep.yaml");
+    fs.writeFileSync(file, "program: train.mjs\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  mode: {values: [ok, fail, kill]}\n");
+    const result = sweep(file);
+    const [s] = (await listSweeps()).filter((x) => x.config.program === "train.mjs");
+    const runs = await sweepRuns(s.id);
+    const byMode = Object.fromEntries(runs.map((r) => [r.config.mode as string, r]));
+    assert.equal(byMode.ok.state, "finished", result.stderr);
+    assert.deepEqual((await readPoints(byMode.ok.id, "loss")).map((p) => p.value), [0.5, 0.25]);
+    assert.equal(byMode.fail.state, "failed");
+    assert.match(byMode.fail.error ?? "", /exited with code 3: ValueError: bad batch/);
+    assert.equal(byMode.kill.state, "crashed");
+    assert.match(byMode.kill.error ?? "", /SIGKILL/);
+  });
+
+  it("hyperband prunes a program: it gets SIGTERM and its run ends pruned", async () => {
+    const work = path.join(dir, "prune");
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(
+      path.join(work, "slow.py"),
+      [
+        "import argparse, json, time",
+        "p = argparse.ArgumentParser(); p.add_argument('--quality', type=float); a = p.parse_args()",
+        "for step in range(400):",
+        "    print(json.dumps({'loss': a.quality + 1.0 / (step + 1), '_step': step}), flush=True)",
+        "    time.sleep(0.02)",
+      ].join("\n"),
+    );
+    const file = path.join(work, "sweep.yaml");
+    fs.writeFileSync(
+      file,
+      "program: slow.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\nearly_terminate: {type: hyperband, min_iter: 20, eta: 2}\nparameters:\n  quality: {values: [0, 5, 10, 20]}\n",
+    );
+    const result = sweep(file, "--concurrency", "4");
+    assert.equal(result.status, 0, result.stderr);
+    const [s] = (await listSweeps()).filter((x) => x.config.program === "slow.py");
+    const runs = await sweepRuns(s.id);
+    const pruned = runs.filter((r) => r.state === "pruned");
+    assert.ok(pruned.length >= 1, runs.map((r) => `${r.config.quality}: ${r.state}`).join(", "));
+    for (const r of pruned) {
+      assert.ok(r.lastStep < 399, `pruned at ${r.lastStep}`);
+      assert.notEqual(r.config.quality, 0);
+    }
+    assert.equal(runs.find((r) => r.config.quality === 0)?.state, "finished");
+  });
+
+  it("a program sweep created over HTTP is never run by the server: an agent started with its id runs it in its folder", async () => {
+    const work = path.join(dir, "agent");
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(path.join(work, "fit.py"), "import sys, json\nlr = float(sys.argv[1].split('=')[1])\nfor s in range(3): print(json.dumps({'loss': lr * (3 - s)}))\n");
+    const TOKEN = "program-agent-token";
+    const srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_AGENT_TOKEN: TOKEN, SWEEPLAB_CONCURRENCY: "2" });
+    try {
+      const res = await fetch(`${srv.base}/api/sweeps`, { method: "POST", headers: { "content-type": "application/yaml" }, body: "name: from the browser\nprogram: fit.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  lr: {values: [0.5, 0.25]}\n" });
+      assert.equal(res.status, 201, await res.clone().text());
+      const { id } = (await res.json()) as { id: string };
+      // the server's two local workers leave it alone
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.deepEqual(await sweepRuns(id), []);
+      const agent = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "sweeps", "agent-cli.ts"), "--server", srv.base, "--token", TOKEN, "--sweep", id, "--concurrency", "2", "--name", "prog-agent"], {
+        cwd: root,
+        env: { ...env, INIT_CWD: work }, // (as `npm run agent` typed in that folder)
+        encoding: "utf8",
+        timeout: 90_000,
+      });
+      assert.equal(agent.status, 0, agent.stderr + agent.stdout);
+      const runs = await sweepRuns(id);
+      assert.deepEqual(runs.map((r) => r.state), ["finished", "finished"]);
+      for (const run of runs) {
+        assert.equal(run.claimedBy, "agent:prog-agent");
+        assert.deepEqual((await readPoints(run.id, "loss")).map((p) => p.value), [0, 1, 2].map((s) => (run.config.lr as number) * (3 - s)));
+      }
+      assert.equal((await getSweep(id))?.state, "finished");
+    } finally {
+      srv.server.kill("SIGKILL");
+    }
+  });
+});

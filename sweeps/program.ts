@@ -1,0 +1,234 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import type { WorkerMessage } from "../engine/protocol";
+import type { Launcher, WorkerExit } from "./launcher";
+import { KEY_PATTERN } from "./names";
+import { programSpecOf, type ProgramSpec } from "./config";
+
+// A sweep of someone's own program (W&B's `program` / `command`): the command line of each run,
+// with W&B's macros, and a Launcher that runs it where the sweep runs (`npm run sweep` beside
+// the sweep file, `npm run agent` in its working folder; never the server). The program's
+// stdout becomes the run's metrics (a line holding one JSON object: its numbers, `_step`
+// optional) or its log, its stderr the log too; a clean exit finishes the run, a non-zero
+// exit fails it, a signal from elsewhere crashes it. A stop (a user's, early termination) is
+// SIGTERM to the program's process group, then SIGKILL after the runner's grace period.
+// The run's identity is in its environment (SWEEPLAB_RUN_ID …), so a program using the
+// Python or TypeScript client logs to the same run.
+
+export type { ProgramSpec };
+export { programSpecOf };
+
+/** W&B's default command. */
+export const DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"];
+
+/** A run's flat config (`optimizer.lr`) nested back as the program sees it (`optimizer: {lr}`). */
+export function nestConfig(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(flat).sort()) {
+    const parts = key.split(".");
+    let at = out;
+    for (const p of parts.slice(0, -1)) {
+      if (typeof at[p] !== "object" || at[p] === null || Array.isArray(at[p])) at[p] = {};
+      at = at[p] as Record<string, unknown>;
+    }
+    at[parts[parts.length - 1]] = flat[key];
+  }
+  return out;
+}
+
+/** A float as Python's repr writes it (W&B formats values with Python's str): 1e-05, 0.0001, 1e+16. */
+function pythonFloat(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return String(x);
+  const [mantissa, exp] = x.toExponential().split("e");
+  const e = Number(exp);
+  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  return String(x);
+}
+
+/** A value as Python's str() writes it (a string bare at the top, quoted inside a list or dict). */
+export function pythonStr(value: unknown, top = true): string {
+  if (typeof value === "string") return top ? value : `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  if (typeof value === "number") return pythonFloat(value);
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (value === null || value === undefined) return "None";
+  if (Array.isArray(value)) return `[${value.map((v) => pythonStr(v, false)).join(", ")}]`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `'${k}': ${pythonStr(v, false)}`)
+    .join(", ")}}`;
+}
+
+/** The interpreter `${interpreter}` names for a program (W&B: python; a Node or shell script gets its own). */
+export function interpreterFor(program: string | undefined): string[] {
+  if (program && /\.(mjs|cjs|js)$/.test(program)) return [process.execPath];
+  if (program && /\.sh$/.test(program)) return ["bash"];
+  return [process.env.SWEEPLAB_PYTHON || "python3"];
+}
+
+/**
+ * The argv of a run: the sweep's command (W&B's default when it has none) with its macros —
+ * ${env}, ${interpreter}, ${program}, ${args}, ${args_no_hyphens}, ${args_no_boolean_flags},
+ * ${args_json}, ${args_json_file} — expanded as W&B's agent does. `jsonFile` is where
+ * ${args_json_file} was written.
+ */
+export function programArgv(spec: ProgramSpec, config: Record<string, unknown>, jsonFile: string): string[] {
+  const nested = nestConfig(config);
+  const entries = Object.entries(nested);
+  const macros: Record<string, string[]> = {
+    env: process.platform === "win32" ? [] : ["/usr/bin/env"],
+    interpreter: interpreterFor(spec.program),
+    program: spec.program ? [spec.program] : [],
+    args: entries.map(([k, v]) => `--${k}=${pythonStr(v)}`),
+    args_no_hyphens: entries.map(([k, v]) => `${k}=${pythonStr(v)}`),
+    args_no_boolean_flags: entries.flatMap(([k, v]) => (v === true ? [`--${k}`] : v === false ? [] : [`--${k}=${pythonStr(v)}`])),
+    args_json: [JSON.stringify(nested)],
+    args_json_file: [jsonFile],
+  };
+  return (spec.command ?? DEFAULT_COMMAND).flatMap((word) => {
+    const m = /^\$\{(\w+)\}$/.exec(word);
+    return m && m[1] in macros ? macros[m[1]] : [word];
+  });
+}
+
+const WIRE: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
+
+/**
+ * One stdout line of a program: a JSON object with numbers is a metric line (`_step` its step,
+ * else the line after the last; names that are no column names are left out and said in the
+ * log), anything else a log line.
+ */
+export function programLine(line: string, nextStep: number, time: number): WorkerMessage[] {
+  const text = line.trimEnd();
+  if (text.trim().startsWith("{")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      const obj = parsed as Record<string, unknown>;
+      const step = Number.isInteger(obj._step) && (obj._step as number) >= 0 ? (obj._step as number) : nextStep;
+      const values: Record<string, number | null> = {};
+      const skipped: string[] = [];
+      for (const [k, v] of Object.entries(obj)) {
+        if (k.startsWith("_")) continue;
+        const n = typeof v === "number" ? v : v === null ? NaN : typeof v === "string" && v in WIRE ? WIRE[v] : undefined;
+        if (n === undefined) continue;
+        if (!KEY_PATTERN.test(k)) skipped.push(k);
+        else values[k] = Number.isNaN(n) ? null : n;
+      }
+      const out: WorkerMessage[] = [];
+      if (Object.keys(values).length > 0) out.push({ type: "metric", step, time, values });
+      if (skipped.length > 0) out.push({ type: "log", level: "warn", message: `left out metrics whose names are no column names: ${skipped.map((s) => JSON.stringify(s.slice(0, 40))).join(", ")}` });
+      if (out.length > 0) return out;
+    }
+  }
+  return [{ type: "log", level: "info", message: text }];
+}
+
+/** The folder the user ran the command in: npm runs scripts in the package's root and says where it was called from in INIT_CWD. */
+export function invocationDir(): string {
+  return process.env.INIT_CWD || process.cwd();
+}
+
+export interface ProgramLauncherOptions {
+  /** Where commands run: relative program paths are read from here. */
+  cwd: string;
+  /** The program of each run's sweep (null: not a program sweep). */
+  specFor: (sweepId: string | null) => ProgramSpec | null;
+  /** Variables added for every run (SWEEPLAB_URL, SWEEPLAB_API_KEY for the clients). */
+  env?: Record<string, string>;
+}
+
+const STDERR_TAIL_CHARS = 2000;
+const HEARTBEAT_MS = 1000;
+
+/** Run each claimed run's program (see the top of this file). */
+export function programLauncher(options: ProgramLauncherOptions): Launcher {
+  return {
+    launch(input, onMessage, run) {
+      const spec = options.specFor(run?.sweepId ?? null);
+      const config = input.config as unknown as Record<string, unknown>;
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-run-"));
+      const jsonFile = path.join(dir, "config.json");
+      fs.writeFileSync(jsonFile, JSON.stringify(nestConfig(config)));
+      const argv = spec ? programArgv(spec, config, jsonFile) : [];
+      const spawnedAt = Date.now();
+      const env = {
+        ...process.env,
+        ...options.env,
+        ...(run ? { SWEEPLAB_RUN_ID: run.id, SWEEPLAB_RUN_NAME: run.name } : {}),
+        ...(run?.sweepId ? { SWEEPLAB_SWEEP_ID: run.sweepId } : {}),
+        SWEEPLAB_CONFIG: JSON.stringify(nestConfig(config)),
+        PYTHONUNBUFFERED: "1", // a Python program's prints arrive as they are made
+      };
+      // its own process group: a stop reaches what the command started too (a shell's children)
+      const child = spawn(argv[0] ?? "false", argv.slice(1), { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
+      let stderr = "";
+      let lastStep = 0;
+      let nextStep = 0;
+      let stopping = false;
+      const now = () => (Date.now() - spawnedAt) / 1000;
+      const emit = (m: WorkerMessage) => {
+        if (m.type === "metric") {
+          lastStep = Math.max(lastStep, m.step);
+          nextStep = m.step + 1;
+        }
+        onMessage(m);
+      };
+      // (said once the caller holds the handle: what is emitted during launch() has no run to go to yet)
+      queueMicrotask(() => {
+        if (!spec) emit({ type: "error", message: `run ${run?.id ?? "?"} belongs to no program sweep this host knows` });
+        else emit({ type: "log", level: "info", message: `$ ${argv.join(" ")}` });
+      });
+      readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", (line) => {
+        if (line.trim() !== "") for (const m of programLine(line, nextStep, now())) emit(m);
+      });
+      readline.createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", (line) => {
+        stderr = (stderr + line + "\n").slice(-STDERR_TAIL_CHARS);
+        if (line.trim() !== "") emit({ type: "log", level: "warn", message: line });
+      });
+      // the program may be silent for long: this host says it is alive (a hung program is the user's to stop)
+      const beat = setInterval(() => emit({ type: "heartbeat", step: lastStep }), HEARTBEAT_MS);
+      const signal = (sig: NodeJS.Signals) => {
+        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+        try {
+          process.kill(process.platform === "win32" ? child.pid : -child.pid, sig);
+        } catch {
+          child.kill(sig);
+        }
+      };
+      const exited = new Promise<WorkerExit>((resolve) => {
+        let spawnError: Error | null = null;
+        child.on("error", (error) => (spawnError = error));
+        child.on("close", (code, sig) => {
+          clearInterval(beat);
+          fs.rmSync(dir, { recursive: true, force: true });
+          if (spawnError) emit({ type: "error", message: `cannot start ${argv.join(" ")}: ${(spawnError as Error).message}` });
+          else if (stopping) emit({ type: "done", state: "stopped", step: lastStep, summary: {} }); // (however it exits once told to stop)
+          else if (code === 0) emit({ type: "done", state: "finished", step: lastStep, summary: {} });
+          else if (code !== null && code !== 0) emit({ type: "error", message: `the program exited with code ${code}${stderr ? `: ${stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}` });
+          resolve({ code, signal: sig, stderrTail: stderr });
+        });
+      });
+      return {
+        pid: child.pid,
+        spawnedAt,
+        terminate: () => {
+          stopping = true;
+          signal("SIGTERM");
+        },
+        kill: () => {
+          stopping = true;
+          signal("SIGKILL");
+        },
+        exited,
+      };
+    },
+  };
+}
