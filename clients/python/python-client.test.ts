@@ -140,20 +140,22 @@ assert wandb.run is None
     assert.equal(run.summary.best_epoch, 1);
   });
 
-  it("attaches to the run SWEEPLAB_RUN_ID names, its batches numbered after the ones it has", async () => {
+  it("attaches to the run SWEEPLAB_RUN_ID names, going on after its batch numbers, steps and clock", async () => {
     const post = (url: string, body: unknown) => fetch(`${base}${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     assert.equal((await post("/api/runs", { id: "attach01", project: "pyclient", config: { lr: 0.2 } })).status, 201);
-    assert.equal((await post("/api/runs/attach01/events", { seq: 1, metrics: [{ step: 0, time: 0, values: { loss: 5 } }] })).status, 200);
+    const earlier = [0, 1, 2].map((step) => ({ step, time: step, values: { loss: 5 - step } }));
+    assert.equal((await post("/api/runs/attach01/events", { seq: 1, metrics: earlier })).status, 200);
     const { code, stdout, stderr } = await runScript(workdir("attach"), `
 import sweeplab
 run = sweeplab.init(config={"lr": 0.2})
 print("run", run.id, flush=True)
-sweeplab.log({"loss": 4}, step=1)
+sweeplab.log({"loss": 2})
 sweeplab.finish()
 `, { SWEEPLAB_RUN_ID: "attach01" });
     assert.equal(code, 0, stderr);
     assert.equal(runIdOf(stdout), "attach01");
-    assert.deepEqual(await values("attach01", "loss"), [[0, 5], [1, 4]], "its first batch was not taken for a resend of seq 1");
+    assert.deepEqual(await values("attach01", "loss"), [[0, 5], [1, 4], [2, 3], [3, 2]], "after the run's steps; its first batch not taken for a resend of seq 1");
+    assert.ok((await readPoints("attach01", "loss"))[3].wallTime >= 2, "and after its clock");
     assert.equal((await getRun("attach01"))!.state, "finished");
   });
 

@@ -92,14 +92,22 @@ def init(project=None, name=None, config=None, group=None, tags=None, notes=None
 
 
 def _online(body, url, api_key, queue, items, offline_root):
-    _, answer = post("/api/runs", body, url, api_key)
+    status, answer = post("/api/runs", body, url, api_key)
     server_run = answer["run"]
     run_id = server_run["id"]
+    # the run existed (200: resumed, attached): go on after its batch numbers, steps and clock
     sender = Sender(queue, ServerSink(run_id, url, api_key), dict(body, id=run_id), None,
-                    first_seq=int(server_run.get("ingestSeq") or 0) + 1, offline_root=offline_root)
+                    first_seq=int(server_run.get("clientSeq") or 0) + 1, offline_root=offline_root)
     new_run = Run(run_id, server_run.get("name"), server_run.get("project"), url + answer.get("url", f"/runs/{run_id}"),
                   Config(items, queue), queue, sender, None, _finished)
     sender.on_stop = new_run._stop_requested
+    if status == 200:
+        last_step = server_run.get("lastStep")
+        if isinstance(last_step, int) and last_step > 0:
+            new_run._step = last_step + 1
+        runtime = (server_run.get("summary") or {}).get("_runtime")
+        if isinstance(runtime, (int, float)) and runtime > 0:
+            new_run._start -= runtime
     return new_run
 
 
