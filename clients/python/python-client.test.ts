@@ -1,0 +1,317 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { disconnectPrisma, getRun, readPoints, requestStop } from "../../prisma/store";
+import { startRouteServer, type RouteServer } from "../../app/_server/testdata/start-route-server";
+import { until } from "../../sweeps/testdata/until";
+
+// The Python client (clients/python/sweeplab) against a real server process (the route handlers
+// served by app/_server/testdata/route-server.ts) and a real SQLite file: real Python scripts
+// log runs over HTTP; what landed is read back through the store. The client's own unit tests
+// (batching, NaN encoding, offline files; no server) run first, from here, so `npm test` runs them.
+
+const root = path.resolve(import.meta.dirname, "../..");
+const client = path.join(root, "clients", "python");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-pyclient-"));
+const dbUrl = `file:${path.join(dir, "pyclient.db")}`;
+process.env.DATABASE_URL = dbUrl;
+let srv: RouteServer;
+let base = "";
+
+before(async () => {
+  srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0" });
+  base = srv.base;
+});
+
+after(async () => {
+  srv?.server.kill("SIGKILL");
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A folder for one script, its offline runs land in ./sweeplab there. */
+function workdir(name: string): string {
+  const cwd = path.join(dir, name);
+  fs.mkdirSync(cwd, { recursive: true });
+  return cwd;
+}
+
+function pythonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("SWEEPLAB_")) delete env[key];
+  return { ...env, PYTHONPATH: client, SWEEPLAB_URL: base, ...extra };
+}
+
+function python(cwd: string, script: string, extra: Record<string, string> = {}) {
+  fs.writeFileSync(path.join(cwd, "train.py"), script);
+  return spawn("python3", ["train.py"], { cwd, env: pythonEnv(extra), stdio: ["ignore", "pipe", "pipe"] });
+}
+
+async function runScript(cwd: string, script: string, extra: Record<string, string> = {}) {
+  const p = python(cwd, script, extra);
+  let stdout = "", stderr = "";
+  p.stdout!.on("data", (d) => (stdout += d));
+  p.stderr!.on("data", (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => p.once("exit", (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
+
+const runIdOf = (stdout: string) => /^run (\w+)$/m.exec(stdout)?.[1] ?? assert.fail(`no "run <id>" line in ${JSON.stringify(stdout)}`);
+const values = async (id: string, name: string) => (await readPoints(id, name)).map((p) => [p.step, p.value]);
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe("python client", () => {
+  it("passes its own unit tests (batching, NaN encoding, offline files)", () => {
+    const done = spawnSync("python3", ["-m", "unittest", "discover", path.join(client, "tests")], { cwd: root, env: pythonEnv({}), encoding: "utf8" });
+    assert.equal(done.status, 0, done.stderr);
+    assert.match(done.stderr, /^OK/m);
+  });
+
+  it("lands a run with its config, curves (val/loss, a NaN) and summary", async () => {
+    const { code, stdout, stderr } = await runScript(workdir("client"), `
+import math, sweeplab
+run = sweeplab.init(project="pyclient", name="client-run", config={"lr": 0.01, "model": {"layers": 2}}, group="g1", tags=["py"])
+print("run", run.id, flush=True)
+for step in range(30):
+    if step % 10 == 9:
+        run.log({"val/loss": 2.0 / (step + 1)}, commit=False)  # joins this step's row
+    run.log({"loss": 1.0 / (step + 1), "lr": 0.01})
+run.log({"loss": math.nan})
+run.config.update({"batch": 32})
+run.config.warmup = 5
+run.summary["test_acc"] = 0.93
+run.finish()
+`);
+    assert.equal(code, 0, stderr);
+    const id = runIdOf(stdout);
+    const run = (await getRun(id))!;
+    assert.equal(run.state, "finished");
+    assert.equal(run.name, "client-run");
+    assert.equal(run.runGroup, "g1");
+    assert.deepEqual(run.config, { lr: 0.01, "model.layers": 2, batch: 32, warmup: 5 }, "nested keys flattened by the server");
+    assert.equal(run.summary.test_acc, 0.93);
+    assert.equal(run.summary.loss, null, "the last loss was NaN");
+    const loss = await values(id, "loss");
+    assert.deepEqual(loss.slice(0, 3), [[0, 1], [1, 0.5], [2, 1 / 3]]);
+    assert.deepEqual(loss.at(-1), [30, null]);
+    assert.equal(loss.length, 31);
+    assert.deepEqual(await values(id, "val/loss"), [[9, 0.2], [19, 0.1], [29, 2 / 30]], "commit=False: at the step of the row it joins");
+  });
+
+  it("runs a script written for wandb after `import sweeplab as wandb`", async () => {
+    const { code, stdout, stderr } = await runScript(workdir("wandb"), `
+import sweeplab as wandb
+wandb.login()
+wandb.init(project="pyclient", config={"lr": 0.1, "epochs": 3}, entity="ignored", job_type="train")
+print("run", wandb.run.id, flush=True)
+config = wandb.config
+wandb.watch(None, log="all")
+wandb.define_metric("epoch")
+wandb.define_metric("val/*", step_metric="epoch", summary="min")
+step = 0
+for epoch in range(config.epochs):
+    for _ in range(5):
+        wandb.log({"train/loss": config["lr"] * (10 - step)})
+        step += 1
+    wandb.log({"epoch": epoch, "val/loss": [0.5, 0.3, 0.4][epoch]})
+wandb.summary["best_epoch"] = 1
+wandb.finish()
+assert wandb.run is None
+`);
+    assert.equal(code, 0, stderr);
+    const id = runIdOf(stdout);
+    const run = (await getRun(id))!;
+    assert.equal(run.state, "finished");
+    assert.deepEqual(run.config, { lr: 0.1, epochs: 3 });
+    assert.deepEqual(await values(id, "val/loss"), [[0, 0.5], [1, 0.3], [2, 0.4]], "stored at step = epoch");
+    assert.equal((await values(id, "train/loss")).length, 15);
+    assert.equal(run.summary["val/loss"], 0.3, "define_metric summary=min, under the metric's name");
+    assert.equal(run.summary.best_epoch, 1);
+  });
+
+  it("attaches to the run SWEEPLAB_RUN_ID names, going on after its batch numbers, steps and clock", async () => {
+    const post = (url: string, body: unknown) => fetch(`${base}${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    assert.equal((await post("/api/runs", { id: "attach01", project: "pyclient", config: { lr: 0.2 } })).status, 201);
+    const earlier = [0, 1, 2].map((step) => ({ step, time: step, values: { loss: 5 - step } }));
+    assert.equal((await post("/api/runs/attach01/events", { seq: 1, metrics: earlier })).status, 200);
+    const { code, stdout, stderr } = await runScript(workdir("attach"), `
+import sweeplab
+run = sweeplab.init(config={"lr": 0.2})
+print("run", run.id, flush=True)
+sweeplab.log({"loss": 2})
+sweeplab.finish()
+`, { SWEEPLAB_RUN_ID: "attach01" });
+    assert.equal(code, 0, stderr);
+    assert.equal(runIdOf(stdout), "attach01");
+    assert.deepEqual(await values("attach01", "loss"), [[0, 5], [1, 4], [2, 3], [3, 2]], "after the run's steps; its first batch not taken for a resend of seq 1");
+    assert.ok((await readPoints("attach01", "loss"))[3].wallTime >= 2, "and after its clock");
+    assert.equal((await getRun("attach01"))!.state, "finished");
+  });
+
+  it("keeps a quiet run alive with empty batches (heartbeats)", async () => {
+    // its own server, which takes a client silent for 3 s as gone
+    const strict = await startRouteServer({ DATABASE_URL: `file:${path.join(dir, "heartbeat.db")}`, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_CLIENT_STALE_AFTER_MS: "3000" });
+    try {
+      const script = (heartbeat: string) => runScript(workdir(`heartbeat-${heartbeat}`), `
+import time, sweeplab
+run = sweeplab.init(project="pyclient")
+print("run", run.id, flush=True)
+time.sleep(8)  # a long evaluation, nothing logged
+sweeplab.finish()
+`, { SWEEPLAB_URL: strict.base, SWEEPLAB_HEARTBEAT_SECONDS: heartbeat });
+      const state = async (stdout: string) => (((await (await fetch(`${strict.base}/api/runs/${runIdOf(stdout)}`)).json()) as { run: { state: string } }).run.state);
+      const [beating, silent] = await Promise.all([script("0.5"), script("1000")]);
+      assert.equal(beating.code, 0, beating.stderr);
+      assert.equal(await state(beating.stdout), "finished");
+      assert.equal(await state(silent.stdout), "crashed", "without heartbeats the server gives the run up");
+    } finally {
+      strict.server.kill("SIGKILL");
+    }
+  });
+
+  it("raises sweeplab.Error with the server's message naming the field when init is refused", async () => {
+    const { code, stdout, stderr } = await runScript(workdir("refused"), `
+import sweeplab
+try:
+    sweeplab.init(project="no spaces allowed!")
+except sweeplab.Error as e:
+    print("refused:", e)
+`);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /refused: 400 .*project/);
+  });
+
+  it("offline: server down at init → an offline folder; sync uploads it, and syncing again changes nothing", async () => {
+    const cwd = workdir("offline");
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const { code, stdout, stderr } = await runScript(cwd, `
+import sweeplab
+run = sweeplab.init(project="pyclient", name="offline-run", config={"lr": 0.5})
+print("run", run.id, flush=True)
+for step in range(20):
+    sweeplab.log({"loss": 20 - step})
+sweeplab.summary["note"] = 7
+`, { SWEEPLAB_URL: down });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /server unreachable/);
+    const id = runIdOf(stdout);
+    assert.match(id, /^[0-9a-z]{8}$/);
+    const [folder] = fs.readdirSync(path.join(cwd, "sweeplab"));
+    assert.match(folder, new RegExp(`^offline-run-\\d{8}_\\d{6}-${id}$`));
+    assert.equal(await getRun(id), null, "nothing reached the server");
+
+    const sync = () => spawnSync("python3", ["-m", "sweeplab", "sync", "sweeplab"], { cwd, env: pythonEnv({}), encoding: "utf8" });
+    const first = sync();
+    assert.equal(first.status, 0, first.stderr);
+    const run = (await getRun(id))!;
+    assert.equal(run.state, "finished");
+    assert.equal(run.name, "offline-run");
+    assert.deepEqual(run.config, { lr: 0.5 });
+    assert.equal(run.summary.note, 7);
+    const loss = await values(id, "loss");
+    assert.deepEqual(loss, Array.from({ length: 20 }, (_, step) => [step, 20 - step]));
+
+    const second = sync();
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual(await values(id, "loss"), loss);
+    assert.deepEqual(await getRun(id), run, "the second sync changed nothing");
+  });
+
+  it("server gone mid-run: batches are kept, spilled to an offline file at finish, and sync goes on with their seqs", async () => {
+    const other = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0" });
+    const cwd = workdir("spill");
+    const p = spawn("python3", ["-c", `
+import sys, sweeplab
+run = sweeplab.init(project="pyclient", name="spilled", config={"lr": 0.3})
+print("run", run.id, flush=True)
+for step in range(10):
+    sweeplab.log({"loss": 100 - step})
+sys.stdin.readline()  # the test takes the server away
+for step in range(10, 25):
+    sweeplab.log({"loss": 100 - step})
+sweeplab.summary["final"] = 1
+sweeplab.finish()
+`], { cwd, env: pythonEnv({ SWEEPLAB_URL: other.base, SWEEPLAB_FINISH_TIMEOUT: "1" }), stdio: ["pipe", "pipe", "pipe"] });
+    let out = "", err = "";
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (err += d));
+    const id = await until("the run id", async () => /^run (\w+)$/m.exec(out)?.[1]);
+    await until("the first 10 points", async () => (await readPoints(id, "loss")).length === 10);
+    other.server.kill("SIGKILL");
+    await new Promise((r) => other.server.once("exit", r));
+    p.stdin!.end("go\n");
+    assert.equal(await new Promise((r) => p.once("exit", r)), 0, err);
+    assert.match(err, /python -m sweeplab sync sweeplab\/offline-run-\d{8}_\d{6}-/);
+    assert.equal((await getRun(id))!.state, "running", "the server never heard the end");
+
+    const sync = spawnSync("python3", ["-m", "sweeplab", "sync", "sweeplab"], { cwd, env: pythonEnv({}), encoding: "utf8" });
+    assert.equal(sync.status, 0, sync.stderr);
+    const run = (await getRun(id))!;
+    assert.equal(run.state, "finished");
+    assert.equal(run.summary.final, 1);
+    assert.deepEqual(await values(id, "loss"), Array.from({ length: 25 }, (_, step) => [step, 100 - step]));
+  });
+
+  it("a killed script leaves its run running (the server marks it crashed later); a raised exception ends it failed", async () => {
+    const killed = python(workdir("killed"), `
+import time, sweeplab
+run = sweeplab.init(project="pyclient")
+print("run", run.id, flush=True)
+step = 0
+while True:
+    sweeplab.log({"loss": 1.0})
+    time.sleep(0.01)
+`);
+    let out = "";
+    killed.stdout!.on("data", (d) => (out += d));
+    const id = await until("the killed script's run id", async () => /^run (\w+)$/m.exec(out)?.[1]);
+    await until("points of the killed script", async () => (await readPoints(id, "loss")).length > 0);
+    killed.kill("SIGKILL");
+    await new Promise((r) => killed.once("exit", r));
+    assert.equal((await getRun(id))!.state, "running");
+
+    const { code, stdout } = await runScript(workdir("raised"), `
+import sweeplab
+run = sweeplab.init(project="pyclient")
+print("run", run.id, flush=True)
+sweeplab.log({"loss": 1.0})
+raise RuntimeError("diverged at step 1")
+`);
+    assert.equal(code, 1);
+    const failed = (await getRun(runIdOf(stdout)))!;
+    assert.equal(failed.state, "failed");
+    assert.match(failed.error ?? "", /RuntimeError: diverged at step 1/);
+    assert.deepEqual(await values(failed.id, "loss"), [[0, 1]]);
+  });
+
+  it("tells the script when the server asks its run to stop (run.should_stop)", async () => {
+    const p = python(workdir("stop"), `
+import time, sweeplab
+run = sweeplab.init(project="pyclient")
+print("run", run.id, flush=True)
+while not run.should_stop:
+    sweeplab.log({"loss": 1.0})
+    time.sleep(0.01)
+sweeplab.finish()
+`);
+    let out = "", err = "";
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (err += d));
+    const id = await until("the stopped script's run id", async () => /^run (\w+)$/m.exec(out)?.[1]);
+    await requestStop(id);
+    assert.equal(await new Promise((r) => p.once("exit", r)), 0, err);
+    assert.match(err, /asks run \w+ to stop/);
+    assert.equal((await getRun(id))!.state, "stopped", "finished after a stop request: stopped");
+  });
+});

@@ -1,0 +1,184 @@
+"""Sweeplab's Python client: log any program's runs to a Sweeplab server over HTTP.
+
+    import sweeplab                       # or: import sweeplab as wandb
+    run = sweeplab.init(project="mnist", config={"lr": 1e-3})
+    for step in range(100):
+        sweeplab.log({"loss": loss, "val/loss": val_loss})
+    sweeplab.summary["test_acc"] = 0.98
+    sweeplab.finish()
+
+Standard library only. Environment: SWEEPLAB_URL (default http://127.0.0.1:3000),
+SWEEPLAB_API_KEY, SWEEPLAB_PROJECT, SWEEPLAB_RUN_ID (attach to that run), SWEEPLAB_MODE
+(online | offline | disabled)."""
+
+import collections
+import os
+import threading
+
+from . import _hooks
+from ._batch import create_issues, jsonable
+from ._http import Error, Unreachable, base_url, post
+from ._offline import OfflineFile, new_run_id
+from ._run import Config, Run, _as_dict
+from ._sender import FileSink, NullSink, Sender, ServerSink, warn
+
+__all__ = ["init", "log", "finish", "define_metric", "config", "summary", "run", "login", "watch", "Error", "Run"]
+
+
+class _NoRun:
+    """sweeplab.config / summary before init(): a clear error instead of an AttributeError."""
+
+    def __init__(self, what):
+        object.__setattr__(self, "_what", what)
+
+    def _fail(self, *args, **kwargs):
+        raise Error(f"call sweeplab.init() before using sweeplab.{self._what}")
+
+    __getattr__ = __setattr__ = __getitem__ = __setitem__ = __contains__ = __iter__ = _fail
+
+    def __repr__(self):
+        return f"<sweeplab.{self._what}: no run; call sweeplab.init()>"
+
+
+run = None
+config = _NoRun("config")
+summary = _NoRun("summary")
+_lock = threading.Lock()
+
+
+def init(project=None, name=None, config=None, group=None, tags=None, notes=None, id=None, mode=None, dir=None,
+         config_exclude_keys=None, config_include_keys=None, entity=None, job_type=None, reinit=None, resume=None,
+         save_code=None, settings=None, allow_val_change=None, anonymous=None, sync_tensorboard=None,
+         monitor_gym=None, magic=None, url=None, api_key=None):
+    """Start a run (a run still open in this process is finished first). Returns the Run.
+    Unreachable server (or mode="offline" / SWEEPLAB_MODE=offline): the run is written to
+    ./sweeplab/offline-run-*/ for `python -m sweeplab sync`. entity, job_type, reinit, resume
+    and the other wandb-only arguments are accepted and ignored."""
+    global run
+    with _lock:
+        if run is not None:
+            run.finish()
+        mode = mode or os.environ.get("SWEEPLAB_MODE") or "online"
+        if mode == "dryrun":
+            mode = "offline"
+        if mode not in ("online", "offline", "disabled"):
+            raise Error(f"mode must be online, offline or disabled (got {mode!r})")
+        items = _as_dict(config)
+        if config_include_keys:
+            items = {k: v for k, v in items.items() if k in config_include_keys}
+        if config_exclude_keys:
+            items = {k: v for k, v in items.items() if k not in config_exclude_keys}
+        body = {
+            "project": project or os.environ.get("SWEEPLAB_PROJECT") or None,
+            "name": name, "group": group, "notes": notes,
+            "tags": [tags] if isinstance(tags, str) else [str(t) for t in tags] if tags is not None else None,
+            "config": jsonable(items),
+            "id": id or os.environ.get("SWEEPLAB_RUN_ID") or None,
+        }
+        body = {k: v for k, v in body.items() if v is not None}
+        url = (url or base_url()).rstrip("/")
+        queue = collections.deque()
+        offline_root = os.path.join(dir, "sweeplab") if dir else None
+        new_run = None
+        if mode == "online":
+            try:
+                new_run = _online(body, url, api_key, queue, items, offline_root)
+            except Unreachable as e:
+                warn(f"server unreachable ({e}): this run is logged offline")
+        if new_run is None:
+            new_run = _offline(body, mode, queue, items, offline_root)
+        _start(new_run)
+        return new_run
+
+
+def _online(body, url, api_key, queue, items, offline_root):
+    status, answer = post("/api/runs", body, url, api_key)
+    server_run = answer["run"]
+    run_id = server_run["id"]
+    # the run existed (200: resumed, attached): go on after its batch numbers, steps and clock
+    sender = Sender(queue, ServerSink(run_id, url, api_key), dict(body, id=run_id), None,
+                    first_seq=int(server_run.get("clientSeq") or 0) + 1, offline_root=offline_root)
+    new_run = Run(run_id, server_run.get("name"), server_run.get("project"), url + answer.get("url", f"/runs/{run_id}"),
+                  Config(items, queue), queue, sender, None, _finished)
+    sender.on_stop = new_run._stop_requested
+    if status == 200:
+        last_step = server_run.get("lastStep")
+        if isinstance(last_step, int) and last_step > 0:
+            new_run._step = last_step + 1
+        runtime = (server_run.get("summary") or {}).get("_runtime")
+        if isinstance(runtime, (int, float)) and runtime > 0:
+            new_run._start -= runtime
+    return new_run
+
+
+def _offline(body, mode, queue, items, offline_root):
+    body = dict(body, id=body.get("id") or new_run_id())
+    issues = create_issues(body)
+    if issues:  # refused now rather than at sync
+        raise Error("invalid run (" + "; ".join(f"{path}: {message}" for path, message in issues) + ")", 400)
+    if mode == "disabled":
+        sink, offline_dir = NullSink(), None
+    else:
+        offline = OfflineFile(body, offline_root)
+        sink, offline_dir = FileSink(offline), offline.dir
+        warn(f"offline run {body['id']} in {offline_dir}; upload it later with: python -m sweeplab sync {os.path.relpath(offline_dir)}")
+    sender = Sender(queue, sink, body, None, offline_root=offline_root)
+    new_run = Run(body["id"], body.get("name"), body.get("project"), None, Config(items, queue), queue, sender, offline_dir, _finished)
+    sender.on_stop = new_run._stop_requested
+    return new_run
+
+
+def _start(new_run):
+    global run, config, summary
+    run, config, summary = new_run, new_run.config, new_run.summary
+    _hooks.install(_at_exit)
+
+
+def _finished(old_run):
+    global run, config, summary
+    if run is old_run:
+        run, config, summary = None, _NoRun("config"), _NoRun("summary")
+
+
+def _at_exit(exit_code, error):
+    if run is not None:
+        run.finish(exit_code, error=error)
+
+
+def _current():
+    current = run
+    if current is None:
+        raise Error("call sweeplab.init() before sweeplab.log() / define_metric()")
+    return current
+
+
+def log(data, step=None, commit=None):
+    """wandb.log: see Run.log."""
+    current = run
+    if current is None:
+        _current()
+    current.log(data, step, commit)
+
+
+def define_metric(name, step_metric=None, summary=None, goal=None, step_sync=None, hidden=None, overwrite=None):
+    """wandb.define_metric: see Run.define_metric."""
+    return _current().define_metric(name, step_metric, summary, goal)
+
+
+def finish(exit_code=None, quiet=None):
+    """wandb.finish: flush and end the current run (failed when exit_code is not 0)."""
+    if run is not None:
+        run.finish(exit_code)
+
+
+def login(key=None, host=None, **ignored):
+    """wandb.login: `key` and `host` become SWEEPLAB_API_KEY and SWEEPLAB_URL for this process."""
+    if key:
+        os.environ["SWEEPLAB_API_KEY"] = key
+    if host:
+        os.environ["SWEEPLAB_URL"] = host
+    return True
+
+
+def watch(*args, **kwargs):
+    """wandb.watch (gradient and parameter histograms): not recorded; accepted so scripts run."""
