@@ -314,4 +314,42 @@ sweeplab.finish()
     assert.match(err, /asks run \w+ to stop/);
     assert.equal((await getRun(id))!.state, "stopped", "finished after a stop request: stopped");
   });
+
+  it("wandb's function agent: sweeplab.sweep(config) and sweeplab.agent(id, function=train, count=N) run train() per run with its values in sweeplab.config", async () => {
+    const { code, stdout, stderr } = await runScript(workdir("agent"), `
+import sweeplab as wandb
+config = {"method": "grid", "metric": {"name": "val/loss", "goal": "minimize"}, "project": "fn-agent",
+          "parameters": {"epochs": {"value": 2}, "optimizer": {"parameters": {"lr": {"values": [0.1, 0.01, 0.001]}}}}}
+sweep_id = wandb.sweep(config)
+print("sweep", sweep_id)
+def train():
+    run = wandb.init(config={"epochs": 99, "batch": 32})
+    lr = wandb.config.optimizer["lr"]
+    if lr == 0.01:
+        raise ValueError("lr too small for this test")
+    for e in range(wandb.config.epochs):
+        wandb.log({"val/loss": lr * (e + 1), "batch": wandb.config.batch})
+wandb.agent(sweep_id, function=train, count=5)
+print("done")
+`);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /done/);
+    assert.match(stderr, /ValueError: lr too small for this test/);
+    const sweepId = /^sweep (\w+)$/m.exec(stdout)![1];
+    const runs = (await (await fetch(`${base}/api/runs?sweep=${sweepId}&limit=10`)).json()) as { runs: { id: string; state: string; project: string; config: Record<string, unknown>; error: string | null }[] };
+    const byLr = new Map(runs.runs.map((r) => [r.config["optimizer.lr"], r]));
+    assert.equal(runs.runs.length, 3);
+    for (const lr of [0.1, 0.001]) {
+      const r = byLr.get(lr)!;
+      assert.equal(r.state, "finished");
+      assert.equal(r.project, "fn-agent");
+      // the sweep's values won over the script's defaults; a default the sweep lacks joined the config
+      assert.deepEqual([r.config.epochs, r.config.batch], [2, 32]);
+      assert.deepEqual(await values(r.id, "val/loss"), [[0, lr], [1, lr * 2]]);
+    }
+    assert.equal(byLr.get(0.01)!.state, "failed");
+    assert.match(byLr.get(0.01)!.error ?? "", /ValueError: lr too small/);
+    const sweep = (await (await fetch(`${base}/api/sweeps/${sweepId}`)).json()) as { sweep: { state: string } };
+    assert.equal(sweep.sweep.state, "finished");
+  });
 });

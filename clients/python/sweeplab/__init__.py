@@ -13,7 +13,10 @@ SWEEPLAB_API_KEY, SWEEPLAB_PROJECT, SWEEPLAB_RUN_ID (attach to that run), SWEEPL
 
 import collections
 import os
+import sys
 import threading
+import time
+import traceback
 
 from . import _hooks
 from ._batch import create_issues, jsonable
@@ -22,7 +25,7 @@ from ._offline import OfflineFile, new_run_id
 from ._run import Config, Run, _as_dict
 from ._sender import FileSink, NullSink, Sender, ServerSink, warn
 
-__all__ = ["init", "log", "finish", "define_metric", "config", "summary", "run", "login", "watch", "Error", "Run"]
+__all__ = ["init", "log", "finish", "define_metric", "config", "summary", "run", "login", "watch", "sweep", "agent", "Error", "Run"]
 
 
 class _NoRun:
@@ -102,6 +105,13 @@ def _online(body, url, api_key, queue, items, offline_root):
                   Config(items, queue), queue, sender, None, _finished)
     sender.on_stop = new_run._stop_requested
     if status == 200:
+        # a run a sweep chose (an agent's, or one `agent()` fetched): its values win over the
+        # script's defaults, as in wandb; the defaults it lacks join its config
+        chosen = _nest(server_run.get("config") or {})
+        if chosen:
+            missing = {k: v for k, v in items.items() if k not in chosen}
+            new_run.config._items.update(chosen)
+            new_run.config.update(missing)
         last_step = server_run.get("lastStep")
         if isinstance(last_step, int) and last_step > 0:
             new_run._step = last_step + 1
@@ -182,3 +192,80 @@ def login(key=None, host=None, **ignored):
 
 def watch(*args, **kwargs):
     """wandb.watch (gradient and parameter histograms): not recorded; accepted so scripts run."""
+
+
+def _nest(flat):
+    """The server's flat config (`optimizer.lr`) nested back (`{"optimizer": {"lr": ...}}`)."""
+    out = {}
+    for key in sorted(flat):
+        parts = key.split(".")
+        at = out
+        for p in parts[:-1]:
+            if not isinstance(at.get(p), dict):
+                at[p] = {}
+            at = at[p]
+        at[parts[-1]] = flat[key]
+    return out
+
+
+def sweep(sweep, project=None, entity=None, url=None, api_key=None):
+    """wandb.sweep: create a sweep from a config dict (W&B's keys); returns its id. A config
+    without `program` or `command` is a sweep for function agents (agent()): its parameters are
+    free names. One with a program is run by `npm run agent -- --sweep ID` where the program is."""
+    config = dict(sweep)
+    if "program" not in config and "command" not in config:
+        config.setdefault("agent", "function")
+    if project:
+        config.setdefault("project", project)
+    _, answer = post("/api/sweeps", jsonable(config), (url or base_url()).rstrip("/"), api_key)
+    return answer["id"]
+
+
+_ENDED = ("finished", "cancelled", "failed")
+
+
+def agent(sweep_id, function=None, count=None, project=None, entity=None, url=None, api_key=None, wait=2.0):
+    """wandb.agent for function agents: run `function()` once per run the sweep proposes, in this
+    process, with sweeplab.config holding the run's values (its init() attaches to that run),
+    until the sweep ends or `count` runs are done. A function that raises fails its run; the
+    agent goes on with the next one."""
+    if function is None:
+        raise Error("agent() runs a function: pass function=train (programs run with npm run agent)")
+    url = (url or base_url()).rstrip("/")
+    done = 0
+    while count is None or done < count:
+        _, answer = post(f"/api/sweeps/{sweep_id}/next", {}, url, api_key)
+        given = answer.get("run")
+        if given is None:
+            if answer.get("sweepState") in _ENDED:
+                return
+            time.sleep(wait)  # paused, or as many runs in progress as it allows
+            continue
+        previous = os.environ.get("SWEEPLAB_RUN_ID")
+        os.environ["SWEEPLAB_RUN_ID"] = given["id"]
+        try:
+            function()
+            _end_given(given["id"], 0, None, url, api_key)
+        except Exception:
+            text = traceback.format_exc()
+            sys.stderr.write(text)
+            _end_given(given["id"], 1, text.strip().splitlines()[-1], url, api_key)
+        finally:
+            if previous is None:
+                os.environ.pop("SWEEPLAB_RUN_ID", None)
+            else:
+                os.environ["SWEEPLAB_RUN_ID"] = previous
+        done += 1
+
+
+def _end_given(run_id, exit_code, error, url, api_key):
+    """End the run agent() gave the function: through its Run when init() was called, else directly."""
+    current = run
+    if current is not None and current.id == run_id:
+        current.finish(exit_code, error=error)
+        return
+    why = error or "the function never called sweeplab.init(), so nothing was logged to its run"
+    try:
+        post(f"/api/runs/{run_id}/finish", {"state": "failed", "error": why}, url, api_key)
+    except Error:
+        pass  # (the function finished its run itself: it has ended already)
