@@ -64,6 +64,9 @@ const server = http.createServer(async (req, res) => {
 
 await startServerExecutor();
 installGracefulShutdown();
+// (longer than a test's idle pauses: a client's pooled connection closed by the server between two
+// requests fails the next POST with "fetch failed", which fetch does not retry)
+server.keepAliveTimeout = 120_000;
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   const address = server.address();
   console.log(`listening ${typeof address === "object" && address ? address.port : "?"}`);
