@@ -14,6 +14,7 @@ const suites: Record<string, string> = {
   speed: "./speed.ts",
   api: "./api.ts",
   ingest: "./ingest.ts",
+  pyclient: "./pyclient.ts",
   lessons: "./lessons.ts",
 };
 const ONLY_WHEN_NAMED = new Set(["lessons"]);
