@@ -1,7 +1,13 @@
 import { expect, test } from "@playwright/test";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { startOwnServer } from "./own-server";
+import { ROOT, screen } from "./runs-util";
 
 // Journey: paste a W&B sweep config (as written for `wandb sweep`, with program/command,
-// comments, implicit distributions) into the YAML tab; the form follows it; launch it.
+// comments, implicit distributions) into the YAML tab; the form follows it; launch it: a sweep
+// with a program waits for an agent, which runs the program where it is started.
 
 const WANDB_YAML = `# sweep.yaml, as used with \`wandb sweep\`
 program: train.py
@@ -66,8 +72,69 @@ test("paste a W&B sweep YAML, see the form follow it, and launch it", async ({ p
   await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
   await expect(page.getByRole("heading", { name: "e2e pasted yaml" })).toBeVisible();
   await expect(page.locator(".page-header .subtitle")).toContainText("random search");
-  await expect(page.getByTestId("stat-done")).toContainText("2 / 2", { timeout: 90_000 });
-  // An axis per parameter that varies: learning_rate (continuous) always does; hidden_size and
-  // init only when the two random draws differ (the sweep seed is drawn at launch).
-  await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-axes", /learning_rate.*val_loss_best/);
+  // a sweep with a program is the user's program's: the server never runs a command that came over
+  // HTTP, so it waits for an agent started where the program is, and says how to start one
+  const id = /\/sweeps\/([0-9a-z]+)$/.exec(page.url())![1];
+  await expect(page.getByTestId("agent-command")).toContainText(`npm run agent -- --server`);
+  await expect(page.getByTestId("agent-command")).toContainText(`--sweep ${id}`);
+  await page.waitForTimeout(3000);
+  const runs = (await (await page.request.get(`/api/runs?sweep=${id}`)).json()) as { runs: unknown[] };
+  expect(runs.runs).toHaveLength(0);
+});
+
+test("a program sweep launched from the browser runs where an agent is started: its runs, parallel coordinates and CSV", async ({ page }) => {
+  test.setTimeout(120_000);
+  const token = "e2e-program-agent-token";
+  const own = await startOwnServer("program-agent", { env: { SWEEPLAB_AGENT_TOKEN: token } });
+  const work = path.join(ROOT, ".tmp", "e2e-program-agent-work");
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  // the user's program: reads W&B's --key=value arguments, prints a JSON line per epoch
+  fs.writeFileSync(
+    path.join(work, "fit.mjs"),
+    [
+      "const args = Object.fromEntries(process.argv.slice(2).map((a) => a.slice(2).split('=')));",
+      "const lr = Number(args.lr), opt = args.optimizer;",
+      "for (let epoch = 0; epoch < 4; epoch++) console.log(JSON.stringify({ 'val/loss': (opt.includes('adam') ? 1 : 2) * lr * (4 - epoch), epoch }));",
+    ].join("\n"),
+  );
+  try {
+    await page.goto(`${own.base}/sweeps/new`);
+    await page.getByRole("tab", { name: "YAML / JSON" }).click();
+    await page.getByTestId("config-text").fill(
+      "name: my own program\nprogram: fit.mjs\nmethod: grid\nmetric: {name: val/loss, goal: minimize}\nparameters:\n  lr: {values: [0.5, 0.25]}\n  optimizer:\n    parameters:\n      name: {values: [adam, sgd]}\n",
+    );
+    await expect(page.getByTestId("text-issues")).toContainText("Valid sweep config");
+    await page.getByTestId("launch").click();
+    await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
+    const id = /\/sweeps\/([0-9a-z]+)$/.exec(page.url())![1];
+    await expect(page.getByTestId("agent-command")).toContainText(`--sweep ${id}`);
+    await screen(page, "program-sweep-waiting");
+
+    const agent = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "sweeps", "agent-cli.ts"), "--server", own.base, "--token", token, "--sweep", id, "--concurrency", "2", "--name", "e2e-prog"], {
+      cwd: ROOT,
+      env: { ...process.env, INIT_CWD: work },
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    expect(agent.status, agent.stderr).toBe(0);
+
+    await page.reload();
+    await expect(page.locator(".page-header [data-testid=state-badge]")).toHaveAttribute("data-state", "finished");
+    await expect(page.getByTestId("stat-finished").locator(".value")).toHaveText("4");
+    await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-axes", /lr.*optimizer\.name.*val\/loss/);
+    await screen(page, "program-sweep-finished");
+    // the table's CSV holds each run's values as stored
+    const csv = await (await page.request.get(`${own.base}/api/compare/table.csv?sweep=${id}&group=none&columns=config.lr,config.optimizer.name,summary.val/loss`)).text();
+    const rows = csv.trim().split("\n").slice(1).map((line) => line.split(","));
+    expect(rows).toHaveLength(4);
+    const header = csv.split("\n")[0].split(",");
+    const at = (row: string[], col: string) => row[header.indexOf(col)];
+    for (const row of rows) {
+      const lr = Number(at(row, "config.lr"));
+      expect(Number(at(row, "summary.val/loss"))).toBe((at(row, "config.optimizer.name") === "adam" ? 1 : 2) * lr * 1);
+    }
+  } finally {
+    own.stop();
+  }
 });

@@ -7,6 +7,8 @@ import { sharedData } from "./testdata/shared-data.ts";
 import {
   AnyParamSpec,
   GRID_LIMIT,
+  isProgramSweep,
+  parseWandbSweepConfigText,
   parseSweepConfig,
   parseSweepConfigText,
   readSweepText,
@@ -81,7 +83,9 @@ for (const file of files) {
   test(`W&B config ${file}`, () => {
     const text = readFileSync(join(CORPUS, file), "utf8");
     const expected = EXPECTED[file.slice(0, 2)];
-    const result = parseSweepConfigText(text);
+    // the engine's reading (a file with a program is a program sweep: see below)
+    const { program: _program, command: _command, ...engineData } = (readSweepText(text) as { ok: true; data: Record<string, unknown> }).data;
+    const result = parseSweepConfig(engineData);
     assert.equal(result.ok, false, "every corpus file names parameters of other programs");
     const issues = (result as { issues: SweepIssue[] }).issues;
 
@@ -113,6 +117,14 @@ for (const file of files) {
     }
     for (const key of Object.keys(data))
       assert.ok(TOP_LEVEL_KEYS.includes(key) || issues.some((i) => i.path === key), `top-level ${key} silently dropped`);
+
+    // with a program or a command, the file is a program sweep: read as W&B's free-name schema reads it
+    if (isProgramSweep(data)) {
+      const asProgram = parseSweepConfigText(text);
+      const free = parseWandbSweepConfigText(text);
+      assert.equal(asProgram.ok, free.ok, `${file}: ${!asProgram.ok ? asProgram.issues[0].path : ""}`);
+      if (!asProgram.ok && !free.ok) assert.deepEqual(asProgram.issues.map((i) => i.path), free.issues.map((i) => i.path));
+    }
 
     // without the parameters and keys that are not ours, what is left is a valid sweep
     const unknownTop = Object.keys(expected.others).filter((p) => !p.includes("."));
