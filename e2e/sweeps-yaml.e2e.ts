@@ -123,6 +123,8 @@ test("a program sweep launched from the browser runs where an agent is started: 
     await expect(page.locator(".page-header [data-testid=state-badge]")).toHaveAttribute("data-state", "finished");
     await expect(page.getByTestId("stat-finished").locator(".value")).toHaveText("4");
     await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-axes", /lr.*optimizer\.name.*val\/loss/);
+    // which parameters matter, nested ones included (optimizer doubles the loss)
+    await expect(page.locator('[data-testid=importance-row][data-param="optimizer.name"]')).toBeVisible();
     await screen(page, "program-sweep-finished");
     // the table's CSV holds each run's values as stored
     const csv = await (await page.request.get(`${own.base}/api/compare/table.csv?sweep=${id}&group=none&columns=config.lr,config.optimizer.name,summary.val/loss`)).text();

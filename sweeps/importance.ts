@@ -1,4 +1,4 @@
-import { branchLabel, LOG_SCALED, sweepBranches, valueKey, type SweepConfig } from "./config.ts";
+import { branchLabel, hasChoices, LOG_SCALED, parameterNames, sweepBranches, valueKey, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import { fitGp, type GpHyper } from "./search/gp.ts";
 import { pearson, quantile, ranks } from "./stats.ts";
@@ -227,7 +227,10 @@ export function parameterImportance(runs: readonly ImportanceRun[], options: Imp
 
 export function analyzeImportance(runs: readonly ImportanceRun[], options: ImportanceOptions = {}): ImportanceResult {
   const names = options.config
-    ? Object.keys(options.config.parameters)
+    ? // (a program's nested parameters are swept, and stored, under dotted names)
+      hasChoices(options.config.parameters)
+      ? Object.keys(options.config.parameters)
+      : parameterNames(options.config)
     : [...new Set(runs.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
   const configs = foldReplicates(runs, names);
   const y = configs.map((c) => c.value);
