@@ -70,6 +70,9 @@ export async function finishRunAction(req: Request, id: string): Promise<Respons
     if (open.run.state === outcome) return Response.json({ run: open.run });
     return jsonError(409, `run ${id} has ended already (${open.run.state})`);
   }
+  // a run an agent or `npm run sweep` started the program for ends when its process does (its
+  // runner still has the program's last output to store, and knows how it exited)
+  if (open.run.claimedBy !== clientOwner(id)) return Response.json({ run: open.run });
   const reason = [error, exitCode !== undefined && exitCode !== 0 ? `exit code ${exitCode}` : null].filter(Boolean).join("; ") || null;
   await coordinator.finish(clientOwner(id), id, { state: outcome, error: reason });
   return Response.json({ run: await getRun(id) });

@@ -12,6 +12,7 @@ SWEEPLAB_API_KEY, SWEEPLAB_PROJECT, SWEEPLAB_RUN_ID (attach to that run), SWEEPL
 (online | offline | disabled)."""
 
 import collections
+import json
 import os
 import sys
 import threading
@@ -25,7 +26,7 @@ from ._offline import OfflineFile, new_run_id
 from ._run import Config, Run, _as_dict
 from ._sender import FileSink, NullSink, Sender, ServerSink, warn
 
-__all__ = ["init", "log", "finish", "define_metric", "config", "summary", "run", "login", "watch", "sweep", "agent", "Error", "Run"]
+__all__ = ["init", "log", "finish", "define_metric", "config", "summary", "run", "login", "watch", "sweep", "agent", "Settings", "log_code", "Error", "Run"]
 
 
 class _NoRun:
@@ -67,6 +68,11 @@ def init(project=None, name=None, config=None, group=None, tags=None, notes=None
         if mode not in ("online", "offline", "disabled"):
             raise Error(f"mode must be online, offline or disabled (got {mode!r})")
         items = _as_dict(config)
+        chosen = _chosen_by_sweep(id)
+        if chosen:
+            # a run a sweep chose (the program an agent started): its values win over the
+            # script's defaults, as in wandb, whether the server is reachable or not
+            items = dict(items, **chosen)
         if config_include_keys:
             items = {k: v for k, v in items.items() if k in config_include_keys}
         if config_exclude_keys:
@@ -192,6 +198,29 @@ def login(key=None, host=None, **ignored):
 
 def watch(*args, **kwargs):
     """wandb.watch (gradient and parameter histograms): not recorded; accepted so scripts run."""
+
+
+def _chosen_by_sweep(explicit_id):
+    """The values of the run an agent started this program for (SWEEPLAB_CONFIG, nested), if any."""
+    raw = os.environ.get("SWEEPLAB_CONFIG")
+    if not raw or not os.environ.get("SWEEPLAB_RUN_ID") or (explicit_id and explicit_id != os.environ["SWEEPLAB_RUN_ID"]):
+        return {}
+    try:
+        chosen = json.loads(raw)
+    except ValueError:
+        return {}
+    return chosen if isinstance(chosen, dict) else {}
+
+
+class Settings(dict):
+    """wandb.Settings: accepted (and kept) so scripts written for wandb run; nothing reads it."""
+
+    def update(self, *args, **kwargs):
+        super().update(*args, **kwargs)
+
+
+def log_code(*args, **kwargs):
+    """wandb.log_code: code is not saved; accepted so scripts run."""
 
 
 def _nest(flat):
