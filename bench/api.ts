@@ -14,6 +14,7 @@ const { appendRunEvents, createRun, createSweep, disconnectPrisma } = await impo
 const { resolveRunConfig } = await import("../engine/config");
 const tableRoute = await import("../app/api/compare/table/route");
 const compareRoute = await import("../app/api/compare/route");
+const sweepsRoute = await import("../app/api/sweeps/route");
 const { prepareCurve } = await import("../app/_lib/curves");
 
 async function call(handler: (req: Request) => Promise<Response>, url: string): Promise<{ status: number; bytes: number }> {
@@ -30,7 +31,7 @@ function line(label: string, times: number[], target: number, extra = ""): void 
 }
 
 export async function run(): Promise<void> {
-  header("API: runs table and compare (route handlers, SQLite through Prisma)");
+  header("API: runs table, compare and the sweeps list (route handlers, SQLite through Prisma)");
 
   // 10,000 runs in one sweep with config, params and a summary.
   const sweep = await createSweep({ name: "bench", config: {}, rawConfig: "", method: "random", metricName: "val_loss", metricGoal: "minimize", concurrency: 2, seed: 1 });
@@ -89,6 +90,23 @@ export async function run(): Promise<void> {
   line("compare view shaping: 100 curves smoothed (EMA), before drawing", shaping, 100);
   const spike = body.series[runs[0]].val_loss.some(([step, value]) => step === 7777 && value !== null && value > 5);
   report("downsampled series keep the spike at step 7,777", spike ? "kept" : "LOST", { ok: spike, target: "kept" });
+
+  // The sweeps list (issue 13): a page of 50 with each sweep's progress, as sweeps accumulate —
+  // 50 sweeps (the baseline, measured here) and then 1,000, each with a few runs.
+  const addSweeps = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const s = await createSweep({ name: `list ${i}`, config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: i, state: "finished" });
+      const made = await Promise.all([0, 1, 2].map((index) => createRun({ sweepId: s.id, index, config: { task: "quadrant" }, params: {} })));
+      await appendRunEvents(made.map((r, j) => ({ runId: r.id, metrics: [{ step: 10, time: 1, values: { val_loss: 1 + j / 10 } }] })));
+    }
+  };
+  await addSweeps(50);
+  const few = await repeat(15, () => call(sweepsRoute.GET, `/api/sweeps`));
+  await addSweeps(950);
+  const many = await repeat(15, () => call(sweepsRoute.GET, `/api/sweeps`));
+  line("sweeps list, first page, with 1,000 sweeps (GET /api/sweeps)", many, 250);
+  const ratio = percentile(many, 50) / percentile(few, 50);
+  report("  ... against the same page with 50 sweeps (baseline)", `${fmt(ratio, 2)}× (p50 ${fmt(percentile(few, 50))} ms)`, { ok: ratio < 1.5, target: "< 1.5×: flat" });
 
   await disconnectPrisma();
   fs.rmSync(dir, { recursive: true, force: true });

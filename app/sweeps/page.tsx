@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { listSweeps } from "../../prisma/store";
+import { countSweeps, listSweeps } from "../../prisma/store";
+import { PROJECT_PATTERN } from "../../sweeps/logging-api";
 import { AutoRefresh } from "../_components/sweeps/AutoRefresh";
 import { Badge, EmptyState, PageHeader } from "../_components/ui";
 import { colorAt } from "../_lib/colors";
@@ -12,11 +13,23 @@ const rerunTotal = (c: Record<string, number>) => Object.values(c).reduce((a, b)
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sweeps" };
 
+/** Sweeps on one page of the list (newest first); older ones are a link away. */
+const PAGE = 50;
+
 export default async function SweepsPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const showArchived = (await props.searchParams).archived === "include";
-  const all = await listSweeps();
-  const archivedCount = all.filter((s) => s.archivedAt).length;
-  const sweeps = showArchived ? all : all.filter((s) => !s.archivedAt);
+  const sp = await props.searchParams;
+  const showArchived = sp.archived === "include";
+  const project = typeof sp.project === "string" && PROJECT_PATTERN.test(sp.project) ? sp.project : undefined;
+  const page = Math.max(1, Math.floor(Number(sp.page)) || 1);
+  const where = { archived: showArchived ? ("include" as const) : ("hide" as const), project };
+  // one page read, and counts: the list stays as fast with 5,000 sweeps as with 50
+  const [sweeps, total, archivedCount] = await Promise.all([
+    listSweeps({ ...where, limit: PAGE, offset: (page - 1) * PAGE }),
+    countSweeps(where),
+    countSweeps({ archived: "only", project }),
+  ]);
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const pageHref = (n: number) => `/sweeps?${new URLSearchParams({ ...(showArchived ? { archived: "include" } : {}), ...(project ? { project } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`;
   const rows = await Promise.all(sweeps.map(async (s) => ({ sweep: s, progress: await loadProgress(s) })));
   const live = rows.some((r) => r.sweep.state === "running" || liveCount(r.progress) > 0);
   // a best run's swatch is its colour on its sweep's page (one colour per run across the view)
@@ -24,7 +37,11 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
     <>
       <PageHeader
         title="Sweeps"
-        subtitle={sweeps.length === 0 ? "No sweeps yet" : `${sweeps.length} sweep${sweeps.length === 1 ? "" : "s"}${live ? " · updating live" : ""}`}
+        subtitle={
+          total === 0
+            ? "No sweeps yet"
+            : `${total.toLocaleString("en-US")} sweep${total === 1 ? "" : "s"}${project ? ` in project ${project}` : ""}${pages > 1 ? ` · page ${page} of ${pages}` : ""}${live ? " · updating live" : ""}`
+        }
         actions={
           <>
             {archivedCount > 0 && (
@@ -39,7 +56,7 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
         }
       />
       {live && <AutoRefresh everyMs={3000} />}
-      {rows.length === 0 ? (
+      {total === 0 ? (
         <div className="card">
           <EmptyState title="No sweeps yet">
             <p>A sweep trains many runs with different hyperparameters and shows which ones matter.</p>
@@ -120,6 +137,15 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
               })}
             </tbody>
           </table>
+          {pages > 1 && (
+            <div className="row" style={{ justifyContent: "space-between", padding: "10px 12px" }} data-testid="sweeps-pager">
+              {page > 1 ? <Link href={pageHref(page - 1)}>← Newer</Link> : <span />}
+              <span className="muted">
+                {((page - 1) * PAGE + 1).toLocaleString("en-US")}–{Math.min(page * PAGE, total).toLocaleString("en-US")} of {total.toLocaleString("en-US")}
+              </span>
+              {page < pages ? <Link href={pageHref(page + 1)} data-testid="older-sweeps">Older →</Link> : <span />}
+            </div>
+          )}
         </div>
       )}
     </>

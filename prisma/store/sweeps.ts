@@ -51,13 +51,35 @@ export async function getSweep(id: string): Promise<SweepRecord | null> {
 }
 
 /** Sweeps newest first; `archived`: hide the archived ones, show them too (the default), or only them. */
-export async function listSweeps(options: { states?: SweepState[]; archived?: "hide" | "include" | "only" } = {}): Promise<SweepRecord[]> {
-  const archived = options.archived === "hide" ? { archivedAt: null } : options.archived === "only" ? { archivedAt: { not: null } } : {};
+export interface SweepListOptions {
+  states?: SweepState[];
+  archived?: "hide" | "include" | "only";
+  /** Sweeps of this project only. */
+  project?: string;
+  /** A page of them, newest first (absent: all). */
+  limit?: number;
+  offset?: number;
+}
+
+const sweepWhere = (options: SweepListOptions) => ({
+  ...(options.states ? { state: { in: options.states } } : {}),
+  ...(options.archived === "hide" ? { archivedAt: null } : options.archived === "only" ? { archivedAt: { not: null } } : {}),
+  ...(options.project !== undefined ? { project: options.project } : {}),
+});
+
+/** Sweeps, newest first: a page of them with `limit`/`offset` (the createdAt index reads just that page). */
+export async function listSweeps(options: SweepListOptions = {}): Promise<SweepRecord[]> {
   const rows = await prisma().sweep.findMany({
-    where: { ...(options.states ? { state: { in: options.states } } : {}), ...archived },
-    orderBy: { createdAt: "desc" },
+    where: sweepWhere(options),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    ...(options.limit !== undefined ? { take: options.limit, skip: options.offset ?? 0 } : {}),
   });
   return rows.map(toSweepRecord);
+}
+
+/** How many sweeps listSweeps would give without a page. */
+export async function countSweeps(options: Omit<SweepListOptions, "limit" | "offset"> = {}): Promise<number> {
+  return prisma().sweep.count({ where: sweepWhere(options) });
 }
 
 /** Change a sweep's state; `from` guards against races (e.g. only resume a paused sweep). */

@@ -158,6 +158,24 @@ describe("PATCH /api/runs/:id", () => {
   });
 });
 
+describe("GET /api/sweeps pages", () => {
+  it("gives a page of sweeps newest first with the total, by project; bad paging is a 400 naming the field", async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await createSweep({ name: `paged ${i}`, config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: i, project: "paging" })).id);
+    const page = async (q: string) => (await (await sweepsRoute.GET(new Request(`http://x/api/sweeps?${q}`))).json()) as { sweeps: { id: string; project: string }[]; total: number };
+    const newest = [...made].reverse();
+    const first = await page("project=paging&limit=2");
+    assert.deepEqual([first.sweeps.map((x) => x.id), first.total], [newest.slice(0, 2), 5]);
+    assert.deepEqual((await page("project=paging&limit=2&offset=4")).sweeps.map((x) => x.id), newest.slice(4));
+    assert.ok((await page("limit=500")).total >= 5);
+    for (const [q, field] of [["limit=0", "limit"], ["offset=-1", "offset"], ["project=a b", "project"]]) {
+      const res = await sweepsRoute.GET(new Request(`http://x/api/sweeps?${q}`));
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { issues: { path: string }[] }).issues[0].path, field);
+    }
+  });
+});
+
 describe("DELETE /api/runs/:id and /api/sweeps/:id", () => {
   it("deletes a run with its metrics, samples, logs, diagnostics and checkpoint files, leaving every other run whole", async () => {
     const doomed = await fullRun();

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { handle, jsonError, parseQuery } from "../../_lib/api";
 import { KiB, nestingProblem, readBodyText } from "../../_lib/body";
-import { ArchivedParam, knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";
+import { ArchivedParam, countSweeps, knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";
+import { Project } from "../../../sweeps/logging-api";
 import { corpusRefIssues, corpusRefs } from "../../../sweeps/corpus-refs";
 import { launchSweep } from "../../../prisma/store/sweep-control";
 import { hasUnknownParameter, isProgramSweep, parseSweepConfigText, PROGRAM_SWEEP_HINT } from "../../../sweeps/config";
@@ -41,11 +42,23 @@ export const POST = handle(async (req: Request) => {
   return Response.json({ id: sweep.id, sweep, warnings: parsed.warnings }, { status: 201, headers: { location: `/api/sweeps/${sweep.id}` } });
 });
 
-/** GET /api/sweeps?archived=hide|include|only — the sweeps (archived ones hidden by default), newest first, with run counts by state and best run. */
+const SweepsQuery = z.strictObject({
+  archived: ArchivedParam.optional(),
+  project: Project.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+/**
+ * GET /api/sweeps?archived=hide|include|only&project=NAME&limit=50&offset=0 — a page of the sweeps
+ * (archived ones hidden by default; 50 unless `limit` says, at most 500), newest first, with run
+ * counts by state and best run, and `total`: how many there are.
+ */
 export const GET = handle(async (req: Request) => {
-  const query = parseQuery(req, z.strictObject({ archived: ArchivedParam.optional() }));
+  const query = parseQuery(req, SweepsQuery);
   if (!query.ok) return query.response;
-  const sweeps = await listSweeps({ archived: query.data.archived ?? "hide" });
+  const where = { archived: query.data.archived ?? "hide", project: query.data.project } as const;
+  const [sweeps, total] = await Promise.all([listSweeps({ ...where, limit: query.data.limit ?? 50, offset: query.data.offset ?? 0 }), countSweeps(where)]);
   const withProgress = await Promise.all(sweeps.map(async (sweep) => ({ ...sweep, progress: await sweepProgress(sweep) })));
-  return Response.json({ sweeps: withProgress }, { headers: { "cache-control": "no-store" } });
+  return Response.json({ sweeps: withProgress, total }, { headers: { "cache-control": "no-store" } });
 });
