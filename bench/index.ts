@@ -15,6 +15,7 @@ const suites: Record<string, string> = {
   api: "./api.ts",
   ingest: "./ingest.ts",
   pyclient: "./pyclient.ts",
+  ui: "./ui.ts",
   lessons: "./lessons.ts",
 };
 const ONLY_WHEN_NAMED = new Set(["lessons"]);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { parseWorkerMessage, type WorkerInput, type WorkerMessage } from "../engine/protocol";
@@ -106,6 +107,21 @@ export function routingLauncher(first: Launcher, second: Launcher, useSecond: (r
   return { launch: (input, onMessage, run) => (useSecond(run) ? second : first).launch(input, onMessage, run) };
 }
 
+/**
+ * Workers run at a lower OS priority (nice 10; SWEEPLAB_WORKER_NICE sets it, 0 leaves them as
+ * they are): training takes every idle cycle, and the server answering a person comes first,
+ * so pages stay quick while every core trains. Alone on a machine, a worker runs as fast.
+ */
+export function lowerPriority(pid: number | undefined): void {
+  const nice = Number(process.env.SWEEPLAB_WORKER_NICE ?? 10);
+  if (pid === undefined || !Number.isInteger(nice) || nice <= 0) return;
+  try {
+    os.setPriority(pid, Math.min(19, nice));
+  } catch {
+    // (not allowed here: it runs at the default priority)
+  }
+}
+
 export interface ProcessLauncherOptions {
   /** argv of the worker; default defaultWorkerCommand(). */
   command?: string[];
@@ -125,6 +141,7 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
         env: { ...workerEnv(), ...options.env } as NodeJS.ProcessEnv,
         stdio: ["pipe", "pipe", "pipe"],
       });
+      lowerPriority(child.pid);
       const spawnedAt = Date.now();
       let stderr = "";
       child.stderr.setEncoding("utf8");
