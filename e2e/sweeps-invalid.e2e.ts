@@ -53,11 +53,18 @@ test("invalid form values show field errors and nothing is stored", async ({ pag
   const corpus = sharedData("wandb-sweeps");
   if ("dir" in corpus) {
     await page.getByRole("tab", { name: "YAML / JSON" }).click();
-    await page.getByTestId("config-text").fill(fs.readFileSync(path.join(corpus.dir, "12-platalea-invalid-goal.yaml"), "utf8").replace(/\r/g, ""));
+    const text = fs.readFileSync(path.join(corpus.dir, "12-platalea-invalid-goal.yaml"), "utf8").replace(/\r/g, "");
+    // it names its program: a sweep of that program, with free parameter names; only the goal is wrong
+    await page.getByTestId("config-text").fill(text);
     const issues = page.getByTestId("text-issues");
     await expect(issues).toContainText('must be "minimize" or "maximize"');
-    await expect(issues).toContainText('unknown parameter "epochs": not a RunConfig key (did you mean "steps"?)');
     await expect(issues.locator("li").filter({ hasText: "metric.goal" })).toContainText("line 4");
+    await expect(issues).not.toContainText("unknown parameter");
+    // without its program line, the engine's reading: its parameters are not the engine's, and the
+    // page says both readings (a typo, or a program to name)
+    await page.getByTestId("config-text").fill(text.replace(/^program:.*\n/m, ""));
+    await expect(issues).toContainText('unknown parameter "epochs": not a RunConfig key (did you mean "steps"?)');
+    await expect(issues).toContainText("to sweep your own program instead, add `program:`");
     await page.screenshot({ path: "test-results/screens/new-sweep-yaml-errors.png", fullPage: true });
   } else test.info().annotations.push({ type: "skipped part", description: `the real W&B configs are not here: ${corpus.missing}` });
 

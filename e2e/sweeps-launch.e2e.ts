@@ -7,13 +7,14 @@ import { appendedPoints, freshCurveEnds, pointsIn, recordCurvePolls } from "./ru
 // incrementally (each poll only what changed) and still complete at the end.
 
 test("launch a small real sweep from the form and watch it finish", async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await page.goto("/sweeps/new");
   await page.getByTestId("preset").selectOption("quadrant-init-layernorm");
   await expect(page.getByTestId("param-init")).toBeVisible();
-  // steps: type into the steps box of the form (several seconds a run, so that polls see the runs train)
-  await page.getByTestId("field-parameters.steps.value").fill("60000");
-  await page.getByTestId("field-parameters.eval_every.value").fill("500");
+  // steps: type into the steps box of the form (tens of seconds a run, so that several polls see the runs train
+  // on a fast idle machine too: 60,000 steps once finished between two polls)
+  await page.getByTestId("field-parameters.steps.value").fill("120000");
+  await page.getByTestId("field-parameters.eval_every.value").fill("1000");
   // vary layernorm only as true/false, init over two values → 2 × 2 grid
   await page.getByTestId("param-init").getByLabel("xavier").uncheck();
   await expect(page.getByTestId("run-estimate")).toHaveText("4 runs");
@@ -48,11 +49,11 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
   await page.screenshot({ path: "test-results/screens/sweep-launched-finished.png", fullPage: true });
 
   // The curves the page pieced together poll after poll are what a fresh load shows, every
-  // run to its final step (60000 steps, evaluated every 500: 120 points, none downsampled),
+  // run to its final step (120000 steps, evaluated every 1000: 120 points, none downsampled),
   // though each poll after the first brought only what had changed: every point came once.
   const sweepId = new URL(page.url()).pathname.split("/").pop()!;
   const fresh = await freshCurveEnds(page, sweepId);
-  expect(fresh.runs.map((r) => [r.points, r.last])).toEqual(Array(4).fill([120, 60000]));
+  expect(fresh.runs.map((r) => [r.points, r.last])).toEqual(Array(4).fill([120, 120000]));
   await expect(page.getByTestId("curves-held")).toHaveAttribute("data-ends", fresh.ends);
   expect(polls.filter(appendedPoints).length, "polls that appended points to a running run").toBeGreaterThanOrEqual(1);
   await expect.poll(() => polls.reduce((n, p) => n + pointsIn(p), 0)).toBe(4 * 120);
