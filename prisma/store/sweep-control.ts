@@ -82,6 +82,8 @@ export async function rerunRun(id: string): Promise<ControlResult<RunRecord>> {
   const run = await getRun(id);
   if (!run) return notFound("run", id);
   if (run.state === "queued" || run.state === "running") return conflict(`run ${id} is ${run.state}; re-run it after it ends`);
+  // (the server trains the engine; a program runs where its agent or its user starts it)
+  if (run.kind === "program") return conflict(`run ${id} is a run of your own program: run the program again (or its sweep's agent); the server only re-runs the engine's runs`);
   const copy = await createRun({ sweepId: run.sweepId, index: run.index, config: run.config, params: run.params, rerunOf: run.id });
   return { ok: true, value: copy };
 }

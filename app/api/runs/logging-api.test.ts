@@ -5,6 +5,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { appendRunEvents, createRun, disconnectPrisma, getRun, getSweep, sweepRuns, listLogs, metricCounts, readPoints } from "../../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../_server/testdata/start-route-server";
+import { rerunRun } from "../../../prisma/store/sweep-control";
 import { until } from "../../../sweeps/testdata/until";
 
 // The logging API over real HTTP (a real server process, its executor's Coordinator) and a real
@@ -173,6 +174,9 @@ describe("the logging API", () => {
     const failed = (await post(`/api/runs/${failing.id}/finish`, { state: "failed", exitCode: 3, error: "ValueError: boom" })).json.run as { state: string; error: string };
     assert.equal(failed.state, "failed");
     assert.equal(failed.error, "ValueError: boom; exit code 3");
+    // the server re-runs only the engine's runs: a program's is run again by its user
+    const rerun = await rerunRun(failing.id);
+    assert.ok(!rerun.ok && rerun.status === 409 && /your own program/.test(rerun.error));
   });
 
   it("marks crashed a run whose client went silent; one that keeps sending stays running", async () => {
