@@ -87,4 +87,11 @@ test("a program's runs: the project switch, their own columns with stored values
   await expect(summary).toContainText(`val/acc${String(stored[1]!.summary["val/acc"])}`);
   await page.getByRole("tab", { name: "Logs" }).click();
   await expect(page.getByTestId("logs")).toContainText("epoch loop of mlp-1");
+
+  // compare both: with no metrics named, the panels are the runs' own (validation first)
+  await page.goto(`/compare?runs=${ids.join(",")}`);
+  await expect(page.getByTestId("compare-panel")).toHaveCount(2);
+  expect(await page.getByTestId("compare-panel").evaluateAll((els) => els.map((e) => e.getAttribute("data-metric")))).toEqual(["val/acc", "val/loss"]);
+  await expect(page.locator('[data-testid="compare-panel"][data-metric="val/loss"] [data-testid="curve-chart"]')).toHaveAttribute("data-curves", ids.join(","));
+  await screen(page, "program-runs-compare");
 });

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { CompareView } from "../_components/compare/CompareView";
 import { EmptyState, ErrorBox, PageHeader } from "../_components/ui";
 import { parseCompareView } from "../_lib/compare-view";
+import { validationFirst } from "../_lib/curve-columns";
 import type { RawSearchParams } from "../_lib/url";
 import { getSweep } from "../../prisma/store";
 import { loadCompare } from "./data";
@@ -28,10 +29,15 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
       </>
     );
   }
-  const [data, sweep] = await Promise.all([
-    loadCompare({ runs: view.runs.length ? view.runs : undefined, sweep: view.sweep ?? undefined, keys: view.metrics, points: 1000 }),
-    view.sweep ? getSweep(view.sweep) : null,
-  ]);
+  const query = { runs: view.runs.length ? view.runs : undefined, sweep: view.sweep ?? undefined, points: 1000 };
+  const [first, sweep] = await Promise.all([loadCompare({ ...query, keys: view.metrics }), view.sweep ? getSweep(view.sweep) : null]);
+  let data = first;
+  // runs of another program log their own metrics: with none named, show theirs (validation first)
+  const sp = await props.searchParams;
+  if (sp.metrics === undefined && data.names.length > 0 && !view.metrics.some((m) => data.names.includes(m))) {
+    view.metrics = [...data.names].sort(validationFirst).slice(0, 2);
+    data = await loadCompare({ ...query, keys: view.metrics });
+  }
   const sweepIds = [...new Set(data.runs.map((r) => r.sweepId).filter(Boolean))];
   return (
     <>
