@@ -8,7 +8,8 @@ import { e2eStore, screen } from "./runs-util";
 // the clients do — a project of two runs with nested configs and W&B-style metric names. The
 // project switch in the top bar narrows the runs table to them; the table's default columns are
 // their own config keys and metrics, and every cell, in the page and in the CSV, is the stored
-// value; a run's page draws a panel per metric and lists its config and summary.
+// value; a run's page draws a panel per metric and lists its config and summary; compare opens
+// on their metrics, and its panels are saved as a named view of the project and opened again.
 
 const project = `e2e-prog-${Date.now().toString(36)}`;
 const ids: string[] = [];
@@ -94,4 +95,21 @@ test("a program's runs: the project switch, their own columns with stored values
   expect(await page.getByTestId("compare-panel").evaluateAll((els) => els.map((e) => e.getAttribute("data-metric")))).toEqual(["val/acc", "val/loss"]);
   await expect(page.locator('[data-testid="compare-panel"][data-metric="val/loss"] [data-testid="curve-chart"]')).toHaveAttribute("data-curves", ids.join(","));
   await screen(page, "program-runs-compare");
+
+  // the panels saved as a named view of the project, restored on the next visit
+  await page.getByTestId("add-panel").selectOption("train/loss");
+  await expect(page.getByTestId("compare-panel")).toHaveCount(3);
+  await page.getByTestId("view-name").fill("mlp curves");
+  await page.getByTestId("save-view").click();
+  await expect(page.getByTestId("saved-view-select").locator("option", { hasText: "mlp curves" })).toHaveCount(1);
+  await expect(page.getByTestId("saved-view-select")).toHaveValue(/.+/); // the current view is the one saved
+  await page.goto(`/compare?project=${project}`);
+  await page.getByTestId("saved-view-links").getByRole("link", { name: "mlp curves" }).click();
+  await expect(page.getByTestId("compare-panel")).toHaveCount(3);
+  expect(await page.getByTestId("compare-panel").evaluateAll((els) => els.map((e) => e.getAttribute("data-metric")))).toEqual(["val/acc", "val/loss", "train/loss"]);
+  const bad = await page.request.post("/api/views", { data: { project, name: " ", query: "" } });
+  expect(bad.status()).toBe(400);
+  expect(((await bad.json()) as { issues: { path: string }[] }).issues[0].path).toBe("name");
+  await page.getByTestId("delete-view").click();
+  await expect(page.getByTestId("saved-view-select").locator("option", { hasText: "mlp curves" })).toHaveCount(0);
 });

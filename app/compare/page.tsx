@@ -4,21 +4,37 @@ import { EmptyState, ErrorBox, PageHeader } from "../_components/ui";
 import { parseCompareView } from "../_lib/compare-view";
 import { validationFirst } from "../_lib/curve-columns";
 import type { RawSearchParams } from "../_lib/url";
-import { getSweep } from "../../prisma/store";
+import { DEFAULT_PROJECT, getSweep, listRuns, listSavedViews } from "../../prisma/store";
+import { PROJECT_PATTERN } from "../../sweeps/logging-api";
 import { loadCompare } from "./data";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare" };
 
 export default async function ComparePage(props: { searchParams: Promise<RawSearchParams> }) {
-  const view = parseCompareView(await props.searchParams);
+  const sp = await props.searchParams;
+  const view = parseCompareView(sp);
   if (view.runs.length === 0 && !view.sweep) {
+    // the saved views of the project (the views a person comes back to)
+    const savedFor = typeof sp.project === "string" && PROJECT_PATTERN.test(sp.project) ? sp.project : DEFAULT_PROJECT;
+    const saved = await listSavedViews(savedFor, "compare");
     return (
       <>
         <PageHeader title="Compare runs" />
         <div className="card">
           <EmptyState title="Pick runs to compare" testId="compare-empty">
             <p>Tick runs in the runs table and press Compare, or open a sweep and compare all of its runs.</p>
+            {saved.length > 0 && (
+              <p data-testid="saved-view-links">
+                Or open a saved view of {savedFor}:{" "}
+                {saved.map((v, i) => (
+                  <span key={v.id}>
+                    {i > 0 && " · "}
+                    <Link href={`/compare?${v.query}`}>{v.name}</Link>
+                  </span>
+                ))}
+              </p>
+            )}
             <div style={{ marginTop: 16 }}>
               <Link className="btn btn-primary" href="/">
                 Go to the runs table
@@ -33,12 +49,14 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
   const [first, sweep] = await Promise.all([loadCompare({ ...query, keys: view.metrics }), view.sweep ? getSweep(view.sweep) : null]);
   let data = first;
   // runs of another program log their own metrics: with none named, show theirs (validation first)
-  const sp = await props.searchParams;
   if (sp.metrics === undefined && data.names.length > 0 && !view.metrics.some((m) => data.names.includes(m))) {
     view.metrics = [...data.names].sort(validationFirst).slice(0, 2);
     data = await loadCompare({ ...query, keys: view.metrics });
   }
   const sweepIds = [...new Set(data.runs.map((r) => r.sweepId).filter(Boolean))];
+  // the project whose saved views the page offers: its runs' (or "default" when they are of several)
+  const projects = new Set((await listRuns({ ids: data.runs.map((r) => r.id), limit: 1000 })).runs.map((r) => r.project));
+  const project = sweep?.project ?? (projects.size === 1 ? [...projects][0] : DEFAULT_PROJECT);
   return (
     <>
       <PageHeader
@@ -65,7 +83,7 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
           <EmptyState title="None of these runs exist" />
         </div>
       ) : (
-        <CompareView initial={data} initialView={view} fetchedKeys={view.metrics} />
+        <CompareView initial={data} initialView={view} fetchedKeys={view.metrics} project={project} />
       )}
     </>
   );

@@ -14,3 +14,4 @@ export { disconnectPrisma } from "../client";
 export * from "./corpora";
 export * from "./housekeeping";
 export * from "./fork";
+export * from "./views";

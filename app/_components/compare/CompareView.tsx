@@ -13,6 +13,7 @@ import { brushedRunIds, buildParallelModel, type Brush } from "../../_lib/sweep-
 import { ScatterPanel } from "../sweeps/ScatterPanel";
 import { HistogramPanel } from "../sweeps/HistogramPanel";
 import { CompareControls, type ControlsValue } from "./CompareControls";
+import { SavedViews } from "./SavedViews";
 import styles from "./compare.module.css";
 
 // The compare view: one panel per metric (shared hover), one legend for all panels (click
@@ -35,7 +36,7 @@ function compareBase(view: CompareViewState): string {
 /** Runs and series of the view: held with detail=1, every run is a whole CompareRun (see CompareDetailRun). */
 type Shown = { runs: CompareRun[]; series: CompareResponse["series"]; names: string[] };
 
-export function CompareView(props: { initial: CompareResponse; initialView: CompareViewState; fetchedKeys: string[] }) {
+export function CompareView(props: { initial: CompareResponse; initialView: CompareViewState; fetchedKeys: string[]; project: string }) {
   const [view, setView] = useState(props.initialView);
   const [highlight, setHighlight] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
@@ -96,6 +97,9 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
       <div className={`card ${styles.toolbar}`}>
         <div className="card-body">
           <CompareControls value={controls} groupKeys={groupableKeys(data.runs)} onChange={(c) => update(c.group !== undefined && c.group !== view.group ? { ...c, hidden: [] } : c)} />
+          <div style={{ marginTop: 10 }}>
+            <SavedViews project={props.project} query={compareViewQuery(view)} />
+          </div>
         </div>
       </div>
       {error && (
