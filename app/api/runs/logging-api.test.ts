@@ -19,7 +19,7 @@ process.env.DATABASE_URL = dbUrl;
 let srv: RouteServer;
 
 before(async () => {
-  srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_CLIENT_STALE_AFTER_MS: "2000" });
+  srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_CLIENT_STALE_AFTER_MS: "4000" });
 });
 
 after(async () => {
@@ -183,10 +183,10 @@ describe("the logging API", () => {
     const silent = await created({});
     const alive = await created({});
     let seq = 0;
-    const beat = setInterval(() => void post(`/api/runs/${alive.id}/events`, { seq: ++seq }).catch(() => {}), 300);
+    const beat = setInterval(() => void post(`/api/runs/${alive.id}/events`, { seq: ++seq }).catch(() => {}), 200);
     try {
       const crashed = await until("the silent run to crash", async () => ((await getRun(silent.id))!.state === "crashed" ? getRun(silent.id) : null), 30_000);
-      assert.match(crashed!.error ?? "", /its program sent nothing for 2 s/);
+      assert.match(crashed!.error ?? "", /its program sent nothing for 4 s/);
       assert.equal((await getRun(alive.id))!.state, "running");
     } finally {
       clearInterval(beat);
