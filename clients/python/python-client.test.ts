@@ -167,7 +167,7 @@ sweeplab.finish()
 import time, sweeplab
 run = sweeplab.init(project="pyclient")
 print("run", run.id, flush=True)
-time.sleep(8)  # a long evaluation, nothing logged
+time.sleep(12)  # a long evaluation, nothing logged (the silent one is given up after 3 s, within a maintenance pass)
 sweeplab.finish()
 `, { SWEEPLAB_URL: strict.base, SWEEPLAB_HEARTBEAT_SECONDS: heartbeat });
       const state = async (stdout: string) => (((await (await fetch(`${strict.base}/api/runs/${runIdOf(stdout)}`)).json()) as { run: { state: string } }).run.state);
