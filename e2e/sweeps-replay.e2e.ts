@@ -111,6 +111,9 @@ test("replay a finished hyperband sweep with its own and other settings", async 
   expect(own.stopped.length, "the live rule condemned some runs").toBeGreaterThan(0);
   expect(own.unknown).toEqual([]);
   await expectShown(page, own);
+  // the sweep's own saving, in its progress stats, is what the replay says happened
+  await expect(page.getByTestId("stat-steps-saved").locator("[data-value]")).toHaveAttribute("data-value", String(own.actual.steps_saved));
+  await expect(page.getByTestId("stat-steps-saved")).toContainText(share(own.actual.steps_saved));
   await expect(page.locator(".sw-replay-current")).toHaveAttribute("data-eta", "3");
   await panel.scrollIntoViewIfNeeded();
   await panel.screenshot({ path: "test-results/screens/sweep-replay.png" });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseSweepConfig, type SweepConfig } from "../config.ts";
 import { decideByConfig, PruningLedger, type EvaluationPoint } from "./ledger.ts";
-import { actualPruning, replayGrid, replayPruning, type ReplayRun } from "./replay.ts";
+import { actualPruning, liveStepsSaved, replayGrid, replayPruning, type ReplayRun } from "./replay.ts";
 
 const config = (early_terminate: unknown, goal = "minimize"): SweepConfig => {
   const r = parseSweepConfig({ method: "random", metric: { name: "val_loss", goal }, early_terminate, parameters: { dropout: { min: 0, max: 0.5 } } });
@@ -86,6 +86,9 @@ test("what the sweep did, and runs pruned live that other settings would keep pa
   const actual = actualPruning(HB, runs, oneAfterAnother(curves));
   assert.deepEqual(actual.stopped.map((s) => [s.id, s.evaluation, s.step]), [["c", 2, 20]]);
   assert.equal(actual.steps_saved, 20 / 120);
+  // the sweep page's live figure counts the same, from the runs alone
+  assert.equal(liveStepsSaved(runs), actual.steps_saved);
+  assert.equal(liveStepsSaved([]), null);
   const lax = replayPruning(config({ type: "hyperband", min_iter: 3, eta: 2 }), runs, oneAfterAnother(curves));
   assert.deepEqual(lax.stopped, []);
   assert.deepEqual(lax.unknown, [{ id: "c", name: "run-c", last_step: 20 }]);

@@ -56,11 +56,30 @@ interface Curves {
   bestRun: ReplayRun | null;
 }
 
+/** Steps each run would have trained with no early termination: where a run ended by itself, else its planned steps (or, unknown, the longest run's). */
+function fullStepsOf(runs: readonly ReplayRun[]): Map<string, number> {
+  const longest = Math.max(0, ...runs.map((r) => r.lastStep));
+  return new Map(runs.map((r) => [r.id, ENDED_ON_ITS_OWN.includes(r.state) ? r.lastStep : (r.plannedSteps ?? longest)]));
+}
+
+/**
+ * What early termination saved a sweep so far, as the replay counts it: its pruned runs'
+ * remaining steps over all its runs' steps without it (0–1); null before anything ended.
+ */
+export function liveStepsSaved(runs: readonly ReplayRun[]): number | null {
+  const full = fullStepsOf(runs);
+  let total = 0, saved = 0;
+  for (const r of runs) {
+    total += full.get(r.id)!;
+    if (r.state === "pruned") saved += Math.max(0, full.get(r.id)! - r.lastStep);
+  }
+  return total > 0 ? saved / total : null;
+}
+
 function curvesOf(config: SweepConfig, runs: ReplayRun[], points: readonly EvaluationPoint[]): Curves {
   const byRun = new Map<string, EvaluationPoint[]>(runs.map((r) => [r.id, []]));
   for (const p of points) byRun.get(p.runId)?.push(p);
-  const longest = Math.max(0, ...runs.map((r) => r.lastStep));
-  const fullSteps = new Map(runs.map((r) => [r.id, ENDED_ON_ITS_OWN.includes(r.state) ? r.lastStep : (r.plannedSteps ?? longest)]));
+  const fullSteps = fullStepsOf(runs);
   const total = [...fullSteps.values()].reduce((a, b) => a + b, 0);
   const better = config.metric.goal === "maximize" ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   let bestRun: ReplayRun | null = null;

@@ -4,11 +4,21 @@ import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
 import { doneCount, FAILED_STATES, progressSegments, rerunText, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { Stat } from "../ui";
+import { formatShare } from "../../_lib/pruning-replay";
 
 // The live strip at the top of the sweep page: a stacked bar of run states and the numbers
 // (fixed widths and tabular digits, so nothing moves when they change).
 
-export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: number; metricKey: string; goal: string; stale: string | null; colors: RunColors }) {
+export function ProgressPanel(props: {
+  progress: SweepProgressBody;
+  elapsed: number;
+  metricKey: string;
+  goal: string;
+  stale: string | null;
+  colors: RunColors;
+  /** With early termination: the share of training steps it saved so far (liveStepsSaved); null without. */
+  stepsSaved?: number | null;
+}) {
   const { progress: p } = props;
   const segments = progressSegments(p.counts, p.expected);
   const done = doneCount(p.counts);
@@ -40,6 +50,13 @@ export function ProgressPanel(props: { progress: SweepProgressBody; elapsed: num
         <Stat label="Finished" value={p.counts.finished} testId="stat-finished" />
         <Stat label="Pruned" value={p.counts.pruned} testId="stat-pruned" />
         <Stat label="Failed" value={<span className={failed > 0 ? "sw-bad" : undefined}>{failed}</span>} testId="stat-failed" />
+        {props.stepsSaved != null && (
+          <Stat
+            label="Steps saved"
+            value={<span data-value={props.stepsSaved} title="Early termination's saving so far: the pruned runs' remaining steps over all runs' steps without it">{formatShare(props.stepsSaved)}</span>}
+            testId="stat-steps-saved"
+          />
+        )}
         <Stat label="Elapsed" value={formatDuration(props.elapsed)} testId="stat-elapsed" />
         <div className="stat sw-best" data-testid="stat-best">
           <span className="label">

@@ -23,6 +23,8 @@ import { SweepControls, type SweepAction } from "./SweepControls";
 import { SweepNotes } from "./SweepNotes";
 import { SweepRunsTable } from "./SweepRunsTable";
 import { useSweepLive } from "./useSweepLive";
+import { liveStepsSaved } from "../../../sweeps/stop/replay";
+import { plannedStepsOf } from "../../../sweeps/stop/ledger";
 
 // The sweep page: live progress, parallel coordinates and a scatter (brush → table and curves), parameter
 // importance, all curves, a pruning replay once it has ended, the run table. View state (axis order, brush, sort) is in the URL.
@@ -113,6 +115,8 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
 
   const state = progress.sweep.state;
   const program = programSpecOf(sweep.config);
+  // what early termination saved so far, counted as the pruning replay counts it
+  const stepsSaved = sweep.config.early_terminate ? liveStepsSaved(runs.map((r) => ({ id: r.id, name: r.name, state: r.state, lastStep: r.lastStep, plannedSteps: plannedStepsOf(r.config) }))) : null;
   return (
     <>
       <PageHeader
@@ -140,7 +144,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
           <ErrorBox>{actionError}</ErrorBox>
         </div>
       )}
-      <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} />
+      <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} stepsSaved={stepsSaved} />
       <SweepNotes warnings={props.warnings ?? []} metricNote={metricNote(runs, sweep.metricName, !["running", "paused"].includes(state))} metric={sweep.metricName} />
 
       {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} />}
