@@ -64,10 +64,12 @@ test("worker: system metrics (CPU share, resident memory, wall time per step) af
     assert.ok(m.type === "metric");
     assert.deepEqual(Object.keys(m.values).sort(), [...SYSTEM_METRICS].sort());
     const v = m.values as Record<string, number>;
-    // a live Node process holds tens of MiB; the step took some time; CPU share is a share (2 threads at most)
+    // a live Node process holds tens of MiB; the step took some time; CPU share is a share of one
+    // core (over a few milliseconds it is not bounded by the core count: V8's compiler and GC
+    // threads may burst past a container's quota, 357% was seen once)
     assert.ok(v["system/rss_mb"] > 10 && v["system/rss_mb"] < 4096, `rss ${v["system/rss_mb"]}`);
     assert.ok(v["system/step_ms"] > 0, `step_ms ${v["system/step_ms"]}`);
-    assert.ok(v["system/cpu_percent"] >= 0 && v["system/cpu_percent"] <= 250, `cpu ${v["system/cpu_percent"]}`);
+    assert.ok(Number.isFinite(v["system/cpu_percent"]) && v["system/cpu_percent"] >= 0, `cpu ${v["system/cpu_percent"]}`);
   }
 });
 
