@@ -131,7 +131,8 @@ describe("the real W&B configs W&B accepts are swept; those it rejects are a 400
         assert.ok(runs.length >= 1 && runs.length <= 2, `${file}: ${runs.length} runs`);
         for (const run of runs) {
           const logs = (await listLogs(run.id)).map((l) => l.message).join("\n");
-          assert.equal(run.state, "finished", `${file}: run ${run.name} ${run.state}: ${run.error}\n${logs}`);
+          // (a config with early termination may prune a run: the stand-in's metric differs between runs)
+          assert.ok(run.state === "finished" || (run.state === "pruned" && raw.early_terminate !== undefined), `${file}: run ${run.name} ${run.state}: ${run.error}\n${logs}`);
           assert.match(logs, /stand-in read \d+ parameters/);
           if (/^[A-Za-z0-9_][A-Za-z0-9_./@#%+\-:()[\]]*$/.test(metric)) assert.equal(run.summary[metric] !== undefined, true, `${file}: ${metric} not logged`);
         }
