@@ -1,11 +1,17 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
 import { PrismaClient } from "./generated/client";
-import { databasePath } from "./database";
+import { PrismaClient as PostgresPrismaClient } from "./generated-pg/client";
+import { databasePath, DEFAULT_DATABASE_URL } from "./database";
 import { migrate } from "./migrate";
+import { closePgPools, LOCKS, migrated } from "./postgres";
+import { providerOf } from "./provider";
 
 // The one Prisma client of a process, kept on globalThis so hot reloads and repeated imports
-// share it. Only prisma/store/ imports this module.
+// share it. Only prisma/store/ imports this module. DATABASE_URL picks the database: a SQLite
+// file (the default) or PostgreSQL (postgresql://…, prisma/postgres.ts); the two clients are
+// generated from one data model and typed alike, so nothing above prisma/store knows which.
 
 type Global = typeof globalThis & {
   __sweeplabPrisma?: { url: string; client: PrismaClient };
@@ -15,6 +21,13 @@ type Global = typeof globalThis & {
 /** The process's Prisma client for DATABASE_URL; migrations are applied before first use. */
 export function prisma(): PrismaClient {
   const g = globalThis as Global;
+  const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  if (providerOf(url) === "postgresql") {
+    if (g.__sweeplabPrisma?.url === url) return g.__sweeplabPrisma.client;
+    const client = new PostgresPrismaClient({ adapter: migratingPg(url), transactionOptions: { maxWait: 30_000, timeout: 60_000 } }) as unknown as PrismaClient;
+    g.__sweeplabPrisma = { url, client };
+    return client;
+  }
   const file = databasePath();
   if (g.__sweeplabPrisma?.url === file) return g.__sweeplabPrisma.client;
   migrate(file);
@@ -23,6 +36,19 @@ export function prisma(): PrismaClient {
   const client = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions: { maxWait: 30_000, timeout: 60_000 } });
   g.__sweeplabPrisma = { url: file, client };
   return client;
+}
+
+/** Prisma's Postgres adapter, connecting only once the migrations are applied (prisma() stays synchronous). */
+function migratingPg(url: string) {
+  const base = new PrismaPg({ connectionString: url, max: 10 });
+  return {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    connect: async () => {
+      await migrated(url);
+      return base.connect();
+    },
+  } as unknown as PrismaPg;
 }
 
 /**
@@ -51,8 +77,12 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * a statement that writes nothing, and the rest of the transaction runs behind it.
  */
 export function writeTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const postgres = providerOf(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql";
   return prisma().$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("UPDATE Run SET id = id WHERE 0");
+    // Postgres: the same one-writer-at-a-time rule across every server and agent sharing the
+    // database, by a transaction-level advisory lock (released at commit or rollback)
+    if (postgres) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCKS.write})`);
+    else await tx.$executeRawUnsafe("UPDATE Run SET id = id WHERE 0");
     return fn(tx);
   });
 }
@@ -65,4 +95,5 @@ export async function disconnectPrisma(): Promise<void> {
   g.__sweeplabReader?.db.close();
   g.__sweeplabReader = undefined;
   await current?.client.$disconnect();
+  await closePgPools();
 }

@@ -12,6 +12,11 @@ export function databasePath(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_
   return path.resolve(/*turbopackIgnore: true*/ process.cwd(), withoutQuery);
 }
 
+/** A database URL without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}
+
 /** A problem with the database file itself, with a message a person can act on. */
 export class DatabaseError extends Error {
   constructor(message: string) {
@@ -62,8 +67,10 @@ export class StorageError extends DatabaseError {
 }
 
 const STORAGE_PROBLEMS: [RegExp, string][] = [
-  [/SQLITE_FULL|database or disk is full|ENOSPC|no space left/i, "disk full: the database cannot grow"],
-  [/SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked/i, "database busy: another process held it locked too long"],
+  [/SQLITE_FULL|database or disk is full|ENOSPC|no space left|\b53100\b/i, "disk full: the database cannot grow"],
+  [/SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked|\b55P03\b|\b40P01\b|\b40001\b/i, "database busy: another process held it locked too long"],
+  // PostgreSQL out of reach: refused, restarting, a connection ended under a query
+  [/ECONNREFUSED|ECONNRESET|\b57P0[123]\b|Connection terminated|terminating connection|the database system is (starting up|shutting down)/i, "database unreachable: PostgreSQL refused or dropped the connection"],
   [/SQLITE_IOERR|disk I\/O error|EIO\b/i, "I/O error writing the database"],
   [/SQLITE_READONLY|attempt to write a readonly database|EROFS/i, "the database is read-only"],
 ];
@@ -79,13 +86,15 @@ export function asStorageError(error: unknown, file = databasePathOrNull()): Sto
   const all = texts.join(" | ");
   for (const [pattern, what] of STORAGE_PROBLEMS) {
     if (!pattern.test(all)) continue;
-    const code = /SQLITE_[A-Z_]+|E[A-Z]{2,}/.exec(all)?.[0] ?? "error";
+    const code = /SQLITE_[A-Z_]+|E[A-Z]{2,}|\b(?:53100|55P03|40P01|40001|57P0[123])\b/.exec(all)?.[0] ?? "error";
     return new StorageError(`${what} (${code}${file ? `: ${file}` : ""})`, code);
   }
   return null;
 }
 
 function databasePathOrNull(): string | null {
+  const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  if (/^postgres(ql)?:\/\//i.test(url)) return redact(url);
   try {
     return databasePath();
   } catch {

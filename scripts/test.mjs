@@ -18,6 +18,9 @@ function testFiles(dir, out = []) {
   return out.sort();
 }
 
+// the suites that run on either database: those that take theirs from testDatabaseUrl
+const POSTGRES_SUITES = testFiles(ROOT).filter((f) => fs.readFileSync(path.join(ROOT, f), "utf8").includes("await testDatabaseUrl("));
+
 if (only !== "e2e") {
   console.log("\n== type check");
   run(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
@@ -27,6 +30,11 @@ if (only !== "e2e") {
   // Tests that spawn workers need the bundle; building it takes a second.
   run(process.execPath, [path.join("scripts", "build-worker.mjs")]);
   run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...testFiles(ROOT)]);
+  // The store and executor suites again on PostgreSQL (each file on a fresh database of its
+  // own, dropped after; prisma/testdata/test-database.ts). PostgreSQL must be running
+  // (RECIPE.md: 127.0.0.1:5432, user postgres; .ci/run starts it).
+  console.log("\n== store and executor suites on PostgreSQL");
+  run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...POSTGRES_SUITES], { env: { ...process.env, SWEEPLAB_TEST_DATABASE: "postgresql" } });
 }
 
 if (only !== "unit") {

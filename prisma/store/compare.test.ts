@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -6,7 +7,7 @@ import { after, describe, it } from "node:test";
 import { appendRunEvents, claimNextRun, createRun, createSweep, disconnectPrisma, downsampleBuckets, finishRun, listRunBriefs, metricNamesOf, readManySeries, readSeries, readSeriesTails } from "./index";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-compare-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "compare.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "compare.db"));
 
 after(async () => {
   await disconnectPrisma();

@@ -1,7 +1,7 @@
 import type { RunState } from "../../sweeps/states";
 import { BUCKET_TYPES, downsampleBuckets, downsamplePoints, POINT_TYPES, readPoints, seriesPlan, toBucketRow, type BucketRow, type SeriesPoint } from "./metrics";
 import { query, selectRows } from "./sql";
-import { runBriefsQuery } from "./sql-sqlite";
+import { dialectSql } from "./sql-dialect";
 
 // Reads for the compare view: many runs' series in a few queries (not a few per run), with
 // the same min/max-bucket downsampling as readSeries (first and last point kept, each slot's
@@ -147,7 +147,7 @@ export interface RunBrief {
  * list on every poll of a live view (one narrow query, no JSON parsed).
  */
 export async function listRunBriefs(view: { sweepId?: string; ids?: string[] }, limit = 1000): Promise<RunBrief[]> {
-  return (await selectRows(runBriefsQuery(view, limit))).map((r) => ({ id: r.id!, name: r.name!, state: r.state as RunState, startedAt: r.startedAt }));
+  return (await selectRows(dialectSql().runBriefsQuery(view, limit))).map((r) => ({ id: r.id!, name: r.name!, state: r.state as RunState, startedAt: r.startedAt }));
 }
 
 /**
@@ -170,11 +170,11 @@ export async function readSeriesTails(
     // numbers each series' points so no more than limit + 1 of them leave SQLite.
     const rows = await selectRows(
       query(
-        `WITH c(runId, after) AS (VALUES ${chunk.map(() => "(?, ?)").join(",")})
+        `WITH c(runId, after) AS (VALUES ${chunk.map(() => "(?, CAST(? AS INTEGER))").join(",")})
        SELECT runId, name, step, value, wallTime, k FROM (
          SELECT m.runId, m.name, m.step, m.value, m.wallTime, row_number() OVER (PARTITION BY m.runId, m.name ORDER BY m.step) AS k
          FROM c JOIN Metric m ON m.runId = c.runId AND m.name IN (${IN(names.length)}) AND m.step > c.after
-       ) WHERE k <= ? ORDER BY runId, name, step`,
+       ) numbered WHERE k <= ? ORDER BY runId, name, step`,
         [...chunk.flat(), ...names, limit + 1],
         { ...SERIES_ROW, k: "number" },
       ),

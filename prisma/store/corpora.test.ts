@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -9,7 +10,7 @@ import { corpusText, disconnectPrisma, getCorpus, knownCorpora, listCorpora, reg
 // The corpus registry against a real SQLite file: names never change their text.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-corpora-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "corpora.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "corpora.db"));
 after(async () => {
   await disconnectPrisma();
   fs.rmSync(dir, { recursive: true, force: true });

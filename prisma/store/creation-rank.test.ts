@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,7 +11,7 @@ import { createRun, createSweep, creationRank, disconnectPrisma, getRun, sweepRu
 // place from the store (creationRank) and must give the colour the sweep page computes.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-rank-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "rank.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "rank.db"));
 
 after(async () => {
   await disconnectPrisma();

@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,7 +14,7 @@ import { DEFAULT_RUN_CONFIG } from "../../engine/config";
 // column names say what each column is and carry units.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-csv-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "csv.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "csv.db"));
 
 after(async () => {
   await disconnectPrisma();

@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,7 +16,7 @@ import { createSweep, disconnectPrisma, getSweep, sweepRuns } from "./index";
 // worker of sweeps/testdata).
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-prune-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "prune.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "prune.db"));
 after(async () => {
   await disconnectPrisma();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -18,7 +19,7 @@ const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>,
 // sweeps/testdata, which speaks the engine's protocol on a synthetic curve).
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-exec-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "exec.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "exec.db"));
 process.env.SWEEPLAB_DATA_DIR = dir;
 const workerLog = path.join(dir, "starts.log");
 
@@ -68,9 +69,12 @@ function executor(
   });
 }
 
-/** The adapter's error for a write on a full disk, as better-sqlite3 under Prisma throws it. */
+const onPostgres = process.env.DATABASE_URL!.startsWith("postgresql:");
+/** The adapter's error for a write on a full disk, as better-sqlite3 (or pg: SQLSTATE 53100) under Prisma throws it. */
 const sqliteFull = () =>
-  Object.assign(new Error("database or disk is full"), { name: "DriverAdapterError", cause: { originalCode: "SQLITE_FULL", originalMessage: "database or disk is full", kind: "sqlite", extendedCode: 13 } });
+  onPostgres
+    ? Object.assign(new Error('could not extend file "base/16384/16400": No space left on device'), { name: "DriverAdapterError", cause: { originalCode: "53100", originalMessage: 'could not extend file "base/16384/16400": No space left on device', kind: "postgres" } })
+    : Object.assign(new Error("database or disk is full"), { name: "DriverAdapterError", cause: { originalCode: "SQLITE_FULL", originalMessage: "database or disk is full", kind: "sqlite", extendedCode: 13 } });
 
 /** The executor's store, whose writes fail as on a full disk while `disk.full`. */
 function fillableStore(disk: { full: boolean; failures: number }): SweepStore {
@@ -248,7 +252,8 @@ describe("local executor", () => {
       await assertWholeCurves(run.id, { val_loss: loggedSteps(run.config.steps as number, 10), train_loss: loggedSteps(run.config.steps as number, 5) }, run.name);
     }
     const message = logs.find((m) => /^cannot store reports: /.test(m))!;
-    assert.match(message, /^cannot store reports: disk full: the database cannot grow \(SQLITE_FULL: .*exec\.db\) — \d+ points kept in memory, retrying$/);
+    const where = onPostgres ? /53100: postgresql:\/\/postgres@127\.0\.0\.1:5432\/sweeplab_test_\w+/ : /SQLITE_FULL: .*exec\.db/;
+    assert.match(message, new RegExp(`^cannot store reports: disk full: the database cannot grow \\(${where.source}\\) — \\d+ points kept in memory, retrying$`));
     assert.ok(logs.some((m) => /^storing again after \d+ s; nothing was lost$/.test(m)));
     assert.ok(!logs.some((m) => /worker host is gone|crashed/.test(m)), logs.join("\n"));
   });

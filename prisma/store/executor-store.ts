@@ -6,6 +6,7 @@ import { removeRunFiles } from "./housekeeping";
 import { appendRunEvents } from "./metrics";
 import { toRunRecord, type RunRecord } from "./records";
 import { countRuns, createRun, finishRun, getRun, heartbeat, requestStopForSweep, runsByIds, runsToStop, setRunPid, stopQueuedRuns, sweepRuns } from "./runs";
+import { claimLock, isPostgres } from "./dialect";
 import { query, selectRows, updateReturningIds } from "./sql";
 import { getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
 
@@ -16,11 +17,11 @@ import { getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
 async function claimWhere(owner: string, condition: string, args: unknown[]): Promise<RunRecord | null> {
   const now = new Date().toISOString();
   const [id] = await updateReturningIds(
-    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = coalesce(startedAt, ?), heartbeatAt = ?, stopRequested = 0
+    `UPDATE Run SET state = 'running', claimedBy = ?, startedAt = coalesce(startedAt, ?), heartbeatAt = ?, stopRequested = false
      WHERE id = (
        SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
        WHERE r.state = 'queued' AND ${condition}
-       ORDER BY r.createdAt, r."index" LIMIT 1
+       ORDER BY r.createdAt, r."index" LIMIT 1${claimLock()}
      ) AND state = 'queued'
      RETURNING id`,
     owner,
@@ -110,6 +111,19 @@ export async function staleRuns(olderThanMs: number): Promise<RunRecord[]> {
  */
 export async function sweepMetricPointsSince(sweepId: string, metric: string, afterSeq = 0): Promise<MetricPoint[]> {
   const columns = { seq: "number", runId: "text", step: "number", value: "number" } as const;
+  // Postgres: Metric.seq, from a sequence, taken under the store's write lock (every ingestion is
+  // a writeTransaction), so points become visible in seq order as in rowid order
+  if (isPostgres()) {
+    const rows = await selectRows(
+      query(
+        `SELECT m.seq AS seq, m.runId, m.step, m.value FROM Metric m JOIN Run r ON r.id = m.runId
+         WHERE m.seq > ? AND m.name = ? AND r.sweepId = ? ORDER BY m.seq`,
+        [Math.max(0, afterSeq), metric, sweepId],
+        columns,
+      ),
+    );
+    return rows.map((r) => ({ seq: r.seq ?? 0, runId: r.runId!, step: r.step ?? 0, value: r.value }));
+  }
   const rows = await selectRows(
     afterSeq <= 0
       ? query(

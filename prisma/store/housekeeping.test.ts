@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -17,7 +18,7 @@ import { createEndedRun, createSweep, deleteRun, disconnectPrisma, forkRun, getR
 // dropped, the checkpoint it writes on the way out is removed, and its sweep goes on to its end.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-housekeeping-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "hk.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "hk.db"));
 process.env.SWEEPLAB_DATA_DIR = dir;
 
 after(async () => {

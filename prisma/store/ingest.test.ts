@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -27,7 +28,7 @@ import {
 // rollup and the live summary stay those of the points stored.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-ingest-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "ingest.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "ingest.db"));
 
 after(async () => {
   await disconnectPrisma();

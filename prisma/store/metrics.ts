@@ -1,6 +1,7 @@
 import { prisma, reader, writeTransaction, type Tx } from "../client";
 import type { RunEventBatch } from "../../sweeps/ingest";
 import { foldIntoSummary, type Summary } from "../../sweeps/summary";
+import { execSql, isPostgres } from "./dialect";
 import { query, selectRows, type TypedRow } from "./sql";
 
 // THE way a run's data comes in (sweeps/ingest.ts describes the protocol): batches of metric
@@ -52,17 +53,18 @@ function rollup(runId: string, metrics: MetricLine[]): Bucket[] {
   return [...buckets.values()];
 }
 
+// (the stored row's columns named with their table: Postgres finds a bare name ambiguous here)
 const BUCKET_UPSERT = `
   ON CONFLICT (runId, name, bucket) DO UPDATE SET
-    count = count + excluded.count,
-    minStep  = CASE WHEN minValue IS NULL OR excluded.minValue < minValue THEN excluded.minStep  ELSE minStep  END,
-    minTime  = CASE WHEN minValue IS NULL OR excluded.minValue < minValue THEN excluded.minTime  ELSE minTime  END,
-    minValue = CASE WHEN minValue IS NULL OR excluded.minValue < minValue THEN excluded.minValue ELSE minValue END,
-    maxStep  = CASE WHEN maxValue IS NULL OR excluded.maxValue > maxValue THEN excluded.maxStep  ELSE maxStep  END,
-    maxTime  = CASE WHEN maxValue IS NULL OR excluded.maxValue > maxValue THEN excluded.maxTime  ELSE maxTime  END,
-    maxValue = CASE WHEN maxValue IS NULL OR excluded.maxValue > maxValue THEN excluded.maxValue ELSE maxValue END,
-    nanTime  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanTime ELSE nanTime END,
-    nanStep  = CASE WHEN nanStep IS NULL OR excluded.nanStep < nanStep THEN excluded.nanStep ELSE nanStep END`;
+    count = b.count + excluded.count,
+    minStep  = CASE WHEN b.minValue IS NULL OR excluded.minValue < b.minValue THEN excluded.minStep  ELSE b.minStep  END,
+    minTime  = CASE WHEN b.minValue IS NULL OR excluded.minValue < b.minValue THEN excluded.minTime  ELSE b.minTime  END,
+    minValue = CASE WHEN b.minValue IS NULL OR excluded.minValue < b.minValue THEN excluded.minValue ELSE b.minValue END,
+    maxStep  = CASE WHEN b.maxValue IS NULL OR excluded.maxValue > b.maxValue THEN excluded.maxStep  ELSE b.maxStep  END,
+    maxTime  = CASE WHEN b.maxValue IS NULL OR excluded.maxValue > b.maxValue THEN excluded.maxTime  ELSE b.maxTime  END,
+    maxValue = CASE WHEN b.maxValue IS NULL OR excluded.maxValue > b.maxValue THEN excluded.maxValue ELSE b.maxValue END,
+    nanTime  = CASE WHEN b.nanStep IS NULL OR excluded.nanStep < b.nanStep THEN excluded.nanTime ELSE b.nanTime END,
+    nanStep  = CASE WHEN b.nanStep IS NULL OR excluded.nanStep < b.nanStep THEN excluded.nanStep ELSE b.nanStep END`;
 
 interface MetricRow {
   name: string;
@@ -77,24 +79,46 @@ function jsonValue(v: unknown): string {
   return v === null || v === undefined ? "null" : JSON.stringify(v);
 }
 
+/** A value as JSON for Postgres, whose JSON reader takes no Infinity: non-finite numbers as the strings float8 reads ("Infinity"). */
+function pgJsonValue(v: unknown): string {
+  return typeof v === "number" && !Number.isFinite(v) && !Number.isNaN(v) ? `"${v > 0 ? "Infinity" : "-Infinity"}"` : jsonValue(v);
+}
+
+/** A column inserted by insertRows, with the Postgres type its JSON text is read as. */
+type Column = readonly [name: string, pgType: "text" | "int" | "float8"];
+
 /**
- * INSERT rows of `columns` from one JSON array bound as a single parameter (json_each): one
- * statement whatever the number of rows, in their order (Metric's rowid order is the order
- * early termination reads points in), and 3× the speed of as many bound parameters. Numbers
- * travel as their shortest round-trip text, which SQLite reads back to the same double.
+ * INSERT rows of `columns` from one JSON array bound as a single parameter (SQLite's json_each,
+ * Postgres' json_array_elements): one statement whatever the number of rows, in their order
+ * (Metric's rowid — Postgres: its seq — is the order early termination reads points in), and 3×
+ * the speed of as many bound parameters. Numbers travel as their shortest round-trip text, which
+ * both databases read back to the same double.
  */
-async function insertRows(tx: Tx, table: string, columns: readonly string[], rows: unknown[][], tail: string): Promise<void> {
+async function insertRows(tx: Tx, table: string, columns: readonly Column[], rows: unknown[][], tail: string): Promise<void> {
   if (rows.length === 0) return;
+  const names = columns.map(([c]) => c).join(", ");
+  if (isPostgres()) {
+    const json = `[${rows.map((r) => `[${r.map(pgJsonValue).join(",")}]`).join(",")}]`;
+    const select = columns.map(([, type], i) => `(j ->> ${i})::${type}`).join(", ");
+    await execSql(tx, `INSERT INTO ${table} (${names}) SELECT ${select} FROM json_array_elements(CAST(? AS json)) j ${tail}`, json);
+    return;
+  }
   const json = `[${rows.map((r) => `[${r.map(jsonValue).join(",")}]`).join(",")}]`;
   const select = columns.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ");
   // (WHERE true: SQLite's upsert after a SELECT needs it to parse ON CONFLICT)
-  await tx.$executeRawUnsafe(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?) j WHERE true ${tail}`, json);
+  await execSql(tx, `INSERT INTO ${table} (${names}) SELECT ${select} FROM json_each(?) j WHERE true ${tail}`, json);
 }
 
-const BUCKET_COLUMNS = ["runId", "name", "bucket", "count", "minStep", "minValue", "minTime", "maxStep", "maxValue", "maxTime", "nanStep", "nanTime"] as const;
+const BUCKET_COLUMNS = [
+  ["runId", "text"], ["name", "text"], ["bucket", "int"], ["count", "int"],
+  ["minStep", "int"], ["minValue", "float8"], ["minTime", "float8"],
+  ["maxStep", "int"], ["maxValue", "float8"], ["maxTime", "float8"],
+  ["nanStep", "int"], ["nanTime", "float8"],
+] as const satisfies readonly Column[];
+const METRIC_COLUMNS = [["runId", "text"], ["name", "text"], ["step", "int"], ["value", "float8"], ["wallTime", "float8"]] as const satisfies readonly Column[];
 
 async function insertBuckets(tx: Tx, buckets: Bucket[]): Promise<void> {
-  await insertRows(tx, "MetricBucket", BUCKET_COLUMNS, buckets.map((b) => BUCKET_COLUMNS.map((c) => b[c])), BUCKET_UPSERT);
+  await insertRows(tx, "MetricBucket AS b", BUCKET_COLUMNS, buckets.map((b) => BUCKET_COLUMNS.map(([c]) => b[c])), BUCKET_UPSERT);
 }
 
 /** Metric rows (name, step, value, wallTime) as the metric lines they came from, in step order. */
@@ -115,9 +139,9 @@ function linesOf(rows: MetricRow[]): MetricLine[] {
  * they are the run's history (its interruption among it).
  */
 async function truncateRun(tx: Tx, runId: string, step: number): Promise<void> {
-  for (const table of ["Metric", "Sample", "Diagnostic"]) await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE runId = ? AND step > ?`, runId, step);
+  for (const table of ["Metric", "Sample", "Diagnostic"]) await execSql(tx, `DELETE FROM ${table} WHERE runId = ? AND step > ?`, runId, step);
   const first = Math.floor(step / BUCKET_STEPS); // the bucket that holds `step` keeps its points up to it
-  await tx.$executeRawUnsafe(`DELETE FROM MetricBucket WHERE runId = ? AND bucket >= ?`, runId, first);
+  await execSql(tx, `DELETE FROM MetricBucket WHERE runId = ? AND bucket >= ?`, runId, first);
   const select = { name: true, step: true, value: true, wallTime: true } as const;
   const kept = await tx.metric.findMany({ where: { runId, step: { gte: first * BUCKET_STEPS } }, orderBy: { step: "asc" }, select });
   await insertBuckets(tx, rollup(runId, linesOf(kept)));
@@ -125,9 +149,11 @@ async function truncateRun(tx: Tx, runId: string, step: number): Promise<void> {
   const summary: Summary = {};
   for (const m of all) foldIntoSummary(summary, m.step, m.values);
   if (all.length > 0) summary._runtime = all[all.length - 1].time;
-  await tx.$executeRawUnsafe(
-    `UPDATE Run SET summary = ?, lastStep = min(lastStep, ?), checkpointStep = CASE WHEN checkpointStep <= ? THEN checkpointStep END WHERE id = ?`,
+  await execSql(
+    tx,
+    `UPDATE Run SET summary = ?, lastStep = CASE WHEN lastStep < ? THEN lastStep ELSE ? END, checkpointStep = CASE WHEN checkpointStep <= ? THEN checkpointStep END WHERE id = ?`,
     JSON.stringify(summary),
+    step,
     step,
     step,
     runId,
@@ -160,22 +186,27 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
       if (!existing.has(b.runId)) continue;
       // a numbered batch takes its number, or is skipped when it (or a later one) is stored already
       const seqColumn = b.stream === "client" ? "clientSeq" : "ingestSeq";
-      if (b.seq !== undefined && (await tx.$executeRawUnsafe(`UPDATE Run SET ${seqColumn} = ? WHERE id = ? AND coalesce(${seqColumn}, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
+      if (b.seq !== undefined && (await execSql(tx, `UPDATE Run SET ${seqColumn} = ? WHERE id = ? AND coalesce(${seqColumn}, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
         result.duplicates++;
         continue;
       }
       if (b.resumedFrom !== undefined) await truncateRun(tx, b.runId, b.resumedFrom);
       fresh.push(b);
     }
-    const points: unknown[][] = [];
-    const buckets: Bucket[] = [];
+    // One row per key in each statement: Postgres refuses an upsert that meets the same row twice
+    // (SQLite would apply both in turn). A point logged twice keeps its first place and its last
+    // value; each run's buckets are rolled up over all of its batches at once — as the upserts
+    // one after the other would have left them.
+    const points = new Map<string, unknown[]>();
+    const perRun = new Map<string, MetricLine[]>();
     for (const batch of fresh) {
       for (const m of batch.metrics ?? []) {
-        for (const [name, value] of Object.entries(m.values)) points.push([batch.runId, name, m.step, finiteOrNull(value), m.time]);
+        for (const [name, value] of Object.entries(m.values)) points.set(`${batch.runId}\u0000${name}\u0000${m.step}`, [batch.runId, name, m.step, finiteOrNull(value), m.time]);
       }
-      buckets.push(...rollup(batch.runId, batch.metrics ?? []));
+      perRun.set(batch.runId, [...(perRun.get(batch.runId) ?? []), ...(batch.metrics ?? [])]);
     }
-    await insertRows(tx, "Metric", ["runId", "name", "step", "value", "wallTime"], points, `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`);
+    const buckets = [...perRun].flatMap(([runId, metrics]) => rollup(runId, metrics));
+    await insertRows(tx, "Metric", METRIC_COLUMNS, [...points.values()], `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`);
     await insertBuckets(tx, buckets);
     const samples = fresh.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text })));
     if (samples.length) await tx.sample.createMany({ data: samples });
@@ -199,7 +230,7 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
     const select = { id: true, summary: true, lastStep: true, kind: true, config: true } as const;
     const current = new Map((await tx.run.findMany({ where: { id: { in: touched } }, select })).map((r) => [r.id, r]));
     for (const [runId, { metrics, checkpoint, summary: set, config }] of byRun) {
-      if (checkpoint !== undefined) await tx.$executeRawUnsafe(`UPDATE Run SET checkpointStep = ? WHERE id = ?`, checkpoint, runId);
+      if (checkpoint !== undefined) await execSql(tx, `UPDATE Run SET checkpointStep = ? WHERE id = ?`, checkpoint, runId);
       const run = current.get(runId);
       if (!run) continue;
       const summary = JSON.parse(run.summary) as Summary;
@@ -212,7 +243,7 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
       Object.assign(summary, set);
       // (an engine run's config is a RunConfig its worker was started with: never rewritten)
       const merged = config && run.kind === "program" ? JSON.stringify({ ...(JSON.parse(run.config) as Record<string, unknown>), ...config }) : run.config;
-      await tx.$executeRawUnsafe(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ?, config = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, merged, runId);
+      await execSql(tx, `UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ?, config = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, merged, runId);
     }
   });
   return result;
@@ -276,9 +307,9 @@ export async function readSeries(runId: string, name: string, points = 1000): Pr
   if (plan === "raw") return downsamplePoints(await readPoints(runId, name), points);
   const ends = await selectRows(
     query(
-      `SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step ASC LIMIT 1)
+      `SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step ASC LIMIT 1) first
        UNION ALL
-       SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step DESC LIMIT 1)`,
+       SELECT * FROM (SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? ORDER BY step DESC LIMIT 1) last`,
       [runId, name, runId, name],
       POINT_TYPES,
     ),

@@ -5,14 +5,15 @@ import { Project } from "../../sweeps/logging-api";
 import { toRunRecord, type RunRecord } from "./records";
 import { ArchivedParam, TagsParam } from "./housekeeping";
 import { selectRows } from "./sql";
-import { configsQuery, DERIVED_SQL, FIXED_SQL, listIdsQuery, listRowsQuery, runCountQuery } from "./sql-sqlite";
+import { dialectSql } from "./sql-dialect";
+import { DERIVED_SQL, FIXED_SQL } from "./sql-sqlite";
 
 // Listing runs with filters and sort on any column: the runs table, the API and the CSV
 // export all go through listRuns. A column is one of the fixed ones (name, state, ...) or
 // `config.<key>` / `summary.<key>` / `params.<key>` (W&B-style keys such as `val/loss` work,
 // sweeps/names.ts) or a curve-derived `derived.<name>`; keys are checked against a pattern and
 // values are bound as parameters, so nothing a user types reaches the SQL text. The SQL itself
-// is in sql-sqlite.ts.
+// is in sql-sqlite.ts and its twin sql-postgres.ts (the column names are the same in both).
 
 export type FixedField = keyof typeof FIXED_SQL;
 export const FIXED_FIELDS = Object.keys(FIXED_SQL) as FixedField[];
@@ -97,7 +98,7 @@ async function configsOf(ids: string[]): Promise<Map<string, Readonly<Record<str
   const missing = ids.filter((id) => !configCache.has(id));
   if (missing.length > 0) {
     if (configCache.size + missing.length > CONFIG_CACHE_LIMIT) configCache.clear();
-    for (const { id, config } of await selectRows(configsQuery(missing))) configCache.set(id!, Object.freeze(JSON.parse(config!) as Record<string, unknown>));
+    for (const { id, config } of await selectRows(dialectSql().configsQuery(missing))) configCache.set(id!, Object.freeze(JSON.parse(config!) as Record<string, unknown>));
   }
   return configCache;
 }
@@ -109,10 +110,10 @@ export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
   // Two passes: order the page's ids (a sort of small records; sorting whole rows with their
   // JSON would spill SQLite's sorter), then fetch those rows and put them in that order.
   // NULLs last in either direction; ties broken by creation time and id (a stable order).
-  const ids = (await selectRows(listIdsQuery(q, sort, limit, offset))).map((r) => r.id!);
-  const rows = await selectRows(listRowsQuery(ids));
+  const ids = (await selectRows(dialectSql().listIdsQuery(q, sort, limit, offset))).map((r) => r.id!);
+  const rows = await selectRows(dialectSql().listRowsQuery(ids));
   const configs = await configsOf(ids);
-  const total = ids.length < limit && (offset === 0 || ids.length > 0) ? offset + ids.length : ((await selectRows(runCountQuery(q)))[0].n ?? 0);
+  const total = ids.length < limit && (offset === 0 || ids.length > 0) ? offset + ids.length : ((await selectRows(dialectSql().runCountQuery(q)))[0].n ?? 0);
   const now = Date.now();
   return { runs: rows.map((r) => toRunRecord(r, now, configs.get(r.id!))), total };
 }

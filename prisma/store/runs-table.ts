@@ -8,7 +8,8 @@ import { isFixedField, RunField, RunFilter } from "./query";
 import { csvHeader, tagsCell, toCsv } from "./csv";
 import { parseTags } from "./records";
 import { selectRows, type TypedRow } from "./sql";
-import { runCountQuery, tableGroupQuery, tableKeysQueries, tablePageQuery } from "./sql-sqlite";
+import { dialectSql } from "./sql-dialect";
+import type { tablePageQuery } from "./sql-sqlite";
 
 // The runs table's reads: only the columns shown (narrow rows, so 10,000 runs sort in SQLite
 // quickly), curve-derived columns computed in SQL so they sort and filter like any other,
@@ -21,7 +22,7 @@ import { runCountQuery, tableGroupQuery, tableKeysQueries, tablePageQuery } from
 //
 // Every value comes back typed (sql.ts): config, params and summary values as JSON text,
 // parsed in one place, so 0.25 is never read as 0 and true never as 1. Sorting and filtering
-// stay numeric, in SQL (sql-sqlite.ts).
+// stay numeric, in SQL (sql-sqlite.ts, sql-postgres.ts).
 
 export const TableField = RunField;
 export const TableFilter = RunFilter;
@@ -217,12 +218,12 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   const now = Date.now();
   if (!q.groupSeeds && !q.groupRuns) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
-    const rows = await selectRows(tablePageQuery(input, limit, q.offset ?? 0));
-    const total = (await selectRows(runCountQuery(q)))[0].n ?? 0;
+    const rows = await selectRows(dialectSql().tablePageQuery(input, limit, q.offset ?? 0));
+    const total = (await selectRows(dialectSql().runCountQuery(q)))[0].n ?? 0;
     return { rows: rows.map((r) => toRow(r, q.columns, now)), total, runs: total };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
-  const rows = await selectRows(tableGroupQuery(input, q.groupRuns ? "runs" : "seeds"));
+  const rows = await selectRows(dialectSql().tableGroupQuery(input, q.groupRuns ? "runs" : "seeds"));
   const grouped = groupReplicates(
     rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey ?? "" })),
     q.columns,
@@ -258,7 +259,7 @@ export interface TableColumnInfo {
 
 /** Which columns exist for the runs in view (from the most recent 2,000, so it stays cheap); keys no column can name are left out. */
 export async function tableColumns(q: { sweepId?: string; project?: string } = {}): Promise<TableColumnInfo> {
-  const queries = tableKeysQueries(q.sweepId, q.project);
+  const queries = dialectSql().tableKeysQueries(q.sweepId, q.project);
   const config = (await selectRows(queries.config)).filter((r) => isKey(r.key ?? ""));
   const summary = (await selectRows(queries.summary)).map((r) => r.key ?? "").filter((k) => isKey(k) && !k.startsWith("_"));
   return {

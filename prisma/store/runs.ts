@@ -1,4 +1,5 @@
 import { prisma, writeTransaction } from "../client";
+import { claimLock } from "./dialect";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
 import { toRunRecord, type Json, type RunKind, type RunRecord, type Summary } from "./records";
@@ -82,8 +83,8 @@ export async function claimNextRun(claimedBy: string, options: { sweepId?: strin
      WHERE id = (
        SELECT r.id FROM Run r LEFT JOIN Sweep s ON s.id = r.sweepId
        WHERE r.state = 'queued' AND (r.sweepId IS NULL OR s.state = 'running')
-         AND (? IS NULL OR r.sweepId = ?)
-       ORDER BY r.createdAt, r."index" LIMIT 1
+         AND (CAST(? AS TEXT) IS NULL OR r.sweepId = ?)
+       ORDER BY r.createdAt, r."index" LIMIT 1${claimLock()}
      ) AND state = 'queued'
      RETURNING id`,
     claimedBy,
@@ -183,7 +184,7 @@ export async function crashStaleRuns(options: { claimedByPrefix?: string; staleA
   const conditions: string[] = [];
   const args: unknown[] = [];
   if (options.claimedByPrefix !== undefined) {
-    conditions.push(`claimedBy LIKE ? || '%'`);
+    conditions.push(`claimedBy LIKE CAST(? AS TEXT) || '%'`);
     args.push(options.claimedByPrefix);
   }
   if (options.staleAfterMs !== undefined) {

@@ -152,7 +152,7 @@ export function orderSql(sort: { field: string; desc: boolean }): string {
 // --- the runs table -----------------------------------------------------------------------
 
 const TABLE_BASE = `r.id, r.name, r.state, r.sweepId, (SELECT s.name FROM Sweep s WHERE s.id = r.sweepId) AS sweepName, r.createdAt, r.startedAt, r.finishedAt, r.lastStep, r.rerunOf, r.tags, r.archivedAt, r.runGroup`;
-const TABLE_BASE_TYPES = {
+export const TABLE_BASE_TYPES = {
   id: "text",
   name: "text",
   state: "text",
@@ -169,12 +169,12 @@ const TABLE_BASE_TYPES = {
 } as const;
 
 /** The value columns c0, c1, … of the table's chosen columns (fixed ones come with the base). */
-function valueColumns(columns: readonly string[]): { sql: string; types: Record<string, "json"> } {
+export function valueColumns(columns: readonly string[], jsonSql: (field: string) => string = fieldJsonSql): { sql: string; types: Record<string, "json"> } {
   const types: Record<string, "json"> = {};
   let sql = "";
   columns.forEach((c, i) => {
     if (c in FIXED_SQL) return;
-    sql += `, ${fieldJsonSql(c)} AS c${i}`;
+    sql += `, ${jsonSql(c)} AS c${i}`;
     types[`c${i}`] = "json";
   });
   return { sql, types };
@@ -231,7 +231,7 @@ export function listIdsQuery(q: WhereInput, sort: { field: string; desc: boolean
   return query(`SELECT r.id AS id FROM Run r ${w.sql} ${orderSql(sort)} LIMIT ? OFFSET ?`, [...w.args, limit, offset], { id: "text" });
 }
 
-const LISTED_TYPES = {
+export const LISTED_TYPES = {
   id: "text",
   name: "text",
   sweepId: "text",

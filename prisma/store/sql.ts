@@ -1,5 +1,8 @@
 import type Database from "better-sqlite3";
 import { prisma, reader } from "../client";
+import { DEFAULT_DATABASE_URL } from "../database";
+import { pgPool } from "../postgres";
+import { isPostgres, sqlText } from "./dialect";
 import { iso } from "./records";
 
 // Raw SQL with typed result columns: the only way prisma/store reads rows with its own SQL.
@@ -95,15 +98,23 @@ function prepare(db: Database.Database, sql: string, columns: Columns): Statemen
  * PostgreSQL driver is (SQLite's answers at once): callers do not change when one is added.
  */
 export async function selectRows<C extends Columns>(q: TypedQuery<C>): Promise<TypedRow<C>[]> {
-  const stmt = prepare(reader(), q.sql, q.columns);
   const names = Object.keys(q.columns);
   const types = names.map((n) => q.columns[n]);
-  const rows = stmt.all(...q.args) as unknown[][];
+  const rows = isPostgres() ? await selectPostgres(q, names) : (prepare(reader(), q.sql, q.columns).all(...q.args) as unknown[][]);
   return rows.map((raw) => {
     const row: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) row[names[i]] = convert(types[i], raw[i]);
     return row as TypedRow<C>;
   });
+}
+
+/** The rows of a typed query on PostgreSQL (prisma/postgres.ts's pool), as arrays, columns checked as SQLite's are. */
+async function selectPostgres(q: TypedQuery<Columns>, declared: string[]): Promise<unknown[][]> {
+  const pool = await pgPool(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  const result = await pool.query({ text: sqlText(q.sql), values: q.args as unknown[], rowMode: "array" });
+  const names = result.fields.map((f) => f.name);
+  if (names.join("\u0000") !== declared.join("\u0000")) throw new Error(`typed query: the statement selects [${names.join(", ")}] but declares [${declared.join(", ")}]`);
+  return result.rows as unknown[][];
 }
 
 /**
@@ -113,6 +124,6 @@ export async function selectRows<C extends Columns>(q: TypedQuery<C>): Promise<T
  */
 export async function updateReturningIds(sql: string, ...args: unknown[]): Promise<string[]> {
   if (!/\bRETURNING id\s*$/i.test(sql)) throw new Error("updateReturningIds: the statement must end with RETURNING id");
-  const rows = (await prisma().$queryRawUnsafe(sql, ...args)) as { id: unknown }[];
+  const rows = (await prisma().$queryRawUnsafe(sqlText(sql), ...args)) as { id: unknown }[];
   return rows.map((r) => String(r.id));
 }

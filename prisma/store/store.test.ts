@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -30,7 +31,7 @@ import {
 } from "./index";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-store-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "store.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "store.db"));
 
 const sweepInput = {
   config: { method: "grid" },

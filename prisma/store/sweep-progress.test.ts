@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from "../testdata/test-database";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,7 +11,7 @@ import { rerunRun } from "./sweep-control";
 // the progress counts the sweep's own runs against its budget and re-runs apart.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-progress-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "progress.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "progress.db"));
 
 after(async () => {
   await disconnectPrisma();

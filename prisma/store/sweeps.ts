@@ -3,6 +3,7 @@ import type { RunState, SweepState } from "../../sweeps/states";
 import { RUN_STATES } from "../../sweeps/states";
 import { newId } from "./ids";
 import { toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
+import { isPostgres } from "./dialect";
 import { getRun } from "./runs";
 import { query, selectRows } from "./sql";
 
@@ -130,9 +131,11 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   for (const r of rows) (r.rerun ? reruns : counts)[r.state as RunState] = r.n ?? 0;
   const direction = sweep.metricGoal === "maximize" ? "DESC" : "ASC";
   // its best value of the metric, or its last one for a metric whose best is not tracked (summary.ts)
-  const [bestKey, lastKey] = [bestSummaryPath(sweep.metricName), `$."${sweep.metricName}"`];
-  const value = `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
-  const valueArgs = [bestKey, bestKey, lastKey, lastKey];
+  const [bestKey, lastKey] = [`${sweep.metricName}_best`, sweep.metricName];
+  const value = isPostgres()
+    ? `CASE WHEN jsonb_typeof(CAST(summary AS jsonb) -> CAST(? AS TEXT)) = 'number' THEN CAST(CAST(summary AS jsonb) ->> CAST(? AS TEXT) AS float8) WHEN jsonb_typeof(CAST(summary AS jsonb) -> CAST(? AS TEXT)) = 'number' THEN CAST(CAST(summary AS jsonb) ->> CAST(? AS TEXT) AS float8) END`
+    : `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
+  const valueArgs = (isPostgres() ? [bestKey, bestKey, lastKey, lastKey] : [bestKey, bestKey, lastKey, lastKey].map(jsonPath));
   const [best] = await selectRows(
     query(`SELECT id FROM Run WHERE sweepId = ? AND ${value} IS NOT NULL ORDER BY ${value} ${direction} LIMIT 1`, [sweep.id, ...valueArgs, ...valueArgs], { id: "text" }),
   );
@@ -161,7 +164,7 @@ export async function creationRank(run: Pick<RunRecord, "id" | "sweepId" | "crea
   });
 }
 
-/** JSON path of the best value of a metric in a run's summary (see summary.ts). */
-export function bestSummaryPath(name: string): string {
-  return `$."${name}_best"`;
+/** SQLite's JSON path to one key (quoted, so `val/loss` names a key, not a path). */
+function jsonPath(key: string): string {
+  return `$."${key}"`;
 }
