@@ -10,6 +10,7 @@ const suites: Record<string, string> = {
   engine: "./engine.ts",
   kernels: "./kernels.ts",
   sweeps: "./sweeps.ts",
+  "sweep-throughput": "./sweep-throughput.ts",
   search: "./search.ts",
   speed: "./speed.ts",
   api: "./api.ts",

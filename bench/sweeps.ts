@@ -12,7 +12,7 @@ import { resolveRunConfig } from "../engine/config";
 import { parseSweepConfig } from "../sweeps/config";
 import { LocalExecutor } from "../sweeps/executor";
 import { planFor } from "../sweeps/executor/strategy";
-import { defaultWorkerCommand, processLauncher } from "../sweeps/launcher";
+import { defaultWorkerCommand, processLauncher, type Launcher } from "../sweeps/launcher";
 import { disconnectPrisma, getSweep, sweepRuns } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
 import { launchSweep } from "../prisma/store/sweep-control";
@@ -36,11 +36,11 @@ async function startupMs(samples: number): Promise<number[]> {
 }
 
 /** Run a sweep to its end with a local executor; wall seconds and its runs. (Also used by speed.ts.) */
-export async function runSweep(config: Record<string, unknown>, concurrency: number) {
+export async function runSweep(config: Record<string, unknown>, concurrency: number, options: { launcher?: Launcher } = {}) {
   const parsed = parseSweepConfig(config);
   if (!parsed.ok) throw new Error(`bench config: ${parsed.issues[0].path}: ${parsed.issues[0].message}`);
   const sweep = await launchSweep(parsed.config, JSON.stringify(config), { concurrency });
-  const executor = new LocalExecutor({ store: executorStore(), planFor, concurrency, sweepId: sweep.id, flushMs: 250 });
+  const executor = new LocalExecutor({ store: executorStore(), planFor, concurrency, sweepId: sweep.id, flushMs: 250, ...options });
   const started = performance.now();
   const cpu = process.cpuUsage();
   await executor.start();
