@@ -18,8 +18,9 @@ const suites: Record<string, string> = {
   pyclient: "./pyclient.ts",
   ui: "./ui.ts",
   lessons: "./lessons.ts",
+  "hyperband-charlm": "./hyperband-charlm.ts",
 };
-const ONLY_WHEN_NAMED = new Set(["lessons"]);
+const ONLY_WHEN_NAMED = new Set(["lessons", "hyperband-charlm"]);
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 console.log(`# Sweeplab benchmarks — ${new Date().toISOString()} — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);

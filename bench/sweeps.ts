@@ -55,7 +55,7 @@ export async function runSweep(config: Record<string, unknown>, concurrency: num
   await executor.stop();
   const state = (await getSweep(sweep.id))!.state;
   if (state !== "finished") throw new Error(`bench sweep ended ${state}: ${(await getSweep(sweep.id))!.stateReason}`);
-  return { seconds, parentCpu, runs: await sweepRuns(sweep.id) };
+  return { seconds, parentCpu, sweepId: sweep.id, runs: await sweepRuns(sweep.id) };
 }
 
 export async function run(): Promise<void> {
