@@ -12,7 +12,7 @@
 // Then where Sweeplab's time goes: the same grid through the executor in this process, each
 // worker's spawn → first message and lifetime, the executor's own CPU, and the same 16 runs
 // trained back to back in one warm process (training alone, with and without evaluation).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,10 +23,9 @@ import { Trainer } from "../engine/train";
 import { processLauncher, type Launcher } from "../sweeps/launcher";
 import { disconnectPrisma, sweepRuns } from "../prisma/store";
 import { runSweep } from "./sweeps";
-import { fmt, header, report } from "./util";
+import { fmt, header, PYTHON, pythonHas, report } from "./util";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./baselines/charlm_run.py", import.meta.url));
 const ROUNDS = 2;
 const TARGET = 3;
@@ -57,10 +56,6 @@ function sweepYaml(): string {
   return lines.join("\n") + "\n";
 }
 
-export function torchAvailable(): boolean {
-  return spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" }).status === 0;
-}
-
 function exited(child: ReturnType<typeof spawn>, what: string): Promise<string> {
   let out = "", err = "";
   child.stdout?.on("data", (d) => (out += d));
@@ -72,14 +67,14 @@ function exited(child: ReturnType<typeof spawn>, what: string): Promise<string> 
 }
 
 /** (a) `npm run sweep -- grid.yaml --concurrency 2` as a child process: wall seconds and the best val_loss. */
-async function sweeplab(dir: string, db: string): Promise<{ seconds: number; best: number; runs: number }> {
+async function sweeplab(dir: string, db: string, env: Record<string, string> = {}): Promise<{ seconds: number; best: number; runs: number }> {
   const file = path.join(dir, "grid.yaml");
   fs.writeFileSync(file, sweepYaml());
   const started = performance.now();
   // (what `npm run sweep` runs, without npm's own start-up)
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["sweeps/cli.ts", file, "--concurrency", "2", "--quiet"], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `file:${db}` },
+    env: { ...process.env, DATABASE_URL: `file:${db}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out = await exited(child, "npm run sweep");
@@ -156,18 +151,21 @@ export async function run(): Promise<void> {
   const db = path.join(dir, "bench.db");
   const previousUrl = process.env.DATABASE_URL;
   process.env.DATABASE_URL = `file:${db}`;
-  const torch = torchAvailable();
+  const torch = pythonHas("torch");
   console.log(`     load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; PyTorch: ${torch ? `${PYTHON}, run here` : `not in ${PYTHON} (set PYTHON): the RECORDED figure stands in`}`);
   try {
     const ours: Awaited<ReturnType<typeof sweeplab>>[] = [];
+    const fresh: Awaited<ReturnType<typeof sweeplab>>[] = [];
     const theirs: Awaited<ReturnType<typeof reference>>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       ours.push(await sweeplab(dir, db));
       if (torch) theirs.push(await reference(corpusFile));
+      fresh.push(await sweeplab(dir, db, { SWEEPLAB_WORKER_REUSE: "0" }));
     }
     const best = <T extends { seconds: number }>(xs: T[]) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     const a = best(ours);
     report(`Sweeplab, npm run sweep --concurrency 2 (best of ${ROUNDS})`, `${fmt(a.seconds, 2)} s (${ours.map((o) => fmt(o.seconds, 2)).join(", ")}); best val_loss ${a.best.toFixed(3)}`);
+    report(`  the same, a new worker process per run (SWEEPLAB_WORKER_REUSE=0)`, `${fmt(best(fresh).seconds, 2)} s (${fresh.map((o) => fmt(o.seconds, 2)).join(", ")}): reuse saves ${fmt((1 - a.seconds / best(fresh).seconds) * 100, 0)} %`);
     let refSeconds: number, label: string;
     if (torch) {
       const b = best(theirs);

@@ -14,10 +14,13 @@ W&B would. One thread (torch.set_num_threads(1)): two agents share two cores.
 Prints one JSON line: {"val_loss": last, "val_loss_best": .., "steps": .., "seconds": ..}.
 """
 import json
+import os
 import sys
 import time
 
 START = time.perf_counter()
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # (one thread in all: torch's own and its BLAS's)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import torch  # noqa: E402  (the import is part of the per-run cost the agent pattern pays)
 
