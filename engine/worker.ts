@@ -189,6 +189,8 @@ async function serve(): Promise<void> {
     if (line.trim() === "") continue;
     busy = true;
     const code = await runOne(line);
+    // (a run on two threads stops its helper thread: the next run brings its own)
+    (current?.backend as { dispose?: () => void } | undefined)?.dispose?.();
     [current, busy] = [null, false];
     process.stdout.write(formatServed(code) + "\n");
     if (signalled || code === EXIT.error || code === EXIT.stopped) return exit(code);
