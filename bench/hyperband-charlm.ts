@@ -1,5 +1,5 @@
 // Hyperband's savings on a charlm sweep where it matters (issue 13 §4):
-// `npm run bench -- hyperband-charlm [--seeds N]` (3 seeds: about 3–5 minutes on 2 idle cores).
+// `npm run bench -- hyperband-charlm [--seeds N]` (3 seeds: about 6 minutes on 2 idle cores, 11 on a loaded machine).
 // A 27-run random sweep of char-LSTMs — learning rate log-uniform over two decades × dropout ×
 // hidden size — is run through the real executor (worker processes, a SQLite file, concurrency
 // 2) without early termination, and again with hyperband at the sweep form's default and at
