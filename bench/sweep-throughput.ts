@@ -66,19 +66,23 @@ function exited(child: ReturnType<typeof spawn>, what: string): Promise<string> 
   });
 }
 
-/** (a) `npm run sweep -- grid.yaml --concurrency 2` as a child process: wall seconds and the best val_loss. */
-async function sweeplab(dir: string, db: string, env: Record<string, string> = {}): Promise<{ seconds: number; best: number; runs: number }> {
-  const file = path.join(dir, "grid.yaml");
-  fs.writeFileSync(file, sweepYaml());
+/** `npm run sweep -- FILE --concurrency 2 --quiet` (without npm's own start-up): its stdout and wall seconds. */
+async function sweepCli(file: string, db: string, env: Record<string, string> = {}): Promise<{ out: string; seconds: number }> {
   const started = performance.now();
-  // (what `npm run sweep` runs, without npm's own start-up)
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["sweeps/cli.ts", file, "--concurrency", "2", "--quiet"], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: `file:${db}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out = await exited(child, "npm run sweep");
-  const seconds = (performance.now() - started) / 1000;
+  return { out, seconds: (performance.now() - started) / 1000 };
+}
+
+/** (a) the grid through `npm run sweep`: wall seconds and the best val_loss. */
+async function sweeplab(dir: string, db: string, env: Record<string, string> = {}): Promise<{ seconds: number; best: number; runs: number }> {
+  const file = path.join(dir, "grid.yaml");
+  fs.writeFileSync(file, sweepYaml());
+  const { out, seconds } = await sweepCli(file, db, env);
   const id = /^sweep (\S+) \(/m.exec(out)?.[1];
   if (!id) throw new Error(`npm run sweep printed no sweep id:\n${out.slice(0, 500)}`);
   const runs = await sweepRuns(id);
@@ -116,7 +120,11 @@ function inProcess(): { withEval: number; trainOnly: number } {
 }
 
 /** The grid through the executor in this process, each worker timed. */
-async function breakdown(): Promise<void> {
+async function breakdown(dir: string, db: string): Promise<void> {
+  // the CLI's own cost: a sweep of one run of one step
+  const trivial = path.join(dir, "trivial.yaml");
+  fs.writeFileSync(trivial, "method: grid\nparameters:\n  task: {value: quadrant}\n  steps: {value: 1}\n");
+  const cli = Math.min((await sweepCli(trivial, db)).seconds, (await sweepCli(trivial, db)).seconds);
   const inner = processLauncher();
   const workers: { startup: number; life: number }[] = [];
   const launcher: Launcher = {
@@ -136,8 +144,9 @@ async function breakdown(): Promise<void> {
   const sum = (f: (w: (typeof workers)[number]) => number) => workers.reduce((a, w) => a + f(w), 0);
   const warm = inProcess();
   console.log(`     where the time goes (the grid through the executor in this process, ${fmt(result.seconds, 2)} s wall at concurrency 2):`);
-  report("  workers' lifetimes, summed (spawn → exit)", `${fmt(sum((w) => w.life) / 1000, 2)} s  (÷ 2 cores: ${fmt(sum((w) => w.life) / 2000, 2)} s)`);
-  report("  of which start-up, spawn → first message (sum)", `${fmt(sum((w) => w.startup) / 1000, 2)} s  (${fmt(sum((w) => w.startup) / workers.length, 0)} ms a run)`);
+  report("  npm run sweep's own start-up and end (1 run of 1 step)", `${fmt(cli, 2)} s`);
+  report("  workers' lifetimes, summed (launch → end of run)", `${fmt(sum((w) => w.life) / 1000, 2)} s  (÷ 2 cores: ${fmt(sum((w) => w.life) / 2000, 2)} s)`);
+  report("  of which launch → first message (sum)", `${fmt(sum((w) => w.startup) / 1000, 2)} s  (${fmt(sum((w) => w.startup) / workers.length, 0)} ms a run)`);
   report("  executor's own CPU (this process)", `${fmt(result.parentCpu, 2)} s`);
   report("  the 16 runs in one warm process: training + evaluation", `${fmt(warm.withEval / 1000, 2)} s  (evaluation ≈ ${fmt(Math.max(0, warm.withEval - warm.trainOnly) / 1000, 2)} s)`);
   report("  process cost beyond warm training (lifetimes − warm)", `${fmt((sum((w) => w.life) - warm.withEval) / 1000, 2)} s  (${fmt((sum((w) => w.life) - warm.withEval) / workers.length, 0)} ms a run)`);
@@ -178,7 +187,7 @@ export async function run(): Promise<void> {
     }
     const ratio = refSeconds / a.seconds;
     report(`Sweeplab speed-up over the agent pattern (${label})`, `${fmt(ratio, 2)}×`, { ok: ratio >= TARGET, target: `≥ ${TARGET}×` });
-    await breakdown();
+    await breakdown(dir, db);
   } finally {
     await disconnectPrisma();
     if (previousUrl === undefined) delete process.env.DATABASE_URL;
