@@ -50,7 +50,7 @@ export function gridConfigs(): RunConfigInput[] {
 }
 
 function sweepYaml(): string {
-  const lines = ["method: grid", "metric: {name: val_loss, goal: minimize}", "parameters:"];
+  const lines = ["method: grid", "seed: 1", "metric: {name: val_loss, goal: minimize}", "parameters:"];
   for (const [k, v] of Object.entries(FIXED)) lines.push(`  ${k}: {value: ${v}}`);
   for (const [k, v] of Object.entries(GRID)) lines.push(`  ${k}: {values: [${v.join(", ")}]}`);
   return lines.join("\n") + "\n";
@@ -140,7 +140,7 @@ async function breakdown(dir: string, db: string): Promise<void> {
     },
   };
   const parameters = { ...Object.fromEntries(Object.entries(FIXED).map(([k, v]) => [k, { value: v }])), ...Object.fromEntries(Object.entries(GRID).map(([k, v]) => [k, { values: v }])) };
-  const result = await runSweep({ method: "grid", metric: { name: "val_loss", goal: "minimize" }, parameters }, 2, { launcher });
+  const result = await runSweep({ method: "grid", seed: 1, metric: { name: "val_loss", goal: "minimize" }, parameters }, 2, { launcher });
   const sum = (f: (w: (typeof workers)[number]) => number) => workers.reduce((a, w) => a + f(w), 0);
   const warm = inProcess();
   console.log(`     where the time goes (the grid through the executor in this process, ${fmt(result.seconds, 2)} s wall at concurrency 2):`);
