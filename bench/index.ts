@@ -10,6 +10,7 @@ const suites: Record<string, string> = {
   engine: "./engine.ts",
   kernels: "./kernels.ts",
   sweeps: "./sweeps.ts",
+  "sweep-throughput": "./sweep-throughput.ts",
   search: "./search.ts",
   speed: "./speed.ts",
   api: "./api.ts",
@@ -17,8 +18,9 @@ const suites: Record<string, string> = {
   pyclient: "./pyclient.ts",
   ui: "./ui.ts",
   lessons: "./lessons.ts",
+  "hyperband-charlm": "./hyperband-charlm.ts",
 };
-const ONLY_WHEN_NAMED = new Set(["lessons"]);
+const ONLY_WHEN_NAMED = new Set(["lessons", "hyperband-charlm"]);
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 console.log(`# Sweeplab benchmarks — ${new Date().toISOString()} — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);

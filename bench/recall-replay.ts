@@ -14,13 +14,12 @@ import type { Batch } from "../engine/model";
 import { createJsBackend } from "../engine/kernels/js";
 import { Trainer, type TrainOptions } from "../engine/train";
 import { SOLVED } from "./lessons";
-import { report } from "./util";
+import { PYTHON, pythonHas, report } from "./util";
 
-export const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./baselines/recall_replay.py", import.meta.url));
 
 export function torchAvailable(): boolean {
-  return spawnSync(PYTHON, ["-c", "import torch, numpy"], { encoding: "utf8" }).status === 0;
+  return pythonHas("torch", "numpy");
 }
 
 export interface Trajectory {

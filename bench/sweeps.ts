@@ -12,7 +12,7 @@ import { resolveRunConfig } from "../engine/config";
 import { parseSweepConfig } from "../sweeps/config";
 import { LocalExecutor } from "../sweeps/executor";
 import { planFor } from "../sweeps/executor/strategy";
-import { defaultWorkerCommand, processLauncher } from "../sweeps/launcher";
+import { defaultWorkerCommand, processLauncher, type Launcher } from "../sweeps/launcher";
 import { disconnectPrisma, getSweep, sweepRuns } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
 import { launchSweep } from "../prisma/store/sweep-control";
@@ -21,8 +21,9 @@ import { fmt, header, percentile, report } from "./util";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-bench-sweeps-"));
 process.env.DATABASE_URL = `file:${path.join(dir, "bench.db")}`;
 
-async function startupMs(samples: number): Promise<number[]> {
-  const launcher = processLauncher();
+/** Spawn (or, `reuse`, hand a run to a waiting worker) → first message, ms, per sample. */
+async function startupMs(samples: number, reuse = false): Promise<number[]> {
+  const launcher = processLauncher({ reuse });
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     let first = -1;
@@ -36,11 +37,11 @@ async function startupMs(samples: number): Promise<number[]> {
 }
 
 /** Run a sweep to its end with a local executor; wall seconds and its runs. (Also used by speed.ts.) */
-export async function runSweep(config: Record<string, unknown>, concurrency: number) {
+export async function runSweep(config: Record<string, unknown>, concurrency: number, options: { launcher?: Launcher } = {}) {
   const parsed = parseSweepConfig(config);
   if (!parsed.ok) throw new Error(`bench config: ${parsed.issues[0].path}: ${parsed.issues[0].message}`);
   const sweep = await launchSweep(parsed.config, JSON.stringify(config), { concurrency });
-  const executor = new LocalExecutor({ store: executorStore(), planFor, concurrency, sweepId: sweep.id, flushMs: 250 });
+  const executor = new LocalExecutor({ store: executorStore(), planFor, concurrency, sweepId: sweep.id, flushMs: 250, ...options });
   const started = performance.now();
   const cpu = process.cpuUsage();
   await executor.start();
@@ -55,7 +56,7 @@ export async function runSweep(config: Record<string, unknown>, concurrency: num
   await executor.stop();
   const state = (await getSweep(sweep.id))!.state;
   if (state !== "finished") throw new Error(`bench sweep ended ${state}: ${(await getSweep(sweep.id))!.stateReason}`);
-  return { seconds, parentCpu, runs: await sweepRuns(sweep.id) };
+  return { seconds, parentCpu, sweepId: sweep.id, runs: await sweepRuns(sweep.id) };
 }
 
 export async function run(): Promise<void> {
@@ -70,6 +71,9 @@ export async function run(): Promise<void> {
     ok: median < 150,
     target: "< 150 ms",
   });
+  // what a sweep's next run waits for: its worker's previous run has ended (sweeps/launcher.ts reuse)
+  const warm = await startupMs(7, true);
+  report("a sweep's next run in a waiting worker → first message (median of 6)", `${fmt(percentile(warm.slice(1), 50), 0)} ms`);
 
   // 2. scaling: 8 equal runs (one configuration, 8 replicates), concurrency 1 then 2
   const equal = {

@@ -1,4 +1,13 @@
-// Small helpers shared by the benchmark scripts: timing, percentiles, printing.
+// Small helpers shared by the benchmark scripts: timing, percentiles, printing, the Python of the baselines.
+import { spawnSync } from "node:child_process";
+
+/** The Python that runs the numpy / PyTorch baselines: Debian's, where python3-numpy and python3-torch install. */
+export const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
+
+/** Whether PYTHON can import every one of `modules`. */
+export function pythonHas(...modules: string[]): boolean {
+  return spawnSync(PYTHON, ["-c", `import ${modules.join(", ")}`], { encoding: "utf8" }).status === 0;
+}
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -166,3 +166,25 @@ export function parseWorkerMessage(line: string): WorkerMessage {
 export function formatWorkerMessage(message: WorkerMessage): string {
   return JSON.stringify(message, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v));
 }
+
+/**
+ * A worker started with `--serve` runs one WorkerInput per stdin line and, after each, writes
+ * this line with the run's exit code (EXIT) instead of exiting. Not a WorkerMessage: the
+ * launcher reads it and never passes it on.
+ */
+export const ServedMessage = z.strictObject({ type: z.literal("served"), code: z.number().int() });
+
+export function formatServed(code: number): string {
+  return JSON.stringify({ type: "served", code });
+}
+
+/** The exit code a `served` line carries; null for any other line. */
+export function servedCode(line: string): number | null {
+  if (!line.startsWith('{"type":"served"')) return null;
+  try {
+    const parsed = ServedMessage.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data.code : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,7 @@
 import { ConsoleFormatter } from "./console";
 import { readCheckpoint, writeCheckpoint } from "./files";
-import { EXIT, formatWorkerMessage, pendingCheckpointPath, WorkerInput, type WorkerMessage } from "./protocol";
+import readline from "node:readline";
+import { EXIT, formatServed, formatWorkerMessage, pendingCheckpointPath, WorkerInput, type WorkerMessage } from "./protocol";
 import { systemMetrics, type ProcessSample } from "./system-metrics";
 import { Trainer } from "./train";
 
@@ -58,15 +59,38 @@ async function readStdin(): Promise<string> {
 const ioMessage = (e: unknown) =>
   (e as NodeJS.ErrnoException).code === "ENOSPC" ? `disk full (${(e as Error).message})` : (e as Error).message;
 
-function badInput(message: string): void {
+function badInput(message: string): number {
   send({ type: "error", message });
-  exit(EXIT.badInput);
+  return EXIT.badInput;
 }
 
-async function main(): Promise<void> {
+/**
+ * `--serve` (sweeps/launcher.ts starts its own workers so): one WorkerInput per line, run one
+ * after the other in this process, each followed by a `served` line with its exit code — the
+ * next run of a sweep starts without a new process, its wasm compiled and its code warm. A
+ * run stopped by a signal, or one that failed with an error, ends the process as without
+ * --serve; so does the end of stdin, and a signal between two runs.
+ */
+const serving = process.argv.includes("--serve");
+
+/** The run being trained (SIGTERM / SIGINT stop it), whether a run is in hand, and whether a signal came. */
+let current: Trainer | null = null;
+let busy = false;
+let signalled = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const)
+  process.on(signal, () => {
+    signalled = true;
+    if (current) current.requestStop();
+    else if (serving && !busy) exit(EXIT.stopped);
+  });
+// The parent is gone (killed -9): nobody reads this run any more, and a new executor resumes it.
+process.stdout.on("error", () => process.exit(EXIT.stopped));
+
+/** One run from its WorkerInput text; resolves to its exit code (EXIT). */
+async function runOne(text: string): Promise<number> {
   let json: unknown;
   try {
-    json = JSON.parse(await readStdin());
+    json = JSON.parse(text);
   } catch (e) {
     return badInput(`input is not JSON: ${(e as Error).message}`);
   }
@@ -93,9 +117,8 @@ async function main(): Promise<void> {
   } catch (e) {
     return badInput((e as Error).message);
   }
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => trainer.requestStop());
-  // The parent is gone (killed -9): nobody reads this run any more, and a new executor resumes it.
-  process.stdout.on("error", () => process.exit(EXIT.stopped));
+  current = trainer;
+  if (signalled) trainer.requestStop(); // (a signal that came while it was being built)
 
   const consoleLines = new ConsoleFormatter(); // the run's console output, as log lines (the app's Logs tab)
   const firstStep = trainer.step, guess = trainer.stepTimeGuessMs();
@@ -134,7 +157,7 @@ async function main(): Promise<void> {
       const checkpointPath = input.checkpointPath ? checkpoint(event.step) : undefined;
       for (const line of consoleLines.lines(event)) send(line);
       send(checkpointPath ? { ...event, checkpointPath } : event);
-      return exit(EXIT[event.state]);
+      return EXIT[event.state];
     }
     if (event.type !== "heartbeat") {
       send(event);
@@ -157,9 +180,32 @@ async function main(): Promise<void> {
     }
     mark = Date.now();
   }
+  return EXIT.error; // (the trainer always ends with done)
 }
 
-main().catch((e: unknown) => {
+async function serve(): Promise<void> {
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === "") continue;
+    busy = true;
+    const code = await runOne(line);
+    // (a run on two threads stops its helper thread: the next run brings its own)
+    (current?.backend as { dispose?: () => void } | undefined)?.dispose?.();
+    [current, busy] = [null, false];
+    process.stdout.write(formatServed(code) + "\n");
+    if (signalled || code === EXIT.error || code === EXIT.stopped) return exit(code);
+  }
+  exit(EXIT.finished);
+}
+
+function fail(e: unknown): void {
   send({ type: "error", message: e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e) });
+  if (serving) process.stdout.write(formatServed(EXIT.error) + "\n");
   exit(EXIT.error);
-});
+}
+
+if (serving) serve().catch(fail);
+else
+  readStdin()
+    .then(runOne)
+    .then(exit, fail);

@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { parseWorkerMessage, type WorkerInput, type WorkerMessage } from "../engine/protocol";
+import { EXIT, parseWorkerMessage, servedCode, type WorkerInput, type WorkerMessage } from "../engine/protocol";
 import { WORKER_BUNDLE, workerBundleIsStale } from "../scripts/bundle.mjs";
 
 // Child-process management: start one worker, hand it its WorkerInput on stdin, read its JSON
@@ -128,57 +128,142 @@ export interface ProcessLauncherOptions {
   cwd?: string;
   /** Variables for the worker on top of workerEnv(). */
   env?: Record<string, string | undefined>;
+  /**
+   * Run the next run in a worker whose run has ended (the worker's --serve mode), instead of a
+   * new process: no start-up, wasm already compiled, code warm. Default: on for the engine's own
+   * worker (no `command`, no SWEEPLAB_WORKER), unless SWEEPLAB_WORKER_REUSE=0.
+   */
+  reuse?: boolean;
 }
 
 const STDERR_TAIL_CHARS = 2000;
+/** How long a worker waits for a next run before it is let go (ms). */
+export const IDLE_WORKER_MS = 3000;
+
+/** What one run needs from the process serving it. */
+interface RunSlot {
+  onMessage: (message: WorkerMessage) => void;
+  resolve: (exit: WorkerExit) => void;
+  stderrFrom: number;
+  /** SIGTERM / SIGKILL was sent for this run: the worker ends after it, never reused. */
+  signalled: boolean;
+}
+
+/** A worker process and the run it serves (null: idle, or a one-run worker between its end and exit). */
+interface WorkerProcess {
+  child: ChildProcessWithoutNullStreams;
+  slot: RunSlot | null;
+  stderr: string;
+  /** Characters of stderr dropped from the front (so a run's tail starts at stderrFrom). */
+  dropped: number;
+  closed: boolean;
+  idleTimer: NodeJS.Timeout | null;
+}
 
 export function processLauncher(options: ProcessLauncherOptions = {}): Launcher {
+  const reuse = options.reuse ?? (options.command === undefined && !process.env.SWEEPLAB_WORKER?.trim() && process.env.SWEEPLAB_WORKER_REUSE !== "0");
+  const idle: WorkerProcess[] = [];
+
+  const stderrTail = (w: WorkerProcess, from: number) => w.stderr.slice(Math.max(0, from - w.dropped)).slice(-STDERR_TAIL_CHARS);
+
+  const start = (): WorkerProcess => {
+    const [file, ...args] = options.command ?? defaultWorkerCommand();
+    const child = spawn(file, reuse ? [...args, "--serve"] : args, {
+      cwd: options.cwd ?? process.cwd(),
+      env: { ...workerEnv(), ...options.env } as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    lowerPriority(child.pid);
+    const w: WorkerProcess = { child, slot: null, stderr: "", dropped: 0, closed: false, idleTimer: null };
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      w.stderr += chunk;
+      // (keep enough for the tail of the run in progress)
+      const keep = 4 * STDERR_TAIL_CHARS;
+      if (w.stderr.length > keep) [w.dropped, w.stderr] = [w.dropped + w.stderr.length - keep, w.stderr.slice(-keep)];
+    });
+    const lines = readline.createInterface({ input: child.stdout, crlfDelay: Infinity });
+    lines.on("line", (line) => {
+      const slot = w.slot;
+      if (line.trim() === "" || !slot) return;
+      const code = reuse ? servedCode(line) : null;
+      if (code !== null) {
+        // the run is over; its process waits for the next one (unless it was signalled or failed)
+        w.slot = null;
+        slot.resolve({ code, signal: null, stderrTail: stderrTail(w, slot.stderrFrom).trim() });
+        if (!slot.signalled && code !== EXIT.error && code !== EXIT.stopped) park(w);
+        return;
+      }
+      let message: WorkerMessage;
+      try {
+        message = parseWorkerMessage(line);
+      } catch (error) {
+        // A stray print is not a reason to kill a run: keep it as a warning in its log.
+        message = { type: "log", level: "warn", message: (error as Error).message };
+      }
+      slot.onMessage(message);
+    });
+    // The worker may exit before reading its input (bad command): ignore EPIPE here.
+    child.stdin.on("error", () => {});
+    let spawnError: Error | null = null;
+    child.on("error", (error) => {
+      spawnError = error;
+    });
+    // "close" fires after stdout is drained, so every line was delivered before the exit.
+    child.on("close", (code, signal) => {
+      w.closed = true;
+      if (w.idleTimer) clearTimeout(w.idleTimer);
+      const at = idle.indexOf(w);
+      if (at >= 0) idle.splice(at, 1);
+      const slot = w.slot;
+      w.slot = null;
+      if (!slot) return;
+      const tail = stderrTail(w, slot.stderrFrom);
+      slot.resolve({ code, signal, stderrTail: (spawnError ? `cannot start the worker (${file}): ${(spawnError as Error).message}\n${tail}` : tail).trim() });
+    });
+    return w;
+  };
+
+  /** Keep an idle worker for the next run, without holding this process open; let it go after IDLE_WORKER_MS. */
+  const park = (w: WorkerProcess) => {
+    if (w.closed) return;
+    setRef(w, false);
+    idle.push(w);
+    w.idleTimer = setTimeout(() => {
+      const at = idle.indexOf(w);
+      if (at >= 0) idle.splice(at, 1);
+      w.child.stdin.end(); // (the worker exits at the end of its input)
+    }, IDLE_WORKER_MS);
+    w.idleTimer.unref();
+  };
+
   return {
     launch(input, onMessage) {
-      const [file, ...args] = options.command ?? defaultWorkerCommand();
-      const child = spawn(file, args, {
-        cwd: options.cwd ?? process.cwd(),
-        env: { ...workerEnv(), ...options.env } as NodeJS.ProcessEnv,
-        stdio: ["pipe", "pipe", "pipe"],
-      });
-      lowerPriority(child.pid);
+      let w = idle.shift();
+      while (w && (w.closed || w.child.exitCode !== null || w.child.signalCode !== null)) w = idle.shift();
+      if (w) {
+        if (w.idleTimer) clearTimeout(w.idleTimer);
+        w.idleTimer = null;
+        setRef(w, true);
+      } else w = start();
+      const worker = w;
       const spawnedAt = Date.now();
-      let stderr = "";
-      child.stderr.setEncoding("utf8");
-      child.stderr.on("data", (chunk: string) => {
-        stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
-      });
-      const lines = readline.createInterface({ input: child.stdout, crlfDelay: Infinity });
-      lines.on("line", (line) => {
-        if (line.trim() === "") return;
-        let message: WorkerMessage;
-        try {
-          message = parseWorkerMessage(line);
-        } catch (error) {
-          // A stray print is not a reason to kill a run: keep it as a warning in its log.
-          message = { type: "log", level: "warn", message: (error as Error).message };
-        }
-        onMessage(message);
-      });
-      // The worker may exit before reading its input (bad command): ignore EPIPE here.
-      child.stdin.on("error", () => {});
-      child.stdin.end(JSON.stringify(input));
+      let slot!: RunSlot;
       const exited = new Promise<WorkerExit>((resolve) => {
-        let spawnError: Error | null = null;
-        child.on("error", (error) => {
-          spawnError = error;
-        });
-        // "close" fires after stdout is drained, so every line was delivered before the exit.
-        child.on("close", (code, signal) => {
-          const tail = spawnError ? `cannot start the worker (${file}): ${spawnError.message}\n${stderr}` : stderr;
-          resolve({ code, signal, stderrTail: tail.trim() });
-        });
+        slot = { onMessage, resolve, stderrFrom: worker.dropped + worker.stderr.length, signalled: false };
       });
+      worker.slot = slot;
+      const json = JSON.stringify(input);
+      if (reuse) worker.child.stdin.write(json + "\n");
+      else worker.child.stdin.end(json);
       const signal = (name: NodeJS.Signals) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(name);
+        // (only while this run is the one it serves: a reused worker may be on the next run)
+        if (worker.slot !== slot || worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+        slot.signalled = true;
+        worker.child.kill(name);
       };
       return {
-        pid: child.pid,
+        pid: worker.child.pid,
         spawnedAt,
         terminate: () => signal("SIGTERM"),
         kill: () => signal("SIGKILL"),
@@ -186,4 +271,9 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
       };
     },
   };
+}
+
+/** Whether a worker's process and pipes keep this process alive (an idle one must not). */
+function setRef(w: WorkerProcess, on: boolean): void {
+  for (const handle of [w.child, w.child.stdin, w.child.stdout, w.child.stderr] as { ref?: () => void; unref?: () => void }[]) (on ? handle.ref : handle.unref)?.call(handle);
 }
