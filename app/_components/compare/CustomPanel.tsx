@@ -30,6 +30,7 @@ export function CustomPanel(props: {
   const resolved = useMemo(() => resolvePanel(panel, props.page, data.names), [panel, props.page, data.names]);
   const series = useMemo(() => panelSeries(data, runs, resolved, names, colors), [data, runs, resolved, names, colors]);
   const groups = useMemo(() => panelGroups(runs, resolved), [runs, resolved]);
+  const ownGroups = !!resolved.group && resolved.group !== props.page.group;
   const loading = [...resolved.y, ...(resolved.xMetric ? [resolved.xMetric] : [])].some((k) => !props.fetched.has(k));
   const empty =
     resolved.y.length === 0 ? `No metric of these runs matches /${panel.re}/` : loading ? "Loading…" : resolved.xMetric ? `No step has both ${resolved.xMetric} and ${resolved.y.join(", ")}` : `No ${resolved.y.join(", ")} logged by these runs`;
@@ -52,9 +53,10 @@ export function CustomPanel(props: {
         xLabel={resolved.xMetric ?? undefined}
         groups={groups}
         band={resolved.band}
-        hidden={NOTHING_HIDDEN}
+        // grouped otherwise than the page: the panel's own legend (its groups; a click hides one here)
+        hidden={ownGroups ? undefined : NOTHING_HIDDEN}
         highlight={resolved.y.length === 1 ? props.highlight : null}
-        legend={false}
+        legend={ownGroups}
         syncId={resolved.xMetric ? `compare-x-${resolved.xMetric}` : resolved.xMode === props.page.x ? "compare" : `compare-${resolved.xMode}`}
         height={270}
         emptyText={empty}
