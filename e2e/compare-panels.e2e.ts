@@ -7,7 +7,7 @@ import { screen } from "./runs-util";
 // the regex names, each val point at the train_loss of its own step (checked against the stored
 // points, in the page's data and in the hover tooltip); groups it by tag, saves the view,
 // reloads and opens it again from the project's saved views; a bad panel in a link is left out
-// with a message; the panel is removed. Then the runs table groups the same runs by tag.
+// with a message; the panel is removed. The scatter's and histogram's settings are kept with it. Then the runs table groups the same runs by tag.
 
 const project = `e2e-panels-${Date.now().toString(36)}`;
 const runs: { id: string; tags: string[] }[] = [];
@@ -118,6 +118,12 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await expect(page).toHaveURL(/panel=x:metric:train_loss;smooth:none;group:run:tags;re:val_\.\*$/);
   await screen(page, "compare-custom-panel-grouped");
 
+  // the scatter's and the histogram's settings live in the URL too
+  await page.getByLabel("Scatter x").selectOption("val_acc");
+  await page.getByLabel("Log y").check();
+  await page.getByLabel("Histogram metric").selectOption("train_loss");
+  await expect(page).toHaveURL(/sx=val_acc&slog=y&hist=train_loss$/);
+
   // saved with a named view of the project, and there again after a reload and from the view list
   await page.getByTestId("view-name").fill("val vs train");
   await page.getByTestId("save-view").click();
@@ -132,6 +138,9 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await expect(restored).toHaveAttribute("data-y", "val_acc,val_loss");
   await expect(restored).toHaveAttribute("data-group", "run:tags");
   await expect(restored.getByTestId("curve-chart")).toHaveAttribute("data-grouped", "true");
+  await expect(page.getByLabel("Scatter x")).toHaveValue("val_acc");
+  await expect(page.getByLabel("Log y")).toBeChecked();
+  await expect(page.getByLabel("Histogram metric")).toHaveValue("train_loss");
 
   // a link with a bad panel opens, without it, and says why
   await page.goto(`/compare?runs=${ids.join(",")}&panel=y:val_loss&panel=x:sideways;y:val_loss`);

@@ -2,11 +2,13 @@ import { KEY_PATTERN } from "../../sweeps/names";
 import { X_MODES, type XMode } from "./chart-scale";
 import type { BandKind } from "./grouping";
 import { formatPanel, parsePanels, type PanelSpec } from "./panels";
+import { parseScatter, setScatterParams, type ScatterSettings } from "./scatter";
 import { formatSmoothing, parseSmoothing, type Smoothing } from "./smoothing";
 
 // The compare view's state as it lives in the URL, so a view can be shared:
 //   /compare?runs=a,b,c&metrics=val_loss,train_loss&x=step&log=1&smooth=ema:0.6&group=cell&band=minmax&hide=b
 //            &panel=x:metric:train_loss;re:val_.*   (custom panels, one panel= each: panels.ts)
+//            &sx=lr&sy=val_loss_best&sc=step&slog=xy&hist=val_acc   (the scatter and histogram, as on the sweep page)
 // Unknown or bad values fall back to defaults (a view link should never fail to open); a custom
 // panel that does not parse is left out and `panelErrors` says why.
 
@@ -24,6 +26,9 @@ export interface CompareViewState {
   panels: PanelSpec[];
   /** Why a panel of the URL was left out ("panel 2: x: …"). */
   panelErrors: string[];
+  /** The scatter's axes, colour and log scales, and the histogram's metric (null: the defaults). */
+  scatter: ScatterSettings;
+  hist: string | null;
 }
 
 export const DEFAULT_METRICS = ["val_loss", "train_loss"];
@@ -54,6 +59,7 @@ export function parseCompareView(p: Params): CompareViewState {
   const group = get(p, "group");
   const sweep = get(p, "sweep");
   const { panels, errors } = parsePanels(getAll(p, "panel"));
+  const hist = get(p, "hist");
   return {
     runs: list(get(p, "runs"), ID),
     sweep: sweep && ID.test(sweep) ? sweep : null,
@@ -67,6 +73,8 @@ export function parseCompareView(p: Params): CompareViewState {
     hidden: list(get(p, "hide"), /^[0-9A-Za-z_=.:\-/@#%+()[\]]{1,200}$/),
     panels,
     panelErrors: errors,
+    scatter: parseScatter({ get: (k: string) => get(p, k) ?? null }, (k) => KEY.test(k)),
+    hist: hist && KEY.test(hist) ? hist : null,
   };
 }
 
@@ -84,6 +92,8 @@ export function compareViewQuery(v: CompareViewState): string {
   if (v.group && v.band !== "minmax") q.set("band", v.band);
   if (v.hidden.length) q.set("hide", v.hidden.join(","));
   for (const p of v.panels) q.append("panel", formatPanel(p));
+  setScatterParams(q, v.scatter);
+  if (v.hist) q.set("hist", v.hist);
   // characters a query value may hold as they are, kept readable (`+`, `&`, `#`, `%` stay encoded)
   return q.toString().replace(/%(2C|3A|3B|3D|2F|28|29|24|5B|5D|40|7C|5E)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }

@@ -8,7 +8,7 @@ import { legendNames } from "../../_lib/legend";
 import type { HeldCurves } from "../../_lib/sweep-curves";
 import { ChartLegend, CurveChart } from "../charts";
 import { useLiveCurves } from "../useLiveCurves";
-import { DEFAULT_SCATTER, scatterFields, type ScatterSettings } from "../../_lib/scatter";
+import { scatterFields, type ScatterSettings } from "../../_lib/scatter";
 import { brushedRunIds, buildParallelModel, type Brush } from "../../_lib/sweep-parcoords";
 import { ScatterPanel } from "../sweeps/ScatterPanel";
 import { HistogramPanel } from "../sweeps/HistogramPanel";
@@ -93,10 +93,8 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
     ? groups.map((g) => ({ key: g.key, name: g.label, color: g.color }))
     : data.runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: colorOf(colors, r.id), end: ["pruned", "diverged", "crashed", "failed", "stopped"].includes(r.state) ? r.state : undefined }));
   // the scatter: a rectangle keeps the runs inside it and hides the rest, as the legend does
-  const [scatter, setScatter] = useState<ScatterSettings>(DEFAULT_SCATTER);
   const model = useMemo(() => buildParallelModel(data.runs, { metricName: view.metrics[0] ?? "val_loss" }), [data.runs, view.metrics]);
   const shownIds = useMemo(() => (groups || hidden.size === 0 ? null : new Set(data.runs.filter((r) => !hidden.has(r.id)).map((r) => r.id))), [groups, hidden, data.runs]);
-  const [histMetric, setHistMetric] = useState<string | null>(null);
   const summaryKeys = useMemo(() => scatterFields(data.runs, model).filter((f) => f.kind === "metric").map((f) => f.key), [data.runs, model]);
   const brushRuns = (brush: Brush) => {
     const inside = brushedRunIds(data.runs, model, brush);
@@ -220,10 +218,10 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
         )}
       </div>
       <div style={{ marginTop: 12 }}>
-        <ScatterPanel runs={data.runs} model={model} settings={scatter} brush={{}} keep={shownIds} colors={colors} onSettings={setScatter} onBrush={brushRuns} brushHint="drag a rectangle to show only those runs" />
+        <ScatterPanel runs={data.runs} model={model} settings={view.scatter} brush={{}} keep={shownIds} colors={colors} onSettings={(scatter: ScatterSettings) => update({ scatter })} onBrush={brushRuns} brushHint="drag a rectangle to show only those runs" />
       </div>
       <div style={{ marginTop: 12 }}>
-        <HistogramPanel runs={data.runs} metrics={summaryKeys} metric={histMetric ?? model.metricKey} selection={shownIds} selectionLabel="runs shown" onMetric={setHistMetric} />
+        <HistogramPanel runs={data.runs} metrics={summaryKeys} metric={view.hist ?? model.metricKey} selection={shownIds} selectionLabel="runs shown" onMetric={(hist: string) => update({ hist })} />
       </div>
     </div>
   );
