@@ -47,7 +47,7 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
     all === 0
       ? "No runs yet"
       : view.grouped
-        ? `${n(page.total)} ${view.groupBy === "runs" ? "group" : "configuration"}${page.total === 1 ? "" : "s"} · ${n(page.runs)} runs`
+        ? `${n(page.total)} ${view.groupBy === "runs" ? "group" : view.groupBy === "tags" ? "tag" : "configuration"}${page.total === 1 ? "" : "s"} · ${n(page.runs)} runs`
         : `${n(page.total)} run${page.total === 1 ? "" : "s"}${page.total < all ? ` of ${n(all)}` : ""}`;
   return (
     <>

@@ -3,6 +3,8 @@
 import { formatDuration, formatNumber } from "./format";
 
 export type XMode = "step" | "wall" | "relative";
+/** What a chart's x axis can be: a mode of X_MODES, or the values of a metric (a custom panel's x). */
+export type ChartXMode = XMode | "value";
 export const X_MODES: { id: XMode; label: string }[] = [
   { id: "step", label: "Step" },
   { id: "relative", label: "Relative time" },
@@ -54,7 +56,7 @@ export function logTicks(min: number, max: number): number[] {
   return out;
 }
 
-export function formatX(value: number, mode: XMode, span = 0): string {
+export function formatX(value: number, mode: ChartXMode, span = 0): string {
   if (mode === "relative") return formatDuration(value);
   if (mode === "wall") {
     const d = new Date(value);
@@ -74,7 +76,8 @@ export function formatCompact(value: number): string {
   return formatNumber(value, 3);
 }
 
-export function xTicks(domain: Domain, mode: XMode, count = 6): number[] {
+export function xTicks(domain: Domain, mode: ChartXMode, count = 6): number[] {
+  if (mode === "value") return linearTicks(domain.min, domain.max, count);
   if (mode === "relative") return durationTicks(domain.min, domain.max, count);
   if (mode === "wall") return durationTicks(domain.min / 1000, domain.max / 1000, count).map((s) => s * 1000);
   return linearTicks(domain.min, domain.max, count, 1);

@@ -62,6 +62,9 @@ export interface CompareRun {
   params: Record<string, unknown>;
   summary: Record<string, number | null>;
   startedAt: string | null;
+  /** The user's tags and the run group (W&B's group): the compare page groups by them. */
+  tags: string[];
+  runGroup: string | null;
 }
 
 export type SeriesTuple = [step: number, value: number | null, wallTime: number];
@@ -88,7 +91,7 @@ export interface CompareDeltaRun {
  * A run in an incremental answer with detail=1: a run new to the client is a whole CompareRun,
  * one it holds is a CompareDeltaRun (its state now), merged over what is held.
  */
-export type CompareDetailRun = CompareDeltaRun & Partial<Pick<CompareRun, "sweepId" | "config" | "params" | "summary">>;
+export type CompareDetailRun = CompareDeltaRun & Partial<Pick<CompareRun, "sweepId" | "config" | "params" | "summary" | "tags" | "runGroup">>;
 
 /** GET /api/compare with since= (and open=): what changed since what the client holds. */
 export interface CompareDelta<R extends CompareDeltaRun = CompareDeltaRun> {

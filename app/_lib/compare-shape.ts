@@ -28,10 +28,29 @@ export function seriesFor(data: Pick<CompareResponse, "runs" | "series">, metric
 
 const sortValue = (v: unknown) => (typeof v === "number" ? v : Number.NaN);
 
+/**
+ * Groupings that are not config keys: the run's sweep, its run group (W&B's group) and its
+ * tags. A run with several tags is a member of each tag's group (so a tag's mean is over every
+ * run that carries it; W&B does not group by tags at all, because of exactly this).
+ */
+export const RUN_GROUPINGS = { "run:sweep": "sweep", "run:group": "run group", "run:tags": "tag" } as const;
+export type RunGrouping = keyof typeof RUN_GROUPINGS;
+const isRunGrouping = (key: string): key is RunGrouping => key in RUN_GROUPINGS;
+
+/** What a run is grouped under for `key`: one value, or one per tag. */
+function groupValues(r: CompareRun, key: string): unknown[] {
+  if (key === "run:sweep") return [r.sweepId];
+  if (key === "run:group") return [r.runGroup ?? null];
+  if (key === "run:tags") return r.tags?.length ? r.tags : [null];
+  return [r.config[key] ?? r.params[key]];
+}
+
+/** A grouping's name as the page shows it ("tag", "cell"). */
+export const groupingLabel = (key: string): string => (isRunGrouping(key) ? RUN_GROUPINGS[key] : key);
+
 export function groupsFor(runs: CompareRun[], key: string): { key: string; label: string; color: string; runIds: string[] }[] {
   const byValue = new Map<string, { value: unknown; runIds: string[] }>();
-  for (const r of runs) {
-    const value = r.config[key] ?? r.params[key];
+  for (const r of runs) for (const value of groupValues(r, key)) {
     const k = JSON.stringify(value ?? null);
     if (!byValue.has(k)) byValue.set(k, { value, runIds: [] });
     byValue.get(k)!.runIds.push(r.id);
@@ -41,20 +60,23 @@ export function groupsFor(runs: CompareRun[], key: string): { key: string; label
     const nb = sortValue(b.value);
     return Number.isNaN(na) || Number.isNaN(nb) ? ka.localeCompare(kb) : na - nb;
   });
+  const name = groupingLabel(key);
   return groups.map(([k, g], i) => ({
     key: `${key}=${k.replace(/"/g, "")}`,
-    label: `${key}=${typeof g.value === "number" ? formatNumber(g.value, 3) : String(g.value ?? "–")} (${g.runIds.length})`,
+    label: `${name}=${typeof g.value === "number" ? formatNumber(g.value, 3) : String(g.value ?? "–")} (${g.runIds.length})`,
     color: PALETTE[i % PALETTE.length],
     runIds: g.runIds,
   }));
 }
 
-/** Config keys worth grouping by: those with 2+ values but fewer values than runs (or cell-like). */
+/** Config keys worth grouping by (those with 2+ values), then the sweep, run group and tags when they tell runs apart. */
 export function groupableKeys(runs: CompareRun[]): string[] {
   const values = new Map<string, Set<string>>();
   for (const r of runs) for (const [k, v] of Object.entries(r.config)) {
     if (!values.has(k)) values.set(k, new Set());
     values.get(k)!.add(JSON.stringify(v));
   }
-  return [...values.entries()].filter(([, s]) => s.size > 1).map(([k]) => k).sort();
+  const config = [...values.entries()].filter(([, s]) => s.size > 1).map(([k]) => k).sort();
+  const runKeys = (Object.keys(RUN_GROUPINGS) as RunGrouping[]).filter((key) => groupsFor(runs, key).length > 1);
+  return [...config, ...runKeys];
 }

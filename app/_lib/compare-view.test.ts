@@ -23,3 +23,15 @@ test("bad values fall back to defaults", () => {
   assert.deepEqual(v.metrics, DEFAULT_METRICS);
   assert.equal(compareViewQuery(v), "runs=ok12");
 });
+
+test("the scatter's and histogram's settings round-trip; bad keys are dropped", () => {
+  const q = "runs=abcd1234&sx=learning_rate&sy=val_loss_best&sc=step&slog=xy&hist=val_acc";
+  const v = parseCompareView(new URLSearchParams(q));
+  assert.deepEqual(v.scatter, { x: "learning_rate", y: "val_loss_best", color: "step", logX: true, logY: true });
+  assert.equal(v.hist, "val_acc");
+  assert.equal(compareViewQuery(v), q);
+  const bad = parseCompareView({ runs: "abcd1234", sx: "a;b", sc: "rainbow", hist: "!" });
+  assert.deepEqual(bad.scatter, { x: null, y: null, color: "none", logX: false, logY: false });
+  assert.equal(bad.hist, null);
+  assert.equal(compareViewQuery(bad), "runs=abcd1234");
+});

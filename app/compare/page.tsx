@@ -3,6 +3,7 @@ import { CompareView } from "../_components/compare/CompareView";
 import { EmptyState, ErrorBox, PageHeader } from "../_components/ui";
 import { parseCompareView } from "../_lib/compare-view";
 import { validationFirst } from "../_lib/curve-columns";
+import { viewKeys } from "../_lib/panels";
 import type { RawSearchParams } from "../_lib/url";
 import { DEFAULT_PROJECT, getSweep, listRuns, listSavedViews } from "../../prisma/store";
 import { PROJECT_PATTERN } from "../../sweeps/logging-api";
@@ -46,12 +47,16 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
     );
   }
   const query = { runs: view.runs.length ? view.runs : undefined, sweep: view.sweep ?? undefined, points: 1000 };
-  const [first, sweep] = await Promise.all([loadCompare({ ...query, keys: view.metrics }), view.sweep ? getSweep(view.sweep) : null]);
+  // the plain panels' metrics and the custom panels' named ones (a panel's regex is matched in the
+  // browser, never here: a pathological pattern in a link must not stall the server)
+  let keys = viewKeys(view.metrics, view.panels, null);
+  const [first, sweep] = await Promise.all([loadCompare({ ...query, keys }), view.sweep ? getSweep(view.sweep) : null]);
   let data = first;
   // runs of another program log their own metrics: with none named, show theirs (validation first)
   if (sp.metrics === undefined && data.names.length > 0 && !view.metrics.some((m) => data.names.includes(m))) {
     view.metrics = [...data.names].sort(validationFirst).slice(0, 2);
-    data = await loadCompare({ ...query, keys: view.metrics });
+    keys = viewKeys(view.metrics, view.panels, null);
+    data = await loadCompare({ ...query, keys });
   }
   const sweepIds = [...new Set(data.runs.map((r) => r.sweepId).filter(Boolean))];
   // the project whose saved views the page offers: its runs' (or "default" when they are of several)
@@ -73,6 +78,11 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
           </Link>
         }
       />
+      {view.panelErrors.length > 0 && (
+        <div style={{ marginBottom: 12 }} data-testid="panel-errors">
+          <ErrorBox title="Some panels of this address were left out:">{view.panelErrors.join("; ")}</ErrorBox>
+        </div>
+      )}
       {data.missing.length > 0 && (
         <div style={{ marginBottom: 12 }}>
           <ErrorBox title="Some runs were not found:">{data.missing.join(", ")}</ErrorBox>
@@ -83,7 +93,7 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
           <EmptyState title="None of these runs exist" />
         </div>
       ) : (
-        <CompareView initial={data} initialView={view} fetchedKeys={view.metrics} project={project} />
+        <CompareView initial={data} initialView={view} fetchedKeys={keys} project={project} />
       )}
     </>
   );

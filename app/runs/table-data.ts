@@ -10,8 +10,8 @@ export interface TableView {
   query: TableQuery;
   columns: string[];
   grouped: boolean;
-  /** What the grouped rows fold: seed replicates or run groups. */
-  groupBy: "seeds" | "runs" | null;
+  /** What the grouped rows fold: seed replicates, run groups or tags. */
+  groupBy: "seeds" | "runs" | "tags" | null;
   info: TableColumnInfo;
   /** Replicates of the sweep in view (1 when none or not a sweep). */
   replicates: number;
@@ -21,13 +21,14 @@ export async function resolveTableView(p: z.output<typeof RunsTableParams>): Pro
   const [info, sweep] = await Promise.all([tableColumns({ sweepId: p.sweep, project: p.project }), p.sweep ? getSweep(p.sweep) : null]);
   const replicates = typeof sweep?.config.replicates === "number" ? sweep.config.replicates : 1;
   const groupRuns = p.group === "runs";
-  const grouped = groupRuns || p.group === "seeds" || (p.group === undefined && replicates > 1);
+  const groupTags = p.group === "tags";
+  const grouped = groupRuns || groupTags || p.group === "seeds" || (p.group === undefined && replicates > 1);
   const columns = orderColumns(p.columns?.length ? p.columns : defaultTableColumns(info, { sweep: !!p.sweep, grouped }));
   return {
-    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped && !groupRuns, groupRuns, ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, project: p.project, archived: p.archived ?? (p.ids ? "include" : "hide") },
+    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped && !groupRuns && !groupTags, groupRuns, groupTags, ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, project: p.project, archived: p.archived ?? (p.ids ? "include" : "hide") },
     columns,
     grouped,
-    groupBy: groupRuns ? "runs" : grouped ? "seeds" : null,
+    groupBy: groupRuns ? "runs" : groupTags ? "tags" : grouped ? "seeds" : null,
     info,
     replicates,
   };

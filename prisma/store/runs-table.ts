@@ -48,7 +48,7 @@ export const RunsTableParams = z.strictObject({
     })
     .optional(),
   columns: list(TableField).optional(),
-  group: z.enum(["seeds", "runs", "none"], { message: "must be seeds, runs or none" }).optional(),
+  group: z.enum(["seeds", "runs", "tags", "none"], { message: "must be seeds, runs, tags or none" }).optional(),
   ids: list(z.string().regex(/^[0-9a-z]{4,32}$/)).optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
   offset: z.coerce.number().int().min(0).optional(),
@@ -67,6 +67,8 @@ export interface TableQuery {
   groupSeeds?: boolean;
   /** Fold runs by their run group instead (W&B's group). */
   groupRuns?: boolean;
+  /** Or one row per tag: a run with several tags is a member of each tag's row (untagged runs share one). */
+  groupTags?: boolean;
   ids?: string[];
   limit?: number;
   offset?: number;
@@ -104,6 +106,9 @@ export interface TableRow {
   values: Record<string, unknown>;
   /** Set on a configuration row (seed replicates grouped). */
   group?: {
+    /** A tag row's tag ("" for the untagged runs), and the name the row shows. */
+    tag?: string;
+    label?: string;
     count: number;
     states: Partial<Record<RunState, number>>;
     /** mean ± 95% interval of each numeric column across the seeds */
@@ -189,6 +194,19 @@ export function groupReplicates(rows: (TableRow & { configKey: string })[], colu
   });
 }
 
+/**
+ * One row per tag, each holding every run that carries it (so a run with two tags is in two
+ * rows: W&B refuses to group by tags for that reason, and a tag's mean over all its runs is
+ * what a person grouping by tag asks for), then one row of the untagged runs. `runs` in the
+ * page still counts each run once.
+ */
+function groupByTag(rows: TableRow[], columns: string[]): TableRow[] {
+  const byTag = rows.flatMap((r) => (r.tags.length ? r.tags : [""]).map((tag) => ({ ...r, configKey: tag })));
+  // groupReplicates keeps the order in which each key first appears
+  const tags = [...new Set(byTag.map((r) => r.configKey))];
+  return groupReplicates(byTag, columns).map((row, i) => ({ ...row, group: { ...row.group!, tag: tags[i], label: tags[i] || "(no tag)" } }));
+}
+
 /** A value as SQL orders it: JSON booleans are 0/1, ±Infinity numbers; NaN and absent are missing. */
 function sortKey(v: unknown): number | string | null {
   if (v === null || v === undefined || v === "NaN" || (typeof v === "number" && Number.isNaN(v))) return null;
@@ -216,18 +234,16 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   const sort = q.sort ?? { field: "created", desc: true };
   const input = { ...q, sort };
   const now = Date.now();
-  if (!q.groupSeeds && !q.groupRuns) {
+  if (!q.groupSeeds && !q.groupRuns && !q.groupTags) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
     const rows = await selectRows(dialectSql().tablePageQuery(input, limit, q.offset ?? 0));
     const total = (await selectRows(dialectSql().runCountQuery(q)))[0].n ?? 0;
     return { rows: rows.map((r) => toRow(r, q.columns, now)), total, runs: total };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
-  const rows = await selectRows(dialectSql().tableGroupQuery(input, q.groupRuns ? "runs" : "seeds"));
-  const grouped = groupReplicates(
-    rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey ?? "" })),
-    q.columns,
-  );
+  const rows = await selectRows(dialectSql().tableGroupQuery(input, q.groupSeeds ? "seeds" : "runs"));
+  const all = rows.map((r) => ({ ...toRow(r, q.columns, now), configKey: r.configKey ?? "" }));
+  const grouped = q.groupTags ? groupByTag(all, q.columns) : groupReplicates(all, q.columns);
   const sortOf = (row: TableRow): unknown => {
     switch (sort.field) {
       case "runtime": return row.runtime;
@@ -283,7 +299,7 @@ export function tableToCsv(rows: TableRow[], columns: string[], grouped: boolean
     if (withCi.has(c)) header.push(`${csvHeader(c)} ±95%`);
   }
   const body = rows.map((r) => {
-    const line: unknown[] = [r.id, r.name, ...(grouped ? [r.group?.count ?? 1] : []), r.startedAt, r.finishedAt, tagsCell(r.tags)];
+    const line: unknown[] = [r.id, r.group?.label ?? r.name, ...(grouped ? [r.group?.count ?? 1] : []), r.startedAt, r.finishedAt, tagsCell(r.tags)];
     for (const c of shown) {
       line.push(fixedCell(r, c) ?? r.values[c]);
       if (withCi.has(c)) line.push(r.group?.stats[c]?.ci95 ?? null);

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { formatX, makeScale, nearestIndex, xDomain as dataXDomain, yDomain as dataYDomain, type Domain, type XMode } from "../../_lib/chart-scale";
+import { formatX, makeScale, nearestIndex, xDomain as dataXDomain, yDomain as dataYDomain, type ChartXMode, type Domain } from "../../_lib/chart-scale";
 import { groupCurves, prepareCurve, type CurvePoint, type PreparedCurve } from "../../_lib/curves";
 import type { BandKind } from "../../_lib/grouping";
 import { isSmoothing, NO_SMOOTHING, type Smoothing } from "../../_lib/smoothing";
@@ -16,6 +16,7 @@ import { useHover } from "./hover-sync";
  *   <CurveChart
  *     series={[{ runId, name, color, points: [{ x: step, y, t?: secondsSinceStart }], state?, startedAt? }]}
  *     title="val_loss" smoothing={{ kind: "ema", amount: 0.6 }} logY xMode="step"   // | "relative" | "wall"
+ *                                                           // | "value" (x is a metric's value, named by xLabel)
  *     highlight={runId} syncId="compare" height={260}
  *     groups={[{ key, label, color, runIds }]} band="minmax"                           // optional: mean + band per group
  *     hidden={set} onToggle={(key) => …}                                               // optional: controlled hiding
@@ -42,6 +43,8 @@ export interface ChartSeries {
   state?: string;
   /** Epoch ms the run started (for wall-time x). */
   startedAt?: number | null;
+  /** A dash pattern for the line (a panel of several metrics: one per metric). */
+  dash?: number[];
 }
 
 export interface ChartGroup {
@@ -49,6 +52,7 @@ export interface ChartGroup {
   label: string;
   color: string;
   runIds: string[];
+  dash?: number[];
 }
 
 export interface CurveChartProps {
@@ -56,7 +60,9 @@ export interface CurveChartProps {
   title?: ReactNode;
   smoothing?: Smoothing;
   logY?: boolean;
-  xMode?: XMode;
+  xMode?: ChartXMode;
+  /** With xMode "value": what x is (a metric's name), for the tooltip. */
+  xLabel?: string;
   groups?: ChartGroup[] | null;
   band?: BandKind;
   highlight?: string | null;
@@ -284,7 +290,7 @@ export function CurveChart(props: CurveChartProps) {
         )}
         {frame && isSource && hoverX !== null && tooltipRows.length > 0 && !brush && (
           <ChartTooltip
-            title={`${xMode === "step" ? "Step " : ""}${formatX(hoverPoints[0] ? hoverPoints[0].c.xs[hoverPoints[0].i] : hoverX, xMode, frame.xDomain.max - frame.xDomain.min)}`}
+            title={`${xMode === "step" ? "Step " : xMode === "value" ? `${props.xLabel ?? "x"} ` : ""}${formatX(hoverPoints[0] ? hoverPoints[0].c.xs[hoverPoints[0].i] : hoverX, xMode, frame.xDomain.max - frame.xDomain.min)}`}
             rows={tooltipRows}
             nearest={nearest}
             left={frame.x(hoverX)}

@@ -1,5 +1,5 @@
 import { formatNumber } from "../../_lib/format";
-import { formatCompact, formatX, logTicks, linearTicks, xTicks, type Domain, type Scale, type XMode } from "../../_lib/chart-scale";
+import { formatCompact, formatX, logTicks, linearTicks, xTicks, type Domain, type Scale, type ChartXMode } from "../../_lib/chart-scale";
 import type { PreparedCurve } from "../../_lib/curves";
 
 // Canvas drawing of the curve chart: axes and grid, bands, lines (broken at NaN), end
@@ -14,7 +14,7 @@ export interface Frame {
   y: Scale;
   xDomain: Domain;
   yDomain: Domain;
-  xMode: XMode;
+  xMode: ChartXMode;
   logY: boolean;
 }
 
@@ -104,6 +104,7 @@ export function drawLine(ctx: CanvasRenderingContext2D, f: Frame, c: PreparedCur
   ctx.strokeStyle = alpha(c.color, opacity);
   ctx.lineWidth = width;
   ctx.lineJoin = "round";
+  ctx.setLineDash(c.dash ?? []);
   ctx.beginPath();
   const dots: [number, number][] = [];
   let pen = false;
@@ -124,6 +125,7 @@ export function drawLine(ctx: CanvasRenderingContext2D, f: Frame, c: PreparedCur
     pen = true;
   }
   ctx.stroke();
+  ctx.setLineDash([]);
   ctx.fillStyle = alpha(c.color, opacity);
   for (const [px, py] of dots) {
     ctx.beginPath();

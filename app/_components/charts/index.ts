@@ -4,5 +4,5 @@ export { CurveChart, type ChartGroup, type ChartSeries, type CurveChartProps } f
 export { ChartLegend, type LegendItem } from "./ChartLegend";
 export type { CurvePoint } from "../../_lib/curves";
 export type { Smoothing, SmoothingKind } from "../../_lib/smoothing";
-export type { XMode } from "../../_lib/chart-scale";
+export type { ChartXMode, XMode } from "../../_lib/chart-scale";
 export type { BandKind } from "../../_lib/grouping";

@@ -1,23 +1,28 @@
 "use client";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { CompareDetailRun, CompareResponse, CompareRun } from "../../_lib/compare-api";
-import { groupableKeys, groupsFor, seriesFor } from "../../_lib/compare-shape";
-import { compareViewQuery, type CompareViewState } from "../../_lib/compare-view";
+import { groupableKeys, groupingLabel, groupsFor, seriesFor } from "../../_lib/compare-shape";
+import { compareViewQuery, DEFAULT_METRICS, type CompareViewState } from "../../_lib/compare-view";
 import { colorOf, runColors } from "../../_lib/colors";
 import { legendNames } from "../../_lib/legend";
 import type { HeldCurves } from "../../_lib/sweep-curves";
 import { ChartLegend, CurveChart } from "../charts";
 import { useLiveCurves } from "../useLiveCurves";
-import { DEFAULT_SCATTER, scatterFields, type ScatterSettings } from "../../_lib/scatter";
+import { scatterFields, type ScatterSettings } from "../../_lib/scatter";
 import { brushedRunIds, buildParallelModel, type Brush } from "../../_lib/sweep-parcoords";
 import { ScatterPanel } from "../sweeps/ScatterPanel";
 import { HistogramPanel } from "../sweeps/HistogramPanel";
+import { MAX_PANELS, viewKeys, type PanelSpec } from "../../_lib/panels";
+import type { PageSettings } from "../../_lib/panel-shape";
 import { CompareControls, type ControlsValue } from "./CompareControls";
+import { CustomPanel } from "./CustomPanel";
+import { PanelEditor } from "./PanelEditor";
 import { SavedViews } from "./SavedViews";
 import styles from "./compare.module.css";
 
-// The compare view: one panel per metric (shared hover), one legend for all panels (click
-// hides a run or group everywhere), toolbar state in the URL. Starts from the server's first
+// The compare view: one panel per metric (shared hover), then the custom panels (x and y of the
+// user's choosing, own smoothing and grouping: CustomPanel, PanelEditor), one legend for all
+// panels (click hides a run or group everywhere), toolbar state and panels in the URL. Starts from the server's first
 // answer and, while any run is still training, polls GET /api/compare incrementally
 // (useLiveCurves: new runs and the open runs' new points, with detail=1 for the config new
 // runs are grouped and named by); another set of metrics is fetched whole.
@@ -26,8 +31,8 @@ const POINTS = 1000;
 const POLL_MS = 3000;
 const LIVE = new Set(["queued", "running"]);
 
-function compareBase(view: CompareViewState): string {
-  const q = new URLSearchParams({ keys: view.metrics.join(","), points: String(POINTS), detail: "1" });
+function compareBase(view: CompareViewState, keys: readonly string[]): string {
+  const q = new URLSearchParams({ keys: keys.join(","), points: String(POINTS), detail: "1" });
   if (view.runs.length) q.set("runs", view.runs.join(","));
   else if (view.sweep) q.set("sweep", view.sweep);
   return `/api/compare?${q}`;
@@ -54,13 +59,21 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
 
   // the server's first answer is for the first view's metrics (fetchedKeys): held from the start
   const initial = useMemo((): HeldCurves<CompareDetailRun> => ({ runs: props.initial.runs, series: props.initial.series, names: props.initial.names }), [props.initial]);
-  const curves = useLiveCurves(compareBase(view), view.metrics, POINTS, String(tick), initial);
+  // the series of the plain panels and the custom ones (a regex resolved against the names the runs logged)
+  const [names0, setNames0] = useState(props.initial.names);
+  const keys = useMemo(() => viewKeys(view.metrics, view.panels, names0), [view.metrics, view.panels, names0]);
+  // (the endpoint wants a metric: a view whose panels name none yet asks for one it will not draw)
+  const asked = keys.length ? keys : DEFAULT_METRICS.slice(0, 1);
+  const curves = useLiveCurves(compareBase(view, asked), asked, POINTS, String(tick), initial);
   // while another set of metrics loads, the last answer stays on screen
   const last = useRef<{ data: Shown; keys: readonly string[] }>({ data: props.initial, keys: props.fetchedKeys });
-  if (curves.data) last.current = { data: { ...curves.data, names: curves.data.names ?? last.current.data.names } as Shown, keys: view.metrics };
+  if (curves.data) last.current = { data: { ...curves.data, names: curves.data.names ?? last.current.data.names } as Shown, keys };
   const data = last.current.data;
   const fetched = new Set(last.current.keys);
   const error = curves.error;
+  // a run that logs a new metric may bring a new match of a panel's regex
+  const namesText = data.names.join(",");
+  useEffect(() => setNames0((n) => (n.join(",") === namesText ? n : namesText.split(",").filter(Boolean))), [namesText]);
 
   const live = data.runs.some((r) => LIVE.has(r.state));
   useEffect(() => {
@@ -80,10 +93,8 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
     ? groups.map((g) => ({ key: g.key, name: g.label, color: g.color }))
     : data.runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: colorOf(colors, r.id), end: ["pruned", "diverged", "crashed", "failed", "stopped"].includes(r.state) ? r.state : undefined }));
   // the scatter: a rectangle keeps the runs inside it and hides the rest, as the legend does
-  const [scatter, setScatter] = useState<ScatterSettings>(DEFAULT_SCATTER);
   const model = useMemo(() => buildParallelModel(data.runs, { metricName: view.metrics[0] ?? "val_loss" }), [data.runs, view.metrics]);
   const shownIds = useMemo(() => (groups || hidden.size === 0 ? null : new Set(data.runs.filter((r) => !hidden.has(r.id)).map((r) => r.id))), [groups, hidden, data.runs]);
-  const [histMetric, setHistMetric] = useState<string | null>(null);
   const summaryKeys = useMemo(() => scatterFields(data.runs, model).filter((f) => f.kind === "metric").map((f) => f.key), [data.runs, model]);
   const brushRuns = (brush: Brush) => {
     const inside = brushedRunIds(data.runs, model, brush);
@@ -91,12 +102,27 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
   };
   const controls: ControlsValue = { x: view.x, log: view.log, smoothing: view.smoothing, group: view.group, band: view.band };
   const addable = data.names.filter((n) => !view.metrics.includes(n));
+  // custom panels: the runs the legend shows (a run is hidden when it is, or when each group it is in is)
+  const [editing, setEditing] = useState<number | "new" | null>(null);
+  const page: PageSettings = useMemo(() => ({ x: view.x, smoothing: view.smoothing, group: view.group, band: view.band, log: view.log }), [view.x, view.smoothing, view.group, view.band, view.log]);
+  const legendRuns = useMemo(() => {
+    if (hidden.size === 0) return data.runs;
+    const shown = groups ? new Set(groups.filter((g) => !hidden.has(g.key)).flatMap((g) => g.runIds)) : null;
+    return data.runs.filter((r) => (shown ? shown.has(r.id) : !hidden.has(r.id)));
+  }, [data.runs, groups, hidden]);
+  const setPanel = (i: number | "new", p: PanelSpec | null) => {
+    const panels = i === "new" ? [...view.panels, ...(p ? [p] : [])] : view.panels.flatMap((q, k) => (k === i ? (p ? [p] : []) : [q]));
+    update({ panels });
+    setEditing(null);
+  };
+  const groupKeys = groupableKeys(data.runs);
+  const editor = (i: number | "new") => <PanelEditor key={`editor-${i}`} initial={i === "new" ? null : view.panels[i]} names={data.names} groupKeys={groupKeys} onSave={(p) => setPanel(i, p)} onCancel={() => setEditing(null)} />;
 
   return (
     <div data-testid="compare-view">
       <div className={`card ${styles.toolbar}`}>
         <div className="card-body">
-          <CompareControls value={controls} groupKeys={groupableKeys(data.runs)} onChange={(c) => update(c.group !== undefined && c.group !== view.group ? { ...c, hidden: [] } : c)} />
+          <CompareControls value={controls} groupKeys={groupKeys} onChange={(c) => update(c.group !== undefined && c.group !== view.group ? { ...c, hidden: [] } : c)} />
           <div style={{ marginTop: 10 }}>
             <SavedViews project={props.project} query={compareViewQuery(view)} />
           </div>
@@ -110,7 +136,7 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
       <div className={`card ${styles.legendCard}`}>
         <div className={styles.legendHead}>
           <span>
-            {groups ? `${groups.length} groups of ${data.runs.length} runs by ${view.group}` : `${data.runs.length} runs`} — click to hide, hover to highlight
+            {groups ? `${groups.length} groups of ${data.runs.length} runs by ${groupingLabel(view.group!)}` : `${data.runs.length} runs`} — click to hide, hover to highlight
           </span>
           {view.hidden.length > 0 && (
             <button type="button" className="btn btn-sm btn-ghost" onClick={() => update({ hidden: [] })} data-testid="show-all">
@@ -146,25 +172,56 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
             />
           </div>
         ))}
-        {addable.length > 0 && (
+        {view.panels.map((panel, i) =>
+          editing === i ? (
+            editor(i)
+          ) : (
+            <CustomPanel
+              key={`panel-${i}`}
+              panel={panel}
+              index={i}
+              page={page}
+              data={data}
+              runs={legendRuns}
+              names={names}
+              colors={colors}
+              highlight={highlight}
+              fetched={fetched}
+              onEdit={() => setEditing(i)}
+              onRemove={() => setPanel(i, null)}
+            />
+          ),
+        )}
+        {editing === "new" ? (
+          editor("new")
+        ) : (
           <div className={styles.addPanel}>
-            <span>Add a panel</span>
-            <select className="input" value="" onChange={(e) => e.target.value && update({ metrics: [...view.metrics, e.target.value] })} data-testid="add-panel">
-              <option value="">metric…</option>
-              {addable.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
+            <div className={styles.addButtons}>
+              {addable.length > 0 && (
+                <div className="row" style={{ gap: 8 }}>
+                  <span>Add a panel</span>
+                  <select className="input" value="" onChange={(e) => e.target.value && update({ metrics: [...view.metrics, e.target.value] })} data-testid="add-panel">
+                    <option value="">metric…</option>
+                    {addable.map((n) => (
+                      <option key={n} value={n}>
+                        {n}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              <button type="button" className="btn btn-sm" onClick={() => setEditing("new")} data-testid="add-custom-panel" disabled={view.panels.length >= MAX_PANELS}>
+                Custom panel…
+              </button>
+            </div>
           </div>
         )}
       </div>
       <div style={{ marginTop: 12 }}>
-        <ScatterPanel runs={data.runs} model={model} settings={scatter} brush={{}} keep={shownIds} colors={colors} onSettings={setScatter} onBrush={brushRuns} brushHint="drag a rectangle to show only those runs" />
+        <ScatterPanel runs={data.runs} model={model} settings={view.scatter} brush={{}} keep={shownIds} colors={colors} onSettings={(scatter: ScatterSettings) => update({ scatter })} onBrush={brushRuns} brushHint="drag a rectangle to show only those runs" />
       </div>
       <div style={{ marginTop: 12 }}>
-        <HistogramPanel runs={data.runs} metrics={summaryKeys} metric={histMetric ?? model.metricKey} selection={shownIds} selectionLabel="runs shown" onMetric={setHistMetric} />
+        <HistogramPanel runs={data.runs} metrics={summaryKeys} metric={view.hist ?? model.metricKey} selection={shownIds} selectionLabel="runs shown" onMetric={(hist: string) => update({ hist })} />
       </div>
     </div>
   );

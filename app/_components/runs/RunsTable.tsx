@@ -28,11 +28,14 @@ function width(field: string): number {
 
 type Item = { row: TableRow; member: boolean; parent?: TableRow } | null;
 
+/** A grouped row's key: its first run's id, or its tag (a run heads as many tag rows as it has tags). */
+const rowKey = (row: TableRow): string => (row.group?.tag !== undefined ? `tag:${row.group.tag}` : row.id);
+
 export function RunsTable(props: {
   initial: TablePage;
   columns: string[];
   grouped: boolean;
-  groupBy?: "seeds" | "runs" | null;
+  groupBy?: "seeds" | "runs" | "tags" | null;
   sort: { field: string; desc: boolean };
   params: RawSearchParams;
   apiQuery: string;
@@ -52,7 +55,7 @@ export function RunsTable(props: {
     const out: Item[] = [];
     for (const row of pages.get(0) ?? []) {
       out.push({ row, member: false });
-      if (expanded.has(row.id)) for (const m of row.group?.members ?? []) out.push({ row: m, member: true, parent: row });
+      if (expanded.has(rowKey(row))) for (const m of row.group?.members ?? []) out.push({ row: m, member: true, parent: row });
     }
     return out;
   }, [grouped, pages, expanded]);
@@ -158,6 +161,8 @@ export function RunsTable(props: {
             const ids = row.group && !member ? row.group.members.map((m) => m.id) : [row.id];
             const isSelected = ids.every((id) => selected.has(id));
             const isGroup = !!row.group && !member;
+            const key = rowKey(row);
+            const what = props.groupBy === "runs" || props.groupBy === "tags" ? "run" : "seed";
             return (
               <Fragment key={v.key}>
                 <tr
@@ -166,6 +171,7 @@ export function RunsTable(props: {
                   data-testid={isGroup ? "config-row" : "run-row"}
                   data-run-id={row.id}
                   data-count={row.group?.count}
+                  data-tag={isGroup ? row.group!.tag : undefined}
                 >
                   <td className={styles.pin0}>
                     <input type="checkbox" aria-label={`Select ${row.name}`} checked={isSelected} onChange={(e) => props.onSelect(ids, e.target.checked)} data-testid="select-run" />
@@ -175,22 +181,35 @@ export function RunsTable(props: {
                       <button
                         type="button"
                         className={styles.expand}
-                        aria-expanded={expanded.has(row.id)}
-                        onClick={() => setExpanded((s) => { const n = new Set(s); if (n.has(row.id)) n.delete(row.id); else n.add(row.id); return n; })}
+                        aria-expanded={expanded.has(key)}
+                        onClick={() => setExpanded((s) => { const n = new Set(s); if (n.has(key)) n.delete(key); else n.add(key); return n; })}
                         data-testid="expand-group"
-                        title={`${expanded.has(row.id) ? "Hide" : "Show"} the ${groupLabel(row.group!.count, props.groupBy === "runs" ? "run" : "seed")}`}
+                        title={`${expanded.has(key) ? "Hide" : "Show"} the ${groupLabel(row.group!.count, what)}`}
                       >
-                        {expanded.has(row.id) ? "▾" : "▸"}
+                        {expanded.has(key) ? "▾" : "▸"}
                       </button>
                     ) : member ? (
                       <span className={styles.indent} />
                     ) : null}
                     <Swatch color={colors.get(ids[0])} />
-                    <Link href={`/runs/${row.id}`} className={styles.name}>
-                      {isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name}
-                    </Link>
-                    {isGroup ? <span className={styles.seeds}>{groupLabel(row.group!.count, props.groupBy === "runs" ? "run" : "seed")}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
-                    <RowTags tags={row.tags} archived={row.archived} />
+                    {isGroup && row.group!.tag !== undefined ? (
+                      // a tag row: its tag, linking to the table filtered by it
+                      row.group!.tag ? (
+                        <Link href={withParams(params, { tag: row.group!.tag, group: undefined, offset: undefined })} className={styles.name} data-testid="tag-row-name">
+                          {row.group!.label}
+                        </Link>
+                      ) : (
+                        <span className={styles.name} data-testid="tag-row-name">
+                          {row.group!.label}
+                        </span>
+                      )
+                    ) : (
+                      <Link href={`/runs/${row.id}`} className={styles.name}>
+                        {isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name}
+                      </Link>
+                    )}
+                    {isGroup ? <span className={styles.seeds}>{groupLabel(row.group!.count, what)}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
+                    {!(isGroup && row.group!.tag !== undefined) && <RowTags tags={row.tags} archived={row.archived} />}
                   </td>
                   {columns.map((c) => {
                     const value = row.group && !member && row.group.stats[c] ? row.group.stats[c].mean : cellValue(row, c);

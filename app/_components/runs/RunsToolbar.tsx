@@ -19,6 +19,9 @@ export function RunsToolbar(props: {
   /** Rows folded by run group (W&B's group). */
   groupRuns: boolean;
   onGroupRuns: (on: boolean) => void;
+  /** Rows folded by tag (a run with several tags under each). */
+  groupTags: boolean;
+  onGroupTags: (on: boolean) => void;
   /** Tags the view is filtered by, and whether archived runs show. */
   tags: string[];
   showArchived: boolean;
@@ -97,6 +100,10 @@ export function RunsToolbar(props: {
       <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="One row per run group (set on a run's page), with mean ± 95% interval; runs without a group stay alone">
         <input type="checkbox" checked={props.groupRuns} onChange={(e) => props.onGroupRuns(e.target.checked)} data-testid="group-runs" />
         Group runs
+      </label>
+      <label className="row" style={{ gap: 5, fontSize: 13, cursor: "pointer" }} title="One row per tag, with mean ± 95% interval over the runs that carry it; a run with several tags is under each, untagged runs share a row">
+        <input type="checkbox" checked={props.groupTags} onChange={(e) => props.onGroupTags(e.target.checked)} data-testid="group-tags" />
+        Group by tag
       </label>
       <span className={styles.anchor}>
         <button type="button" className="btn btn-sm" onClick={() => setChooser((c) => !c)} aria-expanded={chooser} data-testid="choose-columns">

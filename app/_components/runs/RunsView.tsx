@@ -29,7 +29,7 @@ export function RunsView(props: {
   columns: string[];
   grouped: boolean;
   /** What grouped rows fold: seed replicates, or run groups (W&B's group). */
-  groupBy: "seeds" | "runs" | null;
+  groupBy: "seeds" | "runs" | "tags" | null;
   sort: { field: string; desc: boolean };
   params: RawSearchParams;
   apiQuery: string;
@@ -56,6 +56,8 @@ export function RunsView(props: {
   useEffect(() => setGrouped(props.grouped), [props.grouped]);
   const [groupRuns, setGroupRuns] = useState(props.groupBy === "runs");
   useEffect(() => setGroupRuns(props.groupBy === "runs"), [props.groupBy]);
+  const [groupTags, setGroupTags] = useState(props.groupBy === "tags");
+  useEffect(() => setGroupTags(props.groupBy === "tags"), [props.groupBy]);
   // Set once React has hydrated the view: controls used before then would be reset by it.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -66,11 +68,18 @@ export function RunsView(props: {
         columns={columns}
         config={props.config}
         summary={props.summary}
-        grouped={grouped && !groupRuns}
+        grouped={grouped && !groupRuns && !groupTags}
         groupRuns={groupRuns}
         onGroupRuns={(on) => {
           setGroupRuns(on);
+          setGroupTags(false);
           go({ group: on ? "runs" : undefined });
+        }}
+        groupTags={groupTags}
+        onGroupTags={(on) => {
+          setGroupTags(on);
+          setGroupRuns(false);
+          go({ group: on ? "tags" : undefined });
         }}
         selectedCount={selected.size}
         compareHref={`/compare?runs=${[...selected].join(",")}`}

@@ -16,6 +16,10 @@ import * as runFinishRoute from "../../api/runs/[id]/finish/route";
 import * as runStopRoute from "../../api/runs/[id]/stop/route";
 import * as runMetricsCsvRoute from "../../api/runs/[id]/metrics.csv/route";
 import * as runMetricsJsonlRoute from "../../api/runs/[id]/metrics.jsonl/route";
+import * as compareRoute from "../../api/compare/route";
+import * as tableRoute from "../../api/compare/table/route";
+import * as viewsRoute from "../../api/views/route";
+import * as viewRoute from "../../api/views/[id]/route";
 
 // A real HTTP server process for tests that need one without a Next build: it serves the
 // same route handlers (web Request → Response) on 127.0.0.1 and starts the server's executor
@@ -39,6 +43,11 @@ const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/stop$/, runStopRoute.POST as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.csv$/, runMetricsCsvRoute.GET as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.jsonl$/, runMetricsJsonlRoute.GET as Handler],
+  ["GET", /^\/api\/compare$/, compareRoute.GET as Handler],
+  ["GET", /^\/api\/compare\/table$/, tableRoute.GET as Handler],
+  ["GET", /^\/api\/views$/, viewsRoute.GET as Handler],
+  ["POST", /^\/api\/views$/, viewsRoute.POST as Handler],
+  ["DELETE", /^\/api\/views\/(?<id>[^/]+)$/, viewRoute.DELETE as Handler],
 ];
 
 async function toRequest(req: http.IncomingMessage): Promise<Request> {

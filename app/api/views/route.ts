@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { handle, parseQuery } from "../../_lib/api";
+import { handle, jsonError, parseQuery } from "../../_lib/api";
 import { KiB, readRequest } from "../../_lib/body";
 import { compareViewQuery, parseCompareView } from "../../_lib/compare-view";
 import { listSavedViews, saveView } from "../../../prisma/store";
@@ -31,7 +31,10 @@ export const POST = handle(async (req: Request) => {
   const body = await readRequest(req, SaveRequest, 16 * KiB, "invalid view");
   if (!body.ok) return body.response;
   const { project = "default", page = "compare", name } = body.data;
-  // stored as the page reads it back: what it does not understand is dropped, not kept
-  const query = compareViewQuery(parseCompareView(new URLSearchParams(body.data.query)));
+  // stored as the page reads it back: what it does not understand is dropped, not kept; a custom
+  // panel that does not parse is an error (a view saved without it would lose it silently)
+  const view = parseCompareView(new URLSearchParams(body.data.query));
+  if (view.panelErrors.length) return jsonError(400, "invalid view", view.panelErrors.map((message) => ({ path: "query", message })));
+  const query = compareViewQuery(view);
   return Response.json({ view: await saveView({ project, page, name, query }) }, { status: 201 });
 });

@@ -7,9 +7,10 @@ export const runtime = "nodejs";
 
 /**
  * GET /api/compare/table?sweep=&state=&filter=summary.val_loss<2&sort=-derived.train_val_gap
- *   &columns=config.cell,summary.val_loss_best&group=seeds|none&limit=&offset=
+ *   &columns=config.cell,summary.val_loss_best&group=seeds|runs|tags|none&limit=&offset=
  * — rows of the runs table with only the chosen columns (narrow), curve-derived columns, and
- * seed replicates folded into one row per configuration (mean ± 95% interval, members inline).
+ * seed replicates folded into one row per configuration (or runs by run group, or by tag: a
+ * run with several tags in each tag's row), mean ± 95% interval, members inline.
  */
 export const GET = handle(async (req: Request) => {
   const query = parseQuery(req, RunsTableParams, ["filter"]);
