@@ -81,7 +81,7 @@ export const PRESETS: SweepPreset[] = [
       method: "random",
       metric: { name: "val_loss", goal: "minimize" },
       run_cap: 12,
-      early_terminate: { type: "hyperband", min_iter: 3, eta: 2 },
+      early_terminate: { type: "hyperband", min_iter: 3, eta: 3 },
       parameters: {
         task: { value: "charlm" },
         steps: { value: 200 },
