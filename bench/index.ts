@@ -15,6 +15,7 @@ const suites: Record<string, string> = {
   speed: "./speed.ts",
   api: "./api.ts",
   ingest: "./ingest.ts",
+  scale: "./scale.ts",
   pyclient: "./pyclient.ts",
   ui: "./ui.ts",
   lessons: "./lessons.ts",
