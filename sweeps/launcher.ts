@@ -147,6 +147,8 @@ interface RunSlot {
   stderrFrom: number;
   /** SIGTERM / SIGKILL was sent for this run: the worker ends after it, never reused. */
   signalled: boolean;
+  /** The exit code its `served` line gave, when the process ends after it (the run ends at the close). */
+  servedCode?: number;
 }
 
 /** A worker process and the run it serves (null: idle, or a one-run worker between its end and exit). */
@@ -188,10 +190,16 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
       if (line.trim() === "" || !slot) return;
       const code = reuse ? servedCode(line) : null;
       if (code !== null) {
-        // the run is over; its process waits for the next one (unless it was signalled or failed)
+        // the run is over; its process waits for the next one — unless it was signalled or
+        // failed: then the process ends too, and the run ends when it has (as without reuse: an
+        // executor that stops never leaves a worker behind it)
+        if (slot.signalled || code === EXIT.error || code === EXIT.stopped) {
+          slot.servedCode = code;
+          return;
+        }
         w.slot = null;
         slot.resolve({ code, signal: null, stderrTail: stderrTail(w, slot.stderrFrom).trim() });
-        if (!slot.signalled && code !== EXIT.error && code !== EXIT.stopped) park(w);
+        park(w);
         return;
       }
       let message: WorkerMessage;
@@ -219,6 +227,7 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
       w.slot = null;
       if (!slot) return;
       const tail = stderrTail(w, slot.stderrFrom);
+      if (slot.servedCode !== undefined) return slot.resolve({ code: slot.servedCode, signal: null, stderrTail: tail.trim() });
       slot.resolve({ code, signal, stderrTail: (spawnError ? `cannot start the worker (${file}): ${(spawnError as Error).message}\n${tail}` : tail).trim() });
     });
     return w;
