@@ -1,5 +1,6 @@
 """HTTP to the logging API (urllib, JSON in and out)."""
 
+import http.client
 import json
 import os
 import socket
@@ -44,12 +45,17 @@ def post(path, body, url=None, api_key=None, timeout=15.0):
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, _parse(response.read())
     except urllib.error.HTTPError as e:
-        answer = _parse(e.read())
+        try:
+            answer = _parse(e.read())
+        except (OSError, http.client.HTTPException):
+            raise Unreachable(f"{e.code} from {url}, its answer cut off") from None
         if e.code >= 500 or e.code == 429:
             raise Unreachable(f"{e.code} from {url}: {_message(answer)}") from None
         raise Error(f"{e.code} from POST {path}: {_message(answer)}", e.code, answer) from None
-    except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as e:
-        raise Unreachable(f"{url}: {getattr(e, 'reason', e)}") from None
+    except (urllib.error.URLError, socket.timeout, ConnectionError, OSError, http.client.HTTPException) as e:
+        # (HTTPException: the server went away mid-answer — IncompleteRead, RemoteDisconnected;
+        # the batch is sent again with its seq, which the server skips if it had stored it)
+        raise Unreachable(f"{url}: {getattr(e, 'reason', e)!r}" if isinstance(e, http.client.HTTPException) else f"{url}: {getattr(e, 'reason', e)}") from None
 
 
 def _parse(raw):
