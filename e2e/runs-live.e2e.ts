@@ -56,7 +56,10 @@ test("run page: watch a run live, then stop it", async ({ page, request }) => {
 });
 
 test("run page: a delayed-recall RNN's gradient flow marks the symbol and the cue", async ({ page, request }) => {
-  const params = { task: { value: "delayed_recall" }, cell: { value: "rnn" }, delay: { value: 30 }, steps: { value: 100 }, eval_every: { value: 50 } };
+  // (a fixed seed: the sweep's own is random, and at 100 steps one seed in several leaves a
+  // vanilla RNN whose gradient still reaches the symbol — seed 1: ratio 0.17 — while the others
+  // give 1e-12…1e-18; this journey checks the page, the lesson's measurement is bench lessons')
+  const params = { task: { value: "delayed_recall" }, cell: { value: "rnn" }, delay: { value: 30 }, steps: { value: 100 }, eval_every: { value: 50 }, seed: { value: 2 } };
   const { runId } = await sweepRun(request, params, "finished");
   await page.goto(`/runs/${runId}?tab=diagnostics`);
   await expect(page.getByTestId("grad-flow-marks")).toContainText("symbol to remember (t = 11)");
