@@ -9,18 +9,16 @@
 // full sweep's. Goal: ≤ 40% of the steps with the best val_loss within 2%, on every seed.
 // Then the full sweeps' stored curves are replayed (sweeps/stop/replay.ts, the executor's own
 // pruning ledger) over eta × min_iter, to show which settings would meet the goal.
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { parseSweepConfig } from "../sweeps/config";
 import { plannedStepsOf } from "../sweeps/stop/ledger";
 import { replayGrid, type ReplayRun } from "../sweeps/stop/replay";
-import { disconnectPrisma, type RunRecord } from "../prisma/store";
+import type { RunRecord } from "../prisma/store";
 import { sweepMetricPointsSince } from "../prisma/store/executor-store";
 import { runSweep } from "./sweeps";
-import { fmt, header, report } from "./util";
+import { fmt, header, report, scratchDatabase } from "./util";
 
 const STEPS = 600;
 const EVAL_EVERY = 25;
@@ -62,9 +60,8 @@ export async function run(argv = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { seeds: { type: "string" } }, strict: false, allowPositionals: true });
   const seeds = Array.from({ length: Math.max(1, Number(values.seeds ?? 3) || 3) }, (_, i) => i + 1);
   header(`Hyperband on a charlm sweep: 27 random runs (lr log-uniform 3e-4–3e-2 × dropout × hidden), ${seeds.length} seeds, ${STEPS} steps, val_loss every ${EVAL_EVERY}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-bench-hyperband-"));
-  const previousUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = `file:${path.join(dir, "bench.db")}`;
+  const scratch = scratchDatabase("sweeplab-bench-hyperband-");
+  const dir = scratch.dir;
   console.log(`     load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
   try {
     const rows: { seed: number; label: string; steps: number; best: number }[] = [];
@@ -104,10 +101,7 @@ export async function run(argv = process.argv.slice(2)): Promise<void> {
       console.log(`     ${String(c.eta).padEnd(4)}${String(c.min_iter).padEnd(10)}${pct(ran.reduce((a, b) => a + b, 0) / ran.length).padEnd(12)}${pct(Math.max(...ran)).padEnd(13)}${("+" + pct(Math.max(...gaps))).padEnd(12)}${ok ? "yes" : "no"}`);
     }
   } finally {
-    await disconnectPrisma();
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
-    fs.rmSync(dir, { recursive: true, force: true });
+    await scratch.done();
   }
 }
 

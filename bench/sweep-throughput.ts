@@ -21,9 +21,9 @@ import { BUILTIN_CORPUS } from "../engine/corpus/builtin";
 import type { RunConfigInput } from "../engine/config";
 import { Trainer } from "../engine/train";
 import { processLauncher, type Launcher } from "../sweeps/launcher";
-import { disconnectPrisma, sweepRuns } from "../prisma/store";
+import { sweepRuns } from "../prisma/store";
 import { runSweep } from "./sweeps";
-import { fmt, header, PYTHON, pythonHas, report } from "./util";
+import { fmt, header, PYTHON, pythonHas, report, scratchDatabase } from "./util";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SCRIPT = fileURLToPath(new URL("./baselines/charlm_run.py", import.meta.url));
@@ -154,12 +154,10 @@ async function breakdown(dir: string, db: string): Promise<void> {
 
 export async function run(): Promise<void> {
   header("Sweep throughput: 16 char-LSTM runs, Sweeplab vs two agents × one PyTorch process per run");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-bench-throughput-"));
+  const scratch = scratchDatabase("sweeplab-bench-throughput-");
+  const { dir, file: db } = scratch;
   const corpusFile = path.join(dir, "corpus.txt");
   fs.writeFileSync(corpusFile, BUILTIN_CORPUS);
-  const db = path.join(dir, "bench.db");
-  const previousUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = `file:${db}`;
   const torch = pythonHas("torch");
   console.log(`     load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; PyTorch: ${torch ? `${PYTHON}, run here` : `not in ${PYTHON} (set PYTHON): the RECORDED figure stands in`}`);
   try {
@@ -189,10 +187,7 @@ export async function run(): Promise<void> {
     report(`Sweeplab speed-up over the agent pattern (${label})`, `${fmt(ratio, 2)}×`, { ok: ratio >= TARGET, target: `≥ ${TARGET}×` });
     await breakdown(dir, db);
   } finally {
-    await disconnectPrisma();
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
-    fs.rmSync(dir, { recursive: true, force: true });
+    await scratch.done();
   }
 }
 

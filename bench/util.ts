@@ -1,5 +1,9 @@
 // Small helpers shared by the benchmark scripts: timing, percentiles, printing, the Python of the baselines.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { disconnectPrisma } from "../prisma/store";
 
 /** The Python that runs the numpy / PyTorch baselines: Debian's, where python3-numpy and python3-torch install. */
 export const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
@@ -40,3 +44,24 @@ export function report(label: string, value: string, verdict?: { ok: boolean; ta
 }
 
 export const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * A bench section's own SQLite file in a fresh folder, as DATABASE_URL while it runs; `done`
+ * disconnects, puts the previous DATABASE_URL back and removes the folder.
+ */
+export function scratchDatabase(prefix: string): { dir: string; file: string; done: () => Promise<void> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const file = path.join(dir, "bench.db");
+  const previousUrl = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = `file:${file}`;
+  return {
+    dir,
+    file,
+    done: async () => {
+      await disconnectPrisma();
+      if (previousUrl === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previousUrl;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

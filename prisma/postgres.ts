@@ -140,6 +140,18 @@ const WORD = /\b[A-Za-z_][A-Za-z0-9_]*\b/g;
  * no `?` may sit in a literal.
  */
 export function toPostgres(sql: string): string {
+  let text = translated.get(sql);
+  if (text === undefined) {
+    if (translated.size >= 500) translated.delete(translated.keys().next().value!);
+    translated.set(sql, (text = translate(sql)));
+  }
+  return text;
+}
+
+/** The store's statements repeat (a poll runs the same few): each is rewritten once. */
+const translated = new Map<string, string>();
+
+function translate(sql: string): string {
   let i = 0;
   // split into 'literals', "quoted names" and the rest; only the rest is rewritten
   return sql.replace(/('(?:[^']|'')*')|("(?:[^"]|"")*")|([^'"]+)/g, (_all, literal: string, quoted: string, rest: string) => {

@@ -1,7 +1,7 @@
 import type { CompareResponse, CompareRun, SeriesTuple } from "./compare-api";
 import type { ChartXMode, XMode } from "./chart-scale";
 import { colorOf, type RunColors } from "./colors";
-import { groupsFor } from "./compare-shape";
+import { groupsFor, type SeriesInput } from "./compare-shape";
 import type { CurvePoint } from "./curves";
 import type { BandKind } from "./grouping";
 import { panelMetrics, type PanelSpec } from "./panels";
@@ -75,13 +75,7 @@ export function pairByStep(x: readonly SeriesTuple[], y: readonly SeriesTuple[])
   return out;
 }
 
-export interface PanelSeries {
-  runId: string;
-  name: string;
-  color: string;
-  points: CurvePoint[];
-  state: string;
-  startedAt: number | null;
+export interface PanelSeries extends SeriesInput {
   dash: number[];
 }
 

@@ -3,13 +3,13 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { RunConfig } from "../../engine/config";
 import { train } from "../../engine/train";
-import { disconnectPrisma, getSweep, listLogs, sweepRuns } from "../../prisma/store";
+import { getSweep, listLogs, sweepRuns } from "../../prisma/store";
 import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { pidAlive as alive, until } from "../../sweeps/testdata/until";
-import { startRouteServer, type RouteServer } from "./testdata/start-route-server";
+import { durableServers } from "./testdata/start-route-server";
 
 // Issue 11's "done when": a sweep of six runs survives one kill -9 of the server during its
 // first runs and one SIGTERM later. A real server process (the route handlers and the
@@ -23,20 +23,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-durable-"));
 const dbUrl = `file:${path.join(dir, "durable.db")}`;
 process.env.DATABASE_URL = dbUrl;
 const STEPS = 600;
-const servers: ChildProcess[] = [];
-
-after(async () => {
-  for (const s of servers) s.kill("SIGKILL");
-  await disconnectPrisma();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Start the server process; its base URL once it listens. */
-async function startServer(): Promise<RouteServer> {
-  const started = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "2", SWEEPLAB_CHECKPOINT_EVERY_MS: "150", SWEEPLAB_WORKER: "" });
-  servers.push(started.server);
-  return started;
-}
+/** Start a server process on this file's database (route handlers and executor, as `next start` runs them). */
+const startServer = durableServers(dbUrl, dir, 2);
 
 const exited = (p: ChildProcess) => new Promise<number | null>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(p.exitCode) : p.once("exit", (code) => resolve(code))));
 

@@ -1,14 +1,13 @@
 import { testDatabaseUrl } from "../../prisma/testdata/test-database";
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, describe, it } from "node:test";
-import { disconnectPrisma, getSweep, sweepRuns } from "../../prisma/store";
+import { describe, it } from "node:test";
+import { getSweep, sweepRuns } from "../../prisma/store";
 import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { until } from "../../sweeps/testdata/until";
-import { startRouteServer, type RouteServer } from "./testdata/start-route-server";
+import { durableServers, type RouteServer } from "./testdata/start-route-server";
 
 // Issue 15's "done when": two servers on one database share a 12-run grid sweep; one is killed
 // -9 midway and the other finishes it — 12 finished runs, one per grid point, whole curves. Real
@@ -21,19 +20,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-two-"));
 const dbUrl = await testDatabaseUrl(path.join(dir, "two.db"));
 process.env.DATABASE_URL = dbUrl;
 const STEPS = 3000;
-const servers: ChildProcess[] = [];
-
-after(async () => {
-  for (const s of servers) s.kill("SIGKILL");
-  await disconnectPrisma();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function startServer(): Promise<RouteServer> {
-  const started = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "1", SWEEPLAB_CHECKPOINT_EVERY_MS: "150", SWEEPLAB_WORKER: "" });
-  servers.push(started.server);
-  return started;
-}
+/** Start a server process on this file's database (route handlers and executor, as `next start` runs them). */
+const startServer = durableServers(dbUrl, dir, 1);
 
 const YAML = `
 name: shared

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import { after } from "node:test";
+import { disconnectPrisma } from "../../../prisma/store";
 import { until } from "../../../sweeps/testdata/until";
 
 // Tests that need a real server process without a Next build start route-server.ts here: a
@@ -31,4 +34,22 @@ export async function startRouteServer(env: Record<string, string>): Promise<Rou
     return m ? `http://127.0.0.1:${m[1]}` : null;
   });
   return { server, base, output: () => out };
+}
+
+/**
+ * Servers of one test file on its database and data folder (checkpoints), started at will; when
+ * the file's tests end, every one still alive is killed, the store disconnected, the folder removed.
+ */
+export function durableServers(dbUrl: string, dir: string, concurrency: number): () => Promise<RouteServer> {
+  const servers: ChildProcess[] = [];
+  after(async () => {
+    for (const s of servers) s.kill("SIGKILL");
+    await disconnectPrisma();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return async () => {
+    const started = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: String(concurrency), SWEEPLAB_CHECKPOINT_EVERY_MS: "150", SWEEPLAB_WORKER: "" });
+    servers.push(started.server);
+    return started;
+  };
 }
