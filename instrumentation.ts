@@ -3,8 +3,9 @@
 // SIGTERM / SIGINT checkpoint the runs in progress before Next closes the server.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { migrate } = await import("./prisma/migrate");
-  migrate();
+  const { providerOf } = await import("./prisma/provider");
+  // SQLite is migrated here; PostgreSQL at the client's first connection (prisma/client.ts)
+  if (providerOf() === "sqlite") (await import("./prisma/migrate")).migrate();
   const { installGracefulShutdown, startServerExecutor } = await import("./app/_server/executor");
   await startServerExecutor();
   installGracefulShutdown();

@@ -6,6 +6,8 @@ import path from "node:path";
 export const DEFAULT_DATABASE_URL = "file:./data/sweeplab.db";
 
 export function databasePath(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): string {
+  // a PostgreSQL URL is never a file name (read as one, it left a SQLite file in a folder named "postgresql:")
+  if (/^postgres(ql)?:\/\//i.test(url)) throw new DatabaseError(`DATABASE_URL "${redact(url)}" names a PostgreSQL server, not a SQLite file`);
   const raw = url.startsWith("file:") ? url.slice("file:".length) : url;
   const withoutQuery = raw.split("?")[0];
   if (!withoutQuery) throw new DatabaseError(`DATABASE_URL "${url}" names no file`);
@@ -76,7 +78,7 @@ const STORAGE_PROBLEMS: [RegExp, string][] = [
 ];
 
 /** `error` as a StorageError when a database write failed for one of the reasons above (its cause chain is searched), else null. */
-export function asStorageError(error: unknown, file = databasePathOrNull()): StorageError | null {
+export function asStorageError(error: unknown, file = databaseLabel()): StorageError | null {
   if (error instanceof StorageError) return error;
   const texts: string[] = [];
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -92,7 +94,8 @@ export function asStorageError(error: unknown, file = databasePathOrNull()): Sto
   return null;
 }
 
-function databasePathOrNull(): string | null {
+/** Where the data lives, for messages: the SQLite file's path, or the PostgreSQL URL without its password. */
+export function databaseLabel(): string | null {
   const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   if (/^postgres(ql)?:\/\//i.test(url)) return redact(url);
   try {

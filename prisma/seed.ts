@@ -1,6 +1,6 @@
 // `npm run seed -- [--sweeps 3] [--runs 40] [--points 200]`: fill DATABASE_URL with fixture sweeps.
 import { parseArgs } from "node:util";
-import { databasePath } from "./database";
+import { databaseLabel } from "./database";
 import { seedFixture } from "./fixtures";
 import { disconnectPrisma } from "./store";
 
@@ -18,7 +18,7 @@ const count = (name: string, v: string) => {
 try {
   const started = Date.now();
   const result = await seedFixture({ sweeps: count("sweeps", values.sweeps!), runsPerSweep: count("runs", values.runs!), points: count("points", values.points!) });
-  console.log(`seeded ${result.sweepIds.length} sweeps, ${result.runIds.length} runs into ${databasePath()} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  console.log(`seeded ${result.sweepIds.length} sweeps, ${result.runIds.length} runs into ${databaseLabel()} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 } catch (error) {
   console.error(`seed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

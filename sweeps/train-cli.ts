@@ -10,7 +10,7 @@ import { createRun, DatabaseError, disconnectPrisma, type RunRecord } from "../p
 import { executorStore } from "../prisma/store/executor-store";
 import { registeredCorpusText, registerLocalCorpus } from "../prisma/store/corpora";
 import { readCorpusText } from "../engine/files";
-import { databasePath } from "../prisma/database";
+import { databaseLabel } from "../prisma/database";
 
 // `npm run train -- [--KEY VALUE ...] [--track [--name NAME]]`: one run from the terminal.
 // Without --track it trains in this process and records nothing (engine/terminal.ts). With
@@ -66,7 +66,7 @@ async function track(args: TrainArgs): Promise<number> {
   const run: RunRecord = await createRun({ name, config, claimedBy: owner });
   // the worker sends the run's console lines (engine/console.ts): print them, format nothing
   const progress = new Progress(config.steps, { format: false });
-  progress.line(`run ${run.name} (${run.id}) tracked in ${databasePath()}: /runs/${run.id} in the app`);
+  progress.line(`run ${run.name} (${run.id}) tracked in ${databaseLabel()}: /runs/${run.id} in the app`);
   let showedError = false;
   let workerDone: { state: string } | null = null;
   let workerPid: number | undefined;

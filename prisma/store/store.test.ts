@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { migrate } from "../migrate";
+import { databasePath } from "../database";
 import {
   allLogs,
   appendRunEvents,
@@ -243,6 +244,18 @@ describe("bad database files", () => {
     const before = fs.readFileSync(file);
     assert.throws(() => migrate(file), /is not a SQLite database/);
     assert.deepEqual(fs.readFileSync(file), before);
+  });
+
+  it("never reads a PostgreSQL URL as a file name (nor creates one), and never shows its password", () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      assert.throws(() => databasePath("postgresql://me:secret@127.0.0.1:5432/x"), (e: Error) => /names a PostgreSQL server/.test(e.message) && !e.message.includes("secret"));
+      assert.throws(() => migrate(databasePath("postgres://127.0.0.1/x")), /names a PostgreSQL server/);
+      assert.equal(fs.existsSync(path.join(dir, "postgresql:")) || fs.existsSync(path.join(dir, "postgres:")), false);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("says so when the database cannot be written", () => {
