@@ -5,7 +5,7 @@ import { PrismaClient } from "./generated/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated-pg/client";
 import { databasePath, DEFAULT_DATABASE_URL } from "./database";
 import { migrate } from "./migrate";
-import { closePgPools, LOCKS, migrated } from "./postgres";
+import { closePgPools, LOCKS, migrated, SESSION_OPTIONS } from "./postgres";
 import { providerOf } from "./provider";
 
 // The one Prisma client of a process, kept on globalThis so hot reloads and repeated imports
@@ -40,7 +40,7 @@ export function prisma(): PrismaClient {
 
 /** Prisma's Postgres adapter, connecting only once the migrations are applied (prisma() stays synchronous). */
 function migratingPg(url: string) {
-  const base = new PrismaPg({ connectionString: url, max: 10 });
+  const base = new PrismaPg({ connectionString: url, max: 10, options: SESSION_OPTIONS });
   return {
     provider: base.provider,
     adapterName: base.adapterName,

@@ -55,8 +55,9 @@ export async function copyDatabase(from: string, to: string, log: (line: string)
   const report: CopyReport = { tables: [] };
   try {
     for (const [table, order] of TABLES) {
-      const columns = (await target.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`, [table])).rows as { column_name: string; data_type: string }[];
-      // Metric.seq is Postgres' own (the order of insertion, which follows SQLite's rowid here)
+      const columns = (await target.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`, [table])).rows as { column_name: string; data_type: string }[];
+      // Metric.seq is Postgres' own (the order of insertion, which follows SQLite's rowid here);
+      // generated columns (Run's jsonb documents) Postgres computes itself
       const copied = columns.filter((c) => !(table === "Metric" && c.column_name === "seq"));
       const names = copied.map((c) => `"${c.column_name}"`).join(", ");
       const select = copied.map((c, i) => `(j ->> ${i})::${c.data_type === "timestamp without time zone" ? "timestamp(3)" : c.data_type}`).join(", ");

@@ -5,7 +5,7 @@ import { LISTED_TYPES, TABLE_BASE_TYPES, valueColumns as sqliteValueColumns, typ
 // The PostgreSQL text of the run listings and the runs table: the twin of sql-sqlite.ts, the
 // same functions with the same typed columns (dialect.ts picks one). It is written in the
 // store's shared spelling (bare camelCase names, `?` placeholders), which prisma/postgres.ts
-// toPostgres quotes and numbers. JSON documents are text columns, read as jsonb; a JSON value
+// toPostgres quotes and numbers. JSON documents are read from their jsonb twins (doc()); a JSON value
 // compares as jsonb (numbers numerically, strings as text, JSON null as SQL NULL), as SQLite's
 // json_extract values compare there.
 
@@ -24,18 +24,26 @@ export const FIXED_SQL = {
   runtime: `CAST(EXTRACT(EPOCH FROM (coalesce(r.finishedAt, CAST(now() AT TIME ZONE 'UTC' AS timestamp(3))) - r.startedAt)) AS float8)`,
 } as const;
 
+/**
+ * A run's JSON document as jsonb: the column Postgres keeps beside the text (generated from it,
+ * prisma/postgres/migrations/*_run_jsonb), so no query parses every row's text again. Quoted here:
+ * the client does not know these columns, so toPostgres does not either.
+ */
+const doc = (source: JsonSource, alias = "r") => `${alias}."${source}Jsonb"`;
+
 /** A number in a JSON document (NULL when the key is absent or holds no number). */
-const num = (doc: string, key: string) => `(CASE WHEN jsonb_typeof(CAST(${doc} AS jsonb) -> ${literal(key)}) = 'number' THEN CAST(CAST(${doc} AS jsonb) ->> ${literal(key)} AS float8) END)`;
+const num = (source: "summary", key: string) => `(CASE WHEN jsonb_typeof(${doc(source)} -> ${literal(key)}) = 'number' THEN CAST(${doc(source)} ->> ${literal(key)} AS float8) END)`;
 
 /** Curve-derived columns, computed in SQL so they sort and filter like any other. */
 export const DERIVED_SQL = {
   /** final val_loss − final train_loss */
-  train_val_gap: `(${num("r.summary", "val_loss")} - ${num("r.summary", "train_loss")})`,
+  train_val_gap: `(${num("summary", "val_loss")} - ${num("summary", "train_loss")})`,
   /** the first step any metric was NaN/Inf */
-  first_nonfinite_step: `(SELECT min(CAST(j.value #>> '{}' AS float8)) FROM jsonb_each(CAST(r.summary AS jsonb)) j WHERE jsonb_typeof(j.value) = 'number' AND j.key LIKE '%\\_first\\_nonfinite\\_step' ESCAPE '\\')`,
+  first_nonfinite_step: `(SELECT min(CAST(j.value #>> '{}' AS float8)) FROM jsonb_each(${doc("summary")}) j WHERE jsonb_typeof(j.value) = 'number' AND j.key LIKE '%\\_first\\_nonfinite\\_step' ESCAPE '\\')`,
 } as const;
 
 const JSON_SOURCES = ["config", "summary", "params"] as const;
+type JsonSource = (typeof JSON_SOURCES)[number];
 
 function split(field: string): { source: string; key: string } {
   const dot = field.indexOf(".");
@@ -48,14 +56,14 @@ function literal(s: string): string {
 }
 
 /** One key of a JSON column as jsonb, JSON null as SQL NULL. */
-const value = (source: string, key: string) => `NULLIF(CAST(r.${source} AS jsonb) -> ${literal(key)}, 'null'::jsonb)`;
+const value = (source: JsonSource, key: string) => `NULLIF(${doc(source)} -> ${literal(key)}, 'null'::jsonb)`;
 
 /** As sql-sqlite.ts: a key that applies only under a choice has no value in an engine run that did not make it. */
 function unlessNotApplied(source: string, key: string, expr: string): string {
   const condition = source === "config" ? CONDITIONAL_CONFIG_KEYS[key] : undefined;
   if (!condition) return expr;
-  const task = `(CAST(r.config AS jsonb) ->> 'task')`;
-  const pair = `${task} || '/' || (CAST(r.config AS jsonb) ->> ${literal(condition.parent)})`;
+  const task = `(${doc("config")} ->> 'task')`;
+  const pair = `${task} || '/' || (${doc("config")} ->> ${literal(condition.parent)})`;
   const list = (xs: readonly string[]) => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(", ");
   return `(CASE WHEN ${task} IN (${list(ENGINE_TASKS)}) AND coalesce(${pair} NOT IN (${list(condition.applies)}), true) THEN NULL ELSE ${expr} END)`;
 }
@@ -68,7 +76,7 @@ export function fieldSql(field: string): string {
   const { source, key } = split(field);
   if (source === "derived" && key in DERIVED_SQL) return DERIVED_SQL[key as keyof typeof DERIVED_SQL];
   if (!(JSON_SOURCES as readonly string[]).includes(source)) throw new Error(`bad column ${field}`);
-  return unlessNotApplied(source, key, value(source, key));
+  return unlessNotApplied(source, key, value(source as JsonSource, key));
 }
 
 /** The value of a config/params/summary/derived column as JSON text (read back with parseJsonCell). */
@@ -76,7 +84,7 @@ export function fieldJsonSql(field: string): string {
   const { source, key } = split(field);
   if (source === "derived" && key in DERIVED_SQL) return `CAST(to_jsonb(${DERIVED_SQL[key as keyof typeof DERIVED_SQL]}) AS TEXT)`;
   if (!(JSON_SOURCES as readonly string[]).includes(source)) throw new Error(`not a JSON column: ${field}`);
-  return `CAST(${unlessNotApplied(source, key, value(source, key))} AS TEXT)`;
+  return `CAST(${unlessNotApplied(source, key, value(source as JsonSource, key))} AS TEXT)`;
 }
 
 /** A run is archived when it is, or (outside its own sweep's view) when its sweep is. */
@@ -145,13 +153,15 @@ const valueColumns = (columns: readonly string[]) => sqliteValueColumns(columns,
 export function tablePageQuery(q: TableSqlInput, limit: number, offset: number) {
   const w = whereSql(q);
   const v = valueColumns(q.columns);
-  return query(`SELECT ${TABLE_BASE}${v.sql} FROM Run r ${w.sql} ${orderSql(q.sort)} LIMIT ? OFFSET ?`, [...w.args, limit, offset], { ...TABLE_BASE_TYPES, ...v.types });
+  // the page's ids first, sorted on one narrow row each; then the 50 rows' columns
+  const page = `SELECT r.id FROM Run r ${w.sql} ${orderSql(q.sort)} LIMIT ? OFFSET ?`;
+  return query(`SELECT ${TABLE_BASE}${v.sql} FROM (${page}) page JOIN Run r ON r.id = page.id ${orderSql(q.sort)}`, [...w.args, limit, offset], { ...TABLE_BASE_TYPES, ...v.types });
 }
 
 export function tableGroupQuery(q: TableSqlInput, by: "seeds" | "runs" = "seeds") {
   const w = whereSql(q);
   const v = valueColumns(q.columns);
-  const key = by === "runs" ? `coalesce('g:' || r.runGroup, 'r:' || r.id)` : `coalesce(r.sweepId, '') || CAST(CAST(r.config AS jsonb) - 'seed' AS TEXT)`;
+  const key = by === "runs" ? `coalesce('g:' || r.runGroup, 'r:' || r.id)` : `coalesce(r.sweepId, '') || CAST(${doc("config")} - 'seed' AS TEXT)`;
   return query(`SELECT ${TABLE_BASE}${v.sql}, ${key} AS "configKey" FROM Run r ${w.sql} ${orderSql(q.sort)}`, w.args, { ...TABLE_BASE_TYPES, ...v.types, configKey: "text" });
 }
 
@@ -162,11 +172,11 @@ export function runCountQuery(q: WhereInput) {
 
 export function tableKeysQueries(sweepId?: string, project?: string) {
   const w = whereSql({ sweepId, project });
-  const scope = `SELECT config, summary FROM Run r ${w.sql} ORDER BY createdAt DESC LIMIT 2000`;
+  const scope = `SELECT ${doc("config")} AS config, ${doc("summary")} AS summary FROM Run r ${w.sql} ORDER BY createdAt DESC LIMIT 2000`;
   const args = w.args;
   return {
-    config: query(`SELECT j.key AS key, count(DISTINCT j.value) AS n FROM (${scope}) r, jsonb_each(CAST(r.config AS jsonb)) j GROUP BY j.key`, args, { key: "text", n: "number" }),
-    summary: query(`SELECT DISTINCT j.key AS key FROM (${scope}) r, jsonb_each(CAST(r.summary AS jsonb)) j`, args, { key: "text" }),
+    config: query(`SELECT j.key AS key, count(DISTINCT j.value) AS n FROM (${scope}) r, jsonb_each(r.config) j GROUP BY j.key`, args, { key: "text", n: "number" }),
+    summary: query(`SELECT DISTINCT j.key AS key FROM (${scope}) r, jsonb_each(r.summary) j`, args, { key: "text" }),
   };
 }
 
