@@ -147,3 +147,76 @@ test("scatter in compare: a rectangle shows only the runs inside it", async ({ p
   await page.getByTestId("show-all").click();
   await expect(legend.and(page.locator('[data-hidden="true"]'))).toHaveCount(0);
 });
+
+test("scatter: a categorical parameter (cell) against the metric, categories in the parallel axis's order, a rectangle brushes whole categories", async ({ page, request }) => {
+  await page.goto("/sweeps");
+  await page.getByTestId("sweep-row").filter({ hasText: FIXTURE_SWEEP }).getByRole("link").first().click();
+  const chart = page.getByTestId("scatter-chart");
+  await expect(chart).toBeVisible();
+  const sweepId = new URL(page.url()).pathname.split("/").pop()!;
+  const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&limit=1000`)).json()) as { runs: ApiRun[] };
+  const y = (await chart.getAttribute("data-y"))!;
+  const panel = page.getByTestId("scatter-panel");
+  await panel.getByLabel("Scatter x").selectOption("cell");
+  await expect(page).toHaveURL(/sx=cell/);
+  await expect(chart).toHaveAttribute("data-x", "cell");
+
+  // the categories: the engine's order of cells (the parallel axis's), those the runs took
+  const categories = (await chart.getAttribute("data-x-categories"))!.split(",");
+  const parallel = (await page.getByTestId("parallel-chart").getAttribute("data-ranges"))!.split(",").find((r) => r.startsWith("cell:"))!;
+  expect(parallel).toBe(`cell:${categories.join("|")}`);
+  expect(categories).toEqual(["rnn", "lstm", "gru"].filter((c) => runs.some((r) => r.params.cell === c)));
+
+  // every point is its run's stored cell and metric; per category, as many points as the API has runs
+  const text = (await chart.getAttribute("data-points"))!;
+  const points = new Map(text.split(",").map((p) => {
+    const [id, values] = p.split("=");
+    const [cell, py] = values.split(":");
+    return [id, { cell, y: Number(py) }];
+  }));
+  const measured = runs.filter((r) => typeof value(r, y) === "number");
+  expect(points.size).toBe(measured.length);
+  for (const r of measured) expect(points.get(r.id), r.id).toEqual({ cell: r.params.cell, y: value(r, y) });
+  const perCategory = (cell: string) => [...points.values()].filter((p) => p.cell === cell).length;
+  for (const c of categories) {
+    expect(perCategory(c)).toBe(measured.filter((r) => r.params.cell === c).length);
+    expect(perCategory(c), `runs of ${c}`).toBeGreaterThan(0);
+  }
+  // drawn in their category's band, jittered (not all on one line)
+  const positions = new Map((await chart.getAttribute("data-positions"))!.split(",").map((p) => [p.split("=")[0], Number(p.split("=")[1].split(":")[0])]));
+  for (const [id, px] of positions) expect(Math.abs(px - categories.indexOf(points.get(id)!.cell))).toBeLessThanOrEqual(0.3);
+  expect(new Set(positions.values()).size).toBe(positions.size);
+  // no log scale on a category axis
+  await expect(panel.getByLabel("Log x")).toBeDisabled();
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: "test-results/screens/sweep-scatter-cell.png" });
+
+  // a rectangle inside lstm's band, top to bottom of the plot: lstm's runs with the metric in its range
+  const box = (await chart.boundingBox())!;
+  const [left, right, top, bottom] = [64, 24, 16, 48]; // the chart's grid (ScatterChart)
+  const band = (box.width - left - right) / categories.length;
+  const lstm = categories.indexOf("lstm");
+  const cx = box.x + left + band * (lstm + 0.5);
+  await page.mouse.move(cx - band * 0.2, box.y + top + 2);
+  await page.mouse.down();
+  await page.mouse.move(cx, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(cx + band * 0.2, box.y + box.height - bottom - 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(new RegExp(`brush=.*cell:${lstm}:${lstm}`));
+  const brush = decodeURIComponent(new URL(page.url()).searchParams.get("brush")!);
+  const m = new RegExp(`(?:^|,)${y}:([^:,]+):([^:,]+)`).exec(brush)!;
+  const [ylo, yhi] = [Number(m[1]), Number(m[2])];
+  const inside = measured.filter((r) => r.params.cell === "lstm" && (value(r, y) as number) >= ylo && (value(r, y) as number) <= yhi).map((r) => r.id);
+  expect(inside.length).toBeGreaterThan(0);
+  await expect(page.getByTestId("table-count")).toContainText(`${inside.length} of 30`);
+  const shown = await page.getByTestId("sweep-run-row").evaluateAll((els) => els.map((e) => e.getAttribute("data-run-id")));
+  expect(new Set(shown)).toEqual(new Set(inside));
+  // the parallel axis shows the same brush: lstm
+  await expect(page.getByTestId("brush-cell")).toHaveText("lstm");
+  await panel.screenshot({ path: "test-results/screens/sweep-scatter-cell-brushed.png" });
+
+  // back from the URL: cell on x, the rectangle kept
+  await page.reload();
+  await expect(chart).toHaveAttribute("data-x", "cell");
+  await expect(page.getByTestId("table-count")).toContainText(`${inside.length} of 30`);
+});

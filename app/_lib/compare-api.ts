@@ -33,6 +33,21 @@ const OpenRuns = z
     return [id, step === undefined ? null : Number(step)];
   })));
 
+// Metrics drawn against each other (a custom panel with a metric on x): pair=y~x,y2~x (read
+// "y against x", as in a formula). Each y and x is also one of keys; their series come aligned
+// (prisma/store readManySeries), so pairing them by step finds every kept step.
+const Pairs = z
+  .string()
+  .transform((s) => [...new Set(s.split(",").filter(Boolean))])
+  .pipe(z.array(z.string()).max(20, "at most 20 pairs"))
+  .transform((items, ctx) =>
+    items.map((item): [string, string] => {
+      const parts = item.split("~");
+      if (parts.length !== 2 || !parts.every((k) => KEY_PATTERN.test(k))) ctx.addIssue({ code: "custom", message: `"${item.slice(0, 60)}" is not y~x (two metric names, ${KEY_RULE})` });
+      return [parts[0], parts[1] ?? ""];
+    }),
+  );
+
 export const CompareQuery = z
   .strictObject({
     runs: idList.optional(),
@@ -43,6 +58,7 @@ export const CompareQuery = z
       .pipe(z.array(z.string().regex(KEY_PATTERN, `metric names are ${KEY_RULE}`)).min(1).max(20))
       .default(["val_loss"]),
     points: z.coerce.number().int().min(10).max(10_000).default(1000),
+    pair: Pairs.optional(),
     since: Since.optional(),
     open: OpenRuns.optional(),
     /** With since=: the runs new to the client come with sweepId, config, params and summary, and the answer lists the view's metric names (the compare page groups and names runs by config). */
@@ -50,7 +66,8 @@ export const CompareQuery = z
   })
   .refine((q) => q.runs || q.sweep, { message: "name the runs (runs=a,b,c) or a sweep (sweep=ID)", path: ["runs"] })
   .refine((q) => !q.open || q.since, { message: "open= needs since= (the runs it names are ones the client holds)", path: ["open"] })
-  .refine((q) => !q.detail || q.since, { message: "detail= needs since=", path: ["detail"] });
+  .refine((q) => !q.detail || q.since, { message: "detail= needs since=", path: ["detail"] })
+  .refine((q) => (q.pair ?? []).every(([y, x]) => q.keys.includes(y) && q.keys.includes(x)), { message: "each metric of a pair (y~x) is one of keys", path: ["pair"] });
 export type CompareQuery = z.output<typeof CompareQuery>;
 
 export interface CompareRun {

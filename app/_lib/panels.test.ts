@@ -4,7 +4,7 @@ import type { CompareRun, SeriesTuple } from "./compare-api";
 import { runColors } from "./colors";
 import { compareViewQuery, parseCompareView } from "./compare-view";
 import { curveKey, DASHES, pairByStep, panelGroups, panelSeries, resolvePanel, type PageSettings } from "./panel-shape";
-import { formatPanel, matchMetrics, MAX_PANELS, panelMetrics, parsePanel, parsePanels, viewKeys } from "./panels";
+import { formatPanel, matchMetrics, MAX_PANELS, panelMetrics, parsePanel, parsePanels, viewKeys, viewPairs } from "./panels";
 
 const NAMES = ["eval_loss", "grad_norm", "train_loss", "val_acc", "val_loss", "val/f1"];
 
@@ -84,6 +84,16 @@ test("the view fetches the plain panels' metrics and each custom panel's x and y
   // without names (the server's first render) a regex resolves to nothing yet
   assert.deepEqual(viewKeys(["val_loss"], panels, null), ["val_loss", "train_loss", "grad_norm"]);
   assert.equal(viewKeys([], [{ y: [], re: "m.*" }], Array.from({ length: 30 }, (_, i) => `m${i}`)).length, 10);
+});
+
+test("the view asks for each custom panel's y metrics aligned with its metric on x (pair=y~x), among the keys it fetches", () => {
+  const panels = [{ x: { metric: "train_loss" }, y: ["grad_norm"], re: "val_.*" }, { y: ["grad_norm"] }, { x: { mode: "step" as const }, y: ["val_loss"] }, { x: { metric: "grad_norm" }, y: ["grad_norm", "train_loss"] }];
+  const keys = viewKeys(["val_loss"], panels, NAMES);
+  assert.deepEqual(viewPairs(panels, NAMES, keys), [["grad_norm", "train_loss"], ["val_acc", "train_loss"], ["val_loss", "train_loss"], ["train_loss", "grad_norm"]], "a metric against itself is no pair");
+  // without names (the server's first render): the named metrics only
+  assert.deepEqual(viewPairs(panels, null, viewKeys(["val_loss"], panels, null)), [["grad_norm", "train_loss"], ["train_loss", "grad_norm"]]);
+  // a metric the view does not fetch (past the 20 keys) is paired with nothing
+  assert.deepEqual(viewPairs(panels, NAMES, ["val_loss", "grad_norm"]), []);
 });
 
 test("the compare view's URL holds its panels compactly and reads them back", () => {

@@ -144,6 +144,19 @@ export function panelMetrics(p: PanelSpec, names: readonly string[]): { y: strin
   return { y: all.slice(0, MAX_Y), more: Math.max(0, all.length - MAX_Y) };
 }
 
+/**
+ * The metrics the page draws against another (y~x for the compare endpoint's pair=): each
+ * custom panel's y metrics against its x metric, where both are among the fetched `keys`.
+ */
+export function viewPairs(panels: readonly PanelSpec[], names: readonly string[] | null, keys: readonly string[]): [y: string, x: string][] {
+  const pairs = new Map<string, [string, string]>();
+  for (const p of panels) {
+    if (!p.x || !("metric" in p.x) || !keys.includes(p.x.metric)) continue;
+    for (const y of names ? panelMetrics(p, names).y : p.y) if (y !== p.x.metric && keys.includes(y)) pairs.set(`${y}~${p.x.metric}`, [y, p.x.metric]);
+  }
+  return [...pairs.values()];
+}
+
 /** The series the page must fetch: the plain panels' metrics, then each custom panel's x and y metrics, at most `max`. */
 export function viewKeys(metrics: readonly string[], panels: readonly PanelSpec[], names: readonly string[] | null, max = 20): string[] {
   const keys = new Set(metrics);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { colorValue, DEFAULT_SCATTER, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
+import { brushRectangle, colorValue, DEFAULT_SCATTER, fieldOf, JITTER, jitterOf, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
 import { brushedRunIds, type SweepRunLike } from "./sweep-parcoords";
 import { sweepModel } from "./sweep-view";
 
@@ -15,10 +15,14 @@ const run = (i: number, lr: number, cell: string, val: number | null, acc: numbe
 const runs = [run(1, 0.001, "rnn", 1.5, 0.2), run(2, 0.01, "lstm", 0.9, 0.6), run(3, 0.1, "gru", 0.4, 0.9), run(4, 1, "rnn", null, 0.1)];
 const sweep = { metricName: "val_loss", config: { parameters: { learning_rate: { values: [0.001, 0.01, 0.1, 1] }, cell: { values: ["rnn", "lstm", "gru"] } } } };
 const model = sweepModel(runs, sweep);
+const fields = scatterFields(runs, model);
+const field = (key: string) => fieldOf(fields, key);
 
-test("fields: numeric swept parameters, then summary metrics; the default is the slice plot of the first parameter against the metric", () => {
-  const fields = scatterFields(runs, model);
-  assert.deepEqual(fields.filter((f) => f.kind === "param").map((f) => f.key), ["learning_rate"], "cell is categorical");
+test("fields: swept parameters (categorical ones with the parallel axis's categories), then summary metrics; the default is the slice plot of the first numeric parameter against the metric", () => {
+  assert.deepEqual(fields.filter((f) => f.kind === "param").map((f) => f.key), ["learning_rate", "cell"]);
+  assert.deepEqual(field("cell").categories, ["rnn", "lstm", "gru"], "the engine's order of cells, as on the parallel axis");
+  assert.deepEqual(field("cell").categories, model.axes.find((a) => a.key === "cell")!.categories);
+  assert.equal(field("learning_rate").categories, undefined);
   assert.deepEqual(fields.filter((f) => f.kind === "metric").map((f) => f.key), ["runtime", "step", "val_acc", "val_loss", "val_loss_best"]);
   assert.deepEqual(resolveAxes(DEFAULT_SCATTER, fields, model.metricKey), { x: "learning_rate", y: model.metricKey });
   assert.deepEqual(resolveAxes({ ...DEFAULT_SCATTER, x: "val_acc", y: "nope" }, fields, model.metricKey), { x: "val_acc", y: model.metricKey });
@@ -26,18 +30,18 @@ test("fields: numeric swept parameters, then summary metrics; the default is the
 
 test("points are the stored values, one per run with both; log axes drop values at or below zero", () => {
   assert.deepEqual(
-    scatterPoints(runs, "val_acc", "val_loss", { color: "step", logX: false, logY: false }).map((p) => [p.runId, p.x, p.y, p.c]),
+    scatterPoints(runs, field("val_acc"), field("val_loss"), { color: "step", logX: false, logY: false }).map((p) => [p.runId, p.x, p.y, p.c]),
     [["r1", 0.2, 1.5, 100], ["r2", 0.6, 0.9, 200], ["r3", 0.9, 0.4, 300]],
   );
   const withZero = [...runs, { ...run(5, 0, "rnn", 0.5, 0), summary: { val_loss: 0.5, val_acc: 0 } }];
-  assert.deepEqual(scatterPoints(withZero, "learning_rate", "val_loss", { color: "none", logX: true, logY: false }).map((p) => p.runId), ["r1", "r2", "r3"]);
+  assert.deepEqual(scatterPoints(withZero, field("learning_rate"), field("val_loss"), { color: "none", logX: true, logY: false }).map((p) => p.runId), ["r1", "r2", "r3"]);
   assert.equal(colorValue(runs[1], "time"), 4);
   assert.equal(colorValue(runs[1], "none"), null);
   assert.equal(colorValue({ ...runs[1], summary: {}, lastStep: 250 }, "step"), 250, "the run's last step where its summary has none");
 });
 
 test("a rectangle is a brush on both fields: the table keeps the runs inside it, any metric included", () => {
-  const brush = rectangleBrush({ cell: [[0, 1]] }, "val_acc", "val_loss", [0.95, 0.5], [0.3, 1]);
+  const brush = rectangleBrush({ cell: [[0, 1]] }, field("val_acc"), field("val_loss"), [0.95, 0.5], [0.3, 1]);
   assert.deepEqual(brush, { cell: [[0, 1]], val_acc: [[0.5, 0.95]], val_loss: [[0.3, 1]] });
   assert.deepEqual([...brushedRunIds(runs, model, { val_acc: [[0.5, 0.95]], val_loss: [[0.3, 1]] })], ["r2", "r3"]);
   assert.deepEqual([...brushedRunIds(runs, model, { val_acc: [[0.5, 0.95]] })], ["r2", "r3"], "val_acc is no parallel axis: filtered all the same");
@@ -54,4 +58,65 @@ test("the scatter's settings round-trip through the URL, defaults left out", () 
   setScatterParams(empty, DEFAULT_SCATTER);
   assert.equal(empty.toString(), "");
   assert.deepEqual(parseScatter(new URLSearchParams("sx=bad key&sc=colour"), (k) => !k.includes(" ")), DEFAULT_SCATTER);
+});
+
+test("a categorical parameter on x: each run in its category's band, jittered by its id alone; log is ignored there", () => {
+  const cells = ["rnn", "lstm", "gru"];
+  const points = scatterPoints(runs, field("cell"), field("val_loss"), { color: "none", logX: true, logY: false });
+  assert.deepEqual(points.map((p) => [p.runId, p.xCategory, p.y]), [["r1", "rnn", 1.5], ["r2", "lstm", 0.9], ["r3", "gru", 0.4]], "r4 has no val_loss");
+  for (const p of points) {
+    const r = runs.find((q) => q.id === p.runId)!;
+    const i = cells.indexOf(r.params.cell as string);
+    assert.equal(p.x, i + jitterOf(p.runId), `${p.runId}: its category's index and its jitter`);
+    assert.ok(Math.abs(p.x - i) <= JITTER, `${p.runId} inside its band`);
+  }
+  assert.deepEqual(scatterPoints(runs, field("cell"), field("val_loss"), { color: "none", logX: false, logY: false }), points, "the same places on the next render");
+  // and on y: the category there, the metric on x
+  const flipped = scatterPoints(runs, field("val_acc"), field("cell"), { color: "none", logX: false, logY: true });
+  assert.deepEqual(flipped.map((p) => [p.runId, p.x, p.yCategory, Math.round(p.y) || 0]), [["r1", 0.2, "rnn", 0], ["r2", 0.6, "lstm", 1], ["r3", 0.9, "gru", 2], ["r4", 0.1, "rnn", 0]]);
+});
+
+test("jitter: deterministic, inside ±JITTER, spread over the band", () => {
+  const ids = Array.from({ length: 500 }, (_, i) => `run${i.toString(36)}x`);
+  const js = ids.map(jitterOf);
+  assert.deepEqual(ids.map(jitterOf), js);
+  assert.ok(js.every((j) => Math.abs(j) <= JITTER));
+  // spread: each fifth of the band holds a fair share (500 ids, 100 expected each)
+  const fifths = [0, 0, 0, 0, 0];
+  for (const j of js) fifths[Math.min(4, Math.floor(((j + JITTER) / (2 * JITTER)) * 5))]++;
+  assert.ok(fifths.every((n) => n > 60 && n < 140), `fifths ${fifths}`);
+});
+
+test("a boolean parameter is a category axis false, true", () => {
+  const flags = runs.map((r, i) => ({ ...r, params: { ...r.params, layernorm: i % 2 === 0 }, config: { ...r.config, layernorm: i % 2 === 0 } }));
+  const m = sweepModel(flags, { metricName: "val_loss", config: { parameters: { ...sweep.config.parameters, layernorm: { values: [true, false] } } } });
+  const f = fieldOf(scatterFields(flags, m), "layernorm");
+  assert.deepEqual(f.categories, ["false", "true"]);
+  assert.deepEqual(
+    scatterPoints(flags, f, fieldOf(scatterFields(flags, m), "val_loss"), { color: "none", logX: false, logY: false }).map((p) => [p.runId, p.xCategory, Math.round(p.x) || 0]),
+    [["r1", "true", 1], ["r2", "false", 0], ["r3", "true", 1]],
+  );
+});
+
+test("a rectangle on a category axis brushes the categories whose points it touches, as the parallel axis's brush does", () => {
+  // from inside lstm's band (1 − 0.2) to inside gru's (2 + 0.1): lstm and gru, any val_loss up to 1
+  const brush = rectangleBrush({}, field("cell"), field("val_loss"), [0.8, 2.1], [0, 1]);
+  assert.deepEqual(brush, { cell: [[1, 2]], val_loss: [[0, 1]] });
+  assert.deepEqual([...brushedRunIds(runs, model, brush)], ["r2", "r3"]);
+  // in the gap between two bands: no category
+  assert.equal(brushedRunIds(runs, model, rectangleBrush({}, field("cell"), field("val_loss"), [0.4, 0.6], [0, 2])).size, 0);
+  // drawn back around the bands, and read again as the same brush (no loop between chart and URL)
+  const drawn = brushRectangle(brush, field("cell"), field("val_loss"))!;
+  assert.ok(drawn[0][0] < 1 - JITTER && drawn[0][1] > 2 + JITTER && drawn[0][0] > 0 + JITTER && drawn[0][1] < 3 - JITTER);
+  assert.deepEqual(rectangleBrush({}, field("cell"), field("val_loss"), drawn[0], drawn[1]), brush);
+  assert.equal(brushRectangle({ cell: [[1, 2]] }, field("cell"), field("val_loss")), null, "no rectangle while y is not brushed");
+});
+
+test("slog stays in the URL with a categorical x, and applies again to a numeric x", () => {
+  const params = new URLSearchParams("sx=cell&sy=val_loss&slog=xy");
+  const s = parseScatter(params, () => true);
+  assert.deepEqual(s, { x: "cell", y: "val_loss", color: "none", logX: true, logY: true });
+  const points = scatterPoints(runs, field("cell"), field("val_loss"), s);
+  assert.equal(points.length, 3, "log x does not drop categories");
+  assert.equal(scatterPoints(runs, field("learning_rate"), field("val_loss"), s).length, 3);
 });

@@ -1,10 +1,16 @@
-import { fieldValue, type Brush, type ParModel, type SweepRunLike } from "./sweep-parcoords";
+import { asCategory, fieldValue, type Brush, type ParModel, type SweepRunLike } from "./sweep-parcoords";
 
 // Data shaping of the sweep page's scatter panel (app/_components/sweeps/ScatterPanel): a
 // swept parameter against the metric (W&B's and Optuna's slice plot) or any summary metric
 // against any other, coloured by the run's step or time, on linear or log axes. A rectangle
 // drawn on it is a brush on its two fields, the same Brush the parallel coordinates write
 // (sweep-parcoords.ts brushedRunIds): the table, the curves and the CSV follow it.
+//
+// A categorical parameter (cell, optimizer, a boolean such as layernorm) sits on a category
+// axis: its categories in the parallel-coordinates axis's order, category i drawn at i, each
+// run's point jittered within ±JITTER of it (from the run's id: the same place on every
+// render) so runs of one category do not hide each other. Such an axis is never log; a
+// rectangle on it brushes whole categories (indices, as the parallel axis's brush does).
 
 export type ColorBy = "none" | "step" | "time";
 export const COLOR_BY: readonly ColorBy[] = ["none", "step", "time"];
@@ -23,38 +29,79 @@ export const DEFAULT_SCATTER: ScatterSettings = { x: null, y: null, color: "none
 export interface ScatterField {
   key: string;
   kind: "param" | "metric";
+  /** a categorical parameter: its categories in display order (the parallel axis's) */
+  categories?: string[];
+  /** the category of runs that do not have the parameter (it exists only under a choice) */
+  na?: string;
 }
 
 export interface ScatterPoint {
   runId: string;
   name: string;
+  /** the stored value, or on a category axis the category's index plus the run's jitter */
   x: number;
   y: number;
+  /** on a category axis: the run's category */
+  xCategory?: string;
+  yCategory?: string;
   /** the colour value (step or seconds), or null */
   c: number | null;
 }
 
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-/** The fields with a number in some run: numeric swept parameters, then summary keys (bookkeeping `_…` left out). */
+/** The fields to plot: the swept parameters (numeric ones, categorical ones with their categories), then summary keys with a number in some run (bookkeeping `_…` left out). */
 export function scatterFields(runs: readonly SweepRunLike[], model: ParModel): ScatterField[] {
-  const params = model.axes.filter((a) => !a.metric && a.kind !== "category").map((a) => a.key);
+  const params = model.axes
+    .filter((a) => !a.metric)
+    .map((a): ScatterField => (a.kind === "category" ? { key: a.key, kind: "param", categories: a.categories ?? [], ...(typeof a.na === "string" ? { na: a.na } : {}) } : { key: a.key, kind: "param" }));
   const metrics = new Set<string>();
   for (const r of runs) for (const [k, v] of Object.entries(r.summary)) if (!k.startsWith("_") && isNumber(v)) metrics.add(k);
-  const paramSet = new Set(params);
-  return [
-    ...params.map((key) => ({ key, kind: "param" as const })),
-    ...[...metrics].filter((k) => !paramSet.has(k)).sort().map((key) => ({ key, kind: "metric" as const })),
-  ];
+  const paramSet = new Set(params.map((f) => f.key));
+  return [...params, ...[...metrics].filter((k) => !paramSet.has(k)).sort().map((key) => ({ key, kind: "metric" as const }))];
 }
 
-/** x and y as chosen, or the defaults: the first swept parameter (else the first field) against the sweep's metric. */
+/** x and y as chosen, or the defaults: the first numeric swept parameter (else the first parameter, else the first field) against the sweep's metric. */
 export function resolveAxes(settings: ScatterSettings, fields: readonly ScatterField[], metricKey: string): { x: string | null; y: string | null } {
   const has = (k: string | null) => k !== null && fields.some((f) => f.key === k);
   const y = has(settings.y) ? settings.y : has(metricKey) ? metricKey : (fields[0]?.key ?? null);
-  const x = has(settings.x) ? settings.x : (fields.find((f) => f.kind === "param")?.key ?? fields.find((f) => f.key !== y)?.key ?? null);
+  const params = fields.filter((f) => f.kind === "param");
+  const x = has(settings.x) ? settings.x : ((params.find((f) => !f.categories) ?? params[0])?.key ?? fields.find((f) => f.key !== y)?.key ?? null);
   return { x, y };
 }
+
+/** The field of a key among `fields` (a key no field has: a plain numeric field). */
+export function fieldOf(fields: readonly ScatterField[], key: string): ScatterField {
+  return fields.find((f) => f.key === key) ?? { key, kind: "metric" };
+}
+
+/** How far from its category's index a point may be jittered (a category's band is ±0.5). */
+export const JITTER = 0.3;
+
+/**
+ * A run's jitter in [-JITTER, JITTER], from its id alone: the same point on every render, in
+ * every screenshot. FNV-1a, then murmur3's finalizer: FNV alone leaves ids that differ in one
+ * character bunched in a few places of the band.
+ */
+export function jitterOf(runId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < runId.length; i++) h = Math.imul(h ^ runId.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = (h ^ (h >>> 16)) >>> 0;
+  return (h / 0x100000000 - 0.5) * 2 * JITTER;
+}
+
+/** A run's category on a categorical field (its n/a category when it lacks the parameter), or null. */
+export function categoryOf(r: SweepRunLike, field: ScatterField): string | null {
+  // a parameter under a choice: a run of another branch has none, whatever its config's default (as on the parallel axis)
+  const v = field.na !== undefined ? r.params[field.key] : fieldValue(r, field.key);
+  if (v === undefined) return field.na ?? null;
+  return v === null ? null : asCategory(v);
+}
+
+/** Is the axis of this field logarithmic: asked for, and the field is numeric (a category axis never is). */
+export const isLogAxis = (field: ScatterField, log: boolean): boolean => log && !field.categories;
 
 /** A run as the scatter reads it: its last step where the summary has none. */
 export type ScatterRun = SweepRunLike & { lastStep?: number };
@@ -66,23 +113,66 @@ export function colorValue(r: ScatterRun, by: ColorBy): number | null {
   return isNumber(v) ? v : null;
 }
 
-/** One point per run with a number on both axes (positive on a log axis): the stored values, untouched. */
-export function scatterPoints(runs: readonly ScatterRun[], x: string, y: string, settings: Pick<ScatterSettings, "color" | "logX" | "logY">): ScatterPoint[] {
+/** A run's position on one axis: its stored number, or its category's index plus its jitter (null: no point). */
+function position(r: SweepRunLike, field: ScatterField, log: boolean): { at: number; category?: string } | null {
+  if (field.categories) {
+    const category = categoryOf(r, field);
+    const i = category === null ? -1 : field.categories.indexOf(category);
+    return i < 0 ? null : { at: i + jitterOf(r.id), category: category! };
+  }
+  const v = fieldValue(r, field.key);
+  return isNumber(v) && !(log && v <= 0) ? { at: v } : null;
+}
+
+/**
+ * One point per run with a value on both axes (positive on a log axis): the stored numbers,
+ * untouched; on a category axis the category (its index, jittered).
+ */
+export function scatterPoints(runs: readonly ScatterRun[], x: ScatterField, y: ScatterField, settings: Pick<ScatterSettings, "color" | "logX" | "logY">): ScatterPoint[] {
   const out: ScatterPoint[] = [];
   for (const r of runs) {
-    const vx = fieldValue(r, x);
-    const vy = fieldValue(r, y);
-    if (!isNumber(vx) || !isNumber(vy)) continue;
-    if ((settings.logX && vx <= 0) || (settings.logY && vy <= 0)) continue;
-    out.push({ runId: r.id, name: r.name, x: vx, y: vy, c: colorValue(r, settings.color) });
+    const px = position(r, x, isLogAxis(x, settings.logX));
+    const py = position(r, y, isLogAxis(y, settings.logY));
+    if (!px || !py) continue;
+    out.push({
+      runId: r.id,
+      name: r.name,
+      x: px.at,
+      y: py.at,
+      ...(px.category !== undefined ? { xCategory: px.category } : {}),
+      ...(py.category !== undefined ? { yCategory: py.category } : {}),
+      c: colorValue(r, settings.color),
+    });
   }
   return out;
 }
 
+/** A rectangle's range on a field as a brush interval: on a category axis, the categories whose band of points it touches (indices). */
+function brushInterval(field: ScatterField, [a, b]: [number, number]): [number, number] {
+  const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+  if (!field.categories) return [lo, hi];
+  const first = Math.ceil(lo - JITTER);
+  const last = Math.floor(hi + JITTER);
+  // (between two bands it touches none: an interval with no index in it)
+  return first <= last ? [first, last] : [lo, hi];
+}
+
 /** The brush with a rectangle on (x, y): those two fields' ranges replaced, the rest kept. */
-export function rectangleBrush(brush: Brush, x: string, y: string, xRange: [number, number], yRange: [number, number]): Brush {
-  const sorted = ([a, b]: [number, number]): [number, number] => [Math.min(a, b), Math.max(a, b)];
-  return { ...brush, [x]: [sorted(xRange)], [y]: [sorted(yRange)] };
+export function rectangleBrush(brush: Brush, x: ScatterField, y: ScatterField, xRange: [number, number], yRange: [number, number]): Brush {
+  return { ...brush, [x.key]: [brushInterval(x, xRange)], [y.key]: [brushInterval(y, yRange)] };
+}
+
+/** The rectangle a brush on (x, y) draws (null: it brushes not both): on a category axis, around the bands of its categories. */
+export function brushRectangle(brush: Brush, x: ScatterField, y: ScatterField): [[number, number], [number, number]] | null {
+  const range = (f: ScatterField): [number, number] | null => {
+    const i = brush[f.key]?.[0];
+    if (!i) return null;
+    // (a category interval [a, b] is drawn from just outside band a's points to just outside band b's)
+    return f.categories && Number.isInteger(i[0]) && Number.isInteger(i[1]) ? [i[0] - JITTER - 0.1, i[1] + JITTER + 0.1] : i;
+  };
+  const rx = range(x);
+  const ry = range(y);
+  return rx && ry ? [rx, ry] : null;
 }
 
 // --- URL state: ?sx=learning_rate&sy=val_loss_best&sc=step&slog=xy ---------------------------

@@ -55,10 +55,13 @@ export const MAX_OPEN = 300;
  * has ended was received with its last points and is never asked for again. An open run is
  * asked for the points after the last step it holds of every metric; whole when it holds
  * none of one of them yet, or more than 2 × `points` of one (a downsampled head and a raw
- * tail that grew long: app/compare/data.ts explains the choice).
+ * tail that grew long: app/compare/data.ts explains the choice). A series of `pairs` (y~x)
+ * comes with up to `points` more per partner (its partners' steps): so much more is allowed.
  */
-export function curvesQuery(held: HeldCurves<CompareDeltaRun> | null, keys: readonly string[], points: number): string {
+export function curvesQuery(held: HeldCurves<CompareDeltaRun> | null, keys: readonly string[], points: number, pairs: readonly (readonly [string, string])[] = []): string {
   if (!held || held.runs.length === 0) return "since=0";
+  const partners = new Map<string, number>();
+  for (const pair of pairs) for (const k of pair) partners.set(k, (partners.get(k) ?? 0) + 1);
   const open: string[] = [];
   for (const run of held.runs) {
     if (ENDED.has(run.state)) continue;
@@ -66,7 +69,7 @@ export function curvesQuery(held: HeldCurves<CompareDeltaRun> | null, keys: read
     let step = Infinity;
     for (const key of keys) {
       const pts = series[key] ?? [];
-      step = pts.length === 0 || pts.length > 2 * points ? -1 : Math.min(step, pts[pts.length - 1][0]);
+      step = pts.length === 0 || pts.length > (2 + (partners.get(key) ?? 0)) * points ? -1 : Math.min(step, pts[pts.length - 1][0]);
       if (step < 0) break;
     }
     open.push(step < 0 || step === Infinity ? run.id : `${run.id}:${step}`);

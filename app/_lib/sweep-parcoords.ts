@@ -79,7 +79,8 @@ function categoryOrder(key: string, values: string[]): string[] {
   return [...known, ...rest];
 }
 
-const asCategory = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+/** A parameter value as its category name (booleans and other non-strings as JSON: "true"). */
+export const asCategory = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
 /** A sweep parameter's spec, read as W&B reads it (null when it is not one we can read). */
 function leafSpec(raw: unknown): ParamSpec | null {

@@ -10,13 +10,13 @@ import { listRunBriefs, listRuns, metricNamesOf, readManySeries, readSeriesTails
 /** The most runs a view shows (a sweep's first ones by creation). */
 const VIEW_RUNS = 1000;
 
-export async function loadCompare(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points">): Promise<CompareResponse> {
-  const { runs: ids, sweep, keys, points } = q;
+export async function loadCompare(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "pair">): Promise<CompareResponse> {
+  const { runs: ids, sweep, keys, points, pair } = q;
   const { runs } = await listRuns({ ids, sweepId: sweep, sort: { field: "created", desc: false }, limit: VIEW_RUNS });
   const byId = new Map(runs.map((r) => [r.id, r]));
   const ordered = ids ? ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) : [...runs].sort(byCreation);
   const runIds = ordered.map((r) => r.id);
-  const [series, names] = await Promise.all([readManySeries(runIds, keys, points), metricNamesOf(runIds)]);
+  const [series, names] = await Promise.all([readManySeries(runIds, keys, points, pair), metricNamesOf(runIds)]);
   return {
     runs: ordered.map((r) => ({ id: r.id, name: r.name, state: r.state, sweepId: r.sweepId, config: r.config, params: r.params, summary: r.summary, startedAt: r.startedAt, tags: r.tags, runGroup: r.runGroup })),
     names,
@@ -40,8 +40,8 @@ const tuples = (series: Record<string, Record<string, SeriesPoint[]>>): Record<s
  * before it ends: a run this response shows ended comes with the last of its points.
  *
  * Downsampling: a whole series is downsampled as in loadCompare (min/max buckets, NaN, first
- * and last kept); a tail is raw. So the client holds a downsampled head (whose last point is
- * the series' last point then, so "after its step" loses nothing) and a raw tail — every
+ * and last kept, aligned with its partners of pair=); a tail is raw (so it pairs as it is). So
+ * the client holds a downsampled head (whose last point is the series' last point then, so "after its step" loses nothing) and a raw tail — every
  * point since, no extreme hidden. A tail longer than `points` (a client away for a while)
  * comes whole instead, and the client asks for a run whole again once it holds more than
  * 2 × points of one series (sweep-curves.ts): what it holds stays within a small factor of
@@ -49,8 +49,8 @@ const tuples = (series: Record<string, Record<string, SeriesPoint[]>>): Record<s
  * every poll. A series that never grows past `points` is never downsampled, so its merged
  * tails are exactly what a fresh load returns.
  */
-export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "since" | "open" | "detail">): Promise<CompareDelta<CompareDetailRun>> {
-  const { runs: ids, sweep, keys, points } = q;
+export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "pair" | "since" | "open" | "detail">): Promise<CompareDelta<CompareDetailRun>> {
+  const { runs: ids, sweep, keys, points, pair } = q;
   const listed = await listRunBriefs({ sweepId: sweep, ids }, VIEW_RUNS);
   const byId = new Map(listed.map((r) => [r.id, r]));
   const ordered = ids ? ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) : listed;
@@ -66,7 +66,7 @@ export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | 
   const whole = [...ordered.slice(held).map((r) => r.id), ...open.filter(([id]) => !cursors.has(id)).map(([id]) => id)];
   const fresh = ordered.slice(held).map((r) => r.id);
   const [series, details, names] = await Promise.all([
-    readManySeries(whole, keys, points),
+    readManySeries(whole, keys, points, pair),
     // detail=1 (the compare page): config and the rest of the runs new to the client, read once
     q.detail && fresh.length ? listRuns({ ids: fresh, limit: fresh.length }).then((p) => new Map(p.runs.map((r) => [r.id, r]))) : null,
     q.detail ? metricNamesOf(ordered.map((r) => r.id)) : undefined,

@@ -3,7 +3,7 @@ import { CompareView } from "../_components/compare/CompareView";
 import { EmptyState, ErrorBox, PageHeader } from "../_components/ui";
 import { parseCompareView } from "../_lib/compare-view";
 import { validationFirst } from "../_lib/curve-columns";
-import { viewKeys } from "../_lib/panels";
+import { viewKeys, viewPairs } from "../_lib/panels";
 import type { RawSearchParams } from "../_lib/url";
 import { DEFAULT_PROJECT, getSweep, listRuns, listSavedViews } from "../../prisma/store";
 import { PROJECT_PATTERN } from "../../sweeps/logging-api";
@@ -50,13 +50,14 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
   // the plain panels' metrics and the custom panels' named ones (a panel's regex is matched in the
   // browser, never here: a pathological pattern in a link must not stall the server)
   let keys = viewKeys(view.metrics, view.panels, null);
-  const [first, sweep] = await Promise.all([loadCompare({ ...query, keys }), view.sweep ? getSweep(view.sweep) : null]);
+  // (custom panels with a metric on x: their y and x series aligned, as the page asks them)
+  const [first, sweep] = await Promise.all([loadCompare({ ...query, keys, pair: viewPairs(view.panels, null, keys) }), view.sweep ? getSweep(view.sweep) : null]);
   let data = first;
   // runs of another program log their own metrics: with none named, show theirs (validation first)
   if (sp.metrics === undefined && data.names.length > 0 && !view.metrics.some((m) => data.names.includes(m))) {
     view.metrics = [...data.names].sort(validationFirst).slice(0, 2);
     keys = viewKeys(view.metrics, view.panels, null);
-    data = await loadCompare({ ...query, keys });
+    data = await loadCompare({ ...query, keys, pair: viewPairs(view.panels, null, keys) });
   }
   const sweepIds = [...new Set(data.runs.map((r) => r.sweepId).filter(Boolean))];
   // the project whose saved views the page offers: its runs' (or "default" when they are of several)

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { appendRunEvents, claimNextRun, createRun, createSweep, disconnectPrisma, downsampleBuckets, finishRun, listRunBriefs, metricNamesOf, readManySeries, readSeries, readSeriesTails } from "./index";
+import { appendRunEvents, claimNextRun, createRun, createSweep, disconnectPrisma, downsampleBuckets, finishRun, listRunBriefs, metricNamesOf, readManySeries, readPoints, readSeries, readSeriesTails, type SeriesPoint } from "./index";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-compare-"));
 process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "compare.db"));
@@ -37,6 +37,72 @@ describe("readManySeries", () => {
     assert.ok(pts.some((p) => p.value === 99), "the spike is kept");
     assert.ok(pts.some((p) => p.value === null && p.step === 4001), "the NaN is kept");
     assert.deepEqual(await metricNamesOf([short.id, long.id]), ["train_loss", "val_loss"]);
+  });
+});
+
+describe("readManySeries with pairs (a metric against another, paired by step)", () => {
+  /** y against x at the steps both series hold, as a panel with x = a metric pairs them. */
+  const pairUp = (x: SeriesPoint[], y: SeriesPoint[]) => {
+    const xAt = new Map(x.map((p) => [p.step, p.value]));
+    return y.filter((p) => xAt.has(p.step)).map((p) => ({ step: p.step, x: xAt.get(p.step)!, y: p.value }));
+  };
+
+  it("a 5,000-step run: aligned series pair at every kept step, each pair the stored values of one step; unpaired series unchanged", async () => {
+    const run = await createRun({ config: {} });
+    // train_loss and grad_norm every step (different shapes, a spike in each), val_loss every 10th
+    const metrics = Array.from({ length: 5000 }, (_, i) => {
+      const s = i + 1;
+      const values: Record<string, number> = {
+        train_loss: s === 2345 ? 50 : 4 * Math.exp(-s / 900) + 0.3 * Math.sin(s / 37),
+        grad_norm: s === 4321 ? 80 : 1 + Math.cos(s / 211) + 0.1 * Math.sin(s * 1.7),
+        lr: 0.1 / (1 + s / 1000),
+      };
+      if (s % 10 === 0) values.val_loss = 3 * Math.exp(-s / 1200) + 0.05 * Math.cos(s / 13);
+      return { step: s, time: s / 100, values };
+    });
+    for (let i = 0; i < metrics.length; i += 1000) await appendRunEvents([{ runId: run.id, metrics: metrics.slice(i, i + 1000) }]);
+    const names = ["train_loss", "grad_norm", "val_loss", "lr"];
+    const stored = Object.fromEntries(await Promise.all(names.map(async (n) => [n, new Map((await readPoints(run.id, n)).map((p) => [p.step, p]))] as const)));
+
+    const plain = (await readManySeries([run.id], names, 1000))[run.id];
+    const aligned = (await readManySeries([run.id], names, 1000, [["grad_norm", "train_loss"], ["train_loss", "val_loss"]]))[run.id];
+
+    // each downsampled on its own, two every-step series share few steps: pairing finds few
+    const before = pairUp(plain.train_loss, plain.grad_norm).length;
+    const after = pairUp(aligned.train_loss, aligned.grad_norm);
+    assert.ok(before < 200, `independent downsamplings share ${before} steps`);
+    // aligned: every step either kept pairs (about 2 × 1,000 less the overlap)
+    const union = new Set([...plain.train_loss, ...plain.grad_norm].map((p) => p.step));
+    assert.equal(after.length, union.size);
+    assert.ok(after.length >= 1800, `${after.length} pairs`);
+    for (const p of after) {
+      assert.equal(p.x, stored.train_loss.get(p.step)!.value, `train_loss at step ${p.step}`);
+      assert.equal(p.y, stored.grad_norm.get(p.step)!.value, `grad_norm at step ${p.step}`);
+    }
+    // the full shape: both spikes, the first and the last step
+    assert.ok(after.some((p) => p.x === 50 && p.step === 2345), "train_loss's spike");
+    assert.ok(after.some((p) => p.y === 80 && p.step === 4321), "grad_norm's spike");
+    assert.equal(after[0].step, 1);
+    assert.equal(after.at(-1)!.step, 5000);
+    // every point of an aligned series is a stored point, in step order, its own kept ones among them
+    for (const name of ["train_loss", "grad_norm", "val_loss"]) {
+      const steps = aligned[name].map((p) => p.step);
+      assert.deepEqual(steps, [...steps].sort((a, b) => a - b), `${name} in step order`);
+      assert.equal(new Set(steps).size, steps.length, `${name}: no step twice`);
+      for (const p of aligned[name]) assert.deepEqual(p, stored[name].get(p.step), `${name} at ${p.step}`);
+      for (const p of plain[name]) assert.ok(steps.includes(p.step), `${name} keeps its own step ${p.step}`);
+    }
+
+    // train_loss (every step) against val_loss (every 10th, 500 points: all of them): a pair at each val_loss step
+    const vs = pairUp(aligned.val_loss, aligned.train_loss);
+    assert.equal(vs.length, 500);
+    assert.ok(pairUp(plain.val_loss, plain.train_loss).length < 150, "unaligned: the steps train_loss's extremes happen to share");
+    for (const p of vs) assert.equal(p.y, stored.train_loss.get(p.step)!.value);
+
+    // lr is in no pair: as it was
+    assert.deepEqual(aligned.lr, plain.lr);
+    // a pair naming a metric not asked for changes nothing
+    assert.deepEqual((await readManySeries([run.id], ["lr", "val_loss"], 1000, [["lr", "nope"]]))[run.id], { lr: plain.lr, val_loss: plain.val_loss });
   });
 });
 

@@ -18,18 +18,69 @@ const key = (runId: string, name: string) => `${runId}\u0000${name}`;
 const point = (r: { step: number | null; value: number | null; wallTime: number | null }): SeriesPoint => ({ step: r.step ?? 0, value: r.value, wallTime: r.wallTime ?? 0 });
 const SERIES_ROW = { runId: "text", name: "text", ...POINT_TYPES } as const;
 
+/** A metric to be drawn against another, paired by step: [y, x]. */
+export type SeriesPair = readonly [y: string, x: string];
+
 /**
  * Several metrics of many runs, each downsampled to about `points` points:
  * result[runId][metric] = points in step order (missing metrics are absent).
+ *
+ * `pairs` (y against x, as a panel with a metric on x draws them): each series is downsampled
+ * on its own, so the steps y keeps are mostly not the ones x keeps, and pairing by step would
+ * find few. For each pair, y also gets its points at the steps x kept and x its points at the
+ * steps y kept (aligned): every kept step where both were logged pairs, both series' extremes
+ * stay, and each grows by at most its partner's `points`.
  */
-export async function readManySeries(runIds: string[], names: string[], points = 1000): Promise<Record<string, Record<string, SeriesPoint[]>>> {
+export async function readManySeries(runIds: string[], names: string[], points = 1000, pairs: readonly SeriesPair[] = []): Promise<Record<string, Record<string, SeriesPoint[]>>> {
   const out: Record<string, Record<string, SeriesPoint[]>> = Object.fromEntries(runIds.map((id) => [id, {}]));
   if (runIds.length === 0 || names.length === 0) return out;
   const budget = { raw: RAW_POINTS_PER_READ };
   for (let i = 0; i < runIds.length; i += RUNS_PER_QUERY) {
     await readChunk(runIds.slice(i, i + RUNS_PER_QUERY), names, points, out, budget);
   }
+  if (pairs.length > 0) await alignPairs(out, pairs.filter(([y, x]) => y !== x && names.includes(y) && names.includes(x)));
   return out;
+}
+
+/** Steps looked up per statement when aligning pairs. */
+const STEPS_PER_QUERY = 900;
+
+/** Add to each paired series its points at the steps its partner kept (readManySeries' `pairs`). */
+async function alignPairs(out: Record<string, Record<string, SeriesPoint[]>>, pairs: readonly SeriesPair[]): Promise<void> {
+  const wanted: [runId: string, name: string, steps: number[]][] = [];
+  for (const [runId, series] of Object.entries(out)) {
+    const own = new Map(Object.entries(series).map(([name, pts]) => [name, new Set(pts.map((p) => p.step))]));
+    const need = new Map<string, Set<number>>();
+    for (const [y, x] of pairs) {
+      if (!series[y]?.length || !series[x]?.length) continue;
+      for (const [name, partner] of [[y, x], [x, y]] as const) {
+        const have = own.get(name)!;
+        const pts = series[name];
+        // within the series' own first and last step: it still ends where it was read (a live view asks for the points after it)
+        const [first, last] = [pts[0].step, pts[pts.length - 1].step];
+        const set = need.get(name) ?? need.set(name, new Set()).get(name)!;
+        for (const step of own.get(partner)!) if (!have.has(step) && step >= first && step <= last) set.add(step);
+      }
+    }
+    for (const [name, set] of need) {
+      const steps = [...set];
+      for (let i = 0; i < steps.length; i += STEPS_PER_QUERY) wanted.push([runId, name, steps.slice(i, i + STEPS_PER_QUERY)]);
+    }
+  }
+  const found = new Map<string, SeriesPoint[]>();
+  for (const [runId, name, steps] of wanted) {
+    // an index range on Metric's primary key (runId, name, step); (a join with a VALUES list of
+    // steps is ten times slower on SQLite, whose CAST there defeats the index's comparisons)
+    const rows = await selectRows(query(`SELECT step, value, wallTime FROM Metric WHERE runId = ? AND name = ? AND step IN (${IN(steps.length)})`, [runId, name, ...steps], POINT_TYPES));
+    const k = key(runId, name);
+    found.set(k, [...(found.get(k) ?? []), ...rows.map(point)]);
+  }
+  for (const [runId, series] of Object.entries(out)) {
+    for (const name of Object.keys(series)) {
+      const extra = found.get(key(runId, name));
+      if (extra) series[name] = [...series[name], ...extra].sort((a, b) => a.step - b.step);
+    }
+  }
 }
 
 async function readChunk(runIds: string[], names: string[], points: number, out: Record<string, Record<string, SeriesPoint[]>>, budget: { raw: number }): Promise<void> {

@@ -12,7 +12,7 @@ import { scatterFields, type ScatterSettings } from "../../_lib/scatter";
 import { brushedRunIds, buildParallelModel, type Brush } from "../../_lib/sweep-parcoords";
 import { ScatterPanel } from "../sweeps/ScatterPanel";
 import { HistogramPanel } from "../sweeps/HistogramPanel";
-import { MAX_PANELS, viewKeys, type PanelSpec } from "../../_lib/panels";
+import { MAX_PANELS, viewKeys, viewPairs, type PanelSpec } from "../../_lib/panels";
 import type { PageSettings } from "../../_lib/panel-shape";
 import { CompareControls, type ControlsValue } from "./CompareControls";
 import { CustomPanel } from "./CustomPanel";
@@ -31,8 +31,9 @@ const POINTS = 1000;
 const POLL_MS = 3000;
 const LIVE = new Set(["queued", "running"]);
 
-function compareBase(view: CompareViewState, keys: readonly string[]): string {
+function compareBase(view: CompareViewState, keys: readonly string[], pairs: readonly (readonly [string, string])[]): string {
   const q = new URLSearchParams({ keys: keys.join(","), points: String(POINTS), detail: "1" });
+  if (pairs.length) q.set("pair", pairs.map(([y, x]) => `${y}~${x}`).join(","));
   if (view.runs.length) q.set("runs", view.runs.join(","));
   else if (view.sweep) q.set("sweep", view.sweep);
   return `/api/compare?${q}`;
@@ -64,7 +65,9 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
   const keys = useMemo(() => viewKeys(view.metrics, view.panels, names0), [view.metrics, view.panels, names0]);
   // (the endpoint wants a metric: a view whose panels name none yet asks for one it will not draw)
   const asked = keys.length ? keys : DEFAULT_METRICS.slice(0, 1);
-  const curves = useLiveCurves(compareBase(view, asked), asked, POINTS, String(tick), initial);
+  // custom panels with a metric on x: y and x come aligned, so pairing by step keeps every kept step
+  const pairs = useMemo(() => viewPairs(view.panels, names0, asked), [view.panels, names0, asked]);
+  const curves = useLiveCurves(compareBase(view, asked, pairs), asked, POINTS, String(tick), initial, pairs);
   // while another set of metrics loads, the last answer stays on screen
   const last = useRef<{ data: Shown; keys: readonly string[] }>({ data: props.initial, keys: props.fetchedKeys });
   if (curves.data) last.current = { data: { ...curves.data, names: curves.data.names ?? last.current.data.names } as Shown, keys };

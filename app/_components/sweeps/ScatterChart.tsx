@@ -6,22 +6,24 @@ import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
-import type { ColorBy, ScatterPoint } from "../../_lib/scatter";
+import type { ColorBy, ScatterField, ScatterPoint } from "../../_lib/scatter";
 import { useEChart } from "../charts/use-echart";
 
 echarts.use([EScatter, GridComponent, TooltipComponent, VisualMapComponent, BrushComponent, CanvasRenderer]);
 
 // The scatter canvas (ECharts' scatter series). Thin: points come shaped from scatter.ts;
 // this draws them (run colours, or a ramp by step or time), greys the runs the page's brush
-// leaves out, reports a rectangle dragged over it in data units, and opens a run on click.
+// leaves out, reports a rectangle dragged over it in data units, and opens a run on click. A
+// categorical field is a value axis from -0.5 to n - 0.5 labelled with its categories at 0 … n-1
+// (the points come jittered around them): a rectangle over it stays in the same units.
 
 const RAMP = ["#3b0f9f", "#2f6fde", "#14a3a0", "#e0a21a", "#e0533a"];
 const esc = (value: unknown) => echarts.format.encodeHTML(String(value));
 
 export function ScatterChart(props: {
   points: ScatterPoint[];
-  x: string;
-  y: string;
+  x: ScatterField;
+  y: ScatterField;
   color: ColorBy;
   logX: boolean;
   logY: boolean;
@@ -54,15 +56,25 @@ export function ScatterChart(props: {
     if (!c) return;
     const cs = points.map((p) => p.c).filter((v): v is number => v !== null);
     const byValue = color !== "none" && cs.length > 0;
-    const axis = (name: string, log: boolean) => ({
-      type: log ? ("log" as const) : ("value" as const),
-      name,
-      nameLocation: "middle" as const,
-      nameGap: 28,
-      scale: true,
-      axisLabel: { formatter: (v: number) => formatNumber(v, 3) },
-      splitLine: { lineStyle: { color: "#f0f2f5" } },
-    });
+    const axis = (field: ScatterField, log: boolean) => {
+      // (onZero off: the other axis's line stays at the plot's edge, not at its 0 — a category's middle)
+      const common = { name: field.key, nameLocation: "middle" as const, nameGap: 28, axisLine: { onZero: false }, splitLine: { lineStyle: { color: "#f0f2f5" } } };
+      const categories = field.categories;
+      if (!categories) return { ...common, type: log ? ("log" as const) : ("value" as const), scale: true, axisLabel: { formatter: (v: number) => formatNumber(v, 3) } };
+      // ticks every half: at the bands' edges (-0.5, 0.5 …) a split line between categories (the
+      // colours alternate, edge then middle), at their middles (0, 1 …) the category's name
+      return {
+        ...common,
+        type: "value" as const,
+        min: -0.5,
+        max: categories.length - 0.5,
+        interval: 0.5,
+        axisTick: { show: false },
+        axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? (categories[v] ?? "") : ""), fontWeight: 600 as const, color: "#1c2330" },
+        splitLine: { lineStyle: { color: ["#e4e7ec", "rgba(0,0,0,0)"] } },
+      };
+    };
+    const shown = (field: ScatterField, v: number, category: string | undefined) => `${esc(field.key)}: ${esc(category ?? formatNumber(v))}`;
     c.setOption(
       {
         animation: false,
@@ -75,7 +87,7 @@ export function ScatterChart(props: {
             const p = points[i.dataIndex];
             if (!p) return "";
             const extra = p.c !== null && color !== "none" ? `<br/>${color === "step" ? "step" : "runtime (s)"}: ${esc(formatNumber(p.c))}` : "";
-            return `<b>${esc(p.name)}</b><br/>${esc(x)}: ${esc(formatNumber(p.x))}<br/>${esc(y)}: ${esc(formatNumber(p.y))}${extra}`;
+            return `<b>${esc(p.name)}</b><br/>${shown(x, p.x, p.xCategory)}<br/>${shown(y, p.y, p.yCategory)}${extra}`;
           },
         },
         brush: { xAxisIndex: 0, yAxisIndex: 0, brushType: "rect", brushMode: "single", transformable: false, throttleType: "debounce", brushStyle: { color: "rgba(47,111,222,0.08)", borderColor: "#2f6fde" }, outOfBrush: { colorAlpha: 1 } },
@@ -121,10 +133,13 @@ export function ScatterChart(props: {
       ref={el}
       style={{ width: "100%", height: 340 }}
       data-testid="scatter-chart"
-      data-x={x}
-      data-y={y}
-      // test hook: each point's stored values
-      data-points={points.map((p) => `${p.runId}=${p.x}:${p.y}${p.c !== null ? `:${p.c}` : ""}`).join(",")}
+      data-x={x.key}
+      data-y={y.key}
+      data-x-categories={x.categories?.join(",")}
+      data-y-categories={y.categories?.join(",")}
+      // test hook: each point's stored values (its category on a category axis) and, there, where it is drawn
+      data-points={points.map((p) => `${p.runId}=${p.xCategory ?? p.x}:${p.yCategory ?? p.y}${p.c !== null ? `:${p.c}` : ""}`).join(",")}
+      data-positions={x.categories || y.categories ? points.map((p) => `${p.runId}=${p.x}:${p.y}`).join(",") : undefined}
     />
   );
 }

@@ -2,13 +2,14 @@
 import { useRouter } from "next/navigation";
 import { memo, useMemo } from "react";
 import type { RunColors } from "../../_lib/colors";
-import { COLOR_BY, rectangleBrush, resolveAxes, scatterFields, scatterPoints, type ColorBy, type ScatterRun, type ScatterSettings } from "../../_lib/scatter";
+import { brushRectangle, COLOR_BY, fieldOf, isLogAxis, rectangleBrush, resolveAxes, scatterFields, scatterPoints, type ColorBy, type ScatterRun, type ScatterSettings } from "../../_lib/scatter";
 import type { Brush, ParModel } from "../../_lib/sweep-parcoords";
 import { Card, EmptyState } from "../ui";
 import { ScatterChart } from "./ScatterChart";
 
-// Scatter: a swept parameter against the metric (slice plot) or any summary metric against any
-// other, coloured by run, step or time, log axes; drag a rectangle to brush the table.
+// Scatter: a swept parameter (numeric or categorical) against the metric (slice plot) or any
+// summary metric against any other, coloured by run, step or time, log axes; drag a rectangle
+// to brush the table.
 
 export const ScatterPanel = memo(function ScatterPanel(props: {
   runs: readonly ScatterRun[];
@@ -26,7 +27,12 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
   const { runs, model, settings, brush } = props;
   const fields = useMemo(() => scatterFields(runs, model), [runs, model]);
   const { x, y } = resolveAxes(settings, fields, model.metricKey);
-  const points = useMemo(() => (x && y ? scatterPoints(runs, x, y, settings) : []), [runs, x, y, settings]);
+  const xField = useMemo(() => (x ? fieldOf(fields, x) : null), [fields, x]);
+  const yField = useMemo(() => (y ? fieldOf(fields, y) : null), [fields, y]);
+  const points = useMemo(() => (xField && yField ? scatterPoints(runs, xField, yField, settings) : []), [runs, xField, yField, settings]);
+  // a category axis is never log (the URL may still say slog=x: it applies again to a numeric x)
+  const logX = !!xField && isLogAxis(xField, settings.logX);
+  const logY = !!yField && isLogAxis(yField, settings.logY);
   const set = (change: Partial<ScatterSettings>) => props.onSettings({ ...settings, ...change });
   const select = (label: string, value: string | null, onChange: (v: string) => void) => (
     <label className="sw-scatter-pick">
@@ -35,13 +41,18 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
         {fields.map((f) => (
           <option key={f.key} value={f.key}>
             {f.key}
-            {f.kind === "param" ? " (param)" : ""}
+            {f.kind === "param" ? (f.categories ? " (param, categories)" : " (param)") : ""}
           </option>
         ))}
       </select>
     </label>
   );
-  const rectangle: [[number, number], [number, number]] | null = x && y && brush[x]?.length && brush[y]?.length ? [brush[x][0], brush[y][0]] : null;
+  const rectangle = xField && yField ? brushRectangle(brush, xField, yField) : null;
+  const logBox = (axis: "x" | "y", checked: boolean, categorical: boolean) => (
+    <label className="sw-scatter-pick" title={categorical ? `${axis} is categorical: no log scale` : undefined}>
+      <input type="checkbox" aria-label={`Log ${axis}`} checked={checked} disabled={categorical} onChange={(e) => set(axis === "x" ? { logX: e.target.checked } : { logY: e.target.checked })} /> log {axis}
+    </label>
+  );
 
   return (
     <Card
@@ -68,31 +79,27 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
               ))}
             </select>
           </label>
-          <label className="sw-scatter-pick">
-            <input type="checkbox" aria-label="Log x" checked={settings.logX} onChange={(e) => set({ logX: e.target.checked })} /> log x
-          </label>
-          <label className="sw-scatter-pick">
-            <input type="checkbox" aria-label="Log y" checked={settings.logY} onChange={(e) => set({ logY: e.target.checked })} /> log y
-          </label>
+          {logBox("x", logX, !!xField?.categories)}
+          {logBox("y", logY, !!yField?.categories)}
         </div>
       }
     >
-      {!x || !y || points.length === 0 ? (
+      {!xField || !yField || points.length === 0 ? (
         <EmptyState title="Nothing to plot yet" testId="scatter-empty">
-          <p>Points appear for runs with a number on both axes{settings.logX || settings.logY ? " (above zero on a log axis)" : ""}.</p>
+          <p>Points appear for runs with a value on both axes{logX || logY ? " (above zero on a log axis)" : ""}.</p>
         </EmptyState>
       ) : (
         <ScatterChart
           points={points}
-          x={x}
-          y={y}
+          x={xField}
+          y={yField}
           color={settings.color}
-          logX={settings.logX}
-          logY={settings.logY}
+          logX={logX}
+          logY={logY}
           colors={props.colors}
           keep={props.keep}
           rectangle={rectangle}
-          onRectangle={(xr, yr) => props.onBrush(rectangleBrush(brush, x, y, xr, yr))}
+          onRectangle={(xr, yr) => props.onBrush(rectangleBrush(brush, xField, yField, xr, yr))}
           onOpen={(id) => router.push(`/runs/${id}`)}
         />
       )}

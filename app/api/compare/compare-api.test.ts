@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { appendRunEvents, claimNextRun, createRun, createSweep, disconnectPrisma, finishRun, type RunEventBatch } from "../../../prisma/store";
+import { appendRunEvents, claimNextRun, createRun, createSweep, disconnectPrisma, finishRun, readPoints, type RunEventBatch } from "../../../prisma/store";
+import { pairByStep } from "../../_lib/panel-shape";
 import type { CompareDelta, CompareDetailRun, CompareResponse } from "../../_lib/compare-api";
 import { curvesQuery, mergeCurves, type HeldCurves } from "../../_lib/sweep-curves";
 import * as compareRoute from "./route";
@@ -187,6 +188,58 @@ describe("GET /api/compare?since=", () => {
     const away = await get<CompareDelta>(`${base}&${curvesQuery(held, ["val_loss"], 50)}`);
     assert.deepEqual(away.body.tails, {});
     assert.ok(away.body.series[r.id].val_loss.length <= 75);
+  });
+
+  it("pair=y~x: a metric against another on a long run pairs at every kept step (rollup read), live tails too; a bad pair is a 400 naming the field", async () => {
+    const sweep = await newSweep("pairs");
+    const r = await createRun({ sweepId: sweep, index: 0, config: {} });
+    await claimNextRun("test", { sweepId: sweep });
+    const steps = (from: number, to: number): RunEventBatch => ({
+      runId: r.id,
+      metrics: Array.from({ length: to - from + 1 }, (_, i) => {
+        const s = from + i;
+        return { step: s, time: s / 10, values: { train_loss: 5 / Math.sqrt(s) + 0.2 * Math.sin(s / 50), val_loss: s === 3333 ? 40 : 4 / Math.sqrt(s) + 0.1 * Math.cos(s / 70) } };
+      }),
+    });
+    await appendRunEvents([steps(1, 5000)]);
+    // points=100: 5,000 steps in 79 rollup buckets, each series downsampled from the rollup
+    const base = `sweep=${sweep}&keys=val_loss,train_loss&points=100`;
+    const plain = (await get<CompareResponse>(base)).body.series[r.id];
+    const paired = (await get<CompareResponse>(`${base}&pair=val_loss~train_loss`)).body.series[r.id];
+    const before = pairByStep(plain.train_loss, plain.val_loss);
+    const after = pairByStep(paired.train_loss, paired.val_loss);
+    assert.equal(after.length, new Set([...plain.train_loss, ...plain.val_loss].map((p) => p[0])).size, "a pair at every step either kept");
+    // at least every point either series kept (about `points`), where unaligned only the steps both happened to keep pair
+    assert.ok(after.length >= Math.max(plain.train_loss.length, plain.val_loss.length) && after.length > 2 * before.length, `${after.length} pairs, ${before.length} unaligned`);
+    // each pair is one step's stored values
+    const stored = async (name: string) => new Map((await readPoints(r.id, name)).map((p) => [p.wallTime, p.value]));
+    const [train, val] = [await stored("train_loss"), await stored("val_loss")];
+    for (const p of after) {
+      // (a step's wall time is step / 10: it names the step)
+      assert.equal(p.x, train.get(p.t!), `train_loss at t=${p.t}`);
+      assert.equal(p.y, val.get(p.t!), `val_loss at t=${p.t}`);
+    }
+    assert.ok(after.some((p) => p.y === 40), "val_loss's spike is paired");
+
+    // live: the aligned head, then raw tails that pair as they are
+    let held = mergeCurves(null, (await get<CompareDelta>(`${base}&pair=val_loss~train_loss&since=0`)).body);
+    assert.equal(pairByStep(held.series[r.id].train_loss, held.series[r.id].val_loss).length, after.length);
+    await appendRunEvents([steps(5001, 5040)]);
+    const q = curvesQuery(held, ["val_loss", "train_loss"], 100, [["val_loss", "train_loss"]]);
+    assert.equal(q, `since=1.${r.id}&open=${r.id}:5000`, "an aligned series of up to 3 × points is still a head to append to");
+    held = mergeCurves(held, (await get<CompareDelta>(`${base}&pair=val_loss~train_loss&${q}`)).body);
+    assert.equal(pairByStep(held.series[r.id].train_loss, held.series[r.id].val_loss).length, after.length + 40);
+
+    for (const [pair, message] of [
+      ["val_loss-train_loss", /is not y~x/],
+      ["val_loss~", /is not y~x/],
+      ["val_loss~lr", /each metric of a pair \(y~x\) is one of keys/],
+    ] as const) {
+      const res = await get<{ error: string; issues: { path: string; message: string }[] }>(`${base}&pair=${pair}`);
+      assert.equal(res.status, 400, pair);
+      assert.equal(res.body.issues[0].path, "pair", pair);
+      assert.match(res.body.issues[0].message, message);
+    }
   });
 
   it("a cursor that does not match the view (or names unknown runs) gets everything, flagged reset", async () => {
