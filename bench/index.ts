@@ -16,6 +16,7 @@ const suites: Record<string, string> = {
   api: "./api.ts",
   ingest: "./ingest.ts",
   scale: "./scale.ts",
+  cluster: "./cluster.ts",
   pyclient: "./pyclient.ts",
   ui: "./ui.ts",
   lessons: "./lessons.ts",

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { LocalExecutor, type PlanFactory, type MetricHistory, type SweepStore } from "../../sweeps/executor";
+import { Coordinator, LocalExecutor, type PlanFactory, type MetricHistory, type SweepStore } from "../../sweeps/executor";
+import { thisHost } from "../../sweeps/executor/coordinator";
 import { localCheckpoints } from "../../sweeps/checkpoints";
 import { processLauncher } from "../../sweeps/launcher";
 import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
@@ -99,6 +100,27 @@ function fillableStore(disk: { full: boolean; failures: number }): SweepStore {
 const sweepEnded = (id: string) => until(`sweep ${id} to end`, async () => {
   const s = await getSweep(id);
   return s && s.state !== "running" && s.state !== "paused" ? s : null;
+});
+
+describe("dead executors", () => {
+  it("a server on another machine is judged by its runs' heartbeats, never by a pid that means nothing here", async () => {
+    const sweep = await newSweep(2);
+    const store = executorStore();
+    const coordinator = new Coordinator({ store, planFor: listPlan([{}, {}]), staleAfterMs: 1500 });
+    // pid 999999 is no process on this machine: the same id here is an executor that is gone
+    const there = await coordinator.claim("local:999999:abc@machine-z", { sweepId: sweep.id });
+    const here = await coordinator.claim(`local:999999:abc@${thisHost()}`, { sweepId: sweep.id });
+    assert.ok(there && here);
+    await store.heartbeat([there.id, here.id]);
+    await coordinator.maintain();
+    assert.equal((await getRun(here.id))!.state, "queued", "this machine's dead pid: requeued at once");
+    assert.equal((await getRun(there.id))!.state, "running", "another machine's run stays while its heartbeats are fresh");
+    await new Promise((resolve) => setTimeout(resolve, 1700)); // its heartbeats stop
+    await coordinator.maintain();
+    const run = (await getRun(there.id))!;
+    assert.deepEqual([run.state, run.interruptions, run.claimedBy], ["queued", 1, null], "requeued to resume elsewhere once they stop");
+    await cancelSweep(sweep.id); // (the executors below serve every running sweep)
+  });
 });
 
 describe("local executor", () => {

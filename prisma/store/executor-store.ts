@@ -8,7 +8,7 @@ import { toRunRecord, type RunRecord } from "./records";
 import { countRuns, createRun, finishRun, getRun, heartbeat, requestStopForSweep, runsByIds, runsToStop, setRunPid, stopQueuedRuns, sweepRuns } from "./runs";
 import { claimLock, isPostgres } from "./dialect";
 import { query, selectRows, updateReturningIds } from "./sql";
-import { getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
+import { asSweepController, getSweep, listSweeps, reserveRunIndex, setSweepState } from "./sweeps";
 
 // The executor's store (sweeps/executor/types.ts SweepStore) on top of the store functions,
 // plus the few queries only the executor needs: claims that honour re-runs, crash marking
@@ -172,6 +172,7 @@ function rawExecutorStore(): SweepStore {
     runningSweeps: async () => (await listSweeps({ states: ["running"] })).reverse(),
     setSweepState: (id, state, options) => setSweepState(id, state, options),
     reserveRunIndex,
+    asSweepController,
     createRun: async (input) => trial(await createRun(input)),
     claimRun: claimSweepRun,
     claimLooseRun,

@@ -4,6 +4,8 @@ import { RUN_STATES } from "../../sweeps/states";
 import { newId } from "./ids";
 import { toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
 import { isPostgres } from "./dialect";
+import { DEFAULT_DATABASE_URL } from "../database";
+import { LOCKS, pgPool } from "../postgres";
 import { getRun } from "./runs";
 import { query, selectRows } from "./sql";
 
@@ -110,6 +112,38 @@ export async function reserveRunIndex(id: string): Promise<number> {
   return row.proposed - 1;
 }
 
+/**
+ * Run `decide` as the sweep's controller: the one process, of every server and agent sharing the
+ * database, that decides its next run at this moment (reads its history, proposes, reserves the
+ * index, queues the run), so a search such as bayes always proposes from a history no other
+ * proposal is being added to. On PostgreSQL: a session advisory lock keyed by the sweep, held on a
+ * connection of this process while it decides. Servers on many machines take turns; a server that
+ * dies mid-decision loses its connection and with it the lock, so another takes over at once (no
+ * lease to expire). On SQLite (one machine) decisions are serialised per process by the
+ * Coordinator and its writes by the file's lock.
+ */
+export async function asSweepController<T>(sweepId: string, decide: () => Promise<T>): Promise<T> {
+  if (!isPostgres()) return decide();
+  const pool = await pgPool(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  const client = await pool.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(${LOCKS.sweep}, hashtext($1))`, [sweepId]);
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+  try {
+    return await decide();
+  } finally {
+    try {
+      await client.query(`SELECT pg_advisory_unlock(${LOCKS.sweep}, hashtext($1))`, [sweepId]);
+      client.release();
+    } catch (error) {
+      client.release(error as Error); // a connection in doubt is closed, which releases what it held
+    }
+  }
+}
+
 export interface SweepProgress {
   /** The sweep's own runs by state (its budget: grid size or run_cap); re-runs are counted apart. */
   counts: Record<RunState, number>;
@@ -133,7 +167,7 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   // its best value of the metric, or its last one for a metric whose best is not tracked (summary.ts)
   const [bestKey, lastKey] = [`${sweep.metricName}_best`, sweep.metricName];
   const value = isPostgres()
-    ? `CASE WHEN jsonb_typeof(CAST(summary AS jsonb) -> CAST(? AS TEXT)) = 'number' THEN CAST(CAST(summary AS jsonb) ->> CAST(? AS TEXT) AS float8) WHEN jsonb_typeof(CAST(summary AS jsonb) -> CAST(? AS TEXT)) = 'number' THEN CAST(CAST(summary AS jsonb) ->> CAST(? AS TEXT) AS float8) END`
+    ? `CASE WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) END`
     : `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
   const valueArgs = (isPostgres() ? [bestKey, bestKey, lastKey, lastKey] : [bestKey, bestKey, lastKey, lastKey].map(jsonPath));
   const [best] = await selectRows(

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import { TERMINAL_RUN_STATES, type RunState } from "../states";
 import { plannedStepsOf, PruningLedger, type PruneDecision } from "../stop/ledger";
 import { isClientOwner, projectOf } from "../logging-api";
@@ -44,9 +45,21 @@ export function registerLocalOwner(owner: string): () => void {
   return () => liveOwners.delete(owner);
 }
 
-/** `local:<pid>:<instance>` — the prefix names the process, so a restart can tell its predecessor's runs. */
+/**
+ * The machine this process runs on, as owner ids name it: SWEEPLAB_HOST, else the host name.
+ * Several servers on one PostgreSQL may run on several machines: a pid means something only on
+ * its own (set SWEEPLAB_HOST where machines share a host name, as containers may).
+ */
+export function thisHost(): string {
+  return (process.env.SWEEPLAB_HOST || os.hostname() || "localhost").replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/**
+ * `local:<pid>:<instance>@<host>` — the prefix names the process, so a restart can tell its
+ * predecessor's runs; the host says where that pid lives.
+ */
 export function localOwnerId(instance = Math.random().toString(36).slice(2, 8)): string {
-  return `local:${process.pid}:${instance}`;
+  return `local:${process.pid}:${instance}@${thisHost()}`;
 }
 
 function processAlive(pid: number): boolean {
@@ -206,8 +219,15 @@ export class Coordinator implements RunQueue {
     };
   }
 
-  /** Propose the sweep's next run when none is waiting (the search sees every run so far). */
-  private async ensureQueued(sweep: SweepInfo): Promise<void> {
+  /**
+   * Propose the sweep's next run when none is waiting (the search sees every run so far), as the
+   * sweep's controller: servers sharing the database decide its runs one at a time.
+   */
+  private ensureQueued(sweep: SweepInfo): Promise<void> {
+    return this.store.asSweepController(sweep.id, () => this.proposeNext(sweep));
+  }
+
+  private async proposeNext(sweep: SweepInfo): Promise<void> {
     if ((await this.store.countRuns(sweep.id, ["queued"])) > 0) return;
     const trials = await this.store.sweepTrials(sweep.id);
     if ("done" in this.propose(sweep, sweep.proposed, trials)) return;
@@ -374,7 +394,8 @@ export class Coordinator implements RunQueue {
   /**
    * Housekeeping, every few seconds in the process that owns the database: requeue the runs of
    * local executors that are gone (a restarted server or CLI: their pid is dead) and of remote
-   * hosts whose heartbeat stopped (a vanished agent), to resume from their checkpoints; then
+   * hosts whose heartbeat stopped (a vanished agent, a server on another machine that died),
+   * to resume from their checkpoints; then
    * end the sweeps that are done. A run trained for a terminal (`npm run train -- --track`: no
    * sweep, not a re-run) cannot resume anywhere else: it is crashed.
    */
@@ -410,10 +431,16 @@ export class Coordinator implements RunQueue {
   }
 }
 
-/** The pid of a local executor's owner id (`local:<pid>:<instance>`), null for a remote host. */
-function localPid(owner: string | null): number | null {
-  const m = /^local:(\d+):/.exec(owner ?? "");
-  return m ? Number(m[1]) : null;
+/**
+ * The pid of a local executor's owner id when it runs on this machine (`local:<pid>:<instance>@<host>`;
+ * an id without a host is from before hosts were named: this machine's). Null for anything
+ * else: an agent, or an executor on another machine (a server beside this one on the same
+ * PostgreSQL), whose runs are judged by their heartbeats like an agent's.
+ */
+export function localPid(owner: string | null): number | null {
+  const m = /^local:(\d+):[^@]*(?:@(.*))?$/.exec(owner ?? "");
+  if (!m || (m[2] !== undefined && m[2] !== thisHost())) return null;
+  return Number(m[1]);
 }
 
 /** A pruned run's stored error: the rule's reason and where it decided. */

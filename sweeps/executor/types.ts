@@ -130,6 +130,8 @@ export interface SweepStore {
   runningSweeps(): Promise<SweepInfo[]>;
   setSweepState(id: string, state: SweepState, options: { reason?: string | null; from?: SweepState[] }): Promise<SweepInfo | null>;
   reserveRunIndex(sweepId: string): Promise<number>;
+  /** Decide the sweep's next run as its only controller at this moment, across every process on the database. */
+  asSweepController<T>(sweepId: string, decide: () => Promise<T>): Promise<T>;
   createRun(input: { sweepId: string; index: number; config: Record<string, unknown>; params: Record<string, unknown>; kind?: "engine" | "program"; project?: string }): Promise<TrialInfo>;
   /** Claim the oldest queued run of a running sweep (or a queued re-run in it). Atomic. */
   claimRun(owner: string, sweepId: string): Promise<TrialInfo | null>;

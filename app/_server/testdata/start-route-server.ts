@@ -40,15 +40,15 @@ export async function startRouteServer(env: Record<string, string>): Promise<Rou
  * Servers of one test file on its database and data folder (checkpoints), started at will; when
  * the file's tests end, every one still alive is killed, the store disconnected, the folder removed.
  */
-export function durableServers(dbUrl: string, dir: string, concurrency: number): () => Promise<RouteServer> {
+export function durableServers(dbUrl: string, dir: string, concurrency: number): (env?: Record<string, string>) => Promise<RouteServer> {
   const servers: ChildProcess[] = [];
   after(async () => {
     for (const s of servers) s.kill("SIGKILL");
     await disconnectPrisma();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  return async () => {
-    const started = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: String(concurrency), SWEEPLAB_CHECKPOINT_EVERY_MS: "150", SWEEPLAB_WORKER: "" });
+  return async (env = {}) => {
+    const started = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: String(concurrency), SWEEPLAB_CHECKPOINT_EVERY_MS: "150", SWEEPLAB_WORKER: "", ...env });
     servers.push(started.server);
     return started;
   };
