@@ -1,7 +1,7 @@
 // `npm run db:copy -- --from file:./data/sweeplab.db --to postgresql://…`: carry a SQLite history
 // over to PostgreSQL — every sweep, run, metric point (in the order stored, so early termination's
-// ledger keeps its order), rollup bucket, sample, log line, diagnostic, agent, corpus and saved
-// view. The target's migrations are applied first; rows already there (same primary key or unique
+// ledger keeps its order), rollup bucket, sample, log line, diagnostic, checkpoint, agent, corpus
+// and saved view. The target's migrations are applied first; rows already there (same primary key or unique
 // key) are left alone, so the copy can be re-run after an interruption; the counts of every table
 // are compared at the end, and a difference is an error.
 import { parseArgs } from "node:util";
@@ -24,6 +24,7 @@ export const TABLES = [
   ["Sample", "id"],
   ["LogLine", "id"],
   ["Diagnostic", "id"],
+  ["Checkpoint", "rowid"],
 ] as const;
 
 const CHUNK = 5000;
@@ -39,6 +40,7 @@ function cell(v: unknown, type: string): unknown {
   if (type === "boolean") return Boolean(v);
   if (type.startsWith("timestamp") && typeof v === "number") return new Date(v).toISOString();
   if (typeof v === "bigint") return v.toString();
+  if (Buffer.isBuffer(v)) return `\\x${v.toString("hex")}`; // bytea's hex input
   return v;
 }
 

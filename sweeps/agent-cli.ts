@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { HttpRunQueue, AgentHttpError, registerAgent } from "./agent";
+import { checkpointEveryFromEnv, localCheckpoints, sharedCheckpoints } from "./checkpoints";
 import { serverCorpora } from "./agent-corpus";
 import { AgentName, agentOwner } from "./agent-protocol";
 import { Runner } from "./executor/runner";
@@ -13,8 +14,8 @@ import { invocationDir, programLauncher } from "./program";
 // a worker machine. It claims runs from the server over HTTP, trains them in local worker
 // processes and streams their metrics back in batches (the W&B agent pattern). With --sweep
 // it works on that sweep only and exits when the sweep has ended. Ctrl-C or SIGTERM hands its
-// runs back to the server, which gives them to another host (they start over there: the
-// checkpoints stay here).
+// runs back to the server, which gives them to another host: they resume there from their
+// last checkpoint, which the agent keeps here and uploads to the server (sharedCheckpoints).
 //
 // Identity: the agent registers with the server's registration token (--token, the server's
 // SWEEPLAB_AGENT_TOKEN) and gets a credential of its own. With --name the credential is saved
@@ -92,11 +93,14 @@ async function main(): Promise<void> {
   const file = args.name ? credentialFile(server, name) : null;
   const credential = await credentialFor(server, name, token, file);
   const queue = new HttpRunQueue({ server, credential });
+  // kept here and uploaded to the server: another host resumes a run this agent gives up
+  const checkpoints = sharedCheckpoints(localCheckpoints({ everyMs: checkpointEveryFromEnv() }), queue.checkpoints(), (m) => console.error(`agent: ${m}`));
   const runner = new Runner({
     queue,
     // a program sweep's runs run its program here, in this folder (as `wandb agent` does); the engine's run in workers
     launcher: routingLauncher(processLauncher(), programLauncher({ cwd: invocationDir(), specFor: (id) => (id ? (queue.programs.get(id) ?? null) : null), env: { SWEEPLAB_URL: server } }), (run) => Boolean(run?.sweepId && queue.programs.has(run.sweepId))),
     corpusText: serverCorpora({ server, credential }),
+    checkpoints,
     owner: agentOwner(name),
     concurrency,
     sweepId: args.sweep,
@@ -124,6 +128,7 @@ async function main(): Promise<void> {
     if (++interrupted > 1) process.exit(130);
     console.log(`stopping: runs in progress go back to the server (${signal === "SIGINT" ? "Ctrl-C again to quit at once" : signal})`);
     await runner.shutdown({ interrupt: `the agent stopped (${signal})`, graceMs: 5000, deadlineMs: 10_000 });
+    await checkpoints.settled(10_000); // the last checkpoints uploaded, for whoever resumes the runs
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal));
@@ -138,6 +143,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 2000));
     }
     await runner.shutdown();
+    await checkpoints.settled(60_000);
     console.log(`sweep ${args.sweep} is ${queue.lastSweepState ?? "gone"}; agent exits`);
   }
 }

@@ -2,6 +2,7 @@ import { ClaimResponse, RegisterResponse, ReportResponse, type AgentAction } fro
 import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason } from "./executor/types";
 import type { SweepState } from "./states";
 import type { ProgramSpec } from "./program";
+import type { RemoteCheckpoints } from "./checkpoints";
 
 // A RunQueue over HTTP: what a remote agent's Runner talks to. Each call is one POST to
 // /api/agent/<action> on the server, which runs the Coordinator (search, early termination,
@@ -85,5 +86,27 @@ export class HttpRunQueue implements RunQueue {
 
   async release(_owner: string, runId: string, reason: string): Promise<void> {
     await this.post("release", { runId, reason: reason.slice(0, 500) });
+  }
+
+  /** The server keeps this agent's checkpoints (PUT/GET /api/agent/checkpoint/:run), so another host can resume its runs. */
+  checkpoints(): RemoteCheckpoints {
+    const url = (runId: string, query: string) => `${this.base}/api/agent/checkpoint/${encodeURIComponent(runId)}?${query}`;
+    const headers = { authorization: `Bearer ${this.options.credential}` };
+    const failed = async (res: Response, what: string) => {
+      const json = (await res.json().catch(() => null)) as { error?: string } | null;
+      return new AgentHttpError(res.status, `${what}: server answered ${res.status}: ${json?.error ?? res.statusText}`);
+    };
+    return {
+      upload: async (runId, step, gz) => {
+        const res = await fetch(url(runId, `step=${step}`), { method: "PUT", headers: { ...headers, "content-type": "application/gzip" }, body: new Uint8Array(gz), signal: AbortSignal.timeout(120_000) });
+        if (!res.ok) throw await failed(res, `checkpoint upload of run ${runId}`);
+      },
+      download: async (runId, atMostStep) => {
+        const res = await fetch(url(runId, `atMost=${atMostStep}`), { headers, signal: AbortSignal.timeout(120_000) });
+        if (res.status === 404) return null;
+        if (!res.ok) throw await failed(res, `checkpoint of run ${runId}`);
+        return { step: Number(res.headers.get("x-step")), gz: Buffer.from(await res.arrayBuffer()) };
+      },
+    };
   }
 }

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { pendingCheckpointPath } from "../engine/protocol";
-import type { CheckpointStore } from "./executor/types";
+import type { CheckpointStore, ClaimedRun } from "./executor/types";
 
 // Where runs keep their checkpoints: <data dir>/checkpoints/<run id>.json, the data dir being
 // SWEEPLAB_DATA_DIR or ./data. That file is the run's committed checkpoint: the one a resumed
@@ -91,6 +92,75 @@ export function localCheckpoints(options: { everyMs?: number } = {}): Checkpoint
         const m = /\.step-(\d+)\.json$/.exec(other);
         if (m && Number(m[1]) < step) remove(other);
       }
+    },
+  };
+}
+
+/**
+ * Where checkpoints are kept for every host: the store (prisma/store/checkpoints.ts) for the
+ * server's executors, the server over HTTP for an agent (sweeps/agent.ts). Gzipped checkpoint JSON.
+ */
+export interface RemoteCheckpoints {
+  upload(runId: string, step: number, gz: Buffer): Promise<void>;
+  /** The run's newest kept checkpoint taken at `atMostStep` or before. */
+  download(runId: string, atMostStep: number): Promise<{ step: number; gz: Buffer } | null>;
+}
+
+/**
+ * Checkpoints on this machine's disk (as `local`) and kept for every host (`remote`): each
+ * committed checkpoint is uploaded, so a run can resume on another machine and its pages can
+ * open it wherever it trained. A run resumes from the checkpoint of its stored checkpointStep
+ * when the remote keeps it (the file here may be from an older attempt of this machine); else
+ * from the file here, as `local` alone would; else from the newest kept checkpoint before that
+ * step (what it logged after it is dropped and trained again); else from the start.
+ */
+export function sharedCheckpoints(local: CheckpointStore, remote: RemoteCheckpoints, log: (message: string) => void = () => {}): CheckpointStore & Required<Pick<CheckpointStore, "settled">> {
+  const uploads = new Map<string, Promise<void>>(); // one upload at a time per run, in step order
+  return {
+    async prepare(run: ClaimedRun) {
+      const step = run.checkpointStep ?? null;
+      const resumes = (run.interruptions ?? 0) > 0 || Boolean(run.forkOf);
+      if (!resumes || step === null || run.forkOf) return local.prepare(run);
+      let kept: Awaited<ReturnType<RemoteCheckpoints["download"]>> = null;
+      try {
+        kept = await remote.download(run.id, step);
+      } catch (error) {
+        log(`run ${run.id}: cannot fetch its kept checkpoint (${(error as Error).message}); resuming from this machine's, if any`);
+      }
+      const committed = checkpointPathFor(run.id);
+      const here = fs.existsSync(committed) || fs.existsSync(pendingCheckpointPath(committed, step));
+      if (!kept || (kept.step !== step && here)) return local.prepare(run);
+      fs.mkdirSync(path.dirname(committed), { recursive: true });
+      const tmp = `${committed}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, zlib.gunzipSync(kept.gz));
+      fs.renameSync(tmp, committed);
+      fs.rmSync(pendingCheckpointPath(committed, step), { force: true });
+      return local.prepare({ ...run, checkpointStep: kept.step });
+    },
+    commit(run, step, file) {
+      if (!fs.existsSync(file)) return local.commit(run, step, file);
+      local.commit(run, step, file);
+      let raw: Buffer;
+      try {
+        raw = fs.readFileSync(checkpointPathFor(run.id)); // now: the next commit replaces the file
+      } catch {
+        return;
+      }
+      const previous = uploads.get(run.id) ?? Promise.resolve();
+      const next = previous.then(async () => {
+        const gz = await new Promise<Buffer>((resolve, reject) => zlib.gzip(raw, { level: 1 }, (error, out) => (error ? reject(error) : resolve(out))));
+        await remote.upload(run.id, step, gz);
+      }).catch((error: Error) => log(`run ${run.id}: cannot keep its checkpoint at step ${step} for other hosts: ${error.message}`));
+      uploads.set(run.id, next);
+      void next.finally(() => uploads.get(run.id) === next && uploads.delete(run.id));
+    },
+    async settled(timeoutMs, runId) {
+      const pending = runId === undefined ? [...uploads.values()] : [uploads.get(runId)].filter((p) => p !== undefined);
+      if (pending.length === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([Promise.all(pending), timeout]);
+      clearTimeout(timer);
     },
   };
 }

@@ -8,10 +8,11 @@ import { BUILTIN_CORPUS_NAME } from "../engine/corpus/names";
 import { readCorpusFile } from "../engine/files";
 import { LocalExecutor, localOwnerId } from "./executor";
 import { planFor } from "./executor/strategy";
-import { checkpointEveryFromEnv, localCheckpoints } from "./checkpoints";
+import { checkpointEveryFromEnv } from "./checkpoints";
 import type { SweepState } from "./states";
 import { DatabaseError, disconnectPrisma, getSweep, listRuns, setSweepHolder, setSweepState, sweepProgress, type RunRecord, type SweepRecord } from "../prisma/store";
 import { executorStore } from "../prisma/store/executor-store";
+import { executorCheckpoints } from "../prisma/store/checkpoints";
 import { knownCorpora, registeredCorpusText, registerLocalCorpus } from "../prisma/store/corpora";
 import { launchSweep } from "../prisma/store/sweep-control";
 
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
     owner,
     store: executorStore(),
     planFor,
-    checkpoints: localCheckpoints({ everyMs: checkpointEveryFromEnv() }),
+    checkpoints: executorCheckpoints(checkpointEveryFromEnv(), (m) => process.stderr.write(`${m}\n`)),
     corpusText: registeredCorpusText,
     concurrency: workers,
     sweepId: sweep.id,

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fakeWorkerCommand } from "../../sweeps/testdata/fake-launcher";
-import { disconnectPrisma, getSweep, listDiagnostics, listLogs, listSamples, metricCounts, readPoints, readSeries, sweepRuns } from "../../prisma/store";
+import { disconnectPrisma, getSweep, listDiagnostics, listLogs, listSamples, metricCounts, readPoints, readSeries, storedCheckpointSteps, sweepRuns } from "../../prisma/store";
 import { assertWholeCurves, loggedSteps } from "../../sweeps/testdata/curves";
 import { serverCorpora } from "../../sweeps/agent-corpus";
 import { until } from "../../sweeps/testdata/until";
@@ -166,7 +166,11 @@ describe("remote agent", () => {
     assert.equal(back.length, 2);
     for (const r of back) {
       assert.equal(r.state, "queued");
-      assert.match((await listLogs(r.id)).at(-1)!.message, /^interrupted at step \d+: agent leaver: the agent stopped \(SIGTERM\); it resumes from the start/);
+      // its workers' last checkpoints, uploaded to the server before the agent exits: another host resumes there
+      const message = (await listLogs(r.id)).at(-1)!.message;
+      const at = Number(/^interrupted at step \d+: agent leaver: the agent stopped \(SIGTERM\); it resumes from its checkpoint at step (\d+)/.exec(message)?.[1]);
+      assert.ok(at > 0, message);
+      assert.deepEqual(await storedCheckpointSteps(r.id), [at], "the checkpoint it resumes from is kept on the server");
     }
     await fetch(`${base}/api/sweeps/${id}/cancel`, { method: "POST" });
   });
@@ -233,5 +237,32 @@ describe("remote agent", () => {
     assert.ok(runs.every((r) => r.claimedBy === "agent:rescuer"));
     for (const run of runs) await assertWholeCurves(run.id, { val_loss: loggedSteps(300, 20), train_loss: loggedSteps(300, 10) }, run.name);
     assert.equal((await getSweep(id))!.state, "finished");
+  });
+
+  it("a killed agent's run resumes on another machine from the checkpoint the agent kept on the server", async () => {
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 3000 }\n  eval_every: { value: 100 }\n  learning_rate: { values: [0.01] }\n");
+    const env = (machine: string) => ({ SWEEPLAB_WORKER: fakeWorkerCommand()[1], FAKE_STEP_MS: "5", SWEEPLAB_WORKER_ENV: "FAKE_STEP_MS,FAKE_WORKER_LOG", SWEEPLAB_CHECKPOINT_EVERY_MS: "200", SWEEPLAB_DATA_DIR: path.join(dir, machine), FAKE_WORKER_LOG: path.join(dir, `${machine}.log`) });
+    const first = agent(id, env("machine-a"), "kept-a");
+    // an uploaded checkpoint the run's stored step reaches: what another machine can resume from
+    const kept = await until("a checkpoint kept on the server", async () => {
+      const [run] = await sweepRuns(id);
+      const steps = run ? await storedCheckpointSteps(run.id) : [];
+      return run?.state === "running" && run.checkpointStep !== null && steps.length > 0 && steps[0] > 0 && steps[0] <= run.checkpointStep && run.lastStep < 2000 ? { run, step: steps[0] } : null;
+    }, 30_000);
+    first.kill("SIGKILL");
+    await until("the server to requeue it", async () => (await sweepRuns(id)).some((r) => r.state === "queued" && r.interruptions === 1));
+    const second = agent(id, env("machine-b"), "kept-b"); // its own data folder: no file of the run there
+    assert.equal(await exited(second), 0);
+    const [run] = await sweepRuns(id);
+    assert.deepEqual([run.state, run.claimedBy, run.interruptions], ["finished", "agent:kept-b", 1]);
+    const resumedAt = Number(fs.readFileSync(path.join(dir, "machine-b.log"), "utf8").trim().split(" ")[2]);
+    assert.ok(resumedAt >= kept.step && resumedAt > 0, `machine B resumed at step ${resumedAt}, from a checkpoint machine A kept (step ${kept.step}), not from the start`);
+    const logs = (await listLogs(run.id)).map((l) => l.message);
+    assert.ok(logs.some((m) => m === `resumed from the checkpoint at step ${resumedAt}`), logs.join("\n"));
+    await assertWholeCurves(run.id, { val_loss: loggedSteps(3000, 100) }, run.name);
+    // the run page's download and the store hold the checkpoint machine B ended with
+    const res = await fetch(`${base}/api/runs/${run.id}/checkpoint`);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { step: number }).step, 3000);
   });
 });

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { jsonError } from "../_lib/api";
 import { readRequest } from "../_lib/body";
 import { bearerToken, sameSecret } from "./access";
-import { authenticateAgent, getSweep, listRuns, registerAgent, type AgentRecord } from "../../prisma/store";
+import { authenticateAgent, getSweep, listRuns, loadCheckpoint, registerAgent, saveCheckpoint, type AgentRecord } from "../../prisma/store";
+import { readBodyBytes, MiB } from "../_lib/body";
 import {
   AGENT_BODY_LIMIT,
   agentOwner,
@@ -110,8 +111,9 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       const points = body.data.events.reduce((n, b) => n + batchWeight(b), 0);
       if (points > REPORT_MAX_POINTS) return jsonError(413, `report too large: ${points} points, at most ${REPORT_MAX_POINTS} per report; send the rest in the next one`);
       const owned = await ownedRunning(owner, [...body.data.alive, ...body.data.events.map((e) => e.runId)]);
-      // (an agent's checkpoints stay on its machine: a run it gives up resumes elsewhere from the start)
-      const events = body.data.events.filter((e) => owned.has(e.runId)).map(({ checkpoint: _local, ...batch }) => batch) as RunEvents[];
+      // (a batch's checkpoint step becomes the run's checkpointStep: the agent uploads that checkpoint
+      // once it is stored (agentCheckpoint); a host resumes from the newest kept at or before it)
+      const events = body.data.events.filter((e) => owned.has(e.runId)) as RunEvents[];
       const stop = await (await queue()).report(owner, { events, alive: body.data.alive.filter((id) => owned.has(id)) });
       // a run the agent still reports but no longer owns (requeued as stale, cancelled, another agent's ...) must stop
       for (const id of body.data.alive) if (!owned.has(id)) stop[id] = "stopped";
@@ -132,4 +134,31 @@ export async function agentAction(action: AgentAction, req: Request): Promise<Re
       return Response.json({ ok: true });
     }
   }
+}
+
+/** The largest checkpoint an agent may upload (gzipped bytes). */
+export const AGENT_CHECKPOINT_LIMIT = 512 * MiB;
+
+/** PUT (upload, ?step=K) or GET (?atMost=K) a checkpoint of a run the calling agent is running. */
+export async function agentCheckpoint(req: Request, runId: string): Promise<Response> {
+  const caller = await callingAgent(req);
+  if (!caller.ok) return caller.response;
+  const name = caller.agent.name;
+  if (!(await ownedRunning(agentOwner(name), [runId])).has(runId)) return jsonError(409, `run ${runId.slice(0, 40)} is not running for agent ${name} (already ended, or claimed by another agent)`);
+  const url = new URL(req.url);
+  const param = req.method === "PUT" ? "step" : "atMost";
+  const raw = url.searchParams.get(param);
+  const step = raw === null && param === "atMost" ? Number.MAX_SAFE_INTEGER : Number(raw);
+  if (!Number.isSafeInteger(step) || step < 0) return jsonError(400, `${param}: a step (a whole number ≥ 0) is required, got ${JSON.stringify(raw)}`);
+  if (req.method === "PUT") {
+    const body = await readBodyBytes(req, AGENT_CHECKPOINT_LIMIT, "the checkpoint");
+    if (!body.ok) return body.response;
+    const gz = Buffer.from(body.data);
+    if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) return jsonError(400, "body: the checkpoint must be gzipped (content-type application/gzip)");
+    if (!(await saveCheckpoint(runId, step, gz))) return jsonError(409, `run ${runId} no longer exists`);
+    return Response.json({ ok: true, step });
+  }
+  const kept = await loadCheckpoint(runId, step);
+  if (!kept) return jsonError(404, `run ${runId} has no kept checkpoint at step ${raw ?? "any"} or before`);
+  return new Response(new Uint8Array(kept.gz), { headers: { "content-type": "application/gzip", "x-step": String(kept.step) } });
 }

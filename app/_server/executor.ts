@@ -2,7 +2,8 @@ import os from "node:os";
 import { LocalExecutor } from "../../sweeps/executor";
 import { planFor } from "../../sweeps/executor/strategy";
 import { processLauncher } from "../../sweeps/launcher";
-import { checkpointEveryFromEnv, localCheckpoints } from "../../sweeps/checkpoints";
+import { checkpointEveryFromEnv } from "../../sweeps/checkpoints";
+import { executorCheckpoints } from "../../prisma/store/checkpoints";
 import { executorStore } from "../../prisma/store/executor-store";
 import { registeredCorpusText } from "../../prisma/store/corpora";
 
@@ -42,7 +43,7 @@ export function startServerExecutor(): Promise<LocalExecutor> {
       store: executorStore(),
       planFor,
       launcher: processLauncher(),
-      checkpoints: localCheckpoints({ everyMs: checkpointEveryFromEnv() }),
+      checkpoints: executorCheckpoints(checkpointEveryFromEnv(), (message) => console.log(`[executor] ${message}`)),
       corpusText: registeredCorpusText,
       concurrency: concurrencyFromEnv(),
       staleAfterMs: process.env.SWEEPLAB_STALE_AFTER_MS ? Number(process.env.SWEEPLAB_STALE_AFTER_MS) : undefined,

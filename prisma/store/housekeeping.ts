@@ -103,6 +103,7 @@ async function deleteRunRows(ids: string[]): Promise<void> {
     await tx.sample.deleteMany({ where });
     await tx.logLine.deleteMany({ where });
     await tx.diagnostic.deleteMany({ where });
+    await tx.checkpoint.deleteMany({ where });
     await tx.run.deleteMany({ where: { id: { in: ids } } });
   });
 }

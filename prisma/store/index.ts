@@ -15,3 +15,4 @@ export * from "./corpora";
 export * from "./housekeeping";
 export * from "./fork";
 export * from "./views";
+export * from "./checkpoints";

@@ -2,7 +2,7 @@ import os from "node:os";
 import { EXIT, type DoneEvent, type WorkerInput, type WorkerMessage } from "../../engine/protocol";
 import { batchWeight, REPORT_MAX_POINTS, sealBatches, type Event } from "../ingest";
 import type { Launcher, WorkerExit, WorkerHandle } from "../launcher";
-import type { CheckpointStore, ClaimedRun, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
+import type { CheckpointStore, ClaimedRun, PreparedCheckpoint, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
 import { BUILTIN_CORPUS_NAME, corpusNameProblem } from "../../engine/corpus/names";
 
 // The Runner keeps `concurrency` worker processes busy: it claims runs from a RunQueue,
@@ -261,9 +261,9 @@ export class Runner {
   }
 
   private async launch(run: ClaimedRun): Promise<void> {
-    let prepared: ReturnType<CheckpointStore["prepare"]> = { input: {}, resumeStep: null };
+    let prepared: PreparedCheckpoint = { input: {}, resumeStep: null };
     try {
-      if (this.options.checkpoints) prepared = this.options.checkpoints.prepare(run);
+      if (this.options.checkpoints) prepared = await this.options.checkpoints.prepare(run);
     } catch (error) {
       this.log(`run ${run.id}: no checkpoints (${(error as Error).message})`);
     }
@@ -441,6 +441,8 @@ export class Runner {
       if (!entry.ending || entry.outbox.length > 0 || entry.events.length > 0) continue;
       if (this.failing && Date.now() < this.failing.retryAt) return;
       const ending = entry.ending;
+      // its last checkpoint kept where other hosts find it first: whoever resumes it (or opens it) gets that one
+      await this.options.checkpoints?.settled?.(30_000, entry.run.id);
       try {
         if (ending.kind === "finish") await this.queue.finish(this.owner, entry.run.id, ending.outcome);
         else await this.queue.release(this.owner, entry.run.id, ending.reason);

@@ -67,11 +67,18 @@ export interface RunQueue {
  * it is committed and becomes the one the run resumes from. (Local files now; a store every
  * server can reach once servers share a database.)
  */
+export interface PreparedCheckpoint {
+  input: Omit<WorkerInput, "config">;
+  resumeStep: number | null;
+}
+
 export interface CheckpointStore {
   /** WorkerInput fields for a run's worker, and the step of the checkpoint it resumes from (null: it starts at step 0). */
-  prepare(run: ClaimedRun): { input: Omit<WorkerInput, "config">; resumeStep: number | null };
+  prepare(run: ClaimedRun): PreparedCheckpoint | Promise<PreparedCheckpoint>;
   /** Every event up to `step` is stored: the worker's checkpoint of that step, at `path`, is the run's to resume from. */
   commit(run: ClaimedRun, step: number, path: string): void;
+  /** Once every checkpoint committed so far (of `runId`, or of every run) is kept where other hosts find it, or `timeoutMs` passed. */
+  settled?(timeoutMs: number, runId?: string): Promise<void>;
 }
 
 // ---- what the Coordinator needs from the database ----

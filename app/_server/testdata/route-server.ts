@@ -9,11 +9,13 @@ import * as cancelRoute from "../../api/sweeps/[id]/cancel/route";
 import * as nextRoute from "../../api/sweeps/[id]/next/route";
 import * as corporaRoute from "../../api/corpora/route";
 import * as agentCorpusRoute from "../../api/agent/corpus/[name]/route";
+import * as agentCheckpointRoute from "../../api/agent/checkpoint/[run]/route";
 import * as runsRoute from "../../api/runs/route";
 import * as runRoute from "../../api/runs/[id]/route";
 import * as runEventsRoute from "../../api/runs/[id]/events/route";
 import * as runFinishRoute from "../../api/runs/[id]/finish/route";
 import * as runStopRoute from "../../api/runs/[id]/stop/route";
+import * as runCheckpointRoute from "../../api/runs/[id]/checkpoint/route";
 import * as runMetricsCsvRoute from "../../api/runs/[id]/metrics.csv/route";
 import * as runMetricsJsonlRoute from "../../api/runs/[id]/metrics.jsonl/route";
 import * as compareRoute from "../../api/compare/route";
@@ -30,6 +32,8 @@ type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) 
 const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/agent\/(?<action>[^/]+)$/, agentRoute.POST as Handler],
   ["GET", /^\/api\/agent\/corpus\/(?<name>[^/]+)$/, agentCorpusRoute.GET as Handler],
+  ["PUT", /^\/api\/agent\/checkpoint\/(?<run>[^/]+)$/, agentCheckpointRoute.PUT as Handler],
+  ["GET", /^\/api\/agent\/checkpoint\/(?<run>[^/]+)$/, agentCheckpointRoute.GET as Handler],
   ["POST", /^\/api\/corpora$/, corporaRoute.POST as Handler],
   ["POST", /^\/api\/sweeps$/, sweepsRoute.POST as Handler],
   ["GET", /^\/api\/sweeps\/(?<id>[^/]+)$/, sweepRoute.GET as Handler],
@@ -41,6 +45,7 @@ const routes: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/events$/, runEventsRoute.POST as Handler],
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/finish$/, runFinishRoute.POST as Handler],
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/stop$/, runStopRoute.POST as Handler],
+  ["GET", /^\/api\/runs\/(?<id>[^/]+)\/checkpoint$/, runCheckpointRoute.GET as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.csv$/, runMetricsCsvRoute.GET as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.jsonl$/, runMetricsJsonlRoute.GET as Handler],
   ["GET", /^\/api\/compare$/, compareRoute.GET as Handler],

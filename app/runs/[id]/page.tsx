@@ -3,8 +3,7 @@ import { resolveRunConfig } from "../../../engine/config";
 import { appliedConfigKeys, TASK_INFO } from "../../../engine/tasks";
 import { RunView, type TaskFacts } from "../../_components/runs/run/RunView";
 import type { RawSearchParams } from "../../_lib/url";
-import { getCorpus, getSweep } from "../../../prisma/store";
-import { findCheckpoint } from "../../../sweeps/checkpoints";
+import { getCorpus, getSweep, hasRunCheckpoint } from "../../../prisma/store";
 import { loadRunLive } from "./data";
 
 export const dynamic = "force-dynamic";
@@ -34,7 +33,7 @@ export default async function RunPage(props: { params: Promise<{ id: string }>; 
       smooth={typeof sp.smooth === "string" ? sp.smooth : null}
       task={taskFacts(data.run.config)}
       corpus={corpus}
-      hasCheckpoint={findCheckpoint(data.run.id) !== null}
+      hasCheckpoint={await hasRunCheckpoint(data.run.id)}
     />
   );
 }

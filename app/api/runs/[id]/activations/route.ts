@@ -2,7 +2,9 @@ import { z } from "zod";
 import { handle, jsonError, notFound, parseQuery } from "../../../../_lib/api";
 import { findCheckpoint } from "../../../../../sweeps/checkpoints";
 import { activationsFromCheckpointFile } from "../../../../../engine/files";
-import { getRun, knownCorpora } from "../../../../../prisma/store";
+import { activationsFromCheckpoint } from "../../../../../engine/activations";
+import { parseCheckpoint } from "../../../../../engine/checkpoint";
+import { getRun, knownCorpora, readRunCheckpoint } from "../../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -28,9 +30,11 @@ export const GET = handle(async (req: Request, ctx: { params: Promise<{ id: stri
   const corpus = String(run.config.corpus ?? "builtin");
   if (!(await knownCorpora([corpus])).has(corpus)) return jsonError(409, `the cell viewer works on runs of a registered corpus; this run names "${corpus.slice(0, 60)}", which is not one`);
   const file = findCheckpoint(id);
-  if (!file) return jsonError(409, `run ${id} has no checkpoint yet; checkpoints are written when a run finishes or is stopped`);
+  // a run trained elsewhere (an agent, another server): the checkpoint its host kept in the store
+  const kept = file ? null : await readRunCheckpoint(id);
+  if (!file && !kept) return jsonError(409, `run ${id} has no checkpoint yet; checkpoints are written when a run finishes or is stopped`);
   try {
-    const acts = activationsFromCheckpointFile(file, query.data.text, query.data.layer);
+    const acts = file ? activationsFromCheckpointFile(file, query.data.text, query.data.layer) : activationsFromCheckpoint(parseCheckpoint(kept!.text), query.data.text, query.data.layer);
     return Response.json({ layer: query.data.layer, layers: Number(run.config.num_layers ?? 1), ...acts });
   } catch (e) {
     return jsonError(400, e instanceof Error ? e.message : String(e), [{ path: "text", message: e instanceof Error ? e.message : String(e) }]);
