@@ -79,15 +79,17 @@ export const PRESETS: SweepPreset[] = [
     // Issue 13 §4's sweep, and what `npm run bench -- hyperband-charlm` measures live (it
     // imports this preset): 27 random runs, learning rate log-uniform over two decades ×
     // dropout × hidden size, with and without this early_terminate, over 5 seeds. Goal: ≤ 40%
-    // of the full sweep's steps with its best val_loss within 2%. Measured (2 loaded cores):
-    // 27–36% of the steps, the best run kept on every seed; the form's default (min_iter 3,
-    // eta 3) ran 46–53%. The replay of the full sweeps over eta × min_iter chose the values:
+    // of the full sweep's steps with its best val_loss within 2%. Measured twice (2 cores
+    // shared with other work): 27–36% and 27–41% of the steps (means 31%, 33%), the best run
+    // kept on every seed; the form's default (min_iter 3, eta 3) ran 46–59%. The worst seed
+    // straddles 40% because of the executor's latency below (the replay, which has none:
+    // 26–29%). The replay of the full sweeps over eta × min_iter chose the values:
     // eta 4 keeps the top quarter at each bracket and never lost the best run; eta 5 lost it by
     // up to 1.5% on the smaller model this preset had; eta 3 (or min_iter 2) leaves too little
     // room for what runs past a decision. Brackets count evaluations (W&B's semantics):
     // min_iter 1 at eval_every 20 judges at steps 20, 80 and 320.
     // Why these runs are this long: a decision reaches the worker with the executor's next
-    // flush (250 ms), and runs train on meanwhile (the bench prints those steps: 4–9% here).
+    // flush (250 ms), and runs train on meanwhile (the bench prints those steps: 5–11% here).
     // The same sweep on the earlier preset's model (200 steps, batch 8 × seq 16, hidden ≤ 48,
     // eval_every 10) trained a run in ~0.2 s, so runs ended before their pruning arrived:
     // 53–85% of the steps live against 28% (mean) in the replay. At 400 steps of batch 16 ×
