@@ -27,7 +27,7 @@ import {
   unplacedIssues,
   withDistribution,
 } from "./sweep-form.ts";
-import { BLANK_DOC, presetOf, PRESETS } from "./sweep-presets.ts";
+import { BLANK_DOC, HYPERBAND_PRESET_ID, presetOf, PRESETS } from "./sweep-presets.ts";
 
 const readDoc = (text: string) => {
   const r = readSweepText(text);
@@ -58,11 +58,30 @@ test("every preset and the blank form are valid sweeps that make a small, bounde
     assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
     const est = estimateRuns(r.config);
     assert.notEqual(est.kind, "unbounded");
-    assert.ok(est.kind !== "unbounded" && est.runs <= 16);
+    // at most 27 runs: the hyperband preset is issue 13 §4's 27-run sweep (hyperband trains about a third of it)
+    assert.ok(est.kind !== "unbounded" && est.runs <= 27);
     // presets keep sweeps short: the long-range-memory lesson needs 2000 steps, in 6 runs
     const steps = (r.config.parameters.steps as { value?: number } | undefined)?.value;
     assert.ok(steps !== undefined && est.runs * steps <= 12_000, "presets keep sweeps short");
   }
+});
+
+test("the hyperband preset is issue 13 §4's charlm sweep, the one bench/hyperband-charlm.ts measures", () => {
+  const p = PRESETS.find((x) => x.id === HYPERBAND_PRESET_ID);
+  assert.ok(p);
+  const r = parseSweepConfig(p.doc);
+  assert.ok(r.ok);
+  const { config } = r;
+  assert.equal(config.method, "random");
+  assert.equal(config.run_cap, 27);
+  assert.equal(config.early_terminate?.type, "hyperband");
+  assert.deepEqual(config.metric, { name: "val_loss", goal: "minimize" });
+  const params = config.parameters as Record<string, { value?: unknown; values?: unknown[]; distribution?: string; min?: number; max?: number }>;
+  assert.equal(params.task.value, "charlm");
+  // learning rate log-uniform over two decades, × dropout × hidden size
+  assert.equal(params.learning_rate.distribution, "log_uniform_values");
+  assert.ok(Math.abs(Math.log10(params.learning_rate.max! / params.learning_rate.min!) - 2) < 1e-9, "two decades");
+  assert.ok((params.dropout.values?.length ?? 0) >= 2 && (params.hidden_size.values?.length ?? 0) >= 2);
 });
 
 test("switching modes gives specs the schema accepts", () => {

@@ -23,6 +23,12 @@ import type { SweepTimeEstimate } from "../../sweeps/estimate";
 
 export type SweepDoc = Record<string, unknown>;
 
+/** What the form fills in when a person picks an early-termination rule (bench/hyperband-charlm.ts measures the hyperband one too). */
+export const EARLY_TERMINATE_DEFAULTS = {
+  hyperband: { type: "hyperband", min_iter: 3, eta: 3 },
+  median: { type: "median", min_iter: 3, min_runs: 5 },
+} as const;
+
 // --- RunConfig fields, read from the schema --------------------------------------------------
 
 export interface RunField {

@@ -1,6 +1,6 @@
 "use client";
 import { GOALS, isPlainObject, METHODS, sweepMetrics, type SweepIssue } from "../../../sweeps/config";
-import { getPath, issuesAt, parseScalar, setPath, type SweepDoc } from "../../_lib/sweep-form";
+import { EARLY_TERMINATE_DEFAULTS, getPath, issuesAt, parseScalar, setPath, type SweepDoc } from "../../_lib/sweep-form";
 import { DraftInput } from "./DraftInput";
 import { FieldErrors, FieldWarnings, invalidProps } from "./FieldErrors";
 
@@ -124,7 +124,7 @@ export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssu
             value={etType}
             onChange={(e) => {
               const t = e.target.value;
-              set("early_terminate", t === "none" ? undefined : t === "hyperband" ? { type: "hyperband", min_iter: 3, eta: 3 } : { type: "median", min_iter: 3, min_runs: 5 });
+              set("early_terminate", t === "none" ? undefined : t === "hyperband" ? { ...EARLY_TERMINATE_DEFAULTS.hyperband } : { ...EARLY_TERMINATE_DEFAULTS.median });
             }}
           >
             <option value="none">none</option>
