@@ -152,6 +152,41 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await expect(page).not.toHaveURL(/panel=/);
 });
 
+test("a fresh load of a link with regex panels over finished runs draws every match as stored", async ({ page, request }) => {
+  const stored = await storedSeries(request);
+  const ids = runs.map((r) => r.id);
+  // a page load, not a client navigation: the server renders the first answer and the runs
+  // have all ended, so nothing is polled afterwards; what the panels draw comes from that answer
+  // (or whatever the page asks for itself). Panels: the regex alone on x = step, the regex
+  // against a metric on x (series aligned, pair=), a named metric before the regex's matches.
+  const panels = ["smooth:none;re:val_.*", "x:metric:train_loss;smooth:none;re:val_.*", "y:train_loss;smooth:none;re:(val|eval)_loss"];
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=train_loss&${panels.map((p) => `panel=${encodeURIComponent(p)}`).join("&")}`);
+  const shown = page.getByTestId("custom-panel");
+  await expect(shown).toHaveCount(3);
+  const expected: { y: string[]; points: (runId: string, metric: string) => [number, number][] }[] = [
+    { y: ["val_acc", "val_loss"], points: (id, m) => stored[id][m].map((p) => [p.step, p.value!]) },
+    { y: ["val_acc", "val_loss"], points: (id, m) => pairs(stored, id, m) },
+    { y: ["train_loss", "eval_loss", "val_loss"], points: (id, m) => stored[id][m].map((p) => [p.step, p.value!]) },
+  ];
+  for (const [i, want] of expected.entries()) {
+    const panel = shown.nth(i);
+    await expect(panel).toHaveAttribute("data-y", want.y.join(","));
+    const keys = want.y.flatMap((m) => ids.map((id) => `${id}|${m}`));
+    await expect(panel.getByTestId("curve-chart")).toHaveAttribute("data-curves", keys.join(","));
+    // every series the regex matched, with every stored point (30 of train_loss, 7 of each val one)
+    const series = () => panel.getAttribute("data-series").then((s) => (JSON.parse(s!) as { key: string; n: number; last: [number, number] | null }[]).map((d) => ({ ...d })));
+    const want2 = keys.map((key) => {
+      const [runId, metric] = key.split("|");
+      const pts = want.points(runId, metric);
+      expect(pts.length, key).toBe(metric === "train_loss" ? 30 : 7);
+      return { key, n: pts.length, last: pts.at(-1)! };
+    });
+    await expect.poll(series, { message: `panel ${i + 1} (${panels[i]})` }).toEqual(want2);
+    await expect(panel).not.toContainText("Loading…");
+  }
+  await screen(page, "compare-regex-panels-fresh-load");
+});
+
 test("the runs table grouped by tag: a row per tag, a run with two tags under both", async ({ page }) => {
   await page.goto(`/?project=${project}`);
   await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
