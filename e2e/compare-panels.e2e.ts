@@ -128,8 +128,12 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await page.getByTestId("view-name").fill("val vs train");
   await page.getByTestId("save-view").click();
   await expect(page.getByTestId("saved-view-select").locator("option", { hasText: "val vs train" })).toHaveCount(1);
+  // what the panel draws now (every run's val_* series, 7 points each): the same after a page load
+  const drawnBefore = (await panel.getAttribute("data-series"))!;
+  expect((JSON.parse(drawnBefore) as { key: string; n: number }[]).map((s) => [s.key, s.n])).toEqual(keys.map((k) => [k, 7]));
   await page.reload();
   await expect(page.getByTestId("custom-panel")).toHaveAttribute("data-group", "run:tags");
+  await expect(page.getByTestId("custom-panel")).toHaveAttribute("data-series", drawnBefore);
   await page.goto(`/compare?project=${project}`);
   await page.getByTestId("saved-view-links").getByRole("link", { name: "val vs train" }).click();
   const restored = page.getByTestId("custom-panel");
@@ -138,6 +142,7 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await expect(restored).toHaveAttribute("data-y", "val_acc,val_loss");
   await expect(restored).toHaveAttribute("data-group", "run:tags");
   await expect(restored.getByTestId("curve-chart")).toHaveAttribute("data-grouped", "true");
+  await expect(restored).toHaveAttribute("data-series", drawnBefore);
   await expect(page.getByLabel("Scatter x")).toHaveValue("val_acc");
   await expect(page.getByLabel("Log y")).toBeChecked();
   await expect(page.getByLabel("Histogram metric")).toHaveValue("train_loss");
