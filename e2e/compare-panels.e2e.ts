@@ -128,8 +128,12 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await page.getByTestId("view-name").fill("val vs train");
   await page.getByTestId("save-view").click();
   await expect(page.getByTestId("saved-view-select").locator("option", { hasText: "val vs train" })).toHaveCount(1);
+  // what the panel draws now (every run's val_* series, 7 points each): the same after a page load
+  const drawnBefore = (await panel.getAttribute("data-series"))!;
+  expect((JSON.parse(drawnBefore) as { key: string; n: number }[]).map((s) => [s.key, s.n])).toEqual(keys.map((k) => [k, 7]));
   await page.reload();
   await expect(page.getByTestId("custom-panel")).toHaveAttribute("data-group", "run:tags");
+  await expect(page.getByTestId("custom-panel")).toHaveAttribute("data-series", drawnBefore);
   await page.goto(`/compare?project=${project}`);
   await page.getByTestId("saved-view-links").getByRole("link", { name: "val vs train" }).click();
   const restored = page.getByTestId("custom-panel");
@@ -138,6 +142,7 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await expect(restored).toHaveAttribute("data-y", "val_acc,val_loss");
   await expect(restored).toHaveAttribute("data-group", "run:tags");
   await expect(restored.getByTestId("curve-chart")).toHaveAttribute("data-grouped", "true");
+  await expect(restored).toHaveAttribute("data-series", drawnBefore);
   await expect(page.getByLabel("Scatter x")).toHaveValue("val_acc");
   await expect(page.getByLabel("Log y")).toBeChecked();
   await expect(page.getByLabel("Histogram metric")).toHaveValue("train_loss");
@@ -150,6 +155,50 @@ test("a custom panel: x = a metric, y = a regex; its series as stored; grouped, 
   await page.getByTestId("custom-panel").getByTestId("remove-panel").click();
   await expect(page.getByTestId("custom-panel")).toHaveCount(0);
   await expect(page).not.toHaveURL(/panel=/);
+});
+
+test("a fresh load of a link with regex panels over finished runs draws every match as stored", async ({ page, request }) => {
+  const stored = await storedSeries(request);
+  const ids = runs.map((r) => r.id);
+  // a page load, not a client navigation: the server renders the first answer and the runs
+  // have all ended, so nothing is polled afterwards; what the panels draw comes from that answer
+  // (or whatever the page asks for itself). Panels: the regex alone on x = step, the regex
+  // against a metric on x (series aligned, pair=), a named metric before the regex's matches.
+  const panels = ["smooth:none;re:val_.*", "x:metric:train_loss;smooth:none;re:val_.*", "y:train_loss;smooth:none;re:(val|eval)_loss"];
+  const polls: string[] = [];
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (url.pathname === "/api/compare") polls.push(url.searchParams.get("since") ?? "");
+  });
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=train_loss&${panels.map((p) => `panel=${encodeURIComponent(p)}`).join("&")}`);
+  const shown = page.getByTestId("custom-panel");
+  await expect(shown).toHaveCount(3);
+  const expected: { y: string[]; points: (runId: string, metric: string) => [number, number][] }[] = [
+    { y: ["val_acc", "val_loss"], points: (id, m) => stored[id][m].map((p) => [p.step, p.value!]) },
+    { y: ["val_acc", "val_loss"], points: (id, m) => pairs(stored, id, m) },
+    { y: ["train_loss", "eval_loss", "val_loss"], points: (id, m) => stored[id][m].map((p) => [p.step, p.value!]) },
+  ];
+  for (const [i, want] of expected.entries()) {
+    const panel = shown.nth(i);
+    await expect(panel).toHaveAttribute("data-y", want.y.join(","));
+    const keys = want.y.flatMap((m) => ids.map((id) => `${id}|${m}`));
+    await expect(panel.getByTestId("curve-chart")).toHaveAttribute("data-curves", keys.join(","));
+    // every series the regex matched, with every stored point (30 of train_loss, 7 of each val one)
+    const series = () => panel.getAttribute("data-series").then((s) => JSON.parse(s!) as { key: string; n: number; last: [number, number] | null }[]);
+    const want2 = keys.map((key) => {
+      const [runId, metric] = key.split("|");
+      const pts = want.points(runId, metric);
+      expect(pts.length, key).toBe(metric === "train_loss" ? 30 : 7);
+      return { key, n: pts.length, last: pts.at(-1)! };
+    });
+    await expect.poll(series, { message: `panel ${i + 1} (${panels[i]})` }).toEqual(want2);
+    await expect(panel).not.toContainText("Loading…");
+  }
+  // the server's first answer had them all (the regexes matched there as here): the page's
+  // first poll asks only for what changed since (nothing: every run ended), not the view whole
+  await expect.poll(() => polls.length).toBeGreaterThan(0);
+  expect(polls[0]).toBe(`3.${ids[2]}`);
+  await screen(page, "compare-regex-panels-fresh-load");
 });
 
 test("the runs table grouped by tag: a row per tag, a run with two tags under both", async ({ page }) => {

@@ -81,7 +81,7 @@ test("a regex matches whole metric names, as W&B's `val_.*` means", () => {
 test("the view fetches the plain panels' metrics and each custom panel's x and y", () => {
   const panels = [{ x: { metric: "train_loss" }, y: [], re: "val_.*" }, { y: ["grad_norm"] }];
   assert.deepEqual(viewKeys(["val_loss"], panels, NAMES), ["val_loss", "train_loss", "val_acc", "grad_norm"]);
-  // without names (the server's first render) a regex resolves to nothing yet
+  // without names (a regex not matched yet) it resolves to nothing
   assert.deepEqual(viewKeys(["val_loss"], panels, null), ["val_loss", "train_loss", "grad_norm"]);
   assert.equal(viewKeys([], [{ y: [], re: "m.*" }], Array.from({ length: 30 }, (_, i) => `m${i}`)).length, 10);
 });
@@ -90,7 +90,7 @@ test("the view asks for each custom panel's y metrics aligned with its metric on
   const panels = [{ x: { metric: "train_loss" }, y: ["grad_norm"], re: "val_.*" }, { y: ["grad_norm"] }, { x: { mode: "step" as const }, y: ["val_loss"] }, { x: { metric: "grad_norm" }, y: ["grad_norm", "train_loss"] }];
   const keys = viewKeys(["val_loss"], panels, NAMES);
   assert.deepEqual(viewPairs(panels, NAMES, keys), [["grad_norm", "train_loss"], ["val_acc", "train_loss"], ["val_loss", "train_loss"], ["train_loss", "grad_norm"]], "a metric against itself is no pair");
-  // without names (the server's first render): the named metrics only
+  // without names (a regex not matched yet): the named metrics only
   assert.deepEqual(viewPairs(panels, null, viewKeys(["val_loss"], panels, null)), [["grad_norm", "train_loss"], ["train_loss", "grad_norm"]]);
   // a metric the view does not fetch (past the 20 keys) is paired with nothing
   assert.deepEqual(viewPairs(panels, NAMES, ["val_loss", "grad_norm"]), []);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CompareDelta, CompareDeltaRun, SeriesTuple } from "./compare-api.ts";
-import { curvesQuery, MAX_OPEN, mergeCurves, type HeldCurves } from "./sweep-curves.ts";
+import { curvesQuery, heldFirst, MAX_OPEN, mergeCurves, type HeldCurves } from "./sweep-curves.ts";
 
 // The sweep curves' incremental polling, client side: what the next poll asks for, and how
 // an answer merges into what is held.
@@ -91,4 +91,14 @@ test("the compare page's case: held from the server's first answer, detail kept 
   // an answer without names keeps the held ones
   held = mergeCurves(held, d({}));
   assert.deepEqual(held.names, ["lr", "train_loss", "val_loss"]);
+});
+
+test("a first answer read for fewer metrics than the view draws is not held as the view's: the first poll asks for it whole", () => {
+  const first: HeldCurves = { runs: [run("aaaa", "finished")], series: { aaaa: { train_loss: pts(1, 2) } }, names: ["train_loss", "val_acc", "val_loss"] };
+  assert.equal(heldFirst(first, ["train_loss", "val_acc", "val_loss"], ["train_loss", "val_loss"]), first, "it has every series the view draws");
+  assert.equal(heldFirst(first, [], []), first);
+  // read before a panel's regex was matched (the server's budget ran out): held, the ended run would never be asked for val_*
+  assert.equal(curvesQuery(first, ["train_loss", "val_acc", "val_loss"], 1000), "since=1.aaaa");
+  assert.equal(heldFirst(first, ["train_loss"], ["train_loss", "val_acc", "val_loss"]), null);
+  assert.equal(curvesQuery(null, ["train_loss", "val_acc", "val_loss"], 1000), "since=0");
 });

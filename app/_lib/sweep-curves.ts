@@ -79,6 +79,15 @@ export function curvesQuery(held: HeldCurves<CompareDeltaRun> | null, keys: read
   return open.length ? `${since}&open=${open.join(",")}` : since;
 }
 
+/**
+ * A first answer (the server's render) as what a live view of `keys` holds, or null (ask for
+ * the view whole) when it was read for other metrics and lacks some of `keys`: curvesQuery
+ * never asks an ended run again, so a series the first answer left out would never come.
+ */
+export function heldFirst<R extends CompareDeltaRun>(first: HeldCurves<R>, fetched: readonly string[], keys: readonly string[]): HeldCurves<R> | null {
+  return keys.every((k) => fetched.includes(k)) ? first : null;
+}
+
 /** `held` (a run's series up to `after`) followed by the points after it. */
 function appendTail(held: readonly SeriesTuple[], tail: readonly SeriesTuple[], after: number): SeriesTuple[] {
   let keep = held.length;

@@ -10,13 +10,20 @@ import { listRunBriefs, listRuns, metricNamesOf, readManySeries, readSeriesTails
 /** The most runs a view shows (a sweep's first ones by creation). */
 const VIEW_RUNS = 1000;
 
-export async function loadCompare(q: Pick<CompareQuery, "runs" | "sweep" | "keys" | "points" | "pair">): Promise<CompareResponse> {
-  const { runs: ids, sweep, keys, points, pair } = q;
+/** The series to read, chosen once the metric names the view's runs logged are known (the compare page: its panels' regexes match among them). */
+export type KeysFor = (names: string[]) => Pick<CompareQuery, "keys" | "pair">;
+
+export async function loadCompare(q: Pick<CompareQuery, "runs" | "sweep" | "points"> & (Pick<CompareQuery, "keys" | "pair"> | { keysFor: KeysFor })): Promise<CompareResponse> {
+  const { runs: ids, sweep, points } = q;
   const { runs } = await listRuns({ ids, sweepId: sweep, sort: { field: "created", desc: false }, limit: VIEW_RUNS });
   const byId = new Map(runs.map((r) => [r.id, r]));
   const ordered = ids ? ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) : [...runs].sort(byCreation);
   const runIds = ordered.map((r) => r.id);
-  const [series, names] = await Promise.all([readManySeries(runIds, keys, points, pair), metricNamesOf(runIds)]);
+  const read = ({ keys, pair }: Pick<CompareQuery, "keys" | "pair">) => readManySeries(runIds, keys, points, pair);
+  const [series, names] =
+    "keysFor" in q
+      ? await metricNamesOf(runIds).then(async (names) => [await read(q.keysFor(names)), names] as const)
+      : await Promise.all([read(q), metricNamesOf(runIds)]);
   return {
     runs: ordered.map((r) => ({ id: r.id, name: r.name, state: r.state, sweepId: r.sweepId, config: r.config, params: r.params, summary: r.summary, startedAt: r.startedAt, tags: r.tags, runGroup: r.runGroup })),
     names,

@@ -3,11 +3,11 @@ import { CompareView } from "../_components/compare/CompareView";
 import { EmptyState, ErrorBox, PageHeader } from "../_components/ui";
 import { parseCompareView } from "../_lib/compare-view";
 import { validationFirst } from "../_lib/curve-columns";
-import { viewKeys, viewPairs } from "../_lib/panels";
 import type { RawSearchParams } from "../_lib/url";
 import { DEFAULT_PROJECT, getSweep, listRuns, listSavedViews } from "../../prisma/store";
 import { PROJECT_PATTERN } from "../../sweeps/logging-api";
 import { loadCompare } from "./data";
+import { viewFetch } from "./view-keys";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare" };
@@ -47,18 +47,18 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
     );
   }
   const query = { runs: view.runs.length ? view.runs : undefined, sweep: view.sweep ?? undefined, points: 1000 };
-  // the plain panels' metrics and the custom panels' named ones (a panel's regex is matched in the
-  // browser, never here: a pathological pattern in a link must not stall the server)
-  let keys = viewKeys(view.metrics, view.panels, null);
-  // (custom panels with a metric on x: their y and x series aligned, as the page asks them)
-  const [first, sweep] = await Promise.all([loadCompare({ ...query, keys, pair: viewPairs(view.panels, null, keys) }), view.sweep ? getSweep(view.sweep) : null]);
-  let data = first;
-  // runs of another program log their own metrics: with none named, show theirs (validation first)
-  if (sp.metrics === undefined && data.names.length > 0 && !view.metrics.some((m) => data.names.includes(m))) {
-    view.metrics = [...data.names].sort(validationFirst).slice(0, 2);
-    keys = viewKeys(view.metrics, view.panels, null);
-    data = await loadCompare({ ...query, keys, pair: viewPairs(view.panels, null, keys) });
-  }
+  // what the page draws, once the runs' metric names are known: the plain panels' metrics and
+  // the custom panels' (a regex matched as the browser matches it, within a time budget: a
+  // pathological pattern in a link must not stall the server), y and x aligned for a metric on x
+  let keys: string[] = [];
+  const keysFor = (names: string[]) => {
+    // runs of another program log their own metrics: with none named, show theirs (validation first)
+    if (sp.metrics === undefined && names.length > 0 && !view.metrics.some((m) => names.includes(m))) view.metrics = [...names].sort(validationFirst).slice(0, 2);
+    const wanted = viewFetch(view.metrics, view.panels, names);
+    keys = wanted.keys;
+    return wanted;
+  };
+  const [data, sweep] = await Promise.all([loadCompare({ ...query, keysFor }), view.sweep ? getSweep(view.sweep) : null]);
   const sweepIds = [...new Set(data.runs.map((r) => r.sweepId).filter(Boolean))];
   // the project whose saved views the page offers: its runs' (or "default" when they are of several)
   const projects = new Set((await listRuns({ ids: data.runs.map((r) => r.id), limit: 1000 })).runs.map((r) => r.project));

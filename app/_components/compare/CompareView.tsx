@@ -5,7 +5,7 @@ import { groupableKeys, groupingLabel, groupsFor, seriesFor } from "../../_lib/c
 import { compareViewQuery, DEFAULT_METRICS, type CompareViewState } from "../../_lib/compare-view";
 import { colorOf, runColors } from "../../_lib/colors";
 import { legendNames } from "../../_lib/legend";
-import type { HeldCurves } from "../../_lib/sweep-curves";
+import { heldFirst } from "../../_lib/sweep-curves";
 import { ChartLegend, CurveChart } from "../charts";
 import { useLiveCurves } from "../useLiveCurves";
 import { scatterFields, type ScatterSettings } from "../../_lib/scatter";
@@ -58,11 +58,17 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
     window.history.replaceState(window.history.state, "", q ? `/compare?${q}` : "/compare");
   }, [view]);
 
-  // the server's first answer is for the first view's metrics (fetchedKeys): held from the start
-  const initial = useMemo((): HeldCurves<CompareDetailRun> => ({ runs: props.initial.runs, series: props.initial.series, names: props.initial.names }), [props.initial]);
   // the series of the plain panels and the custom ones (a regex resolved against the names the runs logged)
   const [names0, setNames0] = useState(props.initial.names);
   const keys = useMemo(() => viewKeys(view.metrics, view.panels, names0), [view.metrics, view.panels, names0]);
+  // the server's first answer holds the first view's metrics (fetchedKeys, its regexes matched
+  // as here unless the server's time budget ran out): held from the start when it has them all,
+  // else shown until the first poll brings the view whole (useLiveCurves reads it once)
+  const initial = useMemo(
+    () => heldFirst<CompareDetailRun>({ runs: props.initial.runs, series: props.initial.series, names: props.initial.names }, props.fetchedKeys, keys),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [props.initial, props.fetchedKeys],
+  );
   // (the endpoint wants a metric: a view whose panels name none yet asks for one it will not draw)
   const asked = keys.length ? keys : DEFAULT_METRICS.slice(0, 1);
   // custom panels with a metric on x: y and x come aligned, so pairing by step keeps every kept step
