@@ -36,6 +36,7 @@ export const ClaimResponse = z.object({
       seq: z.number().int().nonnegative(),
       interruptions: z.number().int().nonnegative(),
       checkpointStep: z.number().int().nonnegative().nullable(),
+      pruneMetric: z.string().nullable().optional(),
     })
     .nullable(),
   /** State of the requested sweep (with `sweep`), so an agent bound to it can exit when it ends. */

@@ -195,7 +195,7 @@ export class Coordinator implements RunQueue {
         await this.ensureQueued(sweep);
       } else if (sweep.state === "paused") continue;
       const run = await this.store.claimRun(owner, sweep.id);
-      if (run) return this.claimed(run);
+      if (run) return this.claimed(run, this.plan(sweep).earlyTermination ? sweep.metricName : null);
     }
     if (!options.sweepId) {
       const run = await this.store.claimLooseRun(owner);
@@ -204,9 +204,10 @@ export class Coordinator implements RunQueue {
     return null;
   }
 
-  private claimed(run: TrialInfo): ClaimedRun {
+  private claimed(run: TrialInfo, pruneMetric: string | null = null): ClaimedRun {
     this.runSweep.set(run.id, run.sweepId);
     return {
+      pruneMetric,
       id: run.id,
       name: run.name,
       sweepId: run.sweepId,

@@ -79,3 +79,43 @@ describe("runner: silent workers", () => {
     assert.equal(outcome.state, "finished", outcome.error ?? "");
   });
 });
+
+describe("runner: early termination's metric", () => {
+  /** One run whose queue orders it pruned on the first val_loss it is told of; reports are flushed every minute only. */
+  async function prunedAt(pruneMetric: string | null): Promise<{ outcome: RunOutcome; reportsWithValLoss: number }> {
+    const run: ClaimedRun = { id: "r1", name: "r1", sweepId: "s1", index: 0, config: { task: "quadrant", steps: 600, log_every: 10, eval_every: 100 }, pruneMetric };
+    let claimed = false;
+    let reportsWithValLoss = 0;
+    let ended!: (outcome: RunOutcome) => void;
+    const outcome = new Promise<RunOutcome>((resolve) => (ended = resolve));
+    const queue: RunQueue = {
+      claim: async () => (claimed ? null : ((claimed = true), run)),
+      started: async () => {},
+      report: async (_owner, report) => {
+        const seen = report.events.some((b) => b.metrics?.some((m) => "val_loss" in m.values));
+        if (seen) reportsWithValLoss++;
+        return seen && report.alive.includes("r1") ? { r1: "pruned" } : {};
+      },
+      finish: async (_owner, _id, o) => ended(o),
+      release: async () => {},
+    };
+    const runner = new Runner({ queue, launcher: processLauncher({ command: fakeWorkerCommand(), env: { FAKE_STEP_MS: "5" } }), owner: "test", concurrency: 1, pollMs: 50, flushMs: 60_000, silenceTimeoutMs: 10_000 });
+    runner.start();
+    const result = await outcome;
+    await runner.shutdown({ stopWorkers: true });
+    return { outcome: result, reportsWithValLoss };
+  }
+
+  it("reports each value of the metric early termination decides on at once: the stop order comes before more training", async () => {
+    const { outcome, reportsWithValLoss } = await prunedAt("val_loss");
+    assert.equal(outcome.state, "pruned", outcome.error ?? "");
+    assert.equal(reportsWithValLoss, 1);
+    assert.ok(outcome.lastStep! < 300, `stopped at step ${outcome.lastStep}, soon after its first val_loss (step 100), not at its next flush`);
+  });
+
+  it("a run of a sweep without early termination waits for its flush (here: it ends first)", async () => {
+    const { outcome } = await prunedAt(null);
+    assert.equal(outcome.state, "finished");
+    assert.equal(outcome.lastStep, 600);
+  });
+});

@@ -326,6 +326,8 @@ export class Runner {
       case "metric":
         push({ kind: "metric", body: body as Extract<Event, { kind: "metric" }>["body"] }, Object.keys(message.values).length);
         entry.lastStep = Math.max(entry.lastStep, message.step);
+        // a value early termination decides on: reported at once, so a stop order comes before more training
+        if (entry.run.pruneMetric && entry.run.pruneMetric in message.values) this.flushSoon();
         break;
       case "sample":
         push({ kind: "sample", body: body as Extract<Event, { kind: "sample" }>["body"] }, 1);
@@ -354,6 +356,23 @@ export class Runner {
     }
     void type;
     if (entry.pendingPoints >= this.flushPoints) void this.flush();
+  }
+
+  /** A flush asked for by flushSoon is waiting (behind the one in progress, if any). */
+  private soonWaiting = false;
+
+  /** A flush as soon as the one in progress is done: one, however many messages ask meanwhile. */
+  private flushSoon(): void {
+    if (this.soonWaiting) return;
+    this.soonWaiting = true;
+    setImmediate(() => {
+      this.flushing = this.flushing
+        .then(() => {
+          this.soonWaiting = false;
+          return this.flushNow();
+        })
+        .catch((error: Error) => this.log(`cannot report: ${error.message}`));
+    });
   }
 
   /** Report everything held and record the ends of exited runs (one flush at a time, in order). */

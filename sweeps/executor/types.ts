@@ -29,6 +29,11 @@ export interface ClaimedRun {
   checkpointStep?: number | null;
   /** A fork of another run: it starts from the checkpoint (of checkpointStep) it was given, not from step 0. */
   forkOf?: string | null;
+  /**
+   * The sweep's metric when its early termination decides on it: the host reports each value of
+   * it at once, not at its next flush, since the answer may order the run to stop.
+   */
+  pruneMetric?: string | null;
 }
 
 export type EndState = Exclude<RunState, "queued" | "running">;
