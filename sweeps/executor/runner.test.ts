@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { processLauncher } from "../launcher";
 import { fakeWorkerCommand } from "../testdata/fake-launcher";
 import { Runner, silenceLimitMs, STEP_ALLOWANCE } from "./runner";
-import type { ClaimedRun, RunOutcome, RunQueue } from "./types";
+import type { ClaimedRun, RunOutcome, RunQueue, StopReason } from "./types";
 
 // The Runner's patience with a silent worker, against real child processes (the fake worker
 // of sweeps/testdata): a worker that announced long steps may stay silent longer than the
@@ -94,7 +94,8 @@ describe("runner: early termination's metric", () => {
       report: async (_owner, report) => {
         const seen = report.events.some((b) => b.metrics?.some((m) => "val_loss" in m.values));
         if (seen) reportsWithValLoss++;
-        return seen && report.alive.includes("r1") ? { r1: "pruned" } : {};
+        const orders: Record<string, StopReason> = seen && report.alive.includes("r1") ? { r1: "pruned" } : {};
+        return orders;
       },
       finish: async (_owner, _id, o) => ended(o),
       release: async () => {},
