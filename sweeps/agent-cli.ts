@@ -23,7 +23,7 @@ import { invocationDir, programLauncher } from "./program";
 // so a restarted agent is the same agent and needs no token; without, the agent is named
 // <host>-<pid> and registers afresh each time.
 
-const USAGE = "usage: npm run agent -- --server URL --token TOKEN [--sweep ID] [--concurrency N] [--name NAME]";
+const USAGE = "usage: npm run agent -- --server URL --token TOKEN [--sweep ID] [--concurrency N] [--name NAME]\n       npm run agent -- --database postgresql://… [--sweep ID] [--concurrency N]   (straight to the database, sweeps/agent-direct.ts)";
 
 function fail(message: string): never {
   console.error(`agent: ${message}`);
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
         sweep: { type: "string" },
         concurrency: { type: "string" },
         name: { type: "string" },
+        database: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -77,6 +78,15 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const concurrency = args.concurrency === undefined ? os.cpus().length : Number(args.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency must be a whole number ≥ 1, got ${args.concurrency}`);
+  if (args.database !== undefined) {
+    if (args.server !== undefined || args.token !== undefined || args.name !== undefined) fail(`--database connects straight to the database: --server, --token and --name are for an agent that goes through a server\n${USAGE}`);
+    if (!/^(postgres(ql)?:\/\/|file:)/i.test(args.database)) fail(`--database must be a postgresql://… URL (or a file: SQLite URL on this machine), got "${args.database.slice(0, 80)}"`);
+    const { runDirectAgent } = await import("./agent-direct");
+    await runDirectAgent({ database: args.database, sweep: args.sweep, concurrency, log: (m) => console.error(`agent: ${m}`) }).catch((error: Error) => fail(error.message));
+    return;
+  }
   const server = args.server ?? process.env.SWEEPLAB_SERVER;
   const token = args.token ?? process.env.SWEEPLAB_AGENT_TOKEN;
   if (!server) fail(`--server is required (e.g. http://10.0.0.5:3000)\n${USAGE}`);
@@ -85,8 +95,6 @@ async function main(): Promise<void> {
   } catch {
     fail(`--server ${server} is not a URL (e.g. http://10.0.0.5:3000)`);
   }
-  const concurrency = args.concurrency === undefined ? os.cpus().length : Number(args.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency must be a whole number ≥ 1, got ${args.concurrency}`);
   const name = args.name ?? `${os.hostname()}-${process.pid}`;
   if (!AgentName.safeParse(name).success) fail(`--name "${name}" may only hold letters, digits and _ . : @ -`);
 
