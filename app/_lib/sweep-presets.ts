@@ -79,24 +79,21 @@ export const PRESETS: SweepPreset[] = [
     // Issue 13 §4's sweep, and what `npm run bench -- hyperband-charlm` measures live (it
     // imports this preset): 27 random runs, learning rate log-uniform over two decades ×
     // dropout × hidden size, with and without this early_terminate, over 5 seeds. Goal: ≤ 40%
-    // of the full sweep's steps with its best val_loss within 2%. Measured twice (2 cores
-    // shared with other work): 27–36% and 27–41% of the steps (means 31%, 33%), the best run
-    // kept on every seed; the form's default (min_iter 3, eta 3) ran 46–59%. The worst seed
-    // straddles 40% because of the executor's latency below (the replay, which has none:
-    // 26–29%). The replay of the full sweeps over eta × min_iter chose the values:
+    // of the full sweep's steps with its best val_loss within 2%. Measured (2 cores): 21–29% of
+    // the steps (mean 25%), the best run kept on every seed; the form's default (min_iter 3,
+    // eta 3) ran 42–50%. The replay of the full sweeps over eta × min_iter chose the values:
     // eta 4 keeps the top quarter at each bracket and never lost the best run; eta 5 lost it by
-    // up to 1.5% on the smaller model this preset had; eta 3 (or min_iter 2) leaves too little
-    // room for what runs past a decision. Brackets count evaluations (W&B's semantics):
-    // min_iter 1 at eval_every 20 judges at steps 20, 80 and 320.
-    // Why these runs are this long: a decision reaches the worker with the executor's next
-    // flush (250 ms), and runs train on meanwhile (the bench prints those steps: 5–11% here).
-    // The same sweep on the earlier preset's model (200 steps, batch 8 × seq 16, hidden ≤ 48,
-    // eval_every 10) trained a run in ~0.2 s, so runs ended before their pruning arrived:
-    // 53–85% of the steps live against 28% (mean) in the replay. At 400 steps of batch 16 ×
-    // seq 32 and hidden 32–128 a run takes seconds; the sweep is still 10,800 steps, about a
-    // minute without early termination. eval_every 20 gives 20 evaluations a run: with 10
-    // (that model at eval_every 20), no eta × min_iter met the goal on all 8 seeds of the
-    // replay (the closest, eta 4, min_iter 1, ran 24–47%). The price of evaluating often: an
+    // up to 1.5% on the smaller model this preset had; eta 3 (or min_iter 2) leaves little room.
+    // Brackets count evaluations (W&B's semantics): min_iter 1 at eval_every 20 judges at steps
+    // 20, 80 and 320. The runs report each val_loss at once (the runner's pruneMetric), so a
+    // decision reaches the worker within a step or two (~1% of the steps ran past decisions; 5–11%
+    // while values waited for the next 250 ms flush).
+    // Why these runs are this long: on the earlier preset's model (200 steps, batch 8 × seq 16,
+    // hidden ≤ 48, eval_every 10) a run trained in ~0.2 s and ended before any decision could
+    // matter. At 400 steps of batch 16 × seq 32 and hidden 32–128 a run takes seconds; the sweep
+    // is still 10,800 steps, about a minute without early termination. eval_every 20 gives 20
+    // evaluations a run: with 10, no eta × min_iter met the goal on all 8 seeds of the replay
+    // (the closest, eta 4, min_iter 1, ran 24–47%). The price of evaluating often: an
     // evaluation costs ~2.3 training steps (4 held-out batches and the gradient-flow pass),
     // ~12% more work per run than at eval_every 40, repaid many times by what hyperband stops.
     id: HYPERBAND_PRESET_ID,
