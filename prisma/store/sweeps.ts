@@ -114,16 +114,31 @@ export async function reserveRunIndex(id: string): Promise<number> {
 
 /**
  * Run `decide` as the sweep's controller: the one process, of every server and agent sharing the
- * database, that decides its next run at this moment (reads its history, proposes, reserves the
- * index, queues the run), so a search such as bayes always proposes from a history no other
- * proposal is being added to. On PostgreSQL: a session advisory lock keyed by the sweep, held on a
- * connection of this process while it decides. Servers on many machines take turns; a server that
- * dies mid-decision loses its connection and with it the lock, so another takes over at once (no
- * lease to expire). On SQLite (one machine) decisions are serialised per process by the
- * Coordinator and its writes by the file's lock.
+ * database, that decides about the sweep at this moment (reads its history and proposes, reserves
+ * and queues its next run; or finds it done), so a search such as bayes always proposes from a
+ * history no other proposal is being added to, and a sweep is never found done while its next run
+ * is being queued. In this process: one decision per sweep at a time. On PostgreSQL, across
+ * processes: a session advisory lock keyed by the sweep, held on a connection of this process
+ * while it decides. Servers on many machines take turns; a server that dies mid-decision loses its
+ * connection and with it the lock, so another takes over at once (no lease to expire). SQLite
+ * is one machine: its writes are serialised by the file's lock.
  */
-export async function asSweepController<T>(sweepId: string, decide: () => Promise<T>): Promise<T> {
-  if (!isPostgres()) return decide();
+export function asSweepController<T>(sweepId: string, decide: () => Promise<T>): Promise<T> {
+  const previous = deciding.get(sweepId) ?? Promise.resolve();
+  const mine = previous.then(() => (isPostgres() ? underAdvisoryLock(sweepId, decide) : decide()));
+  const settled = mine.then(
+    () => {},
+    () => {},
+  );
+  deciding.set(sweepId, settled);
+  void settled.then(() => deciding.get(sweepId) === settled && deciding.delete(sweepId));
+  return mine;
+}
+
+/** The last decision queued for each sweep in this process. */
+const deciding = new Map<string, Promise<void>>();
+
+async function underAdvisoryLock<T>(sweepId: string, decide: () => Promise<T>): Promise<T> {
   const pool = await pgPool(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   const client = await pool.connect();
   try {

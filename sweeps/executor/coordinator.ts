@@ -346,7 +346,7 @@ export class Coordinator implements RunQueue {
       await this.failSweep(sweep, reason);
       return;
     }
-    await this.finishIfDone(sweep, trials);
+    await this.finishIfDone(sweep);
   }
 
   /** Why the sweep should stop itself, or null: its runs keep failing. */
@@ -378,11 +378,18 @@ export class Coordinator implements RunQueue {
     await this.store.requestStopForSweep(sweep.id);
   }
 
-  private async finishIfDone(sweep: SweepInfo, trials?: TrialInfo[]): Promise<void> {
-    if (sweep.state !== "running") return;
+  /** End the sweep when its search is done and nothing is queued or running: a decision of its controller (never while its next run is being queued). */
+  private finishIfDone(sweep: SweepInfo): Promise<void> {
+    if (sweep.state !== "running") return Promise.resolve();
+    return this.store.asSweepController(sweep.id, () => this.finishIfDoneNow(sweep.id));
+  }
+
+  private async finishIfDoneNow(sweepId: string): Promise<void> {
+    // read again as the controller: what was read before waiting for it may be stale
+    const sweep = await this.store.getSweep(sweepId);
+    if (!sweep || sweep.state !== "running") return;
     if ((await this.store.countRuns(sweep.id, ["queued", "running"])) > 0) return;
-    const all = trials ?? (await this.store.sweepTrials(sweep.id));
-    const next = this.propose(sweep, sweep.proposed, all);
+    const next = this.propose(sweep, sweep.proposed, await this.store.sweepTrials(sweep.id));
     if (!("done" in next)) return;
     const reason = next.done;
     if (await this.store.setSweepState(sweep.id, "finished", { reason, from: ["running"] })) {
