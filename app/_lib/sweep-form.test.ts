@@ -58,7 +58,7 @@ test("every preset and the blank form are valid sweeps that make a small, bounde
     assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
     const est = estimateRuns(r.config);
     assert.notEqual(est.kind, "unbounded");
-    // at most 27 runs: the hyperband preset is issue 13 §4's 27-run sweep (hyperband trains about a third of it)
+    // at most 27 runs: the hyperband preset is issue 13 §4's 27-run sweep (hyperband trains about a quarter of it)
     assert.ok(est.kind !== "unbounded" && est.runs <= 27);
     // presets keep sweeps short: the long-range-memory lesson needs 2000 steps, in 6 runs
     const steps = (r.config.parameters.steps as { value?: number } | undefined)?.value;

@@ -99,7 +99,7 @@ export const PRESETS: SweepPreset[] = [
     id: HYPERBAND_PRESET_ID,
     title: "Random search with hyperband: learning rate × dropout × hidden size",
     blurb:
-      "27 random runs of an LSTM character model (learning rate over two decades, dropout, hidden size) with hyperband early stopping: measured to train about a third of the full sweep's steps and keep its best run (npm run bench -- hyperband-charlm). About a minute without early stopping.",
+      "27 random runs of an LSTM character model (learning rate over two decades, dropout, hidden size) with hyperband early stopping: measured to train about a quarter of the full sweep's steps and keep its best run (npm run bench -- hyperband-charlm). About a minute without early stopping.",
     doc: {
       name: "charlm random lr x dropout x hidden",
       method: "random",
