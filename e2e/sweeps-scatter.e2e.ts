@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 
 // Journey: on a finished fixture sweep (30 runs, e2e/server.mjs), the scatter panel plots a
 // swept parameter against the metric (slice plot); switch to one metric against another,
@@ -37,13 +37,19 @@ async function dragRectangle(page: Page) {
 
 const value = (r: ApiRun, key: string) => (key in r.summary ? r.summary[key] : (r.params[key] ?? r.config[key]));
 
-test("scatter: slice plot, metric against metric, colour, log axes, and a rectangle brushes the table", async ({ page, request }) => {
+/** Open the fixture sweep's page from the sweeps list: its scatter chart, and its runs as the API stores them. */
+async function openFixtureSweep(page: Page, request: APIRequestContext): Promise<{ chart: Locator; runs: ApiRun[] }> {
   await page.goto("/sweeps");
   await page.getByTestId("sweep-row").filter({ hasText: FIXTURE_SWEEP }).getByRole("link").first().click();
   const chart = page.getByTestId("scatter-chart");
   await expect(chart).toBeVisible();
   const sweepId = new URL(page.url()).pathname.split("/").pop()!;
   const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&limit=1000`)).json()) as { runs: ApiRun[] };
+  return { chart, runs };
+}
+
+test("scatter: slice plot, metric against metric, colour, log axes, and a rectangle brushes the table", async ({ page, request }) => {
+  const { chart, runs } = await openFixtureSweep(page, request);
   expect(runs.length).toBe(30);
   const byId = new Map(runs.map((r) => [r.id, r]));
 
@@ -149,12 +155,7 @@ test("scatter in compare: a rectangle shows only the runs inside it", async ({ p
 });
 
 test("scatter: a categorical parameter (cell) against the metric, categories in the parallel axis's order, a rectangle brushes whole categories", async ({ page, request }) => {
-  await page.goto("/sweeps");
-  await page.getByTestId("sweep-row").filter({ hasText: FIXTURE_SWEEP }).getByRole("link").first().click();
-  const chart = page.getByTestId("scatter-chart");
-  await expect(chart).toBeVisible();
-  const sweepId = new URL(page.url()).pathname.split("/").pop()!;
-  const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&limit=1000`)).json()) as { runs: ApiRun[] };
+  const { chart, runs } = await openFixtureSweep(page, request);
   const y = (await chart.getAttribute("data-y"))!;
   const panel = page.getByTestId("scatter-panel");
   await panel.getByLabel("Scatter x").selectOption("cell");
