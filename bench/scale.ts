@@ -1,6 +1,7 @@
 // The scale-out store (issue 15), SQLite and PostgreSQL side by side, each on a fresh database:
 //   1. metric ingestion from 8 concurrent writer processes (the store's appendRunEvents, as 8
-//      servers/agents write): points per second; target ≥ 200,000 on Postgres and never below SQLite;
+//      servers/agents write), each warmed by a few reports first as a process that has been
+//      logging is: points per second; target ≥ 200,000 on Postgres and never below SQLite;
 //   2. claims: 1,000 queued runs claimed by 16 concurrent claimers: duplicates (must be 0) and rate;
 //   3. the runs table at 100,000 runs: first page p50 (target ≤ 150 ms on both).
 // Postgres must be running (RECIPE.md); without it the section says so and stops.
@@ -16,7 +17,8 @@ import { fmt, header, percentile, repeat, report } from "./util";
 
 const WRITERS = 8;
 const BATCHES = 10;
-const BATCH_STEPS = 1000; // × 5 metrics: 5,000 points a batch, 50,000 a writer
+const BATCH_STEPS = 1000; // × 5 metrics: 5,000 points a batch, 50,000 a writer (after WARM untimed batches)
+const WARM = 5;
 const CLAIMS = 1000;
 const CLAIMERS = 16;
 const TABLE_RUNS = 100_000;
@@ -33,7 +35,7 @@ async function ingest(url: string): Promise<number> {
   for (let i = 0; i < WRITERS; i++) ids.push((await createRun({ name: `writer-${i}`, config: { task: "charlm" } })).id);
   await disconnectPrisma();
   const writers = ids.map((id) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/scale-writer.ts")], { cwd: root, env: { ...process.env, DATABASE_URL: url, RUN_ID: id, BATCHES: String(BATCHES), BATCH_STEPS: String(BATCH_STEPS) }, stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/scale-writer.ts")], { cwd: root, env: { ...process.env, DATABASE_URL: url, RUN_ID: id, BATCHES: String(BATCHES), BATCH_STEPS: String(BATCH_STEPS), WARM: String(WARM) }, stdio: ["pipe", "pipe", "inherit"] });
     const lines = readline.createInterface({ input: child.stdout! });
     const next = () => new Promise<string>((resolve) => lines.once("line", resolve));
     return { child, next };
@@ -42,8 +44,10 @@ async function ingest(url: string): Promise<number> {
   await Promise.all(ready);
   const done = writers.map((w) => w.next());
   for (const w of writers) w.child.stdin!.write("go\n");
-  const spans = (await Promise.all(done)).map((l) => JSON.parse(l) as { started: number; ended: number });
+  const spans = (await Promise.all(done)).map((l) => JSON.parse(l) as { started: number; ended: number; cpuMs: number });
   const seconds = (Math.max(...spans.map((s) => s.ended)) - Math.min(...spans.map((s) => s.started))) / 1000;
+  const cpu = spans.reduce((sum, s) => sum + s.cpuMs, 0) / 1000;
+  console.log(`     (${fmt(seconds, 2)} s; the writer processes used ${fmt(cpu, 2)} s of CPU of the ${fmt(seconds * os.cpus().length, 2)} s there were, the database the rest)`);
   return (WRITERS * BATCHES * BATCH_STEPS * 5) / seconds;
 }
 

@@ -5,7 +5,7 @@ import { PrismaClient } from "./generated/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated-pg/client";
 import { databasePath, DEFAULT_DATABASE_URL } from "./database";
 import { migrate } from "./migrate";
-import { closePgPools, LOCKS, migrated, SESSION_OPTIONS } from "./postgres";
+import { closePgPools, migrated, SESSION_OPTIONS, writeLockSql } from "./postgres";
 import { providerOf } from "./provider";
 
 // The one Prisma client of a process, kept on globalThis so hot reloads and repeated imports
@@ -80,8 +80,8 @@ export function writeTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const postgres = providerOf(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) === "postgresql";
   return prisma().$transaction(async (tx) => {
     // Postgres: the same one-writer-at-a-time rule across every server and agent sharing the
-    // database, by a transaction-level advisory lock (released at commit or rollback)
-    if (postgres) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCKS.write})`);
+    // database (postgres.ts writeLockSql)
+    if (postgres) await tx.$executeRawUnsafe(writeLockSql());
     else await tx.$executeRawUnsafe("UPDATE Run SET id = id WHERE 0");
     return fn(tx);
   });

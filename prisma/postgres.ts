@@ -25,7 +25,7 @@ const types = {
 };
 
 /** The advisory-lock keys this store takes (pg_advisory_lock's bigint space; arbitrary, fixed). */
-export const LOCKS = { migrate: 7_741_001, write: 7_741_002, sweep: 7_741_003 } as const;
+export const LOCKS = { migrate: 7_741_001, write: 7_741_002, sweep: 7_741_003, ingest: 7_741_004 } as const;
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -103,6 +103,40 @@ export async function pgPool(url: string): Promise<pg.Pool> {
   }
   await entry.ready;
   return entry.pool;
+}
+
+/**
+ * The statement every write transaction of the store starts with: one writer at a time across
+ * every server and agent sharing the database, as SQLite's one writer (prisma/client.ts
+ * writeTransaction), by a transaction-level advisory lock released at commit or rollback. A
+ * `shared` writer — metric ingestion, whose reports order themselves by their runs' row locks
+ * (prisma/store/metrics.ts) — runs beside other shared ones, and still excludes and waits for
+ * every other writer (a waiting exclusive writer is not overtaken by later shared ones).
+ */
+export function writeLockSql(shared = false): string {
+  return `SELECT pg_advisory_xact_lock${shared ? "_shared" : ""}(${LOCKS.write})`;
+}
+
+/**
+ * A write transaction on a connection of the store's pool, for the writer that needs the
+ * connection itself (metric ingestion COPYs its points, which Prisma's transactions cannot):
+ * the write lock first, rolled back on any error, a connection that failed under it discarded.
+ */
+export async function pgWriteTransaction<T>(url: string, fn: (client: pg.PoolClient) => Promise<T>, options: { shared?: boolean } = {}): Promise<T> {
+  const client = await (await pgPool(url)).connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    await client.query(writeLockSql(options.shared));
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 const migrations = new Map<string, Promise<void>>();

@@ -18,11 +18,13 @@ export const POSTGRES_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), "
 export const POSTGRES_SCHEMA_PATH = path.join(POSTGRES_DIR, "schema.prisma");
 
 /**
- * schema.prisma for PostgreSQL: the same models, the provider and the client's folder changed, and
- * the lines marked `//@postgres` (what SQLite has built in, such as a row's insertion order) kept.
+ * schema.prisma for PostgreSQL: the same models, the provider and the client's folder changed, the
+ * lines marked `//@postgres` (what SQLite has built in, such as a row's insertion order) kept, and
+ * those ending in `//@sqlite` (a constraint Postgres leaves to the store) left out.
  */
 export function postgresSchema(source = fs.readFileSync(SCHEMA_PATH, "utf8")): string {
   const swapped = source
+    .replace(/^.*\/\/@sqlite\s*\n/gm, "")
     .replace(/^(\s*)\/\/@postgres /gm, "$1")
     .replace(/(datasource db \{[^}]*provider\s*=\s*)"sqlite"/, '$1"postgresql"')
     .replace(/(generator client \{[^}]*output\s*=\s*)"\.\/generated"/, '$1"../generated-pg"');

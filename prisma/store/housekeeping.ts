@@ -93,18 +93,24 @@ export function removeRunFiles(runId: string): number {
   return files.length;
 }
 
-/** Delete runs' rows and everything they logged, in one transaction (children first: no reliance on the connection's foreign-key setting). */
-async function deleteRunRows(ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await writeTransaction(async (tx) => {
-    const where = { runId: { in: ids } };
+/**
+ * Delete runs' rows and everything they logged, in one transaction (children first: no reliance
+ * on the connection's foreign-key setting; PostgreSQL's Metric has none). With `sweepId`, the
+ * sweep's row goes too, with any run it still has: the ids of those are returned.
+ */
+async function deleteRunRows(ids: string[], sweepId?: string): Promise<string[]> {
+  return writeTransaction(async (tx) => {
+    const late = sweepId ? (await tx.run.findMany({ where: { sweepId, id: { notIn: ids } }, select: { id: true } })).map((r) => r.id) : [];
+    const where = { runId: { in: [...ids, ...late] } };
     await tx.metric.deleteMany({ where });
     await tx.metricBucket.deleteMany({ where });
     await tx.sample.deleteMany({ where });
     await tx.logLine.deleteMany({ where });
     await tx.diagnostic.deleteMany({ where });
     await tx.checkpoint.deleteMany({ where });
-    await tx.run.deleteMany({ where: { id: { in: ids } } });
+    await tx.run.deleteMany({ where: { id: { in: [...ids, ...late] } } });
+    if (sweepId) await tx.sweep.deleteMany({ where: { id: sweepId } });
+    return late;
   });
 }
 
@@ -158,10 +164,8 @@ export async function deleteSweep(id: string): Promise<ControlResult<Deleted & {
   const rows = await prisma().run.findMany({ where: { sweepId: id }, select: { id: true } });
   const runs = (await Promise.all(rows.map((r) => getRun(r.id)))).filter((r): r is RunRecord => r !== null);
   const deleted = await deleteRuns(runs);
-  // runs created by an executor between the listing and now go with the sweep's row (cascade), and their files here
-  const late = (await prisma().run.findMany({ where: { sweepId: id }, select: { id: true } })).map((r) => r.id);
-  await deleteRunRows(late);
-  await prisma().sweep.deleteMany({ where: { id } });
+  // runs created by an executor between the listing and now go with the sweep's row, and their files here
+  const late = await deleteRunRows([], id);
   for (const r of late) deleted.files += removeRunFiles(r);
   return { ok: true, value: { ...deleted, runs: [...deleted.runs, ...late], sweep: id } };
 }

@@ -5,7 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { sealBatches, type Event, type RunEventBatch } from "../../sweeps/ingest";
-import { requeueRuns } from "./executor-store";
+import { prisma } from "../client";
+import { sqlText } from "./dialect";
+import { requeueRuns, sweepMetricPointsSince } from "./executor-store";
 import {
   appendRunEvents,
   asStorageError,
@@ -84,6 +86,73 @@ describe("ingestion", () => {
     const next = sealBatches(run.id, events(201, 210), batches.length + 1);
     await appendRunEvents(next);
     assert.equal((await readPoints(run.id, "train_loss")).length, 210);
+  });
+
+  it("every value comes back as it was logged, however the report was stored (new points, points logged again, a point another writer stored first)", async () => {
+    const run = await newRun();
+    // names a COPY must carry whole: a tab, a newline, a backslash, a quote, non-ASCII
+    const names = ["loss", "tab\there", "line\nbreak", "back\\slash", 'quote"d', "λ/ß/日本"];
+    const values = [0.1 + 0.2, 5e-324, Number.MAX_VALUE, -1e-300, Infinity, -Infinity, NaN, 1 / 3];
+    const line = (step: number, shift = 0) => ({ step, time: step / 7, values: Object.fromEntries(names.map((n, i) => [n, values[(i + step + shift) % values.length]])) });
+    const expected = new Map<string, number | null>();
+    const expect = (l: ReturnType<typeof line>) => {
+      for (const [n, v] of Object.entries(l.values)) expected.set(`${n}@${l.step}`, Number.isNaN(v) ? null : v);
+    };
+    // 1. new points only (Postgres: the binary COPY)
+    const first = [1, 2, 3, 4].map((s) => line(s));
+    first.forEach(expect);
+    await appendRunEvents([{ runId: run.id, seq: 1, metrics: first }]);
+    // 2. steps 3 and 4 logged again with other values, and new ones (the upsert)
+    const again = [3, 4, 5].map((s) => line(s, 3));
+    again.forEach(expect);
+    await appendRunEvents([{ runId: run.id, seq: 2, metrics: again }]);
+    // 3. a point past the run's last step already there (written by another path): updated, the rest stored
+    await prisma().$executeRawUnsafe(sqlText(`INSERT INTO Metric (runId, name, step, value, wallTime) VALUES (?, ?, ?, ?, ?)`), run.id, "loss", 9, 123, 0);
+    const later = [8, 9, 10].map((s) => line(s, 5));
+    later.forEach(expect);
+    await appendRunEvents([{ runId: run.id, seq: 3, metrics: later }]);
+    for (const name of names) {
+      const stored = await readPoints(run.id, name);
+      const want = [...expected].filter(([k]) => k.startsWith(`${name}@`)).map(([k, v]) => ({ step: Number(k.slice(name.length + 1)), value: v })).sort((a, b) => a.step - b.step);
+      assert.deepEqual(stored.map((p) => ({ step: p.step, value: p.value })), want, name);
+    }
+    assert.deepEqual((await readPoints(run.id, "loss")).map((p) => p.wallTime), [1, 2, 3, 4, 5, 8, 9, 10].map((s) => s / 7));
+    const counts = await metricCounts(run.id);
+    for (const name of names) assert.equal(counts[name].points, 8, name);
+    assert.equal((await getRun(run.id))!.lastStep, 10);
+  });
+
+  it("reports on one sweep stored at once: early termination's ledger reads every point once, in an order that never goes back", async () => {
+    const sweep = await createSweep(sweepInput);
+    const other = await createSweep(sweepInput);
+    const runs = [...(await Promise.all([0, 1, 2, 3, 4].map(() => createRun({ sweepId: sweep.id, config: {} })))), await createRun({ sweepId: other.id, config: {} })];
+    const REPORTS = 12, STEPS = 40;
+    let writing = true;
+    const seen: { seq: number; runId: string; step: number }[] = [];
+    const reader = (async () => {
+      let cursor = 0;
+      for (let last = false; !last; ) {
+        last = !writing; // one more read after the writers are done
+        await new Promise((resolve) => setImmediate(resolve)); // (SQLite's reads answer at once: let the writers on)
+        for (const p of await sweepMetricPointsSince(sweep.id, "val_loss", cursor)) {
+          seen.push(p);
+          cursor = p.seq;
+        }
+      }
+    })();
+    await Promise.all(
+      runs.map(async (run) => {
+        for (let r = 0; r < REPORTS; r++) {
+          const metrics = Array.from({ length: STEPS }, (_, i) => ({ step: r * STEPS + i + 1, time: i, values: { val_loss: 1 / (r * STEPS + i + 1), train_loss: i } }));
+          await appendRunEvents([{ runId: run.id, seq: r + 1, metrics }]);
+        }
+      }),
+    ).finally(() => (writing = false));
+    await reader;
+    const stored = await sweepMetricPointsSince(sweep.id, "val_loss");
+    assert.equal(stored.length, 5 * REPORTS * STEPS);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].seq > seen[i - 1].seq, `the ledger went back at point ${i}`);
+    assert.deepEqual(seen.map((p) => `${p.runId}@${p.step}`).sort(), stored.map((p) => `${p.runId}@${p.step}`).sort(), "the ledger read every stored point once");
   });
 
   it("batches of a run that does not exist are skipped and named, the others stored", async () => {

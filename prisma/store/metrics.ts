@@ -1,7 +1,13 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { prisma, reader, writeTransaction, type Tx } from "../client";
+import { DEFAULT_DATABASE_URL } from "../database";
+import { LOCKS, pgWriteTransaction } from "../postgres";
 import type { RunEventBatch } from "../../sweeps/ingest";
 import { foldIntoSummary, type Summary } from "../../sweeps/summary";
-import { execSql, isPostgres } from "./dialect";
+import { execSql, isPostgres, sqlText } from "./dialect";
 import { query, selectRows, type TypedRow } from "./sql";
 
 // THE way a run's data comes in (sweeps/ingest.ts describes the protocol): batches of metric
@@ -85,7 +91,7 @@ function pgJsonValue(v: unknown): string {
 }
 
 /** A column inserted by insertRows, with the Postgres type its JSON text is read as. */
-type Column = readonly [name: string, pgType: "text" | "int" | "float8"];
+type Column = readonly [name: string, pgType: "text" | "int" | "float8" | "timestamp"];
 
 /**
  * INSERT rows of `columns` from one JSON array bound as a single parameter (SQLite's json_each,
@@ -94,19 +100,81 @@ type Column = readonly [name: string, pgType: "text" | "int" | "float8"];
  * the speed of as many bound parameters. Numbers travel as their shortest round-trip text, which
  * both databases read back to the same double.
  */
-async function insertRows(tx: Tx, table: string, columns: readonly Column[], rows: unknown[][], tail: string): Promise<void> {
+async function insertRows(c: IngestTx, table: string, columns: readonly Column[], rows: unknown[][], tail: string): Promise<void> {
   if (rows.length === 0) return;
   const names = columns.map(([c]) => c).join(", ");
   if (isPostgres()) {
     const json = `[${rows.map((r) => `[${r.map(pgJsonValue).join(",")}]`).join(",")}]`;
     const select = columns.map(([, type], i) => `(j ->> ${i})::${type}`).join(", ");
-    await execSql(tx, `INSERT INTO ${table} (${names}) SELECT ${select} FROM json_array_elements(CAST(? AS json)) j ${tail}`, json);
+    await c.exec(`INSERT INTO ${table} (${names}) SELECT ${select} FROM json_array_elements(CAST(? AS json)) j ${tail}`, json);
     return;
   }
   const json = `[${rows.map((r) => `[${r.map(jsonValue).join(",")}]`).join(",")}]`;
   const select = columns.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ");
   // (WHERE true: SQLite's upsert after a SELECT needs it to parse ON CONFLICT)
-  await execSql(tx, `INSERT INTO ${table} (${names}) SELECT ${select} FROM json_each(?) j WHERE true ${tail}`, json);
+  await c.exec(`INSERT INTO ${table} (${names}) SELECT ${select} FROM json_each(?) j WHERE true ${tail}`, json);
+}
+
+/** A run's metric lines, in the order they came. */
+type RunLines = { runId: string; metrics: MetricLine[] };
+
+/** Metric rows (METRIC_COLUMNS) of `lines`, one per run, metric and step: a point logged twice keeps its first place and its last value. */
+function pointRows(lines: RunLines[]): unknown[][] {
+  const points = new Map<string, unknown[]>();
+  for (const { runId, metrics } of lines) {
+    for (const m of metrics) for (const [name, value] of Object.entries(m.values)) points.set(`${runId}\u0000${name}\u0000${m.step}`, [runId, name, m.step, finiteOrNull(value), m.time]);
+  }
+  return [...points.values()];
+}
+
+const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+
+/**
+ * The points of `lines` in COPY's binary format (METRIC_COLUMNS: text, text, int4, float8,
+ * float8), written straight from the lines: no number is turned into text and parsed back,
+ * which was most of a text COPY's cost on both sides. Empty when there is no point.
+ */
+function copyBinary(lines: RunLines[]): Buffer {
+  const names = new Map<string, Buffer>();
+  let size = COPY_SIGNATURE.length + 8 + 2;
+  let points = 0;
+  const runs = lines.map((l) => Buffer.from(l.runId, "utf8"));
+  lines.forEach(({ metrics }, i) => {
+    for (const m of metrics) {
+      for (const name in m.values) {
+        let bytes = names.get(name);
+        if (!bytes) names.set(name, (bytes = Buffer.from(name, "utf8")));
+        size += 2 + 4 + runs[i].length + 4 + bytes.length + 8 + 12 + 12;
+        points++;
+      }
+    }
+  });
+  if (points === 0) return Buffer.alloc(0);
+  const out = Buffer.allocUnsafe(size);
+  let at = COPY_SIGNATURE.copy(out, 0);
+  at = out.writeInt32BE(0, at); // flags
+  at = out.writeInt32BE(0, at); // header extension
+  lines.forEach(({ metrics }, i) => {
+    const run = runs[i];
+    for (const m of metrics) {
+      for (const name in m.values) {
+        const bytes = names.get(name)!;
+        at = out.writeInt16BE(5, at);
+        at = out.writeInt32BE(run.length, at);
+        at += run.copy(out, at);
+        at = out.writeInt32BE(bytes.length, at);
+        at += bytes.copy(out, at);
+        at = out.writeInt32BE(4, at);
+        at = out.writeInt32BE(m.step, at);
+        const value = finiteOrNull(m.values[name]);
+        if (value === null) at = out.writeInt32BE(-1, at);
+        else at = out.writeDoubleBE(value, out.writeInt32BE(8, at));
+        at = out.writeDoubleBE(m.time, out.writeInt32BE(8, at));
+      }
+    }
+  });
+  at = out.writeInt16BE(-1, at); // trailer
+  return out.subarray(0, at);
 }
 
 const BUCKET_COLUMNS = [
@@ -117,8 +185,8 @@ const BUCKET_COLUMNS = [
 ] as const satisfies readonly Column[];
 const METRIC_COLUMNS = [["runId", "text"], ["name", "text"], ["step", "int"], ["value", "float8"], ["wallTime", "float8"]] as const satisfies readonly Column[];
 
-async function insertBuckets(tx: Tx, buckets: Bucket[]): Promise<void> {
-  await insertRows(tx, "MetricBucket AS b", BUCKET_COLUMNS, buckets.map((b) => BUCKET_COLUMNS.map(([c]) => b[c])), BUCKET_UPSERT);
+async function insertBuckets(c: IngestTx, buckets: Bucket[]): Promise<void> {
+  await insertRows(c, "MetricBucket AS b", BUCKET_COLUMNS, buckets.map((b) => BUCKET_COLUMNS.map(([c]) => b[c])), BUCKET_UPSERT);
 }
 
 /** Metric rows (name, step, value, wallTime) as the metric lines they came from, in step order. */
@@ -138,19 +206,16 @@ function linesOf(rows: MetricRow[]): MetricLine[] {
  * so that the resumed run's events continue the curve without repeating a step. Log lines stay:
  * they are the run's history (its interruption among it).
  */
-async function truncateRun(tx: Tx, runId: string, step: number): Promise<void> {
-  for (const table of ["Metric", "Sample", "Diagnostic"]) await execSql(tx, `DELETE FROM ${table} WHERE runId = ? AND step > ?`, runId, step);
+async function truncateRun(c: IngestTx, runId: string, step: number): Promise<void> {
+  for (const table of ["Metric", "Sample", "Diagnostic"]) await c.exec(`DELETE FROM ${table} WHERE runId = ? AND step > ?`, runId, step);
   const first = Math.floor(step / BUCKET_STEPS); // the bucket that holds `step` keeps its points up to it
-  await execSql(tx, `DELETE FROM MetricBucket WHERE runId = ? AND bucket >= ?`, runId, first);
-  const select = { name: true, step: true, value: true, wallTime: true } as const;
-  const kept = await tx.metric.findMany({ where: { runId, step: { gte: first * BUCKET_STEPS } }, orderBy: { step: "asc" }, select });
-  await insertBuckets(tx, rollup(runId, linesOf(kept)));
-  const all = linesOf(await tx.metric.findMany({ where: { runId }, orderBy: { step: "asc" }, select }));
+  await c.exec(`DELETE FROM MetricBucket WHERE runId = ? AND bucket >= ?`, runId, first);
+  await insertBuckets(c, rollup(runId, linesOf(await c.points(runId, first * BUCKET_STEPS))));
+  const all = linesOf(await c.points(runId));
   const summary: Summary = {};
   for (const m of all) foldIntoSummary(summary, m.step, m.values);
   if (all.length > 0) summary._runtime = all[all.length - 1].time;
-  await execSql(
-    tx,
+  await c.exec(
     `UPDATE Run SET summary = ?, lastStep = CASE WHEN lastStep < ? THEN lastStep ELSE ? END, checkpointStep = CASE WHEN checkpointStep <= ? THEN checkpointStep END WHERE id = ?`,
     JSON.stringify(summary),
     step,
@@ -168,52 +233,146 @@ export interface IngestResult {
 }
 
 /**
+ * The statements of one report's transaction. On SQLite, Prisma's transaction (its typed models
+ * read the rows: its raw reads guess column types). On Postgres, a connection of the store's
+ * pool, so that points are COPYed, and reports on different runs are stored side by side
+ * (writeLockSql's shared lock): each locks its runs' rows, in id order so that two reports never
+ * wait on each other in a cycle — a report on a run waits for the one before it; a run is not
+ * deleted or finished under it — and then, in id order, each of their sweeps' ingestion lock:
+ * the points of one sweep take their `seq` one report at a time, so early termination's ledger
+ * (sweepMetricPointsSince) never reads a later point before an earlier one has committed.
+ */
+interface IngestTx {
+  /** A write in the store's spelling: the rows it changed. */
+  exec(sql: string, ...args: unknown[]): Promise<number>;
+  /** Those of `ids` that exist, with the last step each has stored (locked as above on Postgres). */
+  lockRuns(ids: string[]): Promise<{ id: string; lastStep: number }[]>;
+  /** A run's points (from `fromStep` on), in step order. */
+  points(runId: string, fromStep?: number): Promise<MetricRow[]>;
+  runs(ids: string[]): Promise<{ id: string; summary: string; lastStep: number; kind: string; config: string }[]>;
+  /** The points of `lines`, in their order, none of which can be stored already nor appears twice: COPY on Postgres. */
+  insertNewPoints(lines: RunLines[]): Promise<void>;
+  createMany(samples: NewSample[], logs: NewLogLine[], diagnostics: NewDiagnostic[]): Promise<void>;
+}
+
+type NewSample = { runId: string; step: number; temperature: number; text: string };
+type NewLogLine = { runId: string; step: number | null; level: string; message: string };
+type NewDiagnostic = { runId: string; step: number; kind: string; data: string };
+
+const POINT_UPSERT = `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`;
+const POINT_SELECT = { name: true, step: true, value: true, wallTime: true } as const;
+const RUN_SELECT = { id: true, summary: true, lastStep: true, kind: true, config: true } as const;
+
+function sqliteIngest(tx: Tx): IngestTx {
+  const c: IngestTx = {
+    exec: (sql, ...args) => execSql(tx, sql, ...args),
+    lockRuns: (ids) => tx.run.findMany({ where: { id: { in: ids } }, select: { id: true, lastStep: true } }),
+    points: (runId, fromStep) => tx.metric.findMany({ where: { runId, ...(fromStep === undefined ? {} : { step: { gte: fromStep } }) }, orderBy: { step: "asc" }, select: POINT_SELECT }),
+    runs: (ids) => tx.run.findMany({ where: { id: { in: ids } }, select: RUN_SELECT }),
+    insertNewPoints: (lines) => insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT),
+    createMany: async (samples, logs, diagnostics) => {
+      if (samples.length) await tx.sample.createMany({ data: samples });
+      if (logs.length) await tx.logLine.createMany({ data: logs });
+      if (diagnostics.length) await tx.diagnostic.createMany({ data: diagnostics });
+    },
+  };
+  return c;
+}
+
+const IDS = `SELECT json_array_elements_text(CAST(? AS json))`;
+
+function postgresIngest(client: pg.PoolClient): IngestTx {
+  const rows = async <T>(sql: string, ...args: unknown[]) => (await client.query(sqlText(sql), args)).rows as T[];
+  const c: IngestTx = {
+    exec: async (sql, ...args) => (await client.query(sqlText(sql), args)).rowCount ?? 0,
+    lockRuns: async (ids) => {
+      const locked = await rows<{ id: string; sweepId: string | null; lastStep: number }>(`SELECT id, sweepId, lastStep FROM Run WHERE id IN (${IDS}) ORDER BY id FOR NO KEY UPDATE`, JSON.stringify(ids));
+      const sweeps = [...new Set(locked.flatMap((r) => (r.sweepId ? [r.sweepId] : [])))].sort();
+      for (const sweep of sweeps) await client.query(`SELECT pg_advisory_xact_lock(${LOCKS.ingest}, hashtext($1))`, [sweep]);
+      return locked;
+    },
+    points: (runId, fromStep) => rows<MetricRow>(`SELECT name, step, value, wallTime FROM Metric WHERE runId = ? AND step >= ? ORDER BY step`, runId, fromStep ?? -2147483648),
+    runs: (ids) => rows(`SELECT id, summary, lastStep, kind, config FROM Run WHERE id IN (${IDS})`, JSON.stringify(ids)),
+    insertNewPoints: async (lines) => {
+      const data = copyBinary(lines);
+      if (data.length === 0) return;
+      // COPY: a third of the time of the INSERT (bench scale); were a point stored after all, the upsert
+      await client.query("SAVEPOINT points");
+      try {
+        await pipeline(Readable.from([data]), client.query(copyFrom(sqlText(`COPY Metric (${METRIC_COLUMNS.map(([n]) => n).join(", ")}) FROM STDIN (FORMAT binary)`))));
+      } catch (error) {
+        if ((error as { code?: string }).code !== "23505") throw error;
+        await client.query("ROLLBACK TO SAVEPOINT points");
+        await insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT);
+      }
+    },
+    createMany: async (samples, logs, diagnostics) => {
+      const now = new Date().toISOString(); // (timestamp(3) holds UTC: a zone in the text is ignored)
+      await insertRows(c, "Sample", SAMPLE_COLUMNS, samples.map((x) => [x.runId, x.step, x.temperature, x.text, now]), "");
+      await insertRows(c, "LogLine", LOG_COLUMNS, logs.map((x) => [x.runId, x.step, x.level, x.message, now]), "");
+      await insertRows(c, "Diagnostic", DIAGNOSTIC_COLUMNS, diagnostics.map((x) => [x.runId, x.step, x.kind, x.data]), "");
+    },
+  };
+  return c;
+}
+
+const SAMPLE_COLUMNS = [["runId", "text"], ["step", "int"], ["temperature", "float8"], ["text", "text"], ["createdAt", "timestamp"]] as const satisfies readonly Column[];
+const LOG_COLUMNS = [["runId", "text"], ["step", "int"], ["level", "text"], ["message", "text"], ["time", "timestamp"]] as const satisfies readonly Column[];
+const DIAGNOSTIC_COLUMNS = [["runId", "text"], ["step", "int"], ["kind", "text"], ["data", "text"]] as const satisfies readonly Column[];
+
+function ingestTransaction<T>(fn: (c: IngestTx) => Promise<T>): Promise<T> {
+  if (isPostgres()) return pgWriteTransaction(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, (client) => fn(postgresIngest(client)), { shared: true });
+  return writeTransaction((tx) => fn(sqliteIngest(tx)));
+}
+
+/**
  * Append the batches of one report (one executor flush, one agent request) in one transaction:
  * numbered batches not stored before, in order — a resumed run's old tail dropped first — all
- * runs' points in a few multi-row INSERTs, their rollup buckets likewise, each run's live
- * summary, and the step of its last checkpoint whose events are all stored.
+ * runs' points in a few multi-row INSERTs (a COPY on Postgres), their rollup buckets likewise,
+ * each run's live summary, and the step of its last checkpoint whose events are all stored.
  */
 export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestResult> {
   const result: IngestResult = { duplicates: 0, unknownRuns: [] };
   if (batches.length === 0) return result;
   const now = new Date().toISOString();
-  await writeTransaction(async (tx) => {
+  await ingestTransaction(async (c) => {
     const ids = [...new Set(batches.map((b) => b.runId))];
-    const existing = new Set((await tx.run.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));
-    result.unknownRuns = ids.filter((id) => !existing.has(id));
+    // the last step each run has stored: a point after it cannot be stored already
+    const stored = new Map((await c.lockRuns(ids)).map((r) => [r.id, r.lastStep]));
+    result.unknownRuns = ids.filter((id) => !stored.has(id));
     const fresh: RunEventBatch[] = [];
     for (const b of batches) {
-      if (!existing.has(b.runId)) continue;
+      if (!stored.has(b.runId)) continue;
       // a numbered batch takes its number, or is skipped when it (or a later one) is stored already
       const seqColumn = b.stream === "client" ? "clientSeq" : "ingestSeq";
-      if (b.seq !== undefined && (await execSql(tx, `UPDATE Run SET ${seqColumn} = ? WHERE id = ? AND coalesce(${seqColumn}, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
+      if (b.seq !== undefined && (await c.exec(`UPDATE Run SET ${seqColumn} = ? WHERE id = ? AND coalesce(${seqColumn}, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
         result.duplicates++;
         continue;
       }
-      if (b.resumedFrom !== undefined) await truncateRun(tx, b.runId, b.resumedFrom);
+      if (b.resumedFrom !== undefined) {
+        await truncateRun(c, b.runId, b.resumedFrom);
+        stored.set(b.runId, Math.min(stored.get(b.runId)!, b.resumedFrom));
+      }
       fresh.push(b);
     }
     // One row per key in each statement: Postgres refuses an upsert that meets the same row twice
     // (SQLite would apply both in turn). A point logged twice keeps its first place and its last
     // value; each run's buckets are rolled up over all of its batches at once — as the upserts
     // one after the other would have left them.
-    const points = new Map<string, unknown[]>();
     const perRun = new Map<string, MetricLine[]>();
-    for (const batch of fresh) {
-      for (const m of batch.metrics ?? []) {
-        for (const [name, value] of Object.entries(m.values)) points.set(`${batch.runId}\u0000${name}\u0000${m.step}`, [batch.runId, name, m.step, finiteOrNull(value), m.time]);
-      }
-      perRun.set(batch.runId, [...(perRun.get(batch.runId) ?? []), ...(batch.metrics ?? [])]);
-    }
-    const buckets = [...perRun].flatMap(([runId, metrics]) => rollup(runId, metrics));
-    await insertRows(tx, "Metric", METRIC_COLUMNS, [...points.values()], `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`);
-    await insertBuckets(tx, buckets);
-    const samples = fresh.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text })));
-    if (samples.length) await tx.sample.createMany({ data: samples });
-    const logs = fresh.flatMap((b) => (b.logs ?? []).map((l) => ({ runId: b.runId, step: l.step ?? null, level: l.level, message: l.message })));
-    if (logs.length) await tx.logLine.createMany({ data: logs });
-    const diagnostics = fresh.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) })));
-    if (diagnostics.length) await tx.diagnostic.createMany({ data: diagnostics });
+    for (const batch of fresh) perRun.set(batch.runId, [...(perRun.get(batch.runId) ?? []), ...(batch.metrics ?? [])]);
+    const lines = [...perRun].map(([runId, metrics]) => ({ runId, metrics }));
+    // the usual report: each run's steps rising past the last it stored, so no point is there
+    // already or twice — stored as they come (COPY on Postgres); otherwise as upserts
+    if (lines.every((l) => l.metrics.every((m, i) => m.step > (i === 0 ? stored.get(l.runId)! : l.metrics[i - 1].step)))) await c.insertNewPoints(lines);
+    else await insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT);
+    const buckets = lines.flatMap((l) => rollup(l.runId, l.metrics));
+    await insertBuckets(c, buckets);
+    await c.createMany(
+      fresh.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text }))),
+      fresh.flatMap((b) => (b.logs ?? []).map((l) => ({ runId: b.runId, step: l.step ?? null, level: l.level, message: l.message }))),
+      fresh.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) }))),
+    );
 
     // per run: the live summary (keys a batch sets win over the folded ones), the last step,
     // the heartbeat, the checkpoint to resume from, a program run's config updates
@@ -227,10 +386,9 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
       byRun.set(b.runId, entry);
     }
     const touched = [...byRun].filter(([, e]) => e.metrics.length > 0 || e.summary || e.config).map(([id]) => id);
-    const select = { id: true, summary: true, lastStep: true, kind: true, config: true } as const;
-    const current = new Map((await tx.run.findMany({ where: { id: { in: touched } }, select })).map((r) => [r.id, r]));
+    const current = new Map((touched.length ? await c.runs(touched) : []).map((r) => [r.id, r]));
     for (const [runId, { metrics, checkpoint, summary: set, config }] of byRun) {
-      if (checkpoint !== undefined) await execSql(tx, `UPDATE Run SET checkpointStep = ? WHERE id = ?`, checkpoint, runId);
+      if (checkpoint !== undefined) await c.exec(`UPDATE Run SET checkpointStep = ? WHERE id = ?`, checkpoint, runId);
       const run = current.get(runId);
       if (!run) continue;
       const summary = JSON.parse(run.summary) as Summary;
@@ -243,7 +401,7 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
       Object.assign(summary, set);
       // (an engine run's config is a RunConfig its worker was started with: never rewritten)
       const merged = config && run.kind === "program" ? JSON.stringify({ ...(JSON.parse(run.config) as Record<string, unknown>), ...config }) : run.config;
-      await execSql(tx, `UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ?, config = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, merged, runId);
+      await c.exec(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ?, config = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, merged, runId);
     }
   });
   return result;

@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "Metric" DROP CONSTRAINT "Metric_runId_fkey";
