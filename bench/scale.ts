@@ -43,7 +43,7 @@ async function ingest(url: string): Promise<number> {
   const ready = writers.map((w) => w.next());
   await Promise.all(ready);
   const done = writers.map((w) => w.next());
-  for (const w of writers) w.child.stdin!.write("go\n");
+  for (const w of writers) w.child.stdin!.end("go\n"); // (closed: a writer with its stdin open would never exit)
   const spans = (await Promise.all(done)).map((l) => JSON.parse(l) as { started: number; ended: number; cpuMs: number });
   const seconds = (Math.max(...spans.map((s) => s.ended)) - Math.min(...spans.map((s) => s.started))) / 1000;
   const cpu = spans.reduce((sum, s) => sum + s.cpuMs, 0) / 1000;
