@@ -57,7 +57,11 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}`).catch(() => null);
       if (!res?.ok) return;
       const next = (await res.json()) as RunLiveData;
-      setData((prev) => ({ ...next, logs: [...prev.logs, ...next.logs] }));
+      // (a poll answered after the next one was sent brings lines the page has: only newer ones are added)
+      setData((prev) => {
+        const newest = prev.logs[prev.logs.length - 1]?.id ?? 0;
+        return { ...next, logs: [...prev.logs, ...next.logs.filter((l) => l.id > newest)] };
+      });
     }, 2000);
     return () => clearInterval(timer);
   }, [live, run.id, data.logs]);
