@@ -16,8 +16,8 @@ import { claimNextRun, createRun, createSweep, disconnectPrisma, queryRunsTable 
 import { fmt, header, percentile, repeat, report } from "./util";
 
 const WRITERS = 8;
-const BATCHES = 10;
-const BATCH_STEPS = 1000; // × 5 metrics: 5,000 points a batch, 50,000 a writer (after WARM untimed batches)
+const BATCHES = 30;
+const BATCH_STEPS = 1000; // × 5 metrics: 5,000 points a batch, 150,000 a writer (6 s or so: shorter spans were ±10% on 2 cores) (after WARM untimed batches)
 const WARM = 5;
 const CLAIMS = 1000;
 const CLAIMERS = 16;

@@ -126,8 +126,7 @@ export async function pgWriteTransaction<T>(url: string, fn: (client: pg.PoolCli
   const client = await (await pgPool(url)).connect();
   let broken: Error | undefined;
   try {
-    await client.query("BEGIN");
-    await client.query(writeLockSql(options.shared));
+    await client.query(`BEGIN; ${writeLockSql(options.shared)}`); // (one round trip: under load each is dear, bench scale)
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

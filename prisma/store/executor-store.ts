@@ -111,8 +111,8 @@ export async function staleRuns(olderThanMs: number): Promise<RunRecord[]> {
  */
 export async function sweepMetricPointsSince(sweepId: string, metric: string, afterSeq = 0): Promise<MetricPoint[]> {
   const columns = { seq: "number", runId: "text", step: "number", value: "number" } as const;
-  // Postgres: Metric.seq, from a sequence, taken under the store's write lock (every ingestion is
-  // a writeTransaction), so points become visible in seq order as in rowid order
+  // Postgres: Metric.seq, from a sequence, taken under the sweep's ingestion lock (appendRunEvents:
+  // one report of a sweep at a time), so points become visible in seq order as in rowid order
   if (isPostgres()) {
     const rows = await selectRows(
       query(

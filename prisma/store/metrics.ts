@@ -245,15 +245,19 @@ export interface IngestResult {
 interface IngestTx {
   /** A write in the store's spelling: the rows it changed. */
   exec(sql: string, ...args: unknown[]): Promise<number>;
-  /** Those of `ids` that exist, with the last step each has stored (locked as above on Postgres). */
-  lockRuns(ids: string[]): Promise<{ id: string; lastStep: number }[]>;
+  /** The rows of those of `ids` that exist (locked as above on Postgres). */
+  lockRuns(ids: string[]): Promise<IngestRun[]>;
   /** A run's points (from `fromStep` on), in step order. */
   points(runId: string, fromStep?: number): Promise<MetricRow[]>;
-  runs(ids: string[]): Promise<{ id: string; summary: string; lastStep: number; kind: string; config: string }[]>;
+  /** Runs' rows read again (after a truncation rewrote them). */
+  runs(ids: string[]): Promise<IngestRun[]>;
   /** The points of `lines`, in their order, none of which can be stored already nor appears twice: COPY on Postgres. */
   insertNewPoints(lines: RunLines[]): Promise<void>;
   createMany(samples: NewSample[], logs: NewLogLine[], diagnostics: NewDiagnostic[]): Promise<void>;
 }
+
+/** What a report reads of a run's row, and may write back. */
+type IngestRun = { id: string; summary: string; lastStep: number; kind: string; config: string; ingestSeq: number | null; clientSeq: number | null };
 
 type NewSample = { runId: string; step: number; temperature: number; text: string };
 type NewLogLine = { runId: string; step: number | null; level: string; message: string };
@@ -261,12 +265,12 @@ type NewDiagnostic = { runId: string; step: number; kind: string; data: string }
 
 const POINT_UPSERT = `ON CONFLICT (runId, name, step) DO UPDATE SET value = excluded.value, wallTime = excluded.wallTime`;
 const POINT_SELECT = { name: true, step: true, value: true, wallTime: true } as const;
-const RUN_SELECT = { id: true, summary: true, lastStep: true, kind: true, config: true } as const;
+const RUN_SELECT = { id: true, summary: true, lastStep: true, kind: true, config: true, ingestSeq: true, clientSeq: true } as const;
 
 function sqliteIngest(tx: Tx): IngestTx {
   const c: IngestTx = {
     exec: (sql, ...args) => execSql(tx, sql, ...args),
-    lockRuns: (ids) => tx.run.findMany({ where: { id: { in: ids } }, select: { id: true, lastStep: true } }),
+    lockRuns: (ids) => tx.run.findMany({ where: { id: { in: ids } }, select: RUN_SELECT }),
     points: (runId, fromStep) => tx.metric.findMany({ where: { runId, ...(fromStep === undefined ? {} : { step: { gte: fromStep } }) }, orderBy: { step: "asc" }, select: POINT_SELECT }),
     runs: (ids) => tx.run.findMany({ where: { id: { in: ids } }, select: RUN_SELECT }),
     insertNewPoints: (lines) => insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT),
@@ -279,6 +283,7 @@ function sqliteIngest(tx: Tx): IngestTx {
   return c;
 }
 
+const RUN_COLUMNS = Object.keys(RUN_SELECT).join(", ");
 const IDS = `SELECT json_array_elements_text(CAST(? AS json))`;
 
 function postgresIngest(client: pg.PoolClient): IngestTx {
@@ -286,24 +291,21 @@ function postgresIngest(client: pg.PoolClient): IngestTx {
   const c: IngestTx = {
     exec: async (sql, ...args) => (await client.query(sqlText(sql), args)).rowCount ?? 0,
     lockRuns: async (ids) => {
-      const locked = await rows<{ id: string; sweepId: string | null; lastStep: number }>(`SELECT id, sweepId, lastStep FROM Run WHERE id IN (${IDS}) ORDER BY id FOR NO KEY UPDATE`, JSON.stringify(ids));
+      const locked = await rows<IngestRun & { sweepId: string | null }>(`SELECT ${RUN_COLUMNS}, sweepId FROM Run WHERE id IN (${IDS}) ORDER BY id FOR NO KEY UPDATE`, JSON.stringify(ids));
       const sweeps = [...new Set(locked.flatMap((r) => (r.sweepId ? [r.sweepId] : [])))].sort();
       for (const sweep of sweeps) await client.query(`SELECT pg_advisory_xact_lock(${LOCKS.ingest}, hashtext($1))`, [sweep]);
       return locked;
     },
     points: (runId, fromStep) => rows<MetricRow>(`SELECT name, step, value, wallTime FROM Metric WHERE runId = ? AND step >= ? ORDER BY step`, runId, fromStep ?? -2147483648),
-    runs: (ids) => rows(`SELECT id, summary, lastStep, kind, config FROM Run WHERE id IN (${IDS})`, JSON.stringify(ids)),
+    runs: (ids) => rows(`SELECT ${RUN_COLUMNS} FROM Run WHERE id IN (${IDS})`, JSON.stringify(ids)),
     insertNewPoints: async (lines) => {
       const data = copyBinary(lines);
       if (data.length === 0) return;
-      // COPY: a third of the time of the INSERT (bench scale); were a point stored after all, the upsert
-      await client.query("SAVEPOINT points");
+      // COPY: a third of the time of the INSERT (bench scale)
       try {
         await pipeline(Readable.from([data]), client.query(copyFrom(sqlText(`COPY Metric (${METRIC_COLUMNS.map(([n]) => n).join(", ")}) FROM STDIN (FORMAT binary)`))));
       } catch (error) {
-        if ((error as { code?: string }).code !== "23505") throw error;
-        await client.query("ROLLBACK TO SAVEPOINT points");
-        await insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT);
+        throw (error as { code?: string }).code === "23505" ? new PointStoredAlready() : error;
       }
     },
     createMany: async (samples, logs, diagnostics) => {
@@ -330,67 +332,92 @@ function ingestTransaction<T>(fn: (c: IngestTx) => Promise<T>): Promise<T> {
  * numbered batches not stored before, in order — a resumed run's old tail dropped first — all
  * runs' points in a few multi-row INSERTs (a COPY on Postgres), their rollup buckets likewise,
  * each run's live summary, and the step of its last checkpoint whose events are all stored.
+ * Were a point COPYed stored already after all, the transaction is rolled back and stored again
+ * as upserts (rarer than a savepoint's round trip in every report is dear: bench scale).
  */
 export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestResult> {
+  if (batches.length === 0) return { duplicates: 0, unknownRuns: [] };
+  try {
+    return await ingestTransaction((c) => appendIn(c, batches, true));
+  } catch (error) {
+    if (!(error instanceof PointStoredAlready)) throw error;
+    return ingestTransaction((c) => appendIn(c, batches, false));
+  }
+}
+
+/** A COPY met a point stored already (by a path other than the reports'): store the report as upserts. */
+class PointStoredAlready extends Error {}
+
+async function appendIn(c: IngestTx, batches: RunEventBatch[], copy: boolean): Promise<IngestResult> {
   const result: IngestResult = { duplicates: 0, unknownRuns: [] };
-  if (batches.length === 0) return result;
   const now = new Date().toISOString();
-  await ingestTransaction(async (c) => {
-    const ids = [...new Set(batches.map((b) => b.runId))];
-    // the last step each run has stored: a point after it cannot be stored already
-    const stored = new Map((await c.lockRuns(ids)).map((r) => [r.id, r.lastStep]));
-    result.unknownRuns = ids.filter((id) => !stored.has(id));
-    const fresh: RunEventBatch[] = [];
-    for (const b of batches) {
-      if (!stored.has(b.runId)) continue;
-      // a numbered batch takes its number, or is skipped when it (or a later one) is stored already
-      const seqColumn = b.stream === "client" ? "clientSeq" : "ingestSeq";
-      if (b.seq !== undefined && (await c.exec(`UPDATE Run SET ${seqColumn} = ? WHERE id = ? AND coalesce(${seqColumn}, 0) < ?`, b.seq, b.runId, b.seq)) === 0) {
+  const ids = [...new Set(batches.map((b) => b.runId))];
+  // each run's row as stored (its last step: a point after it cannot be stored already)
+  const rows = new Map((await c.lockRuns(ids)).map((r) => [r.id, r]));
+  result.unknownRuns = ids.filter((id) => !rows.has(id));
+  const stored = new Map([...rows].map(([id, r]) => [id, r.lastStep]));
+  const numbered = new Map<string, Set<"clientSeq" | "ingestSeq">>(); // the runs' batch numbers to write
+  const truncated = new Set<string>();
+  const fresh: RunEventBatch[] = [];
+  for (const b of batches) {
+    const row = rows.get(b.runId);
+    if (!row) continue;
+    // a numbered batch takes its number, or is skipped when it (or a later one) is stored already
+    if (b.seq !== undefined) {
+      const column = b.stream === "client" ? "clientSeq" : "ingestSeq";
+      if ((row[column] ?? 0) >= b.seq) {
         result.duplicates++;
         continue;
       }
-      if (b.resumedFrom !== undefined) {
-        await truncateRun(c, b.runId, b.resumedFrom);
-        stored.set(b.runId, Math.min(stored.get(b.runId)!, b.resumedFrom));
-      }
-      fresh.push(b);
+      row[column] = b.seq;
+      numbered.set(b.runId, (numbered.get(b.runId) ?? new Set()).add(column));
     }
-    // One row per key in each statement: Postgres refuses an upsert that meets the same row twice
-    // (SQLite would apply both in turn). A point logged twice keeps its first place and its last
-    // value; each run's buckets are rolled up over all of its batches at once — as the upserts
-    // one after the other would have left them.
-    const perRun = new Map<string, MetricLine[]>();
-    for (const batch of fresh) perRun.set(batch.runId, [...(perRun.get(batch.runId) ?? []), ...(batch.metrics ?? [])]);
-    const lines = [...perRun].map(([runId, metrics]) => ({ runId, metrics }));
-    // the usual report: each run's steps rising past the last it stored, so no point is there
-    // already or twice — stored as they come (COPY on Postgres); otherwise as upserts
-    if (lines.every((l) => l.metrics.every((m, i) => m.step > (i === 0 ? stored.get(l.runId)! : l.metrics[i - 1].step)))) await c.insertNewPoints(lines);
-    else await insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT);
-    const buckets = lines.flatMap((l) => rollup(l.runId, l.metrics));
-    await insertBuckets(c, buckets);
-    await c.createMany(
-      fresh.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text }))),
-      fresh.flatMap((b) => (b.logs ?? []).map((l) => ({ runId: b.runId, step: l.step ?? null, level: l.level, message: l.message }))),
-      fresh.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) }))),
-    );
+    if (b.resumedFrom !== undefined) {
+      await truncateRun(c, b.runId, b.resumedFrom);
+      stored.set(b.runId, Math.min(stored.get(b.runId)!, b.resumedFrom));
+      truncated.add(b.runId);
+    }
+    fresh.push(b);
+  }
+  // One row per key in each statement: Postgres refuses an upsert that meets the same row twice
+  // (SQLite would apply both in turn). A point logged twice keeps its first place and its last
+  // value; each run's buckets are rolled up over all of its batches at once — as the upserts
+  // one after the other would have left them.
+  const perRun = new Map<string, MetricLine[]>();
+  for (const batch of fresh) perRun.set(batch.runId, [...(perRun.get(batch.runId) ?? []), ...(batch.metrics ?? [])]);
+  const lines = [...perRun].map(([runId, metrics]) => ({ runId, metrics }));
+  // the usual report: each run's steps rising past the last it stored, so no point is there
+  // already or twice — stored as they come (COPY on Postgres); otherwise as upserts
+  if (copy && lines.every((l) => l.metrics.every((m, i) => m.step > (i === 0 ? stored.get(l.runId)! : l.metrics[i - 1].step)))) await c.insertNewPoints(lines);
+  else await insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT);
+  const buckets = lines.flatMap((l) => rollup(l.runId, l.metrics));
+  await insertBuckets(c, buckets);
+  await c.createMany(
+    fresh.flatMap((b) => (b.samples ?? []).map((s) => ({ runId: b.runId, step: s.step, temperature: s.temperature, text: s.text }))),
+    fresh.flatMap((b) => (b.logs ?? []).map((l) => ({ runId: b.runId, step: l.step ?? null, level: l.level, message: l.message }))),
+    fresh.flatMap((b) => (b.diagnostics ?? []).map((d) => ({ runId: b.runId, step: d.step, kind: d.kind, data: JSON.stringify(d.data ?? null) }))),
+  );
 
-    // per run: the live summary (keys a batch sets win over the folded ones), the last step,
-    // the heartbeat, the checkpoint to resume from, a program run's config updates
-    const byRun = new Map<string, { metrics: MetricLine[]; checkpoint?: number; summary?: Summary; config?: Record<string, unknown> }>();
-    for (const b of fresh) {
-      const entry = byRun.get(b.runId) ?? { metrics: [] };
-      entry.metrics.push(...(b.metrics ?? []));
-      if (b.checkpoint !== undefined) entry.checkpoint = b.checkpoint;
-      if (b.summary) entry.summary = { ...entry.summary, ...b.summary };
-      if (b.config) entry.config = { ...entry.config, ...b.config };
-      byRun.set(b.runId, entry);
-    }
-    const touched = [...byRun].filter(([, e]) => e.metrics.length > 0 || e.summary || e.config).map(([id]) => id);
-    const current = new Map((touched.length ? await c.runs(touched) : []).map((r) => [r.id, r]));
-    for (const [runId, { metrics, checkpoint, summary: set, config }] of byRun) {
-      if (checkpoint !== undefined) await c.exec(`UPDATE Run SET checkpointStep = ? WHERE id = ?`, checkpoint, runId);
-      const run = current.get(runId);
-      if (!run) continue;
+  // per run, one UPDATE: the live summary (keys a batch sets win over the folded ones), the last
+  // step, the heartbeat, the checkpoint to resume from, a program run's config updates, the
+  // batch numbers taken
+  const byRun = new Map<string, { metrics: MetricLine[]; checkpoint?: number; summary?: Summary; config?: Record<string, unknown> }>();
+  for (const b of fresh) {
+    const entry = byRun.get(b.runId) ?? { metrics: [] };
+    entry.metrics.push(...(b.metrics ?? []));
+    if (b.checkpoint !== undefined) entry.checkpoint = b.checkpoint;
+    if (b.summary) entry.summary = { ...entry.summary, ...b.summary };
+    if (b.config) entry.config = { ...entry.config, ...b.config };
+    byRun.set(b.runId, entry);
+  }
+  // (a truncated run's summary and last step were rewritten: read again)
+  for (const r of truncated.size ? await c.runs([...truncated]) : []) Object.assign(rows.get(r.id)!, { summary: r.summary, lastStep: r.lastStep });
+  for (const [runId, { metrics, checkpoint, summary: set, config }] of byRun) {
+    const run = rows.get(runId)!;
+    const assign: [column: string, value: unknown][] = [];
+    if (checkpoint !== undefined) assign.push(["checkpointStep", checkpoint]);
+    for (const column of numbered.get(runId) ?? []) assign.push([column, run[column]]);
+    if (metrics.length > 0 || set || config) {
       const summary = JSON.parse(run.summary) as Summary;
       let lastStep = run.lastStep;
       for (const m of metrics) {
@@ -401,9 +428,10 @@ export async function appendRunEvents(batches: RunEventBatch[]): Promise<IngestR
       Object.assign(summary, set);
       // (an engine run's config is a RunConfig its worker was started with: never rewritten)
       const merged = config && run.kind === "program" ? JSON.stringify({ ...(JSON.parse(run.config) as Record<string, unknown>), ...config }) : run.config;
-      await c.exec(`UPDATE Run SET summary = ?, lastStep = ?, heartbeatAt = ?, config = ? WHERE id = ?`, JSON.stringify(summary), lastStep, now, merged, runId);
+      assign.push(["summary", JSON.stringify(summary)], ["lastStep", lastStep], ["heartbeatAt", now], ["config", merged]);
     }
-  });
+    if (assign.length > 0) await c.exec(`UPDATE Run SET ${assign.map(([column]) => `${column} = ?`).join(", ")} WHERE id = ?`, ...assign.map(([, v]) => v), runId);
+  }
   return result;
 }
 
