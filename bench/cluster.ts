@@ -3,8 +3,8 @@
 // point run twice, an index proposed twice) and lost runs (any of the 200 not finished).
 // Real server processes (route handlers and executor, app/_server/testdata/route-server.ts),
 // real agents (`npm run agent`'s sweeps/agent-cli.ts), real workers, a scratch database.
-// The agents talk to server B (the one that survives): an agent names one server; several
-// behind a load balancer would spread them, and an agent whose server dies waits for it.
+// Each agent names both servers (--server A,B), half of them A first: when A dies, those go on
+// through B (sweeps/agent.ts, Servers).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -55,7 +55,8 @@ export async function run(): Promise<void> {
     const sweepId = ((await res.json()) as { id: string }).id;
     const started = performance.now();
     const agents = Array.from({ length: AGENTS }, (_, i) => {
-      const p = spawn(process.execPath, ["--import", "tsx", path.join(root, "sweeps/agent-cli.ts"), "--server", b.base, "--token", TOKEN, "--sweep", sweepId, "--concurrency", "1", "--name", `bench-${i}`], {
+      const servers = i % 2 === 1 ? `${a.base},${b.base}` : `${b.base},${a.base}`; // odd agents: A first
+      const p = spawn(process.execPath, ["--import", "tsx", path.join(root, "sweeps/agent-cli.ts"), "--server", servers, "--token", TOKEN, "--sweep", sweepId, "--concurrency", "1", "--name", `bench-${i}`], {
         cwd: root,
         env: { ...process.env, SWEEPLAB_AGENT_HOME: path.join(dir, "agents"), SWEEPLAB_DATA_DIR: path.join(dir, `agent-${i}`) },
         stdio: ["ignore", "ignore", "ignore"],
@@ -69,6 +70,8 @@ export async function run(): Promise<void> {
     };
     // midway: kill server A and one agent, each while it trains a run
     let killedAt = 0;
+    const onA = (runs: { state: string; claimedBy: string | null }[]) => runs.filter((r) => r.state === "finished" && /^agent:bench-[13]$/.test(r.claimedBy ?? "")).length;
+    let onAAtKill = 0;
     for (;;) {
       const { runs, finished } = await byOwner();
       const aBusy = runs.some((r) => r.state === "running" && r.claimedBy?.startsWith(`local:${a.server.pid}:`));
@@ -77,6 +80,7 @@ export async function run(): Promise<void> {
         a.server.kill("SIGKILL");
         agents[0].kill("SIGKILL");
         killedAt = finished;
+        onAAtKill = onA(runs);
         break;
       }
       if (performance.now() - started > 600_000) throw new Error(`no moment to kill found in 10 min (${finished} finished; runs by state: ${JSON.stringify(Object.fromEntries([...new Set(runs.map((r) => r.state))].map((s) => [s, runs.filter((r) => r.state === s).length])))}; server A said: ${a.output().slice(-1500)})`);
@@ -104,6 +108,8 @@ export async function run(): Promise<void> {
     }
     console.log(`     killed server A and agent bench-0 after ${killedAt} runs had finished; the sweep ended ${sweep?.state} (${sweep?.stateReason ?? ""})`);
     console.log(`     runs by who finished them: ${[...hosts].map(([h, n]) => `${h} ${n}`).join(", ")}; ${resumed} resumed after an interruption`);
+    const failedOver = onA(runs) - onAAtKill;
+    report(`the agents that talked to server A first, after it was killed`, `${failedOver} runs finished through server B`, { ok: failedOver > 0, target: "> 0" });
     report(`${RUNS}-run sweep, 2 servers + ${AGENTS} agents, kills midway: wall time`, `${fmt(seconds, 1)} s (${fmt(RUNS / seconds, 2)} runs/s)`);
     report(`${RUNS}-run sweep, 2 servers + ${AGENTS} agents, kills midway: duplicates / lost runs`, `${duplicates} / ${lost} (${runs.length} runs, ${finished} finished)`, { ok: duplicates === 0 && lost === 0 && runs.length === RUNS, target: "0 / 0" });
   } finally {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { HttpRunQueue, AgentHttpError, registerAgent } from "./agent";
+import { HttpRunQueue, AgentHttpError, registerAgent, Servers } from "./agent";
 import { checkpointEveryFromEnv, localCheckpoints, sharedCheckpoints } from "./checkpoints";
 import { serverCorpora } from "./agent-corpus";
 import { AgentName, agentOwner } from "./agent-protocol";
@@ -10,8 +10,9 @@ import { Runner } from "./executor/runner";
 import { processLauncher, routingLauncher } from "./launcher";
 import { invocationDir, programLauncher } from "./program";
 
-// `npm run agent -- --server URL --token T [--sweep ID] [--concurrency N] [--name NAME]`:
-// a worker machine. It claims runs from the server over HTTP, trains them in local worker
+// `npm run agent -- --server URL[,URL…] --token T [--sweep ID] [--concurrency N] [--name NAME]`:
+// a worker machine. Several servers (on one database) may be named: the agent talks to the
+// first that answers and moves to the next when that one goes down (Servers, ./agent.ts). It claims runs from the server over HTTP, trains them in local worker
 // processes and streams their metrics back in batches (the W&B agent pattern). With --sweep
 // it works on that sweep only and exits when the sweep has ended. Ctrl-C or SIGTERM hands its
 // runs back to the server, which gives them to another host: they resume there from their
@@ -19,11 +20,11 @@ import { invocationDir, programLauncher } from "./program";
 //
 // Identity: the agent registers with the server's registration token (--token, the server's
 // SWEEPLAB_AGENT_TOKEN) and gets a credential of its own. With --name the credential is saved
-// (~/.sweeplab/agents/<server>/<name>.json, or under SWEEPLAB_AGENT_HOME; readable by you only),
+// (~/.sweeplab/agents/<first server>/<name>.json, or under SWEEPLAB_AGENT_HOME; readable by you only),
 // so a restarted agent is the same agent and needs no token; without, the agent is named
 // <host>-<pid> and registers afresh each time.
 
-const USAGE = "usage: npm run agent -- --server URL --token TOKEN [--sweep ID] [--concurrency N] [--name NAME]\n       npm run agent -- --database postgresql://… [--sweep ID] [--concurrency N]   (straight to the database, sweeps/agent-direct.ts)";
+const USAGE = "usage: npm run agent -- --server URL[,URL…] --token TOKEN [--sweep ID] [--concurrency N] [--name NAME]\n       npm run agent -- --database postgresql://… [--sweep ID] [--concurrency N]   (straight to the database, sweeps/agent-direct.ts)";
 
 function fail(message: string): never {
   console.error(`agent: ${message}`);
@@ -37,7 +38,7 @@ function credentialFile(server: string, name: string): string {
 }
 
 /** The agent's credential: saved before (with --name), or registered now with the token (and saved). */
-async function credentialFor(server: string, name: string, token: string | undefined, file: string | null): Promise<string> {
+async function credentialFor(server: Servers, name: string, token: string | undefined, file: string | null): Promise<string> {
   if (file && fs.existsSync(file)) {
     const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { credential?: unknown };
     if (typeof saved.credential === "string") return saved.credential;
@@ -47,11 +48,11 @@ async function credentialFor(server: string, name: string, token: string | undef
   try {
     registered = await registerAgent(server, token, name);
   } catch (error) {
-    fail(error instanceof AgentHttpError ? error.message : `cannot reach ${server}: ${(error as Error).message}`);
+    fail(error instanceof AgentHttpError ? error.message : `cannot reach ${server.urls.join(" or ")}: ${(error as Error).message}`);
   }
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, JSON.stringify({ server, name, id: registered.id, credential: registered.credential }, null, 2) + "\n", { mode: 0o600 });
+    fs.writeFileSync(file, JSON.stringify({ server: server.urls[0], name, id: registered.id, credential: registered.credential }, null, 2) + "\n", { mode: 0o600 });
   }
   return registered.credential;
 }
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   try {
     args = parseArgs({
       options: {
-        server: { type: "string" },
+        server: { type: "string", multiple: true },
         token: { type: "string" },
         sweep: { type: "string" },
         concurrency: { type: "string" },
@@ -87,18 +88,22 @@ async function main(): Promise<void> {
     await runDirectAgent({ database: args.database, sweep: args.sweep, concurrency, log: (m) => console.error(`agent: ${m}`) }).catch((error: Error) => fail(error.message));
     return;
   }
-  const server = args.server ?? process.env.SWEEPLAB_SERVER;
+  // (--server A,B or --server A --server B: several servers on one database, tried in turn)
+  const urls = (args.server ?? [process.env.SWEEPLAB_SERVER ?? ""]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
   const token = args.token ?? process.env.SWEEPLAB_AGENT_TOKEN;
-  if (!server) fail(`--server is required (e.g. http://10.0.0.5:3000)\n${USAGE}`);
-  try {
-    new URL(server);
-  } catch {
-    fail(`--server ${server} is not a URL (e.g. http://10.0.0.5:3000)`);
+  if (urls.length === 0) fail(`--server is required (e.g. http://10.0.0.5:3000)\n${USAGE}`);
+  for (const url of urls) {
+    try {
+      if (!/^https?:$/.test(new URL(url).protocol)) throw new Error();
+    } catch {
+      fail(`--server ${url} is not an http(s) URL (e.g. http://10.0.0.5:3000)`);
+    }
   }
+  const server = new Servers(urls);
   const name = args.name ?? `${os.hostname()}-${process.pid}`;
   if (!AgentName.safeParse(name).success) fail(`--name "${name}" may only hold letters, digits and _ . : @ -`);
 
-  const file = args.name ? credentialFile(server, name) : null;
+  const file = args.name ? credentialFile(server.urls[0], name) : null;
   const credential = await credentialFor(server, name, token, file);
   const queue = new HttpRunQueue({ server, credential });
   // kept here and uploaded to the server: another host resumes a run this agent gives up
@@ -106,7 +111,7 @@ async function main(): Promise<void> {
   const runner = new Runner({
     queue,
     // a program sweep's runs run its program here, in this folder (as `wandb agent` does); the engine's run in workers
-    launcher: routingLauncher(processLauncher(), programLauncher({ cwd: invocationDir(), specFor: (id) => (id ? (queue.programs.get(id) ?? null) : null), env: { SWEEPLAB_URL: server } }), (run) => Boolean(run?.sweepId && queue.programs.has(run.sweepId))),
+    launcher: routingLauncher(processLauncher(), programLauncher({ cwd: invocationDir(), specFor: (id) => (id ? (queue.programs.get(id) ?? null) : null), env: { SWEEPLAB_URL: server.urls[0] } }), (run) => Boolean(run?.sweepId && queue.programs.has(run.sweepId))),
     corpusText: serverCorpora({ server, credential }),
     checkpoints,
     owner: agentOwner(name),
@@ -127,9 +132,9 @@ async function main(): Promise<void> {
     await queue.report(agentOwner(name), { events: [], alive: [] });
   } catch (error) {
     const saved = error instanceof AgentHttpError && error.status === 401 && file ? ` (the credential saved in ${file}: delete that file to register again)` : "";
-    fail(error instanceof AgentHttpError ? `${error.message}${saved}` : `cannot reach ${server}: ${(error as Error).message}`);
+    fail(error instanceof AgentHttpError ? `${error.message}${saved}` : `cannot reach ${server.urls.join(" or ")}: ${(error as Error).message}`);
   }
-  console.log(`agent ${name}: ${concurrency} worker${concurrency > 1 ? "s" : ""}, server ${server}${args.sweep ? `, sweep ${args.sweep}` : ""}`);
+  console.log(`agent ${name}: ${concurrency} worker${concurrency > 1 ? "s" : ""}, server ${server.urls.join(", ")}${args.sweep ? `, sweep ${args.sweep}` : ""}`);
 
   let interrupted = 0;
   const stop = async (signal: NodeJS.Signals) => {

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { corpusNameProblem } from "../engine/corpus/names";
+import { Servers } from "./agent";
 
 // A remote agent's corpora: the text of a run's `corpus` comes from the server, by name
 // (GET /api/agent/corpus/:name), checked against the sha256 the server sends with it, and kept
@@ -8,16 +9,16 @@ import { corpusNameProblem } from "../engine/corpus/names";
 
 export const SHA256_HEADER = "x-sweeplab-sha256";
 
-export function serverCorpora(options: { server: string; credential: string; timeoutMs?: number }): (name: string) => Promise<string> {
-  const base = options.server.replace(/\/+$/, "");
+export function serverCorpora(options: { server: string | Servers; credential: string; timeoutMs?: number }): (name: string) => Promise<string> {
+  const servers = options.server instanceof Servers ? options.server : new Servers(options.server);
   const cache = new Map<string, Promise<string>>();
   const fetchText = async (name: string): Promise<string> => {
     const bad = corpusNameProblem(name);
     if (bad) throw new Error(`corpus: ${bad}`);
-    const res = await fetch(`${base}/api/agent/corpus/${encodeURIComponent(name)}`, {
+    const res = await servers.fetch(`/api/agent/corpus/${encodeURIComponent(name)}`, () => ({
       headers: { authorization: `Bearer ${options.credential}` },
       signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
-    });
+    }));
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: string } | null;
       throw new Error(`corpus "${name}": the server answered ${res.status}: ${body?.error ?? res.statusText}`);

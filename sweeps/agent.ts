@@ -21,8 +21,54 @@ export class AgentHttpError extends Error {
   }
 }
 
+/**
+ * The servers an agent talks to, in the order given (`--server A,B`): all on one database, they
+ * serve the same API. A request goes to the one that answered last; when that one cannot be
+ * reached (refused, no answer in time, a proxy's 502/503/504) it goes on to the next, and the
+ * first that answers is used from then on. Only when none answers does the request fail (and the
+ * Runner sends it again later, as it does when its one server is down).
+ */
+export class Servers {
+  readonly urls: string[];
+  private current = 0;
+
+  constructor(urls: string | string[]) {
+    this.urls = (typeof urls === "string" ? urls.split(",") : urls).map((u) => u.trim().replace(/\/+$/, "")).filter(Boolean);
+    if (this.urls.length === 0) throw new Error("no server given");
+  }
+
+  /** The server that answered last (the first given, before any request). */
+  get url(): string {
+    return this.urls[this.current];
+  }
+
+  /** `path` (from the server's root) on the first server that answers; `init` per attempt (a fresh timeout each). */
+  async fetch(path: string, init: () => RequestInit): Promise<Response> {
+    let failure: unknown;
+    for (let i = 0; i < this.urls.length; i++) {
+      const k = (this.current + i) % this.urls.length;
+      try {
+        const res = await fetch(`${this.urls[k]}${path}`, init());
+        if (GATEWAY_DOWN.has(res.status) && i < this.urls.length - 1) {
+          failure = new AgentHttpError(res.status, `${this.urls[k]} answered ${res.status}`);
+          continue;
+        }
+        this.current = k;
+        return res;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
+  }
+}
+
+/** What a proxy in front of a server that is down answers. */
+const GATEWAY_DOWN = new Set([502, 503, 504]);
+
 export interface HttpRunQueueOptions {
-  server: string;
+  /** One server or several (Servers). */
+  server: string | string[] | Servers;
   /** The agent's own credential (registerAgent). */
   credential: string;
   /** Per-request timeout (ms). */
@@ -30,38 +76,39 @@ export interface HttpRunQueueOptions {
 }
 
 /** One POST to /api/agent/<action> with a bearer token; the JSON answer, or an AgentHttpError. */
-async function postJson(server: string, action: AgentAction, bearer: string, body: Record<string, unknown>, timeoutMs = 30_000): Promise<unknown> {
-  const res = await fetch(`${server.replace(/\/+$/, "")}/api/agent/${action}`, {
+async function postJson(servers: Servers, action: AgentAction, bearer: string, body: Record<string, unknown>, timeoutMs = 30_000): Promise<unknown> {
+  const text = JSON.stringify(body);
+  const res = await servers.fetch(`/api/agent/${action}`, () => ({
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
-    body: JSON.stringify(body),
+    body: text,
     signal: AbortSignal.timeout(timeoutMs),
-  });
+  }));
   const json = (await res.json().catch(() => null)) as { error?: string } | null;
   if (!res.ok) throw new AgentHttpError(res.status, `${action}: server answered ${res.status}: ${json?.error ?? res.statusText}`);
   return json;
 }
 
 /** Register an agent named `name` with the server's registration token: its credential. */
-export async function registerAgent(server: string, token: string, name: string): Promise<{ id: string; credential: string }> {
-  const res = RegisterResponse.parse(await postJson(server, "register", token, { name }));
+export async function registerAgent(server: string | Servers, token: string, name: string): Promise<{ id: string; credential: string }> {
+  const res = RegisterResponse.parse(await postJson(server instanceof Servers ? server : new Servers(server), "register", token, { name }));
   return { id: res.agent.id, credential: res.credential };
 }
 
 export class HttpRunQueue implements RunQueue {
-  private readonly base: string;
+  readonly servers: Servers;
   /** The state of the sweep the agent is bound to, as of the last claim. */
   lastSweepState: SweepState | null = null;
   /** The programs of the program sweeps whose runs it claimed (by sweep id). */
   readonly programs = new Map<string, ProgramSpec>();
 
   constructor(private readonly options: HttpRunQueueOptions) {
-    this.base = options.server.replace(/\/+$/, "");
+    this.servers = options.server instanceof Servers ? options.server : new Servers(options.server);
   }
 
   /** One call; the Runner retries what fails for a reason that may pass (not AgentHttpError.permanent). */
   private post(action: AgentAction, body: Record<string, unknown>): Promise<unknown> {
-    return postJson(this.base, action, this.options.credential, body, this.options.timeoutMs);
+    return postJson(this.servers, action, this.options.credential, body, this.options.timeoutMs);
   }
 
   async claim(_owner: string, options: { sweepId?: string } = {}): Promise<ClaimedRun | null> {
@@ -90,7 +137,7 @@ export class HttpRunQueue implements RunQueue {
 
   /** The server keeps this agent's checkpoints (PUT/GET /api/agent/checkpoint/:run), so another host can resume its runs. */
   checkpoints(): RemoteCheckpoints {
-    const url = (runId: string, query: string) => `${this.base}/api/agent/checkpoint/${encodeURIComponent(runId)}?${query}`;
+    const path = (runId: string, query: string) => `/api/agent/checkpoint/${encodeURIComponent(runId)}?${query}`;
     const headers = { authorization: `Bearer ${this.options.credential}` };
     const failed = async (res: Response, what: string) => {
       const json = (await res.json().catch(() => null)) as { error?: string } | null;
@@ -98,11 +145,11 @@ export class HttpRunQueue implements RunQueue {
     };
     return {
       upload: async (runId, step, gz) => {
-        const res = await fetch(url(runId, `step=${step}`), { method: "PUT", headers: { ...headers, "content-type": "application/gzip" }, body: new Uint8Array(gz), signal: AbortSignal.timeout(120_000) });
+        const res = await this.servers.fetch(path(runId, `step=${step}`), () => ({ method: "PUT", headers: { ...headers, "content-type": "application/gzip" }, body: new Uint8Array(gz), signal: AbortSignal.timeout(120_000) }));
         if (!res.ok) throw await failed(res, `checkpoint upload of run ${runId}`);
       },
       download: async (runId, atMostStep) => {
-        const res = await fetch(url(runId, `atMost=${atMostStep}`), { headers, signal: AbortSignal.timeout(120_000) });
+        const res = await this.servers.fetch(path(runId, `atMost=${atMostStep}`), () => ({ headers, signal: AbortSignal.timeout(120_000) }));
         if (res.status === 404) return null;
         if (!res.ok) throw await failed(res, `checkpoint of run ${runId}`);
         return { step: Number(res.headers.get("x-step")), gz: Buffer.from(await res.arrayBuffer()) };

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -41,8 +43,8 @@ async function createSweep(yaml: string): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-function agent(sweepId: string, extraEnv: Record<string, string> = {}, name = "test-agent", token = TOKEN) {
-  const [cmd, args] = tsx("sweeps/agent-cli.ts", "--server", base, "--token", token, "--sweep", sweepId, "--concurrency", "2", "--name", name);
+function agent(sweepId: string, extraEnv: Record<string, string> = {}, name = "test-agent", token = TOKEN, servers = base) {
+  const [cmd, args] = tsx("sweeps/agent-cli.ts", "--server", servers, "--token", token, "--sweep", sweepId, "--concurrency", "2", "--name", name);
   return spawn(cmd, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
 }
 
@@ -190,6 +192,23 @@ describe("remote agent", () => {
       assert.equal(run.claimedBy, "agent:test-agent");
       assert.deepEqual((await readSeries(run.id, "val_loss")).map((p) => p.step), [10, 20, 30, 40, 50, 60]);
     }
+  });
+
+  it("given two servers of which the first is down (--server A,B), registers with and runs a whole sweep through the second", async () => {
+    const probe = http.createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const dead = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((r) => probe.close(r));
+    const id = await createSweep(fs.readFileSync(path.join(root, "sweeps/testdata/quadrant-grid.yaml"), "utf8"));
+    const p = agent(id, {}, "two-servers", TOKEN, `${dead},${base}`);
+    let out = "";
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (out += d));
+    assert.equal(await exited(p), 0, out);
+    assert.match(out, new RegExp(`server ${dead}, ${base}`));
+    const runs = await sweepRuns(id);
+    assert.deepEqual(runs.map((r) => [r.state, r.claimedBy]), runs.map(() => ["finished", "agent:two-servers"]));
+    for (const run of runs) assert.deepEqual((await readSeries(run.id, "val_loss")).map((p) => p.step), [10, 20, 30, 40, 50, 60]);
   });
 
   it("trains on a corpus the server registered, fetched by name and checked by its sha256; never a path", async () => {
