@@ -9,7 +9,7 @@ import { build } from "esbuild";
 import type { RunConfigInput } from "../engine/config";
 import { createJsBackend } from "../engine/kernels/js";
 import { Trainer } from "../engine/train";
-import { PYTHON, pythonHas } from "./util";
+import { interleaved, numpyRerun, speedBaselines, torchSpeed } from "./util";
 
 // Baselines, measured 2026 on a 2-core machine like this one (AMD EPYC, KVM, 2 vCPUs):
 //   numpy min-char-rnn (Karpathy's script: hidden 100, seq 25, batch 1, Adagrad), whole
@@ -55,34 +55,6 @@ function trainSpeed(config: RunConfigInput, warmup: number, steps: number): numb
   return (t.task.tokensPerStep * steps) / ((t1 - t0) / 1000);
 }
 
-/** The numpy baseline rerun on this machine (chars/s of the whole process); null without numpy. */
-function numpyRerun(steps: number): { charsPerSec: number; line: string } | null {
-  const script = fileURLToPath(new URL("./baselines/min_char_rnn.py", import.meta.url));
-  const r = spawnSync(PYTHON, [script, String(steps)], { encoding: "utf8" });
-  const speed = /([\d,]+) chars\/s/.exec(r.stdout ?? "")?.[1];
-  return r.status === 0 && speed ? { charsPerSec: Number(speed.replace(/,/g, "")), line: r.stdout.trim() } : null;
-}
-
-/** PyTorch (one thread) training the same configuration here, steady state (chars/s); null without torch. */
-function torchSpeed(config: RunConfigInput, warmup: number, steps: number): number | null {
-  const script = fileURLToPath(new URL("./baselines/torch_speed.py", import.meta.url));
-  const r = spawnSync(PYTHON, [script, JSON.stringify(config), String(warmup), String(steps)], { encoding: "utf8" });
-  if (r.status !== 0) return null;
-  return (JSON.parse(r.stdout.trim().split("\n").pop()!) as { chars_per_sec: number }).chars_per_sec;
-}
-
-/** `ours` and `theirs` alternately, `rounds` times; the best of each (a shared machine's bursts skew single runs). */
-function interleaved(rounds: number, ours: () => number, theirs: () => number | null): { ours: number; theirs: number | null } {
-  let a = 0, b: number | null = null;
-  for (let i = 0; i < rounds; i++) {
-    a = Math.max(a, ours());
-    const t = theirs();
-    if (t === null) return { ours: Math.max(a, ...Array.from({ length: rounds - i - 1 }, ours)), theirs: null };
-    b = Math.max(b ?? 0, t);
-  }
-  return { ours: a, theirs: b };
-}
-
 const minChar: RunConfigInput = {
   task: "charlm", cell: "rnn", activation: "tanh", hidden_size: 100, num_layers: 1, embedding_dim: 0,
   seq_length: 25, batch_size: 1, optimizer: "adagrad", learning_rate: 0.1, init: "normal", init_std: 0.01,
@@ -116,8 +88,8 @@ export async function run(): Promise<void> {
     console.log(`  ${M}×${K}·${K}×${N}  A·B ${gemmGflops(M, N, K, "gemm").toFixed(2)}  A·Bᵀ ${gemmGflops(M, N, K, "gemmNT").toFixed(2)}  Aᵀ·B ${gemmGflops(M, N, K, "gemmTN").toFixed(2)}`);
 
   const steps = 2000;
-  const live = { numpy: pythonHas("numpy"), torch: pythonHas("torch") };
-  console.log(`\nbaselines run here: ${live.numpy ? "numpy" : "no numpy"}, ${live.torch ? "PyTorch" : "no PyTorch"} (${PYTHON}); recorded ones are from ${RECORDED_ON}, another day`);
+  const live = speedBaselines();
+  console.log(`\nbaselines run here: ${live.numpy ? "numpy" : "no numpy"}, ${live.torch ? "PyTorch" : "no PyTorch"} (${live.note}); recorded ones are from ${RECORDED_ON}, another day`);
   const recorded = (x: number, base: number) => `recorded ${RECORDED_ON}: ${fmt(base)}, ratio ${ratio(x, base)}`;
   let numpyLine = "";
   const minCharOnce = await minCharProcess(steps);

@@ -23,7 +23,7 @@ import { Trainer } from "../engine/train";
 import { processLauncher, type Launcher } from "../sweeps/launcher";
 import { sweepRuns } from "../prisma/store";
 import { runSweep } from "./sweeps";
-import { fmt, header, PYTHON, pythonHas, report, scratchDatabase } from "./util";
+import { fmt, header, PYTHON, report, scratchDatabase, speedBaselines } from "./util";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SCRIPT = fileURLToPath(new URL("./baselines/charlm_run.py", import.meta.url));
@@ -158,8 +158,9 @@ export async function run(): Promise<void> {
   const { dir, file: db } = scratch;
   const corpusFile = path.join(dir, "corpus.txt");
   fs.writeFileSync(corpusFile, BUILTIN_CORPUS);
-  const torch = pythonHas("torch");
-  console.log(`     load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; PyTorch: ${torch ? `${PYTHON}, run here` : `not in ${PYTHON} (set PYTHON): the RECORDED figure stands in`}`);
+  const baselines = speedBaselines();
+  const torch = baselines.torch;
+  console.log(`     load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; PyTorch: ${torch ? `run here (${baselines.note})` : `not run here (${baselines.note}; set PYTHON): the RECORDED figure stands in`}`);
   try {
     const ours: Awaited<ReturnType<typeof sweeplab>>[] = [];
     const fresh: Awaited<ReturnType<typeof sweeplab>>[] = [];
