@@ -3,7 +3,8 @@
 // layers 1/2; embedding 16, batch 16, seq 32, 200 steps, evaluation every 50 steps on the same
 // held-out tail of the builtin corpus), run
 //  (a) by Sweeplab as a user runs it: `npm run sweep -- grid.yaml --concurrency 2` (the CLI
-//      itself, through tsx: its start-up, the executor, worker processes, a SQLite file), and
+//      itself, from its bundle as npm runs it: its start-up, the executor, worker processes, a
+//      SQLite file), and
 //  (b) by the reference a W&B user runs: two agents on this machine, each starting one PyTorch
 //      process per run (bench/baselines/charlm_run.py: the same model, data and schedule, one
 //      thread each) — the PyTorch side runs here when /usr/bin/python3 (or $PYTHON) has torch,
@@ -69,7 +70,7 @@ function exited(child: ReturnType<typeof spawn>, what: string): Promise<string> 
 /** `npm run sweep -- FILE --concurrency 2 --quiet` (without npm's own start-up): its stdout and wall seconds. */
 async function sweepCli(file: string, db: string, env: Record<string, string> = {}): Promise<{ out: string; seconds: number }> {
   const started = performance.now();
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["sweeps/cli.ts", file, "--concurrency", "2", "--quiet"], {
+  const child = spawn(process.execPath, ["scripts/cli.mjs", "sweep", file, "--concurrency", "2", "--quiet"], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: `file:${db}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
