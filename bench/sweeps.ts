@@ -1,9 +1,12 @@
 // Sweep benchmarks (issue 4), with the real worker (dist/worker.mjs when built) and a real
 // SQLite file:
 //  1. worker start-up: spawn → first message, target < 150 ms;
-//  2. 8 equal runs at concurrency 2 vs 1: wall-time ratio, target ≤ 0.55;
+//  2. 8 equal runs at concurrency 2 vs 1: wall-time ratio, target ≤ 0.55; beside it the same
+//     ratio for bare worker processes (two of these runs at once against two in a row, no
+//     executor, no database) measured in the same invocation: what the machine itself allows;
 //  3. a real 27-run random sweep with and without hyperband: share of training steps saved
 //     and the best val_loss of each (same sweep seed, so the same 27 configurations).
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -34,6 +37,22 @@ async function startupMs(samples: number, reuse = false): Promise<number[]> {
     times.push(first);
   }
   return times;
+}
+
+/** Wall seconds of `n` bare worker processes training `config`, all at once or one after another. */
+async function bareWorkers(config: Record<string, unknown>, n: number, atOnce: boolean): Promise<number> {
+  const [cmd, ...args] = defaultWorkerCommand();
+  const input = JSON.stringify({ config: resolveRunConfig(config) });
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(cmd, args, { stdio: ["pipe", "ignore", "inherit"] });
+      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`bare worker exited ${code}`))));
+      child.stdin!.end(input);
+    });
+  const started = performance.now();
+  if (atOnce) await Promise.all(Array.from({ length: n }, one));
+  else for (let i = 0; i < n; i++) await one();
+  return (performance.now() - started) / 1000;
 }
 
 /** Run a sweep to its end with a local executor; wall seconds and its runs. (Also used by speed.ts.) */
@@ -86,11 +105,14 @@ export async function run(): Promise<void> {
   // interleaved, best of two each: other work on a shared machine skews a single pair
   const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const parentCpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const bare: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const runConfig = Object.fromEntries(Object.entries(equal.parameters).map(([k, v]) => [k, v.value]));
   for (let round = 0; round < 2; round++) {
     for (const c of [1, 2] as const) {
       const result = await runSweep(equal, c);
       times[c].push(result.seconds);
       parentCpu[c].push(result.parentCpu);
+      bare[c].push(await bareWorkers(runConfig, 2, c === 2));
     }
   }
   const one = { seconds: Math.min(...times[1]) };
@@ -99,6 +121,8 @@ export async function run(): Promise<void> {
   report("8 equal runs: concurrency 1 (best of 2)", `${fmt(one.seconds, 2)} s (${times[1].map((t) => fmt(t, 2)).join(", ")})`);
   report("8 equal runs: concurrency 2 (best of 2)", `${fmt(two.seconds, 2)} s (${times[2].map((t) => fmt(t, 2)).join(", ")})`);
   report("concurrency 2 / concurrency 1 wall time", fmt(ratio, 2), { ok: ratio <= 0.55, target: "≤ 0.55" });
+  const bareRatio = Math.min(...bare[2]) / Math.min(...bare[1]);
+  report("  baseline: 2 bare worker processes at once / in a row (no executor)", `${fmt(bareRatio, 2)} (${bare[2].map((t) => fmt(t, 2)).join(", ")} s / ${bare[1].map((t) => fmt(t, 2)).join(", ")} s): the executor adds ${fmt(ratio - bareRatio, 2)}`);
   report("executor's own CPU (parent process), concurrency 1 / 2", `${parentCpu[1].map((t) => fmt(t, 2)).join(", ")} s / ${parentCpu[2].map((t) => fmt(t, 2)).join(", ")} s`);
 
   // 3. hyperband: the same 27 random configurations with and without early termination
