@@ -171,9 +171,13 @@ async function main() {
     try {
       sql = await diffMigrationsAgainstSchema(provider);
     } catch (error) {
-      if (provider === "postgresql" && /ECONNREFUSED|connect|does not exist|authentication/i.test(String((error as Error)?.message ?? error))) {
+      // (not "connect" alone: a migration that fails to replay is an "external connector error")
+      if (provider === "postgresql" && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|could not connect|cannot connect|authentication failed|database "[^"]*" does not exist/i.test(String((error as Error)?.message ?? error))) {
         throw new Error(`cannot reach PostgreSQL at ${postgresAdminUrl()} to replay ${where} (start it: pg_ctlcluster --skip-systemctl-redirect 15 main start, or set SWEEPLAB_PG_ADMIN_URL): ${(error as Error).message}`);
       }
+      // the engine splits a migration file at every ";", those in comments too (met: a hand-written migration)
+      if (/failed to apply cleanly/.test(String((error as Error)?.message)) && /syntax error/.test(String((error as Error)?.message)))
+        throw new Error(`${(error as Error).message}\n(does a comment in it hold a ";"? The replay splits the file at every ";", comments included)`);
       throw error;
     }
     if (check) {
