@@ -88,18 +88,21 @@ async function main(): Promise<void> {
     await runDirectAgent({ database: args.database, sweep: args.sweep, concurrency, log: (m) => console.error(`agent: ${m}`) }).catch((error: Error) => fail(error.message));
     return;
   }
-  // (--server A,B or --server A --server B: several servers on one database, tried in turn)
-  const urls = (args.server ?? [process.env.SWEEPLAB_SERVER ?? ""]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
   const token = args.token ?? process.env.SWEEPLAB_AGENT_TOKEN;
-  if (urls.length === 0) fail(`--server is required (e.g. http://10.0.0.5:3000)\n${USAGE}`);
-  for (const url of urls) {
+  // (--server A,B or --server A --server B: several servers on one database, tried in turn)
+  let server: Servers;
+  try {
+    server = new Servers(args.server ?? process.env.SWEEPLAB_SERVER ?? "");
+  } catch {
+    fail(`--server is required (e.g. http://10.0.0.5:3000)\n${USAGE}`);
+  }
+  for (const url of server.urls) {
     try {
       if (!/^https?:$/.test(new URL(url).protocol)) throw new Error();
     } catch {
       fail(`--server ${url} is not an http(s) URL (e.g. http://10.0.0.5:3000)`);
     }
   }
-  const server = new Servers(urls);
   const name = args.name ?? `${os.hostname()}-${process.pid}`;
   if (!AgentName.safeParse(name).success) fail(`--name "${name}" may only hold letters, digits and _ . : @ -`);
 

@@ -10,7 +10,7 @@ import { Servers } from "./agent";
 export const SHA256_HEADER = "x-sweeplab-sha256";
 
 export function serverCorpora(options: { server: string | Servers; credential: string; timeoutMs?: number }): (name: string) => Promise<string> {
-  const servers = options.server instanceof Servers ? options.server : new Servers(options.server);
+  const servers = Servers.of(options.server);
   const cache = new Map<string, Promise<string>>();
   const fetchText = async (name: string): Promise<string> => {
     const bad = corpusNameProblem(name);

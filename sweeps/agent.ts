@@ -32,9 +32,15 @@ export class Servers {
   readonly urls: string[];
   private current = 0;
 
+  /** `urls`: each a URL or several joined by commas (`--server A,B`, `--server A --server B`). */
   constructor(urls: string | string[]) {
-    this.urls = (typeof urls === "string" ? urls.split(",") : urls).map((u) => u.trim().replace(/\/+$/, "")).filter(Boolean);
+    this.urls = [urls].flat().flatMap((u) => u.split(",")).map((u) => u.trim().replace(/\/+$/, "")).filter(Boolean);
     if (this.urls.length === 0) throw new Error("no server given");
+  }
+
+  /** `servers` as Servers (a URL or a list made into one). */
+  static of(servers: string | string[] | Servers): Servers {
+    return servers instanceof Servers ? servers : new Servers(servers);
   }
 
   /** The server that answered last (the first given, before any request). */
@@ -91,7 +97,7 @@ async function postJson(servers: Servers, action: AgentAction, bearer: string, b
 
 /** Register an agent named `name` with the server's registration token: its credential. */
 export async function registerAgent(server: string | Servers, token: string, name: string): Promise<{ id: string; credential: string }> {
-  const res = RegisterResponse.parse(await postJson(server instanceof Servers ? server : new Servers(server), "register", token, { name }));
+  const res = RegisterResponse.parse(await postJson(Servers.of(server), "register", token, { name }));
   return { id: res.agent.id, credential: res.credential };
 }
 
@@ -103,7 +109,7 @@ export class HttpRunQueue implements RunQueue {
   readonly programs = new Map<string, ProgramSpec>();
 
   constructor(private readonly options: HttpRunQueueOptions) {
-    this.servers = options.server instanceof Servers ? options.server : new Servers(options.server);
+    this.servers = Servers.of(options.server);
   }
 
   /** One call; the Runner retries what fails for a reason that may pass (not AgentHttpError.permanent). */
