@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { resourceIssues } from "./resources";
 
 // RunConfig: everything one training run needs, every key with a default so a sweep names

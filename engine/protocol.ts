@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RunConfig } from "./config";
 
 // The worker protocol: what a parent sends to engine/worker.ts and what the worker writes

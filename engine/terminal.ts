@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import { z } from "zod";
+import * as z from "zod";
 import { RunConfig, RUN_CONFIG_KEYS } from "./config";
 import { readCheckpoint, readCorpusText, writeCheckpoint } from "./files";
 import { ConsoleFormatter, consoleText, fmt, summaryLine } from "./console";

@@ -18,7 +18,7 @@ import { SeqModel } from "./seqmodel";
 import { SummaryTracker } from "./summary";
 import { CharLmTask } from "./tasks/charlm";
 import { createTask, type Task } from "./tasks";
-import type { z } from "zod";
+import type * as z from "zod";
 
 // The training loop. train() is a generator of events and does no I/O: the worker turns the
 // events into protocol lines, the CLI into a progress bar, tests into assertions.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { NumberedRunEventBatch } from "./ingest";
 import { RUN_STATES, SWEEP_STATES } from "./states";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseDocument, stringify } from "yaml";
 import { APPLIES_WHEN, loggingIssues, RUN_CONFIG_KEYS, runConfigKeyKind, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";

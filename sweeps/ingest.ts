@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DiagnosticMessage, LogMessage, MetricMessage, SampleMessage, Summary } from "../engine/protocol";
 
 // The one way a run's data comes in: batches of events, each for one run, numbered per run.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LogMessage, METRICS_PER_MESSAGE_MAX } from "../engine/protocol";
 import { KEY_PATTERN, KEY_RULE } from "./names";
 import type { RunEventBatch } from "./ingest";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Lifecycle states of runs and sweeps, shared by the executor, the store, the API and the UI.
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { asStorageError, DatabaseError } from "../../prisma/database";
 import { getRun, getSweep } from "../../prisma/store";
 import type { RunRecord, SweepRecord } from "../../prisma/store";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
 import type { RunState } from "../../sweeps/states";
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ControlResult } from "../../prisma/store/sweep-control";
 import { handle, jsonError, notFound, type IdContext } from "./api";
 import { KiB, readRequest } from "./body";

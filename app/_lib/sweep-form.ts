@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { APPLIES_WHEN, RunConfig, RUN_CONFIG_KEYS, type RunConfigKey } from "../../engine/config";
 import {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { jsonError } from "../_lib/api";
 import { readRequest } from "../_lib/body";
 import { bearerToken, sameSecret } from "./access";

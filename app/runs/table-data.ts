@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { defaultTableColumns, orderColumns } from "../_lib/curve-columns";
 import { getSweep, queryRunsTable, tableColumns, type RunsTableParams, type TableColumnInfo, type TablePage, type TableQuery } from "../../prisma/store";
 

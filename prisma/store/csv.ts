@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { z } from "zod";
+import * as z from "zod";
 import { APPLIES_WHEN, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../../engine/config";
 import { appliedConfigKeys } from "../../engine/tasks";
 import { listRuns, type ListRunsQuery } from "./query";

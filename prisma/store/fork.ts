@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { RunConfig } from "../../engine/config";
 import { checkpointPathFor, findCheckpoint } from "../../sweeps/checkpoints";
 import { prisma } from "../client";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { writeTransaction, prisma } from "../client";
 import { checkpointPathFor } from "../../sweeps/checkpoints";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RUN_STATES, RunState } from "../../sweeps/states";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
 import { Project } from "../../sweeps/logging-api";

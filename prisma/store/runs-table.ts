@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isKey } from "../../sweeps/names";
 import { meanCi, type Stat } from "../../sweeps/stats";
 import { RUN_STATES, type RunState } from "../../sweeps/states";

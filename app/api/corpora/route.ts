@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { handle, jsonError, parseQuery } from "../../_lib/api";
 import { readBodyText } from "../../_lib/body";
 import { CORPUS_MAX_BYTES, listCorpora, registerCorpus } from "../../../prisma/store";

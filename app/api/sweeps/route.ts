@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { handle, jsonError, parseQuery } from "../../_lib/api";
 import { KiB, nestingProblem, readBodyText } from "../../_lib/body";
 import { ArchivedParam, countSweeps, knownCorpora, listCorpora, listSweeps, sweepProgress } from "../../../prisma/store";

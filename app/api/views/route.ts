@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { handle, jsonError, parseQuery } from "../../_lib/api";
 import { KiB, readRequest } from "../../_lib/body";
 import { compareViewQuery, parseCompareView } from "../../_lib/compare-view";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { handle, jsonError, notFound, parseQuery } from "../../../../_lib/api";
 import { findCheckpoint } from "../../../../../sweeps/checkpoints";
 import { activationsFromCheckpointFile } from "../../../../../engine/files";

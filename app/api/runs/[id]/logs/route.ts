@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { handle, notFound, parseQuery } from "../../../../_lib/api";
 import { getRun, listLogs } from "../../../../../prisma/store";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { handle, notFound, parseQuery } from "../../../../_lib/api";
 import { KEY_PATTERN, KEY_RULE } from "../../../../../sweeps/names";
 import { getRun, metricNames, readRunSeries } from "../../../../../prisma/store";

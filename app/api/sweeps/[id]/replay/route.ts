@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { handle, jsonError, notFound, type IdContext } from "../../../../_lib/api";
 import { KiB, readRequest } from "../../../../_lib/body";
 import { getSweep } from "../../../../../prisma/store";
