@@ -1,12 +1,12 @@
 // Whether a build output is older than its sources, by modification time. Shared by the build
 // scripts (lib.mjs: buildIsStale) and by sweeps/launcher.ts, which must never start a worker
-// from a dist/worker.mjs older than the engine it was built from. No side effects on import:
+// from a dist/worker.cjs older than the engine it was built from. No side effects on import:
 // every function takes the project root.
 import fs from "node:fs";
 import path from "node:path";
 
 /** The esbuild bundle of engine/worker.ts, relative to the project root. */
-export const WORKER_BUNDLE = path.join("dist", "worker.mjs");
+export const WORKER_BUNDLE = path.join("dist", "worker.cjs");
 /** What the bundle is built from: the engine (the worker and all it imports) and the dependencies it inlines. */
 export const WORKER_SOURCES = ["engine", "package.json", "package-lock.json"];
 
@@ -30,7 +30,7 @@ export function outputIsStale(output, sources) {
   return sources.some((s) => newestMtime(s) > built);
 }
 
-/** True when dist/worker.mjs is missing or older than an engine source (~60 stats, under a millisecond). */
+/** True when dist/worker.cjs is missing or older than an engine source (~60 stats, under a millisecond). */
 export function workerBundleIsStale(root) {
   return outputIsStale(
     path.join(/*turbopackIgnore: true*/ root, WORKER_BUNDLE),

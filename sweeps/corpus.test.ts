@@ -9,7 +9,7 @@ import type { ClaimedRun, RunOutcome, RunQueue } from "./executor/types";
 import { defaultWorkerCommand, processLauncher, workerEnv, type Launcher } from "./launcher";
 
 // A worker trains on a corpus it is handed by name, as text: it never opens a path it was
-// sent, and it inherits none of its parent's secrets. Real worker processes (dist/worker.mjs).
+// sent, and it inherits none of its parent's secrets. Real worker processes (dist/worker.cjs).
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-corpus-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

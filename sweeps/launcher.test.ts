@@ -30,14 +30,14 @@ function project(options: { bundleAgeMs: number | null; buildFails?: boolean }) 
     at("scripts/build-worker.mjs"),
     options.buildFails
       ? `console.error("✘ [ERROR] Expected \\";\\" but found \\"x\\""); process.exit(1);\n`
-      : `import fs from "node:fs";\nfs.appendFileSync(${JSON.stringify(at("builds.log"))}, "built\\n");\nfs.writeFileSync(${JSON.stringify(at("dist/worker.mjs"))}, "// bundle\\n");\n`,
+      : `import fs from "node:fs";\nfs.appendFileSync(${JSON.stringify(at("builds.log"))}, "built\\n");\nfs.writeFileSync(${JSON.stringify(at("dist/worker.cjs"))}, "// bundle\\n");\n`,
   );
   const sourcesAt = Date.now() - HOUR;
   for (const p of ["engine/worker.ts", "engine/layers/lstm.ts", "package.json", "engine/layers", "engine"]) fs.utimesSync(at(p), new Date(sourcesAt), new Date(sourcesAt));
   if (options.bundleAgeMs !== null) {
-    fs.writeFileSync(at("dist/worker.mjs"), "// old bundle\n");
+    fs.writeFileSync(at("dist/worker.cjs"), "// old bundle\n");
     const builtAt = new Date(sourcesAt - options.bundleAgeMs);
-    fs.utimesSync(at("dist/worker.mjs"), builtAt, builtAt);
+    fs.utimesSync(at("dist/worker.cjs"), builtAt, builtAt);
   }
   const builds = () => (fs.existsSync(at("builds.log")) ? fs.readFileSync(at("builds.log"), "utf8").split("\n").filter(Boolean).length : 0);
   /** Edit an engine source (its mtime moves past the bundle's). */
@@ -49,7 +49,7 @@ describe("the worker bundle", () => {
   it("is used as it is when it is newer than every engine source: no build, no notice", () => {
     const p = project({ bundleAgeMs: -1000 });
     const notices: string[] = [];
-    assert.deepEqual(defaultWorkerCommand(p.root, { log: (l) => notices.push(l) }), [process.execPath, p.at("dist/worker.mjs")]);
+    assert.deepEqual(defaultWorkerCommand(p.root, { log: (l) => notices.push(l) }), [process.execPath, p.at("dist/worker.cjs")]);
     assert.equal(p.builds(), 0);
     assert.deepEqual(notices, []);
   });
@@ -57,32 +57,32 @@ describe("the worker bundle", () => {
   it("is rebuilt, with a one-line notice, when an engine source is newer (a git pull, an edit)", () => {
     const p = project({ bundleAgeMs: 60_000 });
     const notices: string[] = [];
-    assert.deepEqual(defaultWorkerCommand(p.root, { log: (l) => notices.push(l) }), [process.execPath, p.at("dist/worker.mjs")]);
+    assert.deepEqual(defaultWorkerCommand(p.root, { log: (l) => notices.push(l) }), [process.execPath, p.at("dist/worker.cjs")]);
     assert.equal(p.builds(), 1);
-    assert.equal(fs.readFileSync(p.at("dist/worker.mjs"), "utf8"), "// bundle\n");
+    assert.equal(fs.readFileSync(p.at("dist/worker.cjs"), "utf8"), "// bundle\n");
     assert.equal(notices.length, 1);
-    assert.match(notices[0], /^sweeplab: rebuilt dist\/worker\.mjs \(older than the engine sources\) in \d+\.\d s$/);
+    assert.match(notices[0], /^sweeplab: rebuilt dist\/worker\.cjs \(older than the engine sources\) in \d+\.\d s$/);
   });
 
   it("is built when it is missing", () => {
     const p = project({ bundleAgeMs: null });
     const notices: string[] = [];
-    assert.equal(currentWorkerBundle(p.root, { log: (l) => notices.push(l) }), p.at("dist/worker.mjs"));
+    assert.equal(currentWorkerBundle(p.root, { log: (l) => notices.push(l) }), p.at("dist/worker.cjs"));
     assert.equal(p.builds(), 1);
-    assert.match(notices[0], /^sweeplab: built dist\/worker\.mjs in /);
+    assert.match(notices[0], /^sweeplab: built dist\/worker\.cjs in /);
   });
 
   it("is compared with the sources at most once per BUNDLE_CHECK_MS, so an edit is picked up by the next check", () => {
     const p = project({ bundleAgeMs: -1000 });
     let now = 1_000_000;
     const check = () => currentWorkerBundle(p.root, { clock: () => now, log: () => {} });
-    assert.equal(check(), p.at("dist/worker.mjs"));
+    assert.equal(check(), p.at("dist/worker.cjs"));
     p.edit("engine/layers/lstm.ts");
     now += BUNDLE_CHECK_MS - 1;
     check();
     assert.equal(p.builds(), 0, "within the check interval: the cached answer, no stat");
     now += 1;
-    assert.equal(check(), p.at("dist/worker.mjs"));
+    assert.equal(check(), p.at("dist/worker.cjs"));
     assert.equal(p.builds(), 1, "the next check sees the edit and rebuilds");
     now += BUNDLE_CHECK_MS;
     check();
@@ -96,7 +96,7 @@ describe("the worker bundle", () => {
     assert.deepEqual(defaultWorkerCommand(p.root, { log: (l) => notices.push(l) }), tsx);
     assert.deepEqual(defaultWorkerCommand(p.root, { log: (l) => notices.push(l) }), tsx);
     assert.equal(notices.length, 1, "no second attempt in this process");
-    assert.match(notices[0], /dist\/worker\.mjs is older than the engine sources and could not be built \(✘ \[ERROR\] Expected ";" but found "x"\): workers run engine\/worker\.ts through tsx/);
+    assert.match(notices[0], /dist\/worker\.cjs is older than the engine sources and could not be built \(✘ \[ERROR\] Expected ";" but found "x"\): workers run engine\/worker\.ts through tsx/);
   });
 
   it("is skipped with bundle: false, and SWEEPLAB_WORKER overrides everything", () => {

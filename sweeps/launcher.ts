@@ -35,7 +35,7 @@ export interface Launcher {
 
 /**
  * The command that runs engine/worker.ts: SWEEPLAB_WORKER when set (a .mjs/.js file run with
- * this node, or a command line), else the esbuild bundle dist/worker.mjs (~65 ms to start),
+ * this node, or a command line), else the esbuild bundle dist/worker.cjs (~105 ms to its first line here, ~40 ms more than Node alone),
  * rebuilt first when it is missing or older than the engine sources (currentWorkerBundle),
  * else — the bundle cannot be built — the TypeScript source through tsx (~200 ms). `bundle:
  * false` always runs the source (`npm run train -- --track` trains the source, as the
@@ -52,12 +52,12 @@ export function defaultWorkerCommand(root = process.env.SWEEPLAB_ROOT ?? process
   return [process.execPath, "--import", "tsx", path.join(/*turbopackIgnore: true*/ root, "engine", "worker.ts")];
 }
 
-/** How long one comparison of dist/worker.mjs with the engine sources is trusted (ms). */
+/** How long one comparison of dist/worker.cjs with the engine sources is trusted (ms). */
 export const BUNDLE_CHECK_MS = 10_000;
 const bundleChecks = new Map<string, { at: number; bundle: string | null }>();
 
 /**
- * dist/worker.mjs under `root`, never older than the engine sources: when it is missing or
+ * dist/worker.cjs under `root`, never older than the engine sources: when it is missing or
  * stale (a `git pull`, an edit) it is rebuilt first with scripts/build-worker.mjs (~0.2 s) and
  * a one-line notice says so. null when it cannot be built: the caller runs the source, and
  * this process does not try again. The comparison (~60 stats) is made at most once every

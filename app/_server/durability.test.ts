@@ -14,7 +14,7 @@ import { durableServers } from "./testdata/start-route-server";
 // Issue 11's "done when": a sweep of six runs survives one kill -9 of the server during its
 // first runs and one SIGTERM later. A real server process (the route handlers and the
 // executor of app/_server, as `next start` runs them: testdata/route-server.ts), real engine
-// workers (dist/worker.mjs) and a real SQLite file. At the end the sweep is finished with six
+// workers (dist/worker.cjs) and a real SQLite file. At the end the sweep is finished with six
 // finished runs, one per grid point; no curve repeats or misses a step; and every stored value
 // is the one an uninterrupted run of the same config gives, bit for bit.
 

@@ -12,7 +12,7 @@ import { registeredCorpusText } from "../../prisma/store/corpora";
 // same instance. Environment:
 //   SWEEPLAB_CONCURRENCY  local worker processes (default: number of cores; 0 = none, only
 //                         remote agents run the queue)
-//   SWEEPLAB_WORKER       worker command (default dist/worker.mjs, else tsx engine/worker.ts)
+//   SWEEPLAB_WORKER       worker command (default dist/worker.cjs, else tsx engine/worker.ts)
 //   SWEEPLAB_STALE_AFTER_MS  a run whose host (agent) sent no heartbeat for this long is
 //                         put back in the queue (default 20000)
 //   SWEEPLAB_CLIENT_STALE_AFTER_MS  a program run (the logging API) whose client sent nothing

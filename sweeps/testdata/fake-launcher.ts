@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildSync } from "esbuild";
 
-// Tests start the fake worker from an esbuild bundle (like dist/worker.mjs): ~60 ms to the
+// Tests start the fake worker from an esbuild bundle (like dist/worker.cjs): ~60 ms to the
 // first message instead of ~250 ms through tsx, which keeps the executor tests fast.
 
 let bundled: string | null = null;

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { lstmSequenceBackwardSteps, lstmSequenceForwardSteps, type Act, type Backend, type PackedB } from "../backend";
 import { createJsBackend } from "../js";
 import { instantiateKernels, loadKernelModule, type KernelVariant, type Kernels } from "./load";
@@ -140,6 +140,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   if (shared) {
     const ctl = Math.ceil(reserve(320 + 64) / 64) * 64; // the control block, on 64-byte lines
     const edge = reserve(128);
+    // (loaded here, not imported: node:worker_threads costs a one-thread worker ~3 ms of start-up)
+    const { Worker } = process.getBuiltinModule("node:worker_threads");
     worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module: loaded.module, memory, ctl, edge } });
     worker.unref(); // never keeps the process alive
     // a worker that fails to start never sets its ready flag: products stay on this thread
