@@ -85,6 +85,31 @@ test("brush the parallel coordinates and the table follows", async ({ page }) =>
   expect(new Set(swatches.values()).size).toBe(20);
 });
 
+test("a brush from the address stays as written: through the first draw and a resize, and the table keeps to it", async ({ page }) => {
+  await openFixtureSweep(page);
+  // 0.2 sits just above a dropout value of this sweep: a drag ending there would be snapped past
+  // it, a brush read from the address must not be (it once became 0.187 after the first draw)
+  const all = (await page.locator('td[data-column="config.dropout"]').allInnerTexts()).map(Number);
+  expect(all.some((d) => d < 0.2 && d > 0.18), `a dropout just below 0.2 among ${all.join(", ")}`).toBe(true);
+  await page.goto(`${page.url().split("?")[0]}?brush=dropout:0.2:0.4`);
+  await expect(page.getByTestId("parallel-chart")).toHaveAttribute("data-rows", /\d+/);
+  await expect(page.getByTestId("table-count")).toContainText("filtered by the brush");
+  const brushIn = async () => decodeURIComponent(new URL(page.url()).searchParams.get("brush") ?? "");
+  const dropouts = async () => (await page.locator('td[data-column="config.dropout"]').allInnerTexts()).map(Number);
+  for (const width of [1280, 900, 1400]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(800); // (the chart redraws on resize; a brush event would change the address)
+    expect(await brushIn()).toBe("dropout:0.2:0.4");
+    await expect(page.getByTestId("brush-dropout")).toHaveText("0.2–0.4");
+    const shown = await dropouts();
+    expect(shown.length).toBeGreaterThan(0);
+    for (const d of shown) {
+      expect(d).toBeGreaterThanOrEqual(0.2);
+      expect(d).toBeLessThanOrEqual(0.4);
+    }
+  }
+});
+
 test("a list of learning rates a decade apart gets a log axis that brushes in data units, and one colour per run", async ({ page }) => {
   const lrs = [0.003, 0.01, 0.03, 0.1];
   const store = await e2eStore();

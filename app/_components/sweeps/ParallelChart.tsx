@@ -59,6 +59,9 @@ export function ParallelChart(props: {
   rowsRef.current = props.rows;
 
   const chart = useEChart(el, (c) => {
+    // a person's brush (a drag, a click that removes one): the brush this component puts back
+    // (from the address, after a redraw) is dispatched silently, else its echo would come back
+    // here as a drag and be snapped again (ParallelPanel), widening a brush nobody touched
     c.on("axisareaselected", (e) => {
       const { parallelAxisId, intervals } = e as { parallelAxisId?: string; intervals?: [number, number][] };
       if (parallelAxisId) handlers.current.onBrush(parallelAxisId, (intervals ?? []).map(([a, b]) => [Math.min(a, b), Math.max(a, b)]));
@@ -194,7 +197,7 @@ export function ParallelChart(props: {
     );
     for (const a of axes) {
       const intervals = handlers.current.brush[a.key];
-      if (intervals?.length) c.dispatchAction({ type: "axisAreaSelect", parallelAxisId: a.key, intervals });
+      if (intervals?.length) c.dispatchAction({ type: "axisAreaSelect", parallelAxisId: a.key, intervals }, { silent: true });
     }
   }, [axes, rows, dims, goal, colors]);
 
@@ -210,7 +213,7 @@ export function ParallelChart(props: {
       model.eachComponent("parallelAxis", (m) => {
         if (m.id === a.key) have = m.activeIntervals ?? [];
       });
-      if (JSON.stringify(have) !== JSON.stringify(want)) c.dispatchAction({ type: "axisAreaSelect", parallelAxisId: a.key, intervals: want });
+      if (JSON.stringify(have) !== JSON.stringify(want)) c.dispatchAction({ type: "axisAreaSelect", parallelAxisId: a.key, intervals: want }, { silent: true });
     }
   }, [brushKey]);
 
