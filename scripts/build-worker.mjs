@@ -44,6 +44,8 @@ write(
 );
 const stale = Date.now() - 60_000;
 for (const entry of fs.readdirSync(dist)) {
+  if (!/^worker-[0-9a-f]{16}\.cjs(\.cache)?$/.test(entry) || entry.startsWith(name)) continue;
   const file = path.join(dist, entry);
-  if (/^worker-[0-9a-f]{16}\.cjs(\.cache)?$/.test(entry) && !entry.startsWith(name) && fs.statSync(file).mtimeMs < stale) fs.rmSync(file, { force: true });
+  // (another build may have removed it meanwhile)
+  if ((fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < stale) fs.rmSync(file, { force: true });
 }

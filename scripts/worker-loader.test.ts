@@ -44,6 +44,25 @@ describe("the worker's code cache", () => {
     assert.equal(bodyName, `worker-${hash.slice(0, 16)}.cjs`);
   });
 
+  it("goes with its bundle when a build leaves that bundle a minute behind", () => {
+    const dist = path.join(root, "dist");
+    const old = ["worker-00000000000000aa.cjs", "worker-00000000000000aa.cjs.cache"];
+    const recent = ["worker-00000000000000bb.cjs", "worker-00000000000000bb.cjs.cache"];
+    for (const f of [...old, ...recent]) fs.writeFileSync(path.join(dist, f), "// an earlier build\n");
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    for (const f of old) fs.utimesSync(path.join(dist, f), twoMinutesAgo, twoMinutesAgo);
+    try {
+      const r = spawnSync(process.execPath, [path.join(root, "scripts", "build-worker.mjs")], { cwd: root, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      for (const f of old) assert.ok(!fs.existsSync(path.join(dist, f)), `${f} removed`);
+      for (const f of recent) assert.ok(fs.existsSync(path.join(dist, f)), `${f} kept (a worker may be starting from it)`);
+      assert.ok(fs.existsSync(path.join(dist, bodyName!)), "the current bundle kept");
+      assert.equal(fs.readFileSync(path.join(dist, "worker.cjs"), "utf8"), entry, "the same sources, the same bundle");
+    } finally {
+      for (const f of [...old, ...recent]) fs.rmSync(path.join(dist, f), { force: true });
+    }
+  });
+
   it("is written by the first worker, then used as it is: the same run, the cache untouched", () => {
     assert.ok(!fs.existsSync(cacheFile));
     const first = runWorker();
