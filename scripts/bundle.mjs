@@ -37,3 +37,13 @@ export function workerBundleIsStale(root) {
     WORKER_SOURCES.map((s) => path.join(/*turbopackIgnore: true*/ root, s)),
   );
 }
+
+/**
+ * Write `content` to `file` beside it, then rename it over `file`: a process reading `file`
+ * meanwhile (a worker or a command line starting) reads the old content or the new, never half.
+ */
+export function writeAtomically(file, content) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(/*turbopackIgnore: true*/ tmp, content);
+  fs.renameSync(/*turbopackIgnore: true*/ tmp, file);
+}

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { outputIsStale } from "./bundle.mjs";
+import { outputIsStale, writeAtomically } from "./bundle.mjs";
 import { bin, ROOT } from "./lib.mjs";
 
 export const CLIS = { sweep: "sweeps/cli.ts", train: "sweeps/train-cli.ts", agent: "sweeps/agent-cli.ts" };
@@ -32,9 +32,7 @@ export async function currentCliBundle(name) {
   try {
     const { build } = await import("esbuild");
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    // written beside the bundle, then renamed over it: another command starting meanwhile reads
-    // the old bundle or the new one, never half a file
-    const tmp = `${out}.tmp-${process.pid}`;
+    // (another command starting meanwhile reads the old bundle or the new one, never half a file)
     const result = await build({
       entryPoints: [path.join(ROOT, CLIS[name])],
       bundle: true,
@@ -42,14 +40,14 @@ export async function currentCliBundle(name) {
       format: "esm",
       target: "node20",
       packages: "external",
-      outfile: tmp,
+      outfile: out,
+      write: false,
       metafile: true,
       logLevel: "silent",
       absWorkingDir: ROOT,
     });
-    fs.writeFileSync(`${inputsFile}.tmp-${process.pid}`, JSON.stringify(Object.keys(result.metafile.inputs)));
-    fs.renameSync(tmp, out);
-    fs.renameSync(`${inputsFile}.tmp-${process.pid}`, inputsFile);
+    writeAtomically(out, result.outputFiles[0].contents);
+    writeAtomically(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
     return out;
   } catch (error) {
     process.stderr.write(`sweeplab: could not bundle ${CLIS[name]} (${error.message.split("\n")[0]}); running it through tsx\n`);
