@@ -23,12 +23,16 @@ export interface Speed {
 /**
  * Measured by `npm run bench -- speed` (bench/speed.ts: each config as a real sweep, one run at a
  * time, the constants fitted by least squares on relative error) on the project's 2-core
- * machine, Node 20, wasm backend, one thread per run, while other work kept it busy (load
- * average 8-9): two runs fitted { 1072, 1.53e7, 0 } and { 1188, 1.57e7, 0 }. So on an idle
- * machine runs take less; the sequential-call term fitted to 0 under that load (alone, without
- * the executor, it came to ~0.001 ms). Rerun the bench on other hardware and replace the numbers.
+ * machine, Node 20, wasm backend, one thread per run, nothing else running: three runs on
+ * 2026-12-04 fitted { 164, 4.54e7, 0 }, { 167, 4.62e7, 0 } and { 97, 4.24e7, 3.3e-4 }. Start-up
+ * is what a run costs beyond its work: its worker (a waiting one, or ~40 ms to spawn), the task
+ * and model, the executor's own work. At one run per core each run takes ~12% longer (bench
+ * sweeps: 8 runs two at a time take 0.56 of the time one at a time), which the "about" of the
+ * form's estimate allows. (Until then the figures were fitted under a load average of 8-9 and
+ * with a worker that took ~1 s to start: { 1130, 1.55e7, 0 }, three to ten times the runs of an
+ * idle machine.) Rerun the bench on other hardware and replace the numbers.
  */
-export const MEASURED_SPEED: Speed = { startupMs: 1130, flopsPerMs: 1.55e7, msPerCall: 0 };
+export const MEASURED_SPEED: Speed = { startupMs: 165, flopsPerMs: 4.5e7, msPerCall: 0 };
 
 export interface RunWork {
   /** Floating-point operations of the matrix products. */
