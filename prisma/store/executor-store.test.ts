@@ -123,6 +123,31 @@ describe("dead executors", () => {
   });
 });
 
+describe("reports", () => {
+  it("read no sweep: whether a run's sweep terminates early is known from its claim, and pruning still decides", async () => {
+    const reads = { getSweep: 0 };
+    const base = executorStore();
+    const store: SweepStore = { ...base, getSweep: (id) => (reads.getSweep++, base.getSweep(id)) };
+    const owner = `local:${process.pid}:reads@${thisHost()}`;
+    const report = (runId: string, step: number) =>
+      coordinator.report(owner, { events: [{ runId, seq: step / 10, metrics: [{ step, time: step / 100, values: { val_loss: 1 / step } }] }], alive: [runId] });
+    const plain = await newSweep(1);
+    const pruning = await newSweep(1);
+    const coordinator = new Coordinator({ store, planFor: (s) => listPlan([{}], s.id === pruning.id ? () => true : undefined)(s) });
+    const kept = await coordinator.claim(owner, { sweepId: plain.id });
+    const condemned = await coordinator.claim(owner, { sweepId: pruning.id });
+    assert.ok(kept && condemned);
+    assert.equal(kept.pruneMetric, null);
+    assert.equal(condemned.pruneMetric, "val_loss");
+    const readsAtClaims = reads.getSweep;
+    for (let step = 10; step <= 50; step += 10) assert.deepEqual(await report(kept.id, step), {});
+    assert.deepEqual(await report(condemned.id, 10), { [condemned.id]: "pruned" }, "the rule still sees the sweep's points");
+    assert.equal(reads.getSweep, readsAtClaims, "six reports, no read of a sweep");
+    assert.equal((await getRun(kept.id))!.lastStep, 50, "the reports were stored");
+    for (const s of [plain, pruning]) await cancelSweep(s.id);
+  });
+});
+
 describe("local executor", () => {
   it("runs every proposal once with `concurrency` workers, streams metrics, finishes the sweep", async () => {
     fs.writeFileSync(workerLog, "");

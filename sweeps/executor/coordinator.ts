@@ -116,7 +116,11 @@ export class Coordinator implements RunQueue {
   private readonly ledgers = new Map<string, SweepLedger>();
   /** Runs of this coordinator early termination decided to stop, with the rule's decision. */
   private readonly pruned = new Map<string, PruneDecision>();
-  private readonly runSweep = new Map<string, string | null>();
+  /**
+   * Runs this coordinator handed out: their sweep, and that sweep when it terminates runs early
+   * (its plan and metric are fixed at launch, so the reports need not read the sweep again).
+   */
+  private readonly claims = new Map<string, { sweepId: string | null; pruning: SweepInfo | null }>();
   private readonly lastHeartbeat = new Map<string, number>();
   private claimLock: Promise<unknown> = Promise.resolve();
   private rotation = 0;
@@ -195,7 +199,7 @@ export class Coordinator implements RunQueue {
         await this.ensureQueued(sweep);
       } else if (sweep.state === "paused") continue;
       const run = await this.store.claimRun(owner, sweep.id);
-      if (run) return this.claimed(run, this.plan(sweep).earlyTermination ? sweep.metricName : null);
+      if (run) return this.claimed(run, this.plan(sweep).earlyTermination ? sweep : null);
     }
     if (!options.sweepId) {
       const run = await this.store.claimLooseRun(owner);
@@ -204,10 +208,10 @@ export class Coordinator implements RunQueue {
     return null;
   }
 
-  private claimed(run: TrialInfo, pruneMetric: string | null = null): ClaimedRun {
-    this.runSweep.set(run.id, run.sweepId);
+  private claimed(run: TrialInfo, pruning: SweepInfo | null = null): ClaimedRun {
+    this.claims.set(run.id, { sweepId: run.sweepId, pruning });
     return {
-      pruneMetric,
+      pruneMetric: pruning?.metricName ?? null,
       id: run.id,
       name: run.name,
       sweepId: run.sweepId,
@@ -265,7 +269,7 @@ export class Coordinator implements RunQueue {
 
   async release(_owner: string, runId: string, reason: string): Promise<void> {
     this.pruned.delete(runId);
-    this.runSweep.delete(runId);
+    this.claims.delete(runId);
     await this.requeue([runId], reason);
   }
 
@@ -279,9 +283,9 @@ export class Coordinator implements RunQueue {
 
   async finish(owner: string, runId: string, outcome: RunOutcome): Promise<void> {
     const decision = this.pruned.get(runId);
-    const sweepId = this.runSweep.get(runId) ?? null;
+    const sweepId = this.claims.get(runId)?.sweepId ?? null;
     this.pruned.delete(runId);
-    this.runSweep.delete(runId);
+    this.claims.delete(runId);
     if (isClientOwner(owner)) for (const seen of [this.lastHeard, this.lastHeartbeat]) seen.delete(owner); // (one owner per program run)
     if (outcome.state === "pruned" && decision) outcome = { ...outcome, error: `pruned: ${prunedBecause(decision)}` };
     const run = await this.store.finishRun(runId, outcome);
@@ -294,14 +298,9 @@ export class Coordinator implements RunQueue {
 
   private async considerPruning(runId: string, metrics: NonNullable<Report["events"][number]["metrics"]>): Promise<void> {
     if (this.pruned.has(runId)) return;
-    const sweepId = this.runSweep.get(runId);
-    if (!sweepId) return;
-    const sweep = await this.store.getSweep(sweepId);
-    if (!sweep) return;
-    const plan = this.plan(sweep);
-    if (!plan.earlyTermination) return;
-    if (!metrics.some((m) => sweep.metricName in m.values)) return;
-    await this.catchUp(sweep, plan);
+    const sweep = this.claims.get(runId)?.pruning;
+    if (!sweep || !metrics.some((m) => sweep.metricName in m.values)) return;
+    await this.catchUp(sweep, this.plan(sweep));
   }
 
   /**
@@ -325,7 +324,7 @@ export class Coordinator implements RunQueue {
       for (const p of points) {
         s.seq = Math.max(s.seq, p.seq);
         const decision = s.ledger.observe(p);
-        if (decision && this.runSweep.has(decision.runId)) {
+        if (decision && this.claims.has(decision.runId)) {
           this.pruned.set(decision.runId, decision);
           this.log(`pruning run ${decision.runId}: ${prunedBecause(decision)}`);
         }
