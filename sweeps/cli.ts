@@ -1,8 +1,10 @@
 import fs from "node:fs";
+import os from "node:os";
 import { parseArgs } from "node:util";
 import path from "node:path";
 import { isProgramSweep, parseSweepConfigText, PROGRAM_SWEEP_HOLDER, readSweepText, sweepSize, type SweepConfig } from "./config";
 import { invocationDir, programLauncher, programSpecOf } from "./program";
+import { processLauncher, type Launcher } from "./launcher";
 import { corpusRefs, renameCorpora } from "./corpus-refs";
 import { BUILTIN_CORPUS_NAME } from "../engine/corpus/names";
 import { readCorpusFile } from "../engine/files";
@@ -66,7 +68,7 @@ function isProgramFile(file: string): boolean {
   }
 }
 
-async function createFromFile(file: string, concurrency: number | undefined, heldBy: string | null): Promise<{ sweep: SweepRecord; expected: number | null }> {
+async function createFromFile(file: string, concurrency: number | undefined, heldBy: string | null, engine: Launcher): Promise<{ sweep: SweepRecord; expected: number | null }> {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -79,6 +81,8 @@ async function createFromFile(file: string, concurrency: number | undefined, hel
     fail(`${file}: ${first.path ? `${first.path}: ` : ""}${first.message}${rest.length ? ` (and ${rest.length} more: ${rest.map((i) => i.path || "(document)").join(", ")})` : ""}`);
   }
   for (const w of parsed.warnings) console.error(`warning: ${w.path ? `${w.path}: ` : ""}${w.message}`);
+  // the first runs' workers boot while the database is opened and the sweep stored (~0.2 s)
+  if (!isProgramSweep(parsed.config)) engine.prewarm?.(Math.min(concurrency ?? parsed.config.concurrency ?? os.cpus().length, sweepSize(parsed.config) ?? Infinity, os.cpus().length));
   // (a program's parameter called corpus is its own business)
   const named = isProgramSweep(parsed.config) ? parsed.config : await registerCorpusFiles(parsed.config, path.dirname(path.resolve(file)));
   // --concurrency is how many run here; a held sweep stores it as its own limit, a shared one
@@ -159,6 +163,7 @@ async function main(): Promise<void> {
   }
   const concurrency = parseConcurrency(values.concurrency);
   const owner = localOwnerId();
+  const engine = processLauncher();
   // (a program's sweep shared is one agents started with its id may join: a server never runs a program)
   const program = values.resume ? isProgramSweep((await getSweep(values.resume))?.config) : positionals.length === 1 && isProgramFile(positionals[0]);
   const heldBy = values.share ? (program ? PROGRAM_SWEEP_HOLDER : null) : owner;
@@ -175,13 +180,16 @@ async function main(): Promise<void> {
     expected = parsed.ok ? sweepSize(parsed.config) : sweep.runCap;
   } else {
     if (positionals.length !== 1) fail(`give one sweep config file (W&B YAML or JSON)\n${USAGE}`);
-    ({ sweep, expected } = await createFromFile(positionals[0], concurrency, heldBy));
+    ({ sweep, expected } = await createFromFile(positionals[0], concurrency, heldBy, engine));
   }
   const workers = concurrency ?? sweep.concurrency;
   // a program runs beside its sweep file (or, resumed, where the command is given)
   const spec = programSpecOf(sweep.config);
-  const launcher = spec ? programLauncher({ cwd: values.resume ? invocationDir() : path.dirname(path.resolve(positionals[0])), specFor: () => spec }) : undefined;
+  const launcher = spec ? programLauncher({ cwd: values.resume ? invocationDir() : path.dirname(path.resolve(positionals[0])), specFor: () => spec }) : engine;
   const tty = process.stderr.isTTY && !values.quiet;
+  // the loop below looks at the sweep every 250 ms, and at once when a run's end is stored (the
+  // last one's may end the sweep)
+  let wake = () => {};
   const executor = new LocalExecutor({
     owner,
     store: executorStore(),
@@ -190,9 +198,10 @@ async function main(): Promise<void> {
     corpusText: registeredCorpusText,
     concurrency: workers,
     sweepId: sweep.id,
-    ...(launcher ? { launcher } : {}),
+    launcher,
     log: (m) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${m}\n`),
     onEvent: (e) => {
+      if (e.type === "ended" || e.type === "released") wake();
       if (e.type === "ended" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) ${e.outcome.state}\n`);
       if (e.type === "released" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) interrupted: ${e.reason}; it resumes from its checkpoint\n`);
     },
@@ -226,7 +235,13 @@ async function main(): Promise<void> {
       sweep = current;
       break;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 250);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
   await executor.stop();
   if (tty) process.stderr.write("\n");

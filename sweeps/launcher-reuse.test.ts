@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { describe, it } from "node:test";
 import type { WorkerInput, WorkerMessage } from "../engine/protocol";
 import { EXIT } from "../engine/protocol";
@@ -104,6 +105,35 @@ describe("a launcher that reuses workers", () => {
     assert.ok(alive(r.pid), "idle, waiting for a next run");
     await new Promise((resolve) => setTimeout(resolve, IDLE_WORKER_MS + 1500));
     assert.ok(!alive(r.pid), "gone once idle for IDLE_WORKER_MS");
+  });
+
+  it("prewarms: workers started before any run take the first runs; none beyond those asked for, none without reuse", async () => {
+    /** This process's worker children, alive (Linux /proc). */
+    const children = () =>
+      fs
+        .readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+            return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid && fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes("worker") && stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+          } catch {
+            return false; // (gone meanwhile)
+          }
+        })
+        .map(Number);
+    const before = new Set(children());
+    processLauncher({ command, reuse: false }).prewarm!(2);
+    assert.deepEqual(children().filter((p) => !before.has(p)), [], "a launcher starting one process per run starts none ahead");
+    const launcher = processLauncher({ command, reuse: true });
+    launcher.prewarm!(2);
+    const warm = children().filter((p) => !before.has(p));
+    assert.equal(warm.length, 2);
+    launcher.prewarm!(2);
+    assert.equal(children().filter((p) => !before.has(p)).length, 2, "two are waiting already");
+    const runs = await Promise.all([runOn(launcher, quadrant(10)), runOn(launcher, quadrant(10, 2))]);
+    assert.deepEqual(runs.map((r) => r.exit.code), [EXIT.finished, EXIT.finished]);
+    assert.deepEqual(runs.map((r) => r.pid).sort(), [...warm].sort(), "the first runs went to the workers started ahead");
   });
 
   it("is on by default for the engine's own worker, off for another command or SWEEPLAB_WORKER_REUSE=0", async () => {

@@ -31,6 +31,12 @@ export interface WorkerHandle {
 export interface Launcher {
   /** `run`: whose worker this is (a program's launcher passes its identity on; the engine's needs none). */
   launch(input: WorkerInput, onMessage: (message: WorkerMessage) => void, run?: { id: string; name: string; sweepId: string | null }): WorkerHandle;
+  /**
+   * Start up to `count` workers now, to wait for the runs to come (a launcher that reuses its
+   * workers; others ignore it): a command line starts them before its own set-up, so that they
+   * boot beside it instead of after it. One that gets no run within IDLE_WORKER_MS exits.
+   */
+  prewarm?(count: number): void;
 }
 
 /**
@@ -247,6 +253,10 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
   };
 
   return {
+    prewarm(count) {
+      if (!reuse) return;
+      for (let i = idle.length; i < count; i++) park(start());
+    },
     launch(input, onMessage) {
       let w = idle.shift();
       while (w && (w.closed || w.child.exitCode !== null || w.child.signalCode !== null)) w = idle.shift();
