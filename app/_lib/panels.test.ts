@@ -41,7 +41,10 @@ test("a bad panel is refused with a message naming the field", () => {
     ["y:a;log:yes", /^log: log is 0 or 1/],
     ["y:a;colour:red", /Unrecognized key: "colour"|unrecognized/i],
     ["x:step", /^y: a panel needs y metrics/],
-    ["re:val_(", /^re: not a regular expression/],
+    ["re:val_(", /^re: not a regular expression: missing closing \)/],
+    // RE2: no lookaround, no backreferences (each could only be matched by backtracking)
+    ["re:(?!val_).*", /^re: not a regular expression: invalid or unsupported Perl syntax: `\(\?!`/],
+    ["re:(val)_\\1", /^re: not a regular expression: invalid escape sequence: `\\1`/],
     ["re:", /^re: an empty regular expression/],
     ["y:a;y:b", /^y is given twice/],
     ["y:a;garbage", /"garbage" is not name:value/],
@@ -76,6 +79,22 @@ test("a regex matches whole metric names, as W&B's `val_.*` means", () => {
   assert.deepEqual(panelMetrics({ y: ["val_loss", "grad_norm"], re: "val_.*" }, NAMES), { y: ["val_loss", "grad_norm", "val_acc"], more: 0 });
   const lots = Array.from({ length: 14 }, (_, i) => `m${i}`);
   assert.deepEqual(panelMetrics({ y: [], re: "m.*" }, lots), { y: lots.slice(0, 10), more: 4 });
+  // classes, counts, alternation and RE2's inline flags
+  assert.deepEqual(matchMetrics("[a-z]+_(loss|acc)", NAMES), ["eval_loss", "train_loss", "val_acc", "val_loss"]);
+  assert.deepEqual(matchMetrics("(?i)VAL_.{3,4}", NAMES), ["val_acc", "val_loss"]);
+  assert.deepEqual(matchMetrics("val/\\w+", NAMES), ["val/f1"]);
+});
+
+// A link can carry any pattern, and the page (and the server, for the first render) matches it
+// against every metric name. With a backtracking engine, (a+)+! against 128 a's takes longer
+// than the universe has existed; on RE2 it is linear in the name. The timeout turns a regression
+// into a failure rather than a hung suite.
+test("a pathological pattern from a link is matched in time linear in the names", { timeout: 10_000 }, () => {
+  const long = ["a".repeat(128), "aaa!", `${"a".repeat(127)}!`];
+  assert.deepEqual(matchMetrics("(a+)+!", long), ["aaa!", `${"a".repeat(127)}!`]);
+  assert.deepEqual(matchMetrics("(a|a)*b", long), []);
+  assert.deepEqual(matchMetrics("(a*)*(a*)*(a*)*c", long), []);
+  assert.deepEqual(panelMetrics({ y: [], re: "(.*a){12}!" }, long), { y: [`${"a".repeat(127)}!`], more: 0 });
 });
 
 test("the view fetches the plain panels' metrics and each custom panel's x and y", () => {

@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import * as z from "zod";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
 import { X_MODES, type XMode } from "./chart-scale";
@@ -31,16 +32,23 @@ const XAxis = z.string().transform((s, ctx): PanelX => {
   return z.NEVER;
 });
 
-/** A regular expression over metric names (matched whole, as W&B's panel regex reads `val_.*`). */
+/**
+ * A regular expression over metric names, matched whole (as W&B's panel regex reads `val_.*`).
+ * It comes from a link as often as from the person looking, so it runs on RE2 (re2js): matching
+ * takes time linear in the name, where JavaScript's own engine backtracks and a pattern such as
+ * (a+)+! against a long name would freeze the page (and the server, which matches it for the
+ * first render). RE2 has no lookaround and no backreferences; such a pattern is refused with
+ * the reason.
+ */
 export const MetricRegex = z
   .string()
   .min(1, "an empty regular expression")
   .max(MAX_REGEX, `at most ${MAX_REGEX} characters`)
   .superRefine((src, ctx) => {
     try {
-      new RegExp(src);
+      RE2JS.compile(src);
     } catch (e) {
-      ctx.addIssue({ code: "custom", message: `not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}` });
+      ctx.addIssue({ code: "custom", message: `not a regular expression: ${(e as Error).message.replace(/^error parsing regexp: /, "")}` });
     }
   });
 
@@ -134,8 +142,8 @@ export function parsePanels(values: readonly string[]): { panels: PanelSpec[]; e
 /** The metric names a regular expression matches, whole (`val_.*` is val_loss, not eval_x). */
 export function matchMetrics(re: string, names: readonly string[]): string[] {
   if (!MetricRegex.safeParse(re).success) return [];
-  const whole = new RegExp(`^(?:${re})$`);
-  return names.filter((n) => whole.test(n));
+  const whole = RE2JS.compile(re);
+  return names.filter((n) => whole.matches(n));
 }
 
 /** What a panel draws: its y metrics (named ones first, then the regex's matches, at most MAX_Y) and how many more it matched. */

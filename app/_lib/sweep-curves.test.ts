@@ -97,7 +97,7 @@ test("a first answer read for fewer metrics than the view draws is not held as t
   const first: HeldCurves = { runs: [run("aaaa", "finished")], series: { aaaa: { train_loss: pts(1, 2) } }, names: ["train_loss", "val_acc", "val_loss"] };
   assert.equal(heldFirst(first, ["train_loss", "val_acc", "val_loss"], ["train_loss", "val_loss"]), first, "it has every series the view draws");
   assert.equal(heldFirst(first, [], []), first);
-  // read before a panel's regex was matched (the server's budget ran out): held, the ended run would never be asked for val_*
+  // read for fewer metrics than the view draws (a name logged after the server matched the regex): held, the ended run would never be asked for val_*
   assert.equal(curvesQuery(first, ["train_loss", "val_acc", "val_loss"], 1000), "since=1.aaaa");
   assert.equal(heldFirst(first, ["train_loss"], ["train_loss", "val_acc", "val_loss"]), null);
   assert.equal(curvesQuery(null, ["train_loss", "val_acc", "val_loss"], 1000), "since=0");

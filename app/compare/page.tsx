@@ -48,8 +48,7 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
   }
   const query = { runs: view.runs.length ? view.runs : undefined, sweep: view.sweep ?? undefined, points: 1000 };
   // what the page draws, once the runs' metric names are known: the plain panels' metrics and
-  // the custom panels' (a regex matched as the browser matches it, within a time budget: a
-  // pathological pattern in a link must not stall the server), y and x aligned for a metric on x
+  // the custom panels' (a regex matched as the browser matches it), y and x aligned for a metric on x
   let keys: string[] = [];
   const keysFor = (names: string[]) => {
     // runs of another program log their own metrics: with none named, show theirs (validation first)

@@ -62,8 +62,8 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
   const [names0, setNames0] = useState(props.initial.names);
   const keys = useMemo(() => viewKeys(view.metrics, view.panels, names0), [view.metrics, view.panels, names0]);
   // the server's first answer holds the first view's metrics (fetchedKeys, its regexes matched
-  // as here unless the server's time budget ran out): held from the start when it has them all,
-  // else shown until the first poll brings the view whole (useLiveCurves reads it once)
+  // as here): held from the start when it has them all, else (the names changed meanwhile)
+  // shown until the first poll brings the view whole (useLiveCurves reads it once)
   const initial = useMemo(
     () => heldFirst<CompareDetailRun>({ runs: props.initial.runs, series: props.initial.series, names: props.initial.names }, props.fetchedKeys, keys),
     // eslint-disable-next-line react-hooks/exhaustive-deps
