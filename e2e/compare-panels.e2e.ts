@@ -201,6 +201,27 @@ test("a fresh load of a link with regex panels over finished runs draws every ma
   await screen(page, "compare-regex-panels-fresh-load");
 });
 
+test("a link whose regex backtracks without end in JavaScript's engine: the page draws its one match and stays usable", async ({ page, request }) => {
+  // (a+)+b against a name of 128 a's: a backtracking engine tries 2^128 ways before it gives up,
+  // in the browser (which matches panel regexes on every render) as on the server (first render)
+  const long = "a".repeat(128);
+  const { run } = await post(request, "/api/runs", { project: `${project}-redos`, name: "redos" });
+  await post(request, `/api/runs/${run.id}/events`, { seq: 1, metrics: [1, 2, 3].map((step) => ({ step, time: step, values: { [long]: step, aab: 1 / step } })) });
+  await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
+  await page.goto(`/compare?runs=${run.id}&metrics=${long}&panel=${encodeURIComponent("smooth:none;re:(a+)+b")}`);
+  const panel = page.getByTestId("custom-panel");
+  await expect(panel).toHaveAttribute("data-y", "aab");
+  // (one metric: a curve per run) its three stored points
+  await expect(panel.getByTestId("curve-chart")).toHaveAttribute("data-curves", run.id);
+  await expect.poll(() => panel.getAttribute("data-series").then((s) => JSON.parse(s!))).toEqual([{ key: run.id, n: 3, last: [3, 1 / 3] }]);
+  // the page answers: the panel editor opens and matches as the person types
+  await page.getByTestId("add-custom-panel").click();
+  await page.getByTestId("panel-editor").getByTestId("panel-regex").fill("(a|a)*b");
+  await expect(page.getByTestId("panel-editor").getByTestId("panel-matches")).toHaveText("matches aab");
+  await page.getByTestId("panel-editor").getByTestId("panel-regex").fill("(?!a)b");
+  await expect(page.getByTestId("panel-editor").getByTestId("panel-matches")).toContainText("not a regular expression: invalid or unsupported Perl syntax");
+});
+
 test("the runs table grouped by tag: a row per tag, a run with two tags under both", async ({ page }) => {
   await page.goto(`/?project=${project}`);
   await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
