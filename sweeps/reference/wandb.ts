@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 // exported from a git mirror of it (WANDB_SWEEPS_GIT, default the mirror this project's
 // machines keep) into a temporary folder, and run by our driver (wandb_driver.py) in
 // Python (SWEEPLAB_PYTHON, default /usr/bin/python3) with numpy, scipy, scikit-learn,
-// PyYAML and jsonschema. Absent any of these, openWandb() says why and callers skip.
+// PyYAML, jsonschema and pydantic. Absent any of these, openWandb() says why and callers skip.
 
 export const DEFAULT_WANDB_GIT = "/work/.mirror/wandb+sweeps/repo";
 const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), "wandb_driver.py");
