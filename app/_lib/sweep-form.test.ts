@@ -263,6 +263,9 @@ test("a large sweep asks before launching: many runs, or a long wall time", () =
   assert.equal(formatEstimate(3.46 * 3600_000), "about 3.5 h");
   assert.equal(formatEstimate(30 * 3600_000), "about 30 h");
   assert.equal(formatEstimate(100 * 3600_000), "about 4 days");
+  // early stopping may end runs sooner: a bound, never "at most about"
+  assert.equal(formatEstimate(12.4 * 60_000, true), "at most 12 min");
+  assert.equal(formatEstimate(20_000, true), "under a minute");
 });
 
 test("the README names every preset the form offers", () => {

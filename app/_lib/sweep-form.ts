@@ -351,13 +351,15 @@ export function needsConfirmation(runs: RunEstimate, time: SweepTimeEstimate | n
 }
 
 /** "under a minute", "about 12 min", "about 3.5 h", "about 4 days": an estimate, rounded as one. */
-export function formatEstimate(ms: number): string {
+/** "about 12 min"; an `upperBound` (early stopping may end runs sooner) reads "at most 12 min". */
+export function formatEstimate(ms: number, upperBound = false): string {
+  const about = upperBound ? "at most" : "about";
   const min = ms / 60_000;
   if (min < 1) return "under a minute";
-  if (min < 90) return `about ${Math.round(min)} min`;
+  if (min < 90) return `${about} ${Math.round(min)} min`;
   const h = min / 60;
-  if (h < 48) return `about ${h < 10 ? Number(h.toFixed(1)) : Math.round(h)} h`;
-  return `about ${Math.round(h / 24)} days`;
+  if (h < 48) return `${about} ${h < 10 ? Number(h.toFixed(1)) : Math.round(h)} h`;
+  return `${about} ${Math.round(h / 24)} days`;
 }
 
 /** The "3 × 3 = 9" line: per-parameter grid factors; for a tree of choices, each branch's grid ("optimizer=momentum 2 + ..."). */

@@ -48,13 +48,13 @@ export function LaunchPanel(props: {
         {time && (
           <div className="sw-time" data-testid="time-estimate">
             <span className="sw-time-value">
-              {time.wallMs === null ? formatEstimate(time.totalMs) + " of training" : `${time.upperBound ? "at most " : ""}${formatEstimate(time.wallMs)}`}
+              {time.wallMs === null ? formatEstimate(time.totalMs) + " of training" : formatEstimate(time.wallMs, time.upperBound)}
             </span>
             <span className="help">
               {time.wallMs === null
                 ? "no local workers on this server: remote agents train it"
                 : `${time.parallel} run${time.parallel === 1 ? "" : "s"} at a time on this server`}
-              {time.upperBound && "; early stopping ends poor runs sooner"}. An estimate from the engine&apos;s speed measured on a busy 2-core machine; yours may differ.
+              {time.upperBound && "; early stopping ends poor runs sooner"}. An estimate from the engine&apos;s speed measured on an idle 2-core machine; yours may differ.
             </span>
           </div>
         )}
@@ -100,7 +100,7 @@ export function LaunchPanel(props: {
           <div className="sw-confirm-launch" role="alertdialog" aria-label="Confirm a large sweep" data-testid="confirm-launch">
             <strong>
               Start {runs}
-              {time?.wallMs ? `, ${time.upperBound ? "at most " : ""}${formatEstimate(time.wallMs)}` : ""}?
+              {time?.wallMs ? `, ${formatEstimate(time.wallMs, time.upperBound)}` : ""}?
             </strong>
             <span>Large sweeps are rarely meant: check the grid before launching.</span>
             <div className="row">
