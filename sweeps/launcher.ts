@@ -41,11 +41,11 @@ export interface Launcher {
 
 /**
  * The command that runs engine/worker.ts: SWEEPLAB_WORKER when set (a .mjs/.js file run with
- * this node, or a command line), else the esbuild bundle dist/worker.cjs (~105 ms to its first line here, ~40 ms more than Node alone),
- * rebuilt first when it is missing or older than the engine sources (currentWorkerBundle),
- * else — the bundle cannot be built — the TypeScript source through tsx (~200 ms). `bundle:
- * false` always runs the source (`npm run train -- --track` trains the source, as the
- * untracked `npm run train` does). `log` gets the one-line notices (default: stderr).
+ * this node, or a command line), else the esbuild bundle dist/worker.cjs (20-40 ms more than
+ * Node alone to its first line: `npm run bench -- sweeps`), rebuilt first when it is missing or
+ * older than the engine sources (currentWorkerBundle), else — the bundle cannot be built —
+ * the TypeScript source through tsx (~200 ms). `bundle: false` always runs the source (`npm
+ * run train -- --track` trains the source, as the untracked `npm run train` does). `log` gets the one-line notices (default: stderr).
  */
 export function defaultWorkerCommand(root = process.env.SWEEPLAB_ROOT ?? process.cwd(), options: { bundle?: boolean; log?: (line: string) => void } = {}): string[] {
   const override = process.env.SWEEPLAB_WORKER?.trim();

@@ -139,11 +139,22 @@ export function parsePanels(values: readonly string[]): { panels: PanelSpec[]; e
   return { panels, errors };
 }
 
+/** Patterns by their source (null: not a metric regex): a page matches the same few on every render. */
+const patterns = new Map<string, RE2JS | null>();
+
+function metricPattern(src: string): RE2JS | null {
+  let pattern = patterns.get(src);
+  if (pattern === undefined) {
+    if (patterns.size >= 256) patterns.clear();
+    patterns.set(src, (pattern = MetricRegex.safeParse(src).success ? RE2JS.compile(src) : null));
+  }
+  return pattern;
+}
+
 /** The metric names a regular expression matches, whole (`val_.*` is val_loss, not eval_x). */
 export function matchMetrics(re: string, names: readonly string[]): string[] {
-  if (!MetricRegex.safeParse(re).success) return [];
-  const whole = RE2JS.compile(re);
-  return names.filter((n) => whole.matches(n));
+  const whole = metricPattern(re);
+  return whole ? names.filter((n) => whole.matches(n)) : [];
 }
 
 /** What a panel draws: its y metrics (named ones first, then the regex's matches, at most MAX_Y) and how many more it matched. */
@@ -173,4 +184,14 @@ export function viewKeys(metrics: readonly string[], panels: readonly PanelSpec[
     for (const m of names ? panelMetrics(p, names).y : p.y) keys.add(m);
   }
   return [...keys].slice(0, max);
+}
+
+/**
+ * What a view fetches once its runs' metric names are known (the server, for the first render):
+ * the keys and y~x pairs CompareView works out from the same names, so the first answer holds
+ * every series the page draws.
+ */
+export function viewFetch(metrics: readonly string[], panels: readonly PanelSpec[], names: readonly string[]): { keys: string[]; pair: [string, string][] } {
+  const keys = viewKeys(metrics, panels, names);
+  return { keys, pair: viewPairs(panels, names, keys) };
 }

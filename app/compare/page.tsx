@@ -3,11 +3,11 @@ import { CompareView } from "../_components/compare/CompareView";
 import { EmptyState, ErrorBox, PageHeader } from "../_components/ui";
 import { parseCompareView } from "../_lib/compare-view";
 import { validationFirst } from "../_lib/curve-columns";
+import { viewFetch } from "../_lib/panels";
 import type { RawSearchParams } from "../_lib/url";
 import { DEFAULT_PROJECT, getSweep, listRuns, listSavedViews } from "../../prisma/store";
 import { PROJECT_PATTERN } from "../../sweeps/logging-api";
 import { loadCompare } from "./data";
-import { viewFetch } from "./view-keys";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare" };
