@@ -87,10 +87,16 @@ export const numOrNull = (v: unknown): number | null => (v === null || v === und
 
 /** SQLite stores DateTime as ISO text (raw queries) or Date (Prisma models). */
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const ISO_OFFSET_ZERO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
 
 export function iso(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  if (typeof v === "string" && ISO_UTC.test(v)) return v; // how Prisma stores DateTime
+  if (typeof v === "string") {
+    if (ISO_UTC.test(v)) return v; // how this store's own SQL writes a time (toISOString)
+    // how Prisma's SQLite adapter writes a DateTime: the same instant, without a Date (10,000 of
+    // them were ~7 ms of listing 10,000 runs)
+    if (ISO_OFFSET_ZERO.test(v)) return `${v.slice(0, 23)}Z`;
+  }
 
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "bigint" || typeof v === "number") return new Date(Number(v)).toISOString();

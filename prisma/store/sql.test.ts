@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { disconnectPrisma } from "./index";
-import { parseJsonCell, query, selectRows } from "./sql";
+import { parseJsonCell, query, selectRows, type ColumnType } from "./sql";
 
 // Typed raw reads (sql.ts): values converted by the type each query declares, never guessed
 // from the first row (issue 17 §1), and no raw read in prisma/store that bypasses them.
@@ -29,6 +29,23 @@ describe("typed raw reads", () => {
     );
     assert.deepEqual(rows.map((r) => r.x), [0, 0.25, true, null, null, "Infinity", "-Infinity", "lstm", 1574409985]);
     assert.deepEqual(rows.slice(0, 2).map((r) => r.n), [0, 0.25], "numbers stay numbers, never truncated");
+  });
+
+  it("builds rows under any declared column name, and reads either way a time is stored as the same instant", async () => {
+    const columns = Object.fromEntries([['a "quoted" name', "text"], ["index", "number"], ["a\\b", "bool"], ["`x`${1}", "text"], ["__proto__", "json"], ["ours", "time"], ["prismas", "time"]]) as Record<string, ColumnType>;
+    const sql = `SELECT 'q' AS "a ""quoted"" name", 7 AS "index", 1 AS "a\\b", 'y' AS "\`x\`\${1}", '{"polluted":true}' AS "__proto__", '2026-12-04T18:23:10.605Z' AS ours, '2026-12-04T18:23:10.605+00:00' AS prismas`;
+    const [row] = await selectRows(query(sql, [], columns));
+    assert.deepEqual(Object.entries(row), [
+      ['a "quoted" name', "q"],
+      ["index", 7],
+      ["a\\b", true],
+      ["`x`${1}", "y"],
+      ["__proto__", { polluted: true }],
+      ["ours", "2026-12-04T18:23:10.605Z"],
+      ["prismas", "2026-12-04T18:23:10.605Z"],
+    ]);
+    assert.equal(Object.getPrototypeOf(row), Object.prototype, "a column named __proto__ is a column, not the row's prototype");
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
   it("refuses a statement that selects other columns than it declares", async () => {

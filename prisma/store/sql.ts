@@ -101,11 +101,32 @@ export async function selectRows<C extends Columns>(q: TypedQuery<C>): Promise<T
   const names = Object.keys(q.columns);
   const types = names.map((n) => q.columns[n]);
   const rows = isPostgres() ? await selectPostgres(q, names) : (prepare(reader(), q.sql, q.columns).all(...q.args) as unknown[][]);
+  const toRow = rowBuilder(names);
   return rows.map((raw) => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) row[names[i]] = convert(types[i], raw[i]);
-    return row as TypedRow<C>;
+    for (let i = 0; i < types.length; i++) raw[i] = convert(types[i], raw[i]);
+    return toRow(raw) as TypedRow<C>;
   });
+}
+
+const rowBuilders = new Map<string, (values: unknown[]) => Record<string, unknown>>();
+
+/**
+ * A function that makes a row object of the given columns from an array of their values, as an
+ * object literal: every row of a query then shares one shape, made at once. Adding the columns
+ * one by one under names read from a list (row[names[i]] = …) took ~30 ms of listing 10,000
+ * runs' 30 columns, against ~1 ms (`npm run bench -- store`). The names are the query's declared
+ * column names, each written as a JSON string literal (and __proto__ as a computed key: a
+ * column, never the row's prototype).
+ */
+function rowBuilder(names: readonly string[]): (values: unknown[]) => Record<string, unknown> {
+  const key = names.join("\u0000");
+  let build = rowBuilders.get(key);
+  if (!build) {
+    if (rowBuilders.size >= STATEMENT_CACHE) rowBuilders.delete(rowBuilders.keys().next().value!);
+    build = new Function("v", `return { ${names.map((name, i) => `${name === "__proto__" ? '["__proto__"]' : JSON.stringify(name)}: v[${i}]`).join(", ")} };`) as (values: unknown[]) => Record<string, unknown>;
+    rowBuilders.set(key, build);
+  }
+  return build;
 }
 
 /** The rows of a typed query on PostgreSQL (prisma/postgres.ts's pool), as arrays, columns checked as SQLite's are. */
