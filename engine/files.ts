@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import path from "node:path";
 import { activationsFromCheckpoint, type Activations } from "./activations";
 import { checkCheckpoint, checkpointChunks, type Checkpoint } from "./checkpoint";
 import type { RunConfig } from "./config";
@@ -7,12 +8,26 @@ import type { RunConfig } from "./config";
 // layers never touch the file system.
 
 /**
+ * The folder the user typed the command in, which a path they give is relative to: npm runs a
+ * script in the package's root and names the folder it was called from in INIT_CWD (and so does
+ * scripts/cli.mjs when it is run directly).
+ */
+export function invocationDir(): string {
+  return process.env.INIT_CWD || process.cwd();
+}
+
+/** A path the user gave on the command line, made absolute from where they typed it. */
+export function userPath(file: string): string {
+  return path.resolve(invocationDir(), file);
+}
+
+/**
  * The text of config.corpus when it names a file (charlm); undefined for "builtin" or other
  * tasks. For the terminal only (npm run train, a local sweep file): a worker is handed texts.
  */
 export function readCorpusText(config: RunConfig): string | undefined {
   if (config.task !== "charlm" || config.corpus === "builtin") return undefined;
-  return readCorpusFile(config.corpus);
+  return readCorpusFile(userPath(config.corpus));
 }
 
 /** A local corpus file, which must be UTF-8 text; errors start with "corpus: ". */

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import * as z from "zod";
 import { RunConfig, RUN_CONFIG_KEYS } from "./config";
-import { readCheckpoint, readCorpusText, writeCheckpoint } from "./files";
+import { readCheckpoint, readCorpusText, userPath, writeCheckpoint } from "./files";
 import { ConsoleFormatter, consoleText, fmt, summaryLine } from "./console";
 import type { WorkerMessage } from "./protocol";
 import { Trainer } from "./train";
@@ -27,6 +27,7 @@ export function fail(message: string): never {
 
 export interface TrainArgs {
   config: Record<string, unknown>;
+  /** --checkpoint and --resume, absolute: made so from where the command was typed (userPath). */
   checkpoint?: string;
   resume?: string;
   /**
@@ -82,12 +83,12 @@ export function parseTrainArgs(argv: string[], options: ArgOptions = {}): TrainA
       if (!value) fail(`--${key} needs a path`);
       if (key === "config") {
         try {
-          file = JSON.parse(readFileSync(value, "utf8"));
+          file = JSON.parse(readFileSync(userPath(value), "utf8"));
         } catch (e) {
           fail(`--config ${value}: ${(e as Error).message}`);
         }
-      } else if (key === "checkpoint") checkpoint = value;
-      else resume = value;
+      } else if (key === "checkpoint") checkpoint = userPath(value);
+      else resume = userPath(value);
       continue;
     }
     config[key] = value === undefined ? true : parseValue(value);

@@ -61,6 +61,11 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     process.stderr.write(`usage: node scripts/cli.mjs ${Object.keys(CLIS).join("|")} [arguments]\n`);
     process.exit(2);
   }
+  // Run directly from another folder, it works as `npm run` does: in the package's root (where
+  // the worker, the default database and data/ are found), with the caller's folder in INIT_CWD
+  // (where a path the user typed is read from).
+  process.env.INIT_CWD ||= process.cwd();
+  process.chdir(ROOT);
   const bundle = await currentCliBundle(name);
   if (bundle) {
     // in this process: the CLI reads its arguments from process.argv and handles its own signals

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 
@@ -37,6 +38,30 @@ describe("the command lines' bundles", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout + r.stderr, /usage: npm run sweep/);
     assert.ok(fs.statSync(bundle).mtimeMs > past.getTime(), "rebuilt");
+  });
+
+  it("run directly from another folder, works as npm run does: paths typed there are read there, the worker found from the project", () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-elsewhere-"));
+    try {
+      // (npm sets INIT_CWD for this test run itself: a direct invocation has none)
+      const direct: NodeJS.ProcessEnv = { ...env };
+      delete direct.INIT_CWD;
+      const here = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "scripts", "cli.mjs"), ...args], { cwd: elsewhere, env: direct, encoding: "utf8", timeout: 120_000 });
+      fs.writeFileSync(path.join(elsewhere, "tiny.yaml"), "method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 4 }\n  eval_every: { value: 2 }\n  hidden_size: { values: [4, 8] }\n");
+      const sweep = here("sweep", "tiny.yaml", "--quiet");
+      assert.equal(sweep.status, 0, sweep.stderr);
+      assert.match(sweep.stdout, /2\/2 runs/);
+      assert.equal(sweep.stdout.match(/^\d+ +\S+ +[0-9a-z]+ +finished /gm)?.length, 2, sweep.stdout);
+      fs.writeFileSync(path.join(elsewhere, "run.json"), JSON.stringify({ task: "quadrant", steps: 3, eval_every: 3 }));
+      const train = here("train", "--config", "run.json", "--checkpoint", "out.ckpt");
+      assert.equal(train.status, 0, train.stderr);
+      assert.ok(fs.existsSync(path.join(elsewhere, "out.ckpt")), `the checkpoint is written where the command was typed: ${train.stdout}`);
+      const resumed = here("train", "--config", "run.json", "--steps", "5", "--resume", "out.ckpt");
+      assert.equal(resumed.status, 0, resumed.stderr);
+      assert.match(resumed.stdout, /step\s+5/);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it("refuses a command it does not know, naming the ones it has", () => {

@@ -8,7 +8,8 @@ import { serverCorpora } from "./agent-corpus";
 import { AgentName, agentOwner } from "./agent-protocol";
 import { Runner } from "./executor/runner";
 import { processLauncher, routingLauncher } from "./launcher";
-import { invocationDir, programLauncher } from "./program";
+import { programLauncher } from "./program";
+import { invocationDir } from "../engine/files";
 
 // `npm run agent -- --server URL[,URL…] --token T [--sweep ID] [--concurrency N] [--name NAME]`:
 // a worker machine. Several servers (on one database) may be named: the agent talks to the

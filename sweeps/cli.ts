@@ -3,11 +3,11 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import path from "node:path";
 import { isProgramSweep, parseSweepConfigText, PROGRAM_SWEEP_HOLDER, readSweepText, sweepSize, type SweepConfig } from "./config";
-import { invocationDir, programLauncher, programSpecOf } from "./program";
+import { programLauncher, programSpecOf } from "./program";
 import { processLauncher, type Launcher } from "./launcher";
 import { corpusRefs, renameCorpora } from "./corpus-refs";
 import { BUILTIN_CORPUS_NAME } from "../engine/corpus/names";
-import { readCorpusFile } from "../engine/files";
+import { invocationDir, readCorpusFile, userPath } from "../engine/files";
 import { LocalExecutor, localOwnerId } from "./executor";
 import { planFor } from "./executor/strategy";
 import { checkpointEveryFromEnv } from "./checkpoints";
@@ -156,7 +156,7 @@ async function bestRunsTable(sweep: SweepRecord, limit = 10): Promise<string> {
 async function main(): Promise<void> {
   const { values, positionals: given } = readArgs();
   // (a sweep file is named from where the command was typed, not npm's package root)
-  const positionals = given.map((f) => path.resolve(invocationDir(), f));
+  const positionals = given.map(userPath);
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return;

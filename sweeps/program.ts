@@ -131,10 +131,6 @@ export function programLine(line: string, nextStep: number, time: number): Worke
   return [{ type: "log", level: "info", message: text }];
 }
 
-/** The folder the user ran the command in: npm runs scripts in the package's root and says where it was called from in INIT_CWD. */
-export function invocationDir(): string {
-  return process.env.INIT_CWD || process.cwd();
-}
 
 export interface ProgramLauncherOptions {
   /** Where commands run: relative program paths are read from here. */

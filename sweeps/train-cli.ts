@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import { fail, openTrainer, parseTrainArgs, Progress, exitCodeOf, trainHere, trainUsage, type TrainArgs } from "../engine/terminal";
 import { localWorkerInput, findCheckpoint } from "./checkpoints";
 import { Coordinator, localOwnerId, Runner, type ClaimedRun, type RunOutcome, type RunQueue } from "./executor";
@@ -79,7 +78,7 @@ async function track(args: TrainArgs): Promise<number> {
     owner,
     concurrency: 1,
     release: false,
-    workerInput: (r) => ({ ...localWorkerInput(r), threads: args.threads, ...(args.resume ? { resumeFrom: path.resolve(args.resume) } : {}) }),
+    workerInput: (r) => ({ ...localWorkerInput(r), threads: args.threads, ...(args.resume ? { resumeFrom: args.resume } : {}) }),
     corpusText: registeredCorpusText,
     log: (message) => progress.line(`warn: ${message}`),
     onEvent: (e) => {
