@@ -181,7 +181,7 @@ async function main() {
       problems,
     });
   }
-  // charlm: W&B's bayes on a real sweep (trains 45 runs)
+  // charlm: W&B's bayes on a real sweep (CHARLM_SEEDS × CHARLM_RUNS runs, ~1 min)
   if (!process.argv.includes("--no-charlm")) {
     const bests = await twoAtATime(CHARLM_SEEDS.map((seed) => () => charlmSequence("wandb", seed, wandb)));
     console.log(`  W&B bayes on charlm: best val_loss ${bests.map((b) => b.toFixed(4)).join(", ")}`);
