@@ -45,6 +45,17 @@ function python(): string {
   return fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 }
 
+/**
+ * A file of W&B's own tests/ (such as tests/data/hyper-data.yaml) from the export of the mirror
+ * (or WANDB_SWEEPS_SRC's checkout), or why it is not here. Needs git, not Python.
+ */
+export function wandbTestFile(relative: string): { file: string } | { reason: string } {
+  const found = locate();
+  if ("reason" in found) return found;
+  const file = path.join(found.root ?? path.dirname(found.src), "tests", relative);
+  return fs.existsSync(file) ? { file } : { reason: `${file} is absent` };
+}
+
 /** Find W&B's source: a checkout, or an export of the mirror's HEAD into the temp folder (cached by commit). */
 function locate(): { src: string; root: string | null; commit: string } | { reason: string } {
   const checkout = process.env.WANDB_SWEEPS_SRC;

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { parseWandbSweepConfig, type HyperbandStop, type SweepConfig } from "../config.ts";
 import { askStop, readReplayData, replay, sha256 } from "../reference/generate.ts";
 import { fixture, LIVE_SKIP, liveWandb } from "../reference/live.ts";
+import { wandbTestFile } from "../reference/wandb.ts";
 import { ours, REPLAY_CASES, REPLAY_DATA, STOP_CASES, type StopRun } from "../reference/wandb-cases.ts";
 import { sharedData } from "../testdata/shared-data.ts";
 import { hyperbandBrackets, shouldStop } from "./index.ts";
@@ -51,12 +52,14 @@ test("the docstring example with strict omitted: W&B's default is strict (wandb/
   assert.equal((strict.early_terminate as HyperbandStop).strict, true);
 });
 
+// W&B's data file: from the shared data folder, else from W&B's own repository where it is here
 const data = sharedData("wandb-sweeps-tests");
-const dataFile = "dir" in data ? path.join(data.dir, REPLAY_DATA) : null;
+const fromMirror = "dir" in data ? null : wandbTestFile(path.join("data", REPLAY_DATA));
+const dataFile = "dir" in data ? path.join(data.dir, REPLAY_DATA) : fromMirror && "file" in fromMirror ? fromMirror.file : null;
 
 for (const r of REPLAY_CASES) {
   test(`W&B hyperband replay of the 116 runs: ${r.id} (${r.from})`, async (t) => {
-    if (!dataFile || !fs.existsSync(dataFile)) return t.skip(`W&B's ${expected.data.file} is not here: ${"missing" in data ? data.missing : `${dataFile} is absent`}`);
+    if (!dataFile || !fs.existsSync(dataFile)) return t.skip(`W&B's ${expected.data.file} is not here: ${"missing" in data ? `${data.missing}; ${fromMirror && "reason" in fromMirror ? fromMirror.reason : ""}` : `${dataFile} is absent`}`);
     const text = fs.readFileSync(dataFile, "utf8");
     assert.equal(sha256(text), expected.data.sha256, `${dataFile} is not the file the fixture was made from`);
     const histories = readReplayData(text);
