@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { appendedPoints, freshCurveEnds, pointsIn, recordCurvePolls } from "./runs-util";
+import { appendedPoints, e2eStore, freshCurveEnds, pointsIn, recordCurvePolls } from "./runs-util";
 
 // Journey: open the new-sweep form, start from a preset, make it small, check the run
 // count, launch it, and watch the real runs (engine workers spawned by the server's
@@ -64,4 +64,50 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
   await expect(row).toContainText("4/4");
   await expect(row.getByTestId("state-badge")).toHaveAttribute("data-state", "finished");
   await page.screenshot({ path: "test-results/screens/sweeps-list.png", fullPage: true });
+});
+
+// A sweep whose runs all ended between two polls of its page: the progress poll sees them before
+// the run list arrives. For that moment the page says it is loading them, never "This sweep has
+// no runs … ended before any run was proposed" (seen on a quick sweep launched from the form);
+// a run list that cannot be read is asked for again at the next poll.
+test("a sweep that ends between two polls: its runs load, never 'no runs'; a failed run list is asked for again", async ({ page }) => {
+  test.setTimeout(60_000);
+  const store = await e2eStore();
+  // held by no executor of this server (heldBy set): it stays without runs until this test adds them
+  const sweep = await store.createSweep({
+    name: "ends between polls",
+    config: { method: "grid", metric: { name: "val_loss", goal: "minimize" }, parameters: { dropout: { values: [0, 0.5] } } },
+    rawConfig: "",
+    method: "grid",
+    metricName: "val_loss",
+    metricGoal: "minimize",
+    concurrency: 1,
+    seed: 3,
+    heldBy: "e2e:nobody",
+  });
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let listRequests = 0;
+  await page.route(new RegExp(`/api/runs\\?sweep=${sweep.id}&`), async (route) => {
+    if (++listRequests > 1) return route.continue();
+    await held;
+    await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "e2e: not now" }) });
+  });
+  await page.goto(`/sweeps/${sweep.id}`);
+  await expect(page.getByText("Waiting for the first run")).toBeVisible();
+
+  for (const [index, dropout] of [0, 0.5].entries()) {
+    const run = await store.createRun({ sweepId: sweep.id, index, config: { task: "quadrant", dropout }, params: { dropout }, claimedBy: "e2e" });
+    await store.finishRun(run.id, { state: "finished", summary: { val_loss: 0.25 + dropout }, lastStep: 10 });
+  }
+  await store.setSweepState(sweep.id, "finished", { reason: "grid exhausted" });
+  await store.disconnectPrisma();
+
+  await expect(page.locator(".page-header [data-testid=state-badge]")).toHaveAttribute("data-state", "finished", { timeout: 15_000 });
+  await expect(page.getByTestId("runs-loading")).toContainText("Loading 2 runs");
+  await expect(page.getByText("This sweep has no runs")).toHaveCount(0);
+  release(); // the first run list fails; the next poll asks again
+  await expect(page.getByTestId("sweep-run-row")).toHaveCount(2, { timeout: 20_000 });
+  await expect(page.getByTestId("runs-loading")).toHaveCount(0);
+  expect(listRequests).toBeGreaterThanOrEqual(2);
 });

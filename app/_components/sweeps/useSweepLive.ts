@@ -47,20 +47,28 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
     };
   }, [poll]);
 
-  // The run list follows the signature (counts by state, best run, sweep state).
+  // The run list follows the signature (counts by state, best run, sweep state); a list that
+  // could not be read is asked for again at the next poll.
   const signature = tableSignature(progress);
   const shown = useRef(tableSignature(initial.progress));
+  /** the poll at which the run list could not be read, or null */
+  const [missedAt, setMissedAt] = useState<number | null>(null);
+  const ticksNow = useRef(ticks);
+  ticksNow.current = ticks;
   const refreshRuns = useCallback(async () => {
-    const res = await fetch(`/api/runs?sweep=${sweepId}&sort=index&limit=100000`, { cache: "no-store" });
-    if (!res.ok) return;
-    setRuns(((await res.json()) as { runs: RunRecord[] }).runs);
+    const res = await fetch(`/api/runs?sweep=${sweepId}&sort=index&limit=100000`, { cache: "no-store" }).catch(() => null);
+    const body = res?.ok ? ((await res.json().catch(() => null)) as { runs: RunRecord[] } | null) : null;
+    if (!body) return setMissedAt(ticksNow.current);
+    setMissedAt(null);
+    setRuns(body.runs);
     setRunsAt(Date.now());
   }, [sweepId]);
+  const retry = missedAt !== null && ticks > missedAt ? ticks : 0;
   useEffect(() => {
-    if (shown.current === signature) return;
+    if (shown.current === signature && retry === 0) return;
     shown.current = signature;
     void refreshRuns();
-  }, [signature, refreshRuns]);
+  }, [signature, retry, refreshRuns]);
 
   // The elapsed clock (and running runs' runtimes) move every second between polls while the sweep is live.
   const [now, setNow] = useState(fetchedAt);
