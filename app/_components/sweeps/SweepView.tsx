@@ -148,7 +148,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
       <SweepNotes warnings={props.warnings ?? []} metricNote={metricNote(runs, sweep.metricName, !["running", "paused"].includes(state))} metric={sweep.metricName} />
 
       {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} />}
-      {runs.length === 0 && progress.total > 0 ? (
+      {runs.length === 0 && live.runsPending && progress.total > 0 ? (
         // the progress poll has seen runs that the run list has not brought yet (a sweep that
         // ended between two polls): not "no runs" for that moment
         <div className="card sw-gap" data-testid="runs-loading">

@@ -48,18 +48,24 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   }, [poll]);
 
   // The run list follows the signature (counts by state, best run, sweep state); a list that
-  // could not be read is asked for again at the next poll.
+  // could not be read is asked for again at the next poll. `runsPending`: the list shown is
+  // older than the progress (from the render the progress changes in, until the list comes).
   const signature = tableSignature(progress);
   const shown = useRef(tableSignature(initial.progress));
+  const signatureNow = useRef(signature);
+  signatureNow.current = signature;
+  const [listed, setListed] = useState(shown.current);
   /** the poll at which the run list could not be read, or null */
   const [missedAt, setMissedAt] = useState<number | null>(null);
   const ticksNow = useRef(ticks);
   ticksNow.current = ticks;
   const refreshRuns = useCallback(async () => {
+    const asked = signatureNow.current;
     const res = await fetch(`/api/runs?sweep=${sweepId}&sort=index&limit=100000`, { cache: "no-store" }).catch(() => null);
     const body = res?.ok ? ((await res.json().catch(() => null)) as { runs: RunRecord[] } | null) : null;
     if (!body) return setMissedAt(ticksNow.current);
     setMissedAt(null);
+    setListed(asked);
     setRuns(body.runs);
     setRunsAt(Date.now());
   }, [sweepId]);
@@ -83,5 +89,5 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   // the table and the chart read the running runs' current step and metric from the progress poll
   const current = useMemo(() => withLiveValues(runs, progress.running), [runs, progress.running]);
 
-  return { progress, setProgress, runs: current, setRuns, runsAt, now: Math.max(now, fetchedAt), stale, signature, ticks, elapsed, active, poll, refreshRuns };
+  return { progress, setProgress, runs: current, runsPending: listed !== signature, setRuns, runsAt, now: Math.max(now, fetchedAt), stale, signature, ticks, elapsed, active, poll, refreshRuns };
 }
