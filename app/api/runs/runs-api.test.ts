@@ -161,7 +161,10 @@ describe("PATCH /api/runs/:id", () => {
 describe("GET /api/sweeps pages", () => {
   it("gives a page of sweeps newest first with the total, by project; bad paging is a 400 naming the field", async () => {
     const made: string[] = [];
-    for (let i = 0; i < 5; i++) made.push((await createSweep({ name: `paged ${i}`, config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: i, project: "paging" })).id);
+    for (let i = 0; i < 5; i++) {
+      made.push((await createSweep({ name: `paged ${i}`, config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: i, project: "paging" })).id);
+      await new Promise((r) => setTimeout(r, 2)); // distinct creation times: a tie is ordered by id, not by creation
+    }
     const page = async (q: string) => (await (await sweepsRoute.GET(new Request(`http://x/api/sweeps?${q}`))).json()) as { sweeps: { id: string; project: string }[]; total: number };
     const newest = [...made].reverse();
     const first = await page("project=paging&limit=2");
