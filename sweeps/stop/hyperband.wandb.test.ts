@@ -79,8 +79,9 @@ test("live: W&B's hyperband still answers as recorded, and as ours", async (t) =
     assert.deepEqual(live.stop, expected.cases.find((e) => e.id === c.id)!.wandb.stop, `${c.id}: W&B now answers differently from the fixture: rerun sweeps/reference/generate.ts`);
     assert.deepEqual(ourStops(config(c.config), c.runs), live.stop, c.id);
   }
-  if (!open.wandb.info.root) return;
-  const histories = readReplayData(fs.readFileSync(path.join(open.wandb.info.root, "tests", "data", REPLAY_DATA), "utf8"));
+  const replayFile = wandbTestFile(path.join("data", REPLAY_DATA));
+  if (!("file" in replayFile)) return t.diagnostic(`the live replay is not run: ${replayFile.reason}`);
+  const histories = readReplayData(fs.readFileSync(replayFile.file, "utf8"));
   const r = REPLAY_CASES.find((x) => x.id === "extensive-strict-omitted")!;
   const live = await replay(r, histories, async (runs) => (await open.wandb.call<{ stop: string[] }>("stop", { config: r.config, runs })).stop);
   const c = config(r.config);
