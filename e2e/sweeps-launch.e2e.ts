@@ -111,3 +111,44 @@ test("a sweep that ends between two polls: its runs load, never 'no runs'; a fai
   await expect(page.getByTestId("runs-loading")).toHaveCount(0);
   expect(listRequests).toBeGreaterThanOrEqual(2);
 });
+
+test("a sweep's archived run stays on its page, marked, through live refreshes and in 'export all'", async ({ page }) => {
+  test.setTimeout(60_000);
+  const store = await e2eStore();
+  const sweep = await store.createSweep({
+    name: "archived run in a sweep",
+    config: { method: "grid", metric: { name: "val_loss", goal: "minimize" }, parameters: { dropout: { values: [0, 0.25, 0.5] } } },
+    rawConfig: "",
+    method: "grid",
+    metricName: "val_loss",
+    metricGoal: "minimize",
+    concurrency: 1,
+    seed: 4,
+    heldBy: "e2e:nobody",
+  });
+  const add = async (index: number, dropout: number) => {
+    const run = await store.createRun({ sweepId: sweep.id, index, config: { task: "quadrant", dropout }, params: { dropout }, claimedBy: "e2e" });
+    await store.finishRun(run.id, { state: "finished", summary: { val_loss: 0.25 + dropout }, lastStep: 10 });
+    return run.id;
+  };
+  const archivedId = await add(0, 0);
+  await add(1, 0.25);
+  await store.updateRunMeta(archivedId, { archived: true });
+  await page.goto(`/sweeps/${sweep.id}`);
+  await expect(page.getByTestId("sweep-run-row")).toHaveCount(2);
+  await expect(page.locator(`[data-testid=sweep-run-row][data-run-id="${archivedId}"] [data-testid=row-archived]`)).toBeVisible();
+
+  // a new run changes the progress: the page fetches its run list again, archived run included
+  const third = await add(2, 0.5);
+  await store.disconnectPrisma();
+  await expect(page.locator(`[data-testid=sweep-run-row][data-run-id="${third}"]`)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId("sweep-run-row")).toHaveCount(3);
+  await expect(page.getByTestId("row-archived")).toHaveCount(1);
+  await expect(page.locator(`[data-testid=sweep-run-row][data-run-id="${archivedId}"] [data-testid=row-archived]`)).toBeVisible();
+
+  // "export all" is every run the page lists
+  const href = await page.getByTestId("table-export-csv").getAttribute("href");
+  const csv = await (await page.request.get(href!)).text();
+  const ids = csv.trim().split("\n").slice(1).map((line) => line.split(",")[0]);
+  expect(ids.sort()).toEqual((await page.getByTestId("sweep-run-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")!))).sort());
+});

@@ -8,6 +8,15 @@ import { decodeSort, encodeSort, sortRuns, type SortableRun, type TableSort } fr
 // and what the view shows (the brushed runs in table order), computed the same way on the
 // page and in its "export shown" CSV.
 
+/**
+ * The query string of every run of a sweep, archived runs included: the sweep page lists a
+ * sweep's runs as its search counts them (an archived run keeps its "archived" mark), on its
+ * first render, at each live refresh and in its "export all" CSV alike.
+ */
+export function sweepRunsQuery(sweepId: string): string {
+  return `sweep=${sweepId}&archived=include`;
+}
+
 export interface SweepViewState {
   /** parallel-coordinates axis order (unknown names are dropped, new axes appended) */
   order: string[];

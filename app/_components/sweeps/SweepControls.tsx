@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { SweepState } from "../../../sweeps/states";
+import { sweepRunsQuery } from "../../_lib/sweep-view";
 
 // Pause / resume / cancel (cancel asks once more, inline), plus the sweep's CSV and
 // "new sweep like this". The parent applies the new state at once and rolls it back if
@@ -49,7 +50,7 @@ export function SweepControls(props: { sweepId: string; state: SweepState; busy:
             Cancel…
           </button>
         ))}
-      <a className="btn" href={`/api/runs/export.csv?sweep=${props.sweepId}`} download data-testid="sweep-export-csv">
+      <a className="btn" href={`/api/runs/export.csv?${sweepRunsQuery(props.sweepId)}`} download data-testid="sweep-export-csv">
         Export CSV
       </a>
       <Link className="btn" href={`/sweeps/new?from=${props.sweepId}`}>

@@ -120,6 +120,11 @@ const RunRow = memo(function RunRow(props: {
             re-run
           </Link>
         )}
+        {run.archivedAt && (
+          <span className="badge sw-archived" data-testid="row-archived" title="Archived: hidden from the runs table unless it shows archived runs; still one of this sweep's runs">
+            archived
+          </span>
+        )}
       </td>
       <td>{stopping && live ? <Badge state="stopped" label="stopping…" /> : <Badge state={run.state} />}</td>
       {props.configKeys.map((k) => {

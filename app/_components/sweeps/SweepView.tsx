@@ -9,7 +9,7 @@ import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
 import type { TableSort } from "../../_lib/sweep-table";
 import { PROGRAM_SWEEP_HOLDER, programSpecOf, type EarlyTerminate, type ProgramSpec, type SweepIssue } from "../../../sweeps/config";
-import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
+import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepRunsQuery, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { Housekeeping, type Meta } from "../housekeeping/Housekeeping";
 import { CurvesPanel } from "./CurvesPanel";
@@ -231,7 +231,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
                     >
                       Export shown{keep ? ` (${tableRuns.length})` : ""}
                     </a>
-                    <a className="btn btn-sm" href={`/api/runs/export.csv?sweep=${sweep.id}`} download data-testid="table-export-csv" title="Every run of the sweep">
+                    <a className="btn btn-sm" href={`/api/runs/export.csv?${sweepRunsQuery(sweep.id)}`} download data-testid="table-export-csv" title="Every run of the sweep">
                       Export all
                     </a>
                   </span>

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
 import { isActive, tableSignature, withLiveValues, type SweepProgressBody } from "../../_lib/sweep-progress";
+import { sweepRunsQuery } from "../../_lib/sweep-view";
 
 // The sweep page's live data: polls the cheap progress endpoint (~1.5 s while the sweep is
 // live, slower when hidden or ended) and refetches the run list only when the counts, the
@@ -61,7 +62,7 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   ticksNow.current = ticks;
   const refreshRuns = useCallback(async () => {
     const asked = signatureNow.current;
-    const res = await fetch(`/api/runs?sweep=${sweepId}&sort=index&limit=100000`, { cache: "no-store" }).catch(() => null);
+    const res = await fetch(`/api/runs?${sweepRunsQuery(sweepId)}&sort=index&limit=100000`, { cache: "no-store" }).catch(() => null);
     const body = res?.ok ? ((await res.json().catch(() => null)) as { runs: RunRecord[] } | null) : null;
     if (!body) return setMissedAt(ticksNow.current);
     setMissedAt(null);
