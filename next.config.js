@@ -18,6 +18,11 @@ const nextConfig = {
       },
     ];
   },
+  // The runs table is the home page; /runs (where a W&B user looks for it, and the parent of
+  // every /runs/ID) goes there with its query string, rather than to "Page not found".
+  async redirects() {
+    return [{ source: "/runs", destination: "/", permanent: false }];
+  },
   experimental: {
     // proxy.ts runs before every route, and Next keeps a copy of each request body up to this
     // size for the route (and hands it only that much). It must stay above the largest body a

@@ -39,3 +39,12 @@ test("run page: a diverged run shows where it diverged", async ({ page }) => {
   await expect(page.getByTestId("run-loss-chart")).toBeVisible();
   await screen(page, "run-page-diverged");
 });
+
+test("/runs is the runs table, its query kept", async ({ page }) => {
+  await page.goto("/runs?project=default&filter=state=finished&sort=summary.val_loss_best");
+  await expect(page).toHaveURL(/\/\?project=default&filter=state(=|%3D)finished&sort=summary\.val_loss_best$/);
+  await expect(page.getByTestId("runs-table")).toBeVisible();
+  await expect(page.getByTestId("filter-chip")).toContainText("state=finished");
+  await expect(page.getByTestId("run-row").first()).toBeVisible();
+  await expect(page.getByText("Page not found")).toHaveCount(0);
+});
