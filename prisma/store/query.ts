@@ -111,11 +111,11 @@ export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
   // JSON would spill SQLite's sorter), then fetch those rows and put them in that order.
   // NULLs last in either direction; ties broken by creation time and id (a stable order).
   const ids = (await selectRows(dialectSql().listIdsQuery(q, sort, limit, offset))).map((r) => r.id!);
-  const rows = await selectRows(dialectSql().listRowsQuery(ids));
   const configs = await configsOf(ids);
-  const total = ids.length < limit && (offset === 0 || ids.length > 0) ? offset + ids.length : ((await selectRows(dialectSql().runCountQuery(q)))[0].n ?? 0);
   const now = Date.now();
-  return { runs: rows.map((r) => toRunRecord(r, now, configs.get(r.id!))), total };
+  const runs = await selectRows(dialectSql().listRowsQuery(ids), (r) => toRunRecord(r, now, configs.get(r.id!)));
+  const total = ids.length < limit && (offset === 0 || ids.length > 0) ? offset + ids.length : ((await selectRows(dialectSql().runCountQuery(q)))[0].n ?? 0);
+  return { runs, total };
 }
 
 /** The zod schema of the runs listing's query string, shared by the API, the page and CSV export. */

