@@ -66,6 +66,30 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
   await page.screenshot({ path: "test-results/screens/sweeps-list.png", fullPage: true });
 });
 
+type E2eStore = Awaited<ReturnType<typeof e2eStore>>;
+
+/** A grid sweep over dropout held by no executor of this server (heldBy set): it has only the runs a test adds. */
+function heldSweep(store: E2eStore, name: string, dropouts: number[], seed: number) {
+  return store.createSweep({
+    name,
+    config: { method: "grid", metric: { name: "val_loss", goal: "minimize" }, parameters: { dropout: { values: dropouts } } },
+    rawConfig: "",
+    method: "grid",
+    metricName: "val_loss",
+    metricGoal: "minimize",
+    concurrency: 1,
+    seed,
+    heldBy: "e2e:nobody",
+  });
+}
+
+/** A finished run of that sweep, as an agent would have written it; its id. */
+async function finishedRun(store: E2eStore, sweepId: string, index: number, dropout: number): Promise<string> {
+  const run = await store.createRun({ sweepId, index, config: { task: "quadrant", dropout }, params: { dropout }, claimedBy: "e2e" });
+  await store.finishRun(run.id, { state: "finished", summary: { val_loss: 0.25 + dropout }, lastStep: 10 });
+  return run.id;
+}
+
 // A sweep whose runs all ended between two polls of its page: the progress poll sees them before
 // the run list arrives. For that moment the page says it is loading them, never "This sweep has
 // no runs … ended before any run was proposed" (seen on a quick sweep launched from the form);
@@ -73,18 +97,7 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
 test("a sweep that ends between two polls: its runs load, never 'no runs'; a failed run list is asked for again", async ({ page }) => {
   test.setTimeout(60_000);
   const store = await e2eStore();
-  // held by no executor of this server (heldBy set): it stays without runs until this test adds them
-  const sweep = await store.createSweep({
-    name: "ends between polls",
-    config: { method: "grid", metric: { name: "val_loss", goal: "minimize" }, parameters: { dropout: { values: [0, 0.5] } } },
-    rawConfig: "",
-    method: "grid",
-    metricName: "val_loss",
-    metricGoal: "minimize",
-    concurrency: 1,
-    seed: 3,
-    heldBy: "e2e:nobody",
-  });
+  const sweep = await heldSweep(store, "ends between polls", [0, 0.5], 3);
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
   let listRequests = 0;
@@ -96,10 +109,7 @@ test("a sweep that ends between two polls: its runs load, never 'no runs'; a fai
   await page.goto(`/sweeps/${sweep.id}`);
   await expect(page.getByText("Waiting for the first run")).toBeVisible();
 
-  for (const [index, dropout] of [0, 0.5].entries()) {
-    const run = await store.createRun({ sweepId: sweep.id, index, config: { task: "quadrant", dropout }, params: { dropout }, claimedBy: "e2e" });
-    await store.finishRun(run.id, { state: "finished", summary: { val_loss: 0.25 + dropout }, lastStep: 10 });
-  }
+  for (const [index, dropout] of [0, 0.5].entries()) await finishedRun(store, sweep.id, index, dropout);
   await store.setSweepState(sweep.id, "finished", { reason: "grid exhausted" });
   await store.disconnectPrisma();
 
@@ -115,31 +125,16 @@ test("a sweep that ends between two polls: its runs load, never 'no runs'; a fai
 test("a sweep's archived run stays on its page, marked, through live refreshes and in 'export all'", async ({ page }) => {
   test.setTimeout(60_000);
   const store = await e2eStore();
-  const sweep = await store.createSweep({
-    name: "archived run in a sweep",
-    config: { method: "grid", metric: { name: "val_loss", goal: "minimize" }, parameters: { dropout: { values: [0, 0.25, 0.5] } } },
-    rawConfig: "",
-    method: "grid",
-    metricName: "val_loss",
-    metricGoal: "minimize",
-    concurrency: 1,
-    seed: 4,
-    heldBy: "e2e:nobody",
-  });
-  const add = async (index: number, dropout: number) => {
-    const run = await store.createRun({ sweepId: sweep.id, index, config: { task: "quadrant", dropout }, params: { dropout }, claimedBy: "e2e" });
-    await store.finishRun(run.id, { state: "finished", summary: { val_loss: 0.25 + dropout }, lastStep: 10 });
-    return run.id;
-  };
-  const archivedId = await add(0, 0);
-  await add(1, 0.25);
+  const sweep = await heldSweep(store, "archived run in a sweep", [0, 0.25, 0.5], 4);
+  const archivedId = await finishedRun(store, sweep.id, 0, 0);
+  await finishedRun(store, sweep.id, 1, 0.25);
   await store.updateRunMeta(archivedId, { archived: true });
   await page.goto(`/sweeps/${sweep.id}`);
   await expect(page.getByTestId("sweep-run-row")).toHaveCount(2);
   await expect(page.locator(`[data-testid=sweep-run-row][data-run-id="${archivedId}"] [data-testid=row-archived]`)).toBeVisible();
 
   // a new run changes the progress: the page fetches its run list again, archived run included
-  const third = await add(2, 0.5);
+  const third = await finishedRun(store, sweep.id, 2, 0.5);
   await store.disconnectPrisma();
   await expect(page.locator(`[data-testid=sweep-run-row][data-run-id="${third}"]`)).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId("sweep-run-row")).toHaveCount(3);

@@ -54,12 +54,13 @@ test("the docstring example with strict omitted: W&B's default is strict (wandb/
 
 // W&B's data file: from the shared data folder, else from W&B's own repository where it is here
 const data = sharedData("wandb-sweeps-tests");
-const fromMirror = "dir" in data ? null : wandbTestFile(path.join("data", REPLAY_DATA));
-const dataFile = "dir" in data ? path.join(data.dir, REPLAY_DATA) : fromMirror && "file" in fromMirror ? fromMirror.file : null;
+const source = "dir" in data ? { file: path.join(data.dir, REPLAY_DATA) } : wandbTestFile(path.join("data", REPLAY_DATA));
+const missing = "reason" in source ? `${"missing" in data ? `${data.missing}; ` : ""}${source.reason}` : fs.existsSync(source.file) ? null : `${source.file} is absent`;
 
 for (const r of REPLAY_CASES) {
   test(`W&B hyperband replay of the 116 runs: ${r.id} (${r.from})`, async (t) => {
-    if (!dataFile || !fs.existsSync(dataFile)) return t.skip(`W&B's ${expected.data.file} is not here: ${"missing" in data ? `${data.missing}; ${fromMirror && "reason" in fromMirror ? fromMirror.reason : ""}` : `${dataFile} is absent`}`);
+    if (missing !== null || !("file" in source)) return t.skip(`W&B's ${expected.data.file} is not here: ${missing}`);
+    const dataFile = source.file;
     const text = fs.readFileSync(dataFile, "utf8");
     assert.equal(sha256(text), expected.data.sha256, `${dataFile} is not the file the fixture was made from`);
     const histories = readReplayData(text);
