@@ -64,7 +64,7 @@ function toUnit(dim: NumericDim, t: number): number {
 function fromUnit(dim: NumericDim, u: number): number {
   switch (dim.prior.type) {
     case "uniform":
-      return dim.prior.lo + u * (dim.prior.hi - dim.prior.lo);
+      return u === 1 ? dim.prior.hi : dim.prior.lo + u * (dim.prior.hi - dim.prior.lo);
     case "normal":
       return dim.prior.mu + dim.prior.sigma * normQuantile(clamp01(u));
     case "beta":
@@ -127,7 +127,11 @@ export function unitEncoding(space: readonly Dim[]): Encoding {
           value = dim.values[best];
         }
       } else {
-        value = fromInternal(dim, fromUnit(dim, clamp01(u[offset])));
+        // a point on the cube's face is the range's end itself (dropout 0, not 5e-10); only an
+        // end the field does not allow (dropout 1) is taken from just inside
+        const at = Math.min(1, Math.max(0, u[offset]));
+        value = fromInternal(dim, fromUnit(dim, at));
+        if (checked.has(dim) && !isValid(dim, value) && at !== clamp01(at)) value = fromInternal(dim, fromUnit(dim, clamp01(at)));
         if (!Number.isFinite(value) || (checked.has(dim) && !isValid(dim, value))) return null;
       }
       if (tree && dim === space[0]) b = value as number;

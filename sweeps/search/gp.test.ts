@@ -132,3 +132,21 @@ test("bayes keeps away from diverging runs, spreads concurrent proposals, and is
   assert.ok(!next.done && Math.abs((next.params as Record<string, number>).x - (trials[10].params as Record<string, number>).x) > 1e-6);
   assert.deepEqual(proposeNext(c, trials.slice(0, 12)), proposeNext(c, trials.slice(0, 12)));
 });
+
+test("a proposal at a range's end is the end as written: dropout 0 and learning rate 0.3, not 5e-10 and 0.29999999999999993; an end the field forbids (dropout 1) is taken from just inside", () => {
+  // the best of each is at an end of its range, so the search proposes the end itself
+  const c = sweep({
+    seed: 4,
+    metric: { name: "loss", goal: "minimize" },
+    parameters: { dropout: { distribution: "uniform", min: 0, max: 0.5 }, learning_rate: { distribution: "log_uniform_values", min: 0.0003, max: 0.3 } },
+  });
+  const f = (p: Record<string, number>) => p.dropout - Math.log(p.learning_rate);
+  const proposed = simulate(c, f, [], 16).map((t) => t.params as Record<string, number>);
+  assert.ok(proposed.some((p) => p.dropout === 0), `dropout: ${proposed.map((p) => p.dropout)}`);
+  assert.ok(proposed.some((p) => p.learning_rate === 0.3), `learning_rate: ${proposed.map((p) => p.learning_rate)}`);
+  for (const p of proposed) assert.ok(p.dropout >= 0 && p.dropout <= 0.5 && p.learning_rate >= 0.0003 && p.learning_rate <= 0.3, JSON.stringify(p));
+  const forbidden = sweep({ seed: 4, metric: { name: "loss", goal: "minimize" }, parameters: { dropout: { distribution: "uniform", min: 0.5, max: 1 } } });
+  const toOne = simulate(forbidden, (p) => -p.dropout, [], 12).map((t) => (t.params as Record<string, number>).dropout);
+  assert.ok(toOne.every((d) => d < 1), `dropout ${toOne}`);
+  assert.ok(Math.max(...toOne) > 1 - 1e-6, `the search reaches the end it may not take: ${toOne}`);
+});

@@ -167,6 +167,11 @@ export function isLogScaled(dim: Dim): boolean {
 /** Internal coordinate → parameter value (exp for log scale, then integer rounding or quantisation). */
 export function fromInternal(dim: NumericDim, t: number): number {
   let v = dim.log ? Math.exp(t) : t;
+  // a range's end is its value as written (0.0003, not exp(ln 0.0003) = 0.0003000000000000001)
+  if (dim.log && dim.prior.type === "uniform" && (t === dim.prior.lo || t === dim.prior.hi)) {
+    const range = supportRange(dim.spec);
+    if (range) v = t === dim.prior.lo ? range.lo : range.hi;
+  }
   if (dim.integer) v = Math.min(dim.integer.max, Math.max(dim.integer.min, Math.round(v)));
   if (dim.q !== null) v = quantize(v, dim.q);
   return v;
