@@ -88,6 +88,37 @@ describe("ingestion", () => {
     assert.equal((await readPoints(run.id, "train_loss")).length, 210);
   });
 
+  it("log lines, samples and diagnostics come back as they were logged, in order, across runs of one report, with the report's time", async () => {
+    const [a, b] = [await newRun(), await newRun()];
+    const awkward = ["tab\there", "line\nbreak", "back\\slash", 'quote"d', "λ/ß/日本 😀", "", "'; DROP TABLE LogLine; --", "[1,2]", "null"];
+    const eventsOf = (tag: string): Event[] => [
+      ...awkward.map((message, i): Event => ({ kind: "log", body: { level: i % 2 ? "warn" : "info", step: i === 0 ? undefined : i, message: `${tag}${message}` } })),
+      { kind: "sample", body: { step: 5, temperature: 0.7, text: `${tag}"ab\ncd"\t日本` } },
+      { kind: "sample", body: { step: 6, temperature: 1e-300, text: "" } },
+      { kind: "diagnostic", body: { step: 5, kind: "grad_flow", data: { norms: [0.1 + 0.2, 5e-324, -0], nested: { s: 'q"\n', n: null, t: true } } } },
+      { kind: "diagnostic", body: { step: 6, kind: "saturation", data: "a string" } },
+    ];
+    const before = Date.now();
+    await appendRunEvents([...sealBatches(a.id, eventsOf("a:"), 1), ...sealBatches(b.id, eventsOf("b:"), 1)]);
+    const after = Date.now();
+    for (const [run, tag] of [[a, "a:"], [b, "b:"]] as const) {
+      const logs = await listLogs(run.id);
+      assert.deepEqual(logs.map((l) => [l.step, l.level, l.message]), awkward.map((m, i) => [i === 0 ? null : i, i % 2 ? "warn" : "info", `${tag}${m}`]));
+      for (const l of logs) {
+        const t = Date.parse(l.time);
+        assert.ok(t >= before - 1 && t <= after + 1 && new Date(t).toISOString() === l.time, `log time ${l.time}`);
+      }
+      assert.deepEqual(await listSamples(run.id), [
+        { step: 5, temperature: 0.7, text: `${tag}"ab\ncd"\t日本` },
+        { step: 6, temperature: 1e-300, text: "" },
+      ]);
+      assert.deepEqual(await listDiagnostics(run.id), [
+        { step: 5, kind: "grad_flow", data: { norms: [0.1 + 0.2, 5e-324, 0], nested: { s: 'q"\n', n: null, t: true } } },
+        { step: 6, kind: "saturation", data: "a string" },
+      ]);
+    }
+  });
+
   it("every value comes back as it was logged, however the report was stored (new points, points logged again, a point another writer stored first)", async () => {
     const run = await newRun();
     // names a COPY must carry whole: a tab, a newline, a backslash, a quote, non-ASCII
