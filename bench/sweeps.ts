@@ -151,9 +151,9 @@ export async function run(): Promise<void> {
   const ratio = two.seconds / one.seconds;
   report("8 equal runs: concurrency 1 (best of 2)", `${fmt(one.seconds, 2)} s (${times[1].map((t) => fmt(t, 2)).join(", ")})`);
   report("8 equal runs: concurrency 2 (best of 2)", `${fmt(two.seconds, 2)} s (${times[2].map((t) => fmt(t, 2)).join(", ")})`);
-  report("concurrency 2 / concurrency 1 wall time", fmt(ratio, 2), { ok: ratio <= 0.55, target: "≤ 0.55" });
+  report("concurrency 2 / concurrency 1 wall time", fmt(ratio, 3), { ok: ratio <= 0.55, target: "≤ 0.55" });
   const bareRatio = Math.min(...bare[2]) / Math.min(...bare[1]);
-  report("  baseline: the same 8 runs on 2 bare workers / on 1 (no executor, no database)", `${fmt(bareRatio, 2)} (${bare[2].map((t) => fmt(t, 2)).join(", ")} s / ${bare[1].map((t) => fmt(t, 2)).join(", ")} s): the executor adds ${fmt(ratio - bareRatio, 2)}`);
+  report("  baseline: the same 8 runs on 2 bare workers / on 1 (no executor, no database)", `${fmt(bareRatio, 3)} (${bare[2].map((t) => fmt(t, 2)).join(", ")} s / ${bare[1].map((t) => fmt(t, 2)).join(", ")} s): the executor adds ${fmt(ratio - bareRatio, 3)}`);
   report("executor's own CPU (parent process), concurrency 1 / 2", `${parentCpu[1].map((t) => fmt(t, 2)).join(", ")} s / ${parentCpu[2].map((t) => fmt(t, 2)).join(", ")} s`);
 
   // 3. hyperband: the same 27 random configurations with and without early termination
