@@ -63,6 +63,10 @@ export async function run(): Promise<void> {
   await disconnectPrisma();
   process.env.DATABASE_URL = `file:${path.join(dir, "bench.db")}`;
   console.log(`     worker: ${defaultWorkerCommand().slice(1).join(" ")}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
+  // warm-up, not counted: a server's executor is warm, and the first sweep of a process compiles
+  // Prisma's query plans and the executor's code (the first config measured 213 ms run alone, 84 ms
+  // after the other suites)
+  await measureMs(SPEED_CONFIGS[0]);
   const rows: { flops: number; calls: number; ms: number }[] = [];
   let worst = 1;
   for (const input of SPEED_CONFIGS) {

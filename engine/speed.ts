@@ -24,7 +24,11 @@ export interface Speed {
  * Measured by `npm run bench -- speed` (bench/speed.ts: each config as a real sweep, one run at a
  * time, the constants fitted by least squares on relative error) on the project's 2-core
  * machine, Node 20, wasm backend, one thread per run, nothing else running: three runs on
- * 2026-12-04 fitted { 164, 4.54e7, 0 }, { 167, 4.62e7, 0 } and { 97, 4.24e7, 3.3e-4 }. Start-up
+ * 2026-12-04 fitted { 164, 4.54e7, 0 }, { 167, 4.62e7, 0 } and { 97, 4.24e7, 3.3e-4 }; another
+ * machine that day { 188, 4.22e7, 0 }, and a faster one on 2026-12-05 { 79, 4.44e7, 5.6e-4 }
+ * (with a warm executor, as a server's is). The work rate is steady; start-up is not, so it is
+ * taken from the middle (in ratio) of 79 to 188: 125, which keeps the smallest runs' estimates
+ * within ×1.7 on either machine (165 was ×2.2 on the fast one). Start-up
  * is what a run costs beyond its work: its worker (a waiting one, or ~40 ms to spawn), the task
  * and model, the executor's own work. At one run per core each run takes ~12% longer (bench
  * sweeps: 8 runs two at a time take 0.56 of the time one at a time), which the "about" of the
@@ -32,7 +36,7 @@ export interface Speed {
  * with a worker that took ~1 s to start: { 1130, 1.55e7, 0 }, three to ten times the runs of an
  * idle machine.) Rerun the bench on other hardware and replace the numbers.
  */
-export const MEASURED_SPEED: Speed = { startupMs: 165, flopsPerMs: 4.5e7, msPerCall: 0 };
+export const MEASURED_SPEED: Speed = { startupMs: 125, flopsPerMs: 4.5e7, msPerCall: 0 };
 
 export interface RunWork {
   /** Floating-point operations of the matrix products. */
