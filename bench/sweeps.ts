@@ -1,9 +1,10 @@
 // Sweep benchmarks (issue 4), with the real worker (dist/worker.cjs when built) and a real
 // SQLite file:
 //  1. worker start-up: spawn → first message, target < 150 ms;
-//  2. 8 equal runs at concurrency 2 vs 1: wall-time ratio (after a warm-up sweep, best of 3 interleaved rounds), target ≤ 0.55; beside it the same
-//     ratio for bare worker processes serving the same 8 runs, on two at once against on one
-//     (no executor, no database), measured in the same invocation: what the machine allows;
+//  2. 8 equal runs at concurrency 2 vs 1: wall-time ratio (a warm executor, best of 3
+//     interleaved rounds), target ≤ 0.55; beside it the same ratio for bare worker processes
+//     serving the same 8 runs, on two at once against on one (no executor, no database),
+//     measured in the same invocation: what the machine allows;
 //  3. a real 27-run random sweep with and without hyperband: share of training steps saved
 //     and the best val_loss of each (same sweep seed, so the same 27 configurations).
 import { spawn } from "node:child_process";

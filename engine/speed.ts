@@ -25,7 +25,7 @@ export interface Speed {
  * time, the constants fitted by least squares on relative error) on the project's 2-core
  * machine, Node 20, wasm backend, one thread per run, nothing else running: three runs on
  * 2026-12-04 fitted { 164, 4.54e7, 0 }, { 167, 4.62e7, 0 } and { 97, 4.24e7, 3.3e-4 }; another
- * machine that day { 188, 4.22e7, 0 }, and a faster one on 2026-12-05 { 79, 4.44e7, 5.6e-4 }
+ * machine { 188, 4.22e7, 0 }, and a faster one on 2026-12-05 { 79, 4.44e7, 5.6e-4 }
  * (with a warm executor, as a server's is). The work rate is steady; start-up is not, so it is
  * taken from the middle (in ratio) of 79 to 188: 125, which keeps the smallest runs' estimates
  * within ×1.7 on either machine (165 was ×2.2 on the fast one). Start-up
