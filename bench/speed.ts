@@ -5,13 +5,17 @@
 // constants are fitted again by least squares on relative error, so that MEASURED_SPEED can be
 // updated from this output on other hardware.
 // Target: every estimate within a factor of 2 of the measured time (the form shows it as "about").
+// Then what a server shows once it has finished runs: each config estimated at the speed
+// calibrated (sweeps/estimate.ts calibrateSpeed) on the other configs' runs as the store keeps
+// them. Target: within ×1.5.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { resolveRunConfig, type RunConfigInput } from "../engine/config";
-import { estimateRunMs, MEASURED_SPEED, runWork, type Speed } from "../engine/speed";
-import { disconnectPrisma } from "../prisma/store";
+import { resolveRunConfig, type RunConfig, type RunConfigInput } from "../engine/config";
+import { estimateRunMs, fitSpeed, MEASURED_SPEED, runWork, type Speed } from "../engine/speed";
+import { disconnectPrisma, recentRunTimes } from "../prisma/store";
+import { calibrateSpeed } from "../sweeps/estimate";
 import { defaultWorkerCommand } from "../sweeps/launcher";
 import { runSweep } from "./sweeps";
 import { fmt, header, report } from "./util";
@@ -32,28 +36,12 @@ export const SPEED_CONFIGS: RunConfigInput[] = [
 
 const REPLICATES = 2;
 
-/** Wall time per run of a sweep of this one config, run one at a time (ms). */
-async function measureMs(config: RunConfigInput): Promise<number> {
+/** Wall time per run of a sweep of this one config, run one at a time (ms), and the sweep. */
+async function measureMs(config: RunConfigInput): Promise<{ ms: number; sweepId: string }> {
   const parameters = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }]));
-  const { seconds, runs } = await runSweep({ method: "grid", replicates: REPLICATES, parameters }, 1);
+  const { seconds, runs, sweepId } = await runSweep({ method: "grid", replicates: REPLICATES, parameters }, 1);
   if (runs.length !== REPLICATES) throw new Error(`speed bench: ${runs.length} runs, expected ${REPLICATES}`);
-  return (seconds * 1000) / REPLICATES;
-}
-
-/** Least squares on relative error: minimise Σ ((a + b·flops + c·calls) / measured − 1)². */
-export function fitSpeed(rows: { flops: number; calls: number; ms: number }[]): Speed {
-  const X = rows.map((r) => [1 / r.ms, r.flops / r.ms, r.calls / r.ms]);
-  const A = [0, 1, 2].map((i) => [0, 1, 2].map((j) => X.reduce((s, x) => s + x[i] * x[j], 0)));
-  const y = [0, 1, 2].map((i) => X.reduce((s, x) => s + x[i], 0));
-  const [a, b, c] = solve3(A, y);
-  return { startupMs: Math.max(a, 0), flopsPerMs: b > 0 ? 1 / b : Infinity, msPerCall: Math.max(c, 0) };
-}
-
-function solve3(A: number[][], y: number[]): number[] {
-  const det = (m: number[][]) =>
-    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-  const d = det(A);
-  return [0, 1, 2].map((k) => det(A.map((row, i) => row.map((v, j) => (j === k ? y[i] : v)))) / d);
+  return { ms: (seconds * 1000) / REPLICATES, sweepId };
 }
 
 export async function run(): Promise<void> {
@@ -66,12 +54,14 @@ export async function run(): Promise<void> {
   // warm-up, not counted: a server's executor is warm, and the first sweep of a process compiles
   // Prisma's query plans and the executor's code (the first config measured 213 ms run alone, 84 ms
   // after the other suites)
-  await measureMs(SPEED_CONFIGS[0]);
+  const warmup = (await measureMs(SPEED_CONFIGS[0])).sweepId;
   const rows: { flops: number; calls: number; ms: number }[] = [];
+  const measured: { config: RunConfig; ms: number; sweepId: string }[] = [];
   let worst = 1;
   for (const input of SPEED_CONFIGS) {
     const config = resolveRunConfig(input);
-    const ms = await measureMs(input);
+    const { ms, sweepId } = await measureMs(input);
+    measured.push({ config, ms, sweepId });
     const est = estimateRunMs(config);
     const ratio = est / ms;
     worst = Math.max(worst, ratio, 1 / ratio);
@@ -80,11 +70,27 @@ export async function run(): Promise<void> {
     report(label, `${fmt(ms, 0)} ms measured, ${fmt(est, 0)} ms estimated (×${ratio.toFixed(2)})`);
   }
   report("worst estimate / measured", `×${worst.toFixed(2)}`, { ok: worst <= 2, target: "within ×2" });
-  const fit = fitSpeed(rows);
-  console.log(
-    `     fitted on this machine: { startupMs: ${fit.startupMs.toFixed(0)}, flopsPerMs: ${fit.flopsPerMs.toExponential(2)}, msPerCall: ${fit.msPerCall.toPrecision(3)} }` +
-      `   recorded (engine/speed.ts): { startupMs: ${MEASURED_SPEED.startupMs}, flopsPerMs: ${MEASURED_SPEED.flopsPerMs.toExponential(2)}, msPerCall: ${MEASURED_SPEED.msPerCall} }`,
-  );
+  const fit = fitSpeed(rows)!;
+  const show = (s: Speed) => `{ startupMs: ${s.startupMs.toFixed(0)}, flopsPerMs: ${s.flopsPerMs.toExponential(2)}, msPerCall: ${s.msPerCall.toPrecision(3)} }`;
+  console.log(`     fitted on this machine: ${show(fit)}   recorded (engine/speed.ts): ${show(MEASURED_SPEED)}`);
+
+  // What the form shows once a server has trained runs (sweeps/estimate.ts calibrateSpeed on the
+  // runs the store returns, as app/sweeps/new does): each config estimated from the stored runs of
+  // the other configs only, so no run is priced on its own time.
+  const stored = await recentRunTimes({ limit: 1000 });
+  let worstCalibrated = 1;
+  for (const m of measured) {
+    const calibration = calibrateSpeed(stored.filter((r) => r.sweepId !== m.sweepId && r.sweepId !== warmup));
+    if (!calibration) throw new Error("speed bench: too few stored runs to calibrate on");
+    const ratio = estimateRunMs(m.config, calibration.speed) / m.ms;
+    const own = stored.filter((r) => r.sweepId === m.sweepId).map((r) => r.ms.toFixed(0)).join(", ");
+    console.log(`       ${m.ms.toFixed(0)} ms measured (stored: ${own}), calibrated ×${ratio.toFixed(2)} ${show(calibration.speed)} on ${calibration.runs} runs`);
+    worstCalibrated = Math.max(worstCalibrated, ratio, 1 / ratio);
+  }
+  report("calibrated on this server's other runs: worst estimate / measured", `×${worstCalibrated.toFixed(2)} (recorded constants: ×${worst.toFixed(2)})`, {
+    ok: worstCalibrated <= 1.5,
+    target: "within ×1.5",
+  });
   await disconnectPrisma();
   fs.rmSync(dir, { recursive: true, force: true });
 }

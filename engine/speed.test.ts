@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resolveRunConfig } from "./config.ts";
-import { estimateRunMs, MEASURED_SPEED, runWork } from "./speed.ts";
+import { estimateRunMs, fitSpeed, MEASURED_SPEED, runWork } from "./speed.ts";
 
 // The run-time model's arithmetic. How well it predicts real runs is measured by
 // `npm run bench -- speed` (timings never belong in a unit test).
@@ -37,4 +37,28 @@ test("a run's estimate is start-up plus its work at the measured speed", () => {
   const w = runWork(c);
   assert.equal(estimateRunMs(c), MEASURED_SPEED.startupMs + w.flops / MEASURED_SPEED.flopsPerMs + w.calls * MEASURED_SPEED.msPerCall);
   assert.equal(estimateRunMs(c, { startupMs: 100, flopsPerMs: Infinity, msPerCall: 0 }), 100);
+});
+
+test("fitSpeed recovers the constants that timed the runs, and says when the runs cannot tell them apart", () => {
+  const truth = { startupMs: 180, flopsPerMs: 3e7, msPerCall: 4e-4 };
+  const inputs = [
+    { task: "quadrant", hidden_size: 64, steps: 200 },
+    { task: "quadrant", hidden_size: 512, batch_size: 128, steps: 200 },
+    { task: "charlm", hidden_size: 32, seq_length: 64, batch_size: 8, steps: 200 },
+    { task: "charlm", hidden_size: 256, steps: 100 },
+    { task: "repeated_ones", cell: "rnn", hidden_size: 16, seq_length: 128, steps: 500 },
+  ] as const;
+  const rows = inputs.map((i) => ({ ...work(i), ms: estimateRunMs(resolveRunConfig(i), truth) }));
+  const all = fitSpeed(rows)!;
+  assert.ok(Math.abs(all.startupMs / truth.startupMs - 1) < 1e-6 && Math.abs(all.flopsPerMs / truth.flopsPerMs - 1) < 1e-6 && Math.abs(all.msPerCall / truth.msPerCall - 1) < 1e-6, JSON.stringify(all));
+  // without the calls term, start-up and work rate take up what calls cost: close, not exact
+  const two = fitSpeed(rows, ["startup", "flops"])!;
+  assert.equal(two.msPerCall, 0);
+  assert.ok(two.startupMs > 0 && Number.isFinite(two.flopsPerMs));
+  // the same run five times: start-up and work rate are one unknown
+  assert.equal(fitSpeed(Array.from({ length: 5 }, () => rows[3]), ["startup", "flops"]), null);
+  // ... unless a prior holds what the runs leave open: then those runs are met
+  const held = fitSpeed(Array.from({ length: 5 }, () => rows[3]), ["startup", "flops"], { speed: MEASURED_SPEED, spread: { startup: 20, flops: 5 } })!;
+  assert.ok(Math.abs(estimateRunMs(resolveRunConfig(inputs[3]), held) / rows[3].ms - 1) < 0.01, JSON.stringify(held));
+  assert.equal(fitSpeed(rows.slice(0, 2)), null, "three constants need three runs");
 });

@@ -34,7 +34,9 @@ export interface Speed {
  * sweeps: 8 runs two at a time take 0.56 of the time one at a time), which the "about" of the
  * form's estimate allows. (Until then the figures were fitted under a load average of 8-9 and
  * with a worker that took ~1 s to start: { 1130, 1.55e7, 0 }, three to ten times the runs of an
- * idle machine.) Rerun the bench on other hardware and replace the numbers.
+ * idle machine.) On 2026-12-05 a slower machine fitted { 150 to 200, 3.95e7 to 4.42e7, ≤ 8e-4 } in
+ * four runs. A server prices the form's estimate at these constants only until it has finished
+ * a few runs of its own; then at the speed they show (sweeps/estimate.ts calibrateSpeed).
  */
 export const MEASURED_SPEED: Speed = { startupMs: 125, flopsPerMs: 4.5e7, msPerCall: 0 };
 
@@ -82,8 +84,95 @@ export function runWork(c: RunConfig): RunWork {
   };
 }
 
+/** Wall time of this much work at this speed (ms). */
+export function workMs(w: RunWork, speed: Speed): number {
+  return speed.startupMs + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall;
+}
+
 /** Estimated wall time of one run on its own core (ms). */
 export function estimateRunMs(c: RunConfig, speed: Speed = MEASURED_SPEED): number {
-  const w = runWork(c);
-  return speed.startupMs + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall;
+  return workMs(runWork(c), speed);
+}
+
+/** A run's work and the wall time it took (ms). */
+export interface TimedWork extends RunWork {
+  ms: number;
+}
+
+export type SpeedTerm = "startup" | "flops" | "calls";
+
+const TERM_FEATURE: Record<SpeedTerm, (w: RunWork) => number> = { startup: () => 1, flops: (w) => w.flops, calls: (w) => w.calls };
+
+/** Each constant's coefficient in the model (ms per unit of its term). */
+function coefficient(speed: Speed, t: SpeedTerm): number {
+  return t === "startup" ? speed.startupMs : t === "flops" ? 1 / speed.flopsPerMs : speed.msPerCall;
+}
+
+/**
+ * A prior for fitSpeed: constants known from elsewhere, and how far (relative, as one standard
+ * deviation measured in units of a run's relative error) each may move before it costs as much
+ * as a run the fit misses by that error.
+ */
+export interface SpeedPrior {
+  speed: Speed;
+  spread: Partial<Record<SpeedTerm, number>>;
+}
+
+/**
+ * The constants of `terms` (the others 0) by least squares on relative error: minimise
+ * Σ ((startup + flops/flopsPerMs + calls·msPerCall) / ms − 1)², plus with a prior
+ * Σ ((coefficient / prior's − 1) / spread)² for each term it gives a spread. A negative
+ * start-up or cost per call comes out as 0, a negative cost per flop as flopsPerMs Infinity.
+ * Null when the runs cannot tell the terms apart (fewer runs than terms, or runs whose work is
+ * all alike) and no prior does.
+ */
+export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[] = ["startup", "flops", "calls"], prior?: SpeedPrior): Speed | null {
+  // rows of the least-squares problem x·θ ≈ target: one per run, one per term with a prior
+  const X = rows.map((r) => terms.map((t) => TERM_FEATURE[t](r) / r.ms));
+  const target = rows.map(() => 1);
+  for (const [j, t] of terms.entries()) {
+    const spread = prior?.spread[t];
+    const c = prior ? coefficient(prior.speed, t) : 0;
+    if (spread === undefined || !(spread > 0) || !(c > 0) || !Number.isFinite(c)) continue;
+    X.push(terms.map((_, k) => (k === j ? 1 / (c * spread) : 0)));
+    target.push(1 / spread);
+  }
+  const n = terms.length;
+  if (X.length < n) return null;
+  // each term's column scaled to unit length, so that start-up (~1) and flops (~1e8) are solved alike
+  const norm = terms.map((_, j) => Math.hypot(...X.map((x) => x[j])) || 1);
+  const A = terms.map((_, i) => terms.map((_, j) => X.reduce((s, x) => s + (x[i] / norm[i]) * (x[j] / norm[j]), 0)));
+  const y = terms.map((_, i) => X.reduce((s, x, row) => s + (x[i] / norm[i]) * target[row], 0));
+  const solved = solveLinear(A, y);
+  if (!solved) return null;
+  const coef = Object.fromEntries(terms.map((t, j) => [t, solved[j] / norm[j]])) as Partial<Record<SpeedTerm, number>>;
+  return {
+    startupMs: Math.max(coef.startup ?? 0, 0),
+    flopsPerMs: (coef.flops ?? 0) > 0 ? 1 / coef.flops! : Infinity,
+    msPerCall: Math.max(coef.calls ?? 0, 0),
+  };
+}
+
+/** A·x = y by Gaussian elimination with partial pivoting; null when A is (nearly) singular. */
+function solveLinear(A: number[][], y: number[]): number[] | null {
+  const n = y.length;
+  const m = A.map((row, i) => [...row, y[i]]);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(m[i][k]) > Math.abs(m[p][k])) p = i;
+    // the columns have unit length, so the pivots measure how independent they are
+    if (Math.abs(m[p][k]) < 1e-9) return null;
+    [m[k], m[p]] = [m[p], m[k]];
+    for (let i = k + 1; i < n; i++) {
+      const f = m[i][k] / m[k][k];
+      for (let j = k; j <= n; j++) m[i][j] -= f * m[k][j];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = m[i][n];
+    for (let j = i + 1; j < n; j++) s -= m[i][j] * x[j];
+    x[i] = s / m[i][i];
+  }
+  return x;
 }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_RUN_CONFIG, resolveRunConfig } from "../engine/config.ts";
-import { estimateRunMs } from "../engine/speed.ts";
+import { DEFAULT_RUN_CONFIG, resolveRunConfig, type RunConfigInput } from "../engine/config.ts";
+import { estimateRunMs, MEASURED_SPEED, type Speed } from "../engine/speed.ts";
 import { parseSweepConfig, type SweepConfig } from "./config.ts";
-import { estimateSweepTime } from "./estimate.ts";
+import { calibrateSpeed, CALIBRATION_MIN_RUNS, estimateSweepTime, type RunTime } from "./estimate.ts";
 
 const sweep = (input: unknown): SweepConfig => {
   const r = parseSweepConfig(input);
@@ -51,4 +51,71 @@ test("a 10,000-run grid is estimated run by run, and takes far longer than a pre
   assert.equal(est.runs, 10_000);
   assert.ok(Math.abs(est.totalMs - 10_000 * estimateRunMs(DEFAULT_RUN_CONFIG)) / est.totalMs < 1e-9);
   assert.ok(est.wallMs! > 3600_000, "hours, not seconds");
+});
+
+// ---- calibration on a server's own runs -----------------------------------------------------
+
+/** Runs of these configs as a machine of `speed` would time them, each off by a fixed ±8% pattern (a real machine's noise). */
+function timed(speed: Speed, inputs: RunConfigInput[]): RunTime[] {
+  return inputs.map((input, i) => {
+    const config = resolveRunConfig(input);
+    return { config: config as unknown as Record<string, unknown>, steps: config.steps, ms: estimateRunMs(config, speed) * (1 + 0.08 * Math.sin(1 + 7 * i)) };
+  });
+}
+const SHAPES: RunConfigInput[] = [
+  { task: "quadrant", hidden_size: 64, steps: 200 },
+  { task: "quadrant", hidden_size: 512, batch_size: 128, steps: 200 },
+  { task: "charlm", hidden_size: 32, seq_length: 16, batch_size: 8, steps: 200 },
+  { task: "charlm", hidden_size: 128, steps: 200 },
+  { task: "charlm", cell: "gru", hidden_size: 64, seq_length: 64, batch_size: 8, steps: 150 },
+  { task: "delayed_recall", hidden_size: 32, steps: 500 },
+  { task: "repeated_ones", cell: "rnn", hidden_size: 16, steps: 500 },
+  { task: "charlm", hidden_size: 256, num_layers: 2, batch_size: 32, steps: 40 },
+];
+const OTHER_MACHINE: Speed = { startupMs: 400, flopsPerMs: 2e7, msPerCall: 0 };
+const error = (c: RunConfigInput, speed: Speed) => estimateRunMs(resolveRunConfig(c), speed) / estimateRunMs(resolveRunConfig(c), OTHER_MACHINE);
+
+test("calibration: the speed of the machine the runs were timed on, start-up and work rate apart", () => {
+  const calibration = calibrateSpeed(timed(OTHER_MACHINE, [...SHAPES, ...SHAPES]))!;
+  assert.equal(calibration.runs, 16);
+  // runs from 0.1 s to 10 s tell start-up from work
+  assert.ok(Math.abs(calibration.speed.startupMs / 400 - 1) < 0.15, `start-up ${calibration.speed.startupMs}`);
+  assert.ok(Math.abs(calibration.speed.flopsPerMs / 2e7 - 1) < 0.1, `work rate ${calibration.speed.flopsPerMs}`);
+  // a config none of the runs had, small and large, within 15% (the recorded speed is off ×2 or more)
+  for (const c of [{ task: "charlm", hidden_size: 96, steps: 300 }, { task: "quadrant", hidden_size: 16, steps: 50 }] as RunConfigInput[]) {
+    assert.ok(Math.abs(error(c, calibration.speed) - 1) < 0.15, JSON.stringify(c));
+    assert.ok(Math.abs(Math.log(error(c, MEASURED_SPEED))) > Math.log(1.9), "this machine is not the recorded one");
+  }
+});
+
+test("calibration: runs all alike, too few runs, a slowed or a hurried run", () => {
+  // one shape cannot tell start-up from work: a start-up-bound run's miss goes to start-up, a
+  // work-bound run's to the work rate, and that shape is then estimated right
+  const slow: Speed = { startupMs: 400, flopsPerMs: 4.5e7, msPerCall: 0 };
+  const small = calibrateSpeed(timed(slow, Array.from({ length: 6 }, () => SHAPES[0])))!;
+  assert.ok(Math.abs(small.speed.flopsPerMs / 4.5e7 - 1) < 0.05 && Math.abs(small.speed.startupMs / 400 - 1) < 0.1, JSON.stringify(small.speed));
+  const same = timed(OTHER_MACHINE, Array.from({ length: 6 }, () => SHAPES[1]));
+  const large = calibrateSpeed(same)!;
+  assert.ok(Math.abs(estimateRunMs(resolveRunConfig(SHAPES[1]), large.speed) / estimateRunMs(resolveRunConfig(SHAPES[1]), OTHER_MACHINE) - 1) < 0.1);
+  assert.ok(Math.abs(large.speed.flopsPerMs / 2e7 - 1) < 0.25, JSON.stringify(large.speed));
+
+  assert.equal(calibrateSpeed(same.slice(0, CALIBRATION_MIN_RUNS - 1)), null);
+  assert.ok(calibrateSpeed(same.slice(0, CALIBRATION_MIN_RUNS)));
+
+  const runs = timed(OTHER_MACHINE, [...SHAPES, ...SHAPES]);
+  runs[3] = { ...runs[3], ms: runs[3].ms * 10 }; // another program had the core
+  runs[10] = { ...runs[10], ms: runs[10].ms / 5 }; // its worker's start-up was counted in the run before
+  const robust = calibrateSpeed(runs)!;
+  for (const c of SHAPES) assert.ok(Math.abs(error(c, robust.speed) - 1) < 0.15, JSON.stringify(c));
+});
+
+test("calibration: a run is priced on the steps it trained, and runs without steps or time are left out", () => {
+  // runs planned for 400 steps, stored as having trained 100 or 400: priced as 100- and 400-step runs
+  const trained = timed(OTHER_MACHINE, [100, 400, 100, 400, 100, 400].map((steps) => ({ task: "charlm", steps })));
+  const planned = trained.map((r) => ({ ...r, config: { ...r.config, steps: 400 } }));
+  assert.deepEqual(calibrateSpeed(planned), calibrateSpeed(trained));
+  assert.notDeepEqual(calibrateSpeed(planned.map((r) => ({ ...r, steps: 400 }))), calibrateSpeed(trained));
+  const full = trained.slice(0, 4);
+  assert.equal(calibrateSpeed([...full, { ...full[0], steps: 0 }, { ...full[0], ms: 0 }, { ...full[0], ms: NaN }]), null);
+  assert.equal(calibrateSpeed([...full, { ...full[0], ms: 1234 }])?.runs, 5);
 });

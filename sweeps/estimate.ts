@@ -1,9 +1,10 @@
 import { DEFAULT_RUN_CONFIG, type RunConfig } from "../engine/config.ts";
-import { estimateRunMs, MEASURED_SPEED, type Speed } from "../engine/speed.ts";
+import { estimateRunMs, fitSpeed, MEASURED_SPEED, runWork, workMs, type Speed, type TimedWork } from "../engine/speed.ts";
 import { sweepSize, type SweepConfig } from "./config.ts";
 import { makeRng } from "./rng.ts";
 import { gridSearch } from "./search/grid.ts";
 import { buildSpace, sampleParams } from "./search/space.ts";
+import { median } from "./stats.ts";
 
 // How long a sweep will take before it starts: every run's estimated time (engine/speed.ts,
 // from the engine's measured speed) over the runs the search will make. A grid's runs are known
@@ -67,4 +68,59 @@ export function estimateSweepTime(config: SweepConfig, server: { workers: number
     wallMs: parallel === 0 ? null : Math.max(totalMs / parallel, longestRunMs),
     upperBound: config.early_terminate !== undefined,
   };
+}
+
+// ---- calibration: the speed of this server, from the runs it has trained -------------------
+//
+// MEASURED_SPEED was fitted on one machine; on others the same runs took from 0.6 to 1.6 times
+// as long (start-up alone from 79 to 200 ms). Once a server has trained a few runs, the form's
+// estimate is priced at the speed those runs show instead.
+
+/** A stored run: its config, the steps it trained and its wall time. */
+export interface RunTime {
+  config: Record<string, unknown>;
+  steps: number;
+  ms: number;
+}
+
+/** Fewer runs than this: the recorded speed. */
+export const CALIBRATION_MIN_RUNS = 5;
+
+export interface Calibration {
+  speed: Speed;
+  /** the runs it was calibrated on */
+  runs: number;
+}
+
+/** The work a stored run did: its config's, over the steps it trained. */
+export function runTimeWork(r: RunTime): TimedWork {
+  return { ...runWork({ ...DEFAULT_RUN_CONFIG, ...r.config, steps: r.steps } as RunConfig), ms: r.ms };
+}
+
+/**
+ * How far each recorded constant may move (fitSpeed's prior): a move by this much (relative)
+ * costs as much as one run missed by 100%. Start-up differs most between machines (79 to 200 ms
+ * measured), the work rate least (3.9e7 to 4.6e7 flops/ms): when every run is alike, so that
+ * the runs cannot tell start-up from work, start-up takes what a run of mostly start-up
+ * misses by, the work rate what a run of mostly work misses by.
+ */
+const PRIOR_SPREAD = { startup: 20, flops: 5, calls: 5 } as const;
+
+/**
+ * This server's speed from the runs it finished (newest first; a hundred are plenty): start-up
+ * and work rate fitted to them on relative error, held to the recorded constants only as far as
+ * the runs leave them open (PRIOR_SPREAD), leaving out runs off by more than ×2 from the rest (a
+ * run slowed by other load, or one whose worker's start-up was counted in the run before). Null
+ * below CALIBRATION_MIN_RUNS runs.
+ */
+export function calibrateSpeed(runs: readonly RunTime[], base: Speed = MEASURED_SPEED): Calibration | null {
+  const rows = runs.filter((r) => r.steps > 0 && r.ms > 0 && Number.isFinite(r.ms)).map(runTimeWork);
+  if (rows.length < CALIBRATION_MIN_RUNS) return null;
+  // the outliers, against the recorded constants scaled by the runs' median of measured / estimated
+  const f = median(rows.map((r) => r.ms / workMs(r, base)));
+  const scaled: Speed = { startupMs: base.startupMs * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f };
+  const typical = rows.filter((r) => Math.abs(Math.log(workMs(r, scaled) / r.ms)) <= Math.LN2);
+  const terms = base.msPerCall > 0 ? (["startup", "flops", "calls"] as const) : (["startup", "flops"] as const);
+  const fit = fitSpeed(typical, terms, { speed: base, spread: PRIOR_SPREAD });
+  return { speed: fit && Number.isFinite(fit.flopsPerMs) ? fit : scaled, runs: rows.length };
 }

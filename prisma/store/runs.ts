@@ -1,5 +1,6 @@
 import { prisma, writeTransaction } from "../client";
 import { claimLock } from "./dialect";
+import type { RunTime } from "../../sweeps/estimate";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
 import { toRunRecord, type Json, type RunKind, type RunRecord, type Summary } from "./records";
@@ -220,6 +221,33 @@ export async function countRuns(where: { sweepId?: string; states?: RunState[] }
   return prisma().run.count({
     where: { sweepId: where.sweepId, ...(where.states ? { state: { in: where.states } } : {}) },
   });
+}
+
+/**
+ * Wall times (startedAt → finishedAt) of the engine runs a server's executor trained to an end
+ * on `host` (any host when not given), newest first: what sweeps/estimate.ts calibrateSpeed
+ * prices the form's estimate on. Left out: program runs and remote agents' runs (other machines,
+ * other programs), forks (they start from a checkpoint), runs interrupted and resumed (their
+ * time spans the gap), and runs that did not finish: a pruned or stopped run trains on past the
+ * last step it reported until the stop reaches it, a failed or diverged one ends at no planned step.
+ */
+export async function recentRunTimes(options: { host?: string; limit?: number } = {}): Promise<(RunTime & { sweepId: string | null })[]> {
+  const rows = await prisma().run.findMany({
+    where: {
+      kind: "engine",
+      state: "finished",
+      claimedBy: { startsWith: "local:", ...(options.host ? { endsWith: `@${options.host}` } : {}) },
+      forkOf: null,
+      OR: [{ interruptions: null }, { interruptions: 0 }],
+      lastStep: { gt: 0 },
+      startedAt: { not: null },
+      finishedAt: { not: null },
+    },
+    orderBy: { createdAt: "desc" },
+    take: options.limit ?? 100,
+    select: { config: true, lastStep: true, startedAt: true, finishedAt: true, sweepId: true },
+  });
+  return rows.map((r) => ({ config: JSON.parse(r.config) as Record<string, unknown>, steps: r.lastStep, ms: r.finishedAt!.getTime() - r.startedAt!.getTime(), sweepId: r.sweepId }));
 }
 
 export interface NewProgramRun {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { migrate } from "../migrate";
+import { prisma } from "../client";
 import { databasePath } from "../database";
 import {
   allLogs,
@@ -23,6 +24,7 @@ import {
   listRuns,
   readManySeries,
   readSeries,
+  recentRunTimes,
   requestStop,
   seriesPlan,
   RunsQueryParams,
@@ -128,6 +130,41 @@ describe("runs lifecycle", () => {
     const flagged = (await requestStop(b.id))!;
     assert.equal(flagged.state, "running");
     assert.equal(flagged.stopRequested, true);
+  });
+});
+
+describe("run times (the new-sweep form's estimate at this server's speed)", () => {
+  it("returns this host's finished engine runs, newest first: the steps they trained and startedAt → finishedAt", async () => {
+    const host = "timing-host";
+    const owner = `local:4242:ab12@${host}`;
+    const t0 = Date.parse("2026-12-05T10:00:00.000Z");
+    let n = 0;
+    /** A run ended as `over` says (a finished run of this host by default), created n seconds after t0. */
+    const make = async (ms: number, over: Record<string, unknown> = {}, kind: "engine" | "program" = "engine") => {
+      const run = await createRun({ config: { task: "quadrant", steps: 200, hidden_size: 8 + n }, kind });
+      const data = { state: "finished", claimedBy: owner, startedAt: new Date(t0), finishedAt: new Date(t0 + ms), lastStep: 200, createdAt: new Date(t0 + 1000 * n++), ...over };
+      await prisma().run.update({ where: { id: run.id }, data });
+    };
+    await make(1234);
+    await make(900, { state: "pruned", lastStep: 40 });
+    await make(901, {}, "program");
+    await make(902, { claimedBy: "agent:gpu-box" });
+    await make(903, { claimedBy: "local:7:zz@other-host" });
+    await make(904, { forkOf: "abc", forkStep: 100 });
+    await make(905, { interruptions: 1 });
+    await make(2000, { interruptions: 0, lastStep: 150 });
+    await make(906, { startedAt: null });
+    await make(907, { state: "stopped", lastStep: 120 });
+    await make(908, { lastStep: 0 });
+    await make(777);
+
+    const mine = await recentRunTimes({ host });
+    assert.deepEqual(mine.map((r) => [r.ms, r.steps, r.config.hidden_size]), [[777, 200, 19], [2000, 150, 15], [1234, 200, 8]]);
+    assert.equal(mine[0].sweepId, null);
+    assert.deepEqual((await recentRunTimes({ host, limit: 2 })).map((r) => r.ms), [777, 2000]);
+    // any host: the other host's run too, never the agent's
+    const any = (await recentRunTimes({ limit: 1000 })).map((r) => r.ms);
+    assert.ok(any.includes(903) && !any.includes(902) && any.includes(777));
   });
 });
 

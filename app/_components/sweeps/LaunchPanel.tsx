@@ -1,6 +1,6 @@
 "use client";
 import type { SweepIssue, SweepParseResult } from "../../../sweeps/config";
-import type { SweepTimeEstimate } from "../../../sweeps/estimate";
+import { CALIBRATION_MIN_RUNS, type Calibration, type SweepTimeEstimate } from "../../../sweeps/estimate";
 import { formatEstimate, gridLine, type RunEstimate } from "../../_lib/sweep-form";
 
 // The right-hand summary of the new-sweep form: how many runs it will make and about how long
@@ -11,6 +11,8 @@ export function LaunchPanel(props: {
   result: SweepParseResult;
   estimate: RunEstimate | null;
   time: SweepTimeEstimate | null;
+  /** the speed the estimate is priced at, from this server's runs; null: the recorded speed */
+  calibration: Calibration | null;
   issues: readonly SweepIssue[];
   attempted: boolean;
   launching: boolean;
@@ -54,7 +56,12 @@ export function LaunchPanel(props: {
               {time.wallMs === null
                 ? "no local workers on this server: remote agents train it"
                 : `${time.parallel} run${time.parallel === 1 ? "" : "s"} at a time on this server`}
-              {time.upperBound && "; early stopping ends poor runs sooner"}. An estimate from the engine&apos;s speed measured on an idle 2-core machine; yours may differ.
+              {time.upperBound && "; early stopping ends poor runs sooner"}.{" "}
+              <span data-testid="time-estimate-basis">
+                {props.calibration
+                  ? `An estimate at the speed of the last ${props.calibration.runs} runs this server finished.`
+                  : `An estimate from the engine's speed measured on an idle 2-core machine; yours may differ (after ${CALIBRATION_MIN_RUNS} finished runs, this server's own speed).`}
+              </span>
             </span>
           </div>
         )}

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { isPlainObject, parseSweepConfig, parseSweepConfigText, PROGRAM_SWEEP_HINT, readSweepText, type SweepIssue } from "../../../sweeps/config";
-import { estimateSweepTime } from "../../../sweeps/estimate";
+import { estimateSweepTime, type Calibration } from "../../../sweeps/estimate";
 import { docToJson, docToYaml, estimateRuns, needsConfirmation, paramsOf, unknownParameterKeyList, unplacedIssues, type SweepDoc } from "../../_lib/sweep-form";
 import { presetOf, PRESETS } from "../../_lib/sweep-presets";
 import { Tabs } from "../ui/Tabs";
@@ -18,7 +18,7 @@ import { SETTINGS_PATHS, SweepSettings } from "./SweepSettings";
 
 type Tab = "form" | "text";
 
-export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; corpora?: readonly string[]; capacity: { workers: number; cores: number } }) {
+export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; corpora?: readonly string[]; capacity: { workers: number; cores: number }; calibration?: Calibration | null }) {
   const router = useRouter();
   const [doc, setDoc] = useState<SweepDoc>(props.initial);
   const [tab, setTab] = useState<Tab>("form");
@@ -38,7 +38,7 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
   const result = useMemo(() => (textIsSource ? parseSweepConfigText(text) : parseSweepConfig(doc)), [textIsSource, text, doc]);
   const issues = serverIssues ?? (result.ok ? [] : result.issues);
   const runEstimate = result.ok ? estimateRuns(result.config) : null;
-  const timeEstimate = useMemo(() => (result.ok ? estimateSweepTime(result.config, props.capacity) : null), [result, props.capacity]);
+  const timeEstimate = useMemo(() => (result.ok ? estimateSweepTime(result.config, props.capacity, props.calibration?.speed) : null), [result, props.capacity, props.calibration]);
   const placed = [...SETTINGS_PATHS, ...Object.keys(paramsOf(doc)).map((k) => `parameters.${k}`)];
   const unplaced = unplacedIssues(issues, placed);
   const unplacedKeyList = unknownParameterKeyList(unplaced);
@@ -177,6 +177,7 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
         result={result}
         estimate={runEstimate}
         time={timeEstimate}
+        calibration={props.calibration ?? null}
         issues={issues}
         attempted={attempted}
         launching={launching}

@@ -1,5 +1,7 @@
 import Link from "next/link";
-import { getSweep, listCorpora } from "../../../prisma/store";
+import { getSweep, listCorpora, recentRunTimes } from "../../../prisma/store";
+import { thisHost } from "../../../sweeps/executor/coordinator";
+import { calibrateSpeed } from "../../../sweeps/estimate";
 import { localCapacity } from "../../_server/executor";
 import { PageHeader } from "../../_components/ui";
 import { SweepForm } from "../../_components/sweeps/SweepForm";
@@ -15,6 +17,8 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
   const from = typeof sp.from === "string" && /^[0-9a-z]{4,32}$/.test(sp.from) ? await getSweep(sp.from) : null;
   const preset = PRESETS.find((p) => p.id === sp.preset) ?? (from ? undefined : PRESETS[0]);
   const initial: SweepDoc = from ? { ...from.config, name: `${from.name} (copy)` } : preset!.doc;
+  // the form's time estimate at this machine's speed, once its executor has finished a few runs
+  const calibration = calibrateSpeed(await recentRunTimes({ host: thisHost() }));
   return (
     <>
       <PageHeader
@@ -34,7 +38,7 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
           </Link>
         }
       />
-      <SweepForm initial={initial} initialPreset={preset?.id} corpora={(await listCorpora()).map((c) => c.name)} capacity={localCapacity()} />
+      <SweepForm initial={initial} initialPreset={preset?.id} corpora={(await listCorpora()).map((c) => c.name)} capacity={localCapacity()} calibration={calibration} />
     </>
   );
 }
