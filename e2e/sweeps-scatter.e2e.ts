@@ -77,8 +77,24 @@ test("scatter: slice plot, metric against metric, colour, log axes, and a rectan
   expect(params).toContain(x0);
   await expectStored(x0, y0);
 
-  // one metric against another, coloured by step, log y
+  // each axis follows its field's scale until asked otherwise: the learning rate is searched
+  // log-uniform (a log axis), dropout uniform (linear); choosing another field forgets the choice
   const panel = page.getByTestId("scatter-panel");
+  await panel.getByLabel("Scatter x").selectOption("learning_rate");
+  await expect(panel.getByLabel("Log x")).toBeChecked();
+  await expect(panel.getByLabel("Log y")).not.toBeChecked();
+  await panel.getByLabel("Scatter x").selectOption("dropout");
+  await expect(panel.getByLabel("Log x")).not.toBeChecked();
+  await panel.getByLabel("Scatter x").selectOption("learning_rate");
+  await expect(panel.getByLabel("Log x")).toBeChecked();
+  expect(new URL(page.url()).searchParams.has("slog")).toBe(false);
+  await panel.getByLabel("Log x").uncheck();
+  await expect(page).toHaveURL(/slin=x/);
+  await page.reload();
+  await expect(panel.getByLabel("Log x")).not.toBeChecked();
+  await expectStored("learning_rate", y0);
+
+  // one metric against another, coloured by step, log y
   await panel.getByLabel("Scatter x").selectOption("train_loss");
   await panel.getByLabel("Scatter colour").selectOption("step");
   await panel.getByLabel("Log y").check();

@@ -31,7 +31,7 @@ test("the scatter's and histogram's settings round-trip; bad keys are dropped", 
   assert.equal(v.hist, "val_acc");
   assert.equal(compareViewQuery(v), q);
   const bad = parseCompareView({ runs: "abcd1234", sx: "a;b", sc: "rainbow", hist: "!" });
-  assert.deepEqual(bad.scatter, { x: null, y: null, color: "none", logX: false, logY: false });
+  assert.deepEqual(bad.scatter, { x: null, y: null, color: "none", logX: null, logY: null });
   assert.equal(bad.hist, null);
   assert.equal(compareViewQuery(bad), "runs=abcd1234");
 });

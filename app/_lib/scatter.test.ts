@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { brushRectangle, colorValue, DEFAULT_SCATTER, fieldOf, JITTER, jitterOf, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
+import { brushRectangle, colorValue, DEFAULT_SCATTER, fieldOf, isLogAxis, JITTER, jitterOf, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
 import { brushedRunIds, type SweepRunLike } from "./sweep-parcoords";
 import { sweepModel } from "./sweep-view";
 
@@ -52,9 +52,13 @@ test("the scatter's settings round-trip through the URL, defaults left out", () 
   const params = new URLSearchParams("other=1");
   const s = { x: "learning_rate", y: "val/loss", color: "time" as const, logX: true, logY: false };
   setScatterParams(params, s);
-  assert.equal(params.toString(), "other=1&sx=learning_rate&sy=val%2Floss&sc=time&slog=x");
+  assert.equal(params.toString(), "other=1&sx=learning_rate&sy=val%2Floss&sc=time&slog=x&slin=y");
   assert.deepEqual(parseScatter(params, () => true), s);
-  const empty = new URLSearchParams("sx=a&sc=step");
+  const linear = new URLSearchParams();
+  setScatterParams(linear, { ...s, logX: false, logY: null });
+  assert.equal(linear.toString(), "sx=learning_rate&sy=val%2Floss&sc=time&slin=x");
+  assert.deepEqual(parseScatter(linear, () => true), { ...s, logX: false, logY: null });
+  const empty = new URLSearchParams("sx=a&sc=step&slin=xy");
   setScatterParams(empty, DEFAULT_SCATTER);
   assert.equal(empty.toString(), "");
   assert.deepEqual(parseScatter(new URLSearchParams("sx=bad key&sc=colour"), (k) => !k.includes(" ")), DEFAULT_SCATTER);
@@ -119,4 +123,24 @@ test("slog stays in the URL with a categorical x, and applies again to a numeric
   const points = scatterPoints(runs, field("cell"), field("val_loss"), s);
   assert.equal(points.length, 3, "log x does not drop categories");
   assert.equal(scatterPoints(runs, field("learning_rate"), field("val_loss"), s).length, 3);
+});
+
+test("an axis follows its field's scale until asked: a log-uniform parameter on a log axis, a metric and a uniform one linear", () => {
+  // two runs within a decade: the scale is the distribution's, not the values' spread
+  const runs: SweepRunLike[] = [
+    { id: "r1", name: "a", state: "finished", params: { learning_rate: 0.01, dropout: 0.1 }, config: { learning_rate: 0.01, dropout: 0.1 }, summary: { val_loss: 2 } },
+    { id: "r2", name: "b", state: "finished", params: { learning_rate: 0.03, dropout: 0.4 }, config: { learning_rate: 0.03, dropout: 0.4 }, summary: { val_loss: 1.5 } },
+  ];
+  const parameters = { learning_rate: { distribution: "log_uniform_values", min: 1e-4, max: 0.1 }, dropout: { distribution: "uniform", min: 0, max: 0.5 } };
+  const fields = scatterFields(runs, sweepModel(runs, { metricName: "val_loss", config: { parameters } }));
+  const [lr, dropout, loss] = ["learning_rate", "dropout", "val_loss"].map((k) => fieldOf(fields, k));
+  assert.equal(isLogAxis(lr, null), true);
+  assert.equal(isLogAxis(dropout, null), false);
+  assert.equal(isLogAxis(loss, null), false);
+  assert.equal(isLogAxis(lr, false), false, "asked for linear");
+  assert.equal(isLogAxis(dropout, true), true, "asked for log");
+  // the points follow the same scale: a learning rate of 0 has no place on the log axis
+  const withZero = [...runs, { ...runs[0], id: "r3", params: { learning_rate: 0, dropout: 0 }, config: { learning_rate: 0, dropout: 0 } }];
+  assert.deepEqual(scatterPoints(withZero, lr, loss, DEFAULT_SCATTER).map((p) => p.runId), ["r1", "r2"]);
+  assert.deepEqual(scatterPoints(withZero, lr, loss, { ...DEFAULT_SCATTER, logX: false }).map((p) => p.runId), ["r1", "r2", "r3"]);
 });

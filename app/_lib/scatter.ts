@@ -20,11 +20,12 @@ export interface ScatterSettings {
   x: string | null;
   y: string | null;
   color: ColorBy;
-  logX: boolean;
-  logY: boolean;
+  /** log axes as chosen; null: the field's own scale (ScatterField.log) */
+  logX: boolean | null;
+  logY: boolean | null;
 }
 
-export const DEFAULT_SCATTER: ScatterSettings = { x: null, y: null, color: "none", logX: false, logY: false };
+export const DEFAULT_SCATTER: ScatterSettings = { x: null, y: null, color: "none", logX: null, logY: null };
 
 export interface ScatterField {
   key: string;
@@ -33,6 +34,8 @@ export interface ScatterField {
   categories?: string[];
   /** the category of runs that do not have the parameter (it exists only under a choice) */
   na?: string;
+  /** a parameter on a log scale (its parallel axis's: a log distribution, or values over a decade or more): a log axis unless asked otherwise */
+  log?: true;
 }
 
 export interface ScatterPoint {
@@ -54,7 +57,9 @@ const isNumber = (v: unknown): v is number => typeof v === "number" && Number.is
 export function scatterFields(runs: readonly SweepRunLike[], model: ParModel): ScatterField[] {
   const params = model.axes
     .filter((a) => !a.metric)
-    .map((a): ScatterField => (a.kind === "category" ? { key: a.key, kind: "param", categories: a.categories ?? [], ...(typeof a.na === "string" ? { na: a.na } : {}) } : { key: a.key, kind: "param" }));
+    .map((a): ScatterField =>
+      a.kind === "category" ? { key: a.key, kind: "param", categories: a.categories ?? [], ...(typeof a.na === "string" ? { na: a.na } : {}) } : { key: a.key, kind: "param", ...(a.kind === "log" ? { log: true as const } : {}) },
+    );
   const metrics = new Set<string>();
   for (const r of runs) for (const [k, v] of Object.entries(r.summary)) if (!k.startsWith("_") && isNumber(v)) metrics.add(k);
   const paramSet = new Set(params.map((f) => f.key));
@@ -100,8 +105,8 @@ export function categoryOf(r: SweepRunLike, field: ScatterField): string | null 
   return v === null ? null : asCategory(v);
 }
 
-/** Is the axis of this field logarithmic: asked for, and the field is numeric (a category axis never is). */
-export const isLogAxis = (field: ScatterField, log: boolean): boolean => log && !field.categories;
+/** Is the axis of this field logarithmic: asked for (null: the field's own scale), and the field is numeric (a category axis never is). */
+export const isLogAxis = (field: ScatterField, log: boolean | null): boolean => (log ?? field.log === true) && !field.categories;
 
 /** A run as the scatter reads it: its last step where the summary has none. */
 export type ScatterRun = SweepRunLike & { lastStep?: number };
@@ -175,7 +180,8 @@ export function brushRectangle(brush: Brush, x: ScatterField, y: ScatterField): 
   return rx && ry ? [rx, ry] : null;
 }
 
-// --- URL state: ?sx=learning_rate&sy=val_loss_best&sc=step&slog=xy ---------------------------
+// --- URL state: ?sx=learning_rate&sy=val_loss_best&sc=step&slog=y&slin=x -----------------------
+// slog: the axes asked to be log, slin: those asked to be linear; an axis in neither follows its field.
 
 type Params = Pick<URLSearchParams, "get">;
 
@@ -183,12 +189,14 @@ export function parseScatter(p: Params, validKey: (k: string) => boolean): Scatt
   const key = (k: string | null) => (k && validKey(k) ? k : null);
   const color = p.get("sc");
   const log = p.get("slog") ?? "";
+  const lin = p.get("slin") ?? "";
+  const choice = (axis: "x" | "y") => (log.includes(axis) ? true : lin.includes(axis) ? false : null);
   return {
     x: key(p.get("sx")),
     y: key(p.get("sy")),
     color: COLOR_BY.includes(color as ColorBy) ? (color as ColorBy) : "none",
-    logX: log.includes("x"),
-    logY: log.includes("y"),
+    logX: choice("x"),
+    logY: choice("y"),
   };
 }
 
@@ -197,5 +205,6 @@ export function setScatterParams(params: URLSearchParams, s: ScatterSettings): v
   set("sx", s.x ?? "");
   set("sy", s.y ?? "");
   set("sc", s.color === "none" ? "" : s.color);
-  set("slog", `${s.logX ? "x" : ""}${s.logY ? "y" : ""}`);
+  set("slog", `${s.logX === true ? "x" : ""}${s.logY === true ? "y" : ""}`);
+  set("slin", `${s.logX === false ? "x" : ""}${s.logY === false ? "y" : ""}`);
 }

@@ -30,7 +30,8 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
   const xField = useMemo(() => (x ? fieldOf(fields, x) : null), [fields, x]);
   const yField = useMemo(() => (y ? fieldOf(fields, y) : null), [fields, y]);
   const points = useMemo(() => (xField && yField ? scatterPoints(runs, xField, yField, settings) : []), [runs, xField, yField, settings]);
-  // a category axis is never log (the URL may still say slog=x: it applies again to a numeric x)
+  // a category axis is never log (the URL may still say slog=x: it applies again to a numeric x);
+  // unless asked, an axis follows its field's scale (a log-uniform learning rate: log)
   const logX = !!xField && isLogAxis(xField, settings.logX);
   const logY = !!yField && isLogAxis(yField, settings.logY);
   const set = (change: Partial<ScatterSettings>) => props.onSettings({ ...settings, ...change });
@@ -67,8 +68,9 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
       }
       actions={
         <div className="sw-scatter-controls">
-          {select("x", x, (v) => set({ x: v }))}
-          {select("y", y, (v) => set({ y: v }))}
+          {/* another field: its own scale again */}
+          {select("x", x, (v) => set({ x: v, logX: null }))}
+          {select("y", y, (v) => set({ y: v, logY: null }))}
           <label className="sw-scatter-pick">
             colour{" "}
             <select className="input" aria-label="Scatter colour" value={settings.color} onChange={(e) => set({ color: e.target.value as ColorBy })}>
