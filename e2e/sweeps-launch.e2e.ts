@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { formatEstimate } from "../app/_lib/sweep-form";
 import { appendedPoints, e2eStore, freshCurveEnds, pointsIn, recordCurvePolls } from "./runs-util";
 
 // Journey: open the new-sweep form, start from a preset, make it small, check the run
@@ -31,8 +32,22 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
   await expect(progress).toBeVisible();
   await expect(page.getByTestId("stat-done")).toContainText("/ 4");
 
+  // while it trains, the time left: once the first runs have trained a while (their pace is
+  // known), about what the sweep then takes to end
+  const left = page.getByTestId("stat-time-left");
+  await expect(left).toHaveText(/^(under a minute|about [\d.]+ (min|h)) left$/);
+  await expect.poll(async () => Number(((await page.getByTestId("now-step").first().textContent()) ?? "0").split("/")[0]), { timeout: 60_000 }).toBeGreaterThan(10_000);
+  const predicted = Number(await left.getAttribute("data-value"));
+  const from = Date.now();
+  expect(await left.textContent()).toBe(`${formatEstimate(predicted)} left`);
+
   // every run ends, the sweep finishes, and the numbers say so
   await expect(page.getByTestId("stat-done")).toContainText("4 / 4", { timeout: 120_000 });
+  const took = Date.now() - from;
+  console.log(`time left: ${predicted} ms predicted, ${took} ms taken (×${(predicted / took).toFixed(2)})`);
+  expect(predicted / took, `${predicted} ms left predicted, ${took} ms taken`).toBeGreaterThan(1 / 3);
+  expect(predicted / took, `${predicted} ms left predicted, ${took} ms taken`).toBeLessThan(3);
+  await expect(left).toHaveCount(0);
   await expect(page.getByTestId("sweep-controls")).not.toContainText("Pause", { timeout: 30_000 });
   await expect(page.locator(".page-header [data-testid=state-badge]")).toHaveAttribute("data-state", "finished", { timeout: 30_000 });
   await expect(page.getByTestId("stat-finished")).toContainText("4");

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { DEFAULT_RUN_CONFIG, resolveRunConfig, type RunConfigInput } from "../engine/config.ts";
 import { estimateRunMs, MEASURED_SPEED, type Speed } from "../engine/speed.ts";
 import { parseSweepConfig, type SweepConfig } from "./config.ts";
-import { calibrateSpeed, CALIBRATION_MIN_RUNS, estimateSweepTime, type RunTime } from "./estimate.ts";
+import { calibrateSpeed, CALIBRATION_MIN_RUNS, estimateSweepTime, estimateTimeLeft, type RunTime } from "./estimate.ts";
 
 const sweep = (input: unknown): SweepConfig => {
   const r = parseSweepConfig(input);
@@ -118,4 +118,40 @@ test("calibration: a run is priced on the steps it trained, and runs without ste
   const full = trained.slice(0, 4);
   assert.equal(calibrateSpeed([...full, { ...full[0], steps: 0 }, { ...full[0], ms: 0 }, { ...full[0], ms: NaN }]), null);
   assert.equal(calibrateSpeed([...full, { ...full[0], ms: 1234 }])?.runs, 5);
+});
+
+// ---- a running sweep's time left --------------------------------------------------------------
+
+test("time left: runs training now at their own pace, then the queued and the rest in turn on the free slots", () => {
+  const speed: Speed = { startupMs: 100, flopsPerMs: 4.5e7, msPerCall: 0 };
+  const config = sweep({ method: "grid", parameters: { task: { value: "quadrant" }, steps: { value: 400 }, hidden_size: { values: [16, 32, 64, 128] } } });
+  const est = (h: number) => estimateRunMs(resolveRunConfig({ task: "quadrant", steps: 400, hidden_size: h }), speed);
+  const quadrant = (h: number) => ({ task: "quadrant", steps: 400, hidden_size: h });
+  // a run a quarter done after 3 s has 9 s left, whatever its estimate; one at step 0 has its estimate less what it ran
+  const one = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 3000 }], queued: [], toPropose: 0, parallel: 2, speed })!;
+  assert.equal(one.ms, 9000);
+  assert.equal(one.upperBound, false);
+  const fresh = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 0, elapsedMs: 50 }], queued: [], toPropose: 0, parallel: 2, speed })!;
+  assert.ok(Math.abs(fresh.ms - (est(64) - 50)) < 1e-9);
+  // two slots: 9 s and 1 s left; the queued 128 goes to the second, then the 16
+  const two = estimateTimeLeft({
+    config,
+    running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 3000 }, { config: quadrant(32), lastStep: 300, elapsedMs: 3000 }],
+    queued: [{ config: quadrant(128) }, { config: quadrant(16) }],
+    toPropose: 0,
+    parallel: 2,
+    speed,
+  })!;
+  const slots = [9000, 1000];
+  for (const h of [128, 16]) slots[slots.indexOf(Math.min(...slots))] += est(h);
+  assert.ok(Math.abs(two.ms - Math.max(...slots)) < 1e-9);
+  // runs still to propose: the sweep's mean run each (its four sizes); one slot takes them all in turn
+  const mean = [16, 32, 64, 128].reduce((s, h) => s + est(h), 0) / 4;
+  const later = estimateTimeLeft({ config, running: [], queued: [], toPropose: 3, parallel: 1, speed })!;
+  assert.ok(Math.abs(later.ms - 3 * mean) < 1e-6);
+  const many = estimateTimeLeft({ config, running: [], queued: [], toPropose: 4001, parallel: 2, speed })!;
+  assert.ok(Math.abs(many.ms / ((4001 * mean) / 2) - 1) < 0.001, "a long queue fills both slots evenly");
+  // early termination: at most; no slot: no answer
+  assert.equal(estimateTimeLeft({ config: { ...config, early_terminate: { type: "hyperband", min_iter: 1, eta: 3, strict: true } } as SweepConfig, running: [], queued: [], toPropose: 1, parallel: 1, speed })!.upperBound, true);
+  assert.equal(estimateTimeLeft({ config, running: [], queued: [], toPropose: 1, parallel: 0, speed }), null);
 });

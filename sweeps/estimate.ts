@@ -70,6 +70,57 @@ export function estimateSweepTime(config: SweepConfig, server: { workers: number
   };
 }
 
+// ---- time left: a running sweep's runs still to train --------------------------------------
+
+export interface TimeLeftInput {
+  config: SweepConfig;
+  /** runs training now: their config, the step they reached and how long they have run (ms) */
+  running: readonly { config: Record<string, unknown>; lastStep: number; elapsedMs: number }[];
+  /** runs waiting for a worker (configs known), in the order they will be claimed */
+  queued: readonly { config: Record<string, unknown> }[];
+  /** runs the search has still to propose: each taken at the sweep's mean run (estimateSweepTime) */
+  toPropose: number;
+  /** runs at a time */
+  parallel: number;
+  speed?: Speed;
+}
+
+/**
+ * How long until a running sweep's last run ends (ms): each run training now takes what is left
+ * of it at the pace it has shown (or its estimate, before its first step), then the queued runs
+ * and those still to propose go, in turn, to whichever of the `parallel` slots frees first.
+ * `upperBound` with early termination. Null without a bound on the runs or a slot to run them.
+ */
+export function estimateTimeLeft(input: TimeLeftInput): { ms: number; upperBound: boolean } | null {
+  const speed = input.speed ?? MEASURED_SPEED;
+  const parallel = Math.floor(input.parallel);
+  if (parallel < 1) return null;
+  const runMs = (config: Record<string, unknown>) => estimateRunMs({ ...DEFAULT_RUN_CONFIG, ...config } as RunConfig, speed);
+  const left = input.running.map((r) => {
+    const steps = typeof r.config.steps === "number" ? r.config.steps : DEFAULT_RUN_CONFIG.steps;
+    if (r.lastStep <= 0 || r.elapsedMs <= 0) return Math.max(0, runMs(r.config) - Math.max(0, r.elapsedMs));
+    return (r.elapsedMs * Math.max(0, steps - r.lastStep)) / r.lastStep;
+  });
+  let mean = 0;
+  if (input.toPropose > 0) {
+    const whole = estimateSweepTime(input.config, { workers: parallel, cores: parallel }, speed);
+    if (!whole || whole.runs === 0) return null;
+    mean = whole.totalMs / whole.runs;
+  }
+  // slots free at these times; each next run goes to the earliest (as the executor claims)
+  const slots = Array.from({ length: parallel }, (_, i) => left[i] ?? 0);
+  for (const extra of left.slice(parallel)) slots[slots.indexOf(Math.min(...slots))] += extra;
+  const next = (ms: number) => {
+    slots[slots.indexOf(Math.min(...slots))] += ms;
+  };
+  for (const q of input.queued) next(runMs(q.config));
+  const oneByOne = Math.min(input.toPropose, 1000);
+  for (let i = 0; i < oneByOne; i++) next(mean);
+  // beyond a thousand runs of the mean length, the slots fill evenly
+  const rest = ((input.toPropose - oneByOne) * mean) / parallel;
+  return { ms: Math.max(...slots) + rest, upperBound: input.config.early_terminate !== undefined };
+}
+
 // ---- calibration: the speed of this server, from the runs it has trained -------------------
 //
 // MEASURED_SPEED was fitted on one machine; on others the same runs took from 0.6 to 1.6 times

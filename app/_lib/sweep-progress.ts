@@ -39,6 +39,8 @@ export interface SweepProgressBody {
   elapsed: number;
   /** the runs training now, with their step (live without refetching the table) */
   running: ProgressRun[];
+  /** until the last run ends, at this server's speed (sweeps/estimate.ts estimateTimeLeft); null: not running here, or no bound on its runs */
+  timeLeft?: { ms: number; upperBound: boolean } | null;
 }
 
 /** The summary keys of a metric that the progress poll carries for running runs. */

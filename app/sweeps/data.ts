@@ -1,5 +1,8 @@
-import { creationRank, listRuns, sweepProgress, sweepRuns, type SweepRecord } from "../../prisma/store";
-import { parameterNames, parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
+import { creationRank, listRuns, sweepProgress, sweepRuns, type RunRecord, type SweepRecord } from "../../prisma/store";
+import { isProgramSweep, parameterNames, parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
+import { estimateTimeLeft } from "../../sweeps/estimate";
+import { localCapacity } from "../_server/executor";
+import { serverCalibration } from "../_server/speed";
 import { analyzeImportance, analyzeImportanceByBranch, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
 import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
 
@@ -20,13 +23,14 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
   const [progress, running] = await Promise.all([sweepProgress(sweep), listRuns({ sweepId: sweep.id, states: ["running"], limit: 256, sort: { field: "index", desc: false } })]);
   const best = progress.best;
   const metric = sweep.metricName;
+  const expected = expectedRuns(sweep);
   const bestValue = best ? (best.summary[`${metric}_best`] ?? best.summary[metric] ?? null) : null;
   return {
     sweep: { id: sweep.id, name: sweep.name, state: sweep.state, stateReason: sweep.stateReason, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt },
     counts: progress.counts,
     total: progress.total,
     reruns: progress.reruns,
-    expected: expectedRuns(sweep),
+    expected,
     best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null, colorRank: await creationRank(best) } : null,
     elapsed: progress.elapsed,
     running: running.runs.map((r) => ({
@@ -38,7 +42,31 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
       value: r.summary[`${metric}_best`] ?? r.summary[metric] ?? null,
       summary: Object.fromEntries(liveSummaryKeys(metric).map((k) => [k, r.summary[k] ?? null])),
     })),
+    timeLeft: await timeLeft(sweep, expected, progress.total, progress.counts.queued, running.runs),
   };
+}
+
+/**
+ * A running engine sweep's time left on this server: its runs training now at their pace, the
+ * queued ones and those still to propose at the server's speed, as many at a time as the sweep's
+ * concurrency, the server's workers and its cores allow. Null otherwise.
+ */
+async function timeLeft(sweep: SweepRecord, expected: number | null, total: number, queuedCount: number, running: readonly RunRecord[]) {
+  const parsed = parseSweepConfig(sweep.config);
+  const { workers, cores } = localCapacity();
+  const parallel = Math.min(sweep.concurrency, workers, cores);
+  if (sweep.state !== "running" || expected === null || !parsed.ok || isProgramSweep(sweep.config) || parallel < 1) return null;
+  const queued = queuedCount > 0 ? (await listRuns({ sweepId: sweep.id, states: ["queued"], limit: 256, sort: { field: "index", desc: false } })).runs : [];
+  const now = Date.now();
+  return estimateTimeLeft({
+    config: parsed.config,
+    running: running.map((r) => ({ config: r.config, lastStep: r.lastStep, elapsedMs: r.startedAt ? now - Date.parse(r.startedAt) : 0 })),
+    queued,
+    // queued runs past the first 256 count as runs of the mean length
+    toPropose: Math.max(0, expected - total) + Math.max(0, queuedCount - queued.length),
+    parallel,
+    speed: (await serverCalibration())?.speed,
+  });
 }
 
 export interface ImportanceBody {

@@ -5,6 +5,7 @@ import { formatDuration, formatNumber } from "../../_lib/format";
 import { doneCount, FAILED_STATES, progressSegments, rerunText, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { Stat } from "../ui";
 import { formatShare } from "../../_lib/pruning-replay";
+import { formatEstimate } from "../../_lib/sweep-form";
 
 // The live strip at the top of the sweep page: a stacked bar of run states and the numbers
 // (fixed widths and tabular digits, so nothing moves when they change).
@@ -57,7 +58,25 @@ export function ProgressPanel(props: {
             testId="stat-steps-saved"
           />
         )}
-        <Stat label="Elapsed" value={formatDuration(props.elapsed)} testId="stat-elapsed" />
+        <Stat
+          label="Elapsed"
+          value={
+            <>
+              {formatDuration(props.elapsed)}
+              {p.timeLeft && (
+                <span
+                  className="sw-left"
+                  data-testid="stat-time-left"
+                  data-value={Math.round(p.timeLeft.ms)}
+                  title={`Until the last run ends: the runs training now at their pace, the rest at this server's speed${p.timeLeft.upperBound ? "; early termination may end it sooner" : ""}`}
+                >
+                  {formatEstimate(p.timeLeft.ms, p.timeLeft.upperBound)} left
+                </span>
+              )}
+            </>
+          }
+          testId="stat-elapsed"
+        />
         <div className="stat sw-best" data-testid="stat-best">
           <span className="label">
             Best {props.metricKey} ({props.goal === "maximize" ? "max" : "min"})

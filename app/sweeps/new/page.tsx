@@ -1,7 +1,6 @@
 import Link from "next/link";
-import { getSweep, listCorpora, recentRunTimes } from "../../../prisma/store";
-import { thisHost } from "../../../sweeps/executor/coordinator";
-import { calibrateSpeed } from "../../../sweeps/estimate";
+import { getSweep, listCorpora } from "../../../prisma/store";
+import { serverCalibration } from "../../_server/speed";
 import { localCapacity } from "../../_server/executor";
 import { PageHeader } from "../../_components/ui";
 import { SweepForm } from "../../_components/sweeps/SweepForm";
@@ -18,7 +17,7 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
   const preset = PRESETS.find((p) => p.id === sp.preset) ?? (from ? undefined : PRESETS[0]);
   const initial: SweepDoc = from ? { ...from.config, name: `${from.name} (copy)` } : preset!.doc;
   // the form's time estimate at this machine's speed, once its executor has finished a few runs
-  const calibration = calibrateSpeed(await recentRunTimes({ host: thisHost() }));
+  const calibration = await serverCalibration({ fresh: true });
   return (
     <>
       <PageHeader
