@@ -35,23 +35,28 @@ test("flops follow the cell's gates and the hidden size squared; calls follow ti
 test("a run's estimate is start-up plus its work at the measured speed", () => {
   const c = resolveRunConfig({ task: "quadrant", steps: 200 });
   const w = runWork(c);
-  assert.equal(estimateRunMs(c), MEASURED_SPEED.startupMs + w.flops / MEASURED_SPEED.flopsPerMs + w.calls * MEASURED_SPEED.msPerCall);
-  assert.equal(estimateRunMs(c, { startupMs: 100, flopsPerMs: Infinity, msPerCall: 0 }), 100);
+  assert.equal(estimateRunMs(c), MEASURED_SPEED.startupMs + w.flops / MEASURED_SPEED.flopsPerMs + w.calls * MEASURED_SPEED.msPerCall + w.batches * MEASURED_SPEED.msPerBatch!);
+  assert.equal(estimateRunMs(c, { startupMs: 100, flopsPerMs: Infinity, msPerCall: 0 }), 100, "constants recorded without a cost per batch");
+  // a batch per training step, and per evaluation its batches (a recurrent model: and its gradient-flow pass)
+  assert.equal(w.batches, 200 + Math.ceil(200 / c.eval_every) * c.eval_batches);
+  const seq = resolveRunConfig({ task: "charlm", steps: 100, eval_every: 50 });
+  assert.equal(runWork(seq).batches, 100 + 2 * (seq.eval_batches + 1));
 });
 
 test("fitSpeed recovers the constants that timed the runs, and says when the runs cannot tell them apart", () => {
-  const truth = { startupMs: 180, flopsPerMs: 3e7, msPerCall: 4e-4 };
+  const truth = { startupMs: 180, flopsPerMs: 3e7, msPerCall: 4e-4, msPerBatch: 0.03 };
   const inputs = [
     { task: "quadrant", hidden_size: 64, steps: 200 },
     { task: "quadrant", hidden_size: 512, batch_size: 128, steps: 200 },
     { task: "charlm", hidden_size: 32, seq_length: 64, batch_size: 8, steps: 200 },
     { task: "charlm", hidden_size: 256, steps: 100 },
     { task: "repeated_ones", cell: "rnn", hidden_size: 16, seq_length: 128, steps: 500 },
+    { task: "quadrant", hidden_size: 16, steps: 10000, eval_every: 1000 },
   ] as const;
   const rows = inputs.map((i) => ({ ...work(i), ms: estimateRunMs(resolveRunConfig(i), truth) }));
   const all = fitSpeed(rows)!;
-  assert.ok(Math.abs(all.startupMs / truth.startupMs - 1) < 1e-6 && Math.abs(all.flopsPerMs / truth.flopsPerMs - 1) < 1e-6 && Math.abs(all.msPerCall / truth.msPerCall - 1) < 1e-6, JSON.stringify(all));
-  // without the calls term, start-up and work rate take up what calls cost: close, not exact
+  assert.ok(Math.abs(all.startupMs / truth.startupMs - 1) < 1e-6 && Math.abs(all.flopsPerMs / truth.flopsPerMs - 1) < 1e-6 && Math.abs(all.msPerCall / truth.msPerCall - 1) < 1e-6 && Math.abs(all.msPerBatch! / truth.msPerBatch - 1) < 1e-6, JSON.stringify(all));
+  // without the calls and batches terms, start-up and work rate take up what those cost: close, not exact
   const two = fitSpeed(rows, ["startup", "flops"])!;
   assert.equal(two.msPerCall, 0);
   assert.ok(two.startupMs > 0 && Number.isFinite(two.flopsPerMs));
@@ -60,5 +65,5 @@ test("fitSpeed recovers the constants that timed the runs, and says when the run
   // ... unless a prior holds what the runs leave open: then those runs are met
   const held = fitSpeed(Array.from({ length: 5 }, () => rows[3]), ["startup", "flops"], { speed: MEASURED_SPEED, spread: { startup: 20, flops: 5 } })!;
   assert.ok(Math.abs(estimateRunMs(resolveRunConfig(inputs[3]), held) / rows[3].ms - 1) < 0.01, JSON.stringify(held));
-  assert.equal(fitSpeed(rows.slice(0, 2)), null, "three constants need three runs");
+  assert.equal(fitSpeed(rows.slice(0, 3)), null, "four constants need four runs");
 });

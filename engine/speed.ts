@@ -18,6 +18,12 @@ export interface Speed {
   flopsPerMs: number;
   /** One sequential kernel call (a timestep of a layer, forward or backward): ms. */
   msPerCall: number;
+  /**
+   * One batch through the model (a training step, an evaluation batch), beyond its products and
+   * calls: drawing the batch, the loss, the optimizer's update, the step's report (ms). What a
+   * long run of a small model spends most of its time on. (Absent in constants recorded before it: 0.)
+   */
+  msPerBatch?: number;
 }
 
 /**
@@ -35,16 +41,23 @@ export interface Speed {
  * form's estimate allows. (Until then the figures were fitted under a load average of 8-9 and
  * with a worker that took ~1 s to start: { 1130, 1.55e7, 0 }, three to ten times the runs of an
  * idle machine.) On 2026-12-05 a slower machine fitted { 150 to 200, 3.95e7 to 4.42e7, ≤ 8e-4 } in
- * four runs. A server prices the form's estimate at these constants only until it has finished
- * a few runs of its own; then at the speed they show (sweeps/estimate.ts calibrateSpeed).
+ * four runs — and the bench's first long runs of small models (quadrant h16 × 10,000 steps) took
+ * five times their estimate: a batch costs ~35 µs beyond its products (drawing it, the loss, the
+ * optimizer's update, the step's report), which the 200-step configs could not show. With that
+ * term, six runs there fitted { 115 to 184, 4.06e7 to 4.49e7, 0 to 1.7e-3, 0.026 to 0.051 }:
+ * the middles are taken, start-up kept at 125 for the faster machine. A server prices the
+ * form's estimate at these constants only until it has finished a few runs of its own; then at
+ * the speed they show (sweeps/estimate.ts calibrateSpeed).
  */
-export const MEASURED_SPEED: Speed = { startupMs: 125, flopsPerMs: 4.5e7, msPerCall: 0 };
+export const MEASURED_SPEED: Speed = { startupMs: 125, flopsPerMs: 4.4e7, msPerCall: 0.001, msPerBatch: 0.035 };
 
 export interface RunWork {
   /** Floating-point operations of the matrix products. */
   flops: number;
   /** Sequential kernel calls (timesteps × layers, per pass). */
   calls: number;
+  /** Batches through the model: training steps, evaluation batches, gradient-flow passes. */
+  batches: number;
 }
 
 /** Multiply-adds per token of one forward pass (embedding lookups and one-hot inputs cost none). */
@@ -81,12 +94,13 @@ export function runWork(c: RunConfig): RunWork {
   return {
     flops: c.steps * trainPass.flops + evals * perEval.flops + samples * perSample.flops,
     calls: c.steps * trainPass.calls + evals * perEval.calls + samples * perSample.calls,
+    batches: c.steps + evals * (c.eval_batches + (seq ? 1 : 0)),
   };
 }
 
 /** Wall time of this much work at this speed (ms). */
 export function workMs(w: RunWork, speed: Speed): number {
-  return speed.startupMs + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall;
+  return speed.startupMs + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall + w.batches * (speed.msPerBatch ?? 0);
 }
 
 /** Estimated wall time of one run on its own core (ms). */
@@ -99,13 +113,13 @@ export interface TimedWork extends RunWork {
   ms: number;
 }
 
-export type SpeedTerm = "startup" | "flops" | "calls";
+export type SpeedTerm = "startup" | "flops" | "calls" | "batches";
 
-const TERM_FEATURE: Record<SpeedTerm, (w: RunWork) => number> = { startup: () => 1, flops: (w) => w.flops, calls: (w) => w.calls };
+const TERM_FEATURE: Record<SpeedTerm, (w: RunWork) => number> = { startup: () => 1, flops: (w) => w.flops, calls: (w) => w.calls, batches: (w) => w.batches };
 
 /** Each constant's coefficient in the model (ms per unit of its term). */
 function coefficient(speed: Speed, t: SpeedTerm): number {
-  return t === "startup" ? speed.startupMs : t === "flops" ? 1 / speed.flopsPerMs : speed.msPerCall;
+  return t === "startup" ? speed.startupMs : t === "flops" ? 1 / speed.flopsPerMs : t === "calls" ? speed.msPerCall : (speed.msPerBatch ?? 0);
 }
 
 /**
@@ -120,13 +134,13 @@ export interface SpeedPrior {
 
 /**
  * The constants of `terms` (the others 0) by least squares on relative error: minimise
- * Σ ((startup + flops/flopsPerMs + calls·msPerCall) / ms − 1)², plus with a prior
+ * Σ ((startup + flops/flopsPerMs + calls·msPerCall + batches·msPerBatch) / ms − 1)², plus with a prior
  * Σ ((coefficient / prior's − 1) / spread)² for each term it gives a spread. A negative
- * start-up or cost per call comes out as 0, a negative cost per flop as flopsPerMs Infinity.
+ * start-up, cost per call or per batch comes out as 0, a negative cost per flop as flopsPerMs Infinity.
  * Null when the runs cannot tell the terms apart (fewer runs than terms, or runs whose work is
  * all alike) and no prior does.
  */
-export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[] = ["startup", "flops", "calls"], prior?: SpeedPrior): Speed | null {
+export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[] = ["startup", "flops", "calls", "batches"], prior?: SpeedPrior): Speed | null {
   // rows of the least-squares problem x·θ ≈ target: one per run, one per term with a prior
   const X = rows.map((r) => terms.map((t) => TERM_FEATURE[t](r) / r.ms));
   const target = rows.map(() => 1);
@@ -150,6 +164,7 @@ export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[]
     startupMs: Math.max(coef.startup ?? 0, 0),
     flopsPerMs: (coef.flops ?? 0) > 0 ? 1 / coef.flops! : Infinity,
     msPerCall: Math.max(coef.calls ?? 0, 0),
+    msPerBatch: Math.max(coef.batches ?? 0, 0),
   };
 }
 

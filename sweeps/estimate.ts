@@ -155,7 +155,7 @@ export function runTimeWork(r: RunTime): TimedWork {
  * the runs cannot tell start-up from work, start-up takes what a run of mostly start-up
  * misses by, the work rate what a run of mostly work misses by.
  */
-const PRIOR_SPREAD = { startup: 20, flops: 5, calls: 5 } as const;
+const PRIOR_SPREAD = { startup: 20, flops: 5, calls: 5, batches: 5 } as const;
 
 /**
  * This server's speed from the runs it finished (newest first; a hundred are plenty): start-up
@@ -169,9 +169,10 @@ export function calibrateSpeed(runs: readonly RunTime[], base: Speed = MEASURED_
   if (rows.length < CALIBRATION_MIN_RUNS) return null;
   // the outliers, against the recorded constants scaled by the runs' median of measured / estimated
   const f = median(rows.map((r) => r.ms / workMs(r, base)));
-  const scaled: Speed = { startupMs: base.startupMs * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f };
+  const scaled: Speed = { startupMs: base.startupMs * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f, msPerBatch: (base.msPerBatch ?? 0) * f };
   const typical = rows.filter((r) => Math.abs(Math.log(workMs(r, scaled) / r.ms)) <= Math.LN2);
-  const terms = base.msPerCall > 0 ? (["startup", "flops", "calls"] as const) : (["startup", "flops"] as const);
+  // the terms the recorded constants have (a prior is relative to them)
+  const terms = (["startup", "flops", "calls", "batches"] as const).filter((t) => t === "startup" || t === "flops" || (t === "calls" ? base.msPerCall : (base.msPerBatch ?? 0)) > 0);
   const fit = fitSpeed(typical, terms, { speed: base, spread: PRIOR_SPREAD });
   return { speed: fit && Number.isFinite(fit.flopsPerMs) ? fit : scaled, runs: rows.length };
 }
