@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { DEFAULT_RUN_CONFIG, resolveRunConfig, type RunConfigInput } from "../engine/config.ts";
 import { estimateRunMs, MEASURED_SPEED, type Speed } from "../engine/speed.ts";
 import { parseSweepConfig, type SweepConfig } from "./config.ts";
-import { calibrateSpeed, CALIBRATION_MIN_RUNS, estimateSweepTime, estimateTimeLeft, type RunTime } from "./estimate.ts";
+import { calibrateSpeed, CALIBRATION_MIN_RUNS, estimateSweepTime, estimateTimeLeft, meanRunMs, type RunTime } from "./estimate.ts";
 
 const sweep = (input: unknown): SweepConfig => {
   const r = parseSweepConfig(input);
@@ -149,6 +149,8 @@ test("time left: runs training now at their own pace, then the queued and the re
   const mean = [16, 32, 64, 128].reduce((s, h) => s + est(h), 0) / 4;
   const later = estimateTimeLeft({ config, running: [], queued: [], toPropose: 3, parallel: 1, speed })!;
   assert.ok(Math.abs(later.ms - 3 * mean) < 1e-6);
+  assert.ok(Math.abs(meanRunMs(config, speed)! - mean) < 1e-6);
+  assert.equal(estimateTimeLeft({ config, running: [], queued: [], toPropose: 2, parallel: 1, speed, meanRunMs: 500 })!.ms, 1000, "a mean the caller kept");
   const many = estimateTimeLeft({ config, running: [], queued: [], toPropose: 4001, parallel: 2, speed })!;
   assert.ok(Math.abs(many.ms / ((4001 * mean) / 2) - 1) < 0.001, "a long queue fills both slots evenly");
   // early termination: at most; no slot: no answer

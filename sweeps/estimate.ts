@@ -83,6 +83,14 @@ export interface TimeLeftInput {
   /** runs at a time */
   parallel: number;
   speed?: Speed;
+  /** the sweep's mean run at `speed` (meanRunMs), when the caller keeps it: a large grid's costs ~60 µs a point */
+  meanRunMs?: number;
+}
+
+/** The sweep's mean run (ms) over the runs it makes (estimateSweepTime); null without a bound on its runs. */
+export function meanRunMs(config: SweepConfig, speed: Speed = MEASURED_SPEED): number | null {
+  const whole = estimateSweepTime(config, { workers: 1, cores: 1 }, speed);
+  return whole && whole.runs > 0 ? whole.totalMs / whole.runs : null;
 }
 
 /**
@@ -103,9 +111,9 @@ export function estimateTimeLeft(input: TimeLeftInput): { ms: number; upperBound
   });
   let mean = 0;
   if (input.toPropose > 0) {
-    const whole = estimateSweepTime(input.config, { workers: parallel, cores: parallel }, speed);
-    if (!whole || whole.runs === 0) return null;
-    mean = whole.totalMs / whole.runs;
+    const m = input.meanRunMs ?? meanRunMs(input.config, speed);
+    if (m === null) return null;
+    mean = m;
   }
   // slots free at these times; each next run goes to the earliest (as the executor claims)
   const slots = Array.from({ length: parallel }, (_, i) => left[i] ?? 0);
@@ -158,9 +166,10 @@ export function runTimeWork(r: RunTime): TimedWork {
 const PRIOR_SPREAD = { startup: 20, flops: 5, calls: 5, batches: 5 } as const;
 
 /**
- * This server's speed from the runs it finished (newest first; a hundred are plenty): start-up
- * and work rate fitted to them on relative error, held to the recorded constants only as far as
- * the runs leave them open (PRIOR_SPREAD), leaving out runs off by more than ×2 from the rest (a
+ * This server's speed from the runs it finished (newest first; a hundred are plenty): the
+ * recorded constants' terms (start-up, work rate, cost per call and per batch) fitted to them on
+ * relative error, held to the recorded values only as far as the runs leave them open
+ * (PRIOR_SPREAD), leaving out runs off by more than ×2 from the rest (a
  * run slowed by other load, or one whose worker's start-up was counted in the run before). Null
  * below CALIBRATION_MIN_RUNS runs.
  */

@@ -1,6 +1,7 @@
 import { creationRank, listRuns, sweepProgress, sweepRuns, type RunRecord, type SweepRecord } from "../../prisma/store";
 import { isProgramSweep, parameterNames, parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
-import { estimateTimeLeft } from "../../sweeps/estimate";
+import { MEASURED_SPEED } from "../../engine/speed";
+import { estimateTimeLeft, meanRunMs } from "../../sweeps/estimate";
 import { localCapacity } from "../_server/executor";
 import { serverCalibration } from "../_server/speed";
 import { analyzeImportance, analyzeImportanceByBranch, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
@@ -58,6 +59,16 @@ async function timeLeft(sweep: SweepRecord, expected: number | null, total: numb
   if (sweep.state !== "running" || expected === null || !parsed.ok || isProgramSweep(sweep.config) || parallel < 1) return null;
   const queued = queuedCount > 0 ? (await listRuns({ sweepId: sweep.id, states: ["queued"], limit: 256, sort: { field: "index", desc: false } })).runs : [];
   const now = Date.now();
+  const speed = (await serverCalibration())?.speed ?? MEASURED_SPEED;
+  // the sweep's mean run, kept while the speed is the same (a 10,000-run grid takes ~0.6 s)
+  const speedKey = JSON.stringify(speed);
+  let mean = meanRuns.get(sweep.id);
+  if (!mean || mean.speedKey !== speedKey) {
+    mean = { speedKey, ms: meanRunMs(parsed.config, speed) };
+    meanRuns.set(sweep.id, mean);
+    if (meanRuns.size > 64) meanRuns.delete(meanRuns.keys().next().value!);
+  }
+  if (mean.ms === null) return null;
   return estimateTimeLeft({
     config: parsed.config,
     running: running.map((r) => ({ config: r.config, lastStep: r.lastStep, elapsedMs: r.startedAt ? now - Date.parse(r.startedAt) : 0 })),
@@ -65,9 +76,13 @@ async function timeLeft(sweep: SweepRecord, expected: number | null, total: numb
     // queued runs past the first 256 count as runs of the mean length
     toPropose: Math.max(0, expected - total) + Math.max(0, queuedCount - queued.length),
     parallel,
-    speed: (await serverCalibration())?.speed,
+    speed,
+    meanRunMs: mean.ms,
   });
 }
+
+/** Each running sweep's mean run at the speed it was priced at (timeLeft), the 64 last asked for. */
+const meanRuns = new Map<string, { speedKey: string; ms: number | null }>();
 
 export interface ImportanceBody {
   metric: string;
