@@ -117,8 +117,10 @@ export type SpeedTerm = "startup" | "flops" | "calls" | "batches";
 
 const TERM_FEATURE: Record<SpeedTerm, (w: RunWork) => number> = { startup: () => 1, flops: (w) => w.flops, calls: (w) => w.calls, batches: (w) => w.batches };
 
+export const SPEED_TERMS: readonly SpeedTerm[] = ["startup", "flops", "calls", "batches"];
+
 /** Each constant's coefficient in the model (ms per unit of its term). */
-function coefficient(speed: Speed, t: SpeedTerm): number {
+export function coefficient(speed: Speed, t: SpeedTerm): number {
   return t === "startup" ? speed.startupMs : t === "flops" ? 1 / speed.flopsPerMs : t === "calls" ? speed.msPerCall : (speed.msPerBatch ?? 0);
 }
 
@@ -140,7 +142,7 @@ export interface SpeedPrior {
  * Null when the runs cannot tell the terms apart (fewer runs than terms, or runs whose work is
  * all alike) and no prior does.
  */
-export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[] = ["startup", "flops", "calls", "batches"], prior?: SpeedPrior): Speed | null {
+export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[] = SPEED_TERMS, prior?: SpeedPrior): Speed | null {
   // rows of the least-squares problem x·θ ≈ target: one per run, one per term with a prior
   const X = rows.map((r) => terms.map((t) => TERM_FEATURE[t](r) / r.ms));
   const target = rows.map(() => 1);

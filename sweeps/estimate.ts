@@ -1,5 +1,5 @@
 import { DEFAULT_RUN_CONFIG, type RunConfig } from "../engine/config.ts";
-import { estimateRunMs, fitSpeed, MEASURED_SPEED, runWork, workMs, type Speed, type TimedWork } from "../engine/speed.ts";
+import { coefficient, estimateRunMs, fitSpeed, MEASURED_SPEED, runWork, SPEED_TERMS, workMs, type Speed, type TimedWork } from "../engine/speed.ts";
 import { sweepSize, type SweepConfig } from "./config.ts";
 import { makeRng } from "./rng.ts";
 import { gridSearch } from "./search/grid.ts";
@@ -152,7 +152,7 @@ export interface Calibration {
 }
 
 /** The work a stored run did: its config's, over the steps it trained. */
-export function runTimeWork(r: RunTime): TimedWork {
+function runTimeWork(r: RunTime): TimedWork {
   return { ...runWork({ ...DEFAULT_RUN_CONFIG, ...r.config, steps: r.steps } as RunConfig), ms: r.ms };
 }
 
@@ -181,7 +181,7 @@ export function calibrateSpeed(runs: readonly RunTime[], base: Speed = MEASURED_
   const scaled: Speed = { startupMs: base.startupMs * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f, msPerBatch: (base.msPerBatch ?? 0) * f };
   const typical = rows.filter((r) => Math.abs(Math.log(workMs(r, scaled) / r.ms)) <= Math.LN2);
   // the terms the recorded constants have (a prior is relative to them)
-  const terms = (["startup", "flops", "calls", "batches"] as const).filter((t) => t === "startup" || t === "flops" || (t === "calls" ? base.msPerCall : (base.msPerBatch ?? 0)) > 0);
+  const terms = SPEED_TERMS.filter((t) => coefficient(base, t) > 0);
   const fit = fitSpeed(typical, terms, { speed: base, spread: PRIOR_SPREAD });
   return { speed: fit && Number.isFinite(fit.flopsPerMs) ? fit : scaled, runs: rows.length };
 }

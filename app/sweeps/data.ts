@@ -1,5 +1,5 @@
 import { creationRank, listRuns, sweepProgress, sweepRuns, type RunRecord, type SweepRecord } from "../../prisma/store";
-import { isProgramSweep, parameterNames, parseSweepConfig, sweepSize, type SweepIssue } from "../../sweeps/config";
+import { isProgramSweep, parameterNames, parseSweepConfig, sweepSize, type SweepIssue, type SweepParseResult } from "../../sweeps/config";
 import { MEASURED_SPEED } from "../../engine/speed";
 import { estimateTimeLeft, meanRunMs } from "../../sweeps/estimate";
 import { localCapacity } from "../_server/executor";
@@ -10,8 +10,7 @@ import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress"
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
 
 /** Runs the sweep will make, from its stored config (null: unbounded or unreadable). */
-export function expectedRuns(sweep: SweepRecord): number | null {
-  const parsed = parseSweepConfig(sweep.config);
+export function expectedRuns(sweep: SweepRecord, parsed = parseSweepConfig(sweep.config)): number | null {
   return parsed.ok ? sweepSize(parsed.config) : (sweep.runCap ?? null);
 }
 
@@ -24,7 +23,8 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
   const [progress, running] = await Promise.all([sweepProgress(sweep), listRuns({ sweepId: sweep.id, states: ["running"], limit: 256, sort: { field: "index", desc: false } })]);
   const best = progress.best;
   const metric = sweep.metricName;
-  const expected = expectedRuns(sweep);
+  const parsed = parseSweepConfig(sweep.config);
+  const expected = expectedRuns(sweep, parsed);
   const bestValue = best ? (best.summary[`${metric}_best`] ?? best.summary[metric] ?? null) : null;
   return {
     sweep: { id: sweep.id, name: sweep.name, state: sweep.state, stateReason: sweep.stateReason, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt },
@@ -43,7 +43,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
       value: r.summary[`${metric}_best`] ?? r.summary[metric] ?? null,
       summary: Object.fromEntries(liveSummaryKeys(metric).map((k) => [k, r.summary[k] ?? null])),
     })),
-    timeLeft: await timeLeft(sweep, expected, progress.total, progress.counts.queued, running.runs),
+    timeLeft: await timeLeft(sweep, parsed, expected, progress.total, progress.counts.queued, running.runs),
   };
 }
 
@@ -52,8 +52,7 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
  * queued ones and those still to propose at the server's speed, as many at a time as the sweep's
  * concurrency, the server's workers and its cores allow. Null otherwise.
  */
-async function timeLeft(sweep: SweepRecord, expected: number | null, total: number, queuedCount: number, running: readonly RunRecord[]) {
-  const parsed = parseSweepConfig(sweep.config);
+async function timeLeft(sweep: SweepRecord, parsed: SweepParseResult, expected: number | null, total: number, queuedCount: number, running: readonly RunRecord[]) {
   const { workers, cores } = localCapacity();
   const parallel = Math.min(sweep.concurrency, workers, cores);
   if (sweep.state !== "running" || expected === null || !parsed.ok || isProgramSweep(sweep.config) || parallel < 1) return null;
