@@ -16,7 +16,11 @@ import type { SearchStrategy } from "./types.ts";
 //   - log EI maximised over random and local candidates, then refined by a shrinking pattern
 //     search, so the proposal is the acquisition's optimum rather than the best of a sample;
 //   - runs in flight count with the model's prediction (kriging believer), so concurrent
-//     proposals spread out.
+//     proposals spread out;
+//   - a proposal that is a run already made or in flight, within a millionth of every range
+//     (SAME_POINT), is replaced by EI's best for a real improvement (exploreBy): once the model
+//     is sure of its best (a corner optimum, say), plain EI peaks a hair from it, and W&B's bayes
+//     then spends run after run there (dropout 0, 4.6e-8, 1.4e-8, … with the same learning rate).
 
 export const GP_SEARCH = {
   /** random proposals until this many runs have a result (W&B: 2) */
@@ -26,7 +30,14 @@ export const GP_SEARCH = {
   refineStarts: 4,
   /** most observations the GP is fitted to (the best third kept, the rest sampled), as W&B caps at 100 */
   maxObservations: 100,
+  /** the improvement asked for when EI's best is a run already made, in standardised metric units */
+  exploreBy: 0.01,
 };
+
+/** Two points of the unit cube are the same run when no coordinate differs by more than this. */
+export const SAME_POINT = 1e-6;
+
+const samePoint = (a: readonly number[], b: readonly number[]) => a.every((x, i) => Math.abs(x - b[i]) <= SAME_POINT);
 
 // ---- the unit-cube encoding -------------------------------------------------------------------
 
@@ -279,6 +290,20 @@ export const gpSearch: SearchStrategy = ({ config, space, trials, rng }) => {
   for (const start of scored.slice(0, GP_SEARCH.refineStarts)) {
     const r = refine(enc, score, start);
     if (r.s > winner.s) winner = r;
+  }
+  const made = [...rows.map((r) => r.u), ...pendingU];
+  if (made.some((m) => samePoint(m, winner.u))) {
+    // a run made again, to a hair: ask instead, among the other candidates, for an improvement
+    // of at least exploreBy (in the metric's standard deviations), which the model can hardly
+    // promise beside a run it has seen
+    const away = (u: number[]) => {
+      if (made.some((m) => samePoint(m, u))) return -Infinity;
+      const { mean, sd } = fitted.predict(u);
+      return logExpectedImprovement(mean, sd, incumbent - GP_SEARCH.exploreBy);
+    };
+    const rescored = scored.map(({ u }) => ({ u, s: away(u) })).filter((c) => c.s > -Infinity).sort((a, b) => b.s - a.s);
+    if (rescored.length === 0) return sampleParams(space, rng);
+    winner = rescored[0];
   }
   return enc.decode(winner.u) ?? sampleParams(space, rng);
 };

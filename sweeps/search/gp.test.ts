@@ -150,3 +150,23 @@ test("a proposal at a range's end is the end as written: dropout 0 and learning 
   assert.ok(toOne.every((d) => d < 1), `dropout ${toOne}`);
   assert.ok(Math.max(...toOne) > 1 - 1e-6, `the search reaches the end it may not take: ${toOne}`);
 });
+
+test("once the model is sure of a corner optimum, bayes does not make the same run again a hair away (dropout 0, 4.6e-8, 1.4e-8, … at learning rate 0.3): every proposal differs from every other run by more than a millionth of a range", () => {
+  for (const seed of [4, 7]) {
+    const c = sweep({
+      seed,
+      metric: { name: "loss", goal: "minimize" },
+      parameters: { dropout: { distribution: "uniform", min: 0, max: 0.5 }, learning_rate: { distribution: "log_uniform_values", min: 0.0003, max: 0.3 } },
+    });
+    const f = (p: Record<string, number>) => p.dropout - Math.log(p.learning_rate);
+    const proposed = simulate(c, f, [], 20).map((t) => t.params as Record<string, number>);
+    // the corner itself is found, as before
+    assert.ok(proposed.some((p) => p.dropout === 0 && p.learning_rate === 0.3), `seed ${seed}: ${JSON.stringify(proposed)}`);
+    const u = (p: Record<string, number>) => [p.dropout / 0.5, Math.log(p.learning_rate / 0.0003) / Math.log(1000)];
+    for (let i = 0; i < proposed.length; i++)
+      for (let j = 0; j < i; j++) {
+        const [a, b] = [u(proposed[i]), u(proposed[j])];
+        assert.ok(Math.max(Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1])) > 1e-6, `seed ${seed}: run ${i} ${JSON.stringify(proposed[i])} is run ${j} ${JSON.stringify(proposed[j])} again`);
+      }
+  }
+});
