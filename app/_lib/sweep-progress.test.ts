@@ -4,7 +4,7 @@ import { RUN_STATES, type RunState } from "../../sweeps/states.ts";
 import { PALETTE, runColors } from "./colors.ts";
 import { spansDecades, sweepCurveSeries } from "./sweep-curves.ts";
 import { sortImportance } from "./sweep-importance.ts";
-import { doneCount, isActive, progressSegments, rerunText, tableSignature } from "./sweep-progress.ts";
+import { doneCount, isActive, progressSegments, rerunText, slotsText, tableSignature } from "./sweep-progress.ts";
 import { formatDuration } from "./format.ts";
 import { decodeSort, liveRuntime, sortRuns } from "./sweep-table.ts";
 
@@ -95,4 +95,10 @@ test("re-runs are counted beside the sweep's budget, and keep the page live whil
   assert.equal(isActive(ended), false);
   assert.equal(isActive({ ...ended, reruns: counts({ queued: 1 }) }), true, "a queued re-run of a finished sweep");
   assert.notEqual(tableSignature(ended), tableSignature({ ...ended, reruns: counts({ running: 1 }) }), "a new re-run refreshes the table");
+});
+
+test("the runs at a time a time left assumes, in words", () => {
+  assert.equal(slotsText({ here: 2, elsewhere: 0 }), "2 runs at a time on this server");
+  assert.equal(slotsText({ here: 0, elsewhere: 1 }), "1 run at a time, all elsewhere (agents, other servers)");
+  assert.equal(slotsText({ here: 1, elsewhere: 2 }), "3 runs at a time: 1 on this server, 2 elsewhere (agents, other servers)");
 });

@@ -39,8 +39,21 @@ export interface SweepProgressBody {
   elapsed: number;
   /** the runs training now, with their step (live without refetching the table) */
   running: ProgressRun[];
-  /** until the last run ends, at this server's speed (sweeps/estimate.ts estimateTimeLeft); null: not running here, or no bound on its runs */
-  timeLeft?: { ms: number; upperBound: boolean } | null;
+  /**
+   * until the last run ends, at this server's speed (sweeps/estimate.ts estimateTimeLeft), with
+   * the runs at a time it assumes: this server's, and one for each run training elsewhere (an
+   * agent, another server); null: nothing trains it, or no bound on its runs
+   */
+  timeLeft?: { ms: number; upperBound: boolean; slots: { here: number; elsewhere: number } } | null;
+}
+
+/** The runs at a time a time left assumes, in words: "3 runs at a time: 1 on this server, 2 elsewhere (agents, other servers)". */
+export function slotsText({ here, elsewhere }: { here: number; elsewhere: number }): string {
+  const n = here + elsewhere;
+  const head = `${n} run${n === 1 ? "" : "s"} at a time`;
+  if (elsewhere === 0) return `${head} on this server`;
+  if (here === 0) return `${head}, all elsewhere (agents, other servers)`;
+  return `${head}: ${here} on this server, ${elsewhere} elsewhere (agents, other servers)`;
 }
 
 /** The summary keys of a metric that the progress poll carries for running runs. */

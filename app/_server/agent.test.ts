@@ -194,6 +194,23 @@ describe("remote agent", () => {
     }
   });
 
+  it("a sweep trained by an agent on a server without local workers shows its time left, counting the agent's runs at a time", async () => {
+    // 4 runs of ~3 s on the agent's two workers; the server has none (SWEEPLAB_CONCURRENCY=0)
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  hidden_size: { value: 16 }\n  steps: { value: 40000 }\n  eval_every: { value: 10000 }\n  learning_rate: { values: [0.001, 0.003, 0.01, 0.03] }\n");
+    const p = agent(id, {}, "timed");
+    await until("two runs past their first steps", async () => (await sweepRuns(id)).filter((r) => r.state === "running" && r.lastStep >= 2000).length === 2, 60_000);
+    const body = (await (await fetch(`${base}/api/sweeps/${id}/progress`)).json()) as { timeLeft: { ms: number; upperBound: boolean; slots: { here: number; elsewhere: number } } | null };
+    const asked = Date.now();
+    assert.ok(body.timeLeft, "a time left, though this server trains nothing itself");
+    assert.deepEqual(body.timeLeft.slots, { here: 0, elsewhere: 2 });
+    assert.equal(body.timeLeft.upperBound, false);
+    assert.equal(await exited(p), 0);
+    const took = Date.now() - asked;
+    const ratio = body.timeLeft.ms / took;
+    assert.ok(ratio > 1 / 3 && ratio < 3, `predicted ${body.timeLeft.ms} ms, took ${took} ms`);
+    assert.equal((await (await fetch(`${base}/api/sweeps/${id}/progress`)).json()).timeLeft, null, "none once the sweep has ended");
+  });
+
   it("given two servers of which the first is down (--server A,B), registers with and runs a whole sweep through the second", async () => {
     const probe = http.createServer();
     await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));

@@ -35,6 +35,11 @@ export function localCapacity(): { workers: number; cores: number } {
   return { workers: concurrencyFromEnv(), cores: os.cpus().length };
 }
 
+/** This server's executor's owner id (the claimedBy of the runs it trains), or null before it has started. */
+export function serverExecutorOwner(): string | null {
+  return (globalThis as Global).__sweeplabExecutor?.owner ?? null;
+}
+
 /** Start the server's executor (idempotent): recovers runs a previous server left running, then claims queued runs. */
 export function startServerExecutor(): Promise<LocalExecutor> {
   const g = globalThis as Global;

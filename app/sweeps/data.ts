@@ -2,7 +2,7 @@ import { creationRank, listRuns, sweepProgress, sweepRuns, type RunRecord, type 
 import { isProgramSweep, parameterNames, parseSweepConfig, sweepSize, type SweepIssue, type SweepParseResult } from "../../sweeps/config";
 import { MEASURED_SPEED } from "../../engine/speed";
 import { estimateTimeLeft, meanRunMs } from "../../sweeps/estimate";
-import { localCapacity } from "../_server/executor";
+import { localCapacity, serverExecutorOwner } from "../_server/executor";
 import { serverCalibration } from "../_server/speed";
 import { analyzeImportance, analyzeImportanceByBranch, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
 import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
@@ -48,13 +48,18 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
 }
 
 /**
- * A running engine sweep's time left on this server: its runs training now at their pace, the
- * queued ones and those still to propose at the server's speed, as many at a time as the sweep's
- * concurrency, the server's workers and its cores allow. Null otherwise.
+ * A running engine sweep's time left: its runs training now at their pace, the queued ones and
+ * those still to propose at this server's speed, as many at a time as the sweep's concurrency,
+ * the server's workers and its cores allow, and one more for each run training elsewhere (an
+ * agent's slot, or another server's on the same database, takes the next run when its run ends).
+ * Null otherwise.
  */
 async function timeLeft(sweep: SweepRecord, parsed: SweepParseResult, expected: number | null, total: number, queuedCount: number, running: readonly RunRecord[]) {
   const { workers, cores } = localCapacity();
-  const parallel = Math.min(sweep.concurrency, workers, cores);
+  const here = Math.min(sweep.concurrency, workers, cores);
+  const own = serverExecutorOwner();
+  const elsewhere = running.filter((r) => r.claimedBy !== null && r.claimedBy !== own).length;
+  const parallel = here + elsewhere;
   if (sweep.state !== "running" || expected === null || !parsed.ok || isProgramSweep(sweep.config) || parallel < 1) return null;
   const queued = queuedCount > 0 ? (await listRuns({ sweepId: sweep.id, states: ["queued"], limit: 256, sort: { field: "index", desc: false } })).runs : [];
   const now = Date.now();
@@ -68,7 +73,7 @@ async function timeLeft(sweep: SweepRecord, parsed: SweepParseResult, expected: 
     if (meanRuns.size > 64) meanRuns.delete(meanRuns.keys().next().value!);
   }
   if (mean.ms === null) return null;
-  return estimateTimeLeft({
+  const left = estimateTimeLeft({
     config: parsed.config,
     running: running.map((r) => ({ config: r.config, lastStep: r.lastStep, elapsedMs: r.startedAt ? now - Date.parse(r.startedAt) : 0 })),
     queued,
@@ -78,6 +83,7 @@ async function timeLeft(sweep: SweepRecord, parsed: SweepParseResult, expected: 
     speed,
     meanRunMs: mean.ms,
   });
+  return left && { ...left, slots: { here, elsewhere } };
 }
 
 /** Each running sweep's mean run at the speed it was priced at (timeLeft), the 64 last asked for. */

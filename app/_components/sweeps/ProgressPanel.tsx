@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
-import { doneCount, FAILED_STATES, progressSegments, rerunText, type SweepProgressBody } from "../../_lib/sweep-progress";
+import { doneCount, FAILED_STATES, progressSegments, rerunText, slotsText, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { Stat } from "../ui";
 import { formatShare } from "../../_lib/pruning-replay";
 import { formatEstimate } from "../../_lib/sweep-form";
@@ -68,7 +68,9 @@ export function ProgressPanel(props: {
                   className="sw-left"
                   data-testid="stat-time-left"
                   data-value={Math.round(p.timeLeft.ms)}
-                  title={`Until the last run ends: the runs training now at their pace, the rest at this server's speed${p.timeLeft.upperBound ? "; early termination may end it sooner" : ""}`}
+                  data-slots-here={p.timeLeft.slots.here}
+                  data-slots-elsewhere={p.timeLeft.slots.elsewhere}
+                  title={`Until the last run ends: the runs training now at their pace, the rest at this server's speed, ${slotsText(p.timeLeft.slots)}${p.timeLeft.upperBound ? "; early termination may end it sooner" : ""}`}
                 >
                   {formatEstimate(p.timeLeft.ms, p.timeLeft.upperBound)} left
                 </span>

@@ -7,6 +7,7 @@ import * as sweepsRoute from "../../api/sweeps/route";
 import * as sweepRoute from "../../api/sweeps/[id]/route";
 import * as cancelRoute from "../../api/sweeps/[id]/cancel/route";
 import * as nextRoute from "../../api/sweeps/[id]/next/route";
+import * as progressRoute from "../../api/sweeps/[id]/progress/route";
 import * as corporaRoute from "../../api/corpora/route";
 import * as agentCorpusRoute from "../../api/agent/corpus/[name]/route";
 import * as agentCheckpointRoute from "../../api/agent/checkpoint/[run]/route";
@@ -39,6 +40,7 @@ const routes: [string, RegExp, Handler][] = [
   ["GET", /^\/api\/sweeps\/(?<id>[^/]+)$/, sweepRoute.GET as Handler],
   ["POST", /^\/api\/sweeps\/(?<id>[^/]+)\/cancel$/, cancelRoute.POST as Handler],
   ["POST", /^\/api\/sweeps\/(?<id>[^/]+)\/next$/, nextRoute.POST as Handler],
+  ["GET", /^\/api\/sweeps\/(?<id>[^/]+)\/progress$/, progressRoute.GET as Handler],
   ["GET", /^\/api\/runs$/, runsRoute.GET as Handler],
   ["POST", /^\/api\/runs$/, runsRoute.POST as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)$/, runRoute.GET as Handler],
