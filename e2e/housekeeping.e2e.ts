@@ -26,6 +26,7 @@ test.beforeAll(async () => {
   const ids: string[] = [];
   for (let index = 0; index < 2; index++) {
     const now = new Date();
+    await store.reserveRunIndex(sweepId); // as the executor does before it creates a sweep's run
     const run = await store.createEndedRun({ sweepId, index, config: { task: "quadrant", learning_rate: 0.01 * (index + 1), steps: 30 }, state: "finished", lastStep: 30, startedAt: now, finishedAt: now });
     await store.appendRunEvents([{ runId: run.id, metrics: [10, 20, 30].map((step) => ({ step, time: step / 10, values: { train_loss: 1 / step, val_loss: 1.2 / step } })), logs: [{ level: "info", message: "training", step: 10 }] }]);
     fs.mkdirSync(path.dirname(checkpoint(run.id)), { recursive: true });
@@ -114,6 +115,12 @@ test("a run: rename, tag, note; filter the table by tag; archive and restore; de
   expect(fs.existsSync(checkpoint(doomedId))).toBe(false);
   expect((await page.request.get(`/api/runs/${keepId}`)).status()).toBe(200);
   expect(fs.existsSync(checkpoint(keepId))).toBe(true);
+  // its sweep says a run was deleted, rather than looking one short of done
+  await page.goto(`/sweeps/${sweepId}`);
+  await expect(page.getByTestId("stat-done").locator(".value")).toHaveText("1 / 2 · 1 deleted");
+  await expect(page.locator(".sw-progress .sw-seg-deleted")).toHaveAttribute("title", "1 deleted");
+  await page.goto("/sweeps");
+  await expect(page.locator(`[data-sweep-id="${sweepId}"] .sw-list-count`)).toHaveText("1/2 −1 deleted");
 });
 
 test("a sweep: rename and tag, archive (hidden from the list), delete with its runs", async ({ page }) => {

@@ -78,6 +78,7 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   await row.getByTestId("stop-run").click();
   await expect(row.getByTestId("state-badge")).toHaveText(/stopping|stopped/, { timeout: 1000 });
   await expect(row).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
+  await expect(page.getByTestId("stat-stopped").locator(".value")).toHaveText("1", { timeout: 5000 });
 
   // cancel the sweep: asks once more, then everything left stops
   await page.getByTestId("cancel").click();
@@ -88,5 +89,12 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   await expect(page.getByTestId("stat-queued").locator(".value")).toHaveText("0", { timeout: 10_000 });
   // every run ended: the curves held are what a fresh load shows (the stopped run to its last step)
   await expect(page.getByTestId("curves-held")).toHaveAttribute("data-ends", (await freshCurveEnds(page, id)).ends);
+  // the tiles add up to the runs done, the stopped ones included, as stored
+  const { counts } = (await (await request.get(`/api/sweeps/${id}/progress`)).json()) as { counts: Record<string, number> };
+  expect(counts.stopped).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId("stat-stopped").locator(".value")).toHaveText(String(counts.stopped));
+  const tile = async (t: string) => Number(await page.getByTestId(t).locator(".value").innerText());
+  const doneRuns = Number((await page.getByTestId("stat-done").locator(".value").innerText()).split("/")[0]);
+  expect((await tile("stat-finished")) + (await tile("stat-pruned")) + (await tile("stat-failed")) + (await tile("stat-stopped"))).toBe(doneRuns);
   await page.screenshot({ path: "test-results/screens/sweep-cancelled.png", fullPage: true });
 });

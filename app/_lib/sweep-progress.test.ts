@@ -13,11 +13,14 @@ const sweep = (state: "running" | "paused" | "finished" | "cancelled" | "failed"
 
 test("progress bar: failed groups failed, diverged and crashed; shares of the expected total", () => {
   const segs = progressSegments(counts({ finished: 2, diverged: 1, crashed: 1, running: 2, queued: 2 }), 16);
-  assert.deepEqual(segs.map((s) => [s.key, s.count]), [["finished", 2], ["pruned", 0], ["failed", 2], ["stopped", 0], ["running", 2], ["queued", 2]]);
+  assert.deepEqual(segs.map((s) => [s.key, s.count]), [["finished", 2], ["pruned", 0], ["failed", 2], ["stopped", 0], ["running", 2], ["queued", 2], ["deleted", 0]]);
   assert.equal(segs[0].share, 2 / 16);
   // more runs than expected (re-runs): shares never exceed the bar
   assert.ok(progressSegments(counts({ finished: 20 }), 16)[0].share <= 1);
   assert.equal(doneCount(counts({ finished: 2, pruned: 1, stopped: 1, running: 3, queued: 5 })), 4);
+  // a deleted run keeps its place on the bar, marked, instead of a gap that looks unfinished
+  const gone = progressSegments(counts({ finished: 26 }), 27, 1);
+  assert.deepEqual([gone.at(-1)!.key, gone.at(-1)!.count, gone.at(-1)!.share], ["deleted", 1, 1 / 27]);
 });
 
 test("the table is refetched when counts, best or state change — not when only steps move", () => {

@@ -37,6 +37,8 @@ export interface SweepProgressBody {
   best: BestRun | null;
   /** seconds since the sweep was created (to its end once it ended) */
   elapsed: number;
+  /** runs the sweep made that were deleted since (its proposals less the runs it has); 0 while it runs */
+  deleted: number;
   /** the runs training now, with their step (live without refetching the table) */
   running: ProgressRun[];
   /**
@@ -82,15 +84,15 @@ export function withLiveValues<R extends { id: string; lastStep: number; summary
 export const FAILED_STATES: readonly RunState[] = ["failed", "diverged", "crashed"];
 
 export interface ProgressSegment {
-  key: "finished" | "pruned" | "failed" | "stopped" | "running" | "queued";
+  key: "finished" | "pruned" | "failed" | "stopped" | "running" | "queued" | "deleted";
   label: string;
   count: number;
   /** share of the bar, 0..1 */
   share: number;
 }
 
-/** Bar segments in reading order; failed groups failed + diverged + crashed. */
-export function progressSegments(counts: Record<RunState, number>, expected: number | null): ProgressSegment[] {
+/** Bar segments in reading order; failed groups failed + diverged + crashed; `deleted`: runs the sweep made that were deleted since. */
+export function progressSegments(counts: Record<RunState, number>, expected: number | null, deleted = 0): ProgressSegment[] {
   const failed = FAILED_STATES.reduce((s, k) => s + (counts[k] ?? 0), 0);
   const parts: [ProgressSegment["key"], string, number][] = [
     ["finished", "finished", counts.finished ?? 0],
@@ -99,6 +101,7 @@ export function progressSegments(counts: Record<RunState, number>, expected: num
     ["stopped", "stopped", counts.stopped ?? 0],
     ["running", "running", counts.running ?? 0],
     ["queued", "queued", counts.queued ?? 0],
+    ["deleted", "deleted", deleted],
   ];
   const total = parts.reduce((s, p) => s + p[2], 0);
   const denominator = Math.max(total, expected ?? 0, 1);

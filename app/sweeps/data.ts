@@ -34,6 +34,8 @@ export async function loadProgress(sweep: SweepRecord): Promise<SweepProgressBod
     expected,
     best: best ? { id: best.id, name: best.name, state: best.state, value: bestValue, step: best.summary[`${metric}_best_step`] ?? null, colorRank: await creationRank(best) } : null,
     elapsed: progress.elapsed,
+    // (not while running: between reserving an index and creating its run, a poll sees one fewer)
+    deleted: sweep.state === "running" ? 0 : Math.max(0, sweep.proposed - progress.total),
     running: running.runs.map((r) => ({
       id: r.id,
       name: r.name,

@@ -87,7 +87,7 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
             <tbody>
               {rows.map(({ sweep, progress }) => {
                 const done = doneCount(progress.counts);
-                const expected = progress.expected ?? (sweep.state === "running" || sweep.state === "paused" ? null : progress.total);
+                const expected = progress.expected ?? (sweep.state === "running" || sweep.state === "paused" ? null : progress.total + progress.deleted);
                 return (
                   <tr key={sweep.id} data-testid="sweep-row" data-sweep-id={sweep.id}>
                     <td>
@@ -109,12 +109,13 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
                     <td>
                       <div className="sw-list-progress">
                         <div className="sw-bar-track sw-bar-small">
-                          {progressSegments(progress.counts, progress.expected).map((s) =>
+                          {progressSegments(progress.counts, progress.expected, progress.deleted).map((s) =>
                             s.count > 0 ? <div key={s.key} className={`sw-seg-${s.key}`} style={{ width: `${s.share * 100}%` }} title={`${s.count} ${s.label}`} /> : null,
                           )}
                         </div>
                         <span className="num sw-list-count" title={rerunText(progress.reruns) ? `+ ${rerunText(progress.reruns)}, outside the sweep's budget` : undefined}>
                           {done}/{expected ?? "∞"}
+                          {progress.deleted > 0 && <span className="faint" title="Runs of this sweep deleted since it made them"> −{progress.deleted} deleted</span>}
                           {rerunText(progress.reruns) && <span className="faint"> +{rerunTotal(progress.reruns)}</span>}
                         </span>
                       </div>

@@ -21,10 +21,10 @@ export function ProgressPanel(props: {
   stepsSaved?: number | null;
 }) {
   const { progress: p } = props;
-  const segments = progressSegments(p.counts, p.expected);
+  const segments = progressSegments(p.counts, p.expected, p.deleted);
   const done = doneCount(p.counts);
   const failed = FAILED_STATES.reduce((s, k) => s + (p.counts[k] ?? 0), 0);
-  const expected = p.expected ?? (p.sweep.state === "running" || p.sweep.state === "paused" ? null : p.total);
+  const expected = p.expected ?? (p.sweep.state === "running" || p.sweep.state === "paused" ? null : p.total + p.deleted);
   return (
     <section className="card sw-progress" data-testid="sweep-progress" aria-label="Progress" aria-live="polite" aria-atomic="false">
       <div className="sw-bar-track" role="img" aria-label={segments.map((s) => `${s.count} ${s.label}`).join(", ")}>
@@ -37,6 +37,11 @@ export function ProgressPanel(props: {
             <>
               {done.toLocaleString("en-US")}
               <span className="sw-of"> / {expected === null ? "∞" : expected.toLocaleString("en-US")}</span>
+              {p.deleted > 0 && (
+                <span className="sw-of" data-testid="stat-deleted" title="Runs of this sweep deleted since it made them">
+                  {" "}· {p.deleted.toLocaleString("en-US")} deleted
+                </span>
+              )}
               {rerunText(p.reruns) && (
                 <span className="sw-of sw-reruns" data-testid="stat-reruns" title="Re-runs repeat a run of this sweep with its config and seed; they are not part of the sweep's budget">
                   {" "}+ {rerunText(p.reruns)}
@@ -51,6 +56,7 @@ export function ProgressPanel(props: {
         <Stat label="Finished" value={p.counts.finished} testId="stat-finished" />
         <Stat label="Pruned" value={p.counts.pruned} testId="stat-pruned" />
         <Stat label="Failed" value={<span className={failed > 0 ? "sw-bad" : undefined}>{failed}</span>} testId="stat-failed" />
+        {p.counts.stopped > 0 && <Stat label="Stopped" value={p.counts.stopped} testId="stat-stopped" />}
         {props.stepsSaved != null && (
           <Stat
             label="Steps saved"
