@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import fs from "node:fs";
-import { formatNumber } from "../app/_lib/format";
+import { formatKeyValue } from "../app/_lib/format";
 import type { TablePage } from "../prisma/store/runs-table";
 import { expectedCell, MIXED_COLUMNS, referenceOrder, seedMixedValues } from "../prisma/testdata/mixed-values";
 import { e2eStore, screen } from "./runs-util";
@@ -48,7 +48,7 @@ for (const sort of ["config.dropout", "-config.dropout", "-summary.val_acc", "co
     const now = Date.now();
     const shown = await shownCells(page);
     expect(shown.map((r) => r.id)).toEqual(referenceOrder(runs as never, { field: sort.replace(/^-/, ""), desc: sort.startsWith("-") }, now));
-    for (const row of shown) for (const c of JSON_COLUMNS) expect(row.cells[c], `${c} of ${stored(row.id).name}`).toBe(formatNumber(expectedCell(stored(row.id), c)));
+    for (const row of shown) for (const c of JSON_COLUMNS) expect(row.cells[c], `${c} of ${stored(row.id).name}`).toBe(formatKeyValue(c, expectedCell(stored(row.id), c)));
 
     const api = (await (await request.get(`/api/compare/table?${query}`)).json()) as TablePage;
     expect(api.rows.map((r) => r.id)).toEqual(shown.map((r) => r.id));
@@ -74,7 +74,7 @@ test("runs table filtered (decimals, booleans, W&B names): the rows kept and the
     await expect(page.getByTestId("run-row")).toHaveCount(expected.length);
     const shown = await shownCells(page);
     expect(shown.map((r) => r.id).sort()).toEqual([...expected].sort());
-    for (const row of shown) for (const c of JSON_COLUMNS) expect(row.cells[c], `${filter}: ${c}`).toBe(formatNumber(expectedCell(stored(row.id), c)));
+    for (const row of shown) for (const c of JSON_COLUMNS) expect(row.cells[c], `${filter}: ${c}`).toBe(formatKeyValue(c, expectedCell(stored(row.id), c)));
   }
 });
 
@@ -94,6 +94,6 @@ test("runs table with seed replicates folded: each configuration's cells from it
   await expect(row.locator('td[data-column="summary.val_acc"]')).toHaveAttribute("data-value", String(accs.reduce((a, b) => a + b, 0) / accs.length));
   await row.getByTestId("expand-group").click();
   const members = await shownCells(page);
-  for (const m of members) for (const c of JSON_COLUMNS) expect(m.cells[c], `member ${c}`).toBe(formatNumber(expectedCell(stored(m.id), c)));
+  for (const m of members) for (const c of JSON_COLUMNS) expect(m.cells[c], `member ${c}`).toBe(formatKeyValue(c, expectedCell(stored(m.id), c)));
   expect(members.map((m) => m.id).sort()).toEqual(quarter.map((r) => r!.id).sort());
 });

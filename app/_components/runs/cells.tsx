@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { TableRow } from "../../../prisma/store/runs-table";
-import { formatDuration, formatNumber, formatTime } from "../../_lib/format";
+import { formatDuration, formatKeyValue, formatNumber, formatTime } from "../../_lib/format";
 import { Badge } from "../ui";
 
 // How one cell of the runs table reads: numbers to significant digits, durations as "3m 12s",
@@ -64,5 +64,6 @@ export function Cell(props: { row: TableRow; field: string }) {
     );
   }
   if (v === null || v === undefined) return <span className="faint">–</span>;
-  return <>{formatNumber(v)}</>;
+  // a config or summary value under its key (seed 1574409985, never 1,574,409,985); the Step column counts
+  return <>{field.includes(".") ? formatKeyValue(field, v) : formatNumber(v)}</>;
 }

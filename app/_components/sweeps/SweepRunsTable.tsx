@@ -3,7 +3,7 @@ import Link from "next/link";
 import { memo, useMemo } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
 import { colorOf, type RunColors } from "../../_lib/colors";
-import { formatDuration, formatNumber } from "../../_lib/format";
+import { formatDuration, formatKeyValue, formatNumber } from "../../_lib/format";
 import { paramValue } from "../../_lib/sweep-parcoords";
 import { liveRuntime, sortRuns, type TableSort } from "../../_lib/sweep-table";
 import { Badge } from "../ui";
@@ -131,7 +131,7 @@ const RunRow = memo(function RunRow(props: {
         const v = paramValue(run, k, props.absent);
         return (
           <td key={k} className={typeof v === "number" ? "num" : undefined} data-column={`config.${k}`} {...(v === undefined ? { title: `${k} does not apply to this run's choices` } : {})}>
-            {v === undefined ? "" : formatNumber(v)}
+            {v === undefined ? "" : formatKeyValue(k, v)}
           </td>
         );
       })}

@@ -186,7 +186,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           <>
         <Stat label="Best val_loss" value={s.val_loss_best != null ? <>{formatNumber(s.val_loss_best)} <span className="faint" style={{ fontSize: 12, fontWeight: 400 }}>@ {formatNumber(s.val_loss_best_step)}</span></> : "–"} />
         <Stat label="train_loss" value={formatNumber(s.train_loss)} />
-        <Stat label="train–val gap" value={s.val_loss != null && s.train_loss != null ? formatNumber(s.val_loss - s.train_loss, 3) : "–"} />
+        <Stat label="train–val gap" value={s.val_loss != null && s.train_loss != null ? formatNumber(s.val_loss - s.train_loss) : "–"} />
         <Stat label="Runtime" value={formatDuration(run.runtime)} />
         <Stat
           label={run.divergedAt !== null ? "Diverged at" : "Throughput (median)"}
