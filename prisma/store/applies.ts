@@ -1,11 +1,12 @@
-import { APPLIES_WHEN, RunConfig, runConfigKeyKind, TASKS, type RunConfigKey } from "../../engine/config";
+import { APPLIES_WHEN, RUN_CONFIG_KEYS, RunConfig, runConfigKeyKind, TASKS, type RunConfigKey } from "../../engine/config";
 import { appliedConfigKeys } from "../../engine/tasks";
 
 // Keys of an engine run's config that apply only under a choice (engine/config.ts
-// APPLIES_WHEN: momentum under optimizer=momentum …), as the runs table's SQL needs them: for
-// each such key, its parent key and the "task/parent value" pairs under which it applies. The
-// pairs are read off appliedConfigKeys itself (every task × every value of the parent), so the
-// table, the CSV and the run page agree by construction.
+// APPLIES_WHEN: momentum under optimizer=momentum …) or to some tasks only (delay to
+// delayed_recall, cell to the recurrent tasks), as the runs table's SQL needs them: for each
+// such key, its parent key (the task itself for the second kind) and the "task/parent value"
+// pairs under which it applies. The pairs are read off appliedConfigKeys itself (every task ×
+// every value of the parent), so the table, the CSV and the run page agree by construction.
 
 export interface Condition {
   parent: string;
@@ -29,6 +30,11 @@ function conditions(): Record<string, Condition> {
         if (config.success && appliedConfigKeys(config.data).has(key)) applies.push(`${task}/${value}`);
       }
     out[key] = { parent: when.key, applies };
+  }
+  for (const key of RUN_CONFIG_KEYS) {
+    if (key === "task" || key in out) continue;
+    const tasks = TASKS.filter((task) => appliedConfigKeys(RunConfig.parse({ task })).has(key));
+    if (tasks.length < TASKS.length) out[key] = { parent: "task", applies: tasks.map((task) => `${task}/${task}`) };
   }
   return out;
 }

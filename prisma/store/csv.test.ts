@@ -101,4 +101,16 @@ describe("cells of keys that did not apply (issue 16)", () => {
     // a default that applies is written: the learning rate of both
     assert.equal(byName.get("adam-run")!["config.learning_rate"], String(DEFAULT_RUN_CONFIG.learning_rate));
   });
+
+  it("leaves a key of another task empty (delay and vocab_size of a charlm run, cell of a quadrant run), as the run's page leaves it out", async () => {
+    const sweep = await createSweep({ name: "csv-task-keys", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 1, state: "finished" });
+    const full = (over: Record<string, unknown>) => ({ ...DEFAULT_RUN_CONFIG, ...over });
+    await createRun({ sweepId: sweep.id, index: 0, name: "charlm-run", config: full({ task: "charlm", cell: "lstm" }), params: {}, claimedBy: "test" });
+    await createRun({ sweepId: sweep.id, index: 1, name: "recall-run", config: full({ task: "delayed_recall", cell: "gru", delay: 7 }), params: {}, claimedBy: "test" });
+    await createRun({ sweepId: sweep.id, index: 2, name: "quadrant-run", config: full({ task: "quadrant" }), params: {}, claimedBy: "test" });
+    const rows = new Map((parse(await exportRunsCsv({ sweepId: sweep.id }), { columns: true }) as Record<string, string>[]).map((r) => [r.name, r]));
+    assert.deepEqual(["config.delay", "config.vocab_size", "config.cell", "config.sample_every"].map((c) => rows.get("charlm-run")![c]), ["", "", "lstm", String(DEFAULT_RUN_CONFIG.sample_every)]);
+    assert.deepEqual(["config.delay", "config.vocab_size", "config.cell", "config.sample_every"].map((c) => rows.get("recall-run")![c]), ["7", String(DEFAULT_RUN_CONFIG.vocab_size), "gru", ""]);
+    assert.deepEqual(["config.delay", "config.cell", "config.num_layers", "config.learning_rate"].map((c) => rows.get("quadrant-run")![c]), ["", "", "", String(DEFAULT_RUN_CONFIG.learning_rate)]);
+  });
 });

@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import * as z from "zod";
-import { APPLIES_WHEN, RUN_CONFIG_KEYS, runConfigShape, type RunConfig, type RunConfigKey } from "../../engine/config";
+import { RUN_CONFIG_KEYS, runConfigShape, type RunConfig } from "../../engine/config";
 import { appliedConfigKeys } from "../../engine/tasks";
 import { listRuns, type ListRunsQuery } from "./query";
 import type { RunRecord } from "./records";
@@ -19,6 +19,7 @@ import { finiteOrName } from "./sql";
 //   config.<key>                            the resolved config (config.learning_rate: the base rate);
 //                                           empty where the key did not apply to the run's choices
 //                                           (momentum of an adam run: engine/config.ts APPLIES_WHEN)
+//                                           or to its task (delay of a charlm run)
 //   params.<key>                            what the sweep chose
 //   summary.<key>                           final / best metric values (summary.lr: the last logged
 //                                           learning rate, after the schedule)
@@ -95,13 +96,13 @@ function cell(run: RunRecord, column: string): unknown {
 
 const notAppliedCache = new WeakMap<RunRecord, Set<string>>();
 
-/** The keys of an engine run that only apply under a choice the run did not make (a program's config: none). */
+/** The keys of an engine run that do not apply to it: under a choice it did not make, or not to its task (a program's config: none). */
 function notApplied(run: RunRecord): Set<string> {
   let keys = notAppliedCache.get(run);
   if (!keys) {
     const config = RunConfigFields.safeParse(run.config);
     const applied = config.success ? appliedConfigKeys(config.data as RunConfig) : null;
-    keys = new Set(applied ? Object.keys(APPLIES_WHEN).filter((k) => !applied.has(k as RunConfigKey)) : []);
+    keys = new Set(applied ? RUN_CONFIG_KEYS.filter((k) => !applied.has(k)) : []);
     notAppliedCache.set(run, keys);
   }
   return keys;

@@ -276,4 +276,23 @@ describe("a config key that did not apply (issue 16)", () => {
       ["0.7", "", ""],
     ]);
   });
+
+  it("nor does a key of another task (delay of a charlm run, cell of quadrant's MLP): empty in the table and its CSV, matched by no filter", async () => {
+    const sweep = await store.createSweep({ name: "task-keys", config: { method: "grid" }, rawConfig: "method: grid", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 0, state: "finished" });
+    const make = (index: number, config: Record<string, unknown>) => store.createRun({ sweepId: sweep.id, index, config });
+    const charlm = await make(0, { task: "charlm", cell: "lstm", delay: 5, vocab_size: 8 });
+    const recall = await make(1, { task: "delayed_recall", cell: "gru", delay: 7, vocab_size: 8 });
+    const quadrant = await make(2, { task: "quadrant", cell: "lstm", delay: 5, vocab_size: 8 });
+    const columns = "config.delay,config.vocab_size,config.cell";
+    const page = await json<TablePage>(`sweep=${sweep.id}&columns=${columns}&sort=index&limit=50`);
+    assert.deepEqual(Object.fromEntries(page.rows.map((r) => [r.id, columns.split(",").map((c) => r.values[c])])), {
+      [charlm.id]: [null, null, "lstm"],
+      [recall.id]: [7, 8, "gru"],
+      [quadrant.id]: [null, null, null],
+    });
+    const filtered = await json<TablePage>(`sweep=${sweep.id}&columns=${columns}&filter=${encodeURIComponent("config.delay>=5")}&limit=50`);
+    assert.deepEqual(filtered.rows.map((r) => r.id), [recall.id]);
+    const records = await csv(csvRoute, `/api/compare/table.csv?sweep=${sweep.id}&columns=${columns}&sort=index`);
+    assert.deepEqual(records.map((r) => columns.split(",").map((c) => r[c])), [["", "", "lstm"], ["7", "8", "gru"], ["", "", ""]]);
+  });
 });
