@@ -111,3 +111,25 @@ test("on a phone, Launch stays on screen through the whole form and posts the sw
   expect(error.y + error.height, "the answer is on screen").toBeLessThanOrEqual(844);
   await screen(page, "narrow-new-sweep-launch-answer");
 });
+
+test.describe("on an 800 px window", () => {
+  test.use({ viewport: { width: 800, height: 900 }, isMobile: false, hasTouch: false });
+
+  test("the new-sweep form's rows: a list of values never runs under its row's mode buttons", async ({ page }) => {
+    await page.goto("/sweeps/new?preset=charlm-dropout-lr");
+    const rows = page.locator('.sw-param[data-varied="true"]');
+    await expect(rows.first()).toBeVisible();
+    const overlaps = await rows.evaluateAll((els) =>
+      els.flatMap((row) => {
+        const modes = row.querySelector(".sw-param-modes")!.getBoundingClientRect();
+        return [...row.querySelectorAll(".sw-param-body *")]
+          .map((el) => ({ el, r: el.getBoundingClientRect() }))
+          .filter(({ r }) => r.width > 0 && r.right > modes.left + 0.5 && r.left < modes.right && r.bottom > modes.top && r.top < modes.bottom)
+          .map(({ el }) => `${row.getAttribute("data-testid")}: ${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+      }),
+    );
+    expect(overlaps).toEqual([]);
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    await screen(page, "form-800");
+  });
+});
