@@ -204,7 +204,7 @@ export function RunsTable(props: {
                         </span>
                       )
                     ) : (
-                      <Link href={`/runs/${row.id}`} className={styles.name}>
+                      <Link href={`/runs/${row.id}`} className={styles.name} title={[isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name, ...(!isGroup && row.tags.length ? [`tags: ${row.tags.join(", ")}`] : [])].join("\n")}>
                         {isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name}
                       </Link>
                     )}

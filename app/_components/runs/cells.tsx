@@ -39,7 +39,7 @@ export function Cell(props: { row: TableRow; field: string }) {
     }
     case "sweep":
       return row.sweepId ? (
-        <Link href={`/?sweep=${row.sweepId}`} title={`sweep ${row.sweepId}: show its runs`}>
+        <Link href={`/?sweep=${row.sweepId}`} title={`${row.sweepName ? `${row.sweepName} (sweep ${row.sweepId})` : `sweep ${row.sweepId}`}: show its runs`}>
           {row.sweepName ?? row.sweepId}
         </Link>
       ) : (

@@ -31,7 +31,8 @@ export const HistogramPanel = memo(function HistogramPanel(props: {
   useEffect(() => {
     const c = chart.current;
     if (!c || h.n === 0) return;
-    const labels = h.counts.map((_, i) => `${formatNumber(h.edges[i], 3)}–${formatNumber(h.edges[i + 1], 3)}`);
+    // edges at the table's precision: the lowest run's value reads as the first bin's start (1.696, not 1.7)
+    const labels = h.counts.map((_, i) => `${formatNumber(h.edges[i])}–${formatNumber(h.edges[i + 1])}`);
     c.setOption(
       {
         animation: false,

@@ -109,6 +109,8 @@ export function ScatterChart(props: {
           {
             type: "scatter",
             symbolSize: 9,
+            // a run on the range's end (dropout 0) is drawn whole, not cut by the axis
+            clip: false,
             data: points.map((p) => ({
               value: [p.x, p.y, p.c ?? 0],
               itemStyle: { ...(byValue ? {} : { color: colorOf(colors, p.runId) }), opacity: keep && !keep.has(p.runId) ? 0.15 : 0.9 },
