@@ -3,7 +3,7 @@ import os from "node:os";
 import { MEASURED_SPEED, type Speed } from "../engine/speed";
 import { parseSweepConfig } from "../sweeps/config";
 import { thisHost } from "../sweeps/executor/coordinator";
-import { calibrateSpeed, estimateSweepTime } from "../sweeps/estimate";
+import { calibrateSpeed, CALIBRATION_MIN_CPU_PERCENT, estimateSweepTime } from "../sweeps/estimate";
 import { formatEstimate } from "../app/_lib/sweep-form";
 import { PRESETS } from "../app/_lib/sweep-presets";
 import { startOwnServer } from "./own-server";
@@ -53,10 +53,12 @@ test("the form's time estimate: the recorded speed on a new server, then the spe
     process.env.DATABASE_URL = previous;
     expect(runs).toHaveLength(9);
     const calibration = calibrateSpeed(runs)!;
-    expect(calibration.runs).toBe(9);
+    // all nine, unless a worker had under half a core at its run's end (a loaded machine)
+    expect(calibration.runs).toBe(runs.filter((r) => !(typeof r.cpuPercent === "number" && r.cpuPercent < CALIBRATION_MIN_CPU_PERCENT)).length);
+    expect(calibration.runs).toBeGreaterThanOrEqual(5);
 
     await openLongPreset(page, own.base);
-    await expect(page.getByTestId("time-estimate-basis")).toHaveText("An estimate at the speed of the last 9 runs this server finished.");
+    await expect(page.getByTestId("time-estimate-basis")).toHaveText(`An estimate at the speed of the last ${calibration.runs} runs this server finished.`);
     await expect(time.locator(".sw-time-value")).toHaveText(expected(calibration.speed));
     await screen(page, "new-sweep-estimate-calibrated");
   } finally {

@@ -109,6 +109,20 @@ test("calibration: runs all alike, too few runs, a slowed or a hurried run", () 
   for (const c of SHAPES) assert.ok(Math.abs(error(c, robust.speed) - 1) < 0.15, JSON.stringify(c));
 });
 
+test("calibration: runs whose worker shared its core (a benchmark beside them) are left out, not learnt as this server's speed", () => {
+  const alone = timed(OTHER_MACHINE, [...SHAPES, ...SHAPES]).map((r) => ({ ...r, cpuPercent: 97 }));
+  // most of the runs trained beside other work: 3 to 6 times as long, the worker on a tenth to 40% of a core
+  const shared = timed(OTHER_MACHINE, [...SHAPES, ...SHAPES, ...SHAPES]).map((r, i) => ({ ...r, ms: r.ms * (3 + (i % 4)), cpuPercent: 10 + 10 * (i % 4) }));
+  const calibration = calibrateSpeed([...shared, ...alone])!;
+  assert.equal(calibration.runs, alone.length);
+  for (const c of SHAPES) assert.ok(Math.abs(error(c, calibration.speed) - 1) < 0.15, JSON.stringify(c));
+  // learnt from every run, the speed would be the loaded machine's
+  const unfiltered = calibrateSpeed([...shared, ...alone].map((r) => ({ ...r, cpuPercent: null })))!;
+  assert.ok(SHAPES.some((c) => error(c, unfiltered.speed) > 2), "the loaded runs would have made every estimate too long");
+  // too few runs alone: the recorded speed
+  assert.equal(calibrateSpeed([...shared, ...alone.slice(0, CALIBRATION_MIN_RUNS - 1)]), null);
+});
+
 test("calibration: a run is priced on the steps it trained, and runs without steps or time are left out", () => {
   // runs planned for 400 steps, stored as having trained 100 or 400: priced as 100- and 400-step runs
   const trained = timed(OTHER_MACHINE, [100, 400, 100, 400, 100, 400].map((steps) => ({ task: "charlm", steps })));

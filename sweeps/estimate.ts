@@ -140,7 +140,19 @@ export interface RunTime {
   config: Record<string, unknown>;
   steps: number;
   ms: number;
+  /** its worker's share of a core over its last logged interval (summary system/cpu_percent), when known */
+  cpuPercent?: number | null;
 }
+
+/**
+ * A run whose worker had less of a core than this at its end shared it with other work (a
+ * benchmark, a browser, another program): its time measures that load, not this server's speed.
+ * Alone, a worker has 90–100% (a short run's last interval, a few ms, as little as 67%); runs
+ * trained beside a benchmark's 600 on 2 cores had 6–77% and took 3–15 times their estimate, and
+ * fitted on them the next sweep was priced 2.6 times too long. Those the cut keeps the fit's
+ * outlier trimming takes.
+ */
+export const CALIBRATION_MIN_CPU_PERCENT = 50;
 
 /** Fewer runs than this: the recorded speed. */
 export const CALIBRATION_MIN_RUNS = 5;
@@ -174,7 +186,9 @@ const PRIOR_SPREAD = { startup: 20, flops: 5, calls: 5, batches: 5 } as const;
  * below CALIBRATION_MIN_RUNS runs.
  */
 export function calibrateSpeed(runs: readonly RunTime[], base: Speed = MEASURED_SPEED): Calibration | null {
-  const rows = runs.filter((r) => r.steps > 0 && r.ms > 0 && Number.isFinite(r.ms)).map(runTimeWork);
+  const rows = runs
+    .filter((r) => r.steps > 0 && r.ms > 0 && Number.isFinite(r.ms) && !(typeof r.cpuPercent === "number" && r.cpuPercent < CALIBRATION_MIN_CPU_PERCENT))
+    .map(runTimeWork);
   if (rows.length < CALIBRATION_MIN_RUNS) return null;
   // the outliers, against the recorded constants scaled by the runs' median of measured / estimated
   const f = median(rows.map((r) => r.ms / workMs(r, base)));

@@ -230,6 +230,7 @@ export async function countRuns(where: { sweepId?: string; states?: RunState[] }
  * other programs), forks (they start from a checkpoint), runs interrupted and resumed (their
  * time spans the gap), and runs that did not finish: a pruned or stopped run trains on past the
  * last step it reported until the stop reaches it, a failed or diverged one ends at no planned step.
+ * Each with its worker's share of a core at its end (summary system/cpu_percent), when it has one.
  */
 export async function recentRunTimes(options: { host?: string; limit?: number } = {}): Promise<(RunTime & { sweepId: string | null })[]> {
   const rows = await prisma().run.findMany({
@@ -245,9 +246,12 @@ export async function recentRunTimes(options: { host?: string; limit?: number } 
     },
     orderBy: { createdAt: "desc" },
     take: options.limit ?? 100,
-    select: { config: true, lastStep: true, startedAt: true, finishedAt: true, sweepId: true },
+    select: { config: true, summary: true, lastStep: true, startedAt: true, finishedAt: true, sweepId: true },
   });
-  return rows.map((r) => ({ config: JSON.parse(r.config) as Record<string, unknown>, steps: r.lastStep, ms: r.finishedAt!.getTime() - r.startedAt!.getTime(), sweepId: r.sweepId }));
+  return rows.map((r) => {
+    const cpu = (JSON.parse(r.summary) as Record<string, unknown>)["system/cpu_percent"];
+    return { config: JSON.parse(r.config) as Record<string, unknown>, steps: r.lastStep, ms: r.finishedAt!.getTime() - r.startedAt!.getTime(), cpuPercent: typeof cpu === "number" ? cpu : null, sweepId: r.sweepId };
+  });
 }
 
 export interface NewProgramRun {

@@ -152,7 +152,7 @@ describe("run times (the new-sweep form's estimate at this server's speed)", () 
     await make(903, { claimedBy: "local:7:zz@other-host" });
     await make(904, { forkOf: "abc", forkStep: 100 });
     await make(905, { interruptions: 1 });
-    await make(2000, { interruptions: 0, lastStep: 150 });
+    await make(2000, { interruptions: 0, lastStep: 150, summary: JSON.stringify({ val_loss: 0.5, "system/cpu_percent": 41.5 }) });
     await make(906, { startedAt: null });
     await make(907, { state: "stopped", lastStep: 120 });
     await make(908, { lastStep: 0 });
@@ -161,6 +161,8 @@ describe("run times (the new-sweep form's estimate at this server's speed)", () 
     const mine = await recentRunTimes({ host });
     assert.deepEqual(mine.map((r) => [r.ms, r.steps, r.config.hidden_size]), [[777, 200, 19], [2000, 150, 15], [1234, 200, 8]]);
     assert.equal(mine[0].sweepId, null);
+    // the worker's share of a core, where its summary has it: the calibration leaves out runs that shared theirs
+    assert.deepEqual(mine.map((r) => r.cpuPercent), [null, 41.5, null]);
     assert.deepEqual((await recentRunTimes({ host, limit: 2 })).map((r) => r.ms), [777, 2000]);
     // any host: the other host's run too, never the agent's
     const any = (await recentRunTimes({ limit: 1000 })).map((r) => r.ms);
