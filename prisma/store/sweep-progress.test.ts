@@ -36,4 +36,18 @@ describe("sweep progress", () => {
     assert.equal(p.reruns.queued, 1);
     assert.equal(p.best?.id, ids[2], "the best run is still found among all runs");
   });
+
+  it("of runs that tie on the best value, names the one that reached it first (its step, then its place in the sweep)", async () => {
+    const sweep = await createSweep({ name: "ties", config: {}, rawConfig: "", method: "grid", metricName: "val_acc", metricGoal: "maximize", concurrency: 1, seed: 1, runCap: 4, state: "finished" });
+    const make = async (index: number, summary: Record<string, number>) => {
+      const run = await createRun({ sweepId: sweep.id, index, config: { seed: index }, claimedBy: "t" });
+      await finishRun(run.id, { state: "finished", summary });
+      return run.id;
+    };
+    await make(0, { val_acc: 0.9, val_acc_best: 0.9, val_acc_best_step: 100 });
+    await make(1, { val_acc: 1, val_acc_best: 1, val_acc_best_step: 450 });
+    const sooner = await make(2, { val_acc: 1, val_acc_best: 1, val_acc_best_step: 200 });
+    await make(3, { val_acc: 1, val_acc_best: 1, val_acc_best_step: 200 });
+    assert.equal((await sweepProgress(sweep)).best?.id, sooner);
+  });
 });

@@ -185,8 +185,18 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
     ? `CASE WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) END`
     : `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
   const valueArgs = (isPostgres() ? [bestKey, bestKey, lastKey, lastKey] : [bestKey, bestKey, lastKey, lastKey].map(jsonPath));
+  // of runs that tie, the one that reached it at the earlier step, then the earlier run
+  const stepKey = `${sweep.metricName}_best_step`;
+  const step = isPostgres()
+    ? `CASE WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) END`
+    : `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
+  const stepArgs = isPostgres() ? [stepKey, stepKey] : [stepKey, stepKey].map(jsonPath);
   const [best] = await selectRows(
-    query(`SELECT id FROM Run WHERE sweepId = ? AND ${value} IS NOT NULL ORDER BY ${value} ${direction} LIMIT 1`, [sweep.id, ...valueArgs, ...valueArgs], { id: "text" }),
+    query(
+      `SELECT id FROM Run WHERE sweepId = ? AND ${value} IS NOT NULL ORDER BY ${value} ${direction}, (${step}) IS NULL, ${step} ASC, "index" ASC, id ASC LIMIT 1`,
+      [sweep.id, ...valueArgs, ...valueArgs, ...stepArgs, ...stepArgs],
+      { id: "text" },
+    ),
   );
   const end = sweep.finishedAt ? Date.parse(sweep.finishedAt) : Date.now();
   return {
