@@ -35,7 +35,7 @@ export const GP_SEARCH = {
 };
 
 /** Two points of the unit cube are the same run when no coordinate differs by more than this. */
-export const SAME_POINT = 1e-6;
+const SAME_POINT = 1e-6;
 
 const samePoint = (a: readonly number[], b: readonly number[]) => a.every((x, i) => Math.abs(x - b[i]) <= SAME_POINT);
 

@@ -163,6 +163,7 @@ export function RunsTable(props: {
             const isGroup = !!row.group && !member;
             const key = rowKey(row);
             const what = props.groupBy === "runs" || props.groupBy === "tags" ? "run" : "seed";
+            const label = isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name;
             return (
               <Fragment key={v.key}>
                 <tr
@@ -204,8 +205,8 @@ export function RunsTable(props: {
                         </span>
                       )
                     ) : (
-                      <Link href={`/runs/${row.id}`} className={styles.name} title={[isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name, ...(!isGroup && row.tags.length ? [`tags: ${row.tags.join(", ")}`] : [])].join("\n")}>
-                        {isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name}
+                      <Link href={`/runs/${row.id}`} className={styles.name} title={!isGroup && row.tags.length ? `${label}\ntags: ${row.tags.join(", ")}` : label}>
+                        {label}
                       </Link>
                     )}
                     {isGroup ? <span className={styles.seeds}>{groupLabel(row.group!.count, what)}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
