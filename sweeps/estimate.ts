@@ -147,10 +147,10 @@ export interface RunTime {
 /**
  * A run whose worker had less of a core than this at its end shared it with other work (a
  * benchmark, a browser, another program): its time measures that load, not this server's speed.
- * Alone, a worker has 90–100% (a short run's last interval, a few ms, as little as 67%); runs
- * trained beside a benchmark's 600 on 2 cores had 6–77% and took 3–15 times their estimate, and
- * fitted on them the next sweep was priced 2.6 times too long. Those the cut keeps the fit's
- * outlier trimming takes.
+ * Alone, a worker has 90–100% over a last log interval of 20 ms or more (the store gives no share
+ * over shorter ones: noise); runs trained beside a benchmark's 600 on 2 cores had 6–77% and took
+ * 3–15 times their estimate, and fitted on them the next sweep was priced 2.6 times too long.
+ * Those the cut keeps the fit's outlier trimming takes.
  */
 export const CALIBRATION_MIN_CPU_PERCENT = 50;
 

@@ -1,5 +1,6 @@
 import { prisma, writeTransaction } from "../client";
 import { claimLock } from "./dialect";
+import { DEFAULT_RUN_CONFIG } from "../../engine/config";
 import type { RunTime } from "../../sweeps/estimate";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
@@ -223,6 +224,9 @@ export async function countRuns(where: { sweepId?: string; states?: RunState[] }
   });
 }
 
+/** A worker's CPU share over a shorter log interval than this (ms) says nothing (recentRunTimes). */
+export const CPU_SHARE_MIN_INTERVAL_MS = 20;
+
 /**
  * Wall times (startedAt → finishedAt) of the engine runs a server's executor trained to an end
  * on `host` (any host when not given), newest first: what sweeps/estimate.ts calibrateSpeed
@@ -230,7 +234,8 @@ export async function countRuns(where: { sweepId?: string; states?: RunState[] }
  * other programs), forks (they start from a checkpoint), runs interrupted and resumed (their
  * time spans the gap), and runs that did not finish: a pruned or stopped run trains on past the
  * last step it reported until the stop reaches it, a failed or diverged one ends at no planned step.
- * Each with its worker's share of a core at its end (summary system/cpu_percent), when it has one.
+ * Each with its worker's share of a core at its end (summary system/cpu_percent), when its last
+ * log interval lasted CPU_SHARE_MIN_INTERVAL_MS or more.
  */
 export async function recentRunTimes(options: { host?: string; limit?: number } = {}): Promise<(RunTime & { sweepId: string | null })[]> {
   const rows = await prisma().run.findMany({
@@ -249,8 +254,13 @@ export async function recentRunTimes(options: { host?: string; limit?: number } 
     select: { config: true, summary: true, lastStep: true, startedAt: true, finishedAt: true, sweepId: true },
   });
   return rows.map((r) => {
-    const cpu = (JSON.parse(r.summary) as Record<string, unknown>)["system/cpu_percent"];
-    return { config: JSON.parse(r.config) as Record<string, unknown>, steps: r.lastStep, ms: r.finishedAt!.getTime() - r.startedAt!.getTime(), cpuPercent: typeof cpu === "number" ? cpu : null, sweepId: r.sweepId };
+    const config = JSON.parse(r.config) as Record<string, unknown>;
+    const summary = JSON.parse(r.summary) as Record<string, unknown>;
+    const [cpu, stepMs] = [summary["system/cpu_percent"], summary["system/step_ms"]];
+    // the share over the last log interval: over a few ms it is noise (9% to 650% seen in one idle sweep)
+    const logEvery = typeof config.log_every === "number" ? config.log_every : DEFAULT_RUN_CONFIG.log_every;
+    const measured = typeof cpu === "number" && typeof stepMs === "number" && stepMs * logEvery >= CPU_SHARE_MIN_INTERVAL_MS;
+    return { config, steps: r.lastStep, ms: r.finishedAt!.getTime() - r.startedAt!.getTime(), cpuPercent: measured ? cpu : null, sweepId: r.sweepId };
   });
 }
 
