@@ -108,6 +108,11 @@ export function progressSegments(counts: Record<RunState, number>, expected: num
   return parts.map(([key, label, count]) => ({ key, label, count, share: count / denominator }));
 }
 
+/** The runs done are out of: the sweep's bound, or once it has ended (unbounded) the runs it made, deleted ones included; null while it runs unbounded. */
+export function expectedTotal(p: Pick<SweepProgressBody, "expected" | "total" | "deleted"> & { sweep: { state: string } }): number | null {
+  return p.expected ?? (p.sweep.state === "running" || p.sweep.state === "paused" ? null : p.total + p.deleted);
+}
+
 /** Runs that have ended, in any way. */
 export function doneCount(counts: Record<RunState, number>): number {
   return RUN_STATES.filter((s) => s !== "queued" && s !== "running").reduce((sum, s) => sum + (counts[s] ?? 0), 0);

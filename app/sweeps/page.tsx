@@ -5,7 +5,7 @@ import { AutoRefresh } from "../_components/sweeps/AutoRefresh";
 import { Badge, EmptyState, PageHeader } from "../_components/ui";
 import { colorAt } from "../_lib/colors";
 import { formatDuration, formatNumber, formatTime } from "../_lib/format";
-import { doneCount, liveCount, progressSegments, rerunText } from "../_lib/sweep-progress";
+import { doneCount, expectedTotal, liveCount, progressSegments, rerunText } from "../_lib/sweep-progress";
 import { loadProgress } from "./data";
 
 const rerunTotal = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
@@ -87,7 +87,7 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
             <tbody>
               {rows.map(({ sweep, progress }) => {
                 const done = doneCount(progress.counts);
-                const expected = progress.expected ?? (sweep.state === "running" || sweep.state === "paused" ? null : progress.total + progress.deleted);
+                const expected = expectedTotal(progress);
                 return (
                   <tr key={sweep.id} data-testid="sweep-row" data-sweep-id={sweep.id}>
                     <td>

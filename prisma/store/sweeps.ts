@@ -180,17 +180,17 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   for (const r of rows) (r.rerun ? reruns : counts)[r.state as RunState] = r.n ?? 0;
   const direction = sweep.metricGoal === "maximize" ? "DESC" : "ASC";
   // its best value of the metric, or its last one for a metric whose best is not tracked (summary.ts)
-  const [bestKey, lastKey] = [`${sweep.metricName}_best`, sweep.metricName];
-  const value = isPostgres()
-    ? `CASE WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) END`
-    : `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
-  const valueArgs = (isPostgres() ? [bestKey, bestKey, lastKey, lastKey] : [bestKey, bestKey, lastKey, lastKey].map(jsonPath));
+  const [bestKey, lastKey, stepKey] = [`${sweep.metricName}_best`, sweep.metricName, `${sweep.metricName}_best_step`];
+  // a summary key's value when it is a number: one CASE branch, and its arguments
+  const numberAt = (key: string): [string, unknown[]] =>
+    isPostgres()
+      ? [`WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8)`, [key, key]]
+      : [`WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?)`, [jsonPath(key), jsonPath(key)]];
+  const [[bestWhen, bestArgs], [lastWhen, lastArgs], [stepWhen, stepArgs]] = [numberAt(bestKey), numberAt(lastKey), numberAt(stepKey)];
+  const value = `CASE ${bestWhen} ${lastWhen} END`;
+  const valueArgs = [...bestArgs, ...lastArgs];
   // of runs that tie, the one that reached it at the earlier step, then the earlier run
-  const stepKey = `${sweep.metricName}_best_step`;
-  const step = isPostgres()
-    ? `CASE WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8) END`
-    : `CASE WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?) END`;
-  const stepArgs = isPostgres() ? [stepKey, stepKey] : [stepKey, stepKey].map(jsonPath);
+  const step = `CASE ${stepWhen} END`;
   const [best] = await selectRows(
     query(
       `SELECT id FROM Run WHERE sweepId = ? AND ${value} IS NOT NULL ORDER BY ${value} ${direction}, (${step}) IS NULL, ${step} ASC, "index" ASC, id ASC LIMIT 1`,

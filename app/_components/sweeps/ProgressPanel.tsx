@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatDuration, formatNumber } from "../../_lib/format";
-import { doneCount, FAILED_STATES, progressSegments, rerunText, slotsText, type SweepProgressBody } from "../../_lib/sweep-progress";
+import { doneCount, expectedTotal, FAILED_STATES, progressSegments, rerunText, slotsText, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { Stat } from "../ui";
 import { formatShare } from "../../_lib/pruning-replay";
 import { formatEstimate } from "../../_lib/sweep-form";
@@ -24,7 +24,7 @@ export function ProgressPanel(props: {
   const segments = progressSegments(p.counts, p.expected, p.deleted);
   const done = doneCount(p.counts);
   const failed = FAILED_STATES.reduce((s, k) => s + (p.counts[k] ?? 0), 0);
-  const expected = p.expected ?? (p.sweep.state === "running" || p.sweep.state === "paused" ? null : p.total + p.deleted);
+  const expected = expectedTotal(p);
   return (
     <section className="card sw-progress" data-testid="sweep-progress" aria-label="Progress" aria-live="polite" aria-atomic="false">
       <div className="sw-bar-track" role="img" aria-label={segments.map((s) => `${s.count} ${s.label}`).join(", ")}>
