@@ -39,7 +39,14 @@ test("run page: watch a run live, then stop it", async ({ page, request }) => {
   await expect(async () => expect(await stepLines.count()).toBeGreaterThan(seen)).toPass({ timeout: 20_000 });
   await expect(page.getByTestId("logs")).toContainText(/step 20\s+train_loss \S+\s+val_loss \S+/);
   await screen(page, "run-live-logs");
+  // stopping asks once more: Keep leaves the run training, Stop run stops it
   await page.getByTestId("stop-run").click();
+  await page.getByRole("group", { name: "Confirm stop" }).getByRole("button", { name: "Keep" }).click();
+  await expect(page.getByTestId("stop-run")).toHaveText("Stop…");
+  const kept = (await (await request.get(`/api/runs/${runId}`)).json()) as { run: { state: string; stopRequested: boolean } };
+  expect(kept.run).toMatchObject({ state: "running", stopRequested: false });
+  await page.getByTestId("stop-run").click();
+  await page.getByTestId("confirm-stop").click();
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
   await expect(page.getByTestId("logs")).toContainText(/stopped at step \d+: /, { timeout: 10_000 });
   // the download is the whole console as text, the stored lines as the terminal prints them

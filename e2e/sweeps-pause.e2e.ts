@@ -76,6 +76,7 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   const runId = (await liveRow.getAttribute("data-run-id"))!;
   const row = page.locator(`[data-testid=sweep-run-row][data-run-id="${runId}"]`);
   await row.getByTestId("stop-run").click();
+  await row.getByTestId("confirm-stop").click();
   await expect(row.getByTestId("state-badge")).toHaveText(/stopping|stopped/, { timeout: 1000 });
   await expect(row).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
   await expect(page.getByTestId("stat-stopped").locator(".value")).toHaveText("1", { timeout: 5000 });

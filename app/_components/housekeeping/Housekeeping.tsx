@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { ConfirmButton } from "../ui/ConfirmButton";
 
 // Tags, notes, rename, archive and delete of a run or a sweep (PATCH / DELETE /api/{runs,sweeps}/:id).
 // The strip shows the tags (each a link to the runs table filtered by it) and the notes; Edit
@@ -23,7 +24,6 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
   const router = useRouter();
   const { kind, id, meta } = props;
   const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState({ name: meta.name, tags: meta.tags.join(" "), notes: meta.notes, group: meta.runGroup ?? "" });
@@ -79,24 +79,23 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
           <button type="button" className="btn btn-sm" disabled={busy} onClick={() => patch({ archived: !meta.archivedAt })} data-testid="archive">
             {meta.archivedAt ? "Restore" : "Archive"}
           </button>
-          {confirming ? (
-            <span className="sw-confirm" role="group" aria-label={`Confirm delete ${kind}`}>
-              <span>
+          <ConfirmButton
+            small
+            testId="delete"
+            confirmTestId="confirm-delete"
+            groupLabel={`Confirm delete ${kind}`}
+            disabled={busy}
+            question={
+              <>
                 Delete {kind === "sweep" ? "this sweep and all its runs" : "this run"}
                 {props.live ? " (it is stopped first)" : ""} with metrics, samples, logs and checkpoints? This cannot be undone.
-              </span>
-              <button type="button" className="btn btn-danger btn-sm" autoFocus disabled={busy} onClick={remove} data-testid="confirm-delete">
-                Delete
-              </button>
-              <button type="button" className="btn btn-sm" onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </span>
-          ) : (
-            <button type="button" className="btn btn-sm btn-danger" onClick={() => setConfirming(true)} data-testid="delete">
-              Delete…
-            </button>
-          )}
+              </>
+            }
+            confirmLabel="Delete"
+            onConfirm={remove}
+          >
+            Delete…
+          </ConfirmButton>
         </span>
       </div>
       {meta.notes && !editing && (

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
+import { ConfirmButton } from "../ui/ConfirmButton";
 import type { SweepState } from "../../../sweeps/states";
 import { sweepRunsQuery } from "../../_lib/sweep-view";
 
@@ -11,7 +11,6 @@ import { sweepRunsQuery } from "../../_lib/sweep-view";
 export type SweepAction = "pause" | "resume" | "cancel";
 
 export function SweepControls(props: { sweepId: string; state: SweepState; busy: boolean; onAction: (a: SweepAction) => void }) {
-  const [confirming, setConfirming] = useState(false);
   const live = props.state === "running" || props.state === "paused";
   return (
     <div className="row" data-testid="sweep-controls">
@@ -25,31 +24,11 @@ export function SweepControls(props: { sweepId: string; state: SweepState; busy:
           <span aria-hidden>▶</span> Resume
         </button>
       )}
-      {live &&
-        (confirming ? (
-          <span className="sw-confirm" role="group" aria-label="Confirm cancel">
-            <span>Stop all runs?</span>
-            <button
-              type="button"
-              className="btn btn-danger btn-sm"
-              data-testid="confirm-cancel"
-              autoFocus
-              onClick={() => {
-                setConfirming(false);
-                props.onAction("cancel");
-              }}
-            >
-              Cancel sweep
-            </button>
-            <button type="button" className="btn btn-sm" onClick={() => setConfirming(false)}>
-              Keep running
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="btn btn-danger" data-testid="cancel" disabled={props.busy} onClick={() => setConfirming(true)}>
-            Cancel…
-          </button>
-        ))}
+      {live && (
+        <ConfirmButton testId="cancel" confirmTestId="confirm-cancel" groupLabel="Confirm cancel" disabled={props.busy} question="Stop all runs?" confirmLabel="Cancel sweep" keepLabel="Keep running" onConfirm={() => props.onAction("cancel")}>
+          Cancel…
+        </ConfirmButton>
+      )}
       <a className="btn" href={`/api/runs/export.csv?${sweepRunsQuery(props.sweepId)}`} download data-testid="sweep-export-csv">
         Export CSV
       </a>

@@ -7,6 +7,7 @@ import { formatDuration, formatKeyValue, formatNumber } from "../../_lib/format"
 import { paramValue } from "../../_lib/sweep-parcoords";
 import { liveRuntime, sortRuns, type TableSort } from "../../_lib/sweep-table";
 import { Badge } from "../ui";
+import { ConfirmButton } from "../ui/ConfirmButton";
 
 // The sweep's runs under the chart: the brush's selection, the varied config columns and the
 // metric, a Stop button on live runs; running runs' runtimes tick with the page's clock. Hovering a row highlights its line in the charts.
@@ -145,9 +146,9 @@ const RunRow = memo(function RunRow(props: {
       <td className="num" data-column="runtime">{formatDuration(props.runtime)}</td>
       <td className="sw-actions-cell">
         {live && (
-          <button type="button" className="btn btn-sm btn-danger" data-testid="stop-run" disabled={stopping} onClick={() => props.onStop(run)} aria-label={`Stop ${run.name}`}>
-            Stop
-          </button>
+          <ConfirmButton small testId="stop-run" confirmTestId="confirm-stop" groupLabel={`Confirm stop ${run.name}`} ariaLabel={`Stop ${run.name}`} disabled={stopping} question="Stop?" confirmLabel="Stop run" onConfirm={() => props.onStop(run)}>
+            Stop…
+          </ConfirmButton>
         )}
       </td>
     </tr>

@@ -10,6 +10,7 @@ import type { CorpusRecord } from "../../../../prisma/store/corpora";
 import { parseSmoothing, SMOOTHING_RANGES, type Smoothing } from "../../../_lib/smoothing";
 import { Badge, Stat } from "../../ui";
 import { Tabs } from "../../ui/Tabs";
+import { ConfirmButton } from "../../ui/ConfirmButton";
 import { Housekeeping } from "../../housekeeping/Housekeeping";
 import { CellViewer } from "./CellViewer";
 import { RunCopyActions } from "./RunCopyActions";
@@ -145,9 +146,17 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
         </div>
         <div className="row">
           {live && (
-            <button type="button" className="btn btn-danger" onClick={() => post("stop")} disabled={action !== null || run.stopRequested} data-testid="stop-run">
-              {run.stopRequested ? "Stopping…" : "Stop"}
-            </button>
+            <ConfirmButton
+              testId="stop-run"
+              confirmTestId="confirm-stop"
+              groupLabel="Confirm stop"
+              disabled={action !== null || run.stopRequested}
+              question="Stop this run? It ends where it is and does not resume."
+              confirmLabel="Stop run"
+              onConfirm={() => post("stop")}
+            >
+              {run.stopRequested ? "Stopping…" : "Stop…"}
+            </ConfirmButton>
           )}
           {!program && (
             <button type="button" className="btn" onClick={() => post("rerun")} disabled={action !== null} data-testid="rerun" title="Queue a new run with this run's exact config and seed">
