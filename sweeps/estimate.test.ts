@@ -141,16 +141,23 @@ test("time left: runs training now at their own pace, then the queued and the re
   const config = sweep({ method: "grid", parameters: { task: { value: "quadrant" }, steps: { value: 400 }, hidden_size: { values: [16, 32, 64, 128] } } });
   const est = (h: number) => estimateRunMs(resolveRunConfig({ task: "quadrant", steps: 400, hidden_size: h }), speed);
   const quadrant = (h: number) => ({ task: "quadrant", steps: 400, hidden_size: h });
-  // a run a quarter done after 3 s has 9 s left, whatever its estimate; one at step 0 has its estimate less what it ran
-  const one = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 3000 }], queued: [], toPropose: 0, parallel: 2, speed })!;
+  // a run a quarter done after 3 s of training (3.1 s with its 100 ms start-up) has 9 s left, whatever its
+  // estimate; one at step 0 has its estimate less what it ran
+  const one = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 3100 }], queued: [], toPropose: 0, parallel: 2, speed })!;
   assert.equal(one.ms, 9000);
+  // the pace leaves the start-up out: 4 steps in, 20 ms after it, 396 steps at 5 ms (with it, 30 ms a step)
+  const early = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 4, elapsedMs: 120 }], queued: [], toPropose: 0, parallel: 2, speed })!;
+  assert.equal(early.ms, 1980);
+  // resumed after a restart: its time since it first started spans the gap; its 300 steps left go at the estimate
+  const resumed = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 600_000, resumed: true }], queued: [], toPropose: 0, parallel: 2, speed })!;
+  assert.ok(Math.abs(resumed.ms - ((est(64) - 100) * 300) / 400) < 1e-9);
   assert.equal(one.upperBound, false);
   const fresh = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 0, elapsedMs: 50 }], queued: [], toPropose: 0, parallel: 2, speed })!;
   assert.ok(Math.abs(fresh.ms - (est(64) - 50)) < 1e-9);
   // two slots: 9 s and 1 s left; the queued 128 goes to the second, then the 16
   const two = estimateTimeLeft({
     config,
-    running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 3000 }, { config: quadrant(32), lastStep: 300, elapsedMs: 3000 }],
+    running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 3100 }, { config: quadrant(32), lastStep: 300, elapsedMs: 3100 }],
     queued: [{ config: quadrant(128) }, { config: quadrant(16) }],
     toPropose: 0,
     parallel: 2,

@@ -74,8 +74,11 @@ export function estimateSweepTime(config: SweepConfig, server: { workers: number
 
 export interface TimeLeftInput {
   config: SweepConfig;
-  /** runs training now: their config, the step they reached and how long they have run (ms) */
-  running: readonly { config: Record<string, unknown>; lastStep: number; elapsedMs: number }[];
+  /**
+   * runs training now: their config, the step they reached and how long since they first started
+   * (ms); `resumed` when interrupted and resumed since, so that time spans the gap
+   */
+  running: readonly { config: Record<string, unknown>; lastStep: number; elapsedMs: number; resumed?: boolean }[];
   /** runs waiting for a worker (configs known), in the order they will be claimed */
   queued: readonly { config: Record<string, unknown> }[];
   /** runs the search has still to propose: each taken at the sweep's mean run (estimateSweepTime) */
@@ -106,8 +109,13 @@ export function estimateTimeLeft(input: TimeLeftInput): { ms: number; upperBound
   const runMs = (config: Record<string, unknown>) => estimateRunMs({ ...DEFAULT_RUN_CONFIG, ...config } as RunConfig, speed);
   const left = input.running.map((r) => {
     const steps = typeof r.config.steps === "number" ? r.config.steps : DEFAULT_RUN_CONFIG.steps;
-    if (r.lastStep <= 0 || r.elapsedMs <= 0) return Math.max(0, runMs(r.config) - Math.max(0, r.elapsedMs));
-    return (r.elapsedMs * Math.max(0, steps - r.lastStep)) / r.lastStep;
+    // its pace over the steps it trained, without its start-up (the worker, the task, the model):
+    // counted in, a run 10 steps in at 1 ms a step after 125 ms of start-up looked 13 times slower
+    const training = r.elapsedMs - speed.startupMs;
+    // a resumed run's time since it first started spans the gap: its steps left at the estimate's pace
+    if (r.resumed) return r.lastStep >= steps ? 0 : ((runMs(r.config) - speed.startupMs) * (steps - r.lastStep)) / steps;
+    if (r.lastStep <= 0 || training <= 0) return Math.max(0, runMs(r.config) - Math.max(0, r.elapsedMs));
+    return (training * Math.max(0, steps - r.lastStep)) / r.lastStep;
   });
   let mean = 0;
   if (input.toPropose > 0) {
