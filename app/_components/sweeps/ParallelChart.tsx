@@ -172,6 +172,8 @@ export function ParallelChart(props: {
         series: [
           {
             type: "parallel",
+            // under the axes (z 2), so tick labels stay readable over dense lines
+            z: 1,
             data: rows.map((r) => ({ value: r.values, name: r.name, emphasis: { lineStyle: { color: colorOf(colors, r.runId) } } })),
             lineStyle: { width: rows.length > 300 ? 0.8 : 1.4, opacity: rows.length > 300 ? 0.35 : 0.6 },
             emphasis: { lineStyle: { width: 3.5, opacity: 1 } },
@@ -183,6 +185,7 @@ export function ParallelChart(props: {
           {
             // the spread of seed replicates: a line to the lowest and one to the highest seed
             type: "parallel",
+            z: 1,
             silent: true,
             data: rows.flatMap((r) => (r.spread ? [r.spread.min, r.spread.max].map((m) => ({ value: [...r.values.slice(0, metricDim), m] })) : [])),
             lineStyle: { width: 1, type: "dashed", opacity: 0.4 },

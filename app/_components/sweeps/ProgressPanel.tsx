@@ -68,7 +68,7 @@ export function ProgressPanel(props: {
           label="Elapsed"
           value={
             <>
-              {formatDuration(props.elapsed)}
+              <span title={p.sweep.state === "running" || p.sweep.state === "paused" ? "Wall time since the sweep was launched, time paused included" : "Wall time from launch to the sweep's end, time paused included"}>{formatDuration(props.elapsed)}</span>
               {p.timeLeft && (
                 <span
                   className="sw-left"
