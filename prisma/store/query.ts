@@ -88,19 +88,28 @@ export interface RunPage {
 }
 
 /**
- * A run's config never changes after the run is created, and it is most of a listed row's
- * bytes: listings keep the parsed configs (frozen, shared) and read only the ones not seen yet.
+ * An engine run's config never changes after the run is created (its worker was started with
+ * it), and it is most of a listed row's bytes: listings keep those parsed (frozen, shared) and
+ * read only the ones not seen yet. A program run's config grows as its program updates it
+ * (the logging API's config events, `wandb.config.update`), so it is read every time.
  */
 const configCache = new Map<string, Readonly<Record<string, unknown>>>();
 const CONFIG_CACHE_LIMIT = 200_000;
 
-async function configsOf(ids: string[]): Promise<Map<string, Readonly<Record<string, unknown>>>> {
-  const missing = ids.filter((id) => !configCache.has(id));
+async function configsOf(rows: readonly { id: string | null; kind: string | null }[]): Promise<Map<string, Readonly<Record<string, unknown>>>> {
+  const fresh = new Map<string, Readonly<Record<string, unknown>>>();
+  const missing = rows.filter((r) => r.kind !== "engine" || !configCache.has(r.id!));
   if (missing.length > 0) {
-    if (configCache.size + missing.length > CONFIG_CACHE_LIMIT) configCache.clear();
-    for (const { id, config } of await selectRows(dialectSql().configsQuery(missing))) configCache.set(id!, Object.freeze(JSON.parse(config!) as Record<string, unknown>));
+    const engine = new Set(missing.filter((r) => r.kind === "engine").map((r) => r.id!));
+    if (configCache.size + engine.size > CONFIG_CACHE_LIMIT) configCache.clear();
+    for (const { id, config } of await selectRows(dialectSql().configsQuery(missing.map((r) => r.id!)))) {
+      const parsed = Object.freeze(JSON.parse(config!) as Record<string, unknown>);
+      if (engine.has(id!)) configCache.set(id!, parsed);
+      else fresh.set(id!, parsed);
+    }
   }
-  return configCache;
+  for (const r of rows) if (r.kind === "engine" && configCache.has(r.id!)) fresh.set(r.id!, configCache.get(r.id!)!);
+  return fresh;
 }
 
 export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
@@ -111,9 +120,10 @@ export async function listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
   // JSON would spill SQLite's sorter), then fetch those rows and put them in that order.
   // NULLs last in either direction; ties broken by creation time and id (a stable order).
   const ids = (await selectRows(dialectSql().listIdsQuery(q, sort, limit, offset))).map((r) => r.id!);
-  const configs = await configsOf(ids);
+  const rows = await selectRows(dialectSql().listRowsQuery(ids));
+  const configs = await configsOf(rows);
   const now = Date.now();
-  const runs = await selectRows(dialectSql().listRowsQuery(ids), (r) => toRunRecord(r, now, configs.get(r.id!)));
+  const runs = rows.map((r) => toRunRecord(r, now, configs.get(r.id!)));
   const total = ids.length < limit && (offset === 0 || ids.length > 0) ? offset + ids.length : ((await selectRows(dialectSql().runCountQuery(q)))[0].n ?? 0);
   return { runs, total };
 }

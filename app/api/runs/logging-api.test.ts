@@ -75,7 +75,10 @@ describe("the logging API", () => {
     assert.deepEqual(await metricCounts(run.id), { "val/loss": { points: 3, rollup: 3 }, acc: { points: 2, rollup: 2 }, grad: { points: 1, rollup: 1 } });
     assert.deepEqual((await listLogs(run.id)).map((l) => l.message), ["epoch 1"]);
 
-    // summary keys set win over the folded ones; config updates merge (flattened)
+    // summary keys set win over the folded ones; config updates merge (flattened), and every
+    // listing shows them, also one that listed the run before (wandb.config.update mid-run)
+    const listedConfig = async () => ((await (await fetch(`${srv.base}/api/runs?project=mnist`)).json()) as { runs: { config: Record<string, unknown> }[] }).runs[0].config;
+    assert.deepEqual(await listedConfig(), { seed: 1 });
     const second = await post(`/api/runs/${run.id}/events`, { seq: 2, summary: { "val/loss": 0.25, best_epoch: 1 }, config: { batch: { size: 64 } } });
     assert.equal(second.status, 200);
     const stored = (await getRun(run.id))!;
@@ -84,6 +87,7 @@ describe("the logging API", () => {
     assert.equal(stored.summary["val/loss_best"], 0.1 + 0.2);
     assert.equal(stored.summary.acc_first_nonfinite_step, 1);
     assert.deepEqual(stored.config, { seed: 1, "batch.size": 64 });
+    assert.deepEqual(await listedConfig(), { seed: 1, "batch.size": 64 });
     assert.equal(stored.runGroup, "g1");
     assert.equal(stored.project, "mnist");
     assert.equal(stored.lastStep, 2);
