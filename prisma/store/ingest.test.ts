@@ -153,6 +153,31 @@ describe("ingestion", () => {
     assert.equal((await getRun(run.id))!.lastStep, 10);
   });
 
+  it("a metric logged again at a step it has, or before its last: the live summary says what the stored points say", async () => {
+    const run = await newRun();
+    const log = (seq: number, step: number, values: Record<string, number>) => appendRunEvents([{ runId: run.id, seq, metrics: [{ step, time: step, values }] }]);
+    await log(1, 5, { val_loss: 1, lr: 0.1 });
+    await log(2, 3, { val_loss: 2 }); // an earlier step, after step 5
+    await log(3, 5, { val_loss: 7 }); // step 5 again: its 1 is replaced
+    // another metric at the last step, as a second log call at one step sends it: nothing replaced
+    await log(4, 5, { val_acc: 0.5 });
+    // within one batch: step 6 twice (the second value stays), then the same again in a later batch
+    await appendRunEvents([{ runId: run.id, seq: 5, metrics: [{ step: 6, time: 6, values: { train_loss: 0.1 } }, { step: 6, time: 6, values: { train_loss: 0.9 } }] }]);
+    const stored = async (name: string) => (await readPoints(run.id, name)).map((p) => [p.step, p.value]);
+    assert.deepEqual(await stored("val_loss"), [[3, 2], [5, 7]]);
+    assert.deepEqual(await stored("train_loss"), [[6, 0.9]]);
+    const { summary, lastStep } = (await getRun(run.id))!;
+    // the best of what is stored and the value at the last step, never the 1 replaced nor the 0.1 logged over
+    assert.equal(summary.val_loss, 7);
+    assert.equal(summary.val_loss_best, 2);
+    assert.equal(summary.val_loss_best_step, 3);
+    assert.equal(summary.train_loss, 0.9);
+    assert.equal(summary.train_loss_best, 0.9);
+    assert.equal(summary.lr, 0.1);
+    assert.equal(summary.val_acc, 0.5);
+    assert.equal(lastStep, 6);
+  });
+
   it("reports on one sweep stored at once: early termination's ledger reads every point once, in an order that never goes back", async () => {
     const sweep = await createSweep(sweepInput);
     const other = await createSweep(sweepInput);

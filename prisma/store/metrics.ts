@@ -201,6 +201,27 @@ function linesOf(rows: MetricRow[]): MetricLine[] {
 }
 
 /**
+ * The metrics of a run's incoming points (not rising past its last stored step) that land at or
+ * before a step they already have: a step logged again (its value replaced), or an earlier one.
+ * Folding them into the live summary in arrival order would leave a best or a last value the
+ * stored history no longer holds (W&B's client drops such points; the logging API stores them).
+ */
+async function loggedAgain(c: IngestTx, runId: string, metrics: readonly MetricLine[], lastStored: number): Promise<Set<string>> {
+  const again = new Set<string>();
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  for (const m of metrics)
+    for (const name of Object.keys(m.values)) {
+      if ((last.get(name) ?? -Infinity) >= m.step) again.add(name);
+      last.set(name, m.step);
+      if (!first.has(name) || first.get(name)! > m.step) first.set(name, m.step);
+    }
+  const from = Math.min(...first.values());
+  if (from <= lastStored) for (const p of await c.points(runId, from)) if (first.has(p.name) && p.step >= first.get(p.name)!) again.add(p.name);
+  return again;
+}
+
+/**
  * A run resumes at `step` (from its checkpoint there, or from the start): drop what it logged
  * after that step — points, their rollup, samples, diagnostics — and recompute its live summary,
  * so that the resumed run's events continue the curve without repeating a step. Log lines stay:
@@ -372,7 +393,10 @@ async function appendIn(c: IngestTx, batches: RunEventBatch[], copy: boolean): P
   const lines = [...perRun].map(([runId, metrics]) => ({ runId, metrics }));
   // the usual report: each run's steps rising past the last it stored, so no point is there
   // already or twice — stored as they come (COPY on Postgres); otherwise as upserts
-  if (copy && lines.every((l) => l.metrics.every((m, i) => m.step > (i === 0 ? stored.get(l.runId)! : l.metrics[i - 1].step)))) await c.insertNewPoints(lines);
+  const rising = (l: RunLines) => l.metrics.every((m, i) => m.step > (i === 0 ? stored.get(l.runId)! : l.metrics[i - 1].step));
+  const refold = new Map<string, Set<string>>();
+  for (const l of lines) if (!rising(l)) refold.set(l.runId, await loggedAgain(c, l.runId, l.metrics, stored.get(l.runId)!));
+  if (copy && refold.size === 0) await c.insertNewPoints(lines);
   else await insertRows(c, "Metric", METRIC_COLUMNS, pointRows(lines), POINT_UPSERT);
   const buckets = lines.flatMap((l) => rollup(l.runId, l.metrics));
   await insertBuckets(c, buckets);
@@ -410,6 +434,12 @@ async function appendIn(c: IngestTx, batches: RunEventBatch[], copy: boolean): P
       for (const m of metrics) {
         foldIntoSummary(summary, m.step, m.values);
         lastStep = Math.max(lastStep, m.step);
+      }
+      // a metric logged again at a step it has, or before its last: its keys from its points as now stored
+      const again = refold.get(runId);
+      if (again?.size) {
+        for (const name of again) for (const key of [name, `${name}_best`, `${name}_best_step`, `${name}_first_nonfinite_step`]) delete summary[key];
+        for (const m of linesOf(await c.points(runId))) foldIntoSummary(summary, m.step, Object.fromEntries(Object.entries(m.values).filter(([name]) => again.has(name))));
       }
       if (metrics.length > 0) summary._runtime = metrics[metrics.length - 1].time;
       Object.assign(summary, set);
