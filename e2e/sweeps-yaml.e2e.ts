@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { startOwnServer } from "./own-server";
 import { ROOT, screen } from "./runs-util";
@@ -75,8 +76,8 @@ test("paste a W&B sweep YAML, see the form follow it, and launch it", async ({ p
   // a sweep with a program is the user's program's: the server never runs a command that came over
   // HTTP, so it waits for an agent started where the program is, and says how to start one
   const id = /\/sweeps\/([0-9a-z]+)$/.exec(page.url())![1];
-  await expect(page.getByTestId("agent-command")).toContainText(`npm run agent -- --server`);
-  await expect(page.getByTestId("agent-command")).toContainText(`--sweep ${id}`);
+  await expect(page.getByTestId("agent-command-line")).toContainText(`node ${path.join(ROOT, "scripts", "cli.mjs")} agent --server`);
+  await expect(page.getByTestId("agent-command-line")).toContainText(`--sweep ${id}`);
   await page.waitForTimeout(3000);
   const runs = (await (await page.request.get(`/api/runs?sweep=${id}`)).json()) as { runs: unknown[] };
   expect(runs.runs).toHaveLength(0);
@@ -86,9 +87,8 @@ test("a program sweep launched from the browser runs where an agent is started: 
   test.setTimeout(120_000);
   const token = "e2e-program-agent-token";
   const own = await startOwnServer("program-agent", { env: { SWEEPLAB_AGENT_TOKEN: token } });
-  const work = path.join(ROOT, ".tmp", "e2e-program-agent-work");
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
+  // the program's folder is outside the repository, as a user's is (`npm run agent` finds no package.json there)
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-e2e-program-"));
   // the user's program: reads W&B's --key=value arguments, prints a JSON line per epoch
   fs.writeFileSync(
     path.join(work, "fit.mjs"),
@@ -108,15 +108,20 @@ test("a program sweep launched from the browser runs where an agent is started: 
     await page.getByTestId("launch").click();
     await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
     const id = /\/sweeps\/([0-9a-z]+)$/.exec(page.url())![1];
-    await expect(page.getByTestId("agent-command")).toContainText(`--sweep ${id}`);
+    // (the page names its own address once it runs in the browser)
+    await expect(page.getByTestId("agent-command-line")).toHaveText(`SWEEPLAB_AGENT_TOKEN='<token>' node ${path.join(ROOT, "scripts", "cli.mjs")} agent --server ${own.base} --sweep ${id}`);
+    const shown = (await page.getByTestId("agent-command-line").textContent())!.trim();
     await screen(page, "program-sweep-waiting");
 
-    const agent = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "sweeps", "agent-cli.ts"), "--server", own.base, "--token", token, "--sweep", id, "--concurrency", "2", "--name", "e2e-prog"], {
-      cwd: ROOT,
-      env: { ...process.env, INIT_CWD: work },
-      encoding: "utf8",
-      timeout: 90_000,
-    });
+    // the command as shown, pasted into bash in the program's folder by a user whose shell knows
+    // nothing of Sweeplab: unedited, the server refuses the placeholder token and says so ...
+    const env = { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "" } as unknown as NodeJS.ProcessEnv;
+    const paste = (command: string) => spawnSync("bash", ["-c", command], { cwd: work, env, encoding: "utf8", timeout: 90_000 });
+    const unedited = paste(shown);
+    expect(unedited.status, unedited.stderr).toBe(2);
+    expect(unedited.stderr).toMatch(/401.*wrong agent token/);
+    // ... and with the server's token in its place, the agent runs the sweep's runs here
+    const agent = paste(shown.replace("<token>", token));
     expect(agent.status, agent.stderr).toBe(0);
 
     await page.reload();
@@ -138,5 +143,6 @@ test("a program sweep launched from the browser runs where an agent is started: 
     }
   } finally {
     own.stop();
+    fs.rmSync(work, { recursive: true, force: true });
   }
 });

@@ -19,8 +19,8 @@ import { invocationDir } from "../engine/files";
 // runs back to the server, which gives them to another host: they resume there from their
 // last checkpoint, which the agent keeps here and uploads to the server (sharedCheckpoints).
 //
-// Identity: the agent registers with the server's registration token (--token, the server's
-// SWEEPLAB_AGENT_TOKEN) and gets a credential of its own. With --name the credential is saved
+// Identity: the agent registers with the server's registration token (its SWEEPLAB_AGENT_TOKEN, given as
+// --token or in the agent's own SWEEPLAB_AGENT_TOKEN) and gets a credential of its own. With --name the credential is saved
 // (~/.sweeplab/agents/<first server>/<name>.json, or under SWEEPLAB_AGENT_HOME; readable by you only),
 // so a restarted agent is the same agent and needs no token; without, the agent is named
 // <host>-<pid> and registers afresh each time.
@@ -44,7 +44,7 @@ async function credentialFor(server: Servers, name: string, token: string | unde
     const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { credential?: unknown };
     if (typeof saved.credential === "string") return saved.credential;
   }
-  if (!token) fail(`--token is required to register agent ${name} (the server's SWEEPLAB_AGENT_TOKEN)\n${USAGE}`);
+  if (!token) fail(`--token is required to register agent ${name} (the server's SWEEPLAB_AGENT_TOKEN; the variable SWEEPLAB_AGENT_TOKEN here gives it too)\n${USAGE}`);
   let registered;
   try {
     registered = await registerAgent(server, token, name);

@@ -31,7 +31,15 @@ import { plannedStepsOf } from "../../../sweeps/stop/ledger";
 
 const NEXT_STATE: Record<SweepAction, SweepProgressBody["sweep"]["state"]> = { pause: "paused", resume: "running", cancel: "cancelled" };
 
-export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepProgressBody; initialRuns: RunRecord[]; warnings?: SweepIssue[]; earlyTerminate?: EarlyTerminate | null }) {
+export function SweepView(props: {
+  sweep: SweepRecord;
+  initialProgress: SweepProgressBody;
+  initialRuns: RunRecord[];
+  warnings?: SweepIssue[];
+  earlyTerminate?: EarlyTerminate | null;
+  /** The absolute path of this server's scripts/cli.mjs: what a program sweep's agent command runs. */
+  agentScript: string;
+}) {
   const { sweep } = props;
   const live = useSweepLive(sweep.id, { progress: props.initialProgress, runs: props.initialRuns });
   const { progress, runs } = live;
@@ -147,7 +155,7 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
       <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} stepsSaved={stepsSaved} />
       <SweepNotes warnings={props.warnings ?? []} metricNote={metricNote(runs, sweep.metricName, !["running", "paused"].includes(state))} metric={sweep.metricName} />
 
-      {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} />}
+      {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} agentScript={props.agentScript} />}
       {runs.length === 0 && live.runsPending && progress.total > 0 ? (
         // the progress poll has seen runs that the run list has not brought yet (a sweep that
         // ended between two polls): not "no runs" for that moment
@@ -272,22 +280,33 @@ export function SweepView(props: { sweep: SweepRecord; initialProgress: SweepPro
   );
 }
 
+/** `text` as one word for bash: as it is when it holds nothing the shell reads, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
 /**
  * A program's sweep runs where its program is: the command that starts an agent for it there,
- * as W&B's sweep page shows `wandb agent`. The server never runs a program itself.
+ * as W&B's sweep page shows `wandb agent`. The server never runs a program itself. The command
+ * runs this server's copy of scripts/cli.mjs by its absolute path, so it works from the program's
+ * folder (`npm run agent` needs the repository's package.json, and runs from the repository's root);
+ * the agent reads the token from SWEEPLAB_AGENT_TOKEN, set for it alone.
  */
-function AgentCommand(props: { sweepId: string; program: ProgramSpec }) {
+function AgentCommand(props: { sweepId: string; program: ProgramSpec; agentScript: string }) {
   const [origin, setOrigin] = useState("http://127.0.0.1:3000");
   useEffect(() => setOrigin(window.location.origin), []);
-  const command = `SWEEPLAB_AGENT_TOKEN=<token> npm run agent -- --server ${origin} --token "$SWEEPLAB_AGENT_TOKEN" --sweep ${props.sweepId}`;
+  const command = `SWEEPLAB_AGENT_TOKEN='<token>' node ${shellWord(props.agentScript)} agent --server ${shellWord(origin)} --sweep ${props.sweepId}`;
   return (
     <div className="card sw-gap" data-testid="agent-command">
       <div className="card-body">
         <p style={{ marginTop: 0 }}>
-          This sweep runs your program (<code>{props.program.program ?? props.program.command?.join(" ")}</code>). Start an agent in the folder that holds it, on any machine that reaches this
-          server (the server must have <code>SWEEPLAB_AGENT_TOKEN</code> set); each agent runs the runs it claims, with W&amp;B&apos;s command line:
+          This sweep runs your program (<code>{props.program.program ?? props.program.command?.join(" ")}</code>). In the folder that holds it, start an agent with this command, the
+          server&apos;s <code>SWEEPLAB_AGENT_TOKEN</code> in place of <code>&lt;token&gt;</code>; each agent runs the runs it claims, with W&amp;B&apos;s command line. On another machine
+          that reaches this server, the path is that of Sweeplab&apos;s copy there.
         </p>
-        <pre className="mono" style={{ whiteSpace: "pre-wrap", margin: 0 }}>{command}</pre>
+        <pre className="mono" style={{ whiteSpace: "pre-wrap", margin: 0 }} data-testid="agent-command-line">
+          {command}
+        </pre>
       </div>
     </div>
   );

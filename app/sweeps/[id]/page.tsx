@@ -1,3 +1,4 @@
+import path from "node:path";
 import { notFound } from "next/navigation";
 import { getSweep, listRuns } from "../../../prisma/store";
 import { SweepView } from "../../_components/sweeps/SweepView";
@@ -18,5 +19,7 @@ export default async function SweepPage(props: { params: Promise<{ id: string }>
   // (layout.tsx answers 404 for a missing sweep before the page streams)
   if (!sweep) notFound();
   const [progress, { runs }] = await Promise.all([loadProgress(sweep), listRuns({ sweepId: sweep.id, sort: { field: "index", desc: false }, limit: 100_000 })]);
-  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} warnings={configWarnings(sweep)} earlyTerminate={ownSettings(sweep)} />;
+  // the command a program sweep's page shows runs this copy's CLI by its absolute path (the server runs in its root)
+  const agentScript = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts", "cli.mjs");
+  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} warnings={configWarnings(sweep)} earlyTerminate={ownSettings(sweep)} agentScript={agentScript} />;
 }
