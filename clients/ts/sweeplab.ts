@@ -13,7 +13,8 @@
 //   finish   sends what is left, then POST /api/runs/<id>/finish. A script that ends without
 //            calling it is finished on beforeExit (failed when process.exitCode is not 0); one
 //            that dies of an uncaught exception, failed with its stack trace.
-// JSON has no NaN or Infinity: they travel as the strings "NaN", "Infinity", "-Infinity".
+// JSON has no NaN or Infinity: they travel as the strings "NaN", "Infinity", "-Infinity"
+// (metrics, summary and config alike).
 
 export type MetricValue = number | bigint | boolean | null;
 type WireNumber = number | null | "NaN" | "Infinity" | "-Infinity";
@@ -115,6 +116,9 @@ function wireNumber(v: number): WireNumber {
   return v;
 }
 
+/** JSON.stringify's replacer: a non-finite number anywhere (a config value too) by its name, as the Python client sends it. */
+const nonFiniteByName = (_key: string, v: unknown): unknown => (typeof v === "number" && !Number.isFinite(v) ? wireNumber(v) : v);
+
 /** A value as the API takes it, or undefined when it is not a number at all. */
 function toWire(v: unknown): WireNumber | undefined {
   if (v === null) return null;
@@ -212,6 +216,12 @@ export class Run {
     this.nextSeq = (answer.clientSeq ?? 0) + 1;
     this.started = performance.now();
     this.config = this.configProxy(withServerConfig(options.config ?? {}, answer.config ?? {}));
+    // a run a sweep chose (its agent made it): the server has the sweep's values only; the
+    // program's defaults it lacks join its config, the sweep's values winning (as in W&B)
+    const stored = answer.config ?? {};
+    for (const [key, value] of flatten(JSON.parse(JSON.stringify(options.config ?? {}, nonFiniteByName)) as Record<string, unknown>)) {
+      if (!Object.hasOwn(stored, key)) this.pendingConfig[key] = value;
+    }
     this.summary = this.summaryProxy();
     this.timer = setInterval(() => this.tick(), this.options.flushIntervalMs);
     this.timer.unref?.();
@@ -435,7 +445,7 @@ function objectProxy(values: Record<string, unknown>, methods: Record<string, un
 }
 
 async function post(base: string, path: string, body: unknown, headers: Record<string, string>, retryForMs: number): Promise<unknown> {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(body, nonFiniteByName);
   const deadline = Date.now() + retryForMs;
   for (let attempt = 0; ; attempt++) {
     let failure: Error;

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { disconnectPrisma, getRun, listLogs, metricCounts } from "../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../app/_server/testdata/start-route-server";
 import { accessConfig, checkRequest } from "../../app/_server/access";
-import { buildClient, runScript } from "./testdata/harness";
+import { buildClient, clientModule, root, runScript } from "./testdata/harness";
 
 // The TypeScript client as a program uses it: built to plain ESM as its README says, imported by
 // plain Node scripts run as child processes, against the real route server (its Coordinator)
@@ -19,10 +21,12 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-tsclient-"));
 const dbUrl = `file:${path.join(dir, "client.db")}`;
 process.env.DATABASE_URL = dbUrl;
 let srv: RouteServer;
+/** Lets the program sweep's agent register. */
+const AGENT_TOKEN = "ts-client-test-agent-token";
 
 before(async () => {
   buildClient();
-  srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0" });
+  srv = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_AGENT_TOKEN: AGENT_TOKEN });
 });
 
 after(async () => {
@@ -350,5 +354,74 @@ describe("the TypeScript client (clients/ts)", () => {
     const counts = await metricCounts(id);
     assert.deepEqual(Object.keys(counts).sort(), ["constructor", "flag", "ok", "train.inner.acc", "train.loss"]);
     assert.deepEqual([counts.ok, counts.constructor], [{ points: 30001, rollup: 30001 }, { points: 30001, rollup: 30001 }]);
+  });
+
+  it("stores a NaN or ±Infinity config value by its name, as the Python client does (not as null)", async () => {
+    const result = await runScript(
+      dir,
+      "nanconfig.mjs",
+      `
+      import * as sweeplab from __CLIENT__;
+      const run = await sweeplab.init({ project: "nanconfig", config: { nan: NaN, inf: Infinity, ninf: -Infinity, nested: { x: NaN }, list: [1, NaN, -Infinity] } });
+      run.config.later = NaN;
+      run.config.update({ later_inf: -Infinity });
+      await run.finish();
+      console.log(JSON.stringify({ id: run.id }));
+      `,
+      env(),
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const stored = (await getRun(lastJson<{ id: string }>(result.stdout).id))!.config;
+    const want = { nan: "NaN", inf: "Infinity", ninf: "-Infinity", "nested.x": "NaN", list: [1, "NaN", "-Infinity"], later: "NaN", later_inf: "-Infinity" };
+    assert.deepEqual(stored, want);
+
+    // the Python client, given the same config, stores the same
+    const python = spawnSync(
+      "python3",
+      ["-c", "import sweeplab, math; run = sweeplab.init(project='nanconfig', config={'nan': math.nan, 'inf': math.inf, 'ninf': -math.inf, 'nested': {'x': math.nan}, 'list': [1, math.nan, -math.inf]}); run.config.later = math.nan; run.config.update({'later_inf': -math.inf}); print(run.id); sweeplab.finish()"],
+      { cwd: dir, env: { PATH: process.env.PATH ?? "", PYTHONPATH: path.join(root, "clients/python"), SWEEPLAB_URL: srv.base } as unknown as NodeJS.ProcessEnv, encoding: "utf8" },
+    );
+    assert.equal(python.status, 0, python.stderr);
+    assert.deepEqual((await getRun(python.stdout.trim().split("\n").pop()!))!.config, want);
+  });
+
+  it("in a program sweep, sends the program's config defaults the sweep did not choose; the sweep's values win", async () => {
+    const work = path.join(dir, "swept");
+    fs.mkdirSync(work, { recursive: true });
+    // the user's program: its own defaults, some of them swept (lr, opt.name), some not
+    fs.writeFileSync(
+      path.join(work, "train.mjs"),
+      `
+      import * as sweeplab from ${JSON.stringify(pathToFileURL(clientModule).href)};
+      const run = await sweeplab.init({ config: { width: 32, extra: "ts-default", lr: 0.5, opt: { name: "sgd", momentum: 0.9 } } });
+      const c = run.config;
+      run.log({ loss: c.lr, width: c.width, momentum: c.opt.momentum, adam: c.opt.name === "adam" ? 1 : 0 });
+      await run.finish();
+      `,
+    );
+    const yaml = "program: train.mjs\nproject: tsswept\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  act: {values: [relu, tanh]}\n  lr: {value: 0.1}\n  opt:\n    parameters:\n      name: {value: adam}\n";
+    const created = await fetch(`${srv.base}/api/sweeps`, { method: "POST", body: yaml, headers: { "content-type": "application/yaml" } });
+    assert.equal(created.status, 201);
+    const sweepId = ((await created.json()) as { id: string }).id;
+
+    // an agent started in the program's folder runs its runs there
+    const agent = spawn(process.execPath, ["--import", "tsx", path.join(root, "sweeps/agent-cli.ts"), "--server", srv.base, "--token", AGENT_TOKEN, "--sweep", sweepId, "--concurrency", "2"], {
+      cwd: root,
+      env: { ...process.env, INIT_CWD: work, SWEEPLAB_AGENT_HOME: path.join(dir, "agent-home") },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let agentErr = "";
+    agent.stderr!.on("data", (d: Buffer) => (agentErr += d));
+    assert.equal(await new Promise((resolve) => agent.once("exit", resolve)), 0, agentErr);
+
+    const { runs } = (await getJson(`/api/runs?sweep=${sweepId}`)) as { runs: { id: string; state: string; config: Record<string, unknown>; summary: Record<string, unknown> }[] };
+    assert.deepEqual(runs.map((r) => r.config.act).sort(), ["relu", "tanh"]);
+    for (const r of runs) {
+      assert.equal(r.state, "finished");
+      // the sweep's values (act, lr, opt.name) over the program's; its other defaults joined them
+      assert.deepEqual(r.config, { act: r.config.act, lr: 0.1, "opt.name": "adam", width: 32, extra: "ts-default", "opt.momentum": 0.9 });
+      // and the program saw the same config
+      assert.deepEqual([r.summary.loss, r.summary.width, r.summary.momentum, r.summary.adam], [0.1, 32, 0.9, 1]);
+    }
   });
 });
