@@ -6,6 +6,7 @@ import { loggedMetrics } from "../engine/metrics.ts";
 import { higherIsBetter, tracksBest } from "./summary.ts";
 import { lawOf, outsideShare, quantize, sigmaFor, type Law, type Outside } from "./law.ts";
 import { METRIC_NAME_MAX } from "../engine/protocol.ts";
+import { isKey, KEY_RULE } from "./names.ts";
 import { syntaxProblems } from "./syntax-errors.ts";
 import { branchLabel, choiceValue, expandBranches, isChoices, type Branch, type ChoicesSpec, type SweepParamSpec } from "./tree.ts";
 
@@ -459,7 +460,24 @@ function checkProgram(raw: unknown, ctx: Ctx): void {
     if (words.some((w) => w.includes("${program}")) && typeof raw.program !== "string") issue(ctx, ["program"], "the command uses ${program}: name the program");
   }
   if (raw.program === undefined && command === undefined && raw.agent !== "function") issue(ctx, ["program"], "a program sweep names a program or a command");
+  // its runs log their config through the logging API: names it refuses would fail every run
+  checkProgramNames(raw.parameters, "", ["parameters"], ctx);
   if (raw.agent === "function" && (raw.program !== undefined || command !== undefined)) issue(ctx, ["agent"], "a function agent's sweep runs no program: drop program and command, or agent");
+}
+
+/**
+ * A program sweep's parameter names as its runs' config keys: W&B's nested `parameters` flatten to
+ * `parent.child` (as the clients send them), a choice's sub-parameters keep their own names.
+ */
+function checkProgramNames(parameters: unknown, prefix: string, path: Path, ctx: Ctx): void {
+  if (!isPlainObject(parameters)) return;
+  for (const [name, spec] of Object.entries(parameters)) {
+    const key = prefix ? `${prefix}.${name}` : name;
+    if (!isKey(key)) issue(ctx, [...path, name], `"${key.slice(0, 60)}" is no config key the runs can log: a name is ${KEY_RULE}`);
+    if (!isPlainObject(spec)) continue;
+    checkProgramNames(spec.parameters, key, [...path, name, "parameters"], ctx);
+    if (isPlainObject(spec.choices)) for (const [choice, sub] of Object.entries(spec.choices)) checkProgramNames(sub, prefix, [...path, name, "choices", choice], ctx);
+  }
 }
 
 /** A sweep of our engine: W&B's rules, then every parameter bound to RunConfig (names, types, ranges, memory). */
@@ -949,6 +967,11 @@ export function sweepWarnings(input: unknown, options: { engine?: boolean } = {}
   const warn = (path: string, message: string) => out.push({ path, message });
   const method = methodOf(input);
   const params = isPlainObject(input.parameters) ? input.parameters : {};
+
+  // (W&B accepts any metric name, and real configs use ones with spaces: a warning, not a mistake)
+  const metricName = isPlainObject(input.metric) ? input.metric.name : undefined;
+  if (!engine && typeof metricName === "string" && !isKey(metricName))
+    warn("metric.name", `the logging API refuses a metric named "${metricName.slice(0, 60)}" (a name is ${KEY_RULE}): runs that log it lose that batch, and the sweep sees no ${metricName.slice(0, 60)}`);
 
   for (const [name, spec, at] of leafSpecs(params)) {
     const path = at.join(".");
