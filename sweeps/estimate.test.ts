@@ -151,6 +151,16 @@ test("time left: runs training now at their own pace, then the queued and the re
   // resumed after a restart: its time since it first started spans the gap; its 300 steps left go at the estimate
   const resumed = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 100, elapsedMs: 600_000, resumed: true }], queued: [], toPropose: 0, parallel: 2, speed })!;
   assert.ok(Math.abs(resumed.ms - ((est(64) - 100) * 300) / 400) < 1e-9);
+  // with its worker's own time at its last reported step: that pace, less what it trained since the report
+  // (an agent's run at step 2000 after 0.5 s of training, heard of 1.5 s later: 38,000 steps at 0.25 ms, 1.5 s of them done)
+  const q40k = { task: "quadrant", steps: 40000, hidden_size: 16 };
+  const heard = estimateTimeLeft({ config, running: [{ config: q40k, lastStep: 2000, elapsedMs: 2100, runtimeMs: 500 }], queued: [], toPropose: 0, parallel: 2, speed })!;
+  assert.equal(heard.ms, 8000);
+  // resumed: its worker's time goes on from the checkpoint's, without the gap; nothing is taken off
+  const resumedTimed = estimateTimeLeft({ config, running: [{ config: q40k, lastStep: 2000, elapsedMs: 600_000, runtimeMs: 500, resumed: true }], queued: [], toPropose: 0, parallel: 2, speed })!;
+  assert.equal(resumedTimed.ms, 9500);
+  // a report just in: its pace, nothing below zero at the end
+  assert.equal(estimateTimeLeft({ config, running: [{ config: q40k, lastStep: 40000, elapsedMs: 10_200, runtimeMs: 10_000 }], queued: [], toPropose: 0, parallel: 2, speed })!.ms, 0);
   assert.equal(one.upperBound, false);
   const fresh = estimateTimeLeft({ config, running: [{ config: quadrant(64), lastStep: 0, elapsedMs: 50 }], queued: [], toPropose: 0, parallel: 2, speed })!;
   assert.ok(Math.abs(fresh.ms - (est(64) - 50)) < 1e-9);

@@ -75,10 +75,11 @@ export function estimateSweepTime(config: SweepConfig, server: { workers: number
 export interface TimeLeftInput {
   config: SweepConfig;
   /**
-   * runs training now: their config, the step they reached and how long since they first started
-   * (ms); `resumed` when interrupted and resumed since, so that time spans the gap
+   * runs training now: their config, the step they reached, how long since they first started
+   * (ms), and their worker's own time at that step (summary _runtime, ms) when known; `resumed`
+   * when interrupted and resumed since, so that the time since they first started spans the gap
    */
-  running: readonly { config: Record<string, unknown>; lastStep: number; elapsedMs: number; resumed?: boolean }[];
+  running: readonly { config: Record<string, unknown>; lastStep: number; elapsedMs: number; runtimeMs?: number | null; resumed?: boolean }[];
   /** runs waiting for a worker (configs known), in the order they will be claimed */
   queued: readonly { config: Record<string, unknown> }[];
   /** runs the search has still to propose: each taken at the sweep's mean run (estimateSweepTime) */
@@ -109,6 +110,13 @@ export function estimateTimeLeft(input: TimeLeftInput): { ms: number; upperBound
   const runMs = (config: Record<string, unknown>) => estimateRunMs({ ...DEFAULT_RUN_CONFIG, ...config } as RunConfig, speed);
   const left = input.running.map((r) => {
     const steps = typeof r.config.steps === "number" ? r.config.steps : DEFAULT_RUN_CONFIG.steps;
+    // its pace as its worker timed it up to its last reported step (start-up and any gap left
+    // out), less what it has trained since that report: a server hears of an agent's steps a
+    // flush later, and taking "now" for that step's time priced a run 4 times too slow
+    if (r.runtimeMs != null && r.runtimeMs > 0 && r.lastStep > 0) {
+      const since = r.resumed ? 0 : Math.max(0, r.elapsedMs - speed.startupMs - r.runtimeMs);
+      return Math.max(0, (r.runtimeMs / r.lastStep) * Math.max(0, steps - r.lastStep) - since);
+    }
     // its pace over the steps it trained, without its start-up (the worker, the task, the model):
     // counted in, a run 10 steps in at 1 ms a step after 125 ms of start-up looked 13 times slower
     const training = r.elapsedMs - speed.startupMs;

@@ -77,7 +77,7 @@ async function timeLeft(sweep: SweepRecord, parsed: SweepParseResult, expected: 
   if (mean.ms === null) return null;
   const left = estimateTimeLeft({
     config: parsed.config,
-    running: running.map((r) => ({ config: r.config, lastStep: r.lastStep, elapsedMs: r.startedAt ? now - Date.parse(r.startedAt) : 0, resumed: r.interruptions > 0 })),
+    running: running.map((r) => ({ config: r.config, lastStep: r.lastStep, elapsedMs: r.startedAt ? now - Date.parse(r.startedAt) : 0, runtimeMs: typeof r.summary._runtime === "number" ? r.summary._runtime * 1000 : null, resumed: r.interruptions > 0 })),
     queued,
     // queued runs past the first 256 count as runs of the mean length
     toPropose: Math.max(0, expected - total) + Math.max(0, queuedCount - queued.length),
