@@ -105,12 +105,17 @@ test("a program sweep launched from the browser runs where an agent is started: 
       "name: my own program\nprogram: fit.mjs\nmethod: grid\nmetric: {name: val/loss, goal: minimize}\nparameters:\n  lr: {values: [0.5, 0.25]}\n  optimizer:\n    parameters:\n      name: {values: [adam, sgd]}\n",
     );
     await expect(page.getByTestId("text-issues")).toContainText("Valid sweep config");
+    // the form says where a program's runs train: not on this server
+    await expect(page.locator(".sw-launch-note")).toContainText("where you start an agent for this sweep");
     await page.getByTestId("launch").click();
     await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
     const id = /\/sweeps\/([0-9a-z]+)$/.exec(page.url())![1];
     // (the page names its own address once it runs in the browser)
     await expect(page.getByTestId("agent-command-line")).toHaveText(`SWEEPLAB_AGENT_TOKEN='<token>' node ${path.join(ROOT, "scripts", "cli.mjs")} agent --server ${own.base} --sweep ${id}`);
     const shown = (await page.getByTestId("agent-command-line").textContent())!.trim();
+    // until an agent asks, the page says it waits for one (not that runs are being proposed)
+    await expect(page.getByTestId("training-now")).toHaveText("Waiting for an agent to ask for a run…");
+    await expect(page.getByText("Runs start when an agent for this sweep asks for them: start one with the command above")).toBeVisible();
     await screen(page, "program-sweep-waiting");
 
     // the command as shown, pasted into bash in the program's folder by a user whose shell knows

@@ -1,5 +1,5 @@
 "use client";
-import type { SweepIssue, SweepParseResult } from "../../../sweeps/config";
+import { isProgramSweep, type SweepIssue, type SweepParseResult } from "../../../sweeps/config";
 import { CALIBRATION_MIN_RUNS, type Calibration, type SweepTimeEstimate } from "../../../sweeps/estimate";
 import { formatEstimate, gridLine, type RunEstimate } from "../../_lib/sweep-form";
 
@@ -125,7 +125,11 @@ export function LaunchPanel(props: {
             {props.launching ? "Launching…" : "Launch sweep"}
           </button>
         )}
-        <p className="help sw-launch-note">Runs train in child processes on this server and appear live on the sweep page.</p>
+        <p className="help sw-launch-note">
+          {config && isProgramSweep(config)
+            ? "Your program's runs train where you start an agent for this sweep (its page shows the command), and appear live there."
+            : "Runs train in child processes on this server and appear live on the sweep page."}
+        </p>
       </div>
     </aside>
   );

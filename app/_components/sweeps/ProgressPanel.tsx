@@ -12,6 +12,8 @@ import { formatEstimate } from "../../_lib/sweep-form";
 
 export function ProgressPanel(props: {
   progress: SweepProgressBody;
+  /** a program's sweep: its runs start only when an agent asks for them */
+  agentsOnly?: boolean;
   elapsed: number;
   metricKey: string;
   goal: string;
@@ -123,18 +125,19 @@ export function ProgressPanel(props: {
             ))}
           </>
         ) : (
-          <span className="faint">{nowText(p)}</span>
+          <span className="faint">{nowText(p, props.agentsOnly ?? false)}</span>
         )}
       </div>
     </section>
   );
 }
 
-function nowText(p: SweepProgressBody): string {
+function nowText(p: SweepProgressBody, agentsOnly: boolean): string {
   switch (p.sweep.state) {
     case "paused":
       return p.counts.queued > 0 ? `Paused — ${p.counts.queued} queued run${p.counts.queued === 1 ? "" : "s"} wait for Resume.` : "Paused — no new runs start until you resume.";
     case "running":
+      if (agentsOnly) return "Waiting for an agent to ask for a run…";
       return p.total === 0 ? "Starting — the first runs are being proposed…" : "Waiting for a free worker…";
     case "finished":
       return `Finished${p.sweep.finishedAt ? "" : ""}: every run has ended.`;

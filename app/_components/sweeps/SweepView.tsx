@@ -8,7 +8,7 @@ import { DEFAULT_SCATTER, scatterFields, type ScatterSettings } from "../../_lib
 import { liveCount, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { metricNote } from "../../_lib/sweep-notes";
 import type { TableSort } from "../../_lib/sweep-table";
-import { PROGRAM_SWEEP_HOLDER, programSpecOf, type EarlyTerminate, type ProgramSpec, type SweepIssue } from "../../../sweeps/config";
+import { isProgramSweep, PROGRAM_SWEEP_HOLDER, programSpecOf, type EarlyTerminate, type ProgramSpec, type SweepIssue } from "../../../sweeps/config";
 import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepRunsQuery, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { Housekeeping, type Meta } from "../housekeeping/Housekeeping";
@@ -123,6 +123,8 @@ export function SweepView(props: {
 
   const state = progress.sweep.state;
   const program = programSpecOf(sweep.config);
+  // a program's sweep (or a function agent's) runs only where an agent for it runs
+  const agentsOnly = isProgramSweep(sweep.config);
   // what early termination saved so far, counted as the pruning replay counts it
   const stepsSaved = sweep.config.early_terminate ? liveStepsSaved(runs.map((r) => ({ id: r.id, name: r.name, state: r.state, lastStep: r.lastStep, plannedSteps: plannedStepsOf(r.config) }))) : null;
   return (
@@ -152,7 +154,7 @@ export function SweepView(props: {
           <ErrorBox>{actionError}</ErrorBox>
         </div>
       )}
-      <ProgressPanel progress={progress} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} stepsSaved={stepsSaved} />
+      <ProgressPanel progress={progress} agentsOnly={agentsOnly} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} stepsSaved={stepsSaved} />
       <SweepNotes warnings={props.warnings ?? []} metricNote={metricNote(runs, sweep.metricName, !["running", "paused"].includes(state))} metric={sweep.metricName} />
 
       {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} agentScript={props.agentScript} />}
@@ -169,7 +171,9 @@ export function SweepView(props: {
           <EmptyState title={state === "running" ? "Waiting for the first run" : "This sweep has no runs"}>
             <p>
               {state === "running"
-                ? "The executor proposes runs as workers free up; they appear here and start training within a few seconds."
+                ? agentsOnly
+                  ? `Runs start when an agent for this sweep asks for them${program ? ": start one with the command above" : ""}; they appear here as they train.`
+                  : "The executor proposes runs as workers free up; they appear here and start training within a few seconds."
                 : state === "paused"
                   ? "The sweep is paused before its first run. Resume it to start training."
                   : "It ended before any run was proposed."}
