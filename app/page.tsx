@@ -2,6 +2,7 @@ import Link from "next/link";
 import { RunsView } from "./_components/runs/RunsView";
 import { EmptyState, ErrorBox, PageHeader } from "./_components/ui";
 import { searchParamsFromRecord, type RawSearchParams } from "./_lib/url";
+import { countOf } from "./_lib/format";
 import { loadTable, resolveTableView } from "./runs/table-data";
 import { countRuns, getSweep, RunsTableParams } from "../prisma/store";
 
@@ -47,7 +48,7 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
     all === 0
       ? "No runs yet"
       : view.grouped
-        ? `${n(page.total)} ${view.groupBy === "runs" ? "group" : view.groupBy === "tags" ? "tag" : "configuration"}${page.total === 1 ? "" : "s"} · ${n(page.runs)} runs`
+        ? `${n(page.total)} ${view.groupBy === "runs" ? "group" : view.groupBy === "tags" ? "tag" : "configuration"}${page.total === 1 ? "" : "s"} · ${countOf(page.runs, "run")}`
         : `${n(page.total)} run${page.total === 1 ? "" : "s"}${page.total < all ? ` of ${n(all)}` : ""}`;
   return (
     <>

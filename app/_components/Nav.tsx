@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { countOf } from "../_lib/format";
 
 const LINKS = [
   { href: "/", label: "Runs" },
@@ -82,7 +83,7 @@ function ProjectSwitch(props: { pathname: string }) {
       <option value="">All projects</option>
       {projects.map((p) => (
         <option key={p.name} value={p.name}>
-          {p.name} ({p.runs} runs)
+          {p.name} ({countOf(p.runs, "run")})
         </option>
       ))}
     </select>

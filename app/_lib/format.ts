@@ -18,6 +18,11 @@ export function formatNumber(value: unknown, digits = 4): string {
   return Number(value.toPrecision(digits)).toString();
 }
 
+/** A count with its noun: "1 run", "1,204 runs". */
+export function countOf(n: number, noun: string): string {
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** A measured rate, to 3 significant digits with separators: "120,000", "4,350", "0.862". */
 export function formatRate(value: number): string {
   return Number(value.toPrecision(3)).toLocaleString("en-US", { maximumFractionDigits: 6 });
