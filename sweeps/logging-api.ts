@@ -87,6 +87,12 @@ export const CreateRunRequest = z.strictObject({
   config: Config.optional(),
   /** The client's id for the run (offline runs, resuming, a run a sweep agent created): creating it again answers the same run. */
   id: z.string().regex(/^[0-9a-z]{4,32}$/, "an id is 4–32 lowercase letters and digits").optional(),
+  /**
+   * W&B's `init(resume="allow")`: the run of `id` goes on if it has ended (finished, failed,
+   * crashed, stopped), after its last step. Without it an ended run is answered as it is (a sync
+   * of an offline run reads that it was uploaded already; a client says it has ended).
+   */
+  resume: z.boolean().optional(),
 });
 export type CreateRunRequest = z.output<typeof CreateRunRequest>;
 

@@ -1,6 +1,6 @@
 import { jsonError, notFound } from "../_lib/api";
 import { readRequest } from "../_lib/body";
-import { createProgramRun, getRun, getSweep, newId, setRunOwner, type RunRecord } from "../../prisma/store";
+import { appendRunEvents, createProgramRun, getRun, getSweep, newId, reopenProgramRun, setRunOwner, type RunRecord } from "../../prisma/store";
 import { isProgramSweep } from "../../sweeps/config";
 import { nestConfig } from "../../sweeps/program";
 import { AGENT_BODY_LIMIT } from "../../sweeps/agent-protocol";
@@ -23,7 +23,15 @@ export async function createRunAction(req: Request): Promise<Response> {
   if (!body.ok) return body.response;
   const created = await createProgramRun(body.data, clientOwner);
   if (!created) return jsonError(409, `id ${body.data.id} is taken by a run of the engine: choose another id`, [{ path: "id", message: "taken by an engine run" }]);
-  return Response.json({ run: created.run, url: runUrl(created.run) }, { status: created.created ? 201 : 200 });
+  let { run } = created;
+  // the same id again after the run ended, asked to resume: it goes on (not asked: answered as it is)
+  if (!created.created && ended(run) && body.data.resume) {
+    if (run.sweepId) return jsonError(409, `run ${run.id} of sweep ${run.sweepId} has ended (${run.state}): a sweep's run is not resumed; start a new run`, [{ path: "id", message: "an ended run of a sweep" }]);
+    const reopened = await reopenProgramRun(run.id, clientOwner(run.id));
+    if (reopened) await appendRunEvents([{ runId: run.id, logs: [{ level: "info", step: run.lastStep, message: `resumed by its program after step ${run.lastStep} (it had ended ${run.state})` }] }]);
+    run = reopened ?? (await getRun(run.id))!;
+  }
+  return Response.json({ run, url: runUrl(run) }, { status: created.created ? 201 : 200 });
 }
 
 /** The program run `id` that a client may still log to, or the response to send. */

@@ -159,6 +159,36 @@ sweeplab.finish()
     assert.equal((await getRun("attach01"))!.state, "finished");
   });
 
+  it("the id of a run that has ended: init raises, saying so; with resume='allow' the run goes on after its last step", async () => {
+    const script = (resume: string) => `
+import sweeplab
+try:
+    run = sweeplab.init(id="again01", project="pyclient"${resume})
+except sweeplab.Error as e:
+    print("refused:", e)
+    raise SystemExit(0)
+print("run", run.id, flush=True)
+for _ in range(3):
+    sweeplab.log({"loss": 1})
+sweeplab.finish()
+`;
+    const first = await runScript(workdir("again"), script(""));
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual((await values("again01", "loss")).map(([step]) => step), [0, 1, 2]);
+    // the same script again: its batches would all be refused (the run has ended), so init says so
+    const again = await runScript(workdir("again"), script(""));
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /refused: run again01 has ended on the server \(finished\) after step 2: pass resume='allow'/);
+    assert.deepEqual((await values("again01", "loss")).map(([step]) => step), [0, 1, 2]);
+    const resumed = await runScript(workdir("again"), script(', resume="allow"'));
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(runIdOf(resumed.stdout), "again01");
+    assert.deepEqual((await values("again01", "loss")).map(([step]) => step), [0, 1, 2, 3, 4, 5], "after its last step, nothing lost");
+    const run = (await getRun("again01"))!;
+    assert.equal(run.state, "finished");
+    assert.equal(run.lastStep, 5);
+  });
+
   it("keeps a quiet run alive with empty batches (heartbeats)", async () => {
     // its own server, which takes a client silent for 3 s as gone
     const strict = await startRouteServer({ DATABASE_URL: `file:${path.join(dir, "heartbeat.db")}`, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_CLIENT_STALE_AFTER_MS: "3000" });

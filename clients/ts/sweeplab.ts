@@ -30,8 +30,13 @@ export interface InitOptions {
   notes?: string;
   /** Any JSON object (nested allowed). */
   config?: Record<string, unknown>;
-  /** The run's id (4-32 of [0-9a-z]): an existing program run with it is resumed. Default SWEEPLAB_RUN_ID. */
+  /** The run's id (4-32 of [0-9a-z]): a program run with it that is running is attached to. Default SWEEPLAB_RUN_ID. */
   id?: string;
+  /**
+   * W&B's resume: "allow" (or "must", "auto", true) goes on with the run of `id` after its last
+   * step if it has ended; without it, init() throws for a run that has ended (it would take no batch).
+   */
+  resume?: boolean | "allow" | "must" | "auto" | "never";
   /** Default SWEEPLAB_URL or http://127.0.0.1:3000. */
   url?: string;
   /** Sent as a bearer token. Default SWEEPLAB_API_KEY. */
@@ -93,6 +98,7 @@ interface RunAnswer {
   project?: string;
   config?: Record<string, unknown>;
   lastStep?: number;
+  state?: string;
   summary?: Record<string, unknown>;
   clientSeq?: number | null;
 }
@@ -481,12 +487,15 @@ export async function init(options: InitOptions = {}): Promise<Run> {
   for (const key of ["name", "group", "tags", "notes", "config"] as const) if (options[key] !== undefined) body[key] = options[key];
   const id = options.id ?? env("SWEEPLAB_RUN_ID");
   if (id !== undefined) body.id = id;
+  if (options.resume === true || options.resume === "allow" || options.resume === "must" || options.resume === "auto") body.resume = true;
   let answer: { run: RunAnswer; url: string };
   try {
     answer = (await post(base, "api/runs", body, headers, options.retryForMs ?? 120_000)) as { run: RunAnswer; url: string };
   } catch (error) {
     throw new Error(`sweeplab: could not start a run at ${base}: ${(error as Error).message}`);
   }
+  if (answer.run.state !== undefined && answer.run.state !== "running" && answer.run.state !== "queued")
+    throw new Error(`sweeplab: run ${answer.run.id} has ended on the server (${answer.run.state}) after step ${answer.run.lastStep ?? 0}: pass resume: "allow" to init() to go on with it, or choose another id`);
   const resumed = id !== undefined && answer.run.id === id && (answer.run.lastStep ?? 0) > 0;
   run = new Run(answer.run, answer.url ?? `/runs/${answer.run.id}`, resumed, base, headers, { ...options, project: body.project as string });
   return run;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
-import { disconnectPrisma, getRun, listLogs, metricCounts } from "../../prisma/store";
+import { disconnectPrisma, getRun, listLogs, metricCounts, readPoints } from "../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../app/_server/testdata/start-route-server";
 import { accessConfig, checkRequest } from "../../app/_server/access";
 import { buildClient, clientModule, root, runScript } from "./testdata/harness";
@@ -285,6 +285,33 @@ describe("the TypeScript client (clients/ts)", () => {
     const run = await getRun(id);
     assert.equal(run?.state, "stopped");
     assert.equal(run?.project, "envproject");
+  });
+
+  it("the id of a run that has ended: init() throws, saying so; with resume: 'allow' the run goes on after its last step", async () => {
+    const source = (resume: string) => `
+      import * as sweeplab from __CLIENT__;
+      let run;
+      try {
+        run = await sweeplab.init({ id: "tsagain01"${resume} });
+      } catch (error) {
+        console.log(JSON.stringify({ refused: error.message }));
+        process.exit(0);
+      }
+      for (let i = 0; i < 3; i++) run.log({ loss: 1 });
+      await run.finish();
+      console.log(JSON.stringify({ id: run.id }));
+      `;
+    const steps = async () => (await readPoints("tsagain01", "loss")).map((p) => p.step);
+    const first = await runScript(dir, "again.mjs", source(""), env({}));
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(await steps(), [0, 1, 2]);
+    const again = await runScript(dir, "again.mjs", source(""), env({}));
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(lastJson<{ refused: string }>(again.stdout).refused, /run tsagain01 has ended on the server \(finished\) after step 2: pass resume: "allow"/);
+    const resumed = await runScript(dir, "again.mjs", source(`, resume: "allow"`), env({}));
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(await steps(), [0, 1, 2, 3, 4, 5]);
+    assert.equal((await getRun("tsagain01"))?.state, "finished");
   });
 
   it("a script that dies of an uncaught exception ends its run failed, with the stack trace; Node's exit stays", async () => {

@@ -311,6 +311,24 @@ export async function createProgramRun(input: NewProgramRun, owner: (id: string)
   }
 }
 
+/**
+ * A program's run that ended (finished, failed, crashed, stopped), started again by its program
+ * with the same id (W&B's `init(id=…, resume="allow")`): running again, owned by its client, its
+ * end cleared; its next batches go on after its last step. Null when it is not
+ * such a run any more (another request reopened or removed it first). A sweep's runs are not
+ * reopened: the sweep has counted them.
+ */
+export async function reopenProgramRun(id: string, owner: string): Promise<RunRecord | null> {
+  const run = await getRun(id);
+  if (!run || run.kind !== "program" || run.sweepId !== null || run.state === "running" || run.state === "queued") return null;
+  const now = new Date();
+  const { count } = await prisma().run.updateMany({
+    where: { id, kind: "program", state: run.state },
+    data: { state: "running", finishedAt: null, error: null, claimedBy: owner, heartbeatAt: now, stopRequested: false },
+  });
+  return count === 0 ? null : getRun(id);
+}
+
 export interface ProjectRecord {
   name: string;
   runs: number;

@@ -3,9 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { appendRunEvents, createRun, disconnectPrisma, getRun, getSweep, sweepRuns, listLogs, metricCounts, readPoints } from "../../../prisma/store";
+import { appendRunEvents, createRun, createSweep, disconnectPrisma, getRun, getSweep, sweepRuns, listLogs, metricCounts, readPoints } from "../../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../_server/testdata/start-route-server";
 import { rerunRun } from "../../../prisma/store/sweep-control";
+import { parseSweepConfig } from "../../../sweeps/config";
 import { until } from "../../../sweeps/testdata/until";
 
 // The logging API over real HTTP (a real server process, its executor's Coordinator) and a real
@@ -126,6 +127,25 @@ describe("the logging API", () => {
     const second = await post("/api/runs", { id: "offline1x", name: "offline", config: { a: 1 } });
     assert.equal(second.status, 200);
     assert.equal((second.json.run as { id: string }).id, "offline1x");
+    // once it has ended: answered as it is (a second sync reads it was uploaded); resume: it goes on after its last step
+    assert.equal((await post("/api/runs/offline1x/events", { seq: 1, metrics: [{ step: 0, time: 0, values: { x: 1 } }] })).status, 200);
+    assert.equal((await post("/api/runs/offline1x/finish", { state: "finished" })).status, 200);
+    const ended = await post("/api/runs", { id: "offline1x" });
+    assert.equal(ended.status, 200);
+    assert.equal((ended.json.run as { state: string }).state, "finished");
+    const resumed = await post("/api/runs", { id: "offline1x", resume: true });
+    assert.equal(resumed.status, 200);
+    assert.deepEqual((({ state, lastStep, clientSeq, finishedAt }) => ({ state, lastStep, clientSeq, finishedAt }))(resumed.json.run as Record<string, unknown>), { state: "running", lastStep: 0, clientSeq: 1, finishedAt: null });
+    assert.equal((await post("/api/runs/offline1x/events", { seq: 2, metrics: [{ step: 1, time: 1, values: { x: 2 } }] })).status, 200);
+    assert.deepEqual((await readPoints("offline1x", "x")).map((p) => p.value), [1, 2]);
+    assert.match((await listLogs("offline1x")).map((l) => l.message).join("\n"), /resumed by its program after step 0 \(it had ended finished\)/);
+    // a sweep's run that has ended is not resumed: the sweep has counted it
+    const sweep = await createSweep({ config: (parseSweepConfig({ method: "grid", program: "fit.py", parameters: { a: { values: [1, 2] } } }) as { config: Record<string, unknown> }).config as never, rawConfig: "", method: "grid", metricName: "loss", metricGoal: "minimize", concurrency: 1, seed: 1 });
+    const sweepRun = await createRun({ id: "sweeprun1", sweepId: sweep.id, kind: "program", config: {}, claimedBy: "client:sweeprun1" });
+    assert.equal((await post(`/api/runs/${sweepRun.id}/finish`, { state: "finished" })).status, 200);
+    const refused = await post("/api/runs", { id: sweepRun.id, resume: true });
+    assert.equal(refused.status, 409);
+    assert.deepEqual(issuePaths(refused.json), ["id"]);
     const engine = await createRun({ config: { task: "charlm" } });
     const taken = await post("/api/runs", { id: engine.id });
     assert.equal(taken.status, 409);

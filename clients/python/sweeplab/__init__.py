@@ -56,8 +56,10 @@ def init(project=None, name=None, config=None, group=None, tags=None, notes=None
          monitor_gym=None, magic=None, url=None, api_key=None):
     """Start a run (a run still open in this process is finished first). Returns the Run.
     Unreachable server (or mode="offline" / SWEEPLAB_MODE=offline): the run is written to
-    ./sweeplab/offline-run-*/ for `python -m sweeplab sync`. entity, job_type, reinit, resume
-    and the other wandb-only arguments are accepted and ignored."""
+    ./sweeplab/offline-run-*/ for `python -m sweeplab sync`. id= (or SWEEPLAB_RUN_ID) attaches to
+    that run while it runs; one that has ended goes on only with resume="allow" (or "must",
+    "auto", True), else init() raises. entity, job_type, reinit and the other wandb-only
+    arguments are accepted and ignored."""
     global run
     with _lock:
         if run is not None:
@@ -83,6 +85,8 @@ def init(project=None, name=None, config=None, group=None, tags=None, notes=None
             "tags": [tags] if isinstance(tags, str) else [str(t) for t in tags] if tags is not None else None,
             "config": jsonable(items),
             "id": id or os.environ.get("SWEEPLAB_RUN_ID") or None,
+            # wandb's resume="allow"/"must"/"auto"/True: a run of this id that has ended goes on
+            "resume": True if resume in (True, "allow", "must", "auto") else None,
         }
         body = {k: v for k, v in body.items() if v is not None}
         url = (url or base_url()).rstrip("/")
@@ -104,6 +108,10 @@ def _online(body, url, api_key, queue, items, offline_root):
     status, answer = post("/api/runs", body, url, api_key)
     server_run = answer["run"]
     run_id = server_run["id"]
+    if server_run.get("state") not in ("running", "queued"):
+        # (its every batch would be refused)
+        raise Error(f"run {run_id} has ended on the server ({server_run.get('state')}) after step {server_run.get('lastStep')}: "
+                    "pass resume='allow' to init() to go on with it, or choose another id", 409, answer)
     # the run existed (200: resumed, attached): go on after its batch numbers, steps and clock
     sender = Sender(queue, ServerSink(run_id, url, api_key), dict(body, id=run_id), None,
                     first_seq=int(server_run.get("clientSeq") or 0) + 1, offline_root=offline_root)
