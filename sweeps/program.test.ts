@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { disconnectPrisma, getSweep, listLogs, listSweeps, readPoints, sweepRuns } from "../prisma/store";
-import { nestConfig, programArgv, programLine, pythonStr } from "./program";
+import { nestConfig, onTerminalLines, programArgv, programLine, pythonStr, terminalLine } from "./program";
+import { PassThrough } from "node:stream";
 import { parseSweepConfigText } from "./config";
 import { startRouteServer } from "../app/_server/testdata/start-route-server";
 
@@ -50,6 +51,23 @@ describe("a program's command line, as W&B's agent builds it", () => {
     assert.equal(pythonStr(0.5), "0.5");
     assert.equal(pythonStr("it's"), "it's");
     assert.equal(pythonStr(["it's", null]), "['it\\'s', None]");
+  });
+
+  it("keeps an output line as a terminal leaves it: a progress bar's last update, no colour codes", () => {
+    assert.equal(terminalLine(" 10%|#  | 1/10\r 50%|#####  | 5/10\r100%|##########| 10/10"), "100%|##########| 10/10");
+    assert.equal(terminalLine("\u001b[32mINFO\u001b[0m epoch 1 \u001b[1mdone\u001b[22m"), "INFO epoch 1 done");
+    assert.equal(terminalLine("saved\r   \r"), "saved");
+    assert.equal(terminalLine('{"loss": 0.5}'), '{"loss": 0.5}');
+  });
+
+  it("splits a program's output at newlines only, a progress bar's updates in any chunks ending as its last", async () => {
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    onTerminalLines(stream, (l) => lines.push(l));
+    for (const chunk of ["epoch 1\r\n 1", "0%|#\r 20%|##", "\r", " 30%|###\n\u001b[31mdone", "\u001b[0m"]) stream.write(chunk);
+    stream.end();
+    await new Promise((r) => stream.on("end", r));
+    assert.deepEqual(lines, ["epoch 1", " 30%|###", "done"]);
   });
 
   it("reads a JSON line's numbers as metrics (its _step or the next step), anything else as the log", () => {
@@ -121,6 +139,7 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
       [
         "const mode = process.argv.find((a) => a.startsWith('--mode=')).slice(7);",
         "console.log(JSON.stringify({ loss: 0.5, _step: 1 }));",
+        "if (mode === 'ok') process.stderr.write(' 50%|##  |\\r100%|####|\\n\\u001b[33mwarming up\\u001b[0m\\n');",
         "if (mode === 'fail') { console.error('ValueError: bad batch'); process.exit(3); }",
         "if (mode === 'kill') process.kill(process.pid, 'SIGKILL');",
         "console.log(JSON.stringify({ loss: 0.25, _step: 2 }));",
@@ -134,6 +153,10 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
     const byMode = Object.fromEntries(runs.map((r) => [r.config.mode as string, r]));
     assert.equal(byMode.ok.state, "finished", result.stderr);
     assert.deepEqual((await readPoints(byMode.ok.id, "loss")).map((p) => p.value), [0.5, 0.25]);
+    // its stderr as a terminal left it: the progress bar's last state, no colour codes
+    const logs = (await listLogs(byMode.ok.id)).map((l) => l.message);
+    assert.ok(logs.includes("100%|####|") && logs.includes("warming up"), logs.join("\n"));
+    assert.ok(!logs.some((m) => m.includes("50%") || m.includes("\u001b")), logs.join("\n"));
     assert.equal(byMode.fail.state, "failed");
     assert.match(byMode.fail.error ?? "", /exited with code 3: ValueError: bad batch/);
     assert.equal(byMode.kill.state, "crashed");

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
+import type { Readable } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 import type { WorkerMessage } from "../engine/protocol";
 import type { Launcher, WorkerExit } from "./launcher";
 import { KEY_PATTERN } from "./names";
@@ -97,6 +98,40 @@ export function programArgv(spec: ProgramSpec, config: Record<string, unknown>, 
 const WIRE: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
 
 /**
+ * An output line as a terminal leaves it: a progress bar's updates (`\r` without a newline,
+ * tqdm's) end as their last one, and colour and cursor codes are dropped (they showed as `[32m`).
+ */
+export function terminalLine(line: string): string {
+  return stripVTControlCharacters(lastUpdate(line));
+}
+
+/** What is left of a line after its `\r` updates: the last that is not blank. */
+const lastUpdate = (line: string) => line.split("\r").filter((part) => part.trim() !== "").pop() ?? "";
+
+/** A line a program is still writing, past this, keeps its end (a progress bar never ends its line). */
+const OPEN_LINE_MAX = 64 * 1024;
+
+/**
+ * A program's output as the lines a terminal shows (terminalLine), split at newlines only: a
+ * lone `\r` (readline's line end too) rewrites the line, so each progress update was a line.
+ */
+export function onTerminalLines(stream: Readable, onLine: (line: string) => void): void {
+  let open = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    const lines = (open + chunk).split("\n");
+    open = lines.pop()!;
+    // the updates of the line still open but its last are overwritten already
+    if (open.includes("\r")) open = lastUpdate(open) + (open.endsWith("\r") ? "\r" : "");
+    if (open.length > OPEN_LINE_MAX) open = open.slice(-OPEN_LINE_MAX);
+    for (const line of lines) onLine(terminalLine(line));
+  });
+  stream.on("end", () => {
+    if (open !== "") onLine(terminalLine(open));
+  });
+}
+
+/**
  * One stdout line of a program: a JSON object with numbers is a metric line (`_step` its step,
  * else the line after the last; names that are no column names are left out and said in the
  * log), anything else a log line.
@@ -182,10 +217,10 @@ export function programLauncher(options: ProgramLauncherOptions): Launcher {
         if (!spec) emit({ type: "error", message: `run ${run?.id ?? "?"} belongs to no program sweep this host knows` });
         else emit({ type: "log", level: "info", message: `$ ${argv.join(" ")}` });
       });
-      readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", (line) => {
+      onTerminalLines(child.stdout!, (line) => {
         if (line.trim() !== "") for (const m of programLine(line, nextStep, now())) emit(m);
       });
-      readline.createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", (line) => {
+      onTerminalLines(child.stderr!, (line) => {
         stderr = (stderr + line + "\n").slice(-STDERR_TAIL_CHARS);
         if (line.trim() !== "") emit({ type: "log", level: "warn", message: line });
       });
