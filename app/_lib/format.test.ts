@@ -19,3 +19,10 @@ test("rates read to 3 digits with separators; id-like integers keep their digits
   assert.equal(formatKeyValue("steps", 24_000), "24,000");
   assert.equal(formatKeyValue("learning_rate", 0.0031), "0.0031");
 });
+
+test("a list or an object reads as JSON, as a filter names it", () => {
+  assert.equal(formatNumber([64, 32]), "[64,32]");
+  assert.equal(formatKeyValue("layers", [64, 32]), "[64,32]");
+  assert.equal(formatNumber({ name: "adam" }), '{"name":"adam"}');
+  assert.equal(formatNumber(null), "–");
+});

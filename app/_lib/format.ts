@@ -4,6 +4,8 @@
 export function formatNumber(value: unknown, digits = 4): string {
   if (value === null || value === undefined || value === "") return "–";
   if (typeof value === "boolean") return value ? "true" : "false";
+  // a list or an object as JSON, as a filter names it (config.layers=[64,32]), not "64,32"
+  if (typeof value === "object") return JSON.stringify(value);
   if (typeof value !== "number") return String(value);
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
