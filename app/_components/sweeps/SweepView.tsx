@@ -25,6 +25,7 @@ import { SweepRunsTable } from "./SweepRunsTable";
 import { useSweepLive } from "./useSweepLive";
 import { liveStepsSaved } from "../../../sweeps/stop/replay";
 import { plannedStepsOf } from "../../../sweeps/stop/ledger";
+import { shellWord } from "../../_lib/run-copy";
 
 // The sweep page: live progress, parallel coordinates and a scatter (brush → table and curves), parameter
 // importance, all curves, a pruning replay once it has ended, the run table. View state (axis order, brush, sort) is in the URL.
@@ -282,11 +283,6 @@ export function SweepView(props: {
       )}
     </>
   );
-}
-
-/** `text` as one word for bash: as it is when it holds nothing the shell reads, else in single quotes. */
-function shellWord(text: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /**
