@@ -1,6 +1,6 @@
 import { branchLabel, hasChoices, LOG_SCALED, parameterNames, sweepBranches, valueKey, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
-import { fitGp, type GpHyper } from "./search/gp.ts";
+import { cholesky, fitGp, gpObjective, type GpHyper } from "./search/gp.ts";
 import { pearson, quantile, ranks } from "./stats.ts";
 
 export { pearson, ranks };
@@ -8,15 +8,19 @@ export { pearson, ranks };
 // Parameter importance for the sweep page, meant to say something from a handful of runs
 // (6–30 is the common sweep). Seed replicates are one configuration (their mean). A positive
 // metric spanning a decade or more is taken in logs (a loss 200× worse is ln 200 away), a
-// Gaussian process with one length scale per input (search/gp.ts) is
-// fitted to the configurations, and each parameter's importance is its main effect in the
-// functional ANOVA of that model (as fANOVA, Hutter et al. 2014, on a forest): the variance,
-// over the parameter's values, of the model averaged over the other parameters' observed
-// values, as a share of the model's variance; a pair's interaction is what the two explain
-// together beyond their main effects. The uncertainty comes from refitting on random
-// two-thirds of the configurations: a 10–90% interval and how often each parameter ranks
-// first. Correlations (Pearson in log space for log-scaled parameters, Spearman) are
-// given beside, on the configurations' mean values. Pure and seeded.
+// Gaussian process with one length scale per input (search/gp.ts) models the configurations,
+// and each parameter's importance is its main effect in the functional ANOVA of that model
+// (as fANOVA, Hutter et al. 2014, on a forest): the variance, over the parameter's values, of
+// the model averaged over the other parameters' observed values, as a share of the model's
+// variance; a pair's interaction is what the two explain together beyond their main effects.
+// These are taken over draws of the model from its posterior given all the configurations
+// (its hyperparameters, then its function), as fANOVA takes them over its forest's trees: the
+// importance is the draws' median, the interval their 10th to 90th percentile, and how often
+// each parameter ranks first its share of the draws: one distribution, so the point lies in its
+// interval. (Refits on two-thirds of the configurations, around the fit on all of them, put an
+// 8-run sweep's learning_rate at 5–44% beside its 63%: with fewer runs the GP's priors pull the
+// parameters' effects together.) Correlations (Pearson in log space for log-scaled
+// parameters, Spearman) are given beside, on the configurations' mean values. Pure and seeded.
 
 export interface ImportanceRun {
   params: Record<string, unknown>;
@@ -30,11 +34,11 @@ export interface ParamImportance {
   correlation: number | null;
   /** Spearman rank correlation with the metric */
   spearman: number | null;
-  /** main-effect share of the metric's variance (0..1); the shares sum to at most 1, the rest is interactions and noise */
+  /** main-effect share of the model's variance (0..1), the median over its posterior draws; one varied parameter: the share of the runs' variance between its values */
   importance: number;
-  /** 10th and 90th percentile of the importance over resamples (random two-thirds of the configurations); null below MIN_RESAMPLED configurations */
+  /** 10th and 90th percentile of the main-effect share over the model's posterior draws (so it holds `importance`, their median); null below MIN_INTERVAL configurations */
   interval: [number, number] | null;
-  /** share of the resamples in which this parameter has the largest importance; null below MIN_RESAMPLED configurations */
+  /** share of the posterior draws in which this parameter has the largest main effect; null below MIN_INTERVAL configurations */
   rankedFirst: number | null;
   /** categorical parameters: the level whose one-hot column the correlations describe */
   level?: string;
@@ -46,12 +50,15 @@ export interface ImportanceOptions {
   /** the sweep's config: tells which parameters are swept and which are log-scaled */
   config?: SweepConfig;
   seed?: number;
-  /** resamples for the interval (default 24) */
-  resamples?: number;
+  /** draws of the model's hyperparameters from their posterior (default 32, fewer from 16 configurations), each with FUNCTION_DRAWS draws of its function */
+  draws?: number;
 }
 
-/** Fewer configurations than this: no resampling (two-thirds of 5 is 3 points, which says nothing). */
-export const MIN_RESAMPLED = 6;
+/**
+ * Fewer configurations than this: the importance (the draws' median) but no interval or rank
+ * share: from 5 configurations the draws say more about the GP's priors than about the sweep.
+ */
+export const MIN_INTERVAL = 6;
 
 export interface Configuration {
   params: Record<string, unknown>;
@@ -140,55 +147,231 @@ function metricScale(y: readonly number[]): number[] {
   return positive && Math.max(...y) / Math.min(...y) >= 10 ? y.map(Math.log) : [...y];
 }
 
-interface Fitted {
-  /** model prediction */
-  f: (p: number[]) => number;
-  /** the observed configurations: the law the other parameters are averaged over */
-  background: number[][];
-  /** the model's variance over the background */
-  total: number;
-  /** each group's columns in the model input */
-  cols: number[][];
-  hyper: GpHyper;
+/** Each group's columns in the model input. */
+function columnsOf(groups: readonly Group[]): number[][] {
+  let offset = 0;
+  return groups.map((g) => {
+    const cols = Array.from({ length: g.columns.length }, (_, k) => offset + k);
+    offset += g.columns.length;
+    return cols;
+  });
 }
 
-/** A GP fitted to rows `idx` of the design (X: model inputs per configuration, y: metric), or null when there is nothing to model. */
-function fitModel(groups: Group[], X: number[][], y: number[], idx: number[], rng: Rng, start?: GpHyper): Fitted | null {
-  const yy = metricScale(idx.map((i) => y[i]));
-  if (new Set(yy).size < 2) return null;
-  const gp = fitGp(idx.map((i) => X[i]), yy, rng, 0, start);
-  const f = (p: number[]) => gp.predict(p).mean;
-  const background = [...new Set(idx)].map((i) => X[i]);
-  const fitted = background.map(f);
-  const mean = fitted.reduce((a, b) => a + b, 0) / fitted.length;
-  const total = fitted.reduce((s, v) => s + (v - mean) ** 2, 0) / fitted.length;
-  let offset = 0;
-  const cols = groups.map((g) => {
-    const c = Array.from({ length: g.columns.length }, (_, k) => offset + k);
-    offset += g.columns.length;
-    return c;
-  });
-  return { f, background, total, cols, hyper: gp.hyper };
+// ── Posterior draws of the model ────────────────────────────────────────────────────────
+
+/** function draws per hyperparameter draw (cheap next to a hyperparameter draw) */
+const FUNCTION_DRAWS = 8;
+/** random Fourier features of a prior draw */
+const FEATURES = 256;
+/** slice-sampling sweeps before the first hyperparameter draw kept, and between two kept; unit steps out at most */
+const BURN_IN = 8;
+const THIN = 2;
+const STEPS_OUT = 16;
+
+/**
+ * Draws from the posterior of the GP's hyperparameters given (x, y standardised): the log
+ * marginal likelihood and priors that fitGp maximises, slice-sampled one coordinate at a time
+ * (Neal 2003, stepping out from a unit width in logs) from its optimum `start`. From a handful
+ * of configurations the length scales are what is least known: a parameter the optimum calls
+ * flat may matter under length scales nearly as likely. Noisy runs often leave two modes, the
+ * noise read as wiggles (short length scales, little noise) or as noise, between which single
+ * coordinates seldom pass; after each sweep a Metropolis move jumps by ±(other − start) to
+ * the other optimum's side (a symmetric proposal, Tjelmeland & Hegstad 2001).
+ */
+function hyperDraws(x: number[][], y: number[], start: GpHyper, other: GpHyper, count: number, rng: Rng): GpHyper[] {
+  const pack = (h: GpHyper) => [...h.logLength, h.logSignal, h.logNoise];
+  const unpack = (v: readonly number[]): GpHyper => ({ logLength: v.slice(0, -2), logSignal: v[v.length - 2], logNoise: v[v.length - 1] });
+  const v = pack(start);
+  const jump = pack(other).map((u, k) => u - v[k]);
+  const logPosterior = (d: number, value: number) => gpObjective(x, y, unpack(v.map((u, k) => (k === d ? value : u))))?.value ?? -Infinity;
+  let current = logPosterior(0, v[0]);
+  const draws: GpHyper[] = [];
+  for (let sweep = 0; draws.length < count; sweep++) {
+    for (let d = 0; d < v.length; d++) {
+      const level = current + Math.log(1 - rng.next());
+      let lo = v[d] - rng.next();
+      let hi = lo + 1;
+      let left = Math.floor(STEPS_OUT * rng.next());
+      let right = STEPS_OUT - 1 - left;
+      while (left-- > 0 && logPosterior(d, lo) > level) lo -= 1;
+      while (right-- > 0 && logPosterior(d, hi) > level) hi += 1;
+      while (hi - lo > 1e-6) {
+        const candidate = lo + (hi - lo) * rng.next();
+        const value = logPosterior(d, candidate);
+        if (value > level) {
+          v[d] = candidate;
+          current = value;
+          break;
+        }
+        if (candidate < v[d]) lo = candidate;
+        else hi = candidate;
+      }
+    }
+    if (jump.some((u) => Math.abs(u) > 0.1)) {
+      const sign = rng.next() < 0.5 ? 1 : -1;
+      const proposal = v.map((u, k) => u + sign * jump[k]);
+      const value = gpObjective(x, y, unpack(proposal))?.value ?? -Infinity;
+      if (Math.log(1 - rng.next()) < value - current) {
+        v.splice(0, v.length, ...proposal);
+        current = value;
+      }
+    }
+    if (sweep >= BURN_IN && (sweep - BURN_IN) % THIN === 0) draws.push(unpack(v));
+  }
+  return draws;
+}
+
+/** K v = r, for K = l lᵀ (l: lower Cholesky factor, row-major n × n). */
+function choleskySolve(l: Float64Array, n: number, r: ArrayLike<number>): Float64Array {
+  const v = Float64Array.from(r);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) v[i] -= l[i * n + k] * v[k];
+    v[i] /= l[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) v[i] -= l[k * n + i] * v[k];
+    v[i] /= l[i * n + i];
+  }
+  return v;
+}
+
+/** search/gp.ts's kernel, Matérn 5/2, as a function of the squared scaled distance r². */
+function matern(signal: number, r2: number): number {
+  const u = Math.sqrt(5 * r2);
+  return signal * (1 + u + (u * u) / 3) * Math.exp(-u);
 }
 
 /**
- * The variance, over the observed settings of the columns `cols` (each configuration's, repeats
- * kept: their empirical law), of the model averaged over the background: the functional-ANOVA
- * effect of those parameters together, as a share of the model's variance.
+ * `count` draws of each effect set's share of the model's variance, the GP (hyperparameters h)
+ * conditioned on the configurations X (unit cube) and their metric y (standardised, as fitGp
+ * holds it); null when its covariance is singular. A draw f comes by pathwise conditioning
+ * (Wilson et al. 2020): a prior draw f̃ from random Fourier features of the kernel (Rahimi &
+ * Recht 2007; Matérn 5/2's spectrum is a Student t with 5 degrees of freedom), moved to the
+ * data by f = f̃ + k(·, X) (K + σ²I)⁻¹ (y − f̃(X) − ε). A set S's share is var_j E_S(j) / var_j f(x_j),
+ * where E_S(j) = mean_i f(x_i with S's columns as in x_j): the other parameters averaged over
+ * their observed values. Both terms of f average over x_i without visiting the n² points: a
+ * feature is Re e^{iτ} Π_d e^{iω_d x_d}, and the data term's kernel means are tabulated once.
  */
-function effectShare(m: Fitted, cols: number[]): number {
-  if (!(m.total > 1e-12)) return 0;
-  const effects = m.background.map((setting) => {
-    let sum = 0;
-    for (const b of m.background) {
-      const p = [...b];
-      for (const c of cols) p[c] = setting[c];
-      sum += m.f(p);
-    }
-    return sum / m.background.length;
+export function effectShareDraws(X: number[][], y: readonly number[], h: GpHyper, sets: number[][], count: number, rng: Rng): number[][] | null {
+  const n = X.length;
+  const dims = X[0].length;
+  const signal = Math.exp(h.logSignal);
+  const noise = Math.exp(h.logNoise);
+  const invLength2 = h.logLength.map((v) => Math.exp(-2 * v));
+  // squared scaled distances split by column: r² between (x_i with S as in x_j) and x_c is inS[j, c] + outS[i, c]
+  const partial = (inPart: (d: number) => boolean) => {
+    const out = new Float64Array(n * n);
+    for (let a = 0; a < n; a++)
+      for (let c = 0; c < n; c++) for (let d = 0; d < dims; d++) if (inPart(d)) out[a * n + c] += (X[a][d] - X[c][d]) ** 2 * invLength2[d];
+    return out;
+  };
+  const whole = partial(() => true);
+  const kxx = whole.map((r2) => matern(signal, r2));
+  const l = cholesky(kxx.map((v, i) => (i % (n + 1) === 0 ? v + noise + 1e-9 : v)), n);
+  if (!l) return null;
+  // data term: kBar_S[j, c] = mean_i k(x_i with S as in x_j, x_c)
+  const kBars = sets.map((set) => {
+    const inS = partial((d) => set.includes(d));
+    const outS = partial((d) => !set.includes(d));
+    const kBar = new Float64Array(n * n);
+    for (let j = 0; j < n; j++)
+      for (let c = 0; c < n; c++) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += matern(signal, inS[j * n + c] + outS[i * n + c]);
+        kBar[j * n + c] = sum / n;
+      }
+    return kBar;
   });
-  const mean = effects.reduce((a, b) => a + b, 0) / effects.length;
-  return Math.min(1, effects.reduce((s, e) => s + (e - mean) ** 2, 0) / effects.length / m.total);
+  // prior term: frequencies ω = z/ℓ · √(5/u), u ~ χ²₅, phases τ; e^{iω_d x_jd} per column
+  const L = FEATURES;
+  const omega = Array.from({ length: L }, () => {
+    let u = 0;
+    for (let k = 0; k < 5; k++) u += rng.normal() ** 2;
+    const scale = Math.sqrt(5 / u);
+    return invLength2.map((il2) => rng.normal() * Math.sqrt(il2) * scale);
+  });
+  const tau = Array.from({ length: L }, () => 2 * Math.PI * rng.next());
+  const cos = new Float64Array(L * n * dims);
+  const sin = new Float64Array(L * n * dims);
+  for (let q = 0; q < L; q++)
+    for (let j = 0; j < n; j++)
+      for (let d = 0; d < dims; d++) {
+        cos[(q * n + j) * dims + d] = Math.cos(omega[q][d] * X[j][d]);
+        sin[(q * n + j) * dims + d] = Math.sin(omega[q][d] * X[j][d]);
+      }
+  /** ψ_S[j, q] = Re e^{iτ_q} Π_{d∈S} e^{iω_qd x_jd} · mean_i Π_{d∉S} e^{iω_qd x_id}: feature q averaged as E_S(j) averages */
+  const features = (set: number[]): Float64Array => {
+    const rest = Array.from({ length: dims }, (_, d) => d).filter((d) => !set.includes(d));
+    const out = new Float64Array(n * L);
+    for (let q = 0; q < L; q++) {
+      let meanRe = 0, meanIm = 0;
+      for (let i = 0; i < n; i++) {
+        let re = 1, im = 0;
+        for (const d of rest) {
+          const o = (q * n + i) * dims + d;
+          const next = re * cos[o] - im * sin[o];
+          im = re * sin[o] + im * cos[o];
+          re = next;
+        }
+        meanRe += re / n;
+        meanIm += im / n;
+      }
+      for (let j = 0; j < n; j++) {
+        let re = Math.cos(tau[q]), im = Math.sin(tau[q]);
+        for (const d of set) {
+          const o = (q * n + j) * dims + d;
+          const next = re * cos[o] - im * sin[o];
+          im = re * sin[o] + im * cos[o];
+          re = next;
+        }
+        out[j * L + q] = re * meanRe - im * meanIm;
+      }
+    }
+    return out;
+  };
+  const phiX = features(Array.from({ length: dims }, (_, d) => d));
+  const psis = sets.map(features);
+  const amplitude = Math.sqrt((2 * signal) / L);
+  const variance = (xs: ArrayLike<number>) => {
+    let mean = 0, sq = 0;
+    for (let j = 0; j < xs.length; j++) mean += xs[j] / xs.length;
+    for (let j = 0; j < xs.length; j++) sq += (xs[j] - mean) ** 2 / xs.length;
+    return sq;
+  };
+  /** A v + Φ w, row by row (A: n × n, Φ: n × L) */
+  const evaluate = (a: Float64Array, phi: Float64Array, v: Float64Array, w: Float64Array) =>
+    Float64Array.from({ length: n }, (_, j) => {
+      let s = 0;
+      for (let c = 0; c < n; c++) s += a[j * n + c] * v[c];
+      for (let q = 0; q < L; q++) s += phi[j * L + q] * w[q];
+      return s;
+    });
+  const draws: number[][] = [];
+  const zero = new Float64Array(n);
+  for (let r = 0; r < count; r++) {
+    const w = Float64Array.from({ length: L }, () => amplitude * rng.normal());
+    const priorX = evaluate(kxx, phiX, zero, w);
+    const v = choleskySolve(l, n, priorX.map((f, j) => y[j] - f - Math.sqrt(noise) * rng.normal()));
+    const total = variance(evaluate(kxx, phiX, v, w));
+    draws.push(sets.map((_, s) => (total > 1e-12 ? Math.min(1, variance(evaluate(kBars[s], psis[s], v, w)) / total) : 0)));
+  }
+  return draws;
+}
+
+/**
+ * Draws of each set's share (effectShareDraws) over the model's posterior given all the
+ * configurations: `hyperCount` hyperparameter draws (default: 32 up to 15 configurations,
+ * then fewer, to 12 from 40: the posterior narrows as they grow, and a draw costs n³), and
+ * FUNCTION_DRAWS functions each. Empty when the metric does not vary.
+ */
+function effectDraws(X: number[][], y: readonly number[], sets: number[][], hyperCount: number | undefined, rng: Rng): number[][] {
+  const scaled = metricScale(y);
+  if (new Set(scaled).size < 2) return [];
+  const gp = fitGp(X, scaled, rng, 0);
+  // the optimum from smooth and noisy: long length scales, a third of the variance noise
+  const other = fitGp(X, scaled, rng, 0, { logLength: X[0].map(() => 0), logSignal: 0, logNoise: Math.log(0.3) }).hyper;
+  const count = hyperCount ?? Math.max(12, Math.min(32, Math.round(480 / X.length)));
+  return hyperDraws(gp.x, gp.y, gp.hyper, other, count, rng).flatMap((h) => effectShareDraws(gp.x, gp.y, h, sets, FUNCTION_DRAWS, rng) ?? []);
 }
 
 /** η² of the runs' metric (metricScale) between configurations (same values of `names`): 0 when every run is its own configuration and they agree. */
@@ -211,7 +394,7 @@ function betweenShare(runs: readonly ImportanceRun[], names: readonly string[]):
 
 export interface Interaction {
   params: [string, string];
-  /** the share of the metric's variance the pair explains beyond their two main effects */
+  /** the share of the model's variance the pair explains beyond their two main effects (the median over its posterior draws) */
   share: number;
 }
 
@@ -243,33 +426,24 @@ export function analyzeImportance(runs: readonly ImportanceRun[], options: Impor
   // noise, so its importance is the share of the runs' variance between its configurations
   // (η², on normal scores): seed replicates then say how much is just noise.
   const single = groups.length === 1;
-  const enough = !single && n >= 3;
-  const full = enough ? fitModel(groups, X, y, Array.from({ length: n }, (_, i) => i), rng) : null;
-  const point = single ? [betweenShare(runs, names)] : full ? full.cols.map((c) => effectShare(full, c)) : groups.map(() => 0);
+  const cols = columnsOf(groups);
+  // the sets of columns whose shares are drawn: each parameter, then each pair (of two
+  // parameters, the pair is every column: its share is 1)
+  const pairs: [number, number][] = [];
+  for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) pairs.push([a, b]);
+  const sets = groups.length > 2 ? [...cols, ...pairs.map(([a, b]) => [...cols[a], ...cols[b]])] : cols;
+  const draws = !single && n >= 3 ? effectDraws(X, y, sets, options.draws, rng) : [];
+  const median = (xs: number[]) => quantile(xs, 0.5);
+  const point = single ? [betweenShare(runs, names)] : groups.map((_, gi) => (draws.length > 0 ? median(draws.map((d) => d[gi])) : 0));
   const interactions: Interaction[] = [];
-  if (full)
-    for (let a = 0; a < groups.length; a++)
-      for (let b = a + 1; b < groups.length; b++) {
-        const share = effectShare(full, [...full.cols[a], ...full.cols[b]]) - point[a] - point[b];
-        if (share >= 0.05) interactions.push({ params: [groups[a].param, groups[b].param], share });
-      }
+  if (draws.length > 0)
+    pairs.forEach(([a, b], p) => {
+      const share = median(draws.map((d) => (groups.length > 2 ? d[groups.length + p] : 1) - d[a] - d[b]));
+      if (share >= 0.05) interactions.push({ params: [groups[a].param, groups[b].param], share });
+    });
   interactions.sort((p, q) => q.share - p.share);
-  const resamples = !single && n >= MIN_RESAMPLED ? (options.resamples ?? 24) : 0;
-  const draws: number[][] = [];
-  // Resamples: two thirds of the configurations drawn without replacement (a bootstrap's
-  // repeated points would let the GP explain them with no noise at all), each refitted from
-  // the full fit's hyperparameters so it finds the nearby optimum, not a stray one.
-  const size = Math.max(3, Math.min(n - 1, Math.round((2 * n) / 3)));
-  for (let b = 0; b < resamples; b++) {
-    const order = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    const m = fitModel(groups, X, y, order.slice(0, size), rng, full?.hyper);
-    draws.push(m ? m.cols.map((c) => effectShare(m, c)) : groups.map(() => 0));
-  }
-  const firsts = groups.map((_, gi) => (draws.length === 0 ? null : draws.filter((d) => d[gi] > 0 && d[gi] === Math.max(...d)).length / draws.length));
+  const shown = n >= MIN_INTERVAL ? draws : [];
+  const firsts = groups.map((_, gi) => (shown.length === 0 ? null : shown.filter((d) => d[gi] > 0 && d.slice(0, groups.length).every((v) => v <= d[gi])).length / shown.length));
 
   const rows = groups.map((g, gi): ParamImportance => {
     let col = g.columns[0];
@@ -277,7 +451,7 @@ export function analyzeImportance(runs: readonly ImportanceRun[], options: Impor
       const r = (c: Column) => Math.abs(pearson(c.x, y) ?? 0);
       col = g.columns.reduce((a, b) => (r(b) > r(a) ? b : a));
     }
-    const mine = draws.map((d) => d[gi]);
+    const mine = shown.map((d) => d[gi]);
     const row: ParamImportance = {
       param: g.param,
       correlation: pearson(col.x, y),

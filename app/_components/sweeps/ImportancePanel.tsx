@@ -6,8 +6,9 @@ import { Card, EmptyState, ErrorBox } from "../ui";
 import { useJson } from "./useJson";
 
 // Parameter importance for the sweep metric, as W&B's panel shows it: a row per parameter
-// with its importance (main-effect share of the metric's variance, with a 10–90% interval and
-// how often it ranks first when refitted on part of the sweep) and the correlation as bars.
+// with its importance (main-effect share of the metric's variance in a GP model of the sweep:
+// the median over draws of the model from its posterior, whiskered by their 10–90% range, and
+// how often it ranks first among them) and the correlation as bars.
 
 interface ImportanceBody {
   metric: string;
@@ -66,8 +67,8 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
             <thead>
               <tr>
                 <th>Parameter</th>
-                <th title="Main-effect share of the metric's variance in a Gaussian-process model of the sweep (fANOVA); the whisker spans 10–90% over refits on random two-thirds of the configurations">Importance</th>
-                <th title="How often it ranks first when the model is refitted on random two-thirds of the configurations">1st</th>
+                <th title="Main-effect share of the metric's variance in a Gaussian-process model of the sweep (fANOVA): the median over draws of the model from its posterior; the whisker spans their 10–90%">Importance</th>
+                <th title="How often it has the largest main effect among the model's posterior draws">1st</th>
                 <th title="Pearson correlation with the metric (categorical: the level that correlates most; log-scaled parameters in log space)">Correlation</th>
               </tr>
             </thead>
@@ -83,14 +84,14 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
                     <div
                       className="sw-bar"
                       data-testid="importance-bar"
-                      title={`${(p.importance * 100).toFixed(1)}% of the metric's variance${p.interval ? `; 10–90% over refits on two-thirds of the configurations: ${pct(p.interval[0])}–${pct(p.interval[1])}` : ""}`}
+                      title={`${(p.importance * 100).toFixed(1)}% of the metric's variance${p.interval ? ` (median of the model's posterior draws; their 10–90%: ${pct(p.interval[0])}–${pct(p.interval[1])})` : ""}`}
                     >
                       <div className="sw-bar-fill" style={{ width: `${Math.max(0.5, p.importance * 100)}%` }} />
                       {p.interval && <div className="sw-bar-range" style={{ left: `${p.interval[0] * 100}%`, width: `${Math.max(0.5, (p.interval[1] - p.interval[0]) * 100)}%` }} />}
                       <span className="sw-bar-label">{pct(p.importance)}</span>
                     </div>
                   </td>
-                  <td className="sw-imp-first" data-testid="importance-first" title="How often it ranks first when the model is refitted on random two-thirds of the configurations">
+                  <td className="sw-imp-first" data-testid="importance-first" title="How often it has the largest main effect among the model's posterior draws">
                     {p.rankedFirst === null ? "–" : pct(p.rankedFirst)}
                   </td>
                   <td>
@@ -118,7 +119,7 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
             {rows[0].rankedFirst === null
               ? `With ${data.configurations} configurations the ranking is a hint; intervals come from 6.`
               : rows[0].importance > 0 && rows[0].rankedFirst >= 0.8
-                ? `${rows[0].param} ranks first in ${pct(rows[0].rankedFirst)} of the refits.`
+                ? `${rows[0].param} ranks first in ${pct(rows[0].rankedFirst)} of the model's posterior draws.`
                 : "No parameter ranks first reliably yet: read the ranking as tentative."}{" "}
             {data.interactions.length > 0 && (
               <span data-testid="importance-interactions">
@@ -126,7 +127,7 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
                 {data.interactions.map((i) => `${i.params.join(" × ")} ${pct(i.share)}`).join(", ")} (the effect of one depends on the other).{" "}
               </span>
             )}
-            Importance: main effects of a Gaussian-process model (fANOVA; a loss spanning decades in logs); correlation: Pearson.
+            Importance: main effects of a Gaussian-process model (fANOVA; a loss spanning decades in logs), the median and 10–90% range of draws from its posterior; correlation: Pearson.
           </p>
         )}
       </div>
