@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_CONFIG_KEYS } from "../engine/config.ts";
@@ -16,6 +17,7 @@ import {
   sweepWarnings,
   sweepToJson,
   sweepToYaml,
+  toYaml,
   TOP_LEVEL_KEYS,
   type SweepConfig,
   type SweepIssue,
@@ -249,6 +251,34 @@ test("a program sweep's parameter names are refused at once where its runs could
   assert.deepEqual(sweepWarnings(program({ lr: { value: 0.1 } }, "val loss"), { engine: false }).map((w) => w.path), ["metric.name"]);
   // W&B-style names pass
   ok(program({ "lr(group_0)": { value: 1 }, "optimizer.lr": { value: 0.1 }, model: { parameters: { "eval/acc@1": { value: 1 } } } }, "val/loss"));
+});
+
+test("numbers PyYAML (the wandb CLI's reader) takes for strings are read as numbers here, with a warning naming the spelling both read alike", () => {
+  const r = parseSweepConfigText("method: random\nparameters:\n  learning_rate: {min: 9e-6, max: 1.0e-2}\n  dropout: {values: [0.5, 1e-1]}\n  steps: {value: 2.0e+3}\n");
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+  assert.equal(r.config.parameters.learning_rate.distribution, "uniform");
+  const pyyaml = r.warnings.filter((w) => w.message.includes("PyYAML"));
+  assert.deepEqual(pyyaml.map((w) => w.path), ["parameters.learning_rate.min", "parameters.dropout.values.1"]);
+  assert.match(pyyaml[0].message, /reads 9e-6 as the string "9e-6".*Written 9\.0e-6, both read it as that number/);
+  assert.match(pyyaml[1].message, /Written 1\.0e-1/);
+  // JSON is read by W&B's JSON reader, which agrees
+  const json = parseSweepConfigText('{"method": "random", "parameters": {"learning_rate": {"min": 9e-6, "max": 0.01}}}');
+  assert.deepEqual(json.warnings.filter((w) => w.message.includes("PyYAML")), []);
+});
+
+const pyyaml = spawnSync("python3", ["-c", "import yaml"]).status === 0;
+
+test("the YAML the app writes reads the same in PyYAML, the wandb CLI's reader (exponent-form numbers as floats)", { skip: pyyaml ? false : "python3 with PyYAML (Debian's python3-yaml) is not on this machine" }, () => {
+  const value = { method: "random", parameters: { learning_rate: { min: 1e-7, max: 0.01 }, big: { value: 1e21 }, tiny: { values: [2e-5, -4e-9, 1.5e-300, 0.5, 3, "1e-7"] } } };
+  const text = toYaml(value);
+  assert.match(text, /min: 1\.0e-7/);
+  const read = spawnSync("python3", ["-c", "import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))"], { input: text, encoding: "utf8" });
+  assert.equal(read.status, 0, read.stderr);
+  assert.deepEqual(JSON.parse(read.stdout), value);
+  // and ours reads it back the same, with nothing to warn about
+  const ours = parseSweepConfigText(sweepToYaml(ok({ method: "random", parameters: { learning_rate: { distribution: "log_uniform_values", min: 1e-7, max: 0.01 } } })));
+  assert.ok(ours.ok);
+  assert.deepEqual(ours.warnings.filter((w) => w.message.includes("PyYAML")), []);
 });
 
 test("JSON text and objects go through the same schema", () => {

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { parseDocument, stringify } from "yaml";
+import { Document, isPair, isScalar, parseDocument, visit } from "yaml";
 import { APPLIES_WHEN, loggingIssues, RUN_CONFIG_KEYS, runConfigKeyKind, runConfigShape, type RunConfig, type RunConfigKey } from "../engine/config.ts";
 import { estimateMemory, resourceIssues } from "../engine/resources.ts";
 import { loggedMetrics } from "../engine/metrics.ts";
@@ -1253,13 +1253,14 @@ export function parseWandbSweepConfigText(text: string): SweepParseResult {
 function parseText(text: string, parse: (input: unknown) => SweepParseResult): SweepParseResult {
   const read = readSweepText(text);
   if (!read.ok) return { ...read, warnings: [] };
-  const result = parse(read.data);
+  const parsed = parse(read.data);
+  const result = { ...parsed, warnings: [...read.textWarnings, ...parsed.warnings] };
   if (read.textIssues.length === 0) return result;
   return { ok: false, issues: [...read.textIssues, ...(result.ok ? [] : result.issues)], warnings: result.warnings };
 }
 
 /** Text (YAML or JSON) → plain data, with W&B's int-vs-float inference of min/max applied; syntax errors as issues. */
-export function readSweepText(text: string): { ok: true; data: unknown; textIssues: SweepIssue[] } | { ok: false; issues: SweepIssue[] } {
+export function readSweepText(text: string): { ok: true; data: unknown; textIssues: SweepIssue[]; textWarnings: SweepIssue[] } | { ok: false; issues: SweepIssue[] } {
   if (text.trim() === "") return { ok: false, issues: [{ path: "", message: "the config is empty" }] };
   // The YAML reader recurses once per level: a document nested thousands deep ("- - - … 1")
   // overflows the stack. That is the document's fault, so it is an issue, not a crash.
@@ -1284,7 +1285,32 @@ export function readSweepText(text: string): { ok: true; data: unknown; textIssu
   if (depthOf(raw) > MAX_DEPTH) return tooDeep;
   const textIssues: SweepIssue[] = [];
   if (isPlainObject(raw) && isPlainObject(raw.parameters)) raw = { ...raw, parameters: inferRangeTypes(raw.parameters, "parameters", textIssues) };
-  return { ok: true, data: bigintsToNumbers(raw), textIssues };
+  return { ok: true, data: bigintsToNumbers(raw), textIssues, textWarnings: text.trimStart().startsWith("{") ? [] : pyyamlStrings(doc, text) };
+}
+
+/** A float as PyYAML (YAML 1.1) reads one: a dot, and an exponent only with its sign (yaml.resolver). */
+const PYYAML_FLOAT = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$/;
+
+/**
+ * Numbers written in exponent form that PyYAML, which the `wandb` CLI reads YAML with, reads as
+ * strings (`9e-6`, `1e3`, `1.0e5`): W&B refuses the file or sweeps the strings. Here they are the
+ * numbers they look like; a warning says so, with the spelling both read alike. (JSON text is
+ * read by W&B's JSON reader, which agrees with ours.)
+ */
+function pyyamlStrings(doc: ReturnType<typeof parseDocument>, text: string): SweepIssue[] {
+  const out: SweepIssue[] = [];
+  visit(doc, {
+    Scalar(key, node, ancestors) {
+      if (node.format !== "EXP" || node.type !== "PLAIN" || !node.range) return;
+      const written = text.slice(node.range[0], node.range[1]);
+      if (PYYAML_FLOAT.test(written)) return;
+      const path = [...ancestors.flatMap((a) => (isPair(a) && isScalar(a.key) ? [String(a.key.value)] : [])), ...(typeof key === "number" ? [String(key)] : [])];
+      const value = Number(node.value);
+      const spelled = pyyamlSpelling(value.toExponential());
+      out.push({ path: path.join("."), message: `W&B's YAML reader (PyYAML) reads ${written} as the string "${written}", so W&B refuses or differs on this file; here it is the number ${value}. Written ${spelled}, both read it as that number` });
+    },
+  });
+  return out;
 }
 
 /** How deep a sweep document may nest (a real one nests 4 levels: parameters.x.values[i]). */
@@ -1521,5 +1547,26 @@ export function sweepToJson(config: SweepConfig): string {
 
 /** YAML that parseSweepConfigText reads back to the same config (every distribution is explicit). */
 export function sweepToYaml(config: SweepConfig): string {
-  return stringify(sweepToObject(config), { lineWidth: 0 });
+  return toYaml(sweepToObject(config));
+}
+
+/** A number in exponent form as PyYAML reads a float: with a dot and a signed exponent (1e-7 → 1.0e-7). */
+function pyyamlSpelling(written: string): string {
+  const m = /^([-+]?\d+)(\.\d*)?e([-+]?)(\d+)$/.exec(written);
+  return m ? `${m[1]}${m[2] && m[2] !== "." ? m[2] : ".0"}e${m[3] || "+"}${m[4]}` : written;
+}
+
+/**
+ * YAML that the `wandb` CLI (PyYAML, YAML 1.1) reads as we do: numbers that JavaScript writes in
+ * exponent form (1e-7, 1e+21) get a dot and a signed exponent, else PyYAML reads them as strings.
+ * Every YAML the app writes (the form's YAML tab, a sweep's export, a run's config) goes through it.
+ */
+export function toYaml(value: unknown): string {
+  const doc = new Document(value);
+  doc.schema.tags = doc.schema.tags.map((t) =>
+    (t.tag === "tag:yaml.org,2002:float" || t.tag === "tag:yaml.org,2002:int") && !t.format && t.stringify
+      ? { ...t, stringify: (...args: Parameters<NonNullable<typeof t.stringify>>) => pyyamlSpelling(t.stringify!(...args)) }
+      : t,
+  );
+  return doc.toString({ lineWidth: 0 });
 }

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toYaml } from "../../sweeps/config";
 
 // What the run page's "Copy config as YAML" and "Copy as CLI command" put on the clipboard.
 // The command is read back by engine/terminal.ts parseTrainArgs: `--key=value` (so a value
@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 // "true": then JSON-quoted); every word single-quoted for a POSIX shell when it needs it.
 
 export function configYaml(config: Record<string, unknown>): string {
-  return stringify(config, { lineWidth: 0 });
+  return toYaml(config);
 }
 
 /** A word as a POSIX shell reads it back unchanged. */

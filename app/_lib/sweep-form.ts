@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { APPLIES_WHEN, RunConfig, RUN_CONFIG_KEYS, type RunConfigKey } from "../../engine/config";
 import {
   DISTRIBUTION_KEYS,
@@ -11,6 +11,7 @@ import {
   isPlainObject,
   LOG_SCALED,
   sweepSize,
+  toYaml,
   type Distribution,
   type SweepConfig,
   type SweepIssue,
@@ -389,7 +390,7 @@ export function isLogScaledSpec(spec: unknown): boolean {
 
 /** The document as W&B-style YAML (what the YAML tab shows after a form edit). */
 export function docToYaml(doc: SweepDoc): string {
-  return stringify(doc, { lineWidth: 0 });
+  return toYaml(doc);
 }
 
 export function docToJson(doc: SweepDoc): string {
