@@ -1,6 +1,6 @@
 import { branchLabel, hasChoices, LOG_SCALED, parameterNames, sweepBranches, valueKey, type SweepConfig } from "./config.ts";
 import { makeRng, type Rng } from "./rng.ts";
-import { cholesky, fitGp, gpObjective, type GpHyper } from "./search/gp.ts";
+import { cholesky, choleskySolve, fitGp, gpObjective, matern, type GpHyper } from "./search/gp.ts";
 import { pearson, quantile, ranks } from "./stats.ts";
 
 export { pearson, ranks };
@@ -221,25 +221,8 @@ function hyperDraws(x: number[][], y: number[], start: GpHyper, other: GpHyper, 
   return draws;
 }
 
-/** K v = r, for K = l lᵀ (l: lower Cholesky factor, row-major n × n). */
-function choleskySolve(l: Float64Array, n: number, r: ArrayLike<number>): Float64Array {
-  const v = Float64Array.from(r);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) v[i] -= l[i * n + k] * v[k];
-    v[i] /= l[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) v[i] -= l[k * n + i] * v[k];
-    v[i] /= l[i * n + i];
-  }
-  return v;
-}
-
-/** search/gp.ts's kernel, Matérn 5/2, as a function of the squared scaled distance r². */
-function matern(signal: number, r2: number): number {
-  const u = Math.sqrt(5 * r2);
-  return signal * (1 + u + (u * u) / 3) * Math.exp(-u);
-}
+/** search/gp.ts's kernel (Matérn 5/2) with its signal variance, at the squared scaled distance r². */
+const kernel = (signal: number, r2: number) => signal * matern(Math.sqrt(r2));
 
 /**
  * `count` draws of each effect set's share of the model's variance, the GP (hyperparameters h)
@@ -266,7 +249,7 @@ export function effectShareDraws(X: number[][], y: readonly number[], h: GpHyper
     return out;
   };
   const whole = partial(() => true);
-  const kxx = whole.map((r2) => matern(signal, r2));
+  const kxx = whole.map((r2) => kernel(signal, r2));
   const l = cholesky(kxx.map((v, i) => (i % (n + 1) === 0 ? v + noise + 1e-9 : v)), n);
   if (!l) return null;
   // data term: kBar_S[j, c] = mean_i k(x_i with S as in x_j, x_c)
@@ -277,7 +260,7 @@ export function effectShareDraws(X: number[][], y: readonly number[], h: GpHyper
     for (let j = 0; j < n; j++)
       for (let c = 0; c < n; c++) {
         let sum = 0;
-        for (let i = 0; i < n; i++) sum += matern(signal, inS[j * n + c] + outS[i * n + c]);
+        for (let i = 0; i < n; i++) sum += kernel(signal, inS[j * n + c] + outS[i * n + c]);
         kBar[j * n + c] = sum / n;
       }
     return kBar;

@@ -85,6 +85,10 @@ function forward(l: Float64Array, n: number, b: readonly number[] | Float64Array
   }
   return z;
 }
+/** K x = b for K = L Lᵀ (L: lower Cholesky factor, row-major n × n). */
+export function choleskySolve(l: Float64Array, n: number, b: readonly number[] | Float64Array): Float64Array {
+  return backward(l, n, forward(l, n, b));
+}
 function backward(l: Float64Array, n: number, z: Float64Array): Float64Array {
   const x = new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
@@ -104,7 +108,8 @@ function sqDist(a: readonly number[], b: readonly number[], inv2: readonly numbe
   return r2;
 }
 
-const matern = (r: number) => (1 + SQRT5 * r + (5 / 3) * r * r) * Math.exp(-SQRT5 * r);
+/** The kernel, Matérn 5/2, at scaled distance r (times the signal variance where used). */
+export const matern = (r: number) => (1 + SQRT5 * r + (5 / 3) * r * r) * Math.exp(-SQRT5 * r);
 
 function logPrior(h: GpHyper): { value: number; grad: number[] } {
   const term = (v: number, p: { mu: number; sd: number }) => [-0.5 * ((v - p.mu) / p.sd) ** 2, -(v - p.mu) / (p.sd * p.sd)] as const;
