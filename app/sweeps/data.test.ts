@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { testDatabaseUrl } from "../../prisma/testdata/test-database";
+import { appendRunEvents, createRun, createSweep, disconnectPrisma, getSweep } from "../../prisma/store";
+import { parseSweepConfig } from "../../sweeps/config";
+import { loadImportance } from "./data";
+
+// The sweep page's importance loader against a real SQLite file: computed once per change of
+// the runs' values (every open page refetches it when a run ends), again when one changes.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-sweep-data-"));
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "data.db"));
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("importance: the same body while the runs' values stay, a new one computed when a value changes", async () => {
+  const parsed = parseSweepConfig({ method: "grid", parameters: { learning_rate: { values: [0.001, 0.01, 0.1] }, dropout: { values: [0, 0.5] } } });
+  assert.ok(parsed.ok);
+  const sweep = await createSweep({ config: parsed.config, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 3 });
+  const runs = [];
+  for (const [i, [lr, dropout]] of [[0.001, 0], [0.01, 0], [0.1, 0], [0.001, 0.5], [0.01, 0.5], [0.1, 0.5]].entries()) {
+    const run = await createRun({ sweepId: sweep.id, index: i, config: { learning_rate: lr, dropout }, params: { learning_rate: lr, dropout } });
+    await appendRunEvents([{ runId: run.id, metrics: [{ step: 10, time: 1, values: { val_loss: 2 - Math.log10(lr) * 0.3 + dropout * 0.1 } }] }]);
+    runs.push(run);
+  }
+  const stored = (await getSweep(sweep.id))!;
+  const first = await loadImportance(stored);
+  assert.equal(first.runs, 6);
+  assert.equal(first.params.length, 2);
+  assert.equal(await loadImportance(stored), first, "nothing changed: the body computed before");
+  // a run's value changes: computed again, from the new value
+  await appendRunEvents([{ runId: runs[5].id, metrics: [{ step: 20, time: 2, values: { val_loss: 0.01 } }] }]);
+  const second = await loadImportance(stored);
+  assert.notEqual(second, first);
+  assert.notDeepEqual(second.params.map((p) => p.importance), first.params.map((p) => p.importance));
+  assert.equal(await loadImportance(stored), second);
+});
