@@ -27,7 +27,7 @@ export async function createRunAction(req: Request): Promise<Response> {
   // the same id again after the run ended, asked to resume: it goes on (not asked: answered as it is)
   if (!created.created && ended(run) && body.data.resume) {
     if (run.sweepId) return jsonError(409, `run ${run.id} of sweep ${run.sweepId} has ended (${run.state}): a sweep's run is not resumed; start a new run`, [{ path: "id", message: "an ended run of a sweep" }]);
-    const reopened = await reopenProgramRun(run.id, clientOwner(run.id));
+    const reopened = await reopenProgramRun(run, clientOwner(run.id));
     if (reopened) await appendRunEvents([{ runId: run.id, logs: [{ level: "info", step: run.lastStep, message: `resumed by its program after step ${run.lastStep} (it had ended ${run.state})` }] }]);
     run = reopened ?? (await getRun(run.id))!;
   }

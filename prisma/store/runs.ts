@@ -318,15 +318,15 @@ export async function createProgramRun(input: NewProgramRun, owner: (id: string)
  * such a run any more (another request reopened or removed it first). A sweep's runs are not
  * reopened: the sweep has counted them.
  */
-export async function reopenProgramRun(id: string, owner: string): Promise<RunRecord | null> {
-  const run = await getRun(id);
-  if (!run || run.kind !== "program" || run.sweepId !== null || run.state === "running" || run.state === "queued") return null;
+export async function reopenProgramRun(run: RunRecord, owner: string): Promise<RunRecord | null> {
+  if (run.kind !== "program" || run.sweepId !== null || run.state === "running" || run.state === "queued") return null;
   const now = new Date();
+  // (only from the state it was read in: a request that reopened or ended it meanwhile wins)
   const { count } = await prisma().run.updateMany({
-    where: { id, kind: "program", state: run.state },
+    where: { id: run.id, kind: "program", state: run.state },
     data: { state: "running", finishedAt: null, error: null, claimedBy: owner, heartbeatAt: now, stopRequested: false },
   });
-  return count === 0 ? null : getRun(id);
+  return count === 0 ? null : getRun(run.id);
 }
 
 export interface ProjectRecord {
