@@ -28,7 +28,7 @@ test.beforeAll(async ({ request }) => {
       time: step * 0.25,
       values: { "train/loss": 2 / (1 + lr * 100 * step) + 0.123456789, ...(step % 5 === 4 ? { "val/loss": 2.1 / (1 + lr * 80 * step) + 0.1 / 3, "val/acc": 0.5 + step / 100 + i / 7 } : {}) },
     }));
-    await post(request, `/api/runs/${run.id}/events`, { seq: 1, metrics, logs: [{ level: "info", message: `epoch loop of mlp-${i}` }] });
+    await post(request, `/api/runs/${run.id}/events`, { seq: 1, metrics, logs: [{ level: "info", message: `epoch loop of mlp-${i}` }, { level: "stderr", message: "100%|##########| 40/40" }] });
     await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
     ids.push(run.id);
   }
@@ -88,6 +88,13 @@ test("a program's runs: the project switch, their own columns with stored values
   await expect(summary).toContainText(`val/acc${String(stored[1]!.summary["val/acc"])}`);
   await page.getByRole("tab", { name: "Logs" }).click();
   await expect(page.getByTestId("logs")).toContainText("epoch loop of mlp-1");
+  // a line of the program's stderr (tqdm's bar) is marked stderr, not called a warning
+  const stderrLine = page.getByTestId("log-line").filter({ hasText: "40/40" });
+  await expect(stderrLine).toHaveAttribute("data-level", "stderr");
+  await expect(stderrLine.getByTestId("log-stderr")).toHaveText("stderr");
+  await expect(stderrLine.getByTestId("log-text")).toHaveText("100%|##########| 40/40");
+  await expect(page.getByTestId("logs")).not.toContainText("warn:");
+  await screen(page, "program-run-logs");
 
   // compare both: with no metrics named, the panels are the runs' own (validation first)
   await page.goto(`/compare?runs=${ids.join(",")}`);

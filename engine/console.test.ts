@@ -16,9 +16,10 @@ test("console lines: steps, evaluations (with the last train_loss), samples, the
   assert.equal(f.lines({ type: "metric", step: 40, time: 1, values: { train_loss: 1 } })[0].step, 40);
 });
 
-test("console text: info lines as they are, other levels prefixed", () => {
+test("console text: info and stderr lines as they are, other levels prefixed", () => {
   assert.equal(consoleText({ level: "info", message: "step 1" }), "step 1");
   assert.equal(consoleText({ level: "warn", message: "wasm unavailable" }), "warn: wasm unavailable");
   assert.equal(consoleText({ level: "error", message: "boom" }), "error: boom");
+  assert.equal(consoleText({ level: "stderr", message: "Traceback (most recent call last):" }), "Traceback (most recent call last):", "a program's stderr line as its terminal showed it");
   assert.equal(summaryLine("crashed", 7, {}), "crashed at step 7");
 });

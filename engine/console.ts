@@ -15,9 +15,9 @@ export type ConsoleLine = { type: "log"; level: "info" | "warn" | "error" | "deb
 /** A metric value as the console shows it: integers whole, others to 4 significant digits. */
 export const fmt = (x: number | null | undefined) => (typeof x !== "number" ? "-" : Number.isInteger(x) ? String(x) : x.toPrecision(4));
 
-/** The text of a log line as a console shows it: info lines as they are, others with their level. */
+/** The text of a log line as a console shows it: info and a program's stderr lines as they are, others with their level. */
 export function consoleText(line: { level: string; message: string }): string {
-  return line.level === "info" ? line.message : `${line.level}: ${line.message}`;
+  return line.level === "info" || line.level === "stderr" ? line.message : `${line.level}: ${line.message}`;
 }
 
 /** The end of a run, as its last console line. */

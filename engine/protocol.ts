@@ -63,7 +63,9 @@ export const SampleMessage = z.strictObject({
 
 export const LogMessage = z.strictObject({
   type: z.literal("log"),
-  level: z.enum(["debug", "info", "warn", "error"]),
+  // stderr: a line a program wrote to its stderr — Python's tracebacks, tqdm's bars and logging
+  // output go there, so it is no warning (the runner's own warnings stay "warn")
+  level: z.enum(["debug", "info", "warn", "error", "stderr"]),
   message: z.string(),
   step: z.number().int().nonnegative().optional(),
 });

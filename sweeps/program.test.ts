@@ -154,9 +154,14 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
     assert.equal(byMode.ok.state, "finished", result.stderr);
     assert.deepEqual((await readPoints(byMode.ok.id, "loss")).map((p) => p.value), [0.5, 0.25]);
     // its stderr as a terminal left it: the progress bar's last state, no colour codes
-    const logs = (await listLogs(byMode.ok.id)).map((l) => l.message);
+    const lines = await listLogs(byMode.ok.id);
+    const logs = lines.map((l) => l.message);
     assert.ok(logs.includes("100%|####|") && logs.includes("warming up"), logs.join("\n"));
     assert.ok(!logs.some((m) => m.includes("50%") || m.includes("\u001b")), logs.join("\n"));
+    // stderr lines are the program's stderr, not warnings (tqdm, logging, tracebacks write there)
+    const levelOf = (message: string) => lines.find((l) => l.message === message)?.level;
+    assert.deepEqual([levelOf("100%|####|"), levelOf("warming up")], ["stderr", "stderr"]);
+    assert.equal((await listLogs(byMode.fail.id)).find((l) => l.message === "ValueError: bad batch")?.level, "stderr");
     assert.equal(byMode.fail.state, "failed");
     assert.match(byMode.fail.error ?? "", /exited with code 3: ValueError: bad batch/);
     assert.equal(byMode.kill.state, "crashed");

@@ -13,9 +13,10 @@ import { programSpecOf, type ProgramSpec } from "./config";
 // with W&B's macros, and a Launcher that runs it where the sweep runs (`npm run sweep` beside
 // the sweep file, `npm run agent` in its working folder; never the server). The program's
 // stdout becomes the run's metrics (a line holding one JSON object: its numbers, `_step`
-// optional) or its log, its stderr the log too; a clean exit finishes the run, a non-zero
-// exit fails it, a signal from elsewhere crashes it. A stop (a user's, early termination) is
-// SIGTERM to the program's process group, then SIGKILL after the runner's grace period.
+// optional) or its log, its stderr the log too (as stderr lines, not warnings); a clean exit
+// finishes the run, a non-zero exit fails it, a signal from elsewhere crashes it. A stop (a
+// user's, early termination) is SIGTERM to the program's process group, then SIGKILL after
+// the runner's grace period.
 // The run's identity is in its environment (SWEEPLAB_RUN_ID …), so a program using the
 // Python or TypeScript client logs to the same run.
 
@@ -222,7 +223,7 @@ export function programLauncher(options: ProgramLauncherOptions): Launcher {
       });
       onTerminalLines(child.stderr!, (line) => {
         stderr = (stderr + line + "\n").slice(-STDERR_TAIL_CHARS);
-        if (line.trim() !== "") emit({ type: "log", level: "warn", message: line });
+        if (line.trim() !== "") emit({ type: "log", level: "stderr", message: line });
       });
       // the program may be silent for long: this host says it is alive (a hung program is the user's to stop)
       const beat = setInterval(() => emit({ type: "heartbeat", step: lastStep }), HEARTBEAT_MS);

@@ -6,8 +6,9 @@ import { formatNumber } from "../../../_lib/format";
 import styles from "./run.module.css";
 
 // The run's console output, as `npm run train` prints it (engine/console.ts): steps,
-// evaluations, samples, the summary, warnings. Live while the run trains — it follows the
-// newest line unless you scroll up — and downloadable whole as a text file.
+// evaluations, samples, the summary, warnings; a program's stdout, and its stderr marked as
+// such (tracebacks, progress bars, logging output: no warnings). Live while the run trains —
+// it follows the newest line unless you scroll up — and downloadable whole as a text file.
 
 export function RunLogs(props: { runId: string; logs: LogRecord[]; logCount: number; live: boolean }) {
   const { logs, logCount } = props;
@@ -41,9 +42,16 @@ export function RunLogs(props: { runId: string; logs: LogRecord[]; logCount: num
         <div ref={box} className={styles.logs} data-testid="logs">
           {logs.length === 0 && <div>No log lines.</div>}
           {logs.map((l) => (
-            <div key={l.id} className={styles[`logLevel_${l.level}`]} data-testid="log-line">
+            <div key={l.id} className={styles[`logLevel_${l.level}`]} data-testid="log-line" data-level={l.level}>
               <span className={styles.logTime}>{l.time.slice(11, 19)}</span>
-              <span data-testid="log-text">{consoleText(l)}</span>
+              <span>
+                {l.level === "stderr" && (
+                  <span className={styles.logStream} title="the program wrote this line to stderr" data-testid="log-stderr">
+                    stderr
+                  </span>
+                )}
+                <span data-testid="log-text">{consoleText(l)}</span>
+              </span>
             </div>
           ))}
         </div>
