@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import fs from "node:fs";
+import { parse as parseYaml } from "yaml";
 import { formatNumber } from "../app/_lib/format";
 import { e2eStore, screen } from "./runs-util";
 
@@ -84,6 +85,9 @@ test("a program's runs: the project switch, their own columns with stored values
   await page.getByRole("tab", { name: "Config" }).click();
   await expect(page.getByTestId("config")).toContainText("optimizer.name");
   await expect(page.getByTestId("config")).toContainText("sgd");
+  // copied as YAML nested as the program logged it
+  await page.getByTestId("copy-yaml").click();
+  expect(parseYaml((await page.getByTestId("copied-text").textContent())!)).toEqual({ lr: 0.0125, optimizer: { name: "sgd", momentum: 0.9 }, hidden: 128 });
   const summary = page.getByTestId("summary");
   await expect(summary).toContainText(`val/acc${String(stored[1]!.summary["val/acc"])}`);
   await page.getByRole("tab", { name: "Logs" }).click();

@@ -8,6 +8,7 @@ import type { WorkerMessage } from "../engine/protocol";
 import type { Launcher, WorkerExit } from "./launcher";
 import { KEY_PATTERN } from "./names";
 import { programSpecOf, type ProgramSpec } from "./config";
+import { nestKeys } from "./nest";
 
 // A sweep of someone's own program (W&B's `program` / `command`): the command line of each run,
 // with W&B's macros, and a Launcher that runs it where the sweep runs (`npm run sweep` beside
@@ -26,19 +27,9 @@ export { programSpecOf };
 /** W&B's default command. */
 export const DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"];
 
-/** A run's flat config (`optimizer.lr`) nested back as the program sees it (`optimizer: {lr}`). */
+/** A run's flat config (`optimizer.lr`) nested back as the program sees it (`optimizer: {lr}`), keys sorted. */
 export function nestConfig(flat: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(flat).sort()) {
-    const parts = key.split(".");
-    let at = out;
-    for (const p of parts.slice(0, -1)) {
-      if (typeof at[p] !== "object" || at[p] === null || Array.isArray(at[p])) at[p] = {};
-      at = at[p] as Record<string, unknown>;
-    }
-    at[parts[parts.length - 1]] = flat[key];
-  }
-  return out;
+  return nestKeys(Object.fromEntries(Object.entries(flat).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
 /** A float as Python's repr writes it (W&B formats values with Python's str): 1e-05, 0.0001, 1e+16. */

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { RunConfig, resolveRunConfig } from "../../engine/config";
 import { parseTrainArgs } from "../../engine/terminal";
+import { CreateRunRequest } from "../../sweeps/logging-api";
 import { configYaml, trainCommand } from "./run-copy";
 
 // The run page's copy buttons: the command, split by a real shell, is read back by the train
@@ -39,5 +40,21 @@ describe("copy config as YAML", () => {
   it("reads back to the same config", () => {
     const config = resolveRunConfig({ task: "quadrant", init: "normal", init_std: 2 });
     assert.deepEqual(parse(configYaml(config)), config);
+    assert.deepEqual(Object.keys(parse(configYaml(config))), Object.keys(config), "an engine run's keys in their order");
+  });
+
+  it("a program run's config reads back nested as the program logged it, though stored flat", () => {
+    const logged = { lr: 0.003, optimizer: { name: "adam", betas: [0.9, 0.999], schedule: { warmup: 100 } }, hidden: 64 };
+    const created = CreateRunRequest.safeParse({ config: logged }); // what the logging API stores
+    assert.ok(created.success);
+    assert.deepEqual(Object.keys(created.data.config!), ["lr", "optimizer.name", "optimizer.betas", "optimizer.schedule.warmup", "hidden"]);
+    const yaml = configYaml(created.data.config!);
+    assert.deepEqual(parse(yaml), logged);
+    assert.match(yaml, /^optimizer:\n {2}name: adam\n/m);
+  });
+
+  it("a key that is both a value and a parent stays flat, as stored: nesting would drop one", () => {
+    const stored = { a: 1, "a.b": 2, c: 3 };
+    assert.deepEqual(parse(configYaml(stored)), stored);
   });
 });

@@ -1,4 +1,5 @@
 import { toYaml } from "../../sweeps/config";
+import { nestKeys, nestsWhole } from "../../sweeps/nest";
 
 // What the run page's "Copy config as YAML" and "Copy as CLI command" put on the clipboard.
 // The command is read back by engine/terminal.ts parseTrainArgs: `--key=value` (so a value
@@ -6,8 +7,16 @@ import { toYaml } from "../../sweeps/config";
 // (numbers, booleans), a string as itself unless JSON would read it as something else ("1e3",
 // "true": then JSON-quoted); every word single-quoted for a POSIX shell when it needs it.
 
+/**
+ * A run's config as YAML, nested as its program logged it. Only the flat form is stored (a
+ * program run's `optimizer: {lr}` is the key `optimizer.lr`; an engine run's keys have no dots
+ * and come out as they are), so a key logged with a dot of its own (`{"a.b": 1}`) comes back
+ * nested too: the store cannot tell the two apart. A config where one key is both a value and a
+ * parent (`a` beside `a.b`: a value later logged as a map) is written flat, as stored: nesting
+ * would drop one of them.
+ */
 export function configYaml(config: Record<string, unknown>): string {
-  return toYaml(config);
+  return toYaml(nestsWhole(config) ? nestKeys(config) : config);
 }
 
 /** A word as a POSIX shell reads it back unchanged. */
