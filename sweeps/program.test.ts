@@ -33,6 +33,18 @@ function sweep(file: string, ...extra: string[]) {
   return spawnSync(process.execPath, ["--import", "tsx", path.join(root, "sweeps", "cli.ts"), file, "--concurrency", "2", ...extra], { env, encoding: "utf8", cwd: root, timeout: 120_000 });
 }
 
+/** `npm run sweep` of a program written into a folder of its own with its sweep file: how it ended, the sweep's runs. */
+async function sweepProgram(folder: string, program: string, source: string[], sweepYaml: string, ...extra: string[]) {
+  const work = path.join(dir, folder);
+  fs.mkdirSync(work, { recursive: true });
+  fs.writeFileSync(path.join(work, program), source.join("\n"));
+  const file = path.join(work, "sweep.yaml");
+  fs.writeFileSync(file, `program: ${program}\n${sweepYaml}`);
+  const result = sweep(file, ...extra);
+  const [s] = (await listSweeps()).filter((x) => x.config.program === program);
+  return { result, sweepId: s.id, runs: await sweepRuns(s.id) };
+}
+
 describe("a program's command line, as W&B's agent builds it", () => {
   const config = { lr: 0.0001, epochs: 3, "optimizer.name": "adam", "optimizer.beta": 1e-5, augment: true, layers: [64, 32], tiny: 1e-7 };
 
@@ -71,13 +83,29 @@ describe("a program's command line, as W&B's agent builds it", () => {
   });
 
   it("reads a JSON line's numbers as metrics (its _step or the next step), anything else as the log", () => {
-    assert.deepEqual(programLine('{"loss": 0.5, "val/acc": 0.25, "_step": 7, "note": "x"}', 3, 1.5), [{ type: "metric", step: 7, time: 1.5, values: { loss: 0.5, "val/acc": 0.25 } }]);
+    assert.deepEqual(programLine('{"loss": 0.5, "val/acc": 0.25, "_step": 7, "note": "x"}', 3, 1.5), [
+      { type: "metric", step: 7, time: 1.5, values: { loss: 0.5, "val/acc": 0.25 } },
+      { type: "log", level: "warn", message: 'left out of the metrics (said once for each key): "note" (a string, not a number)' },
+    ]);
     assert.deepEqual(programLine('{"loss": null, "big": "Infinity"}', 3, 2), [{ type: "metric", step: 3, time: 2, values: { loss: null, big: Infinity } }]);
     assert.deepEqual(programLine("epoch 1 done", 0, 0), [{ type: "log", level: "info", message: "epoch 1 done" }]);
     assert.deepEqual(programLine('{"message": "hi"}', 0, 0), [{ type: "log", level: "info", message: '{"message": "hi"}' }]);
     const odd = programLine('{"bad name": 1, "ok": 2}', 0, 0);
     assert.deepEqual(odd[0], { type: "metric", step: 0, time: 0, values: { ok: 2 } });
-    assert.match((odd[1] as { message: string }).message, /"bad name"/);
+    assert.match((odd[1] as { message: string }).message, /"bad name" \(not a column name\)/);
+  });
+
+  it("reads a JSON line as Python's json.dumps writes it: NaN and ±Infinity bare, booleans 0/1, nested names dotted; says once what it leaves out", () => {
+    const told = new Set<string>();
+    const line = '{"loss": NaN, "grad": Infinity, "low": -Infinity, "ok": true, "diverged": false, "val": {"acc": 0.5, "f1": {"macro": 0.25}}, "tags": ["a"], "msg": "NaN or Infinity", "_runtime": 1.5}';
+    const values = { loss: null, grad: Infinity, low: -Infinity, ok: 1, diverged: 0, "val.acc": 0.5, "val.f1.macro": 0.25 };
+    assert.deepEqual(programLine(line, 4, 2, told), [
+      { type: "metric", step: 4, time: 2, values },
+      { type: "log", level: "warn", message: 'left out of the metrics (said once for each key): "tags" (a list, not a number), "msg" (a string, not a number)' },
+    ]);
+    assert.deepEqual(programLine(line, 5, 3, told), [{ type: "metric", step: 5, time: 3, values }], "said once");
+    assert.deepEqual(programLine('{"loss": NaN', 0, 0), [{ type: "log", level: "info", message: '{"loss": NaN' }], "no JSON: a log line");
+    assert.deepEqual(programLine('{"loss": "toString"}', 0, 0), [{ type: "log", level: "info", message: '{"loss": "toString"}' }]);
   });
 
   it("accepts free and nested names once the sweep names a program; without one, the 400 reading stays", () => {
@@ -94,28 +122,20 @@ describe("a program's command line, as W&B's agent builds it", () => {
 
 describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false : `no ${python} on this machine` }, () => {
   it("runs a Python program beside the sweep file for every grid point: its JSON lines become curves, its prints the log", async () => {
-    const work = path.join(dir, "py");
-    fs.mkdirSync(work, { recursive: true });
-    fs.writeFileSync(
-      path.join(work, "train.py"),
-      [
-        "import argparse, json, ast",
-        "p = argparse.ArgumentParser()",
-        "p.add_argument('--lr', type=float)",
-        "p.add_argument('--epochs', type=int)",
-        "p.add_argument('--optimizer', type=ast.literal_eval)",
-        "a = p.parse_args()",
-        "print('starting', a.optimizer['name'])",
-        "for e in range(a.epochs):",
-        "    print(json.dumps({'train/loss': 1 / (1 + a.lr * 100 * e), 'val/loss': 1.5 / (1 + a.lr * 90 * e), 'epoch': e}))",
-      ].join("\n"),
-    );
-    const file = path.join(work, "sweep.yaml");
-    fs.writeFileSync(file, "program: train.py\nmethod: grid\nmetric: {name: val/loss, goal: minimize}\nparameters:\n  lr: {values: [0.1, 0.01]}\n  epochs: {value: 5}\n  optimizer:\n    parameters:\n      name: {values: [adam, sgd]}\n");
-    const result = sweep(file);
+    const source = [
+      "import argparse, json, ast",
+      "p = argparse.ArgumentParser()",
+      "p.add_argument('--lr', type=float)",
+      "p.add_argument('--epochs', type=int)",
+      "p.add_argument('--optimizer', type=ast.literal_eval)",
+      "a = p.parse_args()",
+      "print('starting', a.optimizer['name'])",
+      "for e in range(a.epochs):",
+      "    print(json.dumps({'train/loss': 1 / (1 + a.lr * 100 * e), 'val/loss': 1.5 / (1 + a.lr * 90 * e), 'epoch': e}))",
+    ];
+    const sweepYaml = "method: grid\nmetric: {name: val/loss, goal: minimize}\nparameters:\n  lr: {values: [0.1, 0.01]}\n  epochs: {value: 5}\n  optimizer:\n    parameters:\n      name: {values: [adam, sgd]}\n";
+    const { result, sweepId, runs } = await sweepProgram("py", "train.py", source, sweepYaml);
     assert.equal(result.status, 0, result.stderr + result.stdout);
-    const [s] = (await listSweeps()).filter((x) => x.config.program === "train.py");
-    const runs = await sweepRuns(s.id);
     assert.equal(runs.length, 4);
     for (const run of runs) {
       assert.equal(run.state, "finished", run.error ?? "");
@@ -128,28 +148,19 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
       assert.ok(logs.some((m) => m === `starting ${run.config["optimizer.name"]}`), logs.join("\n"));
       assert.ok(logs.some((m) => m.startsWith("$ /usr/bin/env") && m.includes("--optimizer={'name': ")), logs.join("\n"));
     }
-    assert.equal((await getSweep(s.id))?.state, "finished");
+    assert.equal((await getSweep(sweepId))?.state, "finished");
   });
 
   it("a failing program fails its run with the exit code; a killed one crashes; a Node program runs too", async () => {
-    const work = path.join(dir, "node");
-    fs.mkdirSync(work, { recursive: true });
-    fs.writeFileSync(
-      path.join(work, "train.mjs"),
-      [
-        "const mode = process.argv.find((a) => a.startsWith('--mode=')).slice(7);",
-        "console.log(JSON.stringify({ loss: 0.5, _step: 1 }));",
-        "if (mode === 'ok') process.stderr.write(' 50%|##  |\\r100%|####|\\n\\u001b[33mwarming up\\u001b[0m\\n');",
-        "if (mode === 'fail') { console.error('ValueError: bad batch'); process.exit(3); }",
-        "if (mode === 'kill') process.kill(process.pid, 'SIGKILL');",
-        "console.log(JSON.stringify({ loss: 0.25, _step: 2 }));",
-      ].join("\n"),
-    );
-    const file = path.join(work, "sweep.yaml");
-    fs.writeFileSync(file, "program: train.mjs\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  mode: {values: [ok, fail, kill]}\n");
-    const result = sweep(file);
-    const [s] = (await listSweeps()).filter((x) => x.config.program === "train.mjs");
-    const runs = await sweepRuns(s.id);
+    const source = [
+      "const mode = process.argv.find((a) => a.startsWith('--mode=')).slice(7);",
+      "console.log(JSON.stringify({ loss: 0.5, _step: 1 }));",
+      "if (mode === 'ok') process.stderr.write(' 50%|##  |\\r100%|####|\\n\\u001b[33mwarming up\\u001b[0m\\n');",
+      "if (mode === 'fail') { console.error('ValueError: bad batch'); process.exit(3); }",
+      "if (mode === 'kill') process.kill(process.pid, 'SIGKILL');",
+      "console.log(JSON.stringify({ loss: 0.25, _step: 2 }));",
+    ];
+    const { result, runs } = await sweepProgram("node", "train.mjs", source, "method: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  mode: {values: [ok, fail, kill]}\n");
     const byMode = Object.fromEntries(runs.map((r) => [r.config.mode as string, r]));
     assert.equal(byMode.ok.state, "finished", result.stderr);
     assert.deepEqual((await readPoints(byMode.ok.id, "loss")).map((p) => p.value), [0.5, 0.25]);
@@ -169,27 +180,16 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
   });
 
   it("hyperband prunes a program: it gets SIGTERM and its run ends pruned", async () => {
-    const work = path.join(dir, "prune");
-    fs.mkdirSync(work, { recursive: true });
-    fs.writeFileSync(
-      path.join(work, "slow.py"),
-      [
-        "import argparse, json, time",
-        "p = argparse.ArgumentParser(); p.add_argument('--quality', type=float); a = p.parse_args()",
-        "for step in range(400):",
-        "    print(json.dumps({'loss': a.quality + 1.0 / (step + 1), '_step': step}), flush=True)",
-        "    time.sleep(0.02)",
-      ].join("\n"),
-    );
-    const file = path.join(work, "sweep.yaml");
-    fs.writeFileSync(
-      file,
-      "program: slow.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\nearly_terminate: {type: hyperband, min_iter: 20, eta: 2}\nparameters:\n  quality: {values: [0, 5, 10, 20]}\n",
-    );
-    const result = sweep(file, "--concurrency", "4");
+    const source = [
+      "import argparse, json, time",
+      "p = argparse.ArgumentParser(); p.add_argument('--quality', type=float); a = p.parse_args()",
+      "for step in range(400):",
+      "    print(json.dumps({'loss': a.quality + 1.0 / (step + 1), '_step': step}), flush=True)",
+      "    time.sleep(0.02)",
+    ];
+    const sweepYaml = "method: grid\nmetric: {name: loss, goal: minimize}\nearly_terminate: {type: hyperband, min_iter: 20, eta: 2}\nparameters:\n  quality: {values: [0, 5, 10, 20]}\n";
+    const { result, runs } = await sweepProgram("prune", "slow.py", source, sweepYaml, "--concurrency", "4");
     assert.equal(result.status, 0, result.stderr);
-    const [s] = (await listSweeps()).filter((x) => x.config.program === "slow.py");
-    const runs = await sweepRuns(s.id);
     const pruned = runs.filter((r) => r.state === "pruned");
     assert.ok(pruned.length >= 1, runs.map((r) => `${r.config.quality}: ${r.state}`).join(", "));
     for (const r of pruned) {
@@ -197,6 +197,25 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
       assert.notEqual(r.config.quality, 0);
     }
     assert.equal(runs.find((r) => r.config.quality === 0)?.state, "finished");
+  });
+
+  it("a Python program's JSON lines: NaN as a NaN point, booleans as 0/1, nested values dotted; a string key said once in the log", async () => {
+    const source = [
+      "import json",
+      "for s in range(3):",
+      "    loss = float('nan') if s == 1 else 1 / (s + 1)",
+      "    print(json.dumps({'loss': loss, 'improved': s != 1, 'val': {'acc': s / 4}, 'phase': 'train'}))",
+    ];
+    const { result, runs: [run] } = await sweepProgram("py-values", "values.py", source, "method: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {value: 1}\n");
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    assert.equal(run.state, "finished", run.error ?? "");
+    const series = async (name: string) => (await readPoints(run.id, name)).map((p) => (p.value === null || Number.isNaN(p.value) ? "NaN" : p.value));
+    assert.deepEqual(await series("loss"), [1, "NaN", 1 / 3]);
+    assert.deepEqual(await series("improved"), [1, 0, 1]);
+    assert.deepEqual(await series("val.acc"), [0, 0.25, 0.5]);
+    const logs = await listLogs(run.id);
+    assert.ok(!logs.some((l) => l.message.includes("NaN")), "no metric line went to the log");
+    assert.deepEqual(logs.filter((l) => l.message.includes("phase")).map((l) => [l.level, l.message]), [["warn", 'left out of the metrics (said once for each key): "phase" (a string, not a number)']]);
   });
 
   it("a program sweep created over HTTP is never run by the server: an agent started with its id runs it in its folder", async () => {

@@ -124,40 +124,78 @@ export function onTerminalLines(stream: Readable, onLine: (line: string) => void
 }
 
 /**
- * One stdout line of a program: a JSON object with numbers is a metric line (`_step` its step,
- * else the line after the last; names that are no column names are left out and said in the
- * log), anything else a log line.
+ * A JSON line, Python's too: json.dumps writes NaN, Infinity and -Infinity bare (JSON has no
+ * spelling for them), read here as the strings the logging API's wire uses for them.
  */
-export function programLine(line: string, nextStep: number, time: number): WorkerMessage[] {
-  const text = line.trimEnd();
-  if (text.trim().startsWith("{")) {
-    let parsed: unknown;
+function parseJsonLine(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // strings are matched whole, so a "NaN" inside one stays as it is
+    const quoted = text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => (m.startsWith('"') ? m : `"${m}"`));
     try {
-      parsed = JSON.parse(text);
+      return JSON.parse(quoted);
     } catch {
-      parsed = null;
+      return null;
     }
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      const obj = parsed as Record<string, unknown>;
-      const step = Number.isInteger(obj._step) && (obj._step as number) >= 0 ? (obj._step as number) : nextStep;
-      const values: Record<string, number | null> = {};
-      const skipped: string[] = [];
-      for (const [k, v] of Object.entries(obj)) {
-        if (k.startsWith("_")) continue;
-        const n = typeof v === "number" ? v : v === null ? NaN : typeof v === "string" && v in WIRE ? WIRE[v] : undefined;
-        if (n === undefined) continue;
-        if (!KEY_PATTERN.test(k)) skipped.push(k);
-        else values[k] = Number.isNaN(n) ? null : n;
+  }
+}
+
+/** A JSON value as a metric, as the clients' log() takes it (a boolean is 0 or 1, null NaN), or why it is none. */
+function metricValue(v: unknown): number | { why: string } {
+  if (typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v === null) return NaN;
+  if (typeof v === "string" && Object.hasOwn(WIRE, v)) return WIRE[v];
+  return { why: `${Array.isArray(v) ? "a list" : typeof v === "string" ? "a string" : typeof v}, not a number` };
+}
+
+/** `{train: {loss: 1}}` → ["train.loss", 1], as the clients' log() names nested values. */
+function* flatEntries(obj: Record<string, unknown>, prefix = ""): Generator<[string, unknown]> {
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) yield* flatEntries(v as Record<string, unknown>, `${prefix}${k}.`);
+    else yield [prefix + k, v];
+  }
+}
+
+/**
+ * One stdout line of a program: a JSON object with numbers is a metric line (`_step` its step,
+ * else the line after the last), anything else a log line. Its values are read as the clients'
+ * log() reads them: nested objects named with dots, booleans as 0 or 1, NaN and ±Infinity
+ * (Python's bare tokens or the wire's strings) as numbers. A key left out (not a number, no
+ * column name) is said in the log once: `told` holds the keys said so far.
+ */
+export function programLine(line: string, nextStep: number, time: number, told = new Set<string>()): WorkerMessage[] {
+  const text = line.trimEnd();
+  const parsed = text.trim().startsWith("{") ? parseJsonLine(text) : null;
+  if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+    const obj = parsed as Record<string, unknown>;
+    const step = Number.isInteger(obj._step) && (obj._step as number) >= 0 ? (obj._step as number) : nextStep;
+    const values: Record<string, number | null> = {};
+    const leftOut: [string, string][] = [];
+    let numbers = 0;
+    for (const [k, v] of flatEntries(obj)) {
+      if (k.startsWith("_")) continue; // W&B's own keys: _step, _runtime, _timestamp
+      const n = metricValue(v);
+      if (typeof n !== "number") {
+        leftOut.push([k, n.why]);
+        continue;
       }
+      numbers++;
+      if (!KEY_PATTERN.test(k)) leftOut.push([k, "not a column name"]);
+      else values[k] = Number.isNaN(n) ? null : n;
+    }
+    if (numbers > 0) {
       const out: WorkerMessage[] = [];
       if (Object.keys(values).length > 0) out.push({ type: "metric", step, time, values });
-      if (skipped.length > 0) out.push({ type: "log", level: "warn", message: `left out metrics whose names are no column names: ${skipped.map((s) => JSON.stringify(s.slice(0, 40))).join(", ")}` });
-      if (out.length > 0) return out;
+      const news = leftOut.filter(([k]) => !told.has(k));
+      for (const [k] of news) told.add(k);
+      if (news.length > 0) out.push({ type: "log", level: "warn", message: `left out of the metrics (said once for each key): ${news.map(([k, why]) => `${JSON.stringify(k.slice(0, 40))} (${why})`).join(", ")}` });
+      return out;
     }
   }
   return [{ type: "log", level: "info", message: text }];
 }
-
 
 export interface ProgramLauncherOptions {
   /** Where commands run: relative program paths are read from here. */
@@ -196,6 +234,7 @@ export function programLauncher(options: ProgramLauncherOptions): Launcher {
       let lastStep = 0;
       let nextStep = 0;
       let stopping = false;
+      const told = new Set<string>(); // keys of JSON lines said left out already
       const now = () => (Date.now() - spawnedAt) / 1000;
       const emit = (m: WorkerMessage) => {
         if (m.type === "metric") {
@@ -210,7 +249,7 @@ export function programLauncher(options: ProgramLauncherOptions): Launcher {
         else emit({ type: "log", level: "info", message: `$ ${argv.join(" ")}` });
       });
       onTerminalLines(child.stdout!, (line) => {
-        if (line.trim() !== "") for (const m of programLine(line, nextStep, now())) emit(m);
+        if (line.trim() !== "") for (const m of programLine(line, nextStep, now(), told)) emit(m);
       });
       onTerminalLines(child.stderr!, (line) => {
         stderr = (stderr + line + "\n").slice(-STDERR_TAIL_CHARS);
