@@ -23,7 +23,7 @@ async function post(request: APIRequestContext, url: string, data: unknown) {
 
 test.beforeAll(async ({ request }) => {
   for (const [i, lr] of [0.003, 0.0125].entries()) {
-    const { run } = await post(request, "/api/runs", { project, name: `mlp-${i}`, config: { lr, optimizer: { name: i ? "sgd" : "adam", momentum: 0.9 }, hidden: 64 + 64 * i } });
+    const { run } = await post(request, "/api/runs", { project, name: `mlp-${i}`, config: { lr, optimizer: { name: i ? "sgd" : "adam", momentum: 0.9 }, hidden: 64 + 64 * i, max_tokens: 12345678901234567890 } });
     const metrics = Array.from({ length: 40 }, (_, step) => ({
       step,
       time: step * 0.25,
@@ -85,9 +85,11 @@ test("a program's runs: the project switch, their own columns with stored values
   await page.getByRole("tab", { name: "Config" }).click();
   await expect(page.getByTestId("config")).toContainText("optimizer.name");
   await expect(page.getByTestId("config")).toContainText("sgd");
+  // an integer past 2^53 in digits, not 1.235e19
+  await expect(page.getByTestId("config")).toContainText("max_tokens12,345,678,901,234,567,000");
   // copied as YAML nested as the program logged it
   await page.getByTestId("copy-yaml").click();
-  expect(parseYaml((await page.getByTestId("copied-text").textContent())!)).toEqual({ lr: 0.0125, optimizer: { name: "sgd", momentum: 0.9 }, hidden: 128 });
+  expect(parseYaml((await page.getByTestId("copied-text").textContent())!)).toEqual({ lr: 0.0125, optimizer: { name: "sgd", momentum: 0.9 }, hidden: 128, max_tokens: 12345678901234567890 });
   const summary = page.getByTestId("summary");
   await expect(summary).toContainText(`val/acc${String(stored[1]!.summary["val/acc"])}`);
   await page.getByRole("tab", { name: "Logs" }).click();

@@ -10,6 +10,14 @@ test("integers show in full, other magnitudes in 4 significant digits or exponen
   assert.equal(formatNumber(2.5e7 + 0.5), "2.5e7");
 });
 
+test("integers past 2^53 read as digits, those that read back to the stored double, not the exponent form", () => {
+  assert.equal(formatNumber(12345678901234567890), "12,345,678,901,234,567,000", "a 64-bit seed: no 1.235e19, no …567,168 (the double's binary value)");
+  assert.equal(formatNumber(-(2 ** 64)), "-18,446,744,073,709,552,000");
+  assert.equal(formatNumber(Number.MAX_SAFE_INTEGER + 1), "9,007,199,254,740,992");
+  assert.equal(formatKeyValue("seed", 12345678901234567890), "12345678901234567000");
+  assert.equal(formatNumber(1e21), "1e21", "from 1e21 in exponent form, as JavaScript writes it");
+});
+
 test("rates read to 3 digits with separators; id-like integers keep their digits together", () => {
   assert.equal(formatRate(120_183.4), "120,000");
   assert.equal(formatRate(4_348.2), "4,350");

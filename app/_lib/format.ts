@@ -9,8 +9,12 @@ export function formatNumber(value: unknown, digits = 4): string {
   if (typeof value !== "number") return String(value);
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
-  // integers in full (a 32-bit seed, a step count): an id-like number in exponent form reads wrong
-  if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value.toLocaleString("en-US");
+  // integers in full (a 32-bit seed, a step count): an id-like number in exponent form reads wrong.
+  // Past 2^53 a double is no exact integer: its digits are the shortest that read back to it, as
+  // JSON and the CSV write it (12345678901234567890 → 12,345,678,901,234,567,000), not its binary
+  // value's (…567,168), digits nobody wrote. From 1e21 JavaScript writes exponents, as this does
+  // (no 64-bit integer is that large).
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(String(value)).toLocaleString("en-US");
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
     // 7.010e-4 → 7.01e-4, 1.000e+7 → 1e7

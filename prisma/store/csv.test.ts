@@ -46,6 +46,10 @@ describe("CSV cells a spreadsheet reads as data", () => {
     assert.equal(neutralise(null), "");
   });
 
+  it("writes an integer past 2^53 as digits (those that read back to the double), as the tables show it", () => {
+    assert.equal(toCsv(["config.seed"], [[12345678901234567890]]), "config.seed\n12345678901234567000\n");
+  });
+
   it("neutralises header cells like any other", () => {
     const text = toCsv(["=cmd|' /C calc'!A0", "ok"], [["-2+3", 1]]);
     const [header, row] = parse(text) as string[][];
