@@ -87,9 +87,12 @@ test("a program's runs: the project switch, their own columns with stored values
   await expect(page.getByTestId("config")).toContainText("sgd");
   // an integer past 2^53 in digits, not 1.235e19
   await expect(page.getByTestId("config")).toContainText("max_tokens12,345,678,901,234,567,000");
-  // copied as YAML nested as the program logged it
+  // copied as YAML nested as the program logged it; no engine command, no checkpoint to speak of
   await page.getByTestId("copy-yaml").click();
   expect(parseYaml((await page.getByTestId("copied-text").textContent())!)).toEqual({ lr: 0.0125, optimizer: { name: "sgd", momentum: 0.9 }, hidden: 128, max_tokens: 12345678901234567890 });
+  await expect(page.getByTestId("copy-cli")).toHaveCount(0);
+  await expect(page.getByTestId("no-checkpoint")).toHaveCount(0);
+  await screen(page, "program-run-config");
   const summary = page.getByTestId("summary");
   await expect(summary).toContainText(`val/acc${String(stored[1]!.summary["val/acc"])}`);
   await page.getByRole("tab", { name: "Logs" }).click();

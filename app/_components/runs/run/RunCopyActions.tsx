@@ -3,7 +3,8 @@ import { useState } from "react";
 import { configYaml, trainCommand } from "../../../_lib/run-copy";
 
 // The run page's Config tab actions: copy the config as YAML, copy the command that trains it
-// again from a terminal (`npm run train -- …`, engine runs only), download the checkpoint.
+// again from a terminal (`npm run train -- …`, engine runs only), download the checkpoint
+// (engine runs only: a program's run has none, so it is not told it has none yet).
 
 export function RunCopyActions(props: { runId: string; config: Record<string, unknown>; engineRun: boolean; hasCheckpoint: boolean }) {
   const [copied, setCopied] = useState<string | null>(null);
@@ -34,9 +35,11 @@ export function RunCopyActions(props: { runId: string; config: Record<string, un
             Download checkpoint
           </a>
         ) : (
-          <span className="faint" style={{ fontSize: 12.5 }} data-testid="no-checkpoint">
-            No checkpoint yet
-          </span>
+          props.engineRun && (
+            <span className="faint" style={{ fontSize: 12.5 }} data-testid="no-checkpoint">
+              No checkpoint yet
+            </span>
+          )
         )}
       </div>
       {shown !== null && (

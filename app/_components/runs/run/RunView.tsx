@@ -251,7 +251,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       {tab === "config" && (
         <div className="card">
           <div className="card-body">
-            <RunCopyActions runId={run.id} config={run.config} engineRun={props.task.applied !== null} hasCheckpoint={props.hasCheckpoint ?? false} />
+            <RunCopyActions runId={run.id} config={run.config} engineRun={!program && props.task.applied !== null} hasCheckpoint={props.hasCheckpoint ?? false} />
             <div className={styles.config} data-testid="config">
               {configShown.map(([k, v]) => (
                 <div key={k} className={unused(k) ? styles.unused : undefined} data-applied={unused(k) ? "false" : undefined} title={unused(k) ? notAppliedReason(k) : undefined}>
