@@ -109,6 +109,29 @@ run.finish()
     assert.deepEqual(await values(id, "val/loss"), [[9, 0.2], [19, 0.1], [29, 2 / 30]], "commit=False: at the step of the row it joins");
   });
 
+  it("sends metric, summary and config names in any script (学习率, val/точность); drops only what the server refuses", async () => {
+    const { code, stdout, stderr } = await runScript(workdir("unicode"), `
+import sweeplab
+run = sweeplab.init(project="pyclient", config={"学习率": 0.1, "größe": {"层数": 2}}, tags=["实验"])
+print("run", run.id, flush=True)
+for step in range(3):
+    run.log({"损失": 1.0 / (step + 1), "val/точность": 0.5 + step / 10, "cafe\u0301": step, "学习\u3000率": 1.0})
+run.config.update({"批量": 32})
+run.summary["最佳"] = 0.9
+run.finish()
+`);
+    assert.equal(code, 0, stderr);
+    const run = (await getRun(runIdOf(stdout)))!;
+    assert.deepEqual(run.config, { 学习率: 0.1, "größe.层数": 2, 批量: 32 });
+    assert.deepEqual(run.tags, ["实验"]);
+    assert.equal(run.summary["最佳"], 0.9);
+    assert.deepEqual(await values(run.id, "损失"), [[0, 1], [1, 0.5], [2, 1 / 3]]);
+    assert.deepEqual(await values(run.id, "val/точность"), [[0, 0.5], [1, 0.6], [2, 0.7]]);
+    assert.deepEqual(await values(run.id, "cafe\u0301"), [[0, 0], [1, 1], [2, 2]]);
+    assert.match(stderr, /metric '学习\\u3000率' is not sent/);
+    assert.equal(stderr.match(/is not sent/g)?.length, 1, stderr);
+  });
+
   it("runs a script written for wandb after `import sweeplab as wandb`", async () => {
     const { code, stdout, stderr } = await runScript(workdir("wandb"), `
 import sweeplab as wandb

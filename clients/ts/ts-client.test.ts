@@ -383,6 +383,34 @@ describe("the TypeScript client (clients/ts)", () => {
     assert.deepEqual([counts.ok, counts.constructor], [{ points: 30001, rollup: 30001 }, { points: 30001, rollup: 30001 }]);
   });
 
+  it("sends metric, summary and config names in any script (学习率, val/точность), as the Python client does; drops only what the server refuses", async () => {
+    const result = await runScript(
+      dir,
+      "unicode.mjs",
+      `
+      import * as sweeplab from __CLIENT__;
+      const run = await sweeplab.init({ project: "unicode", config: { 学习率: 0.1, größe: { 层数: 2 } }, tags: ["实验"] });
+      for (let step = 0; step < 3; step++) run.log({ 损失: 1 / (step + 1), "val/точность": 0.5 + step / 10, "cafe\u0301": step, "学习\u3000率": 1, ["𝒳".repeat(128)]: 1 });
+      run.config.update({ 批量: 32 });
+      run.summary.update({ 最佳: 0.9 });
+      await run.finish();
+      console.log(JSON.stringify({ id: run.id }));
+      `,
+      env(),
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const run = (await getRun(lastJson<{ id: string }>(result.stdout).id))!;
+    assert.deepEqual(run.config, { 学习率: 0.1, "größe.层数": 2, 批量: 32 });
+    assert.deepEqual(run.tags, ["实验"]);
+    assert.equal(run.summary["最佳"], 0.9);
+    assert.deepEqual((await readPoints(run.id, "损失")).map((p) => p.value), [1, 0.5, 1 / 3]);
+    assert.deepEqual((await readPoints(run.id, "val/точность")).map((p) => p.value), [0.5, 0.6, 0.7]);
+    assert.deepEqual((await readPoints(run.id, "cafe\u0301")).map((p) => p.value), [0, 1, 2]);
+    assert.equal((await readPoints(run.id, "𝒳".repeat(128))).length, 3, "128 code points (256 UTF-16 units) is a name");
+    assert.match(result.stderr, /"学习\u3000率" is not logged/);
+    assert.equal(result.stderr.match(/is not logged/g)?.length, 1, result.stderr);
+  });
+
   it("stores a NaN or ±Infinity config value by its name, as the Python client does (not as null)", async () => {
     const result = await runScript(
       dir,

@@ -12,15 +12,18 @@ import * as corporaRoute from "../../api/corpora/route";
 import * as agentCorpusRoute from "../../api/agent/corpus/[name]/route";
 import * as agentCheckpointRoute from "../../api/agent/checkpoint/[run]/route";
 import * as runsRoute from "../../api/runs/route";
+import * as runsCsvRoute from "../../api/runs/export.csv/route";
 import * as runRoute from "../../api/runs/[id]/route";
 import * as runEventsRoute from "../../api/runs/[id]/events/route";
 import * as runFinishRoute from "../../api/runs/[id]/finish/route";
 import * as runStopRoute from "../../api/runs/[id]/stop/route";
 import * as runCheckpointRoute from "../../api/runs/[id]/checkpoint/route";
+import * as runMetricsRoute from "../../api/runs/[id]/metrics/route";
 import * as runMetricsCsvRoute from "../../api/runs/[id]/metrics.csv/route";
 import * as runMetricsJsonlRoute from "../../api/runs/[id]/metrics.jsonl/route";
 import * as compareRoute from "../../api/compare/route";
 import * as tableRoute from "../../api/compare/table/route";
+import * as tableCsvRoute from "../../api/compare/table.csv/route";
 import * as viewsRoute from "../../api/views/route";
 import * as viewRoute from "../../api/views/[id]/route";
 
@@ -43,15 +46,18 @@ const routes: [string, RegExp, Handler][] = [
   ["GET", /^\/api\/sweeps\/(?<id>[^/]+)\/progress$/, progressRoute.GET as Handler],
   ["GET", /^\/api\/runs$/, runsRoute.GET as Handler],
   ["POST", /^\/api\/runs$/, runsRoute.POST as Handler],
+  ["GET", /^\/api\/runs\/export\.csv$/, runsCsvRoute.GET as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)$/, runRoute.GET as Handler],
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/events$/, runEventsRoute.POST as Handler],
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/finish$/, runFinishRoute.POST as Handler],
   ["POST", /^\/api\/runs\/(?<id>[^/]+)\/stop$/, runStopRoute.POST as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)\/checkpoint$/, runCheckpointRoute.GET as Handler],
+  ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics$/, runMetricsRoute.GET as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.csv$/, runMetricsCsvRoute.GET as Handler],
   ["GET", /^\/api\/runs\/(?<id>[^/]+)\/metrics\.jsonl$/, runMetricsJsonlRoute.GET as Handler],
   ["GET", /^\/api\/compare$/, compareRoute.GET as Handler],
   ["GET", /^\/api\/compare\/table$/, tableRoute.GET as Handler],
+  ["GET", /^\/api\/compare\/table\.csv$/, tableCsvRoute.GET as Handler],
   ["GET", /^\/api\/views$/, viewsRoute.GET as Handler],
   ["POST", /^\/api\/views$/, viewsRoute.POST as Handler],
   ["DELETE", /^\/api\/views\/(?<id>[^/]+)$/, viewRoute.DELETE as Handler],

@@ -9,21 +9,34 @@ Times are seconds since the run started. Steps follow wandb's _step.
 """
 
 import fnmatch
+import functools
 import math
 import re
 import sys
+import unicodedata
 
 MAX_VALUES = 10_000  # per batch: the server answers 413 above this
 MAX_PER_STEP = 256  # values in one {step, time, values} entry (the server's METRICS_PER_MESSAGE_MAX)
 MAX_CONFIG_DEPTH = 8
-# The server's rule for names that become columns (metric names, summary and config keys, tags;
-# sweeps/names.ts): a batch with one bad name would be refused whole, so bad names are dropped here.
-KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@#%+\-:()\[\]]{0,127}")
-KEY_RULE = "1-128 letters, digits and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _"
+# The server's rule for names that become columns (metric names, summary and config keys, tags):
+# a batch with one bad name would be refused whole, so bad names are dropped here. It must stay
+# the rule of sweeps/names.ts KEY_PATTERN and clients/ts/sweeplab.ts NAME_PATTERN
+# (/^[\p{L}\p{N}_][\p{L}\p{N}\p{M}_./@#%+\-:()[\]]{0,127}$/u; sweeps/names.test.ts checks the
+# three agree). Python's re has no \p{...} classes, so the Unicode categories are read here (from
+# this Python's own Unicode database: a letter newer than it is dropped here, taken by the server).
+KEY_SIGNS = frozenset("_./@#%+-:()[]")
+KEY_RULE = "1-128 letters (of any script), digits, combining marks and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _"
 
 
+@functools.lru_cache(maxsize=4096)  # (called per name per logged row; a run logs few names)
 def is_key(name):
-    return KEY.fullmatch(name) is not None
+    """A letter or digit (any script) or _ first, then letters, digits, combining marks or KEY_SIGNS; 1-128 code points."""
+    if not 0 < len(name) <= 128:
+        return False
+    first = name[0]
+    if first != "_" and unicodedata.category(first)[0] not in "LN":
+        return False
+    return all(c in KEY_SIGNS or unicodedata.category(c)[0] in "LNM" for c in name[1:])
 
 
 def config_key_issues(config, path=""):

@@ -132,6 +132,20 @@ class BatcherTest(unittest.TestCase):
         self.assertEqual(body["config"], {"ok": 1, "nested": {"fine": 3}})
         self.assertEqual(len(warnings), 7, warnings)
 
+    def test_names_in_any_script_are_sent_as_the_server_takes_them(self):
+        b, warnings = batcher()
+        b.add((0, 0.0, {"val/точность": 0.5, "损失": 1.0, "cafe\u0301": 2.0, "学习\u3000率": 3.0, "a\u200bb": 4.0, "\u0301a": 5.0}))
+        b.add(("summary", "最佳", 1.0))
+        b.add(("config", {"学习率": 0.1, "größe": {"层数": 2}}))
+        [body] = b.take()
+        self.assertEqual(body["metrics"][0]["values"], {"val/точность": 0.5, "损失": 1.0, "cafe\u0301": 2.0})
+        self.assertEqual(body["summary"], {"最佳": 1.0})
+        self.assertEqual(body["config"], {"学习率": 0.1, "größe": {"层数": 2}})
+        self.assertEqual(len(warnings), 3, warnings)
+        # 128 characters are code points, as the server counts them
+        self.assertEqual(create_issues({"config": {"𝒳" * 128: 1}}), [])
+        self.assertEqual([f for f, _ in create_issues({"config": {"損" * 129: 1}, "tags": ["标签"]})], ["config." + "損" * 129])
+
     def test_a_step_holds_at_most_256_values_per_entry(self):
         b, _ = batcher()
         b.add((3, 0.0, {f"m{i}": i for i in range(300)}))
