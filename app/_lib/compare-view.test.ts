@@ -14,6 +14,13 @@ test("a compare view round-trips through its URL", () => {
   assert.equal(compareViewQuery(v), q);
 });
 
+test("names in any script round-trip: metrics, the grouping key, a hidden group (学习率=0.1), the scatter's axes", () => {
+  const view = parseCompareView({ runs: "abcd1234", metrics: "损失,val/точность", group: "学习率", hide: "学习率=0.1,学习率=0.01", sx: "学习率", sy: "损失" });
+  assert.deepEqual([view.metrics, view.group, view.hidden, view.scatter.x, view.scatter.y], [["损失", "val/точность"], "学习率", ["学习率=0.1", "学习率=0.01"], "学习率", "损失"]);
+  assert.deepEqual(parseCompareView(new URLSearchParams(compareViewQuery(view))), view);
+  assert.deepEqual(parseCompareView({ runs: "abcd1234", group: "学习 率", hide: "学习\u200b率=1" }).hidden, [], "a space or an invisible character is no name");
+});
+
 test("bad values fall back to defaults", () => {
   const v = parseCompareView({ runs: "ok12,NOPE!,ok12", x: "sideways", band: "x", group: "a;b", metrics: "" });
   assert.deepEqual(v.runs, ["ok12"]);

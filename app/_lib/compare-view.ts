@@ -70,7 +70,8 @@ export function parseCompareView(p: Params): CompareViewState {
     smoothing: parseSmoothing(get(p, "smooth")),
     group: group && KEY.test(group) ? group : null,
     band: band === "std" || band === "none" ? band : "minmax",
-    hidden: list(get(p, "hide"), /^[0-9A-Za-z_=.:\-/@#%+()[\]]{1,200}$/),
+    // run ids, or a group's `key=value` (keys in any script, as sweeps/names.ts takes them)
+    hidden: list(get(p, "hide"), /^[\p{L}\p{N}\p{M}_=.:\-/@#%+()[\]]{1,200}$/u),
     panels,
     panelErrors: errors,
     scatter: parseScatter({ get: (k: string) => get(p, k) ?? null }, (k) => KEY.test(k)),
