@@ -45,11 +45,14 @@ export interface Speed {
  * five times their estimate: a batch costs ~35 µs beyond its products (drawing it, the loss, the
  * optimizer's update, the step's report), which the 200-step configs could not show. With that
  * term, six runs there fitted { 115 to 184, 4.06e7 to 4.49e7, 0 to 1.7e-3, 0.026 to 0.051 }:
- * the middles are taken, start-up kept at 125 for the faster machine. A server prices the
+ * the middles are taken, start-up kept at 125 for the faster machine. On 2026-12-05 a faster
+ * machine still fitted start-up 52 ms (worker start-up 37 ms there, against 102 on the slow one):
+ * 125 put its smallest run at ×2.27. Start-up is now the middle in ratio of 52 to 188, 100, which
+ * keeps that run within ×1.9 there and ×0.57 on the slowest. A server prices the
  * form's estimate at these constants only until it has finished a few runs of its own; then at
  * the speed they show (sweeps/estimate.ts calibrateSpeed).
  */
-export const MEASURED_SPEED: Speed = { startupMs: 125, flopsPerMs: 4.4e7, msPerCall: 0.001, msPerBatch: 0.035 };
+export const MEASURED_SPEED: Speed = { startupMs: 100, flopsPerMs: 4.4e7, msPerCall: 0.001, msPerBatch: 0.035 };
 
 export interface RunWork {
   /** Floating-point operations of the matrix products. */
