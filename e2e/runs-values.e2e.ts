@@ -66,8 +66,8 @@ test("runs table filtered (decimals, booleans, W&B names): the rows kept and the
   for (const [filter, keep] of [
     ["config.dropout=0.25", (id: string) => stored(id).config.dropout === 0.25],
     ["config.layernorm=true", (id: string) => stored(id).config.layernorm === true],
-    ["summary.val_acc>=0.92", (id: string) => typeof stored(id).summary.val_acc === "number" && stored(id).summary.val_acc! >= 0.92],
-    ["summary.eval/acc@1<0.9", (id: string) => typeof stored(id).summary["eval/acc@1"] === "number" && stored(id).summary["eval/acc@1"]! < 0.9],
+    ["summary.val_acc>=0.92", (id: string) => ((v) => typeof v === "number" && v >= 0.92)(stored(id).summary.val_acc)],
+    ["summary.eval/acc@1<0.9", (id: string) => ((v) => typeof v === "number" && v < 0.9)(stored(id).summary["eval/acc@1"])],
   ] as const) {
     await page.goto(`/?sweep=${sweepId}&group=none&filter=${encodeURIComponent(filter)}&columns=${columnsParam}&sort=config.dropout`);
     const expected = runs.filter((r) => keep(r!.id)).map((r) => r!.id);

@@ -5,6 +5,20 @@
 
 export type Summary = Record<string, number | null>;
 
+/**
+ * A summary value as the store returns it: an infinite value (a metric whose last value was inf,
+ * a client's `summary["best"] = float("inf")`) is the string "Infinity" or "-Infinity", as the
+ * runs table and the CSV spell it, since JSON — every API answer — has no number for it.
+ */
+export type SummaryValue = number | null | "Infinity" | "-Infinity";
+export type StoredSummary = Record<string, SummaryValue>;
+
+/** A stored summary value as a number, ±Infinity included, or null. */
+export const summaryNumber = (v: SummaryValue | undefined): number | null => (typeof v === "number" ? v : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : null);
+
+/** A stored summary value as a finite number, or null (absent, NaN, ±Infinity). */
+export const finiteValue = (v: SummaryValue | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
 // W&B-style names count too: `val/loss`, `eval.loss`, `eval/acc@1` (top-1 accuracy).
 export function higherIsBetter(metric: string): boolean {
   return /(^|[_/.])(acc|accuracy)(@\d+)?$/.test(metric);
@@ -18,7 +32,8 @@ export function tracksBest(metric: string): boolean {
 /** Fold metric values of one step into a summary (in place); non-finite values never become best. */
 export function foldIntoSummary(summary: Summary, step: number, values: Record<string, number | null>): Summary {
   for (const [name, value] of Object.entries(values)) {
-    summary[name] = value !== null && Number.isFinite(value) ? value : null;
+    // an infinite last value is kept (the table shows it; the store writes ±9e999); NaN has no order: null
+    summary[name] = value === null || Number.isNaN(value) ? null : value;
     if (value === null || !Number.isFinite(value)) {
       if (summary[`${name}_first_nonfinite_step`] == null) summary[`${name}_first_nonfinite_step`] = step;
       continue;

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { StoredSummary } from "../../sweeps/summary";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
 import type { RunState } from "../../sweeps/states";
 
@@ -77,7 +78,7 @@ export interface CompareRun {
   sweepId: string | null;
   config: Record<string, unknown>;
   params: Record<string, unknown>;
-  summary: Record<string, number | null>;
+  summary: StoredSummary;
   startedAt: string | null;
   /** The user's tags and the run group (W&B's group): the compare page groups by them. */
   tags: string[];

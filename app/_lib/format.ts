@@ -8,7 +8,8 @@ export function formatNumber(value: unknown, digits = 4): string {
   if (typeof value === "object") return JSON.stringify(value);
   if (typeof value !== "number") return String(value);
   if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+  // as the table's JSON cells and the CSV spell it (a stored summary holds the string)
+  if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
   // integers in full (a 32-bit seed, a step count): an id-like number in exponent form reads wrong.
   // Past 2^53 a double is no exact integer: its digits are the shortest that read back to it, as
   // JSON and the CSV write it (12345678901234567890 → 12,345,678,901,234,567,000), not its binary

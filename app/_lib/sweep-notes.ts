@@ -1,4 +1,5 @@
 import type { RunState } from "../../sweeps/states";
+import type { StoredSummary } from "../../sweeps/summary";
 
 // What the sweep page says above its panels: the config's warnings (sweepWarnings, from the
 // stored config) and, plainly, when the sweep's runs never logged its metric (issue 17 §3: a
@@ -19,7 +20,7 @@ const NOT_METRICS = new Set(["step", "runtime"]);
 const ENDED: ReadonlySet<RunState> = new Set(["finished", "failed", "diverged", "crashed", "stopped", "pruned"]);
 
 /** null while the metric is there (or nothing has ended yet); else what to say. */
-export function metricNote(runs: readonly { state: RunState; summary: Record<string, number | null> }[], metric: string, sweepEnded: boolean): MetricNote | null {
+export function metricNote(runs: readonly { state: RunState; summary: StoredSummary }[], metric: string, sweepEnded: boolean): MetricNote | null {
   const ended = runs.filter((r) => ENDED.has(r.state));
   if (ended.length === 0) return null;
   const has = (r: (typeof runs)[number]) => Object.keys(r.summary).some((k) => (k === metric || k === `${metric}_best`) && typeof r.summary[k] === "number");

@@ -2,7 +2,7 @@ import { runConfigKeyKind, runConfigShape, type RunConfigKey } from "../../engin
 import { inferDistribution, isPlainObject, LeafParamSpec, LOG_SCALED, supportRange, viewParameters, type Distribution, type ParamSpec } from "../../sweeps/config";
 import { KEY_PATTERN } from "../../sweeps/names";
 import { meanCi } from "../../sweeps/stats";
-import { higherIsBetter } from "../../sweeps/summary";
+import { higherIsBetter, type StoredSummary } from "../../sweeps/summary";
 import { formatNumber } from "./format";
 
 // Data shaping for the sweep's parallel-coordinates chart (the chart component only draws):
@@ -18,7 +18,7 @@ export interface SweepRunLike {
   state: string;
   params: Record<string, unknown>;
   config: Record<string, unknown>;
-  summary: Record<string, number | null>;
+  summary: StoredSummary;
 }
 
 export type AxisKind = "value" | "log" | "category";

@@ -1,4 +1,5 @@
 import { RUN_STATES, type RunState, type SweepState } from "../../sweeps/states";
+import type { StoredSummary, SummaryValue } from "../../sweeps/summary";
 
 // The sweep page's live numbers: what GET /api/sweeps/:id/progress returns, and the pure
 // helpers that turn it into the progress bar and the "has anything changed" signature.
@@ -10,17 +11,17 @@ export interface ProgressRun {
   lastStep: number;
   steps: number | null;
   /** its best value of the sweep metric so far */
-  value: number | null;
+  value: SummaryValue;
   /** its summary's values of the sweep metric (m, m_best, m_best_step): the table and the chart show them live without a refetch */
-  summary: Record<string, number | null>;
+  summary: StoredSummary;
 }
 
 export interface BestRun {
   id: string;
   name: string;
   state: RunState;
-  value: number | null;
-  step: number | null;
+  value: SummaryValue;
+  step: SummaryValue;
   /** its place in the sweep's creation order: its colour in the sweep's view, on the sweeps list too */
   colorRank: number;
 }
@@ -66,7 +67,7 @@ export const liveSummaryKeys = (metric: string) => [metric, `${metric}_best`, `$
  * the table and the parallel coordinates show the same, current values (issue 17 §4: the lines
  * ended near 2.2 and 2.6 while the table said 1.868 and 2.104). Unchanged runs keep their objects.
  */
-export function withLiveValues<R extends { id: string; lastStep: number; summary: Record<string, number | null> }>(runs: R[], running: readonly Pick<ProgressRun, "id" | "lastStep" | "summary">[]): R[] {
+export function withLiveValues<R extends { id: string; lastStep: number; summary: StoredSummary }>(runs: R[], running: readonly Pick<ProgressRun, "id" | "lastStep" | "summary">[]): R[] {
   if (running.length === 0) return runs;
   const live = new Map(running.map((r) => [r.id, r]));
   let changed = false;

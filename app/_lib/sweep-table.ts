@@ -1,4 +1,5 @@
 import { KEY_PATTERN } from "../../sweeps/names";
+import { summaryNumber, type StoredSummary } from "../../sweeps/summary";
 import { paramValue } from "./sweep-parcoords";
 
 // Sorting the sweep page's run table on the client (the brush filters it in place, so it is
@@ -18,12 +19,12 @@ export interface SortableRun {
   runtime: number | null;
   config: Record<string, unknown>;
   params: Record<string, unknown>;
-  summary: Record<string, number | null>;
+  summary: StoredSummary;
 }
 
 function valueOf(run: SortableRun, field: string, absent: ReadonlySet<string>): unknown {
   if (field.startsWith("config.")) return paramValue(run, field.slice(7), absent);
-  if (field.startsWith("summary.")) return run.summary[field.slice(8)];
+  if (field.startsWith("summary.")) return summaryNumber(run.summary[field.slice(8)]); // "Infinity" sorts as the number
   switch (field) {
     case "name":
       return run.name;

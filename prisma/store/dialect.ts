@@ -29,3 +29,13 @@ export function execSql(tx: { $executeRawUnsafe: (sql: string, ...args: unknown[
 export function claimLock(): string {
   return isPostgres() ? " FOR UPDATE OF r SKIP LOCKED" : "";
 }
+
+/**
+ * A jsonb number as float8. A summary stores ±Infinity as ±9e999 (records.ts summaryJson),
+ * which jsonb keeps as a numeric and a plain cast to float8 refuses ("out of range"): those
+ * are ±Infinity here.
+ */
+export function float8Of(jsonb: string): string {
+  const n = `CAST(${jsonb} AS numeric)`;
+  return `CAST(CASE WHEN ${n} > ${Number.MAX_VALUE} THEN 'Infinity'::numeric WHEN ${n} < -${Number.MAX_VALUE} THEN '-Infinity'::numeric ELSE ${n} END AS float8)`;
+}

@@ -15,14 +15,20 @@ import {
   createRun,
   createSweep,
   disconnectPrisma,
+  exportRunsCsv,
+  finishRun,
   getRun,
+  getSweep,
   listDiagnostics,
   listLogs,
   listSamples,
   metricCounts,
   readPoints,
+  queryRunsTable,
   readSeries,
   requestStop,
+  RunFilter,
+  sweepProgress,
 } from "./index";
 
 // The ingestion path (sweeps/ingest.ts → appendRunEvents) against a real SQLite file: a resent
@@ -261,6 +267,55 @@ describe("ingestion", () => {
     assert.deepEqual(await metricCounts(run.id), { train_loss: { points: 30, rollup: 30 }, val_loss: { points: 3, rollup: 3 } });
     assert.equal((await getRun(run.id))!.checkpointStep, null);
     assert.deepEqual(await listSamples(run.id), []);
+  });
+});
+
+describe("infinite values in a summary", () => {
+  it("a metric whose last value is ±inf, and a summary key set to ±Infinity, read back as such: the run, the table (cells, sort, filter, derived gap), the CSV and the sweep's best", async () => {
+    const sweep = await createSweep({ ...sweepInput, metricName: "reward", metricGoal: "maximize" });
+    const [a, b, c] = [await createRun({ sweepId: sweep.id, config: {} }), await createRun({ sweepId: sweep.id, config: {} }), await createRun({ sweepId: sweep.id, config: {} })];
+    // a: its loss went to inf (after a best of 2), val_loss too; its reward is +inf
+    await appendRunEvents([{ runId: a.id, seq: 1, metrics: [{ step: 1, time: 1, values: { loss: 2, val_loss: 3, train_loss: 1, reward: 1 } }, { step: 2, time: 2, values: { loss: Infinity, val_loss: Infinity, reward: Infinity } }] }]);
+    // b: finite throughout; a client set its summary's best to -Infinity, then NaN went by at step 2
+    await appendRunEvents([{ runId: b.id, seq: 1, metrics: [{ step: 1, time: 1, values: { loss: 0.5, val_loss: 0.7, train_loss: 0.4, reward: 5 } }], summary: { floor: -Infinity } }]);
+    await appendRunEvents([{ runId: b.id, seq: 2, metrics: [{ step: 2, time: 2, values: { grad: NaN } }] }]);
+    // c: -inf loss at its end, through the run's end (finishRun merges its outcome's summary)
+    await appendRunEvents([{ runId: c.id, seq: 1, metrics: [{ step: 1, time: 1, values: { loss: 1, reward: 2 } }] }]);
+    await claimNextRun("t", { sweepId: sweep.id });
+    await finishRun(c.id, { state: "finished", summary: { loss: -Infinity } });
+
+    const sa = (await getRun(a.id))!.summary;
+    assert.equal(sa.loss, "Infinity");
+    assert.equal(sa.loss_best, 2, "an infinite value is never a best");
+    assert.equal(sa.loss_first_nonfinite_step, 2);
+    assert.equal(sa.reward, "Infinity");
+    const sb = (await getRun(b.id))!.summary;
+    assert.equal(sb.floor, "-Infinity");
+    assert.equal(sb.grad, null, "NaN stays null");
+    assert.equal(sb.grad_first_nonfinite_step, 2);
+    assert.equal((await getRun(c.id))!.summary.loss, "-Infinity");
+    // the JSON an API answers carries them
+    assert.equal(JSON.parse(JSON.stringify(await getRun(a.id))).summary.loss, "Infinity");
+
+    const columns = ["summary.loss", "summary.floor", "derived.train_val_gap"];
+    const table = async (sort: string, desc: boolean, filters: string[] = []) =>
+      (await queryRunsTable({ sweepId: sweep.id, columns, sort: { field: sort, desc }, filters: filters.map((f) => RunFilter.parse(f)) })).rows;
+    const byId = new Map((await table("summary.loss", false)).map((r) => [r.id, r.values]));
+    assert.deepEqual(byId.get(a.id), { "summary.loss": "Infinity", "summary.floor": null, "derived.train_val_gap": "Infinity" });
+    assert.deepEqual(byId.get(b.id), { "summary.loss": 0.5, "summary.floor": "-Infinity", "derived.train_val_gap": 0.7 - 0.4 });
+    assert.equal(byId.get(c.id)!["summary.loss"], "-Infinity");
+    assert.deepEqual((await table("summary.loss", false)).map((r) => r.id), [c.id, b.id, a.id], "ascending: -inf, 0.5, inf");
+    assert.deepEqual((await table("summary.loss", true)).map((r) => r.id), [a.id, b.id, c.id]);
+    assert.deepEqual((await table("derived.train_val_gap", true)).map((r) => r.id).slice(0, 2), [a.id, b.id]);
+    assert.deepEqual((await table("summary.loss", false, ["summary.loss>1"])).map((r) => r.id), [a.id]);
+    assert.deepEqual((await table("summary.loss", false, ["summary.loss<0"])).map((r) => r.id), [c.id]);
+
+    const csv = (await exportRunsCsv({ sweepId: sweep.id, sort: { field: "summary.loss", desc: false } }, ["name", "summary.loss", "summary.floor"])).trim().split("\n");
+    assert.deepEqual(csv.slice(1).map((line) => line.split(",").slice(1)), [["-Infinity", ""], ["0.5", "-Infinity"], ["Infinity", ""]]);
+
+    // the sweep's best by a maximized metric is the run whose reward is +inf
+    const progress = await sweepProgress((await getSweep(sweep.id))!);
+    assert.equal(progress.best?.id, a.id);
   });
 });
 

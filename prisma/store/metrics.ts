@@ -9,6 +9,7 @@ import type { RunEventBatch } from "../../sweeps/ingest";
 import { foldIntoSummary, type Summary } from "../../sweeps/summary";
 import { execSql, isPostgres, sqlText } from "./dialect";
 import { query, selectRows, type TypedRow } from "./sql";
+import { summaryJson } from "./records";
 
 // THE way a run's data comes in (sweeps/ingest.ts describes the protocol): batches of metric
 // points and the other things a run logs (samples, log lines, diagnostics), numbered per run.
@@ -238,7 +239,7 @@ async function truncateRun(c: IngestTx, runId: string, step: number): Promise<vo
   if (all.length > 0) summary._runtime = all[all.length - 1].time;
   await c.exec(
     `UPDATE Run SET summary = ?, lastStep = CASE WHEN lastStep < ? THEN lastStep ELSE ? END, checkpointStep = CASE WHEN checkpointStep <= ? THEN checkpointStep END WHERE id = ?`,
-    JSON.stringify(summary),
+    summaryJson(summary),
     step,
     step,
     step,
@@ -445,7 +446,7 @@ async function appendIn(c: IngestTx, batches: RunEventBatch[], copy: boolean): P
       Object.assign(summary, set);
       // (an engine run's config is a RunConfig its worker was started with: never rewritten)
       const merged = config && run.kind === "program" ? JSON.stringify({ ...(JSON.parse(run.config) as Record<string, unknown>), ...config }) : run.config;
-      assign.push(["summary", JSON.stringify(summary)], ["lastStep", lastStep], ["heartbeatAt", now], ["config", merged]);
+      assign.push(["summary", summaryJson(summary)], ["lastStep", lastStep], ["heartbeatAt", now], ["config", merged]);
     }
     if (assign.length > 0) await c.exec(`UPDATE Run SET ${assign.map(([column]) => `${column} = ?`).join(", ")} WHERE id = ?`, ...assign.map(([, v]) => v), runId);
   }

@@ -1,9 +1,28 @@
 import type { RunState, SweepState } from "../../sweeps/states";
+import type { StoredSummary } from "../../sweeps/summary";
 
 // The plain objects the store returns (never Prisma rows), and the row→object mapping.
 
 export type Json = Record<string, unknown>;
 export type Summary = Record<string, number | null>;
+
+/**
+ * A summary as the store writes it: JSON with ±Infinity as ±9e999, SQLite's own spelling of an
+ * infinite REAL (json_extract reads it back as one) and a numeric Postgres's jsonb keeps, so the
+ * value sorts above (or below) every number. JSON.stringify would write null. NaN stays null:
+ * `<metric>_first_nonfinite_step` says when it went.
+ */
+export function summaryJson(summary: Summary): string {
+  const body = Object.entries(summary).map(([k, v]) => `${JSON.stringify(k)}:${v === Infinity ? "9e999" : v === -Infinity ? "-9e999" : JSON.stringify(v ?? null)}`);
+  return `{${body.join(",")}}`;
+}
+
+/** A stored summary read: ±9e999 (parsed as ±Infinity) become "Infinity" and "-Infinity". */
+export function parseSummary(text: unknown): StoredSummary {
+  const summary = parseJson(text) as Summary;
+  for (const [k, v] of Object.entries(summary)) if (v === Infinity || v === -Infinity) (summary as StoredSummary)[k] = v > 0 ? "Infinity" : "-Infinity";
+  return summary;
+}
 
 export interface RunRecord {
   id: string;
@@ -14,7 +33,7 @@ export interface RunRecord {
   /** The resolved RunConfig (may be frozen and shared between listings: do not mutate). */
   config: Json;
   params: Json;
-  summary: Summary;
+  summary: StoredSummary;
   error: string | null;
   divergedAt: number | null;
   lastStep: number;
@@ -129,7 +148,7 @@ export function toRunRecord(row: RawRow, now = Date.now(), config?: Json): RunRe
     state: row.state as RunState,
     config: config ?? parseJson(row.config),
     params: parseJson(row.params),
-    summary: parseJson(row.summary) as Summary,
+    summary: parseSummary(row.summary),
     error: (row.error as string | null) ?? null,
     divergedAt: numOrNull(row.divergedAt),
     lastStep: num(row.lastStep),

@@ -4,7 +4,7 @@ import { DEFAULT_RUN_CONFIG } from "../../engine/config";
 import type { RunTime } from "../../sweeps/estimate";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
-import { toRunRecord, type Json, type RunKind, type RunRecord, type Summary } from "./records";
+import { summaryJson, toRunRecord, type Json, type RunKind, type RunRecord, type Summary } from "./records";
 import { updateReturningIds } from "./sql";
 
 export interface NewRun {
@@ -133,7 +133,7 @@ export async function finishRun(id: string, outcome: RunOutcome): Promise<RunRec
       where: { id },
       data: {
         state: outcome.state,
-        summary: JSON.stringify(summary),
+        summary: summaryJson(summary),
         error: outcome.error ?? null,
         divergedAt: outcome.divergedAt ?? null,
         lastStep: Math.max(current.lastStep, outcome.lastStep ?? 0),

@@ -1,4 +1,5 @@
 import { CONDITIONAL_CONFIG_KEYS, ENGINE_TASKS } from "./applies";
+import { float8Of } from "./dialect";
 import { query } from "./sql";
 import { LISTED_TYPES, TABLE_BASE_TYPES, valueColumns as sqliteValueColumns, type TableSqlInput, type WhereInput } from "./sql-sqlite";
 
@@ -32,7 +33,7 @@ export const FIXED_SQL = {
 const doc = (source: JsonSource, alias = "r") => `${alias}."${source}Jsonb"`;
 
 /** A number in a JSON document (NULL when the key is absent or holds no number). */
-const num = (source: "summary", key: string) => `(CASE WHEN jsonb_typeof(${doc(source)} -> ${literal(key)}) = 'number' THEN CAST(${doc(source)} ->> ${literal(key)} AS float8) END)`;
+const num = (source: "summary", key: string) => `(CASE WHEN jsonb_typeof(${doc(source)} -> ${literal(key)}) = 'number' THEN ${float8Of(`${doc(source)} -> ${literal(key)}`)} END)`;
 
 /** Curve-derived columns, computed in SQL so they sort and filter like any other. */
 export const DERIVED_SQL = {

@@ -3,7 +3,7 @@ import type { RunState, SweepState } from "../../sweeps/states";
 import { RUN_STATES } from "../../sweeps/states";
 import { newId } from "./ids";
 import { toSweepRecord, type Json, type RunRecord, type SweepRecord } from "./records";
-import { isPostgres } from "./dialect";
+import { float8Of, isPostgres } from "./dialect";
 import { DEFAULT_DATABASE_URL } from "../database";
 import { LOCKS, pgPool } from "../postgres";
 import { getRun } from "./runs";
@@ -184,7 +184,7 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   // a summary key's value when it is a number: one CASE branch, and its arguments
   const numberAt = (key: string): [string, unknown[]] =>
     isPostgres()
-      ? [`WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN CAST("summaryJsonb" ->> CAST(? AS TEXT) AS float8)`, [key, key]]
+      ? [`WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN ${float8Of(`"summaryJsonb" -> CAST(? AS TEXT)`)}`, [key, key, key, key]]
       : [`WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?)`, [jsonPath(key), jsonPath(key)]];
   const [[bestWhen, bestArgs], [lastWhen, lastArgs], [stepWhen, stepArgs]] = [numberAt(bestKey), numberAt(lastKey), numberAt(stepKey)];
   const value = `CASE ${bestWhen} ${lastWhen} END`;

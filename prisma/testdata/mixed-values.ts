@@ -39,7 +39,7 @@ interface Spec {
   config: Record<string, unknown>;
   /** metric points logged (NaN/Infinity allowed: they mark divergence) */
   points?: { step: number; values: Record<string, number | null> }[];
-  /** merged over the live summary at the end (NaN/Infinity become null when stored) */
+  /** merged over the live summary at the end (NaN becomes null when stored; ±Infinity is kept) */
   summary?: Record<string, number | null>;
   state?: "finished" | "diverged" | "queued";
 }
@@ -138,7 +138,9 @@ export function expectedCell(run: RunRecord, field: string, now = Date.now()): u
   const [source, key] = [field.slice(0, dot), field.slice(dot + 1)];
   if (source === "derived") {
     if (key === "train_val_gap") {
-      const [a, b] = [run.summary.val_loss, run.summary.train_loss];
+      // (a stored summary spells ±Infinity as a string)
+      const number = (v: unknown) => (v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
+      const [a, b] = [number(run.summary.val_loss), number(run.summary.train_loss)];
       if (typeof a !== "number" || typeof b !== "number") return null;
       const gap = a - b;
       return Number.isNaN(gap) ? null : shown(gap); // SQLite has no NaN: it is NULL

@@ -1,7 +1,7 @@
 import type { WorkerInput } from "../../engine/protocol";
 import type { RunEventBatch } from "../ingest";
 import type { RunState, SweepState } from "../states";
-import type { Summary } from "../summary";
+import type { StoredSummary, Summary } from "../summary";
 
 // The executor's vocabulary. A Runner (the local pool of worker processes, or a remote agent)
 // talks to a RunQueue: claim a run, report what its workers wrote, finish a run — or release
@@ -115,7 +115,7 @@ export interface TrialInfo {
   state: RunState;
   config: Record<string, unknown>;
   params: Record<string, unknown>;
-  summary: Summary;
+  summary: StoredSummary;
   error: string | null;
   claimedBy: string | null;
   pid: number | null;

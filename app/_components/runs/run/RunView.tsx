@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { summaryNumber, type StoredSummary } from "../../../../sweeps/summary";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
@@ -195,7 +196,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
           <>
         <Stat label="Best val_loss" value={s.val_loss_best != null ? <>{formatNumber(s.val_loss_best)} <span className="faint" style={{ fontSize: 12, fontWeight: 400 }}>@ {formatNumber(s.val_loss_best_step)}</span></> : "–"} />
         <Stat label="train_loss" value={formatNumber(s.train_loss)} />
-        <Stat label="train–val gap" value={s.val_loss != null && s.train_loss != null ? formatNumber(s.val_loss - s.train_loss) : "–"} />
+        <Stat label="train–val gap" value={s.val_loss != null && s.train_loss != null ? formatNumber(summaryNumber(s.val_loss)! - summaryNumber(s.train_loss)!) : "–"} />
         <Stat label="Runtime" value={formatDuration(run.runtime)} />
         <Stat
           label={run.divergedAt !== null ? "Diverged at" : "Throughput (median)"}
@@ -283,7 +284,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
 }
 
 /** A program run's headline: up to four metrics whose best value the summary tracks (losses, accuracies), validation first. */
-function headlineMetrics(summary: Record<string, number | null>): string[] {
+function headlineMetrics(summary: StoredSummary): string[] {
   return Object.keys(summary)
     .filter((k) => `${k}_best` in summary)
     .sort(validationFirst)
@@ -291,7 +292,7 @@ function headlineMetrics(summary: Record<string, number | null>): string[] {
 }
 
 /** A program run's summary, every key: what it set and what its metrics ended at. */
-function SummaryList(props: { summary: Record<string, number | null> }) {
+function SummaryList(props: { summary: StoredSummary }) {
   const entries = Object.entries(props.summary).filter(([k]) => !k.startsWith("_")).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return null;
   return (
