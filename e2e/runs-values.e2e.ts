@@ -4,6 +4,7 @@ import fs from "node:fs";
 import { formatKeyValue } from "../app/_lib/format";
 import type { TablePage } from "../prisma/store/runs-table";
 import { expectedCell, MIXED_COLUMNS, referenceOrder, seedMixedValues } from "../prisma/testdata/mixed-values";
+import { summaryNumber } from "../sweeps/summary";
 import { e2eStore, screen } from "./runs-util";
 
 // Issue 17 §1, as a person sees it: the runs table (/) showed dropout 0 for 0.25 and 0.5,
@@ -66,8 +67,8 @@ test("runs table filtered (decimals, booleans, W&B names): the rows kept and the
   for (const [filter, keep] of [
     ["config.dropout=0.25", (id: string) => stored(id).config.dropout === 0.25],
     ["config.layernorm=true", (id: string) => stored(id).config.layernorm === true],
-    ["summary.val_acc>=0.92", (id: string) => ((v) => typeof v === "number" && v >= 0.92)(stored(id).summary.val_acc)],
-    ["summary.eval/acc@1<0.9", (id: string) => ((v) => typeof v === "number" && v < 0.9)(stored(id).summary["eval/acc@1"])],
+    ["summary.val_acc>=0.92", (id: string) => ((v) => v !== null && v >= 0.92)(summaryNumber(stored(id).summary.val_acc))],
+    ["summary.eval/acc@1<0.9", (id: string) => ((v) => v !== null && v < 0.9)(summaryNumber(stored(id).summary["eval/acc@1"]))],
   ] as const) {
     await page.goto(`/?sweep=${sweepId}&group=none&filter=${encodeURIComponent(filter)}&columns=${columnsParam}&sort=config.dropout`);
     const expected = runs.filter((r) => keep(r!.id)).map((r) => r!.id);
