@@ -121,8 +121,8 @@ export function toRunEventBatch(runId: string, batch: ClientBatch): RunEventBatc
     stream: "client",
     ...(metrics?.length ? { metrics } : {}),
     ...(logs?.length ? { logs } : {}),
-    // (a summary keeps non-finite values as null, as the folded one does)
-    ...(summary ? { summary: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v !== null && Number.isFinite(v) ? v : null])) } : {}),
+    // (a summary keeps ±Infinity and NaN as null, as the folded one does: sweeps/summary.ts)
+    ...(summary ? { summary: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v === null || Number.isNaN(v) ? null : v])) } : {}),
     ...(config && Object.keys(config).length ? { config } : {}),
   };
 }

@@ -80,11 +80,17 @@ describe("the logging API", () => {
     // listing shows them, also one that listed the run before (wandb.config.update mid-run)
     const listedConfig = async () => ((await (await fetch(`${srv.base}/api/runs?project=mnist`)).json()) as { runs: { config: Record<string, unknown> }[] }).runs[0].config;
     assert.deepEqual(await listedConfig(), { seed: 1 });
-    const second = await post(`/api/runs/${run.id}/events`, { seq: 2, summary: { "val/loss": 0.25, best_epoch: 1 }, config: { batch: { size: 64 } } });
+    const second = await post(`/api/runs/${run.id}/events`, { seq: 2, summary: { "val/loss": 0.25, best_epoch: 1, ceiling: "Infinity", lost: "NaN" }, config: { batch: { size: 64 } } });
     assert.equal(second.status, 200);
     const stored = (await getRun(run.id))!;
     assert.equal(stored.summary["val/loss"], 0.25);
     assert.equal(stored.summary.best_epoch, 1);
+    // ±Infinity, folded (grad's last value) or set, is kept and answered as JSON spells it; NaN is null
+    assert.equal(stored.summary.grad, "-Infinity");
+    assert.equal(stored.summary.ceiling, "Infinity");
+    assert.equal(stored.summary.lost, null);
+    const listedSummary = ((await (await fetch(`${srv.base}/api/runs?project=mnist`)).json()) as { runs: { summary: Record<string, unknown> }[] }).runs[0].summary;
+    assert.deepEqual([listedSummary.grad, listedSummary.ceiling, listedSummary.lost], ["-Infinity", "Infinity", null]);
     assert.equal(stored.summary["val/loss_best"], 0.1 + 0.2);
     assert.equal(stored.summary.acc_first_nonfinite_step, 1);
     assert.deepEqual(stored.config, { seed: 1, "batch.size": 64 });
