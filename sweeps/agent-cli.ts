@@ -11,11 +11,12 @@ import { processLauncher, routingLauncher } from "./launcher";
 import { programLauncher } from "./program";
 import { invocationDir } from "../engine/files";
 
-// `npm run agent -- --server URL[,URL…] --token T [--sweep ID] [--concurrency N] [--name NAME]`:
+// `npm run agent -- --server URL[,URL…] --token T [--sweep ID] [--concurrency N] [--count N] [--name NAME]`:
 // a worker machine. Several servers (on one database) may be named: the agent talks to the
 // first that answers and moves to the next when that one goes down (Servers, ./agent.ts). It claims runs from the server over HTTP, trains them in local worker
 // processes and streams their metrics back in batches (the W&B agent pattern). With --sweep
-// it works on that sweep only and exits when the sweep has ended. Ctrl-C or SIGTERM hands its
+// it works on that sweep only and exits when the sweep has ended; with --count N it runs at most
+// N runs and exits once they have ended (as `wandb agent --count`). Ctrl-C or SIGTERM hands its
 // runs back to the server, which gives them to another host: they resume there from their
 // last checkpoint, which the agent keeps here and uploads to the server (sharedCheckpoints).
 //
@@ -25,7 +26,7 @@ import { invocationDir } from "../engine/files";
 // so a restarted agent is the same agent and needs no token; without, the agent is named
 // <host>-<pid> and registers afresh each time.
 
-const USAGE = "usage: npm run agent -- --server URL[,URL…] --token TOKEN [--sweep ID] [--concurrency N] [--name NAME]\n       npm run agent -- --database postgresql://… [--sweep ID] [--concurrency N]   (straight to the database, sweeps/agent-direct.ts)";
+const USAGE = "usage: npm run agent -- --server URL[,URL…] --token TOKEN [--sweep ID] [--concurrency N] [--count N] [--name NAME]\n       npm run agent -- --database postgresql://… [--sweep ID] [--concurrency N] [--count N]   (straight to the database, sweeps/agent-direct.ts)";
 
 function fail(message: string): never {
   console.error(`agent: ${message}`);
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
         token: { type: "string" },
         sweep: { type: "string" },
         concurrency: { type: "string" },
+        count: { type: "string" },
         name: { type: "string" },
         database: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -82,11 +84,13 @@ async function main(): Promise<void> {
   }
   const concurrency = args.concurrency === undefined ? os.cpus().length : Number(args.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency must be a whole number ≥ 1, got ${args.concurrency}`);
+  const count = args.count === undefined ? undefined : Number(args.count);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1)) fail(`--count must be a whole number ≥ 1, got ${args.count}`);
   if (args.database !== undefined) {
     if (args.server !== undefined || args.token !== undefined || args.name !== undefined) fail(`--database connects straight to the database: --server, --token and --name are for an agent that goes through a server\n${USAGE}`);
     if (!/^(postgres(ql)?:\/\/|file:)/i.test(args.database)) fail(`--database must be a postgresql://… URL (or a file: SQLite URL on this machine), got "${args.database.slice(0, 80)}"`);
     const { runDirectAgent } = await import("./agent-direct");
-    await runDirectAgent({ database: args.database, sweep: args.sweep, concurrency, log: (m) => console.error(`agent: ${m}`) }).catch((error: Error) => fail(error.message));
+    await runDirectAgent({ database: args.database, sweep: args.sweep, concurrency, maxRuns: count, log: (m) => console.error(`agent: ${m}`) }).catch((error: Error) => fail(error.message));
     return;
   }
   const token = args.token ?? process.env.SWEEPLAB_AGENT_TOKEN;
@@ -121,6 +125,7 @@ async function main(): Promise<void> {
     owner: agentOwner(name),
     concurrency,
     sweepId: args.sweep,
+    maxRuns: count,
     pollMs: 2000,
     flushMs: 500,
     log: (m) => console.error(`agent: ${m}`),
@@ -151,17 +156,19 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal));
 
   runner.start();
-  if (args.sweep) {
-    // Bound to one sweep: exit when it has ended and nothing runs here any more.
+  if (args.sweep || count !== undefined) {
+    // Bound to one sweep, or to a count of runs: exit when the sweep has ended, or the count has
+    // been run, and nothing runs here any more.
     for (;;) {
       await runner.untilIdle();
+      if (runner.exhausted) break;
       const state = queue.lastSweepState;
-      if (state === null || state === "finished" || state === "cancelled" || state === "failed") break;
+      if (args.sweep && (state === null || state === "finished" || state === "cancelled" || state === "failed")) break;
       await new Promise((r) => setTimeout(r, 2000));
     }
     await runner.shutdown();
     await checkpoints.settled(60_000);
-    console.log(`sweep ${args.sweep} is ${queue.lastSweepState ?? "gone"}; agent exits`);
+    console.log(runner.exhausted ? `ran ${count} run${count === 1 ? "" : "s"} (--count); agent exits` : `sweep ${args.sweep} is ${queue.lastSweepState ?? "gone"}; agent exits`);
   }
 }
 

@@ -41,8 +41,8 @@ parameters:
   learning_rate: { values: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06] }
 `;
 
-function agent(sweepId: string, machine: string): ChildProcess & { out: () => string } {
-  const p = spawn(process.execPath, ["--import", "tsx", path.join(root, "sweeps/agent-cli.ts"), "--database", dbUrl, "--sweep", sweepId, "--concurrency", "2"], {
+function agent(sweepId: string, machine: string, extraArgs: string[] = []): ChildProcess & { out: () => string } {
+  const p = spawn(process.execPath, ["--import", "tsx", path.join(root, "sweeps/agent-cli.ts"), "--database", dbUrl, "--sweep", sweepId, "--concurrency", "2", ...extraArgs], {
     cwd: root,
     env: {
       ...process.env,
@@ -102,6 +102,20 @@ describe("agents straight to the database", () => {
       }
     }
     for (const run of runs) await assertWholeCurves(run.id, { train_loss: loggedSteps(STEPS, 10), val_loss: loggedSteps(STEPS, 100) }, run.name);
+  });
+
+  it("with --count N runs N runs and exits once they have ended; the sweep goes on for others", async () => {
+    const yaml = YAML.replace(`steps: { value: ${STEPS} }`, "steps: { value: 50 }");
+    const parsed = parseSweepConfigText(yaml);
+    assert.ok(parsed.ok);
+    const sweep = await launchSweep(parsed.config, yaml, { concurrency: 4 });
+    const p = agent(sweep.id, "machine-c", ["--count", "3"]);
+    assert.equal(await exited(p), 0, p.out());
+    assert.match(p.out(), /ran 3 runs \(--count\); agent exits/);
+    const runs = await sweepRuns(sweep.id);
+    assert.deepEqual(runs.filter((r) => r.state === "finished").length, 3, runs.map((r) => `${r.name}: ${r.state}`).join("\n"));
+    assert.equal(runs.filter((r) => r.state === "running").length, 0, "nothing left running");
+    assert.equal((await getSweep(sweep.id))!.state, "running");
   });
 
   it("refuses --database with --server, and a URL that is no database, naming the option", async () => {

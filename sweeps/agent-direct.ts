@@ -10,7 +10,7 @@ import { executorCheckpoints } from "../prisma/store/checkpoints";
 import { registeredCorpusText } from "../prisma/store/corpora";
 import { redact } from "../prisma/database";
 
-// `npm run agent -- --database postgresql://… [--sweep ID] [--concurrency N]`: an agent that
+// `npm run agent -- --database postgresql://… [--sweep ID] [--concurrency N] [--count N]`: an agent that
 // connects straight to the database, as Optuna's workers do, where that is simpler on a cluster
 // than reaching a server: it runs the sweep logic (claims with row locks, the sweep's next run
 // under its controller lock, early termination) and its workers in this process, like a server's
@@ -22,6 +22,8 @@ export interface DirectAgentOptions {
   database: string;
   sweep?: string;
   concurrency: number;
+  /** Run at most this many runs, then exit once they have ended (--count). */
+  maxRuns?: number;
   log: (message: string) => void;
 }
 
@@ -44,6 +46,7 @@ export async function runDirectAgent(options: DirectAgentOptions): Promise<void>
     corpusText: registeredCorpusText,
     concurrency: options.concurrency,
     sweepId: options.sweep,
+    maxRuns: options.maxRuns,
     // a program sweep's runs run its program here, in this folder (as `wandb agent` does)
     launcher: programs ? routingLauncher(processLauncher(), programs, (run) => run?.sweepId === options.sweep) : processLauncher(),
     staleAfterMs: process.env.SWEEPLAB_STALE_AFTER_MS ? Number(process.env.SWEEPLAB_STALE_AFTER_MS) : undefined,
@@ -65,16 +68,18 @@ export async function runDirectAgent(options: DirectAgentOptions): Promise<void>
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal));
   await executor.start();
   console.log(`agent ${executor.owner}: ${options.concurrency} worker${options.concurrency > 1 ? "s" : ""}, database ${redact(options.database)}${options.sweep ? `, sweep ${options.sweep}` : ""}`);
-  if (!options.sweep) return; // serves every shared sweep until stopped
-  // Bound to one sweep: exit when it has ended and nothing runs here any more.
+  if (!options.sweep && options.maxRuns === undefined) return; // serves every shared sweep until stopped
+  // Bound to one sweep, or to a count of runs: exit when the sweep has ended, or the count has
+  // been run, and nothing runs here any more.
   for (;;) {
     await executor.runner.untilIdle();
-    const state = (await getSweep(options.sweep))?.state ?? null;
+    if (executor.runner.exhausted) break;
+    const state = options.sweep ? ((await getSweep(options.sweep))?.state ?? null) : "running";
     if (state === null || ENDED.has(state)) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
   await executor.stop();
   await checkpoints.settled?.(60_000);
-  console.log(`sweep ${options.sweep} is ${(await getSweep(options.sweep))?.state ?? "gone"}; agent exits`);
+  console.log(executor.runner.exhausted ? `ran ${options.maxRuns} run${options.maxRuns === 1 ? "" : "s"} (--count); agent exits` : `sweep ${options.sweep} is ${(await getSweep(options.sweep!))?.state ?? "gone"}; agent exits`);
   process.exit(0);
 }

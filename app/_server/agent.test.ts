@@ -43,8 +43,8 @@ async function createSweep(yaml: string): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-function agent(sweepId: string, extraEnv: Record<string, string> = {}, name = "test-agent", token = TOKEN, servers = base) {
-  const [cmd, args] = tsx("sweeps/agent-cli.ts", "--server", servers, "--token", token, "--sweep", sweepId, "--concurrency", "2", "--name", name);
+function agent(sweepId: string, extraEnv: Record<string, string> = {}, name = "test-agent", token = TOKEN, servers = base, extraArgs: string[] = []) {
+  const [cmd, args] = tsx("sweeps/agent-cli.ts", "--server", servers, "--token", token, "--sweep", sweepId, "--concurrency", "2", "--name", name, ...extraArgs);
   return spawn(cmd, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
 }
 
@@ -62,6 +62,24 @@ describe("remote agent", () => {
     p.stderr!.on("data", (d) => (err += d));
     assert.equal(await exited(p), 2);
     assert.match(err, /401.*wrong agent token/);
+  });
+
+  it("with --count N runs N runs of the sweep and exits once they have ended, leaving the rest to others (wandb agent --count)", async () => {
+    const id = await createSweep("method: grid\nparameters:\n  task: { value: quadrant }\n  steps: { value: 20 }\n  learning_rate: { values: [0.001, 0.003, 0.01, 0.03, 0.1] }\n");
+    const p = agent(id, {}, "counter", TOKEN, base, ["--count", "3"]);
+    let out = "";
+    p.stdout!.on("data", (d) => (out += d));
+    assert.equal(await exited(p), 0);
+    assert.match(out, /ran 3 runs \(--count\); agent exits/);
+    const runs = (await sweepRuns(id)).filter((r) => r.claimedBy === "agent:counter");
+    assert.deepEqual(runs.map((r) => r.state), ["finished", "finished", "finished"]);
+    assert.equal((await getSweep(id))!.state, "running", "the sweep goes on: 2 of its 5 runs are left");
+    const bad = agent(id, {}, "counter", TOKEN, base, ["--count", "0"]);
+    let err = "";
+    bad.stderr!.on("data", (d) => (err += d));
+    assert.equal(await exited(bad), 2);
+    assert.match(err, /--count must be a whole number ≥ 1, got 0/);
+    await fetch(`${base}/api/sweeps/${id}/cancel`, { method: "POST" });
   });
 
   it("saves its credential under --name: restarted, it is the same agent and needs no token", async () => {

@@ -59,6 +59,8 @@ export interface RunnerOptions {
   concurrency?: number;
   /** Only runs of this sweep. */
   sweepId?: string;
+  /** Claim at most this many runs in all, then claim no more (an agent's --count, as `wandb agent --count`). */
+  maxRuns?: number;
   /** How often to look for work when a slot is free (ms). */
   pollMs?: number;
   /** How often buffered events are reported (ms), and the buffered points that force a report. */
@@ -163,6 +165,8 @@ export class Runner {
   private idleWaiters: (() => void)[] = [];
   /** False once the queue said there is nothing to claim and no run is active. */
   private lastClaimEmpty = false;
+  /** Runs claimed so far, against options.maxRuns. */
+  private claimedRuns = 0;
   /** When checkSilence last ran (ms). */
   private lastSilenceCheck = 0;
   /** The queue failing: since when, until when not to try again, and when it was last logged. */
@@ -218,13 +222,14 @@ export class Runner {
     const filling = (async () => {
       await Promise.resolve(); // so that `this.filling` is set before the finally below runs
       try {
-        while (this.running && !this.draining && this.active.size < this.concurrency) {
+        while (this.running && !this.draining && this.active.size < this.concurrency && !this.exhausted) {
           const run = await this.queue.claim(this.owner, { sweepId: this.sweepId });
           if (!run) {
             this.lastClaimEmpty = true;
             break;
           }
           this.lastClaimEmpty = false;
+          this.claimedRuns++;
           await this.launch(run);
         }
       } catch (error) {
@@ -557,9 +562,14 @@ export class Runner {
   }
 
   /** Resolves when no worker is running and the last claim found nothing to do. */
+  /** It has claimed options.maxRuns runs: it claims no more. */
+  get exhausted(): boolean {
+    return this.claimedRuns >= (this.options.maxRuns ?? Infinity);
+  }
+
   async untilIdle(): Promise<void> {
     for (;;) {
-      if (this.active.size === 0 && this.filling === null && this.lastClaimEmpty) return;
+      if (this.active.size === 0 && this.filling === null && (this.lastClaimEmpty || this.exhausted)) return;
       await new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);
         setTimeout(resolve, this.pollMs);
