@@ -218,6 +218,23 @@ describe("npm run sweep -- sweep.yaml with a program", { skip: hasPython ? false
     assert.deepEqual(logs.filter((l) => l.message.includes("phase")).map((l) => [l.level, l.message]), [["warn", 'left out of the metrics (said once for each key): "phase" (a string, not a number)']]);
   });
 
+  it("a Python program run by a sweep imports the Python client with nothing installed (clients/python on its PYTHONPATH, after the user's own)", async () => {
+    const source = ["import json, os, sweeplab", "print(json.dumps({'loss': 0.5}))", "print(os.environ['PYTHONPATH'])"];
+    const bare: NodeJS.ProcessEnv = { ...env };
+    delete bare.PYTHONPATH;
+    const work = path.join(dir, "py-import");
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(path.join(work, "imports.py"), source.join("\n"));
+    fs.writeFileSync(path.join(work, "sweep.yaml"), "program: imports.py\nmethod: grid\nparameters:\n  x: {value: 1}\n");
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "sweeps", "cli.ts"), path.join(work, "sweep.yaml")], { env: { ...bare, PYTHONPATH: "/somewhere/else" }, encoding: "utf8", cwd: root, timeout: 120_000 });
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    const [s] = (await listSweeps()).filter((x) => x.config.program === "imports.py");
+    const [run] = await sweepRuns(s.id);
+    assert.equal(run.state, "finished", run.error ?? "");
+    assert.deepEqual((await readPoints(run.id, "loss")).map((p) => p.value), [0.5]);
+    assert.ok((await listLogs(run.id)).some((l) => l.message === `/somewhere/else:${path.join(root, "clients", "python")}`), "the user's path first");
+  });
+
   it("a program sweep created over HTTP is never run by the server: an agent started with its id runs it in its folder", async () => {
     const work = path.join(dir, "agent");
     fs.mkdirSync(work, { recursive: true });

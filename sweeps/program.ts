@@ -206,6 +206,19 @@ export interface ProgramLauncherOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * PYTHONPATH with this checkout's Python client (clients/python) after what it holds, so a
+ * program run by a sweep can `import sweeplab` as a W&B program imports wandb, with nothing
+ * installed; a client the user put on the path (or installed) comes first. The CLIs run from the
+ * checkout's root (scripts/cli.mjs, npm), or SWEEPLAB_ROOT names it.
+ */
+export function withPythonClient(pythonPath: string | undefined, root = process.env.SWEEPLAB_ROOT ?? process.cwd()): string | undefined {
+  const client = path.join(root, "clients", "python");
+  if (!fs.existsSync(path.join(client, "sweeplab", "__init__.py"))) return pythonPath;
+  const parts = (pythonPath ?? "").split(path.delimiter).filter(Boolean);
+  return [...parts.filter((p) => path.resolve(p) !== client), client].join(path.delimiter);
+}
+
 const STDERR_TAIL_CHARS = 2000;
 const HEARTBEAT_MS = 1000;
 
@@ -227,6 +240,7 @@ export function programLauncher(options: ProgramLauncherOptions): Launcher {
         ...(run?.sweepId ? { SWEEPLAB_SWEEP_ID: run.sweepId } : {}),
         SWEEPLAB_CONFIG: JSON.stringify(nestConfig(config)),
         PYTHONUNBUFFERED: "1", // a Python program's prints arrive as they are made
+        PYTHONPATH: withPythonClient(process.env.PYTHONPATH),
       };
       // its own process group: a stop reaches what the command started too (a shell's children)
       const child = spawn(argv[0] ?? "false", argv.slice(1), { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
