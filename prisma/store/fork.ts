@@ -23,7 +23,13 @@ export const FORKABLE_KEYS = [
 ] as const;
 
 export const ForkRequest = z.strictObject({
-  changes: z.strictObject(Object.fromEntries(FORKABLE_KEYS.map((k) => [k, z.unknown().optional()])) as Record<(typeof FORKABLE_KEYS)[number], z.ZodOptional<z.ZodUnknown>>),
+  changes: z.strictObject(Object.fromEntries(FORKABLE_KEYS.map((k) => [k, z.unknown().optional()])) as Record<(typeof FORKABLE_KEYS)[number], z.ZodOptional<z.ZodUnknown>>, {
+    // zod's own "Unrecognized key" says neither why nor what may change
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `${issue.keys.join(", ")} cannot change in a fork: the checkpoint keeps the parent's model shapes, optimizer state and data. A fork may change ${FORKABLE_KEYS.join(", ")}`
+        : undefined,
+  }),
   name: z.string().trim().min(1).max(120).optional(),
 });
 export type ForkRequest = z.output<typeof ForkRequest>;

@@ -282,6 +282,9 @@ describe("POST /api/runs/:id/fork", () => {
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.equal(((await r.json()) as { issues: { path: string }[] }).issues[0].path, field, JSON.stringify(body));
     }
+    // a key that cannot change says why, and which may
+    const shape = (await (await fork(parent.id, { changes: { hidden_size: 128, cell: "gru" } })).json()) as { issues: { message: string }[] };
+    assert.match(shape.issues[0].message, /^hidden_size, cell cannot change in a fork: the checkpoint keeps the parent's model shapes, optimizer state and data\. A fork may change learning_rate, .*, steps, /);
     fs.rmSync(checkpointPathFor(parent.id));
     assert.equal((await fork(parent.id, { changes: {} })).status, 409);
     const live = await createRun({ config: { task: "quadrant" }, claimedBy: "local:test" });
