@@ -1,5 +1,5 @@
 import type { RunState } from "../../sweeps/states";
-import type { StoredSummary } from "../../sweeps/summary";
+import { summaryNumber, type StoredSummary } from "../../sweeps/summary";
 
 // What the sweep page says above its panels: the config's warnings (sweepWarnings, from the
 // stored config) and, plainly, when the sweep's runs never logged its metric (issue 17 §3: a
@@ -23,7 +23,8 @@ const ENDED: ReadonlySet<RunState> = new Set(["finished", "failed", "diverged", 
 export function metricNote(runs: readonly { state: RunState; summary: StoredSummary }[], metric: string, sweepEnded: boolean): MetricNote | null {
   const ended = runs.filter((r) => ENDED.has(r.state));
   if (ended.length === 0) return null;
-  const has = (r: (typeof runs)[number]) => Object.keys(r.summary).some((k) => (k === metric || k === `${metric}_best`) && typeof r.summary[k] === "number");
+  // (a metric whose value went to ±Infinity was logged too)
+  const has = (r: (typeof runs)[number]) => Object.keys(r.summary).some((k) => (k === metric || k === `${metric}_best`) && summaryNumber(r.summary[k]) !== null);
   if (runs.some(has)) return null;
   const counts = new Map<string, number>();
   for (const r of runs) for (const k of Object.keys(r.summary)) if (!DERIVED.test(k) && !NOT_METRICS.has(k) && !k.startsWith("_")) counts.set(k, (counts.get(k) ?? 0) + 1);
