@@ -77,6 +77,18 @@ const Config = z
 
 const Tag = z.string().regex(KEY_PATTERN, `a tag is ${KEY_RULE}`);
 
+/** How far ahead of the server's clock a client's clock may run. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A moment on the client's clock (an offline run's start or end, synced later): ISO 8601 with
+ * its offset (`2026-12-05T10:24:00.123+00:00`, or `Z`); not later than now, give or take the skew.
+ */
+const ClientTime = z.iso
+  .datetime({ offset: true, error: "an ISO 8601 date and time with its offset (2026-12-05T10:24:00+00:00)" })
+  .transform((s) => new Date(s))
+  .refine((t) => t.getTime() <= Date.now() + CLOCK_SKEW_MS, `in the future (more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of the server's clock)`);
+
 /** POST /api/runs: a program run. */
 export const CreateRunRequest = z.strictObject({
   project: Project.optional(),
@@ -93,6 +105,11 @@ export const CreateRunRequest = z.strictObject({
    * of an offline run reads that it was uploaded already; a client says it has ended).
    */
   resume: z.boolean().optional(),
+  /**
+   * When the run started, if before now (an offline run synced later, as `wandb sync` keeps it):
+   * its start and its place in creation order. Only for a run the request creates.
+   */
+  startedAt: ClientTime.optional(),
 });
 export type CreateRunRequest = z.output<typeof CreateRunRequest>;
 
@@ -132,6 +149,8 @@ export const FinishRunRequest = z.strictObject({
   state: z.enum(["finished", "failed", "crashed"]),
   exitCode: z.number().int().optional(),
   error: z.string().max(4000).optional(),
+  /** When the run ended, if before now (an offline run synced later); not before its start. Only for a run its client owns. */
+  finishedAt: ClientTime.optional(),
 });
 export type FinishRunRequest = z.output<typeof FinishRunRequest>;
 

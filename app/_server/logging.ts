@@ -70,7 +70,10 @@ export async function finishRunAction(req: Request, id: string): Promise<Respons
   if (!body.ok) return body.response;
   const open = await openRun(id);
   if (!open.ok) return open.response;
-  const { state, exitCode, error } = body.data;
+  const { state, exitCode, error, finishedAt } = body.data;
+  if (finishedAt && open.run.startedAt && finishedAt.getTime() < Date.parse(open.run.startedAt)) {
+    return jsonError(400, `finishedAt ${finishedAt.toISOString()} is before the run started (${open.run.startedAt})`, [{ path: "finishedAt", message: "before the run's start" }]);
+  }
   const coordinator = (await serverExecutor()).coordinator;
   // a run early termination or the user asked to stop, whose program then ended cleanly, was pruned or stopped
   const outcome = state !== "finished" ? state : (coordinator.stopReasonOf(id) ?? (open.run.stopRequested ? "stopped" : state));
@@ -82,7 +85,7 @@ export async function finishRunAction(req: Request, id: string): Promise<Respons
   // runner still has the program's last output to store, and knows how it exited)
   if (open.run.claimedBy !== clientOwner(id)) return Response.json({ run: open.run });
   const reason = [error, exitCode !== undefined && exitCode !== 0 ? `exit code ${exitCode}` : null].filter(Boolean).join("; ") || null;
-  await coordinator.finish(clientOwner(id), id, { state: outcome, error: reason });
+  await coordinator.finish(clientOwner(id), id, { state: outcome, error: reason, ...(finishedAt ? { finishedAt } : {}) });
   return Response.json({ run: await getRun(id) });
 }
 

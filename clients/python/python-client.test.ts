@@ -281,6 +281,70 @@ sweeplab.summary["note"] = 7
     assert.deepEqual(await getRun(id), run, "the second sync changed nothing");
   });
 
+  it("offline: a run synced later keeps its own start and end (startedAt, finishedAt, runtime), not the upload's", async () => {
+    const cwd = workdir("offline-times");
+    const scriptStarted = Date.now();
+    const { code, stdout, stderr } = await runScript(cwd, `
+import time, sweeplab
+run = sweeplab.init(project="pyclient-times", name="trained-earlier", mode="offline")
+print("run", run.id, flush=True)
+sweeplab.log({"loss": 2})
+time.sleep(1.5)
+sweeplab.log({"loss": 1})
+sweeplab.finish()
+`);
+    assert.equal(code, 0, stderr);
+    const scriptEnded = Date.now();
+    const id = runIdOf(stdout);
+    await new Promise((r) => setTimeout(r, 2000)); // the upload comes later
+    const syncStarted = Date.now();
+    const sync = spawnSync("python3", ["-m", "sweeplab", "sync", "sweeplab"], { cwd, env: pythonEnv({}), encoding: "utf8" });
+    assert.equal(sync.status, 0, sync.stderr);
+    const run = (await getRun(id))!;
+    assert.equal(run.state, "finished");
+    const [created, started, finished] = [run.createdAt, run.startedAt!, run.finishedAt!].map(Date.parse);
+    assert.ok(scriptStarted <= started && finished <= scriptEnded, `${run.startedAt} → ${run.finishedAt} lies within the script's run, before the sync at ${new Date(syncStarted).toISOString()}`);
+    assert.equal(created, started, "created when it started");
+    assert.ok(run.runtime! >= 1.5 && run.runtime! < 1.5 + 1, `runtime ${run.runtime} s: the script's 1.5 s and its start-up, not the upload's`);
+  });
+
+  it("sync: a run.jsonl from an hour ago lands an hour ago (in creation order too); a killed one ends at its last point; one written before the times were recorded syncs as before", async () => {
+    const cwd = workdir("offline-hour-ago");
+    const hourAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000);
+    const at = (s: number) => new Date(hourAgo.getTime() + s * 1000).toISOString().replace("Z", "+00:00");
+    const write = (id: string, lines: unknown[]) => {
+      const folder = path.join(cwd, "sweeplab", `offline-run-20261205_000000-${id}`);
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, "run.jsonl"), lines.map((l) => JSON.stringify(l) + "\n").join(""));
+    };
+    const points = { seq: 1, metrics: [0, 1, 2].map((step) => ({ step, time: 40 * step + 5, values: { loss: 3 - step } })) };
+    write("hourago1", [
+      { type: "init", id: "hourago1", body: { id: "hourago1", project: "pyclient-hour", name: "hour-ago", startedAt: at(0) } },
+      { type: "batch", body: points },
+      { type: "finish", body: { state: "finished", finishedAt: at(120) } },
+    ]);
+    write("hourago2", [{ type: "init", id: "hourago2", body: { id: "hourago2", project: "pyclient-hour", startedAt: at(10) } }, { type: "batch", body: points }]);
+    write("oldfile1", [{ type: "init", id: "oldfile1", body: { id: "oldfile1", project: "pyclient-hour" } }, { type: "batch", body: points }, { type: "finish", body: { state: "finished" } }]);
+    const newer = await runScript(cwd, `import sweeplab\nrun = sweeplab.init(project="pyclient-hour", name="online-now")\nprint("run", run.id)\nsweeplab.finish()\n`);
+    assert.equal(newer.code, 0, newer.stderr);
+
+    const syncStarted = Date.now();
+    const sync = spawnSync("python3", ["-m", "sweeplab", "sync", "sweeplab"], { cwd, env: pythonEnv({}), encoding: "utf8" });
+    assert.equal(sync.status, 0, sync.stderr);
+    const times = (r: Awaited<ReturnType<typeof getRun>>) => ({ state: r!.state, createdAt: r!.createdAt, startedAt: r!.startedAt, finishedAt: r!.finishedAt, runtime: r!.runtime });
+    const iso = (s: number) => new Date(hourAgo.getTime() + s * 1000).toISOString();
+    assert.deepEqual(times(await getRun("hourago1")), { state: "finished", createdAt: iso(0), startedAt: iso(0), finishedAt: iso(120), runtime: 120 });
+    // killed: no finish record; it ran at least until its last point (85 s)
+    assert.deepEqual(times(await getRun("hourago2")), { state: "crashed", createdAt: iso(10), startedAt: iso(10), finishedAt: iso(95), runtime: 85 });
+    const old = (await getRun("oldfile1"))!;
+    assert.equal(old.state, "finished");
+    assert.ok(Date.parse(old.startedAt!) >= syncStarted - 1000, "an old file without times: started at its upload, as before");
+    assert.deepEqual(await values("hourago1", "loss"), [[0, 3], [1, 2], [2, 1]]);
+    // newest first by creation: the run started now, the file without times (uploaded now), then the hour-old ones
+    const listed = (await (await fetch(`${base}/api/runs?project=pyclient-hour`)).json()) as { runs: { id: string; name: string }[] };
+    assert.deepEqual(listed.runs.map((r) => r.id), ["oldfile1", runIdOf(newer.stdout), "hourago2", "hourago1"]);
+  });
+
   it("server gone mid-run: batches are kept, spilled to an offline file at finish, and sync goes on with their seqs", async () => {
     const other = await startRouteServer({ DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0" });
     const cwd = workdir("spill");

@@ -19,6 +19,11 @@ export interface NewRun {
    * process that records it (`npm run train -- --track`), which no executor's claim may take.
    */
   claimedBy?: string;
+  /**
+   * With claimedBy: when it started, if before now (an offline run synced later). It is the
+   * run's creation time too, so ordering by creation puts the run where it belongs.
+   */
+  startedAt?: Date;
   /** A program run (the logging API): its id may be the client's, its config is free-form. */
   id?: string;
   kind?: RunKind;
@@ -49,7 +54,10 @@ export function newRunRow(input: NewRun) {
 
 export async function createRun(input: NewRun): Promise<RunRecord> {
   const now = new Date();
-  const claimed = input.claimedBy !== undefined ? { state: "running", claimedBy: input.claimedBy, startedAt: now, heartbeatAt: now } : {};
+  const start = input.startedAt ?? now;
+  // (heartbeatAt is now, whenever it started: it is alive while its client talks)
+  const claimed =
+    input.claimedBy !== undefined ? { state: "running", claimedBy: input.claimedBy, startedAt: start, heartbeatAt: now, ...(input.startedAt ? { createdAt: start } : {}) } : {};
   const row = await prisma().run.create({ data: { ...newRunRow(input), ...claimed } });
   return toRunRecord(row);
 }
@@ -118,6 +126,8 @@ export interface RunOutcome {
   error?: string | null;
   divergedAt?: number | null;
   lastStep?: number;
+  /** When it ended, if before now: a client's own end (an offline run synced later). */
+  finishedAt?: Date;
 }
 
 /**
@@ -137,7 +147,7 @@ export async function finishRun(id: string, outcome: RunOutcome): Promise<RunRec
         error: outcome.error ?? null,
         divergedAt: outcome.divergedAt ?? null,
         lastStep: Math.max(current.lastStep, outcome.lastStep ?? 0),
-        finishedAt: new Date(),
+        finishedAt: outcome.finishedAt ?? new Date(),
         pid: null,
       },
     });
@@ -272,10 +282,12 @@ export interface NewProgramRun {
   tags?: string[];
   notes?: string;
   config?: Json;
+  /** When it started, if before now (an offline run synced later); used only when the run is created here. */
+  startedAt?: Date;
 }
 
 /**
- * A run of any program (the logging API), running from now and owned by its client. With a
+ * A run of any program (the logging API), running from now (or `startedAt`) and owned by its client. With a
  * client-chosen id that names a program run already, that run is the answer (`created`
  * false): a client resuming, an offline run synced twice. An id taken by an engine run is a
  * conflict (null).
@@ -301,6 +313,7 @@ export async function createProgramRun(input: NewProgramRun, owner: (id: string)
       tags: input.tags,
       notes: input.notes,
       claimedBy: owner(id),
+      startedAt: input.startedAt,
     });
     return { run, created: true };
   } catch (error) {

@@ -14,6 +14,7 @@ import {
   countLogs,
   claimNextRun,
   crashStaleRuns,
+  createProgramRun,
   createRun,
   createSweep,
   disconnectPrisma,
@@ -130,6 +131,27 @@ describe("runs lifecycle", () => {
     const flagged = (await requestStop(b.id))!;
     assert.equal(flagged.state, "running");
     assert.equal(flagged.stopRequested, true);
+  });
+});
+
+describe("a program run's own times (an offline run synced later)", () => {
+  it("starts and is created when its client says, ends when it says; answered again, it keeps its start; listed by creation where it belongs", async () => {
+    const owner = (id: string) => `client:${id}`;
+    const now = await createProgramRun({ project: "own-times" }, owner);
+    const start = new Date(Date.now() - 3600_000);
+    const synced = (await createProgramRun({ id: "synced01", project: "own-times", startedAt: start }, owner))!;
+    assert.equal(synced.created, true);
+    assert.deepEqual([synced.run.createdAt, synced.run.startedAt, synced.run.state], [start.toISOString(), start.toISOString(), "running"]);
+    assert.ok(Date.now() - Date.parse((await prisma().run.findUniqueOrThrow({ where: { id: "synced01" } })).heartbeatAt!.toISOString()) < 60_000, "alive from now: not stale at once");
+    const again = (await createProgramRun({ id: "synced01", project: "own-times", startedAt: new Date() }, owner))!;
+    assert.deepEqual([again.created, again.run.startedAt], [false, start.toISOString()]);
+
+    const end = new Date(start.getTime() + 59 * 60_000); // a minute ago
+    const ended = (await finishRun("synced01", { state: "finished", finishedAt: end }))!;
+    assert.deepEqual([ended.state, ended.finishedAt, ended.runtime], ["finished", end.toISOString(), (end.getTime() - start.getTime()) / 1000]);
+    const listed = await listRuns({ project: "own-times" });
+    assert.deepEqual(listed.runs.map((r) => r.id), [now!.run.id, "synced01"]);
+    assert.deepEqual((await listRuns({ project: "own-times", sort: { field: "runtime", desc: true } })).runs.map((r) => r.id), ["synced01", now!.run.id]);
   });
 });
 

@@ -44,6 +44,8 @@ export interface RunOutcome {
   error?: string | null;
   divergedAt?: number | null;
   lastStep?: number;
+  /** When it ended, if before now: a client's own end (an offline run synced later). */
+  finishedAt?: Date;
 }
 
 /** Why the queue wants a run to stop: a person asked (`stopped`) or early termination (`pruned`). */

@@ -195,6 +195,49 @@ describe("the logging API", () => {
     assert.equal((await post(`/api/runs/${run.id}/finish`, { state: "done" })).status, 400);
   });
 
+  it("keeps an offline run's own times: startedAt when the request creates the run, finishedAt when its client ends it; a time ahead of the clock or an end before the start is a 400 naming it", async () => {
+    const now = Date.now();
+    const ago = (minutes: number) => new Date(now - minutes * 60_000);
+    const offset = (t: Date) => t.toISOString().replace("Z", "+00:00"); // as the Python client writes it
+    for (const [startedAt, why] of [[offset(ago(-10)), /in the future/], ["2026-12-05T10:24:00", /offset/], ["yesterday", /ISO 8601/]] as const) {
+      const res = await post("/api/runs", { id: "times0x1", startedAt });
+      assert.equal(res.status, 400, startedAt);
+      assert.deepEqual(issuePaths(res.json), ["startedAt"]);
+      assert.match(JSON.stringify(res.json), why);
+    }
+    assert.equal(await getRun("times0x1"), null, "refused: nothing created");
+    // within the clock skew allowed (5 minutes), a client's clock a little ahead is fine
+    assert.equal((await post("/api/runs", { startedAt: offset(ago(-1)) })).status, 201);
+
+    const start = ago(60);
+    const run = await created({ id: "times0x2", startedAt: offset(start) });
+    const stored = (await getRun(run.id))!;
+    assert.deepEqual([stored.createdAt, stored.startedAt], [start.toISOString(), start.toISOString()]);
+    // answering the run again (a second sync) keeps its start
+    assert.equal((await post("/api/runs", { id: run.id, startedAt: offset(ago(30)) })).status, 200);
+    assert.equal((await getRun(run.id))!.startedAt, start.toISOString());
+
+    const early = await post(`/api/runs/${run.id}/finish`, { state: "finished", finishedAt: offset(ago(61)) });
+    assert.equal(early.status, 400);
+    assert.deepEqual(issuePaths(early.json), ["finishedAt"]);
+    const future = await post(`/api/runs/${run.id}/finish`, { state: "finished", finishedAt: offset(ago(-6)) });
+    assert.equal(future.status, 400);
+    assert.deepEqual(issuePaths(future.json), ["finishedAt"]);
+    assert.equal((await getRun(run.id))!.state, "running", "refused: still running");
+    const end = ago(58);
+    assert.equal((await post(`/api/runs/${run.id}/finish`, { state: "finished", finishedAt: end.toISOString() })).status, 200);
+    const ended = (await getRun(run.id))!;
+    assert.deepEqual([ended.state, ended.finishedAt, ended.runtime], ["finished", end.toISOString(), 120]);
+
+    // resuming keeps the first start
+    assert.equal((await post("/api/runs", { id: run.id, resume: true, startedAt: offset(ago(1)) })).status, 200);
+    assert.equal((await getRun(run.id))!.startedAt, start.toISOString());
+    // a run an agent started the program for ends when its process does, not at a time its client says
+    const agents = await createRun({ id: "times0x3", kind: "program", config: {}, claimedBy: "remote:agent1" });
+    assert.equal((await post(`/api/runs/${agents.id}/finish`, { state: "finished", finishedAt: offset(new Date()) })).status, 200);
+    assert.deepEqual([(await getRun(agents.id))!.state, (await getRun(agents.id))!.finishedAt], ["running", null]);
+  });
+
   it("tells a client its run was asked to stop; a clean end then says stopped; a failure keeps its exit code", async () => {
     const run = await created({});
     assert.equal((await post(`/api/runs/${run.id}/stop`, {})).status, 200);

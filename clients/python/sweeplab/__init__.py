@@ -22,7 +22,7 @@ import traceback
 from . import _hooks
 from ._batch import create_issues, jsonable
 from ._http import Error, Unreachable, base_url, post
-from ._offline import OfflineFile, new_run_id
+from ._offline import OfflineFile, new_run_id, now_iso
 from ._run import Config, Run, _as_dict
 from ._sender import FileSink, NullSink, Sender, ServerSink, warn
 
@@ -136,7 +136,8 @@ def _online(body, url, api_key, queue, items, offline_root):
 
 
 def _offline(body, mode, queue, items, offline_root):
-    body = dict(body, id=body.get("id") or new_run_id())
+    # (its start on this clock: a sync later keeps it, not the upload's)
+    body = dict(body, id=body.get("id") or new_run_id(), startedAt=now_iso())
     issues = create_issues(body)
     if issues:  # refused now rather than at sync
         raise Error("invalid run (" + "; ".join(f"{path}: {message}" for path, message in issues) + ")", 400)

@@ -1,12 +1,16 @@
 """Offline runs, like `wandb offline` / `wandb sync`: one JSON line per event in
 ./sweeplab/offline-run-<YYYYmmdd_HHMMSS>-<id>/run.jsonl
 
-  {"type": "init", "id": "<run id>", "body": <the POST /api/runs body, id included>}
+  {"type": "init", "id": "<run id>", "body": <the POST /api/runs body, id and startedAt included>}
   {"type": "batch", "body": <a POST /api/runs/<id>/events body, seq included>}   (in seq order)
-  {"type": "finish", "body": <the POST /api/runs/<id>/finish body>}
+  {"type": "finish", "body": <the POST /api/runs/<id>/finish body, finishedAt included>}
+  (a spill, the rest of an online run at finish, has no startedAt or finishedAt: the server started it)
 
-Syncing replays them: the id and the seqs make a second sync a no-op on the server."""
+Syncing replays them: the id and the seqs make a second sync a no-op on the server; startedAt
+and finishedAt (ISO 8601, UTC) keep the run's own times, as `wandb sync` does, not the upload's.
+Files written before they were recorded sync as before (the server's clock)."""
 
+import datetime
 import json
 import os
 import secrets
@@ -21,6 +25,11 @@ ID_ALPHABET = string.digits + string.ascii_lowercase
 
 def new_run_id():
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
+
+
+def now_iso():
+    """This moment as the logging API's startedAt/finishedAt take it: 2026-12-05T10:24:00.123+00:00."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
 class OfflineFile:
@@ -40,8 +49,8 @@ class OfflineFile:
     def batch(self, body):
         self._write({"type": "batch", "body": body})
 
-    def finish(self, body):
-        self._write({"type": "finish", "body": body})
+    def finish(self, body, ended_at):
+        self._write({"type": "finish", "body": dict(body, finishedAt=ended_at) if ended_at else body})
         self._file.close()
 
 
@@ -66,6 +75,15 @@ def read(path):
     if init is None:
         raise Error(f"{path}: no init line: not a sweeplab offline run")
     return init, batches, finish
+
+
+def _last_point_at(init_body, batches):
+    """When the last point of an offline run was logged (its start + the point's time), or None."""
+    times = [p["time"] for body in batches for p in body.get("metrics", [])]
+    if "startedAt" not in init_body or not times:
+        return None
+    start = datetime.datetime.fromisoformat(init_body["startedAt"])
+    return (start + datetime.timedelta(seconds=max(times))).isoformat(timespec="milliseconds")
 
 
 def run_files(paths):
@@ -98,8 +116,12 @@ def sync(path, url=None, api_key=None, out=sys.stdout):
     for body in batches:
         post(f"/api/runs/{run_id}/events", body, url, api_key)
     if finish is None:
-        # the process died without finishing (killed): the run did not end well
+        # the process died without finishing (killed): the run did not end well, and no earlier
+        # than its last point
         finish = {"state": "crashed", "error": "the offline run has no finish record (was the process killed?)"}
+        last_point = _last_point_at(init["body"], batches)
+        if last_point:
+            finish["finishedAt"] = last_point
     post(f"/api/runs/{run_id}/finish", finish, url, api_key)
     print(f"{run_id}: synced {len(batches)} batches, {finish['state']}: {(url or base_url()) + answer.get('url', '')}", file=out)
     return run_id

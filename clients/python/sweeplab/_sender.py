@@ -12,7 +12,7 @@ import time
 
 from ._batch import Batcher
 from ._http import Error, Unreachable, post
-from ._offline import OfflineFile
+from ._offline import OfflineFile, now_iso
 
 HEARTBEAT = 30.0  # an empty batch after this long without one: the server marks silent runs crashed
 
@@ -28,7 +28,8 @@ class ServerSink:
     def events(self, body):
         return post(f"/api/runs/{self.run_id}/events", body, self.url, self.api_key)[1]
 
-    def finish(self, body):
+    def finish(self, body, ended_at):
+        # (the server's clock marks the end: it hears it now)
         post(f"/api/runs/{self.run_id}/finish", body, self.url, self.api_key)
 
 
@@ -40,15 +41,15 @@ class FileSink:
         self.file.batch(body)
         return {}
 
-    def finish(self, body):
-        self.file.finish(body)
+    def finish(self, body, ended_at):
+        self.file.finish(body, ended_at)
 
 
 class NullSink:
     def events(self, body):
         return {}
 
-    def finish(self, body):
+    def finish(self, body, ended_at):
         pass
 
 
@@ -65,6 +66,7 @@ class Sender:
         self.pending = collections.deque()  # numbered bodies not yet delivered
         self.wake = threading.Event()
         self.closing = None  # the finish body, once finish() was called
+        self.ended_at = None  # when finish() was called (ISO 8601), for an offline file
         self.deadline = None
         self.retry_at = 0.0
         self.backoff = 0.5
@@ -79,6 +81,7 @@ class Sender:
         """Flush, finish the run; spills when the server makes no progress for `timeout` s."""
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
+        self.ended_at = now_iso()
         self.closing = finish_body
         self.wake.set()
         while self.thread.is_alive() and time.monotonic() < self.deadline + 5:
@@ -155,7 +158,7 @@ class Sender:
             return
         while not self.pending:
             try:
-                self.sink.finish(body)
+                self.sink.finish(body, self.ended_at)
                 return
             except Unreachable:
                 if time.monotonic() >= self.deadline:
@@ -174,6 +177,8 @@ class Sender:
         for body in self.pending:
             self.spilled.batch(body)
         self.pending.clear()
-        self.spilled.finish(finish_body)
+        # (no end time: the run started on the server's clock, not this one, and the server marks
+        # it crashed after 5 silent minutes, so a spill is synced within minutes of its end or not at all)
+        self.spilled.finish(finish_body, None)
         warn(f"server unreachable at finish: the rest of the run is in {self.spilled.dir}; "
              f"upload it with: python -m sweeplab sync {os.path.relpath(self.spilled.dir)}")

@@ -1,5 +1,6 @@
 """Runs written offline (no server): what lands in run.jsonl, from real Python processes."""
 
+import datetime
 import json
 import os
 import socket
@@ -8,10 +9,11 @@ import sys
 import tempfile
 import textwrap
 import unittest
+from unittest import mock
 
 CLIENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, CLIENT)  # from any cwd
-from sweeplab._offline import read, run_files
+from sweeplab._offline import read, run_files, sync
 
 
 def closed_port_url():
@@ -40,6 +42,7 @@ class OfflineTest(unittest.TestCase):
         self.dir.cleanup()
 
     def test_unreachable_server_at_init_writes_an_offline_run(self):
+        before = datetime.datetime.now(datetime.timezone.utc)
         done = run_script(self.cwd, """
             import sweeplab
             run = sweeplab.init(project="p", name="n", config={"lr": 0.1}, tags=["a"], group="g", notes="hi")
@@ -57,10 +60,12 @@ class OfflineTest(unittest.TestCase):
         """)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertIn("server unreachable", done.stderr)
+        after = datetime.datetime.now(datetime.timezone.utc)
         run_id, offline_dir = done.stdout.split()
         self.assertRegex(run_id, r"^[0-9a-z]{8}$")
         self.assertRegex(os.path.basename(offline_dir), rf"^offline-run-\d{{8}}_\d{{6}}-{run_id}$")
         path, (init, batches, finish) = the_run(self.cwd)
+        started = datetime.datetime.fromisoformat(init["body"].pop("startedAt"))
         self.assertEqual(init["body"], {"project": "p", "name": "n", "group": "g", "notes": "hi", "tags": ["a"],
                                         "config": {"lr": 0.1}, "id": run_id})
         self.assertEqual([b["seq"] for b in batches], list(range(1, len(batches) + 1)))
@@ -71,7 +76,10 @@ class OfflineTest(unittest.TestCase):
         self.assertEqual(rows, {0: {"loss": 2.0}, 1: {"loss": 1.0, "acc": 0.5}, 5: {"loss": 0.5, "acc": 0.6}, 6: {"loss": None}})
         self.assertEqual([b["config"] for b in batches if "config" in b], [{"batch": 32}])
         self.assertEqual([b["summary"] for b in batches if "summary" in b], [{"test_acc": 0.9}])
+        finished = datetime.datetime.fromisoformat(finish.pop("finishedAt"))
         self.assertEqual(finish, {"state": "finished"})
+        # the run's own times, on this clock, with their offset
+        self.assertTrue(before <= started <= finished <= after, (before, started, finished, after))
 
     def test_a_run_left_open_is_finished_at_exit_failed_on_an_exception_or_nonzero_exit(self):
         cases = [
@@ -104,6 +112,19 @@ class OfflineTest(unittest.TestCase):
         _, (_, batches, finish) = the_run(self.cwd)
         self.assertEqual(len(batches), 1)
         self.assertIsNone(finish)
+
+    def test_sync_of_a_killed_run_ends_it_crashed_at_its_last_point(self):
+        path = os.path.join(self.cwd, "run.jsonl")
+        with open(path, "w") as f:
+            f.write(json.dumps({"type": "init", "id": "abcd1234", "body": {"id": "abcd1234", "startedAt": "2026-01-02T03:04:05.000+00:00"}}) + "\n")
+            f.write(json.dumps({"type": "batch", "body": {"seq": 1, "metrics": [{"step": 0, "time": 1.5, "values": {}}, {"step": 1, "time": 90.25, "values": {}}]}}) + "\n")
+        sent = []
+        answer = lambda url, body, *rest: sent.append((url, body)) or (201, {"run": {"state": "running"}})
+        with mock.patch.object(sys.modules["sweeplab._offline"], "post", answer), open(os.devnull, "w") as quiet:
+            sync(path, "http://sweeplab.invalid", out=quiet)
+        self.assertEqual(sent[0], ("/api/runs", {"id": "abcd1234", "startedAt": "2026-01-02T03:04:05.000+00:00"}))
+        url, finish = sent[-1]
+        self.assertEqual((url, finish["state"], finish["finishedAt"]), ("/api/runs/abcd1234/finish", "crashed", "2026-01-02T03:05:35.250+00:00"))
 
     def test_a_torn_last_line_is_skipped(self):
         path = os.path.join(self.cwd, "run.jsonl")
