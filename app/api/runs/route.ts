@@ -12,5 +12,5 @@ export const GET = handle(async (req: Request) => {
   return Response.json(await listRuns(toListRunsQuery(query.data)));
 });
 
-/** POST /api/runs { project?, name?, group?, tags?, notes?, config?, id? } → 201 { run, url }: a run of any program (the logging API, sweeps/logging-api.ts) */
+/** POST /api/runs { project?, name?, group?, tags?, notes?, config?, id?, resume?, startedAt? } → 201 { run, url }: a run of any program (the logging API, sweeps/logging-api.ts) */
 export const POST = handle(createRunAction);
