@@ -273,7 +273,8 @@ describe("ingestion", () => {
 describe("infinite values in a summary", () => {
   it("a metric whose last value is ±inf, and a summary key set to ±Infinity, read back as such: the run, the table (cells, sort, filter, derived gap), the CSV and the sweep's best", async () => {
     const sweep = await createSweep({ ...sweepInput, metricName: "reward", metricGoal: "maximize" });
-    const [a, b, c] = [await createRun({ sweepId: sweep.id, config: {} }), await createRun({ sweepId: sweep.id, config: {} }), await createRun({ sweepId: sweep.id, config: {} })];
+    // b's config holds the string a client stores for an infinite config value
+    const [a, b, c] = [await createRun({ sweepId: sweep.id, config: {} }), await createRun({ sweepId: sweep.id, config: { x: "Infinity" } }), await createRun({ sweepId: sweep.id, config: { x: 1 } })];
     // a: its loss went to inf (after a best of 2), val_loss too; its reward is +inf
     await appendRunEvents([{ runId: a.id, seq: 1, metrics: [{ step: 1, time: 1, values: { loss: 2, val_loss: 3, train_loss: 1, reward: 1 } }, { step: 2, time: 2, values: { loss: Infinity, val_loss: Infinity, reward: Infinity } }] }]);
     // b: finite throughout; a client set its summary's best to -Infinity, then NaN went by at step 2
@@ -309,6 +310,14 @@ describe("infinite values in a summary", () => {
     assert.deepEqual((await table("derived.train_val_gap", true)).map((r) => r.id).slice(0, 2), [a.id, b.id]);
     assert.deepEqual((await table("summary.loss", false, ["summary.loss>1"])).map((r) => r.id), [a.id]);
     assert.deepEqual((await table("summary.loss", false, ["summary.loss<0"])).map((r) => r.id), [c.id]);
+    // a filter names them as the table writes them
+    assert.deepEqual((await table("summary.loss", false, ["summary.loss=Infinity"])).map((r) => r.id), [a.id]);
+    assert.deepEqual((await table("summary.loss", false, ["summary.loss=-Infinity"])).map((r) => r.id), [c.id]);
+    assert.deepEqual((await table("summary.loss", false, ["summary.loss!=Infinity"])).map((r) => r.id), [c.id, b.id]);
+    assert.deepEqual((await table("summary.loss", false, ["summary.loss>=Infinity"])).map((r) => r.id), [a.id]);
+    assert.deepEqual((await table("summary.loss", false, ["summary.floor<=-Infinity"])).map((r) => r.id), [b.id]);
+    assert.deepEqual((await table("summary.loss", false, ["config.x=Infinity"])).map((r) => r.id), [b.id], "the string a client stores for inf");
+    assert.deepEqual((await table("summary.loss", false, ["config.x!=Infinity"])).map((r) => r.id), [c.id, a.id]);
 
     const csv = (await exportRunsCsv({ sweepId: sweep.id, sort: { field: "summary.loss", desc: false } }, ["name", "summary.loss", "summary.floor"])).trim().split("\n");
     assert.deepEqual(csv.slice(1).map((line) => line.split(",").slice(1)), [["-Infinity", ""], ["0.5", "-Infinity"], ["Infinity", ""]]);

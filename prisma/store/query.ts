@@ -49,8 +49,10 @@ export const RunFilter = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
   const raw = m[3].trim();
+  // "Infinity" as the table and the CSV write an infinite number (a stored summary's); = and != also
+  // match the string "Infinity", which the clients store for an infinite config value (sql-*.ts)
   const value: string | number | boolean =
-    raw === "true" ? true : raw === "false" ? false : raw !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    raw === "true" ? true : raw === "false" ? false : raw === "Infinity" || raw === "-Infinity" ? Number(raw) : raw !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   return { field: m[1], op: m[2] as (typeof FILTER_OPS)[number], value, text: text.trim() };
 });
 export type RunFilter = z.output<typeof RunFilter>;

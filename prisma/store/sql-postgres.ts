@@ -1,7 +1,7 @@
 import { CONDITIONAL_CONFIG_KEYS, ENGINE_TASKS } from "./applies";
 import { float8Of } from "./dialect";
 import { query } from "./sql";
-import { LISTED_TYPES, TABLE_BASE_TYPES, valueColumns as sqliteValueColumns, type TableSqlInput, type WhereInput } from "./sql-sqlite";
+import { isInfinite, LISTED_TYPES, TABLE_BASE_TYPES, valueColumns as sqliteValueColumns, type TableSqlInput, type WhereInput } from "./sql-sqlite";
 
 // The PostgreSQL text of the run listings and the runs table: the twin of sql-sqlite.ts, the
 // same functions with the same typed columns (dialect.ts picks one). It is written in the
@@ -131,8 +131,16 @@ export function whereSql(q: WhereInput): { sql: string; args: unknown[] } {
     } else {
       const expr = fieldSql(f.field);
       // a JSON column compares as jsonb with the value as JSON; a fixed or derived one as its SQL type
-      const param = isJsonField(f.field) ? `CAST(? AS jsonb)` : "?";
-      const arg = isJsonField(f.field) ? JSON.stringify(f.value) : typeof f.value === "boolean" ? (f.value ? 1 : 0) : f.value;
+      const json = isJsonField(f.field);
+      const param = json ? `CAST(? AS jsonb)` : "?";
+      // ±Infinity as a stored summary spells it in JSON (records.ts summaryJson), which jsonb keeps as a numeric
+      const arg = json ? (isInfinite(f.value) ? (f.value > 0 ? "9e999" : "-9e999") : JSON.stringify(f.value)) : typeof f.value === "boolean" ? (f.value ? 1 : 0) : f.value;
+      if (json && isInfinite(f.value) && (f.op === "=" || f.op === "!=")) {
+        // the number, or the string a client stores for an infinite config value: both read "Infinity"
+        parts.push(f.op === "!=" ? `(${expr} IS NULL OR (${expr} != ${param} AND ${expr} != ${param}))` : `(${expr} = ${param} OR ${expr} = ${param})`);
+        args.push(arg, JSON.stringify(String(f.value)));
+        continue;
+      }
       parts.push(f.op === "!=" ? `(${expr} IS NULL OR ${expr} != ${param})` : `${expr} ${f.op} ${param}`);
       args.push(arg);
     }

@@ -98,6 +98,9 @@ function archivedSql(q: WhereInput): string {
   return q.sweepId ? `r.archivedAt IS NOT NULL` : `(r.archivedAt IS NOT NULL OR EXISTS (SELECT 1 FROM Sweep s WHERE s.id = r.sweepId AND s.archivedAt IS NOT NULL))`;
 }
 
+/** ±Infinity: a filter's "Infinity" (query.ts RunFilter). */
+export const isInfinite = (v: unknown): v is number => typeof v === "number" && (v === Infinity || v === -Infinity);
+
 /** The WHERE clause (of `Run r`) for a sweep, states, ids and column filters. */
 export function whereSql(q: WhereInput): { sql: string; args: unknown[] } {
   const parts: string[] = [];
@@ -136,6 +139,12 @@ export function whereSql(q: WhereInput): { sql: string; args: unknown[] } {
     } else {
       const expr = fieldSql(f.field);
       const value = typeof f.value === "boolean" ? (f.value ? 1 : 0) : f.value;
+      if (isInfinite(value) && (f.op === "=" || f.op === "!=")) {
+        // the number, or the string a client stores for an infinite config value: both read "Infinity"
+        parts.push(f.op === "!=" ? `(${expr} IS NULL OR (${expr} != ? AND ${expr} != ?))` : `(${expr} = ? OR ${expr} = ?)`);
+        args.push(value, String(value));
+        continue;
+      }
       parts.push(f.op === "!=" ? `(${expr} IS NULL OR ${expr} != ?)` : `${expr} ${f.op} ?`);
       args.push(value);
     }
