@@ -57,7 +57,8 @@ export async function createRun(input: NewRun): Promise<RunRecord> {
   const start = input.startedAt ?? now;
   // (heartbeatAt is now, whenever it started: it is alive while its client talks)
   const claimed =
-    input.claimedBy !== undefined ? { state: "running", claimedBy: input.claimedBy, startedAt: start, heartbeatAt: now, ...(input.startedAt ? { createdAt: start } : {}) } : {};
+    // (createdAt set alike: left to its default, it was read a few ms after startedAt)
+    input.claimedBy !== undefined ? { state: "running", claimedBy: input.claimedBy, startedAt: start, heartbeatAt: now, createdAt: start } : {};
   const row = await prisma().run.create({ data: { ...newRunRow(input), ...claimed } });
   return toRunRecord(row);
 }

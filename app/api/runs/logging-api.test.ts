@@ -50,6 +50,7 @@ describe("the logging API", () => {
     assert.deepEqual(run.config, { lr: 0.001, "optimizer.name": "adam", "optimizer.betas": [0.9, 0.999], epochs: 3 });
     const stored = await getRun(run.id);
     assert.deepEqual(stored?.tags, ["baseline"]);
+    assert.equal(stored?.createdAt, stored?.startedAt, "created as it starts, not a few ms after");
   });
 
   it("stores every point of numbered batches as sent, NaN and ±Infinity included; a resend is a no-op", async () => {
