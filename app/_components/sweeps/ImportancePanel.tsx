@@ -20,7 +20,7 @@ interface ImportanceBody {
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 
-export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: string; refreshKey: string; metricKey: string }) {
+export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: string; refreshKey: string; metricKey: string; ended: boolean }) {
   const { data, error, loading, reload } = useJson<ImportanceBody>(`/api/sweeps/${props.sweepId}/importance`, props.refreshKey);
   const [sort, setSort] = useState<ImportanceSort>("importance");
   const rows = data ? sortImportance(data.params, sort) : [];
@@ -55,10 +55,12 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
             ))}
           </div>
         ) : data && (data.configurations < 3 || rows.length === 0) ? (
-          <EmptyState title={data.configurations < 3 ? "Not enough runs yet" : "Nothing varied"} testId="importance-empty">
+          <EmptyState title={data.configurations < 3 ? (props.ended ? "Not enough runs" : "Not enough runs yet") : "Nothing varied"} testId="importance-empty">
             <p>
               {data.configurations < 3
-                ? `Importance needs at least 3 configurations with a ${data.metric}; ${data.configurations} so far. It fills in as runs finish.`
+                ? props.ended
+                  ? `Importance needs at least 3 configurations with a ${data.metric}; this sweep ended with ${data.configurations}.`
+                  : `Importance needs at least 3 configurations with a ${data.metric}; ${data.configurations} so far. It fills in as runs finish.`
                 : "Every parameter had the same value in all runs, so none can explain the metric."}
             </p>
           </EmptyState>

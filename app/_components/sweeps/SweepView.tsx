@@ -203,7 +203,7 @@ export function SweepView(props: {
             <HistogramPanel runs={runs} metrics={summaryKeys} metric={view.hist ?? model.metricKey} selection={keep} selectionLabel="brushed runs" onMetric={onHist} />
           </div>
           <div className="grid-2 sw-gap">
-            <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} />
+            <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} ended={!["running", "paused"].includes(state)} />
             <CurvesPanel
               sweepId={sweep.id}
               metric={view.curves ?? sweep.metricName}
