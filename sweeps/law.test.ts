@@ -4,7 +4,8 @@ import { parseSweepConfig } from "./config.ts";
 import { lawOf, outsideShare, sigmaFor } from "./law.ts";
 import { buildSpace, sampleDim } from "./search/space.ts";
 import { makeRng } from "./rng.ts";
-import { betaCdf, normCdf, normQuantile } from "./stats.ts";
+import { spawnSync } from "node:child_process";
+import { betaCdf, meanCi, normCdf, normQuantile, tQuantile } from "./stats.ts";
 
 // Expected values below were computed with scipy.stats 1.10 (float64), independently of this code.
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
@@ -65,4 +66,16 @@ test("a law that loses a little is sampled truncated, and says so as a warning",
   // a law entirely inside the range says nothing
   const inside = parseSweepConfig({ method: "random", parameters: { dropout: { distribution: "beta", a: 2, b: 5 } } });
   assert.ok(inside.ok && inside.warnings.length === 0, JSON.stringify(inside));
+});
+
+// scipy itself, where it is installed (python3-scipy): the 95% band of a mean is Student's t exactly
+const scipy = spawnSync("/usr/bin/python3", ["-c", "import scipy"]).status === 0;
+test("Student's t quantiles and a mean's 95% band against scipy.stats", { skip: scipy ? false : "no scipy here (apt install python3-scipy)" }, () => {
+  const dfs = [1, 2, 3, 4, 5, 9, 19, 20, 21, 30, 50, 100, 1000];
+  const script = `import json, sys; from scipy import stats; print(json.dumps([stats.t.ppf(0.975, d) for d in ${JSON.stringify(dfs)}]))`;
+  const ref = JSON.parse(spawnSync("/usr/bin/python3", ["-c", script], { encoding: "utf8" }).stdout) as number[];
+  dfs.forEach((df, i) => close(tQuantile(0.975, df), ref[i], 1e-8 * ref[i], `t.ppf(0.975, ${df})`));
+  const xs = [0.71, 0.74, 0.69, 0.8, 0.73];
+  const band = JSON.parse(spawnSync("/usr/bin/python3", ["-c", `import json, statistics as s; from scipy import stats; x = ${JSON.stringify(xs)}; print(json.dumps(stats.t.ppf(0.975, len(x) - 1) * s.stdev(x) / len(x) ** 0.5))`], { encoding: "utf8" }).stdout) as number;
+  close(meanCi(xs).ci95!, band, 1e-12, "the band of 5 values");
 });

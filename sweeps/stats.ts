@@ -159,7 +159,30 @@ export interface Stat {
   n: number;
 }
 
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
+/** P(T ≤ t) for Student's t with `df` degrees of freedom, through the incomplete beta. */
+export function tCdf(t: number, df: number): number {
+  const tail = 0.5 * betaCdf(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+const tQuantiles = new Map<string, number>();
+
+/** The t quantile at p (0.5 < p < 1): tCdf inverted by bisection to the last bit, kept per (p, df). */
+export function tQuantile(p: number, df: number): number {
+  const key = `${p}/${df}`;
+  const kept = tQuantiles.get(key);
+  if (kept !== undefined) return kept;
+  let [lo, hi] = [0, 1];
+  while (tCdf(hi, df) < p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  const t = (lo + hi) / 2;
+  tQuantiles.set(key, t);
+  return t;
+}
 
 /** Over the finite numbers among `values` (anything else is left out). */
 export function meanCi(values: readonly unknown[]): Stat {
@@ -169,6 +192,7 @@ export function meanCi(values: readonly unknown[]): Stat {
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   if (n === 1) return { mean, ci95: null, n };
   const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
-  const t = n - 1 <= T95.length ? T95[n - 2] : 1.96 + 2.4 / (n - 1);
+  // Student's t at 97.5% exactly (a 3-decimal table put the bands off in their 4th digit)
+  const t = tQuantile(0.975, n - 1);
   return { mean, ci95: (t * sd) / Math.sqrt(n), n };
 }
