@@ -12,8 +12,9 @@ import type { RunEventBatch } from "./ingest";
 // every column key does: they sit in URLs, filters and JSON paths. A nested config is stored
 // flattened, its keys joined by "." (`optimizer.lr`), as W&B's runs table shows it.
 
-export const PROJECT_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-export const Project = z.string().regex(PROJECT_PATTERN, "a project name is 1–64 letters, digits and . _ -");
+// letters and digits of any script, as names are (sweeps/names.ts) and as W&B takes them
+export const PROJECT_PATTERN = /^[\p{L}\p{N}._-][\p{L}\p{N}\p{M}._-]{0,63}$/u;
+export const Project = z.string().regex(PROJECT_PATTERN, "a project name is 1–64 letters and digits of any script and . _ -");
 
 /** The project a sweep config names (W&B's `project:`), when it is a valid project name. */
 export function projectOf(config: Record<string, unknown>): string | undefined {

@@ -100,6 +100,12 @@ describe("the logging API", () => {
     assert.equal(stored.project, "mnist");
     assert.equal(stored.lastStep, 2);
 
+    // a project named in any script, as W&B takes it
+    const cyrillic = await created({ project: "проект-試験" });
+    assert.equal(cyrillic.project, "проект-試験");
+    const inProject = (await (await fetch(`${srv.base}/api/runs?project=${encodeURIComponent("проект-試験")}`)).json()) as { runs: { id: string }[] };
+    assert.deepEqual(inProject.runs.map((r) => r.id), [cyrillic.id]);
+
     // listed by project
     const listed = (await (await fetch(`${srv.base}/api/runs?project=mnist`)).json()) as { runs: { id: string }[]; total: number };
     assert.deepEqual(listed.runs.map((r) => r.id), [run.id]);
