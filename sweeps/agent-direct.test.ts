@@ -118,6 +118,27 @@ describe("agents straight to the database", () => {
     assert.equal((await getSweep(sweep.id))!.state, "running");
   });
 
+  it("on a program sweep without SWEEPLAB_URL says that a program's client has no server to log to; the program's JSON lines still land", async () => {
+    const work = fs.mkdtempSync(path.join(dir, "prog-"));
+    fs.writeFileSync(path.join(work, "p.js"), "console.log(JSON.stringify({ loss: 0.25 }));\n");
+    const yaml = "program: p.js\nmethod: grid\nparameters:\n  x: {values: [1]}\n";
+    const parsed = parseSweepConfigText(yaml);
+    assert.ok(parsed.ok);
+    const sweep = await launchSweep(parsed.config, yaml, { concurrency: 1 });
+    const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: work, SWEEPLAB_HOST: "machine-p", SWEEPLAB_DATA_DIR: path.join(dir, "machine-p") };
+    delete env.SWEEPLAB_URL;
+    const p = spawn(process.execPath, ["--import", "tsx", path.join(root, "sweeps/agent-cli.ts"), "--database", dbUrl, "--sweep", sweep.id, "--concurrency", "1"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(p);
+    let out = "";
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (out += d));
+    assert.equal(await exited(p), 0, out);
+    assert.match(out, /a program logging with a client reaches a server at SWEEPLAB_URL, which is not set/);
+    const [run] = await sweepRuns(sweep.id);
+    assert.equal(run.state, "finished");
+    assert.equal(run.summary.loss, 0.25);
+  });
+
   it("refuses --database with --server, and a URL that is no database, naming the option", async () => {
     const run = (...args: string[]) => {
       const p = spawn(process.execPath, ["--import", "tsx", path.join(root, "sweeps/agent-cli.ts"), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });

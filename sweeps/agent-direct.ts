@@ -38,6 +38,9 @@ export async function runDirectAgent(options: DirectAgentOptions): Promise<void>
     spec = programSpecOf(sweep.config);
   }
   const programs = spec ? programLauncher({ cwd: invocationDir(), specFor: () => spec }) : null;
+  // a program's client logs over HTTP: this agent has no server of its own to give it
+  if (spec && !process.env.SWEEPLAB_URL)
+    options.log(`this sweep runs a program: a program logging with a client reaches a server at SWEEPLAB_URL, which is not set (its client tries http://127.0.0.1:3000, and logs offline when nothing answers there); set it to a server on this database. JSON lines the program prints need none.`);
   const checkpoints = executorCheckpoints(checkpointEveryFromEnv(), options.log);
   const executor = new LocalExecutor({
     store: executorStore(),
