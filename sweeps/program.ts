@@ -240,6 +240,7 @@ export function programLauncher(options: ProgramLauncherOptions): Launcher {
         ...(run?.sweepId ? { SWEEPLAB_SWEEP_ID: run.sweepId } : {}),
         SWEEPLAB_CONFIG: JSON.stringify(nestConfig(config)),
         PYTHONUNBUFFERED: "1", // a Python program's prints arrive as they are made
+        SWEEPLAB_CONSOLE: "off", // the Python client logs no console: this runner logs it (else every line twice)
         PYTHONPATH: withPythonClient(process.env.PYTHONPATH),
       };
       // its own process group: a stop reaches what the command started too (a shell's children)

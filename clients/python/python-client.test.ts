@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { disconnectPrisma, getRun, readPoints, requestStop } from "../../prisma/store";
+import { disconnectPrisma, getRun, listLogs, listSweeps, readPoints, requestStop, sweepRuns } from "../../prisma/store";
 import { startRouteServer, type RouteServer } from "../../app/_server/testdata/start-route-server";
 import { until } from "../../sweeps/testdata/until";
 
@@ -468,5 +468,69 @@ print("done")
     assert.match(byLr.get(0.01)!.error ?? "", /ValueError: lr too small/);
     const sweep = (await (await fetch(`${base}/api/sweeps/${sweepId}`)).json()) as { sweep: { state: string } };
     assert.equal(sweep.sweep.state, "finished");
+  });
+
+  it("logs the script's console as wandb does: stdout and stderr lines in the order written, a progress bar's last update, the traceback; the terminal sees the same", async () => {
+    const script = `
+import sys, time, sweeplab
+run = sweeplab.init(project="pyclient-console")
+print("run", run.id)
+for epoch in range(2):
+    print(f"epoch {epoch}: training")
+    print(f"epoch {epoch}: a warning", file=sys.stderr)
+    sweeplab.log({"loss": 1.0 / (epoch + 1)})
+for i in range(0, 101, 25):  # tqdm's way: one line rewritten with \\r
+    sys.stderr.write(f"\\r{i:3d}%|\\x1b[32m{'#' * (i // 25)}\\x1b[0m| {i}/100")
+    sys.stderr.flush()
+    time.sleep(0.01)
+sys.stderr.write("\\n")
+print("long " + "x" * 20000)
+raise RuntimeError("diverged")
+`;
+    const { code, stdout, stderr } = await runScript(workdir("console"), script);
+    assert.equal(code, 1, stderr);
+    const run = (await getRun(runIdOf(stdout)))!;
+    assert.equal(run.state, "failed");
+    const logs = (await listLogs(run.id)).map((l) => [l.level, l.message.length > 100 ? `${l.message.length} characters:${l.message.slice(-24)}` : l.message]);
+    assert.deepEqual(logs.slice(0, 7), [
+      ["info", `run ${run.id}`],
+      ["info", "epoch 0: training"],
+      ["stderr", "epoch 0: a warning"],
+      ["info", "epoch 1: training"],
+      ["stderr", "epoch 1: a warning"],
+      ["stderr", "100%|####| 100/100"],
+      ["info", "16024 characters: … (4005 characters cut)"], // a line is cut at 16,000
+    ]);
+    assert.deepEqual(logs[7], ["stderr", "Traceback (most recent call last):"]);
+    assert.deepEqual(logs.at(-1), ["stderr", "RuntimeError: diverged"]);
+    assert.equal(logs.length, 11, JSON.stringify(logs));
+    // what the terminal gets is what it got before: the same script with the console not logged
+    const off = await runScript(workdir("console-off"), script, { SWEEPLAB_CONSOLE: "off" });
+    const offId = runIdOf(off.stdout);
+    assert.deepEqual((await listLogs(offId)).map((l) => l.message), [], "console off: nothing logged");
+    assert.equal(stdout, off.stdout.replace(offId, run.id));
+    assert.equal(stderr, off.stderr.replace("console-off", "console"));
+    assert.match(stderr, /^epoch 0: a warning\nepoch 1: a warning\n\r {2}0%\|\x1b\[32m\x1b\[0m\| 0\/100\r 25%/);
+  });
+
+  it("a script a sweep's runner starts logs its console once: the runner reads it, the client does not (SWEEPLAB_CONSOLE=off in its environment)", async () => {
+    const work = workdir("swept");
+    fs.writeFileSync(path.join(work, "train.py"), [
+      "import sys, sweeplab",
+      "run = sweeplab.init()",
+      "print('hello from', run.id)",
+      "print('a warning', file=sys.stderr)",
+      "sweeplab.log({'loss': 0.5})",
+      "sweeplab.finish()",
+    ].join("\n"));
+    fs.writeFileSync(path.join(work, "sweep.yaml"), "program: train.py\nproject: pyclient-swept\nmethod: grid\nparameters:\n  x: {value: 1}\n");
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "sweeps", "cli.ts"), path.join(work, "sweep.yaml")], { env: { ...pythonEnv({}), DATABASE_URL: dbUrl, SWEEPLAB_DATA_DIR: dir }, encoding: "utf8", cwd: root, timeout: 120_000 });
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    const [s] = (await listSweeps()).filter((x) => x.config.program === "train.py" && x.config.project === "pyclient-swept");
+    const [run] = await sweepRuns(s.id);
+    assert.equal(run.state, "finished", run.error ?? "");
+    assert.deepEqual(await values(run.id, "loss"), [[0, 0.5]], "the client logged to the run the runner started");
+    const logs = (await listLogs(run.id)).map((l) => [l.level, l.message]);
+    assert.deepEqual(logs.filter(([, m]) => !m.startsWith("$ ")), [["info", `hello from ${run.id}`], ["stderr", "a warning"]], JSON.stringify(logs));
   });
 });

@@ -9,7 +9,7 @@
 
 Standard library only. Environment: SWEEPLAB_URL (default http://127.0.0.1:3000),
 SWEEPLAB_API_KEY, SWEEPLAB_PROJECT, SWEEPLAB_RUN_ID (attach to that run), SWEEPLAB_MODE
-(online | offline | disabled)."""
+(online | offline | disabled), SWEEPLAB_CONSOLE (off: the console is not logged)."""
 
 import collections
 import json
@@ -21,6 +21,7 @@ import traceback
 
 from . import _hooks
 from ._batch import create_issues, jsonable
+from ._console import Capture
 from ._http import Error, Unreachable, base_url, post
 from ._offline import OfflineFile, new_run_id, now_iso
 from ._run import Config, Run, _as_dict
@@ -53,17 +54,19 @@ _lock = threading.Lock()
 def init(project=None, name=None, config=None, group=None, tags=None, notes=None, id=None, mode=None, dir=None,
          config_exclude_keys=None, config_include_keys=None, entity=None, job_type=None, reinit=None, resume=None,
          save_code=None, settings=None, allow_val_change=None, anonymous=None, sync_tensorboard=None,
-         monitor_gym=None, magic=None, url=None, api_key=None):
+         monitor_gym=None, magic=None, url=None, api_key=None, console=None):
     """Start a run (a run still open in this process is finished first). Returns the Run.
     Unreachable server (or mode="offline" / SWEEPLAB_MODE=offline): the run is written to
     ./sweeplab/offline-run-*/ for `python -m sweeplab sync`. id= (or SWEEPLAB_RUN_ID) attaches to
     that run while it runs; one that has ended goes on only with resume="allow" (or "must",
-    "auto", True), else init() raises. entity, job_type, reinit and the other wandb-only
+    "auto", True), else init() raises. What the program prints (stdout, stderr) becomes the run's
+    log too, unless console="off" (or settings=Settings(console="off"), SWEEPLAB_CONSOLE=off). entity, job_type, reinit and the other wandb-only
     arguments are accepted and ignored."""
     global run
     with _lock:
         if run is not None:
             run.finish()
+        capture = _console_on(console, settings)
         mode = mode or os.environ.get("SWEEPLAB_MODE") or "online"
         if mode == "dryrun":
             mode = "offline"
@@ -100,8 +103,24 @@ def init(project=None, name=None, config=None, group=None, tags=None, notes=None
                 warn(f"server unreachable ({e}): this run is logged offline")
         if new_run is None:
             new_run = _offline(body, mode, queue, items, offline_root)
+        if capture and mode != "disabled":
+            new_run._console = Capture(queue, new_run._sender.thread)
         _start(new_run)
         return new_run
+
+
+CONSOLE_ON = ("auto", "on", "wrap", "redirect", "wrap_raw", "wrap_emu")  # (wandb's ways to capture: all one here)
+
+
+def _console_on(console, settings):
+    """Whether the console is logged: not when init's console=, settings' console or
+    SWEEPLAB_CONSOLE says "off" (the sweep runner says so: it logs its program's console itself)."""
+    given = getattr(settings, "console", None) if not isinstance(settings, dict) else settings.get("console")
+    said = [str(v).lower() for v in (console, given, os.environ.get("SWEEPLAB_CONSOLE") or None) if v is not None]
+    for value in said:
+        if value not in CONSOLE_ON + ("off",):
+            raise Error(f"console must be 'off' or one of {', '.join(CONSOLE_ON)} (got {value!r})")
+    return "off" not in said
 
 
 def _online(body, url, api_key, queue, items, offline_root):
@@ -222,7 +241,8 @@ def _chosen_by_sweep(explicit_id):
 
 
 class Settings(dict):
-    """wandb.Settings: accepted (and kept) so scripts written for wandb run; nothing reads it."""
+    """wandb.Settings: accepted (and kept) so scripts written for wandb run; init() reads its
+    `console` ("off": the console is not logged), nothing else."""
 
     def update(self, *args, **kwargs):
         super().update(*args, **kwargs)

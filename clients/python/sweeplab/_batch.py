@@ -5,6 +5,7 @@ A record is what the hot path appended to the queue:
   ("summary", key, value)              run.summary[key] = value
   ("config", {key: value})             run.config changes
   ("define", MetricDefinition)         define_metric
+  ("log", level, message)              a console line (_console.py)
 Times are seconds since the run started. Steps follow wandb's _step.
 """
 
@@ -16,6 +17,7 @@ import sys
 import unicodedata
 
 MAX_VALUES = 10_000  # per batch: the server answers 413 above this
+MAX_LOG_CHARS = 200_000  # of log lines per batch: far below the server's 4 MiB body, even escaped
 MAX_PER_STEP = 256  # values in one {step, time, values} entry (the server's METRICS_PER_MESSAGE_MAX)
 MAX_CONFIG_DEPTH = 8
 # The server's rule for names that become columns (metric names, summary and config keys, tags):
@@ -189,7 +191,7 @@ class _Aggregate:
 
 class Batcher:
     """Turns records into batch bodies ({metrics, summary, config}, without seq), each with at
-    most `max_values` metric values. Keeps what define_metric needs: the last value of every
+    most `max_values` metric values and log lines. Keeps what define_metric needs: the last value of every
     metric (for step metrics) and the running aggregations (for summary overrides)."""
 
     def __init__(self, max_values=MAX_VALUES, warn=None):
@@ -206,7 +208,9 @@ class Batcher:
         self.points = []  # [{step, time, values}]
         self.summary = {}
         self.config = {}
-        self.n_values = 0
+        self.logs = []  # [{level, message}]
+        self.n_values = 0  # metric values and log lines: the server's batch weight
+        self.log_chars = 0
 
     def _close(self):
         body = {}
@@ -216,6 +220,8 @@ class Batcher:
             body["summary"] = self.summary
         if self.config:
             body["config"] = self.config
+        if self.logs:
+            body["logs"] = self.logs
         self.ready.append(body)
         self._open()
 
@@ -253,6 +259,12 @@ class Batcher:
             for key, message in issues:
                 self._warn_once(("config", key), f"config key {key[:60]!r} is not sent: {message}")
             self.config.update(without_keys(config, {key for key, _ in issues}) if issues else config)
+        elif head == "log":
+            self.logs.append({"level": record[1], "message": record[2]})
+            self.n_values += 1
+            self.log_chars += len(record[2])
+            if self.n_values >= self.max_values or self.log_chars >= MAX_LOG_CHARS:
+                self._close()
         elif head == "define":
             self.definitions.append(record[1])
             self.resolved.clear()  # aggregations restart for re-defined metrics, like wandb's
@@ -311,7 +323,7 @@ class Batcher:
 
     def take(self):
         """Every batch body made so far (the open one closed too when it has anything)."""
-        if self.points or self.summary or self.config:
+        if self.points or self.summary or self.config or self.logs:
             self._close()
         ready, self.ready = self.ready, []
         return ready

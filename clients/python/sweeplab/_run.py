@@ -140,6 +140,7 @@ class Run:
         self._finished = False
         self._warned_step = False
         self._on_finish = on_finish
+        self._console = None  # the console capture (_console.Capture), when it is on
         self.config = config
         self.summary = Summary(queue, sender.batcher.last)
 
@@ -201,6 +202,8 @@ class Run:
             body["error"] = error[-4000:]
         if timeout is None:
             timeout = float(os.environ.get("SWEEPLAB_FINISH_TIMEOUT") or 30)
+        if self._console is not None:
+            self._console.stop()  # (its last lines, an exit's traceback too, go in the last batch)
         self._sender.close(body, timeout)
         self._on_finish(self)
 
