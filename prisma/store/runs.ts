@@ -139,7 +139,10 @@ export async function finishRun(id: string, outcome: RunOutcome): Promise<RunRec
   return writeTransaction(async (tx) => {
     const current = await tx.run.findUnique({ where: { id } });
     if (!current || (current.state !== "running" && current.state !== "queued")) return null;
-    const summary = { ...(JSON.parse(current.summary) as Summary), ...(outcome.summary ?? {}) };
+    // a fork's worker resumed its parent's checkpoint, whose bests came with it (engine/summary.ts):
+    // a fork's own are those folded from its points, which start after the fork's step
+    const ended = current.forkOf ? Object.fromEntries(Object.entries(outcome.summary ?? {}).filter(([k]) => !/_best(_step)?$/.test(k))) : outcome.summary;
+    const summary = { ...(JSON.parse(current.summary) as Summary), ...(ended ?? {}) };
     const row = await tx.run.update({
       where: { id },
       data: {

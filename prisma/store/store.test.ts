@@ -123,6 +123,16 @@ describe("runs lifecycle", () => {
     assert.equal((await readSeries(run.id, "val_loss")).length, 3);
   });
 
+  it("a fork's bests are its own: the parent's, which its worker resumed with the checkpoint, do not come back at its end", async () => {
+    const run = await createRun({ config: {} });
+    await prisma().run.update({ where: { id: run.id }, data: { forkOf: "parent01", forkStep: 3000, lastStep: 3000, state: "running", claimedBy: "local:fork" } });
+    await appendRunEvents([{ runId: run.id, metrics: [{ step: 3100, time: 1, values: { train_loss: 3.1, val_loss: 3.3 } }, { step: 3200, time: 2, values: { train_loss: 3.0, val_loss: 3.2 } }] }]);
+    // the engine's summary carries the parent's best (step 600, before the fork)
+    await finishRun(run.id, { state: "finished", summary: { val_loss: 3.2, val_loss_best: 1.69, val_loss_best_step: 600, train_loss_best: 1.5, step: 3200, runtime: 2 } });
+    const { summary } = (await getRun(run.id))!;
+    assert.deepEqual([summary.val_loss_best, summary.val_loss_best_step, summary.train_loss_best, summary.val_loss, summary.step], [3.2, 3200, 3.0, 3.2, 3200]);
+  });
+
   it("stops a queued run at once and flags a running one", async () => {
     const a = await createRun({ config: {} });
     assert.equal((await requestStop(a.id))!.state, "stopped");
