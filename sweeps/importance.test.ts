@@ -273,3 +273,14 @@ test("pearson and ranks", () => {
   assert.equal(pearson([1, 1, 1], [1, 2, 3]), null);
   assert.deepEqual(ranks([10, 30, 20, 20]), [1, 4, 2.5, 2.5]);
 });
+
+test("a parameter some runs lack (a run added by hand, an older config) is a level of its own, not a failure", () => {
+  const runs: ImportanceRun[] = [0.1, 0.2, 0.3, 0.4].flatMap((dropout, i) => [
+    { params: { dropout, cell: i % 2 ? "lstm" : "gru" }, value: 1 + dropout },
+    { params: { dropout }, value: 2 + dropout },
+  ]);
+  const rows = parameterImportance(runs);
+  assert.deepEqual(rows.map((r) => r.param).sort(), ["cell", "dropout"]);
+  assert.ok(rows.every((r) => Number.isFinite(r.importance)));
+  assert.ok(["gru", "lstm", "(not set)"].includes(rows.find((r) => r.param === "cell")!.level!));
+});

@@ -125,6 +125,8 @@ function groupsOf(configs: readonly Configuration[], names: readonly string[], c
 }
 
 function levelName(key: string): string {
+  // (a run without the parameter: valueKey's "undefined", which is no JSON)
+  if (key === "undefined") return "(not set)";
   const v: unknown = JSON.parse(key);
   return typeof v === "string" ? v : key;
 }
