@@ -97,7 +97,5 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   const tile = async (t: string) => Number(await page.getByTestId(t).locator(".value").innerText());
   const doneRuns = Number((await page.getByTestId("stat-done").locator(".value").innerText()).split("/")[0]);
   expect((await tile("stat-finished")) + (await tile("stat-pruned")) + (await tile("stat-failed")) + (await tile("stat-stopped"))).toBe(doneRuns);
-  // an ended sweep's importance does not promise to fill in as runs finish
-  await expect(page.getByTestId("importance-empty")).not.toContainText("fills in as runs finish");
   await page.screenshot({ path: "test-results/screens/sweep-cancelled.png", fullPage: true });
 });

@@ -65,5 +65,7 @@ test("a metric typo and W&B's log_uniform are warned about on the form, the API 
   await expect(banner).toContainText("This sweep never saw its metric val_los: none of its 2 runs logged it", { timeout: 60_000 });
   await expect(banner).toContainText("They logged");
   await expect(banner).toContainText("val_loss");
+  // and its importance panel does not promise to fill in as runs finish
+  await expect(page.getByTestId("importance-empty")).toContainText("Importance needs at least 3 configurations with a val_los; this sweep ended with 0.");
   await page.screenshot({ path: "test-results/screens/sweep-metric-never-seen.png", fullPage: true });
 });
