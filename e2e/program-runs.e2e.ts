@@ -105,6 +105,17 @@ test("a program's runs: the project switch, their own columns with stored values
   await expect(page.getByTestId("logs")).not.toContainText("warn:");
   await screen(page, "program-run-logs");
 
+  // the project stays chosen from a run's page: the switch says it, Sweeps and Runs keep it
+  await expect(page.getByTestId("project-switch")).toHaveValue(project);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sweeps" }).click();
+  await expect(page).toHaveURL(new RegExp(`/sweeps\\?project=${project}$`));
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs" }).click();
+  await expect(page).toHaveURL(new RegExp(`/\\?project=${project}$`));
+  await expect(page.getByTestId("run-row")).toHaveCount(2);
+  // all projects again: the links name none
+  await page.getByTestId("project-switch").selectOption("");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sweeps" })).toHaveAttribute("href", "/sweeps");
+
   // compare both: with no metrics named, the panels are the runs' own (validation first)
   await page.goto(`/compare?runs=${ids.join(",")}`);
   await expect(page.getByTestId("compare-panel")).toHaveCount(2);
