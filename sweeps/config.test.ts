@@ -19,6 +19,7 @@ import {
   sweepToYaml,
   toYaml,
   TOP_LEVEL_KEYS,
+  variedParameterNames,
   type SweepConfig,
   type SweepIssue,
 } from "./config.ts";
@@ -502,4 +503,16 @@ test("a q_uniform grid whose max is a step away from min warns that numpy.arange
   assert.match(m, /^the grid stops before max \(64\): W&B enumerates q_uniform as numpy\.arange\(min, max, q\)/);
   const r = parseSweepConfig({ method: "grid", parameters: { dropout: { distribution: "q_uniform", min: 0.04, max: 0.26, q: 0.1 } } });
   assert.ok(r.ok && r.warnings.length === 0, "0.26 is not on the grid anyway: nothing to say");
+});
+
+test("the parameters a sweep varies: not a one-value list; a range, a law, a nested program parameter and a choice do", () => {
+  const varied = (yaml: string) => {
+    const parsed = parseSweepConfigText(yaml);
+    assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.issues));
+    return variedParameterNames(parsed.config);
+  };
+  assert.deepEqual(varied("method: grid\nparameters:\n  learning_rate: {values: [0.01]}\n  dropout: {values: [0, 0.2]}\n  cell: {value: lstm}\n"), ["dropout"]);
+  assert.deepEqual(varied("method: random\nparameters:\n  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}\n  hidden_size: {min: 16, max: 64}\n"), ["hidden_size", "learning_rate"]);
+  assert.deepEqual(varied("program: train.py\nmethod: grid\nparameters:\n  optimizer:\n    parameters:\n      lr: {values: [0.1, 0.01]}\n      name: {value: sgd}\n  batch_size: {values: [16, 32]}\n"), ["batch_size", "optimizer.lr"]);
+  assert.deepEqual(varied("method: grid\nparameters:\n  optimizer:\n    choices:\n      sgd: {}\n      momentum:\n        momentum: {values: [0.9]}\n"), ["optimizer"]);
 });

@@ -1493,6 +1493,30 @@ export function parameterNames(config: Pick<SweepConfig, "parameters">): RunConf
   return ([...new Set(sweepBranches(config).flatMap((b) => Object.keys(b.specs)))] as RunConfigKey[]).sort();
 }
 
+/**
+ * Names of the parameters that take more than one value: within a branch (a list of two or
+ * more, a range, a law), or across the tree's branches (a choice, or a constant each branch sets
+ * apart). A one-value list varies nothing.
+ */
+export function variedParameterNames(config: Pick<SweepConfig, "parameters">): string[] {
+  const constants = new Map<string, Set<string>>();
+  const varied = new Set<string>();
+  for (const branch of sweepBranches(config)) {
+    for (const [name, spec] of Object.entries(branch.specs)) {
+      const grid = gridValues(spec, 2);
+      if (grid === null || grid.length > 1) {
+        varied.add(name);
+        continue;
+      }
+      const seen = constants.get(name) ?? new Set<string>();
+      seen.add(valueKey(grid[0]));
+      constants.set(name, seen);
+      if (seen.size > 1) varied.add(name);
+    }
+  }
+  return [...varied].sort();
+}
+
 /** Number of grid combinations (before replicates): the sum over the tree's branches; null when the search space is not a finite grid. */
 export function gridCombinations(config: SweepConfig): number | null {
   const n = branchGridSizes(sweepBranches(config)).reduce((a, b) => a + b, 0);

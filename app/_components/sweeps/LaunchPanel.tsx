@@ -1,5 +1,5 @@
 "use client";
-import { isProgramSweep, type SweepIssue, type SweepParseResult } from "../../../sweeps/config";
+import { isProgramSweep, variedParameterNames, type SweepIssue, type SweepParseResult } from "../../../sweeps/config";
 import { CALIBRATION_MIN_RUNS, type Calibration, type SweepTimeEstimate } from "../../../sweeps/estimate";
 import { formatEstimate, gridLine, type RunEstimate } from "../../_lib/sweep-form";
 
@@ -23,7 +23,8 @@ export function LaunchPanel(props: {
 }) {
   const { result, issues, estimate, time } = props;
   const config = result.ok ? result.config : null;
-  const varied = config ? Object.entries(config.parameters).filter(([, s]) => s.distribution !== "constant").length : 0;
+  // (a one-value list varies nothing; a choice does)
+  const varied = config ? variedParameterNames(config).length : 0;
   const runs = estimate && estimate.kind !== "unbounded" ? `${estimate.runs.toLocaleString("en-US")} run${estimate.runs === 1 ? "" : "s"}` : "";
 
   return (
