@@ -16,9 +16,6 @@ export type StoredSummary = Record<string, SummaryValue>;
 /** A stored summary value as a number, ±Infinity included, or null. */
 export const summaryNumber = (v: SummaryValue | undefined): number | null => (typeof v === "number" ? v : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : null);
 
-/** A stored summary value as a finite number, or null (absent, NaN, ±Infinity). */
-export const finiteValue = (v: SummaryValue | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-
 // W&B-style names count too: `val/loss`, `eval.loss`, `eval/acc@1` (top-1 accuracy).
 export function higherIsBetter(metric: string): boolean {
   return /(^|[_/.])(acc|accuracy)(@\d+)?$/.test(metric);
