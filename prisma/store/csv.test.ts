@@ -118,3 +118,23 @@ describe("cells of keys that did not apply (issue 16)", () => {
     assert.deepEqual(["config.delay", "config.cell", "config.num_layers", "config.learning_rate"].map((c) => rows.get("quadrant-run")![c]), ["", "", "", String(DEFAULT_RUN_CONFIG.learning_rate)]);
   });
 });
+
+describe("the runs table's CSV: what a row is, then the columns shown, then housekeeping", () => {
+  it("writes name and id first, the chosen columns in the table's order, then started, finished, tags and group; numbers in full", async () => {
+    const sweep = await createSweep({ name: "csv-order", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 1, state: "finished" });
+    const run = await createRun({ sweepId: sweep.id, index: 0, name: "ordered", config: { lr: 0.1 + 0.2 }, claimedBy: "test", runGroup: "baseline" });
+    await finishRun(run.id, { state: "finished", summary: { val_loss: 1 / 3 }, lastStep: 7 });
+    const columns = ["state", "runtime", "config.lr", "summary.val_loss", "step"];
+    const page = await queryRunsTable({ sweepId: sweep.id, columns, sort: { field: "index", desc: false } });
+    const [header, row] = parse(tableToCsv(page.rows, columns, false)) as string[][];
+    assert.deepEqual(header, ["name", "id", "state", "runtime_s", "config.lr", "summary.val_loss", "step", "started", "finished", "tags", "group"]);
+    const cell = Object.fromEntries(header.map((h, i) => [h, row[i]]));
+    assert.deepEqual([cell.name, cell.id, cell.state, cell.group, cell.step], ["ordered", run.id, "finished", "baseline", "7"]);
+    assert.equal(Number(cell["config.lr"]), 0.1 + 0.2, "every digit: 0.30000000000000004");
+    assert.equal(Number(cell["summary.val_loss"]), 1 / 3);
+    // a housekeeping column the user chose stays where the table shows it, once
+    const chosen = ["started", "config.lr"];
+    const [again] = parse(tableToCsv((await queryRunsTable({ sweepId: sweep.id, columns: chosen })).rows, chosen, false)) as string[][];
+    assert.deepEqual(again, ["name", "id", "started", "config.lr", "finished", "tags", "group"]);
+  });
+});

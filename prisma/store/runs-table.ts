@@ -285,25 +285,34 @@ export async function tableColumns(q: { sweepId?: string; project?: string } = {
   };
 }
 
+/** Columns that say which run a CSV row is, before the chosen ones. */
+const IDENTITY = ["name", "id"];
+/** The run's housekeeping, after the chosen ones (unless chosen, then where the table shows it). */
+const HOUSEKEEPING = ["started", "finished", "tags", "group"];
+
 /**
- * The table as CSV, as shown: id, name (and on configuration rows the number of runs), the
- * run's start and finish, its tags, then the chosen columns in order; configuration rows give each
- * numeric column's mean and its 95% interval. Headers as csv.ts names them.
+ * The table as CSV, as shown: the run's name and id (and on configuration rows the number of
+ * runs), then the chosen columns in the table's order, then its start, finish, tags and run
+ * group (W&B's group); configuration rows give each numeric column's mean and its 95% interval.
+ * Headers as csv.ts names them.
  */
 export function tableToCsv(rows: TableRow[], columns: string[], grouped: boolean): string {
-  const shown = columns.filter((c) => !["id", "name", "started", "finished"].includes(c));
+  const shown = columns.filter((c) => !IDENTITY.includes(c));
+  const housekeeping = HOUSEKEEPING.filter((c) => !shown.includes(c));
   const withCi = new Set(shown.filter((c) => grouped && rows.some((r) => r.group?.stats[c])));
-  const header: string[] = ["id", "name", ...(grouped ? ["runs"] : []), "started", "finished", "tags"];
+  const header: string[] = [...IDENTITY, ...(grouped ? ["runs"] : [])];
   for (const c of shown) {
     header.push(csvHeader(c));
     if (withCi.has(c)) header.push(`${csvHeader(c)} ±95%`);
   }
+  header.push(...housekeeping);
   const body = rows.map((r) => {
-    const line: unknown[] = [r.id, r.group?.label ?? r.name, ...(grouped ? [r.group?.count ?? 1] : []), r.startedAt, r.finishedAt, tagsCell(r.tags)];
+    const line: unknown[] = [r.group?.label ?? r.name, r.id, ...(grouped ? [r.group?.count ?? 1] : [])];
     for (const c of shown) {
       line.push(fixedCell(r, c) ?? r.values[c]);
       if (withCi.has(c)) line.push(r.group?.stats[c]?.ci95 ?? null);
     }
+    for (const c of housekeeping) line.push(fixedCell(r, c));
     return line;
   });
   return toCsv(header, body);
@@ -315,6 +324,11 @@ function fixedCell(r: TableRow, c: string): unknown {
     case "state": return r.group ? Object.entries(r.group.states).map(([s, n]) => `${s}×${n}`).join(" ") : r.state;
     case "sweep": return r.sweepId;
     case "created": return r.createdAt;
+    case "started": return r.startedAt;
+    case "finished": return r.finishedAt;
+    case "tags": return tagsCell(r.tags);
+    // a configuration row's group when its runs share one
+    case "group": return r.group && r.group.members.some((m) => m.runGroup !== r.runGroup) ? null : r.runGroup;
     case "runtime": return r.runtime === null ? null : Math.round(r.runtime * 1000) / 1000;
     case "step": return r.lastStep;
     case "rerun_of": return r.rerunOf;
