@@ -16,6 +16,16 @@ export type StoredSummary = Record<string, SummaryValue>;
 /** A stored summary value as a number, ±Infinity included, or null. */
 export const summaryNumber = (v: SummaryValue | undefined): number | null => (typeof v === "number" ? v : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : null);
 
+/**
+ * A summary value as the tables and CSVs show it: a metric whose last value was NaN is stored as
+ * null beside `<metric>_first_nonfinite_step`, and reads "NaN"; one never logged stays null.
+ */
+export const shownSummaryValue = (value: SummaryValue | undefined, firstNonfiniteStep: unknown): SummaryValue | "NaN" =>
+  value === null && firstNonfiniteStep !== null && firstNonfiniteStep !== undefined ? "NaN" : (value ?? null);
+
+/** The summary key that records when `metric` first went NaN/Inf. */
+export const firstNonfiniteKey = (metric: string) => `${metric}_first_nonfinite_step`;
+
 // W&B-style names count too: `val/loss`, `eval.loss`, `eval/acc@1` (top-1 accuracy).
 export function higherIsBetter(metric: string): boolean {
   return /(^|[_/.])(acc|accuracy)(@\d+)?$/.test(metric);
@@ -32,7 +42,7 @@ export function foldIntoSummary(summary: Summary, step: number, values: Record<s
     // an infinite last value is kept (the table shows it; the store writes ±9e999); NaN has no order: null
     summary[name] = value === null || Number.isNaN(value) ? null : value;
     if (value === null || !Number.isFinite(value)) {
-      if (summary[`${name}_first_nonfinite_step`] == null) summary[`${name}_first_nonfinite_step`] = step;
+      if (summary[firstNonfiniteKey(name)] == null) summary[firstNonfiniteKey(name)] = step;
       continue;
     }
     if (!tracksBest(name)) continue;

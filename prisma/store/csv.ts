@@ -4,6 +4,7 @@ import { RUN_CONFIG_KEYS, runConfigShape, type RunConfig } from "../../engine/co
 import { appliedConfigKeys } from "../../engine/tasks";
 import { listRuns, type ListRunsQuery } from "./query";
 import type { RunRecord } from "./records";
+import { firstNonfiniteKey, shownSummaryValue } from "../../sweeps/summary";
 import { finiteOrName } from "./sql";
 
 // Every CSV the app writes goes through toCsv: the sweep's runs (exportRunsCsv, one row per
@@ -91,6 +92,7 @@ function cell(run: RunRecord, column: string): unknown {
   const source = column.slice(0, dot) as "config" | "summary" | "params";
   const key = column.slice(dot + 1);
   if (source === "config" && notApplied(run).has(key)) return null;
+  if (source === "summary") return shownSummaryValue(run.summary[key], run.summary[firstNonfiniteKey(key)]);
   return run[source]?.[key] ?? null;
 }
 

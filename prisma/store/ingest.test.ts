@@ -29,6 +29,7 @@ import {
   requestStop,
   RunFilter,
   sweepProgress,
+  tableToCsv,
 } from "./index";
 
 // The ingestion path (sweeps/ingest.ts → appendRunEvents) against a real SQLite file: a resent
@@ -366,5 +367,36 @@ describe("storage errors", () => {
     assert.match(asStorageError(driver("SQLITE_BUSY", "database is locked"))!.message, /^database busy/);
     assert.match(asStorageError(driver("SQLITE_IOERR_WRITE", "disk I/O error"))!.message, /^I\/O error/);
     assert.equal(asStorageError(new Error("run x does not exist")), null);
+  });
+});
+
+describe("a metric whose last value was NaN", () => {
+  it("reads NaN in the table and both CSVs, apart from a metric never logged (empty) and one that recovered; it sorts and filters as missing", async () => {
+    const sweep = await createSweep({ ...sweepInput, name: "nan-last" });
+    const [a, b, c] = [await createRun({ sweepId: sweep.id, name: "went-nan", config: {} }), await createRun({ sweepId: sweep.id, name: "recovered", config: {} }), await createRun({ sweepId: sweep.id, name: "never", config: {} })];
+    // a: its loss went NaN at step 2 and stayed; b: NaN at 2, then 0.25 at 3; c: logged no loss
+    await appendRunEvents([{ runId: a.id, seq: 1, metrics: [{ step: 1, time: 1, values: { loss: 2, acc: 0.5 } }, { step: 2, time: 2, values: { loss: NaN, acc: 0.6 } }] }]);
+    await appendRunEvents([{ runId: b.id, seq: 1, metrics: [{ step: 1, time: 1, values: { loss: 1, acc: 0.7 } }, { step: 2, time: 2, values: { loss: NaN } }, { step: 3, time: 3, values: { loss: 0.25 } }] }]);
+    await appendRunEvents([{ runId: c.id, seq: 1, metrics: [{ step: 1, time: 1, values: { acc: 0.8 } }] }]);
+    assert.equal((await getRun(a.id))!.summary.loss, null, "the store keeps NaN as null");
+
+    const columns = ["summary.loss", "summary.acc", "summary.loss_best"];
+    const table = async (desc: boolean, filters: string[] = []) =>
+      (await queryRunsTable({ sweepId: sweep.id, columns, sort: { field: "summary.loss", desc }, filters: filters.map((f) => RunFilter.parse(f)) })).rows;
+    const values = new Map((await table(false)).map((r) => [r.name, r.values]));
+    assert.deepEqual(values.get("went-nan"), { "summary.loss": "NaN", "summary.acc": 0.6, "summary.loss_best": 2 });
+    assert.deepEqual(values.get("recovered"), { "summary.loss": 0.25, "summary.acc": 0.7, "summary.loss_best": 0.25 });
+    assert.deepEqual(values.get("never"), { "summary.loss": null, "summary.acc": 0.8, "summary.loss_best": null });
+    // NaN sorts with the missing values (last, either way) and matches no comparison
+    for (const desc of [false, true]) assert.deepEqual((await table(desc)).map((r) => r.name)[0], "recovered");
+    assert.deepEqual((await table(false, ["summary.loss<100"])).map((r) => r.name), ["recovered"]);
+    assert.deepEqual((await table(false, ["summary.loss>-100"])).map((r) => r.name), ["recovered"]);
+
+    const rows = await table(false);
+    const shown = tableToCsv(rows, columns, false).trim().split("\n").map((line) => line.split(","));
+    const at = (header: string) => shown[0].indexOf(header);
+    assert.deepEqual(Object.fromEntries(shown.slice(1).map((l) => [l[at("name")], l[at("summary.loss")]])), { "went-nan": "NaN", recovered: "0.25", never: "" });
+    const all = (await exportRunsCsv({ sweepId: sweep.id }, ["name", "summary.loss", "summary.acc"])).trim().split("\n");
+    assert.deepEqual(all.slice(1).sort(), ["never,,0.8", "recovered,0.25,0.7", "went-nan,NaN,0.6"]);
   });
 });

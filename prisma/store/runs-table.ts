@@ -2,6 +2,7 @@ import * as z from "zod";
 import { isKey } from "../../sweeps/names";
 import { meanCi, type Stat } from "../../sweeps/stats";
 import { RUN_STATES, type RunState } from "../../sweeps/states";
+import { shownSummaryValue, type SummaryValue } from "../../sweeps/summary";
 import { ArchivedParam, TagsParam } from "./housekeeping";
 import { Project } from "../../sweeps/logging-api";
 import { isFixedField, RunField, RunFilter } from "./query";
@@ -101,7 +102,7 @@ export interface TableRow {
   /**
    * column → value: config values as stored (numbers, booleans, strings), summary and derived
    * numbers; null when absent. Non-finite numbers, which JSON cannot carry, are the strings
-   * "Infinity", "-Infinity" and "NaN".
+   * "Infinity", "-Infinity" and "NaN" (a metric whose last value was NaN: shownSummaryValue).
    */
   values: Record<string, unknown>;
   /** Set on a configuration row (seed replicates grouped). */
@@ -130,7 +131,7 @@ type BaseRow = TypedRow<ReturnType<typeof tablePageQuery>["columns"]>;
 function toRow(raw: BaseRow & Record<string, unknown>, columns: string[], now: number): TableRow {
   const values: Record<string, unknown> = {};
   columns.forEach((c, i) => {
-    if (!isFixedField(c)) values[c] = raw[`c${i}`] ?? null;
+    if (!isFixedField(c)) values[c] = c.startsWith("summary.") ? shownSummaryValue(raw[`c${i}`] as SummaryValue, raw[`n${i}`]) : (raw[`c${i}`] ?? null);
   });
   const { startedAt, finishedAt } = raw;
   return {

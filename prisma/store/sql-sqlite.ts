@@ -1,4 +1,5 @@
 import { CONDITIONAL_CONFIG_KEYS, ENGINE_TASKS } from "./applies";
+import { firstNonfiniteKey } from "../../sweeps/summary";
 import { query } from "./sql";
 
 // The SQLite text of the run listings and the runs table: column expressions, the WHERE
@@ -177,7 +178,11 @@ export const TABLE_BASE_TYPES = {
   runGroup: "text",
 } as const;
 
-/** The value columns c0, c1, … of the table's chosen columns (fixed ones come with the base). */
+/**
+ * The value columns c0, c1, … of the table's chosen columns (fixed ones come with the base), and
+ * beside each summary column n0, n1, …: the step its metric first went NaN/Inf, so that a last
+ * value stored as null reads NaN (sweeps/summary.ts shownSummaryValue).
+ */
 export function valueColumns(columns: readonly string[], jsonSql: (field: string) => string = fieldJsonSql): { sql: string; types: Record<string, "json"> } {
   const types: Record<string, "json"> = {};
   let sql = "";
@@ -185,6 +190,9 @@ export function valueColumns(columns: readonly string[], jsonSql: (field: string
     if (c in FIXED_SQL) return;
     sql += `, ${jsonSql(c)} AS c${i}`;
     types[`c${i}`] = "json";
+    if (!c.startsWith("summary.")) return;
+    sql += `, ${jsonSql(`summary.${firstNonfiniteKey(c.slice("summary.".length))}`)} AS n${i}`;
+    types[`n${i}`] = "json";
   });
   return { sql, types };
 }

@@ -150,6 +150,8 @@ export function expectedCell(run: RunRecord, field: string, now = Date.now()): u
       return steps.length ? Math.min(...steps) : null;
     }
   }
+  // a metric whose last value was NaN: stored as null, with the step it first went non-finite
+  if (source === "summary" && run.summary[key] === null && typeof run.summary[`${key}_first_nonfinite_step`] === "number") return "NaN";
   const doc = (source === "config" ? run.config : source === "params" ? run.params : run.summary) as Record<string, unknown>;
   return shown(doc[key]);
 }
