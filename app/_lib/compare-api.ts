@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { RunKind } from "../../prisma/store/records";
 import type { StoredSummary } from "../../sweeps/summary";
 import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
 import type { RunState } from "../../sweeps/states";
@@ -76,6 +77,8 @@ export interface CompareRun {
   name: string;
   state: RunState;
   sweepId: string | null;
+  /** "engine" (config is a RunConfig) or "program" (config is the program's own): the legend names runs by it. */
+  kind: RunKind;
   config: Record<string, unknown>;
   params: Record<string, unknown>;
   summary: StoredSummary;
@@ -109,7 +112,7 @@ export interface CompareDeltaRun {
  * A run in an incremental answer with detail=1: a run new to the client is a whole CompareRun,
  * one it holds is a CompareDeltaRun (its state now), merged over what is held.
  */
-export type CompareDetailRun = CompareDeltaRun & Partial<Pick<CompareRun, "sweepId" | "config" | "params" | "summary" | "tags" | "runGroup">>;
+export type CompareDetailRun = CompareDeltaRun & Partial<Pick<CompareRun, "sweepId" | "kind" | "config" | "params" | "summary" | "tags" | "runGroup">>;
 
 /** GET /api/compare with since= (and open=): what changed since what the client holds. */
 export interface CompareDelta<R extends CompareDeltaRun = CompareDeltaRun> {

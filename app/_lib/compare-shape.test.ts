@@ -4,7 +4,7 @@ import type { CompareResponse, CompareRun } from "./compare-api";
 import { PALETTE, runColors } from "./colors";
 import { groupableKeys, groupsFor, seriesFor } from "./compare-shape";
 
-const run = (id: string, cell: string, lr: number): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: null, config: { cell, learning_rate: lr, seed: 1 }, params: {}, summary: {}, startedAt: "2026-01-01T00:00:00.000Z", tags: [], runGroup: null });
+const run = (id: string, cell: string, lr: number): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: null, kind: "engine", config: { cell, learning_rate: lr, seed: 1 }, params: {}, summary: {}, startedAt: "2026-01-01T00:00:00.000Z", tags: [], runGroup: null });
 const runs = [run("aaaa", "lstm", 0.1), run("bbbb", "rnn", 0.1), run("cccc", "lstm", 0.01)];
 
 test("groups by a config key, in value order, with counts in the label", () => {

@@ -33,3 +33,31 @@ test("id-like integers keep their digits together: seeds, indexes, steps", () =>
   assert.equal(names.get("b"), "b-2 · steps 12,000 · seed 733997777");
   assert.equal(describeValue("best_step", 12000), "best_step 12000");
 });
+
+// Program runs (logged through the API) carry a free-form config, flattened ("optimizer.name"):
+// no engine keys, so nothing of the engine's may show in their names.
+const programs = [
+  { id: "p", name: "mlp-0", kind: "program" as const, config: { lr: 0.003, "optimizer.name": "adam", "optimizer.momentum": 0.9, hidden: 64, layers: [64, 64] } },
+  { id: "q", name: "mlp-1", kind: "program" as const, config: { lr: 0.0125, "optimizer.name": "sgd", "optimizer.momentum": 0.9, hidden: 128, layers: [128], warmup: 100 } },
+];
+const engine = runs.map((r) => ({ ...r, kind: "engine" as const, config: { task: "charlm", corpus: "builtin", hidden_size: 64, ...r.config } }));
+
+test("program runs: their name and their own keys that vary, as they logged them", () => {
+  const names = legendNames(programs);
+  assert.equal(names.get("p"), "mlp-0 · hidden 64 · layers [64,64] · lr 0.003 · optimizer.name adam");
+  // a key only some runs have tells them apart, and shows only where it is
+  assert.equal(legendNames(programs, 10).get("q"), "mlp-1 · hidden 128 · layers [128] · lr 0.0125 · optimizer.name sgd · warmup 100");
+  assert.equal(legendNames(programs, 10).get("p"), "mlp-0 · hidden 64 · layers [64,64] · lr 0.003 · optimizer.name adam");
+});
+
+test("a mix: each run is told apart among runs of its kind, with no placeholder for keys it lacks", () => {
+  const names = legendNames([...programs, ...engine], 3);
+  assert.equal(names.get("p"), "mlp-0 · hidden 64 · layers [64,64] · lr 0.003");
+  assert.equal(names.get("a"), "brisk-river-1 · lstm · lr 0.003 · seed 1");
+  assert.equal(names.get("c"), "wild-sun-3 · rnn · lr 0.01 · seed 3");
+  for (const name of names.values()) assert.doesNotMatch(name, /–|charlm|builtin/);
+  // one program run among engine runs: its name alone
+  const one = legendNames([programs[0], ...engine], 2);
+  assert.equal(one.get("p"), "mlp-0");
+  assert.equal(one.get("b"), "calm-lake-2 · rnn · lr 0.003");
+});

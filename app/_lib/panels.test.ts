@@ -143,7 +143,7 @@ test("a metric on x pairs the points of the same step; steps without a finite x 
   ]);
 });
 
-const run = (id: string, extra: Partial<CompareRun> = {}): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: "swp1", config: { cell: "lstm" }, params: {}, summary: {}, startedAt: null, tags: [], runGroup: null, ...extra });
+const run = (id: string, extra: Partial<CompareRun> = {}): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: "swp1", kind: "engine", config: { cell: "lstm" }, params: {}, summary: {}, startedAt: null, tags: [], runGroup: null, ...extra });
 const PAGE: PageSettings = { x: "step", smoothing: { kind: "ema", amount: 0.6 }, group: "cell", band: "minmax", log: false };
 
 test("a panel's own settings win over the page's; absent ones follow it", () => {

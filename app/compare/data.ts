@@ -25,7 +25,7 @@ export async function loadCompare(q: Pick<CompareQuery, "runs" | "sweep" | "poin
       ? await metricNamesOf(runIds).then(async (names) => [await read(q.keysFor(names)), names] as const)
       : await Promise.all([read(q), metricNamesOf(runIds)]);
   return {
-    runs: ordered.map((r) => ({ id: r.id, name: r.name, state: r.state, sweepId: r.sweepId, config: r.config, params: r.params, summary: r.summary, startedAt: r.startedAt, tags: r.tags, runGroup: r.runGroup })),
+    runs: ordered.map((r) => ({ id: r.id, name: r.name, state: r.state, sweepId: r.sweepId, kind: r.kind, config: r.config, params: r.params, summary: r.summary, startedAt: r.startedAt, tags: r.tags, runGroup: r.runGroup })),
     names,
     series: tuples(series),
     missing: ids ? ids.filter((id) => !byId.has(id)) : [],
@@ -81,7 +81,7 @@ export async function loadCompareDelta(q: Pick<CompareQuery, "runs" | "sweep" | 
   for (const id of cursors.keys()) series[id] = tails[id];
   const runs = ordered.filter((r) => r.id in series).map((r): CompareDetailRun => {
     const d = details?.get(r.id);
-    return d ? { ...r, sweepId: d.sweepId, config: d.config, params: d.params, summary: d.summary, tags: d.tags, runGroup: d.runGroup } : r;
+    return d ? { ...r, sweepId: d.sweepId, kind: d.kind, config: d.config, params: d.params, summary: d.summary, tags: d.tags, runGroup: d.runGroup } : r;
   });
   return { total: ordered.length, reset: held === 0, runs, ...(names ? { names } : {}), series: tuples(series), tails: Object.fromEntries(cursors) };
 }
