@@ -51,9 +51,15 @@ function split(field: string): { source: string; key: string } {
   return { source: field.slice(0, dot), key: field.slice(dot + 1) };
 }
 
+/**
+ * A key as an SQL string literal, safe for any key (jsonb's `->` takes it as is: no path syntax):
+ * `'` doubled, and a key holding a backslash in an E'' literal with it doubled, so the text means
+ * the same whatever standard_conforming_strings says. PostgreSQL text cannot hold U+0000.
+ */
 function literal(s: string): string {
-  if (/["'\\]/.test(s)) throw new Error(`bad column key ${s}`);
-  return `'${s}'`;
+  if (s.includes("\u0000")) throw new Error("a column key with U+0000");
+  const quoted = s.replace(/'/g, "''");
+  return s.includes("\\") ? `E'${quoted.replace(/\\/g, "\\\\")}'` : `'${quoted}'`;
 }
 
 /** One key of a JSON column as jsonb, JSON null as SQL NULL. */

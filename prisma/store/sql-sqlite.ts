@@ -6,8 +6,8 @@ import { query } from "./sql";
 // clause of filters, and the table's queries. Every function here returns SQL for SQLite;
 // a PostgreSQL version of the same functions (same names, same typed columns) sits beside
 // it, and the callers (query.ts, runs-table.ts) pick one. Column names reaching this file
-// were accepted by RunField (sweeps/names.ts: no quotes, no backslashes), so they can sit
-// inside a JSON path literal; every value a user types is a bound parameter.
+// were accepted by RunField (sweeps/names.ts), but a key sits in the SQL text escaped for any
+// string all the same (jsonKeyPath, literal); every value a user types is a bound parameter.
 
 /** Fixed columns of `Run r`, as comparable SQL expressions. */
 export const FIXED_SQL = {
@@ -39,13 +39,21 @@ function split(field: string): { source: string; key: string } {
   return { source: field.slice(0, dot), key: field.slice(dot + 1) };
 }
 
-/** A JSON path to one key, quoted so `val/loss` or `eval/acc@1` name a key, not a path. */
-const path = (key: string) => {
-  if (/["'\\]/.test(key)) throw new Error(`bad column key ${key}`);
-  return `'$."${key}"'`;
-};
+/**
+ * SQLite's JSON path to one key: a quoted label, so `val/loss`, `val loss` or `x[0]` name a key,
+ * not a path, whatever the key holds. A label ends at the next `"`, and one holding a backslash
+ * is read with JSON's escapes: so `"` is written \u0022, a backslash \\ and a control character
+ * \u00XX.
+ */
+export function jsonKeyPath(key: string): string {
+  const label = key.replace(/["\\\u0000-\u001f]/g, (c) => (c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return `$."${label}"`;
+}
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The path to one key as an SQL literal (a key's `'` doubled: no key ends the literal). */
+const path = (key: string) => literal(jsonKeyPath(key));
 
 /**
  * A config key that applies only under a choice (momentum under optimizer=momentum) has no

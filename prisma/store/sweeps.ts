@@ -8,6 +8,7 @@ import { DEFAULT_DATABASE_URL } from "../database";
 import { LOCKS, pgPool } from "../postgres";
 import { getRun } from "./runs";
 import { query, selectRows } from "./sql";
+import { jsonKeyPath } from "./sql-sqlite";
 
 export interface NewSweep {
   name?: string;
@@ -185,7 +186,7 @@ export async function sweepProgress(sweep: SweepRecord): Promise<SweepProgress> 
   const numberAt = (key: string): [string, unknown[]] =>
     isPostgres()
       ? [`WHEN jsonb_typeof("summaryJsonb" -> CAST(? AS TEXT)) = 'number' THEN ${float8Of(`"summaryJsonb" -> CAST(? AS TEXT)`)}`, [key, key, key, key]]
-      : [`WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?)`, [jsonPath(key), jsonPath(key)]];
+      : [`WHEN json_type(summary, ?) IN ('real', 'integer') THEN json_extract(summary, ?)`, [jsonKeyPath(key), jsonKeyPath(key)]];
   const [[bestWhen, bestArgs], [lastWhen, lastArgs], [stepWhen, stepArgs]] = [numberAt(bestKey), numberAt(lastKey), numberAt(stepKey)];
   const value = `CASE ${bestWhen} ${lastWhen} END`;
   const valueArgs = [...bestArgs, ...lastArgs];
@@ -223,7 +224,3 @@ export async function creationRank(run: Pick<RunRecord, "id" | "sweepId" | "crea
   });
 }
 
-/** SQLite's JSON path to one key (quoted, so `val/loss` names a key, not a path). */
-function jsonPath(key: string): string {
-  return `$."${key}"`;
-}
