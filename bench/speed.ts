@@ -1,9 +1,10 @@
 // The run-time model of engine/speed.ts against real runs: each config below runs as a sweep
 // of 3 replicates at concurrency 1 through the real executor (worker processes, a SQLite file),
-// so a run's time is what a sweep spends on it: spawn, training, evaluation, samples and the
-// executor's own work. Each is compared with estimateRunMs(MEASURED_SPEED), and the four
-// constants are fitted again by least squares on relative error, so that MEASURED_SPEED can be
-// updated from this output on other hardware.
+// so a run's time is what a sweep spends on it: spawn (its first run), training, evaluation,
+// samples and the executor's own work. Each is compared with the form's estimate of the sweep
+// (sweeps/estimate.ts at MEASURED_SPEED) per run, and the five constants are fitted again by
+// least squares on relative error over the stored runs, so that MEASURED_SPEED can be updated
+// from this output on other hardware.
 // Target: every estimate within a factor of 2 of the measured time (the form shows it as "about").
 // Then what a server shows once it has finished runs: each config estimated at the speed
 // calibrated (sweeps/estimate.ts calibrateSpeed) on the other configs' runs as the store keeps
@@ -12,10 +13,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { resolveRunConfig, type RunConfig, type RunConfigInput } from "../engine/config";
-import { estimateRunMs, fitSpeed, MEASURED_SPEED, runWork, type Speed, type TimedWork } from "../engine/speed";
+import { resolveRunConfig, type RunConfigInput } from "../engine/config";
+import { fitSpeed, MEASURED_SPEED, type Speed } from "../engine/speed";
 import { disconnectPrisma, recentRunTimes } from "../prisma/store";
-import { calibrateSpeed } from "../sweeps/estimate";
+import { parseSweepConfig } from "../sweeps/config";
+import { calibrateSpeed, meanRunMs, runTimeWork } from "../sweeps/estimate";
 import { defaultWorkerCommand } from "../sweeps/launcher";
 import { runSweep } from "./sweeps";
 import { fmt, header, report } from "./util";
@@ -40,10 +42,21 @@ export const SPEED_CONFIGS: RunConfigInput[] = [
 
 const REPLICATES = 3;
 
+/** The sweep of this one config: REPLICATES runs, one at a time. */
+function sweepOf(config: RunConfigInput): Record<string, unknown> {
+  return { method: "grid", replicates: REPLICATES, concurrency: 1, parameters: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])) };
+}
+
+/** The form's estimate of a run of this sweep, on average (its first run starts its worker): ms. */
+function sweepRunMs(config: RunConfigInput, speed: Speed = MEASURED_SPEED): number {
+  const parsed = parseSweepConfig(sweepOf(config));
+  if (!parsed.ok) throw new Error(`speed bench: ${parsed.issues[0].path}: ${parsed.issues[0].message}`);
+  return meanRunMs(parsed.config, speed)!;
+}
+
 /** Wall time per run of a sweep of this one config, run one at a time (ms), and the sweep. */
 async function measureMs(config: RunConfigInput): Promise<{ ms: number; sweepId: string }> {
-  const parameters = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }]));
-  const { seconds, runs, sweepId } = await runSweep({ method: "grid", replicates: REPLICATES, parameters }, 1);
+  const { seconds, runs, sweepId } = await runSweep(sweepOf(config), 1);
   if (runs.length !== REPLICATES) throw new Error(`speed bench: ${runs.length} runs, expected ${REPLICATES}`);
   return { ms: (seconds * 1000) / REPLICATES, sweepId };
 }
@@ -59,23 +72,24 @@ export async function run(): Promise<void> {
   // Prisma's query plans and the executor's code (the first config measured 213 ms run alone, 84 ms
   // after the other suites)
   const warmup = (await measureMs(SPEED_CONFIGS[0])).sweepId;
-  const rows: TimedWork[] = [];
-  const measured: { config: RunConfig; ms: number; sweepId: string }[] = [];
+  const measured: { input: RunConfigInput; ms: number; sweepId: string }[] = [];
   let worst = 1;
   for (const input of SPEED_CONFIGS) {
     const config = resolveRunConfig(input);
     const { ms, sweepId } = await measureMs(input);
-    measured.push({ config, ms, sweepId });
-    const est = estimateRunMs(config);
+    measured.push({ input, ms, sweepId });
+    const est = sweepRunMs(input);
     const ratio = est / ms;
     worst = Math.max(worst, ratio, 1 / ratio);
-    rows.push({ ...runWork(config), ms });
     const label = `${config.task} ${config.task === "quadrant" ? "mlp" : `${config.num_layers}×${config.cell}`} h${config.hidden_size} b${config.batch_size} T${config.seq_length} ×${config.steps}`;
     report(label, `${fmt(ms, 0)} ms measured, ${fmt(est, 0)} ms estimated (×${ratio.toFixed(2)})`);
   }
   report("worst estimate / measured", `×${worst.toFixed(2)}`, { ok: worst <= 2, target: "within ×2" });
-  const fit = fitSpeed(rows)!;
-  const show = (s: Speed) => `{ startupMs: ${s.startupMs.toFixed(0)}, flopsPerMs: ${s.flopsPerMs.toExponential(2)}, msPerCall: ${s.msPerCall.toPrecision(3)}, msPerBatch: ${(s.msPerBatch ?? 0).toPrecision(3)} }`;
+  // the constants again, fitted on every run as the store keeps it (each with whether it started its worker)
+  const stored = await recentRunTimes({ limit: 1000 });
+  const fit = fitSpeed(stored.filter((r) => r.sweepId !== warmup).map(runTimeWork))!;
+  const show = (s: Speed) =>
+    `{ startupMs: ${s.startupMs.toFixed(0)}, spawnMs: ${(s.spawnMs ?? 0).toFixed(0)}, flopsPerMs: ${s.flopsPerMs.toExponential(2)}, msPerCall: ${s.msPerCall.toPrecision(3)}, msPerBatch: ${(s.msPerBatch ?? 0).toPrecision(3)} }`;
   console.log(`     fitted on this machine: ${show(fit)}   recorded (engine/speed.ts): ${show(MEASURED_SPEED)}`);
 
   // What the form shows once a server has trained runs (sweeps/estimate.ts calibrateSpeed on the
@@ -83,16 +97,16 @@ export async function run(): Promise<void> {
   // the other configs only, so no run is priced on its own time. Measured here against the
   // config's runs as the store records them (startedAt → finishedAt, what a calibration sees: a
   // sweep's first run carries its worker's spawn, the gaps between runs ~10-25 ms are in none),
-  // beside the recorded constants against the same.
-  const stored = await recentRunTimes({ limit: 1000 });
+  // beside the recorded constants against the same. Both sides are a run of the sweep on
+  // average: the estimate prices one spawn over its 3 runs, as the form does.
   const worstOf = { calibrated: 1, recorded: 1 };
   for (const m of measured) {
     const calibration = calibrateSpeed(stored.filter((r) => r.sweepId !== m.sweepId && r.sweepId !== warmup));
     if (!calibration) throw new Error("speed bench: too few stored runs to calibrate on");
     const own = stored.filter((r) => r.sweepId === m.sweepId).map((r) => r.ms);
     const ms = own.reduce((a, b) => a + b, 0) / own.length;
-    const ratio = estimateRunMs(m.config, calibration.speed) / ms;
-    const recorded = estimateRunMs(m.config) / ms;
+    const ratio = sweepRunMs(m.input, calibration.speed) / ms;
+    const recorded = sweepRunMs(m.input) / ms;
     console.log(`       stored ${own.map((t) => t.toFixed(0)).join(" and ")} ms: calibrated ×${ratio.toFixed(2)}, recorded ×${recorded.toFixed(2)}   ${show(calibration.speed)} on ${calibration.runs} runs`);
     worstOf.calibrated = Math.max(worstOf.calibrated, ratio, 1 / ratio);
     worstOf.recorded = Math.max(worstOf.recorded, recorded, 1 / recorded);

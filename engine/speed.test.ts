@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resolveRunConfig } from "./config.ts";
-import { estimateRunMs, fitSpeed, MEASURED_SPEED, runWork } from "./speed.ts";
+import { estimateRunMs, fitSpeed, MEASURED_SPEED, runWork, type Speed } from "./speed.ts";
 
 // The run-time model's arithmetic. How well it predicts real runs is measured by
 // `npm run bench -- speed` (timings never belong in a unit test).
@@ -66,4 +66,30 @@ test("fitSpeed recovers the constants that timed the runs, and says when the run
   const held = fitSpeed(Array.from({ length: 5 }, () => rows[3]), ["startup", "flops"], { speed: MEASURED_SPEED, spread: { startup: 20, flops: 5 } })!;
   assert.ok(Math.abs(estimateRunMs(resolveRunConfig(inputs[3]), held) / rows[3].ms - 1) < 0.01, JSON.stringify(held));
   assert.equal(fitSpeed(rows.slice(0, 3)), null, "four constants need four runs");
+  // no run started its worker: no spawn to fit, and none priced
+  assert.equal(all.spawnMs, 0);
+});
+
+test("a run whose worker was started for it costs the spawn on top, and fitSpeed tells it from start-up", () => {
+  const truth = { startupMs: 30, spawnMs: 200, flopsPerMs: 3e7, msPerCall: 4e-4, msPerBatch: 0.03 };
+  const c = resolveRunConfig({ task: "quadrant", hidden_size: 64, steps: 200 });
+  assert.equal(estimateRunMs(c, truth, true) - estimateRunMs(c, truth), 200);
+  assert.equal(estimateRunMs(c, { ...truth, spawnMs: undefined }, true), estimateRunMs(c, truth), "constants recorded before the spawn term");
+  // sweeps of three runs of a config each: the first starts its worker, the next two reuse it
+  const inputs = [
+    { task: "quadrant", hidden_size: 64, steps: 200 },
+    { task: "quadrant", hidden_size: 512, batch_size: 128, steps: 200 },
+    { task: "charlm", hidden_size: 32, seq_length: 64, batch_size: 8, steps: 200 },
+    { task: "charlm", hidden_size: 256, steps: 100 },
+    { task: "quadrant", hidden_size: 16, steps: 10000, eval_every: 1000 },
+  ] as const;
+  const rows = inputs.flatMap((i) => [true, false, false].map((spawned) => ({ ...work(i), spawned, ms: estimateRunMs(resolveRunConfig(i), truth, spawned) })));
+  const fit = fitSpeed(rows)!;
+  for (const k of ["startupMs", "spawnMs", "flopsPerMs", "msPerCall", "msPerBatch"] as const) assert.ok(Math.abs(fit[k]! / truth[k] - 1) < 1e-6, `${k}: ${JSON.stringify(fit)}`);
+  // the same runs not told apart: the fit prices the warm runs, and a small config's sweep (one
+  // cold run, two warm) comes out far too short
+  const blind = fitSpeed(rows.map((r) => ({ ...r, spawned: false })))!;
+  assert.equal(blind.spawnMs, 0);
+  const sweepMs = (speed: Speed) => [true, false, false].reduce((sum, spawned) => sum + estimateRunMs(c, speed, spawned), 0);
+  assert.ok(sweepMs(blind) / sweepMs(truth) < 0.7, JSON.stringify(blind));
 });

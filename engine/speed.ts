@@ -24,6 +24,13 @@ export interface Speed {
    * long run of a small model spends most of its time on. (Absent in constants recorded before it: 0.)
    */
   msPerBatch?: number;
+  /**
+   * A run whose worker process is started for it, beyond startupMs: spawning Node, compiling the
+   * wasm, code not yet warm (ms). The executor keeps a finished run's worker for the next run
+   * (sweeps/launcher.ts reuse), so a sweep pays it once per worker slot. (Absent in constants
+   * recorded before it: 0, its share then in startupMs.)
+   */
+  spawnMs?: number;
 }
 
 /**
@@ -52,7 +59,7 @@ export interface Speed {
  * form's estimate at these constants only until it has finished a few runs of its own; then at
  * the speed they show (sweeps/estimate.ts calibrateSpeed).
  */
-export const MEASURED_SPEED: Speed = { startupMs: 100, flopsPerMs: 4.4e7, msPerCall: 0.001, msPerBatch: 0.035 };
+export const MEASURED_SPEED: Speed = { startupMs: 40, spawnMs: 180, flopsPerMs: 4.4e7, msPerCall: 0.001, msPerBatch: 0.035 };
 
 export interface RunWork {
   /** Floating-point operations of the matrix products. */
@@ -101,30 +108,45 @@ export function runWork(c: RunConfig): RunWork {
   };
 }
 
+/** Work run in a worker started for it (`spawned`), or in a waiting one. */
+export type PlacedWork = RunWork & { spawned?: boolean };
+
 /** Wall time of this much work at this speed (ms). */
-export function workMs(w: RunWork, speed: Speed): number {
-  return speed.startupMs + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall + w.batches * (speed.msPerBatch ?? 0);
+export function workMs(w: PlacedWork, speed: Speed): number {
+  return speed.startupMs + (w.spawned ? (speed.spawnMs ?? 0) : 0) + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall + w.batches * (speed.msPerBatch ?? 0);
 }
 
-/** Estimated wall time of one run on its own core (ms). */
-export function estimateRunMs(c: RunConfig, speed: Speed = MEASURED_SPEED): number {
-  return workMs(runWork(c), speed);
+/** Estimated wall time of one run on its own core (ms), in a waiting worker unless `spawned`. */
+export function estimateRunMs(c: RunConfig, speed: Speed = MEASURED_SPEED, spawned = false): number {
+  return workMs({ ...runWork(c), spawned }, speed);
 }
 
-/** A run's work and the wall time it took (ms). */
-export interface TimedWork extends RunWork {
+/** A run's work, whether its worker was started for it, and the wall time it took (ms). */
+export interface TimedWork extends PlacedWork {
   ms: number;
 }
 
-export type SpeedTerm = "startup" | "flops" | "calls" | "batches";
+export type SpeedTerm = "startup" | "spawn" | "flops" | "calls" | "batches";
 
-const TERM_FEATURE: Record<SpeedTerm, (w: RunWork) => number> = { startup: () => 1, flops: (w) => w.flops, calls: (w) => w.calls, batches: (w) => w.batches };
+const TERM_FEATURE: Record<SpeedTerm, (w: PlacedWork) => number> = {
+  startup: () => 1,
+  spawn: (w) => (w.spawned ? 1 : 0),
+  flops: (w) => w.flops,
+  calls: (w) => w.calls,
+  batches: (w) => w.batches,
+};
 
-export const SPEED_TERMS: readonly SpeedTerm[] = ["startup", "flops", "calls", "batches"];
+export const SPEED_TERMS: readonly SpeedTerm[] = ["startup", "spawn", "flops", "calls", "batches"];
 
 /** Each constant's coefficient in the model (ms per unit of its term). */
 export function coefficient(speed: Speed, t: SpeedTerm): number {
-  return t === "startup" ? speed.startupMs : t === "flops" ? 1 / speed.flopsPerMs : t === "calls" ? speed.msPerCall : (speed.msPerBatch ?? 0);
+  switch (t) {
+    case "startup": return speed.startupMs;
+    case "spawn": return speed.spawnMs ?? 0;
+    case "flops": return 1 / speed.flopsPerMs;
+    case "calls": return speed.msPerCall;
+    case "batches": return speed.msPerBatch ?? 0;
+  }
 }
 
 /**
@@ -139,20 +161,24 @@ export interface SpeedPrior {
 
 /**
  * The constants of `terms` (the others 0) by least squares on relative error: minimise
- * Σ ((startup + flops/flopsPerMs + calls·msPerCall + batches·msPerBatch) / ms − 1)², plus with a prior
+ * Σ ((startup + spawned·spawnMs + flops/flopsPerMs + calls·msPerCall + batches·msPerBatch) / ms − 1)², plus with a prior
  * Σ ((coefficient / prior's − 1) / spread)² for each term it gives a spread. A negative
- * start-up, cost per call or per batch comes out as 0, a negative cost per flop as flopsPerMs Infinity.
+ * start-up, spawn, cost per call or per batch comes out as 0, a negative cost per flop as flopsPerMs Infinity.
+ * A term no run shows (none spawned its worker) and no prior holds comes out as 0.
  * Null when the runs cannot tell the terms apart (fewer runs than terms, or runs whose work is
  * all alike) and no prior does.
  */
-export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[] = SPEED_TERMS, prior?: SpeedPrior): Speed | null {
+export function fitSpeed(rows: readonly TimedWork[], allTerms: readonly SpeedTerm[] = SPEED_TERMS, prior?: SpeedPrior): Speed | null {
+  const held = (t: SpeedTerm) => (prior?.spread[t] ?? 0) > 0 && coefficient(prior!.speed, t) > 0 && Number.isFinite(coefficient(prior!.speed, t));
+  // a term no run shows (no worker started for any of them) and no prior holds: 0
+  const terms = allTerms.filter((t) => held(t) || rows.some((r) => TERM_FEATURE[t](r) !== 0));
   // rows of the least-squares problem x·θ ≈ target: one per run, one per term with a prior
   const X = rows.map((r) => terms.map((t) => TERM_FEATURE[t](r) / r.ms));
   const target = rows.map(() => 1);
   for (const [j, t] of terms.entries()) {
-    const spread = prior?.spread[t];
-    const c = prior ? coefficient(prior.speed, t) : 0;
-    if (spread === undefined || !(spread > 0) || !(c > 0) || !Number.isFinite(c)) continue;
+    if (!held(t)) continue;
+    const spread = prior!.spread[t]!;
+    const c = coefficient(prior!.speed, t);
     X.push(terms.map((_, k) => (k === j ? 1 / (c * spread) : 0)));
     target.push(1 / spread);
   }
@@ -167,6 +193,7 @@ export function fitSpeed(rows: readonly TimedWork[], terms: readonly SpeedTerm[]
   const coef = Object.fromEntries(terms.map((t, j) => [t, solved[j] / norm[j]])) as Partial<Record<SpeedTerm, number>>;
   return {
     startupMs: Math.max(coef.startup ?? 0, 0),
+    spawnMs: Math.max(coef.spawn ?? 0, 0),
     flopsPerMs: (coef.flops ?? 0) > 0 ? 1 / coef.flops! : Infinity,
     msPerCall: Math.max(coef.calls ?? 0, 0),
     msPerBatch: Math.max(coef.batches ?? 0, 0),

@@ -14,6 +14,11 @@ export interface ProcessSample {
 }
 
 export const SYSTEM_METRICS = ["system/cpu_percent", "system/rss_mb", "system/step_ms"] as const;
+/**
+ * Summary only, written by the executor at a run's end: spawn → first message of the worker
+ * started for the run (ms), 0 when a waiting worker took it (sweeps/launcher.ts reuse).
+ */
+export const SPAWN_SUMMARY_KEY = "system/spawn_ms";
 export const isSystemMetric = (name: string): boolean => name.startsWith("system/");
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));

@@ -1,6 +1,6 @@
 import { DEFAULT_RUN_CONFIG, type RunConfig } from "../engine/config.ts";
 import { coefficient, estimateRunMs, fitSpeed, MEASURED_SPEED, runWork, SPEED_TERMS, workMs, type Speed, type TimedWork } from "../engine/speed.ts";
-import { sweepSize, type SweepConfig } from "./config.ts";
+import { isProgramSweep, sweepSize, type SweepConfig } from "./config.ts";
 import { makeRng } from "./rng.ts";
 import { gridSearch } from "./search/grid.ts";
 import { buildSpace, sampleParams } from "./search/space.ts";
@@ -12,9 +12,9 @@ import { median } from "./stats.ts";
 
 export interface SweepTimeEstimate {
   runs: number;
-  /** the sum of the runs' times, as if one after another (ms) */
+  /** the sum of the runs' times, as if one after another (ms), a worker started for each slot's first */
   totalMs: number;
-  /** the longest single run (ms) */
+  /** the longest single run, in a waiting worker (ms) */
   longestRunMs: number;
   /** runs at once: the sweep's concurrency, the server's workers and its cores, whichever is least */
   parallel: number;
@@ -29,11 +29,12 @@ const DRAWS = 200;
 
 /**
  * `server`: the executor's local workers and the machine's cores (the page knows them; the
- * sweep's own `concurrency` defaults to the cores). Null for a sweep without a bound on its runs.
+ * sweep's own `concurrency` defaults to the cores). Null for a sweep without a bound on its runs,
+ * and for a sweep of someone's own program: the engine's speed says nothing of how long it takes.
  */
 export function estimateSweepTime(config: SweepConfig, server: { workers: number; cores: number }, speed: Speed = MEASURED_SPEED): SweepTimeEstimate | null {
   const runs = sweepSize(config);
-  if (runs === null) return null;
+  if (runs === null || isProgramSweep(config)) return null;
   const space = buildSpace(config);
   // the space holds the constants too, so the params are the whole sweep-set part of the config
   const runMs = (params: Record<string, unknown>) => estimateRunMs({ ...DEFAULT_RUN_CONFIG, ...params } as RunConfig, speed);
@@ -60,12 +61,15 @@ export function estimateSweepTime(config: SweepConfig, server: { workers: number
     totalMs = n === 0 ? 0 : (sum / n) * runs;
   }
   const parallel = Math.max(0, Math.min(config.concurrency ?? server.cores, server.workers, server.cores));
+  // each worker slot starts its process for its first run; the next runs take the waiting one
+  const spawnMs = speed.spawnMs ?? 0;
+  totalMs += spawnMs * Math.min(runs, Math.max(1, parallel));
   return {
     runs,
     totalMs,
     longestRunMs,
     parallel,
-    wallMs: parallel === 0 ? null : Math.max(totalMs / parallel, longestRunMs),
+    wallMs: parallel === 0 ? null : Math.max(totalMs / parallel, longestRunMs + spawnMs),
     upperBound: config.early_terminate !== undefined,
   };
 }
@@ -158,6 +162,8 @@ export interface RunTime {
   ms: number;
   /** its worker's share of a core over its last logged interval (summary system/cpu_percent), when known */
   cpuPercent?: number | null;
+  /** its worker was started for it (true) or was waiting (false) (summary system/spawn_ms), when known */
+  spawned?: boolean | null;
 }
 
 /**
@@ -180,26 +186,27 @@ export interface Calibration {
 }
 
 /** The work a stored run did: its config's, over the steps it trained. */
-function runTimeWork(r: RunTime): TimedWork {
-  return { ...runWork({ ...DEFAULT_RUN_CONFIG, ...r.config, steps: r.steps } as RunConfig), ms: r.ms };
+export function runTimeWork(r: RunTime): TimedWork {
+  return { ...runWork({ ...DEFAULT_RUN_CONFIG, ...r.config, steps: r.steps } as RunConfig), spawned: r.spawned === true, ms: r.ms };
 }
 
 /**
  * How far each recorded constant may move (fitSpeed's prior): a move by this much (relative)
- * costs as much as one run missed by 100%. Start-up differs most between machines (79 to 200 ms
- * measured), the work rate least (3.9e7 to 4.6e7 flops/ms): when every run is alike, so that
- * the runs cannot tell start-up from work, start-up takes what a run of mostly start-up
- * misses by, the work rate what a run of mostly work misses by.
+ * costs as much as one run missed by 100%. Start-up and spawn differ most between machines (a
+ * run's share of both from 52 to 200 ms measured), the work rate least (3.9e7 to 4.6e7
+ * flops/ms): when every run is alike, so that the runs cannot tell start-up from work, start-up
+ * takes what a run of mostly start-up misses by, the work rate what a run of mostly work misses
+ * by. Spawn moves only as far as runs that started their worker show.
  */
-const PRIOR_SPREAD = { startup: 20, flops: 5, calls: 5, batches: 5 } as const;
+const PRIOR_SPREAD = { startup: 50, spawn: 20, flops: 5, calls: 5, batches: 5 } as const;
 
 /**
  * This server's speed from the runs it finished (newest first; a hundred are plenty): the
- * recorded constants' terms (start-up, work rate, cost per call and per batch) fitted to them on
- * relative error, held to the recorded values only as far as the runs leave them open
- * (PRIOR_SPREAD), leaving out runs off by more than ×2 from the rest (a
- * run slowed by other load, or one whose worker's start-up was counted in the run before). Null
- * below CALIBRATION_MIN_RUNS runs.
+ * recorded constants' terms (start-up, a worker's spawn, work rate, cost per call and per batch)
+ * fitted to them on relative error, held to the recorded values only as far as the runs leave
+ * them open (PRIOR_SPREAD), leaving out runs off by more than ×2 from the rest (a run slowed by
+ * other load; a run stored without saying whether it spawned its worker is taken as not, and when
+ * it did, its spawn puts it out too). Null below CALIBRATION_MIN_RUNS runs.
  */
 export function calibrateSpeed(runs: readonly RunTime[], base: Speed = MEASURED_SPEED): Calibration | null {
   const rows = runs
@@ -208,7 +215,7 @@ export function calibrateSpeed(runs: readonly RunTime[], base: Speed = MEASURED_
   if (rows.length < CALIBRATION_MIN_RUNS) return null;
   // the outliers, against the recorded constants scaled by the runs' median of measured / estimated
   const f = median(rows.map((r) => r.ms / workMs(r, base)));
-  const scaled: Speed = { startupMs: base.startupMs * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f, msPerBatch: (base.msPerBatch ?? 0) * f };
+  const scaled: Speed = { startupMs: base.startupMs * f, spawnMs: (base.spawnMs ?? 0) * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f, msPerBatch: (base.msPerBatch ?? 0) * f };
   const typical = rows.filter((r) => Math.abs(Math.log(workMs(r, scaled) / r.ms)) <= Math.LN2);
   // the terms the recorded constants have (a prior is relative to them)
   const terms = SPEED_TERMS.filter((t) => coefficient(base, t) > 0);

@@ -23,7 +23,7 @@ async function runOn(launcher: Launcher, input: WorkerInput, onMessage?: (m: Wor
     onMessage?.(m, handle);
   });
   const exit = await handle.exited;
-  return { messages, exit, pid: handle.pid };
+  return { messages, exit, pid: handle.pid, spawned: handle.spawned };
 }
 
 const doneOf = (messages: WorkerMessage[]) => messages.filter((m) => m.type === "done");
@@ -44,6 +44,8 @@ describe("a launcher that reuses workers", () => {
     assert.equal(a.exit.code, EXIT.finished);
     assert.equal(b.exit.code, EXIT.finished);
     assert.equal(b.pid, a.pid, "the second run went to the first run's worker");
+    // what the run-time calibration prices apart (summary system/spawn_ms)
+    assert.deepEqual([a.spawned, b.spawned], [true, false]);
     for (const r of [a, b]) {
       assert.equal(doneOf(r.messages).length, 1);
       assert.equal(r.messages.at(-1)!.type, "done", "nothing of another run after a run's done");
@@ -54,6 +56,7 @@ describe("a launcher that reuses workers", () => {
     // the same config and seed trains the same curve in a process of its own
     const fresh = await runOn(processLauncher({ command, reuse: false }), quadrant(30, 7));
     assert.notEqual(fresh.pid, a.pid);
+    assert.equal(fresh.spawned, true);
     const [doneFresh] = doneOf(fresh.messages);
     assert.ok(doneFresh.type === "done");
     const { runtime: _r1, throughput: _t1, ...reused } = doneB.summary;

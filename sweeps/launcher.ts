@@ -19,8 +19,13 @@ export interface WorkerExit {
 
 export interface WorkerHandle {
   pid: number | undefined;
-  /** Milliseconds since the epoch when the process was spawned. */
+  /** Milliseconds since the epoch when the process was spawned (or, reused, was handed this run). */
   spawnedAt: number;
+  /**
+   * The process was started for this run, rather than a waiting one reused (its start-up, wasm
+   * compilation and cold code count in the run's time). Undefined: a launcher that does not say.
+   */
+  spawned?: boolean;
   /** Ask the worker to stop at its next step (it writes a final `done`). */
   terminate(): void;
   /** Kill at once (a hung worker). */
@@ -260,6 +265,7 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
     launch(input, onMessage) {
       let w = idle.shift();
       while (w && (w.closed || w.child.exitCode !== null || w.child.signalCode !== null)) w = idle.shift();
+      const spawned = !w;
       if (w) {
         if (w.idleTimer) clearTimeout(w.idleTimer);
         w.idleTimer = null;
@@ -284,6 +290,7 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
       return {
         pid: worker.child.pid,
         spawnedAt,
+        spawned,
         terminate: () => signal("SIGTERM"),
         kill: () => signal("SIGKILL"),
         exited,

@@ -170,6 +170,8 @@ describe("local executor", () => {
     assert.deepEqual(series.map((p) => p.step), [10, 20, 30, 40]);
     assert.equal(runs[0].lastStep, 40);
     assert.equal(typeof runs[0].summary.val_loss_best, "number");
+    // a worker of its own for each run (this launcher does not reuse): each run says how long it took to start
+    for (const r of runs) assert.ok((r.summary["system/spawn_ms"] as number) > 0, JSON.stringify(r.summary));
   });
 
   it("marks a kill -9'd worker crashed within 10 s, keeps its data, and the sweep goes on", async () => {

@@ -1,6 +1,7 @@
 import { prisma, writeTransaction } from "../client";
 import { claimLock } from "./dialect";
 import { DEFAULT_RUN_CONFIG } from "../../engine/config";
+import { SPAWN_SUMMARY_KEY } from "../../engine/system-metrics";
 import type { RunTime } from "../../sweeps/estimate";
 import type { RunState } from "../../sweeps/states";
 import { newId, runName } from "./ids";
@@ -249,7 +250,8 @@ export const CPU_SHARE_MIN_INTERVAL_MS = 20;
  * time spans the gap), and runs that did not finish: a pruned or stopped run trains on past the
  * last step it reported until the stop reaches it, a failed or diverged one ends at no planned step.
  * Each with its worker's share of a core at its end (summary system/cpu_percent), when its last
- * log interval lasted CPU_SHARE_MIN_INTERVAL_MS or more.
+ * log interval lasted CPU_SHARE_MIN_INTERVAL_MS or more, and whether its worker was started for it
+ * (summary system/spawn_ms), when the executor said.
  */
 export async function recentRunTimes(options: { host?: string; limit?: number } = {}): Promise<(RunTime & { sweepId: string | null })[]> {
   const rows = await prisma().run.findMany({
@@ -270,11 +272,12 @@ export async function recentRunTimes(options: { host?: string; limit?: number } 
   return rows.map((r) => {
     const config = JSON.parse(r.config) as Record<string, unknown>;
     const summary = JSON.parse(r.summary) as Record<string, unknown>;
-    const [cpu, stepMs] = [summary["system/cpu_percent"], summary["system/step_ms"]];
+    const [cpu, stepMs, spawnMs] = [summary["system/cpu_percent"], summary["system/step_ms"], summary[SPAWN_SUMMARY_KEY]];
     // the share over the last log interval: over a few ms it is noise (9% to 650% seen in one idle sweep)
     const logEvery = typeof config.log_every === "number" ? config.log_every : DEFAULT_RUN_CONFIG.log_every;
     const measured = typeof cpu === "number" && typeof stepMs === "number" && stepMs * logEvery >= CPU_SHARE_MIN_INTERVAL_MS;
-    return { config, steps: r.lastStep, ms: r.finishedAt!.getTime() - r.startedAt!.getTime(), cpuPercent: measured ? cpu : null, sweepId: r.sweepId };
+    const spawned = typeof spawnMs === "number" ? spawnMs > 0 : null;
+    return { config, steps: r.lastStep, ms: r.finishedAt!.getTime() - r.startedAt!.getTime(), cpuPercent: measured ? cpu : null, spawned, sweepId: r.sweepId };
   });
 }
 

@@ -177,14 +177,14 @@ describe("run times (the new-sweep form's estimate at this server's speed)", () 
       const data = { state: "finished", claimedBy: owner, startedAt: new Date(t0), finishedAt: new Date(t0 + ms), lastStep: 200, createdAt: new Date(t0 + 1000 * n++), ...over };
       await prisma().run.update({ where: { id: run.id }, data });
     };
-    await make(1234, { summary: JSON.stringify({ "system/cpu_percent": 12, "system/step_ms": 0.5 }) });
+    await make(1234, { summary: JSON.stringify({ "system/cpu_percent": 12, "system/step_ms": 0.5, "system/spawn_ms": 0 }) });
     await make(900, { state: "pruned", lastStep: 40 });
     await make(901, {}, "program");
     await make(902, { claimedBy: "agent:gpu-box" });
     await make(903, { claimedBy: "local:7:zz@other-host" });
     await make(904, { forkOf: "abc", forkStep: 100 });
     await make(905, { interruptions: 1 });
-    await make(2000, { interruptions: 0, lastStep: 150, summary: JSON.stringify({ val_loss: 0.5, "system/cpu_percent": 41.5, "system/step_ms": 3 }) });
+    await make(2000, { interruptions: 0, lastStep: 150, summary: JSON.stringify({ val_loss: 0.5, "system/cpu_percent": 41.5, "system/step_ms": 3, "system/spawn_ms": 96 }) });
     await make(906, { startedAt: null });
     await make(907, { state: "stopped", lastStep: 120 });
     await make(908, { lastStep: 0 });
@@ -196,6 +196,8 @@ describe("run times (the new-sweep form's estimate at this server's speed)", () 
     // the worker's share of a core, where its summary has it over a log interval of 20 ms or more
     // (10 steps of 3 ms; not 10 of 0.5 ms): the calibration leaves out runs that shared theirs
     assert.deepEqual(mine.map((r) => r.cpuPercent), [null, 41.5, null]);
+    // whether its worker was started for it (spawn 96 ms) or was waiting (0), where the executor said
+    assert.deepEqual(mine.map((r) => r.spawned), [null, true, false]);
     assert.deepEqual((await recentRunTimes({ host, limit: 2 })).map((r) => r.ms), [777, 2000]);
     // any host: the other host's run too, never the agent's
     const any = (await recentRunTimes({ limit: 1000 })).map((r) => r.ms);

@@ -4,6 +4,7 @@ import { batchWeight, REPORT_MAX_POINTS, sealBatches, type Event } from "../inge
 import type { Launcher, WorkerExit, WorkerHandle } from "../launcher";
 import type { CheckpointStore, ClaimedRun, PreparedCheckpoint, RunEvents, RunOutcome, RunQueue, StopReason } from "./types";
 import { BUILTIN_CORPUS_NAME, corpusNameProblem } from "../../engine/corpus/names";
+import { SPAWN_SUMMARY_KEY } from "../../engine/system-metrics";
 
 // The Runner keeps `concurrency` worker processes busy: it claims runs from a RunQueue,
 // launches a worker for each, batches what the workers write into reports, carries out the
@@ -117,6 +118,12 @@ interface Active {
   stepMs: number;
   /** Whether the worker has written anything yet. */
   heard: boolean;
+  /**
+   * Spawn → first message of a worker started for this run (ms), 0 when a waiting worker took it
+   * (summary SPAWN_SUMMARY_KEY: the run-time calibration prices a spawn apart); null until heard, or
+   * when the launcher does not say.
+   */
+  spawnMs: number | null;
   stopReason: StopCause | null;
   killTimer: NodeJS.Timeout | null;
   silenceKilled: boolean;
@@ -291,6 +298,7 @@ export class Runner {
       lastHeard: Date.now(),
       stepMs: 0,
       heard: false,
+      spawnMs: null,
       stopReason: null,
       killTimer: null,
       silenceKilled: false,
@@ -321,6 +329,7 @@ export class Runner {
     const now = Date.now();
     this.options.onEvent?.({ type: "message", run: entry.run, message, latencyMs: now - entry.worker.spawnedAt });
     entry.lastHeard = now;
+    if (!entry.heard && entry.worker.spawned !== undefined) entry.spawnMs = entry.worker.spawned ? Math.max(1, now - entry.worker.spawnedAt) : 0;
     entry.heard = true;
     const { type, ...body } = message;
     const push = (event: Event, points: number) => {
@@ -548,7 +557,7 @@ export class Runner {
     entry.ending =
       interrupted && this.options.release !== false
         ? { kind: "release", reason: interrupted }
-        : { kind: "finish", outcome: interrupted ? { state: "stopped", lastStep: Math.max(entry.lastStep, entry.done?.step ?? 0), summary: entry.done?.summary, error: null } : outcomeOf(entry, exit, this.silenceTimeoutMs) };
+        : { kind: "finish", outcome: withSpawn(interrupted ? { state: "stopped", lastStep: Math.max(entry.lastStep, entry.done?.step ?? 0), summary: entry.done?.summary, error: null } : outcomeOf(entry, exit, this.silenceTimeoutMs), entry.spawnMs) };
     // The worker's last lines are reported before the run's end is recorded, so its data is complete.
     void this.flush();
   }
@@ -621,6 +630,11 @@ function interruptionOf(entry: Active, exit: WorkerExit): string | null {
   const bySignal = exit.signal === "SIGTERM" || exit.signal === "SIGINT" || exit.signal === "SIGHUP";
   if (entry.stopReason === null && (entry.done?.state === "stopped" || bySignal)) return `its worker was stopped by a signal from outside${exit.signal ? ` (${exit.signal})` : ""}`;
   return null;
+}
+
+/** The outcome's summary with its worker's spawn time (SPAWN_SUMMARY_KEY), when both are known. */
+function withSpawn(outcome: RunOutcome, spawnMs: number | null): RunOutcome {
+  return outcome.summary && spawnMs !== null ? { ...outcome, summary: { ...outcome.summary, [SPAWN_SUMMARY_KEY]: spawnMs } } : outcome;
 }
 
 const signalText = (exit: WorkerExit) => (exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`);
