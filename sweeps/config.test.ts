@@ -242,14 +242,17 @@ test("a config of our own parses, with W&B inference and defaults", () => {
 test("a program sweep's parameter names are refused at once where its runs could not log them, naming the parameter; a metric name they could not log is a warning", () => {
   const program = (parameters: Record<string, unknown>, metric = "loss") => ({ method: "grid", program: "train.py", metric: { name: metric, goal: "minimize" }, parameters });
   assert.match(messageAt(program({ "学习\u3000率": { values: [0.1] } }), "parameters.学习\u3000率"), /"学习\u3000率" is no config key the runs can log: a name is 1–128 letters/);
-  assert.match(messageAt(program({ "learning rate": { values: [0.1] } }), "parameters.learning rate"), /no config key/);
+  assert.match(messageAt(program({ "learning  rate": { values: [0.1] } }), "parameters.learning  rate"), /no config key/);
   assert.match(messageAt(program({ ["x".repeat(200)]: { value: 1 } }), `parameters.${"x".repeat(200)}`), /no config key/);
   // nested parameters name `parent.child`, as the clients flatten them; a choice's sub-parameters their own name
-  assert.match(messageAt(program({ optimizer: { parameters: { "beta 1": { value: 0.9 } } } }), "parameters.optimizer.parameters.beta 1"), /"optimizer\.beta 1" is no config key/);
-  assert.match(messageAt(program({ opt: { choices: { adam: { "β 1": { value: 0.9 } } } } }), "parameters.opt.choices.adam.β 1"), /"β 1" is no config key/);
-  // a metric name with a space (a real W&B config's "test intent_acc"): W&B takes it, so a warning
-  ok(program({ lr: { value: 0.1 } }, "val loss"));
-  assert.deepEqual(sweepWarnings(program({ lr: { value: 0.1 } }, "val loss"), { engine: false }).map((w) => w.path), ["metric.name"]);
+  assert.match(messageAt(program({ optimizer: { parameters: { " beta": { value: 0.9 } } } }), "parameters.optimizer.parameters. beta"), /"optimizer\. beta" is no config key/);
+  assert.match(messageAt(program({ opt: { choices: { adam: { "β 1 ": { value: 0.9 } } } } }), "parameters.opt.choices.adam.β 1 "), /"β 1 " is no config key/);
+  // a metric name the logging API refuses (a tab in it): W&B takes it, so a warning
+  ok(program({ lr: { value: 0.1 } }, "val\tloss"));
+  assert.deepEqual(sweepWarnings(program({ lr: { value: 0.1 } }, "val\tloss"), { engine: false }).map((w) => w.path), ["metric.name"]);
+  // names with inner spaces pass, as W&B takes them (a real W&B config's "test intent_acc")
+  ok(program({ "learning rate": { values: [0.1] }, optimizer: { parameters: { "beta 1": { value: 0.9 } } }, opt: { choices: { adam: { "β 1": { value: 0.9 } } } } }, "val loss"));
+  assert.deepEqual(sweepWarnings(program({ "learning rate": { values: [0.1] } }, "train acc (%)"), { engine: false }), []);
   // W&B-style names pass, in any script too (W&B takes 学习率)
   ok(program({ "lr(group_0)": { value: 1 }, "optimizer.lr": { value: 0.1 }, model: { parameters: { "eval/acc@1": { value: 1 } } } }, "val/loss"));
   ok(program({ 学习率: { values: [0.1] }, größe: { parameters: { 层数: { value: 2 } } }, opt: { choices: { adam: { β1: { value: 0.9 } } } } }, "val/точность"));

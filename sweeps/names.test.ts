@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { disconnectPrisma, listLogs, listSweeps, readPoints, sweepProgress, sweepRuns } from "../prisma/store";
-import { KEY_PATTERN } from "./names";
+import { filterColumn, KEY_PATTERN } from "./names";
+import { RunFilter } from "../prisma/store/query";
 import { parseSweepConfigText } from "./config";
 
 // The rule for names that become columns (metric names, config and summary keys) lives in three
@@ -16,13 +17,15 @@ import { parseSweepConfigText } from "./config";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-/** [name, valid]: names in any script pass; what would break a column, a filter or a list does not. */
+/** [name, valid]: names in any script pass, with single inner spaces; what would break a column, a filter, a list or a nested config key does not. */
 const NAMES: [string, boolean][] = [
   ["val/loss", true], ["eval/acc@1", true], ["lr(group_0)", true], ["a[0]", true], ["train.loss", true], ["_x", true], ["0.5", true], ["p%+#:", true],
   ["学习率", true], ["größe", true], ["val/точность", true], ["cafe\u0301", true], ["x²", true], ["٣٤", true], ["Ⅻ", true], ["مرحلة", true], ["𝒳", true],
   ["x".repeat(128), true], ["𝒳".repeat(128), true], ["損".repeat(128), true],
+  ["a b", true], ["val loss", true], ["train acc (%)", true], ["lr (group 0)", true], ["学习 率", true], ["_ x", true], ["a b c", true], ["a /b", true], ["cafe\u0301 noir", true], [`${"x".repeat(126)} y`, true],
+  ["a  b", false], [" a", false], ["a ", false], [" ", false], ["a. b", false], ["a .b", false], ["a \u0301b", false], [`${"x".repeat(126)}  y`, false], [`${"x".repeat(127)} y`, false],
   ["", false], ["x".repeat(129), false], ["𝒳".repeat(129), false], ["\u0301a", false], [".a", false], ["/a", false], ["@a", false], ["(a)", false],
-  ["a b", false], ["学习\u3000率", false], ["a\u00a0b", false], ["a\tb", false], ["a\nb", false], ["a\u0000b", false], ["a\u007fb", false],
+  ["学习\u3000率", false], ["a\u00a0b", false], ["a\tb", false], ["a\nb", false], ["a\u0000b", false], ["a\u007fb", false],
   ["a\u200bb", false], ["a\u200db", false], ["a\u202eb", false], ["a\ufeffb", false], ["a\ud800", false],
   ["a,b", false], ["a=b", false], ["a!", false], ["a<b", false], ["a>b", false], ["a~b", false], ["a'b", false], ['a"b', false], ["a`b", false], ["a\\b", false],
   ["a&b", false], ["a?b", false], ["a$b", false], ["😀", false], ["a😀", false], ["a€", false],
@@ -53,6 +56,22 @@ describe("the rule for column names", () => {
     const ts = tsClientPattern();
     assert.deepEqual(label(names.map((n) => ts.test(n))), label(want), "TS client");
     assert.deepEqual(label(pythonClientVerdicts(names)), label(want), "Python client");
+  });
+});
+
+describe("a key with spaces in a filter", () => {
+  it("is written quoted (summary.\"val loss\">0.5) where it holds a space, and read back to its column, quoted or not", () => {
+    assert.equal(filterColumn("summary.val loss"), 'summary."val loss"');
+    assert.equal(filterColumn("config.model.hidden size"), 'config."model.hidden size"');
+    for (const field of ["summary.val_loss", "config.学习率", "name", "derived.train_val_gap"]) assert.equal(filterColumn(field), field, "as it is: no space");
+    for (const field of ["summary.val loss", "config.model.hidden size", "summary.train acc (%)", "config.cell", "name"]) {
+      for (const text of [`${filterColumn(field)}>0.5`, `${field} > 0.5`]) {
+        const parsed = RunFilter.safeParse(text);
+        assert.ok(parsed.success, `${text}: ${JSON.stringify(!parsed.success && parsed.error.issues)}`);
+        assert.deepEqual([parsed.data.field, parsed.data.op, parsed.data.value], [field, ">", 0.5], text);
+      }
+    }
+    for (const bad of ['summary."val loss>0.5', 'summary."val  loss">0.5', 'summary."val loss"x>0.5', '"summary.val loss">0.5']) assert.equal(RunFilter.safeParse(bad).success, false, bad);
   });
 });
 

@@ -90,9 +90,9 @@ describe("a program's command line, as W&B's agent builds it", () => {
     assert.deepEqual(programLine('{"loss": null, "big": "Infinity"}', 3, 2), [{ type: "metric", step: 3, time: 2, values: { loss: null, big: Infinity } }]);
     assert.deepEqual(programLine("epoch 1 done", 0, 0), [{ type: "log", level: "info", message: "epoch 1 done" }]);
     assert.deepEqual(programLine('{"message": "hi"}', 0, 0), [{ type: "log", level: "info", message: '{"message": "hi"}' }]);
-    const odd = programLine('{"bad name": 1, "ok": 2}', 0, 0);
-    assert.deepEqual(odd[0], { type: "metric", step: 0, time: 0, values: { ok: 2 } });
-    assert.match((odd[1] as { message: string }).message, /"bad name" \(not a column name\)/);
+    const odd = programLine('{"bad  name": 1, "val loss": 2, "train acc (%)": 3, "trailing ": 4}', 0, 0);
+    assert.deepEqual(odd[0], { type: "metric", step: 0, time: 0, values: { "val loss": 2, "train acc (%)": 3 } }, "names with inner spaces are metrics, as W&B takes them");
+    assert.match((odd[1] as { message: string }).message, /"bad  name" \(not a column name\), "trailing " \(not a column name\)/);
   });
 
   it("reads a JSON line as Python's json.dumps writes it: NaN and ±Infinity bare, booleans 0/1, nested names dotted; says once what it leaves out", () => {

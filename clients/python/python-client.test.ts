@@ -132,6 +132,25 @@ run.finish()
     assert.equal(stderr.match(/is not sent/g)?.length, 1, stderr);
   });
 
+  it("sends names with inner spaces (val loss, train acc (%)), as wandb.log takes them; drops a name with two spaces or one at an end", async () => {
+    const { code, stdout, stderr } = await runScript(workdir("spaces"), `
+import sweeplab
+run = sweeplab.init(project="pyclient", config={"learning rate": 0.1, "model": {"hidden size": 64}})
+print("run", run.id, flush=True)
+for step in range(3):
+    run.log({"val loss": 1.0 / (step + 1), "train acc (%)": 50 + step, "val  loss": 1.0, "val loss ": 1.0})
+run.summary["best val loss"] = 0.25
+run.finish()
+`);
+    assert.equal(code, 0, stderr);
+    const run = (await getRun(runIdOf(stdout)))!;
+    assert.deepEqual(run.config, { "learning rate": 0.1, "model.hidden size": 64 });
+    assert.equal(run.summary["best val loss"], 0.25);
+    assert.deepEqual(await values(run.id, "val loss"), [[0, 1], [1, 0.5], [2, 1 / 3]]);
+    assert.deepEqual(await values(run.id, "train acc (%)"), [[0, 50], [1, 51], [2, 52]]);
+    assert.equal(stderr.match(/is not sent/g)?.length, 2, stderr);
+  });
+
   it("runs a script written for wandb after `import sweeplab as wandb`", async () => {
     const { code, stdout, stderr } = await runScript(workdir("wandb"), `
 import sweeplab as wandb

@@ -105,12 +105,12 @@ interface RunAnswer {
 
 /**
  * What the server takes as a metric name, summary key or config key (a column name): letters and
- * digits of any script, combining marks after the first character, 1-128 code points. It must stay
- * the rule of sweeps/names.ts KEY_PATTERN and clients/python/sweeplab/_batch.py is_key
- * (sweeps/names.test.ts checks the three agree).
+ * digits of any script, combining marks after the first character, single inner spaces (`val loss`;
+ * none beside a dot), 1-128 code points. It must stay the rule of sweeps/names.ts KEY_PATTERN and
+ * clients/python/sweeplab/_batch.py is_key (sweeps/names.test.ts checks the three agree).
  */
-const NAME_PATTERN = /^[\p{L}\p{N}_][\p{L}\p{N}\p{M}_./@#%+\-:()[\]]{0,127}$/u;
-const NAME_RULE = "1-128 letters (of any script), digits, combining marks and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _";
+const NAME_PATTERN = /^(?!.{129})[\p{L}\p{N}_](?:[\p{L}\p{N}\p{M}_./@#%+\-:()[\]]|(?<![. ]) (?=[\p{L}\p{N}_/@#%+\-:()[\]]))*$/u;
+const NAME_RULE = "1-128 letters (of any script), digits, combining marks, single inner spaces (not beside a dot) and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _";
 /** The most values the server takes in one line (one step). */
 const MAX_VALUES_PER_LINE = 256;
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);

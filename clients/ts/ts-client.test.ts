@@ -366,7 +366,7 @@ describe("the TypeScript client (clients/ts)", () => {
       `
       import * as sweeplab from __CLIENT__;
       const run = await sweeplab.init({ project: "bad" });
-      run.log({ ok: 1, "has space": 2, text: "x", flag: true, train: { loss: 0.5, inner: { acc: 1 } }, constructor: 7 }, { step: 0 });
+      run.log({ ok: 1, "has  two spaces": 2, text: "x", flag: true, train: { loss: 0.5, inner: { acc: 1 } }, constructor: 7 }, { step: 0 });
       // a loop that never awaits: everything waits in the queue, then goes in batches
       for (let step = 1; step <= 30000; step++) run.log({ ok: step, constructor: -step });
       await run.finish();
@@ -375,7 +375,7 @@ describe("the TypeScript client (clients/ts)", () => {
       env(),
     );
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /"has space" is not logged/);
+    assert.match(result.stderr, /"has  two spaces" is not logged/);
     assert.match(result.stderr, /"text" is not a number/);
     const { id } = lastJson<{ id: string }>(result.stdout);
     const counts = await metricCounts(id);
@@ -409,6 +409,29 @@ describe("the TypeScript client (clients/ts)", () => {
     assert.equal((await readPoints(run.id, "𝒳".repeat(128))).length, 3, "128 code points (256 UTF-16 units) is a name");
     assert.match(result.stderr, /"学习\u3000率" is not logged/);
     assert.equal(result.stderr.match(/is not logged/g)?.length, 1, result.stderr);
+  });
+
+  it("sends names with inner spaces (val loss, train acc (%)), as wandb.log takes them; drops a name with two spaces or one at an end", async () => {
+    const result = await runScript(
+      dir,
+      "spaces.mjs",
+      `
+      import * as sweeplab from __CLIENT__;
+      const run = await sweeplab.init({ project: "spaces", config: { "learning rate": 0.1, model: { "hidden size": 64 } } });
+      for (let step = 0; step < 3; step++) run.log({ "val loss": 1 / (step + 1), "train acc (%)": 50 + step, "val  loss": 1, "val loss ": 1 });
+      run.summary.update({ "best val loss": 0.25 });
+      await run.finish();
+      console.log(JSON.stringify({ id: run.id }));
+      `,
+      env(),
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const run = (await getRun(lastJson<{ id: string }>(result.stdout).id))!;
+    assert.deepEqual(run.config, { "learning rate": 0.1, "model.hidden size": 64 });
+    assert.equal(run.summary["best val loss"], 0.25);
+    assert.deepEqual((await readPoints(run.id, "val loss")).map((p) => p.value), [1, 0.5, 1 / 3]);
+    assert.deepEqual((await readPoints(run.id, "train acc (%)")).map((p) => p.value), [50, 51, 52]);
+    assert.equal(result.stderr.match(/is not logged/g)?.length, 2, result.stderr);
   });
 
   it("stores a NaN or ±Infinity config value by its name, as the Python client does (not as null)", async () => {

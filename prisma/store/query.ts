@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { RUN_STATES, RunState } from "../../sweeps/states";
-import { KEY_PATTERN, KEY_RULE } from "../../sweeps/names";
+import { KEY_PATTERN, KEY_RULE, unquoteFilterColumn } from "../../sweeps/names";
 import { Project } from "../../sweeps/logging-api";
 import { toRunRecord, type RunRecord } from "./records";
 import { ArchivedParam, TagsParam } from "./housekeeping";
@@ -35,15 +35,19 @@ export const RunField = z.string().superRefine((f, ctx) => {
 });
 
 export const FILTER_OPS = ["=", "!=", "<", "<=", ">", ">=", "~"] as const;
-/** A filter as written in a URL: `summary.val_loss<2`, `config.cell=lstm`, `name~river`. */
+/**
+ * A filter as written in a URL: `summary.val_loss<2`, `config.cell=lstm`, `name~river`, and a key
+ * with spaces quoted, `summary."val loss"<2` (as the table writes it, sweeps/names.ts
+ * filterColumn) or not, `summary.val loss<2`. The value is the rest, as typed.
+ */
 export const RunFilter = z.string().transform((text, ctx) => {
-  // the column is everything up to the operator (names never hold = ! < > ~, sweeps/names.ts)
-  const m = /^([^=!<>~\s]+)\s*(!=|<=|>=|=|<|>|~)\s*(.*)$/.exec(text.trim());
+  // the column is everything up to the operator (names never hold = ! < > ~ or ", sweeps/names.ts)
+  const m = /^([^=!<>~]+?)\s*(!=|<=|>=|=|<|>|~)\s*(.*)$/.exec(text.trim());
   if (!m) {
-    ctx.addIssue({ code: "custom", message: `cannot read filter "${text}": write column, operator (= != < <= > >= ~) and value, e.g. summary.val_loss<2` });
+    ctx.addIssue({ code: "custom", message: `cannot read filter "${text}": write column, operator (= != < <= > >= ~) and value, e.g. summary.val_loss<2 or summary."val loss"<2` });
     return z.NEVER;
   }
-  const field = RunField.safeParse(m[1]);
+  const field = RunField.safeParse(unquoteFilterColumn(m[1]));
   if (!field.success) {
     ctx.addIssue({ code: "custom", message: field.error.issues[0].message });
     return z.NEVER;
@@ -53,7 +57,7 @@ export const RunFilter = z.string().transform((text, ctx) => {
   // match the string "Infinity", which the clients store for an infinite config value (sql-*.ts)
   const value: string | number | boolean =
     raw === "true" ? true : raw === "false" ? false : raw === "Infinity" || raw === "-Infinity" ? Number(raw) : raw !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return { field: m[1], op: m[2] as (typeof FILTER_OPS)[number], value, text: text.trim() };
+  return { field: field.data, op: m[2] as (typeof FILTER_OPS)[number], value, text: text.trim() };
 });
 export type RunFilter = z.output<typeof RunFilter>;
 

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { filterColumn } from "../../../sweeps/names";
 import { columnLabel, CURVE_COLUMNS } from "../../_lib/curve-columns";
 import { ColumnChooser } from "./ColumnChooser";
 import styles from "./runs.module.css";
@@ -53,7 +54,8 @@ export function RunsToolbar(props: {
         onSubmit={(e) => {
           e.preventDefault();
           if (value.trim() === "") return;
-          props.onFilters([...props.filters, `${field}${op}${value.trim()}`]);
+          // a key with spaces quoted: summary."val loss"<2
+          props.onFilters([...props.filters, `${filterColumn(field)}${op}${value.trim()}`]);
           setValue("");
         }}
       >

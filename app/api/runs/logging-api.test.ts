@@ -170,7 +170,7 @@ describe("the logging API", () => {
   it("refuses bad input with a 400 naming the field, and changes nothing", async () => {
     const bad: [unknown, string][] = [
       [{ project: "a b" }, "project"],
-      [{ config: { "bad key": 1 } }, "config.bad key"],
+      [{ config: { "bad  key": 1 } }, "config.bad  key"],
       [{ config: [1, 2] }, "config"],
       [{ tags: ["no,comma"] }, "tags.0"],
       [{ nme: "typo" }, ""],

@@ -23,22 +23,35 @@ MAX_CONFIG_DEPTH = 8
 # The server's rule for names that become columns (metric names, summary and config keys, tags):
 # a batch with one bad name would be refused whole, so bad names are dropped here. It must stay
 # the rule of sweeps/names.ts KEY_PATTERN and clients/ts/sweeplab.ts NAME_PATTERN
-# (/^[\p{L}\p{N}_][\p{L}\p{N}\p{M}_./@#%+\-:()[\]]{0,127}$/u; sweeps/names.test.ts checks the
-# three agree). Python's re has no \p{...} classes, so the Unicode categories are read here (from
-# this Python's own Unicode database: a letter newer than it is dropped here, taken by the server).
+# (/^(?!.{129})[\p{L}\p{N}_](?:[\p{L}\p{N}\p{M}_./@#%+\-:()[\]]|(?<![. ]) (?=[\p{L}\p{N}_/@#%+\-:()[\]]))*$/u;
+# sweeps/names.test.ts checks the three agree). Python's re has no \p{...} classes, so the Unicode
+# categories are read here (from this Python's own Unicode database: a letter newer than it is
+# dropped here, taken by the server).
 KEY_SIGNS = frozenset("_./@#%+-:()[]")
-KEY_RULE = "1-128 letters (of any script), digits, combining marks and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _"
+KEY_RULE = "1-128 letters (of any script), digits, combining marks, single inner spaces (not beside a dot) and _ . / @ # % + - : ( ) [ ], starting with a letter, digit or _"
+
+
+def _starts_key(c):
+    """A letter or digit (any script) or _: what may begin a name."""
+    return c == "_" or unicodedata.category(c)[0] in "LN"
 
 
 @functools.lru_cache(maxsize=4096)  # (called per name per logged row; a run logs few names)
 def is_key(name):
-    """A letter or digit (any script) or _ first, then letters, digits, combining marks or KEY_SIGNS; 1-128 code points."""
-    if not 0 < len(name) <= 128:
+    """A letter or digit (any script) or _ first, then letters, digits, combining marks, KEY_SIGNS
+    or single spaces (between two characters, neither of them a dot, no combining mark after it:
+    `val loss`, `train acc (%)`); 1-128 code points."""
+    if not 0 < len(name) <= 128 or not _starts_key(name[0]):
         return False
-    first = name[0]
-    if first != "_" and unicodedata.category(first)[0] not in "LN":
-        return False
-    return all(c in KEY_SIGNS or unicodedata.category(c)[0] in "LNM" for c in name[1:])
+    for i in range(1, len(name)):
+        c = name[i]
+        if c == " ":
+            after = name[i + 1] if i + 1 < len(name) else "."
+            if name[i - 1] in ". " or after in ". " or not (after in KEY_SIGNS or _starts_key(after)):
+                return False
+        elif not (c in KEY_SIGNS or unicodedata.category(c)[0] in "LNM"):
+            return False
+    return True
 
 
 def config_key_issues(config, path=""):

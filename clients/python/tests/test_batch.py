@@ -123,9 +123,9 @@ class BatcherTest(unittest.TestCase):
 
     def test_names_the_server_would_refuse_are_dropped_not_the_batch(self):
         b, warnings = batcher()
-        b.add((0, 0.0, {"val/loss": 1.0, "eval/acc@1": 0.5, "has space": 1.0, "a,b": 2.0, "x" * 129: 3.0, "": 4.0}))
-        b.add(("summary", "bad key", 1.0))
-        b.add(("config", {"ok": 1, "bad key": 2, "nested": {"fine": 3, "not=fine": 4}}))
+        b.add((0, 0.0, {"val/loss": 1.0, "eval/acc@1": 0.5, "has  two spaces": 1.0, "a,b": 2.0, "x" * 129: 3.0, "": 4.0}))
+        b.add(("summary", "bad key ", 1.0))
+        b.add(("config", {"ok": 1, " bad key": 2, "nested": {"fine": 3, "not=fine": 4}}))
         [body] = b.take()
         self.assertEqual(body["metrics"][0]["values"], {"val/loss": 1.0, "eval/acc@1": 0.5})
         self.assertNotIn("summary", body)
@@ -146,6 +146,19 @@ class BatcherTest(unittest.TestCase):
         self.assertEqual(create_issues({"config": {"𝒳" * 128: 1}}), [])
         self.assertEqual([f for f, _ in create_issues({"config": {"損" * 129: 1}, "tags": ["标签"]})], ["config." + "損" * 129])
 
+    def test_names_with_inner_spaces_are_sent_as_wandb_takes_them(self):
+        b, warnings = batcher()
+        b.add((0, 0.0, {"val loss": 0.5, "train acc (%)": 90.0, "val  loss": 1.0, "val loss ": 2.0, "val\u00a0loss": 3.0}))
+        b.add(("summary", "best val loss", 0.4))
+        b.add(("config", {"learning rate": 0.1, "model": {"hidden size": 64, " pad": 1}, "a. b": 2}))
+        [body] = b.take()
+        self.assertEqual(body["metrics"][0]["values"], {"val loss": 0.5, "train acc (%)": 90.0})
+        self.assertEqual(body["summary"], {"best val loss": 0.4})
+        self.assertEqual(body["config"], {"learning rate": 0.1, "model": {"hidden size": 64}})
+        self.assertEqual(len(warnings), 5, warnings)
+        # a nested key's part may not begin or end with a space: it would sit beside the joining dot
+        self.assertEqual([f for f, _ in create_issues({"config": {"model": {"hidden size": 1, "depth ": 2}}})], ["config.model.depth "])
+
     def test_a_step_holds_at_most_256_values_per_entry(self):
         b, _ = batcher()
         b.add((3, 0.0, {f"m{i}": i for i in range(300)}))
@@ -154,9 +167,9 @@ class BatcherTest(unittest.TestCase):
         self.assertEqual([(p["step"], len(p["values"])) for p in body["metrics"]], [(3, 256), (3, 45)])
 
     def test_create_issues_name_the_field(self):
-        self.assertEqual(create_issues({"project": "p", "name": "n", "tags": ["ok"], "config": {"lr": 1, "o": {"b c": 1}}, "id": "abcd1234"}),
-                         [("config.o.b c", create_issues({"config": {"o": {"b c": 1}}})[0][1])])
-        self.assertEqual([f for f, _ in create_issues({"project": "a b", "group": "g h", "tags": ["x", "y z"], "id": "UP"})],
+        self.assertEqual(create_issues({"project": "p", "name": "n", "tags": ["ok"], "config": {"lr": 1, "o": {"b  c": 1}}, "id": "abcd1234"}),
+                         [("config.o.b  c", create_issues({"config": {"o": {"b  c": 1}}})[0][1])])
+        self.assertEqual([f for f, _ in create_issues({"project": "a b", "group": "g  h", "tags": ["x", "y z "], "id": "UP"})],
                          ["project", "group", "tags.1", "id"])
 
     def test_bad_definitions_are_refused_naming_the_argument(self):
