@@ -3,14 +3,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
 import { isActive, tableSignature, withLiveValues, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { sweepRunsQuery } from "../../_lib/sweep-view";
+import { usePoll } from "../usePoll";
 
-// The sweep page's live data: polls the cheap progress endpoint (~1.5 s while the sweep is
-// live, slower when hidden or ended) and refetches the run list only when the counts, the
+// The sweep page's live data: polls the cheap progress endpoint (usePoll: ~1.5 s while the
+// sweep is live, slower when hidden or ended) and refetches the run list only when the counts, the
 // best run or the sweep state change — never the whole table per tick.
-
-const LIVE_MS = 1500;
-const IDLE_MS = 10_000;
-const HIDDEN_MS = 6000;
 
 export function useSweepLive(sweepId: string, initial: { progress: SweepProgressBody; runs: RunRecord[] }) {
   const [progress, setProgress] = useState(initial.progress);
@@ -22,10 +19,8 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   const [ticks, setTicks] = useState(0);
   const latest = useRef(progress);
   latest.current = progress;
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const poll = useCallback(async () => {
-    if (timer.current) clearTimeout(timer.current);
+  const tick = useCallback(async () => {
     try {
       const res = await fetch(`/api/sweeps/${sweepId}/progress`, { cache: "no-store" });
       if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `the server answered ${res.status}`);
@@ -37,16 +32,8 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
     } catch (e) {
       setStale(`Live updates paused: ${(e as Error).message}. Retrying…`);
     }
-    const delay = document.hidden ? HIDDEN_MS : isActive(latest.current) ? LIVE_MS : IDLE_MS;
-    timer.current = setTimeout(poll, delay);
   }, [sweepId]);
-
-  useEffect(() => {
-    timer.current = setTimeout(poll, LIVE_MS);
-    return () => {
-      if (timer.current) clearTimeout(timer.current);
-    };
-  }, [poll]);
+  const poll = usePoll(tick, { live: () => isActive(latest.current) });
 
   // The run list follows the signature (counts by state, best run, sweep state); a list that
   // could not be read is asked for again at the next poll. `runsPending`: the list shown is

@@ -1,0 +1,54 @@
+"use client";
+import { useCallback, useEffect, useRef } from "react";
+
+// The live views' one polling loop (the sweep page, the runs table): a tick LIVE_MS after the
+// last one while something trains, IDLE_MS when nothing does, HIDDEN_MS in a hidden tab. A tick
+// waits for the one before it; `enabled` false stops the loop (and true starts it again).
+
+export const LIVE_MS = 1500;
+export const IDLE_MS = 10_000;
+export const HIDDEN_MS = 6000;
+
+/** Runs `tick` over and over while mounted and enabled; returns poll(): tick now (the next one waits from it). */
+export function usePoll(tick: () => Promise<void>, options: { live?: () => boolean; enabled?: boolean } = {}): () => Promise<void> {
+  const enabled = options.enabled ?? true;
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** the loop is on: mounted and enabled */
+  const on = useRef(false);
+  const busy = useRef(false);
+  const live = useRef(options.live);
+  live.current = options.live;
+  const latestTick = useRef(tick);
+  latestTick.current = tick;
+
+  const schedule = useCallback((ms: number) => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = on.current ? setTimeout(() => void pollNow.current(), ms) : null;
+  }, []);
+  const poll = useCallback(async () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    busy.current = true;
+    try {
+      await latestTick.current();
+    } finally {
+      busy.current = false;
+    }
+    schedule(document.hidden ? HIDDEN_MS : (live.current?.() ?? true) ? LIVE_MS : IDLE_MS);
+  }, [schedule]);
+  const pollNow = useRef(poll);
+  pollNow.current = poll;
+
+  useEffect(() => {
+    if (!enabled) return;
+    on.current = true;
+    // (a tick under way schedules the next itself)
+    if (!busy.current) schedule(LIVE_MS);
+    return () => {
+      on.current = false;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+    };
+  }, [enabled, schedule]);
+  return poll;
+}
