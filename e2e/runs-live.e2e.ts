@@ -94,3 +94,56 @@ test("run page: re-run with the same seed reproduces the curve exactly", async (
   await expect(page.locator('[data-metric="val_loss"] [data-testid="curve-chart"]')).toHaveAttribute("data-curves", `${original},${rerun}`);
   await screen(page, "rerun-compare");
 });
+
+test("runs table: a training run's cells move live, the view stays as the user left it, and the poll stops when it ends", async ({ page, request }) => {
+  const params = { cell: { value: "rnn" }, steps: { value: 100000 }, hidden_size: { value: 16 }, eval_every: { value: 20 }, log_every: { value: 5 } };
+  const { sweepId, runId } = await sweepRun(request, params, "running");
+  const livePolls: string[] = [];
+  page.on("request", (req) => {
+    if (new URL(req.url()).pathname === "/api/compare/table/live") livePolls.push(req.url());
+  });
+  // oldest first: the new run is the last row, so the table is scrolled to reach it
+  await page.goto("/?columns=state,runtime,step,summary.train_loss&sort=created");
+  await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
+  const scroller = page.getByTestId("runs-table-scroll");
+  await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  const row = page.locator(`tr[data-testid="run-row"][data-run-id="${runId}"]`);
+  await expect(row.locator('td[data-column="state"]')).toContainText("running");
+  const scrollTop = await scroller.evaluate((el) => el.scrollTop);
+  expect(scrollTop).toBeGreaterThan(0);
+  // what the user has done: a run selected, a filter half typed
+  await row.getByTestId("select-run").check();
+  await page.getByTestId("filter-value").fill("0.5");
+  await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+  const rowNode = await row.elementHandle();
+
+  const step = row.locator('td[data-column="step"]');
+  const runtime = row.locator('td[data-column="runtime"]');
+  const [stepBefore, runtimeBefore] = [Number(await step.getAttribute("data-value")), await runtime.innerText()];
+  await expect(async () => expect(Number(await step.getAttribute("data-value"))).toBeGreaterThan(stepBefore)).toPass({ timeout: 20_000 });
+  await expect(runtime).not.toHaveText(runtimeBefore);
+  await expect(row.locator('td[data-column="summary.train_loss"]')).not.toHaveText("–");
+  await screen(page, "runs-table-live");
+  // in place: no navigation, the same row element, the selection, the half-typed filter and the scroll kept
+  expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+  expect(await rowNode!.evaluate((el) => el.isConnected)).toBe(true);
+  await expect(row.getByTestId("select-run")).toBeChecked();
+  await expect(page.getByTestId("filter-value")).toHaveValue("0.5");
+  expect(await scroller.evaluate((el) => el.scrollTop)).toBe(scrollTop);
+  await expect(page).toHaveURL(/\?columns=state,runtime,step,summary\.train_loss&sort=created$/);
+  // each poll asked for the running run alone
+  expect(livePolls.length).toBeGreaterThan(0);
+  for (const url of livePolls) expect(new URL(url).searchParams.get("ids")).toBe(runId);
+
+  // stopped: the row says so, with the step and loss the store holds, and the polls stop
+  await request.post(`/api/runs/${runId}/stop`);
+  await expect(row.locator('td[data-column="state"]')).toContainText("stopped", { timeout: 30_000 });
+  const { run } = (await (await request.get(`/api/runs/${runId}`)).json()) as { run: { lastStep: number; summary: Record<string, number> } };
+  await expect(step).toHaveAttribute("data-value", String(run.lastStep));
+  await expect(row.locator('td[data-column="summary.train_loss"]')).toHaveAttribute("data-value", String(run.summary.train_loss));
+  await expect(row.getByTestId("select-run")).toBeChecked();
+  const polled = livePolls.length;
+  await page.waitForTimeout(4000);
+  expect(livePolls.length).toBe(polled);
+  await request.post(`/api/sweeps/${sweepId}/cancel`);
+});

@@ -8,14 +8,15 @@ import { columnGroup, columnHelp, columnLabel, headerGroups, isNumericColumn } f
 import { withParams, type RawSearchParams } from "../../_lib/url";
 import { Cell, cellValue } from "./cells";
 import styles from "./runs.module.css";
+import { fetchTablePage, PAGE, useLiveRows } from "./useLiveRows";
 
 // The runs table: virtualized rows (10,000 runs scroll smoothly), pages of 200 rows fetched
 // from GET /api/compare/table as they scroll into view, grouped Config/Summary headers, the
 // name column pinned, sortable headers (links: the sort lives in the URL), and seed
 // replicates as configuration rows that expand to their seeds. A selected run's swatch shows
 // the colour it will have in the compare view (the selection's order); others are hollow.
+// While a run on screen trains, its rows follow it (useLiveRows).
 
-const PAGE = 200;
 const ROW_HEIGHT = 34;
 const GROUP_LABEL = { run: "Run", config: "Config", summary: "Summary" } as const;
 
@@ -45,6 +46,7 @@ export function RunsTable(props: {
   const { columns, grouped, sort, params, selected } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [pages, setPages] = useState(() => new Map<number, TableRow[]>([[0, props.initial.rows]]));
+  const [total, setTotal] = useState(props.initial.total);
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const loading = useRef(new Set<number>());
   const colors = useMemo(() => runColors(selected), [selected]);
@@ -59,7 +61,7 @@ export function RunsTable(props: {
     }
     return out;
   }, [grouped, pages, expanded]);
-  const count = items ? items.length : props.initial.total;
+  const count = items ? items.length : total;
   const itemAt = (i: number): Item => {
     if (items) return items[i] ?? null;
     const row = pages.get(Math.floor(i / PAGE))?.[i % PAGE];
@@ -83,13 +85,15 @@ export function RunsTable(props: {
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) {
       if (pages.has(p) || loading.current.has(p)) continue;
       loading.current.add(p);
-      fetch(`/api/compare/table?${props.apiQuery}${props.apiQuery ? "&" : ""}offset=${p * PAGE}&limit=${PAGE}`)
-        .then((r) => (r.ok ? (r.json() as Promise<TablePage>) : Promise.reject(new Error(`HTTP ${r.status}`))))
+      fetchTablePage(props.apiQuery, p)
         .then((page) => setPages((prev) => new Map(prev).set(p, page.rows)))
         .catch(() => {})
         .finally(() => loading.current.delete(p));
     }
   }, [first, last, grouped, pages, props.apiQuery]);
+
+  const visible = virtualRows.map((v) => itemAt(v.index)).flatMap((item) => (item ? [item.parent ?? item.row] : []));
+  useLiveRows({ visible, columns, grouped, groupBy: props.groupBy, sort, apiQuery: props.apiQuery, pages, setPages, setTotal });
 
   const groups = headerGroups(columns);
   const before = virtualRows[0]?.start ?? 0;
