@@ -51,14 +51,40 @@ test("a run: rename, tag, note; filter the table by tag; archive and restore; de
   await page.getByTestId("edit-meta").click();
   await page.getByTestId("meta-name").fill("baseline-quadrant");
   await page.getByTestId("meta-tags").fill("hk-baseline, lr/low");
-  await page.getByTestId("meta-notes").fill("The reference for the lr sweep.\nKeep it.");
+  // notes in Markdown, as W&B's: emphasis, a list, code, a link; raw HTML and a javascript: link stay harmless
+  const notes = [
+    "The **reference** for the lr sweep.",
+    "Keep it.",
+    "",
+    "- lr `0.01`",
+    "- see [the W&B docs](https://docs.wandb.ai/guides/sweeps)",
+    "",
+    '<img src=x onerror="window.__pwned = 1"> [click](javascript:window.__pwned=2)',
+  ].join("\n");
+  await page.getByTestId("meta-notes").fill(notes);
   await page.getByTestId("save-meta").click();
   await expect(page.getByTestId("run-name")).toHaveText("baseline-quadrant");
   await expect(page.getByTestId("tag")).toHaveText(["hk-baseline", "lr/low"]);
-  await expect(page.getByTestId("notes")).toContainText("Keep it.");
+  const shown = page.getByTestId("notes");
+  await expect(shown.locator("strong")).toHaveText("reference");
+  // a line break typed inside a paragraph stays a line break
+  expect(await shown.locator("p").first().innerText()).toBe("The reference for the lr sweep.\nKeep it.");
+  await expect(shown.locator("li")).toHaveText(["lr 0.01", "see the W&B docs"]);
+  await expect(shown.locator("li code")).toHaveText("0.01");
+  const link = shown.getByRole("link", { name: "the W&B docs" });
+  await expect(link).toHaveAttribute("href", "https://docs.wandb.ai/guides/sweeps");
+  await expect(link).toHaveAttribute("target", "_blank");
+  await expect(link).toHaveAttribute("rel", /noopener/);
+  await expect(shown.locator("img")).toHaveCount(0);
+  await expect(shown).toContainText('<img src=x onerror="window.__pwned = 1">');
+  // the javascript: link is its text alone: the one link is the docs'
+  await expect(shown).toContainText("click");
+  await expect(shown.locator("a")).toHaveCount(1);
   await page.reload();
   await expect(page.getByTestId("run-name")).toHaveText("baseline-quadrant");
   await expect(page.getByTestId("tag")).toHaveText(["hk-baseline", "lr/low"]);
+  await expect(page.getByTestId("notes").locator("strong")).toHaveText("reference");
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await screen(page, "housekeeping-run-page");
 
   // a bad tag: the API's message, nothing saved

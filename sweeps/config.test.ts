@@ -340,6 +340,25 @@ test("unknown parameters, keys and distributions are errors with paths", () => {
   assert.match(messageAt({ method: "random", parameters: { cell: { values: ["rnn", "lstm"], probabilities: [1] } } }, "parameters.cell.probabilities"), /one probability per value/);
 });
 
+test("a top-level mistake never hides the others: a fractional run_cap, replicates or int_uniform bound still lets every parameter be checked", () => {
+  const paths = (c: Record<string, unknown>) => {
+    const r = parseSweepConfig(c);
+    return r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`);
+  };
+  const dropout = "parameters.dropout.values.1: must be < 1 (got 2)";
+  for (const top of [{ run_cap: -3 }, { run_cap: 2.5 }, { replicates: 1.5 }, { concurrency: 2.5 }, { seed: 0.5 }, { early_terminate: { type: "median", min_iter: 1.5 } }]) {
+    const issues = paths({ method: "random", metric: { name: "val_loss" }, parameters: { dropout: { values: [0, 2] } }, ...top });
+    assert.ok(issues.includes(dropout), `${JSON.stringify(top)}: ${issues.join("; ")}`);
+    assert.equal(issues.length, 2, issues.join("; "));
+  }
+  assert.deepEqual(paths({ method: "bayes", run_cap: 2.5, parameters: { hidden_size: { distribution: "int_uniform", min: 1.5, max: 8 }, dropout: { values: [0, 2] } } }).sort(), [
+    "metric: required for method: bayes (as in W&B), e.g. metric: {name: val_loss, goal: minimize}",
+    "parameters.hidden_size.min: must be an integer (got 1.5)",
+    dropout,
+    "run_cap: must be an integer (got 2.5)",
+  ].sort());
+});
+
 test("metric is required for bayes and hyperband, as in W&B", () => {
   assert.match(messageAt({ method: "bayes", parameters: { dropout: { min: 0, max: 0.5 } } }, "metric"), /required for method: bayes/);
   assert.match(messageAt({ method: "random", early_terminate: { type: "hyperband", min_iter: 2 }, parameters: { dropout: { min: 0, max: 0.5 } } }, "metric"), /required by early_terminate/);

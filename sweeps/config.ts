@@ -26,6 +26,12 @@ export { branchLabel, hasChoices, isChoices, type ChoicesSpec, type SweepParamSp
 // come after, in checkEngineBinding.
 
 const finite = z.number();
+/**
+ * A whole number. zod's z.int() ends the whole parse at a fraction (2.5), so a fractional
+ * run_cap hid every other mistake of the config (a dropout of 2, a metric bayes needs): this
+ * reports it and lets the other checks run, so the form shows every mistake at once.
+ */
+const integer = () => z.number().refine(Number.isSafeInteger, { error: (iss) => `must be an integer${got(iss.input)}` });
 const positive = z.number().positive();
 const q = positive.default(1).describe("Quantisation step: values are round(x / q) * q");
 
@@ -73,7 +79,7 @@ export const CategoricalProbSpec = z.strictObject({
   values: z.array(z.unknown()).min(1),
   probabilities: z.array(z.number().min(0)).min(1),
 });
-export const IntUniformSpec = z.strictObject({ distribution: lit("int_uniform"), min: z.int(), max: z.int() });
+export const IntUniformSpec = z.strictObject({ distribution: lit("int_uniform"), min: integer(), max: integer() });
 export const UniformSpec = z.strictObject({ distribution: lit("uniform"), ...minMax });
 export const QUniformSpec = z.strictObject({ distribution: lit("q_uniform"), ...minMax, q });
 /** min/max are natural-log exponents: values are exp(min) .. exp(max) */
@@ -342,9 +348,9 @@ export type Metric = z.output<typeof Metric>;
 
 export const HyperbandStop = z.strictObject({
   type: z.literal("hyperband"),
-  min_iter: z.int().min(1).optional().describe("First bracket, in logged evaluations of the metric; brackets go on min_iter · eta^k"),
-  max_iter: z.int().min(1).optional().describe("Last evaluation; brackets are max_iter / eta^k, k = 1..s (wins over min_iter, as in W&B)"),
-  s: z.int().min(1).optional().describe("Number of brackets below max_iter (ignored with min_iter alone, as in W&B)"),
+  min_iter: integer().min(1).optional().describe("First bracket, in logged evaluations of the metric; brackets go on min_iter · eta^k"),
+  max_iter: integer().min(1).optional().describe("Last evaluation; brackets are max_iter / eta^k, k = 1..s (wins over min_iter, as in W&B)"),
+  s: integer().min(1).optional().describe("Number of brackets below max_iter (ignored with min_iter alone, as in W&B)"),
   eta: z.number().gt(1).default(3).describe("Keep the best 1/eta of runs at each bracket"),
   strict: z
     .boolean()
@@ -353,8 +359,8 @@ export const HyperbandStop = z.strictObject({
 });
 export const MedianStop = z.strictObject({
   type: z.literal("median"),
-  min_iter: z.int().min(1).default(3).describe("Evaluations before a run can be stopped"),
-  min_runs: z.int().min(1).default(5).describe("Other runs that must have reached the same evaluation"),
+  min_iter: integer().min(1).default(3).describe("Evaluations before a run can be stopped"),
+  min_runs: integer().min(1).default(5).describe("Other runs that must have reached the same evaluation"),
 });
 export const EarlyTerminate = z.discriminatedUnion("type", [HyperbandStop, MedianStop]);
 export type EarlyTerminate = z.output<typeof EarlyTerminate>;
@@ -386,16 +392,15 @@ export const SweepConfigShape = z.strictObject({
   metric: Metric.optional(),
   parameters: ParameterSpecs,
   early_terminate: EarlyTerminate.optional().describe("Stop poor runs early"),
-  run_cap: z.int().min(1).optional().describe("Most runs this sweep starts"),
+  run_cap: integer().min(1).optional().describe("Most runs this sweep starts"),
   // Sweeplab's own keys
-  concurrency: z.int().min(1).max(256).optional().describe("Runs at once (default: number of cores)"),
-  seed: z
-    .int()
+  concurrency: integer().min(1).max(256).optional().describe("Runs at once (default: number of cores)"),
+  seed: integer()
     .min(0)
     .max(2 ** 31 - 1)
     .optional()
     .describe("Sweep seed: same seed, same proposals"),
-  replicates: z.int().min(1).max(100).default(1).describe("Runs per configuration, each with its own seed"),
+  replicates: integer().min(1).max(100).default(1).describe("Runs per configuration, each with its own seed"),
   bayes_model: z.enum(["gp", "tpe"]).optional().describe("bayes: the model, a Gaussian process with expected improvement (gp, as W&B; the default) or TPE"),
   /** "function": created by a client for its function agent (sweeplab.agent): free names, no program to run. */
   agent: z.literal("function").optional().describe("Set by the clients' sweep(): runs come from sweeplab.agent"),

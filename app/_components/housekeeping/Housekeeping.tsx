@@ -3,9 +3,10 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmButton } from "../ui/ConfirmButton";
+import { Markdown } from "../ui/Markdown";
 
 // Tags, notes, rename, archive and delete of a run or a sweep (PATCH / DELETE /api/{runs,sweeps}/:id).
-// The strip shows the tags (each a link to the runs table filtered by it) and the notes; Edit
+// The strip shows the tags (each a link to the runs table filtered by it) and the notes (as Markdown); Edit
 // opens a small form; Delete asks once more, inline, and says what goes with it.
 
 export interface Meta {
@@ -99,9 +100,9 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
         </span>
       </div>
       {meta.notes && !editing && (
-        <p className="hk-notes" data-testid="notes">
-          {meta.notes}
-        </p>
+        <div className="hk-notes" data-testid="notes">
+          <Markdown text={meta.notes} />
+        </div>
       )}
       {error && (
         <div className="alert" role="alert" data-testid="meta-error">
