@@ -185,11 +185,12 @@ class _Aggregate:
         self.value, self.total, self.count = None, 0.0, 0
 
     def add(self, v):
-        """v: a float. Returns the summary value now (NaN never becomes min/max/best/mean)."""
+        """v: a float. Returns the summary value now (NaN never becomes min/max/best/mean; ±inf
+        does, as in wandb: a loss that went to inf has max inf, and its mean is inf)."""
         kind = self.kind
         if kind == "last":
             self.value = v
-        elif not math.isfinite(v):
+        elif math.isnan(v):
             pass
         elif kind == "mean":
             self.total += v

@@ -113,6 +113,19 @@ class BatcherTest(unittest.TestCase):
         b.add((1, 0.0, {"a": 5.0}))
         self.assertEqual(b.take()[0]["summary"], {"a": 1.0}, "resent: the server's fold would make it the last value")
 
+    def test_summary_aggregations_take_infinities_and_skip_nan(self):
+        b, _ = batcher()
+        for name, summary, goal in [("a", "min", None), ("b", "max", None), ("c", "mean", None),
+                                    ("d", "best", "maximize"), ("e", "best", None)]:
+            b.add(("define", MetricDefinition(name, summary=summary, goal=goal)))
+        for v in [3.0, math.inf, math.nan, 1.0]:
+            b.add((0, 0.0, {k: v for k in "bcd"}))
+        for v in [3.0, -math.inf, math.nan, 1.0]:
+            b.add((0, 0.0, {k: v for k in "ae"}))
+        [body] = b.take()
+        # (spelt as the server reads an infinity)
+        self.assertEqual(body["summary"], {"a": "-Infinity", "b": "Infinity", "c": "Infinity", "d": "Infinity", "e": "-Infinity"})
+
     def test_explicit_summary_and_config_ride_along(self):
         b, warnings = batcher()
         b.add(("summary", "test_acc", 0.9))
