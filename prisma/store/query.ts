@@ -22,7 +22,8 @@ export const DERIVED_FIELDS = Object.keys(DERIVED_SQL) as (keyof typeof DERIVED_
 
 const JSON_SOURCES = ["config", "summary", "params"];
 
-export const RunField = z.string().superRefine((f, ctx) => {
+/** A column: as the table names it (`summary.val loss`), or with its key quoted as a filter writes it (`summary."val loss"`). */
+export const RunField = z.string().transform(unquoteFilterColumn).superRefine((f, ctx) => {
   if (isFixedField(f)) return;
   const dot = f.indexOf(".");
   const [source, key] = [f.slice(0, dot), f.slice(dot + 1)];
@@ -47,7 +48,7 @@ export const RunFilter = z.string().transform((text, ctx) => {
     ctx.addIssue({ code: "custom", message: `cannot read filter "${text}": write column, operator (= != < <= > >= ~) and value, e.g. summary.val_loss<2 or summary."val loss"<2` });
     return z.NEVER;
   }
-  const field = RunField.safeParse(unquoteFilterColumn(m[1]));
+  const field = RunField.safeParse(m[1]);
   if (!field.success) {
     ctx.addIssue({ code: "custom", message: field.error.issues[0].message });
     return z.NEVER;

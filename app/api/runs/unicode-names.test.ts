@@ -189,6 +189,10 @@ describe("names with inner spaces", () => {
     assert.deepEqual(sorted.rows.map((r) => r.values[`summary.${LOSS}`]), runs.map((r) => r.loss));
     const bySummary = await getJson<Table>("/api/compare/table", { project: "spaced", columns, sort: `-summary.${LOSS}` });
     assert.deepEqual(bySummary.rows.map((r) => r.id), runs.map((r) => r.id).reverse());
+    // the quoted form a filter chip shows, copied into sort= or columns=: the same column, named plainly
+    const quoted = await getJson<Table>("/api/compare/table", { project: "spaced", columns: `config."${LR}",summary."${LOSS}"`, sort: `-summary."${LOSS}"` });
+    assert.deepEqual(quoted.rows.map((r) => r.id), bySummary.rows.map((r) => r.id));
+    assert.deepEqual(quoted.rows.map((r) => r.values[`summary.${LOSS}`]), bySummary.rows.map((r) => r.values[`summary.${LOSS}`]));
     for (const [filter, want] of [
       [`config."${LR}"=0.1`, [runs[0].id]],
       [`config.${LR}=0.1`, [runs[0].id]],
