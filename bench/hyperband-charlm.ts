@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { EARLY_TERMINATE_DEFAULTS } from "../app/_lib/sweep-form";
 import { HYPERBAND_PRESET_ID, PRESETS } from "../app/_lib/sweep-presets";
-import { isPlainObject, parseSweepConfig, type HyperbandStop } from "../sweeps/config";
+import { isPlainObject, parseSweepConfig, sweepMetric, type HyperbandStop } from "../sweeps/config";
 import { plannedStepsOf } from "../sweeps/stop/ledger";
 import { replayGrid, replayPruning, type ReplayRun } from "../sweeps/stop/replay";
 import type { RunRecord } from "../prisma/store";
@@ -58,7 +58,7 @@ const replayRuns = (runs: RunRecord[]): ReplayRun[] =>
 async function lateSteps(config: Record<string, unknown>, sweepId: string, runs: RunRecord[]): Promise<number> {
   const parsed = parseSweepConfig(config);
   if (!parsed.ok) throw new Error("bench config");
-  const decided = new Map(replayPruning(parsed.config, replayRuns(runs), await sweepMetricPointsSince(sweepId, parsed.config.metric.name, 0)).stopped.map((s) => [s.id, s.step]));
+  const decided = new Map(replayPruning(parsed.config, replayRuns(runs), await sweepMetricPointsSince(sweepId, sweepMetric(parsed.config).name, 0)).stopped.map((s) => [s.id, s.step]));
   return runs.reduce((a, r) => a + (r.state === "pruned" && decided.has(r.id) ? Math.max(0, r.lastStep - decided.get(r.id)!) : 0), 0);
 }
 

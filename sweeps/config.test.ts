@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_CONFIG_KEYS } from "../engine/config.ts";
 import { sharedData } from "./testdata/shared-data.ts";
+import { proposeNext } from "./search/index.ts";
 import {
   AnyParamSpec,
   GRID_LIMIT,
@@ -16,6 +17,7 @@ import {
   sweepSize,
   sweepWarnings,
   sweepToJson,
+  sweepToObject,
   sweepToYaml,
   toYaml,
   TOP_LEVEL_KEYS,
@@ -364,6 +366,22 @@ test("metric is required for bayes and hyperband, as in W&B", () => {
   assert.match(messageAt({ method: "random", early_terminate: { type: "hyperband", min_iter: 2 }, parameters: { dropout: { min: 0, max: 0.5 } } }, "metric"), /required by early_terminate/);
 });
 
+test("a program's sweep without a metric has none (as W&B): random and grid search it, bayes and early termination are refused naming metric", () => {
+  const program = { program: "train.py", parameters: { lr: { values: [0.1, 0.01] } } };
+  for (const method of ["random", "grid"]) {
+    const r = parseSweepConfig({ ...program, method });
+    assert.ok(r.ok && r.config.metric === undefined, JSON.stringify(r));
+    assert.ok(!("metric" in sweepToObject(r.config)), "its stored config names no metric either");
+    assert.ok(!proposeNext(r.config, []).done, `${method} proposes without a metric`);
+  }
+  assert.match(messageAt({ ...program, method: "bayes" }, "metric"), /^required for method: bayes/);
+  assert.match(messageAt({ ...program, method: "random", early_terminate: { type: "hyperband", min_iter: 3 } }, "metric"), /^required by early_terminate: hyperband/);
+  assert.match(messageAt({ ...program, method: "random", early_terminate: { type: "median" } }, "metric"), /^required by early_terminate: median/);
+  // its own metric is kept as written; an engine sweep keeps val_loss, which every engine run logs
+  assert.deepEqual(ok({ ...program, method: "bayes", metric: { name: "acc", goal: "maximize" } }).metric, { name: "acc", goal: "maximize" });
+  assert.deepEqual(ok({ method: "random", parameters: { dropout: { values: [0, 0.2] } } }).metric, { name: "val_loss", goal: "minimize" });
+});
+
 test("early_terminate checks", () => {
   const base = { method: "random", metric: { name: "val_loss" }, parameters: { dropout: { min: 0, max: 0.5 } } };
   assert.match(messageAt({ ...base, early_terminate: { type: "hyperband", max_iter: 27 } }, "early_terminate.s"), /required with max_iter/);
@@ -511,7 +529,7 @@ test("early termination keys W&B ignores are warnings; bayes-only metric keys on
   assert.match(warningAt({ ...base, early_terminate: { type: "hyperband", min_iter: 3, s: 2 } }, "early_terminate.s"), /ignored with min_iter \(as W&B\)/);
   assert.match(warningAt({ ...base, metric: { name: "val_loss", impute_while_running: "latest" } }, "metric.impute_while_running"), /only bayes search uses it/);
   const bayes = parseSweepConfig({ ...base, method: "bayes", metric: { name: "val_loss", impute_while_running: "latest" } });
-  assert.ok(bayes.ok && bayes.config.metric.impute_while_running === "latest", "W&B's impute_while_running: latest is accepted");
+  assert.ok(bayes.ok && bayes.config.metric?.impute_while_running === "latest", "W&B's impute_while_running: latest is accepted");
 });
 
 test("an explicit int_uniform written with float bounds is refused, as W&B's schema does (text keeps 0.0 apart from 0)", () => {

@@ -409,16 +409,26 @@ export const SweepConfigShape = z.strictObject({
 export const TOP_LEVEL_KEYS = Object.keys(SweepConfigShape.shape);
 
 type ShapeOutput = z.output<typeof SweepConfigShape>;
-/** A valid sweep: parameters named by RunConfig keys (flat, or a tree of `choices`), metric filled in. */
-export type SweepConfig = Omit<ShapeOutput, "parameters" | "metric"> & {
-  metric: Metric;
+/**
+ * A valid sweep: parameters named by RunConfig keys (flat, or a tree of `choices`). An engine
+ * sweep's metric is filled in (val_loss, which every engine run logs); a program's sweep has
+ * one only when its config names one, as in W&B: then it has no best run and no goal, and
+ * bayes and early termination, which need one, are refused without it.
+ */
+export type SweepConfig = Omit<ShapeOutput, "parameters"> & {
   parameters: Record<string, SweepParamSpec>;
 };
 export type SweepConfigInput = z.input<typeof SweepConfigShape>;
 
+/** The metric of a sweep that must have one: bayes search and early termination (the schema refuses them without, as W&B does). */
+export function sweepMetric(config: Pick<SweepConfig, "metric" | "method" | "early_terminate">): Metric {
+  if (!config.metric) throw new Error(`this ${config.method} sweep names no metric: bayes search and early termination need one`);
+  return config.metric;
+}
+
 const withMetric = (c: ShapeOutput): SweepConfig => ({
   ...c,
-  metric: c.metric ?? { ...DEFAULT_METRIC },
+  ...(c.metric || isProgramSweep(c) ? {} : { metric: { ...DEFAULT_METRIC } }),
   parameters: c.parameters as Record<string, SweepParamSpec>,
 });
 

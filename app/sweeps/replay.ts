@@ -1,6 +1,6 @@
 import { sweepRuns, type SweepRecord } from "../../prisma/store";
 import { sweepMetricPointsSince } from "../../prisma/store/executor-store";
-import { parseSweepConfig, type EarlyTerminate, type SweepIssue } from "../../sweeps/config";
+import { parseSweepConfig, sweepMetric, type EarlyTerminate, type SweepIssue } from "../../sweeps/config";
 import { plannedStepsOf } from "../../sweeps/stop/ledger";
 import { actualPruning, GRID_ETAS, GRID_MIN_ITERS, replayGrid, replayPruning, type GridCell, type PruningOutcome, type ReplayRun, type StoppedRun } from "../../sweeps/stop/replay";
 
@@ -36,7 +36,8 @@ export async function loadReplay(sweep: SweepRecord, earlyTerminate: unknown): P
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const config = parsed.config;
   const early_terminate = config.early_terminate!;
-  const [records, points] = await Promise.all([sweepRuns(sweep.id), sweepMetricPointsSince(sweep.id, config.metric.name, 0)]);
+  const metric = sweepMetric(config); // (the schema refuses early_terminate without one)
+  const [records, points] = await Promise.all([sweepRuns(sweep.id), sweepMetricPointsSince(sweep.id, metric.name, 0)]);
   const runs: ReplayRun[] = records
     .filter((r) => r.state !== "queued")
     .map((r) => ({ id: r.id, name: r.name, state: r.state, plannedSteps: plannedStepsOf(r.config as Record<string, unknown>), lastStep: r.lastStep }));
@@ -45,7 +46,7 @@ export async function loadReplay(sweep: SweepRecord, earlyTerminate: unknown): P
   return {
     ok: true,
     body: {
-      metric: { name: config.metric.name, goal: config.metric.goal },
+      metric: { name: metric.name, goal: metric.goal },
       early_terminate,
       own,
       runs: runs.length,

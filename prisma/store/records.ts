@@ -79,6 +79,7 @@ export interface SweepRecord {
   config: Json;
   rawConfig: string;
   method: string;
+  /** "" when the sweep names no metric (a program's sweep may not, as in W&B): no best run, no goal */
   metricName: string;
   metricGoal: "minimize" | "maximize";
   state: SweepState;

@@ -28,8 +28,9 @@ export async function launchSweep(config: SweepConfig, rawConfig: string, option
     config: sweepToObject({ ...config, seed }),
     rawConfig,
     method: config.method,
-    metricName: config.metric.name,
-    metricGoal: config.metric.goal,
+    // (a program's sweep may name no metric, as in W&B: stored as "", SweepRecord.metricName)
+    metricName: config.metric?.name ?? "",
+    metricGoal: config.metric?.goal ?? "minimize",
     concurrency,
     seed,
     runCap: config.run_cap ?? null,

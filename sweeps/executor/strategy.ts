@@ -13,6 +13,8 @@ import type { SweepInfo, TrialInfo } from "./types";
 /** The search's view of a run: its params, state and value of the sweep metric. */
 export function toTrial(config: SweepConfig, run: TrialInfo | undefined): Trial {
   if (!run) return { params: {}, state: "queued", value: null, unknown: true };
+  // a sweep without a metric (a program's, as W&B allows) searches without values: random and grid
+  if (!config.metric) return { params: run.params, state: run.state, value: null, latest: null };
   const name = config.metric.name;
   // the summary's `_best` is best in the metric's natural direction; use it when that is the goal's
   const bestAgrees = higherIsBetter(name) === (config.metric.goal === "maximize");

@@ -39,7 +39,7 @@ export function proposeNext(config: SweepConfig, trials: readonly Trial[]): Prop
   if (config.run_cap !== undefined && index >= config.run_cap)
     return { done: true, reason: `run_cap reached (${config.run_cap} runs)` };
   const hit = targetReached(config, trials);
-  if (hit !== null) return { done: true, reason: `target reached: run ${hit} has ${config.metric.name} = ${trials[hit].value}` };
+  if (hit !== null) return { done: true, reason: `target reached: run ${hit} has ${config.metric?.name} = ${trials[hit].value}` };
 
   const replicates = config.replicates;
   const configIndex = Math.floor(index / replicates);
@@ -60,9 +60,9 @@ export function proposeNext(config: SweepConfig, trials: readonly Trial[]): Prop
 
 /** Index of the first finished run that reached metric.target, or null. */
 export function targetReached(config: SweepConfig, trials: readonly Trial[]): number | null {
-  const target = config.metric.target;
+  const target = config.metric?.target;
   if (target === undefined) return null;
-  const better = config.metric.goal === "maximize" ? (v: number) => v >= target : (v: number) => v <= target;
+  const better = config.metric?.goal === "maximize" ? (v: number) => v >= target : (v: number) => v <= target;
   const i = trials.findIndex((t) => t.state === "finished" && t.value !== null && Number.isFinite(t.value) && better(t.value));
   return i < 0 ? null : i;
 }

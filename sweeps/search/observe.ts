@@ -1,3 +1,4 @@
+import { sweepMetric } from "../config.ts";
 import type { Params } from "./space.ts";
 import type { SearchContext, Trial } from "./types.ts";
 
@@ -33,9 +34,10 @@ function imputed(t: Trial, strategy: string, sign: number): number {
 }
 
 export function observeTrials({ config, trials }: Pick<SearchContext, "config" | "trials">): Observed {
-  const sign = config.metric.goal === "maximize" ? -1 : 1;
-  const impute = config.metric.impute ?? "worst";
-  const whileRunning = config.metric.impute_while_running ?? "false";
+  const metric = sweepMetric(config);
+  const sign = metric.goal === "maximize" ? -1 : 1;
+  const impute = metric.impute ?? "worst";
+  const whileRunning = metric.impute_while_running ?? "false";
   const observed: Observation[] = [];
   const pending: Params[] = [];
   for (const t of trials) {

@@ -1,4 +1,4 @@
-import type { HyperbandStop } from "../config.ts";
+import { sweepMetric, type HyperbandStop } from "../config.ts";
 import type { StopRule } from "./types.ts";
 
 // Hyperband as W&B runs it (wandb/sweeps hyperband_stopping.py). Brackets are counts of
@@ -58,7 +58,7 @@ export const hyperbandStop: StopRule = ({ config, history, others, format }) => 
     return {
       stop: true,
       reason:
-        `hyperband: ${which} of ${config.metric.name} (${format(value)}) is worse than the top-1/${et.eta} ` +
+        `hyperband: ${which} of ${sweepMetric(config).name} (${format(value)}) is worse than the top-1/${et.eta} ` +
         `threshold ${format(threshold)} at the ${band}-evaluation bracket`,
     };
   return { stop: false, reason: `hyperband: within the top 1/${et.eta} at the ${band}-evaluation bracket` };

@@ -1,4 +1,4 @@
-import type { SweepConfig } from "../config.ts";
+import { sweepMetric, type SweepConfig } from "../config.ts";
 import { hyperbandStop } from "./hyperband.ts";
 import { medianStop } from "./median.ts";
 import { noStop } from "./none.ts";
@@ -25,7 +25,7 @@ export function shouldStop(
   runHistory: readonly (number | null)[],
   otherRunsHistories: readonly (readonly (number | null)[])[],
 ): StopDecision {
-  const sign = config.metric.goal === "maximize" ? -1 : 1;
+  const sign = sweepMetric(config).goal === "maximize" ? -1 : 1;
   // as W&B: non-finite values are not evaluations; maximised metrics are negated
   const orient = (h: readonly (number | null)[]) =>
     h.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => sign * v);

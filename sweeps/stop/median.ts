@@ -1,4 +1,4 @@
-import type { MedianStop } from "../config.ts";
+import { sweepMetric, type MedianStop } from "../config.ts";
 import type { StopRule } from "./types.ts";
 
 // The median stopping rule (Golovin et al., Google Vizier; optuna's MedianPruner): after
@@ -25,7 +25,7 @@ export const medianStop: StopRule = ({ config, history, others, format }) => {
     return {
       stop: true,
       reason:
-        `median rule: best ${config.metric.name} so far (${format(best)}) is worse than the median ` +
+        `median rule: best ${sweepMetric(config).name} so far (${format(best)}) is worse than the median ` +
         `${format(med)} of ${peers.length} other runs at evaluation ${t}`,
     };
   return { stop: false };

@@ -1,4 +1,4 @@
-import type { EarlyTerminate, SweepConfig } from "../config.ts";
+import { sweepMetric, type EarlyTerminate, type SweepConfig } from "../config.ts";
 import type { RunState } from "../states.ts";
 import { decideByConfig, PruningLedger, type EvaluationPoint } from "./ledger.ts";
 
@@ -81,7 +81,7 @@ function curvesOf(config: SweepConfig, runs: ReplayRun[], points: readonly Evalu
   for (const p of points) byRun.get(p.runId)?.push(p);
   const fullSteps = fullStepsOf(runs);
   const total = [...fullSteps.values()].reduce((a, b) => a + b, 0);
-  const better = config.metric.goal === "maximize" ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  const better = sweepMetric(config).goal === "maximize" ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   let bestRun: ReplayRun | null = null;
   let bestValue: number | null = null;
   for (const r of runs) {

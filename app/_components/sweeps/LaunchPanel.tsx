@@ -72,8 +72,14 @@ export function LaunchPanel(props: {
             <dt>Method</dt>
             <dd>{config.method}</dd>
             <dt>Metric</dt>
-            <dd>
-              <code>{config.metric.name}</code> ({config.metric.goal})
+            <dd data-testid="launch-metric">
+              {config.metric ? (
+                <>
+                  <code>{config.metric.name}</code> ({config.metric.goal})
+                </>
+              ) : (
+                "none: no best run or goal (bayes and early termination need one)"
+              )}
             </dd>
             <dt>Varied</dt>
             <dd>{varied === 0 ? "nothing (one configuration)" : `${varied} parameter${varied === 1 ? "" : "s"}`}</dd>
