@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import type { CompareResponse, CompareRun } from "./compare-api";
 import { PALETTE, runColors } from "./colors";
-import { groupableKeys, groupsFor, seriesFor } from "./compare-shape";
+import { colorKeys, groupableKeys, groupsFor, markColors, seriesFor, shownRunIds } from "./compare-shape";
 
 const run = (id: string, cell: string, lr: number): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: null, kind: "engine", config: { cell, learning_rate: lr, seed: 1 }, params: {}, summary: {}, startedAt: "2026-01-01T00:00:00.000Z", tags: [], runGroup: null });
 const runs = [run("aaaa", "lstm", 0.1), run("bbbb", "rnn", 0.1), run("cccc", "lstm", 0.01)];
@@ -27,4 +27,45 @@ test("series carry step, value and time, the run's start for wall time, and the 
   assert.equal(s[0].name, "lstm");
   assert.equal(s[0].startedAt, Date.parse("2026-01-01T00:00:00.000Z"));
   assert.deepEqual(s[1].points, []);
+});
+
+// One colour assignment for the view: the legend's keys (groups, or runs), the curves and the
+// scatter's points all take their colours from colorKeys.
+test("grouped, every run's mark takes its group's colour, the colour of the group's curve and legend item", () => {
+  const colors = runColors(runs.map((r) => r.id));
+  const groups = groupsFor(runs, "cell");
+  const keys = colorKeys(runs, new Map(), colors, groups);
+  assert.deepEqual(keys.map((k) => [k.key, k.name, k.color]), groups.map((g) => [g.key, g.label, g.color]));
+  const marks = markColors(keys, new Set());
+  assert.deepEqual([...marks], [["aaaa", groups[0].color], ["cccc", groups[0].color], ["bbbb", groups[1].color]]);
+  // the group colours are not the runs' own (bbbb would be PALETTE[1] either way: cccc is what tells)
+  assert.notEqual(marks.get("cccc"), colors.get("cccc"));
+  // seriesFor with the same marks: ungrouped or not, curves and points agree
+  const data: CompareResponse = { runs, names: ["val_loss"], missing: [], series: {} };
+  assert.deepEqual(seriesFor(data, "val_loss", new Map(), marks).map((s) => [s.runId, s.color]), runs.map((r) => [r.id, marks.get(r.id)]));
+});
+
+test("ungrouped, the keys are the runs with their own colours, names and early ends", () => {
+  const colors = runColors(runs.map((r) => r.id));
+  const pruned = [runs[0], { ...runs[1], state: "pruned" as const }];
+  const keys = colorKeys(pruned, new Map([["aaaa", "n-aaaa · lstm"]]), colors, null);
+  assert.deepEqual(keys, [
+    { key: "aaaa", name: "n-aaaa · lstm", color: PALETTE[0], runIds: ["aaaa"], end: undefined },
+    { key: "bbbb", name: "n-bbbb", color: PALETTE[1], runIds: ["bbbb"], end: "pruned" },
+  ]);
+  assert.deepEqual(markColors(keys, new Set()), new Map([["aaaa", PALETTE[0]], ["bbbb", PALETTE[1]]]));
+});
+
+test("a run under several keys (tags) takes the first one shown; hidden keys hide their runs", () => {
+  const tagged = [{ ...runs[0], tags: ["a", "b"] }, { ...runs[1], tags: ["b"] }, { ...runs[2], tags: [] }];
+  const groups = groupsFor(tagged, "run:tags");
+  const keys = colorKeys(tagged, new Map(), runColors([]), groups);
+  const [a, b] = keys;
+  assert.equal(markColors(keys, new Set()).get("aaaa"), a.color);
+  assert.equal(markColors(keys, new Set([a.key])).get("aaaa"), b.color);
+  assert.equal(shownRunIds(keys, new Set()), null);
+  // (cccc has no tag: the "tag=–" group)
+  assert.deepEqual(shownRunIds(keys, new Set([a.key])), new Set(["aaaa", "bbbb", "cccc"]));
+  assert.deepEqual(shownRunIds(keys, new Set([b.key])), new Set(["aaaa", "cccc"]));
+  assert.deepEqual(shownRunIds(keys, new Set([a.key, b.key])), new Set(["cccc"]));
 });

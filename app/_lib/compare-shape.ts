@@ -1,5 +1,5 @@
 import type { CompareResponse, CompareRun } from "./compare-api";
-import type { CurvePoint } from "./curves";
+import { EARLY_END, type CurvePoint } from "./curves";
 import { formatNumber } from "./format";
 import { colorOf, PALETTE, type RunColors } from "./colors";
 
@@ -79,4 +79,34 @@ export function groupableKeys(runs: CompareRun[]): string[] {
   const config = [...values.entries()].filter(([, s]) => s.size > 1).map(([k]) => k).sort();
   const runKeys = (Object.keys(RUN_GROUPINGS) as RunGrouping[]).filter((key) => groupsFor(runs, key).length > 1);
   return [...config, ...runKeys];
+}
+
+/** What the view colours by: a group, or a run. The legend lists these; curves and scatter points take their colours from them. */
+export interface ColorKey {
+  key: string;
+  name: string;
+  color: string;
+  runIds: string[];
+  /** a run's early end (pruned, diverged …), for the legend */
+  end?: string;
+}
+
+/** The view's colour keys: its groups when grouped (each in its group's colour), else its runs (each in its own colour, named by the legend's names). */
+export function colorKeys(runs: readonly CompareRun[], names: ReadonlyMap<string, string>, colors: RunColors, groups: readonly { key: string; label: string; color: string; runIds: string[] }[] | null): ColorKey[] {
+  if (groups) return groups.map((g) => ({ key: g.key, name: g.label, color: g.color, runIds: g.runIds }));
+  return runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: colorOf(colors, r.id), runIds: [r.id], end: EARLY_END.has(r.state) ? r.state : undefined }));
+}
+
+/** run id → the colour a mark of the run takes (a curve, a scatter point): its first shown key's (a run under several tags takes the first tag shown), else its first key's. */
+export function markColors(keys: readonly ColorKey[], hidden: ReadonlySet<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const k of keys) if (!hidden.has(k.key)) for (const id of k.runIds) if (!out.has(id)) out.set(id, k.color);
+  for (const k of keys) for (const id of k.runIds) if (!out.has(id)) out.set(id, k.color);
+  return out;
+}
+
+/** The runs the legend shows (a run is hidden when each key it is under is), or null when nothing is hidden. */
+export function shownRunIds(keys: readonly ColorKey[], hidden: ReadonlySet<string>): Set<string> | null {
+  if (hidden.size === 0) return null;
+  return new Set(keys.filter((k) => !hidden.has(k.key)).flatMap((k) => k.runIds));
 }

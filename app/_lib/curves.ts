@@ -37,7 +37,8 @@ export function xOf(p: CurvePoint, mode: ChartXMode, startedAt?: number | null):
   return mode === "relative" ? t : (startedAt ?? 0) + t * 1000;
 }
 
-const EARLY_END = new Set(["pruned", "diverged", "stopped", "crashed", "failed"]);
+/** States that end a run early: its line ends with a marker and the legend says how. */
+export const EARLY_END: ReadonlySet<string> = new Set(["pruned", "diverged", "stopped", "crashed", "failed"]);
 
 export function prepareCurve(
   s: { runId: string; name: string; color: string; points: CurvePoint[]; startedAt?: number | null; state?: string; dash?: number[] },

@@ -16,17 +16,20 @@ export function ChartLegend(props: {
   hidden: ReadonlySet<string>;
   onToggle: (key: string) => void;
   onHover?: (key: string | null) => void;
+  /** test ids of the list and its items (a second legend of a page, as the compare scatter's, is told apart) */
+  testId?: string;
 }) {
   if (props.items.length === 0) return null;
+  const testId = props.testId ?? "chart-legend";
   return (
-    <ul className={styles.legend} data-testid="chart-legend">
+    <ul className={styles.legend} data-testid={testId}>
       {props.items.map((item) => {
         const hidden = props.hidden.has(item.key);
         return (
           <li key={item.key}>
             <button
               type="button"
-              data-testid="legend-item"
+              data-testid={props.testId ? `${props.testId}-item` : "legend-item"}
               data-key={item.key}
               data-color={item.color}
               data-hidden={hidden ? "true" : "false"}

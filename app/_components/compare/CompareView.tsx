@@ -1,9 +1,9 @@
 "use client";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { CompareDetailRun, CompareResponse, CompareRun } from "../../_lib/compare-api";
-import { groupableKeys, groupingLabel, groupsFor, seriesFor } from "../../_lib/compare-shape";
+import { colorKeys, groupableKeys, groupingLabel, groupsFor, markColors, seriesFor, shownRunIds } from "../../_lib/compare-shape";
 import { compareViewQuery, DEFAULT_METRICS, type CompareViewState } from "../../_lib/compare-view";
-import { colorOf, runColors } from "../../_lib/colors";
+import { runColors } from "../../_lib/colors";
 import { legendNames } from "../../_lib/legend";
 import { heldFirst } from "../../_lib/sweep-curves";
 import { ChartLegend, CurveChart } from "../charts";
@@ -98,12 +98,13 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
   const groups = useMemo(() => (view.group ? groupsFor(data.runs, view.group) : null), [data.runs, view.group]);
   const hidden = useMemo(() => new Set(view.hidden), [view.hidden]);
   const toggle = (key: string) => update({ hidden: hidden.has(key) ? view.hidden.filter((k) => k !== key) : [...view.hidden, key] });
-  const legendItems = groups
-    ? groups.map((g) => ({ key: g.key, name: g.label, color: g.color }))
-    : data.runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: colorOf(colors, r.id), end: ["pruned", "diverged", "crashed", "failed", "stopped"].includes(r.state) ? r.state : undefined }));
-  // the scatter: a rectangle keeps the runs inside it and hides the rest, as the legend does
+  // one colour assignment for the legend, the curves and the scatter: by group when grouped, else by run
+  const legendItems = useMemo(() => colorKeys(data.runs, names, colors, groups), [data.runs, names, colors, groups]);
+  const marks = useMemo(() => markColors(legendItems, hidden), [legendItems, hidden]);
+  // the runs the legend shows (a run is hidden when it is, or when each group it is in is): the
+  // scatter greys the others, the histogram and the custom panels leave them out
+  const shownIds = useMemo(() => shownRunIds(legendItems, hidden), [legendItems, hidden]);
   const model = useMemo(() => buildParallelModel(data.runs, { metricName: view.metrics[0] ?? "val_loss" }), [data.runs, view.metrics]);
-  const shownIds = useMemo(() => (groups || hidden.size === 0 ? null : new Set(data.runs.filter((r) => !hidden.has(r.id)).map((r) => r.id))), [groups, hidden, data.runs]);
   const summaryKeys = useMemo(() => scatterFields(data.runs, model).filter((f) => f.kind === "metric").map((f) => f.key), [data.runs, model]);
   const brushRuns = (brush: Brush) => {
     const inside = brushedRunIds(data.runs, model, brush);
@@ -114,11 +115,7 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
   // custom panels: the runs the legend shows (a run is hidden when it is, or when each group it is in is)
   const [editing, setEditing] = useState<number | "new" | null>(null);
   const page: PageSettings = useMemo(() => ({ x: view.x, smoothing: view.smoothing, group: view.group, band: view.band, log: view.log }), [view.x, view.smoothing, view.group, view.band, view.log]);
-  const legendRuns = useMemo(() => {
-    if (hidden.size === 0) return data.runs;
-    const shown = groups ? new Set(groups.filter((g) => !hidden.has(g.key)).flatMap((g) => g.runIds)) : null;
-    return data.runs.filter((r) => (shown ? shown.has(r.id) : !hidden.has(r.id)));
-  }, [data.runs, groups, hidden]);
+  const legendRuns = useMemo(() => (shownIds ? data.runs.filter((r) => shownIds.has(r.id)) : data.runs), [data.runs, shownIds]);
   const setPanel = (i: number | "new", p: PanelSpec | null) => {
     const panels = i === "new" ? [...view.panels, ...(p ? [p] : [])] : view.panels.flatMap((q, k) => (k === i ? (p ? [p] : []) : [q]));
     update({ panels });
@@ -142,7 +139,7 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
           Could not load curves: {error}
         </div>
       )}
-      <div className={`card ${styles.legendCard}`}>
+      <div className={`card ${styles.legendCard}`} data-testid="compare-legend">
         <div className={styles.legendHead}>
           <span>
             {groups ? `${groups.length} groups of ${data.runs.length} runs by ${groupingLabel(view.group!)}` : `${data.runs.length} runs`} — click to hide, hover to highlight
@@ -160,7 +157,7 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
           <div key={metric} className={styles.panel} data-testid="compare-panel" data-metric={metric}>
             <CurveChart
               title={metric}
-              series={seriesFor(data, metric, names, colors)}
+              series={seriesFor(data, metric, names, marks)}
               smoothing={view.smoothing}
               logY={view.log}
               xMode={view.x}
@@ -227,7 +224,18 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
         )}
       </div>
       <div style={{ marginTop: 12 }}>
-        <ScatterPanel runs={data.runs} model={model} settings={view.scatter} brush={{}} keep={shownIds} colors={colors} onSettings={(scatter: ScatterSettings) => update({ scatter })} onBrush={brushRuns} brushHint="drag a rectangle to show only those runs" />
+        <ScatterPanel
+          runs={data.runs}
+          model={model}
+          settings={view.scatter}
+          brush={{}}
+          keep={shownIds}
+          colors={marks}
+          legend={{ items: legendItems, hidden, onToggle: toggle, by: groups ? "group" : "run" }}
+          onSettings={(scatter: ScatterSettings) => update({ scatter })}
+          onBrush={brushRuns}
+          brushHint="drag a rectangle to show only those runs"
+        />
       </div>
       <div style={{ marginTop: 12 }}>
         <HistogramPanel runs={data.runs} metrics={summaryKeys} metric={view.hist ?? model.metricKey} selection={shownIds} selectionLabel="runs shown" onMetric={(hist: string) => update({ hist })} />

@@ -4,12 +4,14 @@ import { memo, useMemo } from "react";
 import type { RunColors } from "../../_lib/colors";
 import { brushRectangle, COLOR_BY, fieldOf, isLogAxis, rectangleBrush, resolveAxes, scatterFields, scatterPoints, type ColorBy, type ScatterRun, type ScatterSettings } from "../../_lib/scatter";
 import type { Brush, ParModel } from "../../_lib/sweep-parcoords";
+import { ChartLegend, type LegendItem } from "../charts";
 import { Card, EmptyState } from "../ui";
 import { ScatterChart } from "./ScatterChart";
 
 // Scatter: a swept parameter (numeric or categorical) against the metric (slice plot) or any
 // summary metric against any other, coloured by run, step or time, log axes; drag a rectangle
-// to brush the table.
+// to brush the table. Given a legend (the compare page's: its runs or groups, in the colours
+// `colors` gives each run's point), it is shown under the points while they are coloured by it.
 
 export const ScatterPanel = memo(function ScatterPanel(props: {
   runs: readonly ScatterRun[];
@@ -17,7 +19,10 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
   settings: ScatterSettings;
   brush: Brush;
   keep: ReadonlySet<string> | null;
+  /** each run's point colour (colouring by run) */
   colors: RunColors;
+  /** the keys `colors` comes from, by run or by group (click hides one, as in the page's legend) */
+  legend?: { items: LegendItem[]; hidden: ReadonlySet<string>; onToggle: (key: string) => void; by: "run" | "group" };
   onSettings: (s: ScatterSettings) => void;
   onBrush: (b: Brush) => void;
   /** what a rectangle does here */
@@ -76,7 +81,7 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
             <select className="input" aria-label="Scatter colour" value={settings.color} onChange={(e) => set({ color: e.target.value as ColorBy })}>
               {COLOR_BY.map((c) => (
                 <option key={c} value={c}>
-                  {c === "none" ? "run" : c}
+                  {c === "none" ? (props.legend?.by ?? "run") : c}
                 </option>
               ))}
             </select>
@@ -105,6 +110,7 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
           onOpen={(id) => router.push(`/runs/${id}`)}
         />
       )}
+      {props.legend && settings.color === "none" && points.length > 0 && <ChartLegend items={props.legend.items} hidden={props.legend.hidden} onToggle={props.legend.onToggle} testId="scatter-legend" />}
     </Card>
   );
 });
