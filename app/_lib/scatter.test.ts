@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { brushRectangle, colorValue, DEFAULT_SCATTER, fieldOf, isLogAxis, JITTER, jitterOf, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
+import { AXIS_PAD, axisRoom, brushRectangle, colorValue, DEFAULT_SCATTER, fieldOf, isLogAxis, JITTER, jitterOf, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
 import { brushedRunIds, type SweepRunLike } from "./sweep-parcoords";
 import { sweepModel } from "./sweep-view";
 
@@ -143,4 +143,19 @@ test("an axis follows its field's scale until asked: a log-uniform parameter on 
   const withZero = [...runs, { ...runs[0], id: "r3", params: { learning_rate: 0, dropout: 0 }, config: { learning_rate: 0, dropout: 0 } }];
   assert.deepEqual(scatterPoints(withZero, lr, loss, DEFAULT_SCATTER).map((p) => p.runId), ["r1", "r2"]);
   assert.deepEqual(scatterPoints(withZero, lr, loss, { ...DEFAULT_SCATTER, logX: false }).map((p) => p.runId), ["r1", "r2", "r3"]);
+});
+
+test("an axis holds room past its extreme points: a share of their span, in log10 on a log axis (never at or below zero)", () => {
+  // dropout 0 … 0.5 on a linear axis: 0.025 each side
+  assert.deepEqual(axisRoom([0.2, 0, 0.5], false), [-0.5 * AXIS_PAD, 0.5 + 0.5 * AXIS_PAD]);
+  // learning rates 1e-4 … 1e-1 on a log axis: AXIS_PAD of 3 decades past each end, still above zero
+  const [lo, hi] = axisRoom([1e-3, 1e-4, 1e-1], true)!;
+  assert.ok(Math.abs(Math.log10(lo) - (-4 - 3 * AXIS_PAD)) < 1e-12 && lo > 0);
+  assert.ok(Math.abs(Math.log10(hi) - (-1 + 3 * AXIS_PAD)) < 1e-12);
+  // one value: room around it in proportion to it (on a log axis, AXIS_PAD of a decade)
+  assert.deepEqual(axisRoom([2, 2], false), [2 - 2 * AXIS_PAD, 2 + 2 * AXIS_PAD]);
+  assert.deepEqual(axisRoom([0], false), [-AXIS_PAD, AXIS_PAD]);
+  const [one0, one1] = axisRoom([0.01], true)!;
+  assert.ok(Math.abs(Math.log10(one0) + 2 + AXIS_PAD) < 1e-12 && Math.abs(Math.log10(one1) + 2 - AXIS_PAD) < 1e-12);
+  assert.equal(axisRoom([], false), null);
 });

@@ -152,6 +152,23 @@ export function scatterPoints(runs: readonly ScatterRun[], x: ScatterField, y: S
   return out;
 }
 
+/** The room an axis leaves past its extreme points, as a share of their span: a point on a range's end (dropout 0) is drawn whole, inside the plot. */
+export const AXIS_PAD = 0.03;
+
+/**
+ * The range a numeric axis must hold: its points' extent widened by AXIS_PAD of the span on
+ * each side (of a lone value, of itself; of a lone 0, by AXIS_PAD), in log10 on a log axis so it
+ * stays above zero. The chart rounds this out to its own ticks (ECharts' dataMin/dataMax), so
+ * the ticks stay where the values are and a log axis stays log. null: no values.
+ */
+export function axisRoom(values: readonly number[], log: boolean): [number, number] | null {
+  if (values.length === 0) return null;
+  const at = log ? values.map(Math.log10) : values;
+  const [lo, hi] = [Math.min(...at), Math.max(...at)];
+  const pad = AXIS_PAD * (hi - lo || (log ? 1 : Math.abs(lo) || 1));
+  return log ? [10 ** (lo - pad), 10 ** (hi + pad)] : [lo - pad, hi + pad];
+}
+
 /** A rectangle's range on a field as a brush interval: on a category axis, the categories whose band of points it touches (indices). */
 function brushInterval(field: ScatterField, [a, b]: [number, number]): [number, number] {
   const [lo, hi] = [Math.min(a, b), Math.max(a, b)];

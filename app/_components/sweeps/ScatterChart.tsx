@@ -6,7 +6,7 @@ import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
-import type { ColorBy, ScatterField, ScatterPoint } from "../../_lib/scatter";
+import { axisRoom, type ColorBy, type ScatterField, type ScatterPoint } from "../../_lib/scatter";
 import { useEChart } from "../charts/use-echart";
 
 echarts.use([EScatter, GridComponent, TooltipComponent, VisualMapComponent, BrushComponent, CanvasRenderer]);
@@ -56,11 +56,15 @@ export function ScatterChart(props: {
     if (!c) return;
     const cs = points.map((p) => p.c).filter((v): v is number => v !== null);
     const byValue = color !== "none" && cs.length > 0;
-    const axis = (field: ScatterField, log: boolean) => {
+    const axis = (field: ScatterField, log: boolean, values: number[]) => {
       // (onZero off: the other axis's line stays at the plot's edge, not at its 0 — a category's middle)
       const common = { name: field.key, nameLocation: "middle" as const, nameGap: 28, axisLine: { onZero: false }, splitLine: { lineStyle: { color: "#f0f2f5" } } };
       const categories = field.categories;
-      if (!categories) return { ...common, type: log ? ("log" as const) : ("value" as const), scale: true, axisLabel: { formatter: (v: number) => formatNumber(v, 3) } };
+      if (!categories) {
+        // room past the extreme points (axisRoom), which ECharts rounds out to its ticks: a point on the edge is drawn whole
+        const [dataMin, dataMax] = axisRoom(values, log) ?? [undefined, undefined];
+        return { ...common, type: log ? ("log" as const) : ("value" as const), scale: true, dataMin, dataMax, axisLabel: { formatter: (v: number) => formatNumber(v, 3) } };
+      }
       // ticks every half: at the bands' edges (-0.5, 0.5 …) a split line between categories (the
       // colours alternate, edge then middle), at their middles (0, 1 …) the category's name
       return {
@@ -74,13 +78,14 @@ export function ScatterChart(props: {
         splitLine: { lineStyle: { color: ["#e4e7ec", "rgba(0,0,0,0)"] } },
       };
     };
+    const grid = { left: 64, right: byValue ? 90 : 24, top: 16, bottom: 48 };
     const shown = (field: ScatterField, v: number, category: string | undefined) => `${esc(field.key)}: ${esc(category ?? formatNumber(v))}`;
     c.setOption(
       {
         animation: false,
-        grid: { left: 64, right: byValue ? 90 : 24, top: 16, bottom: 48 },
-        xAxis: axis(x, logX),
-        yAxis: { ...axis(y, logY), nameGap: 48 },
+        grid,
+        xAxis: axis(x, logX, points.map((p) => p.x)),
+        yAxis: { ...axis(y, logY, points.map((p) => p.y)), nameGap: 48 },
         tooltip: {
           trigger: "item",
           formatter: (i: { dataIndex: number }) => {
@@ -121,6 +126,14 @@ export function ScatterChart(props: {
       { notMerge: true },
     );
     c.dispatchAction({ type: "takeGlobalCursor", key: "brush", brushOption: { brushType: "rect", brushMode: "single" } });
+    // test hook: the values at the plot's edges as drawn (left, right; bottom, top) and the grid's margins in px
+    const edge = (axis: "xAxisIndex" | "yAxisIndex", px: number) => Number(c.convertFromPixel({ [axis]: 0 }, px));
+    const [w, h] = [c.getWidth(), c.getHeight()];
+    if (el.current) {
+      el.current.dataset.xRange = `${edge("xAxisIndex", grid.left)},${edge("xAxisIndex", w - grid.right)}`;
+      el.current.dataset.yRange = `${edge("yAxisIndex", h - grid.bottom)},${edge("yAxisIndex", grid.top)}`;
+      el.current.dataset.grid = `${grid.left},${grid.right},${grid.top},${grid.bottom}`;
+    }
   }, [points, x, y, color, logX, logY, colors, keep]);
 
   // The page's rectangle on the canvas: drawn again after a redraw or from the URL, taken off by Clear brush.
@@ -142,6 +155,10 @@ export function ScatterChart(props: {
       // test hook: each point's stored values (its category on a category axis) and, there, where it is drawn
       data-points={points.map((p) => `${p.runId}=${p.xCategory ?? p.x}:${p.yCategory ?? p.y}${p.c !== null ? `:${p.c}` : ""}`).join(",")}
       data-positions={x.categories || y.categories ? points.map((p) => `${p.runId}=${p.x}:${p.y}`).join(",") : undefined}
+      // and the colour each point is drawn in, when coloured by run (or group)
+      data-colors={color === "none" ? points.map((p) => `${p.runId}=${colorOf(colors, p.runId)}`).join(",") : undefined}
+      // the runs drawn faded (left out by the page's brush or legend)
+      data-faded={keep ? points.filter((p) => !keep.has(p.runId)).map((p) => p.runId).join(",") : ""}
     />
   );
 }
