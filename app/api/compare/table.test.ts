@@ -10,6 +10,7 @@ import { compareSql, expectedCell, MIXED_COLUMNS, referenceOrder, seedMixedValue
 import * as exportRoute from "../../api/runs/export.csv/route";
 import * as csvRoute from "./table.csv/route";
 import * as tableRoute from "./table/route";
+import * as liveRoute from "./table/live/route";
 
 // The runs table's JSON API (GET /api/compare/table), its CSV (GET /api/compare/table.csv) and
 // the sweep's CSV (GET /api/runs/export.csv), in-process against a real SQLite file holding a
@@ -225,6 +226,29 @@ describe("the runs table reads every value as stored", () => {
       }
     });
   }
+
+  it("the live rows (GET /api/compare/table/live, the table's poll) are the view's rows of those runs, ungrouped and folded", async () => {
+    const live = async (query: string) => {
+      const res = await liveRoute.GET(new Request(`http://x/api/compare/table/live?${query}`));
+      return { status: res.status, body: (await res.json()) as { rows: TableRow[]; error?: string } };
+    };
+    const ids = [runs[1].id, runs[4].id];
+    const { status, body } = await live(`ids=${ids.join(",")}&columns=${columnsParam}&group=none&sort=-summary.val_acc`);
+    assert.equal(status, 200);
+    assert.deepEqual(new Set(body.rows.map((r) => r.id)), new Set(ids));
+    for (const row of body.rows) assertRowMatches(row, byId(row.id), "live");
+    // folded as the view folds: a configuration's row from all its runs is the view's row
+    const view = await json<TablePage>(`sweep=${sweepId}&group=seeds&columns=${columnsParam}`);
+    const configuration = view.rows.find((r) => r.group!.count > 1)!;
+    const folded = await live(`ids=${configuration.group!.members.map((m) => m.id).join(",")}&columns=${columnsParam}&group=seeds`);
+    assert.equal(folded.body.rows.length, 1);
+    assert.deepEqual(folded.body.rows[0].group!.stats, configuration.group!.stats);
+    assert.deepEqual(folded.body.rows[0].values, configuration.values);
+    // it names its runs and columns
+    assert.equal((await live(`columns=${columnsParam}`)).status, 400);
+    assert.equal((await live(`ids=&columns=${columnsParam}`)).status, 400);
+    assert.equal((await live(`ids=${ids[0]}`)).status, 400);
+  });
 
   it("the sweep's CSV (export all) agrees with every stored run, in every config and summary column", async () => {
     const records = await csv(exportRoute, `/api/runs/export.csv?sweep=${sweepId}&sort=index`);
