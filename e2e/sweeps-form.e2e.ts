@@ -85,3 +85,52 @@ test("YAML tab: line numbers, issues in line order, a syntax error on its own li
   await items.nth(0).getByRole("button", { name: "line 4" }).click();
   expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe("    values: [0, 0.2");
 });
+
+test("the sweep's project: the nav's choice by default, in sync with YAML project:, shown and linked on the sweep's page", async ({ page }) => {
+  // no project chosen: "default"
+  await page.goto("/sweeps/new");
+  await expect(page.getByTestId("field-project")).toHaveValue("default");
+  // a project chosen in the nav (its runs table) is the one the form starts in
+  await page.goto("/?project=e2e-proj");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New sweep" }).click();
+  await expect(page).toHaveURL(/\/sweeps\/new$/);
+  await expect(page.getByTestId("field-project")).toHaveValue("e2e-proj");
+  // ... and stays through a preset
+  await page.getByTestId("preset").selectOption("quadrant-init-layernorm");
+  await expect(page.getByTestId("field-project")).toHaveValue("e2e-proj");
+  await expect(page.getByTestId("preset")).toHaveValue("quadrant-init-layernorm");
+  await page.getByRole("tab", { name: "YAML / JSON" }).click();
+  await expect(page.getByTestId("config-text")).toHaveValue(/^project: e2e-proj$/m);
+
+  // a program's sweep pasted with its own project: the field follows the text
+  await page.getByTestId("config-text").fill("program: train.py\nproject: e2e-other\nname: e2e project sweep\nmethod: random\nrun_cap: 2\nparameters:\n  lr: {values: [0.1, 0.01]}\n");
+  await expect(page.getByTestId("text-issues")).toContainText("Valid sweep config");
+  await page.getByRole("tab", { name: "Form" }).click();
+  await expect(page.getByTestId("field-project")).toHaveValue("e2e-other");
+  // a program's runs are not our engine's: no estimate from the engine's speed
+  await expect(page.getByTestId("run-estimate")).toHaveText("2 runs");
+  await expect(page.getByTestId("time-estimate")).toHaveCount(0);
+  // it names no metric, and none is made up: no goal; bayes needs one and says so on the field
+  await expect(page.getByTestId("launch-metric")).toHaveText("none: no best run or goal (bayes and early termination need one)");
+  await expect(page.getByTestId("field-metric.name")).toHaveValue("");
+  await page.getByTestId("method-bayes").check();
+  await expect(page.getByTestId("error-metric")).toContainText("required for method: bayes");
+  await page.getByTestId("method-random").check();
+  await expect(page.getByTestId("error-metric")).toHaveCount(0);
+  // the project's rule, beside the field, and the text follows the field
+  await page.getByTestId("field-project").fill("e2e other");
+  await expect(page.getByTestId("error-project")).toContainText("a project name is 1–64 letters and digits of any script");
+  await page.getByTestId("field-project").fill("e2e-proj-2");
+  await expect(page.getByTestId("problem-count")).toHaveCount(0);
+  await page.getByRole("tab", { name: "YAML / JSON" }).click();
+  await expect(page.getByTestId("config-text")).toHaveValue(/^project: e2e-proj-2$/m);
+
+  await page.getByTestId("launch").click();
+  await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
+  await expect(page.getByTestId("sweep-metric")).toHaveText("no metric (no best run)");
+  const project = page.getByTestId("sweep-project");
+  await expect(project).toHaveText("e2e-proj-2");
+  await expect(project).toHaveAttribute("href", "/?project=e2e-proj-2");
+  await project.click();
+  await expect(page).toHaveURL(/\/\?project=e2e-proj-2$/);
+});

@@ -95,3 +95,21 @@ test("the server's 400 issues land on the fields they name", async ({ page, requ
   await expect(page.getByTestId("error-parameters.hidden_size")).toHaveCount(0);
   expect(await sweepCount(request)).toBe(before);
 });
+
+test("every mistake shows at once beside its field: a fractional run cap, a dropout of 2, a project name with a space", async ({ page }) => {
+  await page.goto("/sweeps/new?preset=charlm-dropout-lr");
+  await page.getByTestId("field-parameters.dropout.values").fill("0, 2");
+  await page.getByTestId("field-run_cap").fill("2.5");
+  await page.getByTestId("field-project").fill("my project");
+  // (a fractional run cap ended zod's parse before the other checks, hiding the dropout's error)
+  await expect(page.getByTestId("error-run_cap")).toHaveText("run_cap: must be an integer (got 2.5)");
+  await expect(page.getByTestId("error-parameters.dropout")).toHaveText("value 2: must be < 1 (got 2)");
+  await expect(page.getByTestId("error-project")).toHaveText("a project name is 1–64 letters and digits of any script and . _ -");
+  await expect(page.getByTestId("field-project")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("problem-count")).toHaveText("3 problems to fix before launching");
+  // all fixed in one pass
+  await page.getByTestId("field-parameters.dropout.values").fill("0, 0.2");
+  await page.getByTestId("field-run_cap").fill("3");
+  await page.getByTestId("field-project").fill("мой-проект");
+  await expect(page.getByTestId("problem-count")).toHaveCount(0);
+});

@@ -7,6 +7,7 @@ import { higherIsBetter, tracksBest } from "./summary.ts";
 import { lawOf, outsideShare, quantize, sigmaFor, type Law, type Outside } from "./law.ts";
 import { METRIC_NAME_MAX } from "../engine/protocol.ts";
 import { isKey, KEY_RULE } from "./names.ts";
+import { Project } from "./logging-api.ts";
 import { syntaxProblems } from "./syntax-errors.ts";
 import { branchLabel, choiceValue, expandBranches, isChoices, type Branch, type ChoicesSpec, type SweepParamSpec } from "./tree.ts";
 
@@ -370,11 +371,12 @@ export type MedianStop = z.output<typeof MedianStop>;
 /** Longest sweep name (descriptions may be ten times as long). */
 export const NAME_MAX = 128;
 
-/** Top-level keys that matter only to W&B (accepted, kept, unused here). */
+/** Top-level keys of W&B's (accepted and kept; program, command and project are used here too). */
 const wandbOnly = {
   program: z.string().optional(),
   command: z.array(z.unknown()).optional(),
-  project: z.string().optional(),
+  // the project the sweep and its runs land in, by the rule every project name follows
+  project: Project.optional().describe("The project the sweep and its runs belong to (default: default)"),
   entity: z.string().optional(),
   name: z.string().max(NAME_MAX).optional(),
   description: z.string().max(10 * NAME_MAX).optional(),

@@ -22,10 +22,15 @@ const PROJECT_KEY = "sweeplab.project";
  */
 function currentProject(pathname: string): string {
   const fromUrl = new URLSearchParams(window.location.search).get("project") ?? "";
-  if (!PROJECT_PAGES.has(pathname)) return window.sessionStorage.getItem(PROJECT_KEY) ?? "";
+  if (!PROJECT_PAGES.has(pathname)) return chosenProject();
   if (fromUrl) window.sessionStorage.setItem(PROJECT_KEY, fromUrl);
   else window.sessionStorage.removeItem(PROJECT_KEY);
   return fromUrl;
+}
+
+/** The project last chosen in this tab ("" for none): what a page of no project of its own starts in (the new-sweep form). */
+export function chosenProject(): string {
+  return window.sessionStorage.getItem(PROJECT_KEY) ?? "";
 }
 
 /** The main links; on a narrow screen they fold behind a menu button that names the current page. */

@@ -26,6 +26,7 @@ import {
   unknownParameterKeyList,
   unplacedIssues,
   withDistribution,
+  withProject,
 } from "./sweep-form.ts";
 import { BLANK_DOC, HYPERBAND_PRESET_ID, presetOf, PRESETS } from "./sweep-presets.ts";
 
@@ -287,4 +288,16 @@ test("choices in the form: an enum's options each with the keys that apply only 
   assert.equal(appliesUnder("momentum", { optimizer: "adam" }), false);
   assert.equal(appliesUnder("init_std", { optimizer: "adam" }), true);
   assert.equal(appliesUnder("learning_rate", { optimizer: spec }), true);
+});
+
+test("the sweep's project: set where it stands or first, valid by the project rule, and no part of which preset a document is", () => {
+  const p = PRESETS[0];
+  const doc = withProject(p.doc, "проект-試験");
+  assert.equal(Object.keys(doc)[0], "project");
+  assert.equal(docToYaml(doc).split("\n")[0], "project: проект-試験");
+  assert.deepEqual(Object.keys(withProject(doc, "other")), Object.keys(doc));
+  assert.equal(presetOf(doc)?.id, p.id);
+  assert.ok(parseSweepConfig(doc).ok);
+  const bad = parseSweepConfig(withProject(p.doc, "my project"));
+  assert.deepEqual(!bad.ok && bad.issues, [{ path: "project", message: "a project name is 1–64 letters and digits of any script and . _ -" }]);
 });

@@ -243,6 +243,11 @@ export function setParam(doc: SweepDoc, key: string, spec: unknown | undefined):
   return { ...doc, parameters: params };
 }
 
+/** The document in `project`: where its project key stands, or first (where W&B's YAML has it). */
+export function withProject(doc: SweepDoc, project: string): SweepDoc {
+  return "project" in doc ? { ...doc, project } : { project, ...doc };
+}
+
 /** Set (or with undefined, remove) a top-level key; a nested key with "metric.goal". */
 export function setPath(doc: SweepDoc, path: string, value: unknown): SweepDoc {
   const [head, ...rest] = path.split(".");

@@ -140,8 +140,10 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
-/** The preset `doc` is, unchanged (key order aside); undefined once anything was edited. */
+/** The preset `doc` is, unchanged (key order and its project aside: presets name none); undefined once anything was edited. */
 export function presetOf(doc: SweepDoc): SweepPreset | undefined {
-  const text = JSON.stringify(canonical(doc));
+  const rest = { ...doc };
+  delete rest.project;
+  const text = JSON.stringify(canonical(rest));
   return PRESETS.find((p) => JSON.stringify(canonical(p.doc)) === text);
 }

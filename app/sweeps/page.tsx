@@ -49,7 +49,7 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
                 {showArchived ? "Hide archived" : `Show archived (${archivedCount})`}
               </Link>
             )}
-            <Link className="btn btn-primary" href="/sweeps/new" data-testid="new-sweep">
+            <Link className="btn btn-primary" href={project ? `/sweeps/new?project=${encodeURIComponent(project)}` : "/sweeps/new"} data-testid="new-sweep">
               New sweep
             </Link>
           </>
@@ -104,7 +104,13 @@ export default async function SweepsPage(props: { searchParams: Promise<Record<s
                     </td>
                     <td>{sweep.method}</td>
                     <td>
-                      <code>{sweep.metricName}</code> <span className="faint">{sweep.metricGoal === "maximize" ? "max" : "min"}</span>
+                      {sweep.metricName ? (
+                        <>
+                          <code>{sweep.metricName}</code> <span className="faint">{sweep.metricGoal === "maximize" ? "max" : "min"}</span>
+                        </>
+                      ) : (
+                        <span className="faint">none</span>
+                      )}
                     </td>
                     <td>
                       <div className="sw-list-progress">

@@ -1,11 +1,12 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { isPlainObject, parseSweepConfig, parseSweepConfigText, PROGRAM_SWEEP_HINT, readSweepText, type SweepIssue } from "../../../sweeps/config";
 import { estimateSweepTime, type Calibration } from "../../../sweeps/estimate";
-import { docToJson, docToYaml, estimateRuns, needsConfirmation, paramsOf, unknownParameterKeyList, unplacedIssues, type SweepDoc } from "../../_lib/sweep-form";
+import { docToJson, docToYaml, estimateRuns, needsConfirmation, paramsOf, unknownParameterKeyList, unplacedIssues, withProject, type SweepDoc } from "../../_lib/sweep-form";
 import { presetOf, PRESETS } from "../../_lib/sweep-presets";
 import { Tabs } from "../ui/Tabs";
+import { chosenProject } from "../Nav";
 import { ConfigTextEditor } from "./ConfigTextEditor";
 import { fieldId } from "./FieldErrors";
 import { LaunchPanel } from "./LaunchPanel";
@@ -18,7 +19,16 @@ import { SETTINGS_PATHS, SweepSettings } from "./SweepSettings";
 
 type Tab = "form" | "text";
 
-export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; corpora?: readonly string[]; capacity: { workers: number; cores: number }; calibration?: Calibration | null }) {
+export function SweepForm(props: {
+  /** the document to start from, its project filled in (the page's: the copied sweep's, ?project=, or "default") */
+  initial: SweepDoc;
+  /** the page named no project: the one chosen in this tab's nav, when there is one, takes the place of "default" */
+  projectFromNav?: boolean;
+  initialPreset?: string;
+  corpora?: readonly string[];
+  capacity: { workers: number; cores: number };
+  calibration?: Calibration | null;
+}) {
   const router = useRouter();
   const [doc, setDoc] = useState<SweepDoc>(props.initial);
   const [tab, setTab] = useState<Tab>("form");
@@ -65,6 +75,11 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
     const read = readSweepText(next);
     if (read.ok && isPlainObject(read.data)) setDoc(read.data);
   };
+  // (read after render: the tab's choice is the browser's, and the server renders "default")
+  useEffect(() => {
+    const chosen = props.projectFromNav ? chosenProject() : "";
+    if (chosen) editDoc(withProject(props.initial, chosen));
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once, before any edit
   const changeFormat = (f: "yaml" | "json") => {
     setFormat(f);
     // re-render only when the text reads; a half-typed document stays as typed
@@ -122,7 +137,8 @@ export function SweepForm(props: { initial: SweepDoc; initialPreset?: string; co
                 const p = PRESETS.find((x) => x.id === e.target.value);
                 if (!p) return;
                 setBasePreset(p.id);
-                editDoc(p.doc);
+                // a preset names no project: the sweep stays in the one chosen
+                editDoc(typeof doc.project === "string" ? withProject(p.doc, doc.project) : p.doc);
               }}
             >
               <option value="">{edited ? "— (edited)" : "—"}</option>

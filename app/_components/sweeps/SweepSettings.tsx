@@ -13,10 +13,33 @@ const METHOD_HELP: Record<(typeof METHODS)[number], string> = {
 };
 
 /** Config paths this section has inputs for (issues there are shown here, not in the summary). */
-export const SETTINGS_PATHS = ["name", "method", "metric", "run_cap", "replicates", "concurrency", "seed", "early_terminate"];
+export const SETTINGS_PATHS = ["name", "project", "method", "metric", "run_cap", "replicates", "concurrency", "seed", "early_terminate"];
 
 const showNum = (v: unknown) => (v === undefined ? "" : String(v));
 const parseNum = (t: string) => parseScalar(t, "number");
+// (a non-string shows as written, so the schema's "must be a string" has its text in the box)
+const showText = (v: unknown) => (typeof v === "string" ? v : v === undefined ? "" : String(v));
+const parseText = (t: string) => (t === "" ? undefined : t);
+
+/** A top-level text key (name, project): empty leaves it out of the document. */
+function TextField(props: { label: string; path: string; className: string; placeholder: string; doc: SweepDoc; issues: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
+  const { path, doc, issues } = props;
+  return (
+    <label className={props.className}>
+      {props.label}
+      <DraftInput
+        className="input"
+        {...invalidProps(issues, path)}
+        placeholder={props.placeholder}
+        value={doc[path]}
+        format={showText}
+        parse={parseText}
+        onCommit={(v) => props.onChange(setPath(doc, path, v))}
+      />
+      <FieldErrors issues={issuesAt(issues, path)} path={path} />
+    </label>
+  );
+}
 
 export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssue[]; warnings?: readonly SweepIssue[]; onChange: (doc: SweepDoc) => void }) {
   const { doc, issues, onChange } = props;
@@ -28,19 +51,8 @@ export function SweepSettings(props: { doc: SweepDoc; issues: readonly SweepIssu
   return (
     <div className="sw-settings">
       <div className="sw-field-row">
-        <label className="field sw-grow">
-          Name
-          <DraftInput
-            className="input"
-            {...invalidProps(issues, "name")}
-            placeholder="optional, e.g. dropout x lr"
-            value={doc.name}
-            format={(v) => (typeof v === "string" ? v : "")}
-            parse={(t) => (t === "" ? undefined : t)}
-            onCommit={(v) => set("name", v)}
-          />
-          <FieldErrors issues={issuesAt(issues, "name")} path="name" />
-        </label>
+        <TextField label="Name" path="name" className="field sw-grow" placeholder="optional, e.g. dropout x lr" doc={doc} issues={issues} onChange={onChange} />
+        <TextField label="Project" path="project" className="field" placeholder="default" doc={doc} issues={issues} onChange={onChange} />
       </div>
 
       <fieldset className="sw-fieldset">

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RunRecord, SweepRecord } from "../../../prisma/store/records";
 import { byCreation, runColors } from "../../_lib/colors";
@@ -76,7 +77,9 @@ export function SweepView(props: {
   const brushed = isBrushed(view.brush);
   const keep = useMemo(() => (brushed ? brushedRunIds(runs, model, view.brush) : null), [brushed, runs, model, view.brush]);
   const tableRuns = useMemo(() => (keep ? runs.filter((r) => keep.has(r.id)) : runs), [keep, runs]);
-  const metrics = useMemo(() => loggedMetrics(runs, sweep.metricName), [runs, sweep.metricName]);
+  const metrics = useMemo(() => loggedMetrics(runs, sweep.metricName).filter((m) => m !== ""), [runs, sweep.metricName]);
+  // the curves show the sweep's metric; a sweep of none (a program's, as W&B allows), the first its runs logged
+  const curvesMetric = sweep.metricName || (metrics[0] ?? "");
   const exportQuery = sweepViewSearch({ ...view, order: [], curves: null, scatter: DEFAULT_SCATTER, hist: null, sort });
   const configKeys = useMemo(() => model.axes.filter((a) => !a.metric).map((a) => a.key), [model]);
   const absent = useMemo(() => absentKeys(model), [model]);
@@ -138,7 +141,19 @@ export function SweepView(props: {
         }
         subtitle={
           <>
-            {sweep.method} search · {sweep.metricGoal} <code>{sweep.metricName}</code> · <span className="mono">{sweep.id}</span>
+            project{" "}
+            <Link href={`/?project=${encodeURIComponent(sweep.project)}`} data-testid="sweep-project" title={`The runs table of project ${sweep.project}`}>
+              {sweep.project}
+            </Link>{" "}
+            · {sweep.method} search ·{" "}
+            {sweep.metricName ? (
+              <span data-testid="sweep-metric">
+                {sweep.metricGoal} <code>{sweep.metricName}</code>
+              </span>
+            ) : (
+              <span data-testid="sweep-metric">no metric (no best run)</span>
+            )}{" "}
+            · <span className="mono">{sweep.id}</span>
             {progress.sweep.stateReason && state !== "running" && <> · {progress.sweep.stateReason}</>}
             {sweep.heldBy && sweep.heldBy !== PROGRAM_SWEEP_HOLDER && (state === "running" || state === "paused") && (
               <>
@@ -156,7 +171,7 @@ export function SweepView(props: {
         </div>
       )}
       <ProgressPanel progress={progress} agentsOnly={agentsOnly} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} stepsSaved={stepsSaved} />
-      <SweepNotes warnings={props.warnings ?? []} metricNote={metricNote(runs, sweep.metricName, !["running", "paused"].includes(state))} metric={sweep.metricName} />
+      <SweepNotes warnings={props.warnings ?? []} metricNote={sweep.metricName ? metricNote(runs, sweep.metricName, !["running", "paused"].includes(state)) : null} metric={sweep.metricName} />
 
       {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} agentScript={props.agentScript} />}
       {runs.length === 0 && live.runsPending && progress.total > 0 ? (
@@ -206,7 +221,7 @@ export function SweepView(props: {
             <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} ended={!["running", "paused"].includes(state)} />
             <CurvesPanel
               sweepId={sweep.id}
-              metric={view.curves ?? sweep.metricName}
+              metric={view.curves ?? curvesMetric}
               metrics={metrics}
               onMetric={onCurves}
               refreshKey={curvesKey}
