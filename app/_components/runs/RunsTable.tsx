@@ -93,7 +93,8 @@ export function RunsTable(props: {
   }, [first, last, grouped, pages, props.apiQuery]);
 
   const visible = virtualRows.map((v) => itemAt(v.index)).flatMap((item) => (item ? [item.parent ?? item.row] : []));
-  useLiveRows({ visible, columns, grouped, groupBy: props.groupBy, sort, apiQuery: props.apiQuery, pages, setPages, setTotal });
+  const visiblePages = grouped ? [0] : Array.from({ length: Math.floor(last / PAGE) - Math.floor(first / PAGE) + 1 }, (_, i) => Math.floor(first / PAGE) + i);
+  useLiveRows({ visible, visiblePages, columns, grouped, groupBy: props.groupBy, sort, apiQuery: props.apiQuery, pages, setPages, setTotal });
 
   const groups = headerGroups(columns);
   const before = virtualRows[0]?.start ?? 0;

@@ -7,8 +7,8 @@ import { usePoll } from "../usePoll";
 // The runs table, live: while a run on screen is queued or running, the poll of the sweep page
 // (usePoll) asks GET /api/compare/table/live for those runs' rows alone and folds them in, so
 // runtime, step, state and metric cells move and nothing else renders again. When one of them
-// starts or ends, the pages held are read again, all at once (new runs, the order). Nothing on
-// screen trains: no poll. Sort, filter, columns, selection and scroll are the table's and stay.
+// starts or ends, the pages on screen are read again, together (new runs, the order), and the
+// others are let go (read again if scrolled to). Nothing on screen trains: no poll. Sort, filter, columns, selection and scroll are the table's and stay.
 
 export const PAGE = 200;
 
@@ -21,8 +21,9 @@ export async function fetchTablePage(apiQuery: string, page: number | null): Pro
 }
 
 export function useLiveRows(view: {
-  /** the rows on screen (a configuration row for its members) */
+  /** the rows on screen (a configuration row for its members), and the pages they are in */
   visible: readonly TableRow[];
+  visiblePages: readonly number[];
   columns: readonly string[];
   grouped: boolean;
   groupBy: "seeds" | "runs" | "tags" | null | undefined;
@@ -36,10 +37,10 @@ export function useLiveRows(view: {
   const latest = useRef({ ...view, ids });
   latest.current = { ...view, ids };
 
-  // every page held, read again and shown together
+  // the pages on screen, read again and shown together
   const reload = useCallback(async () => {
-    const { apiQuery, grouped, pages, setPages, setTotal } = latest.current;
-    const held = grouped ? [0] : [...pages.keys()];
+    const { apiQuery, grouped, visiblePages, setPages, setTotal } = latest.current;
+    const held = grouped ? [0] : visiblePages;
     const answers = await Promise.all(held.map((p) => fetchTablePage(apiQuery, grouped ? null : p).catch(() => null)));
     if (answers.some((a) => a === null)) return; // the next poll tries again
     setPages(new Map(held.map((p, i) => [p, answers[i]!.rows])));
