@@ -8,6 +8,7 @@
 //     size, LSTM, real worker processes, two at a time): median over 12 seeds of the best
 //     val_loss after 15 runs, and on how many seeds GP beats W&B; W&B run now, or its
 //     recorded figure.
+//  3. The importance panel's cost as a sweep grows (importanceCost).
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +16,8 @@ import { asFlat, CONDITIONAL_PROBLEM, PROBLEMS, runOurs, runWandb } from "../swe
 import { FIXTURES } from "../sweeps/reference/generate";
 import { openWandb, type Wandb } from "../sweeps/reference/wandb";
 import { CHARLM_FIXED, CHARLM_RUNS, CHARLM_SEEDS, charlmRunsTrained, charlmSequence, twoAtATime, type CharlmSearcher } from "../sweeps/reference/charlm-sweep";
+import { analyzeImportance, MAX_MODELLED, type ImportanceRun } from "../sweeps/importance";
+import { makeRng } from "../sweeps/rng";
 import { median } from "../sweeps/stats";
 import { header, report } from "./util";
 
@@ -120,7 +123,35 @@ async function charlm(wandb: Wandb | null) {
   console.log(`     ${charlmRunsTrained()} distinct runs trained in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
+/**
+ * The sweep page's importance panel (sweeps/importance.ts) as sweeps grow: computed in the
+ * server's own thread, a 200-configuration sweep took minutes before the model was capped at
+ * MAX_MODELLED configurations. Target: 200 configurations cost at most 1.5× what 40 do.
+ */
+export function importanceCost(): void {
+  header(`Search: parameter importance as a sweep grows (8 parameters; the model takes at most ${MAX_MODELLED} configurations)`);
+  const sweepOf = (n: number): ImportanceRun[] => {
+    const rng = makeRng(7, n);
+    return Array.from({ length: n }, (_, i) => {
+      const params = { learning_rate: 10 ** (-4 + 3 * rng.next()), dropout: 0.5 * rng.next(), hidden_size: [32, 64, 128][i % 3], cell: ["rnn", "lstm", "gru"][rng.int(3)], layernorm: rng.next() < 0.5, init: ["kaiming", "normal"][rng.int(2)], clip: 5 * rng.next(), num_layers: 1 + rng.int(2) };
+      return { params, value: (Math.log10(params.learning_rate) + 2.5) ** 2 + params.dropout + 0.1 * rng.normal() };
+    });
+  };
+  const ms = (n: number) => {
+    const runs = sweepOf(n);
+    const t = performance.now();
+    analyzeImportance(runs, { seed: 1 });
+    return performance.now() - t;
+  };
+  ms(12); // warm-up
+  const base = median([0, 1, 2].map(() => ms(MAX_MODELLED)));
+  const large = median([0, 1, 2].map(() => ms(200)));
+  report(`importance of ${MAX_MODELLED} configurations (median of 3)`, `${base.toFixed(0)} ms`);
+  report("importance of 200 configurations / of 40", `${(large / base).toFixed(2)} (${large.toFixed(0)} ms)`, { ok: large / base <= 1.5, target: "≤ 1.5: flat as sweeps grow" });
+}
+
 export async function run(): Promise<void> {
+  importanceCost();
   const open = await openWandb();
   const wandb = open.ok ? open.wandb : null;
   try {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseSweepConfig } from "./config.ts";
-import { analyzeImportance, effectShareDraws, foldReplicates, parameterImportance, pearson, ranks, type ImportanceRun } from "./importance.ts";
+import { analyzeImportance, effectShareDraws, foldReplicates, MAX_MODELLED, parameterImportance, pearson, ranks, type ImportanceRun } from "./importance.ts";
 import { makeRng } from "./rng.ts";
 import { quantile } from "./stats.ts";
 
@@ -283,4 +283,21 @@ test("a parameter some runs lack (a run added by hand, an older config) is a lev
   assert.deepEqual(rows.map((r) => r.param).sort(), ["cell", "dropout"]);
   assert.ok(rows.every((r) => Number.isFinite(r.importance)));
   assert.ok(["gru", "lstm", "(not set)"].includes(rows.find((r) => r.param === "cell")!.level!));
+});
+
+test("a large sweep (150 configurations): the model takes a seeded sample of MAX_MODELLED, the correlations all, and the driver still ranks first", () => {
+  const runs = synthetic(150, 9, (x) => (x + 2.5) ** 2);
+  const result = analyzeImportance(runs, { seed: 4 });
+  const lr = result.params.find((p) => p.param === "learning_rate")!;
+  assert.equal(result.params[0].param, "learning_rate");
+  assert.ok(lr.importance > 0.8 && lr.rankedFirst! > 0.9, JSON.stringify(lr));
+  for (const p of result.params) assert.ok(p.interval![0] <= p.importance && p.importance <= p.interval![1], p.param);
+  // the correlations are over all 150: as computed from them directly
+  const values = runs.map((r) => r.value!);
+  assert.equal(result.params.find((p) => p.param === "dropout")!.spearman, pearson(ranks(runs.map((r) => r.params.dropout as number)), ranks(values)));
+  // the sample is the seed's: the same seed, the same answer; another, another sample
+  assert.deepEqual(analyzeImportance(runs, { seed: 4 }), result);
+  assert.notDeepEqual(analyzeImportance(runs, { seed: 5 }).params.map((p) => p.importance), result.params.map((p) => p.importance));
+  assert.equal(result.sampled, true);
+  assert.equal(analyzeImportance(runs.slice(0, MAX_MODELLED), { seed: 4 }).sampled, false, "up to MAX_MODELLED, all of them");
 });

@@ -6,7 +6,8 @@ import { pearson, quantile, ranks } from "./stats.ts";
 export { pearson, ranks };
 
 // Parameter importance for the sweep page, meant to say something from a handful of runs
-// (6–30 is the common sweep). Seed replicates are one configuration (their mean). A positive
+// (6–30 is the common sweep; past MAX_MODELLED configurations the model takes a sample of
+// them). Seed replicates are one configuration (their mean). A positive
 // metric spanning a decade or more is taken in logs (a loss 200× worse is ln 200 away), a
 // Gaussian process with one length scale per input (search/gp.ts) models the configurations,
 // and each parameter's importance is its main effect in the functional ANOVA of that model
@@ -52,6 +53,23 @@ export interface ImportanceOptions {
   seed?: number;
   /** draws of the model's hyperparameters from their posterior (default 32, fewer from 16 configurations), each with FUNCTION_DRAWS draws of its function */
   draws?: number;
+}
+
+/**
+ * More configurations than this: the model is fitted to a seeded sample of this many (the
+ * correlations take them all). A posterior draw costs n³: a 200-configuration sweep took
+ * minutes, in the server's one thread, where 40 take about a second (`npm run bench -- search`).
+ */
+export const MAX_MODELLED = 40;
+
+/** `k` of 0..n−1, a seeded sample without replacement, in order. */
+function sampleIndices(n: number, k: number, rng: Rng): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(n - i);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, k).sort((a, b) => a - b);
 }
 
 /**
@@ -385,6 +403,8 @@ export interface Interaction {
 
 export interface ImportanceResult {
   params: ParamImportance[];
+  /** a model was fitted to a seeded sample of MAX_MODELLED configurations, of more (the correlations take all) */
+  sampled: boolean;
   /** pairs whose joint effect exceeds their main effects by 5% of the variance or more, largest first */
   interactions: Interaction[];
 }
@@ -403,7 +423,7 @@ export function analyzeImportance(runs: readonly ImportanceRun[], options: Impor
   const configs = foldReplicates(runs, names);
   const y = configs.map((c) => c.value);
   const groups = groupsOf(configs, names, options.config);
-  if (groups.length === 0) return { params: [], interactions: [] };
+  if (groups.length === 0) return { params: [], interactions: [], sampled: false };
   const X = configs.map((_, i) => groups.flatMap((g) => g.columns.map((c) => c.unit[i])));
   const rng = makeRng(options.seed ?? 0, 0x1f0e57);
   const n = configs.length;
@@ -417,7 +437,9 @@ export function analyzeImportance(runs: readonly ImportanceRun[], options: Impor
   const pairs: [number, number][] = [];
   for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) pairs.push([a, b]);
   const sets = groups.length > 2 ? [...cols, ...pairs.map(([a, b]) => [...cols[a], ...cols[b]])] : cols;
-  const draws = !single && n >= 3 ? effectDraws(X, y, sets, options.draws, rng) : [];
+  // the model's configurations: all of them, or a sample of MAX_MODELLED
+  const kept = n > MAX_MODELLED ? sampleIndices(n, MAX_MODELLED, rng) : null;
+  const draws = !single && n >= 3 ? effectDraws(kept ? kept.map((i) => X[i]) : X, kept ? kept.map((i) => y[i]) : y, sets, options.draws, rng) : [];
   const median = (xs: number[]) => quantile(xs, 0.5);
   const point = single ? [betweenShare(runs, names)] : groups.map((_, gi) => (draws.length > 0 ? median(draws.map((d) => d[gi])) : 0));
   const interactions: Interaction[] = [];
@@ -449,7 +471,7 @@ export function analyzeImportance(runs: readonly ImportanceRun[], options: Impor
     return row;
   });
   rows.sort((a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.param.localeCompare(b.param));
-  return { params: rows, interactions };
+  return { params: rows, interactions, sampled: kept !== null };
 }
 
 /**
@@ -470,6 +492,7 @@ export function analyzeImportanceByBranch(runs: readonly ImportanceRun[], option
   const top = analyzeImportance(runs, { ...options, config: choiceConfig });
   const params: ParamImportance[] = top.params.map((p) => ({ ...p, branch: "all runs" }));
   const interactions: Interaction[] = [...top.interactions];
+  let sampled = top.sampled;
   for (const b of branches) {
     const mine = runs.filter((r) => b.when.every(([k, v]) => valueKey(r.params[k]) === valueKey(v)));
     const varied = Object.keys(b.specs).filter((k) => b.specs[k].distribution !== "constant");
@@ -478,6 +501,7 @@ export function analyzeImportanceByBranch(runs: readonly ImportanceRun[], option
     const label = branchLabel(b);
     params.push(...inBranch.params.map((p) => ({ ...p, branch: label })));
     interactions.push(...inBranch.interactions);
+    sampled ||= inBranch.sampled;
   }
-  return { params, interactions };
+  return { params, interactions, sampled };
 }

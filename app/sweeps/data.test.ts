@@ -6,6 +6,7 @@ import { after, test } from "node:test";
 import { testDatabaseUrl } from "../../prisma/testdata/test-database";
 import { appendRunEvents, createRun, createSweep, disconnectPrisma, getSweep } from "../../prisma/store";
 import { parseSweepConfig } from "../../sweeps/config";
+import { MAX_MODELLED } from "../../sweeps/importance";
 import { loadImportance } from "./data";
 
 // The sweep page's importance loader against a real SQLite file: computed once per change of
@@ -33,6 +34,7 @@ test("importance: the same body while the runs' values stay, a new one computed 
   const first = await loadImportance(stored);
   assert.equal(first.runs, 6);
   assert.equal(first.params.length, 2);
+  assert.equal(first.modelled, null, "6 configurations: the model takes them all");
   assert.equal(await loadImportance(stored), first, "nothing changed: the body computed before");
   // a run's value changes: computed again, from the new value
   await appendRunEvents([{ runId: runs[5].id, metrics: [{ step: 20, time: 2, values: { val_loss: 0.01 } }] }]);
@@ -40,4 +42,19 @@ test("importance: the same body while the runs' values stay, a new one computed 
   assert.notEqual(second, first);
   assert.notDeepEqual(second.params.map((p) => p.importance), first.params.map((p) => p.importance));
   assert.equal(await loadImportance(stored), second);
+});
+
+test("importance of a sweep past MAX_MODELLED configurations says the model took a sample of them, and still finds the driver", async () => {
+  const parsed = parseSweepConfig({ method: "random", run_cap: 60, metric: { name: "val_loss" }, parameters: { learning_rate: { distribution: "log_uniform_values", min: 1e-4, max: 0.1 }, dropout: { min: 0, max: 0.5 } } });
+  assert.ok(parsed.ok);
+  const sweep = await createSweep({ config: parsed.config, rawConfig: "", method: "random", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 5 });
+  for (let i = 0; i < 45; i++) {
+    const [lr, dropout] = [10 ** (-4 + (3 * ((i * 7) % 45)) / 45), (0.5 * ((i * 11) % 45)) / 45];
+    const run = await createRun({ sweepId: sweep.id, index: i, config: { learning_rate: lr, dropout }, params: { learning_rate: lr, dropout } });
+    await appendRunEvents([{ runId: run.id, metrics: [{ step: 10, time: 1, values: { val_loss: 1 + (Math.log10(lr) + 2.5) ** 2 + 0.05 * dropout } }] }]);
+  }
+  const body = await loadImportance((await getSweep(sweep.id))!);
+  assert.equal(body.configurations, 45);
+  assert.equal(body.modelled, MAX_MODELLED);
+  assert.equal(body.params[0].param, "learning_rate");
 });

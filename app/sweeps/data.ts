@@ -4,7 +4,7 @@ import { MEASURED_SPEED } from "../../engine/speed";
 import { estimateTimeLeft, meanRunMs } from "../../sweeps/estimate";
 import { localCapacity, serverExecutorOwner } from "../_server/executor";
 import { serverCalibration } from "../_server/speed";
-import { analyzeImportance, analyzeImportanceByBranch, foldReplicates, type Interaction, type ParamImportance } from "../../sweeps/importance";
+import { analyzeImportance, analyzeImportanceByBranch, foldReplicates, MAX_MODELLED, type Interaction, type ParamImportance } from "../../sweeps/importance";
 import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
@@ -97,6 +97,8 @@ export interface ImportanceBody {
   runs: number;
   /** distinct configurations among them (seed replicates are one): what the importance is computed from */
   configurations: number;
+  /** a model was fitted to a seeded sample of `modelled` configurations, of more (sweeps/importance.ts MAX_MODELLED; the correlations take all); null: to all */
+  modelled: number | null;
   params: ParamImportance[];
   /** pairs of parameters that matter together beyond their own effects */
   interactions: Interaction[];
@@ -130,6 +132,7 @@ export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody
 function computeImportance(sweep: SweepRecord, metric: string, rows: { params: Record<string, unknown>; value: number | null }[]): ImportanceBody {
   const parsed = parseSweepConfig(sweep.config);
   const names = parsed.ok ? parameterNames(parsed.config) : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
-  const { params, interactions } = parsed.ok ? analyzeImportanceByBranch(rows, { config: parsed.config, seed: sweep.seed }) : analyzeImportance(rows, { seed: sweep.seed });
-  return { metric, runs: rows.filter((r) => r.value !== null).length, configurations: foldReplicates(rows, names).length, params, interactions };
+  const { params, interactions, sampled } = parsed.ok ? analyzeImportanceByBranch(rows, { config: parsed.config, seed: sweep.seed }) : analyzeImportance(rows, { seed: sweep.seed });
+  const configurations = foldReplicates(rows, names).length;
+  return { metric, runs: rows.filter((r) => r.value !== null).length, configurations, modelled: sampled ? MAX_MODELLED : null, params, interactions };
 }

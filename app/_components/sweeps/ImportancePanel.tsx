@@ -1,7 +1,7 @@
 "use client";
 import { useState, memo } from "react";
 import { sortImportance, type ImportanceSort } from "../../_lib/sweep-importance";
-import type { Interaction, ParamImportance } from "../../../sweeps/importance";
+import type { ImportanceBody } from "../../sweeps/data";
 import { Card, EmptyState, ErrorBox } from "../ui";
 import { useJson } from "./useJson";
 
@@ -10,13 +10,6 @@ import { useJson } from "./useJson";
 // the median over draws of the model from its posterior, whiskered by their 10–90% range, and
 // how often it ranks first among them) and the correlation as bars.
 
-interface ImportanceBody {
-  metric: string;
-  runs: number;
-  configurations: number;
-  params: ParamImportance[];
-  interactions: Interaction[];
-}
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 
@@ -117,6 +110,9 @@ export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: s
           <p className="help sw-chart-note" data-testid="importance-note">
             From {data.configurations} configuration{data.configurations === 1 ? "" : "s"}
             {data.runs > data.configurations ? ` (${data.runs} runs; seed replicates averaged)` : ""} with a {data.metric}.{" "}
+            {data.modelled !== null && (
+              <span data-testid="importance-sample">Past {data.modelled} configurations the model is fitted to a seeded sample of {data.modelled}; the correlations use all. </span>
+            )}
             {rows.some((p) => p.branch) && "Computed per branch of the choices: each parameter among the runs that have it, the choices over all runs. "}
             {rows[0].rankedFirst === null
               ? `With ${data.configurations} configurations the ranking is a hint; intervals come from 6.`
