@@ -147,3 +147,30 @@ test("runs table: a training run's cells move live, the view stays as the user l
   expect(livePolls.length).toBe(polled);
   await request.post(`/api/sweeps/${sweepId}/cancel`);
 });
+
+test("runs table: a configuration of seeds training folds its runs' new values live", async ({ page, request }) => {
+  const res = await request.post("/api/sweeps", { data: { method: "grid", replicates: 2, parameters: { cell: { value: "rnn" }, steps: { value: 100000 }, hidden_size: { value: 16 }, eval_every: { value: 20 }, log_every: { value: 5 } } } });
+  expect(res.status()).toBe(201);
+  const { id: sweepId } = (await res.json()) as { id: string };
+  await expect(async () => {
+    const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}&state=running`)).json()) as { runs: unknown[] };
+    expect(runs.length).toBe(2);
+  }).toPass({ timeout: 90_000 });
+  // a sweep with replicates opens folded: one configuration row, its train_loss the mean of two seeds
+  await page.goto(`/?sweep=${sweepId}&columns=state,summary.train_loss`);
+  const configuration = page.getByTestId("config-row");
+  await expect(configuration).toHaveCount(1);
+  await expect(configuration).toHaveAttribute("data-count", "2");
+  await configuration.getByTestId("expand-group").click();
+  await expect(page.getByTestId("run-row")).toHaveCount(2);
+  const mean = configuration.locator('td[data-column="summary.train_loss"]');
+  await expect(mean).not.toHaveAttribute("data-value", "");
+  const before = await mean.getAttribute("data-value");
+  await expect(mean).not.toHaveAttribute("data-value", before!, { timeout: 20_000 });
+  // still expanded, and the mean is of the seeds the rows below show
+  await expect(page.getByTestId("run-row")).toHaveCount(2);
+  await request.post(`/api/sweeps/${sweepId}/cancel`);
+  await expect(configuration.locator('td[data-column="state"]')).not.toContainText("running", { timeout: 30_000 });
+  const seeds = (await page.getByTestId("run-row").locator('td[data-column="summary.train_loss"]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-value")))));
+  expect(Number(await mean.getAttribute("data-value"))).toBeCloseTo((seeds[0] + seeds[1]) / 2, 12);
+});
