@@ -151,3 +151,44 @@ test("a program sweep launched from the browser runs where an agent is started: 
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
+
+test("a program sweep without a metric: no metric made up, no goal, no best run; its runs and curves still show", async ({ page }) => {
+  test.setTimeout(120_000);
+  const token = "e2e-no-metric-token";
+  const own = await startOwnServer("no-metric", { env: { SWEEPLAB_AGENT_TOKEN: token } });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-e2e-no-metric-"));
+  fs.writeFileSync(path.join(work, "fit.mjs"), "const lr = Number(process.argv.find((a) => a.startsWith('--lr=')).slice(5));\nfor (let epoch = 0; epoch < 3; epoch++) console.log(JSON.stringify({ loss: lr * (3 - epoch), epoch }));\n");
+  try {
+    await page.goto(`${own.base}/sweeps/new`);
+    await page.getByRole("tab", { name: "YAML / JSON" }).click();
+    await page.getByTestId("config-text").fill("name: no metric\nprogram: fit.mjs\nmethod: grid\nparameters:\n  lr: {values: [0.5, 0.25, 0.125]}\n");
+    await expect(page.getByTestId("text-issues")).toContainText("Valid sweep config");
+    await expect(page.getByTestId("launch-metric")).toContainText("none");
+    await page.getByTestId("launch").click();
+    await expect(page).toHaveURL(/\/sweeps\/[0-9a-z]{4,32}$/, { timeout: 15_000 });
+    // (the page names its own address once it runs in the browser)
+    await expect(page.getByTestId("agent-command-line")).toContainText(`--server ${own.base} `);
+    const shown = (await page.getByTestId("agent-command-line").textContent())!.trim().replace("<token>", token);
+    const env = { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "" } as unknown as NodeJS.ProcessEnv;
+    const agent = spawnSync("bash", ["-c", shown], { cwd: work, env, encoding: "utf8", timeout: 90_000 });
+    expect(agent.status, agent.stderr).toBe(0);
+
+    await page.reload();
+    await expect(page.getByTestId("stat-finished").locator(".value")).toHaveText("3");
+    // (val_loss was invented as its metric: the header said "minimize val_loss" and every panel looked for it)
+    await expect(page.getByTestId("sweep-metric")).toHaveText("no metric (no best run)");
+    await expect(page.locator(".page-header .subtitle")).not.toContainText("val_loss");
+    await expect(page.getByTestId("stat-best")).toHaveCount(0);
+    // its table lists the runs in the order they were made, with no column for a metric it has not
+    await expect(page.locator("[data-testid=sweep-runs-table] [data-testid^=sweep-sort-summary]")).toHaveCount(0);
+    await expect(page.getByTestId("sweep-run-row").first()).toContainText("-1");
+    await expect(page.getByTestId("no-metric")).toContainText("This sweep names no metric");
+    // the curves show what the runs logged (the first by name), not an empty or made-up metric
+    await expect(page.getByTestId("curves-panel")).toContainText("epoch of every run");
+    await expect(page.getByTestId("curves-metric")).toHaveValue("epoch");
+    await screen(page, "program-sweep-no-metric");
+  } finally {
+    own.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});

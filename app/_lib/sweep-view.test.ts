@@ -4,7 +4,7 @@ import { test } from "node:test";
 import type { SweepRunLike } from "./sweep-parcoords.ts";
 import { withLiveValues } from "./sweep-progress.ts";
 import type { SortableRun } from "./sweep-table.ts";
-import { loggedMetrics, parseSweepView, shownRuns, sweepModel, sweepViewSearch } from "./sweep-view.ts";
+import { effectiveSort, loggedMetrics, parseSweepView, shownRuns, sweepModel, sweepViewSearch } from "./sweep-view.ts";
 
 const run = (i: number, dropout: number, val: number | null, state = "finished"): SweepRunLike & SortableRun => ({
   id: `r${i}`,
@@ -54,4 +54,11 @@ test("running runs show the progress poll's step and metric; unchanged lists kee
   // the chart and the table read the same run list: the line's metric is the table's
   const model = sweepModel(live, sweep);
   assert.equal(model.rows.find((r) => r.runId === "r1")!.values.at(-1), 1.2);
+});
+
+test("the table's default sort: best first by the metric, or, for a sweep of none, the order the runs were made", () => {
+  const view = parseSweepView(new URLSearchParams());
+  assert.deepEqual(effectiveSort(view, "val_loss_best", "minimize"), { field: "summary.val_loss_best", desc: false });
+  assert.deepEqual(effectiveSort(view, "acc", "maximize"), { field: "summary.acc", desc: true });
+  assert.deepEqual(effectiveSort(view, "", "minimize"), { field: "index", desc: false });
 });

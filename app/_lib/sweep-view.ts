@@ -63,7 +63,8 @@ export function sweepViewSearch(view: SweepViewState, search = ""): string {
 
 /** The table's sort: the chosen one, or best first by the metric. */
 export function effectiveSort(view: SweepViewState, metricKey: string, goal: "minimize" | "maximize"): TableSort {
-  return view.sort ?? { field: `summary.${metricKey}`, desc: goal === "maximize" };
+  // a sweep of no metric (a program's may name none): in the order the runs were made
+  return view.sort ?? (metricKey ? { field: `summary.${metricKey}`, desc: goal === "maximize" } : { field: "index", desc: false });
 }
 
 /** The runs the view shows — those the brush keeps — in the table's order. */

@@ -87,25 +87,28 @@ export function ProgressPanel(props: {
           }
           testId="stat-elapsed"
         />
-        <div className="stat sw-best" data-testid="stat-best">
-          <span className="label">
-            Best {props.metricKey} ({props.goal === "maximize" ? "max" : "min"})
-          </span>
-          <span className="value">
-            {p.best ? (
-              <>
-                <span className="sw-best-value">{formatNumber(p.best.value)}</span>
-                <Link href={`/runs/${p.best.id}`} className="sw-best-run" data-testid="best-run">
-                  <span className="swatch" style={{ background: colorOf(props.colors, p.best.id) }} />
-                  {p.best.name}
-                </Link>
-                {p.best.step !== null && <span className="faint sw-best-step">step {p.best.step}</span>}
-              </>
-            ) : (
-              <span className="faint">no value yet</span>
-            )}
-          </span>
-        </div>
+        {/* (a sweep of no metric has no best run: a program's may name none) */}
+        {props.metricKey && (
+          <div className="stat sw-best" data-testid="stat-best">
+            <span className="label">
+              Best {props.metricKey} ({props.goal === "maximize" ? "max" : "min"})
+            </span>
+            <span className="value">
+              {p.best ? (
+                <>
+                  <span className="sw-best-value">{formatNumber(p.best.value)}</span>
+                  <Link href={`/runs/${p.best.id}`} className="sw-best-run" data-testid="best-run">
+                    <span className="swatch" style={{ background: colorOf(props.colors, p.best.id) }} />
+                    {p.best.name}
+                  </Link>
+                  {p.best.step !== null && <span className="faint sw-best-step">step {p.best.step}</span>}
+                </>
+              ) : (
+                <span className="faint">no value yet</span>
+              )}
+            </span>
+          </div>
+        )}
       </div>
       <div className="sw-now" data-testid="training-now">
         {props.stale ? (

@@ -56,7 +56,7 @@ export function SweepRunsTable(props: {
                 </button>
               </th>
             ))}
-            {header(`summary.${props.metricKey}`, props.metricKey, true)}
+            {props.metricKey && header(`summary.${props.metricKey}`, props.metricKey, true)}
             {header("step", "Step", true)}
             {header("runtime", "Runtime", true)}
             <th aria-label="Actions" />
@@ -136,9 +136,11 @@ const RunRow = memo(function RunRow(props: {
           </td>
         );
       })}
-      <td className="num" data-column={`summary.${props.metricKey}`} data-value={String(metric ?? "")}>
-        {formatNumber(metric)}
-      </td>
+      {props.metricKey && (
+        <td className="num" data-column={`summary.${props.metricKey}`} data-value={String(metric ?? "")}>
+          {formatNumber(metric)}
+        </td>
+      )}
       <td className="num">
         {props.step}
         {typeof run.config.steps === "number" && <span className="faint">/{run.config.steps}</span>}

@@ -198,27 +198,38 @@ export function SweepView(props: {
         </div>
       ) : (
         <>
-          <div className="sw-gap">
-            <ParallelPanel
-              model={model}
-              goal={sweep.metricGoal}
-              order={view.order}
-              brush={view.brush}
-              hoveredRunId={hovered}
-              colors={colors}
-              onOrder={onOrder}
-              onBrush={onBrush}
-              onHover={setHovered}
-            />
-          </div>
+          {!sweep.metricName && (
+            <div className="sw-gap">
+              <Card title="Parallel coordinates and importance" testId="no-metric">
+                <EmptyState title="This sweep names no metric">
+                  <p>Both rank the runs by the sweep&apos;s metric, and its config names none (as W&amp;B allows). A new sweep like this one with a metric: name and goal gets them, and a best run.</p>
+                </EmptyState>
+              </Card>
+            </div>
+          )}
+          {sweep.metricName && (
+            <div className="sw-gap">
+              <ParallelPanel
+                model={model}
+                goal={sweep.metricGoal}
+                order={view.order}
+                brush={view.brush}
+                hoveredRunId={hovered}
+                colors={colors}
+                onOrder={onOrder}
+                onBrush={onBrush}
+                onHover={setHovered}
+              />
+            </div>
+          )}
           <div className="sw-gap">
             <ScatterPanel runs={runs} model={model} settings={view.scatter} brush={view.brush} keep={keep} colors={colors} onSettings={onScatter} onBrush={onBrush} />
           </div>
           <div className="sw-gap">
-            <HistogramPanel runs={runs} metrics={summaryKeys} metric={view.hist ?? model.metricKey} selection={keep} selectionLabel="brushed runs" onMetric={onHist} />
+            <HistogramPanel runs={runs} metrics={summaryKeys} metric={view.hist ?? (model.metricKey || (summaryKeys[0] ?? ""))} selection={keep} selectionLabel="brushed runs" onMetric={onHist} />
           </div>
           <div className="grid-2 sw-gap">
-            <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} ended={!["running", "paused"].includes(state)} />
+            {sweep.metricName && <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} ended={!["running", "paused"].includes(state)} />}
             <CurvesPanel
               sweepId={sweep.id}
               metric={view.curves ?? curvesMetric}
