@@ -142,6 +142,8 @@ test("compare: program runs among engine runs — named by their own config, col
   await screen(page, "compare-program-scatter-log");
 
   // grouped by run group: the curves, the legend and the scatter's points in the same colours
+  // (the choice reads as the legend's heading does: "run group", not its key)
+  await expect(page.getByTestId("group-by").locator('option[value="run:group"]')).toHaveText("run group");
   await page.getByTestId("group-by").selectOption("run:group");
   await expect(legend.getByTestId("legend-item")).toHaveCount(3);
   const groupColors = await legendColors(legend);

@@ -1,5 +1,6 @@
 "use client";
 import { X_MODES, type XMode } from "../../_lib/chart-scale";
+import { groupingLabel } from "../../_lib/compare-shape";
 import type { BandKind } from "../../_lib/grouping";
 import { SMOOTHING_RANGES, type Smoothing, type SmoothingKind } from "../../_lib/smoothing";
 import styles from "./compare.module.css";
@@ -76,7 +77,7 @@ export function CompareControls(props: { value: ControlsValue; groupKeys: string
           <option value="">No grouping</option>
           {props.groupKeys.map((k) => (
             <option key={k} value={k}>
-              {k}
+              {groupingLabel(k)}
             </option>
           ))}
         </select>
