@@ -89,7 +89,7 @@ test("a run: rename, tag, note; filter the table by tag; archive and restore; de
 
   // a bad tag: the API's message, nothing saved
   await page.getByTestId("edit-meta").click();
-  await page.getByTestId("meta-tags").fill("ok bad'quote");
+  await page.getByTestId("meta-tags").fill("ok, bad'quote");
   await page.getByTestId("save-meta").click();
   await expect(page.getByTestId("meta-error")).toContainText("tags.1");
   await page.getByTestId("edit-meta").click();

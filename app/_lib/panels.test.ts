@@ -48,7 +48,7 @@ test("a bad panel is refused with a message naming the field", () => {
     ["re:", /^re: an empty regular expression/],
     ["y:a;y:b", /^y is given twice/],
     ["y:a;garbage", /"garbage" is not name:value/],
-    ["y:a b", /^y\.0: metric names are/],
+    ["y:a  b", /^y\.0: metric names are/],
     [`re:${"a".repeat(201)}`, /^re: at most 200 characters/],
   ];
   for (const [text, message] of cases) {

@@ -25,7 +25,7 @@ test("the sweep page's view round-trips through its URL, W&B-style names include
   assert.match(search, /^other=1&/, "other parameters are kept");
   assert.deepEqual(parseSweepView(new URLSearchParams(search)), view);
   assert.equal(sweepViewSearch({ order: [], brush: {}, sort: null, curves: null, scatter: DEFAULT_SCATTER, hist: null }, "axes=a&brush=x:1:2&sort=name&curves=m&sx=a&slog=x&hist=m"), "", "defaults leave the URL");
-  assert.deepEqual(parseSweepView(new URLSearchParams("curves=bad metric&sort=config.x;y")), { order: [], brush: {}, sort: { field: "index", desc: false }, curves: null, scatter: DEFAULT_SCATTER, hist: null });
+  assert.deepEqual(parseSweepView(new URLSearchParams("curves=bad  metric&sort=config.x;y")), { order: [], brush: {}, sort: { field: "index", desc: false }, curves: null, scatter: DEFAULT_SCATTER, hist: null });
 });
 
 test("what the view shows (and export shown writes): the brushed runs in the table's order", () => {

@@ -13,7 +13,7 @@ import type { ControlResult } from "./sweep-control";
 // listings by default, restorable) and delete (the rows and everything they logged, and the
 // run's checkpoint files). One patch schema serves runs and sweeps, the API and the pages.
 
-/** A tag names like a column key (sweeps/names.ts): no spaces or commas, so `?tag=a,b` lists tags. */
+/** A tag names like a column key (sweeps/names.ts; inner spaces too, as W&B's tags): no commas, so `?tag=a,b` lists tags. */
 export const Tag = z.string().trim().regex(KEY_PATTERN, `a tag is ${KEY_RULE}`);
 export const MAX_TAGS = 32;
 export const MAX_NAME = 120;

@@ -18,8 +18,8 @@ export interface Meta {
   runGroup?: string | null;
 }
 
-/** Tags as typed: separated by commas or spaces. */
-export const splitTags = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+/** Tags as typed: separated by commas (a tag may hold spaces, as W&B's do). */
+export const splitTags = (text: string): string[] => text.split(/[,\n]+/).map((t) => t.trim()).filter(Boolean);
 
 export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: Meta; live: boolean; onSaved: (meta: Meta) => void }) {
   const router = useRouter();
@@ -27,7 +27,7 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [draft, setDraft] = useState({ name: meta.name, tags: meta.tags.join(" "), notes: meta.notes, group: meta.runGroup ?? "" });
+  const [draft, setDraft] = useState({ name: meta.name, tags: meta.tags.join(", "), notes: meta.notes, group: meta.runGroup ?? "" });
   const url = `/api/${kind}s/${id}`;
 
   const send = async (method: "PATCH" | "DELETE", body?: unknown): Promise<Record<string, unknown> | null> => {
@@ -50,7 +50,7 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
     const record = answer?.[kind] as Meta | undefined;
     if (!record) return false;
     props.onSaved({ name: record.name, tags: record.tags, notes: record.notes, archivedAt: record.archivedAt, runGroup: record.runGroup });
-    setDraft({ name: record.name, tags: record.tags.join(" "), notes: record.notes, group: record.runGroup ?? "" });
+    setDraft({ name: record.name, tags: record.tags.join(", "), notes: record.notes, group: record.runGroup ?? "" });
     return true;
   };
   const remove = async () => {
@@ -124,7 +124,7 @@ export function Housekeeping(props: { kind: "run" | "sweep"; id: string; meta: M
             <input className="input" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} data-testid="meta-name" maxLength={120} />
           </label>
           <label>
-            Tags <span className="faint">(separated by spaces or commas)</span>
+            Tags <span className="faint">(separated by commas)</span>
             <input className="input mono" value={draft.tags} onChange={(e) => setDraft({ ...draft, tags: e.target.value })} data-testid="meta-tags" placeholder="baseline lr-sweep" />
           </label>
           {kind === "run" && (

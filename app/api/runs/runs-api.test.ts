@@ -105,7 +105,8 @@ describe("PATCH /api/runs/:id", () => {
     const run = await fullRun();
     const before = await getRun(run.id);
     const cases: [unknown, string][] = [
-      [{ tags: ["ok", "two words"] }, "tags.1"],
+      [{ tags: ["ok", "a,b"] }, "tags.1"],
+      [{ tags: ["ok", "two  spaces"] }, "tags.1"],
       [{ tags: "baseline" }, "tags"],
       [{ tags: Array.from({ length: 33 }, (_, i) => `t${i}`) }, "tags"],
       [{ name: "" }, "name"],
@@ -301,7 +302,11 @@ describe("run groups (W&B's group)", () => {
     for (const run of [a, b]) assert.equal((await patch(run.id, { group: "hk-group", tags: ["hk-grouped"] })).status, 200);
     await patch(c.id, { tags: ["hk-grouped"] });
     assert.equal((await getRun(a.id))!.runGroup, "hk-group");
-    const bad = await patch(a.id, { group: "two words" });
+    // a group or a tag may hold a space, as W&B's do; not two in a row
+    assert.equal((await patch(b.id, { group: "hk group", tags: ["hk-grouped", "two words"] })).status, 200);
+    assert.deepEqual([(await getRun(b.id))!.runGroup, (await getRun(b.id))!.tags], ["hk group", ["hk-grouped", "two words"]]);
+    assert.equal((await patch(b.id, { group: "hk-group" })).status, 200);
+    const bad = await patch(a.id, { group: "two  words" });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { issues: { path: string }[] }).issues[0].path, "group");
     assert.equal((await patch(a.id, { group: "x" }, sweepRoute)).status, 400, "sweeps have no group");
