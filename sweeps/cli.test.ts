@@ -51,6 +51,19 @@ describe("npm run sweep", () => {
     assert.equal((await listSweeps()).length, 0);
   });
 
+  it("a program's sweep without a metric says it has none, and lists no best runs", async () => {
+    const prog = path.join(dir, "prog.mjs");
+    fs.writeFileSync(prog, 'console.log(JSON.stringify({ loss: Number(process.argv.at(-1).split("=")[1]) }));\n');
+    const file = path.join(dir, "no-metric.yaml");
+    fs.writeFileSync(file, `program: ${prog}\ncommand: [${JSON.stringify(process.execPath)}, "\${program}", "\${args}"]\nmethod: grid\nparameters:\n  x: { values: [1, 2] }\n`);
+    const [cmd, args] = cli(file);
+    const result = spawnSync(cmd, args, { env, encoding: "utf8", cwd: root });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /grid search \(no metric: no best run\), 2 runs/);
+    assert.doesNotMatch(result.stdout, /best runs by/);
+    assert.match(result.stdout, /finished/);
+  });
+
   it("a local sweep file may name a corpus file (relative to it): it is registered and the sweep names it by name", async () => {
     fs.mkdirSync(path.join(dir, "texts"), { recursive: true });
     const text = "abba abab baba\n".repeat(100);

@@ -206,7 +206,8 @@ async function main(): Promise<void> {
       if (e.type === "released" && !tty && !values.quiet) process.stderr.write(`run ${e.run.name} (${e.run.id}) interrupted: ${e.reason}; it resumes from its checkpoint\n`);
     },
   });
-  console.log(`sweep ${sweep.id} (${sweep.name}): ${sweep.method} search on ${sweep.metricName} (${sweep.metricGoal}), ${expected ?? "unbounded"} runs, ${workers} at once${heldBy ? " here" : ", shared with the server and agents"}`);
+  const goal = sweep.metricName ? ` on ${sweep.metricName} (${sweep.metricGoal})` : " (no metric: no best run)";
+  console.log(`sweep ${sweep.id} (${sweep.name}): ${sweep.method} search${goal}, ${expected ?? "unbounded"} runs, ${workers} at once${heldBy ? " here" : ", shared with the server and agents"}`);
 
   // Ctrl-C or SIGTERM: the runs in progress checkpoint and go back to the queue, the sweep is
   // paused; --resume goes on from their checkpoints.
@@ -247,7 +248,8 @@ async function main(): Promise<void> {
   if (tty) process.stderr.write("\n");
   console.log(`\nsweep ${sweep.id} ${sweep.state}${sweep.stateReason ? ` (${sweep.stateReason})` : ""}`);
   console.log(await progressLine(sweep, expected, 24));
-  console.log(`\nbest runs by ${sweep.metricName}:\n${await bestRunsTable(sweep)}`);
+  // (a program's sweep without a metric has no best run)
+  if (sweep.metricName) console.log(`\nbest runs by ${sweep.metricName}:\n${await bestRunsTable(sweep)}`);
   await disconnectPrisma();
   process.exit(sweep.state === "finished" ? 0 : 1);
 }
