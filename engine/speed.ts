@@ -55,9 +55,15 @@ export interface Speed {
  * the middles are taken, start-up kept at 125 for the faster machine. On 2026-12-05 a faster
  * machine still fitted start-up 52 ms (worker start-up 37 ms there, against 102 on the slow one):
  * 125 put its smallest run at ×2.27. Start-up is now the middle in ratio of 52 to 188, 100, which
- * keeps that run within ×1.9 there and ×0.57 on the slowest. A server prices the
- * form's estimate at these constants only until it has finished a few runs of its own; then at
- * the speed they show (sweeps/estimate.ts calibrateSpeed).
+ * keeps that run within ×1.9 there and ×0.57 on the slowest. Until then start-up was a
+ * sweep's average: its first run starts the worker process (and compiles the wasm, with cold
+ * code: 150 to 290 ms more on 2026-12-05), the next two took the waiting worker. Now the spawn
+ * is a term of its own, recorded per run by the executor (summary system/spawn_ms), and the
+ * bench fits both on the stored runs: { 44, spawn 191 } and { 37, spawn 168 } on 2026-12-05
+ * (the other constants as before: 4.46e7 and 4.48e7, 5.4e-4 and 8.2e-4, 0.026 and 0.021),
+ * so start-up is 40 and a spawn 180. A server prices the form's estimate at these constants
+ * only until it has finished a few runs of its own; then at the speed they show
+ * (sweeps/estimate.ts calibrateSpeed).
  */
 export const MEASURED_SPEED: Speed = { startupMs: 40, spawnMs: 180, flopsPerMs: 4.4e7, msPerCall: 0.001, msPerBatch: 0.035 };
 
