@@ -183,6 +183,8 @@ test("a program sweep without a metric: no metric made up, no goal, no best run;
     await expect(page.locator("[data-testid=sweep-runs-table] [data-testid^=sweep-sort-summary]")).toHaveCount(0);
     await expect(page.getByTestId("sweep-run-row").first()).toContainText("-1");
     await expect(page.getByTestId("no-metric")).toContainText("This sweep names no metric");
+    // nor a pruning replay, which prunes by the metric (its Replay answered "metric required")
+    await expect(page.getByTestId("replay-panel")).toHaveCount(0);
     // the curves show what the runs logged (the first by name), not an empty or made-up metric
     await expect(page.getByTestId("curves-panel")).toContainText("epoch of every run");
     await expect(page.getByTestId("curves-metric")).toHaveValue("epoch");

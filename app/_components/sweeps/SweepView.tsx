@@ -202,7 +202,7 @@ export function SweepView(props: {
             <div className="sw-gap">
               <Card title="Parallel coordinates and importance" testId="no-metric">
                 <EmptyState title="This sweep names no metric">
-                  <p>Both rank the runs by the sweep&apos;s metric, and its config names none (as W&amp;B allows). A new sweep like this one with a metric: name and goal gets them, and a best run.</p>
+                  <p>Both rank the runs by the sweep&apos;s metric, and its config names none (as W&amp;B allows); so does a pruning replay. A new sweep like this one with a metric: name and goal gets them, and a best run.</p>
                 </EmptyState>
               </Card>
             </div>
@@ -300,7 +300,8 @@ export function SweepView(props: {
               )}
             </Card>
           </div>
-          {!["running", "paused"].includes(state) && (
+          {/* (a replay prunes by the sweep's metric: none, no replay) */}
+          {!["running", "paused"].includes(state) && sweep.metricName && (
             <div className="sw-gap">
               <ReplayPanel sweepId={sweep.id} own={props.earlyTerminate ?? null} />
             </div>
