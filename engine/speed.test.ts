@@ -35,7 +35,7 @@ test("flops follow the cell's gates and the hidden size squared; calls follow ti
 test("a run's estimate is start-up plus its work at the measured speed", () => {
   const c = resolveRunConfig({ task: "quadrant", steps: 200 });
   const w = runWork(c);
-  assert.equal(estimateRunMs(c), MEASURED_SPEED.startupMs + w.flops / MEASURED_SPEED.flopsPerMs + w.calls * MEASURED_SPEED.msPerCall + w.batches * MEASURED_SPEED.msPerBatch!);
+  assert.equal(estimateRunMs(c), MEASURED_SPEED.startupMs + w.flops / MEASURED_SPEED.flopsPerMs + w.calls * MEASURED_SPEED.msPerCall + w.batches * MEASURED_SPEED.msPerBatch! + w.elements * MEASURED_SPEED.msPerElement!);
   assert.equal(estimateRunMs(c, { startupMs: 100, flopsPerMs: Infinity, msPerCall: 0 }), 100, "constants recorded without a cost per batch");
   // a batch per training step, and per evaluation its batches (a recurrent model: and its gradient-flow pass)
   assert.equal(w.batches, 200 + Math.ceil(200 / c.eval_every) * c.eval_batches);
@@ -44,8 +44,9 @@ test("a run's estimate is start-up plus its work at the measured speed", () => {
 });
 
 test("fitSpeed recovers the constants that timed the runs, and says when the runs cannot tell them apart", () => {
-  const truth = { startupMs: 180, flopsPerMs: 3e7, msPerCall: 4e-4, msPerBatch: 0.03 };
+  const truth = { startupMs: 180, flopsPerMs: 3e7, msPerCall: 4e-4, msPerBatch: 0.03, msPerElement: 1e-6 };
   const inputs = [
+    { task: "charlm", cell: "lstm", layernorm: true, hidden_size: 64, batch_size: 32, steps: 100 },
     { task: "quadrant", hidden_size: 64, steps: 200 },
     { task: "quadrant", hidden_size: 512, batch_size: 128, steps: 200 },
     { task: "charlm", hidden_size: 32, seq_length: 64, batch_size: 8, steps: 200 },
@@ -55,19 +56,40 @@ test("fitSpeed recovers the constants that timed the runs, and says when the run
   ] as const;
   const rows = inputs.map((i) => ({ ...work(i), ms: estimateRunMs(resolveRunConfig(i), truth) }));
   const all = fitSpeed(rows)!;
-  assert.ok(Math.abs(all.startupMs / truth.startupMs - 1) < 1e-6 && Math.abs(all.flopsPerMs / truth.flopsPerMs - 1) < 1e-6 && Math.abs(all.msPerCall / truth.msPerCall - 1) < 1e-6 && Math.abs(all.msPerBatch! / truth.msPerBatch - 1) < 1e-6, JSON.stringify(all));
+  assert.ok(Math.abs(all.startupMs / truth.startupMs - 1) < 1e-6 && Math.abs(all.flopsPerMs / truth.flopsPerMs - 1) < 1e-6 && Math.abs(all.msPerCall / truth.msPerCall - 1) < 1e-6 && Math.abs(all.msPerBatch! / truth.msPerBatch - 1) < 1e-6 && Math.abs(all.msPerElement! / truth.msPerElement - 1) < 1e-6, JSON.stringify(all));
   // without the calls and batches terms, start-up and work rate take up what those cost: close, not exact
   const two = fitSpeed(rows, ["startup", "flops"])!;
   assert.equal(two.msPerCall, 0);
   assert.ok(two.startupMs > 0 && Number.isFinite(two.flopsPerMs));
   // the same run five times: start-up and work rate are one unknown
-  assert.equal(fitSpeed(Array.from({ length: 5 }, () => rows[3]), ["startup", "flops"]), null);
+  assert.equal(fitSpeed(Array.from({ length: 5 }, () => rows[4]), ["startup", "flops"]), null);
   // ... unless a prior holds what the runs leave open: then those runs are met
-  const held = fitSpeed(Array.from({ length: 5 }, () => rows[3]), ["startup", "flops"], { speed: MEASURED_SPEED, spread: { startup: 20, flops: 5 } })!;
-  assert.ok(Math.abs(estimateRunMs(resolveRunConfig(inputs[3]), held) / rows[3].ms - 1) < 0.01, JSON.stringify(held));
-  assert.equal(fitSpeed(rows.slice(0, 3)), null, "four constants need four runs");
+  const held = fitSpeed(Array.from({ length: 5 }, () => rows[4]), ["startup", "flops"], { speed: MEASURED_SPEED, spread: { startup: 20, flops: 5 } })!;
+  assert.ok(Math.abs(estimateRunMs(resolveRunConfig(inputs[4]), held) / rows[4].ms - 1) < 0.01, JSON.stringify(held));
+  assert.equal(fitSpeed(rows.slice(0, 4)), null, "five constants need five runs");
   // no run started its worker: no spawn to fit, and none priced
   assert.equal(all.spawnMs, 0);
+});
+
+test("layer norm and the softmax are elementwise work: priced per value, beside the products", () => {
+  const base = { task: "charlm", cell: "lstm", hidden_size: 64, seq_length: 32, batch_size: 16, steps: 200, eval_every: 50, sample_every: 0 } as const;
+  const plain = work(base), normed = work({ ...base, layernorm: true });
+  // the same products (layer norm's are elementwise), each gate's value normalised: three passes of it
+  assert.equal(normed.flops, plain.flops);
+  assert.equal(normed.calls, plain.calls);
+  // per training step (the runs differ only in steps; one evaluation each): each token's values
+  // through the gates (4 × 64) and through the softmax over the corpus's characters, three passes
+  const perToken = (extra: object) => (work({ ...base, ...extra, steps: 200, eval_every: 1000 }).elements - work({ ...base, ...extra, steps: 100, eval_every: 1000 }).elements) / (100 * 3 * 16 * 32);
+  const classes = perToken({}) - 4 * 64;
+  assert.ok(classes > 30 && classes < 100, `the softmax over the builtin corpus's characters: ${classes}`);
+  assert.equal(perToken({ layernorm: true }) - perToken({}), 2 * 4 * 64, "layer norm: twice more per gate value");
+  assert.equal(perToken({ corpus: "my-uploaded-text" }) - perToken({}), 256 - classes, "an uploaded corpus: a softmax over 256 bytes");
+  // measured on 2026-12-05: 1.5 to 1.75 times the time per step; the estimate without an element
+  // term was the same for both
+  const ratio = estimateRunMs(resolveRunConfig({ ...base, layernorm: true })) / estimateRunMs(resolveRunConfig(base));
+  assert.ok(ratio > 1.3 && ratio < 2, `layer norm's estimate / without: ${ratio}`);
+  // constants recorded before the element term price none
+  assert.equal(estimateRunMs(resolveRunConfig(base), { ...MEASURED_SPEED, msPerElement: undefined }), estimateRunMs(resolveRunConfig(base), { ...MEASURED_SPEED, msPerElement: 0 }));
 });
 
 test("a run whose worker was started for it costs the spawn on top, and fitSpeed tells it from start-up", () => {

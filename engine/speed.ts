@@ -31,6 +31,13 @@ export interface Speed {
    * recorded before it: 0, its share then in startupMs.)
    */
   spawnMs?: number;
+  /**
+   * One value through an elementwise step, forward or backward: a gate's nonlinearity, a
+   * softmax's exponential, a layer norm's (ms). Small and large models alike spend it per token;
+   * a model of small matrices and a large vocabulary mostly on it. (Absent in constants recorded
+   * before it: 0, its share then in the other terms.)
+   */
+  msPerElement?: number;
 }
 
 /**
@@ -61,11 +68,19 @@ export interface Speed {
  * is a term of its own, recorded per run by the executor (summary system/spawn_ms), and the
  * bench fits both on the stored runs: { 44, spawn 191 } and { 37, spawn 168 } on 2026-12-05
  * (the other constants as before: 4.46e7 and 4.48e7, 5.4e-4 and 8.2e-4, 0.026 and 0.021),
- * so start-up is 40 and a spawn 180. A server prices the form's estimate at these constants
+ * so start-up is 40 and a spawn 180. Layer norm was not priced at all (no products of its own):
+ * an LSTM with it took 1.5 to 1.75 times the steps of one without, measured step by step on
+ * 2026-12-05 over rnn/gru/lstm/lstm+ln × hidden 16/64/160 × batch 4/32 × sequence 8/32, nor the
+ * softmax, which a small model over a large vocabulary spends most of a step on. A term per
+ * value through an elementwise step took the worst of those 48 from ×0.51 to ×0.64 and the
+ * spread from 0.19 to 0.13 (root mean square of the relative error). Three runs of the bench
+ * with it fitted { 36, 170, 4.77e7, 4.9e-4, 0.019, 8.9e-7 }, { 34, 186, 4.49e7, 1.1e-3, 0.025,
+ * 1.2e-6 } and { 31, 209, 4.56e7, 6.9e-4, 0.040, 1.0e-6 } (the machine's speed moved by up to
+ * 30% between them): the middles are taken. A server prices the form's estimate at these constants
  * only until it has finished a few runs of its own; then at the speed they show
  * (sweeps/estimate.ts calibrateSpeed).
  */
-export const MEASURED_SPEED: Speed = { startupMs: 40, spawnMs: 180, flopsPerMs: 4.4e7, msPerCall: 0.001, msPerBatch: 0.035 };
+export const MEASURED_SPEED: Speed = { startupMs: 34, spawnMs: 186, flopsPerMs: 4.56e7, msPerCall: 0.0007, msPerBatch: 0.025, msPerElement: 1e-6 };
 
 export interface RunWork {
   /** Floating-point operations of the matrix products. */
@@ -74,6 +89,8 @@ export interface RunWork {
   calls: number;
   /** Batches through the model: training steps, evaluation batches, gradient-flow passes. */
   batches: number;
+  /** Values through elementwise steps (gates, softmax, layer norm), per pass as the flops count them. */
+  elements: number;
 }
 
 /** Multiply-adds per token of one forward pass (embedding lookups and one-hot inputs cost none). */
@@ -89,6 +106,22 @@ function forwardMacsPerToken(c: RunConfig): number {
   return input + recurrent + head;
 }
 
+/**
+ * Values through elementwise steps per token of one forward pass: the softmax over the classes
+ * (once per sequence for a many-to-one head), and each layer's activations (a recurrent layer's G
+ * gates of H units; the MLP's two hidden layers). Layer norm passes each of its inputs through
+ * twice more (the mean and variance, then the normalised value): measured on 2026-12-05, an LSTM
+ * with layer norm took 1.5 to 1.75 times the steps of one without, at the same products.
+ */
+function forwardElementsPerToken(c: RunConfig): number {
+  const shapes = estimateShapes(c);
+  const norm = c.layernorm ? 3 : 1;
+  if (shapes.model.kind === "mlp") return 2 * c.hidden_size * norm + shapes.model.classes;
+  const G = c.cell === "lstm" ? 4 : c.cell === "gru" ? 3 : 1;
+  const head = shapes.model.head === "many_to_many" ? shapes.model.classes : shapes.model.classes / taskSeqLength(c);
+  return c.num_layers * G * c.hidden_size * norm + head;
+}
+
 /** Sequential calls of one forward pass over a batch. */
 function forwardCalls(c: RunConfig): number {
   return estimateShapes(c).model.kind === "mlp" ? 3 : taskSeqLength(c) * c.num_layers;
@@ -96,6 +129,7 @@ function forwardCalls(c: RunConfig): number {
 
 export function runWork(c: RunConfig): RunWork {
   const macs = forwardMacsPerToken(c);
+  const elems = forwardElementsPerToken(c);
   const calls = forwardCalls(c);
   const seq = estimateShapes(c).model.kind === "seq";
   const T = taskSeqLength(c);
@@ -103,13 +137,19 @@ export function runWork(c: RunConfig): RunWork {
   const evals = Math.ceil(c.steps / c.eval_every);
   const samples = c.task === "charlm" && c.sample_every > 0 ? Math.floor(c.steps / c.sample_every) : 0;
   // forward = 2 flops per multiply-add; training and the diagnostics pass = forward + backward ≈ 3 forwards
-  const trainPass = { flops: 6 * macs * tokens, calls: 3 * calls };
-  const evalPass = { flops: 2 * macs * tokens, calls };
-  const perEval = { flops: c.eval_batches * evalPass.flops + (seq ? trainPass.flops : 0), calls: c.eval_batches * evalPass.calls + (seq ? trainPass.calls : 0) };
-  const perSample = { flops: c.sample_length * 2 * macs, calls: c.sample_length * c.num_layers };
+  // elements as the flops: a training pass ≈ 3 forward passes
+  const trainPass = { flops: 6 * macs * tokens, calls: 3 * calls, elements: 3 * elems * tokens };
+  const evalPass = { flops: 2 * macs * tokens, calls, elements: elems * tokens };
+  const perEval = {
+    flops: c.eval_batches * evalPass.flops + (seq ? trainPass.flops : 0),
+    calls: c.eval_batches * evalPass.calls + (seq ? trainPass.calls : 0),
+    elements: c.eval_batches * evalPass.elements + (seq ? trainPass.elements : 0),
+  };
+  const perSample = { flops: c.sample_length * 2 * macs, calls: c.sample_length * c.num_layers, elements: c.sample_length * elems };
   return {
     flops: c.steps * trainPass.flops + evals * perEval.flops + samples * perSample.flops,
     calls: c.steps * trainPass.calls + evals * perEval.calls + samples * perSample.calls,
+    elements: c.steps * trainPass.elements + evals * perEval.elements + samples * perSample.elements,
     batches: c.steps + evals * (c.eval_batches + (seq ? 1 : 0)),
   };
 }
@@ -119,7 +159,7 @@ export type PlacedWork = RunWork & { spawned?: boolean };
 
 /** Wall time of this much work at this speed (ms). */
 export function workMs(w: PlacedWork, speed: Speed): number {
-  return speed.startupMs + (w.spawned ? (speed.spawnMs ?? 0) : 0) + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall + w.batches * (speed.msPerBatch ?? 0);
+  return speed.startupMs + (w.spawned ? (speed.spawnMs ?? 0) : 0) + w.flops / speed.flopsPerMs + w.calls * speed.msPerCall + w.batches * (speed.msPerBatch ?? 0) + w.elements * (speed.msPerElement ?? 0);
 }
 
 /** Estimated wall time of one run on its own core (ms), in a waiting worker unless `spawned`. */
@@ -132,7 +172,7 @@ export interface TimedWork extends PlacedWork {
   ms: number;
 }
 
-export type SpeedTerm = "startup" | "spawn" | "flops" | "calls" | "batches";
+export type SpeedTerm = "startup" | "spawn" | "flops" | "calls" | "batches" | "elements";
 
 const TERM_FEATURE: Record<SpeedTerm, (w: PlacedWork) => number> = {
   startup: () => 1,
@@ -140,9 +180,10 @@ const TERM_FEATURE: Record<SpeedTerm, (w: PlacedWork) => number> = {
   flops: (w) => w.flops,
   calls: (w) => w.calls,
   batches: (w) => w.batches,
+  elements: (w) => w.elements,
 };
 
-export const SPEED_TERMS: readonly SpeedTerm[] = ["startup", "spawn", "flops", "calls", "batches"];
+export const SPEED_TERMS: readonly SpeedTerm[] = ["startup", "spawn", "flops", "calls", "batches", "elements"];
 
 /** Each constant's coefficient in the model (ms per unit of its term). */
 export function coefficient(speed: Speed, t: SpeedTerm): number {
@@ -152,6 +193,7 @@ export function coefficient(speed: Speed, t: SpeedTerm): number {
     case "flops": return 1 / speed.flopsPerMs;
     case "calls": return speed.msPerCall;
     case "batches": return speed.msPerBatch ?? 0;
+    case "elements": return speed.msPerElement ?? 0;
   }
 }
 
@@ -167,9 +209,9 @@ export interface SpeedPrior {
 
 /**
  * The constants of `terms` (the others 0) by least squares on relative error: minimise
- * Σ ((startup + spawned·spawnMs + flops/flopsPerMs + calls·msPerCall + batches·msPerBatch) / ms − 1)², plus with a prior
+ * Σ ((startup + spawned·spawnMs + flops/flopsPerMs + calls·msPerCall + batches·msPerBatch + elements·msPerElement) / ms − 1)², plus with a prior
  * Σ ((coefficient / prior's − 1) / spread)² for each term it gives a spread. A negative
- * start-up, spawn, cost per call or per batch comes out as 0, a negative cost per flop as flopsPerMs Infinity.
+ * start-up, spawn, cost per call, per batch or per element comes out as 0, a negative cost per flop as flopsPerMs Infinity.
  * A term no run shows (none spawned its worker) and no prior holds comes out as 0.
  * Null when the runs cannot tell the terms apart (fewer runs than terms, or runs whose work is
  * all alike) and no prior does.
@@ -203,6 +245,7 @@ export function fitSpeed(rows: readonly TimedWork[], allTerms: readonly SpeedTer
     flopsPerMs: (coef.flops ?? 0) > 0 ? 1 / coef.flops! : Infinity,
     msPerCall: Math.max(coef.calls ?? 0, 0),
     msPerBatch: Math.max(coef.batches ?? 0, 0),
+    msPerElement: Math.max(coef.elements ?? 0, 0),
   };
 }
 

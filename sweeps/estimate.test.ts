@@ -95,7 +95,7 @@ const SHAPES: RunConfigInput[] = [
   { task: "repeated_ones", cell: "rnn", hidden_size: 16, steps: 500 },
   { task: "charlm", hidden_size: 256, num_layers: 2, batch_size: 32, steps: 40 },
 ];
-const OTHER_MACHINE: Speed = { startupMs: 400, flopsPerMs: 2e7, msPerCall: 0 };
+const OTHER_MACHINE: Speed = { startupMs: 400, flopsPerMs: 2e7, msPerCall: 0, msPerElement: 2e-6 };
 const error = (c: RunConfigInput, speed: Speed) => estimateRunMs(resolveRunConfig(c), speed) / estimateRunMs(resolveRunConfig(c), OTHER_MACHINE);
 
 test("calibration: the speed of the machine the runs were timed on, start-up and work rate apart", () => {

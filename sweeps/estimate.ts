@@ -198,11 +198,11 @@ export function runTimeWork(r: RunTime): TimedWork {
  * takes what a run of mostly start-up misses by, the work rate what a run of mostly work misses
  * by. Spawn moves only as far as runs that started their worker show.
  */
-const PRIOR_SPREAD = { startup: 50, spawn: 20, flops: 5, calls: 5, batches: 5 } as const;
+const PRIOR_SPREAD = { startup: 50, spawn: 20, flops: 5, calls: 5, batches: 5, elements: 5 } as const;
 
 /**
  * This server's speed from the runs it finished (newest first; a hundred are plenty): the
- * recorded constants' terms (start-up, a worker's spawn, work rate, cost per call and per batch)
+ * recorded constants' terms (start-up, a worker's spawn, work rate, cost per call, per batch and per element)
  * fitted to them on relative error, held to the recorded values only as far as the runs leave
  * them open (PRIOR_SPREAD), leaving out runs off by more than ×2 from the rest (a run slowed by
  * other load; a run stored without saying whether it spawned its worker is taken as not, and when
@@ -215,7 +215,7 @@ export function calibrateSpeed(runs: readonly RunTime[], base: Speed = MEASURED_
   if (rows.length < CALIBRATION_MIN_RUNS) return null;
   // the outliers, against the recorded constants scaled by the runs' median of measured / estimated
   const f = median(rows.map((r) => r.ms / workMs(r, base)));
-  const scaled: Speed = { startupMs: base.startupMs * f, spawnMs: (base.spawnMs ?? 0) * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f, msPerBatch: (base.msPerBatch ?? 0) * f };
+  const scaled: Speed = { startupMs: base.startupMs * f, spawnMs: (base.spawnMs ?? 0) * f, flopsPerMs: base.flopsPerMs / f, msPerCall: base.msPerCall * f, msPerBatch: (base.msPerBatch ?? 0) * f, msPerElement: (base.msPerElement ?? 0) * f };
   const typical = rows.filter((r) => Math.abs(Math.log(workMs(r, scaled) / r.ms)) <= Math.LN2);
   // the terms the recorded constants have (a prior is relative to them)
   const terms = SPEED_TERMS.filter((t) => coefficient(base, t) > 0);
