@@ -4,7 +4,8 @@ import { MEASURED_SPEED } from "../../engine/speed";
 import { estimateTimeLeft, meanRunMs } from "../../sweeps/estimate";
 import { localCapacity, serverExecutorOwner } from "../_server/executor";
 import { serverCalibration } from "../_server/speed";
-import { analyzeImportance, analyzeImportanceByBranch, foldReplicates, MAX_MODELLED, type Interaction, type ParamImportance } from "../../sweeps/importance";
+import { foldReplicates, MAX_MODELLED, type Interaction, type ParamImportance } from "../../sweeps/importance";
+import { analyzeImportanceOffThread } from "../../sweeps/importance-thread";
 import { liveSummaryKeys, type SweepProgressBody } from "../_lib/sweep-progress";
 
 // Server-side loaders of the sweep page and its API routes (store calls, no Prisma here).
@@ -107,10 +108,11 @@ export interface ImportanceBody {
 /**
  * Each sweep's importance with what it was computed from, the 64 last asked for. A run's end
  * refetches the panel in every open page at once (ImportancePanel's refreshKey), and the model's
- * posterior draws take the server's thread for 0.25 s (30 configurations × 3 parameters) to
- * 4 s (100 × 4): computed once per change of the runs' values, not once per page.
+ * posterior draws take 0.1 to 1.5 s of CPU: computed once per change of the runs' values, not
+ * once per page (pages asking while it is computed wait for the same answer), and in the
+ * importance thread (sweeps/importance-thread.ts), so that other requests are served meanwhile.
  */
-const importanceMemo = new Map<string, { inputs: string; body: ImportanceBody }>();
+const importanceMemo = new Map<string, { inputs: string; body: Promise<ImportanceBody> }>();
 
 export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody> {
   const runs = await sweepRuns(sweep.id);
@@ -126,13 +128,17 @@ export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody
   importanceMemo.delete(sweep.id);
   importanceMemo.set(sweep.id, { inputs, body });
   if (importanceMemo.size > 64) importanceMemo.delete(importanceMemo.keys().next().value!);
+  // a computation that failed is not kept
+  body.catch(() => {
+    if (importanceMemo.get(sweep.id)?.body === body) importanceMemo.delete(sweep.id);
+  });
   return body;
 }
 
-function computeImportance(sweep: SweepRecord, metric: string, rows: { params: Record<string, unknown>; value: number | null }[]): ImportanceBody {
+async function computeImportance(sweep: SweepRecord, metric: string, rows: { params: Record<string, unknown>; value: number | null }[]): Promise<ImportanceBody> {
   const parsed = parseSweepConfig(sweep.config);
   const names = parsed.ok ? parameterNames(parsed.config) : [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== "seed");
-  const { params, interactions, sampled } = parsed.ok ? analyzeImportanceByBranch(rows, { config: parsed.config, seed: sweep.seed }) : analyzeImportance(rows, { seed: sweep.seed });
+  const { params, interactions, sampled } = await analyzeImportanceOffThread({ runs: rows, config: parsed.ok ? parsed.config : null, seed: sweep.seed });
   const configurations = foldReplicates(rows, names).length;
   return { metric, runs: rows.filter((r) => r.value !== null).length, configurations, modelled: sampled ? MAX_MODELLED : null, params, interactions };
 }
