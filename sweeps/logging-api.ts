@@ -158,3 +158,9 @@ export type FinishRunRequest = z.output<typeof FinishRunRequest>;
 /** The owner (Run.claimedBy) of a program run: its client, one per run. */
 export const clientOwner = (runId: string) => `client:${runId}`;
 export const isClientOwner = (owner: string | null): boolean => owner?.startsWith("client:") ?? false;
+
+/** The error of a program run the server ended because its client sent nothing for `seconds`. */
+export const silentClientError = (seconds: number) => `${SILENT_CLIENT} for ${seconds} s`;
+const SILENT_CLIENT = "crashed: its program sent nothing";
+/** Whether a run's error says the server ended it for its client's silence (not an end its client reported). */
+export const isSilentClientError = (error: string | null): boolean => error?.startsWith(`${SILENT_CLIENT} for `) ?? false;

@@ -5,7 +5,7 @@ import { isProgramSweep } from "../../sweeps/config";
 import { nestConfig } from "../../sweeps/program";
 import { AGENT_BODY_LIMIT } from "../../sweeps/agent-protocol";
 import { batchWeight, REPORT_MAX_POINTS } from "../../sweeps/ingest";
-import { ClientBatch, clientOwner, CreateRunRequest, FinishRunRequest, toRunEventBatch } from "../../sweeps/logging-api";
+import { ClientBatch, clientOwner, CreateRunRequest, FinishRunRequest, isSilentClientError, toRunEventBatch } from "../../sweeps/logging-api";
 import { serverExecutor } from "./executor";
 
 // The server side of the logging API (sweeps/logging-api.ts): a run of any program is created,
@@ -44,6 +44,21 @@ async function openRun(id: string): Promise<{ ok: true; run: RunRecord } | { ok:
 
 const ended = (run: RunRecord) => run.state !== "running" && run.state !== "queued";
 
+/**
+ * A run the server marked crashed because its client went silent (a laptop asleep, a network
+ * gone; the client spilled its batches to disk meanwhile), now heard from again: running again,
+ * so that what it sends is kept, as W&B turns such a run back to running. Its batches then go on
+ * after its last step, and its own finish ends it. A sweep's run stays crashed: the sweep has
+ * counted it (and may have given its place to another). Any other run: as it is.
+ */
+async function heardAgain(run: RunRecord): Promise<RunRecord> {
+  if (run.state !== "crashed" || !isSilentClientError(run.error) || run.claimedBy !== clientOwner(run.id) || run.sweepId !== null) return run;
+  const reopened = await reopenProgramRun(run, clientOwner(run.id));
+  if (!reopened) return (await getRun(run.id)) ?? run;
+  await appendRunEvents([{ runId: run.id, logs: [{ level: "info", step: run.lastStep, message: `its program was heard from again after step ${run.lastStep}: running again (it had been marked ${run.error})` }] }]);
+  return reopened;
+}
+
 /** POST /api/runs/:id/events */
 export async function logEventsAction(req: Request, id: string): Promise<Response> {
   const body = await readRequest(req, ClientBatch, AGENT_BODY_LIMIT, "invalid batch");
@@ -54,10 +69,11 @@ export async function logEventsAction(req: Request, id: string): Promise<Respons
   const open = await openRun(id);
   if (!open.ok) return open.response;
   const duplicate = batch.seq! <= open.run.clientSeq;
-  if (ended(open.run)) {
+  const run = duplicate ? open.run : await heardAgain(open.run);
+  if (ended(run)) {
     // (a resend of a batch stored before the run ended is answered as the no-op it is)
     if (duplicate) return Response.json({ duplicate, stop: true });
-    return jsonError(409, `run ${id} has ended (${open.run.state}): it takes no more events`);
+    return jsonError(409, `run ${id} has ended (${run.state}): it takes no more events`);
   }
   const coordinator = (await serverExecutor()).coordinator;
   const orders = await coordinator.report(clientOwner(id), { events: [batch], alive: [id] });
@@ -75,15 +91,16 @@ export async function finishRunAction(req: Request, id: string): Promise<Respons
     return jsonError(400, `finishedAt ${finishedAt.toISOString()} is before the run started (${open.run.startedAt})`, [{ path: "finishedAt", message: "before the run's start" }]);
   }
   const coordinator = (await serverExecutor()).coordinator;
+  const run = await heardAgain(open.run);
   // a run early termination or the user asked to stop, whose program then ended cleanly, was pruned or stopped
-  const outcome = state !== "finished" ? state : (coordinator.stopReasonOf(id) ?? (open.run.stopRequested ? "stopped" : state));
-  if (ended(open.run)) {
-    if (open.run.state === outcome) return Response.json({ run: open.run });
-    return jsonError(409, `run ${id} has ended already (${open.run.state})`);
+  const outcome = state !== "finished" ? state : (coordinator.stopReasonOf(id) ?? (run.stopRequested ? "stopped" : state));
+  if (ended(run)) {
+    if (run.state === outcome) return Response.json({ run });
+    return jsonError(409, `run ${id} has ended already (${run.state})`);
   }
   // a run an agent or `npm run sweep` started the program for ends when its process does (its
   // runner still has the program's last output to store, and knows how it exited)
-  if (open.run.claimedBy !== clientOwner(id)) return Response.json({ run: open.run });
+  if (run.claimedBy !== clientOwner(id)) return Response.json({ run });
   const reason = [error, exitCode !== undefined && exitCode !== 0 ? `exit code ${exitCode}` : null].filter(Boolean).join("; ") || null;
   await coordinator.finish(clientOwner(id), id, { state: outcome, error: reason, ...(finishedAt ? { finishedAt } : {}) });
   return Response.json({ run: await getRun(id) });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { TERMINAL_RUN_STATES, type RunState } from "../states";
 import { plannedStepsOf, PruningLedger, type PruneDecision } from "../stop/ledger";
-import { isClientOwner, projectOf } from "../logging-api";
+import { isClientOwner, projectOf, silentClientError } from "../logging-api";
 import { isProgramSweep } from "../config";
 import type { Done, PlanFactory, Proposal, SweepPlan } from "./plan";
 import type { ClaimedRun, Report, RunOutcome, RunQueue, StopReason, SweepInfo, SweepStore, TrialInfo } from "./types";
@@ -424,7 +424,7 @@ export class Coordinator implements RunQueue {
     await this.requeue(stale.map((r) => r.id), `no heartbeat for ${Math.round(this.staleAfterMs / 1000)} s (its worker host is gone)`);
     // a program's run cannot resume elsewhere: when its client went silent (killed, its machine gone), it crashed
     const lost = (await this.store.staleRuns(this.clientStaleAfterMs)).filter((r) => isClientOwner(r.claimedBy) && silentFor(r) > this.clientStaleAfterMs);
-    crashed.push(...(await this.store.crashRuns(lost.map((r) => r.id), `crashed: its program sent nothing for ${Math.round(this.clientStaleAfterMs / 1000)} s`)));
+    crashed.push(...(await this.store.crashRuns(lost.map((r) => r.id), silentClientError(Math.round(this.clientStaleAfterMs / 1000)))));
     for (const run of crashed) this.log(`run ${run.id} (${run.claimedBy}) marked crashed`);
     for (const sweepId of new Set(crashed.map((r) => r.sweepId).filter((id): id is string => id !== null))) await this.afterRunEnded(sweepId);
     for (const sweep of await this.store.runningSweeps()) {

@@ -273,6 +273,40 @@ describe("the logging API", () => {
     }
   });
 
+  it("a run crashed for its client's silence runs again when its client is heard from again: what it sends meanwhile is kept, and its own finish ends it", async () => {
+    // a laptop asleep: the client spilled its batches, and sends them when it wakes
+    const run = await created({});
+    assert.deepEqual((await post(`/api/runs/${run.id}/events`, { seq: 1, metrics: [{ step: 0, time: 0.1, values: { loss: 2 } }] })).json, { duplicate: false, stop: false });
+    await until("the silent run to crash", async () => (await getRun(run.id))!.state === "crashed", 30_000);
+    // a resend of a batch it stored before is the no-op it was, and says nothing of the run
+    assert.deepEqual((await post(`/api/runs/${run.id}/events`, { seq: 1, metrics: [{ step: 0, time: 0.1, values: { loss: 2 } }] })).json, { duplicate: true, stop: true });
+    assert.equal((await getRun(run.id))!.state, "crashed");
+    const woke = await post(`/api/runs/${run.id}/events`, { seq: 2, metrics: [{ step: 1, time: 400, values: { loss: 1.5 } }, { step: 2, time: 401, values: { loss: 1 } }] });
+    assert.equal(woke.status, 200, JSON.stringify(woke.json));
+    assert.deepEqual(woke.json, { duplicate: false, stop: false });
+    const running = (await getRun(run.id))!;
+    assert.equal(running.state, "running");
+    assert.equal(running.finishedAt, null);
+    assert.equal(running.error, null);
+    assert.deepEqual((await readPoints(run.id, "loss")).map((p) => [p.step, p.value]), [[0, 2], [1, 1.5], [2, 1]]);
+    assert.ok((await listLogs(run.id)).some((l) => /heard from again after step 0: running again \(it had been marked crashed: its program sent nothing for 4 s\)/.test(l.message)));
+    const finishedAt = new Date(Date.now() - 1000).toISOString();
+    const finish = await post(`/api/runs/${run.id}/finish`, { state: "finished", finishedAt });
+    assert.equal((finish.json.run as { state: string }).state, "finished");
+    assert.equal((await getRun(run.id))!.finishedAt, finishedAt);
+
+    // crashed for silence, its finish the first word heard (an offline run synced with no batch left): finished
+    const quiet = await created({});
+    await until("the quiet run to crash", async () => (await getRun(quiet.id))!.state === "crashed", 30_000);
+    assert.equal(((await post(`/api/runs/${quiet.id}/finish`, { state: "finished" })).json.run as { state: string }).state, "finished");
+
+    // a run its client said crashed takes nothing more: the client's own end stands
+    const own = await created({});
+    assert.equal(((await post(`/api/runs/${own.id}/finish`, { state: "crashed", error: "segfault" })).json.run as { state: string }).state, "crashed");
+    assert.equal((await post(`/api/runs/${own.id}/events`, { seq: 1, metrics: [{ step: 0, time: 1, values: { loss: 1 } }] })).status, 409);
+    assert.equal((await getRun(own.id))!.state, "crashed");
+  });
+
   it("a function agent's sweep (sweeplab.sweep, then sweeplab.agent): free names, runs handed out one by one, logged to by the client, the sweep ends", async () => {
     const yaml = "agent: function\nmethod: grid\nmetric: {name: val/loss, goal: minimize}\nparameters:\n  epochs: {value: 2}\n  optimizer:\n    parameters:\n      lr: {values: [0.1, 0.01]}\n";
     const res = await fetch(`${srv.base}/api/sweeps`, { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
