@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import type { CompareResponse, CompareRun } from "./compare-api";
 import { PALETTE, runColors } from "./colors";
-import { colorKeys, groupableKeys, groupsFor, markColors, seriesFor, shownRunIds } from "./compare-shape";
+import { colorKeys, groupableKeys, groupsFor, groupTitle, markColors, markGroups, seriesFor, shownRunIds } from "./compare-shape";
 
 const run = (id: string, cell: string, lr: number): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: null, kind: "engine", config: { cell, learning_rate: lr, seed: 1 }, params: {}, summary: {}, startedAt: "2026-01-01T00:00:00.000Z", tags: [], runGroup: null });
 const runs = [run("aaaa", "lstm", 0.1), run("bbbb", "rnn", 0.1), run("cccc", "lstm", 0.01)];
@@ -64,8 +64,41 @@ test("a run under several keys (tags) takes the first one shown; hidden keys hid
   assert.equal(markColors(keys, new Set()).get("aaaa"), a.color);
   assert.equal(markColors(keys, new Set([a.key])).get("aaaa"), b.color);
   assert.equal(shownRunIds(keys, new Set()), null);
-  // (cccc has no tag: the "tag=–" group)
+  // (cccc has no tag: the "no tag" group)
   assert.deepEqual(shownRunIds(keys, new Set([a.key])), new Set(["aaaa", "bbbb", "cccc"]));
   assert.deepEqual(shownRunIds(keys, new Set([b.key])), new Set(["aaaa", "cccc"]));
   assert.deepEqual(shownRunIds(keys, new Set([a.key, b.key])), new Set(["cccc"]));
+});
+
+// Runs without a value for the key (a program's runs among engine runs grouped by cell, runs
+// without a run group or tag): one group, named "no <key>" wherever a group is named, listed last.
+test("the runs without the grouping key form one group, 'no cell', listed last", () => {
+  const program: CompareRun = { ...runs[0], id: "pppp", kind: "program", config: { lr: 0.1 } };
+  const nulled: CompareRun = { ...runs[0], id: "qqqq", config: { cell: null } };
+  // "rnn" sorts after "null" as JSON: the unset group must still come last
+  const g = groupsFor([program, ...runs, nulled], "cell");
+  assert.deepEqual(g.map((x) => x.label), ["cell=lstm (2)", "cell=rnn (1)", "no cell (2)"]);
+  assert.deepEqual(g[2].runIds, ["pppp", "qqqq"]);
+  assert.equal(g[2].title, "no cell");
+  // its key is what the URL's hidden list has always held for it
+  assert.equal(g[2].key, "cell=null");
+  // numbers in order, then the unset group
+  assert.deepEqual(groupsFor([program, ...runs], "learning_rate").map((x) => x.title), ["learning_rate=0.01", "learning_rate=0.1", "no learning_rate"]);
+  // run groupings name it by the grouping's name
+  assert.deepEqual(groupsFor(runs, "run:group").map((x) => x.label), ["no run group (3)"]);
+  assert.deepEqual(groupsFor([{ ...runs[0], tags: ["a"] }, runs[1]], "run:tags").map((x) => x.label), ["tag=a (1)", "no tag (1)"]);
+  assert.equal(groupTitle("run:sweep", null), "no sweep");
+  assert.equal(groupTitle("opt", { name: "adam" }), 'opt={"name":"adam"}');
+});
+
+test("grouped, each run's mark is named by the group its colour comes from; ungrouped, by none", () => {
+  const tagged = [{ ...runs[0], tags: ["a", "b"] }, { ...runs[1], tags: ["b"] }, { ...runs[2], tags: [] }];
+  const keys = colorKeys(tagged, new Map(), runColors([]), groupsFor(tagged, "run:tags"));
+  const names = markGroups(keys, new Set())!;
+  assert.deepEqual([...names], [["aaaa", "tag=a"], ["bbbb", "tag=b"], ["cccc", "no tag"]]);
+  // tag a hidden: aaaa takes tag b's colour, and its name with it
+  const hidden = new Set([keys[0].key]);
+  assert.equal(markGroups(keys, hidden)!.get("aaaa"), "tag=b");
+  assert.equal(markColors(keys, hidden).get("aaaa"), keys[1].color);
+  assert.equal(markGroups(colorKeys(runs, new Map(), runColors([]), null), new Set()), null);
 });

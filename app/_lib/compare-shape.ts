@@ -48,25 +48,48 @@ function groupValues(r: CompareRun, key: string): unknown[] {
 /** A grouping's name as the page shows it ("tag", "cell"). */
 export const groupingLabel = (key: string): string => (isRunGrouping(key) ? RUN_GROUPINGS[key] : key);
 
-export function groupsFor(runs: CompareRun[], key: string): { key: string; label: string; color: string; runIds: string[] }[] {
+/**
+ * A group's name: "cell=lstm", "tag=baseline"; the runs that have no value for the key (a
+ * program's runs grouped by an engine key, runs without a run group or tag) are "no cell",
+ * "no run group", "no tag" (W&B shows them as a group with an empty value). The one rule for a
+ * group's name: the legend, the curves, the custom panels and the scatter's tooltip all read it.
+ */
+export function groupTitle(key: string, value: unknown): string {
+  const name = groupingLabel(key);
+  if (value === null || value === undefined) return `no ${name}`;
+  return `${name}=${typeof value === "number" ? formatNumber(value, 3) : typeof value === "string" ? value : JSON.stringify(value)}`;
+}
+
+export interface RunGroup {
+  /** `${key}=${value}` (the runs without a value: `${key}=null`), as hidden in the URL */
+  key: string;
+  /** its name (groupTitle) */
+  title: string;
+  /** its name and member count, as the legend shows it */
+  label: string;
+  color: string;
+  runIds: string[];
+}
+
+/** The groups of `runs` by `key`: by value (numbers in order), the runs without a value last. */
+export function groupsFor(runs: CompareRun[], key: string): RunGroup[] {
   const byValue = new Map<string, { value: unknown; runIds: string[] }>();
   for (const r of runs) for (const value of groupValues(r, key)) {
     const k = JSON.stringify(value ?? null);
-    if (!byValue.has(k)) byValue.set(k, { value, runIds: [] });
+    if (!byValue.has(k)) byValue.set(k, { value: value ?? null, runIds: [] });
     byValue.get(k)!.runIds.push(r.id);
   }
   const groups = [...byValue.entries()].sort(([ka, a], [kb, b]) => {
+    const unset = Number(a.value === null) - Number(b.value === null);
+    if (unset !== 0) return unset;
     const na = sortValue(a.value);
     const nb = sortValue(b.value);
     return Number.isNaN(na) || Number.isNaN(nb) ? ka.localeCompare(kb) : na - nb;
   });
-  const name = groupingLabel(key);
-  return groups.map(([k, g], i) => ({
-    key: `${key}=${k.replace(/"/g, "")}`,
-    label: `${name}=${typeof g.value === "number" ? formatNumber(g.value, 3) : String(g.value ?? "–")} (${g.runIds.length})`,
-    color: PALETTE[i % PALETTE.length],
-    runIds: g.runIds,
-  }));
+  return groups.map(([k, g], i) => {
+    const title = groupTitle(key, g.value);
+    return { key: `${key}=${k.replace(/"/g, "")}`, title, label: `${title} (${g.runIds.length})`, color: PALETTE[i % PALETTE.length], runIds: g.runIds };
+  });
 }
 
 /** Config keys worth grouping by (those with 2+ values), then the sweep, run group and tags when they tell runs apart. */
@@ -89,20 +112,33 @@ export interface ColorKey {
   runIds: string[];
   /** a run's early end (pruned, diverged …), for the legend */
   end?: string;
+  /** a group's name without its count (groupTitle), for a mark's tooltip */
+  title?: string;
 }
 
 /** The view's colour keys: its groups when grouped (each in its group's colour), else its runs (each in its own colour, named by the legend's names). */
-export function colorKeys(runs: readonly CompareRun[], names: ReadonlyMap<string, string>, colors: RunColors, groups: readonly { key: string; label: string; color: string; runIds: string[] }[] | null): ColorKey[] {
-  if (groups) return groups.map((g) => ({ key: g.key, name: g.label, color: g.color, runIds: g.runIds }));
+export function colorKeys(runs: readonly CompareRun[], names: ReadonlyMap<string, string>, colors: RunColors, groups: readonly RunGroup[] | null): ColorKey[] {
+  if (groups) return groups.map((g) => ({ key: g.key, name: g.label, title: g.title, color: g.color, runIds: g.runIds }));
   return runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: colorOf(colors, r.id), runIds: [r.id], end: EARLY_END.has(r.state) ? r.state : undefined }));
 }
 
-/** run id → the colour a mark of the run takes (a curve, a scatter point): its first shown key's (a run under several tags takes the first tag shown), else its first key's. */
-export function markColors(keys: readonly ColorKey[], hidden: ReadonlySet<string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const k of keys) if (!hidden.has(k.key)) for (const id of k.runIds) if (!out.has(id)) out.set(id, k.color);
-  for (const k of keys) for (const id of k.runIds) if (!out.has(id)) out.set(id, k.color);
+/** run id → the key its marks (a curve, a scatter point) take their colour and group from: its first shown key (a run under several tags takes the first tag shown), else its first key. */
+export function markKeys(keys: readonly ColorKey[], hidden: ReadonlySet<string>): Map<string, ColorKey> {
+  const out = new Map<string, ColorKey>();
+  for (const k of keys) if (!hidden.has(k.key)) for (const id of k.runIds) if (!out.has(id)) out.set(id, k);
+  for (const k of keys) for (const id of k.runIds) if (!out.has(id)) out.set(id, k);
   return out;
+}
+
+/** run id → the colour its marks take (markKeys). */
+export function markColors(keys: readonly ColorKey[], hidden: ReadonlySet<string>): Map<string, string> {
+  return new Map([...markKeys(keys, hidden)].map(([id, k]) => [id, k.color]));
+}
+
+/** run id → the name of the group its marks are coloured by (markKeys), or null when the view is not grouped. */
+export function markGroups(keys: readonly ColorKey[], hidden: ReadonlySet<string>): Map<string, string> | null {
+  if (!keys.some((k) => k.title !== undefined)) return null;
+  return new Map([...markKeys(keys, hidden)].map(([id, k]) => [id, k.title ?? k.name]));
 }
 
 /** The runs the legend shows (a run is hidden when each key it is under is), or null when nothing is hidden. */

@@ -184,7 +184,7 @@ test("grouping a panel by tag: a run with two tags counts in both groups; per me
   const runs = [run("aaaa", { tags: ["base", "lr"] }), run("bbbb", { tags: ["lr"] }), run("cccc")];
   const panel = resolvePanel({ y: ["val_loss", "val_acc"], group: "run:tags" }, PAGE, NAMES);
   const groups = panelGroups(runs, panel)!;
-  assert.deepEqual(groups.map((g) => g.label), ["tag=base (1) · val_loss", "tag=lr (2) · val_loss", "tag=– (1) · val_loss", "tag=base (1) · val_acc", "tag=lr (2) · val_acc", "tag=– (1) · val_acc"]);
+  assert.deepEqual(groups.map((g) => g.label), ["tag=base (1) · val_loss", "tag=lr (2) · val_loss", "no tag (1) · val_loss", "tag=base (1) · val_acc", "tag=lr (2) · val_acc", "no tag (1) · val_acc"]);
   assert.deepEqual(groups[1].runIds, ["aaaa|val_loss", "bbbb|val_loss"]);
   assert.deepEqual(groups[3].dash, DASHES[1]);
   assert.equal(panelGroups(runs, resolvePanel({ y: ["val_loss"], group: "none" }, PAGE, NAMES)), null);
