@@ -91,6 +91,19 @@ async function post(request: APIRequestContext, url: string, data: unknown) {
   return (await res.json()) as { run: StoredRun };
 }
 
+/** Runs of a program, each logging acc and loss for ten steps and ending on `acc` and `loss` (its summary), finished; their ids. */
+async function logProgramRuns(request: APIRequestContext, project: string, specs: { name: string; group?: string; config: Record<string, unknown>; acc: number; loss: number }[]) {
+  const ids: string[] = [];
+  for (const s of specs) {
+    const { run } = await post(request, "/api/runs", { project, name: s.name, ...(s.group ? { group: s.group } : {}), config: s.config });
+    const metrics = Array.from({ length: 10 }, (_, step) => ({ step, time: step, values: { acc: step === 9 ? s.acc : s.acc / 2, loss: step === 9 ? s.loss : s.loss * 2 } }));
+    await post(request, `/api/runs/${run.id}/events`, { seq: 1, metrics });
+    await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
+    ids.push(run.id);
+  }
+  return ids;
+}
+
 test("compare: program runs among engine runs — named by their own config, coloured by run group on the scatter too, points inside the axes", async ({ page, request }) => {
   // three runs of a program (free-form, nested config) whose last acc and loss are round
   // numbers: the values an axis's ticks fall on, so a plot without room cuts them in half
@@ -100,14 +113,7 @@ test("compare: program runs among engine runs — named by their own config, col
     { name: "prog-b", group: "wide", config: { lr: 0.01, opt: { name: "sgd", beta: 0.9 }, width: 64 }, acc: 0.7, loss: 1.5 },
     { name: "prog-c", group: "narrow", config: { lr: 0.1, opt: { name: "sgd", beta: 0.9 }, width: 128 }, acc: 0.9, loss: 1 },
   ];
-  const programIds: string[] = [];
-  for (const s of specs) {
-    const { run } = await post(request, "/api/runs", { project, name: s.name, group: s.group, config: s.config });
-    const metrics = Array.from({ length: 10 }, (_, step) => ({ step, time: step, values: { acc: step === 9 ? s.acc : s.acc / 2, loss: step === 9 ? s.loss : s.loss * 2 } }));
-    await post(request, `/api/runs/${run.id}/events`, { seq: 1, metrics });
-    await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
-    programIds.push(run.id);
-  }
+  const programIds = await logProgramRuns(request, project, specs);
   const { runs: engine } = (await (await request.get("/api/runs?limit=2&sort=created")).json()) as { runs: StoredRun[] };
   const ids = [...programIds, ...engine.map((r) => r.id)];
   const stored = await Promise.all(ids.map(async (id) => ((await (await request.get(`/api/runs/${id}`)).json()) as { run: StoredRun }).run));
@@ -139,6 +145,8 @@ test("compare: program runs among engine runs — named by their own config, col
   await expect(page).toHaveURL(/slog=y/);
   await expect(chart).not.toHaveAttribute("data-y-range", /^-|,-/);
   await expectInsideAxes(chart, points, { x: false, y: true });
+  // loss 1 … 2 on a log axis: drawn over about that, not 0.1 … 10
+  await expectLogAxisFits(chart, "y", points.map((p) => p.y));
   await screen(page, "compare-program-scatter-log");
 
   // grouped by run group: the curves, the legend and the scatter's points in the same colours
@@ -157,4 +165,120 @@ test("compare: program runs among engine runs — named by their own config, col
   await legend.locator('[data-testid="legend-item"][data-key="run:group=narrow"]').click();
   await expect(chart).toHaveAttribute("data-faded", programIds[2]);
   await screen(page, "compare-program-groups");
+});
+
+/** Where a scatter point is drawn, in page pixels: its stored values on the axes as drawn (data-x-range …), the grid as laid out. */
+async function pointPixel(chart: Locator, p: { x: number; y: number }, log: { x: boolean; y: boolean }) {
+  const attr = async (name: string) => ((await chart.getAttribute(name)) ?? "").split(",").map(Number);
+  const [x0, x1] = await attr("data-x-range");
+  const [y0, y1] = await attr("data-y-range");
+  const [left, right, top, bottom] = await attr("data-grid");
+  // (the mouse reaches only what the viewport shows)
+  await chart.scrollIntoViewIfNeeded();
+  const box = (await chart.boundingBox())!;
+  const at = (v: number, lo: number, hi: number, isLog: boolean) => (isLog ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo));
+  return { x: box.x + left + at(p.x, x0, x1, log.x) * (box.width - left - right), y: box.y + top + (1 - at(p.y, y0, y1, log.y)) * (box.height - top - bottom) };
+}
+
+/** A log axis as drawn holds the values, and no more than their decades and a little room (ECharts rounded it out to whole decades: loss 1 … 2 over 0.1 … 10); its labelled ticks lie inside it. */
+async function expectLogAxisFits(chart: Locator, axis: "x" | "y", values: number[]) {
+  const [lo, hi] = ((await chart.getAttribute(`data-${axis}-range`)) ?? "").split(",").map(Number);
+  const [min, max] = [Math.min(...values), Math.max(...values)];
+  expect(lo, `${axis} from ${lo}`).toBeGreaterThan(0);
+  expect(lo, `${axis} from ${lo}`).toBeLessThan(min);
+  expect(hi, `${axis} to ${hi}`).toBeGreaterThan(max);
+  // no whole extra decade: the data's span in decades, and at most a fifth of a decade more
+  expect(Math.log10(hi / lo), `${axis} over ${lo} … ${hi}`).toBeLessThan(Math.log10(max / min) + 0.2);
+  const ticks = ((await chart.getAttribute(`data-${axis}-ticks`)) ?? "").split(",").filter(Boolean).map(Number);
+  expect(ticks.length, `${axis} ticks ${ticks}`).toBeGreaterThanOrEqual(3);
+  for (const t of ticks) expect(t >= lo && t <= hi, `${axis} tick ${t} in ${lo} … ${hi}`).toBe(true);
+}
+
+test("compare: runs without the grouping key are one group, 'no cell', listed last and named so in the legend, the curves and the scatter's tooltip; log axes hold the data's range", async ({ page, request }) => {
+  // a user's program logs beside our engine runs: two of its runs say their cell, one does not
+  const project = `e2e-nocell-${Date.now().toString(36)}`;
+  const specs = [
+    { name: "prog-mlp-a", config: { cell: "mlp", width: 64 }, acc: 0.1, loss: 1 },
+    { name: "prog-mlp-b", config: { cell: "mlp", width: 128 }, acc: 0.4, loss: 1.5 },
+    { name: "prog-plain", config: { width: 64 }, acc: 1, loss: 2 },
+  ];
+  const programIds = await logProgramRuns(request, project, specs);
+  const { runs: engine } = (await (await request.get("/api/runs?limit=2&sort=created")).json()) as { runs: StoredRun[] };
+  const ids = [...programIds, ...engine.map((r) => r.id)];
+  const stored = await Promise.all(ids.map(async (id) => ((await (await request.get(`/api/runs/${id}`)).json()) as { run: StoredRun }).run));
+  // each run's group as the page should name it, from what is stored
+  const title = (r: StoredRun) => (typeof r.config.cell === "string" ? `cell=${r.config.cell}` : "no cell");
+  expect(stored.filter((r) => title(r) === "no cell").map((r) => r.name)).toEqual(["prog-plain"]);
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=loss&sx=acc&sy=loss&group=cell`);
+
+  // the legend: one item per cell value as stored, then "no cell" with its one run, last
+  const legend = page.getByTestId("compare-legend");
+  const items = legend.getByTestId("legend-item");
+  const titles = [...new Set(stored.map(title))].filter((t) => t !== "no cell").sort();
+  const count = (t: string) => stored.filter((r) => title(r) === t).length;
+  await expect(items).toHaveText([...titles, "no cell"].map((t) => `${t} (${count(t)})`));
+  await expect(items.last()).toHaveAttribute("data-key", "cell=null");
+  await expect(legend).not.toContainText("–");
+  // the group-by choice and the legend's heading name the grouping alike
+  await expect(page.getByTestId("group-by").locator("option:checked")).toHaveText("cell");
+  await expect(legend).toContainText(`${titles.length + 1} groups of ${stored.length} runs by cell`);
+
+  // the curves: the program's groups drawn (the engine runs log no `loss`), "no cell" last; its tooltip row says so too
+  const loss = page.locator('[data-testid="compare-panel"][data-metric="loss"] [data-testid="curve-chart"]');
+  await expect(loss).toHaveAttribute("data-grouped", "true");
+  await expect(loss).toHaveAttribute("data-curves", "cell=mlp,cell=null");
+  const plot = (await loss.getByTestId("chart-plot").boundingBox())!;
+  await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height * 0.5);
+  await expect(page.getByTestId("tooltip-row").filter({ hasText: "no cell" })).toHaveCount(1);
+  await expect(page.getByTestId("tooltip-row").filter({ hasText: "cell=mlp" })).toHaveCount(1);
+  await page.mouse.move(0, 0);
+
+  // the scatter: each point's tooltip names its run and, beside it, the group the legend colours it by
+  const scatter = page.getByTestId("scatter-panel");
+  const chart = scatter.getByTestId("scatter-chart");
+  await expect(chart).toHaveAttribute("data-points", programIds.map((id, i) => `${id}=${specs[i].acc}:${specs[i].loss}`).join(","));
+  const groupColors = await legendColors(legend);
+  const colors = await pointColors(chart);
+  const tooltip = page.locator(".scatter-tooltip");
+  const hover = async (log: { x: boolean; y: boolean }) => {
+    for (const run of stored.slice(0, 3)) {
+      const at = await pointPixel(chart, { x: run.summary.acc as number, y: run.summary.loss as number }, log);
+      await page.mouse.move(at.x, at.y);
+      await expect(tooltip).toBeVisible();
+      await expect(tooltip).toContainText(run.name);
+      await expect(tooltip.getByTestId("scatter-tooltip-group")).toHaveText(title(run));
+      // the group named is the one whose colour the point is drawn in
+      const key = Object.keys(groupColors).find((k) => k === (title(run) === "no cell" ? "cell=null" : `cell=${run.config.cell}`))!;
+      expect(colors[run.id], run.name).toBe(groupColors[key]);
+      await page.mouse.move(0, 0);
+    }
+  };
+  await hover({ x: false, y: false });
+  const plain = await pointPixel(chart, { x: specs[2].acc, y: specs[2].loss }, { x: false, y: false });
+  await page.mouse.move(plain.x, plain.y);
+  await expect(tooltip).toContainText("no cell");
+  await screen(page, "compare-nocell-scatter-tooltip");
+  await page.mouse.move(0, 0);
+
+  // log axes: acc 0.1 … 1 and loss 1 … 2 sit on decades, where ECharts' rounding to whole
+  // decades added an empty one (0.01 … 10, 0.1 … 10); drawn, they hold the data's range, every point whole
+  await scatter.getByLabel("Log x").check();
+  await scatter.getByLabel("Log y").check();
+  await expect(page).toHaveURL(/slog=xy/);
+  await expect(chart).toHaveAttribute("data-y-ticks", /./);
+  await expectLogAxisFits(chart, "x", specs.map((s) => s.acc));
+  await expectLogAxisFits(chart, "y", specs.map((s) => s.loss));
+  await expectInsideAxes(chart, specs.map((s) => ({ x: s.acc, y: s.loss })), { x: true, y: true });
+  await hover({ x: true, y: true });
+  const plainLog = await pointPixel(chart, { x: specs[2].acc, y: specs[2].loss }, { x: true, y: true });
+  await page.mouse.move(plainLog.x, plainLog.y);
+  await expect(tooltip.getByTestId("scatter-tooltip-group")).toHaveText("no cell");
+  await screen(page, "compare-nocell-scatter-log");
+
+  // ungrouped, the tooltip names no group
+  await page.getByTestId("group-by").selectOption("");
+  const first = await pointPixel(chart, { x: specs[0].acc, y: specs[0].loss }, { x: true, y: true });
+  await page.mouse.move(first.x, first.y);
+  await expect(tooltip).toContainText(specs[0].name);
+  await expect(tooltip.getByTestId("scatter-tooltip-group")).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AXIS_PAD, axisRoom, brushRectangle, colorValue, DEFAULT_SCATTER, fieldOf, isLogAxis, JITTER, jitterOf, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
+import { AXIS_PAD, axisRoom, logAxis, brushRectangle, colorValue, DEFAULT_SCATTER, fieldOf, isLogAxis, JITTER, jitterOf, parseScatter, rectangleBrush, resolveAxes, scatterFields, scatterPoints, setScatterParams } from "./scatter";
 import { brushedRunIds, type SweepRunLike } from "./sweep-parcoords";
 import { sweepModel } from "./sweep-view";
 
@@ -158,4 +158,35 @@ test("an axis holds room past its extreme points: a share of their span, in log1
   const [one0, one1] = axisRoom([0.01], true)!;
   assert.ok(Math.abs(Math.log10(one0) + 2 + AXIS_PAD) < 1e-12 && Math.abs(Math.log10(one1) + 2 - AXIS_PAD) < 1e-12);
   assert.equal(axisRoom([], false), null);
+});
+
+// ECharts rounds a log axis out to whole decades: loss 1 … 2 with its room below 1 was drawn
+// over 0.1 … 10, acc 0.1 … 1 over 0.01 … 10. logAxis holds the points' range (with its room)
+// and labels it with ticks that read well.
+test("a log axis holds its points' range with room, and no empty decade; its ticks read well", () => {
+  const within = (values: number[]) => {
+    const axis = logAxis(values)!;
+    const [lo, hi] = axisRoom(values, true)!;
+    assert.deepEqual([axis.min, axis.max], [lo, hi]);
+    // every point inside, with AXIS_PAD of the span (in log10) to spare
+    for (const v of values) assert.ok(v > axis.min && v < axis.max);
+    // no more than the data's decades and their room
+    const span = Math.log10(Math.max(...values) / Math.min(...values));
+    assert.ok(Math.log10(axis.max / axis.min) <= span * (1 + 2 * AXIS_PAD) + 2 * AXIS_PAD + 1e-12);
+    for (const t of axis.ticks) assert.ok(t >= axis.min && t <= axis.max, `tick ${t}`);
+    return axis.ticks;
+  };
+  assert.deepEqual(within([1, 1.5, 2]), [1, 1.25, 1.5, 1.75, 2]);
+  assert.deepEqual(within([0.2, 0.5, 0.9]), [0.2, 0.4, 0.6, 0.8]);
+  assert.deepEqual(within([0.1, 0.4, 1]), [0.1, 0.2, 0.5, 1]);
+  assert.deepEqual(within([1e-4, 1e-3, 1e-1]), [1e-4, 1e-3, 1e-2, 1e-1]);
+  // many decades: at most eight labels, powers of ten still
+  const wide = within([1e-12, 1]);
+  assert.ok(wide.length <= 8 && wide.length >= 4, String(wide));
+  for (const t of wide) assert.ok(Number.isInteger(Math.log10(t)), String(t));
+  // one value: a little room around it, a tick or more near it
+  assert.ok(within([0.5]).includes(0.5));
+  // not positive: no point on a log axis
+  assert.equal(logAxis([0, -1]), null);
+  assert.deepEqual(within([0.3, 3]), [0.5, 1, 2]);
 });

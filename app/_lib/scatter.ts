@@ -1,3 +1,4 @@
+import { logTicks } from "./chart-scale";
 import { asCategory, fieldValue, type Brush, type ParModel, type SweepRunLike } from "./sweep-parcoords";
 
 // Data shaping of the sweep page's scatter panel (app/_components/sweeps/ScatterPanel): a
@@ -158,8 +159,8 @@ export const AXIS_PAD = 0.03;
 /**
  * The range a numeric axis must hold: its points' extent widened by AXIS_PAD of the span on
  * each side (of a lone value, of itself; of a lone 0, by AXIS_PAD), in log10 on a log axis so it
- * stays above zero. The chart rounds this out to its own ticks (ECharts' dataMin/dataMax), so
- * the ticks stay where the values are and a log axis stays log. null: no values.
+ * stays above zero. A linear axis is rounded out to its own ticks (ECharts' dataMin/dataMax), so
+ * the ticks stay where the values are; a log axis is drawn over exactly this (logAxis). null: no values.
  */
 export function axisRoom(values: readonly number[], log: boolean): [number, number] | null {
   if (values.length === 0) return null;
@@ -167,6 +168,25 @@ export function axisRoom(values: readonly number[], log: boolean): [number, numb
   const [lo, hi] = [Math.min(...at), Math.max(...at)];
   const pad = AXIS_PAD * (hi - lo || (log ? 1 : Math.abs(lo) || 1));
   return log ? [10 ** (lo - pad), 10 ** (hi + pad)] : [lo - pad, hi + pad];
+}
+
+/** At most this many labelled ticks on a log axis (over many decades: every other power, …). */
+const MAX_LOG_TICKS = 8;
+
+/**
+ * A log axis as drawn: exactly its points' range with AXIS_PAD room (axisRoom), not rounded
+ * out, and its ticks (logTicks, as the curve chart's: round values within a decade, 1-2-5 or
+ * powers of ten over more). ECharts rounds a log axis out to whole decades, so the room past a
+ * value on a decade took a whole empty decade: acc 0.1–1 was drawn over 0.01–10, loss 1–2 over
+ * 0.1–10. null: no positive values.
+ */
+export function logAxis(values: readonly number[]): { min: number; max: number; ticks: number[] } | null {
+  const room = axisRoom(values.filter((v) => v > 0), true);
+  if (!room) return null;
+  const [min, max] = room;
+  const ticks = logTicks(min, max).filter((v) => v >= min && v <= max);
+  const every = Math.ceil(ticks.length / MAX_LOG_TICKS);
+  return { min, max, ticks: ticks.filter((_, i) => i % every === 0) };
 }
 
 /** A rectangle's range on a field as a brush interval: on a category axis, the categories whose band of points it touches (indices). */

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { CompareDetailRun, CompareResponse, CompareRun } from "../../_lib/compare-api";
-import { colorKeys, groupableKeys, groupingLabel, groupsFor, markColors, seriesFor, shownRunIds } from "../../_lib/compare-shape";
+import { colorKeys, groupableKeys, groupingLabel, groupsFor, markColors, markGroups, seriesFor, shownRunIds } from "../../_lib/compare-shape";
 import { compareViewQuery, DEFAULT_METRICS, type CompareViewState } from "../../_lib/compare-view";
 import { runColors } from "../../_lib/colors";
 import { legendNames } from "../../_lib/legend";
@@ -101,6 +101,8 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
   // one colour assignment for the legend, the curves and the scatter: by group when grouped, else by run
   const legendItems = useMemo(() => colorKeys(data.runs, names, colors, groups), [data.runs, names, colors, groups]);
   const marks = useMemo(() => markColors(legendItems, hidden), [legendItems, hidden]);
+  // and, grouped, the group each run's mark is coloured by (the scatter's tooltip names it)
+  const markGroupNames = useMemo(() => markGroups(legendItems, hidden), [legendItems, hidden]);
   // the runs the legend shows (a run is hidden when it is, or when each group it is in is): the
   // scatter greys the others, the histogram and the custom panels leave them out
   const shownIds = useMemo(() => shownRunIds(legendItems, hidden), [legendItems, hidden]);
@@ -231,6 +233,7 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
           brush={{}}
           keep={shownIds}
           colors={marks}
+          groups={markGroupNames}
           legend={{ items: legendItems, hidden, onToggle: toggle, by: groups ? "group" : "run" }}
           onSettings={(scatter: ScatterSettings) => update({ scatter })}
           onBrush={brushRuns}

@@ -6,7 +6,7 @@ import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
-import { axisRoom, type ColorBy, type ScatterField, type ScatterPoint } from "../../_lib/scatter";
+import { axisRoom, logAxis, type ColorBy, type ScatterField, type ScatterPoint } from "../../_lib/scatter";
 import { useEChart } from "../charts/use-echart";
 
 echarts.use([EScatter, GridComponent, TooltipComponent, VisualMapComponent, BrushComponent, CanvasRenderer]);
@@ -28,6 +28,8 @@ export function ScatterChart(props: {
   logX: boolean;
   logY: boolean;
   colors: RunColors;
+  /** each run's group (the page is grouped: the group its colour is from), named in its tooltip */
+  groups: ReadonlyMap<string, string> | null;
   /** runs the page's brush keeps (null: all) */
   keep: ReadonlySet<string> | null;
   /** the rectangle the page's brush holds on these two fields, or null */
@@ -50,20 +52,30 @@ export function ScatterChart(props: {
     });
   });
 
-  const { points, x, y, color, logX, logY, colors, keep } = props;
+  const { points, x, y, color, logX, logY, colors, groups, keep } = props;
   useEffect(() => {
     const c = chart.current;
     if (!c) return;
     const cs = points.map((p) => p.c).filter((v): v is number => v !== null);
     const byValue = color !== "none" && cs.length > 0;
-    const axis = (field: ScatterField, log: boolean, values: number[]) => {
+    // the ticks of a log axis as given (test hook below)
+    const logTicksOf: { x?: number[]; y?: number[] } = {};
+    const axis = (field: ScatterField, log: boolean, values: number[], which: "x" | "y") => {
       // (onZero off: the other axis's line stays at the plot's edge, not at its 0 — a category's middle)
       const common = { name: field.key, nameLocation: "middle" as const, nameGap: 28, axisLine: { onZero: false }, splitLine: { lineStyle: { color: "#f0f2f5" } } };
       const categories = field.categories;
+      const formatter = (v: number) => formatNumber(v, 3);
+      const range = log && !categories ? logAxis(values) : null;
+      if (range) {
+        logTicksOf[which] = range.ticks;
+        // a log axis holds its points' range and no more (ECharts would round it out to whole
+        // decades), with our ticks: labels, tick marks and split lines at them
+        return { ...common, type: "log" as const, min: range.min, max: range.max, axisLabel: { formatter, customValues: range.ticks }, axisTick: { customValues: range.ticks } };
+      }
       if (!categories) {
         // room past the extreme points (axisRoom), which ECharts rounds out to its ticks: a point on the edge is drawn whole
         const [dataMin, dataMax] = axisRoom(values, log) ?? [undefined, undefined];
-        return { ...common, type: log ? ("log" as const) : ("value" as const), scale: true, dataMin, dataMax, axisLabel: { formatter: (v: number) => formatNumber(v, 3) } };
+        return { ...common, type: log ? ("log" as const) : ("value" as const), scale: true, dataMin, dataMax, axisLabel: { formatter } };
       }
       // ticks every half: at the bands' edges (-0.5, 0.5 …) a split line between categories (the
       // colours alternate, edge then middle), at their middles (0, 1 …) the category's name
@@ -84,15 +96,20 @@ export function ScatterChart(props: {
       {
         animation: false,
         grid,
-        xAxis: axis(x, logX, points.map((p) => p.x)),
-        yAxis: { ...axis(y, logY, points.map((p) => p.y)), nameGap: 48 },
+        xAxis: axis(x, logX, points.map((p) => p.x), "x"),
+        yAxis: { ...axis(y, logY, points.map((p) => p.y), "y"), nameGap: 48 },
         tooltip: {
           trigger: "item",
+          className: "scatter-tooltip",
           formatter: (i: { dataIndex: number }) => {
             const p = points[i.dataIndex];
             if (!p) return "";
             const extra = p.c !== null && color !== "none" ? `<br/>${color === "step" ? "step" : "runtime (s)"}: ${esc(formatNumber(p.c))}` : "";
-            return `<b>${esc(p.name)}</b><br/>${shown(x, p.x, p.xCategory)}<br/>${shown(y, p.y, p.yCategory)}${extra}`;
+            const group = groups?.get(p.runId);
+            // (grouped: the group the point is coloured by, beside a swatch of that colour, as in the legend)
+            const swatch = `<span style="display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:5px;background:${colorOf(colors, p.runId)}"></span>`;
+            const groupLine = group !== undefined ? `<br/><span data-testid="scatter-tooltip-group">${color === "none" ? swatch : ""}${esc(group)}</span>` : "";
+            return `<b>${esc(p.name)}</b>${groupLine}<br/>${shown(x, p.x, p.xCategory)}<br/>${shown(y, p.y, p.yCategory)}${extra}`;
           },
         },
         brush: { xAxisIndex: 0, yAxisIndex: 0, brushType: "rect", brushMode: "single", transformable: false, throttleType: "debounce", brushStyle: { color: "rgba(47,111,222,0.08)", borderColor: "#2f6fde" }, outOfBrush: { colorAlpha: 1 } },
@@ -133,8 +150,11 @@ export function ScatterChart(props: {
       el.current.dataset.xRange = `${edge("xAxisIndex", grid.left)},${edge("xAxisIndex", w - grid.right)}`;
       el.current.dataset.yRange = `${edge("yAxisIndex", h - grid.bottom)},${edge("yAxisIndex", grid.top)}`;
       el.current.dataset.grid = `${grid.left},${grid.right},${grid.top},${grid.bottom}`;
+      // and a log axis's labelled ticks
+      el.current.dataset.xTicks = logTicksOf.x?.join(",") ?? "";
+      el.current.dataset.yTicks = logTicksOf.y?.join(",") ?? "";
     }
-  }, [points, x, y, color, logX, logY, colors, keep]);
+  }, [points, x, y, color, logX, logY, colors, groups, keep]);
 
   // The page's rectangle on the canvas: drawn again after a redraw or from the URL, taken off by Clear brush.
   const rect = props.rectangle ? JSON.stringify(props.rectangle) : "";

@@ -21,6 +21,8 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
   keep: ReadonlySet<string> | null;
   /** each run's point colour (colouring by run) */
   colors: RunColors;
+  /** each run's group, named as the legend names it (grouped: the group its colour is from), for the tooltip */
+  groups?: ReadonlyMap<string, string> | null;
   /** the keys `colors` comes from, by run or by group (click hides one, as in the page's legend) */
   legend?: { items: LegendItem[]; hidden: ReadonlySet<string>; onToggle: (key: string) => void; by: "run" | "group" };
   onSettings: (s: ScatterSettings) => void;
@@ -104,6 +106,7 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
           logX={logX}
           logY={logY}
           colors={props.colors}
+          groups={props.groups ?? null}
           keep={props.keep}
           rectangle={rectangle}
           onRectangle={(xr, yr) => props.onBrush(rectangleBrush(brush, xField, yField, xr, yr))}
