@@ -124,6 +124,8 @@ export interface TablePage {
   total: number;
   /** Runs matching the filters. */
   runs: number;
+  /** When the newest of them was created (null: none): with `runs`, the view's stamp (runsTableStamp). */
+  newest: string | null;
 }
 
 type BaseRow = TypedRow<ReturnType<typeof tablePageQuery>["columns"]>;
@@ -238,8 +240,8 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   if (!q.groupSeeds && !q.groupRuns && !q.groupTags) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
     const rows = await selectRows(dialectSql().tablePageQuery(input, limit, q.offset ?? 0));
-    const total = (await selectRows(dialectSql().runCountQuery(q)))[0].n ?? 0;
-    return { rows: rows.map((r) => toRow(r, q.columns, now)), total, runs: total };
+    const { runs, newest } = await runsTableStamp(q);
+    return { rows: rows.map((r) => toRow(r, q.columns, now)), total: runs, runs, newest };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
   const rows = await selectRows(dialectSql().tableGroupQuery(input, q.groupSeeds ? "seeds" : "runs"));
@@ -264,7 +266,19 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   if (q.columns.includes(sort.field) || isFixedField(sort.field)) grouped.sort((a, b) => compare(sortOf(a), sortOf(b), sort.desc));
   const offset = q.offset ?? 0;
   const limit = q.limit ?? grouped.length;
-  return { rows: grouped.slice(offset, offset + limit), total: grouped.length, runs: rows.length };
+  const newest = all.reduce<string | null>((max, r) => (max === null || r.createdAt > max ? r.createdAt : max), null);
+  return { rows: grouped.slice(offset, offset + limit), total: grouped.length, runs: rows.length, newest };
+}
+
+/**
+ * How many runs match a view (its sweep, states, filters, tags, project, archived) and when
+ * the newest was created, as a page's `runs` and `newest` count them; and how many runs there
+ * are in all. One count, no rows: the live table polls it and reads its pages again only when
+ * it moves (a run created, deleted, archived, or its values now in or out of a filter).
+ */
+export async function runsTableStamp(q: Omit<TableQuery, "columns">): Promise<{ runs: number; newest: string | null; all: number }> {
+  const [stamp] = await selectRows(dialectSql().viewStampQuery(q));
+  return { runs: stamp.n ?? 0, newest: stamp.newest, all: stamp.all ?? 0 };
 }
 
 export interface TableColumnInfo {

@@ -185,6 +185,11 @@ export function runCountQuery(q: WhereInput) {
   return query(`SELECT count(*) AS n FROM Run r ${w.sql}`, w.args, { n: "number" });
 }
 
+export function viewStampQuery(q: WhereInput) {
+  const w = whereSql(q);
+  return query(`SELECT count(*) AS n, max(r.createdAt) AS newest, (SELECT count(*) FROM Run) AS "all" FROM Run r ${w.sql}`, w.args, { n: "number", newest: "time", all: "number" });
+}
+
 export function tableKeysQueries(sweepId?: string, project?: string) {
   const w = whereSql({ sweepId, project });
   const scope = `SELECT ${doc("config")} AS config, ${doc("summary")} AS summary FROM Run r ${w.sql} ORDER BY createdAt DESC LIMIT 2000`;
