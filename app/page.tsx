@@ -1,8 +1,8 @@
 import Link from "next/link";
+import { RunsCount, RunsCountProvider } from "./_components/runs/RunsCount";
 import { RunsView } from "./_components/runs/RunsView";
 import { EmptyState, ErrorBox, PageHeader } from "./_components/ui";
 import { searchParamsFromRecord, type RawSearchParams } from "./_lib/url";
-import { countOf } from "./_lib/format";
 import { loadTable, resolveTableView } from "./runs/table-data";
 import { countRuns, getSweep, RunsTableParams } from "../prisma/store";
 
@@ -43,20 +43,14 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
     parsed.data.sweep ? getSweep(parsed.data.sweep) : null,
   ]);
   const apiQuery = queryString(raw, ["limit", "offset"]);
-  const n = (x: number) => x.toLocaleString("en-US");
-  const subtitle =
-    all === 0
-      ? "No runs yet"
-      : view.grouped
-        ? `${n(page.total)} ${view.groupBy === "runs" ? "group" : view.groupBy === "tags" ? "tag" : "configuration"}${page.total === 1 ? "" : "s"} · ${countOf(page.runs, "run")}`
-        : `${n(page.total)} run${page.total === 1 ? "" : "s"}${page.total < all ? ` of ${n(all)}` : ""}`;
+  // (the count follows the live table: RunsCount)
   return (
-    <>
+    <RunsCountProvider view={apiQuery} initial={{ total: page.total, runs: page.runs, all }}>
       <PageHeader
         title={sweep ? <>Runs <span className="muted" style={{ fontWeight: 400 }}>· {sweep.name}</span></> : parsed.data.project ? <>Runs <span className="muted" style={{ fontWeight: 400 }} data-testid="runs-project">· project {parsed.data.project}</span></> : "Runs"}
         subtitle={
           <>
-            {subtitle}
+            {all === 0 ? "No runs yet" : <RunsCount groupBy={view.groupBy} />}
             {sweep && (
               <>
                 {" · "}
@@ -107,6 +101,6 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
           summary={view.info.summary}
         />
       )}
-    </>
+    </RunsCountProvider>
   );
 }

@@ -1,11 +1,12 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import fs from "node:fs";
 import { consoleText } from "../engine/console";
-import { screen } from "./runs-util";
+import { e2eStore, screen } from "./runs-util";
 
 // Journeys that need the real engine worker and the server's executor: watch a run train
 // live (its console too) and stop it; re-run a run with the same seed and see the identical
-// curve; a delayed-recall RNN's gradient flow.
+// curve; a delayed-recall RNN's gradient flow. And the runs table while the page stays open:
+// runs created elsewhere come in with the count, a running row leaves a filter it stops matching.
 
 /** Launch a one-run grid sweep with these parameters; its id and the run's, once the run is `state`. */
 async function sweepRun(request: APIRequestContext, parameters: Record<string, unknown>, state: "running" | "finished") {
@@ -95,7 +96,7 @@ test("run page: re-run with the same seed reproduces the curve exactly", async (
   await screen(page, "rerun-compare");
 });
 
-test("runs table: a training run's cells move live, the view stays as the user left it, and the poll stops when it ends", async ({ page, request }) => {
+test("runs table: a training run's cells move live, the view stays as the user left it, and the poll slows to the view's count when it ends", async ({ page, request }) => {
   const params = { cell: { value: "rnn" }, steps: { value: 100000 }, hidden_size: { value: 16 }, eval_every: { value: 20 }, log_every: { value: 5 } };
   const { sweepId, runId } = await sweepRun(request, params, "running");
   const livePolls: string[] = [];
@@ -131,9 +132,9 @@ test("runs table: a training run's cells move live, the view stays as the user l
   await expect(page.getByTestId("filter-value")).toHaveValue("0.5");
   expect(await scroller.evaluate((el) => el.scrollTop)).toBe(scrollTop);
   await expect(page).toHaveURL(/\?columns=state,runtime,step,summary\.train_loss&sort=created$/);
-  // each poll asked for the running run alone
+  // each poll asked for the running run's rows alone
   expect(livePolls.length).toBeGreaterThan(0);
-  for (const url of livePolls) expect(new URL(url).searchParams.get("ids")).toBe(runId);
+  for (const url of livePolls) expect(new URL(url).searchParams.get("live")).toBe(runId);
 
   // stopped: the row says so, with the step and loss the store holds, and the polls stop
   await request.post(`/api/runs/${runId}/stop`);
@@ -142,9 +143,14 @@ test("runs table: a training run's cells move live, the view stays as the user l
   await expect(step).toHaveAttribute("data-value", String(run.lastStep));
   await expect(row.locator('td[data-column="summary.train_loss"]')).toHaveAttribute("data-value", String(run.summary.train_loss));
   await expect(row.getByTestId("select-run")).toBeChecked();
+  // nothing on screen trains: the polls ask for no rows, only the view's count, every few seconds
+  await page.waitForTimeout(2000);
   const polled = livePolls.length;
-  await page.waitForTimeout(4000);
-  expect(livePolls.length).toBe(polled);
+  await page.waitForTimeout(6000);
+  const idle = livePolls.slice(polled);
+  expect(idle.length).toBeGreaterThanOrEqual(1);
+  expect(idle.length).toBeLessThanOrEqual(2);
+  for (const url of idle) expect(new URL(url).searchParams.get("live")).toBe("");
   await request.post(`/api/sweeps/${sweepId}/cancel`);
 });
 
@@ -173,4 +179,75 @@ test("runs table: a configuration of seeds training folds its runs' new values l
   await expect(configuration.locator('td[data-column="state"]')).not.toContainText("running", { timeout: 30_000 });
   const seeds = (await page.getByTestId("run-row").locator('td[data-column="summary.train_loss"]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-value")))));
   expect(Number(await mean.getAttribute("data-value"))).toBeCloseTo((seeds[0] + seeds[1]) / 2, 12);
+});
+
+test("runs table: runs created elsewhere come in with the count, and a running row leaves a filter it stops matching, without a reload", async ({ page, request }) => {
+  const project = `e2e-live-${Date.now().toString(36)}`;
+  const post = async <T>(url: string, data: unknown): Promise<T> => {
+    const res = await request.post(url, { data });
+    expect(res.ok(), `${url}: ${await res.text()}`).toBe(true);
+    return (await res.json()) as T;
+  };
+  /** A run logged as a script logs it (the logging API), its val_loss at step `seq`; finished unless asked not to. */
+  const logRun = async (name: string, valLoss: number, finish = true) => {
+    const { run } = await post<{ run: { id: string } }>("/api/runs", { project, name, config: { lr: valLoss / 100 } });
+    await logValLoss(run.id, 1, valLoss);
+    if (finish) await post(`/api/runs/${run.id}/finish`, { state: "finished" });
+    return run.id;
+  };
+  const logValLoss = (id: string, seq: number, valLoss: number) => post(`/api/runs/${id}/events`, { seq, metrics: [{ step: seq, time: seq, values: { val_loss: valLoss } }] });
+  /** What the store holds of the project's runs in this view: the runs, their val_loss, and the runs in all. */
+  const stored = async (filter?: string) => {
+    const store = await e2eStore();
+    const page = await store.queryRunsTable({ project, columns: ["summary.val_loss"], archived: "hide", filters: filter ? [store.TableFilter.parse(filter)] : undefined, limit: 100 });
+    const all = await store.countRuns();
+    await store.disconnectPrisma();
+    return { ids: page.rows.map((r) => r.id).sort(), valLoss: Object.fromEntries(page.rows.map((r) => [r.id, r.values["summary.val_loss"]])), all };
+  };
+  /** The table and its count agree with the store, run by run. */
+  const shownAsStored = async (filter?: string) => {
+    await expect(async () => {
+      const held = await stored(filter);
+      const rows = page.getByTestId("run-row");
+      expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-run-id")!))).sort()).toEqual(held.ids);
+      for (const id of held.ids) await expect(page.locator(`tr[data-run-id="${id}"] td[data-column="summary.val_loss"]`)).toHaveAttribute("data-value", String(held.valLoss[id]), { timeout: 1 });
+      const count = page.getByTestId("runs-count");
+      await expect(count).toHaveAttribute("data-runs", String(held.ids.length), { timeout: 1 });
+      await expect(count).toHaveText(`${held.ids.length} run${held.ids.length === 1 ? "" : "s"} of ${held.all.toLocaleString("en-US")}`, { timeout: 1 });
+    }).toPass({ timeout: 20_000 });
+  };
+  const first = await logRun("first", 0.5);
+
+  // the project open, nothing in it training
+  await page.goto(`/?project=${project}&columns=state,summary.val_loss`);
+  await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
+  await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+  await expect(page.locator(`tr[data-run-id="${first}"]`)).toBeVisible();
+  await shownAsStored();
+  // a script elsewhere logs two runs: they come in, newest first, and the count with them
+  const second = await logRun("second", 0.7);
+  const third = await logRun("third", 1.3);
+  await expect(page.getByTestId("run-row").first()).toHaveAttribute("data-run-id", third, { timeout: 15_000 });
+  await expect(page.locator(`tr[data-run-id="${second}"]`)).toBeVisible();
+  await shownAsStored();
+  expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+
+  // filtered to val_loss < 1: a run that starts matching comes in, running; when its loss rises
+  // above 1 it leaves, while still running, and the count follows
+  const filter = "summary.val_loss<1";
+  await page.goto(`/?project=${project}&columns=state,summary.val_loss&filter=${encodeURIComponent(filter)}`);
+  await expect(page.getByTestId("runs-view")).toHaveAttribute("data-hydrated", "true");
+  await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+  await shownAsStored(filter);
+  const live = await logRun("live", 0.6, false);
+  const liveRow = page.locator(`tr[data-run-id="${live}"]`);
+  await expect(liveRow.locator('td[data-column="state"]')).toContainText("running", { timeout: 15_000 });
+  await shownAsStored(filter);
+  await screen(page, "runs-table-live-filter");
+  await logValLoss(live, 2, 1.4);
+  await expect(liveRow).toHaveCount(0, { timeout: 15_000 });
+  expect((await (await request.get(`/api/runs/${live}`)).json()).run.state).toBe("running");
+  await shownAsStored(filter);
+  expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+  await post(`/api/runs/${live}/finish`, { state: "finished" });
 });

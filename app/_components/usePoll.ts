@@ -2,15 +2,16 @@
 import { useCallback, useEffect, useRef } from "react";
 
 // The live views' one polling loop (the sweep page, the runs table): a tick LIVE_MS after the
-// last one while something trains, IDLE_MS when nothing does, HIDDEN_MS in a hidden tab. A tick
-// waits for the one before it; `enabled` false stops the loop (and true starts it again).
+// last one while something trains, IDLE_MS (or the caller's idleMs) when nothing does, HIDDEN_MS
+// in a hidden tab. A tick waits for the one before it; `enabled` false stops the loop (and true
+// starts it again).
 
 export const LIVE_MS = 1500;
 export const IDLE_MS = 10_000;
 export const HIDDEN_MS = 6000;
 
 /** Runs `tick` over and over while mounted and enabled; returns poll(): tick now (the next one waits from it). */
-export function usePoll(tick: () => Promise<void>, options: { live?: () => boolean; enabled?: boolean } = {}): () => Promise<void> {
+export function usePoll(tick: () => Promise<void>, options: { live?: () => boolean; enabled?: boolean; idleMs?: number } = {}): () => Promise<void> {
   const enabled = options.enabled ?? true;
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   /** the loop is on: mounted and enabled */
@@ -18,6 +19,8 @@ export function usePoll(tick: () => Promise<void>, options: { live?: () => boole
   const busy = useRef(false);
   const live = useRef(options.live);
   live.current = options.live;
+  const idleMs = useRef(options.idleMs ?? IDLE_MS);
+  idleMs.current = options.idleMs ?? IDLE_MS;
   const latestTick = useRef(tick);
   latestTick.current = tick;
 
@@ -34,7 +37,7 @@ export function usePoll(tick: () => Promise<void>, options: { live?: () => boole
     } finally {
       busy.current = false;
     }
-    schedule(document.hidden ? HIDDEN_MS : (live.current?.() ?? true) ? LIVE_MS : IDLE_MS);
+    schedule(document.hidden ? HIDDEN_MS : (live.current?.() ?? true) ? LIVE_MS : idleMs.current);
   }, [schedule]);
   const pollNow = useRef(poll);
   pollNow.current = poll;

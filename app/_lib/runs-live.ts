@@ -3,9 +3,26 @@ import { ACTIVE_RUN_STATES } from "../../sweeps/states";
 
 // The runs table's live rows: which of the rows on screen are training or waiting to (their
 // runs are polled, and nothing else), how a poll's answer folds into the rows held, and when
-// it asks for the whole view again (a run started or ended: the order and the rows may change).
+// it asks for the pages on screen again (a run started, ended or left the view's filter; or
+// the view's count or newest run moved: runs were created or went elsewhere).
 
 const isLive = (row: TableRow) => ACTIVE_RUN_STATES.includes(row.state);
+
+/** GET /api/compare/table/live's answer: the live runs' rows still in the view, and (unless left out) the view's stamp (runsTableStamp). */
+export interface LiveTableAnswer {
+  rows: TableRow[];
+  stamp: ViewStamp | null;
+}
+export interface ViewStamp {
+  /** runs matching the view, and when the newest of them was created */
+  runs: number;
+  newest: string | null;
+  /** runs in all (the header's "of N") */
+  all: number;
+}
+
+/** The pages on screen are to be read again: runs came into the view or left it (created, deleted, archived, now in or out of a filter). */
+export const viewMoved = (held: Pick<ViewStamp, "runs" | "newest">, polled: ViewStamp | null): boolean => polled !== null && (held.runs !== polled.runs || held.newest !== polled.newest);
 
 /** The runs to poll for these rows: each queued or running run, and every run of a configuration row that has one (its mean is of them all). */
 export function liveRunIds(rows: readonly TableRow[]): string[] {

@@ -20,18 +20,15 @@ export interface TableView {
 export async function resolveTableView(p: z.output<typeof RunsTableParams>): Promise<TableView> {
   const [info, sweep] = await Promise.all([tableColumns({ sweepId: p.sweep, project: p.project }), p.sweep ? getSweep(p.sweep) : null]);
   const replicates = typeof sweep?.config.replicates === "number" ? sweep.config.replicates : 1;
-  const groupRuns = p.group === "runs";
-  const groupTags = p.group === "tags";
-  const grouped = groupRuns || groupTags || p.group === "seeds" || (p.group === undefined && replicates > 1);
+  const grouped = p.group === "runs" || p.group === "tags" || p.group === "seeds" || (p.group === undefined && replicates > 1);
   const columns = orderColumns(p.columns?.length ? p.columns : defaultTableColumns(info, { sweep: !!p.sweep, grouped }));
-  return {
-    query: { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: grouped && !groupRuns && !groupTags, groupRuns, groupTags, ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, project: p.project, archived: p.archived ?? (p.ids ? "include" : "hide") },
-    columns,
-    grouped,
-    groupBy: groupRuns ? "runs" : groupTags ? "tags" : grouped ? "seeds" : null,
-    info,
-    replicates,
-  };
+  const groupBy = p.group === "runs" || p.group === "tags" ? p.group : grouped ? "seeds" : null;
+  return { query: tableQuery(p, columns, groupBy), columns, grouped, groupBy, info, replicates };
+}
+
+/** The store query of a view whose columns and grouping are settled (the live poll names both). */
+export function tableQuery(p: z.output<typeof RunsTableParams>, columns: string[], groupBy: TableView["groupBy"]): TableQuery {
+  return { sweepId: p.sweep, states: p.state, filters: p.filter, sort: p.sort, columns, groupSeeds: groupBy === "seeds", groupRuns: groupBy === "runs", groupTags: groupBy === "tags", ids: p.ids, limit: p.limit, offset: p.offset, tags: p.tag, project: p.project, archived: p.archived ?? (p.ids ? "include" : "hide") };
 }
 
 export async function loadTable(view: TableView, page: { limit?: number; offset?: number }): Promise<TablePage> {

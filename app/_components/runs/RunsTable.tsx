@@ -15,7 +15,7 @@ import { fetchTablePage, PAGE, useLiveRows } from "./useLiveRows";
 // name column pinned, sortable headers (links: the sort lives in the URL), and seed
 // replicates as configuration rows that expand to their seeds. A selected run's swatch shows
 // the colour it will have in the compare view (the selection's order); others are hollow.
-// While a run on screen trains, its rows follow it (useLiveRows).
+// While a run on screen trains, its rows follow it, and runs created elsewhere come in (useLiveRows).
 
 const ROW_HEIGHT = 34;
 const GROUP_LABEL = { run: "Run", config: "Config", summary: "Summary" } as const;
@@ -94,7 +94,7 @@ export function RunsTable(props: {
 
   const visible = virtualRows.map((v) => itemAt(v.index)).flatMap((item) => (item ? [item.parent ?? item.row] : []));
   const visiblePages = grouped ? [0] : Array.from({ length: Math.floor(last / PAGE) - Math.floor(first / PAGE) + 1 }, (_, i) => Math.floor(first / PAGE) + i);
-  useLiveRows({ visible, visiblePages, columns, grouped, groupBy: props.groupBy, sort, apiQuery: props.apiQuery, pages, setPages, setTotal });
+  useLiveRows({ visible, visiblePages, columns, grouped, groupBy: props.groupBy, sort, apiQuery: props.apiQuery, pages, setPages, setTotal, initialStamp: props.initial });
 
   const groups = headerGroups(columns);
   const before = virtualRows[0]?.start ?? 0;

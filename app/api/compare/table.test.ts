@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import * as store from "../../../prisma/store";
 import type { RunRecord, TablePage, TableRow } from "../../../prisma/store";
+import type { LiveTableAnswer } from "../../_lib/runs-live";
 import { compareSql, expectedCell, MIXED_COLUMNS, referenceOrder, seedMixedValues, sqlSortKey } from "../../../prisma/testdata/mixed-values";
 import * as exportRoute from "../../api/runs/export.csv/route";
 import * as csvRoute from "./table.csv/route";
@@ -227,27 +228,46 @@ describe("the runs table reads every value as stored", () => {
     });
   }
 
-  it("the live rows (GET /api/compare/table/live, the table's poll) are the view's rows of those runs, ungrouped and folded", async () => {
+  it("the live rows (GET /api/compare/table/live, the table's poll) are the view's rows of those runs, ungrouped and folded, and its stamp the pages' count", async () => {
     const live = async (query: string) => {
       const res = await liveRoute.GET(new Request(`http://x/api/compare/table/live?${query}`));
-      return { status: res.status, body: (await res.json()) as { rows: TableRow[]; error?: string } };
+      return { status: res.status, body: (await res.json()) as LiveTableAnswer & { error?: string } };
     };
     const ids = [runs[1].id, runs[4].id];
-    const { status, body } = await live(`ids=${ids.join(",")}&columns=${columnsParam}&group=none&sort=-summary.val_acc`);
+    const { status, body } = await live(`sweep=${sweepId}&live=${ids.join(",")}&columns=${columnsParam}&group=none&sort=-summary.val_acc`);
     assert.equal(status, 200);
     assert.deepEqual(new Set(body.rows.map((r) => r.id)), new Set(ids));
     for (const row of body.rows) assertRowMatches(row, byId(row.id), "live");
     // folded as the view folds: a configuration's row from all its runs is the view's row
     const view = await json<TablePage>(`sweep=${sweepId}&group=seeds&columns=${columnsParam}`);
     const configuration = view.rows.find((r) => r.group!.count > 1)!;
-    const folded = await live(`ids=${configuration.group!.members.map((m) => m.id).join(",")}&columns=${columnsParam}&group=seeds`);
+    const folded = await live(`sweep=${sweepId}&live=${configuration.group!.members.map((m) => m.id).join(",")}&columns=${columnsParam}&group=seeds`);
     assert.equal(folded.body.rows.length, 1);
     assert.deepEqual(folded.body.rows[0].group!.stats, configuration.group!.stats);
     assert.deepEqual(folded.body.rows[0].values, configuration.values);
-    // it names its runs and columns
-    assert.equal((await live(`columns=${columnsParam}`)).status, 400);
-    assert.equal((await live(`ids=&columns=${columnsParam}`)).status, 400);
-    assert.equal((await live(`ids=${ids[0]}`)).status, 400);
+    // the view's filter holds: a polled run that no longer matches it is not among the rows, and
+    // the stamp is the count and newest run a page of the same view gives (so the table reads
+    // its pages again when, and only when, they move)
+    for (const filter of ["summary.val_loss<2", "config.dropout>0", "summary.val_acc>=0.5"]) {
+      const viewQuery = `sweep=${sweepId}&filter=${encodeURIComponent(filter)}&columns=${columnsParam}`;
+      const page = await json<TablePage>(`${viewQuery}&group=none&limit=1`);
+      const polled = await live(`${viewQuery}&group=none&live=${runs.map((r) => r.id).join(",")}`);
+      const matching = (await json<TablePage>(`${viewQuery}&group=none&limit=1000`)).rows.map((r) => r.id);
+      assert.ok(matching.length > 0 && matching.length < runs.length, filter);
+      assert.deepEqual(new Set(polled.body.rows.map((r) => r.id)), new Set(matching), filter);
+      assert.deepEqual(polled.body.stamp, { runs: page.runs, newest: page.newest, all: await store.countRuns() }, filter);
+      const grouped = await json<TablePage>(`${viewQuery}&group=seeds`);
+      assert.deepEqual((await live(`${viewQuery}&group=seeds`)).body.stamp, { runs: grouped.runs, newest: page.newest, all: await store.countRuns() }, filter);
+      // asked for the rows alone, it counts nothing
+      assert.deepEqual((await live(`${viewQuery}&group=none&live=${runs.map((r) => r.id).join(",")}&stamp=0`)).body.stamp, null);
+    }
+    // nothing live: the stamp alone
+    const idle = await live(`sweep=${sweepId}&columns=${columnsParam}&group=none&live=`);
+    assert.deepEqual([idle.body.rows, idle.body.stamp?.runs], [[], runs.length]);
+    // it names its columns and grouping, and at most 2,000 runs
+    assert.equal((await live(`live=${ids[0]}&group=none`)).status, 400);
+    assert.equal((await live(`live=${ids[0]}&columns=${columnsParam}`)).status, 400);
+    assert.equal((await live(`live=${Array.from({ length: 2001 }, (_, i) => `run${i}`).join(",")}&columns=${columnsParam}&group=none`)).status, 400);
   });
 
   it("the sweep's CSV (export all) agrees with every stored run, in every config and summary column", async () => {
