@@ -178,8 +178,10 @@ test("a log axis holds its points' range with room, and no empty decade; its tic
   };
   assert.deepEqual(within([1, 1.5, 2]), [1, 1.25, 1.5, 1.75, 2]);
   assert.deepEqual(within([0.2, 0.5, 0.9]), [0.2, 0.4, 0.6, 0.8]);
-  assert.deepEqual(within([0.1, 0.4, 1]), [0.1, 0.2, 0.5, 1]);
-  assert.deepEqual(within([1e-4, 1e-3, 1e-1]), [1e-4, 1e-3, 1e-2, 1e-1]);
+  assert.deepEqual(within([0.1, 0.4, 1]), [0.1, 0.2, 0.3, 0.5, 1]);
+  assert.deepEqual(within([1e-4, 1e-3, 1e-1]), [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1]);
+  // a learning rate searched over 1.3e-4 … 0.09: labelled over its whole range, not only from 0.001
+  assert.deepEqual(within([1.26e-4, 0.0907]), [3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1]);
   // many decades: at most eight labels, powers of ten still
   const wide = within([1e-12, 1]);
   assert.ok(wide.length <= 8 && wide.length >= 4, String(wide));
@@ -188,5 +190,5 @@ test("a log axis holds its points' range with room, and no empty decade; its tic
   assert.ok(within([0.5]).includes(0.5));
   // not positive: no point on a log axis
   assert.equal(logAxis([0, -1]), null);
-  assert.deepEqual(within([0.3, 3]), [0.5, 1, 2]);
+  assert.deepEqual(within([0.3, 3]), [0.3, 0.5, 1, 2, 3]);
 });

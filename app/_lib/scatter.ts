@@ -170,21 +170,35 @@ export function axisRoom(values: readonly number[], log: boolean): [number, numb
   return log ? [10 ** (lo - pad), 10 ** (hi + pad)] : [lo - pad, hi + pad];
 }
 
-/** At most this many labelled ticks on a log axis (over many decades: every other power, …). */
+/** At most this many labelled ticks on a log axis. */
 const MAX_LOG_TICKS = 8;
+/** The steps a log axis over a decade or more is labelled at, densest first: 1, 2, 3, 5 × 10^k … powers of ten. */
+const DECADE_STEPS = [[1, 2, 3, 5], [1, 2, 5], [1, 3], [1]];
+
+/** m × 10^k for each m of `steps`, within [min, max]. */
+function decadeTicks(min: number, max: number, steps: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) for (const m of steps) {
+    const v = Number((m * 10 ** e).toPrecision(6));
+    if (v >= min && v <= max) out.push(v);
+  }
+  return out;
+}
 
 /**
  * A log axis as drawn: exactly its points' range with AXIS_PAD room (axisRoom), not rounded
- * out, and its ticks (logTicks, as the curve chart's: round values within a decade, 1-2-5 or
- * powers of ten over more). ECharts rounds a log axis out to whole decades, so the room past a
- * value on a decade took a whole empty decade: acc 0.1–1 was drawn over 0.01–10, loss 1–2 over
- * 0.1–10. null: no positive values.
+ * out, and its ticks: within a decade round values (logTicks, as the curve chart's); over more,
+ * the densest of 1-2-3-5, 1-2-5, 1-3 or powers of ten with at most MAX_LOG_TICKS labels (every
+ * other power … over many decades). ECharts rounds a log axis out to whole decades, so the room
+ * past a value on a decade took a whole empty decade: acc 0.1–1 was drawn over 0.01–10, loss
+ * 1–2 over 0.1–10. null: no positive values.
  */
 export function logAxis(values: readonly number[]): { min: number; max: number; ticks: number[] } | null {
   const room = axisRoom(values.filter((v) => v > 0), true);
   if (!room) return null;
   const [min, max] = room;
-  const ticks = logTicks(min, max).filter((v) => v >= min && v <= max);
+  if (max / min < 10) return { min, max, ticks: logTicks(min, max).filter((v) => v >= min && v <= max) };
+  const ticks = DECADE_STEPS.map((steps) => decadeTicks(min, max, steps)).find((t) => t.length <= MAX_LOG_TICKS) ?? decadeTicks(min, max, [1]);
   const every = Math.ceil(ticks.length / MAX_LOG_TICKS);
   return { min, max, ticks: ticks.filter((_, i) => i % every === 0) };
 }
