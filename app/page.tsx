@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { RefreshOnFirstRun } from "./_components/runs/RefreshOnFirstRun";
 import { RunsCount, RunsCountProvider } from "./_components/runs/RunsCount";
 import { RunsView } from "./_components/runs/RunsView";
 import { EmptyState, ErrorBox, PageHeader } from "./_components/ui";
@@ -75,6 +76,7 @@ export default async function RunsPage(props: { searchParams: Promise<RawSearchP
       {all === 0 ? (
         <div className="card">
           <EmptyState title="Nothing has been trained yet">
+            <RefreshOnFirstRun />
             <p>Launch a sweep from the form — pick what to vary (dropout, learning rate, cell type…) and watch the runs train live.</p>
             <p className="muted">Or from a terminal, into this same database (a W&amp;B sweep YAML works as is):</p>
             <pre>{"npm run sweep -- my-sweep.yaml --concurrency 2\nnpm run seed        # example sweeps to look around"}</pre>
