@@ -7,7 +7,7 @@ import { screen } from "./runs-util";
 // Then runs of someone's program among engine runs: named by their own config, grouped by run
 // group on the curves and the scatter alike, their points drawn whole inside the axes.
 
-type StoredRun = { id: string; name: string; runGroup: string | null; config: Record<string, unknown>; summary: Record<string, unknown> };
+type StoredRun = { id: string; name: string; runGroup: string | null; sweepId: string | null; config: Record<string, unknown>; summary: Record<string, unknown> };
 
 /** key → colour of a legend's items (the page's, or the scatter's: scatter-legend-item) */
 const legendColors = (legend: Locator, item = "legend-item") => legend.getByTestId(item).evaluateAll((items) => Object.fromEntries(items.map((i) => [i.getAttribute("data-key")!, i.getAttribute("data-color")!])));
@@ -118,6 +118,10 @@ test("compare: program runs among engine runs — named by their own config, col
   const ids = [...programIds, ...engine.map((r) => r.id)];
   const stored = await Promise.all(ids.map(async (id) => ((await (await request.get(`/api/runs/${id}`)).json()) as { run: StoredRun }).run));
   await page.goto(`/compare?runs=${ids.join(",")}&metrics=loss&sx=acc&sy=loss`);
+  // the header counts the runs and, of them, the sweep's as stored (it said "5 runs from sweep …")
+  const ofSweep = stored.filter((r) => r.sweepId !== null);
+  expect(new Set(ofSweep.map((r) => r.sweepId)).size).toBe(1);
+  await expect(page.locator(".page-header .subtitle")).toHaveText(`${stored.length} runs, ${ofSweep.length} of them from sweep ${ofSweep[0].sweepId}`);
 
   // legend names: a program run by its name and its own config keys that vary, as stored; an
   // engine run among engine runs; no engine key or placeholder on a program run
