@@ -52,6 +52,11 @@ test("a program's runs: the project switch, their own columns with stored values
   const headers = await page.locator("td[data-column]").evaluateAll((tds) => [...new Set(tds.map((td) => td.getAttribute("data-column")!))]);
   for (const c of ["config.lr", "config.optimizer.name", "config.hidden", "summary.val/loss", "summary.val/acc", "summary.train/loss"]) expect(headers).toContain(c);
   expect(headers).not.toContain("summary.val_loss_best");
+  // the filter builder starts on their own first held-out metric, and offers no engine column they lack
+  await expect(page.getByTestId("filter-field")).toHaveValue("summary.val/acc");
+  const offered = await page.getByTestId("filter-field").locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  for (const f of ["summary.val/loss", "summary.val/acc", "summary.train/loss", "config.lr"]) expect(offered).toContain(f);
+  for (const f of ["summary.val_loss_best", "summary.val_loss_best_step", "derived.train_val_gap"]) expect(offered).not.toContain(f);
   const columns = ["config.lr", "config.optimizer.name", "summary.val/loss", "summary.val/acc", "summary.train/loss"];
   for (const run of stored) {
     const row = page.locator(`tr[data-testid="run-row"][data-run-id="${run!.id}"]`);

@@ -70,6 +70,25 @@ const heldOut = (k: string) => (/(^|[_/.])(val|valid|validation|eval|test)([_/.]
 /** Metric names in the order a program's headline shows them: held-out metrics (`val/loss`, `eval_acc`) first, then by name. */
 export const validationFirst = (a: string, b: string): number => heldOut(a) - heldOut(b) || a.localeCompare(b);
 
+/**
+ * The columns the runs filter builder offers for runs with these config and summary keys, and
+ * the one it starts on: the fixed run columns, the curve-derived ones whose metrics the runs
+ * logged (a project of another program's runs has no val_loss: no "best val_loss"; any run can
+ * have gone NaN), the summary
+ * keys and the config keys. It starts on best val_loss where the runs have it, else on their
+ * first own metric (held-out first), else on the name.
+ */
+export function filterFields(info: { config: readonly string[]; summary: readonly string[] }): { fields: string[]; start: string } {
+  const has = (k: string) => info.summary.includes(k);
+  const curves = CURVE_COLUMNS.map((c) => c.field as string).filter((f) =>
+    f === "derived.train_val_gap" ? has("val_loss") && has("train_loss") : f === "derived.first_nonfinite_step" || has(f.slice("summary.".length)),
+  );
+  const summary = info.summary.filter((k) => !curves.includes(`summary.${k}`));
+  const metrics = summary.filter((k) => !/_(best|best_step|first_nonfinite_step)$/.test(k)).sort(validationFirst);
+  const start = has("val_loss_best") ? "summary.val_loss_best" : metrics.length > 0 ? `summary.${metrics[0]}` : "name";
+  return { fields: ["name", "state", "runtime", "step", ...curves, ...summary.map((k) => `summary.${k}`), ...info.config.map((k) => `config.${k}`)], start };
+}
+
 /** Summary columns shown by default for runs of other programs. */
 const PROGRAM_HEADLINE_MAX = 6;
 

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { filterColumn } from "../../../sweeps/names";
-import { columnLabel, CURVE_COLUMNS } from "../../_lib/curve-columns";
+import { columnLabel, CURVE_COLUMNS, filterFields } from "../../_lib/curve-columns";
 import { ColumnChooser } from "./ColumnChooser";
 import styles from "./runs.module.css";
 
@@ -35,17 +35,14 @@ export function RunsToolbar(props: {
   onGrouped: (grouped: boolean) => void;
   onClearSelection: () => void;
 }) {
-  const [field, setField] = useState("summary.val_loss_best");
+  const { fields, start } = filterFields(props);
+  // (the view's keys change with its project or sweep: a column it no longer has starts over)
+  const [picked, setField] = useState<string | null>(null);
+  const field = picked !== null && fields.includes(picked) ? picked : start;
   const [op, setOp] = useState("<");
   const [value, setValue] = useState("");
   const [chooser, setChooser] = useState(false);
   const [tag, setTag] = useState("");
-  const fields = [
-    "name", "state", "runtime", "step",
-    ...CURVE_COLUMNS.map((c) => c.field as string),
-    ...props.summary.map((k) => `summary.${k}`).filter((f) => !CURVE_COLUMNS.some((c) => c.field === f)),
-    ...props.config.map((k) => `config.${k}`),
-  ];
   return (
     <div className={styles.toolbar}>
       <Chips items={props.filters} testId="filter-chip" label={(f) => f} removeLabel="Remove filter" onChange={props.onFilters} />
