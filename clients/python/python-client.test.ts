@@ -231,22 +231,32 @@ sweeplab.finish()
     assert.equal(run.lastStep, 5);
   });
 
-  it("keeps a quiet run alive with empty batches (heartbeats)", async () => {
+  it("keeps a quiet run alive with empty batches (heartbeats); a silent one is given up, and runs again when it is heard from", async () => {
     // its own server, which takes a client silent for 3 s as gone
     const strict = await startRouteServer({ DATABASE_URL: `file:${path.join(dir, "heartbeat.db")}`, SWEEPLAB_DATA_DIR: dir, SWEEPLAB_CONCURRENCY: "0", SWEEPLAB_CLIENT_STALE_AFTER_MS: "3000" });
     try {
       const script = (heartbeat: string) => runScript(workdir(`heartbeat-${heartbeat}`), `
-import time, sweeplab
+import json, os, time, urllib.request, sweeplab
 run = sweeplab.init(project="pyclient")
 print("run", run.id, flush=True)
 time.sleep(12)  # a long evaluation, nothing logged (the silent one is given up after 3 s, within a maintenance pass)
+with urllib.request.urlopen(f"{os.environ['SWEEPLAB_URL']}/api/runs/{run.id}") as r:
+    print("state after the pause:", json.load(r)["run"]["state"], flush=True)
+sweeplab.log({"loss": 0.5})
 sweeplab.finish()
 `, { SWEEPLAB_URL: strict.base, SWEEPLAB_HEARTBEAT_SECONDS: heartbeat });
-      const state = async (stdout: string) => (((await (await fetch(`${strict.base}/api/runs/${runIdOf(stdout)}`)).json()) as { run: { state: string } }).run.state);
+      const stored = async (stdout: string) => ((await (await fetch(`${strict.base}/api/runs/${runIdOf(stdout)}`)).json()) as { run: { state: string; summary: Record<string, unknown> } }).run;
       const [beating, silent] = await Promise.all([script("0.5"), script("1000")]);
       assert.equal(beating.code, 0, beating.stderr);
-      assert.equal(await state(beating.stdout), "finished");
-      assert.equal(await state(silent.stdout), "crashed", "without heartbeats the server gives the run up");
+      assert.match(beating.stdout, /state after the pause: running/);
+      assert.equal((await stored(beating.stdout)).state, "finished");
+      // without heartbeats the server gives the run up; heard from again, it runs, keeps what it
+      // is sent and ends as its client says (as W&B does), rather than refusing it
+      assert.equal(silent.code, 0, silent.stderr);
+      assert.match(silent.stdout, /state after the pause: crashed/, "without heartbeats the server gives the run up");
+      const after = await stored(silent.stdout);
+      assert.equal(after.state, "finished");
+      assert.equal(after.summary.loss, 0.5);
     } finally {
       strict.server.kill("SIGKILL");
     }
