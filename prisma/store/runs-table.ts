@@ -240,7 +240,8 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
   if (!q.groupSeeds && !q.groupRuns && !q.groupTags) {
     const limit = Math.min(Math.max(q.limit ?? 200, 0), 100_000);
     const rows = await selectRows(dialectSql().tablePageQuery(input, limit, q.offset ?? 0));
-    const { runs, newest } = await runsTableStamp(q);
+    const [{ n, newest }] = await selectRows(dialectSql().viewStampQuery(q, false));
+    const runs = n ?? 0;
     return { rows: rows.map((r) => toRow(r, q.columns, now)), total: runs, runs, newest };
   }
   // Seeds grouped: fetch every matching run (narrow rows), fold, sort the configurations.
@@ -273,11 +274,12 @@ export async function queryRunsTable(q: TableQuery): Promise<TablePage> {
 /**
  * How many runs match a view (its sweep, states, filters, tags, project, archived) and when
  * the newest was created, as a page's `runs` and `newest` count them; and how many runs there
- * are in all. One count, no rows: the live table polls it and reads its pages again only when
- * it moves (a run created, deleted, archived, or its values now in or out of a filter).
+ * are in all (which a page's read does not count). One count, no rows: the live table polls it
+ * and reads its pages again only when it moves (a run created, deleted, archived, or its values
+ * now in or out of a filter).
  */
 export async function runsTableStamp(q: Omit<TableQuery, "columns">): Promise<{ runs: number; newest: string | null; all: number }> {
-  const [stamp] = await selectRows(dialectSql().viewStampQuery(q));
+  const [stamp] = await selectRows(dialectSql().viewStampQuery(q, true));
   return { runs: stamp.n ?? 0, newest: stamp.newest, all: stamp.all ?? 0 };
 }
 

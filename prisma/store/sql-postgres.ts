@@ -185,9 +185,10 @@ export function runCountQuery(q: WhereInput) {
   return query(`SELECT count(*) AS n FROM Run r ${w.sql}`, w.args, { n: "number" });
 }
 
-export function viewStampQuery(q: WhereInput) {
+export function viewStampQuery(q: WhereInput, countAll: boolean) {
   const w = whereSql(q);
-  return query(`SELECT count(*) AS n, max(r.createdAt) AS newest, (SELECT count(*) FROM Run) AS "all" FROM Run r ${w.sql}`, w.args, { n: "number", newest: "time", all: "number" });
+  const all = countAll ? "(SELECT count(*) FROM Run)" : "NULL";
+  return query(`SELECT count(*) AS n, max(r.createdAt) AS newest, ${all} AS "all" FROM Run r ${w.sql}`, w.args, { n: "number", newest: "time", all: "number" });
 }
 
 export function tableKeysQueries(sweepId?: string, project?: string) {

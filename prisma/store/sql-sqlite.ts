@@ -238,9 +238,10 @@ export function runCountQuery(q: WhereInput) {
 }
 
 /** How many runs a view holds and when its newest was created (what the live table compares, poll to poll, to know that runs came or went), and how many runs there are in all. */
-export function viewStampQuery(q: WhereInput) {
+export function viewStampQuery(q: WhereInput, countAll: boolean) {
   const w = whereSql(q);
-  return query(`SELECT count(*) AS n, max(r.createdAt) AS newest, (SELECT count(*) FROM Run) AS "all" FROM Run r ${w.sql}`, w.args, { n: "number", newest: "time", all: "number" });
+  const all = countAll ? "(SELECT count(*) FROM Run)" : "NULL";
+  return query(`SELECT count(*) AS n, max(r.createdAt) AS newest, ${all} AS "all" FROM Run r ${w.sql}`, w.args, { n: "number", newest: "time", all: "number" });
 }
 
 /** Config and summary keys of the most recent 2,000 runs in view, and how many values each config key takes. */
