@@ -1,10 +1,11 @@
 "use client";
 import { useCallback, useEffect, useRef } from "react";
 
-// The live views' one polling loop (the sweep page, the runs table): a tick LIVE_MS after the
-// last one while something trains, IDLE_MS (or the caller's idleMs) when nothing does, HIDDEN_MS
-// in a hidden tab. A tick waits for the one before it; `enabled` false stops the loop (and true
-// starts it again).
+// The live views' one polling loop (the sweep page, the runs table, a run's page): a tick
+// LIVE_MS after the last one while something trains, IDLE_MS (or the caller's idleMs) when
+// nothing does, HIDDEN_MS in a hidden tab, and one at once when the tab is shown again (what
+// the person switched back for). A tick waits for the one before it; `enabled` false stops the
+// loop (and true starts it again).
 
 export const LIVE_MS = 1500;
 export const IDLE_MS = 10_000;
@@ -47,7 +48,13 @@ export function usePoll(tick: () => Promise<void>, options: { live?: () => boole
     on.current = true;
     // (a tick under way schedules the next itself)
     if (!busy.current) schedule(LIVE_MS);
+    // shown again: the next tick may be HIDDEN_MS away; tick now (a tick under way is nearly that)
+    const onVisible = () => {
+      if (!document.hidden && on.current && !busy.current) void pollNow.current();
+    };
+    document.addEventListener("visibilitychange", onVisible);
     return () => {
+      document.removeEventListener("visibilitychange", onVisible);
       on.current = false;
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;

@@ -2,8 +2,9 @@
 import Link from "next/link";
 import { summaryNumber, type StoredSummary } from "../../../../sweeps/summary";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
+import { usePoll } from "../../usePoll";
 import { colorOf, runColors } from "../../../_lib/colors";
 import { typicalRate } from "../../../_lib/curves";
 import { formatBytes, formatDuration, formatKeyValue, formatNumber, formatRate, formatTime } from "../../../_lib/format";
@@ -30,7 +31,7 @@ function notAppliedReason(key: string): string {
 }
 
 // The run page: header with stop / re-run, headline numbers, and tabs (charts, diagnostics,
-// samples, logs, config, cells). Polls GET /api/runs/:id/live every 2 s while the run is
+// samples, logs, config, cells). Polls GET /api/runs/:id/live (usePoll) while the run is
 // queued or running; the tab and smoothing live in the URL.
 
 const LIVE = new Set(["queued", "running"]);
@@ -52,21 +53,21 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
   const { run } = data;
   const live = LIVE.has(run.state);
 
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(async () => {
-      const lastLog = data.logs[data.logs.length - 1]?.id ?? 0;
-      const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}`).catch(() => null);
-      if (!res?.ok) return;
-      const next = (await res.json()) as RunLiveData;
-      // (a poll answered after the next one was sent brings lines the page has: only newer ones are added)
-      setData((prev) => {
-        const newest = prev.logs[prev.logs.length - 1]?.id ?? 0;
-        return { ...next, logs: [...prev.logs, ...next.logs.filter((l) => l.id > newest)] };
-      });
-    }, 2000);
-    return () => clearInterval(timer);
-  }, [live, run.id, data.logs]);
+  const latest = useRef(data);
+  latest.current = data;
+  const tick = useCallback(async () => {
+    const lastLog = latest.current.logs[latest.current.logs.length - 1]?.id ?? 0;
+    const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}`, { cache: "no-store" }).catch(() => null);
+    if (!res?.ok) return;
+    const next = (await res.json()) as RunLiveData;
+    // (a poll answered after the next one was sent brings lines the page has: only newer ones are added)
+    setData((prev) => {
+      const newest = prev.logs[prev.logs.length - 1]?.id ?? 0;
+      return { ...next, logs: [...prev.logs, ...next.logs.filter((l) => l.id > newest)] };
+    });
+  }, [run.id]);
+  // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends
+  usePoll(tick, { enabled: live });
 
   useEffect(() => {
     const q = new URLSearchParams(window.location.search);
