@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { formatCompact, linearTicks, logTicks, makeScale, nearestIndex, xDomain, xTicks, yDomain } from "./chart-scale";
+import { formatCompact, linearTicks, logTickFormat, logTicks, makeScale, nearestIndex, xDomain, xTicks, yDomain } from "./chart-scale";
 
 test("linear ticks are round numbers inside the range", () => {
   assert.deepEqual(linearTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
@@ -12,6 +12,22 @@ test("log ticks are powers of ten, with 2 and 5 over a few decades", () => {
   assert.deepEqual(logTicks(1e-6, 1e2), [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100]);
   assert.deepEqual(logTicks(-1, 10), []);
   assert.deepEqual(logTicks(1.4, 3.5), [1.5, 2, 2.5, 3, 3.5]);
+});
+
+// One notation per log axis: a range across 1e-3 labelled "2e-4 5e-4 0.001 0.002" read as two scales.
+test("a log axis's labels are in one notation: all exponents when any tick needs one, else decimals", () => {
+  const labels = (ticks: number[]) => ticks.map(logTickFormat(ticks));
+  assert.deepEqual(labels(logTicks(1.7e-4, 2.8e-2)), ["2e-4", "5e-4", "1e-3", "2e-3", "5e-3", "1e-2", "2e-2"]);
+  assert.deepEqual(labels([2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3]), ["2e-4", "3e-4", "5e-4", "1e-3", "2e-3", "3e-3", "5e-3"]);
+  assert.deepEqual(labels(logTicks(1e-6, 1e2)), ["1e-6", "1e-5", "1e-4", "1e-3", "1e-2", "1e-1", "1e0", "1e1", "1e2"]);
+  // within a decade, linear ticks below 1e-3 (1.5e-4 …)
+  assert.deepEqual(labels(logTicks(1.4e-4, 3.5e-4)), ["1.5e-4", "2e-4", "2.5e-4", "3e-4", "3.5e-4"]);
+  // (a tick's float noise, 3.0000000000000003e-4, reads as its tick)
+  assert.equal(logTickFormat([1e-4])(3.0000000000000003e-4), "3e-4");
+  // all decimals while they read well: 0.001 … 1,000
+  assert.deepEqual(labels(logTicks(1e-3, 0.1)), ["0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1"]);
+  assert.deepEqual(labels(logTicks(1, 1000)), ["1", "2", "5", "10", "20", "50", "100", "200", "500", "1,000"]);
+  assert.deepEqual(labels(logTicks(1, 1e5)), ["1e0", "1e1", "1e2", "1e3", "1e4", "1e5"]);
 });
 
 test("nearest index by binary search", () => {

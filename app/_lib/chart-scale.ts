@@ -1,6 +1,6 @@
 // Pure helpers of the curve chart: axis domains and ticks (linear and log), tick labels per
 // x-axis mode, nearest-point lookup for the hover. No DOM here.
-import { formatDuration, formatNumber } from "./format";
+import { formatDuration, formatExponent, formatNumber } from "./format";
 
 export type XMode = "step" | "wall" | "relative";
 /** What a chart's x axis can be: a mode of X_MODES, or the values of a metric (a custom panel's x). */
@@ -54,6 +54,16 @@ export function logTicks(min: number, max: number): number[] {
     if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
   }
   return out;
+}
+
+/**
+ * The labels of a log axis's ticks, one notation for the axis: decimals (0.001, 0.003, 0.01,
+ * 2,000) while every tick reads well so, else every tick an exponent (1e-4, 3e-4, 1e-3 …), never
+ * "3e-4" beside "0.001". The curve chart's y axis and the scatter's log axes both label by it.
+ */
+export function logTickFormat(ticks: readonly number[]): (v: number) => string {
+  const exponents = ticks.some((v) => v < 1e-3 || v >= 1e4);
+  return exponents ? (v) => formatExponent(v, 3) : (v) => formatNumber(v, 3);
 }
 
 export function formatX(value: number, mode: ChartXMode, span = 0): string {

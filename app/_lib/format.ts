@@ -17,12 +17,14 @@ export function formatNumber(value: unknown, digits = 4): string {
   // (no 64-bit integer is that large).
   if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(String(value)).toLocaleString("en-US");
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
-    // 7.010e-4 → 7.01e-4, 1.000e+7 → 1e7
-    const [mantissa, exponent] = value.toExponential(Math.max(0, digits - 1)).split("e");
-    return `${mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa}e${exponent.replace("+", "")}`;
-  }
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return formatExponent(value, digits);
   return Number(value.toPrecision(digits)).toString();
+}
+
+/** A number in exponent notation to `digits` significant digits, trailing zeros dropped: 7.010e-4 → 7.01e-4, 1.000e+7 → 1e7, 1 → 1e0. */
+export function formatExponent(value: number, digits = 4): string {
+  const [mantissa, exponent] = value.toExponential(Math.max(0, digits - 1)).split("e");
+  return `${mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa}e${exponent.replace("+", "")}`;
 }
 
 /** A count with its noun: "1 run", "1,204 runs". */

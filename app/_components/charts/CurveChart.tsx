@@ -170,7 +170,8 @@ export function CurveChart(props: CurveChartProps) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     if (!frame) return;
-    drawAxes(ctx, frame);
+    // test hook: the y axis's labels as drawn, bottom to top
+    canvas.dataset.yLabels = drawAxes(ctx, frame).join(" ");
     ctx.save();
     ctx.beginPath();
     ctx.rect(MARGIN.left, MARGIN.top, plotW, plotH);

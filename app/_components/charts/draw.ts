@@ -1,5 +1,4 @@
-import { formatNumber } from "../../_lib/format";
-import { formatCompact, formatX, logTicks, linearTicks, xTicks, type Domain, type Scale, type ChartXMode } from "../../_lib/chart-scale";
+import { formatCompact, formatX, logTickFormat, logTicks, linearTicks, xTicks, type Domain, type Scale, type ChartXMode } from "../../_lib/chart-scale";
 import type { PreparedCurve } from "../../_lib/curves";
 
 // Canvas drawing of the curve chart: axes and grid, bands, lines (broken at NaN), end
@@ -23,7 +22,8 @@ function alpha(hex: string, a: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
 }
 
-export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): void {
+/** Draws the axes and grid; returns the y labels drawn, bottom to top (a test hook). */
+export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): string[] {
   const { left, right, top, bottom } = MARGIN;
   const plotRight = f.width - right;
   const plotBottom = f.height - bottom;
@@ -34,6 +34,8 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): void {
   const yt = f.logY ? logTicks(f.yDomain.min, f.yDomain.max) : linearTicks(f.yDomain.min, f.yDomain.max, Math.max(2, Math.floor((plotBottom - top) / 40)));
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
+  const yLabels: string[] = [];
+  const yLabel = f.logY ? logTickFormat(yt) : formatCompact;
   for (const v of yt) {
     const py = Math.round(f.y(v)) + 0.5;
     if (py < top - 1 || py > plotBottom + 1) continue;
@@ -41,7 +43,9 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): void {
     ctx.moveTo(left, py);
     ctx.lineTo(plotRight, py);
     ctx.stroke();
-    ctx.fillText(f.logY ? formatLogTick(v) : formatCompact(v), left - 6, py);
+    const label = yLabel(v);
+    yLabels.push(label);
+    ctx.fillText(label, left - 6, py);
   }
   const xt = xTicks(f.xDomain, f.xMode, Math.max(2, Math.floor((plotRight - left) / 90)));
   ctx.textAlign = "center";
@@ -66,12 +70,7 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): void {
   ctx.lineTo(left + 0.5, plotBottom + 0.5);
   ctx.lineTo(plotRight, plotBottom + 0.5);
   ctx.stroke();
-}
-
-function formatLogTick(v: number): string {
-  const e = Math.log10(v);
-  if (Math.abs(e - Math.round(e)) < 1e-9 && (v < 1e-3 || v >= 1e4)) return `1e${Math.round(e)}`;
-  return formatNumber(v, 3);
+  return yLabels;
 }
 
 const usable = (y: number | null | undefined, log: boolean): y is number => typeof y === "number" && Number.isFinite(y) && (!log || y > 0);

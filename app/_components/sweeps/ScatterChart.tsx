@@ -4,6 +4,7 @@ import { BrushComponent, GridComponent, TooltipComponent, VisualMapComponent } f
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
+import { logTickFormat } from "../../_lib/chart-scale";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
 import { axisRoom, logAxis, type ColorBy, type ScatterField, type ScatterPoint } from "../../_lib/scatter";
@@ -58,8 +59,9 @@ export function ScatterChart(props: {
     if (!c) return;
     const cs = points.map((p) => p.c).filter((v): v is number => v !== null);
     const byValue = color !== "none" && cs.length > 0;
-    // the ticks of a log axis as given (test hook below)
+    // the ticks of a log axis as given, and their labels (test hooks below)
     const logTicksOf: { x?: number[]; y?: number[] } = {};
+    const logLabelsOf: { x?: string[]; y?: string[] } = {};
     const axis = (field: ScatterField, log: boolean, values: number[], which: "x" | "y") => {
       // (onZero off: the other axis's line stays at the plot's edge, not at its 0 — a category's middle)
       const common = { name: field.key, nameLocation: "middle" as const, nameGap: 28, axisLine: { onZero: false }, splitLine: { lineStyle: { color: "#f0f2f5" } } };
@@ -67,10 +69,13 @@ export function ScatterChart(props: {
       const formatter = (v: number) => formatNumber(v, 3);
       const range = log && !categories ? logAxis(values) : null;
       if (range) {
+        // (its labels in one notation, as the curve chart's: 1e-4, 3e-4, 1e-3)
+        const label = logTickFormat(range.ticks);
         logTicksOf[which] = range.ticks;
+        logLabelsOf[which] = range.ticks.map(label);
         // a log axis holds its points' range and no more (ECharts would round it out to whole
         // decades), with our ticks: labels, tick marks and split lines at them
-        return { ...common, type: "log" as const, min: range.min, max: range.max, axisLabel: { formatter, customValues: range.ticks }, axisTick: { customValues: range.ticks } };
+        return { ...common, type: "log" as const, min: range.min, max: range.max, axisLabel: { formatter: label, customValues: range.ticks }, axisTick: { customValues: range.ticks } };
       }
       if (!categories) {
         // room past the extreme points (axisRoom), which ECharts rounds out to its ticks: a point on the edge is drawn whole
@@ -153,6 +158,8 @@ export function ScatterChart(props: {
       // and a log axis's labelled ticks
       el.current.dataset.xTicks = logTicksOf.x?.join(",") ?? "";
       el.current.dataset.yTicks = logTicksOf.y?.join(",") ?? "";
+      el.current.dataset.xLabels = logLabelsOf.x?.join(" ") ?? "";
+      el.current.dataset.yLabels = logLabelsOf.y?.join(" ") ?? "";
     }
   }, [points, x, y, color, logX, logY, colors, groups, keep]);
 
