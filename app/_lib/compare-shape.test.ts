@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import type { CompareResponse, CompareRun } from "./compare-api";
 import { PALETTE, runColors } from "./colors";
-import { colorKeys, groupableKeys, groupsFor, groupTitle, markColors, markGroups, seriesFor, shownRunIds } from "./compare-shape";
+import { colorKeys, groupableKeys, groupsFor, groupTitle, keysDrawn, markColors, markGroups, seriesFor, shownRunIds } from "./compare-shape";
+import { compareViewQuery, parseCompareView } from "./compare-view";
 
 const run = (id: string, cell: string, lr: number): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: null, kind: "engine", config: { cell, learning_rate: lr, seed: 1 }, params: {}, summary: {}, startedAt: "2026-01-01T00:00:00.000Z", tags: [], runGroup: null });
 const runs = [run("aaaa", "lstm", 0.1), run("bbbb", "rnn", 0.1), run("cccc", "lstm", 0.01)];
@@ -101,4 +102,45 @@ test("grouped, each run's mark is named by the group its colour comes from; ungr
   assert.equal(markGroups(keys, hidden)!.get("aaaa"), "tag=b");
   assert.equal(markColors(keys, hidden).get("aaaa"), keys[1].color);
   assert.equal(markGroups(colorKeys(runs, new Map(), runColors([]), null), new Set()), null);
+});
+
+// Values that read alike once unquoted (the string "null" and no value, "0.1" and 0.1, "" and
+// nothing): each value its own group, with its own key (hiding one hides only it) and a name that
+// tells them apart: a string that would read as another value, or is empty, in JSON quotes.
+test("every distinct value is its own group: the string 'null' is not the missing value, '' is shown as \"\"", () => {
+  const withCell = (id: string, cell: unknown): CompareRun => ({ ...runs[0], id, config: cell === undefined ? { seed: 1 } : { cell, seed: 1 } });
+  const mixed = [withCell("s1", "null"), withCell("m1", undefined), withCell("e1", ""), withCell("n1", 0.1), withCell("t1", "0.1"), withCell("l1", "lstm"), withCell("b1", true), withCell("u1", null)];
+  const g = groupsFor(mixed, "cell");
+  assert.equal(g.length, 7);
+  assert.equal(new Set(g.map((x) => x.key)).size, 7);
+  const by = (id: string) => g.find((x) => x.runIds.includes(id))!;
+  assert.deepEqual(by("m1").runIds, ["m1", "u1"]);
+  assert.deepEqual([by("s1").title, by("m1").title, by("e1").title, by("n1").title, by("t1").title, by("l1").title, by("b1").title], ['cell="null"', "no cell", 'cell=""', "cell=0.1", 'cell="0.1"', "cell=lstm", "cell=true"]);
+  // the keys of ordinary values, and of the runs without one, are the ones old links hold
+  assert.deepEqual([by("m1").key, by("n1").key, by("l1").key, by("b1").key], ["cell=null", "cell=0.1", "cell=lstm", "cell=true"]);
+  // hiding one hides only its runs
+  const keys = colorKeys(mixed, new Map(), runColors([]), g);
+  assert.deepEqual(shownRunIds(keys, new Set([by("s1").key])), new Set(mixed.map((r) => r.id).filter((id) => id !== "s1")));
+  // and every key survives the URL's hidden list (and so a saved view)
+  const hidden = g.map((x) => x.key);
+  assert.deepEqual(parseCompareView(new URLSearchParams(compareViewQuery({ ...parseCompareView({ runs: "abcd1234" }), group: "cell", hidden }))).hidden, hidden);
+});
+
+test("a key the runs either have with one value or lack tells them apart: it is offered", () => {
+  const program: CompareRun = { ...runs[0], id: "pppp", kind: "program", config: { lr: 0.1 } };
+  // cell and learning_rate vary; seed is 1 on every engine run and missing on the program's; lr only on the program's
+  assert.deepEqual(groupableKeys([...runs, program]), ["cell", "learning_rate", "lr", "seed"]);
+  // one value on every run, or null where it is missing: one group, not offered
+  assert.deepEqual(groupableKeys([runs[0], { ...runs[2], config: { ...runs[2].config, cell: "lstm" } }]), ["learning_rate"]);
+  assert.deepEqual(groupableKeys([runs[0], { ...runs[0], id: "zzzz", config: { ...runs[0].config, cell: null } }]).includes("cell"), true);
+});
+
+test("a chart's legend lists the keys it draws marks of: a group none of whose runs has a point is left out", () => {
+  const program: CompareRun = { ...runs[0], id: "pppp", kind: "program", config: { lr: 0.1 } };
+  const keys = colorKeys([...runs, program], new Map(), runColors([]), groupsFor([...runs, program], "cell"));
+  // points of aaaa (lstm) and pppp (no cell): rnn has none
+  assert.deepEqual(keysDrawn(keys, new Set(["aaaa", "pppp"])).map((k) => k.name), ["cell=lstm (2)", "no cell (1)"]);
+  assert.deepEqual(keysDrawn(keys, new Set()), []);
+  // ungrouped, the runs with a point
+  assert.deepEqual(keysDrawn(colorKeys(runs, new Map(), runColors([]), null), new Set(["bbbb"])).map((k) => k.key), ["bbbb"]);
 });

@@ -26,8 +26,6 @@ export function seriesFor(data: Pick<CompareResponse, "runs" | "series">, metric
   }));
 }
 
-const sortValue = (v: unknown) => (typeof v === "number" ? v : Number.NaN);
-
 /**
  * Groupings that are not config keys: the run's sweep, its run group (W&B's group) and its
  * tags. A run with several tags is a member of each tag's group (so a tag's mean is over every
@@ -48,20 +46,47 @@ function groupValues(r: CompareRun, key: string): unknown[] {
 /** A grouping's name as the page shows it ("tag", "cell"). */
 export const groupingLabel = (key: string): string => (isRunGrouping(key) ? RUN_GROUPINGS[key] : key);
 
+/** Whether a string would read as another value: null, a number, true, a quoted string, a list … (it parses as JSON). */
+function readsAsJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A group's name: "cell=lstm", "tag=baseline"; the runs that have no value for the key (a
- * program's runs grouped by an engine key, runs without a run group or tag) are "no cell",
- * "no run group", "no tag" (W&B shows them as a group with an empty value). The one rule for a
- * group's name: the legend, the curves, the custom panels and the scatter's tooltip all read it.
+ * A value as a group's key and name spell it: a string as itself, unless it is empty or would
+ * read as another value ("null", "0.1", "true"): then in JSON quotes, so the string "null" is
+ * not the missing value and "" is seen to be an empty string; anything else as JSON. Distinct
+ * values, distinct spellings (a spelling that parses as JSON is that value; one that does not
+ * is the string itself).
+ */
+function spell(value: unknown): string {
+  if (typeof value === "string") return value === "" || readsAsJson(value) ? JSON.stringify(value) : value;
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * A group's name: "cell=lstm", "tag=baseline", 'cell="null"', 'cell=""'; the runs that have no
+ * value for the key (a program's runs grouped by an engine key, runs without a run group or tag)
+ * are "no cell", "no run group", "no tag" (W&B shows them as a group with an empty value). The
+ * one rule for a group's name: the legend, the curves, the custom panels and the scatter's
+ * tooltip all read it.
  */
 export function groupTitle(key: string, value: unknown): string {
   const name = groupingLabel(key);
   if (value === null || value === undefined) return `no ${name}`;
-  return `${name}=${typeof value === "number" ? formatNumber(value, 3) : typeof value === "string" ? value : JSON.stringify(value)}`;
+  return `${name}=${typeof value === "number" ? formatNumber(value, 3) : spell(value)}`;
 }
 
 export interface RunGroup {
-  /** `${key}=${value}` (the runs without a value: `${key}=null`), as hidden in the URL */
+  /**
+   * `${key}=${value}` as hidden in the URL and saved views: a number or a plain string as
+   * itself (cell=lstm, lr=0.1), the runs without a value `${key}=null`, a string that would
+   * read as another value or is empty quoted (cell="null", cell="")
+   */
   key: string;
   /** its name (groupTitle) */
   title: string;
@@ -71,37 +96,26 @@ export interface RunGroup {
   runIds: string[];
 }
 
-/** The groups of `runs` by `key`: by value (numbers in order), the runs without a value last. */
+/** The groups of `runs` by `key`: numbers in order, then the other values, the runs without a value last. */
 export function groupsFor(runs: CompareRun[], key: string): RunGroup[] {
   const byValue = new Map<string, { value: unknown; runIds: string[] }>();
   for (const r of runs) for (const value of groupValues(r, key)) {
-    const k = JSON.stringify(value ?? null);
+    const k = spell(value);
     if (!byValue.has(k)) byValue.set(k, { value: value ?? null, runIds: [] });
     byValue.get(k)!.runIds.push(r.id);
   }
-  const groups = [...byValue.entries()].sort(([ka, a], [kb, b]) => {
-    const unset = Number(a.value === null) - Number(b.value === null);
-    if (unset !== 0) return unset;
-    const na = sortValue(a.value);
-    const nb = sortValue(b.value);
-    return Number.isNaN(na) || Number.isNaN(nb) ? ka.localeCompare(kb) : na - nb;
-  });
+  const rank = (v: unknown) => (v === null ? 2 : typeof v === "number" ? 0 : 1);
+  const groups = [...byValue.entries()].sort(([ka, a], [kb, b]) => rank(a.value) - rank(b.value) || (rank(a.value) === 0 ? (a.value as number) - (b.value as number) : ka.localeCompare(kb)));
   return groups.map(([k, g], i) => {
     const title = groupTitle(key, g.value);
-    return { key: `${key}=${k.replace(/"/g, "")}`, title, label: `${title} (${g.runIds.length})`, color: PALETTE[i % PALETTE.length], runIds: g.runIds };
+    return { key: `${key}=${k}`, title, label: `${title} (${g.runIds.length})`, color: PALETTE[i % PALETTE.length], runIds: g.runIds };
   });
 }
 
-/** Config keys worth grouping by (those with 2+ values), then the sweep, run group and tags when they tell runs apart. */
+/** What can be grouped by: the config keys, the sweep, run group and tags that tell the runs apart (2+ groups, the runs without a value being one). */
 export function groupableKeys(runs: CompareRun[]): string[] {
-  const values = new Map<string, Set<string>>();
-  for (const r of runs) for (const [k, v] of Object.entries(r.config)) {
-    if (!values.has(k)) values.set(k, new Set());
-    values.get(k)!.add(JSON.stringify(v));
-  }
-  const config = [...values.entries()].filter(([, s]) => s.size > 1).map(([k]) => k).sort();
-  const runKeys = (Object.keys(RUN_GROUPINGS) as RunGrouping[]).filter((key) => groupsFor(runs, key).length > 1);
-  return [...config, ...runKeys];
+  const config = [...new Set(runs.flatMap((r) => Object.keys(r.config)))].sort();
+  return [...config, ...Object.keys(RUN_GROUPINGS)].filter((key) => groupsFor(runs, key).length > 1);
 }
 
 /** What the view colours by: a group, or a run. The legend lists these; curves and scatter points take their colours from them. */
@@ -120,6 +134,15 @@ export interface ColorKey {
 export function colorKeys(runs: readonly CompareRun[], names: ReadonlyMap<string, string>, colors: RunColors, groups: readonly RunGroup[] | null): ColorKey[] {
   if (groups) return groups.map((g) => ({ key: g.key, name: g.label, title: g.title, color: g.color, runIds: g.runIds }));
   return runs.map((r) => ({ key: r.id, name: names.get(r.id) ?? r.name, color: colorOf(colors, r.id), runIds: [r.id], end: EARLY_END.has(r.state) ? r.state : undefined }));
+}
+
+/**
+ * The keys a chart draws marks of (one of their runs has a point): its legend lists these, as the
+ * curve chart's lists only the groups with a curve (groupCurves). A group whose runs have no
+ * point on the scatter's two axes is not in its legend.
+ */
+export function keysDrawn<K extends { runIds: readonly string[] }>(keys: readonly K[], drawn: ReadonlySet<string>): K[] {
+  return keys.filter((k) => k.runIds.some((id) => drawn.has(id)));
 }
 
 /** run id → the key its marks (a curve, a scatter point) take their colour and group from: its first shown key (a run under several tags takes the first tag shown), else its first key. */

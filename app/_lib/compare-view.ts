@@ -70,8 +70,9 @@ export function parseCompareView(p: Params): CompareViewState {
     smoothing: parseSmoothing(get(p, "smooth")),
     group: group && KEY.test(group) ? group : null,
     band: band === "std" || band === "none" ? band : "minmax",
-    // run ids, or a group's `key=value` (keys in any script, as sweeps/names.ts takes them)
-    hidden: list(get(p, "hide"), /^[\p{L}\p{N}\p{M}_=.:\-/@#%+()[\]]{1,200}$/u),
+    // run ids, or a group's `key=value` (keys in any script, as sweeps/names.ts takes them; a
+    // string value that reads as another, or is empty, in quotes: cell="null", compare-shape.ts)
+    hidden: list(get(p, "hide"), /^[\p{L}\p{N}\p{M}_=.:\-/@#%+()[\]"]{1,200}$/u),
     panels,
     panelErrors: errors,
     scatter: parseScatter({ get: (k: string) => get(p, k) ?? null }, (k) => KEY.test(k)),

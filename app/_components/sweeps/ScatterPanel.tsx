@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { memo, useMemo } from "react";
 import type { RunColors } from "../../_lib/colors";
+import { keysDrawn } from "../../_lib/compare-shape";
 import { brushRectangle, COLOR_BY, fieldOf, isLogAxis, rectangleBrush, resolveAxes, scatterFields, scatterPoints, type ColorBy, type ScatterRun, type ScatterSettings } from "../../_lib/scatter";
 import type { Brush, ParModel } from "../../_lib/sweep-parcoords";
 import { ChartLegend, type LegendItem } from "../charts";
@@ -23,8 +24,8 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
   colors: RunColors;
   /** each run's group, named as the legend names it (grouped: the group its colour is from), for the tooltip */
   groups?: ReadonlyMap<string, string> | null;
-  /** the keys `colors` comes from, by run or by group (click hides one, as in the page's legend) */
-  legend?: { items: LegendItem[]; hidden: ReadonlySet<string>; onToggle: (key: string) => void; by: "run" | "group" };
+  /** the keys `colors` comes from, by run or by group, with their runs (click hides one, as in the page's legend; listed when a run of theirs has a point) */
+  legend?: { items: (LegendItem & { runIds: readonly string[] })[]; hidden: ReadonlySet<string>; onToggle: (key: string) => void; by: "run" | "group" };
   onSettings: (s: ScatterSettings) => void;
   onBrush: (b: Brush) => void;
   /** what a rectangle does here */
@@ -37,6 +38,8 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
   const xField = useMemo(() => (x ? fieldOf(fields, x) : null), [fields, x]);
   const yField = useMemo(() => (y ? fieldOf(fields, y) : null), [fields, y]);
   const points = useMemo(() => (xField && yField ? scatterPoints(runs, xField, yField, settings) : []), [runs, xField, yField, settings]);
+  // the legend describes what is drawn: the runs or groups with a point
+  const legendItems = useMemo(() => (props.legend ? keysDrawn(props.legend.items, new Set(points.map((p) => p.runId))) : []), [props.legend, points]);
   // a category axis is never log (the URL may still say slog=x: it applies again to a numeric x);
   // unless asked, an axis follows its field's scale (a log-uniform learning rate: log)
   const logX = !!xField && isLogAxis(xField, settings.logX);
@@ -113,7 +116,7 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
           onOpen={(id) => router.push(`/runs/${id}`)}
         />
       )}
-      {props.legend && settings.color === "none" && points.length > 0 && <ChartLegend items={props.legend.items} hidden={props.legend.hidden} onToggle={props.legend.onToggle} testId="scatter-legend" />}
+      {props.legend && settings.color === "none" && points.length > 0 && <ChartLegend items={legendItems} hidden={props.legend.hidden} onToggle={props.legend.onToggle} testId="scatter-legend" />}
     </Card>
   );
 });
