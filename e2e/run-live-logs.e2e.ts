@@ -1,8 +1,14 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { LOG_LINES } from "../app/_lib/log-tail";
+import { consoleText } from "../engine/console";
+import { formatNumber } from "../app/_lib/format";
+import { screen } from "./runs-util";
 
 // Journeys of a program's run watched live on its page (runs logged through the logging API,
-// as the clients do): the page's poll slowing in a hidden tab and coming at once when the tab is
-// shown again.
+// as the clients do): its Logs tab while it prints more lines than the page keeps (the last
+// LOG_LINES, the newest at the bottom, and what the person scrolled up to read stays put); the
+// page's poll slowing in a hidden tab and coming at once when the tab is shown again; and how
+// long the Logs tab takes to show (measured and reported, not a gate).
 
 const project = `e2e-live-logs-${Date.now().toString(36)}`;
 
@@ -27,6 +33,79 @@ async function programRun(request: APIRequestContext, name: string) {
   };
   return { id: run.id, print };
 }
+
+type StoredLine = { id: number; level: string; message: string };
+/** Every line the store holds for the run, page by page (GET /api/runs/:id/logs). */
+async function storedLogs(request: APIRequestContext, id: string): Promise<StoredLine[]> {
+  const logs: StoredLine[] = [];
+  for (;;) {
+    const after = logs.length ? `&after=${logs[logs.length - 1].id}` : "";
+    const chunk = (await (await request.get(`/api/runs/${id}/logs?limit=10000${after}`)).json()) as { logs: StoredLine[] };
+    logs.push(...chunk.logs);
+    if (chunk.logs.length < 10_000) return logs;
+  }
+}
+
+/** The Logs tab shows the store's newest lines: its last line is the newest stored, and its count line says how many of all. */
+async function showsStoredTail(page: Page, request: APIRequestContext, id: string, live: boolean) {
+  const stored = await storedLogs(request, id);
+  const kept = Math.min(stored.length, LOG_LINES);
+  const lines = page.getByTestId("log-line");
+  await expect(lines.last().getByTestId("log-text")).toHaveText(consoleText(stored[stored.length - 1]));
+  await expect(lines).toHaveCount(kept);
+  await expect(lines.first().getByTestId("log-text")).toHaveText(consoleText(stored[stored.length - kept]));
+  const showing = kept < stored.length ? ` · showing the last ${formatNumber(kept)}` : "";
+  await expect(page.getByTestId("log-count")).toHaveText(`${formatNumber(stored.length)} lines${showing}${live ? " · live" : ""}`);
+  return stored;
+}
+
+/** The line at the top of the log box's view: its text and how far below the box's top edge it sits. */
+async function topLine(box: Locator) {
+  return box.evaluate((el) => {
+    const top = el.getBoundingClientRect().top;
+    const line = [...el.querySelectorAll('[data-testid="log-line"]')].find((l) => l.getBoundingClientRect().bottom > top + 1)!;
+    return { text: line.querySelector('[data-testid="log-text"]')!.textContent!, offset: Math.round(line.getBoundingClientRect().top - top) };
+  });
+}
+
+test("a run's Logs tab, live, keeps the newest LOG_LINES lines, follows the newest, and keeps still what was scrolled up to", async ({ page, request }) => {
+  const run = await programRun(request, "printer");
+  await run.print(LOG_LINES - 500);
+  await page.goto(`/runs/${run.id}?tab=logs`);
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "running");
+  await showsStoredTail(page, request, run.id, true);
+
+  // it prints past what the page keeps, in three polls' worth: the page holds the last LOG_LINES
+  // lines, says so, and (left at the bottom) shows the newest
+  for (let i = 0; i < 3; i++) {
+    await run.print(600);
+    await page.waitForTimeout(1000);
+  }
+  const box = page.getByTestId("logs");
+  await showsStoredTail(page, request, run.id, true);
+  await expect(page.getByTestId("log-line").last()).toBeInViewport();
+  await screen(page, "run-live-logs-tail");
+
+  // scrolled up to read: the lines trimmed above it do not move what is in view
+  await box.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  await page.waitForTimeout(300);
+  const reading = await topLine(box);
+  await run.print(300);
+  await showsStoredTail(page, request, run.id, true);
+  const after = await topLine(box);
+  expect(after.text, "the line at the top of the view").toBe(reading.text);
+  expect(Math.abs(after.offset - reading.offset), `moved from ${reading.offset} to ${after.offset} px`).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId("log-line").last()).not.toBeInViewport();
+
+  // back at the bottom it follows the newest again; finished, it stops being live
+  await box.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await run.print(50);
+  await showsStoredTail(page, request, run.id, true);
+  await expect(page.getByTestId("log-line").last()).toBeInViewport();
+  await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished", { timeout: 10_000 });
+  await showsStoredTail(page, request, run.id, false);
+});
 
 test("the run page polls slower in a hidden tab, and at once when the tab is shown again; not at all once the run has ended", async ({ page, request }) => {
   const run = await programRun(request, "hidden-tab");
@@ -75,4 +154,41 @@ test("the run page polls slower in a hidden tab, and at once when the tab is sho
   await setHidden(false);
   await page.waitForTimeout(2500);
   expect(polls.length, "polls after the run ended").toBe(ended);
+});
+
+test("how long the Logs tab takes to show (reported): a run of 2,000 lines and one of 20,000", async ({ page, request }) => {
+  const measured: string[] = [];
+  for (const count of [LOG_LINES, 10 * LOG_LINES]) {
+    const run = await programRun(request, `lines-${count}`);
+    await run.print(count);
+    await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
+    const opened: number[] = [];
+    const clicked: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      // opened on the Logs tab: from navigation to its last line on screen
+      const started = Date.now();
+      await page.goto(`/runs/${run.id}?tab=logs`);
+      await expect(page.getByTestId("log-line").last().getByTestId("log-text")).toHaveText(`line ${count}`);
+      opened.push(Date.now() - started);
+      // from the Charts tab: the click to the lines rendered and painted, timed in the page
+      await page.getByRole("tab", { name: "Charts" }).click();
+      await expect(page.getByTestId("log-line")).toHaveCount(0);
+      clicked.push(
+        await page.evaluate(async () => {
+          const t0 = performance.now();
+          [...document.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.textContent === "Logs")!.click();
+          await new Promise<void>((resolve) => {
+            const check = () => (document.querySelectorAll('[data-testid="log-line"]').length > 0 ? resolve() : requestAnimationFrame(check));
+            check();
+          });
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+          return Math.round(performance.now() - t0);
+        }),
+      );
+      await expect(page.getByTestId("log-line")).toHaveCount(LOG_LINES);
+    }
+    measured.push(`${formatNumber(count)} stored lines: page opened on Logs ${opened.join(", ")} ms; Charts → Logs ${clicked.join(", ")} ms`);
+  }
+  for (const m of measured) test.info().annotations.push({ type: "measured", description: m });
+  console.log(measured.join("\n"));
 });

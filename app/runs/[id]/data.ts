@@ -1,4 +1,5 @@
 import { SYSTEM_METRICS } from "../../../engine/system-metrics";
+import { LOG_LINES } from "../../_lib/log-tail";
 import { countLogs, getRun, listDiagnostics, listLogs, listSamples, metricNames, readRunSeries, type DiagnosticRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
 
 // Everything the run page shows, in one read: the page's first render and the live endpoint
@@ -15,9 +16,6 @@ export interface RunLiveData {
   logCount: number;
   diagnostics: DiagnosticRecord[];
 }
-
-/** Console lines a first read brings (the Logs tab shows the tail; the download has them all). */
-export const LOG_LINES = 2000;
 
 const SHOWN = ["train_loss", "val_loss", "val_acc", "grad_norm", "lr", "throughput", ...SYSTEM_METRICS];
 /** The most metrics of a program's run drawn (a panel each, in name order). */

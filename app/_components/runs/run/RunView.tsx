@@ -4,6 +4,7 @@ import { summaryNumber, type StoredSummary } from "../../../../sweeps/summary";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
+import { LOG_LINES, mergeLogTail } from "../../../_lib/log-tail";
 import { usePoll } from "../../usePoll";
 import { colorOf, runColors } from "../../../_lib/colors";
 import { typicalRate } from "../../../_lib/curves";
@@ -60,11 +61,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
     const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}`, { cache: "no-store" }).catch(() => null);
     if (!res?.ok) return;
     const next = (await res.json()) as RunLiveData;
-    // (a poll answered after the next one was sent brings lines the page has: only newer ones are added)
-    setData((prev) => {
-      const newest = prev.logs[prev.logs.length - 1]?.id ?? 0;
-      return { ...next, logs: [...prev.logs, ...next.logs.filter((l) => l.id > newest)] };
-    });
+    // the console keeps its last LOG_LINES lines, as the first read brings (a late poll's repeats dropped)
+    setData((prev) => ({ ...next, logs: mergeLogTail(prev.logs, next.logs, LOG_LINES) }));
   }, [run.id]);
   // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends
   usePoll(tick, { enabled: live });
