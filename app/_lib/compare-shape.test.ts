@@ -144,3 +144,16 @@ test("a chart's legend lists the keys it draws marks of: a group none of whose r
   // ungrouped, the runs with a point
   assert.deepEqual(keysDrawn(colorKeys(runs, new Map(), runColors([]), null), new Set(["bbbb"])).map((k) => k.key), ["bbbb"]);
 });
+
+test("a string is quoted in a group's name exactly when JSON would read it as another value, or it is empty or starts or ends in white space", () => {
+  const reads = (s: string) => {
+    try {
+      JSON.parse(s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const strings = ["lstm", "null", "nullable", "true", "tanh", "false", "0.1", "-0.5", "1e-4", "1.2.3", " 1", "1 ", "1,234", "[64]", "[64", '"a"', '"a', "{}", "{a", "", " ", "x y", "NaN", "Infinity", "0x10"];
+  for (const s of strings) assert.equal(groupTitle("cell", s), `cell=${s.trim() !== s || s === "" || reads(s) ? JSON.stringify(s) : s}`, JSON.stringify(s));
+});

@@ -46,8 +46,13 @@ function groupValues(r: CompareRun, key: string): unknown[] {
 /** A grouping's name as the page shows it ("tag", "cell"). */
 export const groupingLabel = (key: string): string => (isRunGrouping(key) ? RUN_GROUPINGS[key] : key);
 
+/** What JSON can parse: null, true, false, a number, a string, a list or an object (around white space). */
+const JSON_LIKE = /^[ \t\n\r]*(null|true|false|-?\d[\d.eE+-]*|["[{][^]*)[ \t\n\r]*$/;
+
 /** Whether a string would read as another value: null, a number, true, a quoted string, a list … (it parses as JSON). */
 function readsAsJson(s: string): boolean {
+  // (most strings, "lstm", are not near JSON: no parse and no exception for them)
+  if (!JSON_LIKE.test(s)) return false;
   try {
     JSON.parse(s);
     return true;
@@ -57,14 +62,15 @@ function readsAsJson(s: string): boolean {
 }
 
 /**
- * A value as a group's key and name spell it: a string as itself, unless it is empty or would
- * read as another value ("null", "0.1", "true"): then in JSON quotes, so the string "null" is
- * not the missing value and "" is seen to be an empty string; anything else as JSON. Distinct
+ * A value as a group's key and name spell it: a string as itself, unless it is empty, starts or
+ * ends in white space, or would read as another value ("null", "0.1", "true"): then in JSON
+ * quotes, so the string "null" is not the missing value and "" is seen to be an empty string
+ * (" " a space); anything else as JSON. Distinct
  * values, distinct spellings (a spelling that parses as JSON is that value; one that does not
  * is the string itself).
  */
 function spell(value: unknown): string {
-  if (typeof value === "string") return value === "" || readsAsJson(value) ? JSON.stringify(value) : value;
+  if (typeof value === "string") return value.trim() !== value || value === "" || readsAsJson(value) ? JSON.stringify(value) : value;
   return JSON.stringify(value ?? null);
 }
 
@@ -112,10 +118,21 @@ export function groupsFor(runs: CompareRun[], key: string): RunGroup[] {
   });
 }
 
-/** What can be grouped by: the config keys, the sweep, run group and tags that tell the runs apart (2+ groups, the runs without a value being one). */
+/** Whether `key` puts the runs in 2+ groups (groupsFor's), the runs without a value being one. */
+function splits(runs: readonly CompareRun[], key: string): boolean {
+  let first: string | undefined;
+  for (const r of runs) for (const value of groupValues(r, key)) {
+    const k = spell(value);
+    if (first === undefined) first = k;
+    else if (k !== first) return true;
+  }
+  return false;
+}
+
+/** What can be grouped by: the config keys, the sweep, run group and tags that tell the runs apart (a key one value of which every run that has it has, while other runs lack it, does). */
 export function groupableKeys(runs: CompareRun[]): string[] {
   const config = [...new Set(runs.flatMap((r) => Object.keys(r.config)))].sort();
-  return [...config, ...Object.keys(RUN_GROUPINGS)].filter((key) => groupsFor(runs, key).length > 1);
+  return [...config, ...Object.keys(RUN_GROUPINGS)].filter((key) => splits(runs, key));
 }
 
 /** What the view colours by: a group, or a run. The legend lists these; curves and scatter points take their colours from them. */

@@ -123,7 +123,7 @@ export function CompareView(props: { initial: CompareResponse; initialView: Comp
     update({ panels });
     setEditing(null);
   };
-  const groupKeys = groupableKeys(data.runs);
+  const groupKeys = useMemo(() => groupableKeys(data.runs), [data.runs]);
   const editor = (i: number | "new") => <PanelEditor key={`editor-${i}`} initial={i === "new" ? null : view.panels[i]} names={data.names} groupKeys={groupKeys} onSave={(p) => setPanel(i, p)} onCancel={() => setEditing(null)} />;
 
   return (
