@@ -65,9 +65,8 @@ function readsAsJson(s: string): boolean {
  * A value as a group's key and name spell it: a string as itself, unless it is empty, starts or
  * ends in white space, or would read as another value ("null", "0.1", "true"): then in JSON
  * quotes, so the string "null" is not the missing value and "" is seen to be an empty string
- * (" " a space); anything else as JSON. Distinct
- * values, distinct spellings (a spelling that parses as JSON is that value; one that does not
- * is the string itself).
+ * (" " a space); anything else as JSON. Distinct values, distinct spellings (a spelling that
+ * parses as JSON is that value; one that does not is the string itself).
  */
 function spell(value: unknown): string {
   if (typeof value === "string") return value.trim() !== value || value === "" || readsAsJson(value) ? JSON.stringify(value) : value;
@@ -91,7 +90,7 @@ export interface RunGroup {
   /**
    * `${key}=${value}` as hidden in the URL and saved views: a number or a plain string as
    * itself (cell=lstm, lr=0.1), the runs without a value `${key}=null`, a string that would
-   * read as another value or is empty quoted (cell="null", cell="")
+   * read as another value, is empty or has white space at an end quoted (cell="null", cell="")
    */
   key: string;
   /** its name (groupTitle) */
