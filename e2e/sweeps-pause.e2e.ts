@@ -99,3 +99,52 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   expect((await tile("stat-finished")) + (await tile("stat-pruned")) + (await tile("stat-failed")) + (await tile("stat-stopped"))).toBe(doneRuns);
   await page.screenshot({ path: "test-results/screens/sweep-cancelled.png", fullPage: true });
 });
+
+// A progress poll read before a pause and answered after it (a slow answer) used to put the
+// badge back to "running" until the next poll; the page's own action wins until it is done.
+test("a poll answered late does not undo a pause shown at once", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const created = await request.post("/api/sweeps", {
+    data: {
+      name: "e2e pause late poll",
+      method: "grid",
+      concurrency: 1,
+      parameters: { task: { value: "charlm" }, hidden_size: { value: 16 }, seq_length: { value: 16 }, batch_size: { value: 4 }, steps: { value: 40000 }, eval_every: { value: 500 }, seed: { values: [1, 2] } },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  try {
+    await page.goto(`/sweeps/${id}`);
+    const badge = page.locator(".page-header [data-testid=state-badge]");
+    await expect(page.getByTestId("stat-running").locator(".value")).toHaveText("1", { timeout: 30_000 });
+    await expect(badge).toHaveAttribute("data-state", "running");
+
+    // the next progress answer is read from the server now (running) and delivered 1.5 s later
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    let holdNext = true;
+    await page.route(`**/api/sweeps/${id}/progress`, async (route) => {
+      const response = await route.fetch();
+      if (holdNext) {
+        holdNext = false;
+        expect(((await response.json()) as { sweep: { state: string } }).sweep.state).toBe("running");
+        held();
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      }
+      await route.fulfill({ response });
+    });
+    await holding;
+    await page.getByTestId("pause").click();
+    // the badge, every 50 ms for 3 s: paused throughout (the held answer lands at 1.5 s)
+    const seen = new Set<string | null>();
+    for (const until = Date.now() + 3000; Date.now() < until; ) {
+      seen.add(await badge.getAttribute("data-state"));
+      await page.waitForTimeout(50);
+    }
+    expect([...seen]).toEqual(["paused"]);
+    expect(((await (await request.get(`/api/sweeps/${id}/progress`)).json()) as { sweep: { state: string } }).sweep.state).toBe("paused");
+  } finally {
+    await request.post(`/api/sweeps/${id}/cancel`);
+  }
+});

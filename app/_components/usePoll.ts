@@ -29,14 +29,23 @@ export function usePoll(tick: () => Promise<void>, options: { live?: () => boole
     if (timer.current) clearTimeout(timer.current);
     timer.current = on.current ? setTimeout(() => void pollNow.current(), ms) : null;
   }, []);
+  /** the tick under way, if any */
+  const running = useRef<Promise<void> | null>(null);
   const poll = useCallback(async () => {
+    // One tick at a time. Asked for during one (a view's refresh after its own action: pause,
+    // stop), the tick waits for it and then runs: run beside it, the older answer could land
+    // last and show the state from before the action until the next tick.
+    while (running.current) await running.current.catch(() => {});
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     busy.current = true;
+    const ticking = latestTick.current();
+    running.current = ticking;
     try {
-      await latestTick.current();
+      await ticking;
     } finally {
       busy.current = false;
+      running.current = null;
     }
     schedule(document.hidden ? HIDDEN_MS : (live.current?.() ?? true) ? LIVE_MS : idleMs.current);
   }, [schedule]);

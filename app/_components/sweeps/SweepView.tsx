@@ -88,11 +88,10 @@ export function SweepView(props: {
 
   async function act(action: SweepAction) {
     const before = progress;
-    live.setProgress({ ...progress, sweep: { ...progress.sweep, state: NEXT_STATE[action] } });
     setBusy(true);
     setActionError(null);
     try {
-      const res = await fetch(`/api/sweeps/${sweep.id}/${action}`, { method: "POST" });
+      const res = await live.showWhile({ ...progress, sweep: { ...progress.sweep, state: NEXT_STATE[action] } }, () => fetch(`/api/sweeps/${sweep.id}/${action}`, { method: "POST" }));
       if (!res.ok) {
         const body = (await res.json().catch(() => null)) as { error?: string } | null;
         live.setProgress(before);

@@ -19,12 +19,35 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   const [ticks, setTicks] = useState(0);
   const latest = useRef(progress);
   latest.current = progress;
+  // An action (pause, resume, cancel) shows its state at once, before the server has it: a
+  // progress answer asked for before it ends would put the old state back until the next tick.
+  // `epoch` moves when the page sets the progress itself and when an action ends; an answer
+  // asked for in another epoch, or while an action is under way, is dropped.
+  const epoch = useRef(0);
+  const acting = useRef(0);
+  const setOwnProgress = useCallback((next: SweepProgressBody) => {
+    epoch.current++;
+    setProgress(next);
+  }, []);
+  /** Show `next` while `action` (the request that makes it so) is under way; its answer. */
+  const showWhile = useCallback(async <T,>(next: SweepProgressBody, action: () => Promise<T>): Promise<T> => {
+    acting.current++;
+    setOwnProgress(next);
+    try {
+      return await action();
+    } finally {
+      acting.current--;
+      epoch.current++;
+    }
+  }, [setOwnProgress]);
 
   const tick = useCallback(async () => {
+    const asked = epoch.current;
     try {
       const res = await fetch(`/api/sweeps/${sweepId}/progress`, { cache: "no-store" });
       if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `the server answered ${res.status}`);
       const body = (await res.json()) as SweepProgressBody;
+      if (epoch.current !== asked || acting.current > 0) return;
       setProgress(body);
       setFetchedAt(Date.now());
       setStale(null);
@@ -77,5 +100,5 @@ export function useSweepLive(sweepId: string, initial: { progress: SweepProgress
   // the table and the chart read the running runs' current step and metric from the progress poll
   const current = useMemo(() => withLiveValues(runs, progress.running), [runs, progress.running]);
 
-  return { progress, setProgress, runs: current, runsPending: listed !== signature, setRuns, runsAt, now: Math.max(now, fetchedAt), stale, signature, ticks, elapsed, active, poll, refreshRuns };
+  return { progress, setProgress: setOwnProgress, showWhile, runs: current, runsPending: listed !== signature, setRuns, runsAt, now: Math.max(now, fetchedAt), stale, signature, ticks, elapsed, active, poll, refreshRuns };
 }
