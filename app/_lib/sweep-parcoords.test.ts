@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { axisBounds, axisExtent, axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, metricRange, metricSummaryKey, moveAxis, niceRange, orderAxes, snapInterval, tickLabel, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
+import { axisBounds, axisExtent, axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, logAxisLabel, metricRange, metricSummaryKey, moveAxis, niceRange, orderAxes, pow10, snapInterval, tickLabel, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
 
 const run = (i: number, params: Record<string, unknown>, val: number | null, state = "finished"): SweepRunLike => ({
   id: `r${i}`,
@@ -238,4 +238,17 @@ test("a tree of choices: sub-parameters are axes, and a run without one crosses 
   assert.equal(at("r3", "learning_rate"), 0.001);
   // brushing the n/a tick picks the runs without momentum
   assert.deepEqual([...brushedRunIds(treeRuns, m, { momentum: [[momentum.na as number, momentum.na as number]] })].sort(), ["r1", "r3"]);
+});
+
+test("a log axis labels its decades in one notation (the sweep page's learning_rate read 0.1, 0.01, 1e-3, 1e-4)", () => {
+  const decades = (lo: number, hi: number) => {
+    const out: number[] = [];
+    for (let e = Math.round(Math.log10(lo)); e <= Math.round(Math.log10(hi)); e++) out.push(pow10(e));
+    return out;
+  };
+  assert.deepEqual(decades(1e-4, 0.1).map(logAxisLabel(1e-4, 0.1)), ["1e-4", "1e-3", "1e-2", "1e-1"]);
+  assert.deepEqual(decades(0.001, 10).map(logAxisLabel(0.001, 10)), ["0.001", "0.01", "0.1", "1", "10"]);
+  assert.deepEqual(decades(1, 1e5).map(logAxisLabel(1, 1e5)), ["1e0", "1e1", "1e2", "1e3", "1e4", "1e5"]);
+  // the old labels mixed: tickLabel writes 0.1 and 0.01 as decimals, 1e-3 and 1e-4 as exponents
+  assert.notEqual(new Set(decades(1e-4, 0.1).map((v) => /e/.test(tickLabel(v, 0, 0)))).size, 1);
 });

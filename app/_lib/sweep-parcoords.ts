@@ -3,6 +3,7 @@ import { inferDistribution, isPlainObject, LeafParamSpec, LOG_SCALED, supportRan
 import { KEY_PATTERN } from "../../sweeps/names";
 import { meanCi } from "../../sweeps/stats";
 import { higherIsBetter, type StoredSummary } from "../../sweeps/summary";
+import { logTickFormat } from "./chart-scale";
 import { formatNumber } from "./format";
 
 // Data shaping for the sweep's parallel-coordinates chart (the chart component only draws):
@@ -417,6 +418,17 @@ export function axisExtent(rows: readonly Pick<ParRow, "values">[], dim: number)
  * ticks (hi − lo) / splits apart from each other (1.7205 and 1.721 on a narrow val_loss axis,
  * not 1.72 twice). Trailing zeros are dropped.
  */
+/**
+ * The tick labels of a log axis over [lo, hi]: its ticks are the decades, labelled in one
+ * notation for the axis as the charts' log axes are (logTickFormat: 1e-4 … 1e-1, never 0.1
+ * beside 1e-3; 0.01 … 10 where every decade reads well as a decimal).
+ */
+export function logAxisLabel(lo: number, hi: number): (v: number) => string {
+  const decades: number[] = [];
+  for (let e = Math.floor(Math.log10(lo) + 1e-9); e <= Math.ceil(Math.log10(hi) - 1e-9); e++) decades.push(pow10(e));
+  return logTickFormat(decades);
+}
+
 export function tickLabel(v: number, lo: number, hi: number, splits = 5): string {
   const exp = Math.log10(Math.abs(v));
   if (v !== 0 && Number.isInteger(Math.round(exp * 1e9) / 1e9) && (exp <= -3 || exp >= 6)) return `${v < 0 ? "-" : ""}1e${Math.round(exp)}`;
