@@ -12,6 +12,9 @@ test("log ticks are powers of ten, with 2 and 5 over a few decades", () => {
   assert.deepEqual(logTicks(1e-6, 1e2), [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100]);
   assert.deepEqual(logTicks(-1, 10), []);
   assert.deepEqual(logTicks(1.4, 3.5), [1.5, 2, 2.5, 3, 3.5]);
+  // within a decade, ticks over the whole axis: linear ones (0.4, 0.6, 0.8) left 0.22 … 0.4, the lower 44%, bare
+  assert.deepEqual(logTicks(0.22, 0.85), [0.3, 0.4, 0.5, 0.6, 0.8]);
+  assert.deepEqual(logTicks(2.2, 4.3), [2.5, 3, 3.5, 4]);
 });
 
 // One notation per log axis: a range across 1e-3 labelled "2e-4 5e-4 0.001 0.002" read as two scales.

@@ -43,17 +43,34 @@ export function durationTicks(min: number, max: number, count = 5): number[] {
 /** Log ticks: powers of ten, with 2 and 5 between them when the range spans few decades. */
 export function logTicks(min: number, max: number): number[] {
   if (!(min > 0) || !(max > 0)) return [];
-  // Within one decade, round linear values read better (1.5, 2, 2.5, 3 …) on the log axis.
-  if (max / min < 10) return linearTicks(min, max, 5).filter((v) => v > 0);
-  const lo = Math.floor(Math.log10(min));
-  const hi = Math.ceil(Math.log10(max));
-  const mults = hi - lo <= 1 ? [1, 2, 3, 5, 7] : hi - lo <= 3 ? [1, 2, 5] : [1];
+  if (max / min < 10) {
+    // Within one decade, round linear values read better (1.5, 2, 2.5, 3 …) on the log axis, unless
+    // they leave one end bare: a gradient norm over 0.22 … 0.85 got 0.4, 0.6, 0.8 and nothing on the
+    // lower 44% of the axis; then 0.3, 0.4, 0.5, 0.6, 0.8 (1, 1.5, 2, 3 … per decade), spread as the axis is.
+    const linear = linearTicks(min, max, 5).filter((v) => v > 0);
+    const spread = multiplesIn(min, max, [1, 1.5, 2, 3, 4, 5, 6, 8]);
+    return spread.length >= 3 && widestBareShare(min, max, spread) < widestBareShare(min, max, linear) ? spread : linear;
+  }
+  const decades = Math.ceil(Math.log10(max)) - Math.floor(Math.log10(min));
+  return multiplesIn(min, max, decades <= 1 ? [1, 2, 3, 5, 7] : decades <= 3 ? [1, 2, 5] : [1]);
+}
+
+/** m × 10^e for each of `mults` and every decade, inside [min, max]. */
+function multiplesIn(min: number, max: number, mults: readonly number[]): number[] {
   const out: number[] = [];
-  for (let e = lo; e <= hi; e++) for (const m of mults) {
+  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) for (const m of mults) {
     const v = Number((m * Math.pow(10, e)).toPrecision(6));
     if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
   }
   return out;
+}
+
+/** The widest stretch of a log axis over [min, max] without a tick, as a share of the axis. */
+function widestBareShare(min: number, max: number, ticks: readonly number[]): number {
+  const at = [min, ...ticks, max].map(Math.log10);
+  let widest = 0;
+  for (let i = 1; i < at.length; i++) widest = Math.max(widest, at[i] - at[i - 1]);
+  return widest / (Math.log10(max) - Math.log10(min));
 }
 
 /**
