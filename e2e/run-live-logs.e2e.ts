@@ -2,13 +2,15 @@ import { expect, test, type APIRequestContext, type Locator, type Page } from "@
 import { LOG_LINES } from "../app/_lib/log-tail";
 import { consoleText } from "../engine/console";
 import { formatNumber } from "../app/_lib/format";
+import { startOwnServer } from "./own-server";
 import { screen } from "./runs-util";
 
 // Journeys of a program's run watched live on its page (runs logged through the logging API,
 // as the clients do): its Logs tab while it prints more lines than the page keeps (the last
 // LOG_LINES, the newest at the bottom, and what the person scrolled up to read stays put); the
-// page's poll slowing in a hidden tab and coming at once when the tab is shown again; and how
-// long the Logs tab takes to show (measured and reported, not a gate).
+// page's poll slowing in a hidden tab and coming at once when the tab is shown again; a run
+// crashed for its client's silence running again on its open page when the client is heard
+// from; and how long the Logs tab takes to show (measured and reported, not a gate).
 
 const project = `e2e-live-logs-${Date.now().toString(36)}`;
 
@@ -154,6 +156,64 @@ test("the run page polls slower in a hidden tab, and at once when the tab is sho
   await setHidden(false);
   await page.waitForTimeout(2500);
   expect(polls.length, "polls after the run ended").toBe(ended);
+});
+
+test("a program's run crashed for its client's silence runs again on its open page when the client is heard from; a finished engine run's page never polls", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  // a server of its own that marks a silent client's run crashed after 3 s (the shared one waits 5 minutes)
+  const own = await startOwnServer("run-revived", { env: { SWEEPLAB_CLIENT_STALE_AFTER_MS: "3000" } });
+  try {
+    const url = (path: string) => `${own.base}${path}`;
+    const { run } = await post<{ run: { id: string } }>(request, url("/api/runs"), { project, name: "sleeper", config: { lr: 0.01 } });
+    let seq = 0;
+    const log = (data: object) => post(request, url(`/api/runs/${run.id}/events`), { seq: ++seq, ...data });
+    await log({ metrics: Array.from({ length: 10 }, (_, step) => ({ step, time: step * 0.5, values: { loss: 1 - step / 20 } })), logs: [{ level: "info", message: "epoch 1" }] });
+    const state = async () => ((await (await request.get(url(`/api/runs/${run.id}`))).json()) as { run: { state: string } }).run.state;
+    await expect.poll(state, { timeout: 20_000 }).toBe("crashed");
+
+    const polls: number[] = [];
+    page.on("request", (req) => {
+      if (new URL(req.url()).pathname === `/api/runs/${run.id}/live`) polls.push(Date.now());
+    });
+    await page.goto(url(`/runs/${run.id}`));
+    await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "crashed");
+    await expect(page.getByTestId("run-step")).toHaveText("9");
+    // it asks after the crashed run at the idle cadence (10 s), not the live one (1.5 s)
+    await expect.poll(() => polls.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    expect(polls[1] - polls[0], "the polls of a crashed run's page, apart").toBeGreaterThan(5000);
+
+    // its client is heard from again (a laptop woken up), and keeps logging: the page shows it running, with the new points and lines, without a reload
+    await log({ metrics: [{ step: 10, time: 60, values: { loss: 0.25 } }], logs: [{ level: "info", message: "epoch 2" }] });
+    const revived = Date.now();
+    const keepLogging = setInterval(() => void log({ metrics: [], logs: [] }).catch(() => {}), 1000);
+    try {
+      await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "running", { timeout: 15_000 });
+    } finally {
+      clearInterval(keepLogging);
+    }
+    const seenAfter = Date.now() - revived;
+    await expect(page.getByTestId("run-step")).toHaveText("10");
+    await expect(page.getByText("Best loss")).toBeVisible();
+    await expect(page.getByTestId("run-page")).toContainText("0.25");
+    await page.getByRole("tab", { name: "Logs" }).click();
+    await expect(page.getByTestId("log-line").last().getByTestId("log-text")).toContainText("epoch 2");
+    await expect(page.getByTestId("log-line").getByTestId("log-text").filter({ hasText: "heard from again" })).toHaveCount(1);
+    test.info().annotations.push({ type: "measured", description: `the page showed the run running ${seenAfter} ms after its client was heard from` });
+  } finally {
+    own.stop();
+  }
+
+  // a finished engine run's page: no polls at all
+  const { runs } = (await (await request.get("/api/runs?project=default&state=finished&limit=1")).json()) as { runs: { id: string; kind: string }[] };
+  expect(runs[0].kind).not.toBe("program");
+  const finishedPolls: string[] = [];
+  page.on("request", (req) => {
+    if (new URL(req.url()).pathname.endsWith("/live")) finishedPolls.push(req.url());
+  });
+  await page.goto(`/runs/${runs[0].id}`);
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished");
+  await page.waitForTimeout(4000);
+  expect(finishedPolls, "polls of a finished engine run's page").toEqual([]);
 });
 
 test("how long the Logs tab takes to show (reported): a run of 2,000 lines and one of 20,000", async ({ page, request }) => {

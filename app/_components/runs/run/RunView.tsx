@@ -33,7 +33,8 @@ function notAppliedReason(key: string): string {
 
 // The run page: header with stop / re-run, headline numbers, and tabs (charts, diagnostics,
 // samples, logs, config, cells). Polls GET /api/runs/:id/live (usePoll) while the run is
-// queued or running; the tab and smoothing live in the URL.
+// queued or running (and slowly while a program's run that may run again is crashed); the tab
+// and smoothing live in the URL.
 
 const LIVE = new Set(["queued", "running"]);
 type Tab = "charts" | "diagnostics" | "samples" | "logs" | "config" | "cells";
@@ -64,8 +65,10 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
     // the console keeps its last LOG_LINES lines, as the first read brings (a late poll's repeats dropped)
     setData((prev) => ({ ...next, logs: mergeLogTail(prev.logs, next.logs, LOG_LINES) }));
   }, [run.id]);
-  // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends
-  usePoll(tick, { enabled: live });
+  // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends —
+  // except a program's crashed run outside a sweep, asked after at the idle cadence: its client
+  // may be heard from again (a laptop woken up), and the server then runs it again
+  usePoll(tick, { enabled: live || mayRunAgain(run), live: () => LIVE.has(latest.current.run.state) });
 
   useEffect(() => {
     const q = new URLSearchParams(window.location.search);
@@ -280,6 +283,11 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       )}
     </div>
   );
+}
+
+/** A program's run outside a sweep that crashed: it runs again when its client is heard from (app/_server/logging.ts heardAgain). */
+function mayRunAgain(run: RunLiveData["run"]): boolean {
+  return run.kind === "program" && run.sweepId === null && run.state === "crashed";
 }
 
 /** A program run's headline: up to four metrics whose best value the summary tracks (losses, accuracies), validation first. */
