@@ -60,20 +60,22 @@ test("compare: every cell value its own group ('null', '', missing), a key only 
     { name: "prog-none", config: { width: 64 }, acc: 0.4, loss: 5e-4 },
     { name: "prog-empty", config: { cell: "", width: 128 }, acc: 0.6, loss: 2e-3 },
     { name: "prog-mlp", config: { cell: "mlp", width: 128 }, acc: 0.8, loss: 8e-3 },
+    // a value with a space and a comma (the hidden list of the URL is comma-separated)
+    { name: "prog-spaced", config: { cell: "a b, c", width: 64 }, acc: 0.5, loss: 1e-3 },
   ];
   const programIds = await logProgramRuns(request, project, specs);
   const { runs: engine } = (await (await request.get("/api/runs?limit=2&sort=created")).json()) as { runs: { id: string }[] };
   const ids = [...programIds, ...engine.map((r) => r.id)];
   const stored = (await (await request.get(`/api/compare?runs=${ids.join(",")}&keys=loss`)).json()) as CompareResponse;
   const runs: CompareRun[] = ids.map((id) => stored.runs.find((r) => r.id === id)!);
-  expect(runs.slice(0, 4).map((r) => r.config.cell)).toEqual(["null", undefined, "", "mlp"]);
+  expect(runs.slice(0, 5).map((r) => r.config.cell)).toEqual(["null", undefined, "", "mlp", "a b, c"]);
 
   await page.goto(`/compare?runs=${ids.join(",")}&metrics=loss&sx=acc&sy=loss`);
 
   // group by: a key every engine run has with one value and no program run has tells them apart: offered
   const groupBy = page.getByTestId("group-by");
-  const engineRuns = runs.slice(4);
-  const engineOnly = Object.keys(engineRuns[0].config).filter((k) => engineRuns.every((r) => JSON.stringify(r.config[k]) === JSON.stringify(engineRuns[0].config[k])) && runs.slice(0, 4).every((r) => !(k in r.config)));
+  const engineRuns = runs.slice(specs.length);
+  const engineOnly = Object.keys(engineRuns[0].config).filter((k) => engineRuns.every((r) => JSON.stringify(r.config[k]) === JSON.stringify(engineRuns[0].config[k])) && runs.slice(0, specs.length).every((r) => !(k in r.config)));
   expect(engineOnly.length, "the engine runs share a key the program's runs lack").toBeGreaterThan(0);
   const offered = await groupBy.locator("option").evaluateAll((os) => os.map((o) => o.getAttribute("value")));
   expect.soft(engineOnly.filter((k) => !offered.includes(k)), "keys not offered to group by").toEqual([]);
@@ -143,4 +145,16 @@ test("compare: every cell value its own group ('null', '', missing), a key only 
   await expect(items.filter({ hasText: 'cell="null"' })).toHaveAttribute("data-hidden", "true");
   await expect(items.filter({ hasText: "no cell" })).toHaveAttribute("data-hidden", "false");
   await expect(chart).toHaveAttribute("data-faded", nullRuns.filter((id) => programIds.includes(id)).join(","));
+
+  // hiding the group of "a b, c" (a space and a comma in its value) hides it, and so when the link
+  // is opened again: it and cell="null" hidden, every other group shown
+  const spaced = items.filter({ hasText: "cell=a b, c (" });
+  await spaced.click();
+  await expect(spaced).toHaveAttribute("data-hidden", "true");
+  await page.reload();
+  const hiddenTitles = ['cell="null"', "cell=a b, c"];
+  await expect(items).toHaveCount(titles.size);
+  for (const title of titles.keys()) await expect.soft(items.filter({ hasText: `${title} (` }), title).toHaveAttribute("data-hidden", String(hiddenTitles.includes(title)));
+  const hiddenRuns = new Set(hiddenTitles.flatMap((t) => titles.get(t)!));
+  await expect(chart).toHaveAttribute("data-faded", programIds.filter((id) => hiddenRuns.has(id)).join(","));
 });

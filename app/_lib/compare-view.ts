@@ -52,6 +52,18 @@ function getAll(p: Params, key: string): string[] {
 
 const list = (s: string | undefined, re: RegExp) => [...new Set((s ?? "").split(",").map((x) => x.trim()).filter((x) => re.test(x)))];
 
+// The hidden runs and groups, one list: a group's key holds its value as spelled (compare-shape.ts),
+// which may hold any character, a comma or a per cent sign too; those two are escaped (%2C, %25)
+// inside an item, so every key comes back as it was and a link of plain keys reads as before.
+const escapeItem = (item: string) => item.replace(/%/g, "%25").replace(/,/g, "%2C");
+const unescapeItem = (item: string) => item.replace(/%2C/gi, ",").replace(/%25/g, "%");
+/** A run id, or a grouping's `key=value` (keys in any script, as sweeps/names.ts takes them; run:tags). */
+const isHideItem = (item: string) => {
+  const at = item.indexOf("=");
+  return at < 0 ? ID.test(item) : KEY.test(item.slice(0, at));
+};
+const hiddenList = (s: string | undefined) => [...new Set((s ?? "").split(",").filter((x) => x.trim() !== "").map((x) => unescapeItem(x.trim())).filter(isHideItem))];
+
 export function parseCompareView(p: Params): CompareViewState {
   const metrics = list(get(p, "metrics"), KEY);
   const x = get(p, "x");
@@ -70,9 +82,9 @@ export function parseCompareView(p: Params): CompareViewState {
     smoothing: parseSmoothing(get(p, "smooth")),
     group: group && KEY.test(group) ? group : null,
     band: band === "std" || band === "none" ? band : "minmax",
-    // run ids, or a group's `key=value` (keys in any script, as sweeps/names.ts takes them; a
-    // string value that reads as another, or is empty, in quotes: cell="null", compare-shape.ts)
-    hidden: list(get(p, "hide"), /^[\p{L}\p{N}\p{M}_=.:\-/@#%+()[\]"]{1,200}$/u),
+    // run ids, or a group's `key=value` (a string value that reads as another, or is empty, in
+    // quotes: cell="null", compare-shape.ts)
+    hidden: hiddenList(get(p, "hide")),
     panels,
     panelErrors: errors,
     scatter: parseScatter({ get: (k: string) => get(p, k) ?? null }, (k) => KEY.test(k)),
@@ -92,7 +104,7 @@ export function compareViewQuery(v: CompareViewState): string {
   if (smooth) q.set("smooth", smooth);
   if (v.group) q.set("group", v.group);
   if (v.group && v.band !== "minmax") q.set("band", v.band);
-  if (v.hidden.length) q.set("hide", v.hidden.join(","));
+  if (v.hidden.length) q.set("hide", v.hidden.map(escapeItem).join(","));
   for (const p of v.panels) q.append("panel", formatPanel(p));
   setScatterParams(q, v.scatter);
   if (v.hist) q.set("hist", v.hist);
