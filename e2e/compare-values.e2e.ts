@@ -17,12 +17,12 @@ async function post(request: APIRequestContext, url: string, data: unknown) {
   return (await res.json()) as { run: { id: string } };
 }
 
-/** Runs of a program logging `loss` (from 3× its last value down to it) and `acc` for ten steps, finished; their ids. */
+/** Runs of a program logging `loss` (from 3× its last value down to it), `grad` (from 1.25× a tenth of the last loss down to it) and `acc` for ten steps, finished; their ids. */
 async function logProgramRuns(request: APIRequestContext, project: string, specs: { name: string; config: Record<string, unknown>; acc: number; loss: number }[]) {
   const ids: string[] = [];
   for (const s of specs) {
     const { run } = await post(request, "/api/runs", { project, name: s.name, config: s.config });
-    const metrics = Array.from({ length: 10 }, (_, step) => ({ step, time: step, values: { acc: (s.acc * (step + 1)) / 10, loss: s.loss * (3 - (2 * step) / 9) } }));
+    const metrics = Array.from({ length: 10 }, (_, step) => ({ step, time: step, values: { acc: (s.acc * (step + 1)) / 10, loss: s.loss * (3 - (2 * step) / 9), grad: (s.loss / 10) * (1.25 - step / 36) } }));
     await post(request, `/api/runs/${run.id}/events`, { seq: 1, metrics });
     await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
     ids.push(run.id);
@@ -42,12 +42,14 @@ function expectedTitle(value: unknown): string {
   return `cell=${readsAsOther ? JSON.stringify(value) : value}`;
 }
 
-/** A log axis's labels: one notation for all (every one an exponent, or none), each its tick's value to 3 significant digits. */
-function expectOneNotation(labels: string[], what: string) {
+/** An axis's labels: one notation for all (every one an exponent, or none; a linear axis's 0 is "0"), each its tick's value to 3 significant digits. */
+function expectOneNotation(labels: string[], what: string, linear = false) {
   expect(labels.length, `${what}: ${labels.join(" ")}`).toBeGreaterThanOrEqual(3);
-  const exponents = labels.filter((l) => /^\d+(\.\d+)?e-?\d+$/.test(l));
-  expect.soft([0, labels.length], `${what} mixes notations: ${labels.join(" ")}`).toContain(exponents.length);
-  for (const l of labels) expect(Number(l.replace(/,/g, "")), `${what} label ${l}`).toBeGreaterThan(0);
+  const numbers = linear ? labels.filter((l) => l !== "0") : labels;
+  const exponents = numbers.filter((l) => /^-?\d+(\.\d+)?e-?\d+$/.test(l));
+  expect.soft([0, numbers.length], `${what} mixes notations: ${labels.join(" ")}`).toContain(exponents.length);
+  for (const l of labels) expect(Number.isFinite(Number(l.replace(/,/g, ""))), `${what} label ${l}`).toBe(true);
+  if (!linear) for (const l of labels) expect(Number(l.replace(/,/g, "")), `${what} label ${l}`).toBeGreaterThan(0);
 }
 
 const attrList = async (el: Locator, name: string, sep = " ") => ((await el.getAttribute(name)) ?? "").split(sep).filter(Boolean);
@@ -108,7 +110,7 @@ test("compare: every cell value its own group ('null', '', missing), a key only 
 
   // log axes: the scatter's loss axis and the loss curves' y axis, labels in one notation, at the stored values' range
   await scatter.getByLabel("Log y").check();
-  await expect(chart).toHaveAttribute("data-y-labels", /./);
+  await expect(chart).toHaveAttribute("data-y-log", "true");
   const ticks = (await attrList(chart, "data-y-ticks", ",")).map(Number);
   const scatterLabels = await attrList(chart, "data-y-labels");
   expectOneNotation(scatterLabels, "scatter loss axis");
@@ -157,4 +159,22 @@ test("compare: every cell value its own group ('null', '', missing), a key only 
   for (const title of titles.keys()) await expect.soft(items.filter({ hasText: `${title} (` }), title).toHaveAttribute("data-hidden", String(hiddenTitles.includes(title)));
   const hiddenRuns = new Set(hiddenTitles.flatMap((t) => titles.get(t)!));
   await expect(chart).toHaveAttribute("data-faded", programIds.filter((id) => hiddenRuns.has(id)).join(","));
+
+  // linear axes, labels in one notation, each its tick's value: grad (2e-5 … 1e-3) on the
+  // scatter (0, 2e-4 … 1e-3, where "8e-4" stood beside "0.001") and the curves ("5e-4" beside "0.001")
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=grad&sx=acc&sy=grad`);
+  await expect(chart).toHaveAttribute("data-y", "grad");
+  await expect(chart).toHaveAttribute("data-y-labels", /./);
+  const grads = runs.map((r) => r.summary.grad).filter((v): v is number => typeof v === "number");
+  expect(grads.length).toBe(specs.length);
+  const gradTicks = (await attrList(chart, "data-y-ticks", ",")).map(Number);
+  const gradLabels = await attrList(chart, "data-y-labels");
+  expectOneNotation(gradLabels, "scatter's grad axis", true);
+  gradLabels.forEach((l, i) => expect(Number(l.replace(/,/g, "")), `label ${l} of tick ${gradTicks[i]}`).toBeCloseTo(gradTicks[i], 12));
+  expect(Math.min(...gradTicks)).toBeLessThanOrEqual(Math.min(...grads));
+  expect(Math.max(...gradTicks)).toBeGreaterThanOrEqual(Math.max(...grads));
+  const gradCurves = page.locator('[data-testid="compare-panel"][data-metric="grad"] [data-testid="curve-chart"] canvas');
+  await expect(gradCurves).toHaveAttribute("data-y-labels", /./);
+  expectOneNotation(await attrList(gradCurves, "data-y-labels"), "grad curves' y axis", true);
+  await screen(page, "compare-values-linear");
 });

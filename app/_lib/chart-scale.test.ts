@@ -80,3 +80,25 @@ test("values equal but for rounding (a smoothed 1 beside a raw 1) get a band, an
   assert.ok(d.min < 0.95 && d.max > 1.05);
   assert.deepEqual(linearTicks(0.9999999999999999, 1.0000000000000002, 5), [0.9999999999999999]);
 });
+
+test("a linear axis is labelled in one notation, chosen from its ticks, on the curve chart and the scatter", async () => {
+  const { drawAxes } = await import("../_components/charts/draw");
+  const noop = () => {};
+  const ctx = new Proxy({ measureText: () => ({ width: 10 }) } as Record<string, unknown>, { get: (t, k) => (k in t ? t[k as string] : noop), set: () => true });
+  const frame = (min: number, max: number) => ({ width: 400, height: 240, x: makeScale({ min: 0, max: 10 }, [58, 386]), y: makeScale({ min, max }, [214, 10]), xDomain: { min: 0, max: 10 }, yDomain: { min, max }, xMode: "step" as const, logY: false });
+  // the curve chart's y axis over 0 … 0.001 read "0 2.5e-4 5e-4 7.5e-4 0.001"
+  assert.deepEqual(drawAxes(ctx as unknown as CanvasRenderingContext2D, frame(0, 0.001)), ["0", "2.5e-4", "5e-4", "7.5e-4", "1e-3"]);
+  // 0 … 20,000 read "0 5,000 10k 15k 20k"
+  assert.deepEqual(drawAxes(ctx as unknown as CanvasRenderingContext2D, frame(0, 20_000)), ["0", "5k", "10k", "15k", "20k"]);
+  // decimals where every tick reads well so
+  assert.deepEqual(drawAxes(ctx as unknown as CanvasRenderingContext2D, frame(0, 1)), ["0", "0.2", "0.4", "0.6", "0.8", "1"]);
+
+  const { linearAxis, linearTickFormat } = await import("./chart-scale");
+  const labels = (ticks: number[]) => ticks.map(linearTickFormat(ticks));
+  // the scatter's axis: rounded out to its ticks, which it labels
+  const grad = linearAxis(-3e-5, 8.3e-4);
+  assert.deepEqual([grad.min, grad.max], [-2e-4, 1e-3]);
+  assert.deepEqual(labels(grad.ticks), ["-2e-4", "0", "2e-4", "4e-4", "6e-4", "8e-4", "1e-3"]);
+  assert.deepEqual(labels(linearAxis(0.27, 0.93).ticks), ["0.2", "0.4", "0.6", "0.8", "1"]);
+  assert.deepEqual(labels([0, 500_000, 1_000_000]), ["0", "500,000", "1,000,000"], "integers in full, as before");
+});

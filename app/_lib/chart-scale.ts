@@ -29,6 +29,21 @@ export function linearTicks(min: number, max: number, count = 5, minStep = 0): n
   return out;
 }
 
+/**
+ * A linear axis holding [lo, hi], rounded out to its ticks' step (as ECharts rounds a value
+ * axis), and those ticks: the scatter hands both to ECharts, so its labels are chosen knowing
+ * every tick (linearTickFormat).
+ */
+export function linearAxis(lo: number, hi: number, count = 5): { min: number; max: number; ticks: number[] } {
+  const inside = linearTicks(lo, hi, count);
+  if (inside.length < 2) return { min: lo, max: hi, ticks: inside };
+  const step = inside[1] - inside[0];
+  const min = Math.min(lo, inside[0] - step * Math.ceil((inside[0] - lo) / step - 1e-9));
+  const max = Math.max(hi, inside[inside.length - 1] + step * Math.ceil((hi - inside[inside.length - 1]) / step - 1e-9));
+  const ticks = [min, ...inside, max].map((v) => Number(v.toPrecision(12)));
+  return { min: ticks[0], max: ticks[ticks.length - 1], ticks: [...new Set(ticks)] };
+}
+
 /** Time ticks for seconds: whole seconds, minutes or hours, so labels read "2m 00s". */
 export function durationTicks(min: number, max: number, count = 5): number[] {
   const span = max - min;
@@ -81,6 +96,35 @@ function widestBareShare(min: number, max: number, ticks: readonly number[]): nu
 export function logTickFormat(ticks: readonly number[]): (v: number) => string {
   const exponents = ticks.some((v) => v < 1e-3 || v >= 1e4);
   return exponents ? (v) => formatExponent(v, 3) : (v) => formatNumber(v, 3);
+}
+
+/**
+ * Labels of numbers shown together (a linear axis's ticks, a histogram's bin edges) in one
+ * notation: as formatNumber writes them to `digits`, unless it would write one of them as an
+ * exponent (below 1e-3, or a fraction from 1e6): then every one an exponent, 0 as "0". An axis
+ * 0 … 0.001 reads 0, 2e-4 … 1e-3, never "8e-4" beside "0.001".
+ */
+export function oneNotation(values: readonly number[], digits: number): (v: number) => string {
+  const exponents = values.some((v) => Number.isFinite(v) && /\de/.test(formatNumber(v, digits)));
+  return exponents ? (v) => (v === 0 ? "0" : formatExponent(v, digits)) : (v) => formatNumber(v, digits);
+}
+
+/** Compact units of an axis's labels, largest first (formatCompact's). */
+const UNITS: [number, string][] = [[1e9, "G"], [1e6, "M"], [1e3, "k"]];
+
+/**
+ * The labels of a linear axis's ticks, one notation for the axis (as logTickFormat for a log
+ * axis): every tick an exponent or none (oneNotation), to 3 digits. `compact` (the curve chart's
+ * narrow margin): from 10,000 on, every tick in the unit of the largest (0, 5k, 10k, 15k; not
+ * "5,000" beside "10k"). The curve chart and the scatter both label by it.
+ */
+export function linearTickFormat(ticks: readonly number[], compact = false): (v: number) => string {
+  const plain = oneNotation(ticks, 3);
+  const top = Math.max(0, ...ticks.filter(Number.isFinite).map(Math.abs));
+  if (!compact || top < 10_000 || plain(top).includes("e")) return plain;
+  const [size, unit] = UNITS.find(([size]) => top >= size)!;
+  const scaled = oneNotation(ticks.map((v) => v / size), 3);
+  return (v) => (v === 0 ? "0" : `${scaled(v / size)}${unit}`);
 }
 
 export function formatX(value: number, mode: ChartXMode, span = 0): string {

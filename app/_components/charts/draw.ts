@@ -1,4 +1,4 @@
-import { formatCompact, formatX, logTickFormat, logTicks, linearTicks, xTicks, type Domain, type Scale, type ChartXMode } from "../../_lib/chart-scale";
+import { formatX, linearTickFormat, logTickFormat, logTicks, linearTicks, xTicks, type Domain, type Scale, type ChartXMode } from "../../_lib/chart-scale";
 import type { PreparedCurve } from "../../_lib/curves";
 
 // Canvas drawing of the curve chart: axes and grid, bands, lines (broken at NaN), end
@@ -35,7 +35,8 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): string[] {
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   const yLabels: string[] = [];
-  const yLabel = f.logY ? logTickFormat(yt) : formatCompact;
+  // one notation per axis: 0, 2e-4 … 1e-3 (not "8e-4" beside "0.001"); 0, 5k, 10k
+  const yLabel = f.logY ? logTickFormat(yt) : linearTickFormat(yt, true);
   for (const v of yt) {
     const py = Math.round(f.y(v)) + 0.5;
     if (py < top - 1 || py > plotBottom + 1) continue;
@@ -51,6 +52,8 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): string[] {
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   const span = f.xDomain.max - f.xDomain.min;
+  // steps and a metric's values as the y axis's numbers; times as times
+  const xLabel = f.xMode === "step" || f.xMode === "value" ? linearTickFormat(xt, true) : (v: number) => formatX(v, f.xMode, span);
   for (const v of xt) {
     const px = Math.round(f.x(v)) + 0.5;
     if (px < left - 1 || px > plotRight + 1) continue;
@@ -58,7 +61,7 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): string[] {
     ctx.moveTo(px, top);
     ctx.lineTo(px, plotBottom);
     ctx.stroke();
-    const label = formatX(v, f.xMode, span);
+    const label = xLabel(v);
     const w = ctx.measureText(label).width;
     // Keep the labels at the ends inside the canvas.
     ctx.textAlign = px + w / 2 > f.width - 2 ? "right" : px - w / 2 < 2 ? "left" : "center";

@@ -4,7 +4,7 @@ import { BrushComponent, GridComponent, TooltipComponent, VisualMapComponent } f
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
-import { logTickFormat } from "../../_lib/chart-scale";
+import { linearAxis, linearTickFormat, logTickFormat } from "../../_lib/chart-scale";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { formatNumber } from "../../_lib/format";
 import { axisRoom, logAxis, type ColorBy, type ScatterField, type ScatterPoint } from "../../_lib/scatter";
@@ -59,9 +59,9 @@ export function ScatterChart(props: {
     if (!c) return;
     const cs = points.map((p) => p.c).filter((v): v is number => v !== null);
     const byValue = color !== "none" && cs.length > 0;
-    // the ticks of a log axis as given, and their labels (test hooks below)
-    const logTicksOf: { x?: number[]; y?: number[] } = {};
-    const logLabelsOf: { x?: string[]; y?: string[] } = {};
+    // the ticks of a numeric axis as given, and their labels (test hooks below)
+    const ticksOf: { x?: number[]; y?: number[] } = {};
+    const labelsOf: { x?: string[]; y?: string[] } = {};
     const axis = (field: ScatterField, log: boolean, values: number[], which: "x" | "y") => {
       // (onZero off: the other axis's line stays at the plot's edge, not at its 0 — a category's middle)
       const common = { name: field.key, nameLocation: "middle" as const, nameGap: 28, axisLine: { onZero: false }, splitLine: { lineStyle: { color: "#f0f2f5" } } };
@@ -71,11 +71,22 @@ export function ScatterChart(props: {
       if (range) {
         // (its labels in one notation, as the curve chart's: 1e-4, 3e-4, 1e-3)
         const label = logTickFormat(range.ticks);
-        logTicksOf[which] = range.ticks;
-        logLabelsOf[which] = range.ticks.map(label);
+        ticksOf[which] = range.ticks;
+        labelsOf[which] = range.ticks.map(label);
         // a log axis holds its points' range and no more (ECharts would round it out to whole
         // decades), with our ticks: labels, tick marks and split lines at them
         return { ...common, type: "log" as const, min: range.min, max: range.max, axisLabel: { formatter: label, customValues: range.ticks }, axisTick: { customValues: range.ticks } };
+      }
+      const room = !log && !categories ? axisRoom(values, false) : null;
+      if (room) {
+        // room past the extreme points (axisRoom), rounded out to the ticks (as ECharts would round
+        // it): a point on the edge is drawn whole; the ticks given, so their labels are in one
+        // notation (0, 2.5e-4 … 1e-3, not "8e-4" beside "0.001")
+        const { min, max, ticks } = linearAxis(room[0], room[1]);
+        const label = linearTickFormat(ticks);
+        ticksOf[which] = ticks;
+        labelsOf[which] = ticks.map(label);
+        return { ...common, type: "value" as const, min, max, axisLabel: { formatter: label, customValues: ticks }, axisTick: { customValues: ticks } };
       }
       if (!categories) {
         // room past the extreme points (axisRoom), which ECharts rounds out to its ticks: a point on the edge is drawn whole
@@ -155,11 +166,13 @@ export function ScatterChart(props: {
       el.current.dataset.xRange = `${edge("xAxisIndex", grid.left)},${edge("xAxisIndex", w - grid.right)}`;
       el.current.dataset.yRange = `${edge("yAxisIndex", h - grid.bottom)},${edge("yAxisIndex", grid.top)}`;
       el.current.dataset.grid = `${grid.left},${grid.right},${grid.top},${grid.bottom}`;
-      // and a log axis's labelled ticks
-      el.current.dataset.xTicks = logTicksOf.x?.join(",") ?? "";
-      el.current.dataset.yTicks = logTicksOf.y?.join(",") ?? "";
-      el.current.dataset.xLabels = logLabelsOf.x?.join(" ") ?? "";
-      el.current.dataset.yLabels = logLabelsOf.y?.join(" ") ?? "";
+      // and a numeric axis's labelled ticks, and whether it is drawn log (a journey waits on it)
+      el.current.dataset.xTicks = ticksOf.x?.join(",") ?? "";
+      el.current.dataset.yTicks = ticksOf.y?.join(",") ?? "";
+      el.current.dataset.xLabels = labelsOf.x?.join(" ") ?? "";
+      el.current.dataset.yLabels = labelsOf.y?.join(" ") ?? "";
+      el.current.dataset.xLog = String(logX && !x.categories);
+      el.current.dataset.yLog = String(logY && !y.categories);
     }
   }, [points, x, y, color, logX, logY, colors, groups, keep]);
 
