@@ -7,9 +7,9 @@ import { screen } from "./runs-util";
 // compared grouped by cell. Each value is its own group, named so a person tells them apart
 // (cell="null" is not "no cell", cell="" is not "cell="); hiding one hides only it, and
 // stays hidden when the link is opened again. A key only the engine runs have (with one value)
-// is offered to group by. The scatter's legend lists the groups it draws points of. A log
-// axis labels its ticks in one notation, on the curves and the scatter alike. Every name and
-// number is checked against what /api/compare returns.
+// is offered to group by. The scatter's legend lists the groups it draws points of. An axis,
+// log or linear, labels its ticks in one notation, on the curves and the scatter alike, and the
+// histogram its bins. Every name and number is checked against what /api/compare returns.
 
 async function post(request: APIRequestContext, url: string, data: unknown) {
   const res = await request.post(url, { data });
@@ -161,8 +161,9 @@ test("compare: every cell value its own group ('null', '', missing), a key only 
   await expect(chart).toHaveAttribute("data-faded", programIds.filter((id) => hiddenRuns.has(id)).join(","));
 
   // linear axes, labels in one notation, each its tick's value: grad (2e-5 … 1e-3) on the
-  // scatter (0, 2e-4 … 1e-3, where "8e-4" stood beside "0.001") and the curves ("5e-4" beside "0.001")
-  await page.goto(`/compare?runs=${ids.join(",")}&metrics=grad&sx=acc&sy=grad`);
+  // scatter (0, 2e-4 … 1e-3, where "8e-4" stood beside "0.001") and the curves ("5e-4" beside
+  // "0.001"); the histogram of loss (2e-4 … 8e-3) likewise, its bins at the stored values ("2e-4–0.0028")
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=grad&sx=acc&sy=grad&hist=loss`);
   await expect(chart).toHaveAttribute("data-y", "grad");
   await expect(chart).toHaveAttribute("data-y-labels", /./);
   const grads = runs.map((r) => r.summary.grad).filter((v): v is number => typeof v === "number");
@@ -176,5 +177,16 @@ test("compare: every cell value its own group ('null', '', missing), a key only 
   const gradCurves = page.locator('[data-testid="compare-panel"][data-metric="grad"] [data-testid="curve-chart"] canvas');
   await expect(gradCurves).toHaveAttribute("data-y-labels", /./);
   expectOneNotation(await attrList(gradCurves, "data-y-labels"), "grad curves' y axis", true);
+  const histogram = page.getByTestId("histogram-chart");
+  await expect(histogram).toHaveAttribute("data-metric", "loss");
+  const lossSummaries = runs.map((r) => r.summary.loss).filter((v): v is number => typeof v === "number");
+  const edges = (await attrList(histogram, "data-edges", ",")).map(Number);
+  expect(edges[0]).toBe(Math.min(...lossSummaries));
+  expect(edges[edges.length - 1]).toBe(Math.max(...lossSummaries));
+  const binLabels = await attrList(histogram, "data-labels");
+  expect(binLabels.length).toBe(edges.length - 1);
+  const edgeLabels = binLabels.flatMap((l) => l.split("–"));
+  expectOneNotation(edgeLabels, "histogram's loss bins");
+  edgeLabels.forEach((l, i) => expect(Number(l), `edge label ${l}`).toBeCloseTo(edges[Math.ceil(i / 2)], 5));
   await screen(page, "compare-values-linear");
 });

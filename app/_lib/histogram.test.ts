@@ -24,3 +24,11 @@ test("a metric across the runs, and the selection's runs over the same bins", ()
   assert.deepEqual(h.selected, [1, 1]);
   assert.equal(histogramOf(runs, "val_loss", null).selected, null);
 });
+
+test("a histogram's bin labels are in one notation: 2e-4–2.8e-3, not 2e-4–0.0028", async () => {
+  const { binLabels } = await import("./histogram");
+  assert.deepEqual(binLabels(binEdges([2e-4, 5e-4, 1e-3, 2e-3, 8e-3])), ["2e-4–2.8e-3", "2.8e-3–5.4e-3", "5.4e-3–8e-3"]);
+  assert.deepEqual(binLabels(binEdges([1.696, 2, 2.5, 3.1])), ["1.696–2.398", "2.398–3.1"], "at the table's precision");
+  assert.deepEqual(binLabels(binEdges([0, 1_000_000, 1_500_000, 2_000_000])), ["0–1,000,000", "1,000,000–2,000,000"], "integers in full, as before");
+  assert.deepEqual(binLabels(binEdges([1_000_000.5, 2_000_000, 3_500_000])), ["1e6–2.25e6", "2.25e6–3.5e6"], "not 2.25e6 beside 3,500,000");
+});

@@ -1,3 +1,4 @@
+import { oneNotation } from "./chart-scale";
 import { fieldValue, type SweepRunLike } from "./sweep-parcoords";
 
 // Data shaping of the histogram panel (app/_components/sweeps/HistogramPanel): one summary
@@ -45,4 +46,14 @@ export function histogramOf(runs: readonly SweepRunLike[], key: string, selectio
   const edges = binEdges(values);
   const selected = selection ? runs.filter((r) => selection.has(r.id)).map((r) => fieldValue(r, key)).filter(finite) : null;
   return { edges, counts: countInBins(values, edges), selected: selected && countInBins(selected, edges), n: values.length };
+}
+
+/**
+ * Each bin's label, "lo–hi": the edges at the table's precision (the lowest run's value reads as
+ * the first bin's start, 1.696, not 1.7), all in one notation (oneNotation): "2e-4–4.1e-3", never
+ * "2e-4–0.0041".
+ */
+export function binLabels(edges: readonly number[]): string[] {
+  const label = oneNotation(edges, 4);
+  return edges.slice(1).map((hi, i) => `${label(edges[i])}–${label(hi)}`);
 }

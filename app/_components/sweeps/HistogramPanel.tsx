@@ -4,8 +4,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from "echarts/compon
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { memo, useEffect, useMemo, useRef } from "react";
-import { formatNumber } from "../../_lib/format";
-import { histogramOf } from "../../_lib/histogram";
+import { binLabels, histogramOf } from "../../_lib/histogram";
 import type { SweepRunLike } from "../../_lib/sweep-parcoords";
 import { useEChart } from "../charts/use-echart";
 import { Card, EmptyState } from "../ui";
@@ -31,8 +30,7 @@ export const HistogramPanel = memo(function HistogramPanel(props: {
   useEffect(() => {
     const c = chart.current;
     if (!c || h.n === 0) return;
-    // edges at the table's precision: the lowest run's value reads as the first bin's start (1.696, not 1.7)
-    const labels = h.counts.map((_, i) => `${formatNumber(h.edges[i])}–${formatNumber(h.edges[i + 1])}`);
+    const labels = binLabels(h.edges);
     c.setOption(
       {
         animation: false,
@@ -81,6 +79,7 @@ export const HistogramPanel = memo(function HistogramPanel(props: {
           data-metric={metric}
           // test hooks: the bins and their counts
           data-edges={h.edges.join(",")}
+          data-labels={binLabels(h.edges).join(" ")}
           data-counts={h.counts.join(",")}
           data-selected={h.selected?.join(",") ?? ""}
         />
