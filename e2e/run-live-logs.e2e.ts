@@ -216,6 +216,58 @@ test("a program's run crashed for its client's silence runs again on its open pa
   expect(finishedPolls, "polls of a finished engine run's page").toEqual([]);
 });
 
+test("a live run with a long history: each poll brings only the new points, and the page's curves end as a fresh load's (all of them once it finishes)", async ({ page, request }) => {
+  const { run } = await post<{ run: { id: string } }>(request, "/api/runs", { project, name: "long-history", config: { lr: 0.01 } });
+  let seq = 0;
+  let steps = 0;
+  /** the run's next `count` steps of three metrics */
+  const train = async (count: number) => {
+    for (let left = count; left > 0; left -= 3000) {
+      const n = Math.min(left, 3000);
+      const metrics = Array.from({ length: n }, (_, i) => {
+        const step = steps + i;
+        return { step, time: step * 0.01, values: { "train/loss": 2 / (1 + step / 500) + 0.01 * Math.sin(step), "val/loss": 2.1 / (1 + step / 600), lr: 0.01 * Math.cos(step / 20_000) } };
+      });
+      await post(request, `/api/runs/${run.id}/events`, { seq: ++seq, metrics });
+      steps += n;
+    }
+  };
+  await train(20_000);
+  const polls: { bytes: number; tail: boolean }[] = [];
+  page.on("response", async (res) => {
+    if (new URL(res.url()).pathname !== `/api/runs/${run.id}/live` || !res.ok()) return;
+    const body = await res.body().catch(() => null);
+    if (body) polls.push({ bytes: body.length, tail: (JSON.parse(body.toString()) as { seriesAfter?: number }).seriesAfter !== undefined });
+  });
+  await page.goto(`/runs/${run.id}`);
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "running");
+  const held = page.getByTestId("run-curves-held");
+  /** name:points:last step of each series, as a fresh load reads them */
+  const fresh = async () => {
+    const { series } = (await (await request.get(`/api/runs/${run.id}/live`)).json()) as { series: Record<string, { step: number }[]> };
+    return Object.entries(series).map(([k, p]) => `${k}:${p.length}:${p.at(-1)?.step ?? ""}`).join(",");
+  };
+  const lastSteps = (ends: string | null) => (ends ?? "").split(",").map((e) => e.replace(/:\d+:(\d*)$/, ":$1"));
+  for (let i = 0; i < 4; i++) {
+    await train(20);
+    await expect.poll(async () => lastSteps(await held.getAttribute("data-ends")), { timeout: 10_000 }).toEqual(lastSteps(await fresh()));
+  }
+  expect(lastSteps(await held.getAttribute("data-ends"))).toEqual(["lr:20079", "train/loss:20079", "val/loss:20079"]);
+  // each poll after the page's first render brought the new points only: a few KB, not the whole curves (~115 KB)
+  expect(polls.length).toBeGreaterThanOrEqual(4);
+  expect(polls.every((p) => p.tail), "every live poll answered with tails").toBe(true);
+  const largest = Math.max(...polls.map((p) => p.bytes));
+  expect(largest, `the live polls' answers: ${polls.map((p) => p.bytes).join(", ")} bytes`).toBeLessThan(10_000);
+  const measured = `live polls of a 20,000-step run of 3 metrics: ${polls.map((p) => p.bytes).join(", ")} bytes`;
+  test.info().annotations.push({ type: "measured", description: measured });
+  console.log(measured);
+
+  // it finishes: the last answer is whole, and the page holds what a fresh load shows
+  await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished", { timeout: 10_000 });
+  await expect(held).toHaveAttribute("data-ends", await fresh());
+});
+
 test("how long the Logs tab takes to show (reported): a run of 2,000 lines and one of 20,000", async ({ page, request }) => {
   const measured: string[] = [];
   for (const count of [LOG_LINES, 10 * LOG_LINES]) {

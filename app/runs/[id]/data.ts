@@ -1,6 +1,7 @@
 import { SYSTEM_METRICS } from "../../../engine/system-metrics";
 import { LOG_LINES } from "../../_lib/log-tail";
-import { countLogs, getRun, listDiagnostics, listLogs, listSamples, metricNames, readRunSeries, type DiagnosticRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
+import { RUN_POINTS } from "../../_lib/run-series";
+import { countLogs, getRun, listDiagnostics, listLogs, listSamples, metricNames, readRunSeries, readSeriesTails, type DiagnosticRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
 
 // Everything the run page shows, in one read: the page's first render and the live endpoint
 // (GET /api/runs/:id/live, polled while the run trains) both use it.
@@ -9,6 +10,8 @@ export interface RunLiveData {
   run: RunRecord;
   names: string[];
   series: Record<string, SeriesPoint[]>;
+  /** Set when `series` are the points after this step, to append to what the page holds (a poll with `since`: app/_lib/run-series.ts). */
+  seriesAfter?: number;
   samples: SampleRecord[];
   /** The console: the last LOG_LINES lines on a first read, then the lines after `afterLog`. */
   logs: LogRecord[];
@@ -21,16 +24,42 @@ const SHOWN = ["train_loss", "val_loss", "val_acc", "grad_norm", "lr", "throughp
 /** The most metrics of a program's run drawn (a panel each, in name order). */
 export const PROGRAM_PANELS_MAX = 60;
 
-export async function loadRunLive(id: string, options: { afterLog?: number; points?: number } = {}): Promise<RunLiveData | null> {
+/** The series a live poll holds (app/_lib/run-series.ts): every one up to `step`; `count` of them, the last named `last`. */
+export interface HeldSeries {
+  step: number;
+  count: number;
+  last: string;
+}
+
+export async function loadRunLive(id: string, options: { afterLog?: number; points?: number; since?: HeldSeries } = {}): Promise<RunLiveData | null> {
   const run = await getRun(id);
   if (!run) return null;
   const names = await metricNames(id);
-  const [series, samples, logs, logCount, diagnostics] = await Promise.all([
-    readRunSeries(id, run.kind === "program" ? names.slice(0, PROGRAM_PANELS_MAX) : SHOWN.filter((n) => names.includes(n)), options.points ?? 1000),
+  const shown = run.kind === "program" ? names.slice(0, PROGRAM_PANELS_MAX) : SHOWN.filter((n) => names.includes(n));
+  const points = options.points ?? RUN_POINTS;
+  const [curves, samples, logs, logCount, diagnostics] = await Promise.all([
+    readCurves(run, shown, points, options.since),
     listSamples(id),
     options.afterLog ? listLogs(id, { afterId: options.afterLog, limit: 10 * LOG_LINES }) : listLogs(id, { tail: true, limit: LOG_LINES }),
     countLogs(id),
     listDiagnostics(id),
   ]);
-  return { run, names, series, samples, logs, logCount, diagnostics };
+  return { run, names, ...curves, samples, logs, logCount, diagnostics };
+}
+
+const LIVE_STATES = new Set(["queued", "running"]);
+
+/**
+ * The run's `shown` series: the points after `since.step` when the poll holds them up to there
+ * (the same series, the run still live, a tail no longer than `points`), else whole, each
+ * downsampled to about `points`. The run was read first: one read as ended has all its points
+ * stored, and comes whole, as a fresh load shows it.
+ */
+async function readCurves(run: RunRecord, shown: string[], points: number, since: HeldSeries | undefined): Promise<Pick<RunLiveData, "series" | "seriesAfter">> {
+  const holds = since && LIVE_STATES.has(run.state) && since.count === shown.length && since.last === shown[shown.length - 1];
+  if (holds) {
+    const { tails, overflow } = await readSeriesTails(new Map([[run.id, since.step]]), shown, points);
+    if (overflow.length === 0) return { series: Object.fromEntries(shown.map((n) => [n, tails[run.id]?.[n] ?? []])), seriesAfter: since.step };
+  }
+  return { series: await readRunSeries(run.id, shown, points) };
 }

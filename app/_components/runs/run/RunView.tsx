@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
 import { LOG_LINES, mergeLogTail } from "../../../_lib/log-tail";
+import { mergeRunSeries, runSeriesQuery } from "../../../_lib/run-series";
 import { usePoll } from "../../usePoll";
 import { colorOf, runColors } from "../../../_lib/colors";
 import { typicalRate } from "../../../_lib/curves";
@@ -59,11 +60,13 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
   latest.current = data;
   const tick = useCallback(async () => {
     const lastLog = latest.current.logs[latest.current.logs.length - 1]?.id ?? 0;
-    const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}`, { cache: "no-store" }).catch(() => null);
+    // the curves' points after what the page holds (or whole: run-series.ts)
+    const held = runSeriesQuery(latest.current.series);
+    const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}${held ? `&${held}` : ""}`, { cache: "no-store" }).catch(() => null);
     if (!res?.ok) return;
     const next = (await res.json()) as RunLiveData;
     // the console keeps its last LOG_LINES lines, as the first read brings (a late poll's repeats dropped)
-    setData((prev) => ({ ...next, logs: mergeLogTail(prev.logs, next.logs, LOG_LINES) }));
+    setData((prev) => ({ ...next, series: mergeRunSeries(prev.series, next), logs: mergeLogTail(prev.logs, next.logs, LOG_LINES) }));
   }, [run.id]);
   // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends —
   // except a program's crashed run outside a sweep, asked after at the idle cadence: its client
@@ -224,6 +227,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
               </a>
             </span>
           </div>
+          {/* test hook: what the page holds of each series, name:points:last step (e2e/run-live-logs) */}
+          <div hidden data-testid="run-curves-held" data-ends={Object.entries(data.series).map(([k, p]) => `${k}:${p.length}:${p.at(-1)?.step ?? ""}`).join(",")} />
           <RunCharts runId={run.id} color={color} state={run.state} series={data.series} smoothing={smoothing} throughput={rate === null ? null : { median: rate, unit: rateUnit }} />
         </>
       )}
