@@ -159,6 +159,21 @@ test("compare: every cell value its own group ('null', '', missing), a key only 
   for (const title of titles.keys()) await expect.soft(items.filter({ hasText: `${title} (` }), title).toHaveAttribute("data-hidden", String(hiddenTitles.includes(title)));
   const hiddenRuns = new Set(hiddenTitles.flatMap((t) => titles.get(t)!));
   await expect(chart).toHaveAttribute("data-faded", programIds.filter((id) => hiddenRuns.has(id)).join(","));
+  // saved as a view (the server stores the query as it reads it back: the same query, so the view
+  // is the page's current one) and opened from the list on a view with nothing hidden: the same two hidden
+  const select = page.getByTestId("saved-view-select");
+  await page.getByTestId("view-name").fill("spaced hidden");
+  await page.getByTestId("save-view").click();
+  const saved = select.locator("option", { hasText: "spaced hidden" });
+  await expect(saved).toHaveCount(1);
+  await expect(select).toHaveValue((await saved.getAttribute("value"))!);
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=loss&sx=acc&sy=loss&group=cell`);
+  await expect(items.filter({ hasText: "cell=a b, c (" })).toHaveAttribute("data-hidden", "false");
+  await select.selectOption((await saved.getAttribute("value"))!);
+  await expect(page).toHaveURL(/hide=/);
+  await expect(items).toHaveCount(titles.size);
+  for (const title of titles.keys()) await expect.soft(items.filter({ hasText: `${title} (` }), title).toHaveAttribute("data-hidden", String(hiddenTitles.includes(title)));
+  await expect(chart).toHaveAttribute("data-faded", programIds.filter((id) => hiddenRuns.has(id)).join(","));
 
   // linear axes, labels in one notation, each its tick's value: grad (2e-5 … 1e-3) on the
   // scatter (0, 2e-4 … 1e-3, where "8e-4" stood beside "0.001") and the curves ("5e-4" beside
