@@ -164,3 +164,6 @@ export const silentClientError = (seconds: number) => `${SILENT_CLIENT} for ${se
 const SILENT_CLIENT = "crashed: its program sent nothing";
 /** Whether a run's error says the server ended it for its client's silence (not an end its client reported). */
 export const isSilentClientError = (error: string | null): boolean => error?.startsWith(`${SILENT_CLIENT} for `) ?? false;
+/** A run the server ended for its client's silence, outside a sweep (a sweep has counted it): its client heard from again, it runs again (app/_server/logging.ts). */
+export const mayBeHeardAgain = (run: { state: string; error: string | null; sweepId: string | null }): boolean =>
+  run.state === "crashed" && run.sweepId === null && isSilentClientError(run.error);

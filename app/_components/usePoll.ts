@@ -17,7 +17,6 @@ export function usePoll(tick: () => Promise<void>, options: { live?: () => boole
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   /** the loop is on: mounted and enabled */
   const on = useRef(false);
-  const busy = useRef(false);
   const live = useRef(options.live);
   live.current = options.live;
   const idleMs = useRef(options.idleMs ?? IDLE_MS);
@@ -38,13 +37,11 @@ export function usePoll(tick: () => Promise<void>, options: { live?: () => boole
     while (running.current) await running.current.catch(() => {});
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
-    busy.current = true;
     const ticking = latestTick.current();
     running.current = ticking;
     try {
       await ticking;
     } finally {
-      busy.current = false;
       running.current = null;
     }
     schedule(document.hidden ? HIDDEN_MS : (live.current?.() ?? true) ? LIVE_MS : idleMs.current);
@@ -56,10 +53,10 @@ export function usePoll(tick: () => Promise<void>, options: { live?: () => boole
     if (!enabled) return;
     on.current = true;
     // (a tick under way schedules the next itself)
-    if (!busy.current) schedule(LIVE_MS);
+    if (!running.current) schedule(LIVE_MS);
     // shown again: the next tick may be HIDDEN_MS away; tick now (a tick under way is nearly that)
     const onVisible = () => {
-      if (!document.hidden && on.current && !busy.current) void pollNow.current();
+      if (!document.hidden && on.current && !running.current) void pollNow.current();
     };
     document.addEventListener("visibilitychange", onVisible);
     return () => {

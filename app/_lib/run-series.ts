@@ -1,4 +1,7 @@
 import type { SeriesPoint } from "../../prisma/store/metrics";
+import { appendTail } from "./sweep-curves";
+
+const pointStep = (p: SeriesPoint) => p.step;
 
 // The run page's curves, polled live as the compare page's are (sweep-curves.ts curvesQuery and
 // mergeCurves; the store's readSeriesTails): a poll asks only for the points after the last step
@@ -35,11 +38,6 @@ export function mergeRunSeries(held: Record<string, SeriesPoint[]>, answer: RunS
   const after = answer.seriesAfter;
   if (after === undefined) return answer.series;
   const merged: Record<string, SeriesPoint[]> = {};
-  for (const [name, points] of Object.entries(held)) {
-    const tail = answer.series[name] ?? [];
-    let keep = points.length;
-    while (keep > 0 && points[keep - 1].step > after) keep--;
-    merged[name] = keep === points.length && tail.length === 0 ? points : [...points.slice(0, keep), ...tail];
-  }
+  for (const [name, points] of Object.entries(held)) merged[name] = appendTail(points, answer.series[name] ?? [], after, pointStep);
   return merged;
 }

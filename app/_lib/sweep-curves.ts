@@ -88,12 +88,13 @@ export function heldFirst<R extends CompareDeltaRun>(first: HeldCurves<R>, fetch
   return keys.every((k) => fetched.includes(k)) ? first : null;
 }
 
-/** `held` (a run's series up to `after`) followed by the points after it. */
-function appendTail(held: readonly SeriesTuple[], tail: readonly SeriesTuple[], after: number): SeriesTuple[] {
+/** `held` (a series up to `after`) followed by the points after it (`stepOf` a point; unchanged: the same array). The compare page's and the run page's live curves both append so. */
+export function appendTail<P>(held: readonly P[], tail: readonly P[], after: number, stepOf: (p: P) => number): P[] {
   let keep = held.length;
-  while (keep > 0 && held[keep - 1][0] > after) keep--;
-  return keep === held.length && tail.length === 0 ? (held as SeriesTuple[]) : [...held.slice(0, keep), ...tail];
+  while (keep > 0 && stepOf(held[keep - 1]) > after) keep--;
+  return keep === held.length && tail.length === 0 ? (held as P[]) : [...held.slice(0, keep), ...tail];
 }
+const tupleStep = (p: SeriesTuple) => p[0];
 
 /**
  * Merge a poll's answer into what is held (pure; unchanged runs keep their arrays). A held
@@ -119,7 +120,7 @@ export function mergeCurves<R extends CompareDeltaRun>(held: HeldCurves<R> | nul
     }
     const mine = series[run.id] ?? {};
     const next: Record<string, SeriesTuple[]> = {};
-    for (const name of new Set([...Object.keys(mine), ...Object.keys(incoming)])) next[name] = appendTail(mine[name] ?? [], incoming[name] ?? [], after);
+    for (const name of new Set([...Object.keys(mine), ...Object.keys(incoming)])) next[name] = appendTail(mine[name] ?? [], incoming[name] ?? [], after, tupleStep);
     series[run.id] = next;
   }
   const names = delta.names ?? base.names;

@@ -5,7 +5,7 @@ import { isProgramSweep } from "../../sweeps/config";
 import { nestConfig } from "../../sweeps/program";
 import { AGENT_BODY_LIMIT } from "../../sweeps/agent-protocol";
 import { batchWeight, REPORT_MAX_POINTS } from "../../sweeps/ingest";
-import { ClientBatch, clientOwner, CreateRunRequest, FinishRunRequest, isSilentClientError, toRunEventBatch } from "../../sweeps/logging-api";
+import { ClientBatch, clientOwner, CreateRunRequest, FinishRunRequest, mayBeHeardAgain, toRunEventBatch } from "../../sweeps/logging-api";
 import { serverExecutor } from "./executor";
 
 // The server side of the logging API (sweeps/logging-api.ts): a run of any program is created,
@@ -52,7 +52,7 @@ const ended = (run: RunRecord) => run.state !== "running" && run.state !== "queu
  * counted it (and may have given its place to another). Any other run: as it is.
  */
 async function heardAgain(run: RunRecord): Promise<RunRecord> {
-  if (run.state !== "crashed" || !isSilentClientError(run.error) || run.claimedBy !== clientOwner(run.id) || run.sweepId !== null) return run;
+  if (!mayBeHeardAgain(run) || run.claimedBy !== clientOwner(run.id)) return run;
   const reopened = await reopenProgramRun(run, clientOwner(run.id));
   if (!reopened) return (await getRun(run.id)) ?? run;
   await appendRunEvents([{ runId: run.id, logs: [{ level: "info", step: run.lastStep, message: `its program was heard from again after step ${run.lastStep}: running again (it had been marked ${run.error})` }] }]);

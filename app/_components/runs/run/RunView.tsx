@@ -7,6 +7,7 @@ import type { RunLiveData } from "../../../runs/[id]/data";
 import { LOG_LINES, mergeLogTail } from "../../../_lib/log-tail";
 import { mergeRunSeries, runSeriesQuery } from "../../../_lib/run-series";
 import { usePoll } from "../../usePoll";
+import { mayBeHeardAgain } from "../../../../sweeps/logging-api";
 import { colorOf, runColors } from "../../../_lib/colors";
 import { typicalRate } from "../../../_lib/curves";
 import { formatBytes, formatDuration, formatKeyValue, formatNumber, formatRate, formatTime } from "../../../_lib/format";
@@ -69,9 +70,9 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
     setData((prev) => ({ ...next, series: mergeRunSeries(prev.series, next), logs: mergeLogTail(prev.logs, next.logs, LOG_LINES) }));
   }, [run.id]);
   // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends —
-  // except a program's crashed run outside a sweep, asked after at the idle cadence: its client
+  // except a program's run crashed for its client's silence outside a sweep, asked after at the idle cadence: its client
   // may be heard from again (a laptop woken up), and the server then runs it again
-  usePoll(tick, { enabled: live || mayRunAgain(run), live: () => LIVE.has(latest.current.run.state) });
+  usePoll(tick, { enabled: live || mayBeHeardAgain(run), live: () => LIVE.has(latest.current.run.state) });
 
   useEffect(() => {
     const q = new URLSearchParams(window.location.search);
@@ -288,11 +289,6 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       )}
     </div>
   );
-}
-
-/** A program's run outside a sweep that crashed: it runs again when its client is heard from (app/_server/logging.ts heardAgain). */
-function mayRunAgain(run: RunLiveData["run"]): boolean {
-  return run.kind === "program" && run.sweepId === null && run.state === "crashed";
 }
 
 /** A program run's headline: up to four metrics whose best value the summary tracks (losses, accuracies), validation first. */
