@@ -289,3 +289,36 @@ test("compare: runs without the grouping key are one group, 'no cell', listed la
   await expect(tooltip).toContainText(specs[0].name);
   await expect(tooltip.getByTestId("scatter-tooltip-group")).toHaveCount(0);
 });
+
+test("compare: groups by a number whose values read alike at 3 digits (0.1, 0.1004) have names that tell them apart, and keep their keys", async ({ page, request }) => {
+  const project = `e2e-lr-${Date.now().toString(36)}`;
+  const specs = [0.1, 0.1004, 0.2].map((lr, i) => ({ name: `prog-lr-${i}`, config: { learning_rate: lr }, acc: 0.2 + i / 10, loss: 2 - i / 2 }));
+  const ids = await logProgramRuns(request, project, specs);
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=loss&group=learning_rate`);
+  const legend = page.getByTestId("compare-legend");
+  const items = legend.getByTestId("legend-item");
+  // they read "learning_rate=0.1 (1)" twice, in two colours
+  await expect(items).toHaveText(["learning_rate=0.1 (1)", "learning_rate=0.1004 (1)", "learning_rate=0.2 (1)"]);
+  // keys as stored in links and saved views before: the value as JSON spells it
+  expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-key")))).toEqual(["learning_rate=0.1", "learning_rate=0.1004", "learning_rate=0.2"]);
+  // the curves' tooltip names each group as the legend does
+  const loss = page.locator('[data-testid="compare-panel"][data-metric="loss"] [data-testid="curve-chart"]');
+  await expect(loss).toHaveAttribute("data-curves", "learning_rate=0.1,learning_rate=0.1004,learning_rate=0.2");
+  const plot = (await loss.getByTestId("chart-plot").boundingBox())!;
+  await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height * 0.5);
+  const rows = page.getByTestId("tooltip-row");
+  await expect(rows).toHaveCount(3);
+  // key → the name its row shows (its first cell: the group's name, then maybe its count)
+  const named = await rows.evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute("data-key"), e.querySelector("td")!.textContent!.trim()])));
+  expect(Object.keys(named).sort()).toEqual(["learning_rate=0.1", "learning_rate=0.1004", "learning_rate=0.2"]);
+  for (const [key, name] of Object.entries(named)) expect(name, key).toMatch(new RegExp(`^${key.replace(/\./g, "\\.")}( |$)`));
+  await page.mouse.move(0, 0);
+  // hiding 0.1004 hides only it, by the key an old link holds, and the link opens with it hidden
+  await items.filter({ hasText: "learning_rate=0.1004" }).click();
+  await expect(loss).toHaveAttribute("data-curves", "learning_rate=0.1,learning_rate=0.2");
+  await expect(page).toHaveURL(/hide=learning_rate(%3D|=)0\.1004(&|$)/);
+  await page.goto(`/compare?runs=${ids.join(",")}&metrics=loss&group=learning_rate&hide=learning_rate%3D0.1004`);
+  await expect(loss).toHaveAttribute("data-curves", "learning_rate=0.1,learning_rate=0.2");
+  await expect(items.filter({ hasText: "learning_rate=0.1004" })).toHaveAttribute("data-hidden", "true");
+  await screen(page, "compare-group-close-numbers");
+});

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import type { CompareResponse, CompareRun } from "./compare-api";
 import { PALETTE, runColors } from "./colors";
-import { colorKeys, groupableKeys, groupsFor, groupTitle, keysDrawn, markColors, markGroups, seriesFor, shownRunIds } from "./compare-shape";
+import { colorKeys, distinctDigits, groupableKeys, groupsFor, groupTitle, keysDrawn, markColors, markGroups, seriesFor, shownRunIds } from "./compare-shape";
 import { compareViewQuery, parseCompareView } from "./compare-view";
 
 const run = (id: string, cell: string, lr: number): CompareRun => ({ id, name: `n-${id}`, state: "finished", sweepId: null, kind: "engine", config: { cell, learning_rate: lr, seed: 1 }, params: {}, summary: {}, startedAt: "2026-01-01T00:00:00.000Z", tags: [], runGroup: null });
@@ -156,4 +156,38 @@ test("a string is quoted in a group's name exactly when JSON would read it as an
   };
   const strings = ["lstm", "null", "nullable", "true", "tanh", "false", "0.1", "-0.5", "1e-4", "1.2.3", " 1", "1 ", "1,234", "[64]", "[64", '"a"', '"a', "{}", "{a", "", " ", "x y", "NaN", "Infinity", "0x10"];
   for (const s of strings) assert.equal(groupTitle("cell", s), `cell=${s.trim() !== s || s === "" || reads(s) ? JSON.stringify(s) : s}`, JSON.stringify(s));
+});
+
+// Numbers are named at 3 significant digits, and at more where two groups would read alike there:
+// learning rates 0.1 and 0.1004 were two groups both named "learning_rate=0.1" in two colours.
+test("numeric groups that read alike at 3 digits are named at the fewest digits that tell them apart; their keys are as before", () => {
+  const lrs = [0.1, 0.1004, 0.2, 0.01];
+  const g = groupsFor(lrs.map((lr, i) => run(`r${i}`, "lstm", lr)), "learning_rate");
+  assert.deepEqual(g.map((x) => x.title), ["learning_rate=0.01", "learning_rate=0.1", "learning_rate=0.1004", "learning_rate=0.2"]);
+  assert.deepEqual(g.map((x) => x.label), ["learning_rate=0.01 (1)", "learning_rate=0.1 (1)", "learning_rate=0.1004 (1)", "learning_rate=0.2 (1)"]);
+  // the keys (the URL's hidden list, saved views) spell the value as JSON does, as they always have
+  assert.deepEqual(g.map((x) => x.key), ["learning_rate=0.01", "learning_rate=0.1", "learning_rate=0.1004", "learning_rate=0.2"]);
+  // values apart at 3 digits keep 3 (0.12345 → 0.123), even beside a value with more digits
+  assert.deepEqual(groupsFor([run("a", "lstm", 0.12345), run("b", "lstm", 0.5)], "learning_rate").map((x) => x.title), ["learning_rate=0.123", "learning_rate=0.5"]);
+  // one number of digits for the key: every group at the fewest that tell each pair apart
+  assert.deepEqual(groupsFor([run("a", "lstm", 0.123456), run("b", "lstm", 0.123457), run("c", "lstm", 0.5)], "learning_rate").map((x) => x.title), ["learning_rate=0.123456", "learning_rate=0.123457", "learning_rate=0.5"]);
+  // in exponent notation too, and an integer beside a fraction that rounds to it
+  assert.deepEqual(groupsFor([run("a", "lstm", 1e-4), run("b", "lstm", 1.0002e-4)], "learning_rate").map((x) => x.title), ["learning_rate=1e-4", "learning_rate=1.0002e-4"]);
+  assert.deepEqual(groupsFor([run("a", "lstm", 1), run("b", "lstm", 1.0001)], "learning_rate").map((x) => x.title), ["learning_rate=1", "learning_rate=1.0001"]);
+});
+
+test("distinct digits: at least 3, at most the shortest round-trip spelling, whatever the values", () => {
+  assert.equal(distinctDigits([]), 3);
+  assert.equal(distinctDigits([0.1, 0.1]), 3);
+  assert.equal(distinctDigits([0.1, 0.1004]), 4);
+  // neighbouring doubles: 17 digits, and each still named by its shortest round-trip spelling
+  const next = 0.1 + 2 ** -56;
+  assert.notEqual(next, 0.1);
+  assert.equal(distinctDigits([0.1, next]), 17);
+  assert.deepEqual(groupsFor([run("a", "lstm", 0.1), run("b", "lstm", next)], "learning_rate").map((x) => x.title), ["learning_rate=0.1", `learning_rate=${next}`]);
+  for (let i = 0; i < 200; i++) {
+    const values = Array.from({ length: 5 }, () => Number((Math.random() * 10 ** (Math.floor(Math.random() * 8) - 4)).toPrecision(1 + Math.floor(Math.random() * 17))));
+    const titles = groupsFor(values.map((v, j) => run(`r${j}`, "lstm", v)), "learning_rate").map((x) => x.title);
+    assert.equal(new Set(titles).size, new Set(values).size, JSON.stringify(values));
+  }
 });

@@ -73,17 +73,41 @@ function spell(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** The significant digits a group's number is named at, unless more are needed to tell the groups apart (distinctDigits). */
+const GROUP_DIGITS = 3;
+
+/** The fewest significant digits that read back to `value` exactly: its shortest round-trip spelling's (0.1004 → 4, 1/3 → 16). */
+function roundTripDigits(value: number): number {
+  for (let p = 1; p < 17; p++) if (Number(value.toPrecision(p)) === value) return p;
+  return 17;
+}
+
+/** `value` at `digits` significant digits, never more than its shortest round-trip spelling has (so 17 digits read 0.1, not 0.10000000000000001). */
+const numberAt = (value: number, digits: number): string => formatNumber(value, Math.min(digits, roundTripDigits(value)));
+
+/**
+ * The fewest significant digits, GROUP_DIGITS at least, at which each of `values` reads differently
+ * from every other (0.1 and 0.1004: 4, where at 3 both read 0.1). Every number reads differently
+ * at its shortest round-trip spelling, so 17 digits always do.
+ */
+export function distinctDigits(values: readonly number[]): number {
+  const unique = [...new Set(values)];
+  for (let digits = GROUP_DIGITS; digits < 17; digits++) if (new Set(unique.map((v) => numberAt(v, digits))).size === unique.length) return digits;
+  return 17;
+}
+
 /**
  * A group's name: "cell=lstm", "tag=baseline", 'cell="null"', 'cell=""'; the runs that have no
  * value for the key (a program's runs grouped by an engine key, runs without a run group or tag)
- * are "no cell", "no run group", "no tag" (W&B shows them as a group with an empty value). The
- * one rule for a group's name: the legend, the curves, the custom panels and the scatter's
- * tooltip all read it.
+ * are "no cell", "no run group", "no tag" (W&B shows them as a group with an empty value); a
+ * number at `digits` significant digits ("learning_rate=0.1"; groupsFor gives more where its
+ * groups would read alike at 3). The one rule for a group's name: the legend, the curves, the
+ * custom panels and the scatter's tooltip all read it.
  */
-export function groupTitle(key: string, value: unknown): string {
+export function groupTitle(key: string, value: unknown, digits = GROUP_DIGITS): string {
   const name = groupingLabel(key);
   if (value === null || value === undefined) return `no ${name}`;
-  return `${name}=${typeof value === "number" ? formatNumber(value, 3) : spell(value)}`;
+  return `${name}=${typeof value === "number" ? numberAt(value, digits) : spell(value)}`;
 }
 
 export interface RunGroup {
@@ -93,7 +117,7 @@ export interface RunGroup {
    * read as another value, is empty or has white space at an end quoted (cell="null", cell="")
    */
   key: string;
-  /** its name (groupTitle) */
+  /** its name (groupTitle), its number at the digits that tell the key's groups apart (distinctDigits) */
   title: string;
   /** its name and member count, as the legend shows it */
   label: string;
@@ -111,8 +135,10 @@ export function groupsFor(runs: CompareRun[], key: string): RunGroup[] {
   }
   const rank = (v: unknown) => (v === null ? 2 : typeof v === "number" ? 0 : 1);
   const groups = [...byValue.entries()].sort(([ka, a], [kb, b]) => rank(a.value) - rank(b.value) || (rank(a.value) === 0 ? (a.value as number) - (b.value as number) : ka.localeCompare(kb)));
+  // the numbers named at the digits that tell them apart (their keys stay as they were: links hold them)
+  const digits = distinctDigits(groups.flatMap(([, g]) => (typeof g.value === "number" ? [g.value] : [])));
   return groups.map(([k, g], i) => {
-    const title = groupTitle(key, g.value);
+    const title = groupTitle(key, g.value, digits);
     return { key: `${key}=${k}`, title, label: `${title} (${g.runIds.length})`, color: PALETTE[i % PALETTE.length], runIds: g.runIds };
   });
 }
