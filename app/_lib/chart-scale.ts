@@ -1,6 +1,9 @@
 // Pure helpers of the curve chart: axis domains and ticks (linear and log), tick labels per
 // x-axis mode, nearest-point lookup for the hover. No DOM here.
-import { formatDuration, formatExponent, formatNumber } from "./format";
+import { formatDuration, formatExponent, formatNumber, oneNotation } from "./format";
+
+// oneNotation moved to format.ts (the runs tables write their columns by it too); kept importable from here
+export { oneNotation };
 
 export type XMode = "step" | "wall" | "relative";
 /** What a chart's x axis can be: a mode of X_MODES, or the values of a metric (a custom panel's x). */
@@ -96,17 +99,6 @@ function widestBareShare(min: number, max: number, ticks: readonly number[]): nu
 export function logTickFormat(ticks: readonly number[]): (v: number) => string {
   const exponents = ticks.some((v) => v < 1e-3 || v >= 1e4);
   return exponents ? (v) => formatExponent(v, 3) : (v) => formatNumber(v, 3);
-}
-
-/**
- * Labels of numbers shown together (a linear axis's ticks, a histogram's bin edges) in one
- * notation: as formatNumber writes them to `digits`, unless it would write one of them as an
- * exponent (below 1e-3, or a fraction from 1e6): then every one an exponent, 0 as "0". An axis
- * 0 … 0.001 reads 0, 2e-4 … 1e-3, never "8e-4" beside "0.001".
- */
-export function oneNotation(values: readonly number[], digits: number): (v: number) => string {
-  const exponents = values.some((v) => Number.isFinite(v) && /\de/.test(formatNumber(v, digits)));
-  return exponents ? (v) => (v === 0 ? "0" : formatExponent(v, digits)) : (v) => formatNumber(v, digits);
 }
 
 /** Compact units of an axis's labels, largest first (formatCompact's). */

@@ -16,9 +16,47 @@ export function formatNumber(value: unknown, digits = 4): string {
   // value's (…567,168), digits nobody wrote. From 1e21 JavaScript writes exponents, as this does
   // (no 64-bit integer is that large).
   if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(String(value)).toLocaleString("en-US");
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return formatExponent(value, digits);
+  if (readsAsExponent(value)) return formatExponent(value, digits);
   return Number(value.toPrecision(digits)).toString();
+}
+
+/** Whether formatNumber writes `value` as an exponent: a fraction below 1e-3 or from 1e6 in magnitude, an integer from 1e21. */
+export function readsAsExponent(value: unknown): boolean {
+  if (typeof value !== "number" || !Number.isFinite(value)) return false;
+  const abs = Math.abs(value);
+  return Number.isInteger(value) ? abs >= 1e21 : abs < 1e-3 || abs >= 1e6;
+}
+
+/**
+ * Labels of numbers shown together (a linear axis's ticks, a histogram's bin edges) in one
+ * notation: as formatNumber writes them to `digits`, unless it would write one of them as an
+ * exponent (below 1e-3, or a fraction from 1e6): then every one an exponent, 0 as "0". An axis
+ * 0 … 0.001 reads 0, 2e-4 … 1e-3, never "8e-4" beside "0.001".
+ */
+export function oneNotation(values: readonly number[], digits: number): (v: number) => string {
+  return values.some(readsAsExponent) ? (v) => (v === 0 ? "0" : formatExponent(v, digits)) : (v) => formatNumber(v, digits);
+}
+
+/** How a table column writes each of its cells. */
+export type ColumnFormat = (v: unknown) => string;
+
+/**
+ * The cells of one table column, over the rows it shows, in one notation: when any of `values`
+ * reads as an exponent, every fraction of the column does too (oneNotation), so a learning_rate
+ * column reads 7.74e-4, 2.477e-3, never 7.74e-4 above 0.002477. Integers (counts, steps, seeds),
+ * and what is no finite number, read as on their own: formatKeyValue under `key` (a config or
+ * summary key), else formatNumber (the Step column counts); so does every cell of a column
+ * without exponents.
+ */
+export function columnNotation(values: readonly unknown[], key?: string, digits = 4): ColumnFormat {
+  const fraction = oneNotation(values.filter((v): v is number => typeof v === "number"), digits);
+  const plain = key === undefined ? (v: unknown) => formatNumber(v, digits) : (v: unknown) => formatKeyValue(key, v, digits);
+  return (v) => (typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? fraction(v) : plain(v));
+}
+
+/** A number cell's hover: the stored value in full, in the shortest spelling that reads back to it (the cell rounds to 4 digits). */
+export function exactValue(value: unknown): string | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
 }
 
 /** A number in exponent notation to `digits` significant digits, trailing zeros dropped: 7.010e-4 → 7.01e-4, 1.000e+7 → 1e7, 1 → 1e0. */

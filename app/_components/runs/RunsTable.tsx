@@ -6,7 +6,7 @@ import type { TablePage, TableRow } from "../../../prisma/store/runs-table";
 import { runColors } from "../../_lib/colors";
 import { columnGroup, columnHelp, columnLabel, headerGroups, isNumericColumn } from "../../_lib/curve-columns";
 import { withParams, type RawSearchParams } from "../../_lib/url";
-import { Cell, cellValue } from "./cells";
+import { Cell, cellValue, columnFormats, shownValue } from "./cells";
 import styles from "./runs.module.css";
 import { fetchTablePage, PAGE, useLiveRows } from "./useLiveRows";
 
@@ -96,6 +96,8 @@ export function RunsTable(props: {
   const visiblePages = grouped ? [0] : Array.from({ length: Math.floor(last / PAGE) - Math.floor(first / PAGE) + 1 }, (_, i) => Math.floor(first / PAGE) + i);
   useLiveRows({ visible, visiblePages, columns, grouped, groupBy: props.groupBy, sort, apiQuery: props.apiQuery, pages, setPages, setTotal, initialStamp: props.initial });
 
+  // one notation per column over the rows held (every loaded page; a configuration row's seeds)
+  const formats = useMemo(() => columnFormats([...pages.values()].flat(), columns), [pages, columns]);
   const groups = headerGroups(columns);
   const before = virtualRows[0]?.start ?? 0;
   const after = virtualizer.getTotalSize() - (virtualRows[virtualRows.length - 1]?.end ?? 0);
@@ -218,10 +220,10 @@ export function RunsTable(props: {
                     {!(isGroup && row.group!.tag !== undefined) && <RowTags tags={row.tags} archived={row.archived} />}
                   </td>
                   {columns.map((c) => {
-                    const value = row.group && !member && row.group.stats[c] ? row.group.stats[c].mean : cellValue(row, c);
+                    const value = member ? cellValue(row, c) : shownValue(row, c);
                     return (
                       <td key={c} className={isNumericColumn(c) ? "num" : undefined} data-column={c} data-value={value === null || value === undefined ? "" : String(value)}>
-                        <Cell row={member ? { ...row, group: undefined } : row} field={c} />
+                        <Cell row={member ? { ...row, group: undefined } : row} field={c} format={formats.get(c)!} />
                       </td>
                     );
                   })}

@@ -1,10 +1,11 @@
 import Link from "next/link";
 import type { TableRow } from "../../../prisma/store/runs-table";
-import { formatDuration, formatKeyValue, formatNumber, formatTime } from "../../_lib/format";
+import { columnNotation, exactValue, type ColumnFormat, formatDuration, formatNumber, formatTime } from "../../_lib/format";
 import { Badge } from "../ui";
 
-// How one cell of the runs table reads: numbers to significant digits, durations as "3m 12s",
-// state as a badge, and on a configuration row (seeds grouped) mean ± 95% interval.
+// How one cell of the runs table reads: numbers to significant digits, one notation per column
+// (columnFormats), the stored value in full on hover; durations as "3m 12s", state as a badge,
+// and on a configuration row (seeds grouped) mean ± 95% interval.
 
 export function cellValue(row: TableRow, field: string): unknown {
   switch (field) {
@@ -21,8 +22,29 @@ export function cellValue(row: TableRow, field: string): unknown {
   }
 }
 
-export function Cell(props: { row: TableRow; field: string }) {
-  const { row, field } = props;
+/** The value a cell shows: on a configuration row, its seeds' mean where the column has one. */
+export function shownValue(row: TableRow, field: string): unknown {
+  const stat = row.group?.stats[field];
+  return stat ? stat.mean : cellValue(row, field);
+}
+
+/**
+ * How each column's numbers read over the rows the table holds (a configuration row's mean and
+ * its seeds included, shown or not, so expanding a row changes no notation): columnNotation.
+ */
+export function columnFormats(rows: readonly TableRow[], columns: readonly string[]): Map<string, ColumnFormat> {
+  const values = new Map<string, unknown[]>(columns.map((c) => [c, []]));
+  const add = (row: TableRow) => {
+    for (const c of columns) values.get(c)!.push(shownValue(row, c));
+    row.group?.members.forEach(add);
+  };
+  rows.forEach(add);
+  // a config or summary value under its key (seed 1574409985, never 1,574,409,985); the Step column counts
+  return new Map(columns.map((c) => [c, columnNotation(values.get(c)!, c.includes(".") ? c : undefined)]));
+}
+
+export function Cell(props: { row: TableRow; field: string; format: ColumnFormat }) {
+  const { row, field, format } = props;
   const v = cellValue(row, field);
   switch (field) {
     case "state": {
@@ -57,13 +79,13 @@ export function Cell(props: { row: TableRow; field: string }) {
   const stat = row.group?.stats[field];
   if (stat && stat.mean !== null) {
     return (
-      <span title={`mean of ${stat.n} seed${stat.n === 1 ? "" : "s"}${stat.ci95 !== null ? `, 95% interval ±${formatNumber(stat.ci95, 3)}` : ""}`}>
-        {formatNumber(stat.mean)}
+      <span title={`${stat.mean}: mean of ${stat.n} seed${stat.n === 1 ? "" : "s"}${stat.ci95 !== null ? `, 95% interval ±${formatNumber(stat.ci95, 3)}` : ""}`}>
+        {format(stat.mean)}
         {stat.ci95 !== null && stat.ci95 > 0 && <span className="faint"> ±{formatNumber(stat.ci95, 2)}</span>}
       </span>
     );
   }
   if (v === null || v === undefined) return <span className="faint">–</span>;
-  // a config or summary value under its key (seed 1574409985, never 1,574,409,985); the Step column counts
-  return <>{field.includes(".") ? formatKeyValue(field, v) : formatNumber(v)}</>;
+  const exact = exactValue(v);
+  return exact === undefined ? <>{format(v)}</> : <span title={exact}>{format(v)}</span>;
 }

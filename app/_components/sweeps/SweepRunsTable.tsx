@@ -3,7 +3,7 @@ import Link from "next/link";
 import { memo, useMemo } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
 import { colorOf, type RunColors } from "../../_lib/colors";
-import { formatDuration, formatKeyValue, formatNumber } from "../../_lib/format";
+import { columnNotation, exactValue, formatDuration, type ColumnFormat } from "../../_lib/format";
 import { paramValue } from "../../_lib/sweep-parcoords";
 import { liveRuntime, sortRuns, type TableSort } from "../../_lib/sweep-table";
 import { Badge } from "../ui";
@@ -11,6 +11,7 @@ import { ConfirmButton } from "../ui/ConfirmButton";
 
 // The sweep's runs under the chart: the brush's selection, the varied config columns and the
 // metric, a Stop button on live runs; running runs' runtimes tick with the page's clock. Hovering a row highlights its line in the charts.
+// Each number column reads in one notation over the rows shown (columnNotation), the stored value in full on hover.
 
 export function SweepRunsTable(props: {
   runs: RunRecord[];
@@ -30,6 +31,11 @@ export function SweepRunsTable(props: {
   onStop: (run: RunRecord) => void;
 }) {
   const rows = useMemo(() => sortRuns(props.runs, props.sort, props.absent), [props.runs, props.sort, props.absent]);
+  // kept while the runs are (a hover, the clock's tick): RunRow's memo holds
+  const formats = useMemo(() => {
+    const config = new Map(props.configKeys.map((k) => [k, columnNotation(props.runs.map((r) => paramValue(r, k, props.absent)), k)]));
+    return { config, metric: columnNotation(props.runs.map((r) => r.summary[props.metricKey])) };
+  }, [props.runs, props.configKeys, props.absent, props.metricKey]);
   const header = (field: string, label: string, numeric = false) => {
     const active = props.sort.field === field;
     return (
@@ -71,6 +77,7 @@ export function SweepRunsTable(props: {
               configKeys={props.configKeys}
               absent={props.absent}
               metricKey={props.metricKey}
+              formats={formats}
               step={run.lastStep}
               runtime={liveRuntime(run, props.runsAt, props.now)}
               stopping={props.stopping.has(run.id)}
@@ -92,6 +99,7 @@ const RunRow = memo(function RunRow(props: {
   configKeys: string[];
   absent: ReadonlySet<string>;
   metricKey: string;
+  formats: { config: ReadonlyMap<string, ColumnFormat>; metric: ColumnFormat };
   step: number;
   /** seconds, counting on while the run trains */
   runtime: number | null;
@@ -131,14 +139,14 @@ const RunRow = memo(function RunRow(props: {
       {props.configKeys.map((k) => {
         const v = paramValue(run, k, props.absent);
         return (
-          <td key={k} className={typeof v === "number" ? "num" : undefined} data-column={`config.${k}`} {...(v === undefined ? { title: `${k} does not apply to this run's choices` } : {})}>
-            {v === undefined ? "" : formatKeyValue(k, v)}
+          <td key={k} className={typeof v === "number" ? "num" : undefined} data-column={`config.${k}`} title={v === undefined ? `${k} does not apply to this run's choices` : exactValue(v)}>
+            {v === undefined ? "" : props.formats.config.get(k)!(v)}
           </td>
         );
       })}
       {props.metricKey && (
-        <td className="num" data-column={`summary.${props.metricKey}`} data-value={String(metric ?? "")}>
-          {formatNumber(metric)}
+        <td className="num" data-column={`summary.${props.metricKey}`} data-value={String(metric ?? "")} title={exactValue(metric)}>
+          {props.formats.metric(metric)}
         </td>
       )}
       <td className="num">
