@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Locator, type Page } from "@
 import { LOG_LINES } from "../app/_lib/log-tail";
 import { consoleText } from "../engine/console";
 import { formatNumber } from "../app/_lib/format";
+import { liveRowsDigest } from "../app/_lib/live-rows";
 import { startOwnServer } from "./own-server";
 import { screen } from "./runs-util";
 
@@ -10,7 +11,8 @@ import { screen } from "./runs-util";
 // LOG_LINES, the newest at the bottom, and what the person scrolled up to read stays put); the
 // page's poll slowing in a hidden tab and coming at once when the tab is shown again; a run
 // crashed for its client's silence running again on its open page when the client is heard
-// from; and how long the Logs tab takes to show (measured and reported, not a gate).
+// from; a live engine run's samples and diagnostics, each poll bringing only the new ones; and
+// how long the Logs tab takes to show (measured and reported, not a gate).
 
 const project = `e2e-live-logs-${Date.now().toString(36)}`;
 
@@ -266,6 +268,65 @@ test("a live run with a long history: each poll brings only the new points, and 
   await post(request, `/api/runs/${run.id}/finish`, { state: "finished" });
   await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "finished", { timeout: 10_000 });
   await expect(held).toHaveAttribute("data-ends", await fresh());
+});
+
+test("a live engine run's samples and diagnostics: each poll brings only those stored since the last, and once the run ends the page holds what a fresh load shows", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  // a charlm run long enough to be stopped mid-way (tens of steps a second), with a sample every 10 steps and two diagnostics every 20
+  const yaml = ["name: e2e live samples", "method: grid", "parameters:"]
+    .concat(Object.entries({ task: "charlm", steps: 100_000, hidden_size: 128, seq_length: 32, batch_size: 8, eval_every: 20, sample_every: 10, sample_length: 60 }).map(([k, v]) => `  ${k}: { value: ${v} }`))
+    .join("\n");
+  const created = await request.post("/api/sweeps", { headers: { "content-type": "text/yaml" }, data: yaml });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id: sweepId } = (await created.json()) as { id: string };
+  type Live = { run: { id: string; state: string }; samples: { id: number; step: number; text: string }[]; samplesAfter?: number; diagnostics: { id: number; step: number }[]; diagnosticsAfter?: number };
+  const fresh = async (id: string) => (await (await request.get(`/api/runs/${id}/live`)).json()) as Live;
+  // its run, running with a history of at least 50 samples before the page opens
+  let runId = "";
+  await expect
+    .poll(async () => {
+      const { runs } = (await (await request.get(`/api/runs?sweep=${sweepId}`)).json()) as { runs: { id: string; state: string }[] };
+      runId = runs[0]?.id ?? "";
+      return runs[0]?.state === "running" ? (await fresh(runId)).samples.length : 0;
+    }, { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(50);
+
+  const polls: { bytes: number; body: Live }[] = [];
+  page.on("response", async (res) => {
+    if (new URL(res.url()).pathname !== `/api/runs/${runId}/live` || !res.ok()) return;
+    const body = await res.body().catch(() => null);
+    if (body) polls.push({ bytes: body.length, body: JSON.parse(body.toString()) as Live });
+  });
+  await page.goto(`/runs/${runId}?tab=samples`);
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "running");
+  // polls while it trains, at least three of them with new samples
+  await expect.poll(() => polls.filter((p) => p.body.run.state === "running" && p.body.samples.length > 0).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+  const live = polls.filter((p) => p.body.run.state === "running");
+  expect(live.every((p) => p.body.samplesAfter !== undefined && p.body.diagnosticsAfter !== undefined), "every live poll answered with the rows after those held").toBe(true);
+  const ids = live.flatMap((p) => p.body.samples.map((s) => s.id));
+  expect(new Set(ids).size, "no sample came twice").toBe(ids.length);
+  const held = (await page.getByTestId("run-rows-held").getAttribute("data-samples"))!;
+  expect(ids.length, "the polls brought fewer samples than the page holds").toBeLessThan(Number(held.split(":")[0]));
+  // (the answers' samples and diagnostics; the rest of an answer is the new points and log lines)
+  const rowBytes = (body: Live) => JSON.stringify([body.samples, body.diagnostics]).length;
+  const all = await fresh(runId);
+  const measured = `live polls of a charlm run (${all.samples.length} samples, ${all.diagnostics.length} diagnostics stored): samples and diagnostics ${live.map((p) => rowBytes(p.body)).join(", ")} bytes (answers ${live.map((p) => p.bytes).join(", ")}); all of them ${rowBytes(all)} bytes`;
+  test.info().annotations.push({ type: "measured", description: measured });
+  console.log(measured);
+
+  // stopped: the page holds the samples and diagnostics a fresh load shows, and its Samples tab shows them
+  const stop = await request.post(`/api/runs/${runId}/stop`);
+  expect(stop.ok()).toBe(true);
+  await expect(page.getByTestId("run-page")).toHaveAttribute("data-state", "stopped", { timeout: 30_000 });
+  const end = await fresh(runId);
+  expect(end.run.state).toBe("stopped");
+  const rowsHeld = page.getByTestId("run-rows-held");
+  await expect(rowsHeld).toHaveAttribute("data-samples", liveRowsDigest(end.samples));
+  await expect(rowsHeld).toHaveAttribute("data-diagnostics", liveRowsDigest(end.diagnostics));
+  const shown = page.getByTestId("sample");
+  await expect(shown).toHaveCount(end.samples.length);
+  expect(await shown.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-step"))))).toEqual(end.samples.map((s) => s.step));
+  await expect(shown.last().locator("pre")).toHaveText(end.samples.at(-1)!.text);
 });
 
 test("how long the Logs tab takes to show (reported): a run of 2,000 lines and one of 20,000", async ({ page, request }) => {

@@ -633,8 +633,58 @@ export interface SampleRecord {
 }
 
 export async function listSamples(runId: string): Promise<SampleRecord[]> {
-  const rows = await prisma().sample.findMany({ where: { runId }, orderBy: [{ step: "asc" }, { id: "asc" }] });
-  return rows.map((r) => ({ step: r.step, temperature: r.temperature, text: r.text }));
+  return (await readSamples(runId)).rows.map(withoutId);
+}
+
+/** A sample or diagnostic with its row's id: the key a live page holds it by (ids rise as rows are stored). */
+export type KeyedRecord<R> = R & { id: number };
+
+/** What a live page holds of a run's samples (or diagnostics): `count` of them, the largest id among them `lastId`. */
+export interface HeldRows {
+  count: number;
+  lastId: number;
+}
+
+/** A run's samples or diagnostics as a live page reads them: all, or (`after` set) those stored after what it holds. */
+export interface RowsRead<R> {
+  rows: KeyedRecord<R>[];
+  after?: number;
+}
+
+/**
+ * A run's rows in (step, id) order: all of them, or — given what a page `held` — only those
+ * stored after its `lastId`, when the rows up to there are still the `count` it holds. They are
+ * not when a resumed run dropped some (truncateRun) or a row committed late took an id below
+ * (Postgres hands out ids at insert, not commit): then all, `after` unset, for the page to replace
+ * what it holds.
+ */
+async function readRowsAfter<Row extends { id: number }, R>(
+  read: (idAfter: number) => Promise<Row[]>,
+  countUpTo: (lastId: number) => Promise<number>,
+  record: (row: Row) => KeyedRecord<R>,
+  held: HeldRows | undefined,
+): Promise<RowsRead<R>> {
+  if (held) {
+    const [upTo, rows] = await Promise.all([countUpTo(held.lastId), read(held.lastId)]);
+    if (upTo === held.count) return { rows: rows.map(record), after: held.lastId };
+  }
+  return { rows: (await read(0)).map(record) };
+}
+
+function withoutId<R>({ id: _, ...record }: KeyedRecord<R>): R {
+  return record as R;
+}
+
+const STEP_ID_ORDER = [{ step: "asc" as const }, { id: "asc" as const }];
+
+/** A run's samples with their ids (all, or those after what a live page holds: readRowsAfter). */
+export async function readSamples(runId: string, held?: HeldRows): Promise<RowsRead<SampleRecord>> {
+  return readRowsAfter(
+    (idAfter) => prisma().sample.findMany({ where: { runId, id: { gt: idAfter } }, orderBy: STEP_ID_ORDER }),
+    (lastId) => prisma().sample.count({ where: { runId, id: { lte: lastId } } }),
+    (r) => ({ id: r.id, step: r.step, temperature: r.temperature, text: r.text }),
+    held,
+  );
 }
 
 export interface LogRecord {
@@ -680,6 +730,18 @@ export interface DiagnosticRecord {
 }
 
 export async function listDiagnostics(runId: string, kind?: string): Promise<DiagnosticRecord[]> {
-  const rows = await prisma().diagnostic.findMany({ where: { runId, ...(kind ? { kind } : {}) }, orderBy: [{ step: "asc" }, { id: "asc" }] });
-  return rows.map((r) => ({ step: r.step, kind: r.kind, data: JSON.parse(r.data) as unknown }));
+  const rows = await prisma().diagnostic.findMany({ where: { runId, ...(kind ? { kind } : {}) }, orderBy: STEP_ID_ORDER });
+  return rows.map((r) => withoutId(diagnosticOf(r)));
+}
+
+const diagnosticOf = (r: { id: number; step: number; kind: string; data: string }): KeyedRecord<DiagnosticRecord> => ({ id: r.id, step: r.step, kind: r.kind, data: JSON.parse(r.data) as unknown });
+
+/** A run's diagnostics with their ids (all, or those after what a live page holds: readRowsAfter). */
+export async function readDiagnostics(runId: string, held?: HeldRows): Promise<RowsRead<DiagnosticRecord>> {
+  return readRowsAfter(
+    (idAfter) => prisma().diagnostic.findMany({ where: { runId, id: { gt: idAfter } }, orderBy: STEP_ID_ORDER }),
+    (lastId) => prisma().diagnostic.count({ where: { runId, id: { lte: lastId } } }),
+    diagnosticOf,
+    held,
+  );
 }

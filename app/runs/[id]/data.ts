@@ -1,7 +1,7 @@
 import { SYSTEM_METRICS } from "../../../engine/system-metrics";
 import { LOG_LINES } from "../../_lib/log-tail";
 import { RUN_POINTS } from "../../_lib/run-series";
-import { countLogs, getRun, listDiagnostics, listLogs, listSamples, metricNames, readRunSeries, readSeriesTails, type DiagnosticRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
+import { countLogs, getRun, listLogs, metricNames, readDiagnostics, readRunSeries, readSamples, readSeriesTails, type DiagnosticRecord, type HeldRows, type KeyedRecord, type LogRecord, type RunRecord, type SampleRecord, type SeriesPoint } from "../../../prisma/store";
 
 // Everything the run page shows, in one read: the page's first render and the live endpoint
 // (GET /api/runs/:id/live, polled while the run trains) both use it.
@@ -12,12 +12,16 @@ export interface RunLiveData {
   series: Record<string, SeriesPoint[]>;
   /** Set when `series` are the points after this step, to append to what the page holds (a poll with `since`: app/_lib/run-series.ts). */
   seriesAfter?: number;
-  samples: SampleRecord[];
+  samples: KeyedRecord<SampleRecord>[];
+  /** Set when `samples` are those stored after this id, to add to what the page holds (a poll with `samples`: app/_lib/live-rows.ts). */
+  samplesAfter?: number;
   /** The console: the last LOG_LINES lines on a first read, then the lines after `afterLog`. */
   logs: LogRecord[];
   /** Lines the run has logged in all. */
   logCount: number;
-  diagnostics: DiagnosticRecord[];
+  diagnostics: KeyedRecord<DiagnosticRecord>[];
+  /** As `samplesAfter`, for the diagnostics. */
+  diagnosticsAfter?: number;
 }
 
 const SHOWN = ["train_loss", "val_loss", "val_acc", "grad_norm", "lr", "throughput", ...SYSTEM_METRICS];
@@ -31,20 +35,32 @@ export interface HeldSeries {
   last: string;
 }
 
-export async function loadRunLive(id: string, options: { afterLog?: number; points?: number; since?: HeldSeries } = {}): Promise<RunLiveData | null> {
+/** What a live poll holds: its last log line's id, its curves (`since`), its samples and diagnostics (a count and the largest id). */
+export interface HeldLive {
+  afterLog?: number;
+  points?: number;
+  since?: HeldSeries;
+  samples?: HeldRows;
+  diagnostics?: HeldRows;
+}
+
+export async function loadRunLive(id: string, options: HeldLive = {}): Promise<RunLiveData | null> {
   const run = await getRun(id);
   if (!run) return null;
   const names = await metricNames(id);
   const shown = run.kind === "program" ? names.slice(0, PROGRAM_PANELS_MAX) : SHOWN.filter((n) => names.includes(n));
   const points = options.points ?? RUN_POINTS;
+  // samples and diagnostics: those after what the poll holds while the run is live; whole once
+  // it has ended (read as ended, all its rows are stored), as a fresh load shows them
+  const live = LIVE_STATES.has(run.state);
   const [curves, samples, logs, logCount, diagnostics] = await Promise.all([
     readCurves(run, shown, points, options.since),
-    listSamples(id),
+    readSamples(id, live ? options.samples : undefined),
     options.afterLog ? listLogs(id, { afterId: options.afterLog, limit: 10 * LOG_LINES }) : listLogs(id, { tail: true, limit: LOG_LINES }),
     countLogs(id),
-    listDiagnostics(id),
+    readDiagnostics(id, live ? options.diagnostics : undefined),
   ]);
-  return { run, names, ...curves, samples, logs, logCount, diagnostics };
+  return { run, names, ...curves, samples: samples.rows, samplesAfter: samples.after, logs, logCount, diagnostics: diagnostics.rows, diagnosticsAfter: diagnostics.after };
 }
 
 const LIVE_STATES = new Set(["queued", "running"]);

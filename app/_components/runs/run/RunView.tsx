@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { RunLiveData } from "../../../runs/[id]/data";
 import { LOG_LINES, mergeLogTail } from "../../../_lib/log-tail";
 import { mergeRunSeries, runSeriesQuery } from "../../../_lib/run-series";
+import { heldRowsQuery, liveRowsDigest, mergeLiveRows } from "../../../_lib/live-rows";
 import { usePoll } from "../../usePoll";
 import { mayBeHeardAgain } from "../../../../sweeps/logging-api";
 import { colorOf, runColors } from "../../../_lib/colors";
@@ -60,14 +61,22 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
   const latest = useRef(data);
   latest.current = data;
   const tick = useCallback(async () => {
-    const lastLog = latest.current.logs[latest.current.logs.length - 1]?.id ?? 0;
-    // the curves' points after what the page holds (or whole: run-series.ts)
-    const held = runSeriesQuery(latest.current.series);
-    const res = await fetch(`/api/runs/${run.id}/live?after=${lastLog}${held ? `&${held}` : ""}`, { cache: "no-store" }).catch(() => null);
+    const held = latest.current;
+    const lastLog = held.logs[held.logs.length - 1]?.id ?? 0;
+    // the curves' points after what the page holds (or whole: run-series.ts); the samples and
+    // diagnostics stored after those it holds (or all: live-rows.ts)
+    const query = [`after=${lastLog}`, runSeriesQuery(held.series), heldRowsQuery("samples", held.samples), heldRowsQuery("diagnostics", held.diagnostics)];
+    const res = await fetch(`/api/runs/${run.id}/live?${query.filter(Boolean).join("&")}`, { cache: "no-store" }).catch(() => null);
     if (!res?.ok) return;
     const next = (await res.json()) as RunLiveData;
     // the console keeps its last LOG_LINES lines, as the first read brings (a late poll's repeats dropped)
-    setData((prev) => ({ ...next, series: mergeRunSeries(prev.series, next), logs: mergeLogTail(prev.logs, next.logs, LOG_LINES) }));
+    setData((prev) => ({
+      ...next,
+      series: mergeRunSeries(prev.series, next),
+      samples: mergeLiveRows(prev.samples, next.samples, next.samplesAfter),
+      diagnostics: mergeLiveRows(prev.diagnostics, next.diagnostics, next.diagnosticsAfter),
+      logs: mergeLogTail(prev.logs, next.logs, LOG_LINES),
+    }));
   }, [run.id]);
   // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends —
   // except a program's run crashed for its client's silence outside a sweep, asked after at the idle cadence: its client
@@ -212,6 +221,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
         )}
       </div>
       <Tabs tabs={tabs} value={tab} onChange={setTab} label="Run views" />
+      {/* test hook: the samples and diagnostics the page holds, as count:digest (e2e/run-live-logs) */}
+      <div hidden data-testid="run-rows-held" data-samples={liveRowsDigest(data.samples)} data-diagnostics={liveRowsDigest(data.diagnostics)} />
       {tab === "charts" && (
         <>
           <div className="row" style={{ marginBottom: 10, fontSize: 13 }}>
@@ -241,8 +252,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
               <p className="muted">No samples yet — a charlm run logs one every sample_every steps.</p>
             ) : (
               <div className={styles.samples} data-testid="samples">
-                {data.samples.map((x, i) => (
-                  <div key={i} className={styles.sample}>
+                {data.samples.map((x) => (
+                  <div key={x.id} className={styles.sample} data-testid="sample" data-step={x.step}>
                     <span className={styles.sampleStep}>
                       step {formatNumber(x.step)}
                       <br />

@@ -1,0 +1,95 @@
+import { testDatabaseUrl } from "../../../../../prisma/testdata/test-database";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { appendRunEvents, claimNextRun, createRun, disconnectPrisma, finishRun } from "../../../../../prisma/store";
+import type { RunLiveData } from "../../../../runs/[id]/data";
+import { heldRowsQuery, mergeLiveRows } from "../../../../_lib/live-rows";
+import { GET } from "./route";
+
+// GET /api/runs/:id/live, the run page's poll, in-process: the samples and diagnostics after what
+// the page holds while the run trains, all of them once it has ended, and its query checked.
+// On SQLite, and on PostgreSQL with SWEEPLAB_TEST_DATABASE=postgresql.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweeplab-live-route-"));
+process.env.DATABASE_URL = await testDatabaseUrl(path.join(dir, "live.db"));
+
+after(async () => {
+  await disconnectPrisma();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function poll(id: string, query = ""): Promise<{ status: number; body: RunLiveData & { issues?: { path: string }[] } }> {
+  const res = await GET(new Request(`http://x/api/runs/${id}/live?${query}`), { params: Promise.resolve({ id }) });
+  return { status: res.status, body: (await res.json()) as RunLiveData & { issues?: { path: string }[] } };
+}
+
+const logged = (runId: string, from: number, to: number) => {
+  const steps = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  return appendRunEvents([
+    {
+      runId,
+      metrics: steps.map((step) => ({ step, time: step, values: { train_loss: 1 / step } })),
+      samples: steps.map((step) => ({ step, temperature: 0.8, text: `text at ${step} `.repeat(20) })),
+      diagnostics: steps.flatMap((step) => [{ step, kind: "grad_flow", data: { norms: Array(32).fill(step) } }, { step, kind: "saturation", data: { share: 0.1 } }]),
+    },
+  ]);
+};
+
+/** The poll's query for what `held` holds, as the page builds it. */
+const heldQuery = (held: RunLiveData) => `${heldRowsQuery("samples", held.samples)}&${heldRowsQuery("diagnostics", held.diagnostics)}`;
+
+describe("the run page's live poll", () => {
+  it("while the run trains: only the samples and diagnostics stored since the last poll; once it has ended, all of them, as a fresh load", async () => {
+    const run = await createRun({ config: { task: "charlm" } });
+    await claimNextRun("local:live-route");
+    await logged(run.id, 1, 200);
+    let held = (await poll(run.id)).body;
+    assert.equal(held.samples.length, 200);
+    assert.equal(held.samplesAfter, undefined);
+
+    // nothing new: an answer with no rows
+    const idle = await poll(run.id, heldQuery(held));
+    assert.deepEqual([idle.body.samples, idle.body.diagnostics], [[], []]);
+    assert.equal(typeof idle.body.samplesAfter, "number");
+
+    await logged(run.id, 201, 205);
+    const next = (await poll(run.id, heldQuery(held))).body;
+    assert.deepEqual(next.samples.map((s) => s.step), [201, 202, 203, 204, 205]);
+    assert.equal(next.diagnostics.length, 10);
+    const rowBytes = (d: RunLiveData) => JSON.stringify([d.samples, d.diagnostics]).length;
+    const whole = rowBytes((await poll(run.id)).body);
+    assert.ok(rowBytes(next) * 20 < whole, `the poll's samples and diagnostics (${rowBytes(next)} B) are a small part of all (${whole} B)`);
+    held = { ...next, samples: mergeLiveRows(held.samples, next.samples, next.samplesAfter), diagnostics: mergeLiveRows(held.diagnostics, next.diagnostics, next.diagnosticsAfter) };
+    const fresh = (await poll(run.id)).body;
+    assert.deepEqual([held.samples, held.diagnostics], [fresh.samples, fresh.diagnostics]);
+
+    // ended: the answer is whole whatever the page holds
+    await logged(run.id, 206, 206);
+    await finishRun(run.id, { state: "finished" });
+    const last = (await poll(run.id, heldQuery(held))).body;
+    assert.equal(last.samplesAfter, undefined);
+    assert.equal(last.diagnosticsAfter, undefined);
+    assert.equal(last.samples.length, 206);
+    assert.deepEqual([last.samples, last.diagnostics], [(await poll(run.id)).body.samples, (await poll(run.id)).body.diagnostics]);
+  });
+
+  it("a bad held count or id answers 400 naming the field; a count without its id too", async () => {
+    const run = await createRun({ config: { task: "charlm" } });
+    for (const [query, field] of [
+      ["samples=-1&samplesAfter=3", "samples"],
+      ["samples=2&samplesAfter=x", "samplesAfter"],
+      ["diagnostics=1.5&diagnosticsAfter=3", "diagnostics"],
+      ["diagnostics=1&diagnosticsAfter=99999999999", "diagnosticsAfter"],
+      ["samples=2", "samples"],
+      ["diagnosticsAfter=2", "diagnostics"],
+    ]) {
+      const { status, body } = await poll(run.id, query);
+      assert.equal(status, 400, query);
+      assert.deepEqual(body.issues?.map((i) => i.path), [field], query);
+    }
+    assert.equal((await poll(run.id, "samples=0&samplesAfter=0&diagnostics=0&diagnosticsAfter=0")).status, 200);
+  });
+});
