@@ -102,3 +102,15 @@ test("a linear axis is labelled in one notation, chosen from its ticks, on the c
   assert.deepEqual(labels(linearAxis(0.27, 0.93).ticks), ["0.2", "0.4", "0.6", "0.8", "1"]);
   assert.deepEqual(labels([0, 500_000, 1_000_000]), ["0", "500,000", "1,000,000"], "integers in full, as before");
 });
+
+test("a step axis starts at 0 when the first step is near it, so a run pruned after one evaluation is a whole dot", () => {
+  // an evaluation every 20 steps up to 400: the dot at step 20 stood on the axis, half cut off
+  assert.deepEqual(xDomain([{ xs: [20] }, { xs: [20, 40, 400] }], "step"), { min: 0, max: 400 });
+  assert.deepEqual(xDomain([{ xs: [100, 400] }], "step"), { min: 0, max: 400 });
+  // a resumed or forked run's steps far from 0, other modes and a lone point: as they were
+  assert.deepEqual(xDomain([{ xs: [5000, 6000] }], "step"), { min: 5000, max: 6000 });
+  assert.deepEqual(xDomain([{ xs: [20, 400] }], "relative"), { min: 20, max: 400 });
+  assert.deepEqual(xDomain([{ xs: [20, 400] }], "value"), { min: 20, max: 400 });
+  assert.deepEqual(xDomain([{ xs: [50] }], "step"), { min: 49, max: 51 });
+  assert.deepEqual(xDomain([{ xs: [-10, 400] }], "step"), { min: -10, max: 400 });
+});

@@ -2,9 +2,6 @@
 // x-axis mode, nearest-point lookup for the hover. No DOM here.
 import { formatDuration, formatExponent, formatNumber, oneNotation } from "./format";
 
-// oneNotation moved to format.ts (the runs tables write their columns by it too); kept importable from here
-export { oneNotation };
-
 export type XMode = "step" | "wall" | "relative";
 /** What a chart's x axis can be: a mode of X_MODES, or the values of a metric (a custom panel's x). */
 export type ChartXMode = XMode | "value";
@@ -170,7 +167,8 @@ export function yDomain(series: { xs: ArrayLike<number>; ys: ArrayLike<number | 
   return { min: min - pad, max: max + pad };
 }
 
-export function xDomain(series: { xs: ArrayLike<number> }[]): Domain | null {
+/** The x range of the series (each's xs ascending); one point gets ±1 around it. */
+export function xDomain(series: { xs: ArrayLike<number> }[], mode?: ChartXMode): Domain | null {
   let min = Infinity;
   let max = -Infinity;
   for (const s of series) {
@@ -179,8 +177,16 @@ export function xDomain(series: { xs: ArrayLike<number> }[]): Domain | null {
     max = Math.max(max, s.xs[s.xs.length - 1]);
   }
   if (min === Infinity) return null;
-  return min === max ? { min: min - 1, max: max + 1 } : { min, max };
+  if (min === max) return { min: min - 1, max: max + 1 };
+  // steps from 0, as W&B draws them, when the first logged step is near it (an evaluation every
+  // 20 steps starts at 20): a run pruned after its first evaluation is one dot at that step, and
+  // on the axis itself half of it would be cut off
+  if (mode === "step" && min > 0 && min <= STEP_FROM_ZERO * max) return { min: 0, max };
+  return { min, max };
 }
+
+/** The step axis starts at 0 when its first step is within this share of its last. */
+const STEP_FROM_ZERO = 0.25;
 
 /** Index of the point whose x is nearest `x` in ascending `xs` (-1 when empty). */
 export function nearestIndex(xs: ArrayLike<number>, x: number): number {

@@ -1,4 +1,4 @@
-import { oneNotation } from "./chart-scale";
+import { oneNotation } from "./format";
 import { fieldValue, type SweepRunLike } from "./sweep-parcoords";
 
 // Data shaping of the histogram panel (app/_components/sweeps/HistogramPanel): one summary

@@ -110,7 +110,7 @@ export function CurveChart(props: CurveChartProps) {
   const grouped = !!props.groups && props.groups.length > 0;
   const curves: PreparedCurve[] = useMemo(() => (grouped ? groupCurves(runCurves, props.groups!, band) : runCurves), [grouped, runCurves, props.groups, band]);
   const visible = useMemo(() => curves.filter((c) => !hidden.has(c.key)), [curves, hidden]);
-  const fullX = useMemo(() => dataXDomain(visible), [visible]);
+  const fullX = useMemo(() => dataXDomain(visible, xMode), [visible, xMode]);
   const xDom = zoom?.x ?? fullX;
   const yDom = useMemo(() => {
     if (zoom?.y) return zoom.y;
