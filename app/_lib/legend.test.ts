@@ -61,3 +61,20 @@ test("a mix: each run is told apart among runs of its kind, with no placeholder 
   assert.equal(one.get("p"), "mlp-0");
   assert.equal(one.get("b"), "calm-lake-2 · rnn · lr 0.003");
 });
+
+test("a key's numbers read in one notation across the legend: lr 7.8e-4 beside lr 4.93e-2, not 0.0493", () => {
+  const runs = [
+    { id: "a", name: "a-1", config: { learning_rate: 7.8e-4, hidden_size: 64, seed: 1574409985 } },
+    { id: "b", name: "b-2", config: { learning_rate: 0.04929, hidden_size: 128, seed: 7 } },
+  ];
+  const names = legendNames(runs);
+  assert.equal(names.get("a"), "a-1 · hidden 64 · lr 7.8e-4 · seed 1574409985");
+  assert.equal(names.get("b"), "b-2 · hidden 128 · lr 4.93e-2 · seed 7");
+  // without an exponent among them, as before
+  assert.equal(legendNames([runs[1], { ...runs[1], id: "c", config: { ...runs[1].config, learning_rate: 0.003 } }]).get("c"), "b-2 · lr 0.003");
+  const programs = [
+    { id: "p", name: "p-1", kind: "program" as const, config: { lr: 2.5e-4 } },
+    { id: "q", name: "q-2", kind: "program" as const, config: { lr: 0.0125 } },
+  ];
+  assert.equal(legendNames(programs).get("q"), "q-2 · lr 1.25e-2");
+});

@@ -1,6 +1,6 @@
 import { RUN_CONFIG_KEYS } from "../../engine/config";
 import type { RunKind } from "../../prisma/store/records";
-import { formatKeyValue } from "./format";
+import { columnNotation, formatKeyValue } from "./format";
 
 // Legend names: the run's name, then what differs between the runs shown
 // ("brisk-river-1 · lstm · lr 0.003 · seed 1574409985"), so a line can be told apart and found
@@ -45,10 +45,10 @@ export function differingKeys(configs: Record<string, unknown>[], kind: RunKind 
   return keys.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
 }
 
-/** A config value under its key: the engine's short names for engine keys; a program's key as it logged it, its value as JSON where it is a list. */
-export function describeValue(key: string, value: unknown, kind: RunKind = "engine"): string {
-  if (kind === "program") return `${key} ${typeof value === "number" ? formatKeyValue(key, value, 3) : typeof value === "string" ? value : JSON.stringify(value)}`;
-  const v = typeof value === "number" ? formatKeyValue(key, value, 3) : typeof value === "boolean" ? (value ? "on" : "off") : String(value ?? "–");
+/** A config value under its key: the engine's short names for engine keys; a program's key as it logged it, its value as JSON where it is a list; a number as `format` writes it (legendNames: one notation per key). */
+export function describeValue(key: string, value: unknown, kind: RunKind = "engine", format: (v: unknown) => string = (v) => formatKeyValue(key, v, 3)): string {
+  if (kind === "program") return `${key} ${typeof value === "number" ? format(value) : typeof value === "string" ? value : JSON.stringify(value)}`;
+  const v = typeof value === "number" ? format(value) : typeof value === "boolean" ? (value ? "on" : "off") : String(value ?? "–");
   if (typeof value === "boolean") return `${SHORT[key] ?? key} ${v}`;
   return BARE.has(key) ? v : `${SHORT[key] ?? key} ${v}`;
 }
@@ -59,7 +59,9 @@ export function legendNames(runs: { id: string; name: string; kind?: RunKind; co
   for (const kind of ["engine", "program"] as const) {
     const ofKind = runs.filter((r) => (r.kind ?? "engine") === kind);
     const keys = ofKind.length > 1 ? differingKeys(ofKind.map((r) => r.config), kind).slice(0, maxKeys) : [];
-    for (const r of ofKind) out.set(r.id, [r.name, ...keys.filter((k) => k in r.config).map((k) => describeValue(k, r.config[k], kind))].join(" · "));
+    // each key's numbers in one notation over the runs (lr 7.8e-4 beside lr 4.93e-2, not 0.0493), as the runs table's columns
+    const formats = new Map(keys.map((k) => [k, columnNotation(ofKind.map((r) => r.config[k]), k, 3)]));
+    for (const r of ofKind) out.set(r.id, [r.name, ...keys.filter((k) => k in r.config).map((k) => describeValue(k, r.config[k], kind, formats.get(k)))].join(" · "));
   }
   return out;
 }
