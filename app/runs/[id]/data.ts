@@ -15,7 +15,7 @@ export interface RunLiveData {
   samples: KeyedRecord<SampleRecord>[];
   /** Set when `samples` are those stored after this id, to add to what the page holds (a poll with `samples`: app/_lib/live-rows.ts). */
   samplesAfter?: number;
-  /** The console: the last LOG_LINES lines on a first read, then the lines after `afterLog`. */
+  /** The console: its last LOG_LINES lines; on a poll, the last LOG_LINES of those after `afterLog`. */
   logs: LogRecord[];
   /** Lines the run has logged in all. */
   logCount: number;
@@ -56,7 +56,8 @@ export async function loadRunLive(id: string, options: HeldLive = {}): Promise<R
   const [curves, samples, logs, logCount, diagnostics] = await Promise.all([
     readCurves(run, shown, points, options.since),
     readSamples(id, live ? options.samples : undefined),
-    options.afterLog ? listLogs(id, { afterId: options.afterLog, limit: 10 * LOG_LINES }) : listLogs(id, { tail: true, limit: LOG_LINES }),
+    // the last LOG_LINES lines (after the poll's last): the page keeps no more (mergeLogTail)
+    listLogs(id, { afterId: options.afterLog, tail: true, limit: LOG_LINES }),
     countLogs(id),
     readDiagnostics(id, live ? options.diagnostics : undefined),
   ]);

@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { appendRunEvents, claimNextRun, createRun, disconnectPrisma, finishRun } from "../../../../../prisma/store";
 import type { RunLiveData } from "../../../../runs/[id]/data";
+import { LOG_LINES, mergeLogTail } from "../../../../_lib/log-tail";
 import { heldRowsQuery, mergeLiveRows } from "../../../../_lib/live-rows";
 import { GET } from "./route";
 
@@ -74,6 +75,26 @@ describe("the run page's live poll", () => {
     assert.equal(last.diagnosticsAfter, undefined);
     assert.equal(last.samples.length, 206);
     assert.deepEqual([last.samples, last.diagnostics], [(await poll(run.id)).body.samples, (await poll(run.id)).body.diagnostics]);
+  });
+
+  it("a poll after a burst of log lines brings the last LOG_LINES of them, all the page keeps, not every line since its last", async () => {
+    const run = await createRun({ config: { task: "charlm" } });
+    await claimNextRun("local:live-route");
+    const lines = (from: number, n: number) => appendRunEvents([{ runId: run.id, logs: Array.from({ length: n }, (_, i) => ({ level: "info", step: from + i, message: `line ${from + i}` })) }]);
+    await lines(0, 10);
+    const first = (await poll(run.id)).body;
+    assert.equal(first.logs.length, 10);
+    // a fast run prints 5,000 lines between two polls
+    await lines(10, 5000);
+    const next = (await poll(run.id, `after=${first.logs.at(-1)!.id}`)).body;
+    assert.equal(next.logs.length, LOG_LINES);
+    assert.deepEqual([next.logs[0].message, next.logs.at(-1)!.message], [`line ${5010 - LOG_LINES}`, "line 5009"]);
+    assert.equal(next.logCount, 5010);
+    // what the page then holds is what a fresh load shows
+    assert.deepEqual(mergeLogTail(first.logs, next.logs, LOG_LINES), (await poll(run.id)).body.logs);
+    // a few more: just those
+    await lines(5010, 3);
+    assert.deepEqual((await poll(run.id, `after=${next.logs.at(-1)!.id}`)).body.logs.map((l) => l.message), ["line 5010", "line 5011", "line 5012"]);
   });
 
   it("a bad held count or id answers 400 naming the field; a count without its id too", async () => {
