@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TableRow } from "../../../prisma/store/runs-table";
-import { columnFormats, shownValue } from "./cells";
+import { columnFormats, intervalText, shownValue } from "./cells";
 
 // The runs table's columns: one notation over the rows it holds, a configuration row's mean and
 // its seeds included.
@@ -40,4 +40,11 @@ test("a configuration row's mean and its seeds, shown or not, decide the column'
   assert.deepEqual([0.00105, 0.0031].map(columnFormats([folded, other], COLUMNS).get("summary.val_loss")!), ["1.05e-3", "3.1e-3"]);
   // without any exponent, as before
   assert.deepEqual([0.0031, 0.5].map(columnFormats([other, row("p", { "summary.val_loss": 0.5 })], COLUMNS).get("summary.val_loss")!), ["0.0031", "0.5"]);
+});
+
+test("a configuration row's ±interval reads in its mean's notation", () => {
+  assert.equal(intervalText(0.008, "8.5e-4"), "8e-3");
+  assert.equal(intervalText(0.00012, "7.74e-4"), "1.2e-4");
+  assert.equal(intervalText(0.0123, "0.5"), "0.012");
+  assert.equal(intervalText(1234, "2.5e6"), "1.2e3");
 });

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { TableRow } from "../../../prisma/store/runs-table";
-import { columnNotation, exactValue, type ColumnFormat, formatDuration, formatNumber, formatTime } from "../../_lib/format";
+import { columnNotation, exactValue, type ColumnFormat, formatDuration, formatExponent, formatNumber, formatTime } from "../../_lib/format";
 import { Badge } from "../ui";
 
 // How one cell of the runs table reads: numbers to significant digits, one notation per column
@@ -43,6 +43,11 @@ export function columnFormats(rows: readonly TableRow[], columns: readonly strin
   return new Map(columns.map((c) => [c, columnNotation(values.get(c)!, c.includes(".") ? c : undefined)]));
 }
 
+/** A mean's 95% interval beside it, to 2 digits, in the mean's notation: 8.5e-4 ±8e-3, never 8.5e-4 ±0.008. */
+export function intervalText(ci95: number, meanText: string): string {
+  return /\de/.test(meanText) ? formatExponent(ci95, 2) : formatNumber(ci95, 2);
+}
+
 export function Cell(props: { row: TableRow; field: string; format: ColumnFormat }) {
   const { row, field, format } = props;
   const v = cellValue(row, field);
@@ -81,7 +86,7 @@ export function Cell(props: { row: TableRow; field: string; format: ColumnFormat
     return (
       <span title={`${stat.mean}: mean of ${stat.n} seed${stat.n === 1 ? "" : "s"}${stat.ci95 !== null ? `, 95% interval ±${formatNumber(stat.ci95, 3)}` : ""}`}>
         {format(stat.mean)}
-        {stat.ci95 !== null && stat.ci95 > 0 && <span className="faint"> ±{formatNumber(stat.ci95, 2)}</span>}
+        {stat.ci95 !== null && stat.ci95 > 0 && <span className="faint"> ±{intervalText(stat.ci95, format(stat.mean))}</span>}
       </span>
     );
   }
