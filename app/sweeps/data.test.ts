@@ -4,10 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { testDatabaseUrl } from "../../prisma/testdata/test-database";
-import { appendRunEvents, createRun, createSweep, disconnectPrisma, getSweep } from "../../prisma/store";
+import { appendRunEvents, createRun, createSweep, disconnectPrisma, getSweep, listRuns } from "../../prisma/store";
 import { parseSweepConfig } from "../../sweeps/config";
 import { MAX_MODELLED } from "../../sweeps/importance";
-import { loadImportance } from "./data";
+import { computedImportance, loadImportance } from "./data";
 
 // The sweep page's importance loader against a real SQLite file: computed once per change of
 // the runs' values (every open page refetches it when a run ends), again when one changes.
@@ -20,10 +20,11 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("importance: the same body while the runs' values stay, a new one computed when a value changes", async () => {
+/** A finished grid sweep of 6 runs (learning_rate × dropout), each with a val_loss. */
+async function gridSweep(seed: number) {
   const parsed = parseSweepConfig({ method: "grid", parameters: { learning_rate: { values: [0.001, 0.01, 0.1] }, dropout: { values: [0, 0.5] } } });
   assert.ok(parsed.ok);
-  const sweep = await createSweep({ config: parsed.config, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 3 });
+  const sweep = await createSweep({ config: parsed.config, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed });
   const runs = [];
   for (const [i, [lr, dropout]] of [[0.001, 0], [0.01, 0], [0.1, 0], [0.001, 0.5], [0.01, 0.5], [0.1, 0.5]].entries()) {
     const run = await createRun({ sweepId: sweep.id, index: i, config: { learning_rate: lr, dropout }, params: { learning_rate: lr, dropout } });
@@ -31,6 +32,11 @@ test("importance: the same body while the runs' values stay, a new one computed 
     runs.push(run);
   }
   const stored = (await getSweep(sweep.id))!;
+  return { sweep, runs, stored };
+}
+
+test("importance: the same body while the runs' values stay, a new one computed when a value changes", async () => {
+  const { sweep, runs, stored } = await gridSweep(3);
   const first = await loadImportance(stored);
   assert.equal(first.runs, 6);
   assert.equal(first.params.length, 2);
@@ -57,4 +63,22 @@ test("importance of a sweep past MAX_MODELLED configurations says the model took
   assert.equal(body.configurations, 45);
   assert.equal(body.modelled, MAX_MODELLED);
   assert.equal(body.params[0].param, "learning_rate");
+});
+
+// The sweep page renders the importance panel's first answer when it is computed: the runs as the
+// page lists them give the memo's inputs. Not computed, the page has none (it never waits for one).
+test("the page's importance: null until computed, the computed body once it is, null again when a value changes", async () => {
+  const { sweep, runs, stored } = await gridSweep(4);
+  const listed = async () => (await listRuns({ sweepId: sweep.id, sort: { field: "index", desc: false }, limit: 100_000 })).runs;
+  assert.equal(computedImportance(stored, await listed()), null, "not computed yet");
+  const body = await loadImportance(stored);
+  assert.equal(computedImportance(stored, await listed()), body);
+  // a run's value changes: the page has no answer for the new values until it is computed
+  await appendRunEvents([{ runId: runs[5].id, metrics: [{ step: 20, time: 2, values: { val_loss: 0.01 } }] }]);
+  assert.equal(computedImportance(stored, await listed()), null);
+  const next = await loadImportance(stored);
+  assert.notEqual(next, body);
+  assert.equal(computedImportance(stored, await listed()), next);
+  // the memo is the process's, whichever bundle of Next's imports this module (the route computes, the page reads)
+  assert.equal((globalThis as { __sweeplabImportance?: Map<string, { done?: unknown }> }).__sweeplabImportance?.get(sweep.id)?.done, next);
 });

@@ -112,27 +112,50 @@ export interface ImportanceBody {
  * once per page (pages asking while it is computed wait for the same answer), and in the
  * importance thread (sweeps/importance-thread.ts), so that other requests are served meanwhile.
  */
-const importanceMemo = new Map<string, { inputs: string; body: Promise<ImportanceBody> }>();
+type ImportanceMemo = Map<string, { inputs: string; body: Promise<ImportanceBody>; done?: ImportanceBody }>;
+// on globalThis: the sweep page reads what the importance route computed, and Next bundles the two apart
+const importanceMemo: ImportanceMemo = ((globalThis as { __sweeplabImportance?: ImportanceMemo }).__sweeplabImportance ??= new Map());
 
-export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody> {
-  const runs = await sweepRuns(sweep.id);
+/** What the importance is computed from (the runs' parameters and values of the metric, in the runs' order) and its memo key. */
+function importanceInputs(sweep: SweepRecord, runs: readonly RunRecord[]) {
   const metric = sweep.metricName;
   const rows = runs.map((r) => {
     const v = r.summary[`${metric}_best`] ?? r.summary[metric];
     return { params: { ...r.params }, value: typeof v === "number" && Number.isFinite(v) ? v : null };
   });
-  const inputs = JSON.stringify([sweep.config, sweep.seed, metric, rows]);
+  return { metric, rows, inputs: JSON.stringify([sweep.config, sweep.seed, metric, rows]) };
+}
+
+export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody> {
+  const { metric, rows, inputs } = importanceInputs(sweep, await sweepRuns(sweep.id));
   const kept = importanceMemo.get(sweep.id);
   if (kept?.inputs === inputs) return kept.body;
   const body = computeImportance(sweep, metric, rows);
+  const entry: { inputs: string; body: Promise<ImportanceBody>; done?: ImportanceBody } = { inputs, body };
   importanceMemo.delete(sweep.id);
-  importanceMemo.set(sweep.id, { inputs, body });
+  importanceMemo.set(sweep.id, entry);
   if (importanceMemo.size > 64) importanceMemo.delete(importanceMemo.keys().next().value!);
   // a computation that failed is not kept
-  body.catch(() => {
-    if (importanceMemo.get(sweep.id)?.body === body) importanceMemo.delete(sweep.id);
-  });
+  body.then(
+    (done) => {
+      entry.done = done;
+    },
+    () => {
+      if (importanceMemo.get(sweep.id)?.body === body) importanceMemo.delete(sweep.id);
+    },
+  );
   return body;
+}
+
+/**
+ * The sweep page's first importance answer, rendered with the page: the body loadImportance
+ * computed for these runs (the sweep's, in index order, as the page lists them), when it has
+ * finished; else null (the panel asks for it once the page hydrates). Never computed here: that
+ * can take over a second of CPU, and the page does not wait for it.
+ */
+export function computedImportance(sweep: SweepRecord, runs: readonly RunRecord[]): ImportanceBody | null {
+  const kept = importanceMemo.get(sweep.id);
+  return kept?.done && kept.inputs === importanceInputs(sweep, runs).inputs ? kept.done : null;
 }
 
 async function computeImportance(sweep: SweepRecord, metric: string, rows: { params: Record<string, unknown>; value: number | null }[]): Promise<ImportanceBody> {

@@ -13,8 +13,15 @@ import { useJson } from "./useJson";
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 
-export const ImportancePanel = memo(function ImportancePanel(props: { sweepId: string; refreshKey: string; metricKey: string; ended: boolean }) {
-  const { data, error, loading, reload } = useJson<ImportanceBody>(`/api/sweeps/${props.sweepId}/importance`, props.refreshKey);
+export const ImportancePanel = memo(function ImportancePanel(props: {
+  sweepId: string;
+  refreshKey: string;
+  /** the answer for the page's first runs, rendered with the page (no request for it); refetched as `refreshKey` changes */
+  initial: ImportanceBody | null;
+  metricKey: string;
+  ended: boolean;
+}) {
+  const { data, error, loading, reload } = useJson<ImportanceBody>(`/api/sweeps/${props.sweepId}/importance`, props.refreshKey, props.initial);
   const [sort, setSort] = useState<ImportanceSort>("importance");
   const rows = data ? sortImportance(data.params, sort) : [];
 

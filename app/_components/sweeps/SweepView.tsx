@@ -15,6 +15,7 @@ import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
 import { Housekeeping, type Meta } from "../housekeeping/Housekeeping";
 import { CurvesPanel } from "./CurvesPanel";
 import { ImportancePanel } from "./ImportancePanel";
+import type { ImportanceBody } from "../../sweeps/data";
 import { ParallelPanel } from "./ParallelPanel";
 import { ProgressPanel } from "./ProgressPanel";
 import { ReplayPanel } from "./ReplayPanel";
@@ -37,6 +38,8 @@ export function SweepView(props: {
   sweep: SweepRecord;
   initialProgress: SweepProgressBody;
   initialRuns: RunRecord[];
+  /** the importance panel's answer for the initial runs, when the server had it computed */
+  initialImportance?: ImportanceBody | null;
   warnings?: SweepIssue[];
   earlyTerminate?: EarlyTerminate | null;
   /** The absolute path of this server's scripts/cli.mjs: what a program sweep's agent command runs. */
@@ -228,7 +231,7 @@ export function SweepView(props: {
             <HistogramPanel runs={runs} metrics={summaryKeys} metric={view.hist ?? (model.metricKey || (summaryKeys[0] ?? ""))} selection={keep} selectionLabel="brushed runs" onMetric={onHist} />
           </div>
           <div className="grid-2 sw-gap">
-            {sweep.metricName && <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} metricKey={model.metricKey} ended={!["running", "paused"].includes(state)} />}
+            {sweep.metricName && <ImportancePanel sweepId={sweep.id} refreshKey={live.signature} initial={props.initialImportance ?? null} metricKey={model.metricKey} ended={!["running", "paused"].includes(state)} />}
             <CurvesPanel
               sweepId={sweep.id}
               metric={view.curves ?? curvesMetric}

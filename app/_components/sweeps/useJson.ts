@@ -3,16 +3,22 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 /**
  * Fetch JSON and refetch whenever `refreshKey` changes. Keeps the last data while reloading
- * (no flash of a loading state when live data arrives); errors keep the old data too.
+ * (no flash of a loading state when live data arrives); errors keep the old data too. With
+ * `initial` (the server's answer, rendered with the page) there is no request until `refreshKey`
+ * changes.
  */
-export function useJson<T>(url: string | null, refreshKey: string) {
-  const [data, setData] = useState<T | null>(null);
+export function useJson<T>(url: string | null, refreshKey: string, initial: T | null = null) {
+  const [data, setData] = useState<T | null>(initial);
   const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(initial === null);
   const [nonce, setNonce] = useState(0);
   const seq = useRef(0);
+  // the refresh key `initial` answers, until the key changes
+  const answered = useRef(initial === null ? null : refreshKey);
   useEffect(() => {
     if (!url) return;
+    if (answered.current === refreshKey) return;
+    answered.current = null;
     const mine = ++seq.current;
     const ctrl = new AbortController();
     setLoading(true);

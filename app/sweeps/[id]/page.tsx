@@ -2,7 +2,7 @@ import path from "node:path";
 import { notFound } from "next/navigation";
 import { getSweep, listRuns } from "../../../prisma/store";
 import { SweepView } from "../../_components/sweeps/SweepView";
-import { configWarnings, loadProgress } from "../data";
+import { computedImportance, configWarnings, loadProgress } from "../data";
 import { ownSettings } from "../replay";
 
 export const dynamic = "force-dynamic";
@@ -21,5 +21,7 @@ export default async function SweepPage(props: { params: Promise<{ id: string }>
   const [progress, { runs }] = await Promise.all([loadProgress(sweep), listRuns({ sweepId: sweep.id, sort: { field: "index", desc: false }, limit: 100_000 })]);
   // the command a program sweep's page shows runs this copy's CLI by its absolute path (the server runs in its root)
   const agentScript = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts", "cli.mjs");
-  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} warnings={configWarnings(sweep)} earlyTerminate={ownSettings(sweep)} agentScript={agentScript} />;
+  // the importance panel's first answer with the page when it is computed (its request waited for the page to hydrate)
+  const importance = sweep.metricName ? computedImportance(sweep, runs) : null;
+  return <SweepView key={sweep.id} sweep={sweep} initialProgress={progress} initialRuns={runs} initialImportance={importance} warnings={configWarnings(sweep)} earlyTerminate={ownSettings(sweep)} agentScript={agentScript} />;
 }
