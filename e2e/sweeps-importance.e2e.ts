@@ -5,7 +5,8 @@ import { screen } from "./runs-util";
 // for its table only once the page had hydrated (2.0 s after navigation here under load, 7 s
 // with the CPU slowed 4×), while the rest of the page was there; the server now renders the
 // panel's first answer when it is computed (memoised per change of the runs' values), and the
-// panel asks again only when the runs change.
+// panel asks again only when the runs change. A page served before the answer is computed starts
+// its computation, which the panel's request then finds under way or done.
 
 type Sweep = { id: string; name: string; state: string; metricName: string };
 type Importance = { params: { param: string }[] };
@@ -39,4 +40,16 @@ test("a finished sweep's importance table is in the page as served once its answ
   expect(asked).toBe(0);
   await expect(page.getByTestId("importance-row")).toHaveCount(params.length);
   await screen(page, "sweep-importance-served");
+});
+
+test("a sweep page served before its importance is computed starts the computation: the next page served has the table, though no panel asked", async ({ request }) => {
+  const { sweeps } = (await (await request.get("/api/sweeps")).json()) as { sweeps: Sweep[] };
+  // the last finished sweep listed: the journey above asked for the first one's importance
+  const sweep = sweeps.filter((s) => s.state === "finished" && s.metricName).at(-1)!;
+  const rows = async () => [...(await (await request.get(`/sweeps/${sweep.id}`)).text()).matchAll(/data-testid="importance-row" data-param="([^"]+)"/g)].map((m) => m[1]);
+  // served without waiting for it (a skeleton, unless a journey before this one computed it)
+  await rows();
+  await expect.poll(rows, { timeout: 20_000 }).not.toEqual([]);
+  const { params } = (await (await request.get(`/api/sweeps/${sweep.id}/importance`)).json()) as Importance;
+  expect((await rows()).sort()).toEqual(params.map((p) => p.param).sort());
 });

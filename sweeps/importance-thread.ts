@@ -33,10 +33,14 @@ interface Thread {
   pending: Map<number, { resolve: (r: ImportanceResult) => void; reject: (e: Error) => void }>;
 }
 
-let thread: Thread | null = null;
-/** Why a thread could not be had (then each job runs in the caller's thread, as before). */
-let unavailable: string | null = null;
-let nextId = 0;
+interface ThreadState {
+  thread: Thread | null;
+  /** Why a thread could not be had (then each job runs in the caller's thread, as before). */
+  unavailable: string | null;
+  nextId: number;
+}
+// on globalThis: one thread for the process, though Next bundles each page and route that computes apart
+const state: ThreadState = ((globalThis as { __sweeplabImportanceThread?: ThreadState }).__sweeplabImportanceThread ??= { thread: null, unavailable: null, nextId: 0 });
 
 /** The module a thread starts from, and tsx's API to load it, from the checkout's root. */
 function entryUrls(root: string): { entry: string; tsx: string } {
@@ -62,7 +66,7 @@ function startThread(root: string): Thread {
     else waiting.resolve(reply.result);
   });
   const fail = (why: string) => {
-    if (thread === t) thread = null;
+    if (state.thread === t) state.thread = null;
     for (const w of t.pending.values()) w.reject(new ThreadGone(why));
     t.pending.clear();
   };
@@ -80,11 +84,11 @@ class ThreadGone extends Error {}
  * logged once.
  */
 export async function analyzeImportanceOffThread(job: ImportanceJob, root = process.env.SWEEPLAB_ROOT ?? process.cwd()): Promise<ImportanceResult> {
-  if (unavailable === null) {
+  if (state.unavailable === null) {
     try {
-      thread ??= startThread(root);
-      const t = thread;
-      const id = nextId++;
+      state.thread ??= startThread(root);
+      const t = state.thread;
+      const id = state.nextId++;
       const answer = new Promise<ImportanceResult>((resolve, reject) => t.pending.set(id, { resolve, reject }));
       // only while a job is in flight does the thread hold the process open
       if (t.pending.size === 1) t.worker.ref();
@@ -96,7 +100,7 @@ export async function analyzeImportanceOffThread(job: ImportanceJob, root = proc
       }
     } catch (e) {
       if (!(e instanceof ThreadGone) && !(e instanceof Error && /Cannot find (module|package)/.test(e.message))) throw e;
-      unavailable ??= e.message;
+      state.unavailable ??= e.message;
       console.warn(`sweeplab: importance is computed in the server's thread (${e.message})`);
     }
   }
@@ -105,7 +109,7 @@ export async function analyzeImportanceOffThread(job: ImportanceJob, root = proc
 
 /** Ends the importance thread, if one was started (tests; a process otherwise leaves it to exit with it). */
 export async function stopImportanceThread(): Promise<void> {
-  const t = thread;
-  thread = null;
+  const t = state.thread;
+  state.thread = null;
   if (t) await t.worker.terminate();
 }

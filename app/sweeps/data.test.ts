@@ -66,19 +66,31 @@ test("importance of a sweep past MAX_MODELLED configurations says the model took
 });
 
 // The sweep page renders the importance panel's first answer when it is computed: the runs as the
-// page lists them give the memo's inputs. Not computed, the page has none (it never waits for one).
-test("the page's importance: null until computed, the computed body once it is, null again when a value changes", async () => {
+// page lists them give the memo's inputs. Not computed, the page does not wait: it starts the
+// computation, which the panel's request then finds under way or done.
+test("the page's importance: null and started when not computed, the computed body once it is, again when a value changes", async () => {
   const { sweep, runs, stored } = await gridSweep(4);
   const listed = async () => (await listRuns({ sweepId: sweep.id, sort: { field: "index", desc: false }, limit: 100_000 })).runs;
+  // the page's answer once the computation it started has finished (nothing else asks for one)
+  const computedByPage = async () => {
+    for (let waited = 0; waited < 20_000; waited += 50) {
+      const body = computedImportance(stored, await listed());
+      if (body) return body;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("the page's importance was not computed in 20 s");
+  };
   assert.equal(computedImportance(stored, await listed()), null, "not computed yet");
-  const body = await loadImportance(stored);
-  assert.equal(computedImportance(stored, await listed()), body);
-  // a run's value changes: the page has no answer for the new values until it is computed
+  const body = await computedByPage();
+  assert.equal(body.params.length, 2);
+  // the panel's request gets that answer, not one computed again
+  assert.equal(await loadImportance(stored), body);
+  // a run's value changes: no answer for the new values until it is computed, started by the page
   await appendRunEvents([{ runId: runs[5].id, metrics: [{ step: 20, time: 2, values: { val_loss: 0.01 } }] }]);
   assert.equal(computedImportance(stored, await listed()), null);
-  const next = await loadImportance(stored);
-  assert.notEqual(next, body);
-  assert.equal(computedImportance(stored, await listed()), next);
-  // the memo is the process's, whichever bundle of Next's imports this module (the route computes, the page reads)
+  const next = await computedByPage();
+  assert.notDeepEqual(next.params.map((p) => p.importance), body.params.map((p) => p.importance));
+  assert.equal(await loadImportance(stored), next);
+  // the memo is the process's, whichever bundle of Next's imports this module (the page and the route)
   assert.equal((globalThis as { __sweeplabImportance?: Map<string, { done?: unknown }> }).__sweeplabImportance?.get(sweep.id)?.done, next);
 });

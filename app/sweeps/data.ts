@@ -113,7 +113,7 @@ export interface ImportanceBody {
  * importance thread (sweeps/importance-thread.ts), so that other requests are served meanwhile.
  */
 type ImportanceMemo = Map<string, { inputs: string; body: Promise<ImportanceBody>; done?: ImportanceBody }>;
-// on globalThis: the sweep page reads what the importance route computed, and Next bundles the two apart
+// on globalThis: the sweep page and the importance route share it, and Next bundles the two apart
 const importanceMemo: ImportanceMemo = ((globalThis as { __sweeplabImportance?: ImportanceMemo }).__sweeplabImportance ??= new Map());
 
 /** What the importance is computed from (the runs' parameters and values of the metric, in the runs' order) and its memo key. */
@@ -150,12 +150,16 @@ export async function loadImportance(sweep: SweepRecord): Promise<ImportanceBody
 /**
  * The sweep page's first importance answer, rendered with the page: the body loadImportance
  * computed for these runs (the sweep's, in index order, as the page lists them), when it has
- * finished; else null (the panel asks for it once the page hydrates). Never computed here: that
- * can take over a second of CPU, and the page does not wait for it.
+ * finished; else null, and its computation is started, not waited for (it can take over a
+ * second of CPU), so that the panel's request, sent once the page hydrates, finds it under way
+ * or done.
  */
 export function computedImportance(sweep: SweepRecord, runs: readonly RunRecord[]): ImportanceBody | null {
   const kept = importanceMemo.get(sweep.id);
-  return kept?.done && kept.inputs === importanceInputs(sweep, runs).inputs ? kept.done : null;
+  if (kept?.done && kept.inputs === importanceInputs(sweep, runs).inputs) return kept.done;
+  // (a failure is the panel's request's to report)
+  loadImportance(sweep).catch(() => {});
+  return null;
 }
 
 async function computeImportance(sweep: SweepRecord, metric: string, rows: { params: Record<string, unknown>; value: number | null }[]): Promise<ImportanceBody> {
