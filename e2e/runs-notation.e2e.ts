@@ -10,7 +10,10 @@ import { screen } from "./runs-util";
 // stored value in full.
 
 const LEARNING_RATES = [7.74e-4, 0.002477];
+// in a project of its own: its quadrant runs would otherwise be the default project's best
+// finished runs, which runs-page opens expecting a charlm run's samples
 const YAML = `name: notation-e2e
+project: e2e-notation
 method: grid
 replicates: 2
 metric: {name: val_loss, goal: minimize}

@@ -5,8 +5,9 @@ import { screen } from "./runs-util";
 // config; a diverged run explains itself.
 
 test("run page: a finished run's curves, samples, logs and config", async ({ page }) => {
-  // (the seeded engine runs: other journeys log program runs in projects of their own)
-  await page.goto("/?project=default&filter=state=finished&sort=summary.val_loss_best");
+  // (the seeded engine runs: other journeys log program runs in projects of their own); a charlm
+  // run, which has samples to show, whatever other engine runs a journey left in this project
+  await page.goto("/?project=default&filter=state=finished&filter=config.task=charlm&sort=summary.val_loss_best");
   const row = page.getByTestId("run-row").first();
   const id = (await row.getAttribute("data-run-id"))!;
   await row.getByRole("link", { name: /-\d+$/ }).click();
