@@ -252,3 +252,13 @@ test("a log axis labels its decades in one notation (the sweep page's learning_r
   // the old labels mixed: tickLabel writes 0.1 and 0.01 as decimals, 1e-3 and 1e-4 as exponents
   assert.notEqual(new Set(decades(1e-4, 0.1).map((v) => /e/.test(tickLabel(v, 0, 0)))).size, 1);
 });
+
+test("a linear axis's ticks are in one notation: a learning_rate axis 7.74e-4 … 2.48e-3 reads 9e-4 beside 2.1e-3, never beside 0.0021", () => {
+  const [lo, hi] = [7.74e-4, 0.00248];
+  assert.deepEqual([7.74e-4, 9e-4, 0.0012, 0.0021, 0.0024, 0.00248].map((v) => tickLabel(v, lo, hi)), ["7.74e-4", "9e-4", "1.2e-3", "2.1e-3", "2.4e-3", "2.48e-3"]);
+  // from 0: 0 reads 0, the rest exponents
+  assert.deepEqual([0, 5e-4, 0.001, 0.0025].map((v) => tickLabel(v, 0, 0.0025)), ["0", "5e-4", "1e-3", "2.5e-3"]);
+  // no tick an exponent: as before, a narrow axis included
+  assert.deepEqual([0.501, 0.502].map((v) => tickLabel(v, 0.5, 0.503)), ["0.501", "0.502"]);
+  assert.deepEqual([0.002, 0.004].map((v) => tickLabel(v, 0.001, 0.005)), ["0.002", "0.004"]);
+});

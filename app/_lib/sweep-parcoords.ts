@@ -4,7 +4,7 @@ import { KEY_PATTERN } from "../../sweeps/names";
 import { meanCi } from "../../sweeps/stats";
 import { higherIsBetter, type StoredSummary } from "../../sweeps/summary";
 import { logTickFormat } from "./chart-scale";
-import { formatNumber } from "./format";
+import { formatExponent, formatNumber, readsAsExponent } from "./format";
 
 // Data shaping for the sweep's parallel-coordinates chart (the chart component only draws):
 // one axis per swept hyperparameter plus the metric, each numeric, log or categorical, each
@@ -436,5 +436,14 @@ export function tickLabel(v: number, lo: number, hi: number, splits = 5): string
   const size = Math.max(Math.abs(lo), Math.abs(hi), Math.abs(v));
   // digits from the largest value's leading one down to the step's (the niced tick interval is no finer than the step's decade)
   const digits = step > 0 && size > 0 && Number.isFinite(step + size) ? Math.floor(Math.log10(size)) - Math.floor(Math.log10(step)) + 1 : 0;
-  return formatNumber(v, Math.min(15, Math.max(3, digits)));
+  const d = Math.min(15, Math.max(3, digits));
+  // one notation for the axis, as the charts' axes (oneNotation): every tick an exponent when the
+  // ticks nearest zero are one (a learning_rate axis 7.74e-4 … 2.48e-3, never 9e-4 below 0.0021)
+  return v !== 0 && axisReadsAsExponent(lo, hi, step) ? formatExponent(v, d) : formatNumber(v, d);
+}
+
+/** Whether a linear axis over [lo, hi] ticked every ~`step` has a tick formatNumber writes as an exponent: the one nearest zero (`step` from it when the axis crosses zero). */
+function axisReadsAsExponent(lo: number, hi: number, step: number): boolean {
+  const nearest = lo <= 0 && hi >= 0 ? step : Math.min(Math.abs(lo), Math.abs(hi));
+  return nearest > 0 && readsAsExponent(nearest);
 }
