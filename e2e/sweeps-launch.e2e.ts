@@ -37,9 +37,12 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
   const left = page.getByTestId("stat-time-left");
   await expect(left).toHaveText(/^(under a minute|about [\d.]+ (min|h)) left$/);
   await expect.poll(async () => Number(((await page.getByTestId("now-step").first().textContent()) ?? "0").split("/")[0]), { timeout: 60_000 }).toBeGreaterThan(10_000);
-  const predicted = Number(await left.getAttribute("data-value"));
+  // the estimate is live: read its value and its words in one go, so a poll between two reads
+  // cannot pair one estimate's value with the next one's words
+  const shown = await left.evaluate((el) => ({ value: el.getAttribute("data-value"), text: el.textContent }));
+  const predicted = Number(shown.value);
   const from = Date.now();
-  expect(await left.textContent()).toBe(`${formatEstimate(predicted)} left`);
+  expect(shown.text).toBe(`${formatEstimate(predicted)} left`);
 
   // every run ends, the sweep finishes, and the numbers say so
   await expect(page.getByTestId("stat-done")).toContainText("4 / 4", { timeout: 120_000 });
@@ -75,7 +78,8 @@ test("launch a small real sweep from the form and watch it finish", async ({ pag
 
   // and it is listed with its progress
   await page.getByRole("link", { name: "Sweeps", exact: true }).click();
-  const row = page.getByTestId("sweep-row").filter({ hasText: "e2e quadrant launch" });
+  // this sweep's row by its id (a retry of this journey launches another sweep of the same name)
+  const row = page.locator(`[data-testid=sweep-row][data-sweep-id="${sweepId}"]`);
   await expect(row).toContainText("4/4");
   await expect(row.getByTestId("state-badge")).toHaveAttribute("data-state", "finished");
   await page.screenshot({ path: "test-results/screens/sweeps-list.png", fullPage: true });
