@@ -76,7 +76,7 @@ function checkColumns(cells: ShownCell[], plain: (column: string, stored: number
       } else {
         if (exponents) expect(c.text, `${at}: the column has an exponent, so is every fraction`).toMatch(EXPONENT);
         else expect(c.text, `${at}: a column without exponents reads as before`).toBe(plain(column, c.stored));
-        expect(Number(c.text), at).toBe(Number(c.stored.toPrecision(4)));
+        expect(Number(c.text.replace(/,/g, "")), at).toBe(Number(c.stored.toPrecision(4)));
       }
     }
   }
@@ -114,6 +114,15 @@ async function checkRunsTable(page: Page, query: string, rowTestId: string) {
   expect([...exponentColumns].sort()).toEqual(["config.learning_rate", "summary.lr"]);
   for (const column of ["config.learning_rate", "summary.lr"]) expect(new Set(cells.filter((c) => c.column === column).map((c) => c.text)), column).toEqual(new Set(["7.74e-4", "2.477e-3"]));
   expect(new Set(cells.map((c) => c.column)), "every number column is checked").toEqual(new Set(COLUMNS.filter((c) => c !== "config.seed" || rowTestId === "run-row")));
+  // every number column right-aligned, config columns as summary ones, its header over its digits
+  for (const column of new Set(cells.map((c) => c.column))) {
+    const aligned = await page.evaluate((column) => {
+      const align = (el: Element | null) => (el ? getComputedStyle(el).textAlign : null);
+      const tds = [...document.querySelectorAll(`tbody td[data-column="${column}"]`)].filter((td) => Number.isFinite(Number(td.getAttribute("data-value") || "x")));
+      return { header: align(document.querySelector(`[data-testid="sort-${column}"]`)?.closest("th") ?? null), cells: [...new Set(tds.map(align))] };
+    }, column);
+    expect(aligned, `${column}: its header and its number cells`).toEqual({ header: "right", cells: ["right"] });
+  }
   return cells;
 }
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { Fragment, useEffect, useMemo, useRef, useState } from "react";
 import type { TablePage, TableRow } from "../../../prisma/store/runs-table";
 import { runColors } from "../../_lib/colors";
-import { columnGroup, columnHelp, columnLabel, headerGroups, isNumericColumn } from "../../_lib/curve-columns";
+import { columnGroup, columnHelp, columnLabel, headerGroups } from "../../_lib/curve-columns";
 import { withParams, type RawSearchParams } from "../../_lib/url";
 import { Cell, cellValue, columnFormats, shownValue } from "./cells";
 import styles from "./runs.module.css";
@@ -138,10 +138,10 @@ export function RunsTable(props: {
             {columns.map((c) => {
               const active = sort.field === c;
               return (
-                <th key={c} className={`${isNumericColumn(c) ? "num" : ""} ${styles[`col_${columnGroup(c)}`]}`} aria-sort={active ? (sort.desc ? "descending" : "ascending") : "none"} title={columnHelp(c) ?? c}>
+                <th key={c} className={`${formats.get(c)!.numeric ? "num" : ""} ${styles[`col_${columnGroup(c)}`]}`} aria-sort={active ? (sort.desc ? "descending" : "ascending") : "none"} title={columnHelp(c) ?? c}>
                   <Link className="sort" href={sortHref(c)} data-testid={`sort-${c}`}>
                     <span className={styles.headLabel}>{columnLabel(c)}</span>
-                    <span aria-hidden>{active ? (sort.desc ? "▼" : "▲") : ""}</span>
+                    {active && <span aria-hidden>{sort.desc ? "▼" : "▲"}</span>}
                   </Link>
                 </th>
               );
@@ -222,8 +222,8 @@ export function RunsTable(props: {
                   {columns.map((c) => {
                     const value = member ? cellValue(row, c) : shownValue(row, c);
                     return (
-                      <td key={c} className={isNumericColumn(c) ? "num" : undefined} data-column={c} data-value={value === null || value === undefined ? "" : String(value)}>
-                        <Cell row={member ? { ...row, group: undefined } : row} field={c} format={formats.get(c)!} />
+                      <td key={c} className={formats.get(c)!.numeric || typeof value === "number" ? "num" : undefined} data-column={c} data-value={value === null || value === undefined ? "" : String(value)}>
+                        <Cell row={member ? { ...row, group: undefined } : row} field={c} format={formats.get(c)!.format} />
                       </td>
                     );
                   })}

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { TableRow } from "../../../prisma/store/runs-table";
 import { columnNotation, exactValue, type ColumnFormat, formatDuration, formatExponent, formatNumber, formatTime } from "../../_lib/format";
+import { isNumericColumn } from "../../_lib/curve-columns";
 import { Badge } from "../ui";
 
 // How one cell of the runs table reads: numbers to significant digits, one notation per column
@@ -32,15 +33,27 @@ export function shownValue(row: TableRow, field: string): unknown {
  * How each column's numbers read over the rows the table holds (a configuration row's mean and
  * its seeds included, shown or not, so expanding a row changes no notation): columnNotation.
  */
-export function columnFormats(rows: readonly TableRow[], columns: readonly string[]): Map<string, ColumnFormat> {
+export function columnFormats(rows: readonly TableRow[], columns: readonly string[]): Map<string, { format: ColumnFormat; numeric: boolean }> {
   const values = new Map<string, unknown[]>(columns.map((c) => [c, []]));
   const add = (row: TableRow) => {
     for (const c of columns) values.get(c)!.push(shownValue(row, c));
     row.group?.members.forEach(add);
   };
   rows.forEach(add);
-  // a config or summary value under its key (seed 1574409985, never 1,574,409,985); the Step column counts
-  return new Map(columns.map((c) => [c, columnNotation(values.get(c)!, c.includes(".") ? c : undefined)]));
+  return new Map(
+    columns.map((c) => {
+      const held = values.get(c)!.filter((v) => v !== null && v !== undefined);
+      return [
+        c,
+        {
+          // a config or summary value under its key (seed 1574409985, never 1,574,409,985); the Step column counts
+          format: columnNotation(values.get(c)!, c.includes(".") ? c : undefined),
+          // right-aligned, its header too, as a summary column is: a config column of numbers (learning_rate, hidden_size)
+          numeric: isNumericColumn(c) || (held.length > 0 && held.every((v) => typeof v === "number")),
+        },
+      ];
+    }),
+  );
 }
 
 /** A mean's 95% interval beside it, to 2 digits, in the mean's notation: 8.5e-4 ±8e-3, never 8.5e-4 ±0.008. */

@@ -42,7 +42,7 @@ export function SweepRunsTable(props: {
       <th className={numeric ? "num" : undefined} aria-sort={active ? (props.sort.desc ? "descending" : "ascending") : "none"}>
         <button type="button" className="sort sw-sort" data-testid={`sweep-sort-${field}`} onClick={() => props.onSort({ field, desc: active ? !props.sort.desc : false })}>
           {label}
-          <span aria-hidden>{active ? (props.sort.desc ? "▼" : "▲") : ""}</span>
+          {active && <span aria-hidden>{props.sort.desc ? "▼" : "▲"}</span>}
         </button>
       </th>
     );
