@@ -6,6 +6,11 @@ test("integers show in full, other magnitudes in 4 significant digits or exponen
   assert.equal(formatNumber(1_989_000_123), "1,989,000,123", "a 32-bit seed is not 1.989e9");
   assert.equal(formatNumber(3000), "3,000");
   assert.equal(formatNumber(1.23456), "1.235");
+  assert.equal(formatNumber(201437.2), "201,400", "a large fraction's thousands separated as an integer's are");
+  assert.equal(formatNumber(-4321.5), "-4,322");
+  assert.equal(formatNumber(1234.5, 6), "1,234.5");
+  assert.equal(formatNumber(999.95), "1,000", "rounded to 1,000, separated");
+  assert.equal(formatNumber(123.456), "123.5");
   assert.equal(formatNumber(0.0001234), "1.234e-4");
   assert.equal(formatNumber(2.5e7 + 0.5), "2.5e7");
 });

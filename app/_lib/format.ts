@@ -17,7 +17,9 @@ export function formatNumber(value: unknown, digits = 4): string {
   // (no 64-bit integer is that large).
   if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(String(value)).toLocaleString("en-US");
   if (readsAsExponent(value)) return formatExponent(value, digits);
-  return Number(value.toPrecision(digits)).toString();
+  // thousands separated as an integer's are: 201,400 beside 24,000, never 201400
+  const [whole, fraction] = Number(value.toPrecision(digits)).toString().split(".");
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ",")}${fraction === undefined ? "" : `.${fraction}`}`;
 }
 
 /** Whether formatNumber writes `value` as an exponent: a fraction below 1e-3 or from 1e6 in magnitude, an integer from 1e21. */
