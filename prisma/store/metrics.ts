@@ -709,8 +709,9 @@ export async function listLogs(runId: string, options: { afterId?: number; limit
   return rows.map((r) => ({ id: r.id, step: r.step, level: r.level, message: r.message, time: r.time.toISOString() }));
 }
 
-export async function countLogs(runId: string): Promise<number> {
-  return prisma().logLine.count({ where: { runId } });
+/** A run's log lines in all, or those with ids in (after, upTo]: a live console counts only what it adds to the count it holds. */
+export async function countLogs(runId: string, ids: { after?: number; upTo?: number } = {}): Promise<number> {
+  return prisma().logLine.count({ where: { runId, id: { gt: ids.after ?? 0, ...(ids.upTo !== undefined ? { lte: ids.upTo } : {}) } } });
 }
 
 /** Every log line of a run, in order, a page at a time (a download of a long console). */

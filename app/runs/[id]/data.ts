@@ -17,7 +17,7 @@ export interface RunLiveData {
   samplesAfter?: number;
   /** The console: its last LOG_LINES lines; on a poll, the last LOG_LINES of those after `afterLog`. */
   logs: LogRecord[];
-  /** Lines the run has logged in all. */
+  /** Lines the run has logged in all, up to the newest of `logs` (or, none new, the poll's `afterLog`): counted with them, so the two agree. */
   logCount: number;
   diagnostics: KeyedRecord<DiagnosticRecord>[];
   /** As `samplesAfter`, for the diagnostics. */
@@ -38,6 +38,8 @@ export interface HeldSeries {
 /** What a live poll holds: its last log line's id, its curves (`since`), its samples and diagnostics (a count and the largest id). */
 export interface HeldLive {
   afterLog?: number;
+  /** How many lines the poll holds the count of, up to `afterLog` (its `logCount`): the count then adds only the lines after it. */
+  logCount?: number;
   points?: number;
   since?: HeldSeries;
   samples?: HeldRows;
@@ -53,18 +55,31 @@ export async function loadRunLive(id: string, options: HeldLive = {}): Promise<R
   // samples and diagnostics: those after what the poll holds while the run is live; whole once
   // it has ended (read as ended, all its rows are stored), as a fresh load shows them
   const live = LIVE_STATES.has(run.state);
-  const [curves, samples, logs, logCount, diagnostics] = await Promise.all([
+  const [curves, samples, { logs, logCount }, diagnostics] = await Promise.all([
     readCurves(run, shown, points, options.since),
     readSamples(id, live ? options.samples : undefined),
-    // the last LOG_LINES lines (after the poll's last): the page keeps no more (mergeLogTail)
-    listLogs(id, { afterId: options.afterLog, tail: true, limit: LOG_LINES }),
-    countLogs(id),
+    readLogs(id, options.afterLog, options.logCount),
     readDiagnostics(id, live ? options.diagnostics : undefined),
   ]);
   return { run, names, ...curves, samples: samples.rows, samplesAfter: samples.after, logs, logCount, diagnostics: diagnostics.rows, diagnosticsAfter: diagnostics.after };
 }
 
 const LIVE_STATES = new Set(["queued", "running"]);
+
+/**
+ * The console's last LOG_LINES lines (after the poll's last: the page keeps no more, mergeLogTail)
+ * and the count of the run's lines up to the newest read, so that a line logged between two
+ * queries is in both or in neither. A poll that holds the count up to `afterLog` gets it plus
+ * the lines after: those read, when fewer than LOG_LINES came (no count query), else counted
+ * from `afterLog` — not the whole console counted again every poll (10–19 ms at 200,000 lines).
+ */
+async function readLogs(id: string, afterLog: number | undefined, heldCount: number | undefined): Promise<Pick<RunLiveData, "logs" | "logCount">> {
+  const logs = await listLogs(id, { afterId: afterLog, tail: true, limit: LOG_LINES });
+  const newest = logs[logs.length - 1]?.id ?? afterLog ?? 0;
+  if (heldCount !== undefined && afterLog !== undefined)
+    return { logs, logCount: heldCount + (logs.length < LOG_LINES ? logs.length : await countLogs(id, { after: afterLog, upTo: newest })) };
+  return { logs, logCount: newest === 0 ? 0 : await countLogs(id, { upTo: newest }) };
+}
 
 /**
  * The run's `shown` series: the points after `since.step` when the poll holds them up to there

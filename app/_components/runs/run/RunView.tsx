@@ -65,7 +65,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
     const lastLog = held.logs[held.logs.length - 1]?.id ?? 0;
     // the curves' points after what the page holds (or whole: run-series.ts); the samples and
     // diagnostics stored after those it holds (or all: live-rows.ts)
-    const query = [`after=${lastLog}`, runSeriesQuery(held.series), heldRowsQuery("samples", held.samples), heldRowsQuery("diagnostics", held.diagnostics)];
+    // the count of the lines up to there goes on from the page's own (the server counts only what it adds)
+    const query = [`after=${lastLog}&logs=${held.logCount}`, runSeriesQuery(held.series), heldRowsQuery("samples", held.samples), heldRowsQuery("diagnostics", held.diagnostics)];
     const res = await fetch(`/api/runs/${run.id}/live?${query.filter(Boolean).join("&")}`, { cache: "no-store" }).catch(() => null);
     if (!res?.ok) return;
     const next = (await res.json()) as RunLiveData;
@@ -76,6 +77,8 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
       samples: mergeLiveRows(prev.samples, next.samples, next.samplesAfter),
       diagnostics: mergeLiveRows(prev.diagnostics, next.diagnostics, next.diagnosticsAfter),
       logs: mergeLogTail(prev.logs, next.logs, LOG_LINES),
+      // each answer counts the lines up to its newest; one that came late (its lines already held) counts fewer
+      logCount: Math.max(prev.logCount, next.logCount),
     }));
   }, [run.id]);
   // the live views' loop: LIVE_MS while the run is queued or running, slower in a hidden tab, stopped when it ends —

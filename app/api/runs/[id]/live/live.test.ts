@@ -97,6 +97,29 @@ describe("the run page's live poll", () => {
     assert.deepEqual((await poll(run.id, `after=${next.logs.at(-1)!.id}`)).body.logs.map((l) => l.message), ["line 5010", "line 5011", "line 5012"]);
   });
 
+  it("a poll that holds the log count gets it plus the lines after, equal to a fresh count, without counting the whole console", async () => {
+    const run = await createRun({ config: { task: "charlm" } });
+    await claimNextRun("local:live-route");
+    const lines = (from: number, n: number) => appendRunEvents([{ runId: run.id, logs: Array.from({ length: n }, (_, i) => ({ level: "info", step: from + i, message: `line ${from + i}` })) }]);
+    await lines(0, 7);
+    const first = (await poll(run.id)).body;
+    assert.equal(first.logCount, 7);
+    let held = { logs: first.logs, logCount: first.logCount };
+    // a few new lines (no count query), a burst of more than LOG_LINES (counted from after), none at all
+    for (const n of [3, LOG_LINES + 150, 0]) {
+      await lines(held.logCount, n);
+      const next = (await poll(run.id, `after=${held.logs.at(-1)!.id}&logs=${held.logCount}`)).body;
+      held = { logs: mergeLogTail(held.logs, next.logs, LOG_LINES), logCount: Math.max(held.logCount, next.logCount) };
+      const fresh = (await poll(run.id)).body;
+      assert.equal(next.logCount, fresh.logCount, `after ${n} new lines`);
+      assert.deepEqual(held.logs, fresh.logs);
+    }
+    assert.equal(held.logCount, 7 + 3 + LOG_LINES + 150);
+    // the count goes on from the one the page holds: the server does not count the lines before `after` again
+    assert.equal((await poll(run.id, `after=${held.logs.at(-1)!.id}&logs=1000000`)).body.logCount, 1_000_000);
+    assert.equal((await poll(run.id, `after=${held.logs.at(-3)!.id}&logs=5`)).body.logCount, 7);
+  });
+
   it("a bad held count or id answers 400 naming the field; a count without its id too", async () => {
     const run = await createRun({ config: { task: "charlm" } });
     for (const [query, field] of [
@@ -106,11 +129,13 @@ describe("the run page's live poll", () => {
       ["diagnostics=1&diagnosticsAfter=99999999999", "diagnosticsAfter"],
       ["samples=2", "samples"],
       ["diagnosticsAfter=2", "diagnostics"],
+      ["after=3&logs=-2", "logs"],
+      ["logs=4", "logs"],
     ]) {
       const { status, body } = await poll(run.id, query);
       assert.equal(status, 400, query);
       assert.deepEqual(body.issues?.map((i) => i.path), [field], query);
     }
-    assert.equal((await poll(run.id, "samples=0&samplesAfter=0&diagnostics=0&diagnosticsAfter=0")).status, 200);
+    assert.equal((await poll(run.id, "samples=0&samplesAfter=0&diagnostics=0&diagnosticsAfter=0&after=0&logs=0")).status, 200);
   });
 });
