@@ -27,6 +27,10 @@ async function poll(id: string, query = ""): Promise<{ status: number; body: Run
   return { status: res.status, body: (await res.json()) as RunLiveData & { issues?: { path: string }[] } };
 }
 
+/** `n` log lines, "line <from>" on. */
+const logLines = (runId: string, from: number, n: number) =>
+  appendRunEvents([{ runId, logs: Array.from({ length: n }, (_, i) => ({ level: "info", step: from + i, message: `line ${from + i}` })) }]);
+
 const logged = (runId: string, from: number, to: number) => {
   const steps = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   return appendRunEvents([
@@ -80,7 +84,7 @@ describe("the run page's live poll", () => {
   it("a poll after a burst of log lines brings the last LOG_LINES of them, all the page keeps, not every line since its last", async () => {
     const run = await createRun({ config: { task: "charlm" } });
     await claimNextRun("local:live-route");
-    const lines = (from: number, n: number) => appendRunEvents([{ runId: run.id, logs: Array.from({ length: n }, (_, i) => ({ level: "info", step: from + i, message: `line ${from + i}` })) }]);
+    const lines = (from: number, n: number) => logLines(run.id, from, n);
     await lines(0, 10);
     const first = (await poll(run.id)).body;
     assert.equal(first.logs.length, 10);
@@ -100,7 +104,7 @@ describe("the run page's live poll", () => {
   it("a poll that holds the log count gets it plus the lines after, equal to a fresh count, without counting the whole console", async () => {
     const run = await createRun({ config: { task: "charlm" } });
     await claimNextRun("local:live-route");
-    const lines = (from: number, n: number) => appendRunEvents([{ runId: run.id, logs: Array.from({ length: n }, (_, i) => ({ level: "info", step: from + i, message: `line ${from + i}` })) }]);
+    const lines = (from: number, n: number) => logLines(run.id, from, n);
     await lines(0, 7);
     const first = (await poll(run.id)).body;
     assert.equal(first.logCount, 7);
