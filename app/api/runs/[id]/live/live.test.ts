@@ -31,6 +31,15 @@ async function poll(id: string, query = ""): Promise<{ status: number; body: Run
 const logLines = (runId: string, from: number, n: number) =>
   appendRunEvents([{ runId, logs: Array.from({ length: n }, (_, i) => ({ level: "info", step: from + i, message: `line ${from + i}` })) }]);
 
+/** A running run that has logged `n` lines, a writer of more, and the page's first read. */
+async function runWithLines(n: number) {
+  const run = await createRun({ config: { task: "charlm" } });
+  await claimNextRun("local:live-route");
+  const lines = (from: number, count: number) => logLines(run.id, from, count);
+  await lines(0, n);
+  return { run, lines, first: (await poll(run.id)).body };
+}
+
 const logged = (runId: string, from: number, to: number) => {
   const steps = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   return appendRunEvents([
@@ -82,11 +91,7 @@ describe("the run page's live poll", () => {
   });
 
   it("a poll after a burst of log lines brings the last LOG_LINES of them, all the page keeps, not every line since its last", async () => {
-    const run = await createRun({ config: { task: "charlm" } });
-    await claimNextRun("local:live-route");
-    const lines = (from: number, n: number) => logLines(run.id, from, n);
-    await lines(0, 10);
-    const first = (await poll(run.id)).body;
+    const { run, lines, first } = await runWithLines(10);
     assert.equal(first.logs.length, 10);
     // a fast run prints 5,000 lines between two polls
     await lines(10, 5000);
@@ -102,11 +107,7 @@ describe("the run page's live poll", () => {
   });
 
   it("a poll that holds the log count gets it plus the lines after, equal to a fresh count, without counting the whole console", async () => {
-    const run = await createRun({ config: { task: "charlm" } });
-    await claimNextRun("local:live-route");
-    const lines = (from: number, n: number) => logLines(run.id, from, n);
-    await lines(0, 7);
-    const first = (await poll(run.id)).body;
+    const { run, lines, first } = await runWithLines(7);
     assert.equal(first.logCount, 7);
     let held = { logs: first.logs, logCount: first.logCount };
     // a few new lines (no count query), a burst of more than LOG_LINES (counted from after), none at all
