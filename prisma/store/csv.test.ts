@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { createRun, createSweep, disconnectPrisma, exportRunsCsv, finishRun, queryRunsTable, tableToCsv } from "./index";
+import { prisma } from "../client";
 import { csvHeader, neutralise, toCsv } from "./csv";
 import { DEFAULT_RUN_CONFIG } from "../../engine/config";
 
@@ -89,6 +90,27 @@ describe("CSV cells a spreadsheet reads as data", () => {
       }
     }
     assert.equal(all[0]["config.lr"], "0.5");
+  });
+});
+
+describe("runtime in the CSVs", () => {
+  it("a configuration row's runtime is its runs' mean to the last digit, as the API gives it; a run's to the millisecond", async () => {
+    const sweep = await createSweep({ name: "csv-runtime", config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed: 1, state: "finished" });
+    const started = Date.parse("2026-01-01T00:00:00Z");
+    // three seeds of one configuration: 12.9 s, 12.9 s and 12.899 s → a mean of 12.899666…
+    for (const [i, ms] of [12_900, 12_900, 12_899].entries()) {
+      const run = await createRun({ sweepId: sweep.id, index: i, config: { lr: 0.5, seed: i }, params: { lr: 0.5, seed: i }, claimedBy: "test" });
+      await finishRun(run.id, { state: "finished", summary: { val_loss: 1 }, lastStep: 1 });
+      await prisma().run.update({ where: { id: run.id }, data: { startedAt: new Date(started), finishedAt: new Date(started + ms) } });
+    }
+    const columns = ["runtime"];
+    const grouped = await queryRunsTable({ sweepId: sweep.id, columns, groupSeeds: true, sort: { field: "index", desc: false } });
+    assert.equal(grouped.rows.length, 1);
+    assert.equal(grouped.rows[0].runtime, (12.9 + 12.9 + 12.899) / 3);
+    const [row] = parse(tableToCsv(grouped.rows, columns, false), { columns: true }) as Record<string, string>[];
+    assert.equal(row.runtime_s, String(grouped.rows[0].runtime), "the mean in full, not rounded to 12.9");
+    const runs = parse(await exportRunsCsv({ sweepId: sweep.id, sort: { field: "index", desc: false } }), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(runs.map((r) => r.runtime_s), ["12.9", "12.9", "12.899"]);
   });
 });
 

@@ -86,7 +86,8 @@ function cell(run: RunRecord, column: string): unknown {
     case "step": return run.lastStep;
     case "tags": return tagsCell(run.tags);
     case "group": return run.runGroup;
-    case "runtime": return run.runtime === null ? null : Math.round(run.runtime * 1000) / 1000;
+    // whole milliseconds over 1000: written as stored, never rounded (a mean of runtimes is not: see tableToCsv)
+    case "runtime": return run.runtime;
   }
   const dot = column.indexOf(".");
   const source = column.slice(0, dot) as "config" | "summary" | "params";

@@ -346,7 +346,8 @@ function fixedCell(r: TableRow, c: string): unknown {
     case "tags": return tagsCell(r.tags);
     // a configuration row's group when its runs share one
     case "group": return r.group && r.group.members.some((m) => m.runGroup !== r.runGroup) ? null : r.runGroup;
-    case "runtime": return r.runtime === null ? null : Math.round(r.runtime * 1000) / 1000;
+    // in full: a run's is whole milliseconds already (12.899), a configuration's the mean of its runs' (12.899666…)
+    case "runtime": return r.runtime;
     case "step": return r.lastStep;
     case "rerun_of": return r.rerunOf;
     case "index": return null;
