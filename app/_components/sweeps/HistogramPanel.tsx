@@ -26,6 +26,9 @@ export const HistogramPanel = memo(function HistogramPanel(props: {
   const h = useMemo(() => histogramOf(runs, metric, selection), [runs, metric, selection]);
   const el = useRef<HTMLDivElement>(null);
   const chart = useEChart(el, undefined, h.n > 0);
+  // the metric drawn is an option even when no run has it yet (the sweep's metric before the
+  // first evaluation): else the browser shows the first option beside words about this one
+  const options = useMemo(() => (metric === "" || props.metrics.includes(metric) ? props.metrics : [metric, ...props.metrics]), [props.metrics, metric]);
 
   useEffect(() => {
     const c = chart.current;
@@ -60,7 +63,7 @@ export const HistogramPanel = memo(function HistogramPanel(props: {
         <label className="sw-scatter-pick">
           metric{" "}
           <select className="input" aria-label="Histogram metric" value={metric} onChange={(e) => props.onMetric(e.target.value)}>
-            {props.metrics.map((m) => (
+            {options.map((m) => (
               <option key={m} value={m}>
                 {m}
               </option>
