@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { parseSweepConfig, parseSweepConfigText, readSweepText } from "../../sweeps/config.ts";
 import {
   appliesUnder,
+  copyOf,
   boundsHint,
   docToYaml,
   estimateRuns,
@@ -300,4 +301,12 @@ test("the sweep's project: set where it stands or first, valid by the project ru
   assert.ok(parseSweepConfig(doc).ok);
   const bad = parseSweepConfig(withProject(p.doc, "my project"));
   assert.deepEqual(!bad.ok && bad.issues, [{ path: "project", message: "a project name is 1–64 letters and digits of any script and . _ -" }]);
+});
+
+test("a new sweep like another drops its seed (new draws, not the same runs again) and is named a copy", () => {
+  const original = { name: "lr search", method: "random", seed: 847412796, run_cap: 9, parameters: { learning_rate: { distribution: "log_uniform_values", min: 1e-4, max: 0.1 } } };
+  const copy = copyOf(original, original.name);
+  assert.deepEqual(copy, { name: "lr search (copy)", method: "random", run_cap: 9, parameters: original.parameters });
+  assert.equal(original.seed, 847412796, "the original is left as it is");
+  assert.equal("seed" in copyOf({ method: "grid" }, "g"), false);
 });

@@ -444,3 +444,12 @@ export function issueLines(text: string, issues: readonly SweepIssue[], warnings
     .map((i) => ({ ...i, line: i.line ?? (i.path === "" ? null : lineOf(i.path)) }))
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
+
+/**
+ * A new sweep like `config`: its name marked as a copy, and without its seed, so that the copy's
+ * random and Bayesian draws and its runs' seeds are new ones, not the same runs trained again.
+ */
+export function copyOf(config: SweepDoc, name: string): SweepDoc {
+  const { seed: _seed, ...rest } = config as SweepDoc & { seed?: unknown };
+  return { ...rest, name: `${name} (copy)` };
+}

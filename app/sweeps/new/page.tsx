@@ -6,7 +6,7 @@ import { localCapacity } from "../../_server/executor";
 import { PageHeader } from "../../_components/ui";
 import { SweepForm } from "../../_components/sweeps/SweepForm";
 import { PRESETS } from "../../_lib/sweep-presets";
-import { withProject, type SweepDoc } from "../../_lib/sweep-form";
+import { copyOf, withProject, type SweepDoc } from "../../_lib/sweep-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "New sweep" };
@@ -21,7 +21,7 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
   const preset = PRESETS.find((p) => p.id === sp.preset) ?? (from ? undefined : PRESETS[0]);
   const urlProject = typeof sp.project === "string" && PROJECT_PATTERN.test(sp.project) ? sp.project : undefined;
   const project = from?.project ?? urlProject;
-  const initial: SweepDoc = withProject(from ? { ...from.config, name: `${from.name} (copy)` } : preset!.doc, project ?? DEFAULT_PROJECT);
+  const initial: SweepDoc = withProject(from ? copyOf(from.config, from.name) : preset!.doc, project ?? DEFAULT_PROJECT);
   // the form's time estimate at this machine's speed, once its executor has finished a few runs
   const calibration = await serverCalibration({ fresh: true });
   return (
@@ -31,7 +31,7 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
         subtitle={
           from ? (
             <>
-              Starting from <Link href={`/sweeps/${from.id}`}>{from.name}</Link>
+              Starting from <Link href={`/sweeps/${from.id}`}>{from.name}</Link>, with a new seed: its draws differ (set seed: {from.seed} to repeat them)
             </>
           ) : (
             "Choose what to vary, check the run count, launch."
@@ -47,3 +47,4 @@ export default async function NewSweepPage(props: { searchParams: Promise<Record
     </>
   );
 }
+
