@@ -193,3 +193,18 @@ test("a log axis holds its points' range with room, and no empty decade; its tic
   assert.equal(logAxis([0, -1]), null);
   assert.deepEqual(within([0.3, 3]), [0.3, 0.5, 1, 2, 3]);
 });
+
+test("before the first evaluation (no run has the sweep's metric): y defaults to another field than x, never x against itself", () => {
+  // a sweep of dropout alone whose runs have logged training metrics only
+  const early = [0.1, 0.3].map((dropout, i): SweepRunLike => ({ id: `e${i}`, name: `early-${i}`, state: "running", params: { dropout }, config: { dropout }, summary: { train_loss: 2 - i / 10, grad_norm: 1 + i } }));
+  const earlyFields = scatterFields(early, sweepModel(early, { metricName: "val_loss", config: { parameters: { dropout: { min: 0, max: 0.5 } } } }));
+  assert.deepEqual(resolveAxes(DEFAULT_SCATTER, earlyFields, "val_loss"), { x: "dropout", y: "grad_norm" }, "the parameter against a metric the runs have");
+  // y chosen as the default x: x moves to another field
+  assert.deepEqual(resolveAxes({ ...DEFAULT_SCATTER, y: "dropout" }, earlyFields, "val_loss"), { x: "grad_norm", y: "dropout" });
+  // only one field: no y rather than dropout against dropout (the panel says why)
+  const bare = early.map((r) => ({ ...r, summary: {} }));
+  const oneField = scatterFields(bare, sweepModel(bare, { metricName: "val_loss", config: { parameters: { dropout: { min: 0, max: 0.5 } } } }));
+  assert.deepEqual(resolveAxes(DEFAULT_SCATTER, oneField, "val_loss"), { x: "dropout", y: null });
+  // as asked, the same field on both axes is the person's choice
+  assert.deepEqual(resolveAxes({ ...DEFAULT_SCATTER, x: "train_loss", y: "train_loss" }, earlyFields, "val_loss"), { x: "train_loss", y: "train_loss" });
+});

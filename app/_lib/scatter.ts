@@ -67,12 +67,20 @@ export function scatterFields(runs: readonly SweepRunLike[], model: ParModel): S
   return [...params, ...[...metrics].filter((k) => !paramSet.has(k)).sort().map((key) => ({ key, kind: "metric" as const }))];
 }
 
-/** x and y as chosen, or the defaults: the first numeric swept parameter (else the first parameter, else the first field) against the sweep's metric. */
+/**
+ * x and y as chosen, or the defaults: the first numeric swept parameter (else the first
+ * parameter, else the first field) against the sweep's metric. A default never repeats the other
+ * axis (before the first evaluation no run has the metric: y is then another metric, else another
+ * field); with a single field y is null, rather than a plot of that field against itself.
+ */
 export function resolveAxes(settings: ScatterSettings, fields: readonly ScatterField[], metricKey: string): { x: string | null; y: string | null } {
   const has = (k: string | null) => k !== null && fields.some((f) => f.key === k);
-  const y = has(settings.y) ? settings.y : has(metricKey) ? metricKey : (fields[0]?.key ?? null);
-  const params = fields.filter((f) => f.kind === "param");
-  const x = has(settings.x) ? settings.x : ((params.find((f) => !f.categories) ?? params[0])?.key ?? fields.find((f) => f.key !== y)?.key ?? null);
+  const chosenY = has(settings.y) ? settings.y : null;
+  const wantedY = chosenY ?? (has(metricKey) ? metricKey : null);
+  const others = (axis: string | null) => fields.filter((f) => f.key !== axis);
+  const params = others(wantedY).filter((f) => f.kind === "param");
+  const x = has(settings.x) ? settings.x : ((params.find((f) => !f.categories) ?? params[0])?.key ?? others(wantedY)[0]?.key ?? null);
+  const y = chosenY ?? (wantedY !== null && wantedY !== x ? wantedY : ((others(x).find((f) => f.kind === "metric") ?? others(x)[0])?.key ?? null));
   return { x, y };
 }
 

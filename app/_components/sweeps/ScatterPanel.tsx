@@ -49,6 +49,8 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
     <label className="sw-scatter-pick">
       {label}{" "}
       <select className="input" aria-label={`Scatter ${label}`} value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
+        {/* no field on this axis (a single field: not it against itself): the select shows none, not the first option */}
+        {value === null && <option value="">–</option>}
         {fields.map((f) => (
           <option key={f.key} value={f.key}>
             {f.key}
@@ -96,7 +98,11 @@ export const ScatterPanel = memo(function ScatterPanel(props: {
         </div>
       }
     >
-      {!xField || !yField || points.length === 0 ? (
+      {fields.length === 1 ? (
+        <EmptyState title="Nothing to plot yet" testId="scatter-empty">
+          <p>Only {fields[0].key} has values so far: a scatter needs a second field (a parameter or a metric the runs log).</p>
+        </EmptyState>
+      ) : !xField || !yField || points.length === 0 ? (
         <EmptyState title="Nothing to plot yet" testId="scatter-empty">
           <p>Points appear for runs with a value on both axes{logX || logY ? " (above zero on a log axis)" : ""}.</p>
         </EmptyState>
