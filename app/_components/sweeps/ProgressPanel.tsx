@@ -144,8 +144,12 @@ function nowText(p: SweepProgressBody, agentsOnly: boolean): string {
       return p.total === 0 ? "Starting — the first runs are being proposed…" : "Waiting for a free worker…";
     case "finished":
       return `Finished${p.sweep.finishedAt ? "" : ""}: every run has ended.`;
-    case "cancelled":
-      return "Cancelled — queued runs were stopped.";
+    case "cancelled": {
+      // queued and running runs alike end `stopped` (the cancel API answers with the sweep alone):
+      // the count is of stopped runs, as the Stopped stat beside it, with no claim of which they were
+      const stopped = p.counts.stopped;
+      return stopped > 0 ? `Cancelled — ${stopped} run${stopped === 1 ? "" : "s"} stopped; no new runs start.` : "Cancelled — no new runs start.";
+    }
     case "failed":
       return `The sweep failed${p.sweep.stateReason ? `: ${p.sweep.stateReason}` : "."}`;
   }
