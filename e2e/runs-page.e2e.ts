@@ -29,6 +29,12 @@ test("run page: a finished run's curves, samples, logs and config", async ({ pag
   await expect(page.getByTestId("logs")).toContainText("training");
   await page.getByRole("tab", { name: "Config" }).click();
   await expect(page.getByTestId("config")).toContainText("learning_rate");
+  // the reference for a run's settings: every fraction as stored, to the last digit
+  const stored = ((await (await page.request.get(`/api/runs/${id}`)).json()) as { run: { config: Record<string, unknown> } }).run.config;
+  const shown = await page.getByTestId("config").locator("[data-key]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-key")!, e.textContent!] as const));
+  const fractions = shown.filter(([k]) => typeof stored[k] === "number" && !Number.isInteger(stored[k]));
+  expect(fractions.map(([k]) => k)).toContain("learning_rate");
+  for (const [k, text] of fractions) expect(text, k).toBe(String(stored[k]));
   await page.getByRole("tab", { name: "Gradient flow" }).click();
   await expect(page.getByTestId("no-diagnostics").or(page.getByTestId("grad-flow"))).toBeVisible();
 });

@@ -281,7 +281,7 @@ export function RunView(props: { initial: RunLiveData; sweepName: string | null;
                   <span className={`${styles.key} ${swept.has(k) ? styles.swept : ""}`} title={swept.has(k) && !unused(k) ? "chosen by the sweep" : undefined}>
                     {k}
                   </span>
-                  <span className="mono">{typeof v === "number" ? formatKeyValue(k, v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}</span>
+                  <span className="mono" data-key={k}>{configText(k, v)}</span>
                 </div>
               ))}
             </div>
@@ -350,4 +350,14 @@ function CorpusLine(props: { name: string; corpus: CorpusRecord | null }) {
       )}
     </span>
   );
+}
+
+/**
+ * A config value on the Config tab, where a run's settings are looked up: a fraction in full, as
+ * stored (learning_rate 0.025335805704032006, not 0.02534: the table rounds, this is the
+ * reference); an integer as the tables write it (hidden_size 128, seed 1574409985, steps 3,000).
+ */
+function configText(key: string, v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? formatKeyValue(key, v) : String(v);
+  return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
 }
