@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
-import { createRun, createSweep, disconnectPrisma, exportRunsCsv, finishRun, queryRunsTable, tableToCsv } from "./index";
+import { createRun, createSweep, disconnectPrisma, exportRunsCsv, finishRun, queryRunsTable, tableToCsv, updateRunMeta } from "./index";
 import { prisma } from "../client";
 import { csvHeader, neutralise, toCsv } from "./csv";
 import { DEFAULT_RUN_CONFIG } from "../../engine/config";
@@ -111,6 +111,28 @@ describe("runtime in the CSVs", () => {
     assert.equal(row.runtime_s, String(grouped.rows[0].runtime), "the mean in full, not rounded to 12.9");
     const runs = parse(await exportRunsCsv({ sweepId: sweep.id, sort: { field: "index", desc: false } }), { columns: true }) as Record<string, string>[];
     assert.deepEqual(runs.map((r) => r.runtime_s), ["12.9", "12.9", "12.899"]);
+  });
+});
+
+describe("a grouped row's sweep", () => {
+  it("is the sweep of its runs when they share one, and none (an empty CSV cell) when they come from several", async () => {
+    const [a, b] = await Promise.all(["csv-tags-a", "csv-tags-b"].map((name, seed) => createSweep({ name, config: {}, rawConfig: "", method: "grid", metricName: "val_loss", metricGoal: "minimize", concurrency: 1, seed, state: "finished" })));
+    const tagged = async (sweepId: string, index: number, tags: string[]) => {
+      const run = await createRun({ sweepId, index, config: { lr: 0.1 * (index + 1) }, claimedBy: "test" });
+      await finishRun(run.id, { state: "finished", summary: { val_loss: 1 + index }, lastStep: 1 });
+      await updateRunMeta(run.id, { tags });
+    };
+    await tagged(a.id, 0, ["csv-both"]);
+    await tagged(b.id, 0, ["csv-both", "csv-only-b"]);
+    await tagged(b.id, 1, ["csv-only-b"]);
+    const columns = ["sweep", "summary.val_loss"];
+    const page = await queryRunsTable({ columns, groupTags: true, sort: { field: "created", desc: false } });
+    const row = (tag: string) => page.rows.find((r) => r.group?.tag === tag)!;
+    assert.equal(row("csv-both").sweepId, null, "runs of two sweeps");
+    assert.equal(row("csv-both").sweepName, null);
+    assert.equal(row("csv-only-b").sweepId, b.id);
+    const csv = parse(tableToCsv([row("csv-both"), row("csv-only-b")], columns, false), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(csv.map((r) => r.sweep), ["", b.id]);
   });
 });
 

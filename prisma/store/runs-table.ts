@@ -183,8 +183,12 @@ export function groupReplicates(rows: (TableRow & { configKey: string })[], colu
     const runtimes = members.map((m) => m.runtime).filter((x): x is number => x !== null);
     const starts = members.map((m) => m.startedAt).filter((x): x is string => x !== null).sort();
     const ends = members.map((m) => m.finishedAt);
+    // a row over several sweeps' runs (a tag's, a run group's) belongs to none of them
+    const oneSweep = members.every((m) => m.sweepId === head.sweepId);
     return {
       ...head,
+      sweepId: oneSweep ? head.sweepId : null,
+      sweepName: oneSweep ? head.sweepName : null,
       // the configuration's span: its first start, and its last end once every seed has ended
       startedAt: starts[0] ?? null,
       finishedAt: ends.every((e) => e !== null) ? ([...ends].sort().at(-1) ?? null) : null,

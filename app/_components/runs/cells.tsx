@@ -77,14 +77,19 @@ export function Cell(props: { row: TableRow; field: string; format: ColumnFormat
         );
       return <Badge state={row.state} label={row.group ? `${row.state} ×${row.group.count}` : undefined} />;
     }
-    case "sweep":
+    case "sweep": {
+      // a tag's or a run group's row over several sweeps belongs to none of them
+      const sweeps = new Set(row.group?.members.map((m) => m.sweepId) ?? []).size;
       return row.sweepId ? (
         <Link href={`/?sweep=${row.sweepId}`} title={`${row.sweepName ? `${row.sweepName} (sweep ${row.sweepId})` : `sweep ${row.sweepId}`}: show its runs`}>
           {row.sweepName ?? row.sweepId}
         </Link>
+      ) : sweeps > 1 ? (
+        <span className="faint" title="its runs come from several sweeps">{sweeps} sweeps</span>
       ) : (
         <span className="faint">–</span>
       );
+    }
     case "created":
     case "started":
     case "finished":
