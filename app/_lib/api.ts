@@ -52,6 +52,22 @@ export function parseQuery<S extends z.ZodType>(
   return { ok: false, response: invalid(parsed.error, "invalid query") };
 }
 
+/**
+ * parseQuery for a runs view (the runs list, the runs table, their CSVs, the table's poll): its
+ * filters (repeatable) checked by the schema, and a `sweep=` that names no sweep a 404 — an
+ * unknown id is an error, not an empty view.
+ */
+export async function parseViewQuery<S extends z.ZodType<{ sweep?: string }>>(
+  req: Request,
+  schema: S,
+): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
+  const query = parseQuery(req, schema, ["filter"]);
+  if (!query.ok) return query;
+  const { sweep } = query.data as { sweep?: string };
+  if (sweep !== undefined && !(await getSweep(sweep))) return { ok: false, response: notFound("sweep", sweep) };
+  return query;
+}
+
 export const ID_RE = /^[0-9a-z]{4,32}$/;
 
 /** 404 for ids that cannot exist (malformed) as well as for ids that do not. */

@@ -36,10 +36,44 @@ export const RunField = z.string().transform(unquoteFilterColumn).superRefine((f
 });
 
 export const FILTER_OPS = ["=", "!=", "<", "<=", ">", ">=", "~"] as const;
+type FilterOp = (typeof FILTER_OPS)[number];
+const OPERATOR = /^(!=|<=|>=|=|<|>|~)/;
+const ORDERING: readonly string[] = ["<", "<=", ">", ">="];
+/** Two operators typed in a row, and the one meant: `config.cell==lstm` is config.cell=lstm. */
+const MEANT: Record<string, FilterOp> = { "==": "=", "!==": "!=", "<==": "<=", ">==": ">=", "=<": "<=", "=>": ">=", "<>": "!=", "=!": "!=", "~=": "~", "=~": "~" };
+/** Fixed columns of numbers and of times: their SQL types compare with nothing else (PostgreSQL fails on `step>abc`). */
+const NUMBER_FIELDS: readonly string[] = ["index", "step", "runtime"];
+const TIME_FIELDS: readonly string[] = ["created", "started", "finished"];
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Why a filter's value cannot be meant, or null: none typed, a second operator, or a value the
+ * column cannot compare with — a number for <, <=, >, >= and a number column, a time for a time
+ * column. Strings and booleans are values for = and != of config, summary and params keys
+ * (config.cell=lstm), text (`name>b`) for text columns, and `~` takes any text.
+ */
+function filterValueProblem(column: string, field: string, op: FilterOp, raw: string, value: string | number | boolean): string | null {
+  if (raw === "") return `a value is needed after ${op}`;
+  const lead = OPERATOR.exec(raw)?.[1];
+  const rest = lead ? raw.slice(lead.length).trim() : "";
+  // (a value may start with an operator's character where it means no number: config.pad=<unk>, name~!)
+  if (lead && (lead === "=" || ORDERING.includes(op) || (op !== "~" && rest !== "" && Number.isFinite(Number(rest))))) {
+    const meant = MEANT[op + lead];
+    return `${op}${lead} is two operators in a row: ${meant ? `did you mean ${column}${meant}${rest}?` : "write one of = != < <= > >= ~ between column and value"}`;
+  }
+  if (op === "~") return null;
+  const isNumber = typeof value === "number";
+  if (NUMBER_FIELDS.includes(field) || field.startsWith("derived.")) return isNumber ? null : `${field} holds numbers, and "${raw}" is not one`;
+  if (TIME_FIELDS.includes(field)) return typeof value === "string" && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value)) ? null : `${field} is a time, and "${raw}" is not one: write e.g. 2026-01-31 or 2026-01-31T12:00:00Z`;
+  if (ORDERING.includes(op) && !isFixedField(field) && !isNumber) return `${op} compares numbers, and "${raw}" is not one (Infinity and -Infinity are; = and != take text and true/false too)`;
+  return null;
+}
+
 /**
  * A filter as written in a URL: `summary.val_loss<2`, `config.cell=lstm`, `name~river`, and a key
  * with spaces quoted, `summary."val loss"<2` (as the table writes it, sweeps/names.ts
- * filterColumn) or not, `summary.val loss<2`. The value is the rest, as typed.
+ * filterColumn) or not, `summary.val loss<2`. The value is the rest, as typed; one that cannot be
+ * meant (filterValueProblem) is an error naming the filter, never a filter that matches nothing.
  */
 export const RunFilter = z.string().transform((text, ctx) => {
   // the column is everything up to the operator (names never hold = ! < > ~ or ", sweeps/names.ts)
@@ -53,12 +87,18 @@ export const RunFilter = z.string().transform((text, ctx) => {
     ctx.addIssue({ code: "custom", message: field.error.issues[0].message });
     return z.NEVER;
   }
+  const op = m[2] as FilterOp;
   const raw = m[3].trim();
   // "Infinity" as the table and the CSV write an infinite number (a stored summary's); = and != also
   // match the string "Infinity", which the clients store for an infinite config value (sql-*.ts)
   const value: string | number | boolean =
     raw === "true" ? true : raw === "false" ? false : raw === "Infinity" || raw === "-Infinity" ? Number(raw) : raw !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return { field: field.data, op: m[2] as (typeof FILTER_OPS)[number], value, text: text.trim() };
+  const problem = filterValueProblem(m[1].trim(), field.data, op, raw, value);
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: `${text.trim()}: ${problem}` });
+    return z.NEVER;
+  }
+  return { field: field.data, op, value, text: text.trim() };
 });
 export type RunFilter = z.output<typeof RunFilter>;
 

@@ -1,4 +1,4 @@
-import { handle, parseQuery } from "../../_lib/api";
+import { handle, parseViewQuery } from "../../_lib/api";
 import { listRuns, RunsQueryParams, toListRunsQuery } from "../../../prisma/store";
 import { createRunAction } from "../../_server/logging";
 
@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 
 /** GET /api/runs?sweep=ID&state=a,b&sort=-summary.val_loss&filter=config.cell=lstm&limit&offset */
 export const GET = handle(async (req: Request) => {
-  const query = parseQuery(req, RunsQueryParams, ["filter"]);
+  const query = await parseViewQuery(req, RunsQueryParams);
   if (!query.ok) return query.response;
   return Response.json(await listRuns(toListRunsQuery(query.data)));
 });

@@ -1,4 +1,4 @@
-import { handle, parseQuery } from "../../../_lib/api";
+import { handle, parseViewQuery } from "../../../_lib/api";
 import { loadTable, resolveTableView } from "../../../runs/table-data";
 import { RunsTableParams, tableToCsv } from "../../../../prisma/store";
 
@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 
 /** GET /api/compare/table.csv?<same as /api/compare/table> — exactly what the table shows, every row. */
 export const GET = handle(async (req: Request) => {
-  const query = parseQuery(req, RunsTableParams, ["filter"]);
+  const query = await parseViewQuery(req, RunsTableParams);
   if (!query.ok) return query.response;
   const view = await resolveTableView({ ...query.data, limit: undefined, offset: undefined });
   const page = await loadTable(view, { limit: 100_000, offset: 0 });

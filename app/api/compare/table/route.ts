@@ -1,4 +1,4 @@
-import { handle, parseQuery } from "../../../_lib/api";
+import { handle, parseViewQuery } from "../../../_lib/api";
 import { loadTable, resolveTableView } from "../../../runs/table-data";
 import { RunsTableParams } from "../../../../prisma/store";
 
@@ -13,7 +13,7 @@ export const runtime = "nodejs";
  * run with several tags in each tag's row), mean ± 95% interval, members inline.
  */
 export const GET = handle(async (req: Request) => {
-  const query = parseQuery(req, RunsTableParams, ["filter"]);
+  const query = await parseViewQuery(req, RunsTableParams);
   if (!query.ok) return query.response;
   const view = await resolveTableView(query.data);
   const page = await loadTable(view, { limit: query.data.limit ?? (view.grouped ? undefined : 200) });

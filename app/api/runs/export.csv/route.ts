@@ -1,4 +1,4 @@
-import { handle, parseQuery } from "../../../_lib/api";
+import { handle, parseViewQuery } from "../../../_lib/api";
 import { exportRunsCsv, RunsQueryParams, toListRunsQuery } from "../../../../prisma/store";
 
 export const dynamic = "force-dynamic";
@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 
 /** GET /api/runs/export.csv — the runs table as CSV; same filters as /api/runs, plus `columns`. */
 export const GET = handle(async (req: Request) => {
-  const query = parseQuery(req, RunsQueryParams, ["filter"]);
+  const query = await parseViewQuery(req, RunsQueryParams);
   if (!query.ok) return query.response;
   const csv = await exportRunsCsv(toListRunsQuery(query.data), query.data.columns);
   const name = query.data.sweep ? `sweeplab-sweep-${query.data.sweep}-runs.csv` : "sweeplab-runs.csv";

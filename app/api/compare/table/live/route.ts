@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { handle, parseQuery } from "../../../../_lib/api";
+import { handle, parseViewQuery } from "../../../../_lib/api";
 import type { LiveTableAnswer } from "../../../../_lib/runs-live";
 import { tableQuery } from "../../../../runs/table-data";
 import { queryRunsTable, RunsTableParams, runsTableStamp } from "../../../../../prisma/store";
@@ -29,7 +29,7 @@ const LiveRowsParams = RunsTableParams.extend({
  * summary) nor any page: rows by id, and one count.
  */
 export const GET = handle(async (req: Request) => {
-  const query = parseQuery(req, LiveRowsParams, ["filter"]);
+  const query = await parseViewQuery(req, LiveRowsParams);
   if (!query.ok) return query.response;
   const { live, columns, group, stamp: withStamp, ...view } = query.data;
   const where = tableQuery(view, columns, group === "none" ? null : group);
