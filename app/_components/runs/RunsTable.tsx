@@ -6,7 +6,7 @@ import type { TablePage, TableRow } from "../../../prisma/store/runs-table";
 import { runColors } from "../../_lib/colors";
 import { columnGroup, columnHelp, columnLabel, headerGroups } from "../../_lib/curve-columns";
 import { withParams, type RawSearchParams } from "../../_lib/url";
-import { Cell, cellValue, columnFormats, shownValue } from "./cells";
+import { Cell, cellValue, columnFormats, groupLabel, shownValue } from "./cells";
 import styles from "./runs.module.css";
 import { fetchTablePage, PAGE, useLiveRows } from "./useLiveRows";
 
@@ -169,7 +169,7 @@ export function RunsTable(props: {
             const isSelected = ids.every((id) => selected.has(id));
             const isGroup = !!row.group && !member;
             const key = rowKey(row);
-            const what = props.groupBy === "runs" || props.groupBy === "tags" ? "run" : "seed";
+            const what: "seed" | "run" = props.groupBy === "runs" || props.groupBy === "tags" ? "run" : "seed";
             const label = isGroup && props.groupBy === "runs" && row.runGroup ? row.runGroup : row.name;
             return (
               <Fragment key={v.key}>
@@ -192,7 +192,7 @@ export function RunsTable(props: {
                         aria-expanded={expanded.has(key)}
                         onClick={() => setExpanded((s) => { const n = new Set(s); if (n.has(key)) n.delete(key); else n.add(key); return n; })}
                         data-testid="expand-group"
-                        title={`${expanded.has(key) ? "Hide" : "Show"} the ${groupLabel(row.group!.count, what)}`}
+                        title={`${expanded.has(key) ? "Hide" : "Show"} the ${groupLabel(row.group!, what)}`}
                       >
                         {expanded.has(key) ? "▾" : "▸"}
                       </button>
@@ -216,7 +216,7 @@ export function RunsTable(props: {
                         {label}
                       </Link>
                     )}
-                    {isGroup ? <span className={styles.seeds}>{groupLabel(row.group!.count, what)}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
+                    {isGroup ? <span className={styles.seeds}>{groupLabel(row.group!, what)}</span> : <span className={`faint mono ${styles.id}`}>{row.id}</span>}
                     {!(isGroup && row.group!.tag !== undefined) && <RowTags tags={row.tags} archived={row.archived} />}
                   </td>
                   {columns.map((c) => {
@@ -241,8 +241,6 @@ export function RunsTable(props: {
     </div>
   );
 }
-
-const groupLabel = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 /** A row's tags (each a link to the table filtered by it) and its archived mark. */
 function RowTags(props: { tags: string[]; archived: boolean }) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TableRow } from "../../../prisma/store/runs-table";
-import { columnFormats, intervalText, shownValue } from "./cells";
+import { columnFormats, groupLabel, intervalText, shownValue } from "./cells";
 
 // The runs table's columns: one notation over the rows it holds, a configuration row's mean and
 // its seeds included.
@@ -63,4 +63,15 @@ test("a configuration row's ±interval reads in its mean's notation", () => {
   assert.equal(intervalText(0.00012, "7.74e-4"), "1.2e-4");
   assert.equal(intervalText(0.0123, "0.5"), "0.012");
   assert.equal(intervalText(1234, "2.5e6"), "1.2e3");
+});
+
+test("a configuration's label counts its seeds; a re-run (the same seed again) makes it runs of fewer seeds", () => {
+  const member = (id: string, rerunOf: string | null = null) => ({ id, rerunOf });
+  assert.equal(groupLabel({ count: 3, members: [member("a"), member("b"), member("c")] }, "seed"), "3 seeds");
+  assert.equal(groupLabel({ count: 2, members: [member("a"), member("b", "a")] }, "seed"), "2 runs · 1 seed");
+  assert.equal(groupLabel({ count: 3, members: [member("a"), member("b", "a"), member("c", "b")] }, "seed"), "3 runs · 1 seed");
+  // a re-run whose original is elsewhere (archived, filtered out) is a seed of this row
+  assert.equal(groupLabel({ count: 2, members: [member("a"), member("b", "x")] }, "seed"), "2 seeds");
+  assert.equal(groupLabel({ count: 1, members: [member("a")] }, "seed"), "1 seed");
+  assert.equal(groupLabel({ count: 2, members: [member("a"), member("b", "a")] }, "run"), "2 runs");
 });

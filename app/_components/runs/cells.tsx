@@ -56,6 +56,19 @@ export function columnFormats(rows: readonly TableRow[], columns: readonly strin
   );
 }
 
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/**
+ * "3 seeds"; a configuration whose runs include a re-run (the same seed again) says how many
+ * seeds its runs are: "2 runs · 1 seed", not "2 seeds" (nor "3 runs" of a tag or a run group).
+ */
+export function groupLabel(group: { count: number; members: readonly { id: string; rerunOf: string | null }[] }, what: "seed" | "run"): string {
+  if (what === "run") return plural(group.count, "run");
+  const ids = new Set(group.members.map((m) => m.id));
+  const seeds = group.members.filter((m) => m.rerunOf === null || !ids.has(m.rerunOf)).length;
+  return seeds < group.count ? `${plural(group.count, "run")} · ${plural(seeds, "seed")}` : plural(group.count, "seed");
+}
+
 /** A mean's 95% interval beside it, to 2 digits, in the mean's notation: 8.5e-4 ±8e-3, never 8.5e-4 ±0.008. */
 export function intervalText(ci95: number, meanText: string): string {
   return /\de/.test(meanText) ? formatExponent(ci95, 2) : formatNumber(ci95, 2);
