@@ -121,7 +121,11 @@ test("compare: program runs among engine runs — named by their own config, col
   // the header counts the runs and, of them, the sweep's as stored (it said "5 runs from sweep …")
   const ofSweep = stored.filter((r) => r.sweepId !== null);
   expect(new Set(ofSweep.map((r) => r.sweepId)).size).toBe(1);
-  await expect(page.locator(".page-header .subtitle")).toHaveText(`${stored.length} runs, ${ofSweep.length} of them from sweep ${ofSweep[0].sweepId}`);
+  // … and names the sweep by its name, a link to it (it gave the sweep's id)
+  const { sweep } = (await (await request.get(`/api/sweeps/${ofSweep[0].sweepId}`)).json()) as { sweep: { name: string } };
+  const subtitle = page.locator(".page-header .subtitle");
+  await expect(subtitle).toHaveText(`${stored.length} runs, ${ofSweep.length} of them from sweep ${sweep.name}`);
+  await expect(subtitle.getByRole("link", { name: sweep.name })).toHaveAttribute("href", `/sweeps/${ofSweep[0].sweepId}`);
 
   // legend names: a program run by its name and its own config keys that vary, as stored; an
   // engine run among engine runs; no engine key or placeholder on a program run

@@ -60,6 +60,8 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
   const [data, sweep] = await Promise.all([loadCompare({ ...query, keysFor }), view.sweep ? getSweep(view.sweep) : null]);
   const sweepIds = [...new Set(data.runs.map((r) => r.sweepId).filter(Boolean))];
   const fromSweep = data.runs.filter((r) => r.sweepId !== null && r.sweepId === sweepIds[0]).length;
+  // the runs' one sweep, named as its own page names it (its id only when it is gone or unnamed)
+  const runsSweep = !sweep && sweepIds.length === 1 ? await getSweep(sweepIds[0]!) : null;
   // the project whose saved views the page offers: its runs' (or "default" when they are of several)
   const projects = new Set((await listRuns({ ids: data.runs.map((r) => r.id), limit: 1000 })).runs.map((r) => r.project));
   const project = sweep?.project ?? (projects.size === 1 ? [...projects][0] : DEFAULT_PROJECT);
@@ -76,7 +78,7 @@ export default async function ComparePage(props: { searchParams: Promise<RawSear
               // (runs of no sweep beside them: the sweep's share, not all of them)
               <>
                 {fromSweep === data.runs.length ? " from sweep " : `, ${fromSweep} of them from sweep `}
-                <Link href={`/sweeps/${sweepIds[0]}`}>{sweepIds[0]}</Link>
+                <Link href={`/sweeps/${sweepIds[0]}`}>{runsSweep?.name || sweepIds[0]}</Link>
               </>
             ) : null}
           </>
