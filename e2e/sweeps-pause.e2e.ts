@@ -94,6 +94,8 @@ test("pause and resume a sweep, stop one run, cancel", async ({ page, request })
   const { counts } = (await (await request.get(`/api/sweeps/${id}/progress`)).json()) as { counts: Record<string, number> };
   expect(counts.stopped).toBeGreaterThanOrEqual(1);
   await expect(page.getByTestId("stat-stopped").locator(".value")).toHaveText(String(counts.stopped));
+  // the line under them says what the cancel did, as counted (it claimed "queued runs were stopped" whatever was)
+  await expect(page.getByTestId("training-now")).toHaveText(`Cancelled — ${counts.stopped} run${counts.stopped === 1 ? "" : "s"} stopped; no new runs start.`);
   const tile = async (t: string) => Number(await page.getByTestId(t).locator(".value").innerText());
   const doneRuns = Number((await page.getByTestId("stat-done").locator(".value").innerText()).split("/")[0]);
   expect((await tile("stat-finished")) + (await tile("stat-pruned")) + (await tile("stat-failed")) + (await tile("stat-stopped"))).toBe(doneRuns);
