@@ -114,16 +114,22 @@ async function checkRunsTable(page: Page, query: string, rowTestId: string) {
   expect([...exponentColumns].sort()).toEqual(["config.learning_rate", "summary.lr"]);
   for (const column of ["config.learning_rate", "summary.lr"]) expect(new Set(cells.filter((c) => c.column === column).map((c) => c.text)), column).toEqual(new Set(["7.74e-4", "2.477e-3"]));
   expect(new Set(cells.map((c) => c.column)), "every number column is checked").toEqual(new Set(COLUMNS.filter((c) => c !== "config.seed" || rowTestId === "run-row")));
-  // every number column right-aligned, config columns as summary ones, its header over its digits
+  await expectRightAligned(page, cells);
+  return cells;
+}
+
+/** Every number column right-aligned, config columns as summary ones, its header over its digits. */
+async function expectRightAligned(page: Page, cells: ShownCell[]) {
   for (const column of new Set(cells.map((c) => c.column))) {
     const aligned = await page.evaluate((column) => {
-      const align = (el: Element | null) => (el ? getComputedStyle(el).textAlign : null);
-      const tds = [...document.querySelectorAll(`tbody td[data-column="${column}"]`)].filter((td) => Number.isFinite(Number(td.getAttribute("data-value") || "x")));
-      return { header: align(document.querySelector(`[data-testid="sort-${column}"]`)?.closest("th") ?? null), cells: [...new Set(tds.map(align))] };
+      const align = (el: Element | null | undefined) => (el ? getComputedStyle(el).textAlign : null);
+      const tds = [...document.querySelectorAll<HTMLTableCellElement>(`tbody td[data-column="${column}"]`)].filter((td) => /\d/.test(td.textContent ?? ""));
+      // its header: the last header row's cell over it
+      const header = [...document.querySelectorAll("thead tr")].at(-1)?.children[tds[0]?.cellIndex ?? -1];
+      return { header: align(header), cells: [...new Set(tds.map(align))] };
     }, column);
     expect(aligned, `${column}: its header and its number cells`).toEqual({ header: "right", cells: ["right"] });
   }
-  return cells;
 }
 
 test("the runs table: every number column in one notation, each cell its stored value, grouped and not", async ({ page }) => {
@@ -177,5 +183,6 @@ test("the sweep page's runs table: every number column in one notation, each cel
   expect([...exponentColumns]).toContain("config.learning_rate");
   expect(new Set(learningRates.map((c) => c.text))).toEqual(new Set(["7.74e-4", "2.477e-3"]));
   expect(cells.some((c) => c.column.startsWith("summary.")), "the metric column is checked").toBe(true);
+  await expectRightAligned(page, cells);
   await screen(page, "runs-notation-sweep");
 });

@@ -34,7 +34,14 @@ export function SweepRunsTable(props: {
   // kept while the runs are (a hover, the clock's tick): RunRow's memo holds
   const formats = useMemo(() => {
     const config = new Map(props.configKeys.map((k) => [k, columnNotation(props.runs.map((r) => paramValue(r, k, props.absent)), k)]));
-    return { config, metric: columnNotation(props.runs.map((r) => r.summary[props.metricKey])) };
+    // a config column of numbers is right-aligned, its header over its digits, as the runs table's
+    const numeric = new Set(
+      props.configKeys.filter((k) => {
+        const held = props.runs.map((r) => paramValue(r, k, props.absent)).filter((v) => v !== null && v !== undefined);
+        return held.length > 0 && held.every((v) => typeof v === "number");
+      }),
+    );
+    return { config, numeric, metric: columnNotation(props.runs.map((r) => r.summary[props.metricKey])) };
   }, [props.runs, props.configKeys, props.absent, props.metricKey]);
   const header = (field: string, label: string, numeric = false) => {
     const active = props.sort.field === field;
@@ -55,10 +62,10 @@ export function SweepRunsTable(props: {
             {header("name", "Name")}
             {header("state", "State")}
             {props.configKeys.map((k) => (
-              <th key={k} className="sw-config-col" aria-sort={props.sort.field === `config.${k}` ? (props.sort.desc ? "descending" : "ascending") : "none"}>
+              <th key={k} className={formats.numeric.has(k) ? "sw-config-col num" : "sw-config-col"} aria-sort={props.sort.field === `config.${k}` ? (props.sort.desc ? "descending" : "ascending") : "none"}>
                 <button type="button" className="sort sw-sort" onClick={() => props.onSort({ field: `config.${k}`, desc: props.sort.field === `config.${k}` ? !props.sort.desc : false })}>
                   {k}
-                  <span aria-hidden>{props.sort.field === `config.${k}` ? (props.sort.desc ? "▼" : "▲") : ""}</span>
+                  {props.sort.field === `config.${k}` && <span aria-hidden>{props.sort.desc ? "▼" : "▲"}</span>}
                 </button>
               </th>
             ))}
