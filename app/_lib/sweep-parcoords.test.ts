@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { axisBounds, axisExtent, axisScale, brushedRunIds, buildParallelModel, decodeBrush, encodeBrush, inBrush, logAxisLabel, metricRange, metricSummaryKey, moveAxis, niceRange, orderAxes, pow10, snapInterval, tickLabel, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
+import { axisBounds, axisExtent, axisScale, brushedRunIds, crowdsAnEnd, buildParallelModel, decodeBrush, encodeBrush, inBrush, logAxisLabel, metricRange, metricSummaryKey, moveAxis, niceRange, orderAxes, pow10, snapInterval, tickLabel, variedKeys, type SweepRunLike } from "./sweep-parcoords.ts";
 
 const run = (i: number, params: Record<string, unknown>, val: number | null, state = "finished"): SweepRunLike => ({
   id: `r${i}`,
@@ -261,4 +261,11 @@ test("a linear axis's ticks are in one notation: a learning_rate axis 7.74e-4 â€
   // no tick an exponent: as before, a narrow axis included
   assert.deepEqual([0.501, 0.502].map((v) => tickLabel(v, 0.5, 0.503)), ["0.501", "0.502"]);
   assert.deepEqual([0.002, 0.004].map((v) => tickLabel(v, 0.001, 0.005)), ["0.002", "0.004"]);
+});
+
+test("a tick beside a labelled end of a bounded axis goes unlabelled: 0.012 under 0.0123, not 0.01 nor the ends", () => {
+  const [lo, hi] = [0.002, 0.0123];
+  assert.deepEqual([0.002, 0.004, 0.006, 0.008, 0.01, 0.012, 0.0123].filter((v) => crowdsAnEnd(v, lo, hi)), [0.012]);
+  assert.equal(crowdsAnEnd(0.0025, 0.002, 0.1), true, "near the low end too");
+  assert.equal(crowdsAnEnd(0.5, 0, 1), false);
 });

@@ -419,6 +419,15 @@ export function axisExtent(rows: readonly Pick<ParRow, "values">[], dim: number)
  * not 1.72 twice). Trailing zeros are dropped.
  */
 /**
+ * Whether a tick of a linear axis whose ends [lo, hi] are labelled (a sweep config's range: 0.002
+ * … 0.0123) sits within a label's height of one (`gap`, a share of the axis), where its label
+ * (0.012) would be written over the end's: it then goes unlabelled. The ends themselves never.
+ */
+export function crowdsAnEnd(v: number, lo: number, hi: number, gap = 0.05): boolean {
+  return v > lo && v < hi && Math.min(v - lo, hi - v) < (hi - lo) * gap;
+}
+
+/**
  * The tick labels of a log axis over [lo, hi]: its ticks are the decades, labelled in one
  * notation for the axis as the charts' log axes are (logTickFormat: 1e-4 … 1e-1, never 0.1
  * beside 1e-3; 0.01 … 10 where every decade reads well as a decimal).

@@ -5,7 +5,7 @@ import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { formatNumber } from "../../_lib/format";
-import { axisBounds, axisExtent, logAxisLabel, NA, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
+import { axisBounds, axisExtent, crowdsAnEnd, logAxisLabel, NA, tickLabel, type Brush, type ParAxis, type ParRow } from "../../_lib/sweep-parcoords";
 import { colorOf, type RunColors } from "../../_lib/colors";
 import { useEChart } from "../charts/use-echart";
 
@@ -20,10 +20,12 @@ echarts.use([EParallel, ParallelComponent, VisualMapComponent, TooltipComponent,
 // two faint dashed lines to the lowest and highest seed on the metric axis (the spread).
 
 /** Tick labels of a numeric axis over the data's [lo, hi]: digits enough to tell neighbouring ticks apart; a log axis's decades in one notation. */
-const tickFormatter = ([lo, hi]: [number, number], kind: ParAxis["kind"], na?: number | string) => {
+const tickFormatter = ([lo, hi]: [number, number], kind: ParAxis["kind"], na?: number | string, bounded = false) => {
   // (the n/a slot, a decade below a log axis's values, reads "n/a": the values' decades set the notation)
   const label = kind === "log" && lo > 0 ? logAxisLabel(typeof na === "number" ? na * 10 : lo, hi) : (v: number) => tickLabel(v, lo, hi);
-  return (v: number | string) => (typeof v === "number" ? (typeof na === "number" && Math.abs(v - na) <= Math.abs(hi - lo) * 1e-9 ? NA : label(v)) : String(v));
+  // (a linear axis bounded by the sweep config's range labels its ends: a round tick beside one goes unlabelled)
+  const unlabelled = (v: number) => bounded && kind !== "log" && crowdsAnEnd(v, lo, hi);
+  return (v: number | string) => (typeof v === "number" ? (typeof na === "number" && Math.abs(v - na) <= Math.abs(hi - lo) * 1e-9 ? NA : unlabelled(v) ? "" : label(v)) : String(v));
 };
 
 /** Log axes span whole decades around the data (ECharts' own rounding can add an empty decade above). */
@@ -133,7 +135,7 @@ export function ParallelChart(props: {
             type: a.kind,
             ...(a.kind === "category"
               ? { data: a.categories, axisLabel: { fontSize: 12, fontWeight: 600, color: "#1c2330" } }
-              : { ...(bounds ? { min: bounds[0], max: bounds[1] } : { scale: true }), axisLabel: { formatter: tickFormatter(bounds ?? axisExtent(rows, dims.indexOf(a.key)), a.kind, a.na), ...(a.na !== undefined ? { showMinLabel: true } : {}) } }),
+              : { ...(bounds ? { min: bounds[0], max: bounds[1] } : { scale: true }), axisLabel: { formatter: tickFormatter(bounds ?? axisExtent(rows, dims.indexOf(a.key)), a.kind, a.na, bounds !== undefined && bounds !== null), ...(a.na !== undefined ? { showMinLabel: true } : {}) } }),
             ...(a.kind === "log" ? { logBase: 10, ...(bounds ? {} : LOG_EXTENT) } : {}),
             ...(a.metric ? { nameTextStyle: { color: "#2f6fde" }, axisLine: { lineStyle: { color: "#2f6fde", width: 2 } } } : {}),
           };
