@@ -78,6 +78,13 @@ test("paste a W&B sweep YAML, see the form follow it, and launch it", async ({ p
   const id = /\/sweeps\/([0-9a-z]+)$/.exec(page.url())![1];
   await expect(page.getByTestId("agent-command-line")).toContainText(`node ${path.join(ROOT, "scripts", "cli.mjs")} agent --server`);
   await expect(page.getByTestId("agent-command-line")).toContainText(`--sweep ${id}`);
+  // what it searches, as launched (comments kept), folded until opened, with the seed its draws come from
+  const config = page.getByTestId("sweep-config");
+  await expect(page.getByTestId("sweep-config-text")).not.toBeVisible();
+  await config.locator("summary").click();
+  await expect(page.getByTestId("sweep-config-text")).toHaveText(WANDB_YAML.replace("run_cap: 3", "run_cap: 2").trimEnd());
+  const stored = ((await (await page.request.get(`/api/sweeps/${id}`)).json()) as { sweep: { seed: number } }).sweep;
+  await expect(page.getByTestId("sweep-config-seed")).toHaveText(`seed ${stored.seed}`);
   await page.waitForTimeout(3000);
   const runs = (await (await page.request.get(`/api/runs?sweep=${id}`)).json()) as { runs: unknown[] };
   expect(runs.runs).toHaveLength(0);

@@ -12,6 +12,8 @@ import type { TableSort } from "../../_lib/sweep-table";
 import { isProgramSweep, PROGRAM_SWEEP_HOLDER, programSpecOf, type EarlyTerminate, type ProgramSpec, type SweepIssue } from "../../../sweeps/config";
 import { effectiveSort, loggedMetrics, parseSweepView, sweepModel, sweepRunsQuery, sweepViewSearch, type SweepViewState } from "../../_lib/sweep-view";
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from "../ui";
+import { SweepConfigPanel } from "./SweepConfigPanel";
+import type { SweepDoc } from "../../_lib/sweep-form";
 import { Housekeeping, type Meta } from "../housekeeping/Housekeeping";
 import { CurvesPanel } from "./CurvesPanel";
 import { ImportancePanel } from "./ImportancePanel";
@@ -173,6 +175,7 @@ export function SweepView(props: {
         </div>
       )}
       <ProgressPanel progress={progress} agentsOnly={agentsOnly} elapsed={live.elapsed} metricKey={model.metricKey} goal={sweep.metricGoal} stale={live.stale} colors={colors} stepsSaved={stepsSaved} />
+      <SweepConfigPanel rawConfig={sweep.rawConfig} config={sweep.config as SweepDoc} seed={sweep.seed} />
       <SweepNotes warnings={props.warnings ?? []} metricNote={sweep.metricName ? metricNote(runs, sweep.metricName, !["running", "paused"].includes(state)) : null} metric={sweep.metricName} />
 
       {program && (state === "running" || state === "paused") && <AgentCommand sweepId={sweep.id} program={program} agentScript={props.agentScript} />}
