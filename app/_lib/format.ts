@@ -56,6 +56,12 @@ export function columnNotation(values: readonly unknown[], key?: string, digits 
   return (v) => (typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? fraction(v) : plain(v));
 }
 
+/** Whether a column's cells, leaving out the empty ones, are all numbers (and there is one): it is right-aligned, its header too. */
+export function holdsOnlyNumbers(values: readonly unknown[]): boolean {
+  const held = values.filter((v) => v !== null && v !== undefined);
+  return held.length > 0 && held.every((v) => typeof v === "number");
+}
+
 /** A number cell's hover: the stored value in full, in the shortest spelling that reads back to it (the cell rounds to 4 digits). */
 export function exactValue(value: unknown): string | undefined {
   return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;

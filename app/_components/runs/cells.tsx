@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { TableRow } from "../../../prisma/store/runs-table";
-import { columnNotation, exactValue, type ColumnFormat, formatDuration, formatExponent, formatNumber, formatTime } from "../../_lib/format";
+import { columnNotation, countOf, exactValue, type ColumnFormat, formatDuration, formatExponent, formatNumber, formatTime, holdsOnlyNumbers } from "../../_lib/format";
 import { isNumericColumn } from "../../_lib/curve-columns";
 import { Badge } from "../ui";
 
@@ -41,32 +41,27 @@ export function columnFormats(rows: readonly TableRow[], columns: readonly strin
   };
   rows.forEach(add);
   return new Map(
-    columns.map((c) => {
-      const held = values.get(c)!.filter((v) => v !== null && v !== undefined);
-      return [
-        c,
-        {
-          // a config or summary value under its key (seed 1574409985, never 1,574,409,985); the Step column counts
-          format: columnNotation(values.get(c)!, c.includes(".") ? c : undefined),
-          // right-aligned, its header too, as a summary column is: a config column of numbers (learning_rate, hidden_size)
-          numeric: isNumericColumn(c) || (held.length > 0 && held.every((v) => typeof v === "number")),
-        },
-      ];
-    }),
+    columns.map((c) => [
+      c,
+      {
+        // a config or summary value under its key (seed 1574409985, never 1,574,409,985); the Step column counts
+        format: columnNotation(values.get(c)!, c.includes(".") ? c : undefined),
+        // right-aligned as a summary column is: a config column of numbers too (learning_rate, hidden_size)
+        numeric: isNumericColumn(c) || holdsOnlyNumbers(values.get(c)!),
+      },
+    ]),
   );
 }
-
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 /**
  * "3 seeds"; a configuration whose runs include a re-run (the same seed again) says how many
  * seeds its runs are: "2 runs · 1 seed", not "2 seeds" (nor "3 runs" of a tag or a run group).
  */
 export function groupLabel(group: { count: number; members: readonly { id: string; rerunOf: string | null }[] }, what: "seed" | "run"): string {
-  if (what === "run") return plural(group.count, "run");
+  if (what === "run") return countOf(group.count, "run");
   const ids = new Set(group.members.map((m) => m.id));
   const seeds = group.members.filter((m) => m.rerunOf === null || !ids.has(m.rerunOf)).length;
-  return seeds < group.count ? `${plural(group.count, "run")} · ${plural(seeds, "seed")}` : plural(group.count, "seed");
+  return seeds < group.count ? `${countOf(group.count, "run")} · ${countOf(seeds, "seed")}` : countOf(group.count, "seed");
 }
 
 /** A mean's 95% interval beside it, to 2 digits, in the mean's notation: 8.5e-4 ±8e-3, never 8.5e-4 ±0.008. */

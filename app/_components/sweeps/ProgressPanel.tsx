@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { colorOf, type RunColors } from "../../_lib/colors";
-import { formatDuration, formatNumber } from "../../_lib/format";
+import { countOf, formatDuration, formatNumber } from "../../_lib/format";
 import { doneCount, expectedTotal, FAILED_STATES, progressSegments, rerunText, slotsText, type SweepProgressBody } from "../../_lib/sweep-progress";
 import { Stat } from "../ui";
 import { formatShare } from "../../_lib/pruning-replay";
@@ -148,7 +148,7 @@ function nowText(p: SweepProgressBody, agentsOnly: boolean): string {
       // queued and running runs alike end `stopped` (the cancel API answers with the sweep alone):
       // the count is of stopped runs, as the Stopped stat beside it, with no claim of which they were
       const stopped = p.counts.stopped;
-      return stopped > 0 ? `Cancelled — ${stopped} run${stopped === 1 ? "" : "s"} stopped; no new runs start.` : "Cancelled — no new runs start.";
+      return stopped > 0 ? `Cancelled — ${countOf(stopped, "run")} stopped; no new runs start.` : "Cancelled — no new runs start.";
     }
     case "failed":
       return `The sweep failed${p.sweep.stateReason ? `: ${p.sweep.stateReason}` : "."}`;

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { memo, useMemo } from "react";
 import type { RunRecord } from "../../../prisma/store/records";
 import { colorOf, type RunColors } from "../../_lib/colors";
-import { columnNotation, exactValue, formatDuration, type ColumnFormat } from "../../_lib/format";
+import { columnNotation, exactValue, formatDuration, holdsOnlyNumbers, type ColumnFormat } from "../../_lib/format";
 import { paramValue } from "../../_lib/sweep-parcoords";
 import { liveRuntime, sortRuns, type TableSort } from "../../_lib/sweep-table";
 import { Badge } from "../ui";
@@ -35,12 +35,7 @@ export function SweepRunsTable(props: {
   const formats = useMemo(() => {
     const config = new Map(props.configKeys.map((k) => [k, columnNotation(props.runs.map((r) => paramValue(r, k, props.absent)), k)]));
     // a config column of numbers is right-aligned, its header over its digits, as the runs table's
-    const numeric = new Set(
-      props.configKeys.filter((k) => {
-        const held = props.runs.map((r) => paramValue(r, k, props.absent)).filter((v) => v !== null && v !== undefined);
-        return held.length > 0 && held.every((v) => typeof v === "number");
-      }),
-    );
+    const numeric = new Set(props.configKeys.filter((k) => holdsOnlyNumbers(props.runs.map((r) => paramValue(r, k, props.absent)))));
     return { config, numeric, metric: columnNotation(props.runs.map((r) => r.summary[props.metricKey])) };
   }, [props.runs, props.configKeys, props.absent, props.metricKey]);
   const header = (field: string, label: string, numeric = false) => {
